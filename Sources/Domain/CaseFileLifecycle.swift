@@ -1,0 +1,129 @@
+/// The lifecycle sections of the case file: orders, administrative cases, proceedings, verdicts, devices.
+
+public struct ProtectiveOrder: Equatable, Sendable, Codable {
+    public var id: String
+    public var type: OrderType
+    public var issuedAt: ZonedDateTime
+    public var validUntil: ZonedDateTime
+    public var issuer: String
+    public var conditions: OrderConditions
+
+    public init(id: String, type: OrderType, issuedAt: ZonedDateTime, validUntil: ZonedDateTime, issuer: String,
+                conditions: OrderConditions) {
+        self.id = id; self.type = type; self.issuedAt = issuedAt; self.validUntil = validUntil
+        self.issuer = issuer; self.conditions = conditions
+    }
+}
+
+public struct OrderConditions: Equatable, Sendable, Codable {
+    public var noContact: Bool
+    public var minDistanceMeters: Double?
+    public var zones: [Zone]?
+
+    public init(noContact: Bool, minDistanceMeters: Double? = nil, zones: [Zone]? = nil) {
+        self.noContact = noContact; self.minDistanceMeters = minDistanceMeters; self.zones = zones
+    }
+}
+
+/// A fixed exclusion zone: a circle around a point.
+public struct Zone: Equatable, Sendable, Codable {
+    public var kind: String
+    public var lat: Double
+    public var lon: Double
+    public var radiusMeters: Double
+
+    public init(kind: String, lat: Double, lon: Double, radiusMeters: Double) {
+        self.kind = kind; self.lat = lat; self.lon = lon; self.radiusMeters = radiusMeters
+    }
+}
+
+public struct AdministrativeCase: Equatable, Sendable, Codable {
+    public var id: String
+    public var article: String
+    public var incidents: [String]
+    public var decidedAt: ZonedDateTime
+    public var sanction: AdministrativeSanction
+
+    public init(id: String, article: String, incidents: [String], decidedAt: ZonedDateTime, sanction: AdministrativeSanction) {
+        self.id = id; self.article = article; self.incidents = incidents; self.decidedAt = decidedAt; self.sanction = sanction
+    }
+}
+
+public struct AdministrativeSanction: Equatable, Sendable, Codable {
+    public var type: AdministrativeSanctionType
+    public var mrp: Int?
+    public var days: Int?
+
+    public init(type: AdministrativeSanctionType, mrp: Int? = nil, days: Int? = nil) {
+        self.type = type; self.mrp = mrp; self.days = days
+    }
+}
+
+public struct CriminalProceeding: Equatable, Sendable, Codable {
+    public var id: String
+    public var article: String
+    public var registeredAt: ZonedDateTime
+    public var registrationNumber: String?
+    public var incidents: [String]
+    public var stage: ProceedingStage
+
+    public init(id: String, article: String, registeredAt: ZonedDateTime, registrationNumber: String? = nil,
+                incidents: [String], stage: ProceedingStage) {
+        self.id = id; self.article = article; self.registeredAt = registeredAt
+        self.registrationNumber = registrationNumber; self.incidents = incidents; self.stage = stage
+    }
+}
+
+public struct Verdict: Equatable, Sendable, Codable {
+    public var id: String
+    public var proceeding: String
+    public var decidedAt: ZonedDateTime
+    public var court: String
+    public var outcome: VerdictOutcome
+    public var punishment: Punishment?
+    public var mandatoryPayment: MandatoryPayment?
+
+    public init(id: String, proceeding: String, decidedAt: ZonedDateTime, court: String, outcome: VerdictOutcome,
+                punishment: Punishment? = nil, mandatoryPayment: MandatoryPayment? = nil) {
+        self.id = id; self.proceeding = proceeding; self.decidedAt = decidedAt; self.court = court
+        self.outcome = outcome; self.punishment = punishment; self.mandatoryPayment = mandatoryPayment
+    }
+}
+
+public struct Punishment: Equatable, Sendable, Codable {
+    public var type: PunishmentType
+    public var hours: Int?
+    public var mrp: Int?
+    public var days: Int?
+
+    public init(type: PunishmentType, hours: Int? = nil, mrp: Int? = nil, days: Int? = nil) {
+        self.type = type; self.hours = hours; self.mrp = mrp; self.days = days
+    }
+
+    /// The amount field each punishment type carries.
+    public static func amountField(for type: PunishmentType) -> String {
+        switch type {
+        case .fine, .correctionalWorks: "mrp"
+        case .communityService: "hours"
+        case .arrest: "days"
+        }
+    }
+}
+
+public struct MandatoryPayment: Equatable, Sendable, Codable {
+    public var mrp: Int
+    public var paidAt: ZonedDateTime?
+
+    public init(mrp: Int, paidAt: ZonedDateTime? = nil) { self.mrp = mrp; self.paidAt = paidAt }
+}
+
+public struct Device: Equatable, Sendable, Codable {
+    public var id: String
+    public var person: String
+    public var kind: DeviceKind
+    public var intervalSeconds: Int
+
+    public init(id: String, person: String, kind: DeviceKind, intervalSeconds: Int) {
+        self.id = id; self.person = person; self.kind = kind; self.intervalSeconds = intervalSeconds
+    }
+}

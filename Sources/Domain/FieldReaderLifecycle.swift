@@ -1,0 +1,113 @@
+/// Readers for the lifecycle sections of the case file.
+extension FieldReader {
+    public func order(_ n: JSONNode) -> ProtectiveOrder? {
+        guard n.object() != nil else { return nil }
+        let id = n["id"].string(maxLength: 200)
+        let type = n["type"].word(OrderType.self)
+        let issuedAt = past(n["issuedAt"])
+        let validUntil = n["validUntil"].dateTime()
+        if let issuedAt, let validUntil, validUntil.instant <= issuedAt.instant {
+            n["validUntil"].fail("\(validUntil) is not after issuedAt \(issuedAt)")
+        }
+        let issuer = n["issuer"].string(maxLength: 500)
+        let conditions = self.conditions(n["conditions"])
+        guard let id, let type, let issuedAt, let validUntil, let issuer, let conditions else { return nil }
+        return ProtectiveOrder(id: id, type: type, issuedAt: issuedAt, validUntil: validUntil, issuer: issuer,
+                               conditions: conditions)
+    }
+
+    func conditions(_ n: JSONNode) -> OrderConditions? {
+        guard n.object() != nil else { return nil }
+        let noContact = n["noContact"].bool()
+        let distance = n["minDistanceMeters"].double(required: false, in: 1...100_000)
+        let zones = n["zones"].array(required: false) { z -> Zone? in
+            guard z.object() != nil else { return nil }
+            let kind = z["kind"].string(maxLength: 100)
+            let lat = z["lat"].double(in: -90...90)
+            let lon = z["lon"].double(in: -180...180)
+            let radius = z["radiusMeters"].double(in: 1...100_000)
+            guard let kind, let lat, let lon, let radius else { return nil }
+            return Zone(kind: kind, lat: lat, lon: lon, radiusMeters: radius)
+        }
+        guard let noContact else { return nil }
+        return OrderConditions(noContact: noContact, minDistanceMeters: distance, zones: zones)
+    }
+
+    public func administrativeCase(_ n: JSONNode) -> AdministrativeCase? {
+        guard n.object() != nil else { return nil }
+        let id = n["id"].string(maxLength: 200)
+        let article = n["article"].string(maxLength: 100)
+        let incidents = n["incidents"].array { $0.string() }
+        let decidedAt = past(n["decidedAt"])
+        var sanction: AdministrativeSanction?
+        let s = n["sanction"]
+        if s.object() != nil, let type = s["type"].word(AdministrativeSanctionType.self) {
+            switch type {
+            case .fine: sanction = s["mrp"].int(in: 1...10_000).map { .init(type: .fine, mrp: $0) }
+            case .arrest: sanction = s["days"].int(in: 1...365).map { .init(type: .arrest, days: $0) }
+            case .warning: sanction = .init(type: .warning)
+            }
+        }
+        guard let id, let article, let incidents, let decidedAt, let sanction else { return nil }
+        return AdministrativeCase(id: id, article: article, incidents: incidents, decidedAt: decidedAt, sanction: sanction)
+    }
+
+    public func proceeding(_ n: JSONNode) -> CriminalProceeding? {
+        guard n.object() != nil else { return nil }
+        let id = n["id"].string(maxLength: 200)
+        let article = n["article"].string(maxLength: 100)
+        let registeredAt = past(n["registeredAt"])
+        let number = n["registrationNumber"].string(required: false, maxLength: 100)
+        let incidents = n["incidents"].array { $0.string() }
+        let stage = n["stage"].word(ProceedingStage.self)
+        guard let id, let article, let registeredAt, let incidents, let stage else { return nil }
+        return CriminalProceeding(id: id, article: article, registeredAt: registeredAt, registrationNumber: number,
+                                  incidents: incidents, stage: stage)
+    }
+
+    public func verdict(_ n: JSONNode) -> Verdict? {
+        guard n.object() != nil else { return nil }
+        let id = n["id"].string(maxLength: 200)
+        let proceeding = n["proceeding"].string(maxLength: 200)
+        let decidedAt = past(n["decidedAt"])
+        let court = n["court"].string(maxLength: 500)
+        let outcome = n["outcome"].word(VerdictOutcome.self)
+        let punishment = self.punishment(n["punishment"], required: outcome == .guilty)
+        var payment: MandatoryPayment?
+        if n["mandatoryPayment"].object(required: false) != nil {
+            let p = n["mandatoryPayment"]
+            let mrp = p["mrp"].int(in: 0...1000)
+            let paidAt = past(p["paidAt"], required: false)
+            payment = mrp.map { MandatoryPayment(mrp: $0, paidAt: paidAt) }
+        }
+        if outcome == .acquitted, n["punishment"].isPresent { n["punishment"].fail("an acquittal carries no punishment") }
+        guard let id, let proceeding, let decidedAt, let court, let outcome else { return nil }
+        if outcome == .guilty, punishment == nil { return nil }
+        return Verdict(id: id, proceeding: proceeding, decidedAt: decidedAt, court: court, outcome: outcome,
+                       punishment: punishment, mandatoryPayment: payment)
+    }
+
+    func punishment(_ n: JSONNode, required: Bool) -> Punishment? {
+        guard n.object(required: required) != nil, let type = n["type"].word(PunishmentType.self) else { return nil }
+        let field = Punishment.amountField(for: type)
+        guard let amount = n[field].int(in: 1...100_000) else { return nil }
+        for other in ["hours", "mrp", "days"] where other != field && n[other].isPresent {
+            n[other].fail("a \(type.rawValue) punishment is measured in \(field), not \(other)")
+        }
+        switch field {
+        case "hours": return Punishment(type: type, hours: amount)
+        case "days": return Punishment(type: type, days: amount)
+        default: return Punishment(type: type, mrp: amount)
+        }
+    }
+
+    public func device(_ n: JSONNode) -> Device? {
+        guard n.object() != nil else { return nil }
+        let id = n["id"].string(maxLength: 200)
+        let person = n["person"].string(maxLength: 200)
+        let kind = n["kind"].word(DeviceKind.self)
+        let interval = n["intervalSeconds"].int(in: 1...86_400)
+        guard let id, let person, let kind, let interval else { return nil }
+        return Device(id: id, person: person, kind: kind, intervalSeconds: interval)
+    }
+}

@@ -1,0 +1,108 @@
+import Domain
+import Fluent
+import Foundation
+
+/// Imports and exports whole case files. Import runs in one transaction: all or nothing.
+public struct CaseFileStore: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    /// Stores a validated case file as a new case and returns its id. A case number that is
+    /// already taken is refused as a validation problem at `/case/number`.
+    public func importCaseFile(_ file: CaseFile, by principal: Principal) async throws -> UUID {
+        if let number = file.case.number,
+           try await CaseModel.query(on: db).filter(\.$number == number).first() != nil {
+            throw ValidationFailure(pointer: "/case/number", message: "a case with number \"\(number)\" already exists")
+        }
+        let now = nowMilliseconds()
+        let caseID = UUID()
+        try await db.transaction { tx in
+            let model = CaseModel()
+            model.id = caseID
+            model.number = file.case.number
+            model.jurisdiction = file.jurisdiction
+            model.openedAt = file.case.openedAt.epochMilliseconds
+            model.openedOffset = file.case.openedAt.offsetSeconds
+            model.unit = file.case.unit
+            model.status = CaseStatus.open.rawValue
+            model.createdAt = now
+            model.riskAssessments = try JSONColumn.encodeOptional(file.riskAssessments)
+            try await model.create(on: tx) // a write first: SQLite takes the write lock at once
+
+            var places: [PlaceModel] = []
+            let persons = file.persons.enumerated().map { seq, person in
+                PersonModel(caseID: caseID, seq: seq, person: person, at: now)
+            }
+            for (model, person) in zip(persons, file.persons) {
+                model.id = UUID()
+                places += person.places.enumerated().map { PlaceModel(personID: model.id!, seq: $0, place: $1) }
+            }
+            try await persons.create(on: tx)
+            try await places.create(on: tx)
+
+            let incidents = try file.incidents.map { try IncidentModel(caseID: caseID, incident: $0, at: now) }
+            for model in incidents { model.id = UUID() }
+            try await incidents.create(on: tx)
+            let versions = try zip(incidents, file.incidents).map { model, incident in
+                try IncidentVersionModel(incidentID: model.id!, version: 1, incident: incident, reason: "imported",
+                                         by: principal.subject, at: now)
+            }
+            try await versions.create(on: tx)
+
+            try await file.protectiveOrders.enumerated()
+                .map { try ProtectiveOrderModel(caseID: caseID, seq: $0, order: $1) }.create(on: tx)
+            try await records(file, caseID: caseID).create(on: tx)
+        }
+        return caseID
+    }
+
+    public func exportCaseFile(caseID: UUID, scope: CaseScope) async throws -> CaseFile {
+        guard scope.allows(caseID), let model = try await CaseModel.find(caseID, on: db) else {
+            throw DomainError.notFound("case")
+        }
+        let personModels = try await PersonModel.query(on: db).filter(\.$case.$id == caseID)
+            .sort(\.$seq).sort(\.$ref).all()
+        let placeModels = personModels.isEmpty ? [] : try await PlaceModel.query(on: db)
+            .filter(\.$person.$id ~~ personModels.compactMap(\.id)).all()
+        let placesByPerson = Dictionary(grouping: placeModels, by: { $0.$person.id })
+        let persons = personModels.map { $0.person(places: placesByPerson[$0.id!] ?? []) }
+
+        let incidents = try await IncidentModel.query(on: db).filter(\.$case.$id == caseID)
+            .sort(\.$occurredAt).sort(\.$ref).all().map { try $0.incident() }
+        let orders = try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID)
+            .sort(\.$seq).sort(\.$ref).all().map { try $0.order() }
+        let records = try await CaseRecordModel.query(on: db).filter(\.$case.$id == caseID)
+            .sort(\.$seq).sort(\.$ref).all()
+        func section<T: Decodable>(_ name: String, _ type: T.Type) throws -> [T] {
+            try records.filter { $0.section == name }.map { try JSONColumn.decode(T.self, $0.body) }
+        }
+        let devices = try section("devices", Device.self)
+        return CaseFile(
+            jurisdiction: model.jurisdiction, case: model.header, persons: persons, incidents: incidents,
+            protectiveOrders: orders,
+            administrativeCases: try section("administrativeCases", AdministrativeCase.self),
+            criminalProceedings: try section("criminalProceedings", CriminalProceeding.self),
+            verdicts: try section("verdicts", Verdict.self),
+            riskAssessments: try JSONColumn.decodeOptional([JSONValue].self, model.riskAssessments),
+            devices: devices.isEmpty ? nil : devices)
+    }
+
+    private func records(_ file: CaseFile, caseID: UUID) throws -> [CaseRecordModel] {
+        func make<T: Encodable>(_ section: String, _ items: [T], ref: (T) -> String) throws -> [CaseRecordModel] {
+            try items.enumerated().map { seq, item in
+                let record = CaseRecordModel()
+                record.$case.id = caseID
+                record.section = section
+                record.ref = ref(item)
+                record.seq = seq
+                record.body = try JSONColumn.encode(item)
+                return record
+            }
+        }
+        return try make("administrativeCases", file.administrativeCases, ref: \.id)
+            + make("criminalProceedings", file.criminalProceedings, ref: \.id)
+            + make("verdicts", file.verdicts, ref: \.id)
+            + make("devices", file.devices ?? [], ref: \.id)
+    }
+}

@@ -1,0 +1,72 @@
+import Domain
+import Fluent
+import Foundation
+
+/// Cases: create, find, list. Every read goes through the caller's scope; a case outside it is
+/// reported as not found, so its existence does not leak.
+public struct CaseStore: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    public func create(jurisdiction: String, header: CaseHeader, by principal: Principal) async throws -> CaseSummary {
+        if let number = header.number, try await CaseModel.query(on: db).filter(\.$number == number).first() != nil {
+            throw ValidationFailure(pointer: "/number", message: "a case with number \"\(number)\" already exists")
+        }
+        let model = CaseModel()
+        model.id = UUID()
+        model.number = header.number
+        model.jurisdiction = jurisdiction
+        model.openedAt = header.openedAt.epochMilliseconds
+        model.openedOffset = header.openedAt.offsetSeconds
+        model.unit = header.unit
+        model.status = CaseStatus.open.rawValue
+        model.createdAt = nowMilliseconds()
+        try await model.create(on: db)
+        return try model.summary()
+    }
+
+    public func get(_ id: UUID, scope: CaseScope) async throws -> CaseSummary {
+        try await model(id, scope: scope).summary()
+    }
+
+    /// Finds a case by its id or its number, within scope.
+    public func find(idOrNumber: String, scope: CaseScope) async throws -> CaseSummary {
+        if let id = UUID(uuidString: idOrNumber) { return try await get(id, scope: scope) }
+        guard let model = try await CaseModel.query(on: db).filter(\.$number == idOrNumber).first(),
+              let id = model.id, scope.allows(id) else { throw DomainError.notFound("case \(idOrNumber)") }
+        return try model.summary()
+    }
+
+    func model(_ id: UUID, scope: CaseScope) async throws -> CaseModel {
+        guard scope.allows(id), let model = try await CaseModel.find(id, on: db) else { throw DomainError.notFound("case") }
+        return model
+    }
+
+    /// Checks that a case exists within scope, without loading it.
+    public func requireCase(_ id: UUID, scope: CaseScope) async throws {
+        guard scope.allows(id), try await CaseModel.query(on: db).filter(\.$id == id).count() > 0 else {
+            throw DomainError.notFound("case")
+        }
+    }
+
+    /// Newest first.
+    public func list(_ filter: CaseFilter, scope: CaseScope, limit: Int, after cursor: Cursor?) async throws -> Page<CaseSummary> {
+        let query = CaseModel.query(on: db)
+        if case .only(let ids) = scope { query.filter(\.$id ~~ Array(ids)) }
+        if let status = filter.status { query.filter(\.$status == status.rawValue) }
+        if let jurisdiction = filter.jurisdiction { query.filter(\.$jurisdiction == jurisdiction) }
+        if let from = filter.openedFrom { query.filter(\.$openedAt >= from.epochMilliseconds) }
+        if let before = filter.openedBefore { query.filter(\.$openedAt < before.epochMilliseconds) }
+        if let cursor {
+            query.group(.or) { or in
+                or.filter(\.$createdAt < cursor.key)
+                or.group(.and) { $0.filter(\.$createdAt == cursor.key).filter(\.$id < cursor.id) }
+            }
+        }
+        let rows = try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(limit + 1).all()
+        let items = try rows.prefix(limit).map { try $0.summary() }
+        let next = rows.count > limit ? rows[limit - 1] : nil
+        return Page(items: items, nextCursor: try next.map { Cursor(key: $0.createdAt, id: try $0.requireID()).text })
+    }
+}

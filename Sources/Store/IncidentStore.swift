@@ -1,0 +1,99 @@
+import Domain
+import Fluent
+import Foundation
+
+/// Incidents of a case. Never deleted: a correction writes a new version with its reason, and
+/// every version stays readable.
+public struct IncidentStore: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    /// Records a new incident; an empty `incident.id` gets a fresh reference.
+    public func add(_ incident: Incident, to caseID: UUID, by principal: Principal) async throws -> StoredIncident {
+        try await CaseStore(db: db).requireCase(caseID, scope: principal.scope)
+        var incident = incident
+        let id = UUID()
+        if incident.id.isEmpty { incident.id = "i-" + id.uuidString.lowercased() }
+        let now = nowMilliseconds()
+        let model = try IncidentModel(caseID: caseID, incident: incident, at: now)
+        model.id = id
+        let version = try IncidentVersionModel(incidentID: id, version: 1, incident: incident, reason: nil,
+                                               by: principal.subject, at: now)
+        do {
+            try await db.transaction { tx in
+                try await model.create(on: tx)
+                try await version.create(on: tx)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw ValidationFailure(pointer: "/id", message: "an incident with id \"\(incident.id)\" is already in this case")
+        }
+        return try model.stored()
+    }
+
+    public func get(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> StoredIncident {
+        try await model(id, caseID: caseID, scope: scope).stored()
+    }
+
+    private func model(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> IncidentModel {
+        guard scope.allows(caseID),
+              let model = try await IncidentModel.query(on: db).filter(\.$id == id).filter(\.$case.$id == caseID).first()
+        else { throw DomainError.notFound("incident") }
+        return model
+    }
+
+    /// In time order.
+    public func list(caseID: UUID, filter: IncidentFilter, scope: CaseScope, limit: Int, after cursor: Cursor?)
+        async throws -> Page<StoredIncident> {
+        try await CaseStore(db: db).requireCase(caseID, scope: scope)
+        let query = IncidentModel.query(on: db).filter(\.$case.$id == caseID)
+        if let kind = filter.kind { query.filter(\.$kind == kind.rawValue) }
+        if let from = filter.from { query.filter(\.$occurredAt >= from.epochMilliseconds) }
+        if let before = filter.before { query.filter(\.$occurredAt < before.epochMilliseconds) }
+        if let cursor {
+            query.group(.or) { or in
+                or.filter(\.$occurredAt > cursor.key)
+                or.group(.and) { $0.filter(\.$occurredAt == cursor.key).filter(\.$id > cursor.id) }
+            }
+        }
+        let rows = try await query.sort(\.$occurredAt).sort(\.$id).limit(limit + 1).all()
+        let items = try rows.prefix(limit).map { try $0.stored() }
+        let next = rows.count > limit ? rows[limit - 1] : nil
+        return Page(items: items, nextCursor: try next.map { Cursor(key: $0.occurredAt, id: try $0.requireID()).text })
+    }
+
+    /// Replaces the incident's content with `corrected`, keeping its reference, as a new version.
+    /// `expectedVersion`, when given, must be the current version (optimistic locking): a stale
+    /// correction is refused with a conflict instead of silently overwriting another.
+    public func correct(_ id: UUID, caseID: UUID, with corrected: Incident, reason: String, expectedVersion: Int?,
+                        by principal: Principal) async throws -> StoredIncident {
+        let model = try await model(id, caseID: caseID, scope: principal.scope)
+        if let expectedVersion, expectedVersion != model.version {
+            throw DomainError.conflict("incident is at version \(model.version), not \(expectedVersion): reload and correct again")
+        }
+        var corrected = corrected
+        corrected.id = model.ref
+        let now = nowMilliseconds()
+        let next = model.version + 1
+        let version = try IncidentVersionModel(incidentID: id, version: next, incident: corrected, reason: reason,
+                                               by: principal.subject, at: now)
+        try model.apply(corrected, at: now)
+        model.version = next
+        do {
+            try await db.transaction { tx in
+                try await version.create(on: tx) // unique (incident, version): a concurrent correction fails here
+                try await model.update(on: tx)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw DomainError.conflict("incident was corrected by someone else at the same time: reload and correct again")
+        }
+        return try model.stored()
+    }
+
+    /// Every version, oldest first.
+    public func history(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> [IncidentVersion] {
+        _ = try await model(id, caseID: caseID, scope: scope)
+        return try await IncidentVersionModel.query(on: db).filter(\.$incident.$id == id).sort(\.$version).all()
+            .map { try $0.value() }
+    }
+}

@@ -1,0 +1,12 @@
+import Fluent
+
+/// Every migration, in order. Append only: never edit or reorder one that has landed.
+public enum StoreMigrations {
+    public static let all: [any Migration] = [
+        CreateCases(),
+        CreatePersons(),
+        CreateIncidents(),
+        CreateLifecycleRecords(),
+        AddIndexes(),
+    ]
+}

@@ -1,0 +1,84 @@
+import Domain
+import Foundation
+
+/// A case as listed: its header and counts.
+public struct CaseSummary: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var number: String?
+    public var jurisdiction: String
+    public var openedAt: ZonedDateTime
+    public var unit: String?
+    public var status: CaseStatus
+    public var createdAt: ZonedDateTime
+}
+
+public struct StoredPerson: Sendable, Equatable {
+    public var id: UUID
+    public var caseID: UUID
+    /// `person.id` is the case-file reference.
+    public var person: Person
+}
+
+public struct StoredIncident: Sendable, Equatable {
+    public var id: UUID
+    public var caseID: UUID
+    public var version: Int
+    public var recordedAt: ZonedDateTime
+    public var updatedAt: ZonedDateTime
+    /// `incident.id` is the case-file reference.
+    public var incident: Incident
+}
+
+public struct IncidentVersion: Sendable, Equatable {
+    public var version: Int
+    public var incident: Incident
+    public var reason: String?
+    public var recordedBy: String
+    public var recordedAt: ZonedDateTime
+}
+
+/// One page of a list and the cursor for the next, nil on the last page.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var nextCursor: String?
+}
+
+public struct CaseFilter: Sendable {
+    public var status: CaseStatus?
+    public var jurisdiction: String?
+    public var openedFrom: ZonedDateTime?
+    public var openedBefore: ZonedDateTime?
+    public init(status: CaseStatus? = nil, jurisdiction: String? = nil, openedFrom: ZonedDateTime? = nil,
+                openedBefore: ZonedDateTime? = nil) {
+        self.status = status; self.jurisdiction = jurisdiction; self.openedFrom = openedFrom; self.openedBefore = openedBefore
+    }
+}
+
+public struct IncidentFilter: Sendable {
+    public var kind: IncidentKind?
+    public var from: ZonedDateTime?
+    public var before: ZonedDateTime?
+    public init(kind: IncidentKind? = nil, from: ZonedDateTime? = nil, before: ZonedDateTime? = nil) {
+        self.kind = kind; self.from = from; self.before = before
+    }
+}
+
+/// Where a page starts: after the item with this sort key and id. Opaque to clients.
+public struct Cursor: Sendable, Equatable {
+    public var key: Int64
+    public var id: UUID
+
+    public init(key: Int64, id: UUID) { self.key = key; self.id = id }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "_", maxSplits: 1)
+        guard parts.count == 2, let key = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        self.key = key; self.id = id
+    }
+
+    public var text: String { "\(key)_\(id.uuidString.lowercased())" }
+}
+
+extension ZonedDateTime {
+    static func now(offsetSeconds: Int = 0) -> ZonedDateTime { ZonedDateTime(Date(), offsetSeconds: offsetSeconds) }
+}

@@ -1,0 +1,36 @@
+import Domain
+import Store
+import Vapor
+
+/// `/api/v1/cases`: create, list (filtered, paginated), read.
+struct CaseController {
+    func create(req: Request) async throws -> Response {
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let jurisdiction = body["jurisdiction"].string()
+        if let jurisdiction, !Jurisdictions.known.contains(jurisdiction) {
+            body["jurisdiction"].fail("unknown jurisdiction \"\(jurisdiction)\" (known: \(Jurisdictions.known.sorted().joined(separator: ", ")))")
+        }
+        let header = FieldReader().header(body)
+        try body.throwIfInvalid()
+        let summary = try await CaseStore(db: req.db).create(jurisdiction: jurisdiction!, header: header!, by: req.principal)
+        return try CaseResponse(summary).created(at: "/api/v1/cases/\(summary.id.apiString)")
+    }
+
+    func list(req: Request) async throws -> PageResponse<CaseResponse> {
+        let log = ProblemLog()
+        let filter = CaseFilter(status: req.wordQuery("status", CaseStatus.self, log: log),
+                                jurisdiction: req.query[String.self, at: "jurisdiction"],
+                                openedFrom: req.instantQuery("openedFrom", log: log),
+                                openedBefore: req.instantQuery("openedBefore", log: log))
+        if !log.isEmpty { throw ValidationFailure(log.problems) }
+        let (limit, cursor) = try req.page()
+        let page = try await CaseStore(db: req.db).list(filter, scope: req.principal.scope, limit: limit, after: cursor)
+        return PageResponse(items: page.items.map(CaseResponse.init), nextCursor: page.nextCursor)
+    }
+
+    func get(req: Request) async throws -> CaseResponse {
+        let id = try req.uuid("caseID", what: "case")
+        return CaseResponse(try await CaseStore(db: req.db).get(id, scope: req.principal.scope))
+    }
+}

@@ -1,0 +1,56 @@
+import Domain
+import Store
+import Vapor
+
+/// `/api/v1/cases/{caseId}/incidents`: log, list, read, correct (a new version), history.
+struct IncidentController {
+    func create(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let body = try req.jsonBody()
+        let incident = FieldReader().incident(body, requireID: false)
+        try body.throwIfInvalid()
+        let stored = try await IncidentStore(db: req.db).add(incident!, to: caseID, by: req.principal)
+        return try IncidentResponse(stored).created(at: "/api/v1/cases/\(caseID.apiString)/incidents/\(stored.id.apiString)")
+    }
+
+    func list(req: Request) async throws -> PageResponse<IncidentResponse> {
+        let caseID = try req.uuid("caseID", what: "case")
+        let log = ProblemLog()
+        let filter = IncidentFilter(kind: req.wordQuery("kind", IncidentKind.self, log: log),
+                                    from: req.instantQuery("from", log: log),
+                                    before: req.instantQuery("before", log: log))
+        if !log.isEmpty { throw ValidationFailure(log.problems) }
+        let (limit, cursor) = try req.page()
+        let page = try await IncidentStore(db: req.db).list(caseID: caseID, filter: filter, scope: req.principal.scope,
+                                                            limit: limit, after: cursor)
+        return PageResponse(items: page.items.map(IncidentResponse.init), nextCursor: page.nextCursor)
+    }
+
+    func get(req: Request) async throws -> IncidentResponse {
+        let caseID = try req.uuid("caseID", what: "case")
+        let id = try req.uuid("incidentID", what: "incident")
+        return IncidentResponse(try await IncidentStore(db: req.db).get(id, caseID: caseID, scope: req.principal.scope))
+    }
+
+    /// Body: `{"incident": {…the corrected incident…}, "reason": "…", "expectedVersion": 1 (opt)}`.
+    func correct(req: Request) async throws -> IncidentResponse {
+        let caseID = try req.uuid("caseID", what: "case")
+        let id = try req.uuid("incidentID", what: "incident")
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let incident = FieldReader().incident(body["incident"], requireID: false)
+        let reason = body["reason"].string(maxLength: 2000)
+        let expected = body["expectedVersion"].int(required: false, in: 1...Int(Int32.max))
+        try body.throwIfInvalid()
+        let stored = try await IncidentStore(db: req.db).correct(id, caseID: caseID, with: incident!, reason: reason!,
+                                                                 expectedVersion: expected, by: req.principal)
+        return IncidentResponse(stored)
+    }
+
+    func history(req: Request) async throws -> PageResponse<IncidentVersionResponse> {
+        let caseID = try req.uuid("caseID", what: "case")
+        let id = try req.uuid("incidentID", what: "incident")
+        let versions = try await IncidentStore(db: req.db).history(id, caseID: caseID, scope: req.principal.scope)
+        return PageResponse(items: versions.map(IncidentVersionResponse.init), nextCursor: nil)
+    }
+}

@@ -1,0 +1,104 @@
+import Domain
+import Foundation
+import Store
+import Vapor
+
+struct CaseResponse: Content {
+    var id: String
+    var number: String?
+    var jurisdiction: String
+    var openedAt: ZonedDateTime
+    var unit: String?
+    var status: CaseStatus
+    var createdAt: ZonedDateTime
+
+    init(_ c: CaseSummary) {
+        id = c.id.apiString; number = c.number; jurisdiction = c.jurisdiction; openedAt = c.openedAt
+        unit = c.unit; status = c.status; createdAt = c.createdAt
+    }
+}
+
+struct PageResponse<Item: Content>: Content {
+    var items: [Item]
+    var nextCursor: String?
+}
+
+struct PersonResponse: Content {
+    var id: String
+    var caseId: String
+    var ref: String
+    var role: PersonRole
+    var name: String
+    var birthDate: LocalDate?
+    var iin: String?
+    var relationshipToVictim: Relationship?
+    var places: [Place]
+
+    init(_ p: StoredPerson) {
+        id = p.id.apiString; caseId = p.caseID.apiString; ref = p.person.id; role = p.person.role; name = p.person.name
+        birthDate = p.person.birthDate; iin = p.person.iin; relationshipToVictim = p.person.relationshipToVictim
+        places = p.person.places
+    }
+}
+
+struct IncidentResponse: Content {
+    var id: String
+    var caseId: String
+    var ref: String
+    var version: Int
+    var recordedAt: ZonedDateTime
+    var updatedAt: ZonedDateTime
+    var occurredAt: ZonedDateTime
+    var kind: IncidentKind
+    var channel: Channel
+    var place: IncidentPlace?
+    var description: String
+    var againstWill: Bool
+    var violence: Bool
+    var reportedBy: ReportedBy
+    var impact: [Impact]
+    var witnesses: [String]?
+    var evidence: [EvidenceRef]?
+
+    init(_ s: StoredIncident) {
+        let i = s.incident
+        id = s.id.apiString; caseId = s.caseID.apiString; ref = i.id; version = s.version
+        recordedAt = s.recordedAt; updatedAt = s.updatedAt; occurredAt = i.occurredAt; kind = i.kind
+        channel = i.channel; place = i.place; description = i.description; againstWill = i.againstWill
+        violence = i.violence; reportedBy = i.reportedBy; impact = i.impact; witnesses = i.witnesses; evidence = i.evidence
+    }
+}
+
+struct IncidentVersionResponse: Content {
+    var version: Int
+    var reason: String?
+    var recordedBy: String
+    var recordedAt: ZonedDateTime
+    var incident: Incident
+
+    init(_ v: IncidentVersion) {
+        version = v.version; reason = v.reason; recordedBy = v.recordedBy; recordedAt = v.recordedAt; incident = v.incident
+    }
+}
+
+struct ImportResponse: Content {
+    var id: String
+    var number: String?
+    var persons: Int
+    var incidents: Int
+}
+
+extension UUID {
+    /// Ids in the API are lowercase, as RFC 9562 recommends.
+    var apiString: String { uuidString.lowercased() }
+}
+
+extension Content {
+    /// A 201 Created response with a Location header.
+    func created(at location: String) throws -> Response {
+        let response = Response(status: .created)
+        try response.content.encode(self, using: JSONEncoder.api)
+        response.headers.replaceOrAdd(name: .location, value: location)
+        return response
+    }
+}

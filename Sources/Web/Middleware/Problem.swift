@@ -1,0 +1,55 @@
+import Domain
+import Vapor
+
+/// An RFC 9457 problem document (`application/problem+json`).
+struct Problem: Content {
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String?
+    /// For validation problems: each with its JSON pointer.
+    var errors: [ValidationProblem]?
+
+    static let mediaType = HTTPMediaType(type: "application", subType: "problem+json")
+
+    func response() -> Response {
+        let response = Response(status: HTTPResponseStatus(statusCode: status))
+        response.headers.contentType = Problem.mediaType
+        response.body = .init(data: (try? JSONEncoder.api.encode(self)) ?? Data())
+        return response
+    }
+}
+
+/// Turns every error into a problem document. Validation failures carry their pointers;
+/// unexpected errors are logged and answered with a generic 500 that reveals nothing.
+struct ProblemMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            return problem(for: error, request: request).response()
+        }
+    }
+
+    func problem(for error: any Error, request: Request) -> Problem {
+        switch error {
+        case let failure as ValidationFailure:
+            return Problem(type: "https://qorgau.dev/problems/validation", title: "The request has invalid fields",
+                           status: 422, detail: failure.problems.map(\.description).joined(separator: "; "),
+                           errors: failure.problems)
+        case DomainError.notFound(let what):
+            return Problem(type: "about:blank", title: "Not Found", status: 404, detail: "\(what) not found")
+        case DomainError.conflict(let why):
+            return Problem(type: "about:blank", title: "Conflict", status: 409, detail: why)
+        case let abort as any AbortError:
+            let detail = abort.status == .payloadTooLarge
+                ? "the request body is larger than this route accepts" : abort.reason
+            return Problem(type: "about:blank", title: abort.status.reasonPhrase, status: Int(abort.status.code),
+                           detail: detail)
+        default:
+            request.logger.error("unexpected error: \(String(reflecting: type(of: error)))")
+            return Problem(type: "about:blank", title: "Internal Server Error", status: 500,
+                           detail: "something went wrong; the request id is \(request.id)")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Vapor
+
+/// Every route of the server, in one place. The OpenAPI document must list each of them
+/// (a test checks both ways).
+func routes(_ app: Application) throws {
+    let health = HealthController()
+    app.get("health", use: health.check)
+
+    let api = app.grouped("api", "v1")
+    api.get("openapi.json", use: OpenAPIController().document)
+
+    let caseFiles = CaseFileController(maxBytes: app.qorgauConfig.maxCaseFileBytes)
+    api.on(.POST, "case-files", body: .collect(maxSize: ByteCount(value: caseFiles.maxBytes)), use: caseFiles.importFile)
+
+    let cases = api.grouped("cases")
+    let caseController = CaseController()
+    cases.get(use: caseController.list)
+    cases.post(use: caseController.create)
+
+    let oneCase = cases.grouped(":caseID")
+    oneCase.get(use: caseController.get)
+    oneCase.get("case-file", use: caseFiles.export)
+
+    let persons = PersonController()
+    oneCase.get("persons", use: persons.list)
+    oneCase.post("persons", use: persons.create)
+    oneCase.get("persons", ":personID", use: persons.get)
+
+    let incidents = IncidentController()
+    oneCase.get("incidents", use: incidents.list)
+    oneCase.post("incidents", use: incidents.create)
+    oneCase.get("incidents", ":incidentID", use: incidents.get)
+    oneCase.post("incidents", ":incidentID", "corrections", use: incidents.correct)
+    oneCase.get("incidents", ":incidentID", "history", use: incidents.history)
+}

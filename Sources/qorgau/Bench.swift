@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Store
+import Web
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self])
+
+    struct Ingest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Incidents/s through the HTTP API vs straight through the store (SQLite, and PostgreSQL with --postgres).")
+
+        @Option(help: "Incidents per run.") var incidents: Int = 10_000
+        @Option(help: "Concurrent clients.") var clients: Int = 16
+        @Option(help: "Also run on this PostgreSQL database (its tables are created if missing).") var postgres: String?
+        @Option(help: "text or json") var format: String = "text"
+
+        func validate() throws {
+            guard incidents > 0, clients > 0 else { throw ValidationError("--incidents and --clients must be positive") }
+            guard ["text", "json"].contains(format) else { throw ValidationError("--format is text or json") }
+        }
+
+        func run() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qorgau-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            var locations: [DatabaseLocation] = [.sqliteFile(folder.appendingPathComponent("bench.sqlite").path)]
+            if let postgres { locations.append(.postgres(postgres)) }
+            var results: [IngestBenchmark.Result] = []
+            for location in locations {
+                let result = try await IngestBenchmark(database: location, incidents: incidents, clients: clients).run()
+                results.append(result)
+                if format == "text" {
+                    print(String(format: "%@: %d incidents, %d clients: API %.0f/s, direct %.0f/s, API/direct %.2f",
+                                 result.database, result.incidents, result.clients, result.apiPerSecond,
+                                 result.directPerSecond, result.ratio))
+                }
+            }
+            if format == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            }
+        }
+    }
+}

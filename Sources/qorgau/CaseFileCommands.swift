@@ -1,0 +1,86 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Store
+import Web
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import case files. All or nothing: any problem in any file and nothing is stored.")
+
+    @Argument(help: "Case files (JSON).") var files: [String]
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let reader = CaseFileReader()
+        var parsed: [(String, CaseFile)] = []
+        var problems: [String] = []
+        for path in files {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                problems.append("\(path): cannot read the file"); continue
+            }
+            do { parsed.append((path, try reader.read(data: data))) }
+            catch { problems += error.problems.map { "\(path): \($0)" } }
+        }
+        let numbers = parsed.compactMap(\.1.case.number)
+        for number in Set(numbers) where numbers.filter({ $0 == number }).count > 1 {
+            problems.append("case number \"\(number)\" is in more than one of the files")
+        }
+        guard problems.isEmpty else {
+            throw CommandFailure((problems + ["nothing was imported"]).joined(separator: "\n"))
+        }
+        let location = try options.location()
+        let ids = try await DatabaseSession.with(location) { db in
+            for (_, file) in parsed {
+                if let number = file.case.number, (try? await CaseStore(db: db).find(idOrNumber: number, scope: .all)) != nil {
+                    throw CommandFailure("case number \"\(number)\" already exists; nothing was imported")
+                }
+            }
+            var ids: [UUID] = []
+            for (_, file) in parsed { ids.append(try await CaseFileStore(db: db).importCaseFile(file, by: .commandLine)) }
+            return ids
+        }
+        for ((path, file), id) in zip(parsed, ids) {
+            print("imported \(path): case \(id.uuidString.lowercased())\(file.case.number.map { " (\($0))" } ?? ""), "
+                  + "\(file.persons.count) persons, \(file.incidents.count) incidents")
+        }
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export a case as a case file.")
+
+    @Argument(help: "The case's id or number.") var caseRef: String
+    @Option(help: "Write to this file instead of standard output.") var out: String?
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let reference = caseRef
+        let data = try await DatabaseSession.with(try options.location()) { db in
+            let summary = try await CaseStore(db: db).find(idOrNumber: reference, scope: .all)
+            return try CaseFileCodec.encode(try await CaseFileStore(db: db).exportCaseFile(caseID: summary.id, scope: .all))
+        }
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: data) else { throw CommandFailure("cannot write \(out)") }
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the seed case and a few more into the database.")
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let loaded = try await DatabaseSession.with(try options.location()) { db in try await Web.Demo.load(into: db) }
+        for item in loaded {
+            print("\(item.skipped ? "already there" : "loaded"): \(item.number ?? "-") case \(item.id.uuidString.lowercased())")
+        }
+        print("""
+
+        Start the server with `swift run qorgau serve\(options.data == "." ? "" : " --data \(options.data)")` and open
+        http://127.0.0.1:8080/api/v1/cases to list the cases.
+        """)
+    }
+}

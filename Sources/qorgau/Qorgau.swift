@@ -1,0 +1,69 @@
+import ArgumentParser
+import Domain
+import Foundation
+
+/// The `qorgau` command: thin subcommands over the library targets.
+struct Qorgau: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qorgau",
+        abstract: "Case management and protection for stalking cases.",
+        subcommands: [Serve.self, Migrate.self, Import.self, Export.self, Demo.self, Bench.self]
+    )
+}
+
+/// Options every command that touches the database takes.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "Folder for the SQLite database (qorgau.sqlite); ignored when DATABASE_URL names PostgreSQL.")
+    var data: String = "."
+
+    func location() throws -> Store.DatabaseLocation {
+        let env = ProcessInfo.processInfo.environment
+        if env["DATABASE_URL"]?.isEmpty ?? true {
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        }
+        return try Store.DatabaseLocation.from(databaseURL: env["DATABASE_URL"], dataDirectory: data)
+    }
+}
+
+/// A refused input: printed on stderr, exit code 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try Qorgau.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as ValidationFailure {
+            fail(failure.description)
+        } catch let failure as CommandFailure {
+            fail(failure.description)
+        } catch let failure as Store.ConfigurationError {
+            fail(failure.description)
+        } catch let error as DomainError {
+            fail(error.description)
+        } catch {
+            let code = Qorgau.exitCode(for: error)
+            let message = Qorgau.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            // Usage errors exit 2 (contract: CASEFILE.md); anything else is a failure.
+            exit(code == .validationFailure ? 2 : 1)
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        exit(1)
+    }
+}

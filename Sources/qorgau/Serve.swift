@@ -1,0 +1,41 @@
+import ArgumentParser
+import Vapor
+import Web
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server (SQLite in --data unless DATABASE_URL names PostgreSQL).")
+
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8080
+    @Flag(name: .customLong("no-migrate"), help: "Do not migrate the database on start.") var noMigrate = false
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let config = try AppConfig.fromEnvironment(dataDirectory: options.data, host: host, port: port, migrate: !noMigrate)
+        _ = try options.location()
+        var env = try Environment.detect(arguments: ["qorgau"])
+        env.arguments = ["qorgau", "serve", "--hostname", host, "--port", String(port)]
+        try LoggingSystem.bootstrap(from: &env)
+        let app = try await Application.make(env)
+        do {
+            try await configure(app, config)
+            app.logger.notice("Qorgau on http://\(host):\(port) with \(config.database.redacted)")
+            try await app.execute()
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date.")
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let location = try options.location()
+        try await DatabaseSession.with(location, migrate: true) { _ in }
+        print("database is up to date: \(location.redacted)")
+    }
+}

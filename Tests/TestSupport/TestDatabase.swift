@@ -1,0 +1,59 @@
+import Fluent
+import FluentPostgresDriver
+import Foundation
+import Store
+import Vapor
+import VaporTesting
+import Web
+
+/// The databases the store and API tests run on: in-memory SQLite always, and PostgreSQL when
+/// `QORGAU_TEST_POSTGRES_URL` is set (each test in a schema of its own, dropped afterwards).
+public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["QORGAU_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Every database available here; a test parameterised over this runs once on each.
+    public static var available: [TestDatabase] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    public static let postgresSkipReason: Comment =
+        "QORGAU_TEST_POSTGRES_URL is not set: the PostgreSQL runs of the store and API tests were skipped (.ci/run sets it)"
+
+    public var testDescription: String { rawValue }
+}
+
+/// Runs `body` with an application configured as the server is, on a fresh database.
+public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: Int = 1 << 20,
+                             _ body: (Application) async throws -> T) async throws -> T {
+    let app = try await Application.make(.testing)
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    do {
+        var config = AppConfig(database: .sqliteMemory, migrate: false, maxBodyBytes: maxBodyBytes, logLevel: .warning)
+        if database == .postgres {
+            guard let url = TestDatabase.postgresURL else { throw TestSetupError("QORGAU_TEST_POSTGRES_URL is not set") }
+            var pg = try SQLPostgresConfiguration(url: url)
+            pg.searchPath = [schema]
+            app.databases.use(.postgres(configuration: pg, sqlLogLevel: .trace), as: .psql)
+            config.database = .postgres(url)
+            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run()
+        }
+        try await configure(app, config, registerDatabase: database == .sqlite)
+        try await app.autoMigrate()
+        let result = try await body(app)
+        if database == .postgres { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+        try await app.asyncShutdown()
+        return result
+    } catch {
+        if database == .postgres { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+        try? await app.asyncShutdown()
+        throw error
+    }
+}
+
+public struct TestSetupError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+import Web
+
+@Suite struct CaseFileAPITests {
+    @Test(arguments: TestDatabase.available)
+    func importThenExportThenImportThenExportIsStable(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "CF-1"))
+            #expect(imported.status == .created)
+            let id = try #require(imported.json["id"] as? String)
+            let first = try await app.request(.GET, "/api/v1/cases/\(id)/case-file")
+            #expect(first.status == .ok)
+            #expect(first.headers.contentType?.description.hasPrefix("application/vnd.qorgau.case-file+json") == true)
+
+            let renumbered = first.text.replacingOccurrences(of: "\"CF-1\"", with: "\"CF-2\"")
+            let again = try await app.request(.POST, "/api/v1/case-files", raw: renumbered)
+            #expect(again.status == .created)
+            let secondID = try #require(again.json["id"] as? String)
+            let second = try await app.request(.GET, "/api/v1/cases/\(secondID)/case-file")
+            #expect(second.text.replacingOccurrences(of: "\"CF-2\"", with: "\"CF-1\"") == first.text)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aBadCaseFileIsRefusedWholeWithPointersAndNothingIsStored(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            var file = Fixtures.caseFileJSON()
+            var incidents = file["incidents"] as! [[String: Any]]
+            incidents[1]["kind"] = "stalk"
+            file["incidents"] = incidents
+            var orders = file["protectiveOrders"] as! [[String: Any]]
+            orders[0]["validUntil"] = "2025-01-01T00:00:00+05:00"
+            file["protectiveOrders"] = orders
+            let response = try await app.request(.POST, "/api/v1/case-files", json: file)
+            #expect(response.status == .unprocessableEntity)
+            #expect(Set(response.problemPointers) == ["/incidents/1/kind", "/protectiveOrders/0/validUntil"])
+            let cases = try await app.request(.GET, "/api/v1/cases")
+            #expect((cases.json["items"] as? [Any])?.count == 0)
+        }
+    }
+
+    @Test func theDemoCasesCanBeListedAndRead() async throws {
+        try await withQorgauApp { app in
+            let loaded = try await Web.Demo.load(into: app.db)
+            #expect(loaded.count >= 4)
+            let list = try await app.request(.GET, "/api/v1/cases?limit=100")
+            let numbers = Set((list.json["items"] as? [[String: Any]])?.compactMap { $0["number"] as? String } ?? [])
+            #expect(numbers.contains("ALM-2025-0141"))
+            let seed = try #require(loaded.first { $0.number == "ALM-2025-0141" })
+            let incidents = try await app.request(.GET, "/api/v1/cases/\(seed.id.uuidString.lowercased())/incidents")
+            #expect((incidents.json["items"] as? [Any])?.count == 10)
+            let again = try await Web.Demo.load(into: app.db)
+            #expect(again.allSatisfy(\.skipped))
+        }
+    }
+}
+

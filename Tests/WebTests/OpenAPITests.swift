@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+
+@Suite struct OpenAPITests {
+    /// `:caseID` in a route is `{caseID}` in the document.
+    func template(_ route: Route) -> String {
+        "/" + route.path.map { component -> String in
+            switch component {
+            case .constant(let text): text
+            case .parameter(let name): "{\(name)}"
+            case .anything: "*"
+            case .catchall: "**"
+            }
+        }.joined(separator: "/")
+    }
+
+    func document(_ app: Application) async throws -> [String: [String: Any]] {
+        let response = try await app.request(.GET, "/api/v1/openapi.json")
+        #expect(response.status == .ok)
+        #expect(response.json["openapi"] as? String == "3.1.0")
+        return try #require(response.json["paths"] as? [String: [String: Any]])
+    }
+
+    @Test func everyRouteIsInTheDocument() async throws {
+        try await withQorgauApp { app in
+            let paths = try await document(app)
+            for route in app.routes.all {
+                let path = template(route)
+                let method = route.method.rawValue.lowercased()
+                #expect(paths[path]?[method] != nil, "\(route.method) \(path) is not in openapi.json")
+            }
+        }
+    }
+
+    @Test func everyOperationInTheDocumentIsARoute() async throws {
+        try await withQorgauApp { app in
+            let paths = try await document(app)
+            let routes = Set(app.routes.all.map { "\($0.method.rawValue.lowercased()) \(template($0))" })
+            for (path, operations) in paths {
+                for method in operations.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+                    #expect(routes.contains("\(method) \(path)"), "\(method) \(path) is documented but not served")
+                }
+            }
+        }
+    }
+}

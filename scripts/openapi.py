@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Writes Sources/Web/Resources/openapi.json. Edit this file, run it, commit both.
+WebTests checks that every route of the server is in the document and every path in it is a route."""
+import json, pathlib
+
+def ref(name): return {"$ref": f"#/components/schemas/{name}"}
+def words(*w): return {"type": "string", "enum": list(w)}
+def arr(items): return {"type": "array", "items": items}
+def obj(props, required=()):
+    o = {"type": "object", "properties": props}
+    if required: o["required"] = list(required)
+    return o
+def nullable(s): return {"oneOf": [s, {"type": "null"}]}
+
+DT = {"type": "string", "format": "date-time", "description": "RFC 3339 with offset, e.g. 2025-10-20T19:40:00+05:00"}
+DATE = {"type": "string", "format": "date"}
+PROBLEM = {"description": "Problem (RFC 9457)", "content": {"application/problem+json": {"schema": ref("Problem")}}}
+def ok(schema, code="200", desc="OK", media="application/json"):
+    return {code: {"description": desc, "content": {media: {"schema": schema}}}}
+def errors(*codes):
+    return {str(c): PROBLEM for c in codes}
+def param(name, where="path", schema=None, desc=None):
+    p = {"name": name, "in": where, "required": where == "path", "schema": schema or {"type": "string"}}
+    if desc: p["description"] = desc
+    return p
+CASE = param("caseID", schema={"type": "string", "format": "uuid"})
+PERSON = param("personID", schema={"type": "string", "format": "uuid"})
+INCIDENT = param("incidentID", schema={"type": "string", "format": "uuid"})
+PAGE = [param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}),
+        param("cursor", "query", desc="nextCursor of the previous page")]
+def body(schema, media="application/json"):
+    return {"required": True, "content": {media: {"schema": schema}}}
+def page(item): return obj({"items": arr(item), "nextCursor": nullable({"type": "string"})}, ["items"])
+
+incident_kind = words("contact", "tracking", "threat", "privacyIntrusion", "publicConflict", "propertyDamage", "violence", "other")
+channel = words("inPerson", "phoneCall", "sms", "messenger", "socialNetwork", "email", "thirdParty", "gpsTracker", "other")
+impact = words("fear", "changedResidence", "changedJob", "soughtProtection", "psychologicalOrMedicalHelp", "lostIncome", "restrictedMovement")
+place = obj({"kind": {"type": "string"}, "text": {"type": "string"}, "lat": {"type": "number", "minimum": -90, "maximum": 90},
+             "lon": {"type": "number", "minimum": -180, "maximum": 180}, "from": DATE, "until": DATE}, ["kind"])
+incident_fields = {
+    "occurredAt": DT, "kind": incident_kind, "channel": channel,
+    "place": obj({"text": {"type": "string"}, "lat": {"type": "number"}, "lon": {"type": "number"}}),
+    "description": {"type": "string"}, "againstWill": {"type": "boolean"}, "violence": {"type": "boolean"},
+    "reportedBy": words("victim", "officer", "witness", "monitoring"), "impact": arr(impact),
+    "witnesses": arr({"type": "string"}),
+    "evidence": arr(obj({"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "name": {"type": "string"},
+                         "mediaType": {"type": "string"}}, ["sha256", "name", "mediaType"])),
+}
+incident_required = ["occurredAt", "kind", "channel", "description", "againstWill", "violence", "reportedBy", "impact"]
+person_fields = {
+    "role": words("victim", "respondent", "witness", "applicant"), "name": {"type": "string"}, "birthDate": DATE,
+    "iin": {"type": "string", "pattern": "^[0-9]{12}$", "description": "Kazakhstan IIN; the check digit is verified"},
+    "relationshipToVictim": words("spouse", "formerSpouse", "partner", "formerPartner", "relative", "colleague",
+                                  "acquaintance", "neighbour", "stranger", "other"),
+    "places": arr(ref("Place")),
+}
+schemas = {
+    "Problem": obj({"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                    "detail": {"type": "string"},
+                    "errors": arr(obj({"pointer": {"type": "string"}, "message": {"type": "string"}}, ["pointer", "message"]))},
+                   ["type", "title", "status"]),
+    "Place": place,
+    "CaseInput": obj({"jurisdiction": words("KZ", "DE", "GB-EAW"), "number": {"type": "string"}, "openedAt": DT,
+                      "unit": {"type": "string"}}, ["jurisdiction", "openedAt"]),
+    "Case": obj({"id": {"type": "string", "format": "uuid"}, "number": {"type": "string"}, "jurisdiction": {"type": "string"},
+                 "openedAt": DT, "unit": {"type": "string"}, "status": words("open", "closed"), "createdAt": DT},
+                ["id", "jurisdiction", "openedAt", "status", "createdAt"]),
+    "PersonInput": obj({"id": {"type": "string", "description": "case-file reference; assigned when absent"}, **person_fields},
+                       ["role", "name"]),
+    "Person": obj({"id": {"type": "string", "format": "uuid"}, "caseId": {"type": "string", "format": "uuid"},
+                   "ref": {"type": "string"}, **person_fields}, ["id", "caseId", "ref", "role", "name", "places"]),
+    "IncidentInput": obj({"id": {"type": "string", "description": "case-file reference; assigned when absent"},
+                          **incident_fields}, incident_required),
+    "Incident": obj({"id": {"type": "string", "format": "uuid"}, "caseId": {"type": "string", "format": "uuid"},
+                     "ref": {"type": "string"}, "version": {"type": "integer"}, "recordedAt": DT, "updatedAt": DT,
+                     **incident_fields}, ["id", "caseId", "ref", "version", "recordedAt", "updatedAt"] + incident_required),
+    "IncidentCorrection": obj({"incident": ref("IncidentInput"), "reason": {"type": "string"},
+                               "expectedVersion": {"type": "integer", "minimum": 1,
+                                                   "description": "refused with 409 when the incident has moved on"}},
+                              ["incident", "reason"]),
+    "IncidentVersion": obj({"version": {"type": "integer"}, "reason": {"type": "string"}, "recordedBy": {"type": "string"},
+                            "recordedAt": DT, "incident": {"type": "object"}}, ["version", "recordedBy", "recordedAt", "incident"]),
+    "CaseFile": {"type": "object", "description": "The case file (see CASEFILE.md)",
+                 "required": ["format", "version", "jurisdiction", "case", "persons", "incidents"],
+                 "properties": {"format": {"const": "qorgau.case-file"}, "version": {"const": 1},
+                                "jurisdiction": {"type": "string"}, "case": {"type": "object"},
+                                "persons": arr({"type": "object"}), "incidents": arr({"type": "object"}),
+                                "protectiveOrders": arr({"type": "object"}), "administrativeCases": arr({"type": "object"}),
+                                "criminalProceedings": arr({"type": "object"}), "verdicts": arr({"type": "object"}),
+                                "riskAssessments": arr({"type": "object"}), "devices": arr({"type": "object"})}},
+    "ImportResult": obj({"id": {"type": "string", "format": "uuid"}, "number": {"type": "string"},
+                         "persons": {"type": "integer"}, "incidents": {"type": "integer"}}, ["id", "persons", "incidents"]),
+}
+CF = "application/vnd.qorgau.case-file+json"
+paths = {
+    "/health": {"get": {"operationId": "health", "summary": "200 when the database answers",
+                        "responses": {**ok(obj({"status": {"type": "string"}, "database": {"type": "string"}})),
+                                      "503": {"description": "database unreachable"}}}},
+    "/api/v1/openapi.json": {"get": {"operationId": "openapi", "summary": "This document",
+                                     "responses": ok({"type": "object"})}},
+    "/api/v1/case-files": {"post": {"operationId": "importCaseFile", "summary": "Import a whole case; all or nothing",
+                                    "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CaseFile")},
+                                                                                  CF: {"schema": ref("CaseFile")}}},
+                                    "responses": {**ok(ref("ImportResult"), "201", "Created"), **errors(413, 422)}}},
+    "/api/v1/cases": {
+        "get": {"operationId": "listCases", "summary": "Cases, newest first",
+                "parameters": [param("status", "query", words("open", "closed")),
+                               param("jurisdiction", "query"),
+                               param("openedFrom", "query", desc="date or date-time: opened at or after"),
+                               param("openedBefore", "query", desc="date or date-time: opened before")] + PAGE,
+                "responses": {**ok(page(ref("Case"))), **errors(422)}},
+        "post": {"operationId": "createCase", "requestBody": body(ref("CaseInput")),
+                 "responses": {**ok(ref("Case"), "201", "Created"), **errors(413, 422)}}},
+    "/api/v1/cases/{caseID}": {"get": {"operationId": "getCase", "parameters": [CASE],
+                                       "responses": {**ok(ref("Case")), **errors(404)}}},
+    "/api/v1/cases/{caseID}/case-file": {"get": {"operationId": "exportCaseFile", "parameters": [CASE],
+                                                 "responses": {**ok(ref("CaseFile"), media=CF), **errors(404)}}},
+    "/api/v1/cases/{caseID}/persons": {
+        "get": {"operationId": "listPersons", "parameters": [CASE], "responses": {**ok(page(ref("Person"))), **errors(404)}},
+        "post": {"operationId": "addPerson", "parameters": [CASE], "requestBody": body(ref("PersonInput")),
+                 "responses": {**ok(ref("Person"), "201", "Created"), **errors(404, 413, 422)}}},
+    "/api/v1/cases/{caseID}/persons/{personID}": {
+        "get": {"operationId": "getPerson", "parameters": [CASE, PERSON], "responses": {**ok(ref("Person")), **errors(404)}}},
+    "/api/v1/cases/{caseID}/incidents": {
+        "get": {"operationId": "listIncidents", "summary": "Incidents in time order",
+                "parameters": [CASE, param("kind", "query", incident_kind),
+                               param("from", "query", desc="date or date-time: occurred at or after"),
+                               param("before", "query", desc="date or date-time: occurred before")] + PAGE,
+                "responses": {**ok(page(ref("Incident"))), **errors(404, 422)}},
+        "post": {"operationId": "logIncident", "parameters": [CASE], "requestBody": body(ref("IncidentInput")),
+                 "responses": {**ok(ref("Incident"), "201", "Created"), **errors(404, 413, 422)}}},
+    "/api/v1/cases/{caseID}/incidents/{incidentID}": {
+        "get": {"operationId": "getIncident", "parameters": [CASE, INCIDENT], "responses": {**ok(ref("Incident")), **errors(404)}}},
+    "/api/v1/cases/{caseID}/incidents/{incidentID}/corrections": {
+        "post": {"operationId": "correctIncident", "summary": "Correct an incident: a new version with a reason",
+                 "parameters": [CASE, INCIDENT], "requestBody": body(ref("IncidentCorrection")),
+                 "responses": {**ok(ref("Incident")), **errors(404, 409, 413, 422)}}},
+    "/api/v1/cases/{caseID}/incidents/{incidentID}/history": {
+        "get": {"operationId": "incidentHistory", "summary": "Every version, oldest first", "parameters": [CASE, INCIDENT],
+                "responses": {**ok(page(ref("IncidentVersion"))), **errors(404)}}},
+}
+doc = {"openapi": "3.1.0",
+       "info": {"title": "Qorgau API", "version": "1",
+                "description": "Case management and protection for stalking cases. Errors are application/problem+json."},
+       "paths": paths, "components": {"schemas": schemas}}
+out = pathlib.Path(__file__).resolve().parent.parent / "Sources/Web/Resources/openapi.json"
+out.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+print(f"wrote {out}")

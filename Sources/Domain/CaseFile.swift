@@ -101,7 +101,7 @@ public struct Incident: Equatable, Sendable, Codable {
     public var id: String
     public var occurredAt: ZonedDateTime
     public var kind: IncidentKind
-    public var channel: Channel
+    public var channel: IncidentChannel
     public var place: IncidentPlace?
     public var description: String
     public var againstWill: Bool
@@ -113,7 +113,7 @@ public struct Incident: Equatable, Sendable, Codable {
     /// On export: the orders whose conditions this incident broke.
     public var violates: [String]?
 
-    public init(id: String, occurredAt: ZonedDateTime, kind: IncidentKind, channel: Channel, place: IncidentPlace? = nil,
+    public init(id: String, occurredAt: ZonedDateTime, kind: IncidentKind, channel: IncidentChannel, place: IncidentPlace? = nil,
                 description: String, againstWill: Bool, violence: Bool, reportedBy: ReportedBy, impact: [Impact] = [],
                 witnesses: [String]? = nil, evidence: [EvidenceRef]? = nil, violates: [String]? = nil) {
         self.id = id; self.occurredAt = occurredAt; self.kind = kind; self.channel = channel; self.place = place

@@ -63,7 +63,7 @@ public struct FieldReader: Sendable {
         let id = n["id"].string(required: requireID, maxLength: 200)
         let occurredAt = past(n["occurredAt"])
         let kind = n["kind"].word(IncidentKind.self)
-        let channel = n["channel"].word(Channel.self)
+        let channel = n["channel"].word(IncidentChannel.self)
         var place: IncidentPlace?
         if n["place"].object(required: false) != nil {
             let (lat, lon) = coordinates(n["place"])

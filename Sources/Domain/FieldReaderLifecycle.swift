@@ -90,10 +90,10 @@ extension FieldReader {
     func punishment(_ n: JSONNode, required: Bool) -> Punishment? {
         guard n.object(required: required) != nil, let type = n["type"].word(PunishmentType.self) else { return nil }
         let field = Punishment.amountField(for: type)
-        guard let amount = n[field].int(in: 1...100_000) else { return nil }
         for other in ["hours", "mrp", "days"] where other != field && n[other].isPresent {
             n[other].fail("a \(type.rawValue) punishment is measured in \(field), not \(other)")
         }
+        guard let amount = n[field].int(in: 1...100_000) else { return nil }
         switch field {
         case "hours": return Punishment(type: type, hours: amount)
         case "days": return Punishment(type: type, days: amount)

@@ -24,7 +24,7 @@ public enum IncidentKind: String, Vocabulary {
     public static let vocabularyName = "kind"
 }
 
-public enum Channel: String, Vocabulary {
+public enum IncidentChannel: String, Vocabulary {
     case inPerson, phoneCall, sms, messenger, socialNetwork, email, thirdParty, gpsTracker, other
     public static let vocabularyName = "channel"
 }

@@ -10,7 +10,7 @@ enum JSONColumn {
     }
 
     static func encodeOptional<T: Encodable>(_ value: T?) throws -> String? {
-        try value.map(encode)
+        try value.map { try encode($0) }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {

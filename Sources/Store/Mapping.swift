@@ -92,7 +92,7 @@ extension IncidentModel {
             : IncidentPlace(text: placeText, lat: placeLat, lon: placeLon)
         return Incident(
             id: ref, occurredAt: ZonedDateTime(ms: occurredAt, offset: occurredOffset),
-            kind: IncidentKind(rawValue: kind) ?? .other, channel: Channel(rawValue: channel) ?? .other,
+            kind: IncidentKind(rawValue: kind) ?? .other, channel: IncidentChannel(rawValue: channel) ?? .other,
             place: place, description: description, againstWill: againstWill, violence: violence,
             reportedBy: ReportedBy(rawValue: reportedBy) ?? .officer,
             impact: try JSONColumn.decode([Impact].self, impact),

@@ -30,14 +30,15 @@ struct Import: AsyncParsableCommand {
             throw CommandFailure((problems + ["nothing was imported"]).joined(separator: "\n"))
         }
         let location = try options.location()
+        let files = parsed
         let ids = try await DatabaseSession.with(location) { db in
-            for (_, file) in parsed {
+            for (_, file) in files {
                 if let number = file.case.number, (try? await CaseStore(db: db).find(idOrNumber: number, scope: .all)) != nil {
                     throw CommandFailure("case number \"\(number)\" already exists; nothing was imported")
                 }
             }
             var ids: [UUID] = []
-            for (_, file) in parsed { ids.append(try await CaseFileStore(db: db).importCaseFile(file, by: .commandLine)) }
+            for (_, file) in files { ids.append(try await CaseFileStore(db: db).importCaseFile(file, by: .commandLine)) }
             return ids
         }
         for ((path, file), id) in zip(parsed, ids) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
+import Store
 
 /// The `qorgau` command: thin subcommands over the library targets.
 struct Qorgau: AsyncParsableCommand {
@@ -16,12 +17,12 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Folder for the SQLite database (qorgau.sqlite); ignored when DATABASE_URL names PostgreSQL.")
     var data: String = "."
 
-    func location() throws -> Store.DatabaseLocation {
+    func location() throws -> DatabaseLocation {
         let env = ProcessInfo.processInfo.environment
         if env["DATABASE_URL"]?.isEmpty ?? true {
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         }
-        return try Store.DatabaseLocation.from(databaseURL: env["DATABASE_URL"], dataDirectory: data)
+        return try DatabaseLocation.from(databaseURL: env["DATABASE_URL"], dataDirectory: data)
     }
 }
 
@@ -45,7 +46,7 @@ enum Main {
             fail(failure.description)
         } catch let failure as CommandFailure {
             fail(failure.description)
-        } catch let failure as Store.ConfigurationError {
+        } catch let failure as ConfigurationError {
             fail(failure.description)
         } catch let error as DomainError {
             fail(error.description)

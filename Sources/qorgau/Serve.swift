@@ -1,5 +1,4 @@
 import ArgumentParser
-import Vapor
 import Web
 
 struct Serve: AsyncParsableCommand {
@@ -13,19 +12,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let config = try AppConfig.fromEnvironment(dataDirectory: options.data, host: host, port: port, migrate: !noMigrate)
         _ = try options.location()
-        var env = try Environment.detect(arguments: ["qorgau"])
-        env.arguments = ["qorgau", "serve", "--hostname", host, "--port", String(port)]
-        try LoggingSystem.bootstrap(from: &env)
-        let app = try await Application.make(env)
-        do {
-            try await configure(app, config)
-            app.logger.notice("Qorgau on http://\(host):\(port) with \(config.database.redacted)")
-            try await app.execute()
-            try await app.asyncShutdown()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
+        try await Server.run(config)
     }
 }
 

@@ -103,10 +103,10 @@ import TestSupport
     @Test func duplicateIds() {
         let found = problems { json in
             var incidents = json["incidents"] as! [[String: Any]]
-            incidents[1]["id"] = "i1"
+            incidents.append(Fixtures.incidentJSON(id: "i1"))
             json["incidents"] = incidents
         }
-        #expect(found.map(\.pointer) == ["/incidents/1/id"])
+        #expect(found.map(\.pointer) == ["/incidents/2/id"])
         #expect(found.first?.message.contains("duplicate") == true)
     }
 

@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import Foundation
 import Store
+import Testing
 import Vapor
 import VaporTesting
 import Web

@@ -77,7 +77,11 @@ import VaporTesting
             let id = try await app.createCase()
             var incident = Fixtures.incidentJSON()
             incident["description"] = String(repeating: "x", count: 4096)
-            let response = try await app.request(.POST, "/api/v1/cases/\(id)/incidents", json: incident)
+            // A real server on loopback: the limit is enforced while the body streams in.
+            let port = Int.random(in: 20_000...60_000)
+            let response = try await app.testing(method: .running(hostname: "127.0.0.1", port: port))
+                .sendRequest(.POST, "/api/v1/cases/\(id)/incidents", headers: ["Content-Type": "application/json"],
+                             body: Fixtures.buffer(incident))
             #expect(response.status == .payloadTooLarge)
             #expect(response.json["status"] as? Int == 413)
             let list = try await app.request(.GET, "/api/v1/cases/\(id)/incidents")

@@ -54,7 +54,7 @@ import Web
             let incidents = try await app.request(.GET, "/api/v1/cases/\(seed.id.uuidString.lowercased())/incidents")
             #expect((incidents.json["items"] as? [Any])?.count == 10)
             let again = try await Web.Demo.load(into: app.db)
-            #expect(again.allSatisfy(\.skipped))
+            #expect(again.allSatisfy { $0.skipped })
         }
     }
 }

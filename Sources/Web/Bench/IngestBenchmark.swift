@@ -43,7 +43,17 @@ public struct IngestBenchmark: Sendable {
         app.http.client.configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        defer { app.server.shutdown() }
+        do {
+            let result = try await measureRunning(app)
+            await app.server.shutdown()
+            return result
+        } catch {
+            await app.server.shutdown()
+            throw error
+        }
+    }
+
+    private func measureRunning(_ app: Application) async throws -> Result {
         guard let port = app.http.server.shared.localAddress?.port else { throw ConfigurationError("server did not bind") }
 
         let header = CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!)

@@ -50,7 +50,7 @@ struct IncidentResponse: Content {
     var updatedAt: ZonedDateTime
     var occurredAt: ZonedDateTime
     var kind: IncidentKind
-    var channel: Channel
+    var channel: IncidentChannel
     var place: IncidentPlace?
     var description: String
     var againstWill: Bool

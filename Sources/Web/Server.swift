@@ -1,0 +1,21 @@
+import Store
+import Vapor
+
+/// Runs the HTTP server until it is told to stop (SIGINT or SIGTERM).
+public enum Server {
+    public static func run(_ config: AppConfig) async throws {
+        var env = try Environment.detect(arguments: ["qorgau"])
+        env.arguments = ["qorgau", "serve", "--hostname", config.host, "--port", String(config.port)]
+        try LoggingSystem.bootstrap(from: &env)
+        let app = try await Application.make(env)
+        do {
+            try await configure(app, config)
+            app.logger.notice("Qorgau on http://\(config.host):\(config.port) with \(config.database.redacted)")
+            try await app.execute()
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}

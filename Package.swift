@@ -17,9 +17,16 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(name: "Domain", swiftSettings: swiftSettings),
+        .target(
+            name: "Law",
+            dependencies: ["Domain", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/jurisdictions")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Store",
             dependencies: [
@@ -33,7 +40,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Domain", "Store",
+                "Domain", "Law", "Store",
                 .product(name: "Vapor", package: "vapor"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/demo")],
@@ -42,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "qorgau",
             dependencies: [
-                "Web", "Store", "Domain",
+                "Web", "Law", "Store", "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -57,6 +64,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LawTests", dependencies: ["Law", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",

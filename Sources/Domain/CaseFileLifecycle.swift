@@ -90,22 +90,52 @@ public struct Verdict: Equatable, Sendable, Codable {
     }
 }
 
+/// One principal punishment and its measure: `mrp` (KZ fines and correctional works), `hours`,
+/// `days`, `months` (imprisonment), or for fines elsewhere `dailyRates` or `amount` in the currency.
 public struct Punishment: Equatable, Sendable, Codable {
     public var type: PunishmentType
     public var hours: Int?
     public var mrp: Int?
     public var days: Int?
+    public var months: Int?
+    public var dailyRates: Int?
+    public var amount: Int?
 
-    public init(type: PunishmentType, hours: Int? = nil, mrp: Int? = nil, days: Int? = nil) {
-        self.type = type; self.hours = hours; self.mrp = mrp; self.days = days
+    public init(type: PunishmentType, hours: Int? = nil, mrp: Int? = nil, days: Int? = nil, months: Int? = nil,
+                dailyRates: Int? = nil, amount: Int? = nil) {
+        self.type = type; self.hours = hours; self.mrp = mrp; self.days = days; self.months = months
+        self.dailyRates = dailyRates; self.amount = amount
     }
 
-    /// The amount field each punishment type carries.
-    public static func amountField(for type: PunishmentType) -> String {
+    public static let measureFields = ["hours", "mrp", "days", "months", "dailyRates", "amount"]
+
+    /// The measures a punishment type may be given in.
+    public static func allowedFields(for type: PunishmentType) -> [String] {
         switch type {
-        case .fine, .correctionalWorks: "mrp"
-        case .communityService: "hours"
-        case .arrest: "days"
+        case .fine: ["mrp", "dailyRates", "amount"]
+        case .correctionalWorks: ["mrp"]
+        case .communityService: ["hours"]
+        case .arrest: ["days"]
+        case .imprisonment: ["months"]
+        }
+    }
+
+    /// The measure that is set, as (field, value).
+    public var measure: (field: String, value: Int)? {
+        let values: [(String, Int?)] = [("hours", hours), ("mrp", mrp), ("days", days), ("months", months),
+                                        ("dailyRates", dailyRates), ("amount", amount)]
+        return values.first { $0.1 != nil }.map { ($0.0, $0.1!) }
+    }
+
+    public init(type: PunishmentType, field: String, value: Int) {
+        self.init(type: type)
+        switch field {
+        case "hours": hours = value
+        case "mrp": mrp = value
+        case "days": days = value
+        case "months": months = value
+        case "dailyRates": dailyRates = value
+        default: amount = value
         }
     }
 }

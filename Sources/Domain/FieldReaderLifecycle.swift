@@ -87,18 +87,26 @@ extension FieldReader {
                        punishment: punishment, mandatoryPayment: payment)
     }
 
+    /// Exactly one principal punishment, in one of the measures its type allows.
     func punishment(_ n: JSONNode, required: Bool) -> Punishment? {
+        if case .array(let items)? = n.value {
+            n.fail("exactly one principal punishment is allowed, not \(items.count)")
+            return nil
+        }
         guard n.object(required: required) != nil, let type = n["type"].word(PunishmentType.self) else { return nil }
-        let field = Punishment.amountField(for: type)
-        for other in ["hours", "mrp", "days"] where other != field && n[other].isPresent {
-            n[other].fail("a \(type.rawValue) punishment is measured in \(field), not \(other)")
+        let allowed = Punishment.allowedFields(for: type)
+        let given = Punishment.measureFields.filter { n[$0].isPresent }
+        for field in given where !allowed.contains(field) {
+            n[field].fail("a \(type.rawValue) punishment is measured in \(allowed.joined(separator: " or ")), not \(field)")
         }
-        guard let amount = n[field].int(in: 1...100_000) else { return nil }
-        switch field {
-        case "hours": return Punishment(type: type, hours: amount)
-        case "days": return Punishment(type: type, days: amount)
-        default: return Punishment(type: type, mrp: amount)
+        let usable = given.filter { allowed.contains($0) }
+        guard usable.count <= 1 else {
+            n.fail("give the punishment in one measure, not \(usable.joined(separator: " and "))")
+            return nil
         }
+        guard let field = usable.first ?? (given.isEmpty ? allowed.first : nil) else { return nil }
+        guard let value = n[field].int(in: 1...1_000_000) else { return nil }
+        return Punishment(type: type, field: field, value: value)
     }
 
     public func device(_ n: JSONNode) -> Device? {

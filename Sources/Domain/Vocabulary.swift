@@ -60,7 +60,7 @@ public enum VerdictOutcome: String, Vocabulary {
 }
 
 public enum PunishmentType: String, Vocabulary {
-    case fine, correctionalWorks, communityService, arrest
+    case fine, correctionalWorks, communityService, arrest, imprisonment
     public static let vocabularyName = "type"
 }
 

@@ -68,10 +68,12 @@ public struct CaseFileStore: Sendable {
         let placesByPerson = Dictionary(grouping: placeModels, by: { $0.$person.id })
         let persons = personModels.map { $0.person(places: placesByPerson[$0.id!] ?? []) }
 
-        let incidents = try await IncidentModel.query(on: db).filter(\.$case.$id == caseID)
+        var incidents = try await IncidentModel.query(on: db).filter(\.$case.$id == caseID)
             .sort(\.$occurredAt).sort(\.$ref).all().map { try $0.incident() }
         let orders = try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID)
             .sort(\.$seq).sort(\.$ref).all().map { try $0.order() }
+        let violated = OrderViolations.ordersByIncident(incidents: incidents, orders: orders)
+        for index in incidents.indices { incidents[index].violates = violated[incidents[index].id] }
         let records = try await CaseRecordModel.query(on: db).filter(\.$case.$id == caseID)
             .sort(\.$seq).sort(\.$ref).all()
         func section<T: Decodable>(_ name: String, _ type: T.Type) throws -> [T] {

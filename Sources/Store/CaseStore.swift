@@ -1,6 +1,7 @@
 import Domain
 import Fluent
 import Foundation
+import SQLKit
 
 /// Cases: create, find, list. Every read goes through the caller's scope; a case outside it is
 /// reported as not found, so its existence does not leak.
@@ -45,9 +46,15 @@ public struct CaseStore: Sendable {
 
     /// Checks that a case exists within scope, without loading it.
     public func requireCase(_ id: UUID, scope: CaseScope) async throws {
-        guard scope.allows(id), try await CaseModel.query(on: db).filter(\.$id == id).count() > 0 else {
-            throw DomainError.notFound("case")
+        guard scope.allows(id) else { throw DomainError.notFound("case") }
+        let exists: Bool
+        if let sql = db as? any SQLDatabase {
+            exists = try await sql.select().column(SQLLiteral.numeric("1")).from(CaseModel.schema)
+                .where("id", .equal, SQLBind(id)).limit(1).first() != nil
+        } else {
+            exists = try await CaseModel.query(on: db).filter(\.$id == id).count() > 0
         }
+        guard exists else { throw DomainError.notFound("case") }
     }
 
     /// Newest first.

@@ -6,8 +6,13 @@ import Foundation
 /// every version stays readable.
 public struct IncidentStore: Sendable {
     let db: any Database
+    let writer: IncidentWriter?
 
-    public init(db: any Database) { self.db = db }
+    /// With a `writer`, new incidents are group-committed with those of concurrent requests.
+    public init(db: any Database, writer: IncidentWriter? = nil) {
+        self.db = db
+        self.writer = writer
+    }
 
     /// Records a new incident; an empty `incident.id` gets a fresh reference.
     public func add(_ incident: Incident, to caseID: UUID, by principal: Principal) async throws -> StoredIncident {
@@ -21,12 +26,17 @@ public struct IncidentStore: Sendable {
         let version = try IncidentVersionModel(incidentID: id, version: 1, incident: incident, reason: nil,
                                                by: principal.subject, at: now)
         do {
-            try await db.transaction { tx in
-                try await model.create(on: tx)
-                try await version.create(on: tx)
+            if let writer {
+                try await writer.write(model, version)
+            } else {
+                try await IncidentWriter.insert([(model, version)], on: db)
             }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw ValidationFailure(pointer: "/id", message: "an incident with id \"\(incident.id)\" is already in this case")
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            let ref = incident.id
+            if try await IncidentModel.query(on: db).filter(\.$case.$id == caseID).filter(\.$ref == ref).first() != nil {
+                throw ValidationFailure(pointer: "/id", message: "an incident with id \"\(ref)\" is already in this case")
+            }
+            throw error
         }
         return try model.stored()
     }

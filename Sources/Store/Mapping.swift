@@ -110,6 +110,7 @@ extension IncidentModel {
 extension IncidentVersionModel {
     convenience init(incidentID: UUID, version: Int, incident: Incident, reason: String?, by: String, at now: Int64) throws {
         self.init()
+        self.id = UUID()
         self.$incident.id = incidentID
         self.version = version
         self.snapshot = try JSONColumn.encode(incident)

@@ -9,7 +9,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     if registerDatabase { try config.database.register(on: app.databases) }
     app.migrations.add(StoreMigrations.all)
     try await config.database.prepare(app.db)
-    if config.migrate { try await app.autoMigrate() }
+    if config.migrate { try await migrate(app) }
 
     app.http.server.configuration.hostname = config.host
     app.http.server.configuration.port = config.port
@@ -22,13 +22,34 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
 
     ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
     app.storage[AppConfigKey.self] = config
+    app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)
     try routes(app)
 }
 
+/// Brings the schema up to date. Several instances starting at once on one PostgreSQL may race
+/// to create the same table; the loser waits and tries again, and then finds nothing to do.
+public func migrate(_ app: Application) async throws {
+    var attempt = 1
+    while true {
+        do {
+            try await app.autoMigrate()
+            return
+        } catch {
+            guard attempt < 5 else { throw error }
+            app.logger.warning("migration attempt \(attempt) failed, retrying: \(String(describing: error).prefix(200))")
+            try await Task.sleep(for: .milliseconds(200 * attempt))
+            attempt += 1
+        }
+    }
+}
+
 struct AppConfigKey: StorageKey { typealias Value = AppConfig }
+struct IncidentWriterKey: StorageKey { typealias Value = IncidentWriter }
 
 extension Application {
     var qorgauConfig: AppConfig { storage[AppConfigKey.self]! }
+    /// Group commit of new incidents for this application's database.
+    public var incidentWriter: IncidentWriter? { storage[IncidentWriterKey.self] }
 }
 
 extension JSONEncoder {

@@ -27,10 +27,14 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
 }
 
 /// Runs `body` with an application configured as the server is, on a fresh database.
-public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: Int = 1 << 20,
+/// `sharedSchema` puts a second application on the PostgreSQL schema of a first (several
+/// instances on one database); that schema is left for the first to drop.
+public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: Int = 1 << 20, sharedSchema: String? = nil,
                              _ body: (Application) async throws -> T) async throws -> T {
     let app = try await Application.make(.testing)
-    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    let ownsSchema = sharedSchema == nil
+    let schema = sharedSchema ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    app.storage[TestSchemaKey.self] = schema
     do {
         var config = AppConfig(database: .sqliteMemory, migrate: false, maxBodyBytes: maxBodyBytes, logLevel: .warning)
         if database == .postgres {
@@ -39,16 +43,16 @@ public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: I
             pg.searchPath = [schema]
             app.databases.use(.postgres(configuration: pg, sqlLogLevel: .trace), as: .psql)
             config.database = .postgres(url)
-            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run()
+            if ownsSchema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }
         }
         try await configure(app, config, registerDatabase: database == .sqlite)
-        try await app.autoMigrate()
+        try await migrate(app)
         let result = try await body(app)
-        if database == .postgres { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+        if database == .postgres, ownsSchema { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
         try await app.asyncShutdown()
         return result
     } catch {
-        if database == .postgres { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+        if database == .postgres, ownsSchema { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
         try? await app.asyncShutdown()
         throw error
     }
@@ -57,4 +61,11 @@ public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: I
 public struct TestSetupError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+struct TestSchemaKey: StorageKey { typealias Value = String }
+
+extension Application {
+    /// The PostgreSQL schema this test application works in.
+    public var testSchema: String { storage[TestSchemaKey.self] ?? "" }
 }

@@ -70,7 +70,7 @@ public struct IngestBenchmark: Sendable {
             guard response.status == .created else { throw ConfigurationError("API answered \(response.status.code)") }
         }
 
-        let store = IncidentStore(db: app.db)
+        let store = IncidentStore(db: app.db, writer: app.incidentWriter)
         let directSeconds = try await timed(clients: clients, total: incidents) { n in
             _ = try await store.add(Self.incident(n), to: directCase.id, by: .commandLine)
         }

@@ -9,7 +9,8 @@ struct IncidentController {
         let body = try req.jsonBody()
         let incident = FieldReader().incident(body, requireID: false)
         try body.throwIfInvalid()
-        let stored = try await IncidentStore(db: req.db).add(incident!, to: caseID, by: req.principal)
+        let store = IncidentStore(db: req.db, writer: req.application.incidentWriter)
+        let stored = try await store.add(incident!, to: caseID, by: req.principal)
         return try IncidentResponse(stored).created(at: "/api/v1/cases/\(caseID.apiString)/incidents/\(stored.id.apiString)")
     }
 

@@ -34,7 +34,7 @@ struct ProblemMiddleware: AsyncMiddleware {
     func problem(for error: any Error, request: Request) -> Problem {
         switch error {
         case let failure as ValidationFailure:
-            return Problem(type: "https://qorgau.dev/problems/validation", title: "The request has invalid fields",
+            return Problem(type: "urn:qorgau:problem:validation", title: "The request has invalid fields",
                            status: 422, detail: failure.problems.map(\.description).joined(separator: "; "),
                            errors: failure.problems)
         case DomainError.notFound(let what):

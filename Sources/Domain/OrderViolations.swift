@@ -1,0 +1,56 @@
+import Foundation
+
+/// Which incidents broke which order, and which condition: an incident inside the order's term
+/// that is contact of any kind while contact is forbidden, or that happened inside one of its zones.
+public struct OrderViolation: Hashable, Sendable, Codable {
+    public var incident: String
+    public var order: String
+    /// `noContact`, or `zone:N` for the order's N-th zone.
+    public var condition: String
+
+    public init(incident: String, order: String, condition: String) {
+        self.incident = incident; self.order = order; self.condition = condition
+    }
+}
+
+public enum OrderViolations {
+    /// Kinds of incident that are contact with, or pursuit of, the protected person.
+    public static let contactKinds: Set<IncidentKind> = [.contact, .tracking, .threat, .publicConflict, .violence, .privacyIntrusion]
+
+    public static func find(incidents: [Incident], orders: [ProtectiveOrder]) -> [OrderViolation] {
+        var found: [OrderViolation] = []
+        for order in orders {
+            let term = order.issuedAt.epochMilliseconds..<order.validUntil.epochMilliseconds
+            for incident in incidents where term.contains(incident.occurredAt.epochMilliseconds) {
+                if order.conditions.noContact, contactKinds.contains(incident.kind) {
+                    found.append(OrderViolation(incident: incident.id, order: order.id, condition: "noContact"))
+                }
+                guard let lat = incident.place?.lat, let lon = incident.place?.lon else { continue }
+                for (index, zone) in (order.conditions.zones ?? []).enumerated()
+                where Geo.distanceMeters(lat, lon, zone.lat, zone.lon) <= zone.radiusMeters {
+                    found.append(OrderViolation(incident: incident.id, order: order.id, condition: "zone:\(index)"))
+                }
+            }
+        }
+        return found
+    }
+
+    /// For export: each incident's violated orders, sorted, without repeats.
+    public static func ordersByIncident(incidents: [Incident], orders: [ProtectiveOrder]) -> [String: [String]] {
+        var result: [String: Set<String>] = [:]
+        for violation in find(incidents: incidents, orders: orders) { result[violation.incident, default: []].insert(violation.order) }
+        return result.mapValues { $0.sorted() }
+    }
+}
+
+/// Great-circle distance on a spherical Earth (haversine), good to a few metres at city scale.
+public enum Geo {
+    public static let earthRadiusMeters = 6_371_008.8
+
+    public static func distanceMeters(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180
+        let dp = p2 - p1, dl = (lon2 - lon1) * .pi / 180
+        let a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2)
+        return 2 * earthRadiusMeters * asin(min(1, sqrt(a)))
+    }
+}

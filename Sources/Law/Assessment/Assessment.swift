@@ -1,0 +1,134 @@
+import Domain
+
+/// The assessment of a case at a date (contract: CASEFILE.md, "The assessment"). It informs an
+/// officer; it never decides guilt, and its text says so.
+public struct Assessment: Codable, Equatable, Sendable {
+    public var jurisdiction: String
+    public var at: LocalDate
+    public var packVersion: String
+    public var language: Language
+    public var offences: [OffenceAssessment]
+    public var alsoConsider: [AlsoConsider]
+    /// The next steps as sentences in `language`.
+    public var nextSteps: [String]
+    /// The same steps with a stable code and the incidents they concern, for programs.
+    public var steps: [NextStep]
+    public var disclaimer: String
+}
+
+public enum Conclusion: String, Codable, Sendable {
+    case grounds, insufficient, notApplicable
+}
+
+public enum ElementStatus: String, Codable, Sendable {
+    case met, notMet, unknown
+}
+
+public struct OffenceAssessment: Codable, Equatable, Sendable {
+    public var offence: String
+    public var title: String
+    public var citation: String
+    public var inForce: LocalDate
+    public var conclusion: Conclusion
+    public var elements: [ElementResult]
+    public var episodes: Episodes
+    public var limitation: LimitationResult
+    public var sanction: SanctionResult
+    public var mandatoryPaymentMrp: Int?
+    /// Names of the unverified pack figures the conclusion rests on.
+    public var unverified: [String]
+    public var explanation: String
+    public var explanations: Localized
+}
+
+public struct ElementResult: Codable, Equatable, Sendable {
+    public var element: String
+    public var name: String
+    public var status: ElementStatus
+    public var incidents: [String]
+    public var note: String
+}
+
+public struct Episodes: Codable, Equatable, Sendable {
+    public var counted: [String]
+    public var beforeInForce: [String]
+    public var timeBarred: [String]
+    /// Episodes of the conduct in time that an episode element keeps out, with why.
+    public var excluded: [ExcludedEpisode]
+}
+
+public struct ExcludedEpisode: Codable, Equatable, Sendable {
+    public var incident: String
+    public var element: String
+}
+
+public struct LimitationResult: Codable, Equatable, Sendable {
+    public var earliestExpiry: LocalDate?
+    /// The day each counted episode becomes time-barred.
+    public var byEpisode: [String: LocalDate]
+    /// The date the limitation was counted to: the assessment date, or the verdict's when one was given.
+    public var countedTo: LocalDate
+}
+
+public struct SanctionResult: Codable, Equatable, Sendable {
+    public var alternatives: [SanctionAlternative]
+}
+
+/// One principal punishment the offence allows, written as the contract shows:
+/// `{"type": "fine", "minMrp": 25, "maxMrp": 200}`; an unlimited fine is `{"type": "fine", "unlimited": true}`.
+public struct SanctionAlternative: Codable, Equatable, Sendable {
+    public var type: String
+    public var unit: String
+    public var min: Int?
+    public var max: Int?
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    var unitSuffix: String { unit.prefix(1).uppercased() + unit.dropFirst() }
+
+    public init(type: String, unit: String, min: Int?, max: Int?) {
+        self.type = type; self.unit = unit; self.min = min; self.max = max
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(type, forKey: Key("type"))
+        try c.encode(unit, forKey: Key("unit"))
+        if let min { try c.encode(min, forKey: Key("min" + unitSuffix)) }
+        if let max { try c.encode(max, forKey: Key("max" + unitSuffix)) } else { try c.encode(true, forKey: Key("unlimited")) }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        type = try c.decode(String.self, forKey: Key("type"))
+        unit = try c.decode(String.self, forKey: Key("unit"))
+        let suffix = unit.prefix(1).uppercased() + unit.dropFirst()
+        min = try c.decodeIfPresent(Int.self, forKey: Key("min" + suffix))
+        max = try c.decodeIfPresent(Int.self, forKey: Key("max" + suffix))
+    }
+}
+
+public struct AlsoConsider: Codable, Equatable, Sendable {
+    public var norm: String
+    public var title: String
+    public var incidents: [String]
+    public var reason: String
+    public var verified: Bool
+}
+
+public struct NextStep: Codable, Equatable, Sendable {
+    public enum Code: String, Codable, Sendable {
+        case registerCriminalCase, issueProtectiveOrder, referViolations, documentHarm, limitationSoon,
+             keepLogging, collectMandatoryPayment
+    }
+
+    public var code: Code
+    public var incidents: [String]
+    public var text: String
+}

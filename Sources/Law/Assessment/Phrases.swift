@@ -1,0 +1,93 @@
+import Domain
+
+/// The sentences assessments are written with, in each language. Pack texts (titles, element
+/// names) come from the pack; the grammar around them comes from here.
+struct Phrases {
+    let language: Language
+
+    init(_ language: Language) { self.language = language }
+
+    func pick(_ ru: String, _ kk: String, _ en: String) -> String {
+        switch language {
+        case .ru: ru
+        case .kk: kk
+        case .en: en
+        }
+    }
+
+    var disclaimer: String {
+        pick("Оценка помогает сотруднику и не решает вопрос о виновности: виновность устанавливает только суд.",
+             "Бағалау қызметкерге көмектеседі және кінә туралы мәселені шешпейді: кінәні тек сот белгілейді.",
+             "This assessment informs the officer; it does not decide guilt, which only a court can establish.")
+    }
+
+    func list(_ ids: [String]) -> String { ids.isEmpty ? "—" : ids.joined(separator: ", ") }
+
+    func status(_ status: ElementStatus) -> String {
+        switch status {
+        case .met: pick("выполнен", "орындалды", "met")
+        case .notMet: pick("не выполнен", "орындалмады", "not met")
+        case .unknown: pick("не установлен", "анықталмаған", "unknown")
+        }
+    }
+
+    func elementNote(_ element: Element, status: ElementStatus, support: Int, threshold: Int?) -> String {
+        if let threshold, element.impacts == nil, element.anyOf == nil {
+            return pick("эпизодов учтено: \(support), требуется не менее \(threshold)",
+                        "есепке алынған эпизодтар: \(support), кемінде \(threshold) қажет",
+                        "\(support) episode(s) counted; at least \(threshold) required")
+        }
+        if element.impacts != nil || element.anyOf != nil {
+            switch status {
+            case .met:
+                return pick("подтверждается последствиями, отмеченными в эпизодах", "эпизодтарда белгіленген салдарлармен расталады",
+                            "shown by the effects recorded on the episodes")
+            case .unknown:
+                return pick("есть признаки (например, страх), но существенные последствия не зафиксированы: выясните у потерпевшей",
+                            "белгілері бар (мысалы, қорқыныш), бірақ елеулі салдарлар тіркелмеген: жәбірленушіден анықтаңыз",
+                            "there are signs (such as fear) but no substantial effect is recorded: ask the victim")
+            case .notMet:
+                return pick("последствия для потерпевшей не зафиксированы", "жәбірленушіге салдарлар тіркелмеген",
+                            "no effect on the victim is recorded")
+            }
+        }
+        switch status {
+        case .met: return pick("эпизоды, отвечающие признаку", "белгіге сай эпизодтар", "episodes that show it")
+        default: return pick("ни один эпизод в пределах сроков не отвечает признаку",
+                             "мерзім ішіндегі бірде-бір эпизод белгіге сай емес",
+                             "no episode within the time limits shows it")
+        }
+    }
+
+    func alsoConsider(_ title: String, _ incidents: [String]) -> String {
+        pick("Эпизоды \(list(incidents)) подлежат самостоятельной квалификации: \(title).",
+             "\(list(incidents)) эпизодтары жеке саралануға жатады: \(title).",
+             "Episodes \(list(incidents)) are to be qualified separately: \(title).")
+    }
+
+    func sanctionType(_ type: String) -> String {
+        switch type {
+        case "fine": pick("штраф", "айыппұл", "fine")
+        case "correctionalWorks": pick("исправительные работы", "түзеу жұмыстары", "correctional works")
+        case "communityService": pick("общественные работы", "қоғамдық жұмыстар", "community service")
+        case "arrest": pick("арест", "қамаққа алу", "arrest")
+        case "imprisonment": pick("лишение свободы", "бас бостандығынан айыру", "imprisonment")
+        default: type
+        }
+    }
+
+    func unit(_ unit: String, mrpName: String?) -> String {
+        switch unit {
+        case "mrp": mrpName ?? "MRP"
+        case "hours": pick("ч", "сағ", "hours")
+        case "days": pick("сут.", "тәул.", "days")
+        case "weeks": pick("нед.", "апта", "weeks")
+        case "months": pick("мес.", "ай", "months")
+        case "dailyRates": pick("дневных ставок", "күндік мөлшерлеме", "daily rates")
+        default: unit.uppercased()
+        }
+    }
+
+    func upTo(_ max: Int, _ unit: String) -> String { pick("до \(max) \(unit)", "\(max) \(unit) дейін", "up to \(max) \(unit)") }
+    var unlimited: String { pick("без верхнего предела", "жоғарғы шегі жоқ", "unlimited") }
+}

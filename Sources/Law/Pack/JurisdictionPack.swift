@@ -1,0 +1,164 @@
+import Domain
+
+/// One jurisdiction's law as data (Resources/jurisdictions/CODE.yaml).
+public struct JurisdictionPack: Codable, Sendable {
+    public var code: String
+    public var version: String
+    public var name: Localized
+    public var timeZone: String
+    public var currency: String
+    public var emergencyNumber: String?
+    /// The statutory unit fines are expressed in (KZ: MRP), with its value by period.
+    public var unit: StatutoryUnit?
+    /// Offence categories, least grave first.
+    public var categories: [String]
+    public var mandatoryPayment: MandatoryPaymentRule?
+    public var offences: [Offence]
+    public var alsoConsider: [RelatedNorm]
+    public var measures: [ProtectiveMeasure]
+    public var administrativeOffences: [AdministrativeOffence]?
+    public var registrationNumberPattern: Figure<String>?
+
+    public func offence(_ id: String) -> Offence? { offences.first { $0.id == id } }
+}
+
+public struct StatutoryUnit: Codable, Sendable {
+    public var id: String
+    public var name: Localized
+    public var values: [UnitValue]
+
+    /// The value in force on `date`: the latest period that started on or before it.
+    public func value(on date: LocalDate) -> UnitValue? {
+        values.filter { $0.from <= date }.max { $0.from < $1.from }
+    }
+}
+
+public struct UnitValue: Codable, Sendable, Hashable {
+    public var from: LocalDate
+    public var value: Int
+    public var verified: Bool
+    public var source: String
+}
+
+public struct MandatoryPaymentRule: Codable, Sendable {
+    public var citation: String
+    /// Amount in the statutory unit for each category.
+    public var byCategory: [String: Figure<Int>]
+}
+
+public struct Offence: Codable, Sendable {
+    public var id: String
+    public var title: Localized
+    public var citation: Citation
+    public var category: String
+    public var parameters: [String: Figure<Int>]
+    public var elements: [Element]
+    public var sanctions: [Sanction]
+    /// Which day's unit value converts a fine: the day of the offence (KZ CC art. 41(1)).
+    public var fineRateDate: String?
+    public var limitation: Limitation?
+
+    /// The episode element that names the kinds of conduct the offence is about.
+    public var conductElement: Element? { elements.first { $0.scope == .episode && $0.kinds != nil } }
+}
+
+public struct Citation: Codable, Sendable {
+    public var code: Localized
+    public var article: String
+    public var law: String
+    public var inForce: Figure<LocalDate>
+}
+
+/// An element of the offence. Episode elements decide which incidents count; course elements
+/// are judged over the counted episodes together.
+public struct Element: Codable, Sendable {
+    public enum Scope: String, Codable, Sendable { case episode, course }
+
+    public var id: String
+    public var scope: Scope
+    public var name: Localized
+    /// Episode: the incident's kind is one of these. Course: only episodes of these kinds are looked at.
+    public var kinds: [IncidentKind]?
+    /// Episode: flags the incident must have (againstWill: true, violence: false).
+    public var requires: [String: Bool]?
+    /// Course: at least this many episodes; an integer or the name of an offence parameter.
+    public var minimumEpisodes: Threshold?
+    /// Course: impacts recorded on the episodes that show the element (met) or hint at it (unknown).
+    public var impacts: ImpactRule?
+    /// Course: the element is met when any of these alternatives is.
+    public var anyOf: [Alternative]?
+}
+
+public struct Alternative: Codable, Sendable {
+    public var kinds: [IncidentKind]?
+    public var minimumEpisodes: Threshold?
+    public var impacts: ImpactRule?
+}
+
+public struct ImpactRule: Codable, Sendable {
+    public var met: [Impact]
+    public var unknown: [Impact]?
+}
+
+/// A count given as a number or as the name of a pack parameter.
+public enum Threshold: Codable, Sendable {
+    case literal(Int)
+    case parameter(String)
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let n = try? c.decode(Int.self) { self = .literal(n) } else { self = .parameter(try c.decode(String.self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .literal(let n): try c.encode(n)
+        case .parameter(let name): try c.encode(name)
+        }
+    }
+}
+
+public struct Sanction: Codable, Sendable {
+    /// fine, correctionalWorks, communityService, arrest, imprisonment.
+    public var type: String
+    /// mrp, hours, days, weeks, months, dailyRates, or a currency (gbp) for unlimited fines.
+    public var unit: String
+    public var min: Figure<Int>?
+    public var max: Figure<Int>?
+    public var verified: Bool?
+    public var source: String?
+}
+
+public struct Limitation: Codable, Sendable {
+    public var years: Figure<Int>?
+    public var months: Figure<Int>?
+    public var note: Localized?
+}
+
+public struct RelatedNorm: Codable, Sendable {
+    public var norm: String
+    public var title: Localized
+    public var kinds: [IncidentKind]
+    /// Incident flags that also bring the norm in (violence).
+    public var flags: [String]?
+    public var verified: Bool
+}
+
+public struct ProtectiveMeasure: Codable, Sendable {
+    public var id: String
+    public var orderType: OrderType
+    public var title: Localized
+    public var law: String
+    public var termDays: Figure<Int>?
+    public var minMonths: Figure<Int>?
+    public var maxMonths: Figure<Int>?
+    public var violation: String
+}
+
+public struct AdministrativeOffence: Codable, Sendable {
+    public var id: String
+    public var title: Localized
+    public var sanctions: [Sanction]
+    public var repeatWithinYearMonths: Figure<Int>?
+}

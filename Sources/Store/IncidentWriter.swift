@@ -1,0 +1,93 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Group commit for new incidents: requests that arrive while a transaction is being written
+/// wait and are written together in the next one. Each caller returns only after its incident is
+/// committed, so nothing acknowledged is lost, yet the database syncs once per batch rather than
+/// once per incident. A batch that fails is retried one incident at a time, so each caller gets
+/// its own answer. Rows are written with plain SQL inserts: this is the hottest write path.
+public actor IncidentWriter {
+    struct Pending {
+        var incident: IncidentModel
+        var version: IncidentVersionModel
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private let db: any Database
+    private let maxBatch: Int
+    private var pending: [Pending] = []
+    private var writing = false
+
+    public init(db: any Database, maxBatch: Int = 256) {
+        self.db = db
+        self.maxBatch = maxBatch
+    }
+
+    func write(_ incident: IncidentModel, _ version: IncidentVersionModel) async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append(Pending(incident: incident, version: version, continuation: continuation))
+            if !writing {
+                writing = true
+                Task { await drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(maxBatch))
+            pending.removeFirst(batch.count)
+            do {
+                try await Self.insert(batch.map { ($0.incident, $0.version) }, on: db)
+                for item in batch { item.continuation.resume() }
+            } catch {
+                for item in batch {
+                    do {
+                        try await Self.insert([(item.incident, item.version)], on: db)
+                        item.continuation.resume()
+                    } catch {
+                        item.continuation.resume(throwing: error)
+                    }
+                }
+            }
+        }
+        writing = false
+    }
+
+    /// Inserts incidents and their first versions in one transaction.
+    static func insert(_ rows: [(IncidentModel, IncidentVersionModel)], on db: any Database) async throws {
+        try await db.transaction { tx in
+            guard let sql = tx as? any SQLDatabase else {
+                try await rows.map(\.0).create(on: tx)
+                try await rows.map(\.1).create(on: tx)
+                return
+            }
+            var incidents = sql.insert(into: IncidentModel.schema).columns(IncidentRow.columns)
+            for (incident, _) in rows { incidents = incidents.values(IncidentRow.values(incident)) }
+            try await incidents.run()
+            var versions = sql.insert(into: IncidentVersionModel.schema)
+                .columns("id", "incident_id", "version", "snapshot", "reason", "recorded_by", "recorded_at_ms")
+            for (_, v) in rows {
+                versions = versions.values([SQLBind(v.id), SQLBind(v.$incident.id), SQLBind(v.version), SQLBind(v.snapshot),
+                                            SQLBind(v.reason), SQLBind(v.recordedBy), SQLBind(v.recordedAt)])
+            }
+            try await versions.run()
+        }
+    }
+}
+
+/// The columns of `incidents` in insert order, and a model's values for them.
+enum IncidentRow {
+    static let columns = ["id", "case_id", "ref", "version", "occurred_at_ms", "occurred_offset", "kind", "channel",
+                          "place_text", "place_lat", "place_lon", "description", "against_will", "violence",
+                          "reported_by", "impact", "witnesses", "evidence", "recorded_at_ms", "updated_at_ms"]
+
+    static func values(_ m: IncidentModel) -> [any SQLExpression] {
+        [SQLBind(m.id), SQLBind(m.$case.id), SQLBind(m.ref), SQLBind(m.version), SQLBind(m.occurredAt),
+         SQLBind(m.occurredOffset), SQLBind(m.kind), SQLBind(m.channel), SQLBind(m.placeText), SQLBind(m.placeLat),
+         SQLBind(m.placeLon), SQLBind(m.description), SQLBind(m.againstWill), SQLBind(m.violence),
+         SQLBind(m.reportedBy), SQLBind(m.impact), SQLBind(m.witnesses), SQLBind(m.evidence), SQLBind(m.recordedAt),
+         SQLBind(m.updatedAt)]
+    }
+}

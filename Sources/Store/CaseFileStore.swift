@@ -41,14 +41,11 @@ public struct CaseFileStore: Sendable {
             try await persons.create(on: tx)
             try await places.create(on: tx)
 
-            let incidents = try file.incidents.map { try IncidentModel(caseID: caseID, incident: $0, at: now) }
-            for model in incidents { model.id = UUID() }
-            try await incidents.create(on: tx)
-            let versions = try zip(incidents, file.incidents).map { model, incident in
-                try IncidentVersionModel(incidentID: model.id!, version: 1, incident: incident, reason: "imported",
-                                         by: principal.subject, at: now)
+            let incidents = try file.incidents.map {
+                try IncidentModel(caseID: caseID, incident: $0, by: principal.subject, at: now)
             }
-            try await versions.create(on: tx)
+            for model in incidents { model.id = UUID() }
+            try await IncidentWriter.insertRows(incidents, on: tx)
 
             try await file.protectiveOrders.enumerated()
                 .map { try ProtectiveOrderModel(caseID: caseID, seq: $0, order: $1) }.create(on: tx)

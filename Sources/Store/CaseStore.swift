@@ -47,6 +47,7 @@ public struct CaseStore: Sendable {
     /// Checks that a case exists within scope, without loading it.
     public func requireCase(_ id: UUID, scope: CaseScope) async throws {
         guard scope.allows(id) else { throw DomainError.notFound("case") }
+        if KnownCases.shared.contains(id) { return }
         let exists: Bool
         if let sql = db as? any SQLDatabase {
             exists = try await sql.select().column(SQLLiteral.numeric("1")).from(CaseModel.schema)
@@ -55,6 +56,7 @@ public struct CaseStore: Sendable {
             exists = try await CaseModel.query(on: db).filter(\.$id == id).count() > 0
         }
         guard exists else { throw DomainError.notFound("case") }
+        KnownCases.shared.insert(id)
     }
 
     /// Newest first.
@@ -76,4 +78,15 @@ public struct CaseStore: Sendable {
         let next = rows.count > limit ? rows[limit - 1] : nil
         return Page(items: items, nextCursor: try next.map { Cursor(key: $0.createdAt, id: try $0.requireID()).text })
     }
+}
+
+/// Ids of cases seen to exist. Cases are never deleted, so once seen an id stays valid in every
+/// instance; this spares the hot write path a query. Scope is still checked on every call.
+final class KnownCases: @unchecked Sendable {
+    static let shared = KnownCases()
+    private let lock = NSLock()
+    private var ids: Set<UUID> = []
+
+    func contains(_ id: UUID) -> Bool { lock.withLock { ids.contains(id) } }
+    func insert(_ id: UUID) { lock.withLock { _ = ids.insert(id) } }
 }

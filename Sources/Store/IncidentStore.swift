@@ -20,17 +20,10 @@ public struct IncidentStore: Sendable {
         var incident = incident
         let id = UUID()
         if incident.id.isEmpty { incident.id = "i-" + id.uuidString.lowercased() }
-        let now = nowMilliseconds()
-        let model = try IncidentModel(caseID: caseID, incident: incident, at: now)
+        let model = try IncidentModel(caseID: caseID, incident: incident, by: principal.subject, at: nowMilliseconds())
         model.id = id
-        let version = try IncidentVersionModel(incidentID: id, version: 1, incident: incident, reason: nil,
-                                               by: principal.subject, at: now)
         do {
-            if let writer {
-                try await writer.write(model, version)
-            } else {
-                try await IncidentWriter.insert([(model, version)], on: db)
-            }
+            if let writer { try await writer.write(model) } else { try await IncidentWriter.insert([model], on: db) }
         } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
             let ref = incident.id
             if try await IncidentModel.query(on: db).filter(\.$case.$id == caseID).filter(\.$ref == ref).first() != nil {
@@ -72,7 +65,8 @@ public struct IncidentStore: Sendable {
         return Page(items: items, nextCursor: try next.map { Cursor(key: $0.occurredAt, id: try $0.requireID()).text })
     }
 
-    /// Replaces the incident's content with `corrected`, keeping its reference, as a new version.
+    /// Replaces the incident's content with `corrected`, keeping its reference, as a new version;
+    /// the version it replaces is kept in the history first.
     /// `expectedVersion`, when given, must be the current version (optimistic locking): a stale
     /// correction is refused with a conflict instead of silently overwriting another.
     public func correct(_ id: UUID, caseID: UUID, with corrected: Incident, reason: String, expectedVersion: Int?,
@@ -81,29 +75,26 @@ public struct IncidentStore: Sendable {
         if let expectedVersion, expectedVersion != model.version {
             throw DomainError.conflict("incident is at version \(model.version), not \(expectedVersion): reload and correct again")
         }
+        let superseded = try IncidentVersionModel(superseded: model)
         var corrected = corrected
         corrected.id = model.ref
-        let now = nowMilliseconds()
-        let next = model.version + 1
-        let version = try IncidentVersionModel(incidentID: id, version: next, incident: corrected, reason: reason,
-                                               by: principal.subject, at: now)
-        try model.apply(corrected, at: now)
-        model.version = next
+        try model.apply(corrected, reason: reason, by: principal.subject, at: nowMilliseconds())
+        model.version += 1
         do {
             try await db.transaction { tx in
-                try await version.create(on: tx) // unique (incident, version): a concurrent correction fails here
+                try await superseded.create(on: tx) // unique (incident, version): a concurrent correction fails here
                 try await model.update(on: tx)
             }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
             throw DomainError.conflict("incident was corrected by someone else at the same time: reload and correct again")
         }
         return try model.stored()
     }
 
-    /// Every version, oldest first.
+    /// Every version, oldest first; the last is the current one.
     public func history(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> [IncidentVersion] {
-        _ = try await model(id, caseID: caseID, scope: scope)
-        return try await IncidentVersionModel.query(on: db).filter(\.$incident.$id == id).sort(\.$version).all()
-            .map { try $0.value() }
+        let current = try await model(id, caseID: caseID, scope: scope)
+        let superseded = try await IncidentVersionModel.query(on: db).filter(\.$incident.$id == id).sort(\.$version).all()
+        return try superseded.map { try $0.value() } + [current.currentVersion()]
     }
 }

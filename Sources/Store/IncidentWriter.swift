@@ -10,7 +10,6 @@ import SQLKit
 public actor IncidentWriter {
     struct Pending {
         var incident: IncidentModel
-        var version: IncidentVersionModel
         var continuation: CheckedContinuation<Void, any Error>
     }
 
@@ -24,9 +23,9 @@ public actor IncidentWriter {
         self.maxBatch = maxBatch
     }
 
-    func write(_ incident: IncidentModel, _ version: IncidentVersionModel) async throws {
+    func write(_ incident: IncidentModel) async throws {
         try await withCheckedThrowingContinuation { continuation in
-            pending.append(Pending(incident: incident, version: version, continuation: continuation))
+            pending.append(Pending(incident: incident, continuation: continuation))
             if !writing {
                 writing = true
                 Task { await drain() }
@@ -39,12 +38,12 @@ public actor IncidentWriter {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
             do {
-                try await Self.insert(batch.map { ($0.incident, $0.version) }, on: db)
+                try await Self.insert(batch.map(\.incident), on: db)
                 for item in batch { item.continuation.resume() }
             } catch {
                 for item in batch {
                     do {
-                        try await Self.insert([(item.incident, item.version)], on: db)
+                        try await Self.insert([item.incident], on: db)
                         item.continuation.resume()
                     } catch {
                         item.continuation.resume(throwing: error)
@@ -55,25 +54,18 @@ public actor IncidentWriter {
         writing = false
     }
 
-    /// Inserts incidents and their first versions in one transaction.
-    static func insert(_ rows: [(IncidentModel, IncidentVersionModel)], on db: any Database) async throws {
-        try await db.transaction { tx in
-            guard let sql = tx as? any SQLDatabase else {
-                try await rows.map(\.0).create(on: tx)
-                try await rows.map(\.1).create(on: tx)
-                return
-            }
-            var incidents = sql.insert(into: IncidentModel.schema).columns(IncidentRow.columns)
-            for (incident, _) in rows { incidents = incidents.values(IncidentRow.values(incident)) }
-            try await incidents.run()
-            var versions = sql.insert(into: IncidentVersionModel.schema)
-                .columns("id", "incident_id", "version", "snapshot", "reason", "recorded_by", "recorded_at_ms")
-            for (_, v) in rows {
-                versions = versions.values([SQLBind(v.id), SQLBind(v.$incident.id), SQLBind(v.version), SQLBind(v.snapshot),
-                                            SQLBind(v.reason), SQLBind(v.recordedBy), SQLBind(v.recordedAt)])
-            }
-            try await versions.run()
-        }
+    /// Inserts new incidents in one transaction.
+    static func insert(_ rows: [IncidentModel], on db: any Database) async throws {
+        try await db.transaction { tx in try await insertRows(rows, on: tx) }
+    }
+
+    /// Inserts new incidents with one statement, inside the caller's transaction.
+    static func insertRows(_ rows: [IncidentModel], on db: any Database) async throws {
+        guard !rows.isEmpty else { return }
+        guard let sql = db as? any SQLDatabase else { return try await rows.create(on: db) }
+        var insert = sql.insert(into: IncidentModel.schema).columns(IncidentRow.columns)
+        for row in rows { insert = insert.values(IncidentRow.values(row)) }
+        try await insert.run()
     }
 }
 
@@ -81,13 +73,14 @@ public actor IncidentWriter {
 enum IncidentRow {
     static let columns = ["id", "case_id", "ref", "version", "occurred_at_ms", "occurred_offset", "kind", "channel",
                           "place_text", "place_lat", "place_lon", "description", "against_will", "violence",
-                          "reported_by", "impact", "witnesses", "evidence", "recorded_at_ms", "updated_at_ms"]
+                          "reported_by", "impact", "witnesses", "evidence", "recorded_at_ms", "updated_at_ms",
+                          "version_by", "version_reason"]
 
     static func values(_ m: IncidentModel) -> [any SQLExpression] {
         [SQLBind(m.id), SQLBind(m.$case.id), SQLBind(m.ref), SQLBind(m.version), SQLBind(m.occurredAt),
          SQLBind(m.occurredOffset), SQLBind(m.kind), SQLBind(m.channel), SQLBind(m.placeText), SQLBind(m.placeLat),
          SQLBind(m.placeLon), SQLBind(m.description), SQLBind(m.againstWill), SQLBind(m.violence),
          SQLBind(m.reportedBy), SQLBind(m.impact), SQLBind(m.witnesses), SQLBind(m.evidence), SQLBind(m.recordedAt),
-         SQLBind(m.updatedAt)]
+         SQLBind(m.updatedAt), SQLBind(m.versionBy), SQLBind(m.versionReason)]
     }
 }

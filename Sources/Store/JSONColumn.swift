@@ -9,6 +9,11 @@ enum JSONColumn {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// A list of vocabulary words (plain ASCII identifiers) as a JSON array, without an encoder.
+    static func words<V: RawRepresentable>(_ values: [V]) -> String where V.RawValue == String {
+        "[" + values.map { "\"" + $0.rawValue + "\"" }.joined(separator: ",") + "]"
+    }
+
     static func encodeOptional<T: Encodable>(_ value: T?) throws -> String? {
         try value.map { try encode($0) }
     }

@@ -59,16 +59,18 @@ extension PlaceModel {
 }
 
 extension IncidentModel {
-    convenience init(caseID: UUID, incident: Incident, at now: Int64) throws {
+    convenience init(caseID: UUID, incident: Incident, by: String, at now: Int64) throws {
         self.init()
         self.$case.id = caseID
         self.version = 1
         self.recordedAt = now
-        try apply(incident, at: now)
+        try apply(incident, reason: nil, by: by, at: now)
     }
 
     /// Sets every field from the incident (a new version's content).
-    func apply(_ incident: Incident, at now: Int64) throws {
+    func apply(_ incident: Incident, reason: String?, by: String, at now: Int64) throws {
+        versionReason = reason
+        versionBy = by
         ref = incident.id
         occurredAt = incident.occurredAt.epochMilliseconds
         occurredOffset = incident.occurredAt.offsetSeconds
@@ -81,7 +83,7 @@ extension IncidentModel {
         againstWill = incident.againstWill
         violence = incident.violence
         reportedBy = incident.reportedBy.rawValue
-        impact = try JSONColumn.encode(incident.impact)
+        impact = JSONColumn.words(incident.impact)
         witnesses = try JSONColumn.encodeOptional(incident.witnesses)
         evidence = try JSONColumn.encodeOptional(incident.evidence)
         updatedAt = now
@@ -100,6 +102,12 @@ extension IncidentModel {
             evidence: try JSONColumn.decodeOptional([EvidenceRef].self, evidence))
     }
 
+    /// This row's version, for the history.
+    func currentVersion() throws -> IncidentVersion {
+        IncidentVersion(version: version, incident: try incident(), reason: versionReason, recordedBy: versionBy,
+                        recordedAt: ZonedDateTime(ms: updatedAt, offset: 0))
+    }
+
     func stored() throws -> StoredIncident {
         StoredIncident(id: try requireID(), caseID: $case.id, version: version,
                        recordedAt: ZonedDateTime(ms: recordedAt, offset: 0),
@@ -108,15 +116,16 @@ extension IncidentModel {
 }
 
 extension IncidentVersionModel {
-    convenience init(incidentID: UUID, version: Int, incident: Incident, reason: String?, by: String, at now: Int64) throws {
+    /// The copy of a version about to be superseded.
+    convenience init(superseded row: IncidentModel) throws {
         self.init()
         self.id = UUID()
-        self.$incident.id = incidentID
-        self.version = version
-        self.snapshot = try JSONColumn.encode(incident)
-        self.reason = reason
-        self.recordedBy = by
-        self.recordedAt = now
+        self.$incident.id = try row.requireID()
+        self.version = row.version
+        self.snapshot = try JSONColumn.encode(try row.incident())
+        self.reason = row.versionReason
+        self.recordedBy = row.versionBy
+        self.recordedAt = row.updatedAt
     }
 
     func value() throws -> IncidentVersion {

@@ -1,8 +1,8 @@
 import Fluent
 import Foundation
 
-/// The current version of an incident. Earlier versions live in `incident_versions`; rows here
-/// are updated only by a correction, which also appends a version, and never deleted.
+/// The current version of an incident. A correction first copies the version it replaces into
+/// `incident_versions`, then updates this row; nothing is ever deleted.
 final class IncidentModel: Model, @unchecked Sendable {
     static let schema = "incidents"
 
@@ -25,8 +25,12 @@ final class IncidentModel: Model, @unchecked Sendable {
     @Field(key: "impact") var impact: String
     @OptionalField(key: "witnesses") var witnesses: String?
     @OptionalField(key: "evidence") var evidence: String?
+    /// When the incident was first recorded.
     @Field(key: "recorded_at_ms") var recordedAt: Int64
+    /// When the current version was recorded, by whom, and why (nil for the first).
     @Field(key: "updated_at_ms") var updatedAt: Int64
+    @Field(key: "version_by") var versionBy: String
+    @OptionalField(key: "version_reason") var versionReason: String?
 
     init() {}
 }
@@ -37,7 +41,8 @@ final class IncidentVersionModel: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Parent(key: "incident_id") var incident: IncidentModel
     @Field(key: "version") var version: Int
-    /// The whole incident as it stood in this version (case-file JSON).
+    /// A superseded version: the whole incident as it stood (case-file JSON), with who recorded
+    /// that version, when and why.
     @Field(key: "snapshot") var snapshot: String
     @OptionalField(key: "reason") var reason: String?
     @Field(key: "recorded_by") var recordedBy: String

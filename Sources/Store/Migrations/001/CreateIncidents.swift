@@ -23,6 +23,8 @@ struct CreateIncidents: AsyncMigration {
             .field("evidence", .string)
             .field("recorded_at_ms", .int64, .required)
             .field("updated_at_ms", .int64, .required)
+            .field("version_by", .string, .required)
+            .field("version_reason", .string)
             .unique(on: "case_id", "ref")
             .create()
         try await database.schema("incident_versions")

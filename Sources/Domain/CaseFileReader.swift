@@ -70,13 +70,33 @@ public struct CaseFileReader: Sendable {
 /// Parses bytes as JSON, turning a syntax error into a validation problem at the root.
 public enum JSONDocument {
     public static func parse(_ data: Data) throws(ValidationFailure) -> JSONValue {
+        let object: Any
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let reason = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw ValidationFailure(pointer: "", message: "not valid JSON" + (reason.map { ": \($0)" } ?? ""))
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw ValidationFailure(pointer: "", message: "not valid JSON")
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw ValidationFailure(pointer: "", message: "not valid JSON" + (reason.map { ": \($0)" } ?? ""))
+        }
+        return JSONValue(foundation: object)
+    }
+}
+
+extension JSONValue {
+    /// The class Foundation uses for JSON true and false, told apart from numbers 1 and 0.
+    private static let booleanClass: AnyClass = type(of: NSNumber(value: true))
+
+    /// Converts what `JSONSerialization` returns.
+    init(foundation value: Any) {
+        switch value {
+        case let string as String: self = .string(string)
+        case let number as NSNumber:
+            if type(of: number) == JSONValue.booleanClass { self = .bool(number.boolValue); return }
+            // A literal with a fraction or an exponent is a double; any other is an integer.
+            let kind = String(cString: number.objCType)
+            self = kind == "d" || kind == "f" ? .double(number.doubleValue) : .int(number.intValue)
+        case let array as [Any]: self = .array(array.map(JSONValue.init(foundation:)))
+        case let object as [String: Any]: self = .object(object.mapValues(JSONValue.init(foundation:)))
+        default: self = .null
         }
     }
 }

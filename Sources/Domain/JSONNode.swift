@@ -19,7 +19,8 @@ public struct JSONNode {
     }
 
     public subscript(key: String) -> JSONNode {
-        let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        let needsEscape = key.utf8.contains { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }
+        let escaped = needsEscape ? key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") : key
         var child: JSONValue?
         if case .object(let o)? = value { child = o[key] }
         if case .null? = child { child = nil }

@@ -1,4 +1,5 @@
 import Fluent
+import Law
 import Store
 import Vapor
 
@@ -6,6 +7,7 @@ import Vapor
 /// database registration pass `registerDatabase: false`.
 public func configure(_ app: Application, _ config: AppConfig, registerDatabase: Bool = true) async throws {
     app.logger.logLevel = config.logLevel
+    app.storage[PackLibraryKey.self] = try PackLibrary.loaded() // a malformed pack stops the server here
     if registerDatabase { try config.database.register(on: app.databases) }
     app.migrations.add(StoreMigrations.all)
     try await config.database.prepare(app.db)
@@ -44,10 +46,13 @@ public func migrate(_ app: Application) async throws {
 }
 
 struct AppConfigKey: StorageKey { typealias Value = AppConfig }
+struct PackLibraryKey: StorageKey { typealias Value = PackLibrary }
 struct IncidentWriterKey: StorageKey { typealias Value = IncidentWriter }
 
 extension Application {
     var qorgauConfig: AppConfig { storage[AppConfigKey.self]! }
+    /// The jurisdiction packs loaded at start.
+    public var packs: PackLibrary { storage[PackLibraryKey.self]! }
     /// Group commit of new incidents for this application's database.
     public var incidentWriter: IncidentWriter? { storage[IncidentWriterKey.self] }
 }

@@ -1,3 +1,4 @@
+import Law
 import Vapor
 
 /// Every route of the server, in one place. The OpenAPI document must list each of them
@@ -9,7 +10,7 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1")
     api.get("openapi.json", use: OpenAPIController().document)
 
-    let caseFiles = CaseFileController(maxBytes: app.qorgauConfig.maxCaseFileBytes)
+    let caseFiles = CaseFileController(maxBytes: app.qorgauConfig.maxCaseFileBytes, jurisdictions: app.packs.codes)
     api.on(.POST, "case-files", body: .collect(maxSize: ByteCount(value: caseFiles.maxBytes)), use: caseFiles.importFile)
 
     let cases = api.grouped("cases")
@@ -20,6 +21,7 @@ func routes(_ app: Application) throws {
     let oneCase = cases.grouped(":caseID")
     oneCase.get(use: caseController.get)
     oneCase.get("case-file", use: caseFiles.export)
+    oneCase.get("assessment", use: AssessmentController(packs: app.packs).assess)
 
     let persons = PersonController()
     oneCase.get("persons", use: persons.list)

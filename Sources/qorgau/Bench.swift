@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
             abstract: "Incidents/s through the HTTP API vs straight through the store (SQLite, and PostgreSQL with --postgres).")
 
         @Option(help: "Incidents per run.") var incidents: Int = 10_000
-        @Option(help: "Concurrent clients.") var clients: Int = 16
+        @Option(help: "Concurrent clients.") var clients: Int = 64
         @Option(help: "Also run on this PostgreSQL database (its tables are created if missing).") var postgres: String?
         @Option(help: "text or json") var format: String = "text"
 

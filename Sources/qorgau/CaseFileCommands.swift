@@ -1,6 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
+import Law
 import Store
 import Web
 
@@ -12,7 +13,7 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let reader = CaseFileReader()
+        let reader = CaseFileReader(jurisdictions: try PackLibrary.loaded().codes)
         var parsed: [(String, CaseFile)] = []
         var problems: [String] = []
         for path in files {

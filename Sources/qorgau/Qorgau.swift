@@ -1,6 +1,7 @@
 import ArgumentParser
 import Domain
 import Foundation
+import Law
 import Store
 
 /// The `qorgau` command: thin subcommands over the library targets.
@@ -8,7 +9,7 @@ struct Qorgau: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qorgau",
         abstract: "Case management and protection for stalking cases.",
-        subcommands: [Serve.self, Migrate.self, Import.self, Export.self, Demo.self, Bench.self]
+        subcommands: [Serve.self, Migrate.self, Import.self, Export.self, Demo.self, Assess.self, Sentence.self, Bench.self]
     )
 }
 
@@ -50,6 +51,8 @@ enum Main {
             fail(failure.description)
         } catch let error as DomainError {
             fail(error.description)
+        } catch let error as PackError {
+            fail("jurisdiction pack: \(error)")
         } catch {
             let code = Qorgau.exitCode(for: error)
             let message = Qorgau.fullMessage(for: error)

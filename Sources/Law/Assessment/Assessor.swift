@@ -12,7 +12,8 @@ public struct Assessor: Sendable {
         self.legalDays = LegalDayCalendar(timeZone: pack.timeZone)
     }
 
-    public func assess(_ file: CaseFile, at date: LocalDate, language: Language = .en) -> Assessment {
+    public func assess(_ given: CaseFile, at date: LocalDate, language: Language = .en) -> Assessment {
+        let file = asOf(given, date)
         let incidents = file.incidents.sorted {
             ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id)
         }
@@ -89,6 +90,23 @@ public struct Assessor: Sendable {
             inForce: inForce, conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
             sanction: SanctionResult(alternatives: alternatives), mandatoryPaymentMrp: payment?.value,
             unverified: unverified, explanation: explanations[language], explanations: explanations)
+    }
+
+    /// The case as it stood at the end of `date`: later incidents, orders, proceedings and verdicts
+    /// are left out, so an assessment at a past date sees only what had happened by then.
+    func asOf(_ file: CaseFile, _ date: LocalDate) -> CaseFile {
+        var file = file
+        file.incidents.removeAll { legalDays.date(of: $0.occurredAt) > date }
+        file.protectiveOrders.removeAll { legalDays.date(of: $0.issuedAt) > date }
+        file.administrativeCases.removeAll { legalDays.date(of: $0.decidedAt) > date }
+        file.criminalProceedings.removeAll { legalDays.date(of: $0.registeredAt) > date }
+        file.verdicts.removeAll { legalDays.date(of: $0.decidedAt) > date }
+        for index in file.verdicts.indices {
+            if let paid = file.verdicts[index].mandatoryPayment?.paidAt, legalDays.date(of: paid) > date {
+                file.verdicts[index].mandatoryPayment?.paidAt = nil
+            }
+        }
+        return file
     }
 
     static func satisfies(_ incident: Incident, _ element: Element) -> Bool {

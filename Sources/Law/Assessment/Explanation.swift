@@ -42,7 +42,7 @@ struct Explanation {
                                 "Not counted, as they lack an element: \(items)."))
         }
         for element in elements {
-            parts.append("\(element.name): \(p.status(element.status))\(element.incidents.isEmpty ? "" : " (\(p.list(element.incidents)))"); \(element.note).")
+            parts.append("\(element.name.prefix(1).uppercased() + element.name.dropFirst()): \(p.status(element.status))\(element.incidents.isEmpty ? "" : " (\(p.list(element.incidents)))"); \(element.note).")
         }
         switch conclusion {
         case .grounds:

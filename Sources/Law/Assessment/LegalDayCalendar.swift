@@ -17,9 +17,8 @@ struct LegalDayCalendar: Sendable {
     static func adding(months: Int, to day: LocalDate) -> LocalDate {
         let total = day.year * 12 + (day.month - 1) + months
         let year = total / 12, month = total % 12 + 1
-        for d in stride(from: day.day, through: 28, by: -1) {
-            if let date = LocalDate(year: year, month: month, day: d) { return date }
-        }
-        return LocalDate(year: year, month: month, day: 28)!
+        var d = day.day
+        while LocalDate(year: year, month: month, day: d) == nil { d -= 1 }
+        return LocalDate(year: year, month: month, day: d)!
     }
 }

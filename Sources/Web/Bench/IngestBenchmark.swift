@@ -12,7 +12,7 @@ public struct IngestBenchmark: Sendable {
     public var incidents: Int
     public var clients: Int
 
-    public init(database: DatabaseLocation, incidents: Int = 10_000, clients: Int = 16) {
+    public init(database: DatabaseLocation, incidents: Int = 10_000, clients: Int = 64) {
         self.database = database; self.incidents = incidents; self.clients = clients
     }
 

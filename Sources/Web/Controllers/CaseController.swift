@@ -8,8 +8,9 @@ struct CaseController {
         let body = try req.jsonBody()
         guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
         let jurisdiction = body["jurisdiction"].string()
-        if let jurisdiction, !Jurisdictions.known.contains(jurisdiction) {
-            body["jurisdiction"].fail("unknown jurisdiction \"\(jurisdiction)\" (known: \(Jurisdictions.known.sorted().joined(separator: ", ")))")
+        let known = req.application.packs.codes
+        if let jurisdiction, !known.contains(jurisdiction) {
+            body["jurisdiction"].fail("unknown jurisdiction \"\(jurisdiction)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
         let header = FieldReader().header(body)
         try body.throwIfInvalid()

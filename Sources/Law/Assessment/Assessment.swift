@@ -60,6 +60,8 @@ public struct Episodes: Codable, Equatable, Sendable {
 public struct ExcludedEpisode: Codable, Equatable, Sendable {
     public var incident: String
     public var element: String
+
+    public init(incident: String, element: String) { self.incident = incident; self.element = element }
 }
 
 public struct LimitationResult: Codable, Equatable, Sendable {

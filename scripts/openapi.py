@@ -103,7 +103,7 @@ schemas = {
                            "limitation": obj({"earliestExpiry": DATE, "byEpisode": {"type": "object"}, "countedTo": DATE}),
                            "sanction": obj({"alternatives": arr({"type": "object"})}),
                            "mandatoryPaymentMrp": {"type": "integer"}, "unverified": arr({"type": "string"}),
-                           "explanation": {"type": "string"}, "explanations": {"type": "object"}})),
+                           "explanation": {"type": "string"}})),
                        "alsoConsider": arr(obj({"norm": {"type": "string"}, "title": {"type": "string"},
                                                 "incidents": arr({"type": "string"}), "reason": {"type": "string"},
                                                 "verified": {"type": "boolean"}})),

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import Law
 import Store
 import Web
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self])
+        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self, AssessCases.self])
 
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -41,6 +42,30 @@ struct Bench: AsyncParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            }
+        }
+    }
+}
+
+extension Bench {
+    struct AssessCases: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "assess",
+            abstract: "Assessments per second of typical 20-incident cases, and the time for one 10,000-incident case.")
+
+        @Option(help: "text or json") var format: String = "text"
+
+        func run() async throws {
+            let result = AssessBenchmark(pack: try PackLibrary.loaded().pack(for: "KZ")).run()
+            if format == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            } else {
+                print(String(format: "typical case (%d incidents): %.0f assessments/s on one core", result.typicalIncidents,
+                             result.typicalPerSecond))
+                print(String(format: "large case (%d incidents): median %.2f ms, best %.2f ms", result.largeIncidents,
+                             result.largeMillisecondsMedian, result.largeMillisecondsBest))
             }
         }
     }

@@ -17,8 +17,8 @@ import Testing
         #expect(a.alsoConsider.map(\.norm).contains("KZ.CC.115"))
         #expect(o.sanction.alternatives.map(\.type) == ["fine", "correctionalWorks", "communityService", "arrest"])
         #expect(o.explanation.contains("art. 115-1"))
-        #expect(o.explanations.ru.contains("ст. 115-1"))
-        #expect(o.explanations.kk.contains("115-1-бап"))
+        #expect(offence(assess(try seedCase(), at: "2026-01-31", language: .ru), id).explanation.contains("ст. 115-1"))
+        #expect(offence(assess(try seedCase(), at: "2026-01-31", language: .kk), id).explanation.contains("115-1-бап"))
     }
 
     @Test func conductBeforeTheNormIsNotApplicable() {

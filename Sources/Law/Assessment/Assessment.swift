@@ -37,8 +37,8 @@ public struct OffenceAssessment: Codable, Equatable, Sendable {
     public var mandatoryPaymentMrp: Int?
     /// Names of the unverified pack figures the conclusion rests on.
     public var unverified: [String]
+    /// Readable prose in the assessment's language, citing the article.
     public var explanation: String
-    public var explanations: Localized
 }
 
 public struct ElementResult: Codable, Equatable, Sendable {

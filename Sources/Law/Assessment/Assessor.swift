@@ -13,44 +13,43 @@ public struct Assessor: Sendable {
     }
 
     public func assess(_ given: CaseFile, at date: LocalDate, language: Language = .en) -> Assessment {
-        let file = asOf(given, date)
-        let incidents = file.incidents.sorted {
-            ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id)
-        }
-        let days = incidents.map { legalDays.date(of: $0.occurredAt) }
-        let offences = pack.offences.map { assess($0, file: file, incidents: incidents, days: days, at: date, language: language) }
-        let related = alsoConsider(incidents, language: language)
+        let timeline = Timeline(given.incidents, through: date, legalDays: legalDays)
+        let file = asOf(given, date, incidents: timeline)
+        let offences = pack.offences.map { assess($0, file: file, timeline: timeline, at: date, language: language) }
+        let related = alsoConsider(timeline, language: language)
         let steps = NextSteps(pack: pack, file: file, at: date, legalDays: legalDays, language: language)
-            .steps(offences: offences, incidents: incidents)
+            .steps(offences: offences, incidents: file.incidents)
         return Assessment(jurisdiction: pack.code, at: date, packVersion: pack.version, language: language,
                           offences: offences, alsoConsider: related, nextSteps: steps.map(\.text), steps: steps,
                           disclaimer: Phrases(language).disclaimer)
     }
 
-    func assess(_ offence: Offence, file: CaseFile, incidents: [Incident], days: [LocalDate], at date: LocalDate,
+    func assess(_ offence: Offence, file: CaseFile, timeline t: Timeline, at date: LocalDate,
                 language: Language) -> OffenceAssessment {
-        let conductKinds = Set(offence.conductElement?.kinds ?? [])
+        let conductKinds = ImpactSet.kinds(offence.conductElement?.kinds ?? [])
         let inForce = offence.citation.inForce.value
-        let countedTo = limitationDate(for: offence, file: file, at: date, days: days, incidents: incidents)
+        let countedTo = limitationDate(for: offence, file: file, at: date)
+        let limitationMonths = offence.limitation.map { ($0.years?.value ?? 0) * 12 + ($0.months?.value ?? 0) }
 
         var beforeInForce: [String] = [], timeBarred: [String] = []
-        var window: [Int] = [] // indices into incidents of conduct in time
-        var expiries: [Int: LocalDate] = [:]
-        for (i, incident) in incidents.enumerated() where conductKinds.contains(incident.kind) {
-            if days[i] < inForce { beforeInForce.append(incident.id); continue }
-            if let expiry = expiry(of: days[i], offence.limitation) {
-                if countedTo > expiry { timeBarred.append(incident.id); continue }
+        var window: [Int] = [] // positions in the timeline of conduct in time
+        var expiries = [LocalDate?](repeating: nil, count: t.count)
+        for i in 0..<t.count where conductKinds & t.kindBits[i] != 0 {
+            if t.days[i] < inForce { beforeInForce.append(t.ids[i]); continue }
+            if let months = limitationMonths {
+                let expiry = LegalDayCalendar.adding(months: months, to: t.days[i])
+                if countedTo > expiry { timeBarred.append(t.ids[i]); continue }
                 expiries[i] = expiry
             }
             window.append(i)
         }
 
-        let episodeElements = offence.elements.filter { $0.scope == .episode }
+        let episodeRules = offence.elements.filter { $0.scope == .episode }.map { EpisodeRule($0) }
         var counted: [Int] = []
         var excluded: [ExcludedEpisode] = []
         for i in window {
-            if let failing = episodeElements.first(where: { !Self.satisfies(incidents[i], $0) }) {
-                excluded.append(ExcludedEpisode(incident: incidents[i].id, element: failing.id))
+            if let failing = episodeRules.first(where: { !$0.accepts(t, i) }) {
+                excluded.append(ExcludedEpisode(incident: t.ids[i], element: failing.id))
             } else {
                 counted.append(i)
             }
@@ -58,99 +57,89 @@ public struct Assessor: Sendable {
 
         let phrases = Phrases(language)
         var results: [ElementResult] = []
+        results.reserveCapacity(offence.elements.count)
         for element in offence.elements {
             let (status, support) = element.scope == .episode
-                ? episodeStatus(element, window: window, incidents: incidents)
-                : courseStatus(element, counted: counted, incidents: incidents, offence: offence)
+                ? episodeStatus(EpisodeRule(element), window: window, timeline: t)
+                : courseStatus(element, counted: counted, timeline: t, offence: offence)
             results.append(ElementResult(element: element.id, name: element.name[language], status: status,
-                                         incidents: support.map { incidents[$0].id },
+                                         incidents: support.map { t.ids[$0] },
                                          note: phrases.elementNote(element, status: status, support: support.count,
                                                                    threshold: threshold(element, offence))))
         }
 
         let conclusion: Conclusion = window.isEmpty ? .notApplicable
             : results.allSatisfy { $0.status == .met } ? .grounds : .insufficient
-        let byEpisode = Dictionary(uniqueKeysWithValues: counted.compactMap { i in expiries[i].map { (incidents[i].id, $0) } })
+        var byEpisode: [String: LocalDate] = [:]
+        byEpisode.reserveCapacity(counted.count)
+        for i in counted { if let expiry = expiries[i] { byEpisode[t.ids[i]] = expiry } }
         let limitation = LimitationResult(earliestExpiry: byEpisode.values.min(), byEpisode: byEpisode, countedTo: countedTo)
         let payment = pack.mandatoryPayment?.byCategory[offence.category]
-        let episodes = Episodes(counted: counted.map { incidents[$0].id }, beforeInForce: beforeInForce,
+        let episodes = Episodes(counted: counted.map { t.ids[$0] }, beforeInForce: beforeInForce,
                                 timeBarred: timeBarred, excluded: excluded)
         let alternatives = offence.sanctions.map {
             SanctionAlternative(type: $0.type, unit: $0.unit, min: $0.min?.value, max: $0.max?.value)
         }
         let unverified = unverifiedFigures(offence)
-        func explain(_ language: Language) -> String {
-            Explanation(pack: pack, offence: offence, language: language).text(
-                conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
-                payment: payment?.value, unverified: unverified, at: date)
-        }
-        let explanations = Localized(ru: explain(.ru), kk: explain(.kk), en: explain(.en))
+        let explanation = Explanation(pack: pack, offence: offence, language: language).text(
+            conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
+            payment: payment?.value, unverified: unverified, at: date)
         return OffenceAssessment(
             offence: offence.id, title: offence.title[language], citation: Explanation.citation(offence, language),
             inForce: inForce, conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
             sanction: SanctionResult(alternatives: alternatives), mandatoryPaymentMrp: payment?.value,
-            unverified: unverified, explanation: explanations[language], explanations: explanations)
+            unverified: unverified, explanation: explanation)
     }
 
     /// The case as it stood at the end of `date`: later incidents, orders, proceedings and verdicts
     /// are left out, so an assessment at a past date sees only what had happened by then.
-    func asOf(_ file: CaseFile, _ date: LocalDate) -> CaseFile {
+    func asOf(_ file: CaseFile, _ date: LocalDate, incidents timeline: Timeline) -> CaseFile {
         var file = file
-        file.incidents.removeAll { legalDays.date(of: $0.occurredAt) > date }
-        file.protectiveOrders.removeAll { legalDays.date(of: $0.issuedAt) > date }
-        file.administrativeCases.removeAll { legalDays.date(of: $0.decidedAt) > date }
-        file.criminalProceedings.removeAll { legalDays.date(of: $0.registeredAt) > date }
-        file.verdicts.removeAll { legalDays.date(of: $0.decidedAt) > date }
+        let after = { (time: ZonedDateTime) in legalDays.date(of: time) > date }
+        if timeline.count < file.incidents.count { file.incidents = timeline.kept.map { file.incidents[$0] } }
+        file.protectiveOrders.removeAll { after($0.issuedAt) }
+        file.administrativeCases.removeAll { after($0.decidedAt) }
+        file.criminalProceedings.removeAll { after($0.registeredAt) }
+        file.verdicts.removeAll { after($0.decidedAt) }
         for index in file.verdicts.indices {
-            if let paid = file.verdicts[index].mandatoryPayment?.paidAt, legalDays.date(of: paid) > date {
+            if let paid = file.verdicts[index].mandatoryPayment?.paidAt, after(paid) {
                 file.verdicts[index].mandatoryPayment?.paidAt = nil
             }
         }
         return file
     }
 
-    static func satisfies(_ incident: Incident, _ element: Element) -> Bool {
-        if let kinds = element.kinds, !kinds.contains(incident.kind) { return false }
-        for (flag, required) in element.requires ?? [:] {
-            let value = flag == "againstWill" ? incident.againstWill : incident.violence
-            if value != required { return false }
-        }
-        return true
-    }
-
-    func episodeStatus(_ element: Element, window: [Int], incidents: [Incident]) -> (ElementStatus, [Int]) {
-        let support = window.filter { Self.satisfies(incidents[$0], element) }
+    func episodeStatus(_ rule: EpisodeRule, window: [Int], timeline t: Timeline) -> (ElementStatus, [Int]) {
+        let support = window.filter { rule.accepts(t, $0) }
         return (support.isEmpty ? .notMet : .met, support)
     }
 
-    func courseStatus(_ element: Element, counted: [Int], incidents: [Incident], offence: Offence) -> (ElementStatus, [Int]) {
-        let own = Alternative(kinds: element.kinds, minimumEpisodes: element.minimumEpisodes, impacts: element.impacts)
+    func courseStatus(_ element: Element, counted: [Int], timeline t: Timeline, offence: Offence) -> (ElementStatus, [Int]) {
         var outcomes: [(ElementStatus, [Int])] = []
         if element.minimumEpisodes != nil || element.impacts != nil {
-            outcomes.append(evaluate(own, counted: counted, incidents: incidents, offence: offence))
+            let own = Alternative(kinds: element.kinds, minimumEpisodes: element.minimumEpisodes, impacts: element.impacts)
+            outcomes.append(evaluate(own, counted: counted, timeline: t, offence: offence))
         }
-        let alternatives = (element.anyOf ?? []).map { evaluate($0, counted: counted, incidents: incidents, offence: offence) }
-        if element.anyOf != nil {
+        if let anyOf = element.anyOf {
             // Any alternative suffices: take the strongest.
-            let best = alternatives.first { $0.0 == .met } ?? alternatives.first { $0.0 == .unknown }
-                ?? (.notMet, [])
-            outcomes.append(best)
+            let alternatives = anyOf.map { evaluate($0, counted: counted, timeline: t, offence: offence) }
+            outcomes.append(alternatives.first { $0.0 == .met } ?? alternatives.first { $0.0 == .unknown } ?? (.notMet, []))
         }
         // An element with its own rule and alternatives needs both.
         if let notMet = outcomes.first(where: { $0.0 == .notMet }) { return notMet }
         if let unknown = outcomes.first(where: { $0.0 == .unknown }) { return unknown }
-        return (.met, Array(Set(outcomes.flatMap(\.1))).sorted())
+        return (.met, outcomes.count == 1 ? outcomes[0].1 : Array(Set(outcomes.flatMap(\.1))).sorted())
     }
 
-    func evaluate(_ rule: Alternative, counted: [Int], incidents: [Incident], offence: Offence) -> (ElementStatus, [Int]) {
-        let pool = rule.kinds.map { kinds in counted.filter { kinds.contains(incidents[$0].kind) } } ?? counted
+    func evaluate(_ rule: Alternative, counted: [Int], timeline t: Timeline, offence: Offence) -> (ElementStatus, [Int]) {
+        let pool = rule.kinds.map { ImpactSet.kinds($0) }.map { kinds in counted.filter { t.kindBits[$0] & kinds != 0 } } ?? counted
         let needed = rule.minimumEpisodes.map { value(of: $0, offence) } ?? 1
-        guard let impacts = rule.impacts else {
-            return pool.count >= needed ? (.met, pool) : (.notMet, pool)
-        }
-        let met = pool.filter { !Set(incidents[$0].impact).isDisjoint(with: impacts.met) }
+        guard let impacts = rule.impacts else { return pool.count >= needed ? (.met, pool) : (.notMet, pool) }
+        let metBits = ImpactSet.impacts(impacts.met)
+        let met = pool.filter { t.impactBits[$0] & metBits != 0 }
         if met.count >= needed { return (.met, met) }
-        let hinted = pool.filter { !Set(incidents[$0].impact).isDisjoint(with: impacts.met + (impacts.unknown ?? [])) }
+        let hintBits = metBits | ImpactSet.impacts(impacts.unknown ?? [])
+        let hinted = pool.filter { t.impactBits[$0] & hintBits != 0 }
         if hinted.count >= needed, !hinted.isEmpty { return (.unknown, hinted) }
         return (.notMet, met)
     }
@@ -166,16 +155,8 @@ public struct Assessor: Sendable {
         element.minimumEpisodes.map { value(of: $0, offence) }
     }
 
-    /// The last day an episode of `day` can still be prosecuted, or nil when the offence has no limitation.
-    func expiry(of day: LocalDate, _ limitation: Limitation?) -> LocalDate? {
-        guard let limitation else { return nil }
-        let months = (limitation.years?.value ?? 0) * 12 + (limitation.months?.value ?? 0)
-        return LegalDayCalendar.adding(months: months, to: day)
-    }
-
     /// Limitation runs until the verdict: after a verdict under this offence it is counted to the verdict's day.
-    func limitationDate(for offence: Offence, file: CaseFile, at date: LocalDate, days: [LocalDate],
-                        incidents: [Incident]) -> LocalDate {
+    func limitationDate(for offence: Offence, file: CaseFile, at date: LocalDate) -> LocalDate {
         let proceedings = Set(file.criminalProceedings.filter { $0.article == offence.id }.map(\.id))
         let verdictDays = file.verdicts.filter { proceedings.contains($0.proceeding) }.map { legalDays.date(of: $0.decidedAt) }
         return ([date] + verdictDays.filter { $0 <= date }).min()!
@@ -197,16 +178,109 @@ public struct Assessor: Sendable {
         return names
     }
 
-    func alsoConsider(_ incidents: [Incident], language: Language) -> [AlsoConsider] {
+    func alsoConsider(_ t: Timeline, language: Language) -> [AlsoConsider] {
         pack.alsoConsider.compactMap { norm in
-            let kinds = Set(norm.kinds)
-            let flags = Set(norm.flags ?? [])
-            let matching = incidents.filter {
-                kinds.contains($0.kind) || (flags.contains("violence") && $0.violence)
-            }.map(\.id)
+            let kinds = ImpactSet.kinds(norm.kinds)
+            let byViolence = norm.flags?.contains("violence") ?? false
+            let matching = (0..<t.count).filter { t.kindBits[$0] & kinds != 0 || (byViolence && t.violence[$0]) }
             guard !matching.isEmpty else { return nil }
-            return AlsoConsider(norm: norm.norm, title: norm.title[language], incidents: matching,
-                                reason: Phrases(language).alsoConsider(norm.title[language], matching), verified: norm.verified)
+            let ids = matching.map { t.ids[$0] }
+            return AlsoConsider(norm: norm.norm, title: norm.title[language], incidents: ids,
+                                reason: Phrases(language).alsoConsider(norm.title[language], ids), verified: norm.verified)
         }
+    }
+}
+
+/// The incidents up to a date in time order (then by id), with what the rules look at computed
+/// once: the legal day, the flags, and the kind and impacts as bit sets.
+struct Timeline {
+    /// Positions in the given incidents, in time order.
+    let kept: [Int]
+    let ids: [String]
+    let days: [LocalDate]
+    let kindBits: [UInt32]
+    let impactBits: [UInt32]
+    let againstWill: [Bool]
+    let violence: [Bool]
+    var count: Int { ids.count }
+
+    init(_ given: [Incident], through date: LocalDate, legalDays: LegalDayCalendar) {
+        let ms = given.map(\.occurredAt.epochMilliseconds)
+        let order = given.indices.sorted { ms[$0] != ms[$1] ? ms[$0] < ms[$1] : given[$0].id < given[$1].id }
+        var offsets = legalDays.schedule(from: ms.min() ?? 0, to: ms.max() ?? 0)
+        var kept: [Int] = []
+        var days: [LocalDate] = []
+        kept.reserveCapacity(order.count)
+        days.reserveCapacity(order.count)
+        for index in order {
+            let day = given[index].occurredAt.localDate(atOffset: offsets.offset(at: ms[index]))
+            if day > date { break } // sorted: everything after is later still
+            kept.append(index)
+            days.append(day)
+        }
+        self.kept = kept
+        self.days = days
+        ids = kept.map { given[$0].id }
+        kindBits = kept.map { given[$0].kind.bit }
+        impactBits = kept.map { given[$0].impact.reduce(0) { $0 | $1.bit } }
+        againstWill = kept.map { given[$0].againstWill }
+        violence = kept.map { given[$0].violence }
+    }
+}
+
+/// Vocabulary words as bits, so rules test membership without allocating sets.
+enum ImpactSet {
+    static func kinds(_ kinds: [IncidentKind]) -> UInt32 { kinds.reduce(0) { $0 | $1.bit } }
+    static func impacts(_ impacts: [Impact]) -> UInt32 { impacts.reduce(0) { $0 | $1.bit } }
+}
+
+extension IncidentKind {
+    var bit: UInt32 {
+        switch self {
+        case .contact: 1 << 0
+        case .tracking: 1 << 1
+        case .threat: 1 << 2
+        case .privacyIntrusion: 1 << 3
+        case .publicConflict: 1 << 4
+        case .propertyDamage: 1 << 5
+        case .violence: 1 << 6
+        case .other: 1 << 7
+        }
+    }
+}
+
+extension Impact {
+    var bit: UInt32 {
+        switch self {
+        case .fear: 1 << 0
+        case .changedResidence: 1 << 1
+        case .changedJob: 1 << 2
+        case .soughtProtection: 1 << 3
+        case .psychologicalOrMedicalHelp: 1 << 4
+        case .lostIncome: 1 << 5
+        case .restrictedMovement: 1 << 6
+        }
+    }
+}
+
+/// An episode element as a test on one incident of the timeline.
+struct EpisodeRule {
+    let id: String
+    let kinds: UInt32?
+    let againstWill: Bool?
+    let violence: Bool?
+
+    init(_ element: Element) {
+        id = element.id
+        kinds = element.kinds.map(ImpactSet.kinds)
+        againstWill = element.requires?["againstWill"]
+        violence = element.requires?["violence"]
+    }
+
+    func accepts(_ t: Timeline, _ i: Int) -> Bool {
+        if let kinds, t.kindBits[i] & kinds == 0 { return false }
+        if let againstWill, t.againstWill[i] != againstWill { return false }
+        if let violence, t.violence[i] != violence { return false }
+        return true
     }
 }

@@ -7,11 +7,12 @@ struct Phrases {
 
     init(_ language: Language) { self.language = language }
 
-    func pick(_ ru: String, _ kk: String, _ en: String) -> String {
+    /// The text in this language; the others are never built.
+    func pick(_ ru: @autoclosure () -> String, _ kk: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String {
         switch language {
-        case .ru: ru
-        case .kk: kk
-        case .en: en
+        case .ru: ru()
+        case .kk: kk()
+        case .en: en()
         }
     }
 
@@ -21,7 +22,15 @@ struct Phrases {
              "This assessment informs the officer; it does not decide guilt, which only a court can establish.")
     }
 
-    func list(_ ids: [String]) -> String { ids.isEmpty ? "—" : ids.joined(separator: ", ") }
+    /// Ids for a sentence: all of a short list, the first few and a count of a long one.
+    func list(_ ids: [String]) -> String {
+        if ids.isEmpty { return "—" }
+        if ids.count <= Self.listLimit { return ids.joined(separator: ", ") }
+        let more = ids.count - Self.listLimit
+        return ids.prefix(Self.listLimit).joined(separator: ", ") + pick(" и ещё \(more)", " және тағы \(more)", " and \(more) more")
+    }
+
+    static let listLimit = 12
 
     func status(_ status: ElementStatus) -> String {
         switch status {

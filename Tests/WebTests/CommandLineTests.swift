@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The `qorgau` binary as a user runs it: exit codes, messages, files.
+@Suite struct CommandLineTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let binary = root.appendingPathComponent(".build/debug/qorgau")
+    static let built = FileManager.default.isExecutableFile(atPath: binary.path)
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func run(_ arguments: [String], in folder: URL) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.root
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qorgau-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
+    func importExportAssessAndRefuse() throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let good = data.appendingPathComponent("good.json")
+        try Fixtures.data(Fixtures.caseFileJSON(number: "CLI-1")).write(to: good)
+        var bad = Fixtures.caseFileJSON(number: "CLI-2")
+        bad["jurisdiction"] = "XX"
+        let badFile = data.appendingPathComponent("bad.json")
+        try Fixtures.data(bad).write(to: badFile)
+
+        let refused = try run(["import", good.path, badFile.path, "--data", data.path], in: data)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("bad.json: /jurisdiction: unknown jurisdiction \"XX\""))
+        #expect(refused.stderr.contains("nothing was imported"))
+        let nothing = try run(["export", "CLI-1", "--data", data.path], in: data)
+        #expect(nothing.status == 1)
+
+        #expect(try run(["import", good.path, "--data", data.path], in: data).status == 0)
+        let first = try run(["export", "CLI-1", "--data", data.path], in: data)
+        #expect(first.status == 0)
+        let exported = data.appendingPathComponent("exported.json")
+        try Data(first.stdout.replacingOccurrences(of: "\"CLI-1\"", with: "\"CLI-3\"").utf8).write(to: exported)
+        #expect(try run(["import", exported.path, "--data", data.path], in: data).status == 0)
+        let second = try run(["export", "CLI-3", "--data", data.path], in: data)
+        #expect(second.stdout.replacingOccurrences(of: "\"CLI-3\"", with: "\"CLI-1\"") == first.stdout)
+
+        let assessment = try run(["assess", "CLI-1", "--at", "2026-03-01", "--format", "json", "--data", data.path], in: data)
+        #expect(assessment.status == 0)
+        #expect(assessment.stdout.contains("\"offence\" : \"KZ.CC.115-1\""))
+
+        let check = try run(["sentence", "check", good.path, "--verdict", "d1"], in: data)
+        #expect(check.status == 0)
+        #expect(check.stdout.contains("valid"))
+    }
+
+    @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
+    func usageErrorsExitWithTwo() throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        #expect(try run(["import"], in: data).status == 2)
+        #expect(try run(["no-such-command"], in: data).status == 2)
+        #expect(try run(["assess", "x", "--at", "someday"], in: data).status == 2)
+    }
+}

@@ -6,16 +6,18 @@ import Foundation
 public struct Assessor: Sendable {
     public let pack: JurisdictionPack
     let legalDays: LegalDayCalendar
+    let plans: [OffencePlan]
 
     public init(pack: JurisdictionPack) {
         self.pack = pack
         self.legalDays = LegalDayCalendar(timeZone: pack.timeZone)
+        self.plans = pack.offences.map { OffencePlan($0, pack: pack) }
     }
 
     public func assess(_ given: CaseFile, at date: LocalDate, language: Language = .en) -> Assessment {
         let timeline = Timeline(given.incidents, through: date, legalDays: legalDays)
         let file = asOf(given, date, incidents: timeline)
-        let offences = pack.offences.map { assess($0, file: file, timeline: timeline, at: date, language: language) }
+        let offences = plans.map { assess($0, file: file, timeline: timeline, at: date, language: language) }
         let related = alsoConsider(timeline, language: language)
         let steps = NextSteps(pack: pack, file: file, at: date, legalDays: legalDays, language: language)
             .steps(offences: offences, incidents: file.incidents)
@@ -24,12 +26,13 @@ public struct Assessor: Sendable {
                           disclaimer: Phrases(language).disclaimer)
     }
 
-    func assess(_ offence: Offence, file: CaseFile, timeline t: Timeline, at date: LocalDate,
+    func assess(_ plan: OffencePlan, file: CaseFile, timeline t: Timeline, at date: LocalDate,
                 language: Language) -> OffenceAssessment {
-        let conductKinds = ImpactSet.kinds(offence.conductElement?.kinds ?? [])
+        let offence = plan.offence
+        let conductKinds = plan.conductKinds
         let inForce = offence.citation.inForce.value
         let countedTo = limitationDate(for: offence, file: file, at: date)
-        let limitationMonths = offence.limitation.map { ($0.years?.value ?? 0) * 12 + ($0.months?.value ?? 0) }
+        let limitationMonths = plan.limitationMonths
 
         var beforeInForce: [String] = [], timeBarred: [String] = []
         var window: [Int] = [] // positions in the timeline of conduct in time
@@ -44,7 +47,7 @@ public struct Assessor: Sendable {
             window.append(i)
         }
 
-        let episodeRules = offence.elements.filter { $0.scope == .episode }.map { EpisodeRule($0) }
+        let episodeRules = plan.episodeRules
         var counted: [Int] = []
         var excluded: [ExcludedEpisode] = []
         for i in window {
@@ -74,21 +77,16 @@ public struct Assessor: Sendable {
         byEpisode.reserveCapacity(counted.count)
         for i in counted { if let expiry = expiries[i] { byEpisode[t.ids[i]] = expiry } }
         let limitation = LimitationResult(earliestExpiry: byEpisode.values.min(), byEpisode: byEpisode, countedTo: countedTo)
-        let payment = pack.mandatoryPayment?.byCategory[offence.category]
         let episodes = Episodes(counted: counted.map { t.ids[$0] }, beforeInForce: beforeInForce,
                                 timeBarred: timeBarred, excluded: excluded)
-        let alternatives = offence.sanctions.map {
-            SanctionAlternative(type: $0.type, unit: $0.unit, min: $0.min?.value, max: $0.max?.value)
-        }
-        let unverified = unverifiedFigures(offence)
         let explanation = Explanation(pack: pack, offence: offence, language: language).text(
             conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
-            payment: payment?.value, unverified: unverified, at: date)
+            closing: plan.closing[language], at: date)
         return OffenceAssessment(
-            offence: offence.id, title: offence.title[language], citation: Explanation.citation(offence, language),
+            offence: offence.id, title: offence.title[language], citation: plan.citation[language],
             inForce: inForce, conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
-            sanction: SanctionResult(alternatives: alternatives), mandatoryPaymentMrp: payment?.value,
-            unverified: unverified, explanation: explanation)
+            sanction: SanctionResult(alternatives: plan.alternatives), mandatoryPaymentMrp: plan.payment,
+            unverified: plan.unverified, explanation: explanation)
     }
 
     /// The case as it stood at the end of `date`: later incidents, orders, proceedings and verdicts
@@ -162,7 +160,7 @@ public struct Assessor: Sendable {
         return ([date] + verdictDays.filter { $0 <= date }).min()!
     }
 
-    func unverifiedFigures(_ offence: Offence) -> [String] {
+    static func unverifiedFigures(_ offence: Offence, pack: JurisdictionPack) -> [String] {
         var names: [String] = []
         if !offence.citation.inForce.verified { names.append("inForce") }
         for (name, figure) in offence.parameters.sorted(by: { $0.key < $1.key }) where !figure.verified { names.append(name) }
@@ -282,5 +280,35 @@ struct EpisodeRule {
         if let againstWill, t.againstWill[i] != againstWill { return false }
         if let violence, t.violence[i] != violence { return false }
         return true
+    }
+}
+
+/// What the assessment of one offence needs that does not depend on the case, worked out once
+/// when the assessor is made: rules as bit tests, the figures it rests on, and the fixed text.
+struct OffencePlan: Sendable {
+    let offence: Offence
+    let conductKinds: UInt32
+    let episodeRules: [EpisodeRule]
+    let limitationMonths: Int?
+    let unverified: [String]
+    let alternatives: [SanctionAlternative]
+    let payment: Int?
+    let citation: Localized
+    let closing: Localized
+
+    init(_ offence: Offence, pack: JurisdictionPack) {
+        self.offence = offence
+        conductKinds = ImpactSet.kinds(offence.conductElement?.kinds ?? [])
+        episodeRules = offence.elements.filter { $0.scope == .episode }.map(EpisodeRule.init)
+        limitationMonths = offence.limitation.map { ($0.years?.value ?? 0) * 12 + ($0.months?.value ?? 0) }
+        let unverified = Assessor.unverifiedFigures(offence, pack: pack)
+        self.unverified = unverified
+        alternatives = offence.sanctions.map {
+            SanctionAlternative(type: $0.type, unit: $0.unit, min: $0.min?.value, max: $0.max?.value)
+        }
+        payment = pack.mandatoryPayment?.byCategory[offence.category]?.value
+        func each(_ make: (Language) -> String) -> Localized { Localized(ru: make(.ru), kk: make(.kk), en: make(.en)) }
+        citation = each { Explanation.citation(offence, $0) }
+        closing = each { Explanation.closing(pack: pack, offence: offence, language: $0, unverified: unverified) }
     }
 }

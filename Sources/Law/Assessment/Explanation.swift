@@ -19,8 +19,35 @@ struct Explanation {
         }
     }
 
+    /// The sentences that do not depend on the case (sanction, payment, unverified figures), built
+    /// once per offence and language.
+    static func closing(pack: JurisdictionPack, offence: Offence, language: Language, unverified: [String]) -> String {
+        let p = Phrases(language)
+        var parts: [String] = []
+        let unitName = pack.unit?.name[language]
+        let sanctions = offence.sanctions.map { s in
+            "\(p.sanctionType(s.type)) \(s.max.map { p.upTo($0.value, p.unit(s.unit, mrpName: unitName)) } ?? p.unlimited)"
+        }.joined(separator: "; ")
+        parts.append(p.pick("Санкция (одно основное наказание): \(sanctions).",
+                            "Санкция (бір негізгі жаза): \(sanctions).",
+                            "Sanction (one principal punishment): \(sanctions)."))
+        if let payment = pack.mandatoryPayment?.byCategory[offence.category]?.value, let unitName {
+            parts.append(p.pick(
+                "При обвинительном приговоре суд взыскивает принудительный платёж в Фонд компенсации потерпевшим: \(payment) \(unitName).",
+                "Айыптау үкімі шыққан кезде сот Жәбірленушілерге өтемақы қорына мәжбүрлі төлем өндіреді: \(payment) \(unitName).",
+                "On a guilty verdict the court collects a mandatory payment into the Victims Compensation Fund: \(payment) \(unitName)."))
+        }
+        if !unverified.isEmpty {
+            let names = unverified.joined(separator: ", ")
+            parts.append(p.pick("Вывод опирается на не проверенные по официальному тексту величины: \(names).",
+                                "Қорытынды ресми мәтін бойынша тексерілмеген шамаларға сүйенеді: \(names).",
+                                "The conclusion rests on figures not yet verified against the official text: \(names)."))
+        }
+        return parts.joined(separator: " ")
+    }
+
     func text(conclusion: Conclusion, elements: [ElementResult], episodes: Episodes, limitation: LimitationResult,
-              payment: Int?, unverified: [String], at date: LocalDate) -> String {
+              closing: String, at date: LocalDate) -> String {
         let cite = Self.citation(offence, language)
         let title = offence.title[language]
         let inForce = offence.citation.inForce.value
@@ -67,25 +94,7 @@ struct Explanation {
                                 "Ең ерте ескіру мерзімі \(expiry) аяқталады.",
                                 "The earliest limitation period ends on \(expiry)."))
         }
-        let unitName = pack.unit?.name[language]
-        let sanctions = offence.sanctions.map { s in
-            "\(p.sanctionType(s.type)) \(s.max.map { p.upTo($0.value, p.unit(s.unit, mrpName: unitName)) } ?? p.unlimited)"
-        }.joined(separator: "; ")
-        parts.append(p.pick("Санкция (одно основное наказание): \(sanctions).",
-                            "Санкция (бір негізгі жаза): \(sanctions).",
-                            "Sanction (one principal punishment): \(sanctions)."))
-        if let payment, let unitName {
-            parts.append(p.pick(
-                "При обвинительном приговоре суд взыскивает принудительный платёж в Фонд компенсации потерпевшим: \(payment) \(unitName).",
-                "Айыптау үкімі шыққан кезде сот Жәбірленушілерге өтемақы қорына мәжбүрлі төлем өндіреді: \(payment) \(unitName).",
-                "On a guilty verdict the court collects a mandatory payment into the Victims Compensation Fund: \(payment) \(unitName)."))
-        }
-        if !unverified.isEmpty {
-            let names = unverified.joined(separator: ", ")
-            parts.append(p.pick("Вывод опирается на не проверенные по официальному тексту величины: \(names).",
-                                "Қорытынды ресми мәтін бойынша тексерілмеген шамаларға сүйенеді: \(names).",
-                                "The conclusion rests on figures not yet verified against the official text: \(names)."))
-        }
+        parts.append(closing)
         return parts.joined(separator: " ")
     }
 }

@@ -26,6 +26,7 @@ public struct CaseFileStore: Sendable {
             model.openedOffset = file.case.openedAt.offsetSeconds
             model.unit = file.case.unit
             model.status = CaseStatus.open.rawValue
+            model.version = 1
             model.createdAt = now
             model.riskAssessments = try JSONColumn.encodeOptional(file.riskAssessments)
             try await model.create(on: tx) // a write first: SQLite takes the write lock at once

@@ -22,6 +22,7 @@ public struct CaseStore: Sendable {
         model.openedOffset = header.openedAt.offsetSeconds
         model.unit = header.unit
         model.status = CaseStatus.open.rawValue
+        model.version = 1
         model.createdAt = nowMilliseconds()
         try await model.create(on: db)
         return try model.summary()
@@ -57,6 +58,43 @@ public struct CaseStore: Sendable {
         }
         guard exists else { throw DomainError.notFound("case") }
         KnownCases.shared.insert(id)
+    }
+
+    /// Corrects the header (number, unit, status), keeping the version it replaces with the reason.
+    public func correct(_ id: UUID, changes: CaseChanges, reason: String, expectedVersion: Int?,
+                        by principal: Principal) async throws -> CaseSummary {
+        let model = try await model(id, scope: principal.scope)
+        if let expectedVersion, expectedVersion != model.version {
+            throw DomainError.conflict("case is at version \(model.version), not \(expectedVersion): reload and correct again")
+        }
+        if case .some(.some(let number)) = changes.number, number != model.number,
+           try await CaseModel.query(on: db).filter(\.$number == number).first() != nil {
+            throw ValidationFailure(pointer: "/number", message: "a case with number \"\(number)\" already exists")
+        }
+        let before = try model.summary()
+        let snapshot = try JSONColumn.encode(before)
+        if let number = changes.number { model.number = number }
+        if let unit = changes.unit { model.unit = unit }
+        if let status = changes.status { model.status = status.rawValue }
+        model.version += 1
+        let superseded = RecordVersionModel(kind: "case", recordID: id, version: before.version, snapshot: snapshot,
+                                            reason: reason, by: principal.subject, at: nowMilliseconds())
+        do {
+            try await db.transaction { tx in
+                try await superseded.create(on: tx)
+                try await model.update(on: tx)
+            }
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            throw DomainError.conflict("case was corrected by someone else at the same time: reload and correct again")
+        }
+        return try model.summary()
+    }
+
+    /// The superseded versions of the header, oldest first.
+    public func history(_ id: UUID, scope: CaseScope) async throws -> [RecordVersion] {
+        _ = try await model(id, scope: scope)
+        return try await RecordVersionModel.query(on: db).filter(\.$kind == "case").filter(\.$recordID == id)
+            .sort(\.$version).all().map { try $0.value() }
     }
 
     /// Newest first.

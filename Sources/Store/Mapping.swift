@@ -10,7 +10,8 @@ extension CaseModel {
     func summary() throws -> CaseSummary {
         CaseSummary(id: try requireID(), number: number, jurisdiction: jurisdiction,
                     openedAt: ZonedDateTime(ms: openedAt, offset: openedOffset), unit: unit,
-                    status: CaseStatus(rawValue: status) ?? .open, createdAt: ZonedDateTime(ms: createdAt, offset: 0))
+                    status: CaseStatus(rawValue: status) ?? .open, createdAt: ZonedDateTime(ms: createdAt, offset: 0),
+                    version: version)
     }
 
     var header: CaseHeader {
@@ -30,6 +31,16 @@ extension PersonModel {
         self.iin = person.iin
         self.relationship = person.relationshipToVictim?.rawValue
         self.createdAt = now
+        self.version = 1
+    }
+
+    /// Sets the person's fields (not the reference) from a corrected person.
+    func apply(_ person: Person) {
+        role = person.role.rawValue
+        name = person.name
+        birthDate = person.birthDate?.description
+        iin = person.iin
+        relationship = person.relationshipToVictim?.rawValue
     }
 
     func person(places: [PlaceModel]) -> Person {
@@ -158,3 +169,10 @@ extension ProtectiveOrderModel {
 }
 
 func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+extension RecordVersionModel {
+    func value() throws -> RecordVersion {
+        RecordVersion(version: version, snapshot: try JSONColumn.decode(JSONValue.self, snapshot), reason: reason,
+                      correctedBy: correctedBy, correctedAt: ZonedDateTime(ms: correctedAt, offset: 0))
+    }
+}

@@ -25,7 +25,7 @@ public struct PersonStore: Sendable {
             try await model.create(on: tx)
             try await places.create(on: tx)
         }
-        return StoredPerson(id: id, caseID: caseID, person: person)
+        return StoredPerson(id: id, caseID: caseID, version: 1, person: person)
     }
 
     public func list(caseID: UUID, scope: CaseScope) async throws -> [StoredPerson] {
@@ -35,15 +35,58 @@ public struct PersonStore: Sendable {
             .filter(\.$person.$id ~~ models.compactMap(\.id)).all()
         let byPerson = Dictionary(grouping: places, by: { $0.$person.id })
         return try models.map {
-            StoredPerson(id: try $0.requireID(), caseID: caseID, person: $0.person(places: byPerson[$0.id!] ?? []))
+            StoredPerson(id: try $0.requireID(), caseID: caseID, version: $0.version,
+                         person: $0.person(places: byPerson[$0.id!] ?? []))
         }
     }
 
     public func get(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> StoredPerson {
+        let model = try await model(id, caseID: caseID, scope: scope)
+        let places = try await PlaceModel.query(on: db).filter(\.$person.$id == id).all()
+        return StoredPerson(id: id, caseID: caseID, version: model.version, person: model.person(places: places))
+    }
+
+    private func model(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> PersonModel {
         try await CaseStore(db: db).requireCase(caseID, scope: scope)
         guard let model = try await PersonModel.query(on: db).filter(\.$id == id).filter(\.$case.$id == caseID).first()
         else { throw DomainError.notFound("person") }
-        let places = try await PlaceModel.query(on: db).filter(\.$person.$id == id).all()
-        return StoredPerson(id: id, caseID: caseID, person: model.person(places: places))
+        return model
+    }
+
+    /// Replaces the person's details and places (a victim moves: her old home gets an `until`, the
+    /// new one is added), keeping the version it replaces with the reason. The reference stays.
+    public func correct(_ id: UUID, caseID: UUID, with corrected: Person, reason: String, expectedVersion: Int?,
+                        by principal: Principal) async throws -> StoredPerson {
+        let current = try await get(id, caseID: caseID, scope: principal.scope)
+        if let expectedVersion, expectedVersion != current.version {
+            throw DomainError.conflict("person is at version \(current.version), not \(expectedVersion): reload and correct again")
+        }
+        let model = try await model(id, caseID: caseID, scope: principal.scope)
+        var corrected = corrected
+        corrected.id = current.person.id
+        let superseded = RecordVersionModel(kind: "person", recordID: id, version: current.version,
+                                            snapshot: try JSONColumn.encode(current.person), reason: reason,
+                                            by: principal.subject, at: nowMilliseconds())
+        model.apply(corrected)
+        model.version = current.version + 1
+        let places = corrected.places.enumerated().map { PlaceModel(personID: id, seq: $0, place: $1) }
+        do {
+            try await db.transaction { tx in
+                try await superseded.create(on: tx)
+                try await model.update(on: tx)
+                try await PlaceModel.query(on: tx).filter(\.$person.$id == id).delete()
+                try await places.create(on: tx)
+            }
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            throw DomainError.conflict("person was corrected by someone else at the same time: reload and correct again")
+        }
+        return StoredPerson(id: id, caseID: caseID, version: model.version, person: corrected)
+    }
+
+    /// The superseded versions, oldest first.
+    public func history(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> [RecordVersion] {
+        _ = try await model(id, caseID: caseID, scope: scope)
+        return try await RecordVersionModel.query(on: db).filter(\.$kind == "person").filter(\.$recordID == id)
+            .sort(\.$version).all().map { try $0.value() }
     }
 }

@@ -10,11 +10,32 @@ public struct CaseSummary: Sendable, Equatable, Codable {
     public var unit: String?
     public var status: CaseStatus
     public var createdAt: ZonedDateTime
+    public var version: Int
+}
+
+/// Changes to a case's header; nil leaves a field as it is.
+public struct CaseChanges: Sendable {
+    public var number: String??
+    public var unit: String??
+    public var status: CaseStatus?
+    public init(number: String?? = nil, unit: String?? = nil, status: CaseStatus? = nil) {
+        self.number = number; self.unit = unit; self.status = status
+    }
+}
+
+/// A superseded version of a case header or person, as JSON, with why it was corrected.
+public struct RecordVersion: Sendable, Equatable {
+    public var version: Int
+    public var snapshot: JSONValue
+    public var reason: String
+    public var correctedBy: String
+    public var correctedAt: ZonedDateTime
 }
 
 public struct StoredPerson: Sendable, Equatable {
     public var id: UUID
     public var caseID: UUID
+    public var version: Int
     /// `person.id` is the case-file reference.
     public var person: Person
 }

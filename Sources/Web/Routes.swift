@@ -20,6 +20,8 @@ func routes(_ app: Application) throws {
 
     let oneCase = cases.grouped(":caseID")
     oneCase.get(use: caseController.get)
+    oneCase.patch(use: caseController.correct)
+    oneCase.get("history", use: caseController.history)
     oneCase.get("case-file", use: caseFiles.export)
     oneCase.get("assessment", use: AssessmentController(packs: app.packs).assess)
 
@@ -27,6 +29,8 @@ func routes(_ app: Application) throws {
     oneCase.get("persons", use: persons.list)
     oneCase.post("persons", use: persons.create)
     oneCase.get("persons", ":personID", use: persons.get)
+    oneCase.post("persons", ":personID", "corrections", use: persons.correct)
+    oneCase.get("persons", ":personID", "history", use: persons.history)
 
     let incidents = IncidentController()
     oneCase.get("incidents", use: incidents.list)

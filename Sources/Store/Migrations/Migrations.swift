@@ -7,6 +7,7 @@ public enum StoreMigrations {
         CreatePersons(),
         CreateIncidents(),
         CreateLifecycleRecords(),
+        CreateRecordVersions(),
         AddIndexes(),
     ]
 }

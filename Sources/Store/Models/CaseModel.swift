@@ -14,6 +14,8 @@ final class CaseModel: Model, @unchecked Sendable {
     @Field(key: "created_at_ms") var createdAt: Int64
     /// The case file's riskAssessments as written (JSON), until the risk issue types them.
     @OptionalField(key: "risk_assessments") var riskAssessments: String?
+    /// Starts at 1; a correction copies the header as it was into `record_versions` first.
+    @Field(key: "version") var version: Int
 
     init() {}
 }

@@ -15,6 +15,8 @@ final class PersonModel: Model, @unchecked Sendable {
     @OptionalField(key: "iin") var iin: String?
     @OptionalField(key: "relationship") var relationship: String?
     @Field(key: "created_at_ms") var createdAt: Int64
+    /// Starts at 1; a correction copies the person as they were into `record_versions` first.
+    @Field(key: "version") var version: Int
 
     init() {}
 }

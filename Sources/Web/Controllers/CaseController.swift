@@ -34,4 +34,26 @@ struct CaseController {
         let id = try req.uuid("caseID", what: "case")
         return CaseResponse(try await CaseStore(db: req.db).get(id, scope: req.principal.scope))
     }
+
+    /// Body: `{"number"?, "unit"?, "status"?: "open"|"closed", "reason", "expectedVersion"?}`.
+    func correct(req: Request) async throws -> CaseResponse {
+        let id = try req.uuid("caseID", what: "case")
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let number = body["number"].string(required: false, maxLength: 100)
+        let unit = body["unit"].string(required: false, maxLength: 500)
+        let status = body["status"].word(CaseStatus.self, required: false)
+        let reason = body["reason"].string(maxLength: 2000)
+        let expected = body["expectedVersion"].int(required: false, in: 1...Int(Int32.max))
+        try body.throwIfInvalid()
+        let changes = CaseChanges(number: number.map { .some($0) }, unit: unit.map { .some($0) }, status: status)
+        return CaseResponse(try await CaseStore(db: req.db).correct(id, changes: changes, reason: reason!,
+                                                                  expectedVersion: expected, by: req.principal))
+    }
+
+    func history(req: Request) async throws -> PageResponse<RecordVersionResponse> {
+        let id = try req.uuid("caseID", what: "case")
+        let versions = try await CaseStore(db: req.db).history(id, scope: req.principal.scope)
+        return PageResponse(items: versions.map(RecordVersionResponse.init), nextCursor: nil)
+    }
 }

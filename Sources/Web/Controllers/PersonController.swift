@@ -24,4 +24,25 @@ struct PersonController {
         let id = try req.uuid("personID", what: "person")
         return PersonResponse(try await PersonStore(db: req.db).get(id, caseID: caseID, scope: req.principal.scope))
     }
+
+    /// Body: `{"person": {…the corrected person with all places…}, "reason": "…", "expectedVersion": 1 (opt)}`.
+    func correct(req: Request) async throws -> PersonResponse {
+        let caseID = try req.uuid("caseID", what: "case")
+        let id = try req.uuid("personID", what: "person")
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let person = FieldReader().person(body["person"], requireID: false)
+        let reason = body["reason"].string(maxLength: 2000)
+        let expected = body["expectedVersion"].int(required: false, in: 1...Int(Int32.max))
+        try body.throwIfInvalid()
+        return PersonResponse(try await PersonStore(db: req.db).correct(
+            id, caseID: caseID, with: person!, reason: reason!, expectedVersion: expected, by: req.principal))
+    }
+
+    func history(req: Request) async throws -> PageResponse<RecordVersionResponse> {
+        let caseID = try req.uuid("caseID", what: "case")
+        let id = try req.uuid("personID", what: "person")
+        let versions = try await PersonStore(db: req.db).history(id, caseID: caseID, scope: req.principal.scope)
+        return PageResponse(items: versions.map(RecordVersionResponse.init), nextCursor: nil)
+    }
 }

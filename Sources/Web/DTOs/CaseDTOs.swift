@@ -11,10 +11,11 @@ struct CaseResponse: Content {
     var unit: String?
     var status: CaseStatus
     var createdAt: ZonedDateTime
+    var version: Int
 
     init(_ c: CaseSummary) {
         id = c.id.apiString; number = c.number; jurisdiction = c.jurisdiction; openedAt = c.openedAt
-        unit = c.unit; status = c.status; createdAt = c.createdAt
+        unit = c.unit; status = c.status; createdAt = c.createdAt; version = c.version
     }
 }
 
@@ -27,6 +28,7 @@ struct PersonResponse: Content {
     var id: String
     var caseId: String
     var ref: String
+    var version: Int
     var role: PersonRole
     var name: String
     var birthDate: LocalDate?
@@ -35,7 +37,8 @@ struct PersonResponse: Content {
     var places: [Place]
 
     init(_ p: StoredPerson) {
-        id = p.id.apiString; caseId = p.caseID.apiString; ref = p.person.id; role = p.person.role; name = p.person.name
+        id = p.id.apiString; caseId = p.caseID.apiString; ref = p.person.id; version = p.version
+        role = p.person.role; name = p.person.name
         birthDate = p.person.birthDate; iin = p.person.iin; relationshipToVictim = p.person.relationshipToVictim
         places = p.person.places
     }
@@ -100,5 +103,17 @@ extension Content {
         try response.content.encode(self, using: JSONEncoder.api)
         response.headers.replaceOrAdd(name: .location, value: location)
         return response
+    }
+}
+
+struct RecordVersionResponse: Content {
+    var version: Int
+    var snapshot: JSONValue
+    var reason: String
+    var correctedBy: String
+    var correctedAt: ZonedDateTime
+
+    init(_ v: RecordVersion) {
+        version = v.version; snapshot = v.snapshot; reason = v.reason; correctedBy = v.correctedBy; correctedAt = v.correctedAt
     }
 }

@@ -12,6 +12,7 @@ struct CreateCases: AsyncMigration {
             .field("status", .string, .required)
             .field("created_at_ms", .int64, .required)
             .field("risk_assessments", .string)
+            .field("version", .int, .required)
             .unique(on: "number")
             .create()
     }

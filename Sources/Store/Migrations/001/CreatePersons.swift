@@ -13,6 +13,7 @@ struct CreatePersons: AsyncMigration {
             .field("iin", .string)
             .field("relationship", .string)
             .field("created_at_ms", .int64, .required)
+            .field("version", .int, .required)
             .unique(on: "case_id", "ref")
             .create()
         try await database.schema("places")

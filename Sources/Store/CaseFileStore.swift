@@ -88,6 +88,18 @@ public struct CaseFileStore: Sendable {
             devices: devices.isEmpty ? nil : devices)
     }
 
+    /// Every case in scope as a case file, oldest first (for reports across cases).
+    public func allCaseFiles(scope: CaseScope) async throws -> [(CaseSummary, CaseFile)] {
+        let query = CaseModel.query(on: db)
+        if case .only(let ids) = scope { query.filter(\.$id ~~ Array(ids)) }
+        var result: [(CaseSummary, CaseFile)] = []
+        for model in try await query.sort(\.$createdAt).sort(\.$id).all() {
+            let summary = try model.summary()
+            result.append((summary, try await exportCaseFile(caseID: summary.id, scope: scope)))
+        }
+        return result
+    }
+
     private func records(_ file: CaseFile, caseID: UUID) throws -> [CaseRecordModel] {
         func make<T: Encodable>(_ section: String, _ items: [T], ref: (T) -> String) throws -> [CaseRecordModel] {
             try items.enumerated().map { seq, item in

@@ -13,6 +13,10 @@ func routes(_ app: Application) throws {
     let caseFiles = CaseFileController(maxBytes: app.qorgauConfig.maxCaseFileBytes, jurisdictions: app.packs.codes)
     api.on(.POST, "case-files", body: .collect(maxSize: ByteCount(value: caseFiles.maxBytes)), use: caseFiles.importFile)
 
+    let reports = ReportController(packs: app.packs)
+    api.get("deadlines", use: reports.deadlines)
+    api.get("fund", "ledger", use: reports.ledger)
+
     let cases = api.grouped("cases")
     let caseController = CaseController()
     cases.get(use: caseController.list)

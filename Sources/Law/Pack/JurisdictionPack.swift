@@ -42,6 +42,8 @@ public struct UnitValue: Codable, Sendable, Hashable {
 
 public struct MandatoryPaymentRule: Codable, Sendable {
     public var citation: String
+    /// Days after the verdict the payment is due; overdue after that.
+    public var dueDays: Figure<Int>?
     /// Amount in the statutory unit for each category.
     public var byCategory: [String: Figure<Int>]
 }

@@ -1,0 +1,68 @@
+import Domain
+
+/// A case file with its identity in the database, for reports across cases.
+public struct CaseRef: Sendable {
+    public var id: String
+    public var number: String?
+    public var file: CaseFile
+
+    public init(id: String, number: String?, file: CaseFile) { self.id = id; self.number = number; self.file = file }
+}
+
+/// Something that lapses unless someone acts: an order about to expire, an episode about to be
+/// time-barred, a mandatory payment overdue.
+public struct Deadline: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable { case orderExpiring, episodeTimeBar, paymentOverdue }
+
+    public var kind: Kind
+    public var caseId: String
+    public var caseNumber: String?
+    /// The order, incident or verdict concerned (case-file id).
+    public var record: String
+    public var offence: String?
+    public var due: LocalDate
+    public var daysLeft: Int
+    public var text: String
+}
+
+/// Finds the deadlines of cases at a date.
+public struct DeadlineFinder: Sendable {
+    public var packs: PackLibrary
+    /// How far ahead to look for expiring orders and limitation dates.
+    public var orderWindowDays = 7
+    public var limitationWindowDays = 30
+
+    public init(packs: PackLibrary) { self.packs = packs }
+
+    public func deadlines(_ cases: [CaseRef], at date: LocalDate) -> [Deadline] {
+        var found: [Deadline] = []
+        for ref in cases {
+            guard let pack = packs[ref.file.jurisdiction] else { continue }
+            let days = LegalDayCalendar(timeZone: pack.timeZone)
+            func add(_ kind: Deadline.Kind, _ record: String, _ offence: String?, _ due: LocalDate, _ text: String) {
+                found.append(Deadline(kind: kind, caseId: ref.id, caseNumber: ref.number, record: record, offence: offence,
+                                      due: due, daysLeft: due.daysSinceEpoch - date.daysSinceEpoch, text: text))
+            }
+            for order in ref.file.protectiveOrders {
+                let until = days.date(of: order.validUntil)
+                if days.date(of: order.issuedAt) <= date, until >= date, until.daysSinceEpoch - date.daysSinceEpoch <= orderWindowDays {
+                    add(.orderExpiring, order.id, nil, until, "\(order.type.rawValue) \(order.id) expires on \(until)")
+                }
+            }
+            let assessment = Assessor(pack: pack).assess(ref.file, at: date)
+            let charged = Set(ref.file.criminalProceedings.map(\.article))
+            for offence in assessment.offences where !charged.contains(offence.offence) {
+                for (incident, expiry) in offence.limitation.byEpisode.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) })
+                where expiry.daysSinceEpoch - date.daysSinceEpoch <= limitationWindowDays {
+                    add(.episodeTimeBar, incident, offence.offence, expiry,
+                        "episode \(incident) can be charged under \(offence.offence) until \(expiry)")
+                }
+            }
+            for entry in FundLedger(packs: packs).entries([ref], at: date) where entry.status == .overdue {
+                add(.paymentOverdue, entry.verdict, nil, entry.dueDate,
+                    "mandatory payment of \(entry.units) \(entry.unit) (\(entry.amount) \(entry.currency)) was due on \(entry.dueDate)")
+            }
+        }
+        return found.sorted { ($0.due, $0.caseId, $0.record) < ($1.due, $1.caseId, $1.record) }
+    }
+}

@@ -1,0 +1,86 @@
+import Domain
+
+/// The Victims Compensation Fund's view: what each convicted person owes, what was paid and when,
+/// and what is overdue, in the statutory unit and in money at the unit value of the verdict date.
+public struct FundLedger: Sendable {
+    public var packs: PackLibrary
+
+    public init(packs: PackLibrary) { self.packs = packs }
+
+    public struct Entry: Codable, Equatable, Sendable {
+        public enum Status: String, Codable, Sendable { case paid, due, overdue }
+
+        public var caseId: String
+        public var caseNumber: String?
+        public var verdict: String
+        /// The convicted person: the case's respondent, by name and IIN when known.
+        public var person: String
+        public var iin: String?
+        public var decidedAt: LocalDate
+        public var units: Int
+        public var unit: String
+        public var amount: Int
+        public var currency: String
+        public var dueDate: LocalDate
+        public var paidAt: LocalDate?
+        public var status: Status
+    }
+
+    public struct PersonTotal: Codable, Equatable, Sendable {
+        public var person: String
+        public var iin: String?
+        public var owed: Int
+        public var paid: Int
+        public var outstanding: Int
+        public var overdue: Int
+    }
+
+    public struct Report: Codable, Equatable, Sendable {
+        public var at: LocalDate
+        public var currency: String
+        public var entries: [Entry]
+        public var persons: [PersonTotal]
+        public var owed: Int
+        public var paid: Int
+        public var outstanding: Int
+        public var overdue: Int
+    }
+
+    public func entries(_ cases: [CaseRef], at date: LocalDate) -> [Entry] {
+        var entries: [Entry] = []
+        for ref in cases {
+            guard let pack = packs[ref.file.jurisdiction], let rule = pack.mandatoryPayment, let unit = pack.unit else { continue }
+            let days = LegalDayCalendar(timeZone: pack.timeZone)
+            let respondent = ref.file.persons.first { $0.role == .respondent }
+            for verdict in ref.file.verdicts where verdict.outcome == .guilty {
+                guard let payment = verdict.mandatoryPayment else { continue }
+                let decided = days.date(of: verdict.decidedAt)
+                guard decided <= date else { continue }
+                let value = unit.value(on: decided)?.value ?? 0
+                let due = decided.adding(days: rule.dueDays?.value ?? 30)
+                let paid = payment.paidAt.map { days.date(of: $0) }.flatMap { $0 <= date ? $0 : nil }
+                let status: Entry.Status = paid != nil ? .paid : date > due ? .overdue : .due
+                entries.append(Entry(caseId: ref.id, caseNumber: ref.number, verdict: verdict.id,
+                                     person: respondent?.name ?? "unknown", iin: respondent?.iin, decidedAt: decided,
+                                     units: payment.mrp, unit: unit.id, amount: payment.mrp * value, currency: pack.currency,
+                                     dueDate: due, paidAt: paid, status: status))
+            }
+        }
+        return entries.sorted { ($0.decidedAt, $0.caseId, $0.verdict) < ($1.decidedAt, $1.caseId, $1.verdict) }
+    }
+
+    /// The ledger in one currency (the Fund's: KZT).
+    public func report(_ cases: [CaseRef], at date: LocalDate, currency: String = "KZT") -> Report {
+        let entries = self.entries(cases, at: date).filter { $0.currency == currency }
+        func sum(_ items: [Entry], _ keep: (Entry) -> Bool) -> Int { items.filter(keep).reduce(0) { $0 + $1.amount } }
+        let byPerson = Dictionary(grouping: entries) { $0.iin ?? $0.person }
+        let persons = byPerson.values.map { items in
+            PersonTotal(person: items[0].person, iin: items[0].iin, owed: sum(items) { _ in true },
+                        paid: sum(items) { $0.status == .paid }, outstanding: sum(items) { $0.status != .paid },
+                        overdue: sum(items) { $0.status == .overdue })
+        }.sorted { ($0.person, $0.iin ?? "") < ($1.person, $1.iin ?? "") }
+        return Report(at: date, currency: currency, entries: entries, persons: persons, owed: sum(entries) { _ in true },
+                      paid: sum(entries) { $0.status == .paid }, outstanding: sum(entries) { $0.status != .paid },
+                      overdue: sum(entries) { $0.status == .overdue })
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+import Web
+
+@Suite struct ReportAPITests {
+    @Test(arguments: TestDatabase.available)
+    func deadlinesAndTheFundLedgerOverTheDemo(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            _ = try await Web.Demo.load(into: app.db)
+            let deadlines = try await app.request(.GET, "/api/v1/deadlines?at=2026-02-10")
+            #expect(deadlines.status == .ok)
+            let items = try #require(deadlines.json["items"] as? [[String: Any]])
+            #expect(items.map { $0["kind"] as? String } == ["orderExpiring"])
+            #expect(items.first?["caseNumber"] as? String == "KRG-2026-0015")
+
+            let ledger = try await app.request(.GET, "/api/v1/fund/ledger?at=2026-02-20")
+            #expect(ledger.json["outstanding"] as? Int == 21_625)
+            #expect((ledger.json["entries"] as? [[String: Any]])?.first?["status"] as? String == "due")
+
+            let bad = try await app.request(.GET, "/api/v1/fund/ledger?at=soon")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.problemPointers == ["/at"])
+        }
+    }
+}

@@ -25,6 +25,7 @@ def param(name, where="path", schema=None, desc=None):
     return p
 CASE = param("caseID", schema={"type": "string", "format": "uuid"})
 PERSON = param("personID", schema={"type": "string", "format": "uuid"})
+ORDER = param("orderID", schema={"type": "string", "format": "uuid"})
 INCIDENT = param("incidentID", schema={"type": "string", "format": "uuid"})
 PAGE = [param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}),
         param("cursor", "query", desc="nextCursor of the previous page")]
@@ -80,6 +81,18 @@ schemas = {
                                "expectedVersion": {"type": "integer", "minimum": 1,
                                                    "description": "refused with 409 when the incident has moved on"}},
                               ["incident", "reason"]),
+    "OrderInput": obj({"id": {"type": "string"}, "type": words("protectiveOrder", "specialRequirements", "stalkingProtectionOrder"),
+                       "issuedAt": DT, "validUntil": DT, "issuer": {"type": "string"},
+                       "conditions": obj({"noContact": {"type": "boolean"}, "minDistanceMeters": {"type": "number"},
+                                          "zones": arr(obj({"kind": {"type": "string"}, "lat": {"type": "number"},
+                                                            "lon": {"type": "number"}, "radiusMeters": {"type": "number"}}))},
+                                         ["noContact"])},
+                      ["type", "issuedAt", "validUntil", "issuer", "conditions"]),
+    "Order": obj({"id": {"type": "string", "format": "uuid"}, "caseId": {"type": "string"}, "ref": {"type": "string"},
+                  "version": {"type": "integer"}, "status": words("pending", "active", "expired", "revoked"),
+                  "type": {"type": "string"}, "issuedAt": DT, "validUntil": DT, "revokedAt": DT,
+                  "issuer": {"type": "string"}, "conditions": {"type": "object"}},
+                 ["id", "caseId", "ref", "version", "status", "type", "issuedAt", "validUntil", "issuer", "conditions"]),
     "CaseCorrection": obj({"number": {"type": "string"}, "unit": {"type": "string"}, "status": words("open", "closed"),
                            "reason": {"type": "string"}, "expectedVersion": {"type": "integer", "minimum": 1}}, ["reason"]),
     "PersonCorrection": obj({"person": ref("PersonInput"), "reason": {"type": "string"},
@@ -186,6 +199,29 @@ paths = {
         "parameters": [CASE, param("at", "query", DATE, "the date to assess at; today in the jurisdiction by default"),
                        param("lang", "query", words("ru", "kk", "en"), "language of the explanation; Accept-Language by default")],
         "responses": {**ok(ref("Assessment")), **errors(404, 422)}}},
+    "/api/v1/cases/{caseID}/orders": {
+        "get": {"operationId": "listOrders", "parameters": [CASE], "responses": {**ok(page(ref("Order"))), **errors(404)}},
+        "post": {"operationId": "issueOrder", "summary": "Record a protective order or special requirements",
+                 "parameters": [CASE], "requestBody": body(ref("OrderInput")),
+                 "responses": {**ok(ref("Order"), "201", "Created"), **errors(404, 413, 422)}}},
+    "/api/v1/cases/{caseID}/orders/{orderID}": {"get": {
+        "operationId": "getOrder", "parameters": [CASE, ORDER], "responses": {**ok(ref("Order")), **errors(404)}}},
+    "/api/v1/cases/{caseID}/orders/{orderID}/extensions": {"post": {
+        "operationId": "extendOrder", "parameters": [CASE, ORDER],
+        "requestBody": body(obj({"validUntil": DT, "reason": {"type": "string"}}, ["validUntil", "reason"])),
+        "responses": {**ok(ref("Order")), **errors(404, 409, 422)}}},
+    "/api/v1/cases/{caseID}/orders/{orderID}/revocation": {"post": {
+        "operationId": "revokeOrder", "parameters": [CASE, ORDER],
+        "requestBody": body(obj({"at": DT, "reason": {"type": "string"}}, ["reason"])),
+        "responses": {**ok(ref("Order")), **errors(404, 409, 422)}}},
+    "/api/v1/cases/{caseID}/orders/{orderID}/history": {"get": {
+        "operationId": "orderHistory", "parameters": [CASE, ORDER],
+        "responses": {**ok(page(ref("RecordVersion"))), **errors(404)}}},
+    "/api/v1/cases/{caseID}/violations": {"get": {
+        "operationId": "listViolations", "summary": "Incidents inside an order's term that broke one of its conditions",
+        "parameters": [CASE],
+        "responses": {**ok(page(obj({"incident": {"type": "string"}, "order": {"type": "string"},
+                                     "condition": {"type": "string"}}))), **errors(404)}}},
     "/api/v1/cases/{caseID}/persons": {
         "get": {"operationId": "listPersons", "parameters": [CASE], "responses": {**ok(page(ref("Person"))), **errors(404)}},
         "post": {"operationId": "addPerson", "parameters": [CASE], "requestBody": body(ref("PersonInput")),

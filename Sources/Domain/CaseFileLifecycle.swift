@@ -7,11 +7,28 @@ public struct ProtectiveOrder: Equatable, Sendable, Codable {
     public var validUntil: ZonedDateTime
     public var issuer: String
     public var conditions: OrderConditions
+    /// When the order was revoked, if it was; it protects until then.
+    public var revokedAt: ZonedDateTime?
 
     public init(id: String, type: OrderType, issuedAt: ZonedDateTime, validUntil: ZonedDateTime, issuer: String,
-                conditions: OrderConditions) {
+                conditions: OrderConditions, revokedAt: ZonedDateTime? = nil) {
         self.id = id; self.type = type; self.issuedAt = issuedAt; self.validUntil = validUntil
-        self.issuer = issuer; self.conditions = conditions
+        self.issuer = issuer; self.conditions = conditions; self.revokedAt = revokedAt
+    }
+
+    /// The end of protection: the order's term, or its revocation if earlier.
+    public var endsAt: ZonedDateTime {
+        if let revokedAt, revokedAt.epochMilliseconds < validUntil.epochMilliseconds { return revokedAt }
+        return validUntil
+    }
+
+    public enum Status: String, Codable, Sendable { case pending, active, expired, revoked }
+
+    public func status(at time: ZonedDateTime) -> Status {
+        let t = time.epochMilliseconds
+        if t < issuedAt.epochMilliseconds { return .pending }
+        if let revokedAt, t >= revokedAt.epochMilliseconds { return .revoked }
+        return t < validUntil.epochMilliseconds ? .active : .expired
     }
 }
 

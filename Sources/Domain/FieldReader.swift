@@ -108,8 +108,8 @@ public struct FieldReader: Sendable {
         return (lat, lon)
     }
 
-    /// A date-time that must not lie in the future.
-    func past(_ n: JSONNode, required: Bool = true) -> ZonedDateTime? {
+    /// A date-time that must not lie in the future (a little clock slack allowed).
+    public func past(_ n: JSONNode, required: Bool = true) -> ZonedDateTime? {
         guard let t = n.dateTime(required: required) else { return nil }
         if t.instant.timeIntervalSince(now) > futureTolerance {
             n.fail("\(t) is in the future")

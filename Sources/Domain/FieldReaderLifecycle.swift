@@ -1,8 +1,9 @@
 /// Readers for the lifecycle sections of the case file.
 extension FieldReader {
-    public func order(_ n: JSONNode) -> ProtectiveOrder? {
+    /// An order; `requireID` is false for API bodies.
+    public func order(_ n: JSONNode, requireID: Bool = true) -> ProtectiveOrder? {
         guard n.object() != nil else { return nil }
-        let id = n["id"].string(maxLength: 200)
+        let id = requireID ? n["id"].string(maxLength: 200) : (n["id"].string(required: false, maxLength: 200) ?? "")
         let type = n["type"].word(OrderType.self)
         let issuedAt = past(n["issuedAt"])
         let validUntil = n["validUntil"].dateTime()
@@ -11,9 +12,13 @@ extension FieldReader {
         }
         let issuer = n["issuer"].string(maxLength: 500)
         let conditions = self.conditions(n["conditions"])
+        let revokedAt = past(n["revokedAt"], required: false)
+        if let issuedAt, let revokedAt, revokedAt.instant < issuedAt.instant {
+            n["revokedAt"].fail("\(revokedAt) is before issuedAt \(issuedAt)")
+        }
         guard let id, let type, let issuedAt, let validUntil, let issuer, let conditions else { return nil }
         return ProtectiveOrder(id: id, type: type, issuedAt: issuedAt, validUntil: validUntil, issuer: issuer,
-                               conditions: conditions)
+                               conditions: conditions, revokedAt: revokedAt)
     }
 
     func conditions(_ n: JSONNode) -> OrderConditions? {

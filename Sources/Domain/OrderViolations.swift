@@ -20,7 +20,7 @@ public enum OrderViolations {
     public static func find(incidents: [Incident], orders: [ProtectiveOrder]) -> [OrderViolation] {
         var found: [OrderViolation] = []
         for order in orders {
-            let term = order.issuedAt.epochMilliseconds..<order.validUntil.epochMilliseconds
+            let term = order.issuedAt.epochMilliseconds..<max(order.issuedAt.epochMilliseconds, order.endsAt.epochMilliseconds)
             for incident in incidents where term.contains(incident.occurredAt.epochMilliseconds) {
                 if order.conditions.noContact, contactKinds.contains(incident.kind) {
                     found.append(OrderViolation(incident: incident.id, order: order.id, condition: "noContact"))

@@ -158,13 +158,17 @@ extension ProtectiveOrderModel {
         self.validUntilOffset = order.validUntil.offsetSeconds
         self.issuer = order.issuer
         self.conditions = try JSONColumn.encode(order.conditions)
+        self.revokedAt = order.revokedAt?.epochMilliseconds
+        self.revokedOffset = order.revokedAt?.offsetSeconds
+        self.version = 1
     }
 
     func order() throws -> ProtectiveOrder {
         ProtectiveOrder(id: ref, type: OrderType(rawValue: type) ?? .protectiveOrder,
                         issuedAt: ZonedDateTime(ms: issuedAt, offset: issuedOffset),
                         validUntil: ZonedDateTime(ms: validUntil, offset: validUntilOffset), issuer: issuer,
-                        conditions: try JSONColumn.decode(OrderConditions.self, conditions))
+                        conditions: try JSONColumn.decode(OrderConditions.self, conditions),
+                        revokedAt: revokedAt.map { ZonedDateTime(ms: $0, offset: revokedOffset ?? 0) })
     }
 }
 

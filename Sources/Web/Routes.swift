@@ -10,7 +10,7 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api", "v1")
     api.get("openapi.json", use: OpenAPIController().document)
 
-    let caseFiles = CaseFileController(maxBytes: app.qorgauConfig.maxCaseFileBytes, jurisdictions: app.packs.codes)
+    let caseFiles = CaseFileController(maxBytes: app.qorgauConfig.maxCaseFileBytes, packs: app.packs)
     api.on(.POST, "case-files", body: .collect(maxSize: ByteCount(value: caseFiles.maxBytes)), use: caseFiles.importFile)
 
     let reports = ReportController(packs: app.packs)
@@ -35,6 +35,15 @@ func routes(_ app: Application) throws {
     oneCase.get("persons", ":personID", use: persons.get)
     oneCase.post("persons", ":personID", "corrections", use: persons.correct)
     oneCase.get("persons", ":personID", "history", use: persons.history)
+
+    let orders = OrderController(packs: app.packs)
+    oneCase.get("orders", use: orders.list)
+    oneCase.post("orders", use: orders.create)
+    oneCase.get("orders", ":orderID", use: orders.get)
+    oneCase.post("orders", ":orderID", "extensions", use: orders.extend)
+    oneCase.post("orders", ":orderID", "revocation", use: orders.revoke)
+    oneCase.get("orders", ":orderID", "history", use: orders.history)
+    oneCase.get("violations", use: orders.violations)
 
     let incidents = IncidentController()
     oneCase.get("incidents", use: incidents.list)

@@ -13,15 +13,19 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let reader = CaseFileReader(jurisdictions: try PackLibrary.loaded().codes)
+        let packs = try PackLibrary.loaded()
+        let reader = CaseFileReader(jurisdictions: packs.codes)
         var parsed: [(String, CaseFile)] = []
         var problems: [String] = []
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
                 problems.append("\(path): cannot read the file"); continue
             }
-            do { parsed.append((path, try reader.read(data: data))) }
-            catch { problems += error.problems.map { "\(path): \($0)" } }
+            do {
+                let file = try reader.read(data: data)
+                let lawProblems = CaseFileRules.problems(file, packs: packs)
+                if lawProblems.isEmpty { parsed.append((path, file)) } else { problems += lawProblems.map { "\(path): \($0)" } }
+            } catch { problems += error.problems.map { "\(path): \($0)" } }
         }
         let numbers = parsed.compactMap(\.1.case.number)
         for number in Set(numbers) where numbers.filter({ $0 == number }).count > 1 {

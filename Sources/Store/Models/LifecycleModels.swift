@@ -16,6 +16,10 @@ final class ProtectiveOrderModel: Model, @unchecked Sendable {
     @Field(key: "issuer") var issuer: String
     /// The order's conditions as case-file JSON.
     @Field(key: "conditions") var conditions: String
+    @OptionalField(key: "revoked_at_ms") var revokedAt: Int64?
+    @OptionalField(key: "revoked_offset") var revokedOffset: Int?
+    /// Starts at 1; an extension or revocation copies the order as it was into `record_versions`.
+    @Field(key: "version") var version: Int
 
     init() {}
 }

@@ -1,4 +1,5 @@
 import Domain
+import Law
 import Store
 import Vapor
 
@@ -6,11 +7,13 @@ import Vapor
 /// `GET /api/v1/cases/{caseId}/case-file` exports one in the canonical form.
 struct CaseFileController {
     let maxBytes: Int
-    let jurisdictions: Set<String>
+    let packs: PackLibrary
 
     func importFile(req: Request) async throws -> Response {
         guard let buffer = req.body.data else { throw ValidationFailure(pointer: "", message: "a case file is required") }
-        let file = try CaseFileReader(jurisdictions: jurisdictions).read(data: Data(buffer: buffer))
+        let file = try CaseFileReader(jurisdictions: packs.codes).read(data: Data(buffer: buffer))
+        let problems = CaseFileRules.problems(file, packs: packs)
+        if !problems.isEmpty { throw ValidationFailure(problems) }
         let id = try await CaseFileStore(db: req.db).importCaseFile(file, by: req.principal)
         return try ImportResponse(id: id.apiString, number: file.case.number, persons: file.persons.count,
                                   incidents: file.incidents.count)

@@ -1,0 +1,41 @@
+import Domain
+
+/// Checks an order against the protective measures its jurisdiction's pack defines: the type
+/// must be one of them, and the term within the verified bounds.
+public struct OrderRules: Sendable {
+    public let pack: JurisdictionPack
+
+    public init(pack: JurisdictionPack) { self.pack = pack }
+
+    public func problems(_ order: ProtectiveOrder, pointer: String = "") -> [ValidationProblem] {
+        guard let measure = pack.measures.first(where: { $0.orderType == order.type }) else {
+            let known = pack.measures.map(\.orderType.rawValue).joined(separator: ", ")
+            return [.init(pointer: pointer + "/type", message: "\(order.type.rawValue) is not a measure of \(pack.code) (its measures: \(known))")]
+        }
+        let days = LegalDayCalendar(timeZone: pack.timeZone)
+        let issued = days.date(of: order.issuedAt), until = days.date(of: order.validUntil)
+        var found: [ValidationProblem] = []
+        if let min = measure.minMonths, min.verified, until < LegalDayCalendar.adding(months: min.value, to: issued) {
+            found.append(.init(pointer: pointer + "/validUntil",
+                               message: "\(measure.title.en) last at least \(min.value) months (\(min.source)); \(until) is sooner"))
+        }
+        if let max = measure.maxMonths, max.verified, until > LegalDayCalendar.adding(months: max.value, to: issued) {
+            found.append(.init(pointer: pointer + "/validUntil",
+                               message: "\(measure.title.en) last at most \(max.value) months (\(max.source)); \(until) is later"))
+        }
+        if let term = measure.termDays, term.verified, until > issued.adding(days: term.value) {
+            found.append(.init(pointer: pointer + "/validUntil",
+                               message: "\(measure.title.en) last \(term.value) days (\(term.source)); \(until) is later"))
+        }
+        return found
+    }
+}
+
+/// The checks of a whole case file that need its jurisdiction's pack.
+public enum CaseFileRules {
+    public static func problems(_ file: CaseFile, packs: PackLibrary) -> [ValidationProblem] {
+        guard let pack = packs[file.jurisdiction] else { return [] }
+        let rules = OrderRules(pack: pack)
+        return file.protectiveOrders.enumerated().flatMap { rules.problems($1, pointer: "/protectiveOrders/\($0)") }
+    }
+}

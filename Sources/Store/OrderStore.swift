@@ -1,0 +1,106 @@
+import Domain
+import Fluent
+import Foundation
+
+/// Protective orders and court special requirements of a case: issue, extend, revoke. An order
+/// is never deleted; each change keeps the version it replaces with its reason.
+public struct OrderStore: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    public struct Stored: Sendable, Equatable {
+        public var id: UUID
+        public var caseID: UUID
+        public var version: Int
+        /// `order.id` is the case-file reference.
+        public var order: ProtectiveOrder
+    }
+
+    /// Records an issued order; an empty `order.id` gets a fresh reference.
+    public func add(_ order: ProtectiveOrder, to caseID: UUID, scope: CaseScope) async throws -> Stored {
+        try await CaseStore(db: db).requireCase(caseID, scope: scope)
+        var order = order
+        let id = UUID()
+        if order.id.isEmpty { order.id = "o-" + id.uuidString.prefix(8).lowercased() }
+        let ref = order.id
+        if try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID).filter(\.$ref == ref).first() != nil {
+            throw ValidationFailure(pointer: "/id", message: "an order with id \"\(ref)\" is already in this case")
+        }
+        let seq = try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID).count()
+        let model = try ProtectiveOrderModel(caseID: caseID, seq: seq, order: order)
+        model.id = id
+        try await model.create(on: db)
+        return Stored(id: id, caseID: caseID, version: 1, order: order)
+    }
+
+    public func list(caseID: UUID, scope: CaseScope) async throws -> [Stored] {
+        try await CaseStore(db: db).requireCase(caseID, scope: scope)
+        return try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID).sort(\.$seq).sort(\.$ref).all()
+            .map { Stored(id: try $0.requireID(), caseID: caseID, version: $0.version, order: try $0.order()) }
+    }
+
+    public func get(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> Stored {
+        let model = try await model(id, caseID: caseID, scope: scope)
+        return Stored(id: id, caseID: caseID, version: model.version, order: try model.order())
+    }
+
+    private func model(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> ProtectiveOrderModel {
+        try await CaseStore(db: db).requireCase(caseID, scope: scope)
+        guard let model = try await ProtectiveOrderModel.query(on: db).filter(\.$id == id).filter(\.$case.$id == caseID).first()
+        else { throw DomainError.notFound("order") }
+        return model
+    }
+
+    /// Extends the term to `validUntil`, which must be later than the current term's end.
+    public func extend(_ id: UUID, caseID: UUID, to validUntil: ZonedDateTime, reason: String,
+                       by principal: Principal) async throws -> Stored {
+        try await change(id, caseID: caseID, reason: reason, by: principal) { model, order in
+            if order.revokedAt != nil { throw DomainError.conflict("a revoked order cannot be extended") }
+            guard validUntil.epochMilliseconds > order.validUntil.epochMilliseconds else {
+                throw ValidationFailure(pointer: "/validUntil", message: "\(validUntil) is not after the current term's end \(order.validUntil)")
+            }
+            model.validUntil = validUntil.epochMilliseconds
+            model.validUntilOffset = validUntil.offsetSeconds
+        }
+    }
+
+    /// Revokes the order from `at`; it protected until then.
+    public func revoke(_ id: UUID, caseID: UUID, at time: ZonedDateTime, reason: String,
+                       by principal: Principal) async throws -> Stored {
+        try await change(id, caseID: caseID, reason: reason, by: principal) { model, order in
+            if order.revokedAt != nil { throw DomainError.conflict("the order is already revoked") }
+            guard time.epochMilliseconds >= order.issuedAt.epochMilliseconds else {
+                throw ValidationFailure(pointer: "/at", message: "\(time) is before the order was issued (\(order.issuedAt))")
+            }
+            model.revokedAt = time.epochMilliseconds
+            model.revokedOffset = time.offsetSeconds
+        }
+    }
+
+    private func change(_ id: UUID, caseID: UUID, reason: String, by principal: Principal,
+                        _ apply: (ProtectiveOrderModel, ProtectiveOrder) throws -> Void) async throws -> Stored {
+        let model = try await model(id, caseID: caseID, scope: principal.scope)
+        let before = try model.order()
+        let superseded = RecordVersionModel(kind: "order", recordID: id, version: model.version,
+                                            snapshot: try JSONColumn.encode(before), reason: reason,
+                                            by: principal.subject, at: nowMilliseconds())
+        try apply(model, before)
+        model.version += 1
+        do {
+            try await db.transaction { tx in
+                try await superseded.create(on: tx)
+                try await model.update(on: tx)
+            }
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            throw DomainError.conflict("the order was changed by someone else at the same time: reload and try again")
+        }
+        return Stored(id: id, caseID: caseID, version: model.version, order: try model.order())
+    }
+
+    public func history(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> [RecordVersion] {
+        _ = try await model(id, caseID: caseID, scope: scope)
+        return try await RecordVersionModel.query(on: db).filter(\.$kind == "order").filter(\.$recordID == id)
+            .sort(\.$version).all().map { try $0.value() }
+    }
+}

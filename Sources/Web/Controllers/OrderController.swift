@@ -1,0 +1,107 @@
+import Domain
+import Law
+import Store
+import Vapor
+
+/// `/api/v1/cases/{caseId}/orders`: issue, list, read, extend, revoke, history; and
+/// `/api/v1/cases/{caseId}/violations`: the incidents that broke an order, with the condition.
+struct OrderController {
+    let packs: PackLibrary
+
+    struct OrderResponse: Content {
+        var id: String
+        var caseId: String
+        var ref: String
+        var version: Int
+        var status: ProtectiveOrder.Status
+        var type: OrderType
+        var issuedAt: ZonedDateTime
+        var validUntil: ZonedDateTime
+        var revokedAt: ZonedDateTime?
+        var issuer: String
+        var conditions: OrderConditions
+
+        init(_ s: OrderStore.Stored) {
+            let o = s.order
+            id = s.id.apiString; caseId = s.caseID.apiString; ref = o.id; version = s.version
+            status = o.status(at: ZonedDateTime(Date(), offsetSeconds: 0)); type = o.type; issuedAt = o.issuedAt
+            validUntil = o.validUntil; revokedAt = o.revokedAt; issuer = o.issuer; conditions = o.conditions
+        }
+    }
+
+    func create(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let body = try req.jsonBody()
+        let order = FieldReader().order(body, requireID: false)
+        try body.throwIfInvalid()
+        let summary = try await CaseStore(db: req.db).get(caseID, scope: req.principal.scope)
+        let problems = OrderRules(pack: try packs.pack(for: summary.jurisdiction)).problems(order!)
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        let stored = try await OrderStore(db: req.db).add(order!, to: caseID, scope: req.principal.scope)
+        return try OrderResponse(stored).created(at: "/api/v1/cases/\(caseID.apiString)/orders/\(stored.id.apiString)")
+    }
+
+    func list(req: Request) async throws -> PageResponse<OrderResponse> {
+        let caseID = try req.uuid("caseID", what: "case")
+        let orders = try await OrderStore(db: req.db).list(caseID: caseID, scope: req.principal.scope)
+        return PageResponse(items: orders.map(OrderResponse.init), nextCursor: nil)
+    }
+
+    func get(req: Request) async throws -> OrderResponse {
+        let (caseID, id) = try ids(req)
+        return OrderResponse(try await OrderStore(db: req.db).get(id, caseID: caseID, scope: req.principal.scope))
+    }
+
+    /// Body: `{"validUntil": "…", "reason": "…"}`.
+    func extend(req: Request) async throws -> OrderResponse {
+        let (caseID, id) = try ids(req)
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let until = body["validUntil"].dateTime()
+        let reason = body["reason"].string(maxLength: 2000)
+        try body.throwIfInvalid()
+        let store = OrderStore(db: req.db)
+        var extended = try await store.get(id, caseID: caseID, scope: req.principal.scope).order
+        extended.validUntil = until!
+        let summary = try await CaseStore(db: req.db).get(caseID, scope: req.principal.scope)
+        let problems = OrderRules(pack: try packs.pack(for: summary.jurisdiction)).problems(extended)
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        return OrderResponse(try await store.extend(id, caseID: caseID, to: until!, reason: reason!, by: req.principal))
+    }
+
+    /// Body: `{"at": "…" (opt, now by default), "reason": "…"}`.
+    func revoke(req: Request) async throws -> OrderResponse {
+        let (caseID, id) = try ids(req)
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let at = FieldReader().past(body["at"], required: false)
+        let reason = body["reason"].string(maxLength: 2000)
+        try body.throwIfInvalid()
+        return OrderResponse(try await OrderStore(db: req.db).revoke(
+            id, caseID: caseID, at: at ?? ZonedDateTime(Date(), offsetSeconds: 0), reason: reason!, by: req.principal))
+    }
+
+    func history(req: Request) async throws -> PageResponse<RecordVersionResponse> {
+        let (caseID, id) = try ids(req)
+        let versions = try await OrderStore(db: req.db).history(id, caseID: caseID, scope: req.principal.scope)
+        return PageResponse(items: versions.map(RecordVersionResponse.init), nextCursor: nil)
+    }
+
+    struct ViolationResponse: Content {
+        var incident: String
+        var order: String
+        var condition: String
+    }
+
+    func violations(req: Request) async throws -> PageResponse<ViolationResponse> {
+        let caseID = try req.uuid("caseID", what: "case")
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+        let found = OrderViolations.find(incidents: file.incidents, orders: file.protectiveOrders)
+        return PageResponse(items: found.map { ViolationResponse(incident: $0.incident, order: $0.order, condition: $0.condition) },
+                            nextCursor: nil)
+    }
+
+    private func ids(_ req: Request) throws -> (UUID, UUID) {
+        (try req.uuid("caseID", what: "case"), try req.uuid("orderID", what: "order"))
+    }
+}

@@ -93,6 +93,8 @@ schemas = {
                   "type": {"type": "string"}, "issuedAt": DT, "validUntil": DT, "revokedAt": DT,
                   "issuer": {"type": "string"}, "conditions": {"type": "object"}},
                  ["id", "caseId", "ref", "version", "status", "type", "issuedAt", "validUntil", "issuer", "conditions"]),
+    "Record": obj({"ref": {"type": "string"}, "version": {"type": "integer"}, "record": {"type": "object"},
+                   "sentenceCheck": {"type": "object"}}, ["ref", "version", "record"]),
     "CaseCorrection": obj({"number": {"type": "string"}, "unit": {"type": "string"}, "status": words("open", "closed"),
                            "reason": {"type": "string"}, "expectedVersion": {"type": "integer", "minimum": 1}}, ["reason"]),
     "PersonCorrection": obj({"person": ref("PersonInput"), "reason": {"type": "string"},
@@ -222,6 +224,30 @@ paths = {
         "parameters": [CASE],
         "responses": {**ok(page(obj({"incident": {"type": "string"}, "order": {"type": "string"},
                                      "condition": {"type": "string"}}))), **errors(404)}}},
+    "/api/v1/cases/{caseID}/administrative-cases": {
+        "get": {"operationId": "listAdministrativeCases", "parameters": [CASE], "responses": {**ok(page(ref("Record"))), **errors(404)}},
+        "post": {"operationId": "recordAdministrativeCase", "summary": "An administrative case for violations; sanction within the pack's bounds",
+                 "parameters": [CASE], "requestBody": body({"type": "object", "description": "administrativeCases item of the case file; id optional"}),
+                 "responses": {**ok(ref("Record"), "201", "Created"), **errors(404, 413, 422)}}},
+    "/api/v1/cases/{caseID}/proceedings": {
+        "get": {"operationId": "listProceedings", "parameters": [CASE], "responses": {**ok(page(ref("Record"))), **errors(404)}},
+        "post": {"operationId": "registerProceeding", "summary": "Register a criminal proceeding; number checked against the pack",
+                 "parameters": [CASE], "requestBody": body({"type": "object", "description": "criminalProceedings item of the case file; id optional, stage preTrial by default"}),
+                 "responses": {**ok(ref("Record"), "201", "Created"), **errors(404, 413, 422)}}},
+    "/api/v1/cases/{caseID}/proceedings/{ref}/transitions": {"post": {
+        "operationId": "moveProceeding", "summary": "Move to another stage; 409 with the reason when not allowed",
+        "parameters": [CASE, param("ref")],
+        "requestBody": body(obj({"to": words("preTrial", "inCourt", "decided", "closed"), "reason": {"type": "string"}}, ["to", "reason"])),
+        "responses": {**ok(ref("Record")), **errors(404, 409, 422)}}},
+    "/api/v1/cases/{caseID}/verdicts": {
+        "get": {"operationId": "listVerdicts", "parameters": [CASE], "responses": {**ok(page(ref("Record"))), **errors(404)}},
+        "post": {"operationId": "recordVerdict", "summary": "Record a verdict; the punishment is checked against the sanction",
+                 "parameters": [CASE], "requestBody": body({"type": "object", "description": "verdicts item of the case file; id optional"}),
+                 "responses": {**ok(ref("Record"), "201", "Created"), **errors(404, 409, 413, 422)}}},
+    "/api/v1/cases/{caseID}/verdicts/{ref}/payment": {"post": {
+        "operationId": "recordPayment", "summary": "The mandatory payment was received",
+        "parameters": [CASE, param("ref")], "requestBody": body(obj({"paidAt": DT}, ["paidAt"])),
+        "responses": {**ok(ref("Record")), **errors(404, 409, 422)}}},
     "/api/v1/cases/{caseID}/persons": {
         "get": {"operationId": "listPersons", "parameters": [CASE], "responses": {**ok(page(ref("Person"))), **errors(404)}},
         "post": {"operationId": "addPerson", "parameters": [CASE], "requestBody": body(ref("PersonInput")),

@@ -78,3 +78,16 @@ public enum CaseStatus: String, Vocabulary {
     case open, closed
     public static let vocabularyName = "status"
 }
+
+extension ProceedingStage {
+    /// Where a proceeding may go from each stage: to court or closed before trial; decided,
+    /// closed, or sent back for further investigation from court; closed once decided.
+    public static let transitions: [ProceedingStage: [ProceedingStage]] = [
+        .preTrial: [.inCourt, .closed],
+        .inCourt: [.decided, .closed, .preTrial],
+        .decided: [.closed],
+        .closed: [],
+    ]
+
+    public func canMove(to next: ProceedingStage) -> Bool { Self.transitions[self]?.contains(next) ?? false }
+}

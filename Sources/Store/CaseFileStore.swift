@@ -109,6 +109,7 @@ public struct CaseFileStore: Sendable {
                 record.ref = ref(item)
                 record.seq = seq
                 record.body = try JSONColumn.encode(item)
+                record.version = 1
                 return record
             }
         }

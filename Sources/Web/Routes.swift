@@ -45,6 +45,16 @@ func routes(_ app: Application) throws {
     oneCase.get("orders", ":orderID", "history", use: orders.history)
     oneCase.get("violations", use: orders.violations)
 
+    let lifecycle = LifecycleController(packs: app.packs)
+    oneCase.get("administrative-cases", use: lifecycle.listAdministrative)
+    oneCase.post("administrative-cases", use: lifecycle.createAdministrative)
+    oneCase.get("proceedings", use: lifecycle.listProceedings)
+    oneCase.post("proceedings", use: lifecycle.createProceeding)
+    oneCase.post("proceedings", ":ref", "transitions", use: lifecycle.transition)
+    oneCase.get("verdicts", use: lifecycle.listVerdicts)
+    oneCase.post("verdicts", use: lifecycle.createVerdict)
+    oneCase.post("verdicts", ":ref", "payment", use: lifecycle.recordPayment)
+
     let incidents = IncidentController()
     oneCase.get("incidents", use: incidents.list)
     oneCase.post("incidents", use: incidents.create)

@@ -36,6 +36,12 @@ public enum CaseFileRules {
     public static func problems(_ file: CaseFile, packs: PackLibrary) -> [ValidationProblem] {
         guard let pack = packs[file.jurisdiction] else { return [] }
         let rules = OrderRules(pack: pack)
+        let proceedings = ProceedingRules(pack: pack)
+        func at(_ prefix: String, _ problems: [ValidationProblem]) -> [ValidationProblem] {
+            problems.map { ValidationProblem(pointer: prefix + $0.pointer, message: $0.message) }
+        }
         return file.protectiveOrders.enumerated().flatMap { rules.problems($1, pointer: "/protectiveOrders/\($0)") }
+            + file.administrativeCases.enumerated().flatMap { at("/administrativeCases/\($0)", proceedings.problems($1)) }
+            + file.criminalProceedings.enumerated().flatMap { at("/criminalProceedings/\($0)", proceedings.problems($1)) }
     }
 }

@@ -36,6 +36,8 @@ final class CaseRecordModel: Model, @unchecked Sendable {
     @Field(key: "ref") var ref: String
     @Field(key: "seq") var seq: Int
     @Field(key: "body") var body: String
+    /// Starts at 1; a change copies the record as it was into `record_versions`.
+    @Field(key: "version") var version: Int
 
     init() {}
 }

@@ -26,6 +26,7 @@ struct CreateLifecycleRecords: AsyncMigration {
             .field("ref", .string, .required)
             .field("seq", .int, .required)
             .field("body", .string, .required)
+            .field("version", .int, .required)
             .unique(on: "case_id", "section", "ref")
             .create()
     }

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+
+/// The seed case's path through the API: incidents, an order, a violation and its administrative
+/// case, a criminal proceeding through its stages, the verdict, the paid mandatory payment.
+@Suite struct LifecycleAPITests {
+    @Test(arguments: TestDatabase.available)
+    func fromTheFirstIncidentToThePaidMandatoryPayment(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let caseID = try await app.createCase(number: "WALK-1")
+            let base = "/api/v1/cases/\(caseID)"
+            var refs: [String] = []
+            for (day, impact) in [("01", "fear"), ("05", "changedJob"), ("20", "soughtProtection")] {
+                var incident = Fixtures.incidentJSON(at: "2025-10-\(day)T12:00:00+05:00", kind: "contact")
+                incident["impact"] = [impact]
+                let created = try await app.request(.POST, "\(base)/incidents", json: incident)
+                refs.append(try #require(created.json["ref"] as? String))
+            }
+            let order: [String: Any] = ["type": "protectiveOrder", "issuedAt": "2025-10-10T10:00:00+05:00",
+                                        "validUntil": "2025-11-09T10:00:00+05:00", "issuer": "police",
+                                        "conditions": ["noContact": true]]
+            #expect(try await app.request(.POST, "\(base)/orders", json: order).status == .created)
+            let violations = try await app.request(.GET, "\(base)/violations")
+            #expect((violations.json["items"] as? [[String: Any]])?.map { $0["incident"] as? String } == [refs[2]])
+
+            let warning: [String: Any] = ["article": "KZ.CAO.461", "incidents": [refs[2]], "decidedAt": "2025-10-25T10:00:00+05:00",
+                                          "sanction": ["type": "warning"]]
+            let refusedWarning = try await app.request(.POST, "\(base)/administrative-cases", json: warning)
+            #expect(refusedWarning.status == .unprocessableEntity)
+            #expect(refusedWarning.problemPointers == ["/sanction/type"])
+            var arrest = warning
+            arrest["sanction"] = ["type": "arrest", "days": 11]
+            let tooLong = try await app.request(.POST, "\(base)/administrative-cases", json: arrest)
+            #expect(tooLong.problemPointers == ["/sanction/days"])
+            arrest["sanction"] = ["type": "arrest", "days": 5]
+            #expect(try await app.request(.POST, "\(base)/administrative-cases", json: arrest).status == .created)
+
+            let badNumber: [String: Any] = ["article": "KZ.CC.115-1", "registeredAt": "2025-11-01T10:00:00+05:00",
+                                            "registrationNumber": "ABC", "incidents": refs]
+            #expect(try await app.request(.POST, "\(base)/proceedings", json: badNumber).problemPointers == ["/registrationNumber"])
+            var proceeding = badNumber
+            proceeding["registrationNumber"] = "257500031000999"
+            proceeding["id"] = "c1"
+            let registered = try await app.request(.POST, "\(base)/proceedings", json: proceeding)
+            #expect(registered.status == .created)
+            #expect((registered.json["record"] as? [String: Any])?["stage"] as? String == "preTrial")
+
+            let verdict: [String: Any] = ["id": "d1", "proceeding": "c1", "decidedAt": "2026-02-10T16:00:00+05:00",
+                                          "court": "Almaty court", "outcome": "guilty",
+                                          "punishment": ["type": "communityService", "hours": 100]]
+            let tooEarly = try await app.request(.POST, "\(base)/verdicts", json: verdict)
+            #expect(tooEarly.status == .conflict) // not in court yet
+            let skip = try await app.request(.POST, "\(base)/proceedings/c1/transitions", json: ["to": "decided", "reason": "x"])
+            #expect(skip.status == .conflict)
+            #expect((skip.json["detail"] as? String)?.contains("preTrial cannot move to decided") == true)
+            let toCourt = try await app.request(.POST, "\(base)/proceedings/c1/transitions", json: ["to": "inCourt", "reason": "indictment"])
+            #expect(toCourt.status == .ok)
+
+            var overBound = verdict
+            overBound["punishment"] = ["type": "communityService", "hours": 250]
+            let refused = try await app.request(.POST, "\(base)/verdicts", json: overBound)
+            #expect(refused.status == .unprocessableEntity)
+            #expect((refused.json["detail"] as? String)?.contains("maximum of 200 hours") == true)
+
+            let decided = try await app.request(.POST, "\(base)/verdicts", json: verdict)
+            #expect(decided.status == .created)
+            #expect(((decided.json["record"] as? [String: Any])?["mandatoryPayment"] as? [String: Any])?["mrp"] as? Int == 5)
+            #expect((decided.json["sentenceCheck"] as? [String: Any])?["valid"] as? Bool == true)
+            let stages = try await app.request(.GET, "\(base)/proceedings")
+            #expect(((stages.json["items"] as? [[String: Any]])?.first?["record"] as? [String: Any])?["stage"] as? String == "decided")
+
+            let ledgerBefore = try await app.request(.GET, "/api/v1/fund/ledger?at=2026-02-20")
+            #expect(ledgerBefore.json["outstanding"] as? Int == 5 * 4325)
+            let paid = try await app.request(.POST, "\(base)/verdicts/d1/payment", json: ["paidAt": "2026-03-01T10:00:00+05:00"])
+            #expect(paid.status == .ok)
+            let twice = try await app.request(.POST, "\(base)/verdicts/d1/payment", json: ["paidAt": "2026-03-02T10:00:00+05:00"])
+            #expect(twice.status == .conflict)
+            let ledgerAfter = try await app.request(.GET, "/api/v1/fund/ledger?at=2026-03-05")
+            #expect(ledgerAfter.json["paid"] as? Int == 5 * 4325)
+
+            let exported = try await app.request(.GET, "\(base)/case-file")
+            for section in ["administrativeCases", "criminalProceedings", "verdicts", "protectiveOrders"] {
+                #expect(exported.text.contains("\"\(section)\" : [\n    {"), "\(section) is exported")
+            }
+        }
+    }
+}

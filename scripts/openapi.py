@@ -65,7 +65,8 @@ schemas = {
                       "unit": {"type": "string"}}, ["jurisdiction", "openedAt"]),
     "Case": obj({"id": {"type": "string", "format": "uuid"}, "number": {"type": "string"}, "jurisdiction": {"type": "string"},
                  "openedAt": DT, "unit": {"type": "string"}, "status": words("open", "closed"), "createdAt": DT,
-                 "version": {"type": "integer"}},
+                 "version": {"type": "integer"},
+                 "stage": words("incidents", "protected", "administrativeSanction", "preTrial", "inCourt", "decided", "paid", "closed")},
                 ["id", "jurisdiction", "openedAt", "status", "createdAt", "version"]),
     "PersonInput": obj({"id": {"type": "string", "description": "case-file reference; assigned when absent"}, **person_fields},
                        ["role", "name"]),
@@ -170,6 +171,12 @@ paths = {
         "operationId": "fundLedger", "summary": "What each convicted person owes the Victims Compensation Fund, in KZT",
         "parameters": [param("at", "query", DATE, "the date of the ledger; today by default")],
         "responses": {**ok(ref("FundLedger")), **errors(422)}}},
+    "/api/v1/respondents/{iin}": {"get": {
+        "operationId": "respondent", "summary": "One respondent across cases: orders, violations, victims, proceedings",
+        "parameters": [param("iin")], "responses": {**ok({"type": "object"}), **errors(404, 422)}}},
+    "/api/v1/cases/{caseID}/deadlines": {"get": {
+        "operationId": "caseDeadlines", "parameters": [CASE, param("at", "query", DATE)],
+        "responses": {**ok(page(ref("Deadline"))), **errors(404, 422)}}},
     "/api/v1/cases": {
         "get": {"operationId": "listCases", "summary": "Cases, newest first",
                 "parameters": [param("status", "query", words("open", "closed")),

@@ -16,6 +16,7 @@ func routes(_ app: Application) throws {
     let reports = ReportController(packs: app.packs)
     api.get("deadlines", use: reports.deadlines)
     api.get("fund", "ledger", use: reports.ledger)
+    api.get("respondents", ":iin", use: reports.respondent)
 
     let cases = api.grouped("cases")
     let caseController = CaseController()
@@ -44,6 +45,7 @@ func routes(_ app: Application) throws {
     oneCase.post("orders", ":orderID", "revocation", use: orders.revoke)
     oneCase.get("orders", ":orderID", "history", use: orders.history)
     oneCase.get("violations", use: orders.violations)
+    oneCase.get("deadlines", use: reports.caseDeadlines)
 
     let lifecycle = LifecycleController(packs: app.packs)
     oneCase.get("administrative-cases", use: lifecycle.listAdministrative)

@@ -35,3 +35,15 @@ import Testing
         #expect(IIN.checkDigit(digits) == 1)
     }
 }
+
+@Suite struct ProceedingStageTests {
+    @Test func onlyTheseMovesAreAllowed() {
+        let allowed: Set<String> = ["preTrial→inCourt", "preTrial→closed", "inCourt→decided", "inCourt→closed",
+                                    "inCourt→preTrial", "decided→closed"]
+        for from in ProceedingStage.allCases {
+            for to in ProceedingStage.allCases {
+                #expect(from.canMove(to: to) == allowed.contains("\(from.rawValue)→\(to.rawValue)"), "\(from) → \(to)")
+            }
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Domain
+import Law
 import Store
 import Vapor
 
@@ -30,9 +31,13 @@ struct CaseController {
         return PageResponse(items: page.items.map(CaseResponse.init), nextCursor: page.nextCursor)
     }
 
+    /// One case, with the stage its records put it at.
     func get(req: Request) async throws -> CaseResponse {
         let id = try req.uuid("caseID", what: "case")
-        return CaseResponse(try await CaseStore(db: req.db).get(id, scope: req.principal.scope))
+        var response = CaseResponse(try await CaseStore(db: req.db).get(id, scope: req.principal.scope))
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: id, scope: req.principal.scope)
+        response.stage = CaseStage.of(file, status: response.status, at: ZonedDateTime(Date(), offsetSeconds: 0))
+        return response
     }
 
     /// Body: `{"number"?, "unit"?, "status"?: "open"|"closed", "reason", "expectedVersion"?}`.

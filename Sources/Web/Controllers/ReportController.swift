@@ -13,19 +13,45 @@ struct ReportController {
         return PageResponse(items: DeadlineFinder(packs: packs).deadlines(cases, at: date), nextCursor: nil)
     }
 
+    /// The deadlines of one case.
+    func caseDeadlines(req: Request) async throws -> PageResponse<Deadline> {
+        let id = try req.uuid("caseID", what: "case")
+        let summary = try await CaseStore(db: req.db).get(id, scope: req.principal.scope)
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: id, scope: req.principal.scope)
+        let date = try reportDate(req)
+        let ref = CaseRef(id: id.apiString, number: summary.number, file: file)
+        return PageResponse(items: DeadlineFinder(packs: packs).deadlines([ref], at: date), nextCursor: nil)
+    }
+
+    /// `GET /api/v1/respondents/{iin}`: one respondent across the cases in scope.
+    func respondent(req: Request) async throws -> RespondentView {
+        let iin = try req.parameters.require("iin")
+        do { _ = try IIN(iin) } catch {
+            throw ValidationFailure(pointer: "/iin", message: "invalid IIN \"\(iin)\": \(error)")
+        }
+        let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: req.principal.scope)
+        let view = RespondentView.of(iin: iin, in: files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) })
+        if view.cases.isEmpty { throw DomainError.notFound("respondent") }
+        return view
+    }
+
     func ledger(req: Request) async throws -> FundLedger.Report {
         let (cases, date) = try await load(req)
         return FundLedger(packs: packs).report(cases, at: date)
     }
 
-    private func load(_ req: Request) async throws -> ([CaseRef], LocalDate) {
+    private func reportDate(_ req: Request) throws -> LocalDate {
         let at = req.query[String.self, at: "at"]
-        let date = try at.map { raw -> LocalDate in
+        return try at.map { raw -> LocalDate in
             guard let date = LocalDate(raw) else {
                 throw ValidationFailure(pointer: "/at", message: "query parameter at must be a date YYYY-MM-DD, not \"\(raw)\"")
             }
             return date
         } ?? (packs["KZ"]?.today() ?? LocalDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)))
+    }
+
+    private func load(_ req: Request) async throws -> ([CaseRef], LocalDate) {
+        let date = try reportDate(req)
         let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: req.principal.scope)
         return (files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }, date)
     }
@@ -33,3 +59,4 @@ struct ReportController {
 
 extension Deadline: Content {}
 extension FundLedger.Report: Content {}
+extension RespondentView: Content {}

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Law
 import Store
 import Vapor
 
@@ -12,6 +13,8 @@ struct CaseResponse: Content {
     var status: CaseStatus
     var createdAt: ZonedDateTime
     var version: Int
+    /// Where the case stands (one case only; lists leave it out).
+    var stage: CaseStage?
 
     init(_ c: CaseSummary) {
         id = c.id.apiString; number = c.number; jurisdiction = c.jurisdiction; openedAt = c.openedAt

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+import Web
+
+@Suite struct RespondentAndStageTests {
+    @Test func theDemoShowsCasesAtEachStage() async throws {
+        try await withQorgauApp { app in
+            let loaded = try await Web.Demo.load(into: app.db)
+            var stages: [String: String] = [:]
+            for item in loaded {
+                let read = try await app.request(.GET, "/api/v1/cases/\(item.id.uuidString.lowercased())")
+                stages[item.number ?? ""] = read.json["stage"] as? String
+            }
+            #expect(stages["ALM-2025-0141"] == "paid")
+            #expect(stages["SHM-2025-0219"] == "inCourt")
+            #expect(stages["ALM-2026-0307"] == "incidents")
+        }
+    }
+
+    @Test func oneRespondentAcrossCasesWithoutTheVictimsWhereabouts() async throws {
+        try await withQorgauApp { app in
+            _ = try await Web.Demo.load(into: app.db)
+            let view = try await app.request(.GET, "/api/v1/respondents/881117300457")
+            #expect(view.status == .ok)
+            let cases = try #require(view.json["cases"] as? [[String: Any]])
+            #expect(cases.map { $0["caseNumber"] as? String } == ["ALM-2025-0141"])
+            #expect(cases.first?["victims"] as? [String] == ["Aigerim Sarsenova"])
+            #expect((cases.first?["violations"] as? [Any])?.isEmpty == false)
+            #expect(!view.text.contains("43.2185"), "no victim coordinates")
+            #expect(!view.text.contains("Orbita"), "no victim address")
+            #expect(try await app.request(.GET, "/api/v1/respondents/910402450123").status == .unprocessableEntity)
+            #expect(try await app.request(.GET, "/api/v1/respondents/020312600544").status == .notFound)
+        }
+    }
+
+    @Test func aCaseHasItsOwnDeadlines() async throws {
+        try await withQorgauApp { app in
+            let loaded = try await Web.Demo.load(into: app.db)
+            let karaganda = try #require(loaded.first { $0.number == "KRG-2026-0015" })
+            let response = try await app.request(.GET, "/api/v1/cases/\(karaganda.id.uuidString.lowercased())/deadlines?at=2026-02-10")
+            #expect((response.json["items"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["orderExpiring"])
+        }
+    }
+}

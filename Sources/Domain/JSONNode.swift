@@ -9,7 +9,7 @@ public final class ProblemLog: @unchecked Sendable {
 /// A position in a JSON document being validated: the value (nil when absent), its pointer, and the log.
 /// Each accessor returns the typed value or nil, logging why when the value is present but wrong
 /// or absent but required.
-public struct JSONNode {
+public struct JSONNode: Sendable {
     public let value: JSONValue?
     public let pointer: String
     public let log: ProblemLog

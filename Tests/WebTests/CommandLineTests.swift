@@ -75,6 +75,31 @@ import TestSupport
     }
 
     @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
+    func lifecycleStepsFromTheCommandLine() throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        #expect(try run(["demo", "--data", data.path], in: data).status == 0)
+        let verdict = data.appendingPathComponent("verdict.json")
+        try Fixtures.data(["id": "d9", "proceeding": "c1", "decidedAt": "2026-03-01T10:00:00+05:00", "court": "Shymkent court",
+                           "outcome": "guilty", "punishment": ["type": "arrest", "days": 60]]).write(to: verdict)
+        let refused = try run(["verdict", "record", "SHM-2025-0219", "--file", verdict.path, "--data", data.path], in: data)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("maximum of 50 days"))
+        try Fixtures.data(["id": "d9", "proceeding": "c1", "decidedAt": "2026-03-01T10:00:00+05:00", "court": "Shymkent court",
+                           "outcome": "guilty", "punishment": ["type": "arrest", "days": 25]]).write(to: verdict)
+        let recorded = try run(["verdict", "record", "SHM-2025-0219", "--file", verdict.path, "--data", data.path], in: data)
+        #expect(recorded.status == 0)
+        #expect(recorded.stdout.contains("\"valid\" : true"))
+        let reopened = try run(["proceeding", "move", "SHM-2025-0219", "c1", "--to", "inCourt", "--reason", "x", "--data", data.path], in: data)
+        #expect(reopened.status == 1)
+        #expect(reopened.stderr.contains("decided cannot move to inCourt"))
+        let paid = try run(["verdict", "paid", "SHM-2025-0219", "d9", "--at", "2026-03-10T10:00:00+05:00", "--data", data.path], in: data)
+        #expect(paid.status == 0)
+        let ledger = try run(["fund", "ledger", "--at", "2026-04-01", "--format", "json", "--data", data.path], in: data)
+        #expect(ledger.stdout.contains("\"paid\" : \(2 * 5 * 4325)"))
+    }
+
+    @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
     func usageErrorsExitWithTwo() throws {
         let data = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: data) }

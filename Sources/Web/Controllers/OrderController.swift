@@ -29,15 +29,13 @@ struct OrderController {
         }
     }
 
+    func service(_ req: Request) throws -> LifecycleService {
+        LifecycleService(db: req.db, packs: packs, principal: try req.principal)
+    }
+
     func create(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let body = try req.jsonBody()
-        let order = FieldReader().order(body, requireID: false)
-        try body.throwIfInvalid()
-        let summary = try await CaseStore(db: req.db).get(caseID, scope: req.principal.scope)
-        let problems = OrderRules(pack: try packs.pack(for: summary.jurisdiction)).problems(order!)
-        if !problems.isEmpty { throw ValidationFailure(problems) }
-        let stored = try await OrderStore(db: req.db).add(order!, to: caseID, scope: req.principal.scope)
+        let stored = try await service(req).issueOrder(caseID, try req.jsonBody())
         return try OrderResponse(stored).created(at: "/api/v1/cases/\(caseID.apiString)/orders/\(stored.id.apiString)")
     }
 
@@ -60,13 +58,7 @@ struct OrderController {
         let until = body["validUntil"].dateTime()
         let reason = body["reason"].string(maxLength: 2000)
         try body.throwIfInvalid()
-        let store = OrderStore(db: req.db)
-        var extended = try await store.get(id, caseID: caseID, scope: req.principal.scope).order
-        extended.validUntil = until!
-        let summary = try await CaseStore(db: req.db).get(caseID, scope: req.principal.scope)
-        let problems = OrderRules(pack: try packs.pack(for: summary.jurisdiction)).problems(extended)
-        if !problems.isEmpty { throw ValidationFailure(problems) }
-        return OrderResponse(try await store.extend(id, caseID: caseID, to: until!, reason: reason!, by: req.principal))
+        return OrderResponse(try await service(req).extendOrder(caseID, id, until: until!, reason: reason!))
     }
 
     /// Body: `{"at": "…" (opt, now by default), "reason": "…"}`.
@@ -77,8 +69,7 @@ struct OrderController {
         let at = FieldReader().past(body["at"], required: false)
         let reason = body["reason"].string(maxLength: 2000)
         try body.throwIfInvalid()
-        return OrderResponse(try await OrderStore(db: req.db).revoke(
-            id, caseID: caseID, at: at ?? ZonedDateTime(Date(), offsetSeconds: 0), reason: reason!, by: req.principal))
+        return OrderResponse(try await service(req).revokeOrder(caseID, id, at: at, reason: reason!))
     }
 
     func history(req: Request) async throws -> PageResponse<RecordVersionResponse> {

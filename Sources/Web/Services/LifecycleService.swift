@@ -1,0 +1,173 @@
+import Domain
+import Fluent
+import Foundation
+import Law
+import Store
+
+/// The steps of a case's path after its incidents, shared by the API and the command line:
+/// orders (issue, extend, revoke), administrative cases, criminal proceedings and their stages,
+/// verdicts and their payments. Each input is a JSON body or file, checked field by field and
+/// against the jurisdiction's pack before anything is stored.
+public struct LifecycleService: Sendable {
+    let db: any Database
+    let packs: PackLibrary
+    let principal: Principal
+
+    public init(db: any Database, packs: PackLibrary, principal: Principal) {
+        self.db = db; self.packs = packs; self.principal = principal
+    }
+
+    /// A record of one section with its current version (and, for a verdict, the sentencing check).
+    public struct Record<Value: Codable & Sendable>: Codable, Sendable {
+        public var ref: String
+        public var version: Int
+        public var record: Value
+        public var sentenceCheck: SentenceCheck?
+    }
+
+    // MARK: orders
+
+    public func issueOrder(_ caseID: UUID, _ body: JSONNode) async throws -> OrderStore.Stored {
+        let order = FieldReader().order(body, requireID: false)
+        try body.throwIfInvalid()
+        let (_, pack) = try await context(caseID)
+        let problems = OrderRules(pack: pack).problems(order!)
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        return try await OrderStore(db: db).add(order!, to: caseID, scope: principal.scope)
+    }
+
+    public func extendOrder(_ caseID: UUID, _ id: UUID, until: ZonedDateTime, reason: String) async throws -> OrderStore.Stored {
+        let store = OrderStore(db: db)
+        var extended = try await store.get(id, caseID: caseID, scope: principal.scope).order
+        extended.validUntil = until
+        let (_, pack) = try await context(caseID)
+        let problems = OrderRules(pack: pack).problems(extended)
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        return try await store.extend(id, caseID: caseID, to: until, reason: reason, by: principal)
+    }
+
+    public func revokeOrder(_ caseID: UUID, _ id: UUID, at time: ZonedDateTime?, reason: String) async throws -> OrderStore.Stored {
+        try await OrderStore(db: db).revoke(id, caseID: caseID, at: time ?? ZonedDateTime(Date(), offsetSeconds: 0),
+                                            reason: reason, by: principal)
+    }
+
+    /// The order of a case by its database id or its case-file reference.
+    public func orderID(_ caseID: UUID, _ reference: String) async throws -> UUID {
+        if let id = UUID(uuidString: reference) { return id }
+        guard let match = try await OrderStore(db: db).list(caseID: caseID, scope: principal.scope)
+            .first(where: { $0.order.id == reference }) else { throw DomainError.notFound("order \(reference)") }
+        return match.id
+    }
+
+    // MARK: administrative cases and proceedings
+
+    public func addAdministrativeCase(_ caseID: UUID, _ body: JSONNode) async throws -> Record<AdministrativeCase> {
+        let (file, pack) = try await context(caseID)
+        let adm = FieldReader().administrativeCase(Self.withID(body, prefix: "a"))
+        try body.throwIfInvalid()
+        try Self.checkIncidents(adm!.incidents, in: file)
+        let problems = ProceedingRules(pack: pack).problems(adm!)
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        let stored = try await RecordStore<AdministrativeCase>(db: db, section: .administrativeCases)
+            .add(adm!, ref: adm!.id, to: caseID, scope: principal.scope)
+        return Record(ref: stored.ref, version: stored.version, record: stored.value)
+    }
+
+    public func registerProceeding(_ caseID: UUID, _ body: JSONNode) async throws -> Record<CriminalProceeding> {
+        let (file, pack) = try await context(caseID)
+        let proceeding = FieldReader().proceeding(Self.withID(body, prefix: "c", defaults: ["stage": .string("preTrial")]))
+        try body.throwIfInvalid()
+        try Self.checkIncidents(proceeding!.incidents, in: file)
+        let problems = ProceedingRules(pack: pack).problems(proceeding!)
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        let stored = try await RecordStore<CriminalProceeding>(db: db, section: .criminalProceedings)
+            .add(proceeding!, ref: proceeding!.id, to: caseID, scope: principal.scope)
+        return Record(ref: stored.ref, version: stored.version, record: stored.value)
+    }
+
+    /// Moves a proceeding to another stage; a move the stages do not allow is a conflict with why.
+    public func moveProceeding(_ caseID: UUID, _ ref: String, to next: ProceedingStage,
+                               reason: String) async throws -> Record<CriminalProceeding> {
+        let stored = try await RecordStore<CriminalProceeding>(db: db, section: .criminalProceedings)
+            .update(ref, caseID: caseID, reason: reason, by: principal) { try Self.move($0, to: next) }
+        return Record(ref: stored.ref, version: stored.version, record: stored.value)
+    }
+
+    static func move(_ proceeding: CriminalProceeding, to next: ProceedingStage) throws -> CriminalProceeding {
+        guard proceeding.stage.canMove(to: next) else {
+            let allowed = ProceedingStage.transitions[proceeding.stage]?.map(\.rawValue).joined(separator: ", ") ?? ""
+            throw DomainError.conflict("a proceeding \(proceeding.stage.rawValue) cannot move to \(next.rawValue)"
+                + (allowed.isEmpty ? "; it is final" : "; it can move to: \(allowed)"))
+        }
+        var moved = proceeding
+        moved.stage = next
+        return moved
+    }
+
+    // MARK: verdicts
+
+    /// Records a verdict on a proceeding in court: the punishment is checked by the law engine
+    /// (refused naming the bound it breaks), a guilty verdict without a mandatory payment gets the
+    /// pack's, and the proceeding moves to decided.
+    public func recordVerdict(_ caseID: UUID, _ body: JSONNode) async throws -> Record<Verdict> {
+        let (file, pack) = try await context(caseID)
+        guard var verdict = FieldReader().verdict(Self.withID(body, prefix: "d")) else { throw ValidationFailure(body.log.problems) }
+        try body.throwIfInvalid()
+        guard let proceeding = file.criminalProceedings.first(where: { $0.id == verdict.proceeding }) else {
+            throw ValidationFailure(pointer: "/proceeding", message: "refers to proceeding \"\(verdict.proceeding)\", which is not in this case")
+        }
+        if file.verdicts.contains(where: { $0.id == verdict.id }) {
+            throw ValidationFailure(pointer: "/id", message: "\"\(verdict.id)\" is already in this case")
+        }
+        _ = try Self.move(proceeding, to: .decided) // a conflict unless the proceeding is in court
+        if verdict.outcome == .guilty, verdict.mandatoryPayment == nil,
+           let units = pack.mandatoryPayment?.byCategory[pack.offence(proceeding.article)?.category ?? ""]?.value {
+            verdict.mandatoryPayment = MandatoryPayment(mrp: units)
+        }
+        var withVerdict = file
+        withVerdict.verdicts.append(verdict)
+        let check = try SentenceChecker(pack: pack).check(withVerdict, verdict: verdict.id)
+        if !check.valid { throw ValidationFailure(check.problems.map { ValidationProblem(pointer: "/punishment", message: $0) }) }
+        let stored = try await RecordStore<Verdict>(db: db, section: .verdicts).add(verdict, ref: verdict.id, to: caseID,
+                                                                                   scope: principal.scope)
+        _ = try await moveProceeding(caseID, proceeding.id, to: .decided, reason: "verdict \(verdict.id)")
+        return Record(ref: stored.ref, version: stored.version, record: stored.value, sentenceCheck: check)
+    }
+
+    /// The mandatory payment of a verdict was received.
+    public func recordPayment(_ caseID: UUID, _ ref: String, paidAt: ZonedDateTime) async throws -> Record<Verdict> {
+        let stored = try await RecordStore<Verdict>(db: db, section: .verdicts)
+            .update(ref, caseID: caseID, reason: "mandatory payment received", by: principal) { verdict in
+                guard var payment = verdict.mandatoryPayment else { throw DomainError.conflict("verdict \(ref) orders no mandatory payment") }
+                if payment.paidAt != nil { throw DomainError.conflict("the payment of verdict \(ref) is already recorded") }
+                payment.paidAt = paidAt
+                var paid = verdict
+                paid.mandatoryPayment = payment
+                return paid
+            }
+        return Record(ref: stored.ref, version: stored.version, record: stored.value)
+    }
+
+    // MARK: shared
+
+    private func context(_ caseID: UUID) async throws -> (CaseFile, JurisdictionPack) {
+        let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: principal.scope)
+        return (file, try packs.pack(for: file.jurisdiction))
+    }
+
+    /// The body with an `id` (a fresh reference when none was given) and defaults filled in.
+    static func withID(_ body: JSONNode, prefix: String, defaults: [String: JSONValue] = [:]) -> JSONNode {
+        guard case .object(var fields)? = body.value else { return body }
+        if fields["id"] == nil { fields["id"] = .string(prefix + "-" + UUID().uuidString.prefix(8).lowercased()) }
+        for (key, value) in defaults where fields[key] == nil { fields[key] = value }
+        return JSONNode(.object(fields), pointer: body.pointer, log: body.log)
+    }
+
+    static func checkIncidents(_ refs: [String], in file: CaseFile) throws {
+        let known = Set(file.incidents.map(\.id))
+        let problems = refs.enumerated().filter { !known.contains($0.element) }.map {
+            ValidationProblem(pointer: "/incidents/\($0.offset)", message: "refers to incident \"\($0.element)\", which is not in this case")
+        }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+    }
+}

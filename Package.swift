@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",
-            dependencies: ["Web", "TestSupport", .product(name: "VaporTesting", package: "vapor")],
+            dependencies: ["Web", "Domain", "TestSupport", .product(name: "VaporTesting", package: "vapor")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -54,9 +54,18 @@ extension Bench {
             abstract: "Assessments per second of typical 20-incident cases, and the time for one 10,000-incident case.")
 
         @Option(help: "text or json") var format: String = "text"
+        @Option(help: "Assessments of the typical case.") var typicalRuns = 20_000
+        @Option(help: "Assessments of the large case.") var largeRuns = 50
+
+        func validate() throws {
+            guard typicalRuns > 0, largeRuns > 0 else { throw ValidationError("--typical-runs and --large-runs must be positive") }
+        }
 
         func run() async throws {
-            let result = AssessBenchmark(pack: try PackLibrary.loaded().pack(for: "KZ")).run()
+            var benchmark = AssessBenchmark(pack: try PackLibrary.loaded().pack(for: "KZ"))
+            benchmark.typicalRuns = typicalRuns
+            benchmark.largeRuns = largeRuns
+            let result = benchmark.run()
             if format == "json" {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -21,7 +21,7 @@ public enum Fixtures {
             ],
             "protectiveOrders": [
                 ["id": "o1", "type": "protectiveOrder", "issuedAt": "2025-10-23T10:00:00+05:00",
-                 "validUntil": "2025-11-22T10:00:00+05:00", "issuer": "District police",
+                 "validUntil": "2025-11-22T10:00:00+05:00", "issuer": "District police", "revokedAt": "2025-11-15T10:00:00+05:00",
                  "conditions": ["noContact": true, "minDistanceMeters": 500,
                                 "zones": [["kind": "home", "lat": 43.22, "lon": 76.85, "radiusMeters": 300]]]],
             ],

@@ -4,6 +4,7 @@ import TestSupport
 import Vapor
 import VaporTesting
 import Web
+import Domain
 
 @Suite struct RespondentAndStageTests {
     @Test func theDemoShowsCasesAtEachStage() async throws {
@@ -17,6 +18,10 @@ import Web
             #expect(stages["ALM-2025-0141"] == "paid")
             #expect(stages["SHM-2025-0219"] == "inCourt")
             #expect(stages["ALM-2026-0307"] == "incidents")
+            #expect(stages["PVL-2026-0042"] == "preTrial")
+            if Date() < ZonedDateTime("2027-08-31T12:00:00+05:00")!.instant { // its special requirements end then
+                #expect(stages["ALM-2026-0911"] == "protected")
+            }
         }
     }
 

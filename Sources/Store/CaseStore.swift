@@ -79,13 +79,9 @@ public struct CaseStore: Sendable {
         model.version += 1
         let superseded = RecordVersionModel(kind: "case", recordID: id, version: before.version, snapshot: snapshot,
                                             reason: reason, by: principal.subject, at: nowMilliseconds())
-        do {
-            try await db.transaction { tx in
-                try await superseded.create(on: tx)
-                try await model.update(on: tx)
-            }
-        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
-            throw DomainError.conflict("case was corrected by someone else at the same time: reload and correct again")
+        try await saveNewVersion(on: db, keeping: superseded,
+                                 conflict: "case was corrected by someone else at the same time: reload and correct again") {
+            try await model.update(on: $0)
         }
         return try model.summary()
     }

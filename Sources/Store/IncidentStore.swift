@@ -80,13 +80,9 @@ public struct IncidentStore: Sendable {
         corrected.id = model.ref
         try model.apply(corrected, reason: reason, by: principal.subject, at: nowMilliseconds())
         model.version += 1
-        do {
-            try await db.transaction { tx in
-                try await superseded.create(on: tx) // unique (incident, version): a concurrent correction fails here
-                try await model.update(on: tx)
-            }
-        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
-            throw DomainError.conflict("incident was corrected by someone else at the same time: reload and correct again")
+        try await saveNewVersion(on: db, keeping: superseded,
+                                 conflict: "incident was corrected by someone else at the same time: reload and correct again") {
+            try await model.update(on: $0)
         }
         return try model.stored()
     }

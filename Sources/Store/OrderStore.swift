@@ -87,13 +87,9 @@ public struct OrderStore: Sendable {
                                             by: principal.subject, at: nowMilliseconds())
         try apply(model, before)
         model.version += 1
-        do {
-            try await db.transaction { tx in
-                try await superseded.create(on: tx)
-                try await model.update(on: tx)
-            }
-        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
-            throw DomainError.conflict("the order was changed by someone else at the same time: reload and try again")
+        try await saveNewVersion(on: db, keeping: superseded,
+                                 conflict: "the order was changed by someone else at the same time: reload and try again") {
+            try await model.update(on: $0)
         }
         return Stored(id: id, caseID: caseID, version: model.version, order: try model.order())
     }

@@ -70,15 +70,11 @@ public struct PersonStore: Sendable {
         model.apply(corrected)
         model.version = current.version + 1
         let places = corrected.places.enumerated().map { PlaceModel(personID: id, seq: $0, place: $1) }
-        do {
-            try await db.transaction { tx in
-                try await superseded.create(on: tx)
-                try await model.update(on: tx)
-                try await PlaceModel.query(on: tx).filter(\.$person.$id == id).delete()
-                try await places.create(on: tx)
-            }
-        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
-            throw DomainError.conflict("person was corrected by someone else at the same time: reload and correct again")
+        try await saveNewVersion(on: db, keeping: superseded,
+                                 conflict: "person was corrected by someone else at the same time: reload and correct again") { tx in
+            try await model.update(on: tx)
+            try await PlaceModel.query(on: tx).filter(\.$person.$id == id).delete()
+            try await places.create(on: tx)
         }
         return StoredPerson(id: id, caseID: caseID, version: model.version, person: corrected)
     }

@@ -59,13 +59,9 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
         let next = try change(current)
         record.body = try JSONColumn.encode(next)
         record.version += 1
-        do {
-            try await db.transaction { tx in
-                try await superseded.create(on: tx)
-                try await record.update(on: tx)
-            }
-        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
-            throw DomainError.conflict("\(ref) was changed by someone else at the same time: reload and try again")
+        try await saveNewVersion(on: db, keeping: superseded,
+                                 conflict: "\(ref) was changed by someone else at the same time: reload and try again") {
+            try await record.update(on: $0)
         }
         return Stored(ref: ref, version: record.version, value: next)
     }

@@ -42,16 +42,36 @@ public struct OrderConditions: Equatable, Sendable, Codable {
     }
 }
 
-/// A fixed exclusion zone: a circle around a point.
+/// A fixed exclusion zone: a circle (`lat`, `lon`, `radiusMeters`) or a polygon of at least
+/// three points (a school's grounds, a block).
 public struct Zone: Equatable, Sendable, Codable {
     public var kind: String
-    public var lat: Double
-    public var lon: Double
-    public var radiusMeters: Double
+    public var lat: Double?
+    public var lon: Double?
+    public var radiusMeters: Double?
+    public var polygon: [GeoPoint]?
 
     public init(kind: String, lat: Double, lon: Double, radiusMeters: Double) {
         self.kind = kind; self.lat = lat; self.lon = lon; self.radiusMeters = radiusMeters
     }
+
+    public init(kind: String, polygon: [GeoPoint]) {
+        self.kind = kind; self.polygon = polygon
+    }
+
+    /// Whether a point lies in the zone.
+    public func contains(lat pointLat: Double, lon pointLon: Double) -> Bool {
+        if let polygon { return Geo.polygon(polygon, contains: GeoPoint(lat: pointLat, lon: pointLon)) }
+        guard let lat, let lon, let radiusMeters else { return false }
+        return Geo.distanceMeters(pointLat, pointLon, lat, lon) <= radiusMeters
+    }
+}
+
+public struct GeoPoint: Equatable, Hashable, Sendable, Codable {
+    public var lat: Double
+    public var lon: Double
+
+    public init(lat: Double, lon: Double) { self.lat = lat; self.lon = lon }
 }
 
 public struct AdministrativeCase: Equatable, Sendable, Codable {

@@ -25,17 +25,33 @@ extension FieldReader {
         guard n.object() != nil else { return nil }
         let noContact = n["noContact"].bool()
         let distance = n["minDistanceMeters"].double(required: false, in: 1...100_000)
-        let zones = n["zones"].array(required: false) { z -> Zone? in
-            guard z.object() != nil else { return nil }
-            let kind = z["kind"].string(maxLength: 100)
-            let lat = z["lat"].double(in: -90...90)
-            let lon = z["lon"].double(in: -180...180)
-            let radius = z["radiusMeters"].double(in: 1...100_000)
-            guard let kind, let lat, let lon, let radius else { return nil }
-            return Zone(kind: kind, lat: lat, lon: lon, radiusMeters: radius)
-        }
+        let zones = n["zones"].array(required: false) { zone($0) }
         guard let noContact else { return nil }
         return OrderConditions(noContact: noContact, minDistanceMeters: distance, zones: zones)
+    }
+
+    /// A circle (`lat`, `lon`, `radiusMeters`) or a `polygon` of at least three points, not both.
+    func zone(_ z: JSONNode) -> Zone? {
+        guard z.object() != nil else { return nil }
+        let kind = z["kind"].string(maxLength: 100)
+        if z["polygon"].isPresent {
+            if z["lat"].isPresent || z["radiusMeters"].isPresent { z.fail("a zone is a circle or a polygon, not both") }
+            let points = z["polygon"].array { p -> GeoPoint? in
+                guard p.object() != nil, let lat = p["lat"].double(in: -90...90), let lon = p["lon"].double(in: -180...180)
+                else { return nil }
+                return GeoPoint(lat: lat, lon: lon)
+            }
+            if let points, points.count < 3, z["polygon"].elements(required: false)?.count ?? 0 < 3 {
+                z["polygon"].fail("a polygon needs at least 3 points")
+            }
+            guard let kind, let points, points.count >= 3 else { return nil }
+            return Zone(kind: kind, polygon: points)
+        }
+        let lat = z["lat"].double(in: -90...90)
+        let lon = z["lon"].double(in: -180...180)
+        let radius = z["radiusMeters"].double(in: 1...100_000)
+        guard let kind, let lat, let lon, let radius else { return nil }
+        return Zone(kind: kind, lat: lat, lon: lon, radiusMeters: radius)
     }
 
     public func administrativeCase(_ n: JSONNode) -> AdministrativeCase? {

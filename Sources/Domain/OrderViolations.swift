@@ -27,7 +27,7 @@ public enum OrderViolations {
                 }
                 guard let lat = incident.place?.lat, let lon = incident.place?.lon else { continue }
                 for (index, zone) in (order.conditions.zones ?? []).enumerated()
-                where Geo.distanceMeters(lat, lon, zone.lat, zone.lon) <= zone.radiusMeters {
+                where zone.contains(lat: lat, lon: lon) {
                     found.append(OrderViolation(incident: incident.id, order: order.id, condition: "zone:\(index)"))
                 }
             }
@@ -43,8 +43,24 @@ public enum OrderViolations {
     }
 }
 
-/// Great-circle distance on a spherical Earth (haversine), good to a few metres at city scale.
+/// Great-circle distance on a spherical Earth (haversine), good to a few metres at city scale,
+/// and point-in-polygon by ray casting on latitude and longitude (zones are city-sized, far from
+/// the poles and the antimeridian).
 public enum Geo {
+    public static func polygon(_ vertices: [GeoPoint], contains point: GeoPoint) -> Bool {
+        var inside = false
+        var j = vertices.count - 1
+        for i in vertices.indices {
+            let a = vertices[i], b = vertices[j]
+            if (a.lat > point.lat) != (b.lat > point.lat),
+               point.lon < (b.lon - a.lon) * (point.lat - a.lat) / (b.lat - a.lat) + a.lon {
+                inside.toggle()
+            }
+            j = i
+        }
+        return inside
+    }
+
     public static let earthRadiusMeters = 6_371_008.8
 
     public static func distanceMeters(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {

@@ -166,7 +166,8 @@ paths = {
                                     "responses": {**ok(ref("ImportResult"), "201", "Created"), **errors(413, 422)}}},
     "/api/v1/deadlines": {"get": {
         "operationId": "deadlines", "summary": "Orders expiring, episodes nearing the limitation date, payments overdue",
-        "parameters": [param("at", "query", DATE, "the date to look from; today by default")],
+        "parameters": [param("at", "query", DATE, "the date to look from; today by default"),
+                       param("unit", "query", desc="only the cases of this unit")],
         "responses": {**ok(page(ref("Deadline"))), **errors(422)}}},
     "/api/v1/fund/ledger": {"get": {
         "operationId": "fundLedger", "summary": "What each convicted person owes the Victims Compensation Fund, in KZT",

@@ -25,13 +25,18 @@ struct Deadlines: AsyncParsableCommand {
         abstract: "Orders about to expire, episodes about to be time-barred, mandatory payments overdue.")
 
     @Option(help: "The date to look from (YYYY-MM-DD); today by default.") var at: String?
+    @Option(help: "Only the cases of this unit (an officer's worklist).") var unit: String?
+    @Option(help: "Only this case (id or number).") var `case`: String?
     @Option(help: "text or json") var format: String = "text"
     @OptionGroup var options: DataOptions
 
     func run() async throws {
         let packs = try PackLibrary.loaded()
         let date = try reportDate(at, packs: packs)
-        let found = DeadlineFinder(packs: packs).deadlines(try await allCases(options), at: date)
+        let cases = try await allCases(options).filter { ref in
+            (unit == nil || ref.file.case.unit == unit) && (self.case == nil || ref.id == self.case || ref.number == self.case)
+        }
+        let found = DeadlineFinder(packs: packs).deadlines(cases, at: date)
         if format == "json" { return try printJSON(found) }
         if found.isEmpty { print("no deadlines within reach on \(date)") }
         for d in found {

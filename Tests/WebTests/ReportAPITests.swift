@@ -16,6 +16,11 @@ import Web
             #expect(items.map { $0["kind"] as? String } == ["orderExpiring"])
             #expect(items.first?["caseNumber"] as? String == "KRG-2026-0015")
 
+            let other = try await app.request(.GET, "/api/v1/deadlines?at=2026-02-10&unit=Astana,%20Yesil%20district%20police")
+            #expect((other.json["items"] as? [Any])?.isEmpty == true)
+            let mine = try await app.request(.GET, "/api/v1/deadlines?at=2026-02-10&unit=Karaganda,%20city%20police%20department")
+            #expect((mine.json["items"] as? [Any])?.count == 1)
+
             let ledger = try await app.request(.GET, "/api/v1/fund/ledger?at=2026-02-20")
             #expect(ledger.json["outstanding"] as? Int == 21_625)
             #expect((ledger.json["entries"] as? [[String: Any]])?.first?["status"] as? String == "due")

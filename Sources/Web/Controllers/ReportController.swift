@@ -8,8 +8,10 @@ import Vapor
 struct ReportController {
     let packs: PackLibrary
 
+    /// `?unit=` keeps the cases of one police unit: an officer's worklist until cases are assigned to users.
     func deadlines(req: Request) async throws -> PageResponse<Deadline> {
-        let (cases, date) = try await load(req)
+        var (cases, date) = try await load(req)
+        if let unit = req.query[String.self, at: "unit"] { cases = cases.filter { $0.file.case.unit == unit } }
         return PageResponse(items: DeadlineFinder(packs: packs).deadlines(cases, at: date), nextCursor: nil)
     }
 

@@ -27,6 +27,7 @@ let package = Package(
             resources: [.copy("Resources/jurisdictions")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "Monitoring", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
             name: "Store",
             dependencies: [
@@ -49,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "qorgau",
             dependencies: [
-                "Web", "Law", "Store", "Domain",
+                "Web", "Law", "Monitoring", "Store", "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -65,6 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "LawTests", dependencies: ["Law", "Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Domain"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",

@@ -47,6 +47,27 @@ public enum OrderViolations {
 /// and point-in-polygon by ray casting on latitude and longitude (zones are city-sized, far from
 /// the poles and the antimeridian).
 public enum Geo {
+    /// Metres from a point to the nearest edge of a polygon, on a local flat projection.
+    public static func distanceToPolygonEdge(_ vertices: [GeoPoint], _ point: GeoPoint) -> Double {
+        let metresPerDegreeLat = earthRadiusMeters * .pi / 180
+        let metresPerDegreeLon = metresPerDegreeLat * cos(point.lat * .pi / 180)
+        func xy(_ p: GeoPoint) -> (Double, Double) {
+            ((p.lon - point.lon) * metresPerDegreeLon, (p.lat - point.lat) * metresPerDegreeLat)
+        }
+        var best = Double.infinity
+        var j = vertices.count - 1
+        for i in vertices.indices {
+            let (ax, ay) = xy(vertices[j]), (bx, by) = xy(vertices[i])
+            let dx = bx - ax, dy = by - ay
+            let length = dx * dx + dy * dy
+            let t = length == 0 ? 0 : max(0, min(1, -(ax * dx + ay * dy) / length))
+            let cx = ax + t * dx, cy = ay + t * dy
+            best = min(best, (cx * cx + cy * cy).squareRoot())
+            j = i
+        }
+        return best
+    }
+
     public static func polygon(_ vertices: [GeoPoint], contains point: GeoPoint) -> Bool {
         var inside = false
         var j = vertices.count - 1

@@ -1,0 +1,62 @@
+import Domain
+import Foundation
+
+/// One report from a monitoring device: a position with its accuracy, or a device event.
+public struct Ping: Equatable, Sendable, Codable {
+    public enum Event: String, Codable, Sendable { case strapTamper, lowBattery }
+
+    public var device: String
+    public var at: ZonedDateTime
+    public var lat: Double?
+    public var lon: Double?
+    /// Radius of the position's uncertainty, in metres.
+    public var accuracy: Double?
+    public var event: Event?
+
+    public init(device: String, at: ZonedDateTime, lat: Double? = nil, lon: Double? = nil, accuracy: Double? = nil,
+                event: Event? = nil) {
+        self.device = device; self.at = at; self.lat = lat; self.lon = lon; self.accuracy = accuracy; self.event = event
+    }
+
+    /// Reads a ping from JSON (`{"device", "at", "lat", "lon", "accuracy"}` or `{"device", "at", "event"}`),
+    /// or says what is wrong with it.
+    public static func read(_ node: JSONNode) -> Ping? {
+        guard node.object() != nil else { return nil }
+        let device = node["device"].string(maxLength: 200)
+        let at = node["at"].dateTime()
+        let event = node["event"].string(required: false).flatMap { word -> Event? in
+            guard let event = Event(rawValue: word) else {
+                node["event"].fail("unknown event \"\(word)\" (expected one of: strapTamper, lowBattery)"); return nil
+            }
+            return event
+        }
+        var lat: Double?, lon: Double?, accuracy: Double?
+        if node["event"].value == nil {
+            lat = node["lat"].double(in: -90...90)
+            lon = node["lon"].double(in: -180...180)
+            accuracy = node["accuracy"].double(required: false, in: 0...100_000)
+        }
+        guard let device, let at, node.log.isEmpty else { return nil }
+        return Ping(device: device, at: at, lat: lat, lon: lon, accuracy: accuracy, event: event)
+    }
+}
+
+/// Something an officer must see: the respondent in a zone or near the victim, a silent device,
+/// a device event. Distances and accuracy are stated so the alert can be weighed.
+public struct Alert: Equatable, Sendable, Codable {
+    public enum Kind: String, Codable, Sendable { case zone, proximity, silent, tamper, lowBattery }
+
+    public var kind: Kind
+    public var order: String?
+    public var zone: Int?
+    public var device: String
+    public var at: ZonedDateTime
+    public var distanceMeters: Int?
+    public var accuracyMeters: Int?
+}
+
+/// A ping the engine would not take, and why.
+public struct PingRefusal: Error, Equatable, Sendable, Codable {
+    public var device: String
+    public var reason: String
+}

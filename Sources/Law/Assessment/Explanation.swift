@@ -48,29 +48,52 @@ struct Explanation {
 
     func text(conclusion: Conclusion, elements: [ElementResult], episodes: Episodes, limitation: LimitationResult,
               closing: String, at date: LocalDate) -> String {
+        // Written straight into one string: this prose is most of an assessment's cost.
+        var out = Prose(p)
         let cite = Self.citation(offence, language)
-        let title = offence.title[language]
-        let inForce = offence.citation.inForce.value
-        var parts: [String] = []
-        parts.append(p.pick(
-            "Оценка на \(date) по норме: \(cite) («\(title)»), действует с \(inForce).",
-            "\(date) күнгі бағалау: \(cite) («\(title)»), \(inForce) бастап күшінде.",
-            "Assessment as of \(date) under \(cite) (\(title)), in force since \(inForce)."))
-        parts.append(p.pick(
-            "Учтённые эпизоды: \(p.list(episodes.counted)). До вступления нормы в силу: \(p.list(episodes.beforeInForce)). За пределами срока давности: \(p.list(episodes.timeBarred)).",
-            "Есепке алынған эпизодтар: \(p.list(episodes.counted)). Норма күшіне енгенге дейін: \(p.list(episodes.beforeInForce)). Ескіру мерзімінен тыс: \(p.list(episodes.timeBarred)).",
-            "Episodes counted: \(p.list(episodes.counted)). Before the norm came into force: \(p.list(episodes.beforeInForce)). Time-barred: \(p.list(episodes.timeBarred))."))
+        out += p.pick("Оценка на ", "", "Assessment as of ")
+        out.date(date)
+        out += p.pick(" по норме: ", " күнгі бағалау: ", " under ")
+        out += cite
+        out += p.pick(" («", " («", " (")
+        out += offence.title[language]
+        out += p.pick("»), действует с ", "»), ", "), in force since ")
+        out.date(offence.citation.inForce.value)
+        out += p.pick(". Учтённые эпизоды: ", " бастап күшінде. Есепке алынған эпизодтар: ", ". Episodes counted: ")
+        out.list(episodes.counted)
+        out += p.pick(". До вступления нормы в силу: ", ". Норма күшіне енгенге дейін: ", ". Before the norm came into force: ")
+        out.list(episodes.beforeInForce)
+        out += p.pick(". За пределами срока давности: ", ". Ескіру мерзімінен тыс: ", ". Time-barred: ")
+        out.list(episodes.timeBarred)
+        out += "."
         if !episodes.excluded.isEmpty {
-            let items = episodes.excluded.map { excluded in
-                "\(excluded.incident) (\(offence.elements.first { $0.id == excluded.element }?.name[language] ?? excluded.element))"
-            }.joined(separator: "; ")
-            parts.append(p.pick("Не учтены, так как не отвечают признаку: \(items).",
-                                "Белгіге сай келмегендіктен есепке алынбады: \(items).",
-                                "Not counted, as they lack an element: \(items)."))
+            out += p.pick(" Не учтены, так как не отвечают признаку: ", " Белгіге сай келмегендіктен есепке алынбады: ",
+                          " Not counted, as they lack an element: ")
+            for (index, excluded) in episodes.excluded.prefix(Phrases.listLimit).enumerated() {
+                if index > 0 { out += "; " }
+                out += excluded.incident
+                out += " ("
+                out += offence.elements.first { $0.id == excluded.element }?.name[language] ?? excluded.element
+                out += ")"
+            }
+            if episodes.excluded.count > Phrases.listLimit { out += "; …" }
+            out += "."
         }
         for element in elements {
-            parts.append("\(element.name.prefix(1).uppercased() + element.name.dropFirst()): \(p.status(element.status))\(element.incidents.isEmpty ? "" : " (\(p.list(element.incidents)))"); \(element.note).")
+            out += " "
+            out.capitalized(element.name)
+            out += ": "
+            out += p.status(element.status)
+            if !element.incidents.isEmpty {
+                out += " ("
+                out.list(element.incidents)
+                out += ")"
+            }
+            out += "; "
+            out += element.note
+            out += "."
         }
+        var parts: [String] = [out.text]
         switch conclusion {
         case .grounds:
             parts.append(p.pick(
@@ -96,5 +119,41 @@ struct Explanation {
         }
         parts.append(closing)
         return parts.joined(separator: " ")
+    }
+}
+
+/// An explanation being written: one growing string and the pieces it is made of.
+struct Prose {
+    private(set) var text = ""
+    let phrases: Phrases
+
+    init(_ phrases: Phrases) {
+        self.phrases = phrases
+        text.reserveCapacity(2048)
+    }
+
+    static func += (prose: inout Prose, piece: String) { prose.text += piece }
+
+    mutating func date(_ date: LocalDate) {
+        func two(_ n: Int) { if n < 10 { text += "0" }; text += String(n) }
+        text += String(date.year)
+        text += "-"; two(date.month)
+        text += "-"; two(date.day)
+    }
+
+    mutating func list(_ ids: [String]) {
+        if ids.isEmpty { text += "—"; return }
+        for (index, id) in ids.prefix(Phrases.listLimit).enumerated() {
+            if index > 0 { text += ", " }
+            text += id
+        }
+        let more = ids.count - Phrases.listLimit
+        if more > 0 { text += phrases.pick(" и ещё \(more)", " және тағы \(more)", " and \(more) more") }
+    }
+
+    mutating func capitalized(_ name: String) {
+        guard let first = name.first else { return }
+        text += first.uppercased()
+        text += name.dropFirst()
     }
 }

@@ -66,10 +66,15 @@ public struct ExcludedEpisode: Codable, Equatable, Sendable {
 
 public struct LimitationResult: Codable, Equatable, Sendable {
     public var earliestExpiry: LocalDate?
-    /// The day each counted episode becomes time-barred.
-    public var byEpisode: [String: LocalDate]
+    /// The last day each counted episode can be prosecuted, in the episodes' time order.
+    public var byEpisode: [EpisodeExpiry]
     /// The date the limitation was counted to: the assessment date, or the verdict's when one was given.
     public var countedTo: LocalDate
+}
+
+public struct EpisodeExpiry: Codable, Equatable, Sendable {
+    public var incident: String
+    public var expires: LocalDate
 }
 
 public struct SanctionResult: Codable, Equatable, Sendable {

@@ -73,10 +73,9 @@ public struct Assessor: Sendable {
 
         let conclusion: Conclusion = window.isEmpty ? .notApplicable
             : results.allSatisfy { $0.status == .met } ? .grounds : .insufficient
-        var byEpisode: [String: LocalDate] = [:]
-        byEpisode.reserveCapacity(counted.count)
-        for i in counted { if let expiry = expiries[i] { byEpisode[t.ids[i]] = expiry } }
-        let limitation = LimitationResult(earliestExpiry: byEpisode.values.min(), byEpisode: byEpisode, countedTo: countedTo)
+        let byEpisode = counted.compactMap { i in expiries[i].map { EpisodeExpiry(incident: t.ids[i], expires: $0) } }
+        // Episodes are in time order, so the first expires first.
+        let limitation = LimitationResult(earliestExpiry: byEpisode.first?.expires, byEpisode: byEpisode, countedTo: countedTo)
         let episodes = Episodes(counted: counted.map { t.ids[$0] }, beforeInForce: beforeInForce,
                                 timeBarred: timeBarred, excluded: excluded)
         let explanation = Explanation(pack: pack, offence: offence, language: language).text(

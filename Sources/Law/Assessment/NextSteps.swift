@@ -69,7 +69,7 @@ struct NextSteps {
 
         for offence in offences where !registered.contains(offence.offence) {
             guard let expiry = offence.limitation.earliestExpiry, expiry.daysSinceEpoch - at.daysSinceEpoch <= 60 else { continue }
-            let soon = offence.limitation.byEpisode.filter { $0.value == expiry }.keys.sorted()
+            let soon = offence.limitation.byEpisode.filter { $0.expires == expiry }.map(\.incident)
             steps.append(NextStep(code: .limitationSoon, incidents: soon, text: p.pick(
                 "Срок давности по эпизодам \(p.list(soon)) истекает \(expiry): действовать до этой даты.",
                 "\(p.list(soon)) эпизодтары бойынша ескіру мерзімі \(expiry) аяқталады: осы күнге дейін әрекет ету.",

@@ -52,8 +52,9 @@ public struct DeadlineFinder: Sendable {
             let assessment = Assessor(pack: pack).assess(ref.file, at: date)
             let charged = Set(ref.file.criminalProceedings.map(\.article))
             for offence in assessment.offences where !charged.contains(offence.offence) {
-                for (incident, expiry) in offence.limitation.byEpisode.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) })
-                where expiry.daysSinceEpoch - date.daysSinceEpoch <= limitationWindowDays {
+                for episode in offence.limitation.byEpisode
+                where episode.expires.daysSinceEpoch - date.daysSinceEpoch <= limitationWindowDays {
+                    let (incident, expiry) = (episode.incident, episode.expires)
                     add(.episodeTimeBar, incident, offence.offence, expiry,
                         "episode \(incident) can be charged under \(offence.offence) until \(expiry)")
                 }

@@ -47,7 +47,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         CivilCalendar.pad(year, 4) + "-" + CivilCalendar.pad(month, 2) + "-" + CivilCalendar.pad(day, 2)
     }
 
-    public static func < (a: LocalDate, b: LocalDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+    public static func < (a: LocalDate, b: LocalDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 }
 
 /// Proleptic Gregorian arithmetic (H. Hinnant's days-from-civil), so that parsing and formatting

@@ -10,9 +10,8 @@ public enum CaseStage: String, Codable, Sendable {
         if status == .closed { return .closed }
         let stages = Set(file.criminalProceedings.map(\.stage))
         if !file.verdicts.isEmpty || stages.contains(.decided) {
-            let guilty = file.verdicts.filter { $0.outcome == .guilty }
-            let unpaid = guilty.contains { $0.mandatoryPayment != nil && $0.mandatoryPayment?.paidAt == nil }
-            return !guilty.isEmpty && !unpaid ? .paid : .decided
+            let owed = file.verdicts.filter { $0.outcome == .guilty && $0.mandatoryPayment != nil }
+            return !owed.isEmpty && owed.allSatisfy({ $0.mandatoryPayment?.paidAt != nil }) ? .paid : .decided
         }
         if stages.contains(.inCourt) { return .inCourt }
         if stages.contains(.preTrial) { return .preTrial }

@@ -94,10 +94,15 @@ public struct Assessor: Sendable {
         var file = file
         let after = { (time: ZonedDateTime) in legalDays.date(of: time) > date }
         if timeline.count < file.incidents.count { file.incidents = timeline.kept.map { file.incidents[$0] } }
-        file.protectiveOrders.removeAll { after($0.issuedAt) }
-        file.administrativeCases.removeAll { after($0.decidedAt) }
-        file.criminalProceedings.removeAll { after($0.registeredAt) }
-        file.verdicts.removeAll { after($0.decidedAt) }
+        // Mutate only what changes: removeAll copies an array even when it removes nothing.
+        if file.protectiveOrders.contains(where: { after($0.issuedAt) }) { file.protectiveOrders.removeAll { after($0.issuedAt) } }
+        if file.administrativeCases.contains(where: { after($0.decidedAt) }) {
+            file.administrativeCases.removeAll { after($0.decidedAt) }
+        }
+        if file.criminalProceedings.contains(where: { after($0.registeredAt) }) {
+            file.criminalProceedings.removeAll { after($0.registeredAt) }
+        }
+        if file.verdicts.contains(where: { after($0.decidedAt) }) { file.verdicts.removeAll { after($0.decidedAt) } }
         for index in file.verdicts.indices {
             if let paid = file.verdicts[index].mandatoryPayment?.paidAt, after(paid) {
                 file.verdicts[index].mandatoryPayment?.paidAt = nil

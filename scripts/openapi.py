@@ -18,6 +18,8 @@ PROBLEM = {"description": "Problem (RFC 9457)", "content": {"application/problem
 def ok(schema, code="200", desc="OK", media="application/json"):
     return {code: {"description": desc, "content": {media: {"schema": schema}}}}
 def errors(*codes):
+    # A body that is not JSON at all is 400 wherever a body is read (422 is for fields).
+    if 422 in codes and 413 in codes: codes = (400,) + codes
     return {str(c): PROBLEM for c in codes}
 def param(name, where="path", schema=None, desc=None):
     p = {"name": name, "in": where, "required": where == "path", "schema": schema or {"type": "string"}}

@@ -75,7 +75,7 @@ public enum JSONDocument {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-            throw ValidationFailure(pointer: "", message: "not valid JSON" + (reason.map { ": \($0)" } ?? ""))
+            throw ValidationFailure(pointer: "", message: "not valid JSON" + (reason.map { ": \($0)" } ?? ""), isMalformed: true)
         }
         return JSONValue(foundation: object)
     }

@@ -13,10 +13,15 @@ public struct ValidationProblem: Hashable, Sendable, Codable, CustomStringConver
 /// An input refused whole, with every problem found.
 public struct ValidationFailure: Error, Sendable, CustomStringConvertible {
     public var problems: [ValidationProblem]
+    /// The input could not be read at all (not JSON, no body), as opposed to fields being wrong.
+    public var isMalformed = false
 
     public init(_ problems: [ValidationProblem]) { self.problems = problems }
 
-    public init(pointer: String, message: String) { self.problems = [.init(pointer: pointer, message: message)] }
+    public init(pointer: String, message: String, isMalformed: Bool = false) {
+        self.problems = [.init(pointer: pointer, message: message)]
+        self.isMalformed = isMalformed
+    }
 
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }

@@ -13,7 +13,7 @@ extension Request {
     /// The body parsed as JSON for field-by-field validation.
     func jsonBody() throws -> JSONNode {
         guard let buffer = body.data else {
-            throw ValidationFailure(pointer: "", message: "a JSON body is required")
+            throw ValidationFailure(pointer: "", message: "a JSON body is required", isMalformed: true)
         }
         let value = try JSONDocument.parse(Data(buffer: buffer))
         return JSONNode(value, log: ProblemLog())

@@ -67,7 +67,7 @@ import VaporTesting
     @Test func aBodyThatIsNotJSONIsRefused() async throws {
         try await withQorgauApp { app in
             let response = try await app.request(.POST, "/api/v1/cases", raw: "{\"jurisdiction\": ")
-            #expect(response.status == .unprocessableEntity)
+            #expect(response.status == .badRequest)
             #expect((response.json["detail"] as? String)?.contains("not valid JSON") == true)
         }
     }

@@ -10,7 +10,7 @@ struct CaseFileController {
     let packs: PackLibrary
 
     func importFile(req: Request) async throws -> Response {
-        guard let buffer = req.body.data else { throw ValidationFailure(pointer: "", message: "a case file is required") }
+        guard let buffer = req.body.data else { throw ValidationFailure(pointer: "", message: "a case file is required", isMalformed: true) }
         let file = try CaseFileReader(jurisdictions: packs.codes).read(data: Data(buffer: buffer))
         let problems = CaseFileRules.problems(file, packs: packs)
         if !problems.isEmpty { throw ValidationFailure(problems) }

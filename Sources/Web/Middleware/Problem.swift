@@ -33,6 +33,9 @@ struct ProblemMiddleware: AsyncMiddleware {
 
     func problem(for error: any Error, request: Request) -> Problem {
         switch error {
+        case let failure as ValidationFailure where failure.isMalformed:
+            return Problem(type: "urn:qorgau:problem:malformed", title: "The request body cannot be read", status: 400,
+                           detail: failure.problems.map(\.description).joined(separator: "; "), errors: failure.problems)
         case let failure as ValidationFailure:
             return Problem(type: "urn:qorgau:problem:validation", title: "The request has invalid fields",
                            status: 422, detail: failure.problems.map(\.description).joined(separator: "; "),

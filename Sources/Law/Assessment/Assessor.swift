@@ -208,7 +208,18 @@ struct Timeline {
 
     init(_ given: [Incident], through date: LocalDate, legalDays: LegalDayCalendar) {
         let ms = given.map(\.occurredAt.epochMilliseconds)
-        let order = given.indices.sorted { ms[$0] != ms[$1] ? ms[$0] < ms[$1] : given[$0].id < given[$1].id }
+        // Sort plain (time, position) pairs, then order any equal times by id: no strings are
+        // compared unless two incidents share a millisecond.
+        var keyed = ms.enumerated().map { (time: $0.element, index: $0.offset) }
+        keyed.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
+        var order = keyed.map(\.index)
+        var start = 0
+        while start < keyed.count {
+            var end = start + 1
+            while end < keyed.count, keyed[end].time == keyed[start].time { end += 1 }
+            if end - start > 1 { order[start..<end].sort { given[$0].id < given[$1].id } }
+            start = end
+        }
         var offsets = legalDays.schedule(from: ms.min() ?? 0, to: ms.max() ?? 0)
         var kept: [Int] = []
         var days: [LocalDate] = []

@@ -37,7 +37,8 @@ struct NextSteps {
         let sanctioned = Set(file.administrativeCases.flatMap(\.incidents))
         let violations = OrderViolations.find(incidents: incidents, orders: file.protectiveOrders)
         var unreferred: [String] = []
-        for violation in violations where !sanctioned.contains(violation.incident) && !unreferred.contains(violation.incident) {
+        var seen: Set<String> = []
+        for violation in violations where !sanctioned.contains(violation.incident) && seen.insert(violation.incident).inserted {
             unreferred.append(violation.incident)
         }
         if !unreferred.isEmpty {

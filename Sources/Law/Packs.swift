@@ -7,12 +7,26 @@ extension PackLibrary {
         try shared.get()
     }
 
+    /// The assessor for a jurisdiction, or a clear error.
+    public func assessor(for jurisdiction: String) throws -> Assessor {
+        guard let assessor = assessors[jurisdiction] else { throw Self.missing(jurisdiction) }
+        return assessor
+    }
+
+    /// The day to report at when none is given, for lists across jurisdictions: today in the
+    /// Kazakhstan pack's zone, where Qorgau is first deployed, or in UTC without that pack.
+    public func reportingDay(now: Date = Date()) -> LocalDate {
+        self["KZ"]?.today(now: now) ?? ZonedDateTime(now, offsetSeconds: 0).localDate
+    }
+
     /// The pack for a case, or a clear error.
     public func pack(for jurisdiction: String) throws -> JurisdictionPack {
-        guard let pack = self[jurisdiction] else {
-            throw PackError(file: "\(jurisdiction).yaml", message: "no jurisdiction pack for \(jurisdiction)")
-        }
+        guard let pack = self[jurisdiction] else { throw Self.missing(jurisdiction) }
         return pack
+    }
+
+    static func missing(_ jurisdiction: String) -> PackError {
+        PackError(file: "\(jurisdiction).yaml", message: "no jurisdiction pack for \(jurisdiction)")
     }
 }
 

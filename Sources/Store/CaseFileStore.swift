@@ -11,10 +11,7 @@ public struct CaseFileStore: Sendable {
     /// Stores a validated case file as a new case and returns its id. A case number that is
     /// already taken is refused as a validation problem at `/case/number`.
     public func importCaseFile(_ file: CaseFile, by principal: Principal) async throws -> UUID {
-        if let number = file.case.number,
-           try await CaseModel.query(on: db).filter(\.$number == number).first() != nil {
-            throw ValidationFailure(pointer: "/case/number", message: "a case with number \"\(number)\" already exists")
-        }
+        try await CaseStore(db: db).requireNumberFree(file.case.number, pointer: "/case/number")
         let now = nowMilliseconds()
         let caseID = UUID()
         try await db.transaction { tx in

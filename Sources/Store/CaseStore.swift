@@ -10,10 +10,14 @@ public struct CaseStore: Sendable {
 
     public init(db: any Database) { self.db = db }
 
+    /// Refuses a case number another case already has, as a problem at `pointer`.
+    func requireNumberFree(_ number: String?, pointer: String) async throws {
+        guard let number, try await CaseModel.query(on: db).filter(\.$number == number).first() != nil else { return }
+        throw ValidationFailure(pointer: pointer, message: "a case with number \"\(number)\" already exists")
+    }
+
     public func create(jurisdiction: String, header: CaseHeader, by principal: Principal) async throws -> CaseSummary {
-        if let number = header.number, try await CaseModel.query(on: db).filter(\.$number == number).first() != nil {
-            throw ValidationFailure(pointer: "/number", message: "a case with number \"\(number)\" already exists")
-        }
+        try await requireNumberFree(header.number, pointer: "/number")
         let model = CaseModel()
         model.id = UUID()
         model.number = header.number
@@ -67,9 +71,8 @@ public struct CaseStore: Sendable {
         if let expectedVersion, expectedVersion != model.version {
             throw DomainError.conflict("case is at version \(model.version), not \(expectedVersion): reload and correct again")
         }
-        if case .some(.some(let number)) = changes.number, number != model.number,
-           try await CaseModel.query(on: db).filter(\.$number == number).first() != nil {
-            throw ValidationFailure(pointer: "/number", message: "a case with number \"\(number)\" already exists")
+        if case .some(.some(let number)) = changes.number, number != model.number {
+            try await requireNumberFree(number, pointer: "/number")
         }
         let before = try model.summary()
         let snapshot = try JSONColumn.encode(before)

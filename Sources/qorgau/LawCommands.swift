@@ -49,7 +49,7 @@ struct Assess: AsyncParsableCommand {
         let file = try await loadCase(caseRef, options: options, packs: packs)
         let pack = try packs.pack(for: file.jurisdiction)
         let date = at.flatMap(LocalDate.init) ?? pack.today()
-        let assessment = Assessor(pack: pack).assess(file, at: date, language: Language(rawValue: lang)!)
+        let assessment = try packs.assessor(for: pack.code).assess(file, at: date, language: Language(rawValue: lang)!)
         if format == "json" { try printJSON(assessment) } else { print(AssessmentText.render(assessment)) }
     }
 }

@@ -36,19 +36,26 @@ struct CaseStep: ParsableArguments {
     @OptionGroup var options: DataOptions
 }
 
+/// A step that records something read from a JSON file: the case and the file.
+struct FileStep: ParsableArguments {
+    @OptionGroup var step: CaseStep
+    @Option(help: "The record as JSON (an item of its case-file section; the id may be left out).") var file: String
+
+    func run<T: Encodable & Sendable>(_ action: @escaping @Sendable (LifecycleService, UUID, JSONNode) async throws -> T) async throws {
+        let body = try jsonFile(file)
+        try await withLifecycle(step.options, step.caseRef) { service, id in try await action(service, id, body) }
+    }
+}
+
 struct Order: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Protective orders and court special requirements.", subcommands: [Issue.self, Extend.self, Revoke.self])
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record an order from a JSON file (a protectiveOrders item).")
-        @OptionGroup var step: CaseStep
-        @Option(help: "The order as JSON.") var file: String
+        @OptionGroup var input: FileStep
 
-        func run() async throws {
-            let body = try jsonFile(file)
-            try await withLifecycle(step.options, step.caseRef) { service, id in try await service.issueOrder(id, body).order }
-        }
+        func run() async throws { try await input.run { try await $0.issueOrder($1, $2).order } }
     }
 
     struct Extend: AsyncParsableCommand {
@@ -90,13 +97,9 @@ struct AdminCase: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record an administrative case from a JSON file.")
-        @OptionGroup var step: CaseStep
-        @Option(help: "The administrative case as JSON.") var file: String
+        @OptionGroup var input: FileStep
 
-        func run() async throws {
-            let body = try jsonFile(file)
-            try await withLifecycle(step.options, step.caseRef) { service, id in try await service.addAdministrativeCase(id, body) }
-        }
+        func run() async throws { try await input.run { try await $0.addAdministrativeCase($1, $2) } }
     }
 }
 
@@ -105,13 +108,9 @@ struct Proceeding: AsyncParsableCommand {
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a criminal proceeding from a JSON file.")
-        @OptionGroup var step: CaseStep
-        @Option(help: "The proceeding as JSON.") var file: String
+        @OptionGroup var input: FileStep
 
-        func run() async throws {
-            let body = try jsonFile(file)
-            try await withLifecycle(step.options, step.caseRef) { service, id in try await service.registerProceeding(id, body) }
-        }
+        func run() async throws { try await input.run { try await $0.registerProceeding($1, $2) } }
     }
 
     struct Move: AsyncParsableCommand {
@@ -140,13 +139,9 @@ struct VerdictCommand: AsyncParsableCommand {
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a verdict from a JSON file; the punishment is checked.")
-        @OptionGroup var step: CaseStep
-        @Option(help: "The verdict as JSON.") var file: String
+        @OptionGroup var input: FileStep
 
-        func run() async throws {
-            let body = try jsonFile(file)
-            try await withLifecycle(step.options, step.caseRef) { service, id in try await service.recordVerdict(id, body) }
-        }
+        func run() async throws { try await input.run { try await $0.recordVerdict($1, $2) } }
     }
 
     struct Paid: AsyncParsableCommand {

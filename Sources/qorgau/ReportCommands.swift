@@ -15,7 +15,7 @@ func allCases(_ options: DataOptions) async throws -> [CaseRef] {
 }
 
 func reportDate(_ at: String?, packs: PackLibrary) throws -> LocalDate {
-    guard let at else { return packs["KZ"]?.today() ?? LocalDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)) }
+    guard let at else { return packs.reportingDay() }
     guard let date = LocalDate(at) else { throw ValidationError("--at must be a date YYYY-MM-DD, not \(at)") }
     return date
 }

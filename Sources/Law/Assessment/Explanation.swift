@@ -141,15 +141,7 @@ struct Prose {
         text += "-"; two(date.day)
     }
 
-    mutating func list(_ ids: [String]) {
-        if ids.isEmpty { text += "—"; return }
-        for (index, id) in ids.prefix(Phrases.listLimit).enumerated() {
-            if index > 0 { text += ", " }
-            text += id
-        }
-        let more = ids.count - Phrases.listLimit
-        if more > 0 { text += phrases.pick(" и ещё \(more)", " және тағы \(more)", " and \(more) more") }
-    }
+    mutating func list(_ ids: [String]) { text += phrases.list(ids) }
 
     mutating func capitalized(_ name: String) {
         guard let first = name.first else { return }

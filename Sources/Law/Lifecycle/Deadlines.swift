@@ -49,7 +49,7 @@ public struct DeadlineFinder: Sendable {
                     add(.orderExpiring, order.id, nil, until, "\(order.type.rawValue) \(order.id) expires on \(until)")
                 }
             }
-            let assessment = Assessor(pack: pack).assess(ref.file, at: date)
+            guard let assessment = try? packs.assessor(for: pack.code).assess(ref.file, at: date) else { continue }
             let charged = Set(ref.file.criminalProceedings.map(\.article))
             for offence in assessment.offences where !charged.contains(offence.offence) {
                 for episode in offence.limitation.byEpisode

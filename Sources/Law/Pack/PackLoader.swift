@@ -13,10 +13,13 @@ public struct PackError: Error, CustomStringConvertible, Sendable {
 /// The jurisdiction packs in force: the ones shipped with Qorgau, each replaced by a file of the
 /// same code in `QORGAU_PACKS` when a deployment corrects a figure without a release.
 public struct PackLibrary: Sendable {
-    public private(set) var packs: [String: JurisdictionPack]
+    public let packs: [String: JurisdictionPack]
+    /// One assessor per pack, made once: an assessor plans its offences (rules, fixed prose) when made.
+    let assessors: [String: Assessor]
 
     public init(packs: [JurisdictionPack]) {
         self.packs = Dictionary(packs.map { ($0.code, $0) }, uniquingKeysWith: { _, last in last })
+        self.assessors = self.packs.mapValues(Assessor.init(pack:))
     }
 
     public subscript(code: String) -> JurisdictionPack? { packs[code] }

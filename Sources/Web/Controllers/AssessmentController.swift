@@ -24,7 +24,7 @@ struct AssessmentController {
         if !problems.isEmpty { throw ValidationFailure(problems) }
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: id, scope: req.principal.scope)
         let pack = try packs.pack(for: file.jurisdiction)
-        let assessment = Assessor(pack: pack).assess(file, at: date ?? pack.today(), language: language!)
+        let assessment = try packs.assessor(for: pack.code).assess(file, at: date ?? pack.today(), language: language!)
         let response = Response(status: .ok)
         try response.content.encode(assessment, using: JSONEncoder.api)
         return response

@@ -49,7 +49,7 @@ struct ReportController {
                 throw ValidationFailure(pointer: "/at", message: "query parameter at must be a date YYYY-MM-DD, not \"\(raw)\"")
             }
             return date
-        } ?? (packs["KZ"]?.today() ?? LocalDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)))
+        } ?? packs.reportingDay()
     }
 
     private func load(_ req: Request) async throws -> ([CaseRef], LocalDate) {

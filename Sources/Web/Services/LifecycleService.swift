@@ -30,9 +30,7 @@ public struct LifecycleService: Sendable {
     public func issueOrder(_ caseID: UUID, _ body: JSONNode) async throws -> OrderStore.Stored {
         let order = FieldReader().order(body, requireID: false)
         try body.throwIfInvalid()
-        let (_, pack) = try await context(caseID)
-        let problems = OrderRules(pack: pack).problems(order!)
-        if !problems.isEmpty { throw ValidationFailure(problems) }
+        try Self.refuse(OrderRules(pack: try await pack(of: caseID)).problems(order!))
         return try await OrderStore(db: db).add(order!, to: caseID, scope: principal.scope)
     }
 
@@ -40,9 +38,7 @@ public struct LifecycleService: Sendable {
         let store = OrderStore(db: db)
         var extended = try await store.get(id, caseID: caseID, scope: principal.scope).order
         extended.validUntil = until
-        let (_, pack) = try await context(caseID)
-        let problems = OrderRules(pack: pack).problems(extended)
-        if !problems.isEmpty { throw ValidationFailure(problems) }
+        try Self.refuse(OrderRules(pack: try await pack(of: caseID)).problems(extended))
         return try await store.extend(id, caseID: caseID, to: until, reason: reason, by: principal)
     }
 
@@ -62,26 +58,30 @@ public struct LifecycleService: Sendable {
     // MARK: administrative cases and proceedings
 
     public func addAdministrativeCase(_ caseID: UUID, _ body: JSONNode) async throws -> Record<AdministrativeCase> {
-        let (file, pack) = try await context(caseID)
-        let adm = FieldReader().administrativeCase(Self.withID(body, prefix: "a"))
-        try body.throwIfInvalid()
-        try Self.checkIncidents(adm!.incidents, in: file)
-        let problems = ProceedingRules(pack: pack).problems(adm!)
-        if !problems.isEmpty { throw ValidationFailure(problems) }
-        let stored = try await RecordStore<AdministrativeCase>(db: db, section: .administrativeCases)
-            .add(adm!, ref: adm!.id, to: caseID, scope: principal.scope)
-        return Record(ref: stored.ref, version: stored.version, record: stored.value)
+        try await addRecord(caseID, Self.withID(body, prefix: "a"), section: .administrativeCases,
+                            read: { $0.administrativeCase($1) }, id: \.id, incidents: \.incidents,
+                            rules: { $0.problems($1) })
     }
 
     public func registerProceeding(_ caseID: UUID, _ body: JSONNode) async throws -> Record<CriminalProceeding> {
+        try await addRecord(caseID, Self.withID(body, prefix: "c", defaults: ["stage": .string("preTrial")]),
+                            section: .criminalProceedings, read: { $0.proceeding($1) }, id: \.id, incidents: \.incidents,
+                            rules: { $0.problems($1) })
+    }
+
+    /// Reads a record, checks that its incidents are the case's and that the pack allows it, then stores it.
+    private func addRecord<Value: Codable & Sendable>(
+        _ caseID: UUID, _ body: JSONNode, section: RecordStore<Value>.Section,
+        read: (FieldReader, JSONNode) -> Value?, id: (Value) -> String, incidents: (Value) -> [String],
+        rules: (ProceedingRules, Value) -> [ValidationProblem]
+    ) async throws -> Record<Value> {
         let (file, pack) = try await context(caseID)
-        let proceeding = FieldReader().proceeding(Self.withID(body, prefix: "c", defaults: ["stage": .string("preTrial")]))
+        let value = read(FieldReader(), body)
         try body.throwIfInvalid()
-        try Self.checkIncidents(proceeding!.incidents, in: file)
-        let problems = ProceedingRules(pack: pack).problems(proceeding!)
-        if !problems.isEmpty { throw ValidationFailure(problems) }
-        let stored = try await RecordStore<CriminalProceeding>(db: db, section: .criminalProceedings)
-            .add(proceeding!, ref: proceeding!.id, to: caseID, scope: principal.scope)
+        try Self.checkIncidents(incidents(value!), in: file)
+        try Self.refuse(rules(ProceedingRules(pack: pack), value!))
+        let stored = try await RecordStore<Value>(db: db, section: section).add(value!, ref: id(value!), to: caseID,
+                                                                                scope: principal.scope)
         return Record(ref: stored.ref, version: stored.version, record: stored.value)
     }
 
@@ -127,7 +127,7 @@ public struct LifecycleService: Sendable {
         var withVerdict = file
         withVerdict.verdicts.append(verdict)
         let check = try SentenceChecker(pack: pack).check(withVerdict, verdict: verdict.id)
-        if !check.valid { throw ValidationFailure(check.problems.map { ValidationProblem(pointer: "/punishment", message: $0) }) }
+        try Self.refuse(check.problems.map { ValidationProblem(pointer: "/punishment", message: $0) })
         let stored = try await RecordStore<Verdict>(db: db, section: .verdicts).add(verdict, ref: verdict.id, to: caseID,
                                                                                    scope: principal.scope)
         _ = try await moveProceeding(caseID, proceeding.id, to: .decided, reason: "verdict \(verdict.id)")
@@ -150,6 +150,15 @@ public struct LifecycleService: Sendable {
 
     // MARK: shared
 
+    /// The pack of a case's jurisdiction, without loading the case's records.
+    private func pack(of caseID: UUID) async throws -> JurisdictionPack {
+        try packs.pack(for: try await CaseStore(db: db).get(caseID, scope: principal.scope).jurisdiction)
+    }
+
+    static func refuse(_ problems: [ValidationProblem]) throws {
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+    }
+
     private func context(_ caseID: UUID) async throws -> (CaseFile, JurisdictionPack) {
         let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: principal.scope)
         return (file, try packs.pack(for: file.jurisdiction))
@@ -165,9 +174,8 @@ public struct LifecycleService: Sendable {
 
     static func checkIncidents(_ refs: [String], in file: CaseFile) throws {
         let known = Set(file.incidents.map(\.id))
-        let problems = refs.enumerated().filter { !known.contains($0.element) }.map {
+        try refuse(refs.enumerated().filter { !known.contains($0.element) }.map {
             ValidationProblem(pointer: "/incidents/\($0.offset)", message: "refers to incident \"\($0.element)\", which is not in this case")
-        }
-        if !problems.isEmpty { throw ValidationFailure(problems) }
+        })
     }
 }

@@ -20,12 +20,11 @@ public struct AppConfig: Sendable {
         self.maxBodyBytes = maxBodyBytes; self.maxCaseFileBytes = maxCaseFileBytes; self.logLevel = logLevel
     }
 
-    /// Reads `DATABASE_URL`, `QORGAU_MAX_BODY_BYTES` and `LOG_LEVEL`; a bad value stops with a message
-    /// naming the variable.
+    /// Reads `QORGAU_MAX_BODY_BYTES` and `LOG_LEVEL` (the database comes from `DATABASE_URL` or
+    /// `--data`, resolved by the caller); a bad value stops with a message naming the variable.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
-                                       dataDirectory: String, host: String = "127.0.0.1", port: Int = 8080,
+                                       database: DatabaseLocation, host: String = "127.0.0.1", port: Int = 8080,
                                        migrate: Bool = true) throws -> AppConfig {
-        let database = try DatabaseLocation.from(databaseURL: env["DATABASE_URL"], dataDirectory: dataDirectory)
         var config = AppConfig(host: host, port: port, database: database, migrate: migrate)
         if let raw = env["QORGAU_MAX_BODY_BYTES"] {
             guard let bytes = Int(raw), bytes >= 1024 else {

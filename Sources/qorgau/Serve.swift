@@ -10,8 +10,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let config = try AppConfig.fromEnvironment(dataDirectory: options.data, host: host, port: port, migrate: !noMigrate)
-        _ = try options.location()
+        let config = try AppConfig.fromEnvironment(database: try options.location(), host: host, port: port,
+                                                   migrate: !noMigrate)
         try await Server.run(config)
     }
 }

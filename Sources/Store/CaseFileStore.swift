@@ -53,7 +53,7 @@ public struct CaseFileStore: Sendable {
     }
 
     public func exportCaseFile(caseID: UUID, scope: CaseScope) async throws -> CaseFile {
-        guard scope.allows(caseID), let model = try await CaseModel.find(caseID, on: db) else {
+        guard let model = try await CaseModel.find(caseID, on: db), scope.allows(caseID, unit: model.unit) else {
             throw DomainError.notFound("case")
         }
         let personModels = try await PersonModel.query(on: db).filter(\.$case.$id == caseID)
@@ -88,7 +88,7 @@ public struct CaseFileStore: Sendable {
     /// Every case in scope as a case file, oldest first (for reports across cases).
     public func allCaseFiles(scope: CaseScope) async throws -> [(CaseSummary, CaseFile)] {
         let query = CaseModel.query(on: db)
-        if case .only(let ids) = scope { query.filter(\.$id ~~ Array(ids)) }
+        guard query.within(scope) else { return [] }
         var result: [(CaseSummary, CaseFile)] = []
         for model in try await query.sort(\.$createdAt).sort(\.$id).all() {
             let summary = try model.summary()

@@ -40,18 +40,24 @@ public struct CaseStore: Sendable {
     public func find(idOrNumber: String, scope: CaseScope) async throws -> CaseSummary {
         if let id = UUID(uuidString: idOrNumber) { return try await get(id, scope: scope) }
         guard let model = try await CaseModel.query(on: db).filter(\.$number == idOrNumber).first(),
-              let id = model.id, scope.allows(id) else { throw DomainError.notFound("case \(idOrNumber)") }
+              let id = model.id, scope.allows(id, unit: model.unit) else { throw DomainError.notFound("case \(idOrNumber)") }
         return try model.summary()
     }
 
     func model(_ id: UUID, scope: CaseScope) async throws -> CaseModel {
-        guard scope.allows(id), let model = try await CaseModel.find(id, on: db) else { throw DomainError.notFound("case") }
+        guard let model = try await CaseModel.find(id, on: db), scope.allows(id, unit: model.unit) else {
+            throw DomainError.notFound("case")
+        }
         return model
     }
 
     /// Checks that a case exists within scope, without loading it.
     public func requireCase(_ id: UUID, scope: CaseScope) async throws {
-        guard scope.allows(id) else { throw DomainError.notFound("case") }
+        guard scope == .all else {
+            // a limited scope depends on the case's unit, which a transfer may change: ask every time
+            guard let unit = try await unit(of: id), scope.allows(id, unit: unit) else { throw DomainError.notFound("case") }
+            return
+        }
         if KnownCases.shared.contains(id) { return }
         let exists: Bool
         if let sql = db as? any SQLDatabase {
@@ -62,6 +68,18 @@ public struct CaseStore: Sendable {
         }
         guard exists else { throw DomainError.notFound("case") }
         KnownCases.shared.insert(id)
+    }
+
+    /// The unit of a case (`.some(nil)` when it has none), or nil when there is no such case.
+    public func unit(of id: UUID) async throws -> String?? {
+        if let sql = db as? any SQLDatabase {
+            struct Row: Decodable { var unit: String? }
+            guard let row = try await sql.select().column("unit").from(CaseModel.schema)
+                .where("id", .equal, SQLBind(id)).limit(1).first(decoding: Row.self) else { return nil }
+            return .some(row.unit)
+        }
+        guard let model = try await CaseModel.find(id, on: db) else { return nil }
+        return .some(model.unit)
     }
 
     /// Corrects the header (number, unit, status), keeping the version it replaces with the reason.
@@ -99,7 +117,7 @@ public struct CaseStore: Sendable {
     /// Newest first.
     public func list(_ filter: CaseFilter, scope: CaseScope, limit: Int, after cursor: Cursor?) async throws -> Page<CaseSummary> {
         let query = CaseModel.query(on: db)
-        if case .only(let ids) = scope { query.filter(\.$id ~~ Array(ids)) }
+        guard query.within(scope) else { return Page(items: [], nextCursor: nil) }
         if let status = filter.status { query.filter(\.$status == status.rawValue) }
         if let jurisdiction = filter.jurisdiction { query.filter(\.$jurisdiction == jurisdiction) }
         if let from = filter.openedFrom { query.filter(\.$openedAt >= from.epochMilliseconds) }
@@ -126,4 +144,18 @@ final class KnownCases: @unchecked Sendable {
 
     func contains(_ id: UUID) -> Bool { lock.withLock { ids.contains(id) } }
     func insert(_ id: UUID) { lock.withLock { _ = ids.insert(id) } }
+}
+
+extension QueryBuilder where Model == CaseModel {
+    /// Narrows the query to the cases in scope; false when no case can be in it.
+    func within(_ scope: CaseScope) -> Bool {
+        guard case .limited(let units, let cases) = scope else { return true }
+        switch (units.isEmpty, cases.isEmpty) {
+        case (true, true): return false
+        case (false, true): filter(\.$unit ~~ Array(units))
+        case (true, false): filter(\.$id ~~ Array(cases))
+        case (false, false): group(.or) { $0.filter(\.$unit ~~ Array(units)).filter(\.$id ~~ Array(cases)) }
+        }
+        return true
+    }
 }

@@ -39,8 +39,8 @@ public struct IncidentStore: Sendable {
     }
 
     private func model(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> IncidentModel {
-        guard scope.allows(caseID),
-              let model = try await IncidentModel.query(on: db).filter(\.$id == id).filter(\.$case.$id == caseID).first()
+        try await CaseStore(db: db).requireCase(caseID, scope: scope)
+        guard let model = try await IncidentModel.query(on: db).filter(\.$id == id).filter(\.$case.$id == caseID).first()
         else { throw DomainError.notFound("incident") }
         return model
     }

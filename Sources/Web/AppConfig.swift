@@ -13,6 +13,11 @@ public struct AppConfig: Sendable {
     /// Largest case file accepted by `POST /api/v1/case-files`, in bytes.
     public var maxCaseFileBytes: Int
     public var logLevel: Logger.Level
+    /// bcrypt's work factor for passwords (`QORGAU_BCRYPT_COST`, 10-16, default 12); tests use less.
+    public var bcryptCost: Int = 12
+    /// Mark session cookies Secure even when the request does not show TLS (`QORGAU_SECURE_COOKIES=1`),
+    /// for a deployment behind a proxy that does not send X-Forwarded-Proto.
+    public var secureCookies = false
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, migrate: Bool = true,
                 maxBodyBytes: Int = 1 << 20, maxCaseFileBytes: Int = 32 << 20, logLevel: Logger.Level = .info) {
@@ -31,6 +36,18 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("QORGAU_MAX_BODY_BYTES must be a number of bytes, at least 1024; got \"\(raw)\"")
             }
             config.maxBodyBytes = bytes
+        }
+        if let raw = env["QORGAU_BCRYPT_COST"] {
+            guard let cost = Int(raw), (10...16).contains(cost) else {
+                throw ConfigurationError("QORGAU_BCRYPT_COST must be a number from 10 to 16; got \"\(raw)\"")
+            }
+            config.bcryptCost = cost
+        }
+        if let raw = env["QORGAU_SECURE_COOKIES"] {
+            guard ["0", "1", "true", "false"].contains(raw) else {
+                throw ConfigurationError("QORGAU_SECURE_COOKIES must be 1 or 0; got \"\(raw)\"")
+            }
+            config.secureCookies = raw == "1" || raw == "true"
         }
         if let raw = env["LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: raw.lowercased()) else {

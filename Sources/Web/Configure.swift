@@ -1,5 +1,7 @@
 import Fluent
 import Law
+import Leaf
+import LeafKit
 import Store
 import Vapor
 
@@ -20,7 +22,12 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(ProblemMiddleware())
-    app.middleware.use(PrincipalMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.views.use(.leaf)
+    if let views = Bundle.module.resourceURL?.appendingPathComponent("Views").path {
+        app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: .default,
+                                                      sandboxDirectory: views, viewDirectory: views + "/"))
+    }
 
     ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
     app.storage[AppConfigKey.self] = config

@@ -10,6 +10,7 @@ public enum Server {
         let app = try await Application.make(env)
         do {
             try await configure(app, config)
+            if config.migrate { try await FirstAdministrator.ensure(on: app.db, bcryptCost: config.bcryptCost) }
             app.logger.notice("Qorgau on http://\(config.host):\(config.port) with \(config.database.redacted)")
             try await app.execute()
             try await app.asyncShutdown()

@@ -79,14 +79,25 @@ struct Demo: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let loaded = try await DatabaseSession.with(try options.location()) { db in try await Web.Demo.load(into: db) }
+        let location = try options.location()
+        let cost = try AppConfig.fromEnvironment(database: location).bcryptCost
+        let (loaded, users) = try await DatabaseSession.with(location) { db in
+            (try await Web.Demo.load(into: db), try await Web.Demo.loadUsers(into: db, bcryptCost: cost))
+        }
         for item in loaded {
             print("\(item.skipped ? "already there" : "loaded"): \(item.number ?? "-") case \(item.id.uuidString.lowercased())")
         }
+        print("\nDemo accounts (password \"\(Web.Demo.password)\"; for trying Qorgau out, never for real cases):")
+        for user in Web.Demo.users {
+            let grants = user.cases.isEmpty ? "" : ", case \(user.cases.joined(separator: ", "))"
+            print("  \(user.username)  \(user.role.rawValue)\(user.unit.map { ", " + $0 } ?? "")\(grants)\(users.contains(user.username) ? "" : " (already there)")")
+        }
         print("""
 
-        Start the server with `swift run qorgau serve\(options.data == "." ? "" : " --data \(options.data)")` and open
-        http://127.0.0.1:8080/api/v1/cases to list the cases.
+        Start the server with `swift run qorgau serve\(options.data == "." ? "" : " --data \(options.data)")`, sign in at
+        http://127.0.0.1:8080/login, or get an API token:
+          curl -s http://127.0.0.1:8080/api/v1/auth/tokens -H 'content-type: application/json' \\
+            -d '{"username": "officer.bostandyk", "password": "\(Web.Demo.password)", "name": "try"}'
         """)
     }
 }

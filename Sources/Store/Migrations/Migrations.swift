@@ -9,5 +9,6 @@ public enum StoreMigrations {
         CreateLifecycleRecords(),
         CreateRecordVersions(),
         AddIndexes(),
+        CreateIdentity(),
     ]
 }

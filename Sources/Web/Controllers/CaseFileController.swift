@@ -11,10 +11,12 @@ struct CaseFileController {
 
     func importFile(req: Request) async throws -> Response {
         guard let buffer = req.body.data else { throw ValidationFailure(pointer: "", message: "a case file is required", isMalformed: true) }
-        let file = try CaseFileReader(jurisdictions: packs.codes).read(data: Data(buffer: buffer))
+        var file = try CaseFileReader(jurisdictions: packs.codes).read(data: Data(buffer: buffer))
         let problems = CaseFileRules.problems(file, packs: packs)
         if !problems.isEmpty { throw ValidationFailure(problems) }
+        file.case.unit = try req.unitForNewCase(file.case.unit, pointer: "/case/unit")
         let id = try await CaseFileStore(db: req.db).importCaseFile(file, by: req.principal)
+        try await req.grantToCreator(id)
         return try ImportResponse(id: id.apiString, number: file.case.number, persons: file.persons.count,
                                   incidents: file.incidents.count)
             .created(at: "/api/v1/cases/\(id.apiString)")

@@ -38,7 +38,8 @@ struct ReportController {
     }
 
     func ledger(req: Request) async throws -> FundLedger.Report {
-        let (cases, date) = try await load(req)
+        // the fund officer sees the ledger of every case, and nothing else of them
+        let (cases, date) = try await load(req, scope: try req.principal.role == .fundOfficer ? .all : req.principal.scope)
         return FundLedger(packs: packs).report(cases, at: date)
     }
 
@@ -52,9 +53,9 @@ struct ReportController {
         } ?? packs.reportingDay()
     }
 
-    private func load(_ req: Request) async throws -> ([CaseRef], LocalDate) {
+    private func load(_ req: Request, scope: CaseScope? = nil) async throws -> ([CaseRef], LocalDate) {
         let date = try reportDate(req)
-        let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: req.principal.scope)
+        let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: try scope ?? req.principal.scope)
         return (files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }, date)
     }
 }

@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+
+final class UserModel: Model, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "username") var username: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "role") var role: String
+    @OptionalField(key: "unit") var unit: String?
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "must_change_password") var mustChangePassword: Bool
+    @Field(key: "disabled") var disabled: Bool
+    /// Failed sign-ins since the last good one; five lock the account for a while.
+    @Field(key: "failed_attempts") var failedAttempts: Int
+    @OptionalField(key: "locked_until_ms") var lockedUntil: Int64?
+    @Field(key: "created_at_ms") var createdAt: Int64
+
+    init() {}
+}
+
+/// A signed-in browser. Only the SHA-256 of the cookie's value is stored.
+final class SessionModel: Model, @unchecked Sendable {
+    static let schema = "sessions"
+
+    @ID(custom: "token_hash", generatedBy: .user) var id: String?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "csrf_token") var csrfToken: String
+    @Field(key: "created_at_ms") var createdAt: Int64
+    @Field(key: "last_seen_ms") var lastSeen: Int64
+
+    init() {}
+}
+
+/// A bearer token for the API. Only the SHA-256 of the token is stored.
+final class APITokenModel: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "may_write") var mayWrite: Bool
+    @Field(key: "created_at_ms") var createdAt: Int64
+    @Field(key: "expires_at_ms") var expiresAt: Int64
+    @OptionalField(key: "revoked_at_ms") var revokedAt: Int64?
+
+    init() {}
+}
+
+/// One user's access to one case (a victim's own case, an investigator's or a judge's).
+final class CaseAccessModel: Model, @unchecked Sendable {
+    static let schema = "case_access"
+
+    final class IDValue: Fields, Hashable, @unchecked Sendable {
+        @Field(key: "case_id") var caseID: UUID
+        @Field(key: "user_id") var userID: UUID
+        init() {}
+        init(caseID: UUID, userID: UUID) { self.caseID = caseID; self.userID = userID }
+        static func == (lhs: IDValue, rhs: IDValue) -> Bool { lhs.caseID == rhs.caseID && lhs.userID == rhs.userID }
+        func hash(into hasher: inout Hasher) { hasher.combine(caseID); hasher.combine(userID) }
+    }
+
+    @CompositeID var id: IDValue?
+    @Field(key: "granted_by") var grantedBy: String
+    @Field(key: "granted_at_ms") var grantedAt: Int64
+
+    init() {}
+}
+
+final class AuditEventModel: Model, @unchecked Sendable {
+    static let schema = "audit_events"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "at_ms") var at: Int64
+    @Field(key: "actor") var actor: String
+    @Field(key: "action") var action: String
+    @OptionalField(key: "target") var target: String?
+    @OptionalField(key: "detail") var detail: String?
+
+    init() {}
+}

@@ -1,0 +1,102 @@
+import Domain
+import Store
+import Vapor
+
+/// Who is making a request: a bearer token (the API) or a session cookie (the web pages). A
+/// request without either gets 401 from the API and is sent to the sign-in page from the web.
+/// Refusals are audited: an unknown, revoked or expired token, an ended session.
+struct AuthenticationMiddleware: AsyncMiddleware {
+    /// Web pages redirect an anonymous visitor to the sign-in page instead of answering 401.
+    var redirectsToSignIn = false
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let signedIn = try await identify(request) {
+            request.storage[SignedInKey.self] = signedIn
+            return try await next.respond(to: request)
+        }
+        if redirectsToSignIn { return request.redirect(to: "/login") }
+        throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "sign in: send a bearer token (POST /api/v1/auth/tokens makes one)")
+    }
+
+    func identify(_ request: Request) async throws -> SignedIn? {
+        let audit = AuditStore(db: request.db)
+        let target = "\(request.method.rawValue) \(request.url.path)"
+        if let bearer = request.headers.bearerAuthorization?.token {
+            switch try await TokenStore(db: request.db).find(secret: bearer, now: nowMs()) {
+            case .live(let user, let token) where !user.disabled:
+                let principal = try await AccessStore(db: request.db).principal(for: user, mayWrite: token.mayWrite)
+                return SignedIn(user: user, principal: principal, session: nil)
+            case .live(let user, _):
+                try await audit.append(actor: user.id.apiString, action: "token.refused", target: target, detail: "disabled account")
+            case .revoked(let user, let token):
+                try await audit.append(actor: user.id.apiString, action: "token.refused", target: target, detail: "revoked token \(token.id.apiString)")
+            case .expired(let user, let token):
+                try await audit.append(actor: user.id.apiString, action: "token.refused", target: target, detail: "expired token \(token.id.apiString)")
+            case .unknown:
+                try await audit.append(actor: "anonymous", action: "token.refused", target: target, detail: "unknown token")
+            }
+            return nil
+        }
+        if let cookie = request.cookies[SessionCookie.name]?.string {
+            switch try await SessionStore(db: request.db).find(secret: cookie, now: nowMs()) {
+            case .live(let session):
+                let principal = try await AccessStore(db: request.db).principal(for: session.user)
+                return SignedIn(user: session.user, principal: principal,
+                                session: .init(secret: cookie, csrfToken: session.csrfToken))
+            case .expired(let user):
+                try await audit.append(actor: user.id.apiString, action: "session.expired", target: target)
+            case .unknown:
+                try await audit.append(actor: "anonymous", action: "session.refused", target: target,
+                                       detail: "a session that ended (signed out) or never was")
+            }
+            return nil
+        }
+        try await audit.append(actor: "anonymous", action: "anonymous.refused", target: target)
+        return nil
+    }
+}
+
+/// The signed-in user of a request, with the principal they act as.
+struct SignedIn: Sendable {
+    struct Session: Sendable {
+        var secret: String
+        var csrfToken: String
+    }
+
+    var user: UserAccount
+    var principal: Principal
+    /// Set when signed in through the web pages (a cookie), nil for a bearer token.
+    var session: Session?
+}
+
+struct SignedInKey: StorageKey { typealias Value = SignedIn }
+
+enum SessionCookie {
+    static let name = "qorgau_session"
+
+    /// HttpOnly, SameSite=Lax, Secure when the request came over TLS (directly or through a proxy
+    /// that says so) or the deployment says cookies must be secure.
+    static func make(_ value: String, for request: Request, maxAge: Int? = nil) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, path: "/", isSecure: isSecure(request),
+                          isHTTPOnly: true, sameSite: .lax)
+    }
+
+    static func isSecure(_ request: Request) -> Bool {
+        request.application.qorgauConfig.secureCookies || request.url.scheme == "https"
+            || request.headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+    }
+}
+
+extension Request {
+    var signedIn: SignedIn {
+        get throws {
+            guard let signedIn = storage[SignedInKey.self] else { throw Abort(.unauthorized) }
+            return signedIn
+        }
+    }
+
+    /// The principal of the signed-in user; a route without one is refused.
+    var principal: Principal {
+        get throws { try signedIn.principal }
+    }
+}

@@ -1,0 +1,67 @@
+import Domain
+import Store
+import Vapor
+
+extension Route {
+    /// Names what a route needs. A route without a permission is refused to everyone (and the
+    /// authorization matrix test fails), so a new route cannot be open by accident.
+    @discardableResult
+    func requires(_ permission: Permission) -> Route {
+        userInfo[PermissionKey.key] = permission
+        return self
+    }
+
+    var permission: Permission? { userInfo[PermissionKey.key] as? Permission }
+}
+
+enum PermissionKey { static let key = "qorgau.permission" }
+
+/// Checks the signed-in user against the route: the role must hold the route's permission, a
+/// read-only token may only read, a session's unsafe request must carry its CSRF token, and a
+/// case named in the path must be in scope (404 otherwise, so that its existence does not leak).
+/// Every refusal is audited.
+struct AuthorizationMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let signedIn = try request.signedIn
+        let principal = signedIn.principal
+        let audit = AuditStore(db: request.db)
+        let route = request.route.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" } ?? request.url.path
+        func refuse(_ action: String, _ status: HTTPResponseStatus, _ reason: String, detail: String? = nil) async throws -> Never {
+            try await audit.append(actor: principal.subject, action: action, target: route, detail: detail ?? reason)
+            throw Abort(status, reason: reason)
+        }
+
+        guard let permission = request.route?.permission else {
+            request.logger.error("route without an access rule: \(route)")
+            try await refuse("access.denied", .forbidden, "this route has no access rule")
+        }
+        let unsafe = ![.GET, .HEAD].contains(request.method)
+        if let session = signedIn.session, unsafe {
+            let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "csrf"))
+            guard sent == session.csrfToken else {
+                try await refuse("csrf.refused", .forbidden, "the form is missing its CSRF token or it is not this session's: reload the page")
+            }
+        }
+        if signedIn.user.mustChangePassword, permission != .ownAccount {
+            try await refuse("access.denied", .forbidden, "change your one-time password first (POST /api/v1/auth/password)")
+        }
+        guard principal.may(permission) else {
+            try await refuse("access.denied", .forbidden, "a \(principal.role?.rawValue ?? "user") may not do this",
+                             detail: "needs \(permission.rawValue)")
+        }
+        if unsafe, !principal.mayWrite {
+            try await refuse("access.denied", .forbidden, "this token may only read")
+        }
+        if let raw = request.parameters.get("caseID"), let caseID = UUID(uuidString: raw) {
+            switch try await CaseStore(db: request.db).unit(of: caseID) {
+            case .none:
+                try await refuse("case.refused", .notFound, "case not found", detail: "no case \(caseID.apiString)")
+            case .some(let unit) where !principal.scope.allows(caseID, unit: unit):
+                try await refuse("case.refused", .notFound, "case not found", detail: "case \(caseID.apiString) is outside the scope")
+            default:
+                break
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}

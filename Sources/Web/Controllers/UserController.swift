@@ -1,0 +1,68 @@
+import Domain
+import Store
+import Vapor
+
+/// `/api/v1/users`: the administrator's work. Users are never deleted, only disabled.
+struct UserController {
+    func list(req: Request) async throws -> PageResponse<UserResponse> {
+        PageResponse(items: try await UserStore(db: req.db).list().map(UserResponse.init), nextCursor: nil)
+    }
+
+    /// Body: `{"username", "displayName", "role", "unit" (opt), "password" (opt)}`. Without a
+    /// password the answer carries a one-time password, which must be changed at first sign-in.
+    func create(req: Request) async throws -> Response {
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let username = body["username"].string(maxLength: 64)
+        let displayName = body["displayName"].string(maxLength: 200)
+        let role = body["role"].word(Role.self)
+        let unit = body["unit"].string(required: false, maxLength: 500)
+        let password = body["password"].string(required: false, maxLength: 1000)
+        if role == .officer, unit == nil { body["unit"].fail("an officer needs a unit: they see the cases of their unit") }
+        try body.throwIfInvalid()
+        let (user, oneTime) = try await req.accounts.create(username: username!, displayName: displayName!, role: role!,
+                                                            unit: unit, password: password, by: try req.principal.subject)
+        return try NewUserResponse(user: UserResponse(user), oneTimePassword: oneTime)
+            .created(at: "/api/v1/users/\(user.id.apiString)")
+    }
+
+    func get(req: Request) async throws -> UserResponse {
+        UserResponse(try await UserStore(db: req.db).get(try req.uuid("userID", what: "user")))
+    }
+
+    /// Body: any of `{"displayName", "role", "unit", "disabled"}`.
+    func update(req: Request) async throws -> UserResponse {
+        let id = try req.uuid("userID", what: "user")
+        let body = try req.jsonBody()
+        guard let fields = body.object() else { throw ValidationFailure(body.log.problems) }
+        let displayName = body["displayName"].string(required: false, maxLength: 200)
+        let role = body["role"].word(Role.self, required: false)
+        let unit: String?? = fields.keys.contains("unit") ? .some(body["unit"].string(required: false, maxLength: 500)) : nil
+        let disabled = body["disabled"].bool(required: false)
+        try body.throwIfInvalid()
+        let actor = try req.principal.subject
+        if id.apiString == actor, disabled == true {
+            throw ValidationFailure(pointer: "/disabled", message: "an administrator cannot disable their own account")
+        }
+        var user = try await UserStore(db: req.db).update(id, role: role, unit: unit, displayName: displayName, disabled: nil)
+        if let disabled, disabled != user.disabled { user = try await req.accounts.setDisabled(user, disabled, by: actor) }
+        if role != nil || unit != nil {
+            try await AuditStore(db: req.db).append(actor: actor, action: "user.changed", target: id.apiString,
+                                                    detail: "role \(user.role.rawValue)")
+        }
+        return UserResponse(user)
+    }
+
+    /// A new one-time password for a user who lost theirs.
+    func resetPassword(req: Request) async throws -> NewUserResponse {
+        let user = try await UserStore(db: req.db).get(try req.uuid("userID", what: "user"))
+        let oneTime = try await req.accounts.resetPassword(of: user, by: try req.principal.subject)
+        return NewUserResponse(user: UserResponse(try await UserStore(db: req.db).get(user.id)), oneTimePassword: oneTime)
+    }
+}
+
+struct NewUserResponse: Content {
+    var user: UserResponse
+    /// Shown once; the user must change it at first sign-in.
+    var oneTimePassword: String?
+}

@@ -1,0 +1,107 @@
+import Domain
+import Store
+import Vapor
+
+/// The sign-in, sign-out and password pages. The sign-in form is protected from cross-site
+/// posting by a double-submit token (a cookie and a hidden field that must match); once signed
+/// in, every form carries the session's CSRF token, which `AuthorizationMiddleware` checks.
+struct SignInPages {
+    static let csrfCookie = "qorgau_csrf"
+
+    struct SignInContext: Encodable { var csrf: String; var username: String; var error: String? }
+    struct PasswordContext: Encodable { var csrf: String; var mustChange: Bool; var error: String? }
+    struct HomeContext: Encodable { var displayName: String; var role: String; var unit: String?; var csrf: String }
+
+    func signInForm(req: Request) async throws -> Response {
+        try await signInPage(req, username: "", error: nil, status: .ok)
+    }
+
+    func signIn(req: Request) async throws -> Response {
+        struct Form: Content { var username: String?; var password: String?; var csrf: String? }
+        let form = (try? req.content.decode(Form.self)) ?? Form()
+        let username = String((form.username ?? "").prefix(64))
+        guard let sent = form.csrf, let expected = req.cookies[Self.csrfCookie]?.string, sent == expected else {
+            try await AuditStore(db: req.db).append(actor: "anonymous", action: "csrf.refused", target: "POST /login")
+            return try await signInPage(req, username: username, error: "The form had expired. Please sign in again.", status: .forbidden)
+        }
+        guard case .signedIn(let user) = try await req.accounts.signIn(username: username, password: form.password ?? "",
+                                                                          from: req.remoteAddress?.ipAddress) else {
+            return try await signInPage(req, username: username, status: .unauthorized,
+                                        error: "Wrong username or password. After \(UserStore.lockAfterFailures) failed attempts an account is locked for \(UserStore.lockDuration / 60_000) minutes.")
+        }
+        return try await startSession(req, for: user)
+    }
+
+    func signOut(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        if let session = signedIn.session { try await SessionStore(db: req.db).delete(secret: session.secret) }
+        try await AuditStore(db: req.db).append(actor: signedIn.principal.subject, action: "signOut")
+        let response = req.redirect(to: "/login")
+        response.cookies[SessionCookie.name] = SessionCookie.make("", for: req, maxAge: 0)
+        return response
+    }
+
+    func home(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        if signedIn.user.mustChangePassword { return req.redirect(to: "/password") }
+        let user = signedIn.user
+        return try await render(req, "home", HomeContext(displayName: user.displayName, role: user.role.rawValue, unit: user.unit,
+                                                         csrf: signedIn.session?.csrfToken ?? ""), status: .ok)
+    }
+
+    func passwordForm(req: Request) async throws -> Response {
+        try await passwordPage(req, error: nil, status: .ok)
+    }
+
+    func changePassword(req: Request) async throws -> Response {
+        struct Form: Content { var current: String?; var new: String?; var confirm: String? }
+        let form = (try? req.content.decode(Form.self)) ?? Form(current: nil, new: nil, confirm: nil)
+        let user = try req.signedIn.user
+        guard let new = form.new, new == form.confirm else {
+            return try await passwordPage(req, error: "The two new passwords differ.", status: .unprocessableEntity)
+        }
+        do {
+            try await req.accounts.changePassword(of: user, current: form.current ?? "", new: new, by: user.id.apiString)
+        } catch let failure as ValidationFailure {
+            return try await passwordPage(req, error: failure.problems.map(\.message).joined(separator: "; "), status: .unprocessableEntity)
+        }
+        // a new password ends every session, this one too: start a fresh one
+        return try await startSession(req, for: try await UserStore(db: req.db).get(user.id))
+    }
+
+    /// A new session with a new secret every time (no fixation), replacing any the browser had.
+    private func startSession(_ req: Request, for user: UserAccount) async throws -> Response {
+        if let old = req.cookies[SessionCookie.name]?.string { try await SessionStore(db: req.db).delete(secret: old) }
+        let (secret, _) = try await SessionStore(db: req.db).create(for: user.id, now: nowMs())
+        let response = req.redirect(to: user.mustChangePassword ? "/password" : "/")
+        response.cookies[SessionCookie.name] = SessionCookie.make(secret, for: req)
+        response.cookies[Self.csrfCookie] = SessionCookie.make("", for: req, maxAge: 0)
+        return response
+    }
+
+    private func signInPage(_ req: Request, username: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
+        let csrf = Secret.make()
+        let response = try await render(req, "login", SignInContext(csrf: csrf, username: username, error: error), status: status)
+        var cookie = SessionCookie.make(csrf, for: req)
+        cookie.sameSite = .strict
+        response.cookies[Self.csrfCookie] = cookie
+        return response
+    }
+
+    private func signInPage(_ req: Request, username: String, status: HTTPResponseStatus, error: String) async throws -> Response {
+        try await signInPage(req, username: username, error: error, status: status)
+    }
+
+    private func passwordPage(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
+        let signedIn = try req.signedIn
+        return try await render(req, "password", PasswordContext(csrf: signedIn.session?.csrfToken ?? "",
+                                                                 mustChange: signedIn.user.mustChangePassword, error: error),
+                                status: status)
+    }
+
+    private func render(_ req: Request, _ name: String, _ context: some Encodable, status: HTTPResponseStatus) async throws -> Response {
+        let response = try await req.view.render(name, context).encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+}

@@ -57,6 +57,7 @@ person_fields = {
                                   "acquaintance", "neighbour", "stranger", "other"),
     "places": arr(ref("Place")),
 }
+ROLE = words("victim", "officer", "investigator", "judge", "fundOfficer", "administrator", "auditor")
 schemas = {
     "Problem": obj({"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
                     "detail": {"type": "string"},
@@ -155,14 +156,78 @@ schemas = {
                       ["at", "currency", "entries", "persons", "owed", "paid", "outstanding", "overdue"]),
     "ImportResult": obj({"id": {"type": "string", "format": "uuid"}, "number": {"type": "string"},
                          "persons": {"type": "integer"}, "incidents": {"type": "integer"}}, ["id", "persons", "incidents"]),
+    "User": obj({"id": {"type": "string", "format": "uuid"}, "username": {"type": "string"}, "displayName": {"type": "string"},
+                 "role": ROLE, "unit": {"type": "string"}, "mustChangePassword": {"type": "boolean"},
+                 "disabled": {"type": "boolean"}, "lockedUntil": DT, "createdAt": DT},
+                ["id", "username", "displayName", "role", "mustChangePassword", "disabled", "createdAt"]),
+    "NewUser": obj({"user": ref("User"), "oneTimePassword": {"type": "string", "description": "shown once; to be changed at first sign-in"}},
+                   ["user"]),
+    "Token": obj({"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "scopes": arr(words("read", "write")),
+                  "createdAt": DT, "expiresAt": DT, "revokedAt": DT}, ["id", "name", "scopes", "createdAt", "expiresAt"]),
+    "Grant": obj({"user": ref("User"), "grantedBy": {"type": "string"}, "grantedAt": DT}, ["user", "grantedBy", "grantedAt"]),
+    "AuditEvent": obj({"id": {"type": "string", "format": "uuid"}, "at": DT, "actor": {"type": "string"},
+                       "action": {"type": "string"}, "target": {"type": "string"}, "detail": {"type": "string"}},
+                      ["id", "at", "actor", "action"]),
 }
 CF = "application/vnd.qorgau.case-file+json"
+USER = param("userID", schema={"type": "string", "format": "uuid"})
+PUBLIC = {"health", "openapi", "createToken", "changePassword"}
 paths = {
     "/health": {"get": {"operationId": "health", "summary": "200 when the database answers",
                         "responses": {**ok(obj({"status": {"type": "string"}, "database": {"type": "string"}})),
                                       "503": {"description": "database unreachable"}}}},
     "/api/v1/openapi.json": {"get": {"operationId": "openapi", "summary": "This document",
                                      "responses": ok({"type": "object"})}},
+    "/api/v1/auth/tokens": {
+        "post": {"operationId": "createToken", "summary": "Sign in with a username and password and get a bearer token (shown once)",
+                 "description": "Five failed attempts in a row lock the account for 15 minutes. A one-time password must be changed first.",
+                 "requestBody": body(obj({"username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"},
+                                          "scopes": arr(words("read", "write")),
+                                          "expiresInDays": {"type": "integer", "minimum": 1, "maximum": 365, "default": 90}},
+                                         ["username", "password", "name"])),
+                 "responses": {**ok(obj({"token": {"type": "string"}, "details": ref("Token")}, ["token", "details"]), "201", "Created"),
+                               **errors(401, 403, 413, 422)}},
+        "get": {"operationId": "listTokens", "summary": "My tokens", "responses": ok(page(ref("Token")))}},
+    "/api/v1/auth/tokens/{tokenID}": {"delete": {
+        "operationId": "revokeToken", "summary": "Revoke one of my tokens",
+        "parameters": [param("tokenID", schema={"type": "string", "format": "uuid"})],
+        "responses": {**ok(ref("Token")), **errors(404)}}},
+    "/api/v1/auth/password": {"post": {
+        "operationId": "changePassword", "summary": "Change a password (a one-time password must be changed before anything else)",
+        "requestBody": body(obj({"username": {"type": "string"}, "currentPassword": {"type": "string"},
+                                 "newPassword": {"type": "string", "minLength": 12}}, ["username", "currentPassword", "newPassword"])),
+        "responses": {"204": {"description": "Changed; every session of the user ends"}, **errors(401, 413, 422)}}},
+    "/api/v1/auth/me": {"get": {"operationId": "me", "summary": "Who I am", "responses": ok(ref("User"))}},
+    "/api/v1/users": {
+        "get": {"operationId": "listUsers", "summary": "Users (administrators)", "responses": ok(page(ref("User")))},
+        "post": {"operationId": "addUser", "summary": "Add a user; without a password the answer carries a one-time password",
+                 "requestBody": body(obj({"username": {"type": "string", "pattern": "^[a-z0-9._-]{3,64}$"},
+                                          "displayName": {"type": "string"}, "role": ROLE, "unit": {"type": "string"},
+                                          "password": {"type": "string", "minLength": 12}}, ["username", "displayName", "role"])),
+                 "responses": {**ok(ref("NewUser"), "201", "Created"), **errors(413, 422)}}},
+    "/api/v1/users/{userID}": {
+        "get": {"operationId": "getUser", "parameters": [USER], "responses": {**ok(ref("User")), **errors(404)}},
+        "patch": {"operationId": "changeUser", "summary": "Change the name, role or unit, or disable (sessions end, tokens revoked)",
+                  "parameters": [USER],
+                  "requestBody": body(obj({"displayName": {"type": "string"}, "role": ROLE, "unit": nullable({"type": "string"}),
+                                           "disabled": {"type": "boolean"}})),
+                  "responses": {**ok(ref("User")), **errors(404, 413, 422)}}},
+    "/api/v1/users/{userID}/password-reset": {"post": {
+        "operationId": "resetPassword", "summary": "A new one-time password for the user", "parameters": [USER],
+        "responses": {**ok(ref("NewUser")), **errors(404)}}},
+    "/api/v1/audit": {"get": {
+        "operationId": "auditEvents", "summary": "Security events, newest first (auditors)",
+        "parameters": [param("action", "query", desc="only this action, e.g. account.locked")] + PAGE,
+        "responses": {**ok(page(ref("AuditEvent"))), **errors(422)}}},
+    "/api/v1/cases/{caseID}/access": {
+        "get": {"operationId": "listCaseAccess", "summary": "The victims, investigators and judges granted this case",
+                "parameters": [CASE], "responses": {**ok(page(ref("Grant"))), **errors(404)}},
+        "post": {"operationId": "grantCaseAccess", "parameters": [CASE],
+                 "requestBody": body(obj({"username": {"type": "string"}}, ["username"])),
+                 "responses": {**ok(ref("Grant"), "201", "Created"), **errors(404, 413, 422)}}},
+    "/api/v1/cases/{caseID}/access/{userID}": {"delete": {
+        "operationId": "withdrawCaseAccess", "parameters": [CASE, USER],
+        "responses": {"204": {"description": "Withdrawn"}, **errors(404)}}},
     "/api/v1/case-files": {"post": {"operationId": "importCaseFile", "summary": "Import a whole case; all or nothing",
                                     "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CaseFile")},
                                                                                   CF: {"schema": ref("CaseFile")}}},
@@ -284,10 +349,22 @@ paths = {
         "get": {"operationId": "incidentHistory", "summary": "Every version, oldest first", "parameters": [CASE, INCIDENT],
                 "responses": {**ok(page(ref("IncidentVersion"))), **errors(404)}}},
 }
+# Every operation but the public ones needs a principal: 401 without one, 403 when the role may not.
+for operations in paths.values():
+    for operation in operations.values():
+        if operation["operationId"] in PUBLIC:
+            operation["security"] = []
+        else:
+            operation["responses"].setdefault("401", PROBLEM)
+            operation["responses"].setdefault("403", PROBLEM)
 doc = {"openapi": "3.1.0",
        "info": {"title": "Qorgau API", "version": "1",
                 "description": "Case management and protection for stalking cases. Errors are application/problem+json."},
-       "paths": paths, "components": {"schemas": schemas}}
+       "security": [{"bearer": []}],
+       "paths": paths,
+       "components": {"schemas": schemas,
+                      "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                                     "description": "A token from POST /api/v1/auth/tokens or `qorgau user token`"}}}}
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/Web/Resources/openapi.json"
 out.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
 print(f"wrote {out}")

@@ -4,6 +4,9 @@ import NIOCore
 
 /// Small, valid inputs that tests change one field of.
 public enum Fixtures {
+    /// The unit of the fixture case file and of the default test officer.
+    public static let unit = "Test unit"
+
     public static let now = ZonedDateTime("2026-06-01T12:00:00+05:00")!.instant
 
     public static func caseFileJSON(number: String = "T-\(UUID().uuidString.prefix(8))") -> [String: Any] {

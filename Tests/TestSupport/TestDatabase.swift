@@ -37,6 +37,7 @@ public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: I
     app.storage[TestSchemaKey.self] = schema
     do {
         var config = AppConfig(database: .sqliteMemory, migrate: false, maxBodyBytes: maxBodyBytes, logLevel: .warning)
+        config.bcryptCost = 4 // the lowest bcrypt allows: signing in is tested, not bcrypt's cost
         if database == .postgres {
             guard let url = TestDatabase.postgresURL else { throw TestSetupError("QORGAU_TEST_POSTGRES_URL is not set") }
             var pg = try SQLPostgresConfiguration(url: url)
@@ -47,6 +48,7 @@ public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: I
         }
         try await configure(app, config, registerDatabase: database == .sqlite)
         try await migrate(app)
+        app.storage[DefaultTestUserKey.self] = try await app.makeUser(.officer, username: "test.officer", unit: Fixtures.unit)
         let result = try await body(app)
         if database == .postgres, ownsSchema { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
         try await app.asyncShutdown()

@@ -20,8 +20,11 @@ extension TestingHTTPResponse {
 }
 
 extension Application {
-    func request(_ method: HTTPMethod, _ path: String, json: Any? = nil, raw: String? = nil) async throws -> TestingHTTPResponse {
-        var headers = HTTPHeaders()
+    /// A request as `user` (the default test officer unless given), or as no one when `anonymous`.
+    func request(_ method: HTTPMethod, _ path: String, json: Any? = nil, raw: String? = nil, as user: TestUser? = nil,
+                 anonymous: Bool = false, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        var headers = extra
+        if !anonymous { headers.bearerAuthorization = BearerAuthorization(token: (user ?? defaultTestUser).token) }
         var body: ByteBuffer?
         if let json { body = Fixtures.buffer(json) }
         if let raw { body = ByteBuffer(string: raw) }

@@ -80,7 +80,7 @@ import VaporTesting
             // A real server on loopback: the limit is enforced while the body streams in.
             let port = Int.random(in: 20_000...60_000)
             let response = try await app.testing(method: .running(hostname: "127.0.0.1", port: port))
-                .sendRequest(.POST, "/api/v1/cases/\(id)/incidents", headers: ["Content-Type": "application/json"],
+                .sendRequest(.POST, "/api/v1/cases/\(id)/incidents", headers: ["Content-Type": "application/json", "Authorization": "Bearer \(app.defaultTestUser.token)"],
                              body: Fixtures.buffer(incident))
             #expect(response.status == .payloadTooLarge)
             #expect(response.json["status"] as? Int == 413)

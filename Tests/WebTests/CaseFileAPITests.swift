@@ -47,11 +47,12 @@ import Web
         try await withQorgauApp { app in
             let loaded = try await Web.Demo.load(into: app.db)
             #expect(loaded.count >= 4)
-            let list = try await app.request(.GET, "/api/v1/cases?limit=100")
-            let numbers = Set((list.json["items"] as? [[String: Any]])?.compactMap { $0["number"] as? String } ?? [])
-            #expect(numbers.contains("ALM-2025-0141"))
+            let bostandyk = try await app.makeUser(.officer, unit: "Almaty, Bostandyk district police")
+            let list = try await app.request(.GET, "/api/v1/cases?limit=100", as: bostandyk)
+            let numbers = (list.json["items"] as? [[String: Any]])?.compactMap { $0["number"] as? String } ?? []
+            #expect(numbers == ["ALM-2025-0141"], "an officer lists the cases of their unit only")
             let seed = try #require(loaded.first { $0.number == "ALM-2025-0141" })
-            let incidents = try await app.request(.GET, "/api/v1/cases/\(seed.id.uuidString.lowercased())/incidents")
+            let incidents = try await app.request(.GET, "/api/v1/cases/\(seed.id.uuidString.lowercased())/incidents", as: bostandyk)
             #expect((incidents.json["items"] as? [Any])?.count == 10)
             let again = try await Web.Demo.load(into: app.db)
             #expect(again.allSatisfy { $0.skipped })

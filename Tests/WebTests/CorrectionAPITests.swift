@@ -43,7 +43,7 @@ import VaporTesting
         try await withQorgauApp(database) { app in
             let caseID = try await app.createCase(number: "FIX-1")
             let closed = try await app.request(.PATCH, "/api/v1/cases/\(caseID)",
-                                               json: ["status": "closed", "unit": "Another unit", "reason": "verdict final"])
+                                               json: ["status": "closed", "unit": "Test unit", "reason": "verdict final"])
             #expect(closed.status == .ok)
             #expect(closed.json["status"] as? String == "closed")
             #expect(closed.json["version"] as? Int == 2)

@@ -10,9 +10,10 @@ import Domain
     @Test func theDemoShowsCasesAtEachStage() async throws {
         try await withQorgauApp { app in
             let loaded = try await Web.Demo.load(into: app.db)
+            let investigator = try await app.makeUser(.investigator, cases: loaded.map(\.id))
             var stages: [String: String] = [:]
             for item in loaded {
-                let read = try await app.request(.GET, "/api/v1/cases/\(item.id.uuidString.lowercased())")
+                let read = try await app.request(.GET, "/api/v1/cases/\(item.id.uuidString.lowercased())", as: investigator)
                 stages[item.number ?? ""] = read.json["stage"] as? String
             }
             #expect(stages["ALM-2025-0141"] == "paid")
@@ -30,7 +31,8 @@ import Domain
     @Test func oneRespondentAcrossCasesWithoutTheVictimsWhereabouts() async throws {
         try await withQorgauApp { app in
             _ = try await Web.Demo.load(into: app.db)
-            let view = try await app.request(.GET, "/api/v1/respondents/881117300457")
+            let officer = try await app.makeUser(.officer, unit: "Almaty, Bostandyk district police")
+            let view = try await app.request(.GET, "/api/v1/respondents/881117300457", as: officer)
             #expect(view.status == .ok)
             let cases = try #require(view.json["cases"] as? [[String: Any]])
             #expect(cases.map { $0["caseNumber"] as? String } == ["ALM-2025-0141"])
@@ -38,8 +40,11 @@ import Domain
             #expect((cases.first?["violations"] as? [Any])?.isEmpty == false)
             #expect(!view.text.contains("43.2185"), "no victim coordinates")
             #expect(!view.text.contains("Orbita"), "no victim address")
-            #expect(try await app.request(.GET, "/api/v1/respondents/910402450123").status == .unprocessableEntity)
-            #expect(try await app.request(.GET, "/api/v1/respondents/020312600544").status == .notFound)
+            #expect(try await app.request(.GET, "/api/v1/respondents/910402450123", as: officer).status == .unprocessableEntity)
+            #expect(try await app.request(.GET, "/api/v1/respondents/020312600544", as: officer).status == .notFound)
+            let otherUnit = try await app.makeUser(.officer, unit: "Astana, Yesil district police")
+            #expect(try await app.request(.GET, "/api/v1/respondents/881117300457", as: otherUnit).status == .notFound,
+                    "a respondent is looked up only among the cases in scope")
         }
     }
 
@@ -47,7 +52,8 @@ import Domain
         try await withQorgauApp { app in
             let loaded = try await Web.Demo.load(into: app.db)
             let karaganda = try #require(loaded.first { $0.number == "KRG-2026-0015" })
-            let response = try await app.request(.GET, "/api/v1/cases/\(karaganda.id.uuidString.lowercased())/deadlines?at=2026-02-10")
+            let officer = try await app.makeUser(.officer, unit: "Karaganda, city police department")
+            let response = try await app.request(.GET, "/api/v1/cases/\(karaganda.id.uuidString.lowercased())/deadlines?at=2026-02-10", as: officer)
             #expect((response.json["items"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["orderExpiring"])
         }
     }

@@ -1,0 +1,178 @@
+import Domain
+import Foundation
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+
+/// Every route of the router, called by every role and by no one. The expected answers are
+/// written out here, apart from the server's own rules, and a route missing from this table fails
+/// the test: a new route cannot ship without someone deciding who may call it.
+@Suite struct AuthorizationMatrixTests {
+    /// Who may call each route; `nil` marks a public route.
+    static let expected: [String: Set<Role>?] = {
+        let caseReaders: Set<Role> = [.victim, .officer, .investigator, .judge]
+        let caseWorkers: Set<Role> = [.officer, .investigator, .judge]
+        let everyone = Set(Role.allCases)
+        return [
+            "GET /health": nil,
+            "GET /api/v1/openapi.json": nil,
+            "POST /api/v1/auth/tokens": nil,
+            "POST /api/v1/auth/password": nil,
+            "GET /login": nil,
+            "POST /login": nil,
+            "GET /": everyone,
+            "POST /logout": everyone,
+            "GET /password": everyone,
+            "POST /password": everyone,
+            "GET /api/v1/auth/me": everyone,
+            "GET /api/v1/auth/tokens": everyone,
+            "DELETE /api/v1/auth/tokens/:tokenID": everyone,
+            "GET /api/v1/users": [.administrator],
+            "POST /api/v1/users": [.administrator],
+            "GET /api/v1/users/:userID": [.administrator],
+            "PATCH /api/v1/users/:userID": [.administrator],
+            "POST /api/v1/users/:userID/password-reset": [.administrator],
+            "GET /api/v1/audit": [.auditor],
+            "POST /api/v1/case-files": [.officer],
+            "GET /api/v1/deadlines": caseWorkers,
+            "GET /api/v1/fund/ledger": [.fundOfficer, .officer],
+            "GET /api/v1/respondents/:iin": caseWorkers,
+            "GET /api/v1/cases": caseReaders,
+            "POST /api/v1/cases": [.officer, .investigator],
+            "GET /api/v1/cases/:caseID": caseReaders,
+            "PATCH /api/v1/cases/:caseID": [.officer, .investigator],
+            "GET /api/v1/cases/:caseID/history": caseWorkers,
+            "GET /api/v1/cases/:caseID/case-file": caseWorkers,
+            "GET /api/v1/cases/:caseID/assessment": caseWorkers,
+            "GET /api/v1/cases/:caseID/access": [.officer],
+            "POST /api/v1/cases/:caseID/access": [.officer],
+            "DELETE /api/v1/cases/:caseID/access/:userID": [.officer],
+            "GET /api/v1/cases/:caseID/persons": caseReaders,
+            "POST /api/v1/cases/:caseID/persons": [.officer, .investigator],
+            "GET /api/v1/cases/:caseID/persons/:personID": caseReaders,
+            "POST /api/v1/cases/:caseID/persons/:personID/corrections": [.officer, .investigator],
+            "GET /api/v1/cases/:caseID/persons/:personID/history": caseWorkers,
+            "GET /api/v1/cases/:caseID/orders": caseReaders,
+            "POST /api/v1/cases/:caseID/orders": [.officer],
+            "GET /api/v1/cases/:caseID/orders/:orderID": caseReaders,
+            "POST /api/v1/cases/:caseID/orders/:orderID/extensions": [.officer],
+            "POST /api/v1/cases/:caseID/orders/:orderID/revocation": [.officer],
+            "GET /api/v1/cases/:caseID/orders/:orderID/history": caseWorkers,
+            "GET /api/v1/cases/:caseID/violations": caseReaders,
+            "GET /api/v1/cases/:caseID/deadlines": caseWorkers,
+            "GET /api/v1/cases/:caseID/administrative-cases": caseWorkers,
+            "POST /api/v1/cases/:caseID/administrative-cases": [.officer],
+            "GET /api/v1/cases/:caseID/proceedings": caseWorkers,
+            "POST /api/v1/cases/:caseID/proceedings": [.officer, .investigator],
+            "POST /api/v1/cases/:caseID/proceedings/:ref/transitions": [.officer, .investigator],
+            "GET /api/v1/cases/:caseID/verdicts": caseWorkers,
+            "POST /api/v1/cases/:caseID/verdicts": [.officer, .judge],
+            "POST /api/v1/cases/:caseID/verdicts/:ref/payment": [.officer, .judge],
+            "GET /api/v1/cases/:caseID/incidents": caseReaders,
+            "POST /api/v1/cases/:caseID/incidents": [.victim, .officer, .investigator],
+            "GET /api/v1/cases/:caseID/incidents/:incidentID": caseReaders,
+            "POST /api/v1/cases/:caseID/incidents/:incidentID/corrections": [.officer, .investigator],
+            "GET /api/v1/cases/:caseID/incidents/:incidentID/history": caseWorkers,
+        ]
+    }()
+
+    static func key(_ route: Route) -> String {
+        "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+    }
+
+    @Test func everyRouteHasARule() async throws {
+        try await withQorgauApp { app in
+            let keys = Set(app.routes.all.map(Self.key))
+            for key in keys.sorted() { #expect(Self.expected[key] != nil, "no access rule in the matrix for \(key)") }
+            for key in Self.expected.keys.sorted() { #expect(keys.contains(key), "the matrix names \(key), which is not a route") }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func everyRoleGetsTheExpectedAnswerOnEveryRoute(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            // Case A is in every case role's scope; case B, of another unit, in no one's.
+            var file = Fixtures.caseFileJSON()
+            var persons = file["persons"] as! [[String: Any]]
+            persons[1]["iin"] = "881117300457"
+            file["persons"] = persons
+            let mine = try await app.request(.POST, "/api/v1/case-files", json: file)
+            let caseAText = try #require(mine.json["id"] as? String)
+            let caseA = try #require(UUID(uuidString: caseAText))
+            var otherFile = Fixtures.caseFileJSON()
+            otherFile["case"] = ["openedAt": "2025-10-02T09:15:00+05:00", "unit": "Another unit"]
+            let other = try await app.request(.POST, "/api/v1/case-files", json: otherFile,
+                                              as: try await app.makeUser(.officer, unit: "Another unit"))
+            let caseB = try #require(other.json["id"] as? String)
+
+            var users: [Role: TestUser] = [:]
+            for role in Role.allCases {
+                users[role] = role == .officer ? app.defaultTestUser
+                    : try await app.makeUser(role, cases: role.seesGrantedCases ? [caseA] : [])
+            }
+            let spare = try await app.makeUser(.judge, cases: [caseA])
+            let a = caseA.uuidString.lowercased()
+            func firstID(_ path: String) async throws -> String {
+                let list = try await app.request(.GET, path)
+                return try #require((list.json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            }
+            let ids = [
+                "caseID": a, "personID": try await firstID("/api/v1/cases/\(a)/persons"),
+                "orderID": try await firstID("/api/v1/cases/\(a)/orders"),
+                "incidentID": try await firstID("/api/v1/cases/\(a)/incidents"),
+                "userID": spare.account.id.uuidString.lowercased(), "iin": "881117300457",
+            ]
+
+            for route in app.routes.all {
+                let key = Self.key(route)
+                guard let rule = Self.expected[key] else { continue } // everyRouteHasARule reports it
+                let isWeb = !key.contains(" /api/") && !key.hasSuffix(" /health")
+                func path(caseID: String, tokenID: String) -> String {
+                    "/" + route.path.map { component -> String in
+                        guard case .parameter(let name) = component else { return component.description }
+                        switch name {
+                        case "caseID": return caseID
+                        case "tokenID": return tokenID
+                        case "ref": return key.contains("proceedings") ? "c1" : "d1"
+                        default: return ids[name] ?? "unknown"
+                        }
+                    }.joined(separator: "/")
+                }
+                let body: [String: Any]? = [.POST, .PATCH].contains(route.method) ? [:] : nil
+
+                let anonymous = try await app.request(route.method, path(caseID: a, tokenID: UUID().uuidString), json: body, anonymous: true)
+                switch rule {
+                case .none:
+                    #expect(![401, 403].contains(anonymous.status.code), "\(key) is public, yet anonymous got \(anonymous.status.code)")
+                    continue
+                case .some where isWeb:
+                    #expect(anonymous.status == .seeOther && anonymous.headers.first(name: .location) == "/login",
+                            "\(key): anonymous should be sent to /login, got \(anonymous.status.code)")
+                case .some:
+                    #expect(anonymous.status == .unauthorized, "\(key): anonymous got \(anonymous.status.code), not 401")
+                }
+                guard let allowed = rule else { continue }
+
+                for role in Role.allCases {
+                    let user = users[role]!
+                    // a fresh token each time: DELETE /api/v1/auth/tokens/{id} revokes the one it is given
+                    let own = try await app.makeUser(role, username: user.account.username)
+                    let lastToken = try await TokenStoreProbe.lastTokenID(app, of: user.account.id)
+                    let tokenID = try #require(lastToken)
+                    let response = try await app.request(route.method, path(caseID: a, tokenID: tokenID), json: body, as: own)
+                    let code = response.status.code
+                    if allowed.contains(role) {
+                        #expect(![401, 403, 404].contains(code), "\(key) as \(role): allowed, yet got \(code) \(response.text.prefix(200))")
+                        if route.path.contains(where: { $0.description == ":caseID" }) {
+                            let outside = try await app.request(route.method, path(caseID: caseB, tokenID: tokenID), json: body, as: own)
+                            #expect(outside.status == .notFound, "\(key) as \(role) on a case outside the scope: got \(outside.status.code), not 404")
+                        }
+                    } else {
+                        #expect(code == 403, "\(key) as \(role): not allowed, yet got \(code)")
+                    }
+                }
+            }
+        }
+    }
+}

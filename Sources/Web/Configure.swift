@@ -21,11 +21,11 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
 
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
+    app.middleware.use(SecurityHeadersMiddleware()) // outside ProblemMiddleware: errors get the headers too
     app.middleware.use(ProblemMiddleware())
-    app.middleware.use(SecurityHeadersMiddleware())
     app.views.use(.leaf)
     if let views = Bundle.module.resourceURL?.appendingPathComponent("Views").path {
-        app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: .default,
+        app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions], // not .toVisibleFiles: .build is hidden
                                                       sandboxDirectory: views, viewDirectory: views + "/"))
     }
 

@@ -10,6 +10,10 @@ public struct TestUser: Sendable {
     public var account: UserAccount
     public var token: String
     public var password: String
+
+    public init(account: UserAccount, token: String, password: String) {
+        self.account = account; self.token = token; self.password = password
+    }
 }
 
 struct DefaultTestUserKey: StorageKey { typealias Value = TestUser }

@@ -15,15 +15,23 @@ import TestSupport
         var stderr: String
     }
 
-    func run(_ arguments: [String], in folder: URL) throws -> Run {
+    func run(_ arguments: [String], in folder: URL, input: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = Self.root
-        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
+        environment["QORGAU_BCRYPT_COST"] = "10" // the lowest a deployment may set: these tests make many users
+        process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        if let input {
+            let pipe = Pipe()
+            process.standardInput = pipe
+            pipe.fileHandleForWriting.write(Data((input + "\n").utf8))
+            try pipe.fileHandleForWriting.close()
+        }
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -106,5 +114,38 @@ import TestSupport
         #expect(try run(["import"], in: data).status == 2)
         #expect(try run(["no-such-command"], in: data).status == 2)
         #expect(try run(["assess", "x", "--at", "someday"], in: data).status == 2)
+    }
+
+    @Test(.enabled(if: built, "build the qorgau binary first (swift build)"))
+    func usersFromTheCommandLine() throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let added = try run(["user", "add", "aigul", "--role", "officer", "--unit", "Test unit", "--data", data.path], in: data)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("one-time password"))
+        let chosen = try run(["user", "add", "dana", "--role", "victim", "--password-stdin", "--data", data.path], in: data,
+                             input: "my own long passphrase")
+        #expect(chosen.status == 0, "\(chosen.stderr)")
+        #expect(!chosen.stdout.contains("one-time password"))
+        let weak = try run(["user", "add", "erlan", "--role", "judge", "--password-stdin", "--data", data.path], in: data, input: "password1")
+        #expect(weak.status == 1)
+        #expect(weak.stderr.contains("/password"))
+        #expect(try run(["user", "add", "x", "--role", "king", "--data", data.path], in: data).status == 1)
+        #expect(try run(["user", "add", "nounit", "--role", "officer", "--data", data.path], in: data).status == 1)
+
+        let token = try run(["user", "token", "aigul", "--name", "script", "--read-only", "--data", data.path], in: data)
+        #expect(token.status == 0)
+        #expect(token.stdout.hasPrefix("qgt_"))
+        #expect(try run(["user", "disable", "aigul", "--data", data.path], in: data).status == 0)
+        let list = try run(["user", "list", "--format", "json", "--data", data.path], in: data)
+        let users = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(users.map { $0["username"] as? String } == ["aigul", "dana"])
+        #expect(users.first?["disabled"] as? Bool == true)
+        #expect(!list.stdout.contains("passwordHash") && !list.stdout.contains("$2b$"), "no password hashes in the listing")
+
+        #expect(try run(["demo", "--data", data.path], in: data).status == 0)
+        #expect(try run(["user", "grant", "dana", "ALM-2025-0141", "--data", data.path], in: data).status == 0)
+        #expect(try run(["user", "grant", "dana", "NO-SUCH-CASE", "--data", data.path], in: data).status == 1)
+        #expect(try run(["user", "passwd", "nobody", "--data", data.path], in: data).status == 1)
     }
 }

@@ -8,6 +8,9 @@ struct IncidentController {
         let caseID = try req.uuid("caseID", what: "case")
         let body = try req.jsonBody()
         let incident = FieldReader().incident(body, requireID: false)
+        if try req.principal.role == .victim, let incident, incident.reportedBy != .victim {
+            body["reportedBy"].fail("a victim logs incidents as reportedBy \"victim\"")
+        }
         try body.throwIfInvalid()
         let store = IncidentStore(db: req.db, writer: req.application.incidentWriter)
         let stored = try await store.add(incident!, to: caseID, by: req.principal)

@@ -27,7 +27,11 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            return problem(for: error, request: request).response()
+            let response = problem(for: error, request: request).response()
+            if let abort = error as? any AbortError {
+                for (name, value) in abort.headers where name.lowercased() == "www-authenticate" { response.headers.add(name: name, value: value) }
+            }
+            return response
         }
     }
 

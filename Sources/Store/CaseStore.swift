@@ -53,6 +53,7 @@ public struct CaseStore: Sendable {
 
     /// Checks that a case exists within scope, without loading it.
     public func requireCase(_ id: UUID, scope: CaseScope) async throws {
+        if case .limited(_, let cases) = scope, cases.contains(id) { return } // granted cases exist (a foreign key)
         guard scope == .all else {
             // a limited scope depends on the case's unit, which a transfer may change: ask every time
             guard let unit = try await unit(of: id), scope.allows(id, unit: unit) else { throw DomainError.notFound("case") }

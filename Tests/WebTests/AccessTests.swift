@@ -90,6 +90,33 @@ import VaporTesting
         }
     }
 
+    @Test func aCaseTransferredToAnotherUnitLeavesTheOfficersScope() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)").status == .ok)
+            let moved = try await app.request(.PATCH, "/api/v1/cases/\(caseID)", json: ["unit": "Another unit", "reason": "moved house"])
+            #expect(moved.status == .ok)
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)").status == .notFound)
+            let there = try await app.makeUser(.officer, unit: "Another unit")
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)", as: there).status == .ok)
+        }
+    }
+
+    @Test func aWithdrawnGrantTakesEffectAtOnce() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            let victim = try await app.makeUser(.victim)
+            let granted = try await app.request(.POST, "/api/v1/cases/\(caseID)/access", json: ["username": victim.account.username])
+            #expect(granted.status == .created)
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)", as: victim).status == .ok)
+            let officerGrant = try await app.request(.POST, "/api/v1/cases/\(caseID)/access", json: ["username": "test.officer"])
+            #expect(officerGrant.status == .unprocessableEntity, "officers see by unit, not by grant")
+            let withdrawn = try await app.request(.DELETE, "/api/v1/cases/\(caseID)/access/\(victim.account.id.uuidString.lowercased())")
+            #expect(withdrawn.status == .noContent)
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)", as: victim).status == .notFound)
+        }
+    }
+
     @Test func aReadOnlyTokenOnlyReads() async throws {
         try await withQorgauApp { app in
             let reader = try await app.makeUser(.officer, unit: Fixtures.unit, readOnly: true)

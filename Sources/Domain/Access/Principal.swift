@@ -37,6 +37,15 @@ public enum CaseScope: Sendable, Equatable {
     /// Exactly these cases.
     public static func only(_ ids: Set<UUID>) -> CaseScope { .limited(units: [], cases: ids) }
 
+    /// This scope with one more case in it: a request whose case was already found in scope
+    /// carries it so that the stores need not look up the case's unit again.
+    public func including(_ caseID: UUID) -> CaseScope {
+        switch self {
+        case .all: .all
+        case .limited(let units, let cases): .limited(units: units, cases: cases.union([caseID]))
+        }
+    }
+
     /// Whether the case with this id, belonging to `unit`, is in scope.
     public func allows(_ caseID: UUID, unit: String?) -> Bool {
         switch self {

@@ -19,8 +19,8 @@ public struct AccessStore: Sendable {
     public func principal(for user: UserAccount, mayWrite: Bool = true) async throws -> Principal {
         let scope: CaseScope
         switch user.role {
-        case .officer:
-            scope = .limited(units: Set([user.unit].compactMap { $0 }), cases: try await grantedCases(of: user.id))
+        case .officer: // an officer sees by unit; single cases are granted only to the roles below
+            scope = .limited(units: Set([user.unit].compactMap { $0 }), cases: [])
         case .victim, .investigator, .judge:
             scope = .only(try await grantedCases(of: user.id))
         case .fundOfficer, .administrator, .auditor:

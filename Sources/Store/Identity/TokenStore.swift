@@ -40,9 +40,10 @@ public struct TokenStore: Sendable {
     }
 
     public func find(secret: String, now: Int64) async throws -> Lookup {
-        guard let model = try await APITokenModel.query(on: db).filter(\.$tokenHash == Secret.hash(secret)).first(),
-              let user = try await UserModel.find(model.userID, on: db) else { return .unknown }
-        let account = try user.account(), token = try model.token()
+        guard let model = try await APITokenModel.query(on: db)
+            .join(UserModel.self, on: \APITokenModel.$userID == \UserModel.$id)
+            .filter(\.$tokenHash == Secret.hash(secret)).first() else { return .unknown }
+        let account = try model.joined(UserModel.self).account(), token = try model.token()
         if model.revokedAt != nil { return .revoked(account, token) }
         if model.expiresAt <= now { return .expired(account, token) }
         return .live(account, token)

@@ -22,10 +22,14 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         let audit = AuditStore(db: request.db)
         let target = "\(request.method.rawValue) \(request.url.path)"
         if let bearer = request.headers.bearerAuthorization?.token {
-            switch try await TokenStore(db: request.db).find(secret: bearer, now: nowMs()) {
+            let now = nowMs()
+            if let cached = request.application.tokenCache.get(bearer, now: now) { return cached }
+            switch try await TokenStore(db: request.db).find(secret: bearer, now: now) {
             case .live(let user, let token) where !user.disabled:
                 let principal = try await AccessStore(db: request.db).principal(for: user, mayWrite: token.mayWrite)
-                return SignedIn(user: user, principal: principal, session: nil)
+                let signedIn = SignedIn(user: user, principal: principal, session: nil)
+                request.application.tokenCache.put(bearer, signedIn, now: now, expiresAt: token.expiresAt)
+                return signedIn
             case .live(let user, _):
                 try await audit.append(actor: user.id.apiString, action: "token.refused", target: target, detail: "disabled account")
             case .revoked(let user, let token):

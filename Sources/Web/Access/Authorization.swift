@@ -53,15 +53,23 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             try await refuse("access.denied", .forbidden, "this token may only read")
         }
         if let raw = request.parameters.get("caseID"), let caseID = UUID(uuidString: raw) {
-            switch try await CaseStore(db: request.db).unit(of: caseID) {
+            switch try await unit(of: caseID, request) {
             case .none:
                 try await refuse("case.refused", .notFound, "case not found", detail: "no case \(caseID.apiString)")
             case .some(let unit) where !principal.scope.allows(caseID, unit: unit):
                 try await refuse("case.refused", .notFound, "case not found", detail: "case \(caseID.apiString) is outside the scope")
             default:
-                break
+                request.storage[SignedInKey.self]?.principal.scope = principal.scope.including(caseID)
             }
         }
         return try await next.respond(to: request)
+    }
+
+    private func unit(of caseID: UUID, _ request: Request) async throws -> String?? {
+        let cache = request.application.caseUnitCache, now = nowMs()
+        if let known = cache.get(caseID, now: now) { return known }
+        let unit = try await CaseStore(db: request.db).unit(of: caseID)
+        if let unit { cache.put(caseID, unit: unit, now: now) } // a missing case is not remembered: it may be made
+        return unit
     }
 }

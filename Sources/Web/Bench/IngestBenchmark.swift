@@ -58,7 +58,16 @@ public struct IngestBenchmark: Sendable {
 
         let header = CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!)
         let cases = CaseStore(db: app.db)
-        let apiCase = try await cases.create(jurisdiction: "KZ", header: header, by: .commandLine)
+        var apiHeader = header
+        apiHeader.unit = "Benchmark unit"
+        let apiCase = try await cases.create(jurisdiction: "KZ", header: apiHeader, by: .commandLine)
+        // the API path as an officer of the case's unit, with a bearer token, as a real client
+        let officer = try await Accounts(db: app.db, cost: 4).create(
+            username: "bench.\(UUID().uuidString.prefix(8).lowercased())", displayName: "Benchmark", role: .officer,
+            unit: "Benchmark unit", password: "benchmark passphrase", by: "bench").0
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let token = try await TokenStore(db: app.db).create(for: officer.id, name: "bench", mayWrite: true,
+                                                            expiresAt: now + 3_600_000, now: now).secret
         let directCase = try await cases.create(jurisdiction: "KZ", header: header, by: .commandLine)
         let url = URI(string: "http://127.0.0.1:\(port)/api/v1/cases/\(apiCase.id.uuidString.lowercased())/incidents")
         let client = app.client
@@ -66,7 +75,7 @@ public struct IngestBenchmark: Sendable {
         let apiSeconds = try await timed(clients: clients, total: incidents) { n in
             var body = ByteBufferAllocator().buffer(capacity: 400)
             body.writeString(Self.incidentJSON(n))
-            let response = try await client.post(url, headers: ["Content-Type": "application/json"]) { $0.body = body }
+            let response = try await client.post(url, headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"]) { $0.body = body }
             guard response.status == .created else { throw ConfigurationError("API answered \(response.status.code)") }
         }
 

@@ -22,6 +22,7 @@ struct AccessController {
         }
         let principal = try req.principal
         try await AccessStore(db: req.db).grant(caseID: caseID, to: user, by: principal)
+        req.forgetCachedTokens()
         try await AuditStore(db: req.db).append(actor: principal.subject, action: "access.granted", target: caseID.apiString,
                                                 detail: "to user \(user.id.apiString)")
         let grant = try await AccessStore(db: req.db).grants(caseID: caseID, scope: principal.scope).first { $0.user.id == user.id }!
@@ -33,6 +34,7 @@ struct AccessController {
         let userID = try req.uuid("userID", what: "grant")
         let principal = try req.principal
         try await AccessStore(db: req.db).withdraw(caseID: caseID, from: userID, by: principal)
+        req.forgetCachedTokens()
         try await AuditStore(db: req.db).append(actor: principal.subject, action: "access.withdrawn", target: caseID.apiString,
                                                 detail: "from user \(userID.apiString)")
         return .noContent

@@ -57,6 +57,7 @@ struct AuthController {
         let id = try req.uuid("tokenID", what: "token")
         let user = try req.signedIn.user
         let token = try await TokenStore(db: req.db).revoke(id, of: user.id, now: nowMs())
+        req.forgetCachedTokens()
         try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "token.revoked", target: id.apiString)
         return TokenResponse(token)
     }

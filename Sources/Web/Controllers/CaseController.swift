@@ -54,8 +54,10 @@ struct CaseController {
         let expected = body["expectedVersion"].int(required: false, in: 1...Int(Int32.max))
         try body.throwIfInvalid()
         let changes = CaseChanges(number: number.map { .some($0) }, unit: unit.map { .some($0) }, status: status)
-        return CaseResponse(try await CaseStore(db: req.db).correct(id, changes: changes, reason: reason!,
-                                                                  expectedVersion: expected, by: req.principal))
+        let corrected = try await CaseStore(db: req.db).correct(id, changes: changes, reason: reason!,
+                                                                expectedVersion: expected, by: req.principal)
+        req.application.caseUnitCache.forget(id) // a transfer to another unit takes effect at once
+        return CaseResponse(corrected)
     }
 
     func history(req: Request) async throws -> PageResponse<RecordVersionResponse> {

@@ -46,6 +46,7 @@ struct UserController {
         }
         var user = try await UserStore(db: req.db).update(id, role: role, unit: unit, displayName: displayName, disabled: nil)
         if let disabled, disabled != user.disabled { user = try await req.accounts.setDisabled(user, disabled, by: actor) }
+        req.forgetCachedTokens() // a new role, unit or a disabled account changes what its tokens may do
         if role != nil || unit != nil {
             try await AuditStore(db: req.db).append(actor: actor, action: "user.changed", target: id.apiString,
                                                     detail: "role \(user.role.rawValue)")

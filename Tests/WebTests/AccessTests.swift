@@ -48,6 +48,8 @@ import VaporTesting
             #expect(try await app.request(.GET, "/api/v1/cases/\(h)", as: victim).status == .ok)
             #expect(try await app.request(.GET, "/api/v1/cases/\(another)", as: victim).status == .notFound)
             #expect(try await app.request(.GET, "/api/v1/cases/\(another)/incidents", as: victim).status == .notFound)
+            let refusals = try await AuditStore(db: app.db).list(action: "case.refused", limit: 10, after: nil).items
+            #expect(refusals.filter { $0.actor == victim.account.id.uuidString.lowercased() }.count == 2, "each try at another's case is audited")
             let list = try await app.request(.GET, "/api/v1/cases", as: victim)
             #expect((list.json["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [h])
 

@@ -26,7 +26,7 @@ let package = Package(
         .target(
             name: "Law",
             dependencies: ["Domain", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/jurisdictions")],
+            resources: [.copy("Resources/jurisdictions"), .copy("Resources/risk")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Monitoring", dependencies: ["Domain"], swiftSettings: swiftSettings),

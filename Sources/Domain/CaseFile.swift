@@ -16,13 +16,13 @@ public struct CaseFile: Equatable, Sendable, Codable {
     public var criminalProceedings: [CriminalProceeding]
     public var verdicts: [Verdict]
     /// Kept as written until the risk issue gives it a typed form.
-    public var riskAssessments: [JSONValue]?
+    public var riskAssessments: [RiskAssessment]?
     public var devices: [Device]?
 
     public init(jurisdiction: String, case header: CaseHeader, persons: [Person] = [], incidents: [Incident] = [],
                 protectiveOrders: [ProtectiveOrder] = [], administrativeCases: [AdministrativeCase] = [],
                 criminalProceedings: [CriminalProceeding] = [], verdicts: [Verdict] = [],
-                riskAssessments: [JSONValue]? = nil, devices: [Device]? = nil) {
+                riskAssessments: [RiskAssessment]? = nil, devices: [Device]? = nil) {
         self.jurisdiction = jurisdiction
         self.case = header
         self.persons = persons

@@ -38,9 +38,7 @@ public struct CaseFileReader: Sendable {
         let adminCases = doc["administrativeCases"].array(required: false) { fields.administrativeCase($0) }
         let proceedings = doc["criminalProceedings"].array(required: false) { fields.proceeding($0) }
         let verdicts = doc["verdicts"].array(required: false) { fields.verdict($0) }
-        let risk = doc["riskAssessments"].elements(required: false)?.compactMap { node -> JSONValue? in
-            node.object() == nil ? nil : node.value
-        }
+        let risk = doc["riskAssessments"].array(required: false) { fields.riskAssessment($0) }
         let devices = doc["devices"].array(required: false) { fields.device($0) }
 
         let refs = ReferenceChecker(doc: doc)
@@ -51,6 +49,7 @@ public struct CaseFileReader: Sendable {
         let proceedingIDs = refs.uniqueIDs("criminalProceedings")
         refs.uniqueIDs("verdicts")
         refs.uniqueIDs("devices")
+        refs.uniqueIDs("riskAssessments")
         refs.check("incidents", field: "violates", list: true, against: orderIDs, what: "protective order")
         refs.check("administrativeCases", field: "incidents", list: true, against: incidentIDs, what: "incident")
         refs.check("criminalProceedings", field: "incidents", list: true, against: incidentIDs, what: "incident")

@@ -139,4 +139,42 @@ extension FieldReader {
         guard let id, let person, let kind, let interval else { return nil }
         return Device(id: id, person: person, kind: kind, intervalSeconds: interval)
     }
+
+    /// A risk assessment as a case file holds it. Whether the instrument and its answers are
+    /// known, and the computed level is the instrument's, is checked against the instruments.
+    public func riskAssessment(_ n: JSONNode) -> RiskAssessment? {
+        guard n.object() != nil else { return nil }
+        let id = n["id"].string(maxLength: 200)
+        let instrument = n["instrument"].string(maxLength: 100)
+        let assessedAt = past(n["assessedAt"])
+        let assessor = n["assessor"].string(maxLength: 200)
+        let answers = self.answers(n["answers"])
+        let computed = n["computedLevel"].word(RiskLevel.self)
+        let level = n["level"].word(RiskLevel.self)
+        let reason = n["reason"].string(required: false, maxLength: 2000)
+        if computed == .notAssessed { n["computedLevel"].fail("an assessment computes a level: low, medium, high or extreme") }
+        if let computed, let level { checkRaise(n, computed: computed, level: level, reason: reason) }
+        guard let id, let instrument, let assessedAt, let assessor, let answers, let computed, let level else { return nil }
+        return RiskAssessment(id: id, instrument: instrument, assessedAt: assessedAt, assessor: assessor, answers: answers,
+                              computedLevel: computed, level: level, reason: reason)
+    }
+
+    /// `{"questionId": true|false, …}`.
+    public func answers(_ n: JSONNode, required: Bool = true) -> [String: Bool]? {
+        guard let object = n.object(required: required) else { return nil }
+        var answers: [String: Bool] = [:]
+        for key in object.keys.sorted() {
+            if let answer = n[key].bool() { answers[key] = answer }
+        }
+        return answers.count == object.count ? answers : nil
+    }
+
+    /// An officer may raise the computed level, with a reason, but never lower it.
+    public func checkRaise(_ n: JSONNode, computed: RiskLevel, level: RiskLevel, reason: String?) {
+        if level < computed {
+            n["level"].fail("the level may be raised above the computed \(computed.rawValue), never lowered to \(level.rawValue)")
+        } else if level > computed, reason == nil {
+            n["reason"].fail("raising the level above the computed \(computed.rawValue) needs a reason")
+        }
+    }
 }

@@ -36,3 +36,16 @@ extension JurisdictionPack {
         LegalDayCalendar(timeZone: timeZone).date(of: ZonedDateTime(now, offsetSeconds: 0))
     }
 }
+
+extension JurisdictionPack {
+    /// The last moment of a day in the jurisdiction's time zone.
+    public func endOfDay(_ day: LocalDate) -> ZonedDateTime {
+        LegalDayCalendar(timeZone: timeZone).endOfDay(day)
+    }
+
+    /// Now, written with the jurisdiction's offset.
+    public func now(_ date: Date = Date()) -> ZonedDateTime {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        return ZonedDateTime(epochMilliseconds: ms, offsetSeconds: LegalDayCalendar(timeZone: timeZone).offset(atMilliseconds: ms))
+    }
+}

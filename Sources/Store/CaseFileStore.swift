@@ -25,7 +25,7 @@ public struct CaseFileStore: Sendable {
             model.status = CaseStatus.open.rawValue
             model.version = 1
             model.createdAt = now
-            model.riskAssessments = try JSONColumn.encodeOptional(file.riskAssessments)
+            model.riskAssessments = nil // kept as records of the riskAssessments section
             try await model.create(on: tx) // a write first: SQLite takes the write lock at once
 
             var places: [PlaceModel] = []
@@ -75,13 +75,17 @@ public struct CaseFileStore: Sendable {
             try records.filter { $0.section == name }.map { try JSONColumn.decode(T.self, $0.body) }
         }
         let devices = try section("devices", Device.self)
+        var risk = try section("riskAssessments", RiskAssessment.self)
+        if risk.isEmpty, let legacy = try? JSONColumn.decodeOptional([RiskAssessment].self, model.riskAssessments) {
+            risk = legacy // written, before they were records, into the case row
+        }
         return CaseFile(
             jurisdiction: model.jurisdiction, case: model.header, persons: persons, incidents: incidents,
             protectiveOrders: orders,
             administrativeCases: try section("administrativeCases", AdministrativeCase.self),
             criminalProceedings: try section("criminalProceedings", CriminalProceeding.self),
             verdicts: try section("verdicts", Verdict.self),
-            riskAssessments: try JSONColumn.decodeOptional([JSONValue].self, model.riskAssessments),
+            riskAssessments: risk.isEmpty ? nil : risk,
             devices: devices.isEmpty ? nil : devices)
     }
 
@@ -114,5 +118,6 @@ public struct CaseFileStore: Sendable {
             + make("criminalProceedings", file.criminalProceedings, ref: \.id)
             + make("verdicts", file.verdicts, ref: \.id)
             + make("devices", file.devices ?? [], ref: \.id)
+            + make("riskAssessments", file.riskAssessments ?? [], ref: \.id)
     }
 }

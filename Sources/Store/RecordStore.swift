@@ -6,7 +6,7 @@ import Foundation
 /// criminal proceedings, verdicts, devices): add, read, and change with the old version kept.
 public struct RecordStore<Value: Codable & Sendable>: Sendable {
     public enum Section: String, Sendable {
-        case administrativeCases, criminalProceedings, verdicts, devices
+        case administrativeCases, criminalProceedings, verdicts, devices, riskAssessments
     }
 
     let db: any Database
@@ -20,19 +20,30 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
         public var value: Value
     }
 
-    public func add(_ value: Value, ref: String, to caseID: UUID, scope: CaseScope) async throws -> Stored {
+    /// Adds a record. With `expectedCount` (how many the writer saw), a record added by someone
+    /// else meanwhile makes this a conflict instead of a silent second answer; two adds at the
+    /// same moment collide on the section's sequence number, and one of them is the conflict.
+    public func add(_ value: Value, ref: String, to caseID: UUID, scope: CaseScope, expectedCount: Int? = nil) async throws -> Stored {
         try await CaseStore(db: db).requireCase(caseID, scope: scope)
         if try await query(caseID).filter(\.$ref == ref).first() != nil {
             throw ValidationFailure(pointer: "/id", message: "\"\(ref)\" is already in this case's \(section.rawValue)")
+        }
+        let count = try await query(caseID).count()
+        if let expectedCount, expectedCount != count {
+            throw DomainError.conflict("the case has \(count) \(section.rawValue), not \(expectedCount): someone added one meanwhile; reload and look at it first")
         }
         let record = CaseRecordModel()
         record.$case.id = caseID
         record.section = section.rawValue
         record.ref = ref
-        record.seq = try await query(caseID).count()
+        record.seq = count
         record.body = try JSONColumn.encode(value)
         record.version = 1
-        try await record.create(on: db)
+        do {
+            try await record.create(on: db)
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            throw DomainError.conflict("another \(section.rawValue) record was added to the case at the same moment: reload and look at it first")
+        }
         return Stored(ref: ref, version: 1, value: value)
     }
 

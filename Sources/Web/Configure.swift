@@ -10,6 +10,7 @@ import Vapor
 public func configure(_ app: Application, _ config: AppConfig, registerDatabase: Bool = true) async throws {
     app.logger.logLevel = config.logLevel
     app.storage[PackLibraryKey.self] = try PackLibrary.loaded() // a malformed pack stops the server here
+    app.storage[RiskLibraryKey.self] = try RiskLibrary.loaded() // and so does a malformed risk instrument
     if registerDatabase { try config.database.register(on: app.databases) }
     app.migrations.add(StoreMigrations.all)
     try await config.database.prepare(app.db)
@@ -55,11 +56,14 @@ public func migrate(_ app: Application) async throws {
 struct AppConfigKey: StorageKey { typealias Value = AppConfig }
 struct PackLibraryKey: StorageKey { typealias Value = PackLibrary }
 struct IncidentWriterKey: StorageKey { typealias Value = IncidentWriter }
+struct RiskLibraryKey: StorageKey { typealias Value = RiskLibrary }
 
 extension Application {
     var qorgauConfig: AppConfig { storage[AppConfigKey.self]! }
     /// The jurisdiction packs loaded at start.
     public var packs: PackLibrary { storage[PackLibraryKey.self]! }
+    /// The risk instruments loaded at start.
+    public var risk: RiskLibrary { storage[RiskLibraryKey.self]! }
     /// Group commit of new incidents for this application's database.
     public var incidentWriter: IncidentWriter? { storage[IncidentWriterKey.self] }
 }

@@ -92,6 +92,12 @@ func routes(_ app: Application) throws {
     oneCase.post("verdicts", use: lifecycle.createVerdict).requires(.recordVerdict)
     oneCase.post("verdicts", ":ref", "payment", use: lifecycle.recordPayment).requires(.recordPayment)
 
+    let risk = RiskController(packs: app.packs, risk: app.risk)
+    api.get("risk", "instruments", use: risk.instruments).requires(.readReports)
+    oneCase.get("risk", use: risk.status).requires(.readCaseRecords)
+    oneCase.get("risk-assessments", use: risk.list).requires(.readCaseRecords)
+    oneCase.post("risk-assessments", use: risk.create).requires(.assessRisk)
+
     let incidents = IncidentController()
     oneCase.get("incidents", use: incidents.list).requires(.readCase)
     oneCase.post("incidents", use: incidents.create).requires(.logIncident)

@@ -14,6 +14,8 @@ public enum Permission: String, CaseIterable, Sendable {
     case manageOrders
     /// Register criminal proceedings and move them between stages.
     case manageProceedings
+    /// Save a risk assessment.
+    case assessRisk
     /// Record a verdict.
     case recordVerdict
     /// Record that a mandatory payment was paid.
@@ -41,6 +43,7 @@ public enum Permission: String, CaseIterable, Sendable {
         case .readCaseRecords: [.officer, .investigator, .judge]
         case .manageOrders: [.officer]
         case .manageProceedings: [.officer, .investigator]
+        case .assessRisk: [.officer, .investigator]
         case .recordVerdict: [.officer, .judge]
         case .recordPayment: [.officer, .judge]
         case .importCaseFiles: [.officer]

@@ -14,6 +14,13 @@ struct LegalDayCalendar: Sendable {
         time.localDate(atOffset: offset(atMilliseconds: time.epochMilliseconds))
     }
 
+    /// The last moment of a day in the zone (23:59:59.999 local time).
+    func endOfDay(_ day: LocalDate) -> ZonedDateTime {
+        let guess = (Int64(day.daysSinceEpoch) + 1) * 86_400_000 - 1
+        let offset = offset(atMilliseconds: guess - Int64(offset(atMilliseconds: guess)) * 1000)
+        return ZonedDateTime(epochMilliseconds: guess - Int64(offset) * 1000, offsetSeconds: offset)
+    }
+
     /// The zone's offset, asked of Foundation once per quarter of an hour and remembered: zones
     /// change offset only at quarter hours, and asking is slow.
     func offset(atMilliseconds ms: Int64) -> Int {

@@ -12,7 +12,7 @@ public struct CaseRef: Sendable {
 /// Something that lapses unless someone acts: an order about to expire, an episode about to be
 /// time-barred, a mandatory payment overdue.
 public struct Deadline: Codable, Equatable, Sendable {
-    public enum Kind: String, Codable, Sendable { case orderExpiring, episodeTimeBar, paymentOverdue }
+    public enum Kind: String, Codable, Sendable { case orderExpiring, episodeTimeBar, paymentOverdue, riskReassessment }
 
     public var kind: Kind
     public var caseId: String
@@ -31,8 +31,12 @@ public struct DeadlineFinder: Sendable {
     /// How far ahead to look for expiring orders and limitation dates.
     public var orderWindowDays = 7
     public var limitationWindowDays = 30
+    /// Risk assessments due within this many days are listed (and every overdue one).
+    public var riskWindowDays = 7
+    /// The risk instruments; without them no risk deadline is listed.
+    public var risk: RiskLibrary?
 
-    public init(packs: PackLibrary) { self.packs = packs }
+    public init(packs: PackLibrary, risk: RiskLibrary? = try? RiskLibrary.loaded()) { self.packs = packs; self.risk = risk }
 
     public func deadlines(_ cases: [CaseRef], at date: LocalDate) -> [Deadline] {
         var found: [Deadline] = []
@@ -57,6 +61,14 @@ public struct DeadlineFinder: Sendable {
                     let (incident, expiry) = (episode.incident, episode.expires)
                     add(.episodeTimeBar, incident, offence.offence, expiry,
                         "episode \(incident) can be charged under \(offence.offence) until \(expiry)")
+                }
+            }
+            if let risk, let status = try? RiskEvaluator(library: risk).status(of: ref.file, at: days.endOfDay(date)),
+               let due = status.due, let reason = status.reasons.first {
+                let dueDay = days.date(of: due)
+                if dueDay.daysSinceEpoch - date.daysSinceEpoch <= riskWindowDays {
+                    add(.riskReassessment, status.assessment ?? "risk", nil, dueDay,
+                        "risk (\(status.level.rawValue)) to be assessed by \(dueDay): \(reason.text)")
                 }
             }
             for entry in FundLedger(packs: packs).entries([ref], at: date) where entry.status == .overdue {

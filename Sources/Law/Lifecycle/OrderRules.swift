@@ -43,5 +43,6 @@ public enum CaseFileRules {
         return file.protectiveOrders.enumerated().flatMap { rules.problems($1, pointer: "/protectiveOrders/\($0)") }
             + file.administrativeCases.enumerated().flatMap { at("/administrativeCases/\($0)", proceedings.problems($1)) }
             + file.criminalProceedings.enumerated().flatMap { at("/criminalProceedings/\($0)", proceedings.problems($1)) }
+            + RiskRules.problems(file)
     }
 }

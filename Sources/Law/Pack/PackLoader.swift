@@ -70,6 +70,17 @@ public enum PackLoader {
     }
 
     public static func load(text: String, fileName: String) throws -> JurisdictionPack {
+        let (pack, node) = try decode(JurisdictionPack.self, text: text, fileName: fileName)
+        let expectedCode = (fileName as NSString).deletingPathExtension
+        if let problem = PackValidator(pack: pack, expectedCode: expectedCode).firstProblem() {
+            throw PackError(file: fileName, line: locate(problem.path, in: node), message: problem.message)
+        }
+        return pack
+    }
+
+    /// Reads a YAML data file into `T`, a problem located by file and line; the node is kept so
+    /// that later checks can locate theirs too.
+    static func decode<T: Decodable>(_ type: T.Type, text: String, fileName: String) throws -> (T, Node) {
         let node: Node
         do {
             guard let composed = try Yams.compose(yaml: text) else {
@@ -79,18 +90,12 @@ public enum PackLoader {
         } catch let error as YamlError {
             throw PackError(file: fileName, line: line(of: error), message: "not valid YAML: \(error)")
         }
-        let pack: JurisdictionPack
         do {
-            pack = try YAMLDecoder().decode(JurisdictionPack.self, from: node)
+            return (try YAMLDecoder().decode(T.self, from: node), node)
         } catch let error as DecodingError {
             let (path, message) = describe(error)
             throw PackError(file: fileName, line: locate(path, in: node), message: message)
         }
-        let expectedCode = (fileName as NSString).deletingPathExtension
-        if let problem = PackValidator(pack: pack, expectedCode: expectedCode).firstProblem() {
-            throw PackError(file: fileName, line: locate(problem.path, in: node), message: problem.message)
-        }
-        return pack
     }
 
     /// The line of the node at `path` (mapping keys and sequence indices), or of its nearest parent.

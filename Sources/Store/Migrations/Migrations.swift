@@ -10,5 +10,6 @@ public enum StoreMigrations {
         CreateRecordVersions(),
         AddIndexes(),
         CreateIdentity(),
+        AddRecordSequenceIndex(),
     ]
 }

@@ -57,6 +57,7 @@ person_fields = {
                                   "acquaintance", "neighbour", "stranger", "other"),
     "places": arr(ref("Place")),
 }
+RISK_LEVEL = words("notAssessed", "low", "medium", "high", "extreme")
 ROLE = words("victim", "officer", "investigator", "judge", "fundOfficer", "administrator", "auditor")
 schemas = {
     "Problem": obj({"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
@@ -168,6 +169,23 @@ schemas = {
     "AuditEvent": obj({"id": {"type": "string", "format": "uuid"}, "at": DT, "actor": {"type": "string"},
                        "action": {"type": "string"}, "target": {"type": "string"}, "detail": {"type": "string"}},
                       ["id", "at", "actor", "action"]),
+    "RiskAssessment": obj({"id": {"type": "string"}, "instrument": {"type": "string"}, "assessedAt": DT, "assessor": {"type": "string"},
+                           "answers": {"type": "object", "additionalProperties": {"type": "boolean"}},
+                           "computedLevel": RISK_LEVEL, "level": RISK_LEVEL, "reason": {"type": "string"}},
+                          ["id", "instrument", "assessedAt", "assessor", "answers", "computedLevel", "level"]),
+    "RiskStatus": obj({
+        "instrument": {"type": "string"}, "at": DT, "level": RISK_LEVEL, "computedLevel": RISK_LEVEL,
+        "assessment": {"type": "string"}, "assessedAt": DT, "assessor": {"type": "string"},
+        "version": {"type": "integer", "description": "assessments so far: the expectedVersion of the next one"},
+        "applies": {"type": "boolean"}, "due": DT, "dueNow": {"type": "boolean"},
+        "reasons": arr(obj({"code": words("notAssessed", "interval", "threatOrViolence", "orderViolation", "monitoringAlert", "respondentRelease"),
+                            "at": DT, "record": {"type": "string"}, "text": {"type": "string"}}, ["code", "at", "text"])),
+        "measures": arr({"type": "string"}),
+        "history": arr(obj({"assessment": {"type": "string"}, "at": DT, "level": RISK_LEVEL}, ["assessment", "at", "level"])),
+        "prefill": arr(obj({"question": {"type": "string"}, "text": {"type": "string"}, "answer": {"type": "boolean"},
+                            "sources": arr({"type": "string"})}, ["question", "text", "sources"])),
+        "unverified": arr({"type": "string"})},
+        ["instrument", "at", "level", "version", "applies", "dueNow", "reasons", "measures", "history", "prefill", "unverified"]),
 }
 CF = "application/vnd.qorgau.case-file+json"
 USER = param("userID", schema={"type": "string", "format": "uuid"})
@@ -228,6 +246,27 @@ paths = {
     "/api/v1/cases/{caseID}/access/{userID}": {"delete": {
         "operationId": "withdrawCaseAccess", "parameters": [CASE, USER],
         "responses": {"204": {"description": "Withdrawn"}, **errors(404)}}},
+    "/api/v1/risk/instruments": {"get": {
+        "operationId": "riskInstruments", "summary": "The risk instruments and their questions",
+        "parameters": [param("lang", "query", words("ru", "kk", "en"))],
+        "responses": {**ok(page(obj({"id": {"type": "string"}, "title": {"type": "string"}, "source": {"type": "string"},
+                                     "questions": arr(obj({"id": {"type": "string"}, "text": {"type": "string"},
+                                                           "prefilled": {"type": "boolean"}}))}))), **errors(422)}}},
+    "/api/v1/cases/{caseID}/risk": {"get": {
+        "operationId": "caseRisk", "summary": "The level, when the next assessment is due and why, the measures, the history, suggested answers",
+        "parameters": [CASE, param("at", "query", desc="a date (its end in the case's time zone) or a date-time; now by default"),
+                       param("instrument", "query"), param("lang", "query", words("ru", "kk", "en"))],
+        "responses": {**ok(ref("RiskStatus")), **errors(404, 422)}}},
+    "/api/v1/cases/{caseID}/risk-assessments": {
+        "get": {"operationId": "listRiskAssessments", "parameters": [CASE], "responses": {**ok(page(ref("RiskAssessment"))), **errors(404)}},
+        "post": {"operationId": "assessRisk", "summary": "Save an assessment; the level may be raised with a reason, never lowered",
+                 "description": "expectedVersion is the version of GET …/risk the officer worked from; if another assessment was saved since, 409 with it as `current`.",
+                 "parameters": [CASE],
+                 "requestBody": body(obj({"instrument": {"type": "string", "default": "S-DASH"},
+                                          "answers": {"type": "object", "additionalProperties": {"type": "boolean"}},
+                                          "level": RISK_LEVEL, "reason": {"type": "string"},
+                                          "expectedVersion": {"type": "integer", "minimum": 0}}, ["answers", "expectedVersion"])),
+                 "responses": {**ok(ref("RiskAssessment"), "201", "Created"), **errors(404, 409, 413, 422)}}},
     "/api/v1/case-files": {"post": {"operationId": "importCaseFile", "summary": "Import a whole case; all or nothing",
                                     "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CaseFile")},
                                                                                   CF: {"schema": ref("CaseFile")}}},

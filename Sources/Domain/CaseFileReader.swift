@@ -55,6 +55,7 @@ public struct CaseFileReader: Sendable {
         refs.check("criminalProceedings", field: "incidents", list: true, against: incidentIDs, what: "incident")
         refs.check("verdicts", field: "proceeding", list: false, against: proceedingIDs, what: "criminal proceeding")
         refs.check("devices", field: "person", list: false, against: personIDs, what: "person")
+        refs.check("riskAssessments", field: "knownIncidents", list: true, against: incidentIDs, what: "incident")
 
         guard log.isEmpty, let jurisdiction, let header, let persons, let incidents else {
             throw ValidationFailure(log.problems)

@@ -152,11 +152,12 @@ extension FieldReader {
         let computed = n["computedLevel"].word(RiskLevel.self)
         let level = n["level"].word(RiskLevel.self)
         let reason = n["reason"].string(required: false, maxLength: 2000)
+        let known = n["knownIncidents"].array(required: false) { $0.string(maxLength: 200) }
         if computed == .notAssessed { n["computedLevel"].fail("an assessment computes a level: low, medium, high or extreme") }
         if let computed, let level { checkRaise(n, computed: computed, level: level, reason: reason) }
         guard let id, let instrument, let assessedAt, let assessor, let answers, let computed, let level else { return nil }
         return RiskAssessment(id: id, instrument: instrument, assessedAt: assessedAt, assessor: assessor, answers: answers,
-                              computedLevel: computed, level: level, reason: reason)
+                              computedLevel: computed, level: level, reason: reason, knownIncidents: known)
     }
 
     /// `{"questionId": true|false, …}`.

@@ -24,10 +24,14 @@ public struct RiskAssessment: Codable, Equatable, Sendable {
     public var level: RiskLevel
     /// Why the level was raised above the computed one (required then).
     public var reason: String?
+    /// The incidents known when it was made: any other is new to it, however long ago it happened
+    /// (victims often report late). Without this list, incidents after `assessedAt` are the new ones.
+    public var knownIncidents: [String]?
 
     public init(id: String, instrument: String, assessedAt: ZonedDateTime, assessor: String, answers: [String: Bool],
-                computedLevel: RiskLevel, level: RiskLevel, reason: String? = nil) {
+                computedLevel: RiskLevel, level: RiskLevel, reason: String? = nil, knownIncidents: [String]? = nil) {
         self.id = id; self.instrument = instrument; self.assessedAt = assessedAt; self.assessor = assessor
         self.answers = answers; self.computedLevel = computedLevel; self.level = level; self.reason = reason
+        self.knownIncidents = knownIncidents
     }
 }

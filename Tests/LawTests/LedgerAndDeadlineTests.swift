@@ -26,7 +26,7 @@ import Testing
         #expect(report.entries.first?.status == .overdue)
         #expect(report.overdue == 21_625)
         #expect(report.persons.first?.person == "Daniyar Sarsenov")
-        let deadlines = DeadlineFinder(packs: packs).deadlines([ref], at: LocalDate("2026-04-01")!)
+        let deadlines = DeadlineFinder(packs: packs, risk: nil).deadlines([ref], at: LocalDate("2026-04-01")!)
         #expect(deadlines.map(\.kind) == [.paymentOverdue])
         #expect(deadlines.first?.daysLeft ?? 0 < 0)
     }
@@ -34,14 +34,14 @@ import Testing
     @Test func episodesNearTheirLimitationDateAreListedUntilACaseIsRegistered() throws {
         let file = caseFile([incident("a", "2025-10-01", impact: [.changedJob]), incident("b", "2025-12-01", impact: [.changedJob])])
         let ref = CaseRef(id: "c-2", number: nil, file: file)
-        let found = DeadlineFinder(packs: packs).deadlines([ref], at: LocalDate("2026-09-10")!)
+        let found = DeadlineFinder(packs: packs, risk: nil).deadlines([ref], at: LocalDate("2026-09-10")!)
         #expect(found.map(\.record) == ["a"])
         #expect(found.first?.due == LocalDate("2026-10-01"))
         var registered = file
         registered.criminalProceedings = [CriminalProceeding(id: "p", article: "KZ.CC.115-1",
                                                              registeredAt: ZonedDateTime("2026-09-01T10:00:00+05:00")!,
                                                              incidents: ["a", "b"], stage: .preTrial)]
-        #expect(DeadlineFinder(packs: packs).deadlines([CaseRef(id: "c-2", number: nil, file: registered)],
+        #expect(DeadlineFinder(packs: packs, risk: nil).deadlines([CaseRef(id: "c-2", number: nil, file: registered)],
                                                       at: LocalDate("2026-09-10")!).isEmpty)
     }
 
@@ -51,7 +51,24 @@ import Testing
                                                  validUntil: ZonedDateTime("2025-11-01T10:00:00+05:00")!, issuer: "police",
                                                  conditions: OrderConditions(noContact: true))]
         let ref = CaseRef(id: "c-3", number: nil, file: file)
-        #expect(DeadlineFinder(packs: packs).deadlines([ref], at: LocalDate("2025-10-28")!).map(\.kind) == [.orderExpiring])
-        #expect(DeadlineFinder(packs: packs).deadlines([ref], at: LocalDate("2025-10-10")!).isEmpty)
+        #expect(DeadlineFinder(packs: packs, risk: nil).deadlines([ref], at: LocalDate("2025-10-28")!).map(\.kind) == [.orderExpiring])
+        #expect(DeadlineFinder(packs: packs, risk: nil).deadlines([ref], at: LocalDate("2025-10-10")!).isEmpty)
+    }
+
+    @Test func aRiskAssessmentDueIsADeadline() throws {
+        let library = try RiskLibrary.load(environment: [:])
+        var file = caseFile([incident("a", "2025-10-01"), incident("b", "2025-10-02")])
+        let ref = { CaseRef(id: "c-4", number: nil, file: file) }
+        let unassessed = DeadlineFinder(packs: packs, risk: library).deadlines([ref()], at: LocalDate("2025-10-05")!)
+        #expect(unassessed.map(\.kind) == [.riskReassessment])
+        #expect(unassessed.first?.due == LocalDate("2025-10-01"), "due since the first frightening incident")
+        file.riskAssessments = [RiskAssessment(id: "ra1", instrument: "S-DASH", assessedAt: ZonedDateTime("2025-10-05T10:00:00+05:00")!,
+                                               assessor: "o", answers: ["threats": true], computedLevel: .medium, level: .medium)]
+        #expect(DeadlineFinder(packs: packs, risk: library).deadlines([ref()], at: LocalDate("2025-10-06")!).isEmpty,
+                "medium: next in 30 days, beyond the 7-day window")
+        let near = DeadlineFinder(packs: packs, risk: library).deadlines([ref()], at: LocalDate("2025-10-30")!)
+        #expect(near.map(\.kind) == [.riskReassessment])
+        #expect(near.first?.due == LocalDate("2025-11-04"))
+        #expect(near.first?.record == "ra1")
     }
 }

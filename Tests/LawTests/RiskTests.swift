@@ -67,6 +67,19 @@ import Testing
         #expect(status.prefill.first { $0.question == "threats" }?.sources == ["i3"])
     }
 
+    @Test func aThreatReportedLateIsNewToTheAssessmentThatDidNotKnowIt() throws {
+        var file = caseFile([incident("i1", "2025-10-01"), incident("i2", "2025-10-02"), incident("late", "2025-10-02", .threat)])
+        var assessment = assessed(.low, at: "2025-10-03T10:00:00+05:00")
+        assessment.knownIncidents = ["i1", "i2"]
+        file.riskAssessments = [assessment]
+        let status = try RiskEvaluator(library: library).status(of: file, at: at("2025-10-04T12:00:00+05:00"))
+        #expect(status.dueNow)
+        #expect(status.reasons.first?.record == "late")
+        #expect(status.due == at("2025-10-03T10:00:00+05:00"))
+        file.riskAssessments![0].knownIncidents = ["i1", "i2", "late"]
+        #expect(try RiskEvaluator(library: library).status(of: file, at: at("2025-10-04T12:00:00+05:00")).dueNow == false)
+    }
+
     @Test func anExtremeLevelIsAssessedAgainWithin72Hours() throws {
         var file = caseFile([incident("i1", "2025-10-01"), incident("i2", "2025-10-02")])
         file.riskAssessments = [assessed(.high, at: "2025-10-03T10:00:00+05:00", id: "ra1"),

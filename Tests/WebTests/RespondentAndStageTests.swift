@@ -54,7 +54,7 @@ import Domain
             let karaganda = try #require(loaded.first { $0.number == "KRG-2026-0015" })
             let officer = try await app.makeUser(.officer, unit: "Karaganda, city police department")
             let response = try await app.request(.GET, "/api/v1/cases/\(karaganda.id.uuidString.lowercased())/deadlines?at=2026-02-10", as: officer)
-            #expect((response.json["items"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["orderExpiring"])
+            #expect((response.json["items"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["riskReassessment", "orderExpiring"])
         }
     }
 }

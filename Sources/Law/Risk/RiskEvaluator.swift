@@ -43,28 +43,34 @@ public struct RiskEvaluator: Sendable {
     func reasons(since last: RiskAssessment, file: CaseFile, incidents: [Incident], at: ZonedDateTime) -> [RiskStatus.Reason] {
         let from = last.assessedAt.epochMilliseconds
         let triggers = library.levels.reassessImmediatelyOn
+        let known = last.knownIncidents.map(Set.init)
         var reasons: [RiskStatus.Reason] = []
         if let hours = library.levels[last.level]?.reassessAfterHours {
             let due = ZonedDateTime(epochMilliseconds: from + Int64(hours) * 3_600_000, offsetSeconds: last.assessedAt.offsetSeconds)
             reasons.append(.init(code: .interval, at: due, record: last.id,
                                  text: "\(last.level.rawValue) is assessed again every \(hours) hours"))
         }
-        let after = incidents.filter { $0.occurredAt.epochMilliseconds > from }
+        // new to the last assessment: not among the incidents it knew (or, without that list, later than it);
+        // one that happened before it but was reported after it is due at once
+        let after = incidents.filter { incident in known.map { !$0.contains(incident.id) } ?? (incident.occurredAt.epochMilliseconds > from) }
+        func when(_ incident: Incident) -> ZonedDateTime {
+            incident.occurredAt.epochMilliseconds > from ? incident.occurredAt : last.assessedAt
+        }
         for incident in after {
             if triggers.incidentKinds.contains(incident.kind) || (triggers.violenceFlag && incident.violence) {
-                reasons.append(.init(code: .threatOrViolence, at: incident.occurredAt, record: incident.id,
-                                     text: "incident \(incident.id) (\(incident.kind.rawValue)\(incident.violence ? ", violence" : "")) after the last assessment"))
+                reasons.append(.init(code: .threatOrViolence, at: when(incident), record: incident.id,
+                                     text: "incident \(incident.id) (\(incident.kind.rawValue)\(incident.violence ? ", violence" : "")) is new since the last assessment"))
             }
             if triggers.monitoringAlert, incident.reportedBy == .monitoring {
-                reasons.append(.init(code: .monitoringAlert, at: incident.occurredAt, record: incident.id,
-                                     text: "monitoring alert \(incident.id) after the last assessment"))
+                reasons.append(.init(code: .monitoringAlert, at: when(incident), record: incident.id,
+                                     text: "monitoring alert \(incident.id) is new since the last assessment"))
             }
         }
         if triggers.orderViolation {
             let byID = Dictionary(after.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for violation in OrderViolations.find(incidents: after, orders: file.protectiveOrders) {
                 guard let incident = byID[violation.incident] else { continue }
-                reasons.append(.init(code: .orderViolation, at: incident.occurredAt, record: incident.id,
+                reasons.append(.init(code: .orderViolation, at: when(incident), record: incident.id,
                                      text: "incident \(incident.id) broke order \(violation.order) (\(violation.condition))"))
             }
         }

@@ -69,11 +69,12 @@ struct RiskController {
         try body.throwIfInvalid()
 
         let principal = try req.principal
-        let summary = try await CaseStore(db: req.db).get(caseID, scope: principal.scope)
-        let pack = try packs.pack(for: summary.jurisdiction)
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
+        let pack = try packs.pack(for: file.jurisdiction)
         let assessment = RiskAssessment(id: "ra-" + UUID().uuidString.prefix(8).lowercased(), instrument: instrumentID,
                                         assessedAt: pack.now(), assessor: principal.subject, answers: answers!,
-                                        computedLevel: computed, level: level, reason: level > computed ? reason : nil)
+                                        computedLevel: computed, level: level, reason: level > computed ? reason : nil,
+                                        knownIncidents: file.incidents.map(\.id))
         let store = RecordStore<RiskAssessment>(db: req.db, section: .riskAssessments)
         do {
             _ = try await store.add(assessment, ref: assessment.id, to: caseID, scope: principal.scope, expectedCount: expected!)

@@ -44,9 +44,10 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Domain", "Law", "Store",
+                "Domain", "Law", "Store", "Monitoring",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/demo"), .copy("Resources/Views")],
             swiftSettings: swiftSettings
@@ -74,7 +75,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",
-            dependencies: ["Web", "Domain", "TestSupport", .product(name: "VaporTesting", package: "vapor")],
+            dependencies: ["Web", "Domain", "Monitoring", "TestSupport", .product(name: "VaporTesting", package: "vapor")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -58,7 +58,7 @@ person_fields = {
     "places": arr(ref("Place")),
 }
 RISK_LEVEL = words("notAssessed", "low", "medium", "high", "extreme")
-ROLE = words("victim", "officer", "investigator", "judge", "fundOfficer", "administrator", "auditor")
+ROLE = words("victim", "officer", "investigator", "judge", "fundOfficer", "administrator", "auditor", "gateway")
 schemas = {
     "Problem": obj({"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
                     "detail": {"type": "string"},
@@ -186,6 +186,12 @@ schemas = {
                             "sources": arr({"type": "string"})}, ["question", "text", "sources"])),
         "unverified": arr({"type": "string"})},
         ["instrument", "at", "level", "version", "applies", "dueNow", "reasons", "measures", "history", "prefill", "unverified"]),
+    "Alert": obj({"id": {"type": "string", "format": "uuid"}, "caseId": {"type": "string", "format": "uuid"},
+                  "kind": words("zone", "proximity", "silent", "tamper", "lowBattery"), "order": {"type": "string"},
+                  "zone": {"type": "integer"}, "device": {"type": "string"}, "at": DT, "distanceMeters": {"type": "integer"},
+                  "accuracyMeters": {"type": "integer"}, "incident": {"type": "string", "description": "the incident a breach was recorded as"},
+                  "raisedAt": DT, "acknowledgedAt": DT, "acknowledgedBy": {"type": "string"}, "escalatedAt": DT},
+                 ["id", "caseId", "kind", "device", "at", "raisedAt"]),
 }
 CF = "application/vnd.qorgau.case-file+json"
 USER = param("userID", schema={"type": "string", "format": "uuid"})
@@ -267,6 +273,26 @@ paths = {
                                           "level": RISK_LEVEL, "reason": {"type": "string"},
                                           "expectedVersion": {"type": "integer", "minimum": 0}}, ["answers", "expectedVersion"])),
                  "responses": {**ok(ref("RiskAssessment"), "201", "Created"), **errors(404, 409, 413, 422)}}},
+    "/api/v1/monitoring/pings": {"post": {
+        "operationId": "ingestPings", "summary": "A batch of pings from a monitoring gateway; each taken or refused with its reason",
+        "requestBody": body(obj({"pings": arr(obj({"device": {"type": "string"}, "at": DT,
+                                                   "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                                                   "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                                                   "accuracy": {"type": "number", "minimum": 0},
+                                                   "event": words("strapTamper", "lowBattery")}, ["device", "at"]), )}, ["pings"])),
+        "responses": {**ok(obj({"accepted": {"type": "integer"}, "alerts": {"type": "integer"},
+                                "refused": arr(obj({"index": {"type": "integer"}, "device": {"type": "string"},
+                                                    "reason": {"type": "string"}}, ["index", "reason"]))},
+                               ["accepted", "alerts", "refused"])), **errors(413, 422)}}},
+    "/api/v1/monitoring/alerts/stream": {"get": {
+        "operationId": "alertStream", "summary": "Server-sent events: `event: alert` or `event: escalation`, data the alert, for the cases in scope",
+        "responses": ok({"type": "string"}, media="text/event-stream")}},
+    "/api/v1/cases/{caseID}/alerts": {"get": {
+        "operationId": "listAlerts", "parameters": [CASE, param("open", "query", {"type": "boolean"}, "only those not acknowledged")],
+        "responses": {**ok(page(ref("Alert"))), **errors(404)}}},
+    "/api/v1/cases/{caseID}/alerts/{alertID}/acknowledgement": {"post": {
+        "operationId": "acknowledgeAlert", "parameters": [CASE, param("alertID", schema={"type": "string", "format": "uuid"})],
+        "responses": {**ok(ref("Alert")), **errors(404)}}},
     "/api/v1/case-files": {"post": {"operationId": "importCaseFile", "summary": "Import a whole case; all or nothing",
                                     "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CaseFile")},
                                                                                   CF: {"schema": ref("CaseFile")}}},

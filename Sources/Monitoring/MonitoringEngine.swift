@@ -21,6 +21,8 @@ public struct MonitoringEngine: Sendable {
         var isRespondent: Bool
         var lastAt: Int64?
         var lastPosition: (lat: Double, lon: Double, accuracy: Double, at: Int64)?
+        /// A silence already reported (by `sweep`), so the ping that ends it does not report it again.
+        var silenceReported = false
     }
 
     let orders: [ProtectiveOrder]
@@ -52,12 +54,13 @@ public struct MonitoringEngine: Sendable {
         var alerts: [Alert] = []
         if let last = state.lastAt {
             let allowed = Int64(Double(state.device.intervalSeconds) * silentAfterIntervals * 1000)
-            if ms - last > allowed {
+            if ms - last > allowed, !state.silenceReported {
                 alerts.append(Alert(kind: .silent, device: ping.device,
                                     at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: ping.at.offsetSeconds)))
             }
         }
         state.lastAt = ms
+        state.silenceReported = false
         if let event = ping.event {
             alerts.append(Alert(kind: event == .strapTamper ? .tamper : .lowBattery, device: ping.device, at: ping.at))
         } else if let lat = ping.lat, let lon = ping.lon {
@@ -68,6 +71,60 @@ public struct MonitoringEngine: Sendable {
         devices[ping.device] = state
         return .success(alerts)
     }
+
+    /// Devices silent for longer than their intervals allow, as of `now`: each silence is reported
+    /// once, here or by the ping that ends it. The live server calls this every few seconds.
+    public mutating func sweep(now: Date) -> [Alert] {
+        let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        var alerts: [Alert] = []
+        for (id, var state) in devices.sorted(by: { $0.key < $1.key }) {
+            guard let last = state.lastAt, !state.silenceReported else { continue }
+            let allowed = Int64(Double(state.device.intervalSeconds) * silentAfterIntervals * 1000)
+            guard nowMs - last > allowed else { continue }
+            state.silenceReported = true
+            devices[id] = state
+            alerts.append(Alert(kind: .silent, device: id, at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: 0)))
+        }
+        return alerts
+    }
+
+    /// The engine for the case as it is now (orders issued, extended or revoked, devices added),
+    /// keeping what it knew of each device and zone, so a change does not raise alerts again.
+    public func updated(with file: CaseFile) -> MonitoringEngine {
+        var next = MonitoringEngine(file: file)
+        next.hysteresisMeters = hysteresisMeters
+        next.silentAfterIntervals = silentAfterIntervals
+        next.victimPositionMaxAge = victimPositionMaxAge
+        next.futureTolerance = futureTolerance
+        for (id, state) in devices {
+            guard var kept = next.devices[id] else { continue }
+            kept.lastAt = state.lastAt
+            kept.lastPosition = state.lastPosition
+            kept.silenceReported = state.silenceReported
+            next.devices[id] = kept
+        }
+        next.insideZones = insideZones
+        next.nearVictim = nearVictim
+        return next
+    }
+
+    /// Takes a device's last stored ping after a restart: its time and position, and the zones it
+    /// is inside, without raising anything (whatever it raised was raised before the restart).
+    public mutating func restore(_ ping: Ping) {
+        guard var state = devices[ping.device] else { return }
+        if let last = state.lastAt, ping.at.epochMilliseconds <= last { return }
+        state.lastAt = ping.at.epochMilliseconds
+        if let lat = ping.lat, let lon = ping.lon {
+            state.lastPosition = (lat, lon, ping.accuracy ?? 0, ping.at.epochMilliseconds)
+            devices[ping.device] = state
+            if state.isRespondent { _ = respondentAt(lat, lon, accuracy: ping.accuracy ?? 0, ping: ping) }
+        } else {
+            devices[ping.device] = state
+        }
+    }
+
+    /// The ids of the devices this engine watches.
+    public var deviceIDs: [String] { devices.keys.sorted() }
 
     /// Zone and proximity checks for a respondent's position, with hysteresis: an alert on
     /// entering (within the accuracy of the boundary), none again until he is clearly out.

@@ -59,4 +59,6 @@ public struct Alert: Equatable, Sendable, Codable {
 public struct PingRefusal: Error, Equatable, Sendable, Codable {
     public var device: String
     public var reason: String
+
+    public init(device: String, reason: String) { self.device = device; self.reason = reason }
 }

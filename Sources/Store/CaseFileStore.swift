@@ -12,6 +12,7 @@ public struct CaseFileStore: Sendable {
     /// already taken is refused as a validation problem at `/case/number`.
     public func importCaseFile(_ file: CaseFile, by principal: Principal) async throws -> UUID {
         try await CaseStore(db: db).requireNumberFree(file.case.number, pointer: "/case/number")
+        try await requireDevicesFree(file.devices ?? [])
         let now = nowMilliseconds()
         let caseID = UUID()
         try await db.transaction { tx in
@@ -99,6 +100,22 @@ public struct CaseFileStore: Sendable {
             result.append((summary, try await exportCaseFile(caseID: summary.id, scope: scope)))
         }
         return result
+    }
+
+    /// A device reports under its own id, so it can be worn in one open case only: otherwise its
+    /// pings would be checked against the wrong case's orders.
+    func requireDevicesFree(_ devices: [Device]) async throws {
+        var problems: [ValidationProblem] = []
+        for (index, device) in devices.enumerated() {
+            let holders = try await CaseRecordModel.query(on: db).filter(\.$section == "devices").filter(\.$ref == device.id)
+                .join(CaseModel.self, on: \CaseRecordModel.$case.$id == \CaseModel.$id)
+                .filter(CaseModel.self, \.$status == CaseStatus.open.rawValue).count()
+            if holders > 0 {
+                problems.append(.init(pointer: "/devices/\(index)/id",
+                                      message: "device \"\(device.id)\" is registered in another open case; close that case or use the device's own id"))
+            }
+        }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
     }
 
     private func records(_ file: CaseFile, caseID: UUID) throws -> [CaseRecordModel] {

@@ -18,6 +18,11 @@ public struct AppConfig: Sendable {
     /// Mark session cookies Secure even when the request does not show TLS (`QORGAU_SECURE_COOKIES=1`),
     /// for a deployment behind a proxy that does not send X-Forwarded-Proto.
     public var secureCookies = false
+    /// How often the monitoring sweep looks for silent devices and unacknowledged alerts
+    /// (`QORGAU_MONITORING_SWEEP_SECONDS`, default 5; 0 turns it off, as tests do).
+    public var monitoringSweepSeconds: Double = 5
+    /// An alert unacknowledged this long is escalated (`QORGAU_ALERT_ESCALATION_SECONDS`, default 300).
+    public var alertEscalationSeconds: Double = 300
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, migrate: Bool = true,
                 maxBodyBytes: Int = 1 << 20, maxCaseFileBytes: Int = 32 << 20, logLevel: Logger.Level = .info) {
@@ -48,6 +53,13 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("QORGAU_SECURE_COOKIES must be 1 or 0; got \"\(raw)\"")
             }
             config.secureCookies = raw == "1" || raw == "true"
+        }
+        for (name, minimum) in [("QORGAU_MONITORING_SWEEP_SECONDS", 0.0), ("QORGAU_ALERT_ESCALATION_SECONDS", 10.0)] {
+            guard let raw = env[name] else { continue }
+            guard let seconds = Double(raw), seconds >= minimum, seconds <= 86_400 else {
+                throw ConfigurationError("\(name) must be a number of seconds from \(Int(minimum)) to 86400; got \"\(raw)\"")
+            }
+            if name == "QORGAU_MONITORING_SWEEP_SECONDS" { config.monitoringSweepSeconds = seconds } else { config.alertEscalationSeconds = seconds }
         }
         if let raw = env["LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: raw.lowercased()) else {

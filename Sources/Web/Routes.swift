@@ -98,6 +98,12 @@ func routes(_ app: Application) throws {
     oneCase.get("risk-assessments", use: risk.list).requires(.readCaseRecords)
     oneCase.post("risk-assessments", use: risk.create).requires(.assessRisk)
 
+    let monitoring = MonitoringController()
+    api.post("monitoring", "pings", use: monitoring.ingest).requires(.ingestPings)
+    api.get("monitoring", "alerts", "stream", use: monitoring.stream).requires(.handleAlerts)
+    oneCase.get("alerts", use: monitoring.list).requires(.readCaseRecords)
+    oneCase.post("alerts", ":alertID", "acknowledgement", use: monitoring.acknowledge).requires(.handleAlerts)
+
     let incidents = IncidentController()
     oneCase.get("incidents", use: incidents.list).requires(.readCase)
     oneCase.post("incidents", use: incidents.create).requires(.logIncident)

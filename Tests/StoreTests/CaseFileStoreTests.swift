@@ -15,10 +15,12 @@ import TestSupport
             let first = try CaseFileCodec.encode(try await store.exportCaseFile(caseID: firstID, scope: .all))
 
             var reimported = try CaseFileReader().read(data: first)
-            reimported.case.number = "RT-2" // numbers are unique; everything else identical
+            reimported.case.number = "RT-2" // numbers are unique, and a device is worn in one open case
+            reimported.devices?[0].id = "bracelet-2"
             let secondID = try await store.importCaseFile(reimported, by: .commandLine)
             var second = try await store.exportCaseFile(caseID: secondID, scope: .all)
             second.case.number = "RT-1"
+            second.devices?[0].id = "bracelet-1"
             #expect(try CaseFileCodec.encode(second) == first)
         }
     }

@@ -9,7 +9,9 @@ public enum Fixtures {
 
     public static let now = ZonedDateTime("2026-06-01T12:00:00+05:00")!.instant
 
-    public static func caseFileJSON(number: String = "T-\(UUID().uuidString.prefix(8))") -> [String: Any] {
+    /// A case file; its bracelet is "bracelet-1" unless `device` names another (a device is worn in
+    /// one open case only).
+    public static func caseFileJSON(number: String = "T-\(UUID().uuidString.prefix(8))", device: String = "bracelet-1") -> [String: Any] {
         [
             "format": "qorgau.case-file", "version": 1, "jurisdiction": "KZ",
             "case": ["number": number, "openedAt": "2025-10-02T09:15:00+05:00", "unit": "Test unit"],
@@ -41,7 +43,7 @@ public enum Fixtures {
                  "outcome": "guilty", "punishment": ["type": "communityService", "hours": 100],
                  "mandatoryPayment": ["mrp": 5]],
             ],
-            "devices": [["id": "bracelet-1", "person": "r", "kind": "bracelet", "intervalSeconds": 60]],
+            "devices": [["id": device, "person": "r", "kind": "bracelet", "intervalSeconds": 60]],
         ]
     }
 

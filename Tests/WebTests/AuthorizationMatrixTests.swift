@@ -73,6 +73,10 @@ import VaporTesting
             "GET /api/v1/cases/:caseID/risk": caseWorkers,
             "GET /api/v1/cases/:caseID/risk-assessments": caseWorkers,
             "POST /api/v1/cases/:caseID/risk-assessments": [.officer, .investigator],
+            "POST /api/v1/monitoring/pings": [.gateway],
+            "GET /api/v1/monitoring/alerts/stream": [.officer, .investigator],
+            "GET /api/v1/cases/:caseID/alerts": caseWorkers,
+            "POST /api/v1/cases/:caseID/alerts/:alertID/acknowledgement": [.officer, .investigator],
             "GET /api/v1/cases/:caseID/incidents": caseReaders,
             "POST /api/v1/cases/:caseID/incidents": [.victim, .officer, .investigator],
             "GET /api/v1/cases/:caseID/incidents/:incidentID": caseReaders,
@@ -104,7 +108,7 @@ import VaporTesting
             let mine = try await app.request(.POST, "/api/v1/case-files", json: file)
             let caseAText = try #require(mine.json["id"] as? String)
             let caseA = try #require(UUID(uuidString: caseAText))
-            var otherFile = Fixtures.caseFileJSON()
+            var otherFile = Fixtures.caseFileJSON(device: "bracelet-2")
             otherFile["case"] = ["openedAt": "2025-10-02T09:15:00+05:00", "unit": "Another unit"]
             let other = try await app.request(.POST, "/api/v1/case-files", json: otherFile,
                                               as: try await app.makeUser(.officer, unit: "Another unit"))
@@ -121,6 +125,7 @@ import VaporTesting
                 let list = try await app.request(.GET, path)
                 return try #require((list.json["items"] as? [[String: Any]])?.first?["id"] as? String)
             }
+            let alertID = try await MonitoringProbe.raiseZoneAlert(app, caseID: caseA)
             let ids = [
                 "caseID": a, "personID": try await firstID("/api/v1/cases/\(a)/persons"),
                 "orderID": try await firstID("/api/v1/cases/\(a)/orders"),
@@ -139,6 +144,7 @@ import VaporTesting
                         case "caseID": return caseID
                         case "tokenID": return tokenID
                         case "ref": return key.contains("proceedings") ? "c1" : "d1"
+                        case "alertID": return alertID
                         default: return ids[name] ?? "unknown"
                         }
                     }.joined(separator: "/")
@@ -162,6 +168,9 @@ import VaporTesting
 
                 for role in Role.allCases {
                     let user = users[role]!
+                    if allowed.contains(role), key.hasSuffix("/stream") {
+                        continue // an event stream never ends: MonitoringAPITests follows it through the hub
+                    }
                     // a fresh token each time: DELETE /api/v1/auth/tokens/{id} revokes the one it is given
                     let own = try await app.makeUser(role, username: user.account.username)
                     let lastToken = try await TokenStoreProbe.lastTokenID(app, of: user.account.id)

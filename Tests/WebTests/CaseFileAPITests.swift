@@ -17,11 +17,15 @@ import Web
             #expect(first.headers.contentType?.description.hasPrefix("application/vnd.qorgau.case-file+json") == true)
 
             let renumbered = first.text.replacingOccurrences(of: "\"CF-1\"", with: "\"CF-2\"")
+                .replacingOccurrences(of: "\"bracelet-1\"", with: "\"bracelet-2\"") // a device is worn in one open case
+            let twice = try await app.request(.POST, "/api/v1/case-files", raw: first.text.replacingOccurrences(of: "\"CF-1\"", with: "\"CF-3\""))
+            #expect(twice.problemPointers == ["/devices/0/id"], "the same bracelet in two open cases is refused")
             let again = try await app.request(.POST, "/api/v1/case-files", raw: renumbered)
             #expect(again.status == .created)
             let secondID = try #require(again.json["id"] as? String)
             let second = try await app.request(.GET, "/api/v1/cases/\(secondID)/case-file")
-            #expect(second.text.replacingOccurrences(of: "\"CF-2\"", with: "\"CF-1\"") == first.text)
+            #expect(second.text.replacingOccurrences(of: "\"CF-2\"", with: "\"CF-1\"")
+                .replacingOccurrences(of: "\"bracelet-2\"", with: "\"bracelet-1\"") == first.text)
         }
     }
 

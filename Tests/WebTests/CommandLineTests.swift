@@ -68,10 +68,13 @@ import TestSupport
         let first = try run(["export", "CLI-1", "--data", data.path], in: data)
         #expect(first.status == 0)
         let exported = data.appendingPathComponent("exported.json")
-        try Data(first.stdout.replacingOccurrences(of: "\"CLI-1\"", with: "\"CLI-3\"").utf8).write(to: exported)
+        // a number and a device are the case's own: the copy gets others, everything else identical
+        try Data(first.stdout.replacingOccurrences(of: "\"CLI-1\"", with: "\"CLI-3\"")
+            .replacingOccurrences(of: "\"bracelet-1\"", with: "\"bracelet-3\"").utf8).write(to: exported)
         #expect(try run(["import", exported.path, "--data", data.path], in: data).status == 0)
         let second = try run(["export", "CLI-3", "--data", data.path], in: data)
-        #expect(second.stdout.replacingOccurrences(of: "\"CLI-3\"", with: "\"CLI-1\"") == first.stdout)
+        #expect(second.stdout.replacingOccurrences(of: "\"CLI-3\"", with: "\"CLI-1\"")
+            .replacingOccurrences(of: "\"bracelet-3\"", with: "\"bracelet-1\"") == first.stdout)
 
         let assessment = try run(["assess", "CLI-1", "--at", "2026-03-01", "--format", "json", "--data", data.path], in: data)
         #expect(assessment.status == 0)

@@ -28,6 +28,10 @@ public enum Permission: String, CaseIterable, Sendable {
     case readFundLedger
     /// Grant and withdraw single users' access to a case.
     case manageCaseAccess
+    /// Post monitoring pings.
+    case ingestPings
+    /// Follow and acknowledge monitoring alerts.
+    case handleAlerts
     /// Users: add, disable, reset passwords.
     case manageUsers
     /// The audit log.
@@ -50,6 +54,8 @@ public enum Permission: String, CaseIterable, Sendable {
         case .readReports: [.officer, .investigator, .judge]
         case .readFundLedger: [.fundOfficer, .officer]
         case .manageCaseAccess: [.officer]
+        case .ingestPings: [.gateway]
+        case .handleAlerts: [.officer, .investigator]
         case .manageUsers: [.administrator]
         case .readAudit: [.auditor]
         case .ownAccount: Set(Role.allCases)

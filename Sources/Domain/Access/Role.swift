@@ -17,6 +17,9 @@ public enum Role: String, Vocabulary {
     case administrator
     /// The audit log, read-only.
     case auditor
+    /// A monitoring gateway (the system that relays bracelets' and phones' pings): posts pings,
+    /// sees nothing.
+    case gateway
 
     /// Whether a user of this role sees cases through grants of single cases (not a unit).
     public var seesGrantedCases: Bool { [.victim, .investigator, .judge].contains(self) }

@@ -23,7 +23,7 @@ public struct AccessStore: Sendable {
             scope = .limited(units: Set([user.unit].compactMap { $0 }), cases: [])
         case .victim, .investigator, .judge:
             scope = .only(try await grantedCases(of: user.id))
-        case .fundOfficer, .administrator, .auditor:
+        case .fundOfficer, .administrator, .auditor, .gateway:
             scope = .none
         }
         return Principal(subject: user.id.uuidString.lowercased(), role: user.role, scope: scope, mayWrite: mayWrite)

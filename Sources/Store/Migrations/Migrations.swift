@@ -11,5 +11,6 @@ public enum StoreMigrations {
         AddIndexes(),
         CreateIdentity(),
         AddRecordSequenceIndex(),
+        CreateMonitoring(),
     ]
 }

@@ -36,6 +36,7 @@ struct OrderController {
     func create(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let stored = try await service(req).issueOrder(caseID, try req.jsonBody())
+        try await req.refreshMonitoring(caseID) // the live engine enforces the new order at once
         return try OrderResponse(stored).created(at: "/api/v1/cases/\(caseID.apiString)/orders/\(stored.id.apiString)")
     }
 
@@ -58,7 +59,9 @@ struct OrderController {
         let until = body["validUntil"].dateTime()
         let reason = body["reason"].string(maxLength: 2000)
         try body.throwIfInvalid()
-        return OrderResponse(try await service(req).extendOrder(caseID, id, until: until!, reason: reason!))
+        let extended = try await service(req).extendOrder(caseID, id, until: until!, reason: reason!)
+        try await req.refreshMonitoring(caseID)
+        return OrderResponse(extended)
     }
 
     /// Body: `{"at": "…" (opt, now by default), "reason": "…"}`.
@@ -69,7 +72,9 @@ struct OrderController {
         let at = FieldReader().past(body["at"], required: false)
         let reason = body["reason"].string(maxLength: 2000)
         try body.throwIfInvalid()
-        return OrderResponse(try await service(req).revokeOrder(caseID, id, at: at, reason: reason!))
+        let revoked = try await service(req).revokeOrder(caseID, id, at: at, reason: reason!)
+        try await req.refreshMonitoring(caseID)
+        return OrderResponse(revoked)
     }
 
     func history(req: Request) async throws -> PageResponse<RecordVersionResponse> {

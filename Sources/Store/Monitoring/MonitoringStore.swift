@@ -1,0 +1,160 @@
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+
+/// A ping as stored: the track of a device, kept as evidence.
+public struct StoredPing: Sendable, Equatable, Codable {
+    public var caseID: UUID
+    public var device: String
+    public var at: ZonedDateTime
+    public var lat: Double?
+    public var lon: Double?
+    public var accuracy: Double?
+    public var event: String?
+
+    public init(caseID: UUID, device: String, at: ZonedDateTime, lat: Double?, lon: Double?, accuracy: Double?, event: String?) {
+        self.caseID = caseID; self.device = device; self.at = at; self.lat = lat; self.lon = lon
+        self.accuracy = accuracy; self.event = event
+    }
+}
+
+/// An alert as stored, with what officers did about it.
+public struct StoredAlert: Sendable, Equatable, Codable {
+    public var id: UUID
+    public var caseID: UUID
+    public var kind: String
+    public var order: String?
+    public var zone: Int?
+    public var device: String
+    public var at: ZonedDateTime
+    public var distanceMeters: Int?
+    public var accuracyMeters: Int?
+    public var incident: String?
+    public var createdAt: Int64
+    public var acknowledgedAt: Int64?
+    public var acknowledgedBy: String?
+    public var escalatedAt: Int64?
+
+    public init(id: UUID = UUID(), caseID: UUID, kind: String, order: String?, zone: Int?, device: String, at: ZonedDateTime,
+                distanceMeters: Int?, accuracyMeters: Int?, incident: String?, createdAt: Int64) {
+        self.id = id; self.caseID = caseID; self.kind = kind; self.order = order; self.zone = zone; self.device = device
+        self.at = at; self.distanceMeters = distanceMeters; self.accuracyMeters = accuracyMeters; self.incident = incident
+        self.createdAt = createdAt
+    }
+}
+
+/// The track and the alerts. Pings of a batch, the alerts they raise and the incidents recorded
+/// for breaches are written in one transaction, before the sender is told they were taken.
+public struct MonitoringStore: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    /// Stores pings, alerts and the breach incidents together; all or nothing.
+    public func save(pings: [StoredPing], alerts: [StoredAlert], incidents: [(UUID, Incident)], by subject: String) async throws {
+        let now = nowMilliseconds()
+        let incidentRows = try incidents.map { caseID, incident in
+            let row = try IncidentModel(caseID: caseID, incident: incident, by: subject, at: now)
+            row.id = UUID()
+            return row
+        }
+        try await db.transaction { tx in
+            if let sql = tx as? any SQLDatabase, !pings.isEmpty {
+                for chunk in stride(from: 0, to: pings.count, by: 500) {
+                    var insert = sql.insert(into: PingModel.schema)
+                        .columns("id", "case_id", "device", "at_ms", "at_offset", "lat", "lon", "accuracy", "event", "received_at_ms")
+                    for p in pings[chunk..<min(chunk + 500, pings.count)] {
+                        insert = insert.values(SQLBind(UUID()), SQLBind(p.caseID), SQLBind(p.device), SQLBind(p.at.epochMilliseconds),
+                                               SQLBind(p.at.offsetSeconds), SQLBind(p.lat), SQLBind(p.lon), SQLBind(p.accuracy),
+                                               SQLBind(p.event), SQLBind(now))
+                    }
+                    try await insert.run()
+                }
+            }
+            try await IncidentWriter.insertRows(incidentRows, on: tx)
+            for alert in alerts { try await AlertModel(alert).create(on: tx) }
+        }
+    }
+
+    /// The last stored ping of each device, to rebuild the engine's state after a restart.
+    public func lastPings(caseID: UUID) async throws -> [StoredPing] {
+        let rows = try await PingModel.query(on: db).filter(\.$caseID == caseID).sort(\.$at, .descending).limit(10_000).all()
+        var seen = Set<String>()
+        return rows.filter { seen.insert($0.device).inserted }.map(\.value)
+    }
+
+    /// A device's track between two instants, in time order.
+    public func track(caseID: UUID, device: String, from: Int64, to: Int64) async throws -> [StoredPing] {
+        try await PingModel.query(on: db).filter(\.$caseID == caseID).filter(\.$device == device)
+            .filter(\.$at >= from).filter(\.$at <= to).sort(\.$at).all().map(\.value)
+    }
+
+    public func alerts(caseID: UUID, scope: CaseScope, openOnly: Bool = false) async throws -> [StoredAlert] {
+        try await CaseStore(db: db).requireCase(caseID, scope: scope)
+        let query = AlertModel.query(on: db).filter(\.$caseID == caseID)
+        if openOnly { query.filter(\.$acknowledgedAt == nil) }
+        return try await query.sort(\.$at).sort(\.$createdAt).all().map { try $0.value() }
+    }
+
+    /// Marks an alert seen by an officer; acknowledging twice keeps the first.
+    public func acknowledge(_ id: UUID, caseID: UUID, by subject: String, scope: CaseScope) async throws -> StoredAlert {
+        try await CaseStore(db: db).requireCase(caseID, scope: scope)
+        guard let model = try await AlertModel.query(on: db).filter(\.$id == id).filter(\.$caseID == caseID).first() else {
+            throw DomainError.notFound("alert")
+        }
+        if model.acknowledgedAt == nil {
+            model.acknowledgedAt = nowMilliseconds()
+            model.acknowledgedBy = subject
+            try await model.update(on: db)
+        }
+        return try model.value()
+    }
+
+    /// Escalates the alerts left unacknowledged since before `createdBefore`; each alert once, even
+    /// with several instances sweeping (the update is conditional).
+    public func escalate(createdBefore: Int64, now: Int64) async throws -> [StoredAlert] {
+        let due = try await AlertModel.query(on: db).filter(\.$acknowledgedAt == nil).filter(\.$escalatedAt == nil)
+            .filter(\.$createdAt < createdBefore).limit(1000).all()
+        var escalated: [StoredAlert] = []
+        for model in due {
+            guard let id = model.id else { continue }
+            if let sql = db as? any SQLDatabase {
+                let rows = try await sql.update(AlertModel.schema).set("escalated_at_ms", to: SQLBind(now))
+                    .where("id", .equal, SQLBind(id)).where("escalated_at_ms", .is, SQLLiteral.null)
+                    .returning("id").all()
+                if rows.isEmpty { continue } // another instance took it
+            } else {
+                model.escalatedAt = now
+                try await model.update(on: db)
+            }
+            model.escalatedAt = now
+            escalated.append(try model.value())
+        }
+        return escalated
+    }
+}
+
+extension PingModel {
+    var value: StoredPing {
+        StoredPing(caseID: caseID, device: device, at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: offset),
+                   lat: lat, lon: lon, accuracy: accuracy, event: event)
+    }
+}
+
+extension AlertModel {
+    convenience init(_ alert: StoredAlert) {
+        self.init()
+        id = alert.id; caseID = alert.caseID; kind = alert.kind; order = alert.order; zone = alert.zone; device = alert.device
+        at = alert.at.epochMilliseconds; offset = alert.at.offsetSeconds; distance = alert.distanceMeters
+        accuracy = alert.accuracyMeters; incident = alert.incident; createdAt = alert.createdAt
+    }
+
+    func value() throws -> StoredAlert {
+        var alert = StoredAlert(id: try requireID(), caseID: caseID, kind: kind, order: order, zone: zone, device: device,
+                                at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: offset), distanceMeters: distance,
+                                accuracyMeters: accuracy, incident: incident, createdAt: createdAt)
+        alert.acknowledgedAt = acknowledgedAt; alert.acknowledgedBy = acknowledgedBy; alert.escalatedAt = escalatedAt
+        return alert
+    }
+}

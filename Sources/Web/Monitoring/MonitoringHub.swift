@@ -1,0 +1,216 @@
+import Crypto
+import Domain
+import Fluent
+import Foundation
+import Monitoring
+import Store
+import Vapor
+
+/// The live monitoring of this instance: one engine per case with devices, found by device id;
+/// built from the database at start and kept in step with orders and devices. A batch of pings
+/// is checked, then its pings, alerts and breach incidents are stored in one transaction, and
+/// only then does the engine keep its new state and do officers hear of the alerts.
+actor MonitoringHub {
+    struct Watched {
+        var engine: MonitoringEngine
+        var unit: String?
+    }
+
+    /// What a subscribed officer receives.
+    struct Event: Sendable, Encodable {
+        var event: String // "alert" or "escalation"
+        var alert: AlertResponse
+    }
+
+    struct Subscriber {
+        var scope: CaseScope
+        var continuation: AsyncStream<Event>.Continuation
+    }
+
+    private var watched: [UUID: Watched] = [:]
+    private var caseOfDevice: [String: UUID] = [:]
+    private var subscribers: [UUID: Subscriber] = [:]
+    /// Held while a change is computed and stored: an actor alone would let two batches for the
+    /// same case interleave at the database write.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    private var loaded = false
+
+    /// Takes the lock, and the first time builds the engines from the database.
+    private func acquire(loading db: any Database) async throws {
+        if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
+        guard !loaded else { return }
+        do {
+            for (summary, file) in try await CaseFileStore(db: db).allCaseFiles(scope: .all) where !(file.devices ?? []).isEmpty {
+                try await install(summary.id, file: file, db: db, restore: true)
+            }
+            loaded = true
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    private func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+
+    // MARK: keeping in step with the cases
+
+    /// Every case with devices, with each device's last stored ping restored (done at the first
+    /// use if not before).
+    func load(db: any Database) async throws {
+        try await acquire(loading: db)
+        release()
+    }
+
+    /// After a case's orders or devices changed.
+    func refresh(_ caseID: UUID, db: any Database) async throws {
+        try await acquire(loading: db)
+        defer { release() }
+        let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: .all)
+        guard !(file.devices ?? []).isEmpty || watched[caseID] != nil else { return }
+        try await install(caseID, file: file, db: db, restore: watched[caseID] == nil)
+    }
+
+    private func install(_ caseID: UUID, file: CaseFile, db: any Database, restore: Bool) async throws {
+        var engine = watched[caseID].map { $0.engine.updated(with: file) } ?? MonitoringEngine(file: file)
+        if restore {
+            for ping in try await MonitoringStore(db: db).lastPings(caseID: caseID).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
+                engine.restore(Ping(device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon, accuracy: ping.accuracy,
+                                    event: ping.event.flatMap(Ping.Event.init(rawValue:))))
+            }
+        }
+        for device in engine.deviceIDs { caseOfDevice[device] = caseID }
+        watched[caseID] = Watched(engine: engine, unit: file.case.unit)
+    }
+
+    var deviceCount: Int { caseOfDevice.count }
+
+    // MARK: pings
+
+    struct Outcome: Sendable {
+        var accepted: Int
+        var refused: [(index: Int, device: String?, reason: String)]
+        var alerts: [StoredAlert]
+    }
+
+    /// Checks a batch, stores what it accepted with the alerts raised, then tells subscribers.
+    func ingest(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date()) async throws -> Outcome {
+        let outcome = try await checkAndStore(batch, db: db, by: subject, now: now)
+        for alert in outcome.alerts { publish(Event(event: "alert", alert: AlertResponse(alert))) }
+        return outcome
+    }
+
+    private func checkAndStore(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date) async throws -> Outcome {
+        try await acquire(loading: db)
+        defer { release() }
+            var engines: [UUID: MonitoringEngine] = [:]
+            var pings: [StoredPing] = [], alerts: [StoredAlert] = [], incidents: [(UUID, Incident)] = []
+            var refused: [(Int, String?, String)] = []
+            var accepted: [UUID: [Ping]] = [:]
+            for (index, item) in batch.enumerated() {
+                let ping: Ping
+                switch item {
+                case .failure(let refusal): refused.append((index, refusal.device.isEmpty ? nil : refusal.device, refusal.reason)); continue
+                case .success(let p): ping = p
+                }
+                guard let caseID = self.caseOfDevice[ping.device], var engine = engines[caseID] ?? self.watched[caseID]?.engine else {
+                    refused.append((index, ping.device, "unknown device")); continue
+                }
+                switch engine.ingest(ping, now: now) {
+                case .failure(let refusal):
+                    refused.append((index, ping.device, refusal.reason))
+                case .success(let raised):
+                    pings.append(StoredPing(caseID: caseID, device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon,
+                                            accuracy: ping.accuracy, event: ping.event?.rawValue))
+                    accepted[caseID, default: []].append(ping)
+                    for alert in raised {
+                        var stored = StoredAlert(caseID: caseID, kind: alert.kind.rawValue, order: alert.order, zone: alert.zone,
+                                                 device: alert.device, at: alert.at, distanceMeters: alert.distanceMeters,
+                                                 accuracyMeters: alert.accuracyMeters, incident: nil,
+                                                 createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
+                        if alert.kind == .zone || alert.kind == .proximity {
+                            let track = try await self.track(caseID: caseID, device: ping.device, until: ping, batch: accepted[caseID] ?? [], db: db)
+                            let incident = BreachIncident.make(alert, id: "m-" + stored.id.uuidString.prefix(8).lowercased(), ping: ping, track: track)
+                            stored.incident = incident.id
+                            incidents.append((caseID, incident))
+                        }
+                        alerts.append(stored)
+                    }
+                }
+                engines[caseID] = engine
+            }
+            try await MonitoringStore(db: db).save(pings: pings, alerts: alerts, incidents: incidents, by: subject)
+            for (caseID, engine) in engines { self.watched[caseID]?.engine = engine } // only once stored
+            return Outcome(accepted: pings.count, refused: refused, alerts: alerts)
+    }
+
+    /// The device's track over the half hour before a breach: stored pings and the batch's own.
+    private func track(caseID: UUID, device: String, until ping: Ping, batch: [Ping], db: any Database) async throws -> [Ping] {
+        let to = ping.at.epochMilliseconds, from = to - 30 * 60_000
+        let stored = try await MonitoringStore(db: db).track(caseID: caseID, device: device, from: from, to: to).map {
+            Ping(device: $0.device, at: $0.at, lat: $0.lat, lon: $0.lon, accuracy: $0.accuracy, event: $0.event.flatMap(Ping.Event.init(rawValue:)))
+        }
+        let own = batch.filter { $0.device == device && $0.at.epochMilliseconds >= from && $0.at.epochMilliseconds <= to }
+        return (stored + own).sorted { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
+    }
+
+    // MARK: silence and escalation
+
+    /// Reports devices gone silent and escalates alerts left unacknowledged for `escalateAfter`.
+    func sweep(db: any Database, now: Date = Date(), escalateAfter: TimeInterval) async throws -> (silent: [StoredAlert], escalated: [StoredAlert]) {
+        let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        let silent = try await sweepSilent(db: db, now: now, nowMs: nowMs)
+        for alert in silent { publish(Event(event: "alert", alert: AlertResponse(alert))) }
+        let escalated = try await MonitoringStore(db: db).escalate(createdBefore: nowMs - Int64(escalateAfter * 1000), now: nowMs)
+        for alert in escalated {
+            try await AuditStore(db: db).append(actor: "monitoring", action: "alert.escalated", target: alert.caseID.uuidString.lowercased(),
+                                                detail: "alert \(alert.id.uuidString.lowercased()) (\(alert.kind)) unacknowledged for \(Int(escalateAfter)) s")
+            publish(Event(event: "escalation", alert: AlertResponse(alert)))
+        }
+        return (silent, escalated)
+    }
+
+    private func sweepSilent(db: any Database, now: Date, nowMs: Int64) async throws -> [StoredAlert] {
+        try await acquire(loading: db)
+        defer { release() }
+            var engines: [UUID: MonitoringEngine] = [:]
+            var alerts: [StoredAlert] = []
+            for (caseID, watched) in self.watched {
+                var engine = watched.engine
+                let raised = engine.sweep(now: now)
+                guard !raised.isEmpty else { continue }
+                engines[caseID] = engine
+                alerts += raised.map {
+                    StoredAlert(caseID: caseID, kind: $0.kind.rawValue, order: nil, zone: nil, device: $0.device, at: $0.at,
+                                distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: nowMs)
+                }
+            }
+            if !alerts.isEmpty { try await MonitoringStore(db: db).save(pings: [], alerts: alerts, incidents: [], by: "monitoring") }
+            for (caseID, engine) in engines { self.watched[caseID]?.engine = engine }
+            return alerts
+    }
+
+    // MARK: subscribers
+
+    /// Alerts and escalations of the cases in `scope`, as they happen.
+    func subscribe(scope: CaseScope) -> (UUID, AsyncStream<Event>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(1000))
+        subscribers[id] = Subscriber(scope: scope, continuation: continuation)
+        continuation.onTermination = { [weak self] _ in Task { await self?.unsubscribe(id) } }
+        return (id, stream)
+    }
+
+    func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+
+    private func publish(_ event: Event) {
+        guard let caseID = UUID(uuidString: event.alert.caseId) else { return }
+        let unit = watched[caseID]?.unit
+        for subscriber in subscribers.values where subscriber.scope.allows(caseID, unit: unit) {
+            subscriber.continuation.yield(event)
+        }
+    }
+}

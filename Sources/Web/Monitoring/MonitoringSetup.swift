@@ -1,0 +1,45 @@
+import Foundation
+import Store
+import Vapor
+
+struct MonitoringHubKey: StorageKey { typealias Value = MonitoringHub }
+
+extension Application {
+    /// This instance's live monitoring.
+    var monitoring: MonitoringHub {
+        if let hub = storage[MonitoringHubKey.self] { return hub }
+        let hub = MonitoringHub()
+        storage[MonitoringHubKey.self] = hub
+        return hub
+    }
+
+    /// Rebuilds the engines from the database and, unless `sweepSeconds` is 0, sweeps for silent
+    /// devices and unacknowledged alerts every `sweepSeconds`.
+    func startMonitoring(sweepSeconds: Double, escalateAfter: TimeInterval) async throws {
+        try await monitoring.load(db: db)
+        guard sweepSeconds > 0 else { return }
+        let hub = monitoring, db = self.db, logger = self.logger
+        let task = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(sweepSeconds))
+                do { _ = try await hub.sweep(db: db, escalateAfter: escalateAfter) } catch {
+                    logger.error("monitoring sweep failed: \(String(describing: type(of: error)))")
+                }
+            }
+        }
+        lifecycle.use(MonitoringSweepStopper(task: task))
+    }
+}
+
+/// Stops the sweep when the application shuts down.
+struct MonitoringSweepStopper: LifecycleHandler {
+    let task: Task<Void, Never>
+    func shutdown(_ application: Application) { task.cancel() }
+}
+
+/// Refreshes the live engine after anything that changes a case's orders or devices.
+extension Request {
+    func refreshMonitoring(_ caseID: UUID) async throws {
+        try await application.monitoring.refresh(caseID, db: db)
+    }
+}

@@ -1,0 +1,134 @@
+import Domain
+import Monitoring
+import Foundation
+import Store
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+@testable import Web
+
+@Suite struct MonitoringAPITests {
+    func importCase(_ app: Application) async throws -> (String, UUID) {
+        let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
+        let id = try #require(imported.json["id"] as? String)
+        return (id, try #require(UUID(uuidString: id)))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func pingsRaiseStoredAlertsThatBecomeIncidentsAndAreAcknowledged(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let (caseID, caseUUID) = try await importCase(app)
+            let gateway = try await app.makeUser(.gateway)
+            let (_, events) = await app.monitoring.subscribe(scope: app.defaultTestUser.account.unit.map { .limited(units: [$0], cases: []) } ?? .none)
+            var heard = events.makeAsyncIterator()
+
+            let batch: [[String: Any]] = [
+                MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95),
+                MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501),
+                MonitoringProbe.ping("2025-10-25T10:02:00+05:00", 43.2201, 76.8501, device: "nobody's"),
+                MonitoringProbe.ping("2025-10-25T10:00:30+05:00", 43.30, 76.95),
+                ["device": "bracelet-1", "at": "2025-10-25T10:03:00+05:00", "lat": 100, "lon": 76.9],
+            ]
+            let response = try await app.request(.POST, "/api/v1/monitoring/pings", json: ["pings": batch], as: gateway)
+            #expect(response.status == .ok)
+            #expect(response.json["accepted"] as? Int == 2)
+            #expect(response.json["alerts"] as? Int == 1)
+            let refused = try #require(response.json["refused"] as? [[String: Any]])
+            #expect(refused.map { $0["index"] as? Int } == [2, 3, 4])
+            #expect((refused[0]["reason"] as? String) == "unknown device")
+            #expect((refused[1]["reason"] as? String)?.contains("out of order") == true)
+            #expect((refused[2]["reason"] as? String)?.contains("/lat") == true)
+
+            let event = await heard.next()
+            #expect(event?.event == "alert")
+            #expect(event?.alert.kind == "zone")
+
+            let alerts = try #require(try await app.request(.GET, "/api/v1/cases/\(caseID)/alerts").json["items"] as? [[String: Any]])
+            #expect(alerts.count == 1)
+            #expect(alerts.first?["kind"] as? String == "zone")
+            #expect(alerts.first?["accuracyMeters"] as? Int == 8)
+            let incidentRef = try #require(alerts.first?["incident"] as? String)
+            let incidents = try #require(try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents").json["items"] as? [[String: Any]])
+            let breach = try #require(incidents.first { $0["ref"] as? String == incidentRef })
+            #expect(breach["reportedBy"] as? String == "monitoring")
+            #expect(breach["kind"] as? String == "tracking")
+            let evidence = try #require((breach["evidence"] as? [[String: Any]])?.first)
+            #expect((evidence["sha256"] as? String)?.count == 64)
+            let violations = try await app.request(.GET, "/api/v1/cases/\(caseID)/violations")
+            #expect((violations.json["items"] as? [[String: Any]])?.contains { $0["incident"] as? String == incidentRef } == true,
+                    "the breach counts as a violation of the order")
+
+            let alertID = try #require(alerts.first?["id"] as? String)
+            let acked = try await app.request(.POST, "/api/v1/cases/\(caseID)/alerts/\(alertID)/acknowledgement")
+            #expect(acked.status == .ok)
+            #expect(acked.json["acknowledgedBy"] as? String == app.defaultTestUser.account.id.uuidString.lowercased())
+            let open = try await app.request(.GET, "/api/v1/cases/\(caseID)/alerts?open=true")
+            #expect((open.json["items"] as? [Any])?.isEmpty == true)
+            #expect(try await app.request(.POST, "/api/v1/monitoring/pings", json: ["pings": batch]).status == .forbidden,
+                    "an officer's token is not a gateway's")
+            _ = caseUUID
+        }
+    }
+
+    @Test func silentDevicesAndUnacknowledgedAlertsAreEscalatedOnce() async throws {
+        try await withQorgauApp { app in
+            let (caseID, caseUUID) = try await importCase(app)
+            _ = try await MonitoringProbe.raiseZoneAlert(app, caseID: caseUUID)
+            let lastPing = ZonedDateTime("2025-10-25T10:01:00+05:00")!.instant
+
+            let early = try await app.monitoring.sweep(db: app.db, now: lastPing.addingTimeInterval(179), escalateAfter: 300)
+            #expect(early.silent.isEmpty)
+            let silent = try await app.monitoring.sweep(db: app.db, now: lastPing.addingTimeInterval(181), escalateAfter: 300)
+            #expect(silent.silent.map(\.kind) == ["silent"])
+            #expect(try await app.monitoring.sweep(db: app.db, now: lastPing.addingTimeInterval(200), escalateAfter: 300).silent.isEmpty,
+                    "one silence, one alert")
+
+            let later = Date().addingTimeInterval(301)
+            let escalated = try await app.monitoring.sweep(db: app.db, now: later, escalateAfter: 300).escalated
+            #expect(escalated.count == 2, "the zone alert and the silence, both unacknowledged")
+            #expect(try await app.monitoring.sweep(db: app.db, now: later.addingTimeInterval(10), escalateAfter: 300).escalated.isEmpty)
+            let audit = try await AuditStore(db: app.db).list(action: "alert.escalated", limit: 10, after: nil).items
+            #expect(audit.count == 2)
+            let alerts = try #require(try await app.request(.GET, "/api/v1/cases/\(caseID)/alerts").json["items"] as? [[String: Any]])
+            #expect(alerts.allSatisfy { $0["escalatedAt"] != nil })
+        }
+    }
+
+    @Test func aRestartedInstanceRemembersWhereTheRespondentIs() async throws {
+        try await withQorgauApp { app in
+            let (_, caseUUID) = try await importCase(app)
+            _ = try await MonitoringProbe.raiseZoneAlert(app, caseID: caseUUID)
+            let restarted = MonitoringHub()
+            try await restarted.load(db: app.db)
+            let still = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:02:00+05:00")!, lat: 43.2202, lon: 76.8502, accuracy: 8)
+            let outcome = try await restarted.ingest([.success(still)], db: app.db, by: "test")
+            #expect(outcome.accepted == 1)
+            #expect(outcome.alerts.isEmpty, "still inside the zone he entered before the restart: no second alert")
+            let again = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:01:30+05:00")!, lat: 43.2202, lon: 76.8502)
+            #expect(try await restarted.ingest([.success(again)], db: app.db, by: "test").refused.first?.reason.contains("out of order") == true)
+        }
+    }
+
+    @Test func anOrderIssuedThroughTheAPIIsEnforcedAtOnce() async throws {
+        try await withQorgauApp { app in
+            var file = Fixtures.caseFileJSON()
+            file["protectiveOrders"] = []
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: file)
+            let caseID = try #require(imported.json["id"] as? String)
+            let gateway = try await app.makeUser(.gateway)
+            let first = try await app.request(.POST, "/api/v1/monitoring/pings",
+                                              json: ["pings": [MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501)]], as: gateway)
+            #expect(first.json["alerts"] as? Int == 0, "no order yet")
+            let order: [String: Any] = ["type": "protectiveOrder", "issuedAt": "2025-10-25T11:00:00+05:00",
+                                        "validUntil": "2025-11-24T11:00:00+05:00", "issuer": "District police",
+                                        "conditions": ["noContact": true, "zones": [["kind": "home", "lat": 43.22, "lon": 76.85, "radiusMeters": 300]]]]
+            #expect(try await app.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order).status == .created)
+            let second = try await app.request(.POST, "/api/v1/monitoring/pings",
+                                               json: ["pings": [MonitoringProbe.ping("2025-10-25T11:05:00+05:00", 43.2201, 76.8501)]], as: gateway)
+            #expect(second.json["alerts"] as? Int == 2)
+            let kinds = (try await app.request(.GET, "/api/v1/cases/\(caseID)/alerts").json["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+            #expect(kinds == ["silent", "zone"], "an hour without pings, then inside the zone of the new order")
+        }
+    }
+}

@@ -6,7 +6,7 @@ import Web
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self, AssessCases.self])
+        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self, AssessCases.self, MonitoringBench.self])
 
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -76,6 +76,40 @@ extension Bench {
                 print(String(format: "large case (%d incidents): median %.2f ms, best %.2f ms", result.largeIncidents,
                              result.largeMillisecondsMedian, result.largeMillisecondsBest))
             }
+        }
+    }
+}
+
+extension Bench {
+    struct MonitoringBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "monitoring",
+            abstract: "Pings checked by the engine alone, then through the API with the track stored (SQLite, or --postgres).")
+
+        @Option(help: "Cases (one order, a bracelet and a phone each).") var cases: Int = 2_000
+        @Option(help: "Pings in the stream.") var pings: Int = 100_000
+        @Option(help: "Pings per request.") var batch: Int = 500
+        @Option(help: "Concurrent clients.") var clients: Int = 4
+        @Option(help: "Run the API part on this PostgreSQL database instead of a fresh SQLite file.") var postgres: String?
+
+        func validate() throws {
+            guard cases > 0, pings > 0, (1...10_000).contains(batch), clients > 0 else {
+                throw ValidationError("--cases, --pings and --clients must be positive, --batch 1 to 10000")
+            }
+        }
+
+        func run() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qorgau-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let location: DatabaseLocation = postgres.map { .postgres($0) } ?? .sqliteFile(folder.appendingPathComponent("bench.sqlite").path)
+            let r = try await MonitoringBenchmark(database: location, cases: cases, pings: pings, batch: batch, clients: clients).run()
+            print(String(format: "engine alone: %.0f checks/s, %.0f pings/s on one core (%d alerts)",
+                         r.engineChecksPerSecond, r.enginePingsPerSecond, r.engineAlerts))
+            print(String(format: "through the API (%@, batches of %d, %d clients): %.0f pings/s stored, %d alerts, same as the engine: %@",
+                         location.redacted, batch, clients, r.apiPingsPerSecond, r.apiAlerts, r.sameAlerts ? "yes" : "NO"))
+            print(String(format: "ping sent to alert at a subscriber: median %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
+                         r.alertLatencyMs["median"] ?? 0, r.alertLatencyMs["p99"] ?? 0, r.alertLatencyMs["p99.9"] ?? 0))
         }
     }
 }

@@ -206,6 +206,12 @@ actor MonitoringHub {
 
     func unsubscribe(_ id: UUID) { subscribers[id] = nil }
 
+    /// Ends every subscription (at shutdown, and after a benchmark).
+    func unsubscribeAll() {
+        for subscriber in subscribers.values { subscriber.continuation.finish() }
+        subscribers = [:]
+    }
+
     private func publish(_ event: Event) {
         guard let caseID = UUID(uuidString: event.alert.caseId) else { return }
         let unit = watched[caseID]?.unit

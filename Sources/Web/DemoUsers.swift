@@ -26,6 +26,7 @@ extension Demo {
         .init(username: "fund.officer", role: .fundOfficer, unit: nil, cases: []),
         .init(username: "admin.demo", role: .administrator, unit: nil, cases: []),
         .init(username: "auditor.demo", role: .auditor, unit: nil, cases: []),
+        .init(username: "gateway.demo", role: .gateway, unit: nil, cases: []),
     ]
 
     /// Makes the demo accounts that are not there yet; returns the names of those made.

@@ -106,45 +106,45 @@ actor MonitoringHub {
     private func checkAndStore(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date) async throws -> Outcome {
         try await acquire(loading: db)
         defer { release() }
-            var engines: [UUID: MonitoringEngine] = [:]
-            var pings: [StoredPing] = [], alerts: [StoredAlert] = [], incidents: [(UUID, Incident)] = []
-            var refused: [(Int, String?, String)] = []
-            var accepted: [UUID: [Ping]] = [:]
-            for (index, item) in batch.enumerated() {
-                let ping: Ping
-                switch item {
-                case .failure(let refusal): refused.append((index, refusal.device.isEmpty ? nil : refusal.device, refusal.reason)); continue
-                case .success(let p): ping = p
-                }
-                guard let caseID = self.caseOfDevice[ping.device], var engine = engines[caseID] ?? self.watched[caseID]?.engine else {
-                    refused.append((index, ping.device, "unknown device")); continue
-                }
-                switch engine.ingest(ping, now: now) {
-                case .failure(let refusal):
-                    refused.append((index, ping.device, refusal.reason))
-                case .success(let raised):
-                    pings.append(StoredPing(caseID: caseID, device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon,
-                                            accuracy: ping.accuracy, event: ping.event?.rawValue))
-                    accepted[caseID, default: []].append(ping)
-                    for alert in raised {
-                        var stored = StoredAlert(caseID: caseID, kind: alert.kind.rawValue, order: alert.order, zone: alert.zone,
-                                                 device: alert.device, at: alert.at, distanceMeters: alert.distanceMeters,
-                                                 accuracyMeters: alert.accuracyMeters, incident: nil,
-                                                 createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
-                        if alert.kind == .zone || alert.kind == .proximity {
-                            let track = try await self.track(caseID: caseID, device: ping.device, until: ping, batch: accepted[caseID] ?? [], db: db)
-                            let incident = BreachIncident.make(alert, id: "m-" + stored.id.uuidString.prefix(8).lowercased(), ping: ping, track: track)
-                            stored.incident = incident.id
-                            incidents.append((caseID, incident))
-                        }
-                        alerts.append(stored)
-                    }
-                }
-                engines[caseID] = engine
+        var engines: [UUID: MonitoringEngine] = [:]
+        var pings: [StoredPing] = [], alerts: [StoredAlert] = [], incidents: [(UUID, Incident)] = []
+        var refused: [(Int, String?, String)] = []
+        var accepted: [UUID: [Ping]] = [:]
+        for (index, item) in batch.enumerated() {
+            let ping: Ping
+            switch item {
+            case .failure(let refusal): refused.append((index, refusal.device.isEmpty ? nil : refusal.device, refusal.reason)); continue
+            case .success(let p): ping = p
             }
-            try await MonitoringStore(db: db).save(pings: pings, alerts: alerts, incidents: incidents, by: subject)
-            for (caseID, engine) in engines { self.watched[caseID]?.engine = engine } // only once stored
-            return Outcome(accepted: pings.count, refused: refused, alerts: alerts)
+            guard let caseID = self.caseOfDevice[ping.device], var engine = engines[caseID] ?? self.watched[caseID]?.engine else {
+                refused.append((index, ping.device, "unknown device")); continue
+            }
+            switch engine.ingest(ping, now: now) {
+            case .failure(let refusal):
+                refused.append((index, ping.device, refusal.reason))
+            case .success(let raised):
+                pings.append(StoredPing(caseID: caseID, device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon,
+                                        accuracy: ping.accuracy, event: ping.event?.rawValue))
+                accepted[caseID, default: []].append(ping)
+                for alert in raised {
+                    var stored = StoredAlert(caseID: caseID, kind: alert.kind.rawValue, order: alert.order, zone: alert.zone,
+                                             device: alert.device, at: alert.at, distanceMeters: alert.distanceMeters,
+                                             accuracyMeters: alert.accuracyMeters, incident: nil,
+                                             createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
+                    if alert.kind == .zone || alert.kind == .proximity {
+                        let track = try await self.track(caseID: caseID, device: ping.device, until: ping, batch: accepted[caseID] ?? [], db: db)
+                        let incident = BreachIncident.make(alert, id: "m-" + stored.id.uuidString.prefix(8).lowercased(), ping: ping, track: track)
+                        stored.incident = incident.id
+                        incidents.append((caseID, incident))
+                    }
+                    alerts.append(stored)
+                }
+            }
+            engines[caseID] = engine
+        }
+        try await MonitoringStore(db: db).save(pings: pings, alerts: alerts, incidents: incidents, by: subject)
+        for (caseID, engine) in engines { self.watched[caseID]?.engine = engine } // only once stored
+        return Outcome(accepted: pings.count, refused: refused, alerts: alerts)
     }
 
     /// The device's track over the half hour before a breach: stored pings and the batch's own.
@@ -176,21 +176,21 @@ actor MonitoringHub {
     private func sweepSilent(db: any Database, now: Date, nowMs: Int64) async throws -> [StoredAlert] {
         try await acquire(loading: db)
         defer { release() }
-            var engines: [UUID: MonitoringEngine] = [:]
-            var alerts: [StoredAlert] = []
-            for (caseID, watched) in self.watched {
-                var engine = watched.engine
-                let raised = engine.sweep(now: now)
-                guard !raised.isEmpty else { continue }
-                engines[caseID] = engine
-                alerts += raised.map {
-                    StoredAlert(caseID: caseID, kind: $0.kind.rawValue, order: nil, zone: nil, device: $0.device, at: $0.at,
-                                distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: nowMs)
-                }
+        var engines: [UUID: MonitoringEngine] = [:]
+        var alerts: [StoredAlert] = []
+        for (caseID, watched) in self.watched {
+            var engine = watched.engine
+            let raised = engine.sweep(now: now)
+            guard !raised.isEmpty else { continue }
+            engines[caseID] = engine
+            alerts += raised.map {
+                StoredAlert(caseID: caseID, kind: $0.kind.rawValue, order: nil, zone: nil, device: $0.device, at: $0.at,
+                            distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: nowMs)
             }
-            if !alerts.isEmpty { try await MonitoringStore(db: db).save(pings: [], alerts: alerts, incidents: [], by: "monitoring") }
-            for (caseID, engine) in engines { self.watched[caseID]?.engine = engine }
-            return alerts
+        }
+        if !alerts.isEmpty { try await MonitoringStore(db: db).save(pings: [], alerts: alerts, incidents: [], by: "monitoring") }
+        for (caseID, engine) in engines { self.watched[caseID]?.engine = engine }
+        return alerts
     }
 
     // MARK: subscribers

@@ -33,6 +33,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
     app.storage[AppConfigKey.self] = config
     app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)
+    app.setUpAccessCaches()
     try routes(app)
 }
 

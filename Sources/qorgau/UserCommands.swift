@@ -61,12 +61,7 @@ struct User: AsyncParsableCommand {
         @Argument var username: String
         @OptionGroup var options: DataOptions
 
-        func run() async throws {
-            try await withAccounts(options) { accounts, db in
-                _ = try await accounts.setDisabled(try await UserStore(db: db).find(username: username), true, by: "cli")
-            }
-            print("disabled \(username)")
-        }
+        func run() async throws { try await setDisabled(username, true, options) }
     }
 
     struct Enable: AsyncParsableCommand {
@@ -74,12 +69,7 @@ struct User: AsyncParsableCommand {
         @Argument var username: String
         @OptionGroup var options: DataOptions
 
-        func run() async throws {
-            try await withAccounts(options) { accounts, db in
-                _ = try await accounts.setDisabled(try await UserStore(db: db).find(username: username), false, by: "cli")
-            }
-            print("enabled \(username)")
-        }
+        func run() async throws { try await setDisabled(username, false, options) }
     }
 
     struct List: AsyncParsableCommand {
@@ -107,11 +97,9 @@ struct User: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            try await DatabaseSession.with(try options.location()) { db in
-                let user = try await UserStore(db: db).find(username: username)
-                let found = try await CaseStore(db: db).find(idOrNumber: caseRef, scope: .all)
-                try await AccessStore(db: db).grant(caseID: found.id, to: user, by: .commandLine)
-                try await AuditStore(db: db).append(actor: "cli", action: "access.granted", target: found.id.uuidString.lowercased(),
+            try await withUserAndCase(username, caseRef, options) { db, user, caseID in
+                _ = try await AccessStore(db: db).grant(caseID: caseID, to: user, by: .commandLine)
+                try await AuditStore(db: db).append(actor: "cli", action: "access.granted", target: caseID.uuidString.lowercased(),
                                                     detail: "to user \(user.id.uuidString.lowercased())")
             }
             print("\(username) may see case \(caseRef)")
@@ -125,11 +113,9 @@ struct User: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            try await DatabaseSession.with(try options.location()) { db in
-                let user = try await UserStore(db: db).find(username: username)
-                let found = try await CaseStore(db: db).find(idOrNumber: caseRef, scope: .all)
-                try await AccessStore(db: db).withdraw(caseID: found.id, from: user.id, by: .commandLine)
-                try await AuditStore(db: db).append(actor: "cli", action: "access.withdrawn", target: found.id.uuidString.lowercased(),
+            try await withUserAndCase(username, caseRef, options) { db, user, caseID in
+                try await AccessStore(db: db).withdraw(caseID: caseID, from: user.id, by: .commandLine)
+                try await AuditStore(db: db).append(actor: "cli", action: "access.withdrawn", target: caseID.uuidString.lowercased(),
                                                     detail: "from user \(user.id.uuidString.lowercased())")
             }
             print("\(username) no longer sees case \(caseRef)")
@@ -165,4 +151,21 @@ private func withAccounts<T: Sendable>(_ options: DataOptions,
     let location = try options.location()
     let cost = try AppConfig.fromEnvironment(database: location).bcryptCost
     return try await DatabaseSession.with(location) { db in try await body(Accounts(db: db, cost: cost), db) }
+}
+
+private func setDisabled(_ username: String, _ disabled: Bool, _ options: DataOptions) async throws {
+    try await withAccounts(options) { accounts, db in
+        _ = try await accounts.setDisabled(try await UserStore(db: db).find(username: username), disabled, by: "cli")
+    }
+    print("\(disabled ? "disabled" : "enabled") \(username)")
+}
+
+/// A user by name and a case by id or number, for granting and withdrawing.
+private func withUserAndCase(_ username: String, _ caseRef: String, _ options: DataOptions,
+                             _ body: @Sendable (any Database, UserAccount, UUID) async throws -> Void) async throws {
+    try await DatabaseSession.with(try options.location()) { db in
+        let user = try await UserStore(db: db).find(username: username)
+        let found = try await CaseStore(db: db).find(idOrNumber: caseRef, scope: .all)
+        try await body(db, user, found.id)
+    }
 }

@@ -34,19 +34,23 @@ public struct AccessStore: Sendable {
     }
 
     /// Grants a victim, an investigator or a judge access to a case in the granter's scope.
-    public func grant(caseID: UUID, to user: UserAccount, by principal: Principal) async throws {
+    @discardableResult
+    public func grant(caseID: UUID, to user: UserAccount, by principal: Principal) async throws -> Grant {
         try await CaseStore(db: db).requireCase(caseID, scope: principal.scope)
         guard user.role.seesGrantedCases else {
             throw ValidationFailure(pointer: "/username",
                                     message: "a \(user.role.rawValue) does not get single cases (only victims, investigators and judges do)")
         }
         let key = CaseAccessModel.IDValue(caseID: caseID, userID: user.id)
-        guard try await CaseAccessModel.find(key, on: db) == nil else { return }
+        if let existing = try await CaseAccessModel.find(key, on: db) {
+            return Grant(user: user, grantedBy: existing.grantedBy, grantedAt: existing.grantedAt)
+        }
         let model = CaseAccessModel()
         model.id = key
         model.grantedBy = principal.subject
         model.grantedAt = nowMilliseconds()
         try await model.create(on: db)
+        return Grant(user: user, grantedBy: model.grantedBy, grantedAt: model.grantedAt)
     }
 
     public func withdraw(caseID: UUID, from userID: UUID, by principal: Principal) async throws {

@@ -77,11 +77,14 @@ public struct MonitoringStore: Sendable {
         }
     }
 
-    /// The last stored ping of each device, to rebuild the engine's state after a restart.
-    public func lastPings(caseID: UUID) async throws -> [StoredPing] {
-        let rows = try await PingModel.query(on: db).filter(\.$caseID == caseID).sort(\.$at, .descending).limit(10_000).all()
-        var seen = Set<String>()
-        return rows.filter { seen.insert($0.device).inserted }.map(\.value)
+    /// The last stored ping of each of a case's devices, to rebuild the engine's state after a restart.
+    public func lastPings(caseID: UUID, devices: [String]) async throws -> [StoredPing] {
+        var last: [StoredPing] = []
+        for device in devices {
+            if let row = try await PingModel.query(on: db).filter(\.$caseID == caseID).filter(\.$device == device)
+                .sort(\.$at, .descending).first() { last.append(row.value) }
+        }
+        return last
     }
 
     /// A device's track between two instants, in time order.

@@ -28,7 +28,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
             case .live(let user, let token) where !user.disabled:
                 let principal = try await AccessStore(db: request.db).principal(for: user, mayWrite: token.mayWrite)
                 let signedIn = SignedIn(user: user, principal: principal, session: nil)
-                request.application.tokenCache.put(bearer, signedIn, now: now, expiresAt: token.expiresAt)
+                request.application.tokenCache.put(bearer, signedIn, now: now, notAfter: token.expiresAt)
                 return signedIn
             case .live(let user, _):
                 try await audit.append(actor: user.id.apiString, action: "token.refused", target: target, detail: "disabled account")

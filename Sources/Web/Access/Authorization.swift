@@ -24,15 +24,14 @@ struct AuthorizationMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let signedIn = try request.signedIn
         let principal = signedIn.principal
-        let audit = AuditStore(db: request.db)
-        let route = request.route.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" } ?? request.url.path
         func refuse(_ action: String, _ status: HTTPResponseStatus, _ reason: String, detail: String? = nil) async throws -> Never {
-            try await audit.append(actor: principal.subject, action: action, target: route, detail: detail ?? reason)
+            try await AuditStore(db: request.db).append(actor: principal.subject, action: action, target: routeName(request),
+                                                        detail: detail ?? reason)
             throw Abort(status, reason: reason)
         }
 
         guard let permission = request.route?.permission else {
-            request.logger.error("route without an access rule: \(route)")
+            request.logger.error("route without an access rule: \(routeName(request))")
             try await refuse("access.denied", .forbidden, "this route has no access rule")
         }
         let unsafe = ![.GET, .HEAD].contains(request.method)
@@ -65,11 +64,16 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
+    /// "GET /api/v1/cases/:caseID": the route, not the ids in the path.
+    private func routeName(_ request: Request) -> String {
+        request.route.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" } ?? request.url.path
+    }
+
     private func unit(of caseID: UUID, _ request: Request) async throws -> String?? {
         let cache = request.application.caseUnitCache, now = nowMs()
         if let known = cache.get(caseID, now: now) { return known }
         let unit = try await CaseStore(db: request.db).unit(of: caseID)
-        if let unit { cache.put(caseID, unit: unit, now: now) } // a missing case is not remembered: it may be made
+        if let unit { cache.put(caseID, unit, now: now) } // a missing case is not remembered: it may be made
         return unit
     }
 }

@@ -21,11 +21,10 @@ struct AccessController {
             throw ValidationFailure(pointer: "/username", message: "no user \"\(username!)\"")
         }
         let principal = try req.principal
-        try await AccessStore(db: req.db).grant(caseID: caseID, to: user, by: principal)
+        let grant = try await AccessStore(db: req.db).grant(caseID: caseID, to: user, by: principal)
         req.forgetCachedTokens()
         try await AuditStore(db: req.db).append(actor: principal.subject, action: "access.granted", target: caseID.apiString,
                                                 detail: "to user \(user.id.apiString)")
-        let grant = try await AccessStore(db: req.db).grants(caseID: caseID, scope: principal.scope).first { $0.user.id == user.id }!
         return try GrantResponse(grant).created(at: "/api/v1/cases/\(caseID.apiString)/access")
     }
 

@@ -77,7 +77,7 @@ actor MonitoringHub {
     private func install(_ caseID: UUID, file: CaseFile, db: any Database, restore: Bool) async throws {
         var engine = watched[caseID].map { $0.engine.updated(with: file) } ?? MonitoringEngine(file: file)
         if restore {
-            for ping in try await MonitoringStore(db: db).lastPings(caseID: caseID).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
+            for ping in try await MonitoringStore(db: db).lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
                 engine.restore(Ping(device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon, accuracy: ping.accuracy,
                                     event: ping.event.flatMap(Ping.Event.init(rawValue:))))
             }

@@ -15,7 +15,7 @@ public struct CaseFileStore: Sendable {
         try await requireDevicesFree(file.devices ?? [])
         let now = nowMilliseconds()
         let caseID = UUID()
-        try await db.transaction { tx in
+        try await db.auditedTransaction { tx in
             let model = CaseModel()
             model.id = caseID
             model.number = file.case.number
@@ -46,9 +46,18 @@ public struct CaseFileStore: Sendable {
             for model in incidents { model.id = UUID() }
             try await IncidentWriter.insertRows(incidents, on: tx)
 
-            try await file.protectiveOrders.enumerated()
-                .map { try ProtectiveOrderModel(caseID: caseID, seq: $0, order: $1) }.create(on: tx)
-            try await records(file, caseID: caseID).create(on: tx)
+            let orders = try file.protectiveOrders.enumerated()
+                .map { try ProtectiveOrderModel(caseID: caseID, seq: $0, order: $1) }
+            try await orders.create(on: tx)
+            let records = try records(file, caseID: caseID)
+            try await records.create(on: tx)
+            var audit = [try AuditEntry.row(model, "caseFile.imported")]
+            audit += try persons.map { try .row($0, "person.added") }
+            audit += try places.map { try .row($0, "place.added", caseID: caseID) }
+            audit += try incidents.map { try .row($0, "incident.logged") }
+            audit += try orders.map { try .row($0, "order.issued") }
+            audit += try records.map { try .row($0, "\($0.section).added") }
+            return ((), audit)
         }
         return caseID
     }
@@ -64,8 +73,15 @@ public struct CaseFileStore: Sendable {
         let placesByPerson = Dictionary(grouping: placeModels, by: { $0.$person.id })
         let persons = personModels.map { $0.person(places: placesByPerson[$0.id!] ?? []) }
 
-        var incidents = try await IncidentModel.query(on: db).filter(\.$case.$id == caseID)
-            .sort(\.$occurredAt).sort(\.$ref).all().map { try $0.incident() }
+        let incidentModels = try await IncidentModel.query(on: db).filter(\.$case.$id == caseID)
+            .sort(\.$occurredAt).sort(\.$ref).all()
+        let uploaded = Dictionary(grouping: try await EvidenceModel.query(on: db).filter(\.$caseID == caseID)
+            .sort(\.$addedAt).sort(\.$sha256).all(), by: \.incidentID)
+        var incidents = try incidentModels.map { model in
+            var incident = try model.incident()
+            incident.evidence = EvidenceStore.merged(declared: incident.evidence, uploaded: uploaded[model.id!] ?? [])
+            return incident
+        }
         let orders = try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID)
             .sort(\.$seq).sort(\.$ref).all().map { try $0.order() }
         let violated = OrderViolations.ordersByIncident(incidents: incidents, orders: orders)

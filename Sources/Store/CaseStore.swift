@@ -28,7 +28,10 @@ public struct CaseStore: Sendable {
         model.status = CaseStatus.open.rawValue
         model.version = 1
         model.createdAt = nowMilliseconds()
-        try await model.create(on: db)
+        try await db.auditedTransaction { tx in
+            try await model.create(on: tx)
+            return ((), [try .row(model, "case.opened")])
+        }
         return try model.summary()
     }
 
@@ -101,10 +104,8 @@ public struct CaseStore: Sendable {
         model.version += 1
         let superseded = RecordVersionModel(kind: "case", recordID: id, version: before.version, snapshot: snapshot,
                                             reason: reason, by: principal.subject, at: nowMilliseconds())
-        try await saveNewVersion(on: db, keeping: superseded,
-                                 conflict: "case was corrected by someone else at the same time: reload and correct again") {
-            try await model.update(on: $0)
-        }
+        try await saveNewVersion(on: db, keeping: superseded, updating: model, caseID: id, action: "case.corrected",
+                                 conflict: "case was corrected by someone else at the same time: reload and correct again")
         return try model.summary()
     }
 

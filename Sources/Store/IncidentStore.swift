@@ -80,10 +80,8 @@ public struct IncidentStore: Sendable {
         corrected.id = model.ref
         try model.apply(corrected, reason: reason, by: principal.subject, at: nowMilliseconds())
         model.version += 1
-        try await saveNewVersion(on: db, keeping: superseded,
-                                 conflict: "incident was corrected by someone else at the same time: reload and correct again") {
-            try await model.update(on: $0)
-        }
+        try await saveNewVersion(on: db, keeping: superseded, updating: model, caseID: caseID, action: "incident.corrected",
+                                 conflict: "incident was corrected by someone else at the same time: reload and correct again")
         return try model.stored()
     }
 

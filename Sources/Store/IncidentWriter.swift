@@ -56,7 +56,10 @@ public actor IncidentWriter {
 
     /// Inserts new incidents in one transaction.
     static func insert(_ rows: [IncidentModel], on db: any Database) async throws {
-        try await db.transaction { tx in try await insertRows(rows, on: tx) }
+        try await db.auditedTransaction { tx in
+            try await insertRows(rows, on: tx)
+            return ((), try rows.map { try .row($0, "incident.logged", actor: $0.versionBy) })
+        }
     }
 
     /// Inserts new incidents with one statement, inside the caller's transaction.

@@ -30,7 +30,10 @@ public struct OrderStore: Sendable {
         let seq = try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID).count()
         let model = try ProtectiveOrderModel(caseID: caseID, seq: seq, order: order)
         model.id = id
-        try await model.create(on: db)
+        try await db.auditedTransaction { tx in
+            try await model.create(on: tx)
+            return ((), [try .row(model, "order.issued")])
+        }
         return Stored(id: id, caseID: caseID, version: 1, order: order)
     }
 
@@ -87,10 +90,8 @@ public struct OrderStore: Sendable {
                                             by: principal.subject, at: nowMilliseconds())
         try apply(model, before)
         model.version += 1
-        try await saveNewVersion(on: db, keeping: superseded,
-                                 conflict: "the order was changed by someone else at the same time: reload and try again") {
-            try await model.update(on: $0)
-        }
+        try await saveNewVersion(on: db, keeping: superseded, updating: model, caseID: caseID, action: "order.changed",
+                                 conflict: "the order was changed by someone else at the same time: reload and try again")
         return Stored(id: id, caseID: caseID, version: model.version, order: try model.order())
     }
 

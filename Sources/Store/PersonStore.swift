@@ -21,9 +21,10 @@ public struct PersonStore: Sendable {
         let model = PersonModel(caseID: caseID, seq: seq, person: person, at: nowMilliseconds())
         model.id = id
         let places = person.places.enumerated().map { PlaceModel(personID: id, seq: $0, place: $1) }
-        try await db.transaction { tx in
+        try await db.auditedTransaction { tx in
             try await model.create(on: tx)
             try await places.create(on: tx)
+            return ((), [try .row(model, "person.added")] + (try places.map { try .row($0, "place.added", caseID: caseID) }))
         }
         return StoredPerson(id: id, caseID: caseID, version: 1, person: person)
     }
@@ -70,11 +71,13 @@ public struct PersonStore: Sendable {
         model.apply(corrected)
         model.version = current.version + 1
         let places = corrected.places.enumerated().map { PlaceModel(personID: id, seq: $0, place: $1) }
-        try await saveNewVersion(on: db, keeping: superseded,
+        try await saveNewVersion(on: db, keeping: superseded, updating: model, caseID: caseID, action: "person.corrected",
                                  conflict: "person was corrected by someone else at the same time: reload and correct again") { tx in
-            try await model.update(on: tx)
+            let old = try await PlaceModel.query(on: tx).filter(\.$person.$id == id).all()
             try await PlaceModel.query(on: tx).filter(\.$person.$id == id).delete()
             try await places.create(on: tx)
+            return old.map { AuditEntry.removed($0, "place.removed", caseID: caseID) }
+                + (try places.map { try AuditEntry.row($0, "place.added", caseID: caseID) })
         }
         return StoredPerson(id: id, caseID: caseID, version: model.version, person: corrected)
     }

@@ -40,7 +40,10 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
         record.body = try JSONColumn.encode(value)
         record.version = 1
         do {
-            try await record.create(on: db)
+            try await db.auditedTransaction { tx in
+                try await record.create(on: tx)
+                return ((), [try .row(record, "\(section.rawValue).added")])
+            }
         } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
             throw DomainError.conflict("another \(section.rawValue) record was added to the case at the same moment: reload and look at it first")
         }
@@ -70,10 +73,8 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
         let next = try change(current)
         record.body = try JSONColumn.encode(next)
         record.version += 1
-        try await saveNewVersion(on: db, keeping: superseded,
-                                 conflict: "\(ref) was changed by someone else at the same time: reload and try again") {
-            try await record.update(on: $0)
-        }
+        try await saveNewVersion(on: db, keeping: superseded, updating: record, caseID: caseID, action: "\(section.rawValue).changed",
+                                 conflict: "\(ref) was changed by someone else at the same time: reload and try again")
         return Stored(ref: ref, version: record.version, value: next)
     }
 

@@ -23,6 +23,12 @@ public struct AppConfig: Sendable {
     public var monitoringSweepSeconds: Double = 5
     /// An alert unacknowledged this long is escalated (`QORGAU_ALERT_ESCALATION_SECONDS`, default 300).
     public var alertEscalationSeconds: Double = 300
+    /// Where evidence files are kept, sealed with their key (`QORGAU_EVIDENCE_DIR`, default
+    /// `evidence` in the data folder; the key from `QORGAU_EVIDENCE_KEY` or the key file). Nil
+    /// gives a throwaway store in a temporary folder, as tests use.
+    public var evidence: BlobStore?
+    /// Largest evidence file accepted (`QORGAU_EVIDENCE_MAX_BYTES`, default 2 GiB).
+    public var maxEvidenceBytes: Int64 = 2 << 30
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, migrate: Bool = true,
                 maxBodyBytes: Int = 1 << 20, maxCaseFileBytes: Int = 32 << 20, logLevel: Logger.Level = .info) {
@@ -60,6 +66,12 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("\(name) must be a number of seconds from \(Int(minimum)) to 86400; got \"\(raw)\"")
             }
             if name == "QORGAU_MONITORING_SWEEP_SECONDS" { config.monitoringSweepSeconds = seconds } else { config.alertEscalationSeconds = seconds }
+        }
+        if let raw = env["QORGAU_EVIDENCE_MAX_BYTES"] {
+            guard let bytes = Int64(raw), bytes >= 1024 else {
+                throw ConfigurationError("QORGAU_EVIDENCE_MAX_BYTES must be a number of bytes, at least 1024; got \"\(raw)\"")
+            }
+            config.maxEvidenceBytes = bytes
         }
         if let raw = env["LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: raw.lowercased()) else {

@@ -32,6 +32,8 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
 
     ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
     app.storage[AppConfigKey.self] = config
+    app.storage[BlobStoreKey.self] = try config.evidence
+        ?? BlobStore(directory: NSTemporaryDirectory() + "qorgau-evidence-" + UUID().uuidString, key: .random())
     app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)
     app.setUpAccessCaches()
     try routes(app)
@@ -58,6 +60,7 @@ struct AppConfigKey: StorageKey { typealias Value = AppConfig }
 struct PackLibraryKey: StorageKey { typealias Value = PackLibrary }
 struct IncidentWriterKey: StorageKey { typealias Value = IncidentWriter }
 struct RiskLibraryKey: StorageKey { typealias Value = RiskLibrary }
+struct BlobStoreKey: StorageKey { typealias Value = BlobStore }
 
 extension Application {
     var qorgauConfig: AppConfig { storage[AppConfigKey.self]! }
@@ -67,6 +70,8 @@ extension Application {
     public var risk: RiskLibrary { storage[RiskLibraryKey.self]! }
     /// Group commit of new incidents for this application's database.
     public var incidentWriter: IncidentWriter? { storage[IncidentWriterKey.self] }
+    /// The evidence files.
+    public var blobs: BlobStore { storage[BlobStoreKey.self]! }
 }
 
 extension JSONEncoder {

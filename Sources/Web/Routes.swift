@@ -54,10 +54,10 @@ func routes(_ app: Application) throws {
     cases.post(use: caseController.create).requires(.editCase)
 
     let oneCase = cases.grouped(":caseID")
-    oneCase.get(use: caseController.get).requires(.readCase)
+    oneCase.get(use: caseController.get).requires(.readCase).auditsRead("case")
     oneCase.patch(use: caseController.correct).requires(.editCase)
     oneCase.get("history", use: caseController.history).requires(.readCaseRecords)
-    oneCase.get("case-file", use: caseFiles.export).requires(.readCaseRecords)
+    oneCase.get("case-file", use: caseFiles.export).requires(.readCaseRecords).auditsRead("caseFile")
     oneCase.get("assessment", use: AssessmentController(packs: app.packs).assess).requires(.readCaseRecords)
 
     let access = AccessController()
@@ -66,11 +66,12 @@ func routes(_ app: Application) throws {
     oneCase.delete("access", ":userID", use: access.withdraw).requires(.manageCaseAccess)
 
     let persons = PersonController()
-    oneCase.get("persons", use: persons.list).requires(.readCase)
+    oneCase.get("persons", use: persons.list).requires(.readCase).auditsRead("persons")
     oneCase.post("persons", use: persons.create).requires(.editCase)
-    oneCase.get("persons", ":personID", use: persons.get).requires(.readCase)
+    oneCase.get("persons", ":personID", use: persons.get).requires(.readCase).auditsRead("person")
     oneCase.post("persons", ":personID", "corrections", use: persons.correct).requires(.editCase)
     oneCase.get("persons", ":personID", "history", use: persons.history).requires(.readCaseRecords)
+        .auditsRead("personHistory")
 
     let orders = OrderController(packs: app.packs)
     oneCase.get("orders", use: orders.list).requires(.readCase)
@@ -101,13 +102,22 @@ func routes(_ app: Application) throws {
     let monitoring = MonitoringController()
     api.post("monitoring", "pings", use: monitoring.ingest).requires(.ingestPings)
     api.get("monitoring", "alerts", "stream", use: monitoring.stream).requires(.handleAlerts)
-    oneCase.get("alerts", use: monitoring.list).requires(.readCaseRecords)
+    oneCase.get("alerts", use: monitoring.list).requires(.readCaseRecords).auditsRead("alerts")
     oneCase.post("alerts", ":alertID", "acknowledgement", use: monitoring.acknowledge).requires(.handleAlerts)
 
+    let evidence = EvidenceController()
+    oneCase.on(.POST, "incidents", ":incidentID", "evidence", body: .stream, use: evidence.upload)
+        .requires(.logIncident).checksCSRFInForm()
+    oneCase.get("evidence", use: evidence.list).requires(.readCase)
+    oneCase.get("evidence", ":evidenceID", use: evidence.get).requires(.readCase)
+    oneCase.get("evidence", ":evidenceID", "content", use: evidence.content).requires(.readCase)
+    oneCase.get("evidence", ":evidenceID", "custody", use: evidence.custody).requires(.readCaseRecords)
+
     let incidents = IncidentController()
-    oneCase.get("incidents", use: incidents.list).requires(.readCase)
+    oneCase.get("incidents", use: incidents.list).requires(.readCase).auditsRead("incidents")
     oneCase.post("incidents", use: incidents.create).requires(.logIncident)
-    oneCase.get("incidents", ":incidentID", use: incidents.get).requires(.readCase)
+    oneCase.get("incidents", ":incidentID", use: incidents.get).requires(.readCase).auditsRead("incident")
     oneCase.post("incidents", ":incidentID", "corrections", use: incidents.correct).requires(.editCase)
     oneCase.get("incidents", ":incidentID", "history", use: incidents.history).requires(.readCaseRecords)
+        .auditsRead("incidentHistory")
 }

@@ -9,7 +9,7 @@ struct Qorgau: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qorgau",
         abstract: "Case management and protection for stalking cases.",
-        subcommands: [Serve.self, Migrate.self, Import.self, Export.self, Demo.self, Assess.self, Sentence.self, Order.self, AdminCase.self, Proceeding.self, VerdictCommand.self, Monitor.self, Deadlines.self, Fund.self, Risk.self, User.self, Bench.self]
+        subcommands: [Serve.self, Migrate.self, Import.self, Export.self, Demo.self, Assess.self, Sentence.self, Order.self, AdminCase.self, Proceeding.self, VerdictCommand.self, Monitor.self, Deadlines.self, Fund.self, Risk.self, User.self, Audit.self, Bench.self]
     )
 }
 
@@ -25,6 +25,16 @@ struct DataOptions: ParsableArguments {
         }
         return try DatabaseLocation.from(databaseURL: env["DATABASE_URL"], dataDirectory: data)
     }
+
+    /// The evidence store: `QORGAU_EVIDENCE_DIR` (default `evidence` in the data folder), sealed
+    /// with `QORGAU_EVIDENCE_KEY` or the key file (`QORGAU_EVIDENCE_KEY_FILE`, default
+    /// `evidence.key` in the data folder, made at the first start).
+    func evidence() throws -> BlobStore {
+        let env = ProcessInfo.processInfo.environment
+        let key = try EvidenceKey.load(environment: env["QORGAU_EVIDENCE_KEY"].flatMap { $0.isEmpty ? nil : $0 },
+                                       file: env["QORGAU_EVIDENCE_KEY_FILE"] ?? data + "/evidence.key")
+        return try BlobStore(directory: env["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence", key: key)
+    }
 }
 
 /// A refused input: printed on stderr, exit code 1.
@@ -37,11 +47,14 @@ struct CommandFailure: Error, CustomStringConvertible {
 enum Main {
     static func main() async {
         do {
-            var command = try Qorgau.parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+            // Changes made from the command line are audited as the operating-system user's.
+            try await Auditing.$actor.withValue("cli:" + NSUserName()) {
+                var command = try Qorgau.parseAsRoot()
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
             }
         } catch let failure as ValidationFailure {
             fail(failure.description)

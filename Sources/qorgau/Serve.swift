@@ -10,8 +10,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let config = try AppConfig.fromEnvironment(database: try options.location(), host: host, port: port,
+        var config = try AppConfig.fromEnvironment(database: try options.location(), host: host, port: port,
                                                    migrate: !noMigrate)
+        config.evidence = try options.evidence()
         try await Server.run(config)
     }
 }

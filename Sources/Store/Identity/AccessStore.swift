@@ -49,7 +49,10 @@ public struct AccessStore: Sendable {
         model.id = key
         model.grantedBy = principal.subject
         model.grantedAt = nowMilliseconds()
-        try await model.create(on: db)
+        try await db.auditedTransaction { tx in
+            try await model.create(on: tx)
+            return ((), [try .row(model, "access.granted", actor: principal.subject)])
+        }
         return Grant(user: user, grantedBy: model.grantedBy, grantedAt: model.grantedAt)
     }
 
@@ -58,7 +61,10 @@ public struct AccessStore: Sendable {
         guard let model = try await CaseAccessModel.find(.init(caseID: caseID, userID: userID), on: db) else {
             throw DomainError.notFound("grant")
         }
-        try await model.delete(on: db)
+        try await db.auditedTransaction { tx in
+            try await model.delete(on: tx)
+            return ((), [AuditEntry.removed(model, "access.withdrawn")])
+        }
     }
 
     public func grants(caseID: UUID, scope: CaseScope) async throws -> [Grant] {

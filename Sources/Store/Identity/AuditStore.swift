@@ -1,48 +1,64 @@
 import Domain
 import Fluent
 import Foundation
+import SQLKit
 
-/// Security events: sign-ins, locks, refusals, grants. Append-only; never a victim's name,
-/// address or location (targets are ids and routes).
+/// The audit log: security events (sign-ins, locks, refusals, grants), reads of a victim's data,
+/// and, written by the stores in the same transaction, every change to a case. Append-only and
+/// hash-chained; never a victim's name, address or location (targets are ids and routes).
 public struct AuditStore: Sendable {
     let db: any Database
 
     public init(db: any Database) { self.db = db }
 
-    public struct Event: Sendable, Codable, Equatable {
-        public var id: UUID
-        public var at: Int64
-        public var actor: String
-        public var action: String
-        public var target: String?
-        public var detail: String?
+    public typealias Event = AuditRecord
+
+    /// Appends one event in a transaction of its own.
+    public func append(actor: String, action: String, target: String? = nil, detail: String? = nil,
+                       caseID: UUID? = nil, entity: String? = nil, entityID: String? = nil) async throws {
+        let entry = AuditEntry(actor: actor, action: action, entity: entity, entityID: entityID, caseID: caseID,
+                               target: target, detail: detail)
+        try await db.transaction { tx in try await AuditChain.append([entry], on: tx) }
     }
 
-    public func append(actor: String, action: String, target: String? = nil, detail: String? = nil) async throws {
-        let model = AuditEventModel()
-        model.id = UUID()
-        model.at = nowMilliseconds()
-        model.actor = actor
-        model.action = action
-        model.target = target
-        model.detail = detail
-        try await model.create(on: db)
+    /// Newest first, optionally only one action or one case. The cursor is the last `seq` seen.
+    public func list(action: String? = nil, caseID: UUID? = nil, entityID: String? = nil, limit: Int,
+                     after cursor: Cursor?) async throws -> Page<Event> {
+        let sql = try AuditChain.sqlDatabase(db)
+        var query = sql.select().columns(AuditChain.columns.map { SQLColumn($0) }).from("audit_log")
+        if let action { query = query.where("action", .equal, action) }
+        if let caseID { query = query.where("case_id", .equal, caseID) }
+        if let entityID { query = query.where("entity_id", .equal, entityID) }
+        if let cursor { query = query.where("seq", .lessThan, cursor.key) }
+        let rows = try await query.orderBy("seq", .descending).limit(limit + 1).all()
+        let items = try rows.prefix(limit).map(AuditRecord.init(row:))
+        let next = rows.count > limit ? items.last : nil
+        return Page(items: items, nextCursor: next.map { Cursor(key: $0.seq, id: $0.id).text })
     }
 
-    /// Newest first, optionally only one action.
-    public func list(action: String? = nil, limit: Int, after cursor: Cursor?) async throws -> Page<Event> {
-        let query = AuditEventModel.query(on: db)
-        if let action { query.filter(\.$action == action) }
-        if let cursor {
-            query.group(.or) { or in
-                or.filter(\.$at < cursor.key)
-                or.group(.and) { $0.filter(\.$at == cursor.key).filter(\.$id < cursor.id) }
-            }
-        }
-        let rows = try await query.sort(\.$at, .descending).sort(\.$id, .descending).limit(limit + 1).all()
-        let items = try rows.prefix(limit).map { Event(id: try $0.requireID(), at: $0.at, actor: $0.actor, action: $0.action,
-                                                       target: $0.target, detail: $0.detail) }
-        let next = rows.count > limit ? rows[limit - 1] : nil
-        return Page(items: items, nextCursor: try next.map { Cursor(key: $0.at, id: try $0.requireID()).text })
+    /// The records of one case in chain order (for the dossier).
+    public func records(caseID: UUID) async throws -> [AuditRecord] {
+        let sql = try AuditChain.sqlDatabase(db)
+        return try await sql.select().columns(AuditChain.columns.map { SQLColumn($0) }).from("audit_log")
+            .where("case_id", .equal, caseID).orderBy("seq").all().map(AuditRecord.init(row:))
+    }
+
+    public func head() async throws -> ChainHead {
+        try await AuditChain.head(on: db)
+    }
+}
+
+extension AuditRecord {
+    init(row: any SQLRow) throws {
+        self.init(seq: try row.decode(column: "seq", as: Int64.self), id: try row.decode(column: "id", as: UUID.self),
+                  at: try row.decode(column: "at_ms", as: Int64.self), actor: try row.decode(column: "actor", as: String.self),
+                  action: try row.decode(column: "action", as: String.self),
+                  entity: try row.decode(column: "entity", as: String?.self),
+                  entityID: try row.decode(column: "entity_id", as: String?.self),
+                  caseID: try row.decode(column: "case_id", as: UUID?.self),
+                  recordHash: try row.decode(column: "record_hash", as: String?.self),
+                  target: try row.decode(column: "target", as: String?.self),
+                  detail: try row.decode(column: "detail", as: String?.self),
+                  prev: try row.decode(column: "prev_hash", as: String.self), hash: try row.decode(column: "hash", as: String.self))
     }
 }

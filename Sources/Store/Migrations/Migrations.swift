@@ -12,5 +12,7 @@ public enum StoreMigrations {
         CreateIdentity(),
         AddRecordSequenceIndex(),
         CreateMonitoring(),
+        CreateAuditChain(),
+        CreateEvidence(),
     ]
 }

@@ -68,16 +68,3 @@ final class CaseAccessModel: Model, @unchecked Sendable {
 
     init() {}
 }
-
-final class AuditEventModel: Model, @unchecked Sendable {
-    static let schema = "audit_events"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "at_ms") var at: Int64
-    @Field(key: "actor") var actor: String
-    @Field(key: "action") var action: String
-    @OptionalField(key: "target") var target: String?
-    @OptionalField(key: "detail") var detail: String?
-
-    init() {}
-}

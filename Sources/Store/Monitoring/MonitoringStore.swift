@@ -1,3 +1,4 @@
+import Crypto
 import Domain
 import Fluent
 import Foundation
@@ -59,7 +60,8 @@ public struct MonitoringStore: Sendable {
             row.id = UUID()
             return row
         }
-        try await db.transaction { tx in
+        let alertRows = alerts.map(AlertModel.init)
+        try await db.auditedTransaction { tx in
             if let sql = tx as? any SQLDatabase, !pings.isEmpty {
                 for chunk in stride(from: 0, to: pings.count, by: 500) {
                     var insert = sql.insert(into: PingModel.schema)
@@ -73,8 +75,20 @@ public struct MonitoringStore: Sendable {
                 }
             }
             try await IncidentWriter.insertRows(incidentRows, on: tx)
-            for alert in alerts { try await AlertModel(alert).create(on: tx) }
+            for alert in alertRows { try await alert.create(on: tx) }
+            var audit = pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: try Self.trackHash(pings),
+                                                         detail: "\(pings.count) pings")]
+            audit += try incidentRows.map { try .row($0, "incident.logged", actor: subject) }
+            audit += try alertRows.map { try .row($0, "alert.raised", actor: subject) }
+            return ((), audit)
         }
+    }
+
+    /// The SHA-256 of a batch of pings as JSON, recorded in the audit log with the batch.
+    static func trackHash(_ pings: [StoredPing]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return RowHash.hex(SHA256.hash(data: try encoder.encode(pings)))
     }
 
     /// The last stored ping of each of a case's devices, to rebuild the engine's state after a restart.
@@ -109,7 +123,10 @@ public struct MonitoringStore: Sendable {
         if model.acknowledgedAt == nil {
             model.acknowledgedAt = nowMilliseconds()
             model.acknowledgedBy = subject
-            try await model.update(on: db)
+            try await db.auditedTransaction { tx in
+                try await model.update(on: tx)
+                return ((), [try .row(model, "alert.acknowledged", actor: subject)])
+            }
         }
         return try model.value()
     }
@@ -122,16 +139,16 @@ public struct MonitoringStore: Sendable {
         var escalated: [StoredAlert] = []
         for model in due {
             guard let id = model.id else { continue }
-            if let sql = db as? any SQLDatabase {
+            model.escalatedAt = now
+            let taken = try await db.auditedTransaction { tx in
+                let sql = try AuditChain.sqlDatabase(tx)
                 let rows = try await sql.update(AlertModel.schema).set("escalated_at_ms", to: SQLBind(now))
                     .where("id", .equal, SQLBind(id)).where("escalated_at_ms", .is, SQLLiteral.null)
                     .returning("id").all()
-                if rows.isEmpty { continue } // another instance took it
-            } else {
-                model.escalatedAt = now
-                try await model.update(on: db)
+                if rows.isEmpty { return (false, []) } // another instance took it
+                return (true, [try AuditEntry.row(model, "alert.escalated", actor: "monitoring")])
             }
-            model.escalatedAt = now
+            if !taken { continue }
             escalated.append(try model.value())
         }
         return escalated

@@ -12,7 +12,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let signedIn = try await identify(request) {
             request.storage[SignedInKey.self] = signedIn
-            return try await next.respond(to: request)
+            return try await Auditing.$actor.withValue(signedIn.principal.subject) { try await next.respond(to: request) }
         }
         if redirectsToSignIn { return request.redirect(to: "/login") }
         throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "sign in: send a bearer token (POST /api/v1/auth/tokens makes one)")

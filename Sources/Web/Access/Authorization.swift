@@ -12,9 +12,31 @@ extension Route {
     }
 
     var permission: Permission? { userInfo[PermissionKey.key] as? Permission }
+
+    /// Marks a route that shows a victim's identifying data or a location: every answer it
+    /// gives is written to the audit log (who read what of which case, never the data).
+    @discardableResult
+    func auditsRead(_ what: String) -> Route {
+        userInfo[PermissionKey.auditedRead] = what
+        return self
+    }
+
+    var auditedRead: String? { userInfo[PermissionKey.auditedRead] as? String }
+
+    /// A streamed form upload, whose CSRF token is a form field read by the handler before the
+    /// file (or the `X-CSRF-Token` header, checked here when present).
+    @discardableResult
+    func checksCSRFInForm() -> Route {
+        userInfo[PermissionKey.csrfInForm] = true
+        return self
+    }
 }
 
-enum PermissionKey { static let key = "qorgau.permission" }
+enum PermissionKey {
+    static let key = "qorgau.permission"
+    static let auditedRead = "qorgau.auditedRead"
+    static let csrfInForm = "qorgau.csrfInForm"
+}
 
 /// Checks the signed-in user against the route: the role must hold the route's permission, a
 /// read-only token may only read, a session's unsafe request must carry its CSRF token, and a
@@ -35,7 +57,9 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             try await refuse("access.denied", .forbidden, "this route has no access rule")
         }
         let unsafe = ![.GET, .HEAD].contains(request.method)
-        if let session = signedIn.session, unsafe {
+        let formChecksCSRF = request.route?.userInfo[PermissionKey.csrfInForm] as? Bool == true
+            && request.headers.first(name: "X-CSRF-Token") == nil
+        if let session = signedIn.session, unsafe, !formChecksCSRF {
             let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "csrf"))
             guard sent == session.csrfToken else {
                 try await refuse("csrf.refused", .forbidden, "the form is missing its CSRF token or it is not this session's: reload the page")
@@ -51,7 +75,8 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         if unsafe, !principal.mayWrite {
             try await refuse("access.denied", .forbidden, "this token may only read")
         }
-        if let raw = request.parameters.get("caseID"), let caseID = UUID(uuidString: raw) {
+        let caseID = request.parameters.get("caseID").flatMap(UUID.init(uuidString:))
+        if let caseID {
             switch try await unit(of: caseID, request) {
             case .none:
                 try await refuse("case.refused", .notFound, "case not found", detail: "no case \(caseID.apiString)")
@@ -61,7 +86,12 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                 request.storage[SignedInKey.self]?.principal.scope = principal.scope.including(caseID)
             }
         }
-        return try await next.respond(to: request)
+        let response = try await next.respond(to: request)
+        if let what = request.route?.auditedRead, (200..<300).contains(response.status.code) {
+            try await AuditStore(db: request.db).append(actor: principal.subject, action: "read.\(what)",
+                                                        target: routeName(request), caseID: caseID)
+        }
+        return response
     }
 
     /// "GET /api/v1/cases/:caseID": the route, not the ids in the path.

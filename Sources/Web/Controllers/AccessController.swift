@@ -23,8 +23,6 @@ struct AccessController {
         let principal = try req.principal
         let grant = try await AccessStore(db: req.db).grant(caseID: caseID, to: user, by: principal)
         req.forgetCachedTokens()
-        try await AuditStore(db: req.db).append(actor: principal.subject, action: "access.granted", target: caseID.apiString,
-                                                detail: "to user \(user.id.apiString)")
         return try GrantResponse(grant).created(at: "/api/v1/cases/\(caseID.apiString)/access")
     }
 
@@ -34,8 +32,6 @@ struct AccessController {
         let principal = try req.principal
         try await AccessStore(db: req.db).withdraw(caseID: caseID, from: userID, by: principal)
         req.forgetCachedTokens()
-        try await AuditStore(db: req.db).append(actor: principal.subject, action: "access.withdrawn", target: caseID.apiString,
-                                                detail: "from user \(userID.apiString)")
         return .noContent
     }
 }

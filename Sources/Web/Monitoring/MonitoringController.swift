@@ -71,8 +71,6 @@ struct MonitoringController {
         let alertID = try req.uuid("alertID", what: "alert")
         let principal = try req.principal
         let alert = try await MonitoringStore(db: req.db).acknowledge(alertID, caseID: caseID, by: principal.subject, scope: principal.scope)
-        try await AuditStore(db: req.db).append(actor: principal.subject, action: "alert.acknowledged", target: caseID.apiString,
-                                                detail: "alert \(alertID.apiString)")
         return AlertResponse(alert)
     }
 }

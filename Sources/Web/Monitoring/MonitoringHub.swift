@@ -166,8 +166,6 @@ actor MonitoringHub {
         for alert in silent { publish(Event(event: "alert", alert: AlertResponse(alert))) }
         let escalated = try await MonitoringStore(db: db).escalate(createdBefore: nowMs - Int64(escalateAfter * 1000), now: nowMs)
         for alert in escalated {
-            try await AuditStore(db: db).append(actor: "monitoring", action: "alert.escalated", target: alert.caseID.uuidString.lowercased(),
-                                                detail: "alert \(alert.id.uuidString.lowercased()) (\(alert.kind)) unacknowledged for \(Int(escalateAfter)) s")
             publish(Event(event: "escalation", alert: AlertResponse(alert)))
         }
         return (silent, escalated)

@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Appends to the hash chain inside the caller's transaction. The single `audit_head` row is
+/// updated first, which takes PostgreSQL's row lock (SQLite's write lock): appends from several
+/// connections or instances are serialised there, and a transaction that rolls back takes its
+/// records with it, so the log holds exactly the changes that were committed.
+enum AuditChain {
+    static let columns = ["seq", "id", "at_ms", "actor", "action", "entity", "entity_id", "case_id", "record_hash",
+                          "target", "detail", "prev_hash", "hash"]
+
+    @discardableResult
+    static func append(_ entries: [AuditEntry], on tx: any Database, at: Int64 = nowMilliseconds()) async throws -> [AuditRecord] {
+        guard !entries.isEmpty else { return [] }
+        let sql = try sqlDatabase(tx)
+        guard let head = try await sql.raw("""
+            UPDATE audit_head SET seq = seq + \(bind: Int64(entries.count)) WHERE id = 1 RETURNING seq, hash
+            """).first()
+        else { throw AuditChainError.missingHead }
+        var seq = try head.decode(column: "seq", as: Int64.self) - Int64(entries.count)
+        var prev = try head.decode(column: "hash", as: String.self)
+        var records: [AuditRecord] = []
+        records.reserveCapacity(entries.count)
+        for entry in entries {
+            seq += 1
+            let record = AuditRecord(seq: seq, id: UUID(), at: at, entry: entry, prev: prev)
+            records.append(record)
+            prev = record.hash
+        }
+        for chunk in stride(from: 0, to: records.count, by: 500) {
+            var insert = sql.insert(into: "audit_log").columns(columns)
+            for record in records[chunk..<min(chunk + 500, records.count)] { insert = insert.values(values(record)) }
+            try await insert.run()
+        }
+        try await sql.raw("UPDATE audit_head SET hash = \(bind: prev) WHERE id = 1").run()
+        return records
+    }
+
+    static func values(_ r: AuditRecord) -> [any SQLExpression] {
+        [SQLBind(r.seq), SQLBind(r.id), SQLBind(r.at), SQLBind(r.actor), SQLBind(r.action), SQLBind(r.entity),
+         SQLBind(r.entityID), SQLBind(r.caseID), SQLBind(r.recordHash), SQLBind(r.target), SQLBind(r.detail),
+         SQLBind(r.prev), SQLBind(r.hash)]
+    }
+
+    static func head(on db: any Database) async throws -> ChainHead {
+        let sql = try sqlDatabase(db)
+        guard let row = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first()
+        else { throw AuditChainError.missingHead }
+        let seq = try row.decode(column: "seq", as: Int64.self)
+        let at = try await sql.raw("SELECT at_ms FROM audit_log WHERE seq = \(bind: seq)").first()
+            .map { try $0.decode(column: "at_ms", as: Int64.self) }
+        return ChainHead(seq: seq, hash: try row.decode(column: "hash", as: String.self), at: at)
+    }
+
+    static func sqlDatabase(_ db: any Database) throws -> any SQLDatabase {
+        guard let sql = db as? any SQLDatabase else { throw AuditChainError.notSQL }
+        return sql
+    }
+}
+
+enum AuditChainError: Error, CustomStringConvertible {
+    case missingHead, notSQL
+    var description: String {
+        switch self {
+        case .missingHead: "the audit log has no head row: run the migrations"
+        case .notSQL: "the audit log needs an SQL database"
+        }
+    }
+}
+
+extension Database {
+    /// A transaction whose changes are audited: `body` returns the entries for what it wrote, and
+    /// they are chained before the commit.
+    func auditedTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry]))
+        async throws -> T {
+        try await transaction { tx in
+            let (value, entries) = try await body(tx)
+            try await AuditChain.append(entries, on: tx)
+            return value
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+
+/// A line of the audit log as stored: its entry, its place in the chain (`seq`, from 1), the hash
+/// of the record before it (`prev`, 64 zeros for the first) and its own `hash`, the SHA-256 of its
+/// canonical JSON, which includes `prev`. Changing, removing or reordering any record breaks the
+/// hashes of every record after it.
+public struct AuditRecord: Sendable, Codable, Equatable {
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public var seq: Int64
+    public var id: UUID
+    public var at: Int64
+    public var actor: String
+    public var action: String
+    public var entity: String?
+    public var entityID: String?
+    public var caseID: UUID?
+    public var recordHash: String?
+    public var target: String?
+    public var detail: String?
+    public var prev: String
+    public var hash: String
+
+    init(seq: Int64, id: UUID, at: Int64, entry: AuditEntry, prev: String) {
+        self.seq = seq; self.id = id; self.at = at; actor = entry.actor; action = entry.action; entity = entry.entity
+        entityID = entry.entityID; caseID = entry.caseID; recordHash = entry.recordHash; target = entry.target
+        detail = entry.detail; self.prev = prev; hash = ""
+        hash = computedHash
+    }
+
+    public init(seq: Int64, id: UUID, at: Int64, actor: String, action: String, entity: String?, entityID: String?,
+                caseID: UUID?, recordHash: String?, target: String?, detail: String?, prev: String, hash: String) {
+        self.seq = seq; self.id = id; self.at = at; self.actor = actor; self.action = action; self.entity = entity
+        self.entityID = entityID; self.caseID = caseID; self.recordHash = recordHash; self.target = target
+        self.detail = detail; self.prev = prev; self.hash = hash
+    }
+
+    /// The text the hash is taken of; documented in the README so others can check a chain.
+    public var canonicalJSON: String {
+        CanonicalJSON.object([
+            ("seq", .integer(seq)), ("id", .string(id.uuidString.lowercased())), ("at", .integer(at)),
+            ("actor", .string(actor)), ("action", .string(action)), ("entity", entity.map { .string($0) }),
+            ("entityID", entityID.map { .string($0) }), ("caseID", caseID.map { .string($0.uuidString.lowercased()) }),
+            ("recordHash", recordHash.map { .string($0) }), ("target", target.map { .string($0) }),
+            ("detail", detail.map { .string($0) }), ("prev", .string(prev)),
+        ])
+    }
+
+    public var computedHash: String {
+        RowHash.hex(SHA256.hash(data: Array(canonicalJSON.utf8)))
+    }
+}
+
+/// The last record of the chain: whoever holds a copy can later prove that nothing up to it changed.
+public struct ChainHead: Sendable, Codable, Equatable {
+    public var seq: Int64
+    public var hash: String
+    public var at: Int64?
+
+    public init(seq: Int64, hash: String, at: Int64?) { self.seq = seq; self.hash = hash; self.at = at }
+}

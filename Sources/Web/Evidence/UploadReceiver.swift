@@ -1,0 +1,143 @@
+import Domain
+import Foundation
+import Store
+import Vapor
+
+/// Takes a multipart/form-data body as it streams in: the part named `file` is sealed into the
+/// blob store chunk by chunk (never held whole in memory), its type judged by its first bytes,
+/// its size held to the limit. Small text parts (`csrf`) are kept for the caller. On any refusal
+/// the partial file is removed.
+final class UploadReceiver {
+    struct Received {
+        var upload: BlobUpload
+        var sha256: String
+        var size: Int64
+        var name: String
+        var mediaType: String
+    }
+
+    private let blobs: BlobStore
+    private let limit: Int64
+    private var headers: [String: String] = [:]
+    private var upload: BlobUpload?
+    private var prefix: [UInt8] = []
+    private var mediaType: String?
+    private var fileName = "evidence"
+    private var inFile = false
+    private var fieldValue: [UInt8] = []
+    private(set) var fields: [String: String] = [:]
+    private(set) var failure: (any Error)?
+    private var received: Received?
+    /// Called when the file part begins, with the fields seen before it (the CSRF check).
+    var beforeFile: ([String: String]) throws -> Void = { _ in }
+
+    init(blobs: BlobStore, limit: Int64) { self.blobs = blobs; self.limit = limit }
+
+    func attach(to parser: MultipartParser) {
+        parser.onHeader = { [unowned self] name, value in headers[name.lowercased()] = value }
+        parser.onBody = { [unowned self] buffer in
+            guard failure == nil else { return }
+            do { try body(buffer.readBytes(length: buffer.readableBytes) ?? []) } catch { failure = error }
+        }
+        parser.onPartComplete = { [unowned self] in
+            guard failure == nil else { return }
+            do { try partComplete() } catch { failure = error }
+            headers = [:]
+        }
+    }
+
+    private func partName() -> (name: String?, fileName: String?) {
+        let disposition = headers["content-disposition"] ?? ""
+        func parameter(_ key: String) -> String? {
+            for piece in disposition.split(separator: ";") {
+                let pair = piece.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if pair.count == 2, pair[0].lowercased() == key { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            }
+            return nil
+        }
+        return (parameter("name"), parameter("filename"))
+    }
+
+    private func body(_ bytes: [UInt8]) throws {
+        if upload == nil, !inFile {
+            let part = partName()
+            if part.name == "file" {
+                guard received == nil else { throw UploadRefusal(pointer: "/file", status: .unprocessableEntity, "send one file per upload") }
+                try beforeFile(fields)
+                inFile = true
+                fileName = Self.safeName(part.fileName)
+                upload = try blobs.upload()
+            }
+        }
+        if inFile, let upload {
+            if upload.size + Int64(prefix.count) + Int64(bytes.count) > limit {
+                throw UploadRefusal(pointer: "/file", status: .payloadTooLarge, "the file is larger than the \(limit) bytes allowed")
+            }
+            if mediaType == nil {
+                prefix += bytes
+                if prefix.count >= MediaSniffer.prefixLength { try judge(complete: false) }
+            } else {
+                try upload.write(bytes)
+            }
+        } else {
+            fieldValue += bytes
+            if fieldValue.count > 4096 { throw UploadRefusal(pointer: "/", status: .unprocessableEntity, "a form field is too long") }
+        }
+    }
+
+    private func judge(complete: Bool) throws {
+        guard let type = MediaSniffer.mediaType(of: Array(prefix.prefix(MediaSniffer.prefixLength)), complete: complete) else {
+            throw UploadRefusal(pointer: "/file", status: .unsupportedMediaType,
+                                "the file is not one of the accepted types (\(MediaSniffer.accepted.joined(separator: ", "))); it is judged by its content, not its name")
+        }
+        mediaType = type
+        try upload?.write(prefix)
+        prefix = []
+    }
+
+    private func partComplete() throws {
+        if inFile, let upload {
+            if mediaType == nil {
+                guard !prefix.isEmpty else { throw UploadRefusal(pointer: "/file", status: .unprocessableEntity, "the file is empty") }
+                try judge(complete: true)
+            }
+            let sha256 = try upload.finish()
+            received = Received(upload: upload, sha256: sha256, size: upload.size, name: fileName, mediaType: mediaType!)
+            self.upload = nil
+            inFile = false
+        } else if let name = partName().name {
+            fields[name] = String(decoding: fieldValue, as: UTF8.self)
+        }
+        fieldValue = []
+    }
+
+    /// The received file, once the whole body has been read.
+    func finish() throws -> Received {
+        if let failure { throw failure }
+        guard let received else {
+            throw UploadRefusal(pointer: "/file", status: .unprocessableEntity, inFile ? "the upload was cut off" : "send the file in a form part named \"file\"")
+        }
+        return received
+    }
+
+    /// Removes whatever was written: the part in progress and a finished file not yet kept.
+    func abandon() {
+        upload?.abandon()
+        received?.upload.abandon()
+    }
+
+    /// The last path component, without control characters, at most 200 characters.
+    static func safeName(_ raw: String?) -> String {
+        let last = (raw ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let clean = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init)).prefix(200)
+        return clean.isEmpty ? "evidence" : String(clean)
+    }
+}
+
+/// An upload refused: the status to answer and the reason, against the form field.
+struct UploadRefusal: Error, AbortError {
+    var pointer: String
+    var status: HTTPResponseStatus
+    var reason: String
+    init(pointer: String, status: HTTPResponseStatus, _ reason: String) { self.pointer = pointer; self.status = status; self.reason = reason }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Store
+import Web
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The tamper-evident audit log.", subcommands: [Verify.self, Head.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the whole audit chain, every audited row against it, and every evidence file; exit 1 on any break.")
+
+        @Option(help: "A head exported earlier with `qorgau audit head`: the record it names must be unchanged.")
+        var head: String?
+        @Option(help: "text or json") var format: String = "text"
+        @OptionGroup var options: DataOptions
+
+        func run() async throws {
+            let expected = try head.map { path -> ChainHead in
+                guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read \(path)") }
+                do { return try JSONDecoder().decode(ChainHead.self, from: data) } catch {
+                    throw CommandFailure("\(path) is not a head exported by `qorgau audit head`")
+                }
+            }
+            let blobs = try options.evidence()
+            let started = Date()
+            let report = try await DatabaseSession.with(try options.location()) { db in
+                try await AuditVerifier(db: db, blobs: blobs).verify(expected: expected)
+            }
+            let seconds = Date().timeIntervalSince(started)
+            if format == "json" {
+                try printJSON(report)
+            } else {
+                print("checked \(report.records) audit records, \(report.rows) rows and \(report.files) evidence files in \(String(format: "%.2f", seconds)) s")
+                if let head = report.head { print("head: record \(head.seq) \(head.hash)") }
+                for problem in report.problems { print("BROKEN \(problem.kind.rawValue) \(problem.id): \(problem.message)") }
+                if report.intact { print("intact") }
+            }
+            if !report.intact { throw ExitCode(1) }
+        }
+    }
+
+    struct Head: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the chain's head (JSON) for an outside party to keep; `audit verify --head FILE` checks against it.")
+        @OptionGroup var options: DataOptions
+
+        func run() async throws {
+            let head = try await DatabaseSession.with(try options.location()) { db in try await AuditStore(db: db).head() }
+            try printJSON(head)
+        }
+    }
+}

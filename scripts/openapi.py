@@ -29,6 +29,7 @@ CASE = param("caseID", schema={"type": "string", "format": "uuid"})
 PERSON = param("personID", schema={"type": "string", "format": "uuid"})
 ORDER = param("orderID", schema={"type": "string", "format": "uuid"})
 INCIDENT = param("incidentID", schema={"type": "string", "format": "uuid"})
+EVIDENCE = param("evidenceID", schema={"type": "string", "format": "uuid"})
 PAGE = [param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}),
         param("cursor", "query", desc="nextCursor of the previous page")]
 def body(schema, media="application/json"):
@@ -166,9 +167,23 @@ schemas = {
     "Token": obj({"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "scopes": arr(words("read", "write")),
                   "createdAt": DT, "expiresAt": DT, "revokedAt": DT}, ["id", "name", "scopes", "createdAt", "expiresAt"]),
     "Grant": obj({"user": ref("User"), "grantedBy": {"type": "string"}, "grantedAt": DT}, ["user", "grantedBy", "grantedAt"]),
-    "AuditEvent": obj({"id": {"type": "string", "format": "uuid"}, "at": DT, "actor": {"type": "string"},
-                       "action": {"type": "string"}, "target": {"type": "string"}, "detail": {"type": "string"}},
-                      ["id", "at", "actor", "action"]),
+    "AuditEvent": obj({"seq": {"type": "integer", "description": "place in the hash chain, from 1"},
+                       "id": {"type": "string", "format": "uuid"}, "at": DT, "actor": {"type": "string"},
+                       "action": {"type": "string"}, "entity": {"type": "string", "description": "the table of the row changed"},
+                       "entityId": {"type": "string"}, "caseId": {"type": "string", "format": "uuid"},
+                       "recordHash": {"type": "string", "description": "SHA-256 of the row's canonical JSON after the change"},
+                       "target": {"type": "string"}, "detail": {"type": "string"},
+                       "prev": {"type": "string", "description": "the hash of the record before"},
+                       "hash": {"type": "string", "description": "SHA-256 of this record's canonical JSON (README)"}},
+                      ["seq", "id", "at", "actor", "action", "prev", "hash"]),
+    "Evidence": obj({"id": {"type": "string", "format": "uuid"}, "caseId": {"type": "string", "format": "uuid"},
+                     "incidentId": {"type": "string", "format": "uuid"}, "sha256": {"type": "string"},
+                     "name": {"type": "string"}, "mediaType": {"type": "string"}, "size": {"type": "integer"},
+                     "addedBy": {"type": "string"}, "addedAt": DT},
+                    ["id", "caseId", "incidentId", "sha256", "name", "mediaType", "size", "addedBy", "addedAt"]),
+    "CustodyEvent": obj({"seq": {"type": "integer"}, "at": DT, "actor": {"type": "string"},
+                         "action": {"type": "string", "description": "evidence.added, evidence.viewed, evidence.downloaded, evidence.exported"},
+                         "detail": {"type": "string"}}, ["seq", "at", "actor", "action"]),
     "RiskAssessment": obj({"id": {"type": "string"}, "instrument": {"type": "string"}, "assessedAt": DT, "assessor": {"type": "string"},
                            "answers": {"type": "object", "additionalProperties": {"type": "boolean"}},
                            "computedLevel": RISK_LEVEL, "level": RISK_LEVEL, "reason": {"type": "string"}},
@@ -413,6 +428,31 @@ paths = {
     "/api/v1/cases/{caseID}/incidents/{incidentID}/history": {
         "get": {"operationId": "incidentHistory", "summary": "Every version, oldest first", "parameters": [CASE, INCIDENT],
                 "responses": {**ok(page(ref("IncidentVersion"))), **errors(404)}}},
+    "/api/v1/cases/{caseID}/incidents/{incidentID}/evidence": {
+        "post": {"operationId": "uploadEvidence",
+                 "summary": "Attach a file to an incident (multipart/form-data, part `file`; streamed, sealed, stored once per content)",
+                 "description": "Accepted types are judged by content: " + ", ".join([
+                     "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "application/pdf", "video/mp4",
+                     "video/quicktime", "video/webm", "audio/mp4", "audio/mpeg", "audio/ogg", "audio/wav", "audio/amr", "text/plain"]),
+                 "parameters": [CASE, INCIDENT],
+                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
+                     {"file": {"type": "string", "format": "binary"}, "csrf": {"type": "string"}}, ["file"])}}},
+                 "responses": {**ok(ref("Evidence"), "201", "Stored"), **ok(ref("Evidence"), "200", "This incident already has this file"),
+                               **errors(404, 413, 415, 422)}}},
+    "/api/v1/cases/{caseID}/evidence": {
+        "get": {"operationId": "listEvidence", "summary": "The case's evidence files with their hashes", "parameters": [CASE],
+                "responses": {**ok(arr(ref("Evidence"))), **errors(404)}}},
+    "/api/v1/cases/{caseID}/evidence/{evidenceID}": {
+        "get": {"operationId": "getEvidence", "summary": "One evidence item (recorded in its custody as viewed)",
+                "parameters": [CASE, EVIDENCE], "responses": {**ok(ref("Evidence")), **errors(404)}}},
+    "/api/v1/cases/{caseID}/evidence/{evidenceID}/content": {
+        "get": {"operationId": "downloadEvidence",
+                "summary": "The file, streamed, with its SHA-256 in X-Content-SHA256 and Repr-Digest (recorded as downloaded)",
+                "parameters": [CASE, EVIDENCE],
+                "responses": {**ok({"type": "string", "format": "binary"}, media="application/octet-stream"), **errors(404)}}},
+    "/api/v1/cases/{caseID}/evidence/{evidenceID}/custody": {
+        "get": {"operationId": "evidenceCustody", "summary": "Chain of custody: who added, viewed, downloaded or exported the item",
+                "parameters": [CASE, EVIDENCE], "responses": {**ok(arr(ref("CustodyEvent"))), **errors(404)}}},
 }
 # Every operation but the public ones needs a principal: 401 without one, 403 when the role may not.
 for operations in paths.values():

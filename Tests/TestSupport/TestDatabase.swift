@@ -30,6 +30,7 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
 /// `sharedSchema` puts a second application on the PostgreSQL schema of a first (several
 /// instances on one database); that schema is left for the first to drop.
 public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: Int = 1 << 20, sharedSchema: String? = nil,
+                             settings: (inout AppConfig) -> Void = { _ in },
                              _ body: (Application) async throws -> T) async throws -> T {
     let app = try await Application.make(.testing)
     let ownsSchema = sharedSchema == nil
@@ -38,6 +39,7 @@ public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: I
     do {
         var config = AppConfig(database: .sqliteMemory, migrate: false, maxBodyBytes: maxBodyBytes, logLevel: .warning)
         config.bcryptCost = 4 // the lowest bcrypt allows: signing in is tested, not bcrypt's cost
+        settings(&config)
         if database == .postgres {
             guard let url = TestDatabase.postgresURL else { throw TestSetupError("QORGAU_TEST_POSTGRES_URL is not set") }
             var pg = try SQLPostgresConfiguration(url: url)

@@ -82,6 +82,11 @@ import VaporTesting
             "GET /api/v1/cases/:caseID/incidents/:incidentID": caseReaders,
             "POST /api/v1/cases/:caseID/incidents/:incidentID/corrections": [.officer, .investigator],
             "GET /api/v1/cases/:caseID/incidents/:incidentID/history": caseWorkers,
+            "POST /api/v1/cases/:caseID/incidents/:incidentID/evidence": [.victim, .officer, .investigator],
+            "GET /api/v1/cases/:caseID/evidence": caseReaders,
+            "GET /api/v1/cases/:caseID/evidence/:evidenceID": caseReaders,
+            "GET /api/v1/cases/:caseID/evidence/:evidenceID/content": caseReaders,
+            "GET /api/v1/cases/:caseID/evidence/:evidenceID/custody": caseWorkers,
         ]
     }()
 
@@ -126,10 +131,12 @@ import VaporTesting
                 return try #require((list.json["items"] as? [[String: Any]])?.first?["id"] as? String)
             }
             let alertID = try await MonitoringProbe.raiseZoneAlert(app, caseID: caseA)
+            let incidentID = try await firstID("/api/v1/cases/\(a)/incidents")
+            let uploaded = try await app.upload(Multipart.jpeg(), caseID: a, incidentID: incidentID)
             let ids = [
                 "caseID": a, "personID": try await firstID("/api/v1/cases/\(a)/persons"),
                 "orderID": try await firstID("/api/v1/cases/\(a)/orders"),
-                "incidentID": try await firstID("/api/v1/cases/\(a)/incidents"),
+                "incidentID": incidentID, "evidenceID": try #require(uploaded.json["id"] as? String),
                 "userID": spare.account.id.uuidString.lowercased(), "iin": "881117300457",
             ]
 

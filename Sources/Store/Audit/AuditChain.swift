@@ -74,8 +74,10 @@ extension Database {
     /// they are chained before the commit.
     func auditedTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry]))
         async throws -> T {
-        try await transaction { tx in
-            let (value, entries) = try await body(tx)
+        // The transaction's body runs in a task of the driver's, which does not inherit task-locals.
+        let actor = Auditing.actor
+        return try await transaction { tx in
+            let (value, entries) = try await Auditing.$actor.withValue(actor) { try await body(tx) }
             try await AuditChain.append(entries, on: tx)
             return value
         }

@@ -36,7 +36,7 @@ final class BlobWriter {
         self.key = key; self.handle = handle; self.path = path
         fileID = (0..<8).map { _ in UInt8.random(in: 0...255) }
         pending.reserveCapacity(SealedBlob.chunkSize)
-        try handle.write(contentsOf: SealedBlob.magic + [1, 0, 0, 0] + fileID)
+        try handle.write(contentsOf: SealedBlob.magic + fileID)
     }
 
     func write<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {

@@ -18,7 +18,7 @@ public struct AuditStore: Sendable {
                        caseID: UUID? = nil, entity: String? = nil, entityID: String? = nil) async throws {
         let entry = AuditEntry(actor: actor, action: action, entity: entity, entityID: entityID, caseID: caseID,
                                target: target, detail: detail)
-        try await db.transaction { tx in try await AuditChain.append([entry], on: tx) }
+        _ = try await db.transaction { tx in try await AuditChain.append([entry], on: tx) }
     }
 
     /// Newest first, optionally only one action or one case. The cursor is the last `seq` seen.

@@ -2,7 +2,7 @@ import Domain
 import Store
 import Vapor
 
-/// `GET /api/v1/audit?action=&limit=&cursor=`: the security events, newest first (auditors only).
+/// `GET /api/v1/audit?action=&limit=&cursor=`: the audit log, newest first (auditors only).
 struct AuditController {
     func list(req: Request) async throws -> PageResponse<AuditEventResponse> {
         let (limit, cursor) = try req.page()
@@ -12,15 +12,23 @@ struct AuditController {
 }
 
 struct AuditEventResponse: Content {
+    var seq: Int64
     var id: String
     var at: String
     var actor: String
     var action: String
+    var entity: String?
+    var entityId: String?
+    var caseId: String?
+    var recordHash: String?
     var target: String?
     var detail: String?
+    var prev: String
+    var hash: String
 
-    init(_ event: AuditStore.Event) {
-        id = event.id.apiString; at = Timestamp.text(event.at); actor = event.actor; action = event.action
-        target = event.target; detail = event.detail
+    init(_ r: AuditRecord) {
+        seq = r.seq; id = r.id.apiString; at = Timestamp.text(r.at); actor = r.actor; action = r.action
+        entity = r.entity; entityId = r.entityID; caseId = r.caseID?.apiString; recordHash = r.recordHash
+        target = r.target; detail = r.detail; prev = r.prev; hash = r.hash
     }
 }

@@ -10,6 +10,11 @@ struct EvidenceController {
     /// the file in a part named `file`. 201 with the item; 200 when this incident already has
     /// this content.
     func upload(req: Request) async throws -> Response {
+        // A streamed body's handler does not run in the task the middleware set the actor in.
+        try await Auditing.$actor.withValue(try req.principal.subject) { try await receive(req: req) }
+    }
+
+    private func receive(req: Request) async throws -> Response {
         let principal = try req.principal
         let caseID = try req.uuid("caseID", what: "case"), incidentID = try req.uuid("incidentID", what: "incident")
         let store = EvidenceStore(db: req.db)

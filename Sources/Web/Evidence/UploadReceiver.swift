@@ -24,6 +24,7 @@ final class UploadReceiver {
     private var mediaType: String?
     private var fileName = "evidence"
     private var inFile = false
+    private var fileBytes: Int64 = 0
     private var fieldValue: [UInt8] = []
     private(set) var fields: [String: String] = [:]
     private(set) var failure: (any Error)?
@@ -70,7 +71,8 @@ final class UploadReceiver {
             }
         }
         if inFile, let upload {
-            if upload.size + Int64(prefix.count) + Int64(bytes.count) > limit {
+            fileBytes += Int64(bytes.count)
+            if fileBytes > limit {
                 throw UploadRefusal(pointer: "/file", status: .payloadTooLarge, "the file is larger than the \(limit) bytes allowed")
             }
             if mediaType == nil {

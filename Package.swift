@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(name: "Domain", swiftSettings: swiftSettings),
@@ -48,6 +49,7 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/demo"), .copy("Resources/Views")],
             swiftSettings: swiftSettings
@@ -75,7 +77,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",
-            dependencies: ["Web", "Domain", "Monitoring", "TestSupport", .product(name: "VaporTesting", package: "vapor")],
+            dependencies: ["Web", "Domain", "Monitoring", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -439,6 +439,11 @@ paths = {
                      {"file": {"type": "string", "format": "binary"}, "csrf": {"type": "string"}}, ["file"])}}},
                  "responses": {**ok(ref("Evidence"), "201", "Stored"), **ok(ref("Evidence"), "200", "This incident already has this file"),
                                **errors(404, 413, 415, 422)}}},
+    "/api/v1/cases/{caseID}/dossier": {
+        "get": {"operationId": "caseDossier",
+                "summary": "The printable court dossier (HTML): episodes with the assessment, orders and violations, sanctions, evidence hashes, chain head",
+                "parameters": [CASE, param("lang", "query", words("ru", "kk", "en"))],
+                "responses": {**ok({"type": "string"}, media="text/html"), **errors(404, 422)}}},
     "/api/v1/cases/{caseID}/evidence": {
         "get": {"operationId": "listEvidence", "summary": "The case's evidence files with their hashes", "parameters": [CASE],
                 "responses": {**ok(arr(ref("Evidence"))), **errors(404)}}},

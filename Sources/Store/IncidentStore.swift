@@ -34,6 +34,13 @@ public struct IncidentStore: Sendable {
         return try model.stored()
     }
 
+    /// The case-file reference of each incident of a case, by stored id (the caller checked scope).
+    public func refs(caseID: UUID) async throws -> [UUID: String] {
+        var refs: [UUID: String] = [:]
+        for model in try await IncidentModel.query(on: db).filter(\.$case.$id == caseID).all() { refs[try model.requireID()] = model.ref }
+        return refs
+    }
+
     public func get(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> StoredIncident {
         try await model(id, caseID: caseID, scope: scope).stored()
     }

@@ -59,6 +59,7 @@ func routes(_ app: Application) throws {
     oneCase.get("history", use: caseController.history).requires(.readCaseRecords)
     oneCase.get("case-file", use: caseFiles.export).requires(.readCaseRecords).auditsRead("caseFile")
     oneCase.get("assessment", use: AssessmentController(packs: app.packs).assess).requires(.readCaseRecords)
+    oneCase.get("dossier", use: DossierController(packs: app.packs).page).requires(.readCaseRecords).auditsRead("dossier")
 
     let access = AccessController()
     oneCase.get("access", use: access.list).requires(.manageCaseAccess)

@@ -52,3 +52,20 @@ struct Audit: AsyncParsableCommand {
         }
     }
 }
+
+struct VerifyDossier: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-dossier",
+        abstract: "Check a dossier zip offline: every file against its manifest, evidence against its hash, audit records against theirs.")
+
+    @Argument(help: "The dossier zip.") var file: String
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure("no such file: \(file)") }
+        let problems: [String]
+        do { problems = try Dossier.verify(path: file) } catch { throw CommandFailure("\(file) is not a readable dossier: \(error)") }
+        if problems.isEmpty { print("intact: \(file)"); return }
+        for problem in problems { print("BROKEN \(problem)") }
+        throw ExitCode(1)
+    }
+}

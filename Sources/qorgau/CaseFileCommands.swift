@@ -58,10 +58,21 @@ struct Export: AsyncParsableCommand {
 
     @Argument(help: "The case's id or number.") var caseRef: String
     @Option(help: "Write to this file instead of standard output.") var out: String?
+    @Option(help: "Write the court dossier (case file, evidence, audit records, chain head, manifest) to this zip file.")
+    var dossier: String?
     @OptionGroup var options: DataOptions
 
     func run() async throws {
         let reference = caseRef
+        if let dossier {
+            let blobs = try options.evidence(), packs = try PackLibrary.loaded()
+            try await DatabaseSession.with(try options.location()) { db in
+                let summary = try await CaseStore(db: db).find(idOrNumber: reference, scope: .all)
+                try await Dossier.export(caseID: summary.id, db: db, blobs: blobs, packs: packs, to: dossier)
+            }
+            print("wrote \(dossier)")
+            return
+        }
         let data = try await DatabaseSession.with(try options.location()) { db in
             let summary = try await CaseStore(db: db).find(idOrNumber: reference, scope: .all)
             return try CaseFileCodec.encode(try await CaseFileStore(db: db).exportCaseFile(caseID: summary.id, scope: .all))

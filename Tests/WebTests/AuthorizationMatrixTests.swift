@@ -45,6 +45,7 @@ import VaporTesting
             "GET /api/v1/cases/:caseID/history": caseWorkers,
             "GET /api/v1/cases/:caseID/case-file": caseWorkers,
             "GET /api/v1/cases/:caseID/assessment": caseWorkers,
+            "GET /api/v1/cases/:caseID/dossier": caseWorkers,
             "GET /api/v1/cases/:caseID/access": [.officer],
             "POST /api/v1/cases/:caseID/access": [.officer],
             "DELETE /api/v1/cases/:caseID/access/:userID": [.officer],

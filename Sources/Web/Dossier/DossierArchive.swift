@@ -1,0 +1,121 @@
+import Crypto
+import Domain
+import Foundation
+import Store
+import ZIPFoundation
+
+/// `qorgau export CASE --dossier FILE.zip`: the case file, the dossier page, every evidence file
+/// (decrypted, named by its SHA-256), the case's audit records (one JSON object per line) and the
+/// chain head, with a manifest of every file's SHA-256. `verify` checks such a file offline.
+enum DossierArchive {
+    struct Manifest: Codable {
+        struct File: Codable {
+            var path: String
+            var sha256: String
+            var size: Int64
+            var name: String?
+            var mediaType: String?
+        }
+
+        var format = "qorgau.dossier"
+        var version = 1
+        var caseId: String
+        var caseNumber: String?
+        var madeAt: String
+        var head: ChainHead
+        var files: [File]
+    }
+
+    static func write(_ content: DossierContent, blobs: BlobStore, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try? FileManager.default.removeItem(at: url)
+        let archive = try Archive(url: url, accessMode: .create)
+        var files: [Manifest.File] = []
+        func add(_ path: String, _ data: Data, name: String? = nil, mediaType: String? = nil) throws {
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
+                                 provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+            files.append(.init(path: path, sha256: hex(SHA256.hash(data: data)), size: Int64(data.count), name: name, mediaType: mediaType))
+        }
+        try add("case-file.json", try CaseFileCodec.encode(content.file))
+        try add("dossier.html", Data(content.page.utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var lines = Data()
+        for record in content.records { lines += try encoder.encode(record) + Data("\n".utf8) }
+        try add("audit.jsonl", lines)
+        try add("head.json", try encoder.encode(content.head))
+        var seen = Set<String>()
+        for item in content.evidence where seen.insert(item.sha256).inserted {
+            // Streamed from the sealed store into the archive, a chunk at a time.
+            let stored = try blobs.open(item.sha256)
+            var pending: [UInt8] = []
+            try archive.addEntry(with: "evidence/\(item.sha256)", type: .file, uncompressedSize: item.size,
+                                 compressionMethod: .none, provider: { _, size in
+                                     while pending.count < size, let piece = try stored.next() { pending += piece }
+                                     let chunk = Data(pending.prefix(size))
+                                     pending.removeFirst(min(size, pending.count))
+                                     return chunk
+                                 })
+            _ = try stored.next()
+            guard stored.matches else { throw DossierError(description: "evidence \(item.id.uuidString.lowercased()) does not match its hash: run qorgau audit verify") }
+            files.append(.init(path: "evidence/\(item.sha256)", sha256: item.sha256, size: item.size, name: item.name, mediaType: item.mediaType))
+        }
+        let manifest = Manifest(caseId: content.caseID.uuidString.lowercased(), caseNumber: content.file.case.number,
+                                madeAt: content.madeAt, head: content.head, files: files)
+        let data = try encoder.encode(manifest)
+        try archive.addEntry(with: "manifest.json", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
+                             provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+    }
+
+    /// What does not match in a dossier file, checked without any database or key: every file
+    /// against the manifest, evidence against its name, each audit record against its own hash,
+    /// the head against the manifest. Empty when the dossier is intact.
+    static func verify(path: String) throws -> [String] {
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        func read(_ entry: Entry) throws -> (Data, String) {
+            var data = Data()
+            var hasher = SHA256()
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                hasher.update(data: chunk)
+                if entry.path != "" && !entry.path.hasPrefix("evidence/") { data += chunk }
+            }
+            return (data, hex(hasher.finalize()))
+        }
+        guard let manifestEntry = archive["manifest.json"] else { return ["manifest.json is missing"] }
+        let manifest = try JSONDecoder().decode(Manifest.self, from: try read(manifestEntry).0)
+        var problems: [String] = []
+        let listed = Set(manifest.files.map(\.path) + ["manifest.json"])
+        for entry in archive where !listed.contains(entry.path) { problems.append("\(entry.path) is not in the manifest") }
+        var contents: [String: Data] = [:]
+        for file in manifest.files {
+            guard let entry = archive[file.path] else { problems.append("\(file.path) is missing"); continue }
+            let (data, digest) = try read(entry)
+            if digest != file.sha256 { problems.append("\(file.path) does not match the manifest: its SHA-256 is \(digest)") }
+            if file.path.hasPrefix("evidence/"), file.path != "evidence/" + digest {
+                problems.append("\(file.path) does not hash to its name")
+            }
+            contents[file.path] = data
+        }
+        if let lines = contents["audit.jsonl"] {
+            for (number, line) in lines.split(separator: UInt8(ascii: "\n")).enumerated() {
+                guard let record = try? JSONDecoder().decode(AuditRecord.self, from: Data(line)) else {
+                    problems.append("audit.jsonl line \(number + 1) is not an audit record"); continue
+                }
+                if record.computedHash != record.hash { problems.append("audit record \(record.seq) (\(record.id.uuidString.lowercased())) was changed") }
+                if record.seq > manifest.head.seq { problems.append("audit record \(record.seq) is after the head") }
+            }
+        }
+        if let head = contents["head.json"], (try? JSONDecoder().decode(ChainHead.self, from: head)) != manifest.head {
+            problems.append("head.json is not the manifest's head")
+        }
+        return problems
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+public struct DossierError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}

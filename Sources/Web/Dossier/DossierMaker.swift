@@ -1,0 +1,33 @@
+import Domain
+import Fluent
+import Foundation
+import Law
+import Store
+
+/// Gathers what a dossier shows: the case file, its assessment today, the evidence, the case's
+/// audit records and the chain's head.
+struct DossierContent {
+    var caseID: UUID
+    var file: CaseFile
+    var page: String
+    var evidence: [StoredEvidence]
+    var records: [AuditRecord]
+    var head: ChainHead
+    var madeAt: String
+
+    static func make(caseID: UUID, scope: CaseScope, db: any Database, packs: PackLibrary,
+                     language: Language = .en, now: Date = Date()) async throws -> DossierContent {
+        let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: scope)
+        let pack = try packs.pack(for: file.jurisdiction)
+        let assessment = try packs.assessor(for: pack.code).assess(file, at: pack.today(), language: language)
+        let evidence = try await EvidenceStore(db: db).list(caseID: caseID, scope: scope)
+        let refs = try await IncidentStore(db: db).refs(caseID: caseID)
+        let audit = AuditStore(db: db)
+        let head = try await audit.head()
+        let madeAt = ZonedDateTime(epochMilliseconds: Int64(now.timeIntervalSince1970 * 1000), offsetSeconds: 0).description
+        let page = DossierPage.render(.init(file: file, assessment: assessment, evidence: evidence, incidentRefs: refs,
+                                            head: head, madeAt: madeAt))
+        return DossierContent(caseID: caseID, file: file, page: page, evidence: evidence,
+                              records: try await audit.records(caseID: caseID), head: head, madeAt: madeAt)
+    }
+}

@@ -6,7 +6,7 @@ import Web
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self, AssessCases.self, MonitoringBench.self])
+        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self, AssessCases.self, MonitoringBench.self, EvidenceBench.self])
 
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -110,6 +110,31 @@ extension Bench {
                          location.redacted, batch, clients, r.apiPingsPerSecond, r.apiAlerts, r.sameAlerts ? "yes" : "NO"))
             print(String(format: "ping sent to alert at a subscriber: median %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
                          r.alertLatencyMs["median"] ?? 0, r.alertLatencyMs["p99"] ?? 0, r.alertLatencyMs["p99.9"] ?? 0))
+        }
+    }
+}
+
+extension Bench {
+    struct EvidenceBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "evidence",
+            abstract: "Evidence upload through the API vs sha256sum plus cp of the same file; peak memory; audit verify over many records.")
+
+        @Option(help: "Size of the uploaded file in MiB.") var megabytes: Int = 512
+        @Option(help: "Audit records to fill the log with before verifying it.") var records: Int = 1_000_000
+
+        func validate() throws {
+            guard megabytes > 0, records > 0 else { throw ValidationError("--megabytes and --records must be positive") }
+        }
+
+        func run() async throws {
+            let r = try await EvidenceBenchmark(megabytes: megabytes, records: records).run()
+            print(String(format: "upload %d MiB: API %.2f s (%.0f MiB/s), sha256sum + cp %.2f s (%.0f MiB/s), ratio %.2f",
+                         r.fileMegabytes, r.uploadSeconds, Double(r.fileMegabytes) / r.uploadSeconds, r.hashPlusCopySeconds,
+                         Double(r.fileMegabytes) / r.hashPlusCopySeconds, r.ratio))
+            print(String(format: "peak RSS: %.0f MiB before the upload, %.0f MiB after", r.peakRSSBeforeMB, r.peakRSSAfterMB))
+            print(String(format: "audit: %d records filled in %.1f s, verified in %.2f s", r.auditRecords, r.auditFillSeconds,
+                         r.auditVerifySeconds))
         }
     }
 }

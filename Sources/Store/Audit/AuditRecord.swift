@@ -37,8 +37,10 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     }
 
     /// The text the hash is taken of; documented in the README so others can check a chain.
-    public var canonicalJSON: String {
-        CanonicalJSON.object([
+    public var canonicalJSON: String { String(decoding: canonicalBytes, as: UTF8.self) }
+
+    var canonicalBytes: [UInt8] {
+        CanonicalJSON.bytes([
             ("seq", .integer(seq)), ("id", .string(id.uuidString.lowercased())), ("at", .integer(at)),
             ("actor", .string(actor)), ("action", .string(action)), ("entity", entity.map { .string($0) }),
             ("entityID", entityID.map { .string($0) }), ("caseID", caseID.map { .string($0.uuidString.lowercased()) }),
@@ -48,7 +50,7 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     }
 
     public var computedHash: String {
-        RowHash.hex(SHA256.hash(data: Array(canonicalJSON.utf8)))
+        RowHash.hex(SHA256.hash(data: canonicalBytes))
     }
 }
 

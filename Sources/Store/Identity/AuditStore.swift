@@ -21,6 +21,11 @@ public struct AuditStore: Sendable {
         _ = try await db.transaction { tx in try await AuditChain.append([entry], on: tx) }
     }
 
+    /// Appends events in one transaction (the benchmark fills a log this way).
+    public func append(_ entries: [AuditEntry]) async throws {
+        _ = try await db.transaction { tx in try await AuditChain.append(entries, on: tx) }
+    }
+
     /// Newest first, optionally only one action or one case. The cursor is the last `seq` seen.
     public func list(action: String? = nil, caseID: UUID? = nil, entityID: String? = nil, limit: Int,
                      after cursor: Cursor?) async throws -> Page<Event> {

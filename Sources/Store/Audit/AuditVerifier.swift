@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// Something `qorgau audit verify` found that does not match: a record of the chain, a stored
@@ -39,7 +40,7 @@ public struct AuditVerifier: Sendable {
     /// carry its hash.
     public func verify(expected: ChainHead? = nil) async throws -> AuditReport {
         var report = AuditReport()
-        let sql = try AuditChain.sqlDatabase(db)
+        let pages = AuditPages(db: db, pageSize: pageSize)
         var recorded: [String: (seq: Int64, hash: String?)] = [:]
         var previous = (seq: Int64(0), hash: AuditRecord.genesis)
         var chainBroken = false
@@ -48,17 +49,20 @@ public struct AuditVerifier: Sendable {
             chainBroken = true
             report.problems.append(AuditProblem(kind: .record, id: "\(record.seq) \(record.id.uuidString.lowercased())", message: message))
         }
+        // The next page is read while this one is checked: the database and the hashing each keep a core busy.
+        var next = Task { try await pages.page(after: 0) }
         while true {
-            let rows = try await sql.select().columns(AuditChain.columns.map { SQLColumn($0) }).from("audit_log")
-                .where("seq", .greaterThan, previous.seq).orderBy("seq").limit(pageSize).all()
-            if rows.isEmpty { break }
-            for row in rows {
-                let record = try AuditRecord(row: row)
+            let records = try await next.value
+            if records.isEmpty { break }
+            let last = records[records.count - 1].seq
+            next = Task { try await pages.page(after: last) }
+            let hashes = Self.hashes(of: records)
+            for (record, computed) in zip(records, hashes) {
                 if record.seq != previous.seq + 1 {
                     breakChain(record, "record \(previous.seq + 1) is missing: record \(record.seq) follows record \(previous.seq)")
                 } else if record.prev != previous.hash {
                     breakChain(record, "record \(record.seq) does not follow the record before it (its prev_hash is not that record's hash): a record was changed, removed or moved before it")
-                } else if record.computedHash != record.hash {
+                } else if computed != record.hash {
                     breakChain(record, "record \(record.seq) was changed: its content no longer hashes to its hash")
                 }
                 if let expected, record.seq == expected.seq, record.hash != expected.hash {
@@ -106,6 +110,18 @@ public struct AuditVerifier: Sendable {
             }
         }
         return report
+    }
+
+    /// Each record's own hash, computed in two halves at once.
+    static func hashes(of records: [AuditRecord]) -> [String] {
+        let half = records.count / 2
+        let parts = [records[..<half], records[half...]]
+        let results = NIOLockedValueBox<[[String]]>([[], []])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let hashes = parts[index].map(\.computedHash)
+            results.withLockedValue { $0[index] = hashes }
+        }
+        return results.withLockedValue { $0[0] + $0[1] }
     }
 
     private func check<M: AuditedRow>(_ table: M.Type, against recorded: inout [String: (seq: Int64, hash: String?)],

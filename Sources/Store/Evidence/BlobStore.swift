@@ -62,7 +62,8 @@ public struct BlobStore: Sendable {
 public final class BlobUpload {
     let writer: BlobWriter
     init(writer: BlobWriter) { self.writer = writer }
-    public func write<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 { try writer.write(bytes) }
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.write(bytes) }
+    public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try writer.write($0) } }
     public var size: Int64 { writer.size }
     /// Completes the file; returns the SHA-256 of its plaintext.
     public func finish() throws -> String { try writer.finish() }

@@ -39,13 +39,12 @@ final class BlobWriter {
         try handle.write(contentsOf: SealedBlob.magic + fileID)
     }
 
-    func write<Bytes: Collection>(_ bytes: Bytes) throws where Bytes.Element == UInt8 {
-        var rest = bytes[...]
-        while !rest.isEmpty {
-            let take = min(SealedBlob.chunkSize - pending.count, rest.count)
-            let piece = rest.prefix(take)
-            pending.append(contentsOf: piece)
-            rest = rest.dropFirst(take)
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let take = min(SealedBlob.chunkSize - pending.count, bytes.count - offset)
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
+            offset += take
             if pending.count == SealedBlob.chunkSize { try seal(last: false) }
         }
     }
@@ -67,7 +66,8 @@ final class BlobWriter {
         hasher.update(data: pending)
         size += Int64(pending.count)
         let box = try AES.GCM.seal(pending, using: key, nonce: try SealedBlob.nonce(fileID: fileID, index: index, last: last))
-        try handle.write(contentsOf: box.ciphertext + box.tag)
+        try handle.write(contentsOf: box.ciphertext)
+        try handle.write(contentsOf: box.tag)
         pending.removeAll(keepingCapacity: true)
         if index == UInt32(1 << 24) - 1 { throw BlobError.tooLarge }
         index += 1

@@ -127,12 +127,15 @@ public struct EvidenceBenchmark: Sendable {
             throw ConfigurationError("cannot write \(path)")
         }
         defer { try? handle.close() }
-        var generator = SystemRandomNumberGenerator()
+        var state = UInt64.random(in: 1...UInt64.max) // xorshift64*: fast, and incompressible enough
         for index in 0..<megabytes {
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             chunk.withUnsafeMutableBytes { raw in
                 let words = raw.bindMemory(to: UInt64.self)
-                for i in words.indices { words[i] = generator.next() }
+                for i in words.indices {
+                    state ^= state >> 12; state ^= state << 25; state ^= state >> 27
+                    words[i] = state &* 0x2545F4914F6CDD1D
+                }
             }
             if index == 0 { chunk.replaceSubrange(0..<4, with: [0xFF, 0xD8, 0xFF, 0xE0]) }
             try handle.write(contentsOf: chunk)

@@ -38,7 +38,7 @@ final class UploadReceiver {
         parser.onHeader = { [unowned self] name, value in headers[name.lowercased()] = value }
         parser.onBody = { [unowned self] buffer in
             guard failure == nil else { return }
-            do { try body(buffer.readBytes(length: buffer.readableBytes) ?? []) } catch { failure = error }
+            do { try buffer.withUnsafeReadableBytes { try body($0) } } catch { failure = error }
         }
         parser.onPartComplete = { [unowned self] in
             guard failure == nil else { return }
@@ -59,7 +59,7 @@ final class UploadReceiver {
         return (parameter("name"), parameter("filename"))
     }
 
-    private func body(_ bytes: [UInt8]) throws {
+    private func body(_ bytes: UnsafeRawBufferPointer) throws {
         if upload == nil, !inFile {
             let part = partName()
             if part.name == "file" {

@@ -51,7 +51,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            resources: [.copy("Resources/openapi.json"), .copy("Resources/demo"), .copy("Resources/Views")],
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/demo"), .copy("Resources/Views"), .copy("Resources/i18n")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -29,6 +29,9 @@ public struct AppConfig: Sendable {
     public var evidence: BlobStore?
     /// Largest evidence file accepted (`QORGAU_EVIDENCE_MAX_BYTES`, default 2 GiB).
     public var maxEvidenceBytes: Int64 = 2 << 30
+    /// Where the quick-exit button of the victim's pages leads (`QORGAU_QUICK_EXIT_URL`): a
+    /// neutral page that does not reveal what she was looking at.
+    public var quickExitURL = "https://www.google.com/search?q=weather"
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, migrate: Bool = true,
                 maxBodyBytes: Int = 1 << 20, maxCaseFileBytes: Int = 32 << 20, logLevel: Logger.Level = .info) {
@@ -72,6 +75,12 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("QORGAU_EVIDENCE_MAX_BYTES must be a number of bytes, at least 1024; got \"\(raw)\"")
             }
             config.maxEvidenceBytes = bytes
+        }
+        if let raw = env["QORGAU_QUICK_EXIT_URL"] {
+            guard raw.hasPrefix("https://") || raw.hasPrefix("http://") else {
+                throw ConfigurationError("QORGAU_QUICK_EXIT_URL must be an http(s) address; got \"\(raw)\"")
+            }
+            config.quickExitURL = raw
         }
         if let raw = env["LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: raw.lowercased()) else {

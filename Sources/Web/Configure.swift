@@ -32,6 +32,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
 
     ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
     app.storage[AppConfigKey.self] = config
+    app.storage[CatalogsKey.self] = try Catalogs.load()
     app.storage[BlobStoreKey.self] = try config.evidence
         ?? BlobStore(directory: NSTemporaryDirectory() + "qorgau-evidence-" + UUID().uuidString, key: .random())
     app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)

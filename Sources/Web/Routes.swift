@@ -20,7 +20,11 @@ func routes(_ app: Application) throws {
 
     // Web pages: a session; an anonymous visitor is sent to the sign-in page.
     let web = app.grouped(AuthenticationMiddleware(redirectsToSignIn: true), AuthorizationMiddleware())
-    web.get(use: pages.home).requires(.ownAccount)
+    let dashboard = DashboardPage(packs: app.packs), casePage = CasePage(packs: app.packs)
+    web.get(use: dashboard.page).requires(.ownAccount)
+    web.get("search", use: SearchPage().page).requires(.readCase)
+    web.get("cases", ":caseID", use: casePage.page).requires(.readCaseRecords).auditsRead("casePage")
+    web.on(.POST, "cases", ":caseID", "incidents", body: .collect(maxSize: "25mb"), use: casePage.logIncident).requires(.logIncident)
     web.post("logout", use: pages.signOut).requires(.ownAccount)
     web.get("password", use: pages.passwordForm).requires(.ownAccount)
     web.post("password", use: pages.changePassword).requires(.ownAccount)

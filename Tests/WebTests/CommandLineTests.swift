@@ -86,6 +86,41 @@ import TestSupport
     }
 
     @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
+    func auditVerifyHeadAndTheDossierFromTheCommandLine() throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        #expect(try run(["demo", "--data", data.path], in: data).status == 0)
+        let verified = try run(["audit", "verify", "--data", data.path], in: data)
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        #expect(verified.stdout.contains("intact"))
+        let key = try FileManager.default.attributesOfItem(atPath: data.appendingPathComponent("evidence.key").path)
+        #expect((key[.posixPermissions] as? NSNumber)?.intValue == 0o600, "the key file is the owner's alone")
+
+        let head = try run(["audit", "head", "--data", data.path], in: data)
+        #expect(head.status == 0)
+        let headFile = data.appendingPathComponent("head.json")
+        try Data(head.stdout.utf8).write(to: headFile)
+        #expect(try run(["audit", "verify", "--head", headFile.path, "--data", data.path], in: data).status == 0)
+        let forged = head.stdout.replacingOccurrences(of: "\"hash\" : \"", with: "\"hash\" : \"f")
+        try Data(forged.utf8).write(to: headFile)
+        let refused = try run(["audit", "verify", "--head", headFile.path, "--data", data.path], in: data)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("BROKEN head"))
+
+        let zip = data.appendingPathComponent("dossier.zip")
+        let exported = try run(["export", "ALM-2025-0141", "--dossier", zip.path, "--data", data.path], in: data)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let checked = try run(["verify-dossier", zip.path], in: data)
+        #expect(checked.status == 0, "\(checked.stdout)")
+        let bytes = try Data(contentsOf: zip)
+        try bytes.prefix(bytes.count - 100).write(to: zip) // cut short: its directory is gone
+        let cut = try run(["verify-dossier", zip.path], in: data)
+        #expect(cut.status == 1)
+        #expect(!cut.stderr.isEmpty || cut.stdout.contains("BROKEN"))
+        #expect(try run(["verify-dossier", data.appendingPathComponent("none.zip").path], in: data).status == 1)
+    }
+
+    @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
     func lifecycleStepsFromTheCommandLine() throws {
         let data = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: data) }

@@ -1,0 +1,147 @@
+import Domain
+import Foundation
+import Law
+import Store
+import Vapor
+
+/// `GET /cases/{id}`: everything about a case on one page, for those who work it, and the form
+/// to log an incident (`POST /cases/{id}/incidents`).
+struct CasePage {
+    let packs: PackLibrary
+
+    struct Row: Encodable { var cells: [String] }
+    struct PersonView: Encodable { var role: String; var name: String; var iin: String; var places: [String] }
+    struct IncidentView: Encodable {
+        var id: String; var when: String; var kind: String; var channel: String; var description: String
+        var againstWill: String; var violates: String; var reportedBy: String; var violation: Bool
+    }
+    struct ElementView: Encodable { var name: String; var status: String; var statusLabel: String; var incidents: [String]; var note: String }
+    struct OffenceView: Encodable {
+        var citation: String; var title: String; var conclusion: String; var conclusionLabel: String
+        var elements: [ElementView]; var explanation: String; var counted: String; var earliestExpiry: String
+    }
+    struct EvidenceView: Encodable { var incident: String; var name: String; var mediaType: String; var size: String; var sha256: String; var link: String }
+    struct Context: Encodable {
+        var frame: PageFrame
+        var caseId: String; var number: String; var jurisdiction: String; var opened: String; var unit: String; var status: String
+        var persons: [PersonView]; var timeline: String; var incidents: [IncidentView]; var offences: [OffenceView]
+        var nextSteps: [String]; var orders: [Row]; var proceedings: [Row]; var verdicts: [Row]; var evidence: [EvidenceView]
+        var form: IncidentForm; var formCase: String; var mayLog: Bool; var saved: Bool; var dossier: String
+    }
+
+    func page(req: Request) async throws -> Response {
+        try await render(req, form: IncidentForm(), status: .ok, saved: req.query[String.self, at: "saved"] != nil)
+    }
+
+    /// `POST /cases/{id}/incidents` from the page's form (and the victim's diary): saved and
+    /// shown, or the form back with its values and a message beside each wrong field.
+    func logIncident(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let principal = try req.principal
+        let posted = (try? req.content.decode(IncidentForm.Posted.self)) ?? IncidentForm.Posted()
+        var form = IncidentForm(posted)
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
+        let offset = Self.offset(for: file, packs: packs)
+        let (incident, errors) = form.incident(reportedBy: principal.role == .victim ? .victim : .officer, offsetSeconds: offset)
+        var photoError: String?
+        var sealed: (BlobUpload, String, String)?
+        if let photo = posted.photo, photo.data.readableBytes > 0 {
+            let bytes = Array(photo.data.readableBytesView)
+            if let type = MediaSniffer.mediaType(of: Array(bytes.prefix(MediaSniffer.prefixLength)), complete: bytes.count <= MediaSniffer.prefixLength),
+               Int64(bytes.count) <= req.application.qorgauConfig.maxEvidenceBytes {
+                let upload = try req.application.blobs.upload()
+                do { try upload.write(bytes); sealed = (upload, try upload.finish(), type) } catch { upload.abandon(); throw error }
+            } else {
+                photoError = "photo"
+            }
+        }
+        guard let incident, photoError == nil else {
+            sealed?.0.abandon()
+            var messages = errors
+            if photoError != nil { messages["photo"] = "not an accepted image, audio, video or document file" }
+            form.errors = IncidentForm.Errors(messages)
+            form.hasErrors = true
+            return try await back(req, caseID: caseID, form: form)
+        }
+        let stored = try await IncidentStore(db: req.db, writer: req.application.incidentWriter).add(incident, to: caseID, by: principal)
+        if let (upload, sha256, type) = sealed {
+            try req.application.blobs.keep(upload, sha256: sha256)
+            _ = try await EvidenceStore(db: req.db).add(caseID: caseID, incidentID: stored.id, sha256: sha256,
+                                                        name: UploadReceiver.safeName(posted.photo?.filename), mediaType: type,
+                                                        size: Int64(posted.photo?.data.readableBytes ?? 0), scope: principal.scope)
+        }
+        return req.redirect(to: principal.role == .victim ? "/?saved=1" : "/cases/\(caseID.apiString)?saved=1#incidents")
+    }
+
+    private func back(_ req: Request, caseID: UUID, form: IncidentForm) async throws -> Response {
+        if try req.principal.role == .victim { return try await DiaryPage(packs: packs).render(req, form: form, status: .unprocessableEntity) }
+        return try await render(req, form: form, status: .unprocessableEntity, saved: false)
+    }
+
+    static func offset(for file: CaseFile, packs: PackLibrary) -> Int {
+        let zone = (try? packs.pack(for: file.jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) }
+        return zone?.secondsFromGMT(for: Date()) ?? file.case.openedAt.offsetSeconds
+    }
+
+    func render(_ req: Request, form: IncidentForm, status: HTTPResponseStatus, saved: Bool) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let principal = try req.principal
+        let summary = try await CaseStore(db: req.db).get(caseID, scope: principal.scope)
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
+        let pack = try packs.pack(for: file.jurisdiction)
+        let frame = try PageFrame.make(req, emergencyNumber: pack.emergencyNumber)
+        let t = frame.t
+        let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)
+        let assessment = try packs.assessor(for: pack.code).assess(file, at: pack.today(), language: Language(rawValue: frame.lang) ?? .en)
+        let evidence = try await EvidenceStore(db: req.db).list(caseID: caseID, scope: principal.scope)
+        let refs = try await IncidentStore(db: req.db).refs(caseID: caseID)
+        var form = form
+        form.label(t)
+        let incidents = file.incidents.sorted { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) }
+        let context = Context(
+            frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", jurisdiction: file.jurisdiction,
+            opened: format.dateTime(summary.openedAt), unit: summary.unit ?? "—", status: summary.status.rawValue,
+            persons: file.persons.map { person in
+                PersonView(role: person.role.rawValue, name: person.name, iin: person.iin ?? "",
+                           places: person.places.map { [$0.kind, $0.text ?? "", $0.from.map(format.date) ?? "", $0.until.map(format.date) ?? ""]
+                               .filter { !$0.isEmpty }.joined(separator: " · ") })
+            },
+            timeline: Timeline.svg(incidents: incidents, orders: file.protectiveOrders,
+                                   normInForce: assessment.offences.first?.inForce, label: t["timeline"] ?? "",
+                                   kindLabel: { t["incidentkind_\($0.rawValue)"] ?? $0.rawValue },
+                                   format: { format.date(LocalDate(daysSinceEpoch: Int($0 / 86_400_000))) }),
+            incidents: incidents.map { i in
+                IncidentView(id: i.id, when: format.dateTime(i.occurredAt), kind: t["incidentkind_\(i.kind.rawValue)"] ?? i.kind.rawValue,
+                             channel: t["channel_\(i.channel.rawValue)"] ?? i.channel.rawValue, description: i.description,
+                             againstWill: (i.againstWill ? t["yes"] : t["no"]) ?? "", violates: (i.violates ?? []).joined(separator: ", "),
+                             reportedBy: i.reportedBy.rawValue, violation: !(i.violates ?? []).isEmpty)
+            },
+            offences: assessment.offences.map { o in
+                OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,
+                            conclusionLabel: t["conclusion_\(o.conclusion.rawValue)"] ?? o.conclusion.rawValue,
+                            elements: o.elements.map { ElementView(name: $0.name, status: $0.status.rawValue,
+                                                                   statusLabel: t["status_\($0.status.rawValue)"] ?? $0.status.rawValue,
+                                                                   incidents: $0.incidents, note: $0.note) },
+                            explanation: o.explanation, counted: o.episodes.counted.joined(separator: ", "),
+                            earliestExpiry: o.limitation.earliestExpiry.map(format.date) ?? "—")
+            },
+            nextSteps: assessment.nextSteps,
+            orders: file.protectiveOrders.map { o in
+                Row(cells: [o.id, o.type.rawValue, format.dateTime(o.issuedAt), format.dateTime(o.revokedAt ?? o.validUntil), o.issuer,
+                            file.incidents.filter { $0.violates?.contains(o.id) == true }.map(\.id).joined(separator: ", ")])
+            },
+            proceedings: file.criminalProceedings.map { Row(cells: [$0.id, $0.article, $0.registrationNumber ?? "", $0.stage.rawValue, format.dateTime($0.registeredAt)]) },
+            verdicts: file.verdicts.map { v in
+                Row(cells: [v.id, v.court, v.outcome.rawValue, format.dateTime(v.decidedAt),
+                            v.mandatoryPayment.map { "\($0.mrp) MRP" + ($0.paidAt.map { " · " + (t["paid"] ?? "") + " " + format.dateTime($0) } ?? "") } ?? ""])
+            },
+            evidence: evidence.map { item in
+                EvidenceView(incident: refs[item.incidentID] ?? "", name: item.name, mediaType: item.mediaType,
+                             size: format.number(item.size), sha256: item.sha256,
+                             link: "/api/v1/cases/\(caseID.apiString)/evidence/\(item.id.apiString)/content")
+            },
+            form: form, formCase: caseID.apiString, mayLog: principal.may(.logIncident), saved: saved,
+            dossier: "/api/v1/cases/\(caseID.apiString)/dossier?lang=\(frame.lang)")
+        return try await req.renderPage("case", context, status: status)
+    }
+}

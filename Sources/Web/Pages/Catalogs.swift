@@ -1,0 +1,78 @@
+import Domain
+import Foundation
+import Store
+import Vapor
+
+/// The words of the web pages in Russian, Kazakh and English (`Resources/i18n/LANG.json`, one
+/// flat key → text map per language). Loaded once; a test fails when a key is missing in one
+/// language or a page uses a key no catalog has.
+struct Catalogs: Sendable {
+    static let languages = ["ru", "kk", "en"]
+    let texts: [String: [String: String]]
+
+    static func load() throws -> Catalogs {
+        var texts: [String: [String: String]] = [:]
+        for language in languages {
+            guard let url = Bundle.module.url(forResource: language, withExtension: "json", subdirectory: "i18n") else {
+                throw ConfigurationError("the \(language) catalog is missing from the Web resources")
+            }
+            texts[language] = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
+        }
+        return Catalogs(texts: texts)
+    }
+
+    func words(_ language: String) -> [String: String] { texts[language] ?? texts["en"] ?? [:] }
+}
+
+/// The language of a page: `?lang=` (remembered in a cookie), the cookie, then Accept-Language;
+/// English when none of ru, kk, en is asked for.
+extension Request {
+    static let languageCookie = "qorgau_lang"
+
+    var pageLanguage: String {
+        if let asked = query[String.self, at: "lang"], Catalogs.languages.contains(asked) { return asked }
+        if let kept = cookies[Self.languageCookie]?.string, Catalogs.languages.contains(kept) { return kept }
+        return preferredLanguage
+    }
+}
+
+/// Dates and numbers as each language writes them, in the case's time zone.
+struct LocaleFormat: Sendable {
+    let language: String
+    let timeZone: TimeZone
+
+    private var locale: Locale { Locale(identifier: ["ru": "ru_KZ", "kk": "kk_KZ"][language] ?? "en_GB") }
+
+    func dateTime(_ instant: ZonedDateTime) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = locale
+        formatter.timeZone = timeZone
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .short
+        return formatter.string(from: Date(timeIntervalSince1970: Double(instant.epochMilliseconds) / 1000))
+    }
+
+    func date(_ day: LocalDate) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = locale
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateStyle = .medium
+        formatter.timeStyle = .none
+        let components = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"),
+                                        year: day.year, month: day.month, day: day.day)
+        return components.date.map(formatter.string(from:)) ?? day.description
+    }
+
+    func number(_ value: Int64) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = locale
+        formatter.numberStyle = .decimal
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+}
+
+struct CatalogsKey: StorageKey { typealias Value = Catalogs }
+
+extension Application {
+    var catalogs: Catalogs { storage[CatalogsKey.self]! }
+}

@@ -1,0 +1,113 @@
+import Domain
+import Foundation
+import Store
+import Vapor
+
+/// The form for logging an incident, as the victim's diary and the case page show it: its values
+/// (kept when the form comes back with errors) and a message per field. Validated by the same
+/// reader as the API, so a form and a JSON request are held to the same rules.
+struct IncidentForm: Encodable {
+    var occurredAt = ""
+    var place = ""
+    var kind = "contact"
+    var channel = "inPerson"
+    var description = ""
+    var witnesses = ""
+    var impact: [String] = []
+    var againstWill = true
+    var violence = false
+    var errors = Errors()
+    var hasErrors = false
+    var kinds: [Choice] = []
+    var channels: [Choice] = []
+    var impacts: [Choice] = []
+
+    struct Choice: Encodable { var value: String; var label: String; var selected: Bool }
+
+    /// A message per field, empty when the field is right (every key present, for the templates).
+    struct Errors: Encodable {
+        var occurredAt = "", place = "", kind = "", channel = "", description = "", witnesses = "", impact = "", photo = ""
+
+        init() {}
+        init(_ messages: [String: String]) {
+            occurredAt = messages["occurredAt"] ?? ""; place = messages["place"] ?? ""; kind = messages["kind"] ?? ""
+            channel = messages["channel"] ?? ""; description = messages["description"] ?? ""
+            witnesses = messages["witnesses"] ?? ""; impact = messages["impact"] ?? ""; photo = messages["photo"] ?? ""
+            // a problem the form has no field for is shown against the description
+            let known: Set = ["occurredAt", "place", "kind", "channel", "description", "witnesses", "impact", "photo"]
+            for (field, message) in messages where !known.contains(field) {
+                description += (description.isEmpty ? "" : "; ") + message
+            }
+        }
+    }
+
+    struct Posted: Content {
+        var occurredAt: String?
+        var place: String?
+        var kind: String?
+        var channel: String?
+        var description: String?
+        var witnesses: String?
+        var impact: [String]?
+        var againstWill: String?
+        var violence: String?
+        var photo: File?
+    }
+
+    init() {}
+
+    init(_ posted: Posted) {
+        occurredAt = posted.occurredAt ?? ""
+        place = posted.place ?? ""
+        kind = posted.kind ?? ""
+        channel = posted.channel ?? ""
+        description = posted.description ?? ""
+        witnesses = posted.witnesses ?? ""
+        impact = posted.impact ?? []
+        againstWill = posted.againstWill != nil
+        violence = posted.violence != nil
+    }
+
+    /// Fills the choice lists with the words of `t`.
+    mutating func label(_ t: [String: String]) {
+        kinds = IncidentKind.allCases.map { Choice(value: $0.rawValue, label: t["incidentkind_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == kind) }
+        channels = IncidentChannel.allCases.map { Choice(value: $0.rawValue, label: t["channel_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == channel) }
+        impacts = Impact.allCases.map { Choice(value: $0.rawValue, label: t["impact_\($0.rawValue)"] ?? $0.rawValue, selected: impact.contains($0.rawValue)) }
+    }
+
+    /// The incident, or the messages by field. `offset` is the case's UTC offset for the
+    /// local time a browser sends (`2025-11-02T19:00`).
+    func incident(reportedBy: ReportedBy, offsetSeconds: Int) -> (Incident?, [String: String]) {
+        var json: [String: Any] = [
+            "kind": kind, "channel": channel, "description": description, "againstWill": againstWill, "violence": violence,
+            "reportedBy": reportedBy.rawValue, "impact": impact,
+        ]
+        json["occurredAt"] = Self.instant(occurredAt, offsetSeconds: offsetSeconds) ?? occurredAt
+        if !place.trimmingCharacters(in: .whitespaces).isEmpty { json["place"] = ["text": place] }
+        let names = witnesses.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if !names.isEmpty { json["witnesses"] = names }
+        guard let data = try? JSONSerialization.data(withJSONObject: json), let value = try? JSONDocument.parse(data) else {
+            return (nil, ["description": "the form could not be read"])
+        }
+        let log = ProblemLog()
+        let incident = FieldReader().incident(JSONNode(value, log: log), requireID: false)
+        var errors: [String: String] = [:]
+        if description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            errors["description"] = "say what happened"
+        }
+        for problem in log.problems {
+            let field = problem.pointer.split(separator: "/").first.map(String.init) ?? "description"
+            errors[field == "place" ? "place" : field] = errors[field].map { $0 + "; " + problem.message } ?? problem.message
+        }
+        return (errors.isEmpty ? incident : nil, errors)
+    }
+
+    /// `YYYY-MM-DDTHH:MM` (as `<input type=datetime-local>` sends it) at the given offset.
+    static func instant(_ local: String, offsetSeconds: Int) -> String? {
+        guard local.count == 16 || local.count == 19 else { return nil }
+        let sign = offsetSeconds < 0 ? "-" : "+"
+        let hours = abs(offsetSeconds) / 3600, minutes = abs(offsetSeconds) / 60 % 60
+        let seconds = local.count == 16 ? ":00" : ""
+        return local + seconds + sign + String(format: "%02d:%02d", hours, minutes)
+    }
+}

@@ -1,0 +1,43 @@
+import Domain
+import Store
+import Vapor
+
+/// What every signed-in page shows: the words in the page's language, the language switch, who
+/// is signed in, the form token, the emergency number and the quick exit.
+struct PageFrame: Encodable {
+    struct LanguageLink: Encodable { var code: String; var label: String; var current: Bool }
+
+    var t: [String: String]
+    var lang: String
+    var languages: [LanguageLink]
+    var path: String
+    var displayName: String
+    var role: String
+    var csrf: String
+    var emergencyNumber: String?
+    var quickExit: String
+
+    static func make(_ req: Request, emergencyNumber: String? = nil) throws -> PageFrame {
+        let signedIn = try req.signedIn
+        let lang = req.pageLanguage
+        return PageFrame(t: req.application.catalogs.words(lang), lang: lang,
+                         languages: [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")].map {
+                             LanguageLink(code: $0.0, label: $0.1, current: $0.0 == lang) },
+                         path: req.url.path, displayName: signedIn.user.displayName, role: signedIn.user.role.rawValue,
+                         csrf: signedIn.session?.csrfToken ?? "", emergencyNumber: emergencyNumber,
+                         quickExit: req.application.qorgauConfig.quickExitURL)
+    }
+}
+
+extension Request {
+    /// Renders a page and remembers a language chosen with `?lang=`.
+    func renderPage(_ name: String, _ context: some Encodable, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let response = try await view.render(name, context).encodeResponse(for: self)
+        response.status = status
+        if let asked = query[String.self, at: "lang"], Catalogs.languages.contains(asked) {
+            response.cookies[Self.languageCookie] = HTTPCookies.Value(string: asked, maxAge: 365 * 86_400, path: "/",
+                                                                     isSecure: false, isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+}

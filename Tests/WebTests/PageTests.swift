@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+@testable import Web
+
+/// The server-rendered pages, read as HTML: what each role sees, in each language, and the
+/// incident form's validation.
+@Suite struct PageTests {
+    static func page(_ app: Application, _ path: String, as user: TestUser? = nil, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        try await app.request(.GET, path, as: user, headers: headers)
+    }
+
+    static func form(_ fields: [(String, String)]) -> (HTTPHeaders, ByteBuffer) {
+        var buffer = ByteBuffer()
+        for (name, value) in fields {
+            buffer.writeString("--\(Multipart.boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        buffer.writeString("--\(Multipart.boundary)--\r\n")
+        return (Multipart.headers, buffer)
+    }
+
+    static func post(_ app: Application, _ path: String, _ fields: [(String, String)], as user: TestUser? = nil) async throws -> TestingHTTPResponse {
+        var (headers, body) = form(fields)
+        headers.bearerAuthorization = BearerAuthorization(token: (user ?? app.defaultTestUser).token)
+        return try await app.testing().sendRequest(.POST, path, headers: headers, body: body)
+    }
+
+    @Test func theOfficersDashboardAndCasePageInThreeLanguages() async throws {
+        try await withQorgauApp { app in
+            let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)
+            let english = try await Self.page(app, "/?lang=en")
+            #expect(english.status == .ok)
+            #expect(english.text.contains("My cases"))
+            #expect(english.text.contains("/cases/\(caseID)"))
+            let russian = try await Self.page(app, "/?lang=ru")
+            #expect(russian.text.contains("Мои дела"))
+            #expect(russian.headers.setCookie?["qorgau_lang"]?.string == "ru", "the choice is remembered")
+            let kazakh = try await Self.page(app, "/", headers: ["Accept-Language": "kk-KZ,kk;q=0.9"])
+            #expect(kazakh.text.contains("Менің істерім"))
+
+            let page = try await Self.page(app, "/cases/\(caseID)?lang=en")
+            #expect(page.status == .ok)
+            for expected in ["<svg", "Legal assessment", "Timeline", "Protective orders", "id=\"incident-form\"", "Court dossier"] {
+                #expect(page.text.contains(expected), "the case page shows \(expected)")
+            }
+            #expect(page.text.contains("lang=\"en\""))
+        }
+    }
+
+    @Test func aFormWithErrorsComesBackWithItsValuesAndAMessageByTheField() async throws {
+        try await withQorgauApp { app in
+            let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)
+            let refused = try await Self.post(app, "/cases/\(caseID)/incidents?lang=en", [
+                ("occurredAt", "2025-11-03T18:30"), ("place", "Outside <her> office"), ("kind", "contact"), ("channel", "sms"),
+                ("description", ""), ("impact[]", "fear"), ("againstWill", "on"),
+            ])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("id=\"description-error\""))
+            #expect(refused.text.contains("aria-describedby=\"description-error\""))
+            #expect(refused.text.contains("value=\"Outside &lt;her&gt; office\""), "the place is kept, escaped")
+            #expect(refused.text.contains("value=\"2025-11-03T18:30\""))
+
+            let saved = try await Self.post(app, "/cases/\(caseID)/incidents", [
+                ("occurredAt", "2025-11-03T18:30"), ("place", "Outside her office"), ("kind", "publicConflict"), ("channel", "inPerson"),
+                ("description", "Shouted at me <script>alert(1)</script>"), ("impact[]", "fear"), ("againstWill", "on"),
+            ])
+            #expect(saved.status == .seeOther)
+            let page = try await Self.page(app, "/cases/\(caseID)?lang=en")
+            #expect(page.text.contains("Shouted at me &lt;script&gt;"))
+            #expect(!page.text.contains("<script>alert(1)"))
+        }
+    }
+
+    @Test func aVictimKeepsHerDiaryWithQuickExitAndTheEmergencyNumber() async throws {
+        try await withQorgauApp { app in
+            let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)
+            let victim = try await app.makeUser(.victim, cases: [UUID(uuidString: caseID)!])
+            let diary = try await Self.page(app, "/?lang=ru", as: victim)
+            #expect(diary.status == .ok)
+            #expect(diary.text.contains("Мой дневник"))
+            #expect(diary.text.contains("href=\"tel:102\""))
+            #expect(diary.text.contains("id=\"quick-exit\""))
+            #expect(!diary.text.contains("href=\"/search\""), "a victim has no search")
+
+            let logged = try await Self.post(app, "/cases/\(caseID)/incidents", [
+                ("occurredAt", "2026-11-20T21:15"), ("kind", "contact"), ("channel", "messenger"),
+                ("description", "Wrote 40 messages at night"), ("impact[]", "fear"), ("againstWill", "on"),
+            ], as: victim)
+            #expect(logged.status == .seeOther)
+            #expect(logged.headers.first(name: .location) == "/?saved=1")
+            let dashboard = try await Self.page(app, "/?lang=en")
+            #expect(dashboard.text.contains("Wrote 40 messages at night"), "the officer sees what she logged")
+            let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents?limit=500")
+            let mine = (incidents.json["items"] as? [[String: Any]] ?? []).filter { ($0["incident"] as? [String: Any] ?? $0)["description"] as? String == "Wrote 40 messages at night" }
+            #expect(mine.count == 1)
+        }
+    }
+
+    @Test func searchFindsCasesByNameIINAndNumberWithinScopeOnly() async throws {
+        try await withQorgauApp { app in
+            let number = "SRCH-\(UUID().uuidString.prefix(4))"
+            _ = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: number))
+            #expect(try await Self.page(app, "/search?q=victim+name").text.contains(number))
+            #expect(try await Self.page(app, "/search?q=910402450127").text.contains(number))
+            #expect(try await Self.page(app, "/search?q=\(number.lowercased())").text.contains(number))
+            let elsewhere = try await app.makeUser(.officer, unit: "Another unit")
+            #expect(!(try await Self.page(app, "/search?q=victim+name", as: elsewhere).text.contains(number)))
+        }
+    }
+
+    /// Every word a page uses is in every catalog, and the catalogs have the same keys.
+    @Test func everyCatalogHasEveryKey() throws {
+        let catalogs = try Catalogs.load()
+        let keys = Set(catalogs.words("en").keys)
+        for language in Catalogs.languages {
+            let own = Set(catalogs.words(language).keys)
+            #expect(own == keys, "\(language) lacks \(keys.subtracting(own).sorted()) and has extra \(own.subtracting(keys).sorted())")
+            #expect(!catalogs.words(language).values.contains(""), "\(language) has an empty text")
+        }
+        let views = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Web/Resources/Views")
+        let pattern = try NSRegularExpression(pattern: "frame\\.t\\.([A-Za-z_]+)")
+        for file in try FileManager.default.contentsOfDirectory(atPath: views.path) where file.hasSuffix(".leaf") {
+            let text = try String(contentsOf: views.appendingPathComponent(file), encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let key = String(text[Range(match.range(at: 1), in: text)!])
+                #expect(keys.contains(key), "\(file) uses \(key), which no catalog has")
+            }
+        }
+    }
+}

@@ -43,6 +43,9 @@ enum PermissionKey {
 /// case named in the path must be in scope (404 otherwise, so that its existence does not leak).
 /// Every refusal is audited.
 struct AuthorizationMiddleware: AsyncMiddleware {
+    /// The largest web form (an incident with a phone photo); bigger uploads go through the API.
+    static let maxFormBytes = 25 << 20
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let signedIn = try request.signedIn
         let principal = signedIn.principal
@@ -60,6 +63,10 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         let formChecksCSRF = request.route?.userInfo[PermissionKey.csrfInForm] as? Bool == true
             && request.headers.first(name: "X-CSRF-Token") == nil
         if let session = signedIn.session, unsafe, !formChecksCSRF {
+            if request.body.data == nil, request.headers.first(name: "X-CSRF-Token") == nil {
+                // A form's body may still be arriving: its token is in it.
+                _ = try await request.body.collect(max: Self.maxFormBytes).get()
+            }
             let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "csrf"))
             guard sent == session.csrfToken else {
                 try await refuse("csrf.refused", .forbidden, "the form is missing its CSRF token or it is not this session's: reload the page")

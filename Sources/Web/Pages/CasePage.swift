@@ -27,6 +27,7 @@ struct CasePage {
         var persons: [PersonView]; var timeline: String; var incidents: [IncidentView]; var offences: [OffenceView]
         var nextSteps: [String]; var orders: [Row]; var proceedings: [Row]; var verdicts: [Row]; var evidence: [EvidenceView]
         var form: IncidentForm; var formCase: String; var mayLog: Bool; var saved: Bool; var dossier: String
+        var lifecycle: LifecycleForms.State; var mayProceed: Bool; var mayJudge: Bool; var mayGrant: Bool
     }
 
     func page(req: Request) async throws -> Response {
@@ -83,7 +84,8 @@ struct CasePage {
         return zone?.secondsFromGMT(for: Date()) ?? file.case.openedAt.offsetSeconds
     }
 
-    func render(_ req: Request, form: IncidentForm, status: HTTPResponseStatus, saved: Bool) async throws -> Response {
+    func render(_ req: Request, form: IncidentForm, status: HTTPResponseStatus, saved: Bool,
+                lifecycle: LifecycleForms.State = .init()) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let principal = try req.principal
         let summary = try await CaseStore(db: req.db).get(caseID, scope: principal.scope)
@@ -141,7 +143,10 @@ struct CasePage {
                              link: "/api/v1/cases/\(caseID.apiString)/evidence/\(item.id.apiString)/content")
             },
             form: form, formCase: caseID.apiString, mayLog: principal.may(.logIncident), saved: saved,
-            dossier: "/api/v1/cases/\(caseID.apiString)/dossier?lang=\(frame.lang)")
+            dossier: "/api/v1/cases/\(caseID.apiString)/dossier?lang=\(frame.lang)",
+            lifecycle: LifecycleForms.choices(lifecycle, file: file, pack: pack, language: Language(rawValue: frame.lang) ?? .en, t: t),
+            mayProceed: principal.may(.manageProceedings), mayJudge: principal.may(.recordVerdict),
+            mayGrant: principal.may(.manageCaseAccess))
         return try await req.renderPage("case", context, status: status)
     }
 }

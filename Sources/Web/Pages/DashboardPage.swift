@@ -15,9 +15,16 @@ struct DashboardPage {
     struct IncidentView: Encodable { var caseId: String; var caseNumber: String; var when: String; var kind: String; var description: String }
     struct Context: Encodable {
         var frame: PageFrame; var cases: [CaseView]; var deadlines: [DeadlineView]; var victimIncidents: [IncidentView]
+        var mayOpen: Bool; var newCase: NewCaseForm
     }
 
+    struct NewCaseForm: Encodable { var number = ""; var openedAt = ""; var errors: [String: String] = [:]; var failed = false }
+
     func page(req: Request) async throws -> Response {
+        try await page(req: req, newCase: nil, problems: [])
+    }
+
+    func page(req: Request, newCase posted: CaseForms.NewCase?, problems: [ValidationProblem]) async throws -> Response {
         let signedIn = try req.signedIn
         if signedIn.user.mustChangePassword { return req.redirect(to: "/password") }
         switch signedIn.principal.role {
@@ -51,7 +58,11 @@ struct DashboardPage {
                 DeadlineView(caseId: $0.caseId, caseNumber: $0.caseNumber ?? "—", kind: t["deadline_\($0.kind.rawValue)"] ?? $0.kind.rawValue,
                              record: $0.record, due: format.date($0.due), daysLeft: $0.daysLeft)
             },
-            victimIncidents: recent.sorted { $0.0 > $1.0 }.prefix(50).map(\.1))
-        return try await req.renderPage("dashboard", context)
+            victimIncidents: recent.sorted { $0.0 > $1.0 }.prefix(50).map(\.1),
+            mayOpen: signedIn.principal.may(.editCase),
+            newCase: NewCaseForm(number: posted?.number ?? "", openedAt: posted?.openedAt ?? "",
+                                 errors: Dictionary(problems.map { (String($0.pointer.dropFirst()), $0.message) }, uniquingKeysWith: { $0 + "; " + $1 }),
+                                 failed: !problems.isEmpty))
+        return try await req.renderPage("dashboard", context, status: problems.isEmpty ? .ok : .unprocessableEntity)
     }
 }

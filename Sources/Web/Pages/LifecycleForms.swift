@@ -1,0 +1,129 @@
+import Domain
+import Foundation
+import Law
+import Store
+import Vapor
+
+/// The case page's forms for the criminal path: register a proceeding, send it to court, record
+/// a verdict. Each goes through `LifecycleService`, the same rules as the API; a refusal comes
+/// back on the case page with the messages beside the form's fields and the values kept.
+struct LifecycleForms {
+    let packs: PackLibrary
+
+    /// Values and messages of the three forms, for the case page.
+    struct State: Encodable {
+        var proceeding = Values()
+        var court = Values()
+        var verdict = Values()
+        var grant = Values()
+        var articles: [IncidentForm.Choice] = []
+        var inCourt: [IncidentForm.Choice] = []
+        var preTrial: [IncidentForm.Choice] = []
+        var punishments: [IncidentForm.Choice] = []
+        var outcomes: [IncidentForm.Choice] = []
+    }
+
+    /// A form's values and the message for each field (by the first part of the problem's pointer).
+    struct Values: Encodable {
+        var values: [String: String] = [:]
+        var errors: [String: String] = [:]
+        var general = ""
+        var failed = false
+    }
+
+    struct Posted: Content {
+        var article: String?, registrationNumber: String?, proceeding: String?, reason: String?
+        var court: String?, decidedAt: String?, outcome: String?, punishment: String?, amount: String?
+    }
+
+    func registerProceeding(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+        let pack = try packs.pack(for: file.jurisdiction)
+        let counted = try packs.assessor(for: pack.code).assess(file, at: pack.today(), language: .en)
+            .offences.first { $0.offence == posted.article }?.episodes.counted ?? []
+        var json: [String: Any] = ["article": posted.article ?? "", "incidents": counted,
+                                   "registeredAt": ZonedDateTime(epochMilliseconds: nowMs() / 60_000 * 60_000, // to the minute, as the forms give times
+                                                                  offsetSeconds: CasePage.offset(for: file, packs: packs)).description]
+        if let number = posted.registrationNumber, !number.isEmpty { json["registrationNumber"] = number }
+        return try await attempt(req, caseID: caseID, form: \.proceeding, posted: posted) {
+            _ = try await service(req).registerProceeding(caseID, try Self.node(json))
+        }
+    }
+
+    func sendToCourt(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        return try await attempt(req, caseID: caseID, form: \.court, posted: posted) {
+            _ = try await service(req).moveProceeding(caseID, posted.proceeding ?? "", to: .inCourt,
+                                                      reason: (posted.reason ?? "").isEmpty ? "sent to court" : posted.reason!)
+        }
+    }
+
+    func recordVerdict(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+        var json: [String: Any] = ["proceeding": posted.proceeding ?? "", "court": posted.court ?? "", "outcome": posted.outcome ?? "",
+                                   "decidedAt": IncidentForm.instant(posted.decidedAt ?? "", offsetSeconds: CasePage.offset(for: file, packs: packs)) ?? (posted.decidedAt ?? "")]
+        if posted.outcome == VerdictOutcome.guilty.rawValue, let raw = posted.punishment, let type = PunishmentType(rawValue: raw) {
+            var punishment: [String: Any] = ["type": raw]
+            if let field = Punishment.allowedFields(for: type).first { punishment[field] = Int(posted.amount ?? "") ?? posted.amount ?? "" }
+            json["punishment"] = punishment
+        }
+        return try await attempt(req, caseID: caseID, form: \.verdict, posted: posted) {
+            _ = try await service(req).recordVerdict(caseID, try Self.node(json))
+        }
+    }
+
+    private func service(_ req: Request) throws -> LifecycleService {
+        LifecycleService(db: req.db, packs: packs, principal: try req.principal)
+    }
+
+    /// Runs a step; on a refusal, the case page again with this form's messages.
+    private func attempt(_ req: Request, caseID: UUID, form: WritableKeyPath<State, Values>, posted: Posted,
+                         _ step: () async throws -> Void) async throws -> Response {
+        var messages: [ValidationProblem]
+        do {
+            try await step()
+            return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#lifecycle")
+        } catch let failure as ValidationFailure {
+            messages = failure.problems
+        } catch DomainError.conflict(let why) {
+            messages = [ValidationProblem(pointer: "", message: why)]
+        } catch DomainError.notFound(let what) {
+            // a proceeding chosen in the form that is not (or no longer) in the case
+            messages = [ValidationProblem(pointer: "/proceeding", message: "\(what) not found: reload the page")]
+        }
+        var state = State()
+        var values = Values(failed: true)
+        let mirror = Mirror(reflecting: posted)
+        for child in mirror.children {
+            if let label = child.label, let value = child.value as? String { values.values[label] = value }
+        }
+        for problem in messages {
+            let field = problem.pointer.split(separator: "/").first.map(String.init) ?? ""
+            if field.isEmpty { values.general += (values.general.isEmpty ? "" : "; ") + problem.message }
+            else { values.errors[field] = (values.errors[field].map { $0 + "; " } ?? "") + problem.message }
+        }
+        state[keyPath: form] = values
+        return try await CasePage(packs: packs).render(req, form: IncidentForm(), status: .unprocessableEntity, saved: false, lifecycle: state)
+    }
+
+    static func node(_ json: [String: Any]) throws -> JSONNode {
+        JSONNode(try JSONDocument.parse(try JSONSerialization.data(withJSONObject: json)), log: ProblemLog())
+    }
+
+    /// Fills the choices from the case file and the pack.
+    static func choices(_ state: State, file: CaseFile, pack: JurisdictionPack, language: Language, t: [String: String]) -> State {
+        var state = state
+        let chosenArticle = state.proceeding.values["article"]
+        state.articles = pack.offences.map { .init(value: $0.id, label: "\($0.id) — \($0.title[language])", selected: $0.id == chosenArticle) }
+        state.preTrial = file.criminalProceedings.filter { $0.stage == .preTrial }.map { .init(value: $0.id, label: "\($0.id) \($0.registrationNumber ?? "")", selected: false) }
+        state.inCourt = file.criminalProceedings.filter { $0.stage == .inCourt }.map { .init(value: $0.id, label: "\($0.id) \($0.registrationNumber ?? "")", selected: $0.id == state.verdict.values["proceeding"]) }
+        state.punishments = PunishmentType.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == state.verdict.values["punishment"]) }
+        state.outcomes = VerdictOutcome.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == (state.verdict.values["outcome"] ?? "guilty")) }
+        return state
+    }
+}

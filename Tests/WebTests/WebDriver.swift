@@ -1,0 +1,124 @@
+import Foundation
+import Vapor
+
+/// A headless Chromium driven through chromedriver's WebDriver protocol (plain JSON over HTTP),
+/// for the browser journeys. Screenshots go to `.build/screenshots/` for a person to look at.
+final class WebDriver: @unchecked Sendable {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let driver = ["/usr/bin/chromedriver"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static var available: Bool { chromium != nil && driver != nil }
+    static let screenshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/screenshots")
+
+    private let process = Process()
+    private let client: any Client
+    private let base: String
+    private var session = ""
+
+    init(client: any Client) async throws {
+        self.client = client
+        let port = Int.random(in: 20_000...40_000)
+        base = "http://127.0.0.1:\(port)"
+        process.executableURL = URL(fileURLWithPath: Self.driver!)
+        process.arguments = ["--port=\(port)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 {
+            if let status = try? await client.get(URI(string: base + "/status")), status.status == .ok { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": [
+            "binary": Self.chromium!,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en"],
+        ]]]]
+        let created = try await call(.POST, "/session", capabilities)
+        session = ((created["value"] as? [String: Any])?["sessionId"] as? String) ?? (created["sessionId"] as? String) ?? ""
+    }
+
+    func quit() async {
+        _ = try? await call(.DELETE, "/session/\(session)", nil)
+        process.terminate()
+    }
+
+    @discardableResult
+    private func call(_ method: HTTPMethod, _ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
+        let response = try await client.send(method, to: URI(string: base + path)) { request in
+            if let body {
+                request.headers.contentType = .json
+                request.body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
+            }
+        }
+        let json = response.body.flatMap { try? JSONSerialization.jsonObject(with: Data(buffer: $0)) } as? [String: Any] ?? [:]
+        if let value = json["value"] as? [String: Any], let error = value["error"] as? String {
+            throw WebDriverError(description: "\(path): \(error): \(value["message"] as? String ?? "")")
+        }
+        return json
+    }
+
+    private var sessionPath: String { "/session/\(session)" }
+
+    func open(_ url: String) async throws { try await call(.POST, sessionPath + "/url", ["url": url]) }
+
+    var currentURL: String { get async throws { try await call(.GET, sessionPath + "/url", nil)["value"] as? String ?? "" } }
+
+    var source: String { get async throws { try await call(.GET, sessionPath + "/source", nil)["value"] as? String ?? "" } }
+
+    /// The element, waiting up to 5 seconds for a page that is still loading.
+    /// Whether the page shows `text` within 5 seconds (a page may still be loading after a click).
+    func waitFor(_ text: String) async throws -> Bool {
+        for _ in 0..<50 {
+            if try await source.contains(text) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    func element(_ css: String) async throws -> String {
+        var attempt = 0
+        while true {
+            do {
+                let found = try await call(.POST, sessionPath + "/element", ["using": "css selector", "value": css])
+                guard let value = found["value"] as? [String: Any], let id = value.values.first as? String else {
+                    throw WebDriverError(description: "no element \(css)")
+                }
+                return id
+            } catch let error as WebDriverError {
+                attempt += 1
+                if attempt >= 50 { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    func type(_ css: String, _ text: String) async throws {
+        let id = try await element(css)
+        try await call(.POST, sessionPath + "/element/\(id)/clear", [:])
+        try await call(.POST, sessionPath + "/element/\(id)/value", ["text": text])
+    }
+
+    func click(_ css: String) async throws {
+        try await call(.POST, sessionPath + "/element/\(try await element(css))/click", [:])
+    }
+
+    /// Sets a field's value by script (date-time inputs take typed text differently in each locale).
+    func set(_ css: String, _ value: String) async throws {
+        try await call(.POST, sessionPath + "/execute/sync", ["script": "document.querySelector(arguments[0]).value = arguments[1]", "args": [css, value]])
+    }
+
+    /// Presses Tab and returns the id of the element that then has the focus.
+    func tab() async throws -> String {
+        try await call(.POST, sessionPath + "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": [
+            ["type": "keyDown", "value": "\u{E004}"], ["type": "keyUp", "value": "\u{E004}"]]]]])
+        return try await call(.POST, sessionPath + "/execute/sync", ["script": "return document.activeElement.id || document.activeElement.name || document.activeElement.tagName", "args": []])["value"] as? String ?? ""
+    }
+
+    func screenshot(_ name: String) async throws {
+        let shot = try await call(.GET, sessionPath + "/screenshot", nil)
+        guard let base64 = shot["value"] as? String, let data = Data(base64Encoded: base64) else { return }
+        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+        try data.write(to: Self.screenshots.appendingPathComponent(name + ".png"))
+    }
+}
+
+struct WebDriverError: Error, CustomStringConvertible { var description: String }

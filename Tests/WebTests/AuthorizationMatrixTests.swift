@@ -29,6 +29,8 @@ import VaporTesting
             "POST /cases": [.officer, .investigator],
             "POST /cases/:caseID/access": [.officer],
             "POST /cases/:caseID/court": [.officer, .investigator],
+            "POST /cases/:caseID/orders": [.officer],
+            "POST /cases/:caseID/administrative-cases": [.officer],
             "POST /cases/:caseID/verdicts": [.officer, .judge],
             "POST /logout": everyone,
             "GET /password": everyone,

@@ -19,6 +19,9 @@ import Vapor
             let victim = try await app.makeUser(.victim, username: "victim.journey")
             let judge = try await app.makeUser(.judge, username: "judge.journey")
 
+            let almaty = DateFormatter()
+            almaty.dateFormat = "yyyy-MM-dd'T'HH:mm"
+            almaty.timeZone = TimeZone(identifier: "Asia/Almaty")
             let browser = try await WebDriver(client: app.client)
             do {
                 func signIn(_ user: TestUser) async throws {
@@ -43,6 +46,15 @@ import Vapor
                 #expect(caseURL.contains("/cases/"))
                 try await browser.type("#grant-username", victim.account.username)
                 try await browser.click("#grant-access")
+                try await browser.type("#issuer", "Bostandyk district police")
+                try await browser.set("#issuedAt", "2026-10-01T09:00")
+                try await browser.set("#validUntil", "2026-09-01T09:00")
+                try await browser.click("#issue-order")
+                #expect(try await browser.waitFor("id=\"validUntil-error\""), "an order that ends before it begins is refused beside the field")
+                #expect(try await browser.waitFor("Bostandyk district police"), "what was typed is kept")
+                try await browser.set("#validUntil", almaty.string(from: Date().addingTimeInterval(30 * 86_400)))
+                try await browser.click("#issue-order")
+                #expect(try await browser.waitFor("Saved."))
                 try await browser.screenshot("03-new-case")
                 try await signOut()
 
@@ -58,6 +70,7 @@ import Vapor
                     try await browser.click("#save-incident")
                     #expect(try await browser.waitFor("Saved."), "\(what)")
                 }
+                #expect(try await browser.waitFor("In force until"), "she sees her order")
                 try await browser.screenshot("04-victim-diary")
                 // keyboard: the form can be walked with Tab, every field labelled
                 try await browser.open(site + "/")
@@ -72,6 +85,11 @@ import Vapor
                 try await browser.open(caseURL + "?lang=en")
                 #expect(try await browser.waitFor("Grounds for criminal liability"), "the assessment turned to grounds")
                 try await browser.screenshot("05-case-grounds")
+                try await browser.set("#admin-decidedAt", almaty.string(from: Date()))
+                try await browser.type("#admin-amount", "10")
+                try await browser.click("#refer-violations")
+                #expect(try await browser.waitFor("<table id=\"administrative-cases\">"), "the violations were decided under the administrative code")
+                #expect(try await browser.waitFor("fine 10 MRP"))
                 try await browser.type("#registrationNumber", "261000000000001")
                 try await browser.click("#register-proceeding")
                 try await browser.click("#send-to-court")
@@ -83,9 +101,6 @@ import Vapor
                 try await signIn(judge)
                 try await browser.open(caseURL + "?lang=en")
                 try await browser.type("#court", "Almaty specialised inter-district court")
-                let almaty = DateFormatter()
-                almaty.dateFormat = "yyyy-MM-dd'T'HH:mm"
-                almaty.timeZone = TimeZone(identifier: "Asia/Almaty")
                 try await browser.set("#decidedAt", almaty.string(from: Date()))
                 try await browser.click("#punishment option[value=communityService]")
                 try await browser.type("#amount", "300")

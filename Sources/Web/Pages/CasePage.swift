@@ -25,9 +25,9 @@ struct CasePage {
         var frame: PageFrame
         var caseId: String; var number: String; var jurisdiction: String; var opened: String; var unit: String; var status: String
         var persons: [PersonView]; var timeline: String; var incidents: [IncidentView]; var offences: [OffenceView]
-        var nextSteps: [String]; var orders: [Row]; var proceedings: [Row]; var verdicts: [Row]; var evidence: [EvidenceView]
+        var nextSteps: [String]; var orders: [Row]; var administrative: [Row]; var proceedings: [Row]; var verdicts: [Row]; var evidence: [EvidenceView]
         var form: IncidentForm; var formCase: String; var mayLog: Bool; var saved: Bool; var dossier: String
-        var lifecycle: LifecycleForms.State; var mayProceed: Bool; var mayJudge: Bool; var mayGrant: Bool
+        var lifecycle: LifecycleForms.State; var mayProceed: Bool; var mayJudge: Bool; var mayGrant: Bool; var mayOrder: Bool
     }
 
     func page(req: Request) async throws -> Response {
@@ -132,6 +132,15 @@ struct CasePage {
                 Row(cells: [o.id, o.type.rawValue, format.dateTime(o.issuedAt), format.dateTime(o.revokedAt ?? o.validUntil), o.issuer,
                             file.incidents.filter { $0.violates?.contains(o.id) == true }.map(\.id).joined(separator: ", ")])
             },
+            administrative: file.administrativeCases.map { a in
+                let sanction: String
+                switch a.sanction.type {
+                case .fine: sanction = "fine \(a.sanction.mrp ?? 0) MRP"
+                case .arrest: sanction = "arrest \(a.sanction.days ?? 0) days"
+                case .warning: sanction = "warning"
+                }
+                return Row(cells: [a.id, a.article, format.dateTime(a.decidedAt), sanction, a.incidents.joined(separator: ", ")])
+            },
             proceedings: file.criminalProceedings.map { Row(cells: [$0.id, $0.article, $0.registrationNumber ?? "", $0.stage.rawValue, format.dateTime($0.registeredAt)]) },
             verdicts: file.verdicts.map { v in
                 Row(cells: [v.id, v.court, v.outcome.rawValue, format.dateTime(v.decidedAt),
@@ -146,7 +155,7 @@ struct CasePage {
             dossier: "/api/v1/cases/\(caseID.apiString)/dossier?lang=\(frame.lang)",
             lifecycle: LifecycleForms.choices(lifecycle, file: file, pack: pack, language: Language(rawValue: frame.lang) ?? .en, t: t),
             mayProceed: principal.may(.manageProceedings), mayJudge: principal.may(.recordVerdict),
-            mayGrant: principal.may(.manageCaseAccess))
+            mayGrant: principal.may(.manageCaseAccess), mayOrder: principal.may(.manageOrders))
         return try await req.renderPage("case", context, status: status)
     }
 }

@@ -16,6 +16,12 @@ struct LifecycleForms {
         var court = Values()
         var verdict = Values()
         var grant = Values()
+        var order = Values()
+        var administrative = Values()
+        var orderTypes: [IncidentForm.Choice] = []
+        var violations: [IncidentForm.Choice] = []
+        var administrativeArticles: [IncidentForm.Choice] = []
+        var sanctions: [IncidentForm.Choice] = []
         var articles: [IncidentForm.Choice] = []
         var inCourt: [IncidentForm.Choice] = []
         var preTrial: [IncidentForm.Choice] = []
@@ -34,6 +40,44 @@ struct LifecycleForms {
     struct Posted: Content {
         var article: String?, registrationNumber: String?, proceeding: String?, reason: String?
         var court: String?, decidedAt: String?, outcome: String?, punishment: String?, amount: String?
+        var type: String?, issuedAt: String?, validUntil: String?, issuer: String?, noContact: String?, minDistanceMeters: String?
+        var incidents: [String]?, sanction: String?
+    }
+
+    /// `POST /cases/{id}/orders`: a protective order or special requirements, no-contact and a
+    /// distance (zones are given through the API).
+    func issueOrder(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+        let offset = CasePage.offset(for: file, packs: packs)
+        var conditions: [String: Any] = ["noContact": posted.noContact != nil]
+        if let raw = posted.minDistanceMeters, !raw.isEmpty { conditions["minDistanceMeters"] = Int(raw) ?? raw }
+        let issued = (posted.issuedAt ?? "").isEmpty ? ZonedDateTime(epochMilliseconds: nowMs() / 60_000 * 60_000, offsetSeconds: offset).description
+            : IncidentForm.instant(posted.issuedAt!, offsetSeconds: offset) ?? posted.issuedAt!
+        let json: [String: Any] = ["type": posted.type ?? "", "issuedAt": issued, "issuer": posted.issuer ?? "",
+                                   "validUntil": IncidentForm.instant(posted.validUntil ?? "", offsetSeconds: offset) ?? (posted.validUntil ?? ""),
+                                   "conditions": conditions]
+        return try await attempt(req, caseID: caseID, form: \.order, posted: posted) {
+            _ = try await service(req).issueOrder(caseID, try Self.node(json))
+            try await req.refreshMonitoring(caseID) // the live engine enforces the new order at once
+        }
+    }
+
+    /// `POST /cases/{id}/administrative-cases`: violations of an order referred and decided under
+    /// the administrative code, the sanction within the pack's bounds.
+    func addAdministrativeCase(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+        var sanction: [String: Any] = ["type": posted.sanction ?? ""]
+        if posted.sanction == "fine" { sanction["mrp"] = Int(posted.amount ?? "") ?? (posted.amount ?? "") }
+        if posted.sanction == "arrest" { sanction["days"] = Int(posted.amount ?? "") ?? (posted.amount ?? "") }
+        let json: [String: Any] = ["article": posted.article ?? "", "incidents": posted.incidents ?? [], "sanction": sanction,
+                                   "decidedAt": IncidentForm.instant(posted.decidedAt ?? "", offsetSeconds: CasePage.offset(for: file, packs: packs)) ?? (posted.decidedAt ?? "")]
+        return try await attempt(req, caseID: caseID, form: \.administrative, posted: posted) {
+            _ = try await service(req).addAdministrativeCase(caseID, try Self.node(json))
+        }
     }
 
     func registerProceeding(req: Request) async throws -> Response {
@@ -123,6 +167,12 @@ struct LifecycleForms {
         state.preTrial = file.criminalProceedings.filter { $0.stage == .preTrial }.map { .init(value: $0.id, label: "\($0.id) \($0.registrationNumber ?? "")", selected: false) }
         state.inCourt = file.criminalProceedings.filter { $0.stage == .inCourt }.map { .init(value: $0.id, label: "\($0.id) \($0.registrationNumber ?? "")", selected: $0.id == state.verdict.values["proceeding"]) }
         state.punishments = PunishmentType.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == state.verdict.values["punishment"]) }
+        state.orderTypes = OrderType.allCases.map { .init(value: $0.rawValue, label: t["ordertype_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.order.values["type"]) }
+        let referred = Set(file.administrativeCases.flatMap(\.incidents))
+        state.violations = file.incidents.filter { !($0.violates ?? []).isEmpty && !referred.contains($0.id) }
+            .map { .init(value: $0.id, label: "\($0.id): \($0.description.prefix(80))", selected: true) }
+        state.administrativeArticles = (pack.administrativeOffences ?? []).map { .init(value: $0.id, label: "\($0.id) — \($0.title[language])", selected: $0.id == state.administrative.values["article"]) }
+        state.sanctions = AdministrativeSanctionType.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == (state.administrative.values["sanction"] ?? "fine")) }
         state.outcomes = VerdictOutcome.allCases.map { .init(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == (state.verdict.values["outcome"] ?? "guilty")) }
         return state
     }

@@ -79,6 +79,7 @@ let package = Package(
             name: "WebTests",
             dependencies: ["Web", "Domain", "Monitoring", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -94,7 +94,7 @@ struct CasePage {
         let frame = try PageFrame.make(req, emergencyNumber: pack.emergencyNumber)
         let t = frame.t
         let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)
-        let assessment = try packs.assessor(for: pack.code).assess(file, at: pack.today(), language: Language(rawValue: frame.lang) ?? .en)
+        let assessment = try packs.assessor(for: pack.code).assess(file, at: req.pageDate ?? pack.today(), language: Language(rawValue: frame.lang) ?? .en)
         let evidence = try await EvidenceStore(db: req.db).list(caseID: caseID, scope: principal.scope)
         let refs = try await IncidentStore(db: req.db).refs(caseID: caseID)
         var form = form

@@ -29,6 +29,9 @@ struct Catalogs: Sendable {
 extension Request {
     static let languageCookie = "qorgau_lang"
 
+    /// `?at=YYYY-MM-DD`: a page's assessment and deadlines as they stood on that day.
+    var pageDate: LocalDate? { query[String.self, at: "at"].flatMap(LocalDate.init) }
+
     var pageLanguage: String {
         if let asked = query[String.self, at: "lang"], Catalogs.languages.contains(asked) { return asked }
         if let kept = cookies[Self.languageCookie]?.string, Catalogs.languages.contains(kept) { return kept }

@@ -36,7 +36,7 @@ struct DashboardPage {
         let t = frame.t
         let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: signedIn.principal.scope)
         let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
-        let today = packs.reportingDay()
+        let today = req.pageDate ?? packs.reportingDay()
         let refs = files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }
         let deadlines = DeadlineFinder(packs: packs).deadlines(refs, at: today).filter { $0.daysLeft <= 30 }.sorted { $0.due < $1.due }
         let since = Int64(Date().timeIntervalSince1970 * 1000) - 14 * 86_400_000

@@ -31,7 +31,7 @@ struct DiaryPage {
             let order = file.protectiveOrders
                 .filter { $0.issuedAt.epochMilliseconds <= now && ($0.revokedAt ?? $0.validUntil).epochMilliseconds > now }
                 .max { $0.validUntil.epochMilliseconds < $1.validUntil.epochMilliseconds }
-            let assessment = try packs.assessor(for: pack.code).assess(file, at: pack.today(), language: Language(rawValue: frame.lang) ?? .en)
+            let assessment = try packs.assessor(for: pack.code).assess(file, at: req.pageDate ?? pack.today(), language: Language(rawValue: frame.lang) ?? .en)
             cases.append(CaseView(
                 id: summary.id.apiString, number: summary.number ?? "—",
                 order: order.map { (t["order_active"] ?? "") + " " + format.dateTime($0.revokedAt ?? $0.validUntil) },

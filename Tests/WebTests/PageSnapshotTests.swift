@@ -24,8 +24,27 @@ import VaporTesting
         return text
     }
 
+    /// Form controls a screen reader could not name: neither a `<label for>` nor inside a `<label>`.
+    static func unlabelledControls(_ html: String) -> [String] {
+        let control = try! NSRegularExpression(pattern: "<(input|select|textarea)\\b[^>]*>")
+        var missing: [String] = []
+        for match in control.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+            let range = Range(match.range, in: html)!
+            let tag = String(html[range])
+            if tag.contains("type=\"hidden\"") || tag.contains("type=\"submit\"") { continue }
+            if let id = tag.firstMatch(of: /id="([^"]+)"/)?.1, html.contains("for=\"\(id)\"") { continue }
+            let before = html[..<range.lowerBound]
+            let opened = before.range(of: "<label", options: .backwards)?.lowerBound
+            let closed = before.range(of: "</label>", options: .backwards)?.lowerBound
+            if let opened, closed.map({ $0 < opened }) ?? true { continue }
+            missing.append(tag)
+        }
+        return missing
+    }
+
     func check(_ name: String, _ response: TestingHTTPResponse, sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(response.status == .ok, "\(name): \(response.status)", sourceLocation: sourceLocation)
+        #expect(Self.unlabelledControls(response.text) == [], "\(name): every form control has a label", sourceLocation: sourceLocation)
         let html = Self.normalized(response.text)
         let file = Self.folder.appendingPathComponent(name + ".html")
         if ProcessInfo.processInfo.environment["QORGAU_RECORD_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: file.path) {
@@ -44,6 +63,11 @@ import VaporTesting
             Issue.record("\(name) differs from its snapshot at line \(first + 1):\nkept: \(first < keptLines.count ? keptLines[first] : "")\nnow:  \(first < newLines.count ? newLines[first] : "")",
                          sourceLocation: sourceLocation)
         }
+    }
+
+    @Test func theLabelCheckFindsAControlWithoutALabel() {
+        #expect(Self.unlabelledControls(#"<label for="a">A</label><input id="a"><input id="b"><label><input type="checkbox"> c</label>"#)
+                == [#"<input id="b">"#])
     }
 
     @Test func everyPageMatchesItsSnapshot() async throws {

@@ -29,6 +29,23 @@ struct PageFrame: Encodable {
     }
 }
 
+/// The words and language switch of the pages shown before signing in (and the account page).
+struct PublicFrame: Encodable {
+    var t: [String: String]
+    var lang: String
+    var languages: [PageFrame.LanguageLink]
+    var path: String
+
+    init(_ req: Request) {
+        let lang = req.pageLanguage
+        self.lang = lang
+        t = req.application.catalogs.words(lang)
+        languages = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")].map {
+            PageFrame.LanguageLink(code: $0.0, label: $0.1, current: $0.0 == lang) }
+        path = req.url.path
+    }
+}
+
 extension Request {
     /// Renders a page and remembers a language chosen with `?lang=`.
     func renderPage(_ name: String, _ context: some Encodable, status: HTTPResponseStatus = .ok) async throws -> Response {

@@ -8,9 +8,9 @@ import Vapor
 struct SignInPages {
     static let csrfCookie = "qorgau_csrf"
 
-    struct SignInContext: Encodable { var csrf: String; var username: String; var error: String? }
-    struct PasswordContext: Encodable { var csrf: String; var mustChange: Bool; var error: String? }
-    struct HomeContext: Encodable { var displayName: String; var role: String; var unit: String?; var csrf: String }
+    struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String? }
+    struct PasswordContext: Encodable { var frame: PublicFrame; var csrf: String; var mustChange: Bool; var error: String? }
+    struct HomeContext: Encodable { var frame: PublicFrame; var displayName: String; var role: String; var unit: String?; var csrf: String }
 
     func signInForm(req: Request) async throws -> Response {
         try await signInPage(req, username: "", error: nil, status: .ok)
@@ -22,12 +22,14 @@ struct SignInPages {
         let username = String((form.username ?? "").prefix(64))
         guard let sent = form.csrf, let expected = req.cookies[Self.csrfCookie]?.string, sent == expected else {
             try await AuditStore(db: req.db).append(actor: "anonymous", action: "csrf.refused", target: "POST /login")
-            return try await signInPage(req, username: username, error: "The form had expired. Please sign in again.", status: .forbidden)
+            return try await signInPage(req, username: username, error: PublicFrame(req).t["form_expired"], status: .forbidden)
         }
         guard case .signedIn(let user) = try await req.accounts.signIn(username: username, password: form.password ?? "",
                                                                           from: req.remoteAddress?.ipAddress) else {
             return try await signInPage(req, username: username, status: .unauthorized,
-                                        error: "Wrong username or password. After \(UserStore.lockAfterFailures) failed attempts an account is locked for \(UserStore.lockDuration / 60_000) minutes.")
+                                        error: (PublicFrame(req).t["wrong_password"] ?? "")
+                                            .replacingOccurrences(of: "{attempts}", with: String(UserStore.lockAfterFailures))
+                                            .replacingOccurrences(of: "{minutes}", with: String(UserStore.lockDuration / 60_000)))
         }
         return try await startSession(req, for: user)
     }
@@ -45,7 +47,7 @@ struct SignInPages {
         let signedIn = try req.signedIn
         if signedIn.user.mustChangePassword { return req.redirect(to: "/password") }
         let user = signedIn.user
-        return try await render(req, "home", HomeContext(displayName: user.displayName, role: user.role.rawValue, unit: user.unit,
+        return try await render(req, "home", HomeContext(frame: PublicFrame(req), displayName: user.displayName, role: user.role.rawValue, unit: user.unit,
                                                          csrf: signedIn.session?.csrfToken ?? ""), status: .ok)
     }
 
@@ -58,7 +60,7 @@ struct SignInPages {
         let form = (try? req.content.decode(Form.self)) ?? Form(current: nil, new: nil, confirm: nil)
         let user = try req.signedIn.user
         guard let new = form.new, new == form.confirm else {
-            return try await passwordPage(req, error: "The two new passwords differ.", status: .unprocessableEntity)
+            return try await passwordPage(req, error: PublicFrame(req).t["passwords_differ"], status: .unprocessableEntity)
         }
         do {
             try await req.accounts.changePassword(of: user, current: form.current ?? "", new: new, by: user.id.apiString)
@@ -81,7 +83,7 @@ struct SignInPages {
 
     private func signInPage(_ req: Request, username: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let csrf = Secret.make()
-        let response = try await render(req, "login", SignInContext(csrf: csrf, username: username, error: error), status: status)
+        let response = try await render(req, "login", SignInContext(frame: PublicFrame(req), csrf: csrf, username: username, error: error), status: status)
         var cookie = SessionCookie.make(csrf, for: req)
         cookie.sameSite = .strict
         response.cookies[Self.csrfCookie] = cookie
@@ -94,14 +96,12 @@ struct SignInPages {
 
     private func passwordPage(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let signedIn = try req.signedIn
-        return try await render(req, "password", PasswordContext(csrf: signedIn.session?.csrfToken ?? "",
+        return try await render(req, "password", PasswordContext(frame: PublicFrame(req), csrf: signedIn.session?.csrfToken ?? "",
                                                                  mustChange: signedIn.user.mustChangePassword, error: error),
                                 status: status)
     }
 
     private func render(_ req: Request, _ name: String, _ context: some Encodable, status: HTTPResponseStatus) async throws -> Response {
-        let response = try await req.view.render(name, context).encodeResponse(for: req)
-        response.status = status
-        return response
+        try await req.renderPage(name, context, status: status)
     }
 }

@@ -50,18 +50,23 @@ public struct Zone: Equatable, Sendable, Codable {
     public var lon: Double?
     public var radiusMeters: Double?
     public var polygon: [GeoPoint]?
+    /// Areas cut out of a polygon (a courtyard that is not hers, a neighbour's plot).
+    public var holes: [[GeoPoint]]?
 
     public init(kind: String, lat: Double, lon: Double, radiusMeters: Double) {
         self.kind = kind; self.lat = lat; self.lon = lon; self.radiusMeters = radiusMeters
     }
 
-    public init(kind: String, polygon: [GeoPoint]) {
-        self.kind = kind; self.polygon = polygon
+    public init(kind: String, polygon: [GeoPoint], holes: [[GeoPoint]]? = nil) {
+        self.kind = kind; self.polygon = polygon; self.holes = holes
     }
 
-    /// Whether a point lies in the zone.
+    /// Whether a point lies in the zone (in a polygon and in none of its holes).
     public func contains(lat pointLat: Double, lon pointLon: Double) -> Bool {
-        if let polygon { return Geo.polygon(polygon, contains: GeoPoint(lat: pointLat, lon: pointLon)) }
+        if let polygon {
+            let point = GeoPoint(lat: pointLat, lon: pointLon)
+            return Geo.polygon(polygon, contains: point) && !(holes ?? []).contains { Geo.polygon($0, contains: point) }
+        }
         guard let lat, let lon, let radiusMeters else { return false }
         return Geo.distanceMeters(pointLat, pointLon, lat, lon) <= radiusMeters
     }

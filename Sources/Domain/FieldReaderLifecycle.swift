@@ -44,9 +44,20 @@ extension FieldReader {
             if let points, points.count < 3, z["polygon"].elements(required: false)?.count ?? 0 < 3 {
                 z["polygon"].fail("a polygon needs at least 3 points")
             }
+            let holes = z["holes"].array(required: false) { h -> [GeoPoint]? in
+                let ring = h.array { p -> GeoPoint? in
+                    guard p.object() != nil, let lat = p["lat"].double(in: -90...90), let lon = p["lon"].double(in: -180...180)
+                    else { return nil }
+                    return GeoPoint(lat: lat, lon: lon)
+                }
+                if let ring, ring.count < 3 { h.fail("a hole needs at least 3 points") }
+                return ring.flatMap { $0.count >= 3 ? $0 : nil }
+            }
             guard let kind, let points, points.count >= 3 else { return nil }
-            return Zone(kind: kind, polygon: points)
+            if z["holes"].isPresent, holes == nil { return nil }
+            return Zone(kind: kind, polygon: points, holes: holes.flatMap { $0.isEmpty ? nil : $0 })
         }
+        if z["holes"].isPresent { z["holes"].fail("only a polygon has holes") }
         let lat = z["lat"].double(in: -90...90)
         let lon = z["lon"].double(in: -180...180)
         let radius = z["radiusMeters"].double(in: 1...100_000)

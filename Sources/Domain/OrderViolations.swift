@@ -47,12 +47,22 @@ public enum OrderViolations {
 /// and point-in-polygon by ray casting on latitude and longitude (zones are city-sized, far from
 /// the poles and the antimeridian).
 public enum Geo {
-    /// Metres from a point to the nearest edge of a polygon, on a local flat projection.
+    /// Degrees east from `from` to `to`, the short way round: a zone that crosses the
+    /// antimeridian (179.9° to -179.9°) stays a small zone.
+    @inline(__always)
+    public static func longitudeDelta(_ from: Double, _ to: Double) -> Double {
+        var delta = (to - from).truncatingRemainder(dividingBy: 360)
+        if delta >= 180 { delta -= 360 } else if delta < -180 { delta += 360 }
+        return delta
+    }
+
+    /// Metres from a point to the nearest edge of a polygon, on a flat projection centred on the
+    /// point (exact enough for zones of a few kilometres, at any longitude and short of the poles).
     public static func distanceToPolygonEdge(_ vertices: [GeoPoint], _ point: GeoPoint) -> Double {
         let metresPerDegreeLat = earthRadiusMeters * .pi / 180
         let metresPerDegreeLon = metresPerDegreeLat * cos(point.lat * .pi / 180)
         func xy(_ p: GeoPoint) -> (Double, Double) {
-            ((p.lon - point.lon) * metresPerDegreeLon, (p.lat - point.lat) * metresPerDegreeLat)
+            (longitudeDelta(point.lon, p.lon) * metresPerDegreeLon, (p.lat - point.lat) * metresPerDegreeLat)
         }
         var best = Double.infinity
         var j = vertices.count - 1
@@ -68,13 +78,19 @@ public enum Geo {
         return best
     }
 
+    /// Even-odd ray casting with every longitude taken relative to the first vertex, so a polygon
+    /// across the antimeridian is tested as the small shape it is. A polygon spanning 180° of
+    /// longitude or more, or around a pole, is not supported (zones are homes, schools, blocks).
     public static func polygon(_ vertices: [GeoPoint], contains point: GeoPoint) -> Bool {
+        guard let base = vertices.first?.lon else { return false }
+        let px = longitudeDelta(base, point.lon)
         var inside = false
         var j = vertices.count - 1
         for i in vertices.indices {
             let a = vertices[i], b = vertices[j]
+            let ax = longitudeDelta(base, a.lon), bx = longitudeDelta(base, b.lon)
             if (a.lat > point.lat) != (b.lat > point.lat),
-               point.lon < (b.lon - a.lon) * (point.lat - a.lat) / (b.lat - a.lat) + a.lon {
+               px < (bx - ax) * (point.lat - a.lat) / (b.lat - a.lat) + ax {
                 inside.toggle()
             }
             j = i

@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",
-            dependencies: ["Web", "Domain", "Monitoring", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
+            dependencies: ["Web", "Domain", "Law", "Monitoring", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings

@@ -1,4 +1,6 @@
+import Domain
 import Foundation
+import Law
 import Testing
 import TestSupport
 import Vapor
@@ -108,6 +110,32 @@ import VaporTesting
             let elsewhere = try await app.makeUser(.officer, unit: "Another unit")
             #expect(!(try await Self.page(app, "/search?q=victim+name", as: elsewhere).text.contains(number)))
         }
+    }
+
+    /// Every vocabulary word a page shows has its text, and every key the page code names exists.
+    @Test func everyWordThePagesLookUpIsInTheCatalog() throws {
+        let keys = Set(try Catalogs.load().words("en").keys)
+        func all<V: RawRepresentable & CaseIterable>(_ prefix: String, _: V.Type) -> [String] where V.RawValue == String {
+            V.allCases.map { prefix + $0.rawValue }
+        }
+        var needed = all("incidentkind_", IncidentKind.self) + all("channel_", IncidentChannel.self) + all("impact_", Impact.self)
+        needed += all("casestatus_", CaseStatus.self) + all("personrole_", PersonRole.self) + all("reportedby_", ReportedBy.self)
+        needed += all("ordertype_", OrderType.self) + all("stage_", ProceedingStage.self) + all("outcome_", VerdictOutcome.self)
+        needed += all("punishment_", PunishmentType.self) + all("sanction_", AdministrativeSanctionType.self)
+        needed += all("deadline_", Deadline.Kind.self) + all("status_", ElementStatus.self) + all("conclusion_", Conclusion.self)
+        let pages = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Web/Pages")
+        let literal = try NSRegularExpression(pattern: #"(?:\bt|words)\["([a-z_]+)"\]"#)
+        var named = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: pages.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: pages.appendingPathComponent(file), encoding: .utf8)
+            for match in literal.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                needed.append(String(text[Range(match.range(at: 1), in: text)!]))
+                named += 1
+            }
+        }
+        #expect(named >= 10, "the page code's own keys were found")
+        for key in needed { #expect(keys.contains(key), "the catalogs lack \(key)") }
     }
 
     /// Every word a page uses is in every catalog, and the catalogs have the same keys.

@@ -16,11 +16,11 @@ public struct Assessment: Codable, Equatable, Sendable {
     public var disclaimer: String
 }
 
-public enum Conclusion: String, Codable, Sendable {
+public enum Conclusion: String, Codable, Sendable, CaseIterable {
     case grounds, insufficient, notApplicable
 }
 
-public enum ElementStatus: String, Codable, Sendable {
+public enum ElementStatus: String, Codable, Sendable, CaseIterable {
     case met, notMet, unknown
 }
 

@@ -12,7 +12,7 @@ public struct CaseRef: Sendable {
 /// Something that lapses unless someone acts: an order about to expire, an episode about to be
 /// time-barred, a mandatory payment overdue.
 public struct Deadline: Codable, Equatable, Sendable {
-    public enum Kind: String, Codable, Sendable { case orderExpiring, episodeTimeBar, paymentOverdue, riskReassessment }
+    public enum Kind: String, Codable, Sendable, CaseIterable { case orderExpiring, episodeTimeBar, paymentOverdue, riskReassessment }
 
     public var kind: Kind
     public var caseId: String

@@ -43,7 +43,8 @@ struct CasePage {
         var form = IncidentForm(posted)
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
         let offset = Self.offset(for: file, packs: packs)
-        let (incident, errors) = form.incident(reportedBy: principal.role == .victim ? .victim : .officer, offsetSeconds: offset)
+        let words = req.application.catalogs.words(req.pageLanguage)
+        let (incident, errors) = form.incident(reportedBy: principal.role == .victim ? .victim : .officer, offsetSeconds: offset, t: words)
         var photoError: String?
         var sealed: (BlobUpload, String, String)?
         if let photo = posted.photo, photo.data.readableBytes > 0 {
@@ -59,7 +60,7 @@ struct CasePage {
         guard let incident, photoError == nil else {
             sealed?.0.abandon()
             var messages = errors
-            if photoError != nil { messages["photo"] = "not an accepted image, audio, video or document file" }
+            if photoError != nil { messages["photo"] = words["error_photo"] ?? "not an accepted file" }
             form.errors = IncidentForm.Errors(messages)
             form.hasErrors = true
             return try await back(req, caseID: caseID, form: form)
@@ -102,9 +103,9 @@ struct CasePage {
         let incidents = file.incidents.sorted { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) }
         let context = Context(
             frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", jurisdiction: file.jurisdiction,
-            opened: format.dateTime(summary.openedAt), unit: summary.unit ?? "—", status: summary.status.rawValue,
+            opened: format.dateTime(summary.openedAt), unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue,
             persons: file.persons.map { person in
-                PersonView(role: person.role.rawValue, name: person.name, iin: person.iin ?? "",
+                PersonView(role: t["personrole_\(person.role.rawValue)"] ?? person.role.rawValue, name: person.name, iin: person.iin ?? "",
                            places: person.places.map { [$0.kind, $0.text ?? "", $0.from.map(format.date) ?? "", $0.until.map(format.date) ?? ""]
                                .filter { !$0.isEmpty }.joined(separator: " · ") })
             },
@@ -116,7 +117,7 @@ struct CasePage {
                 IncidentView(id: i.id, when: format.dateTime(i.occurredAt), kind: t["incidentkind_\(i.kind.rawValue)"] ?? i.kind.rawValue,
                              channel: t["channel_\(i.channel.rawValue)"] ?? i.channel.rawValue, description: i.description,
                              againstWill: (i.againstWill ? t["yes"] : t["no"]) ?? "", violates: (i.violates ?? []).joined(separator: ", "),
-                             reportedBy: i.reportedBy.rawValue, violation: !(i.violates ?? []).isEmpty)
+                             reportedBy: t["reportedby_\(i.reportedBy.rawValue)"] ?? i.reportedBy.rawValue, violation: !(i.violates ?? []).isEmpty)
             },
             offences: assessment.offences.map { o in
                 OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,
@@ -129,21 +130,21 @@ struct CasePage {
             },
             nextSteps: assessment.nextSteps,
             orders: file.protectiveOrders.map { o in
-                Row(cells: [o.id, o.type.rawValue, format.dateTime(o.issuedAt), format.dateTime(o.revokedAt ?? o.validUntil), o.issuer,
+                Row(cells: [o.id, t["ordertype_\(o.type.rawValue)"] ?? o.type.rawValue, format.dateTime(o.issuedAt), format.dateTime(o.revokedAt ?? o.validUntil), o.issuer,
                             file.incidents.filter { $0.violates?.contains(o.id) == true }.map(\.id).joined(separator: ", ")])
             },
             administrative: file.administrativeCases.map { a in
                 let sanction: String
                 switch a.sanction.type {
-                case .fine: sanction = "fine \(a.sanction.mrp ?? 0) MRP"
-                case .arrest: sanction = "arrest \(a.sanction.days ?? 0) days"
-                case .warning: sanction = "warning"
+                case .fine: sanction = (t["sanction_fine"] ?? "fine") + " \(a.sanction.mrp ?? 0) MRP"
+                case .arrest: sanction = (t["sanction_arrest"] ?? "arrest") + " \(a.sanction.days ?? 0) " + (t["days"] ?? "days")
+                case .warning: sanction = t["sanction_warning"] ?? "warning"
                 }
                 return Row(cells: [a.id, a.article, format.dateTime(a.decidedAt), sanction, a.incidents.joined(separator: ", ")])
             },
-            proceedings: file.criminalProceedings.map { Row(cells: [$0.id, $0.article, $0.registrationNumber ?? "", $0.stage.rawValue, format.dateTime($0.registeredAt)]) },
+            proceedings: file.criminalProceedings.map { Row(cells: [$0.id, $0.article, $0.registrationNumber ?? "", t["stage_\($0.stage.rawValue)"] ?? $0.stage.rawValue, format.dateTime($0.registeredAt)]) },
             verdicts: file.verdicts.map { v in
-                Row(cells: [v.id, v.court, v.outcome.rawValue, format.dateTime(v.decidedAt),
+                Row(cells: [v.id, v.court, t["outcome_\(v.outcome.rawValue)"] ?? v.outcome.rawValue, format.dateTime(v.decidedAt),
                             v.mandatoryPayment.map { "\($0.mrp) MRP" + ($0.paidAt.map { " · " + (t["paid"] ?? "") + " " + format.dateTime($0) } ?? "") } ?? ""])
             },
             evidence: evidence.map { item in

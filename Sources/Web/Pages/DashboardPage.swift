@@ -52,7 +52,7 @@ struct DashboardPage {
             frame: frame,
             cases: files.sorted { $0.0.openedAt.epochMilliseconds > $1.0.openedAt.epochMilliseconds }.map { summary, file in
                 CaseView(id: summary.id.apiString, number: summary.number ?? "—", opened: format.dateTime(summary.openedAt),
-                         unit: summary.unit ?? "—", status: summary.status.rawValue, episodes: file.incidents.count)
+                         unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue, episodes: file.incidents.count)
             },
             deadlines: deadlines.map {
                 DeadlineView(caseId: $0.caseId, caseNumber: $0.caseNumber ?? "—", kind: t["deadline_\($0.kind.rawValue)"] ?? $0.kind.rawValue,

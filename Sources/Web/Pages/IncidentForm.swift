@@ -77,7 +77,7 @@ struct IncidentForm: Encodable {
 
     /// The incident, or the messages by field. `offset` is the case's UTC offset for the
     /// local time a browser sends (`2025-11-02T19:00`).
-    func incident(reportedBy: ReportedBy, offsetSeconds: Int) -> (Incident?, [String: String]) {
+    func incident(reportedBy: ReportedBy, offsetSeconds: Int, t: [String: String] = [:]) -> (Incident?, [String: String]) {
         var json: [String: Any] = [
             "kind": kind, "channel": channel, "description": description, "againstWill": againstWill, "violence": violence,
             "reportedBy": reportedBy.rawValue, "impact": impact,
@@ -93,7 +93,7 @@ struct IncidentForm: Encodable {
         let incident = FieldReader().incident(JSONNode(value, log: log), requireID: false)
         var errors: [String: String] = [:]
         if description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            errors["description"] = "say what happened"
+            errors["description"] = t["error_describe"] ?? "say what happened"
         }
         for problem in log.problems {
             let field = problem.pointer.split(separator: "/").first.map(String.init) ?? "description"

@@ -25,50 +25,85 @@ public struct MonitoringEngine: Sendable {
         var silenceReported = false
     }
 
+    /// One zone of one order, prepared once: the circle's centre in radians and the cosine of its
+    /// latitude, so a check is a handful of arithmetic and one `asin`.
+    struct ZoneCheck: Sendable {
+        var order: Int
+        var index: Int
+        var zone: Zone
+        var circle: (latRadians: Double, lonRadians: Double, cosLat: Double, radius: Double)?
+    }
+
     let orders: [ProtectiveOrder]
-    var devices: [String: DeviceState]
-    /// (order, zone) pairs the respondent is inside; orders whose distance he is within.
-    var insideZones: Set<String> = []
-    var nearVictim: Set<String> = []
+    /// Each order's term as epoch milliseconds, [start, end).
+    let terms: [(start: Int64, end: Int64)]
+    let zoneChecks: [ZoneCheck]
+    /// Device states in an array, found by id through `deviceIndex`: one hash per ping, and the
+    /// state changed in place rather than copied out and back.
+    var states: [DeviceState]
+    let deviceIndex: [String: Int]
+    /// Per zone check: the respondent is inside; per order: he is within its distance of her.
+    var inside: [Bool]
+    var near: [Bool]
+    /// The victim's latest position over all her devices (what proximity is measured against).
+    var victimLatest: (lat: Double, lon: Double, accuracy: Double, at: Int64)?
 
     public init(file: CaseFile) {
         orders = file.protectiveOrders
+        terms = orders.map { ($0.issuedAt.epochMilliseconds, $0.endsAt.epochMilliseconds) }
+        var checks: [ZoneCheck] = []
+        for (o, order) in orders.enumerated() {
+            for (i, zone) in (order.conditions.zones ?? []).enumerated() {
+                var circle: (Double, Double, Double, Double)?
+                if zone.polygon == nil, let lat = zone.lat, let lon = zone.lon, let radius = zone.radiusMeters {
+                    circle = (lat * .pi / 180, lon * .pi / 180, cos(lat * .pi / 180), radius)
+                }
+                checks.append(ZoneCheck(order: o, index: i, zone: zone, circle: circle))
+            }
+        }
+        zoneChecks = checks
+        inside = Array(repeating: false, count: checks.count)
+        near = Array(repeating: false, count: orders.count)
         let roles = Dictionary(file.persons.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })
-        devices = Dictionary((file.devices ?? []).map {
-            ($0.id, DeviceState(device: $0, isRespondent: roles[$0.person] == .respondent))
-        }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<String>()
+        states = (file.devices ?? []).filter { seen.insert($0.id).inserted }
+            .map { DeviceState(device: $0, isRespondent: roles[$0.person] == .respondent) }
+        deviceIndex = Dictionary(states.enumerated().map { ($1.device.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Takes one ping: the alerts it raises, or why it is refused. A refused ping changes nothing.
     public mutating func ingest(_ ping: Ping, now: Date = Date()) -> Result<[Alert], PingRefusal> {
-        guard var state = devices[ping.device] else {
+        guard let d = deviceIndex[ping.device] else {
             return .failure(PingRefusal(device: ping.device, reason: "unknown device"))
         }
         let ms = ping.at.epochMilliseconds
-        if ping.at.instant.timeIntervalSince(now) > futureTolerance {
+        if Double(ms) / 1000 - now.timeIntervalSince1970 > futureTolerance {
             return .failure(PingRefusal(device: ping.device, reason: "time \(ping.at) is in the future"))
         }
-        if let last = state.lastAt, ms <= last {
+        if let last = states[d].lastAt, ms <= last {
             return .failure(PingRefusal(device: ping.device, reason: "out of order: not after the device's last ping"))
         }
         var alerts: [Alert] = []
-        if let last = state.lastAt {
-            let allowed = Int64(Double(state.device.intervalSeconds) * silentAfterIntervals * 1000)
-            if ms - last > allowed, !state.silenceReported {
+        if let last = states[d].lastAt {
+            let allowed = Int64(Double(states[d].device.intervalSeconds) * silentAfterIntervals * 1000)
+            if ms - last > allowed, !states[d].silenceReported {
                 alerts.append(Alert(kind: .silent, device: ping.device,
                                     at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: ping.at.offsetSeconds)))
             }
         }
-        state.lastAt = ms
-        state.silenceReported = false
+        states[d].lastAt = ms
+        states[d].silenceReported = false
         if let event = ping.event {
             alerts.append(Alert(kind: event == .strapTamper ? .tamper : .lowBattery, device: ping.device, at: ping.at))
         } else if let lat = ping.lat, let lon = ping.lon {
             let accuracy = ping.accuracy ?? 0
-            state.lastPosition = (lat, lon, accuracy, ms)
-            if state.isRespondent { alerts += respondentAt(lat, lon, accuracy: accuracy, ping: ping) }
+            states[d].lastPosition = (lat, lon, accuracy, ms)
+            if states[d].isRespondent {
+                respondentAt(lat, lon, accuracy: accuracy, ping: ping, into: &alerts)
+            } else if victimLatest.map({ $0.at < ms }) ?? true {
+                victimLatest = (lat, lon, accuracy, ms)
+            }
         }
-        devices[ping.device] = state
         return .success(alerts)
     }
 
@@ -77,13 +112,13 @@ public struct MonitoringEngine: Sendable {
     public mutating func sweep(now: Date) -> [Alert] {
         let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
         var alerts: [Alert] = []
-        for (id, var state) in devices.sorted(by: { $0.key < $1.key }) {
-            guard let last = state.lastAt, !state.silenceReported else { continue }
-            let allowed = Int64(Double(state.device.intervalSeconds) * silentAfterIntervals * 1000)
+        for d in states.indices.sorted(by: { states[$0].device.id < states[$1].device.id }) {
+            guard let last = states[d].lastAt, !states[d].silenceReported else { continue }
+            let allowed = Int64(Double(states[d].device.intervalSeconds) * silentAfterIntervals * 1000)
             guard nowMs - last > allowed else { continue }
-            state.silenceReported = true
-            devices[id] = state
-            alerts.append(Alert(kind: .silent, device: id, at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: 0)))
+            states[d].silenceReported = true
+            alerts.append(Alert(kind: .silent, device: states[d].device.id,
+                                at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: 0)))
         }
         return alerts
     }
@@ -96,74 +131,97 @@ public struct MonitoringEngine: Sendable {
         next.silentAfterIntervals = silentAfterIntervals
         next.victimPositionMaxAge = victimPositionMaxAge
         next.futureTolerance = futureTolerance
-        for (id, state) in devices {
-            guard var kept = next.devices[id] else { continue }
-            kept.lastAt = state.lastAt
-            kept.lastPosition = state.lastPosition
-            kept.silenceReported = state.silenceReported
-            next.devices[id] = kept
+        for state in states {
+            guard let d = next.deviceIndex[state.device.id] else { continue }
+            next.states[d].lastAt = state.lastAt
+            next.states[d].lastPosition = state.lastPosition
+            next.states[d].silenceReported = state.silenceReported
         }
-        next.insideZones = insideZones
-        next.nearVictim = nearVictim
+        // zones and distances carried over by order id and zone number
+        for (c, check) in next.zoneChecks.enumerated() {
+            let id = next.orders[check.order].id
+            next.inside[c] = zip(zoneChecks, inside).contains { $0.0.index == check.index && orders[$0.0.order].id == id && $0.1 }
+        }
+        for (o, order) in next.orders.enumerated() {
+            next.near[o] = zip(orders, near).contains { $0.0.id == order.id && $0.1 }
+        }
+        next.victimLatest = next.states.filter { !$0.isRespondent }.compactMap(\.lastPosition).max { $0.at < $1.at }
         return next
     }
 
     /// Takes a device's last stored ping after a restart: its time and position, and the zones it
     /// is inside, without raising anything (whatever it raised was raised before the restart).
     public mutating func restore(_ ping: Ping) {
-        guard var state = devices[ping.device] else { return }
-        if let last = state.lastAt, ping.at.epochMilliseconds <= last { return }
-        state.lastAt = ping.at.epochMilliseconds
-        if let lat = ping.lat, let lon = ping.lon {
-            state.lastPosition = (lat, lon, ping.accuracy ?? 0, ping.at.epochMilliseconds)
-            devices[ping.device] = state
-            if state.isRespondent { _ = respondentAt(lat, lon, accuracy: ping.accuracy ?? 0, ping: ping) }
-        } else {
-            devices[ping.device] = state
+        guard let d = deviceIndex[ping.device] else { return }
+        if let last = states[d].lastAt, ping.at.epochMilliseconds <= last { return }
+        states[d].lastAt = ping.at.epochMilliseconds
+        guard let lat = ping.lat, let lon = ping.lon else { return }
+        let position = (lat: lat, lon: lon, accuracy: ping.accuracy ?? 0, at: ping.at.epochMilliseconds)
+        states[d].lastPosition = position
+        if states[d].isRespondent {
+            var ignored: [Alert] = []
+            respondentAt(lat, lon, accuracy: position.accuracy, ping: ping, into: &ignored)
+        } else if victimLatest.map({ $0.at < position.at }) ?? true {
+            victimLatest = position
         }
     }
 
     /// The ids of the devices this engine watches.
-    public var deviceIDs: [String] { devices.keys.sorted() }
+    public var deviceIDs: [String] { states.map(\.device.id).sorted() }
 
     /// Zone and proximity checks for a respondent's position, with hysteresis: an alert on
     /// entering (within the accuracy of the boundary), none again until he is clearly out.
-    mutating func respondentAt(_ lat: Double, _ lon: Double, accuracy: Double, ping: Ping) -> [Alert] {
-        var alerts: [Alert] = []
+    mutating func respondentAt(_ lat: Double, _ lon: Double, accuracy: Double, ping: Ping, into alerts: inout [Alert]) {
         let t = ping.at.epochMilliseconds
-        for order in orders where order.issuedAt.epochMilliseconds <= t && t < order.endsAt.epochMilliseconds {
-            for (index, zone) in (order.conditions.zones ?? []).enumerated() {
-                let key = "\(order.id)#\(index)"
-                let distance = Self.distance(to: zone, lat, lon) // negative inside
-                if distance - accuracy <= 0 {
-                    if insideZones.insert(key).inserted {
-                        alerts.append(Alert(kind: .zone, order: order.id, zone: index, device: ping.device, at: ping.at,
-                                            distanceMeters: Int(max(0, distance).rounded()), accuracyMeters: Int(accuracy.rounded())))
-                    }
-                } else if distance - accuracy > hysteresisMeters {
-                    insideZones.remove(key)
-                }
+        let latRadians = lat * .pi / 180, lonRadians = lon * .pi / 180, cosLat = cos(latRadians)
+        for c in zoneChecks.indices {
+            let check = zoneChecks[c]
+            let term = terms[check.order]
+            guard term.start <= t, t < term.end else { continue }
+            let distance: Double // negative inside
+            if let circle = check.circle {
+                distance = Self.haversine(latRadians, lonRadians, cosLat, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius
+            } else {
+                distance = Self.distance(to: check.zone, lat, lon)
             }
-            guard let limit = order.conditions.minDistanceMeters, let victim = victimPosition(at: t) else { continue }
-            let distance = Geo.distanceMeters(lat, lon, victim.lat, victim.lon)
+            if distance - accuracy <= 0 {
+                if !inside[c] {
+                    inside[c] = true
+                    alerts.append(Alert(kind: .zone, order: orders[check.order].id, zone: check.index, device: ping.device, at: ping.at,
+                                        distanceMeters: Int(max(0, distance).rounded()), accuracyMeters: Int(accuracy.rounded())))
+                }
+            } else if distance - accuracy > hysteresisMeters {
+                inside[c] = false
+            }
+        }
+        guard let victim = victimLatest, Double(t - victim.at) / 1000 <= victimPositionMaxAge else { return }
+        var distanceToHer: Double?
+        for o in orders.indices {
+            let term = terms[o]
+            guard term.start <= t, t < term.end, let limit = orders[o].conditions.minDistanceMeters else { continue }
+            let victimLat = victim.lat * .pi / 180
+            let distance = distanceToHer ?? Self.haversine(latRadians, lonRadians, cosLat, victimLat, victim.lon * .pi / 180, cos(victimLat))
+            distanceToHer = distance
             let slack = accuracy + victim.accuracy
             if distance - slack <= limit {
-                if nearVictim.insert(order.id).inserted {
-                    alerts.append(Alert(kind: .proximity, order: order.id, device: ping.device, at: ping.at,
+                if !near[o] {
+                    near[o] = true
+                    alerts.append(Alert(kind: .proximity, order: orders[o].id, device: ping.device, at: ping.at,
                                         distanceMeters: Int(distance.rounded()), accuracyMeters: Int(slack.rounded())))
                 }
             } else if distance - slack > limit + hysteresisMeters {
-                nearVictim.remove(order.id)
+                near[o] = false
             }
         }
-        return alerts
     }
 
-    func victimPosition(at t: Int64) -> (lat: Double, lon: Double, accuracy: Double)? {
-        devices.values.filter { !$0.isRespondent }.compactMap(\.lastPosition)
-            .filter { Double(t - $0.at) / 1000 <= victimPositionMaxAge }
-            .max { $0.at < $1.at }
-            .map { ($0.lat, $0.lon, $0.accuracy) }
+    /// The haversine distance in metres between two points given in radians, with the cosines of
+    /// their latitudes already known (the same formula as `Geo.distanceMeters`).
+    @inline(__always)
+    static func haversine(_ lat1: Double, _ lon1: Double, _ cos1: Double, _ lat2: Double, _ lon2: Double, _ cos2: Double) -> Double {
+        let sinHalfLat = sin((lat2 - lat1) / 2), sinHalfLon = sin((lon2 - lon1) / 2)
+        let a = sinHalfLat * sinHalfLat + cos1 * cos2 * sinHalfLon * sinHalfLon
+        return 2 * Geo.earthRadiusMeters * asin(min(1, a.squareRoot()))
     }
 
     /// Metres from a point to a zone's boundary: negative inside, positive outside.

@@ -65,8 +65,8 @@ import Vapor
                                     ("2026-10-17T08:15", "Came to my work and shouted at me in the hall")] {
                     try await browser.set("#occurredAt", day)
                     try await browser.type("#description", what)
-                    try await browser.click("input[value=fear]")
-                    if what.hasPrefix("Came to my work") { try await browser.click("input[value=changedJob]") }
+                    try await browser.click("input[value=fear]", navigates: false)
+                    if what.hasPrefix("Came to my work") { try await browser.click("input[value=changedJob]", navigates: false) }
                     try await browser.click("#save-incident")
                     #expect(try await browser.waitFor("Saved."), "\(what)")
                 }
@@ -102,7 +102,7 @@ import Vapor
                 try await browser.open(caseURL + "?lang=en")
                 try await browser.type("#court", "Almaty specialised inter-district court")
                 try await browser.set("#decidedAt", almaty.string(from: Date()))
-                try await browser.click("#punishment option[value=communityService]")
+                try await browser.click("#punishment option[value=communityService]", navigates: false)
                 try await browser.type("#amount", "300")
                 try await browser.click("#record-verdict")
                 #expect(try await browser.waitFor("id=\"punishment-error\""), "300 hours is over the bound, said beside the field")

@@ -92,13 +92,39 @@ final class WebDriver: @unchecked Sendable {
     }
 
     func type(_ css: String, _ text: String) async throws {
-        let id = try await element(css)
-        try await call(.POST, sessionPath + "/element/\(id)/clear", [:])
-        try await call(.POST, sessionPath + "/element/\(id)/value", ["text": text])
+        try await retryingStale {
+            let id = try await element(css)
+            try await call(.POST, sessionPath + "/element/\(id)/clear", [:])
+            try await call(.POST, sessionPath + "/element/\(id)/value", ["text": text])
+        }
     }
 
-    func click(_ css: String) async throws {
-        try await call(.POST, sessionPath + "/element/\(try await element(css))/click", [:])
+    /// Clicks, and when the click submits a form or follows a link, waits until the next page
+    /// has replaced this one (the old page's root goes stale), so the next step finds its elements.
+    func click(_ css: String, navigates: Bool = true) async throws {
+        let root = try await element("html")
+        try await retryingStale { try await call(.POST, sessionPath + "/element/\(try await element(css))/click", [:]) }
+        guard navigates else { return }
+        for _ in 0..<50 {
+            do {
+                try await call(.GET, sessionPath + "/element/\(root)/name", nil)
+            } catch is WebDriverError {
+                return // the old page's root is gone: a new page
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        // no new page within 5 s: the next step's own waits take over
+    }
+
+    /// Runs a step again when the page changed under it (an element found on the page that was
+    /// just being replaced).
+    private func retryingStale(_ step: () async throws -> Void) async throws {
+        for attempt in 1...30 {
+            do { return try await step() } catch let error as WebDriverError
+                        where (error.description.contains("stale") || error.description.contains("does not belong to the document")) && attempt < 30 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     /// Sets a field's value by script (date-time inputs take typed text differently in each locale).

@@ -74,7 +74,9 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "LawTests", dependencies: ["Law", "Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Domain"], swiftSettings: swiftSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Domain", "TestSupport", .product(name: "Vapor", package: "vapor"),
+                                                       .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver")],
+                    swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",
             dependencies: ["Web", "Domain", "Law", "Monitoring", "TestSupport", .product(name: "VaporTesting", package: "vapor"),

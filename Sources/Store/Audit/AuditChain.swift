@@ -37,6 +37,11 @@ enum AuditChain {
         return records
     }
 
+    /// `SELECT` of every column of the log, for the queries that read records.
+    static func select(on db: any Database) throws -> SQLSelectBuilder {
+        try sqlDatabase(db).select().columns(columns.map { SQLColumn($0) }).from("audit_log")
+    }
+
     static func values(_ r: AuditRecord) -> [any SQLExpression] {
         [SQLBind(r.seq), SQLBind(r.id), SQLBind(r.at), SQLBind(r.actor), SQLBind(r.action), SQLBind(r.entity),
          SQLBind(r.entityID), SQLBind(r.caseID), SQLBind(r.recordHash), SQLBind(r.target), SQLBind(r.detail),

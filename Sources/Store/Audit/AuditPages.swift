@@ -19,9 +19,7 @@ struct AuditPages {
                                  [.integer(Int(seq)), .integer(pageSize)]) { row in collected.withLockedValue { $0.append(row) } }
             return try collected.withLockedValue { rows in try rows.map(Self.record) }
         }
-        let sql = try AuditChain.sqlDatabase(db)
-        return try await sql.select().columns(AuditChain.columns.map { SQLColumn($0) }).from("audit_log")
-            .where("seq", .greaterThan, seq).orderBy("seq").limit(pageSize).all().map(AuditRecord.init(row:))
+        return try await AuditChain.select(on: db).where("seq", .greaterThan, seq).orderBy("seq").limit(pageSize).all().map(AuditRecord.init(row:))
     }
 
     /// A row in `AuditChain.columns` order.

@@ -40,17 +40,17 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     public var canonicalJSON: String { String(decoding: canonicalBytes, as: UTF8.self) }
 
     var canonicalBytes: [UInt8] {
-        CanonicalJSON.bytes([
-            ("seq", .integer(seq)), ("id", .string(id.uuidString.lowercased())), ("at", .integer(at)),
-            ("actor", .string(actor)), ("action", .string(action)), ("entity", entity.map { .string($0) }),
-            ("entityID", entityID.map { .string($0) }), ("caseID", caseID.map { .string($0.uuidString.lowercased()) }),
-            ("recordHash", recordHash.map { .string($0) }), ("target", target.map { .string($0) }),
-            ("detail", detail.map { .string($0) }), ("prev", .string(prev)),
+        CanonicalJSON.bytes([ // in key order
+            ("action", .string(action)), ("actor", .string(actor)), ("at", .integer(at)),
+            ("caseID", caseID.map { .string($0.uuidString.lowercased()) }), ("detail", detail.map { .string($0) }),
+            ("entity", entity.map { .string($0) }), ("entityID", entityID.map { .string($0) }),
+            ("id", .string(id.uuidString.lowercased())), ("prev", .string(prev)),
+            ("recordHash", recordHash.map { .string($0) }), ("seq", .integer(seq)), ("target", target.map { .string($0) }),
         ])
     }
 
     public var computedHash: String {
-        RowHash.hex(SHA256.hash(data: canonicalBytes))
+        SHA256Hex.of(canonicalBytes)
     }
 }
 

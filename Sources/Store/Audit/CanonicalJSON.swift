@@ -9,13 +9,15 @@ enum CanonicalJSON {
     }
 
     /// The canonical text as UTF-8 bytes: what is hashed, built without intermediate strings.
+    /// `fields` come with their keys already in order (a record's fields are fixed, so callers
+    /// list them sorted once rather than every record sorting them again).
     static func bytes(_ fields: [(String, Value?)]) -> [UInt8] {
+        assert(zip(fields, fields.dropFirst()).allSatisfy { $0.0 < $1.0 }, "canonical keys must be given in order")
         var out: [UInt8] = []
         out.reserveCapacity(512)
         out.append(UInt8(ascii: "{"))
         var first = true
-        let sorted = fields.sorted { $0.0 < $1.0 }
-        for (key, value) in sorted {
+        for (key, value) in fields {
             guard let value else { continue }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false

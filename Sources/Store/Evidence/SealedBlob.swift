@@ -54,7 +54,7 @@ final class BlobWriter {
         try seal(last: true)
         try handle.synchronize()
         try handle.close()
-        return RowHash.hex(hasher.finalize())
+        return SHA256Hex.hex(hasher.finalize())
     }
 
     func abandon() {
@@ -120,7 +120,7 @@ final class BlobReader {
     }
 
     /// The SHA-256 (hex) of everything read, once `next()` has returned nil.
-    func digest() -> String { RowHash.hex(hasher.finalize()) }
+    func digest() -> String { SHA256Hex.hex(hasher.finalize()) }
 }
 
 enum BlobError: Error, CustomStringConvertible {

@@ -29,8 +29,7 @@ public struct AuditStore: Sendable {
     /// Newest first, optionally only one action or one case. The cursor is the last `seq` seen.
     public func list(action: String? = nil, caseID: UUID? = nil, entityID: String? = nil, limit: Int,
                      after cursor: Cursor?) async throws -> Page<Event> {
-        let sql = try AuditChain.sqlDatabase(db)
-        var query = sql.select().columns(AuditChain.columns.map { SQLColumn($0) }).from("audit_log")
+        var query = try AuditChain.select(on: db)
         if let action { query = query.where("action", .equal, action) }
         if let caseID { query = query.where("case_id", .equal, caseID) }
         if let entityID { query = query.where("entity_id", .equal, entityID) }
@@ -43,9 +42,7 @@ public struct AuditStore: Sendable {
 
     /// The records of one case in chain order (for the dossier).
     public func records(caseID: UUID) async throws -> [AuditRecord] {
-        let sql = try AuditChain.sqlDatabase(db)
-        return try await sql.select().columns(AuditChain.columns.map { SQLColumn($0) }).from("audit_log")
-            .where("case_id", .equal, caseID).orderBy("seq").all().map(AuditRecord.init(row:))
+        try await AuditChain.select(on: db).where("case_id", .equal, caseID).orderBy("seq").all().map(AuditRecord.init(row:))
     }
 
     public func head() async throws -> ChainHead {

@@ -88,7 +88,7 @@ public struct MonitoringStore: Sendable {
     static func trackHash(_ pings: [StoredPing]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return RowHash.hex(SHA256.hash(data: try encoder.encode(pings)))
+        return SHA256Hex.of(try encoder.encode(pings))
     }
 
     /// The last stored ping of each of a case's devices, to rebuild the engine's state after a restart.

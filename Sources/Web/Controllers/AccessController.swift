@@ -17,12 +17,7 @@ struct AccessController {
         guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
         let username = body["username"].string(maxLength: 64)
         try body.throwIfInvalid()
-        guard let user = try? await UserStore(db: req.db).find(username: username!) else {
-            throw ValidationFailure(pointer: "/username", message: "no user \"\(username!)\"")
-        }
-        let principal = try req.principal
-        let grant = try await AccessStore(db: req.db).grant(caseID: caseID, to: user, by: principal)
-        req.forgetCachedTokens()
+        let grant = try await req.grantAccess(to: caseID, username: username!)
         return try GrantResponse(grant).created(at: "/api/v1/cases/\(caseID.apiString)/access")
     }
 

@@ -13,11 +13,9 @@ struct CaseController {
         if let jurisdiction, !known.contains(jurisdiction) {
             body["jurisdiction"].fail("unknown jurisdiction \"\(jurisdiction)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
-        var header = FieldReader().header(body)
+        let header = FieldReader().header(body)
         try body.throwIfInvalid()
-        header!.unit = try req.unitForNewCase(header!.unit, pointer: "/unit")
-        let summary = try await CaseStore(db: req.db).create(jurisdiction: jurisdiction!, header: header!, by: req.principal)
-        try await req.grantToCreator(summary.id)
+        let summary = try await req.openCase(jurisdiction: jurisdiction!, header: header!, unitPointer: "/unit")
         return try CaseResponse(summary).created(at: "/api/v1/cases/\(summary.id.apiString)")
     }
 

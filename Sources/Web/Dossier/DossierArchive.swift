@@ -34,7 +34,7 @@ enum DossierArchive {
         func add(_ path: String, _ data: Data, name: String? = nil, mediaType: String? = nil) throws {
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
                                  provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
-            files.append(.init(path: path, sha256: hex(SHA256.hash(data: data)), size: Int64(data.count), name: name, mediaType: mediaType))
+            files.append(.init(path: path, sha256: SHA256Hex.of(data), size: Int64(data.count), name: name, mediaType: mediaType))
         }
         try add("case-file.json", try CaseFileCodec.encode(content.file))
         try add("dossier.html", Data(content.page.utf8))
@@ -79,7 +79,7 @@ enum DossierArchive {
                 hasher.update(data: chunk)
                 if entry.path != "" && !entry.path.hasPrefix("evidence/") { data += chunk }
             }
-            return (data, hex(hasher.finalize()))
+            return (data, SHA256Hex.hex(hasher.finalize()))
         }
         guard let manifestEntry = archive["manifest.json"] else { return ["manifest.json is missing"] }
         let manifest = try JSONDecoder().decode(Manifest.self, from: try read(manifestEntry).0)
@@ -109,10 +109,6 @@ enum DossierArchive {
             problems.append("head.json is not the manifest's head")
         }
         return problems
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 }
 

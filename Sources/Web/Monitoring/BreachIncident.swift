@@ -1,7 +1,7 @@
-import Crypto
 import Domain
 import Foundation
 import Monitoring
+import Store
 
 /// A zone or proximity breach recorded as an incident reported by monitoring, so that it goes
 /// straight into the legal assessment and the risk status. Its evidence is the device's track
@@ -10,7 +10,7 @@ import Monitoring
 enum BreachIncident {
     static func make(_ alert: Alert, id: String, ping: Ping, track: [Ping]) -> Incident {
         let lines = track.map(line).joined()
-        let digest = SHA256.hash(data: Data(lines.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256Hex.of(lines)
         let what: String
         switch alert.kind {
         case .zone: what = "entered zone \(alert.zone.map(String.init) ?? "?") of order \(alert.order ?? "?")"

@@ -41,10 +41,9 @@ struct CasePage {
         let principal = try req.principal
         let posted = (try? req.content.decode(IncidentForm.Posted.self)) ?? IncidentForm.Posted()
         var form = IncidentForm(posted)
-        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
-        let offset = Self.offset(for: file, packs: packs)
+        let time = try await FormTime.of(caseID, req, packs: packs)
         let words = req.application.catalogs.words(req.pageLanguage)
-        let (incident, errors) = form.incident(reportedBy: principal.role == .victim ? .victim : .officer, offsetSeconds: offset, t: words)
+        let (incident, errors) = form.incident(reportedBy: principal.role == .victim ? .victim : .officer, time: time, t: words)
         var photoError: String?
         var sealed: (BlobUpload, String, String)?
         if let photo = posted.photo, photo.data.readableBytes > 0 {
@@ -78,11 +77,6 @@ struct CasePage {
     private func back(_ req: Request, caseID: UUID, form: IncidentForm) async throws -> Response {
         if try req.principal.role == .victim { return try await DiaryPage(packs: packs).render(req, form: form, status: .unprocessableEntity) }
         return try await render(req, form: form, status: .unprocessableEntity, saved: false)
-    }
-
-    static func offset(for file: CaseFile, packs: PackLibrary) -> Int {
-        let zone = (try? packs.pack(for: file.jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) }
-        return zone?.secondsFromGMT(for: Date()) ?? file.case.openedAt.offsetSeconds
     }
 
     func render(_ req: Request, form: IncidentForm, status: HTTPResponseStatus, saved: Bool,

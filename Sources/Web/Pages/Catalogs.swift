@@ -8,6 +8,8 @@ import Vapor
 /// language or a page uses a key no catalog has.
 struct Catalogs: Sendable {
     static let languages = ["ru", "kk", "en"]
+    /// Each language in its own words, for the switch on every page.
+    static let names = ["ru": "Русский", "kk": "Қазақша", "en": "English"]
     let texts: [String: [String: String]]
 
     static func load() throws -> Catalogs {
@@ -39,38 +41,40 @@ extension Request {
     }
 }
 
-/// Dates and numbers as each language writes them, in the case's time zone.
-struct LocaleFormat: Sendable {
-    let language: String
-    let timeZone: TimeZone
+/// Dates and numbers as each language writes them, in the case's time zone. The formatters are
+/// made once per page, not once per date shown.
+struct LocaleFormat {
+    private let dateTimes: DateFormatter
+    private let days: DateFormatter
+    private let numbers: NumberFormatter
 
-    private var locale: Locale { Locale(identifier: ["ru": "ru_KZ", "kk": "kk_KZ"][language] ?? "en_GB") }
+    init(language: String, timeZone: TimeZone) {
+        let locale = Locale(identifier: ["ru": "ru_KZ", "kk": "kk_KZ"][language] ?? "en_GB")
+        dateTimes = DateFormatter()
+        dateTimes.locale = locale
+        dateTimes.timeZone = timeZone
+        dateTimes.dateStyle = .medium
+        dateTimes.timeStyle = .short
+        days = DateFormatter()
+        days.locale = locale
+        days.timeZone = TimeZone(identifier: "UTC")
+        days.dateStyle = .medium
+        days.timeStyle = .none
+        numbers = NumberFormatter()
+        numbers.locale = locale
+        numbers.numberStyle = .decimal
+    }
 
     func dateTime(_ instant: ZonedDateTime) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = locale
-        formatter.timeZone = timeZone
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .short
-        return formatter.string(from: Date(timeIntervalSince1970: Double(instant.epochMilliseconds) / 1000))
+        dateTimes.string(from: Date(timeIntervalSince1970: Double(instant.epochMilliseconds) / 1000))
     }
 
     func date(_ day: LocalDate) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = locale
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateStyle = .medium
-        formatter.timeStyle = .none
-        let components = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"),
-                                        year: day.year, month: day.month, day: day.day)
-        return components.date.map(formatter.string(from:)) ?? day.description
+        days.string(from: Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400))
     }
 
     func number(_ value: Int64) -> String {
-        let formatter = NumberFormatter()
-        formatter.locale = locale
-        formatter.numberStyle = .decimal
-        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+        numbers.string(from: NSNumber(value: value)) ?? String(value)
     }
 }
 

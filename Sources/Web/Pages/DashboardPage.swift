@@ -35,7 +35,16 @@ struct DashboardPage {
         let frame = try PageFrame.make(req)
         let t = frame.t
         let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: signedIn.principal.scope)
-        let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
+        // each case in its jurisdiction's time zone; one set of formatters per jurisdiction
+        var formats: [String: LocaleFormat] = [:]
+        func format(_ jurisdiction: String) -> LocaleFormat {
+            if let known = formats[jurisdiction] { return known }
+            let zone = (try? packs.pack(for: jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
+            let made = LocaleFormat(language: frame.lang, timeZone: zone)
+            formats[jurisdiction] = made
+            return made
+        }
+        let days = LocaleFormat(language: frame.lang, timeZone: .current) // a due date is a day, in no time zone
         let today = req.pageDate ?? packs.reportingDay()
         let refs = files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }
         let deadlines = DeadlineFinder(packs: packs).deadlines(refs, at: today).filter { $0.daysLeft <= 30 }.sorted { $0.due < $1.due }
@@ -44,19 +53,19 @@ struct DashboardPage {
         for (summary, file) in files {
             for incident in file.incidents where incident.reportedBy == .victim && incident.occurredAt.epochMilliseconds >= since {
                 recent.append((incident.occurredAt.epochMilliseconds, IncidentView(
-                    caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format.dateTime(incident.occurredAt),
+                    caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format(file.jurisdiction).dateTime(incident.occurredAt),
                     kind: t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue, description: incident.description)))
             }
         }
         let context = Context(
             frame: frame,
             cases: files.sorted { $0.0.openedAt.epochMilliseconds > $1.0.openedAt.epochMilliseconds }.map { summary, file in
-                CaseView(id: summary.id.apiString, number: summary.number ?? "—", opened: format.dateTime(summary.openedAt),
+                CaseView(id: summary.id.apiString, number: summary.number ?? "—", opened: format(file.jurisdiction).dateTime(summary.openedAt),
                          unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue, episodes: file.incidents.count)
             },
             deadlines: deadlines.map {
                 DeadlineView(caseId: $0.caseId, caseNumber: $0.caseNumber ?? "—", kind: t["deadline_\($0.kind.rawValue)"] ?? $0.kind.rawValue,
-                             record: $0.record, due: format.date($0.due), daysLeft: $0.daysLeft)
+                             record: $0.record, due: days.date($0.due), daysLeft: $0.daysLeft)
             },
             victimIncidents: recent.sorted { $0.0 > $1.0 }.prefix(50).map(\.1),
             mayOpen: signedIn.principal.may(.editCase),

@@ -75,14 +75,13 @@ struct IncidentForm: Encodable {
         impacts = Impact.allCases.map { Choice(value: $0.rawValue, label: t["impact_\($0.rawValue)"] ?? $0.rawValue, selected: impact.contains($0.rawValue)) }
     }
 
-    /// The incident, or the messages by field. `offset` is the case's UTC offset for the
-    /// local time a browser sends (`2025-11-02T19:00`).
-    func incident(reportedBy: ReportedBy, offsetSeconds: Int, t: [String: String] = [:]) -> (Incident?, [String: String]) {
+    /// The incident, or the messages by field; `time` reads the local time a browser sends.
+    func incident(reportedBy: ReportedBy, time: FormTime, t: [String: String] = [:]) -> (Incident?, [String: String]) {
         var json: [String: Any] = [
             "kind": kind, "channel": channel, "description": description, "againstWill": againstWill, "violence": violence,
             "reportedBy": reportedBy.rawValue, "impact": impact,
         ]
-        json["occurredAt"] = Self.instant(occurredAt, offsetSeconds: offsetSeconds) ?? occurredAt
+        json["occurredAt"] = time.instant(occurredAt)
         if !place.trimmingCharacters(in: .whitespaces).isEmpty { json["place"] = ["text": place] }
         let names = witnesses.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !names.isEmpty { json["witnesses"] = names }
@@ -100,14 +99,5 @@ struct IncidentForm: Encodable {
             errors[field == "place" ? "place" : field] = errors[field].map { $0 + "; " + problem.message } ?? problem.message
         }
         return (errors.isEmpty ? incident : nil, errors)
-    }
-
-    /// `YYYY-MM-DDTHH:MM` (as `<input type=datetime-local>` sends it) at the given offset.
-    static func instant(_ local: String, offsetSeconds: Int) -> String? {
-        guard local.count == 16 || local.count == 19 else { return nil }
-        let sign = offsetSeconds < 0 ? "-" : "+"
-        let hours = abs(offsetSeconds) / 3600, minutes = abs(offsetSeconds) / 60 % 60
-        let seconds = local.count == 16 ? ":00" : ""
-        return local + seconds + sign + String(format: "%02d:%02d", hours, minutes)
     }
 }

@@ -49,14 +49,12 @@ struct LifecycleForms {
     func issueOrder(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let posted = (try? req.content.decode(Posted.self)) ?? Posted()
-        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
-        let offset = CasePage.offset(for: file, packs: packs)
+        let time = try await FormTime.of(caseID, req, packs: packs)
         var conditions: [String: Any] = ["noContact": posted.noContact != nil]
         if let raw = posted.minDistanceMeters, !raw.isEmpty { conditions["minDistanceMeters"] = Int(raw) ?? raw }
-        let issued = (posted.issuedAt ?? "").isEmpty ? ZonedDateTime(epochMilliseconds: nowMs() / 60_000 * 60_000, offsetSeconds: offset).description
-            : IncidentForm.instant(posted.issuedAt!, offsetSeconds: offset) ?? posted.issuedAt!
+        let issued = (posted.issuedAt ?? "").isEmpty ? time.nowToTheMinute : time.instant(posted.issuedAt)
         let json: [String: Any] = ["type": posted.type ?? "", "issuedAt": issued, "issuer": posted.issuer ?? "",
-                                   "validUntil": IncidentForm.instant(posted.validUntil ?? "", offsetSeconds: offset) ?? (posted.validUntil ?? ""),
+                                   "validUntil": time.instant(posted.validUntil),
                                    "conditions": conditions]
         return try await attempt(req, caseID: caseID, form: \.order, posted: posted) {
             _ = try await service(req).issueOrder(caseID, try Self.node(json))
@@ -69,12 +67,12 @@ struct LifecycleForms {
     func addAdministrativeCase(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let posted = (try? req.content.decode(Posted.self)) ?? Posted()
-        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+        let time = try await FormTime.of(caseID, req, packs: packs)
         var sanction: [String: Any] = ["type": posted.sanction ?? ""]
         if posted.sanction == "fine" { sanction["mrp"] = Int(posted.amount ?? "") ?? (posted.amount ?? "") }
         if posted.sanction == "arrest" { sanction["days"] = Int(posted.amount ?? "") ?? (posted.amount ?? "") }
         let json: [String: Any] = ["article": posted.article ?? "", "incidents": posted.incidents ?? [], "sanction": sanction,
-                                   "decidedAt": IncidentForm.instant(posted.decidedAt ?? "", offsetSeconds: CasePage.offset(for: file, packs: packs)) ?? (posted.decidedAt ?? "")]
+                                   "decidedAt": time.instant(posted.decidedAt)]
         return try await attempt(req, caseID: caseID, form: \.administrative, posted: posted) {
             _ = try await service(req).addAdministrativeCase(caseID, try Self.node(json))
         }
@@ -88,8 +86,7 @@ struct LifecycleForms {
         let counted = try packs.assessor(for: pack.code).assess(file, at: pack.today(), language: .en)
             .offences.first { $0.offence == posted.article }?.episodes.counted ?? []
         var json: [String: Any] = ["article": posted.article ?? "", "incidents": counted,
-                                   "registeredAt": ZonedDateTime(epochMilliseconds: nowMs() / 60_000 * 60_000, // to the minute, as the forms give times
-                                                                  offsetSeconds: CasePage.offset(for: file, packs: packs)).description]
+                                   "registeredAt": FormTime(jurisdiction: file.jurisdiction, packs: packs).nowToTheMinute]
         if let number = posted.registrationNumber, !number.isEmpty { json["registrationNumber"] = number }
         return try await attempt(req, caseID: caseID, form: \.proceeding, posted: posted) {
             _ = try await service(req).registerProceeding(caseID, try Self.node(json))
@@ -108,9 +105,9 @@ struct LifecycleForms {
     func recordVerdict(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let posted = (try? req.content.decode(Posted.self)) ?? Posted()
-        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+        let time = try await FormTime.of(caseID, req, packs: packs)
         var json: [String: Any] = ["proceeding": posted.proceeding ?? "", "court": posted.court ?? "", "outcome": posted.outcome ?? "",
-                                   "decidedAt": IncidentForm.instant(posted.decidedAt ?? "", offsetSeconds: CasePage.offset(for: file, packs: packs)) ?? (posted.decidedAt ?? "")]
+                                   "decidedAt": time.instant(posted.decidedAt)]
         if posted.outcome == VerdictOutcome.guilty.rawValue, let raw = posted.punishment, let type = PunishmentType(rawValue: raw) {
             var punishment: [String: Any] = ["type": raw]
             if let field = Punishment.allowedFields(for: type).first { punishment[field] = Int(posted.amount ?? "") ?? posted.amount ?? "" }

@@ -19,11 +19,9 @@ struct PageFrame: Encodable {
 
     static func make(_ req: Request, emergencyNumber: String? = nil) throws -> PageFrame {
         let signedIn = try req.signedIn
-        let lang = req.pageLanguage
-        return PageFrame(t: req.application.catalogs.words(lang), lang: lang,
-                         languages: [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")].map {
-                             LanguageLink(code: $0.0, label: $0.1, current: $0.0 == lang) },
-                         path: req.url.path, displayName: signedIn.user.displayName, role: signedIn.user.role.rawValue,
+        let words = PublicFrame(req)
+        return PageFrame(t: words.t, lang: words.lang, languages: words.languages,
+                         path: words.path, displayName: signedIn.user.displayName, role: signedIn.user.role.rawValue,
                          csrf: signedIn.session?.csrfToken ?? "", emergencyNumber: emergencyNumber,
                          quickExit: req.application.qorgauConfig.quickExitURL)
     }
@@ -40,8 +38,7 @@ struct PublicFrame: Encodable {
         let lang = req.pageLanguage
         self.lang = lang
         t = req.application.catalogs.words(lang)
-        languages = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")].map {
-            PageFrame.LanguageLink(code: $0.0, label: $0.1, current: $0.0 == lang) }
+        languages = Catalogs.languages.map { PageFrame.LanguageLink(code: $0, label: Catalogs.names[$0] ?? $0, current: $0 == lang) }
         path = req.url.path
     }
 }

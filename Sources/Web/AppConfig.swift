@@ -32,6 +32,11 @@ public struct AppConfig: Sendable {
     /// Where the quick-exit button of the victim's pages leads (`QORGAU_QUICK_EXIT_URL`): a
     /// neutral page that does not reveal what she was looking at.
     public var quickExitURL = "https://www.google.com/search?q=weather"
+    /// The instances sharing the monitoring work (`QORGAU_INSTANCES`, `QORGAU_INSTANCE_INDEX`).
+    public var cluster = MonitoringCluster.single
+    /// The PostgreSQL channel on which instances tell each other of alerts and changed cases
+    /// (`QORGAU_NOTIFY_CHANNEL`, default `qorgau_monitoring`): one per deployment sharing a database.
+    public var notifyChannel = "qorgau_monitoring"
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, migrate: Bool = true,
                 maxBodyBytes: Int = 1 << 20, maxCaseFileBytes: Int = 32 << 20, logLevel: Logger.Level = .info) {
@@ -81,6 +86,16 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("QORGAU_QUICK_EXIT_URL must be an http(s) address; got \"\(raw)\"")
             }
             config.quickExitURL = raw
+        }
+        config.cluster = try MonitoringCluster.fromEnvironment(env)
+        if config.cluster.count > 1, case .postgres = database {} else if config.cluster.count > 1 {
+            throw ConfigurationError("QORGAU_INSTANCES needs PostgreSQL (DATABASE_URL): several instances cannot share an SQLite file")
+        }
+        if let raw = env["QORGAU_NOTIFY_CHANNEL"] {
+            guard !raw.isEmpty, raw.count <= 63, raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw ConfigurationError("QORGAU_NOTIFY_CHANNEL must be 1-63 letters, digits or underscores; got \"\(raw)\"")
+            }
+            config.notifyChannel = raw.lowercased()
         }
         if let raw = env["LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: raw.lowercased()) else {

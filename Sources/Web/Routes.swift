@@ -115,6 +115,8 @@ func routes(_ app: Application) throws {
 
     let monitoring = MonitoringController()
     api.post("monitoring", "pings", use: monitoring.ingest).requires(.ingestPings)
+    api.webSocket("monitoring", "pings", "socket", maxFrameSize: .init(integerLiteral: PingSocket.maxMessageBytes),
+                  onUpgrade: PingSocket.serve).requires(.ingestPings)
     api.get("monitoring", "alerts", "stream", use: monitoring.stream).requires(.handleAlerts)
     oneCase.get("alerts", use: monitoring.list).requires(.readCaseRecords).auditsRead("alerts")
     oneCase.post("alerts", ":alertID", "acknowledgement", use: monitoring.acknowledge).requires(.handleAlerts)

@@ -85,6 +85,7 @@ import VaporTesting
             "GET /api/v1/cases/:caseID/risk-assessments": caseWorkers,
             "POST /api/v1/cases/:caseID/risk-assessments": [.officer, .investigator],
             "POST /api/v1/monitoring/pings": [.gateway],
+            "GET /api/v1/monitoring/pings/socket": [.gateway],
             "GET /api/v1/monitoring/alerts/stream": [.officer, .investigator],
             "GET /api/v1/cases/:caseID/alerts": caseWorkers,
             "POST /api/v1/cases/:caseID/alerts/:alertID/acknowledgement": [.officer, .investigator],

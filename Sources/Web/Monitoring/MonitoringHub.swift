@@ -6,10 +6,11 @@ import Monitoring
 import Store
 import Vapor
 
-/// The live monitoring of this instance: one engine per case with devices, found by device id;
-/// built from the database at start and kept in step with orders and devices. A batch of pings
-/// is checked, then its pings, alerts and breach incidents are stored in one transaction, and
-/// only then does the engine keep its new state and do officers hear of the alerts.
+/// The live monitoring of this instance: one engine per case it owns (see `MonitoringCluster`),
+/// found by device id; built from the database at start and kept in step with orders and devices.
+/// A batch of pings is checked, then its pings, alerts and breach incidents are stored in one
+/// transaction, and only then does the engine keep its new state and do officers hear of the
+/// alerts — on this instance at once, on the others through `notify` (PostgreSQL NOTIFY).
 actor MonitoringHub {
     struct Watched {
         var engine: MonitoringEngine
@@ -17,7 +18,7 @@ actor MonitoringHub {
     }
 
     /// What a subscribed officer receives.
-    struct Event: Sendable, Encodable {
+    struct Event: Sendable, Codable {
         var event: String // "alert" or "escalation"
         var alert: AlertResponse
     }
@@ -27,8 +28,16 @@ actor MonitoringHub {
         var continuation: AsyncStream<Event>.Continuation
     }
 
+    /// This instance, as the origin of the messages it sends the others.
+    let instanceID = UUID()
+    private(set) var cluster = MonitoringCluster.single
+    /// Tells the other instances (set when several share PostgreSQL; nil otherwise).
+    private var notify: (@Sendable (ClusterMessage) async -> Void)?
+
     private var watched: [UUID: Watched] = [:]
+    /// Every watched device of every case, owned here or not: where to send its pings.
     private var caseOfDevice: [String: UUID] = [:]
+    private var unitOfCase: [UUID: String?] = [:]
     private var subscribers: [UUID: Subscriber] = [:]
     /// Held while a change is computed and stored: an actor alone would let two batches for the
     /// same case interleave at the database write.
@@ -56,6 +65,44 @@ actor MonitoringHub {
         if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 
+    // MARK: the instances
+
+    /// Takes this instance's place among several; the engines are rebuilt for the cases it owns.
+    func join(_ cluster: MonitoringCluster, notify: (@Sendable (ClusterMessage) async -> Void)?) {
+        self.cluster = cluster
+        self.notify = notify
+        loaded = false
+        watched = [:]
+        caseOfDevice = [:]
+        unitOfCase = [:]
+    }
+
+    /// Which instance each ping goes to: indices of the batch by owner (unknown devices stay here,
+    /// to be refused with their reason).
+    func route(_ batch: [Result<Ping, PingRefusal>], db: any Database) async throws -> [Int: [Int]] {
+        if !loaded { try await load(db: db) }
+        var plan: [Int: [Int]] = [:]
+        for (index, item) in batch.enumerated() {
+            let owner = (try? item.get()).flatMap { caseOfDevice[$0.device] }.map(cluster.owner(of:)) ?? cluster.index
+            plan[owner, default: []].append(index)
+        }
+        return plan
+    }
+
+    /// A message from another instance: an alert to pass to this instance's officers, or a case
+    /// that changed there.
+    func receive(_ message: ClusterMessage, db: any Database) async {
+        guard message.origin != instanceID else { return }
+        switch message.kind {
+        case .alert, .escalation:
+            guard let event = message.event, let caseID = UUID(uuidString: event.alert.caseId) else { return }
+            publish(event, unit: message.unit ?? unitOfCase[caseID] ?? nil)
+        case .refresh:
+            guard let caseID = message.caseID else { return }
+            try? await refresh(caseID, db: db, tellOthers: false)
+        }
+    }
+
     // MARK: keeping in step with the cases
 
     /// Every case with devices, with each device's last stored ping restored (done at the first
@@ -65,16 +112,27 @@ actor MonitoringHub {
         release()
     }
 
-    /// After a case's orders or devices changed.
-    func refresh(_ caseID: UUID, db: any Database) async throws {
+    /// After a case's orders or devices changed (here, or on another instance when `tellOthers` is false).
+    func refresh(_ caseID: UUID, db: any Database, tellOthers: Bool = true) async throws {
         try await acquire(loading: db)
-        defer { release() }
-        let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: .all)
-        guard !(file.devices ?? []).isEmpty || watched[caseID] != nil else { return }
-        try await install(caseID, file: file, db: db, restore: watched[caseID] == nil)
+        do {
+            let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: .all)
+            if !(file.devices ?? []).isEmpty || watched[caseID] != nil || unitOfCase[caseID] != nil {
+                try await install(caseID, file: file, db: db, restore: watched[caseID] == nil)
+            }
+            release()
+        } catch {
+            release()
+            throw error
+        }
+        if tellOthers, let notify { await notify(ClusterMessage(origin: instanceID, kind: .refresh, caseID: caseID)) }
     }
 
     private func install(_ caseID: UUID, file: CaseFile, db: any Database, restore: Bool) async throws {
+        for (device, owner) in caseOfDevice where owner == caseID { caseOfDevice[device] = nil }
+        for device in file.devices ?? [] { caseOfDevice[device.id] = caseID }
+        unitOfCase[caseID] = file.case.unit
+        guard cluster.owns(caseID) else { return }
         var engine = watched[caseID].map { $0.engine.updated(with: file) } ?? MonitoringEngine(file: file)
         if restore {
             for ping in try await MonitoringStore(db: db).lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
@@ -82,7 +140,6 @@ actor MonitoringHub {
                                     event: ping.event.flatMap(Ping.Event.init(rawValue:))))
             }
         }
-        for device in engine.deviceIDs { caseOfDevice[device] = caseID }
         watched[caseID] = Watched(engine: engine, unit: file.case.unit)
     }
 
@@ -99,7 +156,7 @@ actor MonitoringHub {
     /// Checks a batch, stores what it accepted with the alerts raised, then tells subscribers.
     func ingest(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date()) async throws -> Outcome {
         let outcome = try await checkAndStore(batch, db: db, by: subject, now: now)
-        for alert in outcome.alerts { publish(Event(event: "alert", alert: AlertResponse(alert))) }
+        for alert in outcome.alerts { await announce(Event(event: "alert", alert: AlertResponse(alert))) }
         return outcome
     }
 
@@ -116,8 +173,12 @@ actor MonitoringHub {
             case .failure(let refusal): refused.append((index, refusal.device.isEmpty ? nil : refusal.device, refusal.reason)); continue
             case .success(let p): ping = p
             }
-            guard let caseID = self.caseOfDevice[ping.device], var engine = engines[caseID] ?? self.watched[caseID]?.engine else {
+            guard let caseID = self.caseOfDevice[ping.device] else {
                 refused.append((index, ping.device, "unknown device")); continue
+            }
+            guard var engine = engines[caseID] ?? self.watched[caseID]?.engine else {
+                refused.append((index, ping.device, "device is watched by instance \(cluster.owner(of: caseID)), not this one (do the instances agree on QORGAU_INSTANCES?)"))
+                continue
             }
             switch engine.ingest(ping, now: now) {
             case .failure(let refusal):
@@ -163,11 +224,9 @@ actor MonitoringHub {
     func sweep(db: any Database, now: Date = Date(), escalateAfter: TimeInterval) async throws -> (silent: [StoredAlert], escalated: [StoredAlert]) {
         let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
         let silent = try await sweepSilent(db: db, now: now, nowMs: nowMs)
-        for alert in silent { publish(Event(event: "alert", alert: AlertResponse(alert))) }
+        for alert in silent { await announce(Event(event: "alert", alert: AlertResponse(alert))) }
         let escalated = try await MonitoringStore(db: db).escalate(createdBefore: nowMs - Int64(escalateAfter * 1000), now: nowMs)
-        for alert in escalated {
-            publish(Event(event: "escalation", alert: AlertResponse(alert)))
-        }
+        for alert in escalated { await announce(Event(event: "escalation", alert: AlertResponse(alert))) }
         return (silent, escalated)
     }
 
@@ -210,11 +269,31 @@ actor MonitoringHub {
         subscribers = [:]
     }
 
-    private func publish(_ event: Event) {
+    /// To this instance's officers, and through `notify` to the other instances' officers.
+    private func announce(_ event: Event) async {
         guard let caseID = UUID(uuidString: event.alert.caseId) else { return }
-        let unit = watched[caseID]?.unit
+        let unit = unitOfCase[caseID] ?? nil
+        publish(event, unit: unit)
+        if let notify {
+            await notify(ClusterMessage(origin: instanceID, kind: event.event == "escalation" ? .escalation : .alert, caseID: caseID,
+                                        unit: unit, event: event))
+        }
+    }
+
+    private func publish(_ event: Event, unit: String?) {
+        guard let caseID = UUID(uuidString: event.alert.caseId) else { return }
         for subscriber in subscribers.values where subscriber.scope.allows(caseID, unit: unit) {
             subscriber.continuation.yield(event)
         }
     }
+}
+
+/// What one instance tells the others over PostgreSQL NOTIFY (a few hundred bytes of JSON).
+struct ClusterMessage: Codable, Sendable {
+    enum Kind: String, Codable, Sendable { case alert, escalation, refresh }
+    var origin: UUID
+    var kind: Kind
+    var caseID: UUID?
+    var unit: String?
+    var event: MonitoringHub.Event?
 }

@@ -16,6 +16,8 @@ extension Application {
     /// Rebuilds the engines from the database and, unless `sweepSeconds` is 0, sweeps for silent
     /// devices and unacknowledged alerts every `sweepSeconds`.
     func startMonitoring(sweepSeconds: Double, escalateAfter: TimeInterval) async throws {
+        let config = qorgauConfig
+        try await joinInstances(config.cluster, channel: config.notifyChannel)
         try await monitoring.load(db: db)
         guard sweepSeconds > 0 else { return }
         let hub = monitoring, db = self.db, logger = self.logger
@@ -28,6 +30,23 @@ extension Application {
             }
         }
         lifecycle.use(MonitoringSweepStopper(task: task))
+    }
+}
+
+extension Application {
+    /// Takes this instance's place among those sharing the database: on PostgreSQL it listens for
+    /// the others' alerts and changed cases, and owns the cases the cluster assigns it.
+    func joinInstances(_ cluster: MonitoringCluster, channel: String) async throws {
+        let hub = monitoring
+        guard case .postgres(let url) = qorgauConfig.database else {
+            await hub.join(cluster, notify: nil)
+            return
+        }
+        let line = ClusterChannel(app: self, url: url, channel: channel)
+        let db = self.db
+        try await line.start { message in await hub.receive(message, db: db) }
+        lifecycle.use(line)
+        await hub.join(cluster, notify: { message in await line.send(message) })
     }
 }
 

@@ -1,0 +1,71 @@
+import Domain
+import Fluent
+import Foundation
+import Monitoring
+import Vapor
+
+/// Takes a batch of pings from a gateway (over HTTP or a WebSocket): the pings of cases this
+/// instance owns are checked here, the others are forwarded to the instances that own them, and
+/// the answers are put back together in the batch's order.
+struct PingRouter {
+    /// Marks a batch forwarded by another instance, which must not be forwarded again.
+    static let forwardedHeader = "X-Qorgau-Forwarded"
+
+    let app: Application
+
+    func ingest(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, authorization: String?,
+                forwarded: Bool) async throws -> IngestResponse {
+        let hub = app.monitoring
+        let cluster = await hub.cluster
+        let plan = forwarded || cluster.count == 1 ? [cluster.index: Array(batch.indices)] : try await hub.route(batch, db: db)
+        return try await withThrowingTaskGroup(of: IngestResponse.self) { group in
+            for (owner, indices) in plan {
+                let part = indices.map { batch[$0] }
+                group.addTask {
+                    let answer: IngestResponse
+                    if owner == cluster.index {
+                        let outcome = try await hub.ingest(part, db: db, by: subject)
+                        answer = IngestResponse(accepted: outcome.accepted,
+                                                refused: outcome.refused.map { .init(index: $0.index, device: $0.device, reason: $0.reason) },
+                                                alerts: outcome.alerts.count)
+                    } else {
+                        answer = await forward(part, to: cluster.peers[owner], owner: owner, authorization: authorization)
+                    }
+                    // indices back into the whole batch
+                    return IngestResponse(accepted: answer.accepted,
+                                          refused: answer.refused.map { .init(index: indices[$0.index], device: $0.device, reason: $0.reason) },
+                                          alerts: answer.alerts)
+                }
+            }
+            var whole = IngestResponse(accepted: 0, refused: [], alerts: 0)
+            for try await part in group {
+                whole.accepted += part.accepted
+                whole.refused += part.refused
+                whole.alerts += part.alerts
+            }
+            whole.refused.sort { $0.index < $1.index }
+            return whole
+        }
+    }
+
+    /// Sends pings to the instance that owns them; if it cannot be reached they are refused, so
+    /// the gateway sends them again (nothing was stored).
+    private func forward(_ part: [Result<Ping, PingRefusal>], to peer: String, owner: Int, authorization: String?) async -> IngestResponse {
+        let pings = part.compactMap { try? $0.get() }
+        do {
+            var headers: HTTPHeaders = ["Content-Type": "application/json", Self.forwardedHeader: "1"]
+            if let authorization { headers.add(name: .authorization, value: authorization) }
+            let response = try await app.client.post(URI(string: peer + "/api/v1/monitoring/pings"), headers: headers) {
+                try $0.content.encode(["pings": pings], as: .json)
+            }
+            guard response.status == .ok else { throw Abort(response.status) }
+            return try response.content.decode(IngestResponse.self)
+        } catch {
+            app.logger.warning("monitoring: instance \(owner) did not take forwarded pings: \(String(describing: type(of: error)))")
+            return IngestResponse(accepted: 0, refused: part.indices.map {
+                .init(index: $0, device: (try? part[$0].get())?.device,
+                      reason: "instance \(owner), which watches this device, is unavailable; send the ping again")
+            }, alerts: 0)
+        }
+    }
+}

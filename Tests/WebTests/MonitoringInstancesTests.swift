@@ -1,0 +1,181 @@
+import Domain
+import Foundation
+import Store
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+@testable import Web
+
+/// Pings over a WebSocket, and several instances sharing the monitoring on one PostgreSQL.
+@Suite struct MonitoringInstancesTests {
+    func importCase(_ app: Application, device: String = "bracelet-1") async throws -> UUID {
+        let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(device: device))
+        let id = try #require(imported.json["id"] as? String)
+        return try #require(UUID(uuidString: id))
+    }
+
+    /// Starts the application's HTTP server on a free port and returns its address.
+    func serve(_ app: Application) async throws -> String {
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = try #require(app.http.server.shared.localAddress?.port)
+        return "127.0.0.1:\(port)"
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aGatewayKeepsAWebSocketOpenAndEachBatchIsAnsweredInOrder(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let caseID = try await importCase(app)
+            let gateway = try await app.makeUser(.gateway)
+            let address = try await serve(app)
+            defer { Task { await app.server.shutdown() } }
+            let (replies, received) = AsyncStream<String>.makeStream()
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: gateway.token)
+            let socket = SocketBox()
+            try await WebSocket.connect(to: "ws://\(address)/api/v1/monitoring/pings/socket", headers: headers, on: app.eventLoopGroup) { ws in
+                ws.onText { _, text in received.yield(text) }
+                socket.ws = ws
+            }.get()
+            let ws = try #require(socket.ws)
+            func send(_ object: Any) async throws {
+                try await ws.send(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+            }
+            try await send(["pings": [MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95),
+                                      MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501)]])
+            try await ws.send("not a batch")
+            try await send(["pings": [MonitoringProbe.ping("2025-10-25T10:00:30+05:00", 43.30, 76.95),
+                                      MonitoringProbe.ping("2025-10-25T10:02:00+05:00", 43.30, 76.95, device: "nobody's")]])
+            var answers: [[String: Any]] = []
+            for await reply in replies {
+                answers.append(try #require(try JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any]))
+                if answers.count == 3 { break }
+            }
+            try await ws.close()
+            #expect(answers[0]["accepted"] as? Int == 2)
+            #expect(answers[0]["alerts"] as? Int == 1)
+            #expect(answers[1]["status"] as? String == "422")
+            #expect((answers[1]["detail"] as? String)?.contains("not valid JSON") == true)
+            #expect(answers[2]["accepted"] as? Int == 0)
+            let reasons = (answers[2]["refused"] as? [[String: Any]])?.compactMap { $0["reason"] as? String } ?? []
+            #expect(reasons.count == 2)
+            #expect(reasons.first?.contains("out of order") == true)
+            #expect(reasons.last == "unknown device")
+            let alerts = try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all)
+            #expect(alerts.map(\.kind) == ["zone"])
+
+            // no token, or an officer's: the upgrade is refused
+            await #expect(throws: (any Error).self) {
+                try await WebSocket.connect(to: "ws://\(address)/api/v1/monitoring/pings/socket", on: app.eventLoopGroup) { _ in }.get()
+            }
+            var officer = HTTPHeaders()
+            officer.bearerAuthorization = BearerAuthorization(token: app.defaultTestUser.token)
+            await #expect(throws: (any Error).self) {
+                try await WebSocket.connect(to: "ws://\(address)/api/v1/monitoring/pings/socket", headers: officer, on: app.eventLoopGroup) { _ in }.get()
+            }
+        }
+    }
+
+    @Test func theOwnerOfACaseIsTheSameEverywhereAndTheSettingsAreChecked() throws {
+        #expect(MonitoringCluster.stableHash("") == 0xcbf2_9ce4_8422_2325)
+        #expect(MonitoringCluster.stableHash("a") == 0xaf63_dc4c_8601_ec8c)
+        let cluster = MonitoringCluster(peers: ["http://a:8080", "http://b:8080", "http://c:8080"], index: 1)
+        let ids = (0..<300).map { _ in UUID() }
+        let owners = ids.map(cluster.owner(of:))
+        #expect(Set(owners) == [0, 1, 2], "cases spread over every instance")
+        #expect(ids.map(MonitoringCluster(peers: cluster.peers, index: 2).owner(of:)) == owners, "every instance agrees")
+        #expect(MonitoringCluster.single.owns(UUID()))
+
+        let env = ["QORGAU_INSTANCES": "http://a:8080, http://b:8080/", "QORGAU_INSTANCE_INDEX": "1"]
+        let read = try AppConfig.fromEnvironment(env, database: .postgres("postgres://u:p@h/db"))
+        #expect(read.cluster == MonitoringCluster(peers: ["http://a:8080", "http://b:8080"], index: 1))
+        for bad in [["QORGAU_INSTANCES": "http://a:8080,http://b:8080", "QORGAU_INSTANCE_INDEX": "2"],
+                    ["QORGAU_INSTANCES": "http://a:8080,b:8080", "QORGAU_INSTANCE_INDEX": "0"],
+                    ["QORGAU_INSTANCE_INDEX": "0"],
+                    ["QORGAU_NOTIFY_CHANNEL": "bad channel;"]] {
+            #expect(throws: ConfigurationError.self) { try AppConfig.fromEnvironment(bad, database: .postgres("postgres://u:p@h/db")) }
+        }
+        #expect(throws: ConfigurationError.self, "an SQLite file cannot be shared") {
+            try AppConfig.fromEnvironment(env, database: .sqliteFile("/tmp/q.sqlite"))
+        }
+    }
+
+    /// Two instances on one PostgreSQL: a ping sent to the instance that does not watch its case
+    /// is forwarded to the one that does; the alert reaches the officers subscribed on both; an
+    /// order issued through one is enforced by the other.
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
+    func twoInstancesShareTheMonitoring() async throws {
+        try await withQorgauApp(.postgres) { first in
+            try await withQorgauApp(.postgres, sharedSchema: first.testSchema) { second in
+                let apps = [first, second]
+                var peers: [String] = []
+                for app in apps { peers.append("http://" + (try await serve(app))) }
+                defer { for app in apps { Task { await app.server.shutdown() } } }
+                let channel = "qorgau_" + first.testSchema
+                for (index, app) in apps.enumerated() {
+                    try await app.joinInstances(MonitoringCluster(peers: peers, index: index), channel: channel)
+                }
+                let caseID = try await importCase(first)
+                let owner = MonitoringCluster(peers: peers, index: 0).owner(of: caseID)
+                let other = apps[1 - owner]
+                let gateway = try await first.makeUser(.gateway)
+                var heard: [AsyncStream<MonitoringHub.Event>] = []
+                for app in apps { heard.append(await app.monitoring.subscribe(scope: .all).1) }
+
+                let far = MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95)
+                let inside = MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501)
+                let sent = try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [far, inside]], as: gateway)
+                #expect(sent.status == .ok)
+                #expect(sent.json["accepted"] as? Int == 2, "forwarded to instance \(owner) and taken there")
+                #expect(sent.json["alerts"] as? Int == 1)
+                for index in heard.indices {
+                    let event = try await withinSeconds(5) { [stream = heard[index]] in
+                        var events = stream.makeAsyncIterator()
+                        return await events.next()
+                    }
+                    #expect(event?.alert.kind == "zone", "instance \(index) tells its officers")
+                    #expect(event?.alert.caseId == caseID.uuidString.lowercased())
+                }
+                #expect(await other.monitoring.deviceCount == 1, "the other instance knows where the device is watched")
+
+                // the state is the owner's alone: an earlier ping sent anywhere is out of order
+                let late = try await other.request(.POST, "/api/v1/monitoring/pings",
+                                                   json: ["pings": [MonitoringProbe.ping("2025-10-25T10:00:30+05:00", 43.30, 76.95)]], as: gateway)
+                #expect(((late.json["refused"] as? [[String: Any]])?.first?["reason"] as? String)?.contains("out of order") == true)
+
+                // an order issued through the other instance is enforced by the owner at once
+                let order: [String: Any] = ["type": "protectiveOrder", "issuedAt": "2025-12-01T10:00:00+05:00",
+                                            "validUntil": "2025-12-31T10:00:00+05:00", "issuer": "District police",
+                                            "conditions": ["noContact": true, "zones": [["kind": "work", "lat": 43.25, "lon": 76.91, "radiusMeters": 200]]]]
+                #expect(try await other.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order).status == .created)
+                func newZoneAlerts() async throws -> Int {
+                    try await MonitoringStore(db: first.db).alerts(caseID: caseID, scope: .all)
+                        .filter { $0.kind == "zone" && $0.order != "o1" }.count
+                }
+                for attempt in 0..<50 where try await newZoneAlerts() == 0 {
+                    let ping = MonitoringProbe.ping(String(format: "2025-12-02T10:%02d:00+05:00", attempt), 43.2501, 76.9101)
+                    _ = try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [ping]], as: gateway)
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(try await newZoneAlerts() == 1, "the owner rebuilt the case's engine when told of the new order")
+            }
+        }
+    }
+}
+
+/// The value of `body`, or a failure if it takes longer than `seconds` (a message that never
+/// comes fails the test instead of hanging it).
+func withinSeconds<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { await body() }
+        group.addTask { try await Task.sleep(for: .seconds(seconds)); return nil }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw TestSetupError("nothing came within \(seconds) s") }
+        return value
+    }
+}
+
+/// The client's end of a WebSocket, kept from its upgrade callback.
+final class SocketBox: @unchecked Sendable {
+    var ws: WebSocket?
+}

@@ -299,6 +299,12 @@ paths = {
                                 "refused": arr(obj({"index": {"type": "integer"}, "device": {"type": "string"},
                                                     "reason": {"type": "string"}}, ["index", "reason"]))},
                                ["accepted", "alerts", "refused"])), **errors(413, 422)}}},
+    "/api/v1/monitoring/pings/socket": {"get": {
+        "operationId": "pingSocket",
+        "summary": "WebSocket (send the upgrade with the gateway's bearer token): each text message is a batch as for POST "
+                   "/api/v1/monitoring/pings and is answered in order by a text message with the same answer, or "
+                   "{status, detail} for a message that is not a batch",
+        "responses": {"101": {"description": "Switching Protocols: the WebSocket is open"}, **errors()}}},
     "/api/v1/monitoring/alerts/stream": {"get": {
         "operationId": "alertStream", "summary": "Server-sent events: `event: alert` or `event: escalation`, data the alert, for the cases in scope",
         "responses": ok({"type": "string"}, media="text/event-stream")}},

@@ -87,15 +87,26 @@ extension Bench {
             abstract: "Pings checked by the engine alone, then through the API with the track stored (SQLite, or --postgres).")
 
         @Option(help: "Cases (one order, a bracelet and a phone each).") var cases: Int = 2_000
-        @Option(help: "Pings in the stream.") var pings: Int = 100_000
-        @Option(help: "Pings per request.") var batch: Int = 500
+        @Option(help: "Pings in the stream.") var pings: Int = 200_000
+        @Option(help: "Pings per request when sending as fast as it goes (and per PostGIS batch).") var batch: Int = 500
         @Option(help: "Concurrent clients.") var clients: Int = 4
+        @Option(help: "Offered loads in pings/s, comma-separated, each held for --paced-seconds before the rest goes at full speed.")
+        var loads: String = "5000,20000"
+        @Option(help: "Seconds at each offered load.") var pacedSeconds: Double = 4
         @Option(help: "Run the API part on this PostgreSQL database instead of a fresh SQLite file.") var postgres: String?
+        @Option(help: "Also check the stream with PostGIS in this PostgreSQL database (the extension installed, or the right to create it).")
+        var postgis: String?
 
         func validate() throws {
-            guard cases > 0, pings > 0, (1...10_000).contains(batch), clients > 0 else {
-                throw ValidationError("--cases, --pings and --clients must be positive, --batch 1 to 10000")
+            guard cases > 0, pings > 0, (1...10_000).contains(batch), clients > 0, pacedSeconds > 0 else {
+                throw ValidationError("--cases, --pings, --clients and --paced-seconds must be positive, --batch 1 to 10000")
             }
+            guard offeredLoads != nil else { throw ValidationError("--loads must be positive numbers separated by commas, or empty") }
+        }
+
+        var offeredLoads: [Int]? {
+            let parts = loads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            return parts.contains { ($0 ?? 0) <= 0 } ? nil : parts.compactMap { $0 }
         }
 
         func run() async throws {
@@ -103,13 +114,23 @@ extension Bench {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let location: DatabaseLocation = postgres.map { .postgres($0) } ?? .sqliteFile(folder.appendingPathComponent("bench.sqlite").path)
-            let r = try await MonitoringBenchmark(database: location, cases: cases, pings: pings, batch: batch, clients: clients).run()
+            let r = try await MonitoringBenchmark(database: location, cases: cases, pings: pings, batch: batch, clients: clients,
+                                                  loads: offeredLoads ?? [], pacedSeconds: pacedSeconds, postgis: postgis).run()
+            print("world: \(r.cases) cases (one order each), \(r.devices) devices, \(r.pings) pings")
             print(String(format: "engine alone: %.0f checks/s, %.0f pings/s on one core (%d alerts)",
                          r.engineChecksPerSecond, r.enginePingsPerSecond, r.engineAlerts))
-            print(String(format: "through the API (%@, batches of %d, %d clients): %.0f pings/s stored, %d alerts, same as the engine: %@",
-                         location.redacted, batch, clients, r.apiPingsPerSecond, r.apiAlerts, r.sameAlerts ? "yes" : "NO"))
-            print(String(format: "ping sent to alert at a subscriber: median %.1f ms, p99 %.1f ms, p99.9 %.1f ms",
-                         r.alertLatencyMs["median"] ?? 0, r.alertLatencyMs["p99"] ?? 0, r.alertLatencyMs["p99.9"] ?? 0))
+            print("through the API (\(location.redacted), \(clients) clients, track stored):")
+            for phase in r.phases {
+                let offered = phase.offered.map { "offered \($0)/s" } ?? "full speed, batches of \(batch)"
+                print(String(format: "  %@: %d pings, %.0f pings/s, %d alerts; ping due to alert at a subscriber: median %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
+                             offered, phase.pings, phase.pingsPerSecond, phase.alerts, phase.latencyMs["median"] ?? 0,
+                             phase.latencyMs["p99"] ?? 0, phase.latencyMs["p99.9"] ?? 0, phase.latencyMs["max"] ?? 0))
+            }
+            print("  \(r.apiAlerts) alerts in all, the same as the engine's: \(r.sameAlerts ? "yes" : "NO")")
+            for peer in r.postgis {
+                print(String(format: "PostGIS, %@ (%d clients): %.0f pings/s, %d alerts, the same as the engine's: %@",
+                             peer.mode, clients, peer.pingsPerSecond, peer.alerts, peer.sameAlerts ? "yes" : "NO"))
+            }
         }
     }
 }

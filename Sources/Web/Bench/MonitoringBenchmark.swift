@@ -6,75 +6,112 @@ import NIOCore
 import Store
 import Vapor
 
-/// `qorgau bench monitoring`: a seeded set of cases (one order each: 70% circular zones of
-/// 200-1000 m, 30% polygons, and 500 m around the moving victim; a respondent's bracelet and the
-/// victim's phone) and a seeded ping stream, checked by the engine alone on one core, then sent
-/// through the API on loopback with the track stored durably, measuring pings/s and the time
-/// from sending a ping to its alert reaching a subscriber.
+/// `qorgau bench monitoring`: the seeded `MonitoringWorld` checked by the engine alone on one core;
+/// then sent through the API on loopback with the track stored durably, first at fixed offered
+/// loads (5,000 and 20,000 pings/s by default) and then as fast as it goes, timing each alert from
+/// the moment its ping was due to be sent to the moment it reaches a subscriber; and, with a
+/// PostgreSQL that has PostGIS, the same checks done by PostGIS queries, one ping per query and in
+/// batches. Every way must raise exactly the engine's alerts.
 public struct MonitoringBenchmark: Sendable {
     public var database: DatabaseLocation
     public var cases: Int
     public var pings: Int
     public var batch: Int
     public var clients: Int
+    /// Offered loads in pings per second, each held for `pacedSeconds`; then the rest at full speed.
+    public var loads: [Int]
+    public var pacedSeconds: Double
+    /// A PostgreSQL database with the PostGIS extension (or the right to create it), for the peer.
+    public var postgis: String?
 
-    public init(database: DatabaseLocation, cases: Int = 2_000, pings: Int = 100_000, batch: Int = 500, clients: Int = 4) {
+    public init(database: DatabaseLocation, cases: Int = 2_000, pings: Int = 200_000, batch: Int = 500, clients: Int = 4,
+                loads: [Int] = [5_000, 20_000], pacedSeconds: Double = 4, postgis: String? = nil) {
         self.database = database; self.cases = cases; self.pings = pings; self.batch = batch; self.clients = clients
+        self.loads = loads; self.pacedSeconds = pacedSeconds; self.postgis = postgis
+    }
+
+    public struct Phase: Sendable, Codable {
+        /// Offered pings per second; nil for as fast as it goes.
+        public var offered: Int?
+        public var pings: Int
+        public var pingsPerSecond: Double
+        public var alerts: Int
+        public var latencyMs: [String: Double]
+    }
+
+    public struct Peer: Sendable, Codable {
+        public var mode: String
+        public var pings: Int
+        public var pingsPerSecond: Double
+        public var alerts: Int
+        public var sameAlerts: Bool
     }
 
     public struct Result: Sendable, Codable {
         public var cases: Int
+        public var devices: Int
         public var pings: Int
         public var engineChecksPerSecond: Double
         public var enginePingsPerSecond: Double
         public var engineAlerts: Int
-        public var apiPingsPerSecond: Double
+        public var phases: [Phase]
         public var apiAlerts: Int
-        public var alertLatencyMs: [String: Double]
         /// Whether the API raised exactly the engine's alerts.
         public var sameAlerts: Bool
+        public var postgis: [Peer]
     }
 
+    /// An alert as the three ways compare them.
+    static func key(_ kind: String, _ device: String, _ at: Int64) -> String { "\(kind)|\(device)|\(at)" }
+
     public func run() async throws -> Result {
-        var generator = SeededGenerator(seed: 20251115)
-        let files = (0..<cases).map { Self.caseFile($0, &generator) }
-        let stream = Self.pings(count: pings, cases: cases, files: files, &generator)
+        let world = MonitoringWorld(cases: cases, pings: pings)
+        let (checksPerSecond, pingsPerSecond, engineAlerts) = Self.engineAlone(world)
 
-        // the engine alone, one core
-        var engines = files.map(MonitoringEngine.init(file:))
-        let now = Date()
-        var engineAlerts: [String] = []
-        let started = DispatchTime.now().uptimeNanoseconds
-        for (caseIndex, ping) in stream {
-            if case .success(let alerts) = engines[caseIndex].ingest(ping, now: now) {
-                engineAlerts += alerts.map { "\($0.kind.rawValue)|\($0.device)|\($0.at.epochMilliseconds)" }
-            }
-        }
-        let engineSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        let respondentPings = stream.filter { $0.1.device.hasPrefix("r") }.count
-        let checks = Double(respondentPings) * 2 // a zone and the distance to her, per respondent ping
-
-        // through the API
         let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
+        let phases: [Phase], apiAlerts: [String]
         do {
-            let api = try await throughAPI(app, files: files, stream: stream, now: now)
+            (phases, apiAlerts) = try await throughAPI(app, world: world)
             try await app.asyncShutdown()
-            return Result(cases: cases, pings: stream.count, engineChecksPerSecond: checks / engineSeconds,
-                          enginePingsPerSecond: Double(stream.count) / engineSeconds, engineAlerts: engineAlerts.count,
-                          apiPingsPerSecond: api.rate, apiAlerts: api.alerts.count, alertLatencyMs: api.latency,
-                          sameAlerts: api.alerts.sorted() == engineAlerts.sorted())
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
+        var peers: [Peer] = []
+        if let postgis {
+            for batched in [false, true] {
+                let (rate, alerts) = try await PostGISPeer(url: postgis, clients: clients, batch: batched ? batch : 1).run(world)
+                peers.append(Peer(mode: batched ? "batches of \(batch)" : "one ping per query", pings: world.stream.count,
+                                  pingsPerSecond: rate, alerts: alerts.count, sameAlerts: alerts.sorted() == engineAlerts.sorted()))
+            }
+        }
+        return Result(cases: cases, devices: world.files.count * 2, pings: world.stream.count, engineChecksPerSecond: checksPerSecond,
+                      enginePingsPerSecond: pingsPerSecond, engineAlerts: engineAlerts.count, phases: phases,
+                      apiAlerts: apiAlerts.count, sameAlerts: apiAlerts.sorted() == engineAlerts.sorted(), postgis: peers)
     }
 
-    private func throughAPI(_ app: Application, files: [CaseFile], stream: [(Int, Ping)], now: Date) async throws
-        -> (rate: Double, alerts: [String], latency: [String: Double]) {
+    /// The engine alone on one core: checks per second (a zone and the distance to her, per
+    /// respondent ping), pings per second, and its alerts.
+    static func engineAlone(_ world: MonitoringWorld) -> (Double, Double, [String]) {
+        var engines = world.files.map(MonitoringEngine.init(file:))
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var alerts: [String] = []
+        let started = DispatchTime.now().uptimeNanoseconds
+        for (caseIndex, ping) in world.stream {
+            if case .success(let raised) = engines[caseIndex].ingest(ping, now: now) {
+                for alert in raised { alerts.append(key(alert.kind.rawValue, alert.device, alert.at.epochMilliseconds)) }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let respondentPings = world.stream.filter { $0.ping.device.hasPrefix("r") }.count
+        return (Double(respondentPings) * 2 / seconds, Double(world.stream.count) / seconds, alerts)
+    }
+
+    private func throughAPI(_ app: Application, world: MonitoringWorld) async throws -> ([Phase], [String]) {
         var config = AppConfig(host: "127.0.0.1", port: 0, database: database, logLevel: .warning)
         config.bcryptCost = 4
         try await configure(app, config)
-        for file in files { _ = try await CaseFileStore(db: app.db).importCaseFile(file, by: .commandLine) }
+        for file in world.files { _ = try await CaseFileStore(db: app.db).importCaseFile(file, by: .commandLine) }
         try await app.monitoring.load(db: app.db)
         let gateway = try await Accounts(db: app.db, cost: 4).create(username: "bench.gateway", displayName: "gateway", role: .gateway,
                                                                     unit: nil, password: "benchmark passphrase", by: "bench").0
@@ -87,33 +124,73 @@ public struct MonitoringBenchmark: Sendable {
         guard let port = app.http.server.shared.localAddress?.port else { throw ConfigurationError("server did not bind") }
 
         let (_, events) = await app.monitoring.subscribe(scope: .all)
-        let sentAt = SentTimes()
-        let listener = Task { () -> ([String], [Double]) in
-            var alerts: [String] = [], latencies: [Double] = []
+        let heard = HeardAlerts()
+        let listener = Task {
             for await event in events {
                 let alert = event.alert
-                let key = "\(alert.kind)|\(alert.device)|\(alert.at.epochMilliseconds)"
-                alerts.append(key)
-                if let sent = sentAt.time(alert.device, alert.at.epochMilliseconds) {
-                    latencies.append(Double(DispatchTime.now().uptimeNanoseconds - sent) / 1e6)
-                }
+                heard.arrived(Self.key(alert.kind, alert.device, alert.at.epochMilliseconds), at: DispatchTime.now().uptimeNanoseconds)
             }
-            return (alerts, latencies)
         }
+        let sender = PingSender(app: app, url: URI(string: "http://127.0.0.1:\(port)/api/v1/monitoring/pings"), token: token,
+                                clients: clients, heard: heard)
+        var phases: [Phase] = []
+        var next = 0
+        for load in loads + [nil] as [Int?] {
+            let count = load.map { min(world.stream.count - next, Int(Double($0) * pacedSeconds)) } ?? world.stream.count - next
+            guard count > 0 else { continue }
+            let slice = world.stream[next..<next + count]
+            next += count
+            let before = heard.count
+            let seconds = try await sender.send(slice, offered: load, batch: batch)
+            try await Task.sleep(for: .milliseconds(300)) // the last alerts on their way
+            let latencies = heard.latencies(from: before)
+            phases.append(Phase(offered: load, pings: count, pingsPerSecond: Double(count) / seconds, alerts: heard.count - before,
+                                latencyMs: Self.percentiles(latencies)))
+        }
+        listener.cancel()
+        await app.monitoring.unsubscribeAll()
+        return (phases, heard.keys)
+    }
 
-        // each case's pings stay in order: a case belongs to one client
-        let perClient = (0..<clients).map { client in stream.filter { $0.0 % clients == client }.map(\.1) }
-        let url = URI(string: "http://127.0.0.1:\(port)/api/v1/monitoring/pings")
-        let encoder = JSONEncoder()
+    static func percentiles(_ values: [Double]) -> [String: Double] {
+        let sorted = values.sorted()
+        func at(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        return ["median": at(0.5), "p99": at(0.99), "p99.9": at(0.999), "max": sorted.last ?? 0]
+    }
+}
+
+/// Posts a part of the stream through the API: each case's pings from one client, in order;
+/// at an offered load each client sends what falls due every 10 ms (a ping is due at its place in
+/// the stream divided by the load, and its alert is timed from then, so a server that falls behind
+/// is charged for the wait); without one, batches back to back.
+struct PingSender: Sendable {
+    let app: Application
+    let url: URI
+    let token: String
+    let clients: Int
+    let heard: HeardAlerts
+
+    func send(_ slice: ArraySlice<(caseIndex: Int, ping: Ping)>, offered: Int?, batch: Int) async throws -> Double {
+        let perClient = (0..<clients).map { client in slice.filter { $0.caseIndex % clients == client }.map(\.ping) }
+        let tick = 0.010
+        let chunk = offered.map { max(1, Int((Double($0) * tick / Double(clients)).rounded())) } ?? batch
         let started = DispatchTime.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { group in
             for pings in perClient {
                 group.addTask {
-                    for start in stride(from: 0, to: pings.count, by: batch) {
-                        let chunk = Array(pings[start..<min(start + batch, pings.count)])
-                        let body = try encoder.encode(["pings": chunk])
-                        let t = DispatchTime.now().uptimeNanoseconds
-                        for ping in chunk { sentAt.set(ping.device, ping.at.epochMilliseconds, t) }
+                    let encoder = JSONEncoder()
+                    for (k, start) in stride(from: 0, to: pings.count, by: chunk).enumerated() {
+                        let part = Array(pings[start..<min(start + chunk, pings.count)])
+                        var due = DispatchTime.now().uptimeNanoseconds
+                        if offered != nil {
+                            due = started + UInt64(Double(k) * tick * 1e9)
+                            let now = DispatchTime.now().uptimeNanoseconds
+                            if due > now { try await Task.sleep(nanoseconds: due - now) }
+                        }
+                        for ping in part {
+                            heard.sent(MonitoringBenchmark.key("", ping.device, ping.at.epochMilliseconds), at: due)
+                        }
+                        let body = try encoder.encode(["pings": part])
                         let response = try await app.client.post(url, headers: ["Content-Type": "application/json",
                                                                                 "Authorization": "Bearer \(token)"]) {
                             $0.body = ByteBuffer(data: body)
@@ -124,86 +201,28 @@ public struct MonitoringBenchmark: Sendable {
             }
             try await group.waitForAll()
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        try await Task.sleep(for: .milliseconds(200))
-        listener.cancel()
-        await app.monitoring.unsubscribeAll()
-        let (alerts, latencies) = await listener.value
-        let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        return (Double(stream.count) / seconds, alerts,
-                ["median": percentile(0.5), "p99": percentile(0.99), "p99.9": percentile(0.999)])
-    }
-
-    // MARK: the seeded world
-
-    static func caseFile(_ n: Int, _ g: inout SeededGenerator) -> CaseFile {
-        let lat = 43.2 + Double.random(in: -0.1...0.1, using: &g), lon = 76.9 + Double.random(in: -0.1...0.1, using: &g)
-        let zone: Zone
-        if Double.random(in: 0..<1, using: &g) < 0.7 {
-            zone = Zone(kind: "home", lat: lat, lon: lon, radiusMeters: Double.random(in: 200...1000, using: &g))
-        } else {
-            let r = Double.random(in: 0.002...0.008, using: &g)
-            zone = Zone(kind: "work", polygon: (0..<6).map { k in
-                GeoPoint(lat: lat + r * sin(Double(k) * .pi / 3), lon: lon + r * cos(Double(k) * .pi / 3))
-            })
-        }
-        let order = ProtectiveOrder(id: "o1", type: .protectiveOrder, issuedAt: ZonedDateTime("2025-10-01T00:00:00+05:00")!,
-                                    validUntil: ZonedDateTime("2026-12-31T00:00:00+05:00")!, issuer: "bench",
-                                    conditions: OrderConditions(noContact: true, minDistanceMeters: 500, zones: [zone]))
-        var file = CaseFile(jurisdiction: "KZ", case: CaseHeader(openedAt: ZonedDateTime("2025-10-01T00:00:00+05:00")!, unit: "Bench"),
-                            persons: [Person(id: "v", role: .victim, name: "V \(n)"), Person(id: "r", role: .respondent, name: "R \(n)")],
-                            incidents: [])
-        file.protectiveOrders = [order]
-        file.devices = [Device(id: "r\(n)", person: "r", kind: .bracelet, intervalSeconds: 60),
-                        Device(id: "v\(n)", person: "v", kind: .phone, intervalSeconds: 60)]
-        return file
-    }
-
-    /// Pings a minute apart per device, the respondent wandering 1-3 km from the zone's centre,
-    /// now and then (about 0.1% of pings) walking in; the victim moving around her place.
-    static func pings(count: Int, cases: Int, files: [CaseFile], _ g: inout SeededGenerator) -> [(Int, Ping)] {
-        var result: [(Int, Ping)] = []
-        result.reserveCapacity(count)
-        let start = ZonedDateTime("2025-11-01T00:00:00+05:00")!.epochMilliseconds
-        var step = 0
-        while result.count < count {
-            for n in 0..<cases where result.count < count {
-                let zone = files[n].protectiveOrders[0].conditions.zones![0]
-                let (clat, clon) = zone.lat.map { ($0, zone.lon!) } ?? (zone.polygon![0].lat, zone.polygon![0].lon)
-                let at = ZonedDateTime(epochMilliseconds: start + Int64(step) * 60_000 + Int64(n % 60) * 1000, offsetSeconds: 18_000)
-                let breach = Double.random(in: 0..<1, using: &g) < 0.002
-                let distance = breach ? 0.0005 : Double.random(in: 0.012...0.03, using: &g)
-                let angle = Double.random(in: 0..<(2 * .pi), using: &g)
-                result.append((n, Ping(device: "r\(n)", at: at, lat: clat + distance * sin(angle), lon: clon + distance * cos(angle),
-                                       accuracy: 10)))
-                if result.count < count {
-                    result.append((n, Ping(device: "v\(n)", at: at, lat: clat + 0.05, lon: clon + 0.05, accuracy: 15)))
-                }
-            }
-            step += 1
-        }
-        return result
+        return Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }
 }
 
-/// When each ping was sent, for the alert latency.
-final class SentTimes: @unchecked Sendable {
+/// When each ping was due, and each alert as it reached the subscriber with its latency.
+final class HeardAlerts: @unchecked Sendable {
     private let lock = NSLock()
-    private var times: [String: UInt64] = [:]
-    func set(_ device: String, _ at: Int64, _ t: UInt64) { lock.withLock { times["\(device)|\(at)"] = t } }
-    func time(_ device: String, _ at: Int64) -> UInt64? { lock.withLock { times["\(device)|\(at)"] } }
-}
+    private var due: [String: UInt64] = [:]
+    private var heard: [(key: String, latencyMs: Double)] = []
 
-/// SplitMix64: the same world on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+    func sent(_ key: String, at time: UInt64) { lock.withLock { due[key] = time } }
+
+    func arrived(_ key: String, at time: UInt64) {
+        lock.withLock {
+            // the ping's key without the alert's kind
+            let ping = String(key[key.firstIndex(of: "|")!...])
+            let latency = due["" + ping].map { Double(time - min(time, $0)) / 1e6 } ?? .nan
+            heard.append((key, latency))
+        }
     }
+
+    var count: Int { lock.withLock { heard.count } }
+    var keys: [String] { lock.withLock { heard.map(\.key) } }
+    func latencies(from start: Int) -> [Double] { lock.withLock { heard[start...].map(\.latencyMs).filter { !$0.isNaN } } }
 }

@@ -84,11 +84,21 @@ public struct MonitoringStore: Sendable {
         }
     }
 
-    /// The SHA-256 of a batch of pings as JSON, recorded in the audit log with the batch.
+    /// The SHA-256 of a batch of pings, recorded in the audit log with the batch: one line per
+    /// ping, in the order stored, of case id, device, time in epoch milliseconds, UTC offset in
+    /// seconds, latitude, longitude, accuracy (shortest round-trip decimals; empty when absent)
+    /// and event, separated by `|`, each line ending in a newline.
     static func trackHash(_ pings: [StoredPing]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return SHA256Hex.of(try encoder.encode(pings))
+        var text = ""
+        text.reserveCapacity(pings.count * 96)
+        func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        for p in pings {
+            text += p.caseID.uuidString.lowercased(); text += "|"; text += p.device; text += "|"
+            text += String(p.at.epochMilliseconds); text += "|"; text += String(p.at.offsetSeconds); text += "|"
+            text += number(p.lat); text += "|"; text += number(p.lon); text += "|"; text += number(p.accuracy); text += "|"
+            text += p.event ?? ""; text += "\n"
+        }
+        return SHA256Hex.of(Data(text.utf8))
     }
 
     /// The last stored ping of each of a case's devices, to rebuild the engine's state after a restart.
@@ -101,10 +111,21 @@ public struct MonitoringStore: Sendable {
         return last
     }
 
-    /// A device's track between two instants, in time order.
+    /// A device's track between two instants, in time order. Read with SQL, not Fluent: it is
+    /// read for every breach, while a batch is being stored.
     public func track(caseID: UUID, device: String, from: Int64, to: Int64) async throws -> [StoredPing] {
-        try await PingModel.query(on: db).filter(\.$caseID == caseID).filter(\.$device == device)
-            .filter(\.$at >= from).filter(\.$at <= to).sort(\.$at).all().map(\.value)
+        let sql = try AuditChain.sqlDatabase(db)
+        let rows = try await sql.select().columns("at_ms", "at_offset", "lat", "lon", "accuracy", "event").from(PingModel.schema)
+            .where("case_id", .equal, SQLBind(caseID)).where("device", .equal, SQLBind(device))
+            .where("at_ms", .greaterThanOrEqual, SQLBind(from)).where("at_ms", .lessThanOrEqual, SQLBind(to))
+            .orderBy("at_ms").all()
+        return try rows.map { row in
+            StoredPing(caseID: caseID, device: device,
+                       at: ZonedDateTime(epochMilliseconds: try row.decode(column: "at_ms", as: Int64.self),
+                                         offsetSeconds: try row.decode(column: "at_offset", as: Int.self)),
+                       lat: try row.decode(column: "lat", as: Double?.self), lon: try row.decode(column: "lon", as: Double?.self),
+                       accuracy: try row.decode(column: "accuracy", as: Double?.self), event: try row.decode(column: "event", as: String?.self))
+        }
     }
 
     public func alerts(caseID: UUID, scope: CaseScope, openOnly: Bool = false) async throws -> [StoredAlert] {

@@ -171,29 +171,33 @@ struct PingSender: Sendable {
     let heard: HeardAlerts
 
     func send(_ slice: ArraySlice<(caseIndex: Int, ping: Ping)>, offered: Int?, batch: Int) async throws -> Double {
-        let perClient = (0..<clients).map { client in slice.filter { $0.caseIndex % clients == client }.map(\.ping) }
         let tick = 0.010
         let chunk = offered.map { max(1, Int((Double($0) * tick / Double(clients)).rounded())) } ?? batch
+        // the bodies are made before the clock starts: the client's JSON is not the server's cost
+        let encoder = JSONEncoder()
+        let requests = try (0..<clients).map { client in
+            let pings = slice.filter { $0.caseIndex % clients == client }.map(\.ping)
+            return try stride(from: 0, to: pings.count, by: chunk).map { start in
+                let part = Array(pings[start..<min(start + chunk, pings.count)])
+                return (keys: part.map { MonitoringBenchmark.key("", $0.device, $0.at.epochMilliseconds) },
+                        body: ByteBuffer(data: try encoder.encode(["pings": part])))
+            }
+        }
         let started = DispatchTime.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for pings in perClient {
+            for requests in requests {
                 group.addTask {
-                    let encoder = JSONEncoder()
-                    for (k, start) in stride(from: 0, to: pings.count, by: chunk).enumerated() {
-                        let part = Array(pings[start..<min(start + chunk, pings.count)])
+                    for (k, request) in requests.enumerated() {
                         var due = DispatchTime.now().uptimeNanoseconds
                         if offered != nil {
                             due = started + UInt64(Double(k) * tick * 1e9)
                             let now = DispatchTime.now().uptimeNanoseconds
                             if due > now { try await Task.sleep(nanoseconds: due - now) }
                         }
-                        for ping in part {
-                            heard.sent(MonitoringBenchmark.key("", ping.device, ping.at.epochMilliseconds), at: due)
-                        }
-                        let body = try encoder.encode(["pings": part])
+                        for key in request.keys { heard.sent(key, at: due) }
                         let response = try await app.client.post(url, headers: ["Content-Type": "application/json",
                                                                                 "Authorization": "Bearer \(token)"]) {
-                            $0.body = ByteBuffer(data: body)
+                            $0.body = request.body
                         }
                         guard response.status == .ok else { throw ConfigurationError("ingest answered \(response.status)") }
                     }

@@ -153,59 +153,110 @@ actor MonitoringHub {
         var alerts: [StoredAlert]
     }
 
-    /// Checks a batch, stores what it accepted with the alerts raised, then tells subscribers.
-    func ingest(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date()) async throws -> Outcome {
-        let outcome = try await checkAndStore(batch, db: db, by: subject, now: now)
-        for alert in outcome.alerts { await announce(Event(event: "alert", alert: AlertResponse(alert))) }
-        return outcome
+    /// A batch waiting for the writer, with the request that waits for its outcome.
+    private struct Pending {
+        var batch: [Result<Ping, PingRefusal>]
+        var subject: String
+        var now: Date
+        var db: any Database
+        var reply: CheckedContinuation<Outcome, any Error>
     }
 
-    private func checkAndStore(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date) async throws -> Outcome {
+    private var queue: [Pending] = []
+    private var writing = false
+    /// The most pings one transaction takes from the queue.
+    static let groupLimit = 10_000
+
+    /// Checks a batch, stores what it accepted with the alerts raised, then tells subscribers.
+    /// Batches that arrive while one is being stored wait and are then checked in their order and
+    /// stored together in one transaction (group commit): many small batches cost one commit, and
+    /// each sender is answered only once its pings are durable.
+    func ingest(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date()) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { reply in
+            queue.append(Pending(batch: batch, subject: subject, now: now, db: db, reply: reply))
+            if !writing {
+                writing = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    /// Stores what is queued, a group at a time, until the queue is empty.
+    private func drain() async {
+        while let first = queue.first {
+            var count = 0
+            let group = Array(queue.prefix { pending in
+                defer { count += pending.batch.count }
+                return pending.subject == first.subject && (count == 0 || count + pending.batch.count <= Self.groupLimit)
+            })
+            queue.removeFirst(group.count)
+            do {
+                let outcomes = try await checkAndStore(group, db: first.db)
+                for outcome in outcomes {
+                    for alert in outcome.alerts { await announce(Event(event: "alert", alert: AlertResponse(alert))) }
+                }
+                for (pending, outcome) in zip(group, outcomes) { pending.reply.resume(returning: outcome) }
+            } catch {
+                for pending in group { pending.reply.resume(throwing: error) }
+            }
+        }
+        writing = false
+    }
+
+    private func checkAndStore(_ group: [Pending], db: any Database) async throws -> [Outcome] {
         try await acquire(loading: db)
         defer { release() }
         var engines: [UUID: MonitoringEngine] = [:]
         var pings: [StoredPing] = [], alerts: [StoredAlert] = [], incidents: [(UUID, Incident)] = []
-        var refused: [(Int, String?, String)] = []
         var accepted: [UUID: [Ping]] = [:]
-        for (index, item) in batch.enumerated() {
-            let ping: Ping
-            switch item {
-            case .failure(let refusal): refused.append((index, refusal.device.isEmpty ? nil : refusal.device, refusal.reason)); continue
-            case .success(let p): ping = p
-            }
-            guard let caseID = self.caseOfDevice[ping.device] else {
-                refused.append((index, ping.device, "unknown device")); continue
-            }
-            guard var engine = engines[caseID] ?? self.watched[caseID]?.engine else {
-                refused.append((index, ping.device, "device is watched by instance \(cluster.owner(of: caseID)), not this one (do the instances agree on QORGAU_INSTANCES?)"))
-                continue
-            }
-            switch engine.ingest(ping, now: now) {
-            case .failure(let refusal):
-                refused.append((index, ping.device, refusal.reason))
-            case .success(let raised):
-                pings.append(StoredPing(caseID: caseID, device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon,
-                                        accuracy: ping.accuracy, event: ping.event?.rawValue))
-                accepted[caseID, default: []].append(ping)
-                for alert in raised {
-                    var stored = StoredAlert(caseID: caseID, kind: alert.kind.rawValue, order: alert.order, zone: alert.zone,
-                                             device: alert.device, at: alert.at, distanceMeters: alert.distanceMeters,
-                                             accuracyMeters: alert.accuracyMeters, incident: nil,
-                                             createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
-                    if alert.kind == .zone || alert.kind == .proximity {
-                        let track = try await self.track(caseID: caseID, device: ping.device, until: ping, batch: accepted[caseID] ?? [], db: db)
-                        let incident = BreachIncident.make(alert, id: "m-" + stored.id.uuidString.prefix(8).lowercased(), ping: ping, track: track)
-                        stored.incident = incident.id
-                        incidents.append((caseID, incident))
-                    }
-                    alerts.append(stored)
+        var outcomes: [Outcome] = []
+        for pending in group {
+            let now = pending.now
+            var outcome = Outcome(accepted: 0, refused: [], alerts: [])
+            for (index, item) in pending.batch.enumerated() {
+                let ping: Ping
+                switch item {
+                case .failure(let refusal): outcome.refused.append((index, refusal.device.isEmpty ? nil : refusal.device, refusal.reason)); continue
+                case .success(let p): ping = p
                 }
+                guard let caseID = self.caseOfDevice[ping.device] else {
+                    outcome.refused.append((index, ping.device, "unknown device")); continue
+                }
+                // taken out of the dictionary while it changes, so its arrays are not copied per ping
+                guard var engine = engines.removeValue(forKey: caseID) ?? self.watched[caseID]?.engine else {
+                    outcome.refused.append((index, ping.device, "device is watched by instance \(cluster.owner(of: caseID)), not this one (do the instances agree on QORGAU_INSTANCES?)"))
+                    continue
+                }
+                switch engine.ingest(ping, now: now) {
+                case .failure(let refusal):
+                    outcome.refused.append((index, ping.device, refusal.reason))
+                case .success(let raised):
+                    outcome.accepted += 1
+                    pings.append(StoredPing(caseID: caseID, device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon,
+                                            accuracy: ping.accuracy, event: ping.event?.rawValue))
+                    accepted[caseID, default: []].append(ping)
+                    for alert in raised {
+                        var stored = StoredAlert(caseID: caseID, kind: alert.kind.rawValue, order: alert.order, zone: alert.zone,
+                                                 device: alert.device, at: alert.at, distanceMeters: alert.distanceMeters,
+                                                 accuracyMeters: alert.accuracyMeters, incident: nil,
+                                                 createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
+                        if alert.kind == .zone || alert.kind == .proximity {
+                            let track = try await self.track(caseID: caseID, device: ping.device, until: ping, batch: accepted[caseID] ?? [], db: db)
+                            let incident = BreachIncident.make(alert, id: "m-" + stored.id.uuidString.prefix(8).lowercased(), ping: ping, track: track)
+                            stored.incident = incident.id
+                            incidents.append((caseID, incident))
+                        }
+                        alerts.append(stored)
+                        outcome.alerts.append(stored)
+                    }
+                }
+                engines[caseID] = engine
             }
-            engines[caseID] = engine
+            outcomes.append(outcome)
         }
-        try await MonitoringStore(db: db).save(pings: pings, alerts: alerts, incidents: incidents, by: subject)
+        try await MonitoringStore(db: db).save(pings: pings, alerts: alerts, incidents: incidents, by: group[0].subject)
         for (caseID, engine) in engines { self.watched[caseID]?.engine = engine } // only once stored
-        return Outcome(accepted: pings.count, refused: refused, alerts: alerts)
+        return outcomes
     }
 
     /// The device's track over the half hour before a breach: stored pings and the batch's own.

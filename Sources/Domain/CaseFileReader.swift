@@ -93,7 +93,12 @@ extension JSONValue {
             if type(of: number) == JSONValue.booleanClass { self = .bool(number.boolValue); return }
             // A literal with a fraction or an exponent is a double; any other is an integer.
             let kind = String(cString: number.objCType)
-            self = kind == "d" || kind == "f" ? .double(number.doubleValue) : .int(number.intValue)
+            guard kind == "d" || kind == "f" else { self = .int(number.intValue); return }
+            // On Linux a fraction comes as an NSDecimalNumber, whose `doubleValue` can be off in the
+            // last bit (-19.83064528957111 became -19.830645289571112): its exact decimal text is
+            // read as a Double instead, correctly rounded as JSONDecoder does.
+            if let decimal = number as? NSDecimalNumber, let exact = Double(decimal.description) { self = .double(exact); return }
+            self = .double(number.doubleValue)
         case let array as [Any]: self = .array(array.map(JSONValue.init(foundation:)))
         case let object as [String: Any]: self = .object(object.mapValues(JSONValue.init(foundation:)))
         default: self = .null

@@ -121,7 +121,8 @@ extension Bench {
                          r.engineChecksPerSecond, r.enginePingsPerSecond, r.engineAlerts))
             print("through the API (\(location.redacted), \(clients) clients, track stored):")
             for phase in r.phases {
-                let offered = phase.offered.map { "offered \($0)/s" } ?? "full speed, batches of \(batch)"
+                let offered = (phase.transport == "socket" ? "WebSocket, " : "POST, ")
+                    + (phase.offered.map { "offered \($0)/s" } ?? "full speed, batches of \(batch)")
                 print(String(format: "  %@: %d pings, %.0f pings/s, %d alerts; ping due to alert at a subscriber: median %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
                              offered, phase.pings, phase.pingsPerSecond, phase.alerts, phase.latencyMs["median"] ?? 0,
                              phase.latencyMs["p99"] ?? 0, phase.latencyMs["p99.9"] ?? 0, phase.latencyMs["max"] ?? 0))

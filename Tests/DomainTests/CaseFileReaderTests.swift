@@ -19,6 +19,15 @@ import TestSupport
 
     func pointers(_ mutate: (inout [String: Any]) -> Void) -> [String] { problems(mutate).map(\.pointer) }
 
+    @Test func numbersAreReadExactlyAsWritten() throws {
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let x = Double.random(in: -180...180, using: &g)
+            let parsed = try JSONDocument.parse(Data("{\"x\": \(x), \"n\": 43}".utf8))
+            #expect(parsed == .object(["x": .double(x), "n": .int(43)]), "\(x)")
+        }
+    }
+
     @Test func readsTheFixture() throws {
         let file = try reader.read(data: Fixtures.data(Fixtures.caseFileJSON(number: "X-1")))
         #expect(file.case.number == "X-1")

@@ -32,12 +32,12 @@ import VaporTesting
             let (replies, received) = AsyncStream<String>.makeStream()
             var headers = HTTPHeaders()
             headers.bearerAuthorization = BearerAuthorization(token: gateway.token)
-            let socket = SocketBox()
+            let upgraded = app.eventLoopGroup.any().makePromise(of: WebSocket.self)
             try await WebSocket.connect(to: "ws://\(address)/api/v1/monitoring/pings/socket", headers: headers, on: app.eventLoopGroup) { ws in
                 ws.onText { _, text in received.yield(text) }
-                socket.ws = ws
+                upgraded.succeed(ws)
             }.get()
-            let ws = try #require(socket.ws)
+            let ws = try await upgraded.futureResult.get()
             func send(_ object: Any) async throws {
                 try await ws.send(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
             }
@@ -173,9 +173,4 @@ func withinSeconds<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable (
         guard let first = try await group.next(), let value = first else { throw TestSetupError("nothing came within \(seconds) s") }
         return value
     }
-}
-
-/// The client's end of a WebSocket, kept from its upgrade callback.
-final class SocketBox: @unchecked Sendable {
-    var ws: WebSocket?
 }

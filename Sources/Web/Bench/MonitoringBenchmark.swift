@@ -31,6 +31,8 @@ public struct MonitoringBenchmark: Sendable {
     }
 
     public struct Phase: Sendable, Codable {
+        /// "socket" (each client keeps a WebSocket and sends without waiting for answers) or "post".
+        public var transport: String
         /// Offered pings per second; nil for as fast as it goes.
         public var offered: Int?
         public var pings: Int
@@ -131,21 +133,25 @@ public struct MonitoringBenchmark: Sendable {
                 heard.arrived(Self.key(alert.kind, alert.device, alert.at.epochMilliseconds), at: DispatchTime.now().uptimeNanoseconds)
             }
         }
-        let sender = PingSender(app: app, url: URI(string: "http://127.0.0.1:\(port)/api/v1/monitoring/pings"), token: token,
-                                clients: clients, heard: heard)
+        let sender = PingSender(app: app, address: "127.0.0.1:\(port)", token: token, clients: clients, heard: heard)
         var phases: [Phase] = []
         var next = 0
-        for load in loads + [nil] as [Int?] {
-            let count = load.map { min(world.stream.count - next, Int(Double($0) * pacedSeconds)) } ?? world.stream.count - next
+        let rest = world.stream.count - loads.reduce(0) { $0 + Int(Double($1) * pacedSeconds) }
+        // the offered loads and the first half of the rest over WebSockets, the second half by POST
+        let plan: [(String, Int?)] = loads.map { ("socket", $0) } + [("socket", nil), ("post", nil)]
+        for (transport, load) in plan {
+            let count = min(world.stream.count - next,
+                            load.map { Int(Double($0) * pacedSeconds) } ?? (transport == "socket" ? max(0, rest / 2) : world.stream.count - next))
             guard count > 0 else { continue }
             let slice = world.stream[next..<next + count]
             next += count
             let before = heard.count
-            let seconds = try await sender.send(slice, offered: load, batch: batch)
+            let seconds = transport == "socket" ? try await sender.stream(slice, offered: load, batch: batch)
+                                                : try await sender.post(slice, batch: batch)
             try await Task.sleep(for: .milliseconds(300)) // the last alerts on their way
             let latencies = heard.latencies(from: before)
-            phases.append(Phase(offered: load, pings: count, pingsPerSecond: Double(count) / seconds, alerts: heard.count - before,
-                                latencyMs: Self.percentiles(latencies)))
+            phases.append(Phase(transport: transport, offered: load, pings: count, pingsPerSecond: Double(count) / seconds,
+                                alerts: heard.count - before, latencyMs: Self.percentiles(latencies)))
         }
         listener.cancel()
         await app.monitoring.unsubscribeAll()
@@ -159,45 +165,93 @@ public struct MonitoringBenchmark: Sendable {
     }
 }
 
-/// Posts a part of the stream through the API: each case's pings from one client, in order;
-/// at an offered load each client sends what falls due every 10 ms (a ping is due at its place in
-/// the stream divided by the load, and its alert is timed from then, so a server that falls behind
-/// is charged for the wait); without one, batches back to back.
+/// Sends a part of the stream through the API, each case's pings from one client, in order.
+/// Over WebSockets, at an offered load each client sends what falls due every 10 ms without
+/// waiting for answers (a ping is due at its place in the stream divided by the load, and its
+/// alert is timed from then, so a server that falls behind is charged for the wait); at full speed
+/// batches go back to back. By POST, each client waits for each answer.
 struct PingSender: Sendable {
     let app: Application
-    let url: URI
+    let address: String
     let token: String
     let clients: Int
     let heard: HeardAlerts
 
-    func send(_ slice: ArraySlice<(caseIndex: Int, ping: Ping)>, offered: Int?, batch: Int) async throws -> Double {
-        let tick = 0.010
-        let chunk = offered.map { max(1, Int((Double($0) * tick / Double(clients)).rounded())) } ?? batch
-        // the bodies are made before the clock starts: the client's JSON is not the server's cost
+    typealias Request = (keys: [String], body: String)
+
+    /// Each client's messages, made before the clock starts: the client's JSON is not the server's cost.
+    func requests(_ slice: ArraySlice<(caseIndex: Int, ping: Ping)>, chunk: Int) throws -> [[Request]] {
         let encoder = JSONEncoder()
-        let requests = try (0..<clients).map { client in
+        return try (0..<clients).map { client in
             let pings = slice.filter { $0.caseIndex % clients == client }.map(\.ping)
             return try stride(from: 0, to: pings.count, by: chunk).map { start in
                 let part = Array(pings[start..<min(start + chunk, pings.count)])
-                return (keys: part.map { MonitoringBenchmark.key("", $0.device, $0.at.epochMilliseconds) },
-                        body: ByteBuffer(data: try encoder.encode(["pings": part])))
+                return (part.map { MonitoringBenchmark.key("", $0.device, $0.at.epochMilliseconds) },
+                        String(decoding: try encoder.encode(["pings": part]), as: UTF8.self))
             }
         }
+    }
+
+    func stream(_ slice: ArraySlice<(caseIndex: Int, ping: Ping)>, offered: Int?, batch: Int) async throws -> Double {
+        let tick = 0.010
+        let chunk = offered.map { max(1, Int((Double($0) * tick / Double(clients)).rounded())) } ?? batch
+        let requests = try requests(slice, chunk: chunk)
+        let headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
         let started = DispatchTime.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { group in
             for requests in requests {
                 group.addTask {
+                    let (answers, answered) = AsyncStream<String>.makeStream()
+                    let upgraded = app.eventLoopGroup.any().makePromise(of: WebSocket.self)
+                    try await WebSocket.connect(to: "ws://\(address)/api/v1/monitoring/pings/socket", headers: headers,
+                                                configuration: .init(maxFrameSize: PingSocket.maxMessageBytes), on: app.eventLoopGroup) { ws in
+                        ws.onText { _, text in answered.yield(text) }
+                        upgraded.succeed(ws)
+                    }.get()
+                    let ws = try await upgraded.futureResult.get()
+                    let reader = Task {
+                        var accepted = 0, count = 0
+                        for await text in answers {
+                            let answer = try JSONDecoder().decode(IngestResponse.self, from: Data(text.utf8))
+                            accepted += answer.accepted
+                            count += 1
+                            if count == requests.count { break }
+                        }
+                        return accepted
+                    }
                     for (k, request) in requests.enumerated() {
                         var due = DispatchTime.now().uptimeNanoseconds
-                        if offered != nil {
-                            due = started + UInt64(Double(k) * tick * 1e9)
+                        if let offered { // this client's share of the load: chunk pings every chunk × clients / load seconds
+                            due = started + UInt64(Double(k * chunk * clients) / Double(offered) * 1e9)
                             let now = DispatchTime.now().uptimeNanoseconds
                             if due > now { try await Task.sleep(nanoseconds: due - now) }
                         }
                         for key in request.keys { heard.sent(key, at: due) }
+                        try await ws.send(request.body)
+                    }
+                    let accepted = try await reader.value
+                    try await ws.close()
+                    let sent = requests.reduce(0) { $0 + $1.keys.count }
+                    guard accepted == sent else { throw ConfigurationError("the server took \(accepted) of \(sent) pings") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    }
+
+    func post(_ slice: ArraySlice<(caseIndex: Int, ping: Ping)>, batch: Int) async throws -> Double {
+        let requests = try requests(slice, chunk: batch)
+        let url = URI(string: "http://\(address)/api/v1/monitoring/pings")
+        let started = DispatchTime.now().uptimeNanoseconds
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for requests in requests {
+                group.addTask {
+                    for request in requests {
+                        for key in request.keys { heard.sent(key, at: DispatchTime.now().uptimeNanoseconds) }
                         let response = try await app.client.post(url, headers: ["Content-Type": "application/json",
                                                                                 "Authorization": "Bearer \(token)"]) {
-                            $0.body = request.body
+                            $0.body = ByteBuffer(string: request.body)
                         }
                         guard response.status == .ok else { throw ConfigurationError("ingest answered \(response.status)") }
                     }

@@ -5,8 +5,8 @@ import Monitoring
 /// The seeded world of `qorgau bench monitoring`: cases with one order each (70% circular zones of
 /// 200-1000 m, 30% hexagons of about the same size; 500 m around the moving victim), a respondent's
 /// bracelet and a victim's phone per case, and a stream of pings a minute apart per device. The
-/// respondent wanders 1-3 km from the zone, about 0.1% of his pings walk into it and 5% fall within
-/// 100 m of its edge, where the hysteresis works; the victim is at home (the zone) one time in 20. The same world on every run.
+/// respondent wanders 1-3 km from the zone, about 0.1% of his pings walk into it and 5% fall 20-150 m
+/// outside its edge, in and out of the hysteresis band; the victim is at home (the zone) one time in 50. The same world on every run.
 struct MonitoringWorld: Sendable {
     var files: [CaseFile]
     /// Each ping with the index of its case, in the order they are sent.
@@ -64,14 +64,14 @@ struct MonitoringWorld: Sendable {
                 let roll = Double.random(in: 0..<1, using: &g)
                 let distance: Double
                 if roll < 0.001 { distance = reach * 0.2 } // well inside
-                else if roll < 0.051 { distance = reach + Double.random(in: -100...100, using: &g) / metresPerDegree } // near the edge
+                else if roll < 0.051 { distance = reach + Double.random(in: 20...150, using: &g) / metresPerDegree } // near the edge, outside
                 else { distance = Double.random(in: 0.012...0.03, using: &g) }
                 let angle = Double.random(in: 0..<(2 * .pi), using: &g)
                 let cosLat = cos(clat * .pi / 180)
                 result.append((n, Ping(device: "r\(n)", at: at, lat: clat + distance * sin(angle),
                                        lon: clon + distance * cos(angle) / cosLat, accuracy: 10)))
                 if result.count < count { // she is at home now and then, else across town
-                    let home = Double.random(in: 0..<1, using: &g) < 0.05
+                    let home = Double.random(in: 0..<1, using: &g) < 0.02
                     let jitter = Double.random(in: -0.002...0.002, using: &g)
                     result.append((n, Ping(device: "v\(n)", at: at, lat: clat + (home ? 0 : 0.05) + jitter,
                                            lon: clon + (home ? 0 : 0.05) - jitter, accuracy: 15)))

@@ -10,25 +10,13 @@ struct MonitoringController {
     /// Body: `{"pings": [{"device", "at", "lat", "lon", "accuracy"} | {"device", "at", "event"}, …]}`
     /// (at most 10,000). Each ping is taken or refused with its reason; a refused one changes nothing.
     func ingest(req: Request) async throws -> IngestResponse {
-        let batch = try Self.readBatch(try req.jsonBody())
+        guard let body = req.body.data else {
+            throw ValidationFailure(pointer: "", message: "a JSON body is required", isMalformed: true)
+        }
+        let batch = try PingBatch.read(Data(buffer: body))
         return try await PingRouter(app: req.application).ingest(
             batch, db: req.db, by: try req.principal.subject, authorization: req.headers.first(name: .authorization),
             forwarded: req.headers.first(name: PingRouter.forwardedHeader) != nil)
-    }
-
-    /// A batch's pings, each read or refused with its reason; a body that is not a batch is refused whole.
-    static func readBatch(_ body: JSONNode) throws -> [Result<Ping, PingRefusal>] {
-        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
-        guard case .array(let items)? = body["pings"].value else {
-            throw ValidationFailure(pointer: "/pings", message: "a batch is {\"pings\": [ … ]}")
-        }
-        guard items.count <= 10_000 else { throw ValidationFailure(pointer: "/pings", message: "at most 10,000 pings a batch") }
-        return items.map { value in
-            let node = JSONNode(value, log: ProblemLog())
-            if let ping = Ping.read(node) { return .success(ping) }
-            let device = node["device"].value.flatMap { if case .string(let s) = $0 { s } else { nil } } ?? ""
-            return .failure(PingRefusal(device: device, reason: node.log.problems.map(\.description).joined(separator: "; ")))
-        }
     }
 
     /// Server-sent events: `event: alert` or `event: escalation`, `data:` the alert, for the cases

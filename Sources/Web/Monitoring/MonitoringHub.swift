@@ -81,6 +81,20 @@ actor MonitoringHub {
     /// to be refused with their reason).
     func route(_ batch: [Result<Ping, PingRefusal>], db: any Database) async throws -> [Int: [Int]] {
         if !loaded { try await load(db: db) }
+        return plan(batch)
+    }
+
+    /// Queues the batch as `enqueue` does if every ping of it is checked on this instance, and
+    /// says whether it did (if not, the batch goes through `PingRouter`).
+    func enqueueIfLocal(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String,
+                        reply: @escaping @Sendable (Result<Outcome, any Error>) -> Void) async throws -> Bool {
+        if !loaded { try await load(db: db) }
+        if cluster.count > 1, plan(batch).keys.contains(where: { $0 != cluster.index }) { return false }
+        enqueue(batch, db: db, by: subject, reply: reply)
+        return true
+    }
+
+    private func plan(_ batch: [Result<Ping, PingRefusal>]) -> [Int: [Int]] {
         var plan: [Int: [Int]] = [:]
         for (index, item) in batch.enumerated() {
             let owner = (try? item.get()).flatMap { caseOfDevice[$0.device] }.map(cluster.owner(of:)) ?? cluster.index
@@ -159,7 +173,7 @@ actor MonitoringHub {
         var subject: String
         var now: Date
         var db: any Database
-        var reply: CheckedContinuation<Outcome, any Error>
+        var reply: @Sendable (Result<Outcome, any Error>) -> Void
     }
 
     private var queue: [Pending] = []
@@ -172,12 +186,20 @@ actor MonitoringHub {
     /// stored together in one transaction (group commit): many small batches cost one commit, and
     /// each sender is answered only once its pings are durable.
     func ingest(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date()) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { reply in
-            queue.append(Pending(batch: batch, subject: subject, now: now, db: db, reply: reply))
-            if !writing {
-                writing = true
-                Task { await self.drain() }
-            }
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(batch, db: db, by: subject, now: now) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Queues a batch and returns at once; `reply` is called with its outcome once it is stored.
+    /// Batches are checked in the order they are queued, so a connection that queues its messages
+    /// one after another without waiting (the WebSocket) keeps its pings in order.
+    func enqueue(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date(),
+                 reply: @escaping @Sendable (Result<Outcome, any Error>) -> Void) {
+        queue.append(Pending(batch: batch, subject: subject, now: now, db: db, reply: reply))
+        if !writing {
+            writing = true
+            Task { await self.drain() }
         }
     }
 
@@ -195,9 +217,9 @@ actor MonitoringHub {
                 for outcome in outcomes {
                     for alert in outcome.alerts { await announce(Event(event: "alert", alert: AlertResponse(alert))) }
                 }
-                for (pending, outcome) in zip(group, outcomes) { pending.reply.resume(returning: outcome) }
+                for (pending, outcome) in zip(group, outcomes) { pending.reply(.success(outcome)) }
             } catch {
-                for pending in group { pending.reply.resume(throwing: error) }
+                for pending in group { pending.reply(.failure(error)) }
             }
         }
         writing = false

@@ -24,10 +24,7 @@ struct PingRouter {
                 group.addTask {
                     let answer: IngestResponse
                     if owner == cluster.index {
-                        let outcome = try await hub.ingest(part, db: db, by: subject)
-                        answer = IngestResponse(accepted: outcome.accepted,
-                                                refused: outcome.refused.map { .init(index: $0.index, device: $0.device, reason: $0.reason) },
-                                                alerts: outcome.alerts.count)
+                        answer = IngestResponse(try await hub.ingest(part, db: db, by: subject))
                     } else {
                         answer = await forward(part, to: cluster.peers[owner], owner: owner, authorization: authorization)
                     }

@@ -7,7 +7,10 @@ import Vapor
 /// connection. Each text message is a batch as for `POST /api/v1/monitoring/pings`
 /// (`{"pings": [...]}`) and is answered, in order, by a text message with the same answer as the
 /// POST (`{"accepted", "refused", "alerts"}`), or `{"status", "detail"}` for a message that is
-/// not a batch. The gateway's token is checked once, at the upgrade.
+/// not a batch. A sender need not wait for an answer before sending the next batch: batches are
+/// queued for checking in the order they arrive and stored together with whatever else is queued
+/// (each answer still comes only once its pings are stored). The gateway's token is checked once,
+/// at the upgrade.
 enum PingSocket {
     static let maxMessageBytes = 1 << 20
 
@@ -16,32 +19,68 @@ enum PingSocket {
     /// of its own, which could reorder them).
     static func serve(req: Request, ws: WebSocket) {
         guard let subject = try? req.principal.subject else { _ = ws.close(code: .policyViolation); return }
-        let router = PingRouter(app: req.application)
+        let router = PingRouter(app: req.application), hub = req.application.monitoring, logger = req.logger
         let db = req.application.db, authorization = req.headers.first(name: .authorization)
-        let (messages, continuation) = AsyncStream<String>.makeStream()
-        ws.onText { _, text in continuation.yield(text) }
+        let (messages, received) = AsyncStream<String>.makeStream()
+        let (replies, replied) = AsyncStream<(Int, String)>.makeStream()
+        ws.onText { _, text in received.yield(text) }
         ws.onBinary { ws, _ in ws.send(answer(status: 415, detail: "send batches as text messages of JSON")) }
-        ws.onClose.whenComplete { _ in continuation.finish() }
-        // one message at a time, so a device's pings stay in the order it sent them
+        ws.onClose.whenComplete { _ in received.finish() }
+
+        // one message at a time into the queue, so a device's pings stay in the order it sent them
         Task {
+            var seq = 0
             for await text in messages {
-                let reply: String
+                defer { seq += 1 }
                 do {
-                    let batch = try MonitoringController.readBatch(JSONNode(try JSONDocument.parse(Data(text.utf8)), log: ProblemLog()))
-                    let outcome = try await router.ingest(batch, db: db, by: subject, authorization: authorization, forwarded: false)
-                    reply = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
-                } catch let failure as ValidationFailure {
-                    reply = answer(status: 422, detail: failure.problems.map(\.description).joined(separator: "; "))
+                    let batch = try PingBatch.read(Data(text.utf8))
+                    let queued = try await hub.enqueueIfLocal(batch, db: db, by: subject) { [seq] result in
+                        replied.yield((seq, reply(result.map(IngestResponse.init), logger: logger)))
+                    }
+                    if !queued {
+                        let outcome = try await router.ingest(batch, db: db, by: subject, authorization: authorization, forwarded: false)
+                        replied.yield((seq, reply(.success(outcome), logger: logger)))
+                    }
                 } catch {
-                    req.logger.error("monitoring socket: a batch failed (\(String(describing: type(of: error))))")
-                    reply = answer(status: 503, detail: "the batch was not stored; send it again")
+                    replied.yield((seq, reply(.failure(error), logger: logger)))
                 }
-                try? await ws.send(reply)
             }
+            replied.yield((-1, String(seq))) // how many answers the writer is to send
+        }
+        // answers in the order of the messages
+        Task {
+            var waiting: [Int: String] = [:], next = 0, total = Int.max
+            for await (seq, text) in replies {
+                if seq < 0 { total = Int(text) ?? 0 } else { waiting[seq] = text }
+                while let text = waiting.removeValue(forKey: next) {
+                    try? await ws.send(text)
+                    next += 1
+                }
+                if next >= total { break } // the socket is closed and every queued batch answered
+            }
+        }
+    }
+
+    private static func reply(_ outcome: Result<IngestResponse, any Error>, logger: Logger) -> String {
+        switch outcome {
+        case .success(let response):
+            return String(decoding: (try? JSONEncoder().encode(response)) ?? Data(), as: UTF8.self)
+        case .failure(let failure as ValidationFailure):
+            return answer(status: 422, detail: failure.problems.map(\.description).joined(separator: "; "))
+        case .failure(let error):
+            logger.error("monitoring socket: a batch failed (\(String(describing: type(of: error))))")
+            return answer(status: 503, detail: "the batch was not stored; send it again")
         }
     }
 
     private static func answer(status: Int, detail: String) -> String {
         String(decoding: (try? JSONEncoder().encode(["status": String(status), "detail": detail])) ?? Data(), as: UTF8.self)
+    }
+}
+
+extension IngestResponse {
+    init(_ outcome: MonitoringHub.Outcome) {
+        self.init(accepted: outcome.accepted, refused: outcome.refused.map { .init(index: $0.index, device: $0.device, reason: $0.reason) },
+                  alerts: outcome.alerts.count)
     }
 }

@@ -14,5 +14,6 @@ public enum StoreMigrations {
         CreateMonitoring(),
         CreateAuditChain(),
         CreateEvidence(),
+        DropRedundantPingIndex(),
     ]
 }

@@ -67,7 +67,7 @@ public struct MonitoringStore: Sendable {
                     var insert = sql.insert(into: PingModel.schema)
                         .columns("id", "case_id", "device", "at_ms", "at_offset", "lat", "lon", "accuracy", "event", "received_at_ms")
                     for p in pings[chunk..<min(chunk + 500, pings.count)] {
-                        insert = insert.values(SQLBind(UUID()), SQLBind(p.caseID), SQLBind(p.device), SQLBind(p.at.epochMilliseconds),
+                        insert = insert.values(SQLBind(TimeOrderedID.next(at: now)), SQLBind(p.caseID), SQLBind(p.device), SQLBind(p.at.epochMilliseconds),
                                                SQLBind(p.at.offsetSeconds), SQLBind(p.lat), SQLBind(p.lon), SQLBind(p.accuracy),
                                                SQLBind(p.event), SQLBind(now))
                     }
@@ -197,5 +197,21 @@ extension AlertModel {
                                 accuracyMeters: accuracy, incident: incident, createdAt: createdAt)
         alert.acknowledgedAt = acknowledgedAt; alert.acknowledgedBy = acknowledgedBy; alert.escalatedAt = escalatedAt
         return alert
+    }
+}
+
+/// Ids for rows written in great numbers (the track): UUIDs laid out as version 7 (48 bits of
+/// milliseconds, then random bits), so new rows land at the end of the primary-key index instead of
+/// at random places in it.
+enum TimeOrderedID {
+    static func next(at milliseconds: Int64) -> UUID {
+        var bytes = UUID().uuid
+        let ms = UInt64(max(0, milliseconds))
+        bytes.0 = UInt8(truncatingIfNeeded: ms >> 40); bytes.1 = UInt8(truncatingIfNeeded: ms >> 32)
+        bytes.2 = UInt8(truncatingIfNeeded: ms >> 24); bytes.3 = UInt8(truncatingIfNeeded: ms >> 16)
+        bytes.4 = UInt8(truncatingIfNeeded: ms >> 8); bytes.5 = UInt8(truncatingIfNeeded: ms)
+        bytes.6 = (bytes.6 & 0x0F) | 0x70 // version 7
+        bytes.8 = (bytes.8 & 0x3F) | 0x80 // RFC 4122 variant
+        return UUID(uuid: bytes)
     }
 }

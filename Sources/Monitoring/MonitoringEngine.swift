@@ -32,16 +32,24 @@ public struct MonitoringEngine: Sendable {
         var index: Int
         var zone: Zone
         var circle: (latRadians: Double, lonRadians: Double, cosLat: Double, radius: Double)?
+        /// A polygon's rings (the outline, then its holes), gathered once.
+        var rings: [[GeoPoint]] = []
+        /// A polygon's extent: latitudes, and longitudes relative to its first vertex.
+        var box: (minLat: Double, maxLat: Double, minLon: Double, maxLon: Double, baseLon: Double)?
     }
 
     let orders: [ProtectiveOrder]
     /// Each order's term as epoch milliseconds, [start, end).
     let terms: [(start: Int64, end: Int64)]
+    /// Each order's distance to keep from her, if it sets one.
+    let minDistances: [Double?]
     let zoneChecks: [ZoneCheck]
     /// Device states in an array, found by id through `deviceIndex`: one hash per ping, and the
     /// state changed in place rather than copied out and back.
     var states: [DeviceState]
     let deviceIndex: [String: Int]
+    /// The devices' ids in the order of `states`.
+    let ids: [String]
     /// Per zone check: the respondent is inside; per order: he is within its distance of her.
     var inside: [Bool]
     var near: [Bool]
@@ -51,14 +59,19 @@ public struct MonitoringEngine: Sendable {
     public init(file: CaseFile) {
         orders = file.protectiveOrders
         terms = orders.map { ($0.issuedAt.epochMilliseconds, $0.endsAt.epochMilliseconds) }
+        minDistances = orders.map(\.conditions.minDistanceMeters)
         var checks: [ZoneCheck] = []
         for (o, order) in orders.enumerated() {
             for (i, zone) in (order.conditions.zones ?? []).enumerated() {
-                var circle: (Double, Double, Double, Double)?
-                if zone.polygon == nil, let lat = zone.lat, let lon = zone.lon, let radius = zone.radiusMeters {
-                    circle = (lat * .pi / 180, lon * .pi / 180, cos(lat * .pi / 180), radius)
+                var check = ZoneCheck(order: o, index: i, zone: zone)
+                if let polygon = zone.polygon, let base = polygon.first?.lon {
+                    check.rings = [polygon] + (zone.holes ?? [])
+                    let lons = polygon.map { Geo.longitudeDelta(base, $0.lon) }
+                    check.box = (polygon.map(\.lat).min()!, polygon.map(\.lat).max()!, lons.min()!, lons.max()!, base)
+                } else if let lat = zone.lat, let lon = zone.lon, let radius = zone.radiusMeters {
+                    check.circle = (lat * .pi / 180, lon * .pi / 180, cos(lat * .pi / 180), radius)
                 }
-                checks.append(ZoneCheck(order: o, index: i, zone: zone, circle: circle))
+                checks.append(check)
             }
         }
         zoneChecks = checks
@@ -68,22 +81,40 @@ public struct MonitoringEngine: Sendable {
         var seen = Set<String>()
         states = (file.devices ?? []).filter { seen.insert($0.id).inserted }
             .map { DeviceState(device: $0, isRespondent: roles[$0.person] == .respondent) }
-        deviceIndex = Dictionary(states.enumerated().map { ($1.device.id, $0) }, uniquingKeysWith: { first, _ in first })
+        ids = states.map(\.device.id)
+        deviceIndex = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Takes one ping: the alerts it raises, or why it is refused. A refused ping changes nothing.
     public mutating func ingest(_ ping: Ping, now: Date = Date()) -> Result<[Alert], PingRefusal> {
-        guard let d = deviceIndex[ping.device] else {
-            return .failure(PingRefusal(device: ping.device, reason: "unknown device"))
+        var alerts: [Alert] = []
+        if let refusal = ingest(ping, now: now, into: &alerts) { return .failure(refusal) }
+        return .success(alerts)
+    }
+
+    /// The device's place in `states`: a few devices are compared directly (short ids compare as
+    /// two machine words), more are hashed.
+    @inline(__always)
+    func device(_ id: String) -> Int? {
+        if ids.count <= 4 {
+            for d in ids.indices where ids[d] == id { return d }
+            return nil
+        }
+        return deviceIndex[id]
+    }
+
+    /// The same, appending the alerts to `alerts` (no array made per ping); nil when taken.
+    public mutating func ingest(_ ping: Ping, now: Date, into alerts: inout [Alert]) -> PingRefusal? {
+        guard let d = device(ping.device) else {
+            return PingRefusal(device: ping.device, reason: "unknown device")
         }
         let ms = ping.at.epochMilliseconds
         if Double(ms) / 1000 - now.timeIntervalSince1970 > futureTolerance {
-            return .failure(PingRefusal(device: ping.device, reason: "time \(ping.at) is in the future"))
+            return PingRefusal(device: ping.device, reason: "time \(ping.at) is in the future")
         }
         if let last = states[d].lastAt, ms <= last {
-            return .failure(PingRefusal(device: ping.device, reason: "out of order: not after the device's last ping"))
+            return PingRefusal(device: ping.device, reason: "out of order: not after the device's last ping")
         }
-        var alerts: [Alert] = []
         if let last = states[d].lastAt {
             let allowed = Int64(Double(states[d].device.intervalSeconds) * silentAfterIntervals * 1000)
             if ms - last > allowed, !states[d].silenceReported {
@@ -104,7 +135,7 @@ public struct MonitoringEngine: Sendable {
                 victimLatest = (lat, lon, accuracy, ms)
             }
         }
-        return .success(alerts)
+        return nil
     }
 
     /// Devices silent for longer than their intervals allow, as of `now`: each silence is reported
@@ -152,7 +183,7 @@ public struct MonitoringEngine: Sendable {
     /// Takes a device's last stored ping after a restart: its time and position, and the zones it
     /// is inside, without raising anything (whatever it raised was raised before the restart).
     public mutating func restore(_ ping: Ping) {
-        guard let d = deviceIndex[ping.device] else { return }
+        guard let d = device(ping.device) else { return }
         if let last = states[d].lastAt, ping.at.epochMilliseconds <= last { return }
         states[d].lastAt = ping.at.epochMilliseconds
         guard let lat = ping.lat, let lon = ping.lon else { return }
@@ -174,16 +205,31 @@ public struct MonitoringEngine: Sendable {
     mutating func respondentAt(_ lat: Double, _ lon: Double, accuracy: Double, ping: Ping, into alerts: inout [Alert]) {
         let t = ping.at.epochMilliseconds
         let latRadians = lat * .pi / 180, lonRadians = lon * .pi / 180, cosLat = cos(latRadians)
+        // Far from a zone, a bound with no trigonometry says so: the great-circle distance is at
+        // least the difference of latitudes (times the radius), and a polygon's edge at least as
+        // far as its extent. Beyond the accuracy and the hysteresis band, "clearly out" is all
+        // there is to know.
+        let metresPerRadian = Geo.earthRadiusMeters
         for c in zoneChecks.indices {
-            let check = zoneChecks[c]
-            let term = terms[check.order]
+            let term = terms[zoneChecks[c].order]
             guard term.start <= t, t < term.end else { continue }
+            let margin = accuracy + hysteresisMeters
             let distance: Double // negative inside
-            if let circle = check.circle {
+            if let circle = zoneChecks[c].circle {
+                if abs(latRadians - circle.latRadians) * metresPerRadian - circle.radius > margin { inside[c] = false; continue }
                 distance = Self.haversine(latRadians, lonRadians, cosLat, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius
+            } else if let box = zoneChecks[c].box {
+                let marginLat = margin / (metresPerRadian * .pi / 180), marginLon = marginLat / max(cosLat, 1e-9)
+                let relativeLon = Geo.longitudeDelta(box.baseLon, lon)
+                if lat < box.minLat - marginLat || lat > box.maxLat + marginLat
+                    || relativeLon < box.minLon - marginLon || relativeLon > box.maxLon + marginLon {
+                    inside[c] = false; continue
+                }
+                distance = Self.distance(toRings: zoneChecks[c].rings, zone: zoneChecks[c].zone, lat, lon)
             } else {
-                distance = Self.distance(to: check.zone, lat, lon)
+                distance = .infinity
             }
+            let check = zoneChecks[c]
             if distance - accuracy <= 0 {
                 if !inside[c] {
                     inside[c] = true
@@ -196,13 +242,14 @@ public struct MonitoringEngine: Sendable {
         }
         guard let victim = victimLatest, Double(t - victim.at) / 1000 <= victimPositionMaxAge else { return }
         var distanceToHer: Double?
+        let victimLat = victim.lat * .pi / 180, slack = accuracy + victim.accuracy
+        let atLeast = abs(latRadians - victimLat) * metresPerRadian // no nearer than this, as for the zones
         for o in orders.indices {
             let term = terms[o]
-            guard term.start <= t, t < term.end, let limit = orders[o].conditions.minDistanceMeters else { continue }
-            let victimLat = victim.lat * .pi / 180
+            guard term.start <= t, t < term.end, let limit = minDistances[o] else { continue }
+            if atLeast - slack > limit + hysteresisMeters { near[o] = false; continue }
             let distance = distanceToHer ?? Self.haversine(latRadians, lonRadians, cosLat, victimLat, victim.lon * .pi / 180, cos(victimLat))
             distanceToHer = distance
-            let slack = accuracy + victim.accuracy
             if distance - slack <= limit {
                 if !near[o] {
                     near[o] = true
@@ -222,6 +269,14 @@ public struct MonitoringEngine: Sendable {
         let sinHalfLat = sin((lat2 - lat1) / 2), sinHalfLon = sin((lon2 - lon1) / 2)
         let a = sinHalfLat * sinHalfLat + cos1 * cos2 * sinHalfLon * sinHalfLon
         return 2 * Geo.earthRadiusMeters * asin(min(1, a.squareRoot()))
+    }
+
+    /// Metres from a point to a polygon zone's boundary (its rings gathered beforehand): negative inside.
+    static func distance(toRings rings: [[GeoPoint]], zone: Zone, _ lat: Double, _ lon: Double) -> Double {
+        let point = GeoPoint(lat: lat, lon: lon)
+        var edge = Double.infinity
+        for ring in rings { edge = min(edge, Geo.distanceToPolygonEdge(ring, point)) }
+        return zone.contains(lat: lat, lon: lon) ? -edge : edge
     }
 
     /// Metres from a point to a zone's boundary: negative inside, positive outside.

@@ -96,6 +96,7 @@ extension Bench {
         @Option(help: "Run the API part on this PostgreSQL database instead of a fresh SQLite file.") var postgres: String?
         @Option(help: "Also check the stream with PostGIS in this PostgreSQL database (the extension installed, or the right to create it).")
         var postgis: String?
+        @Flag(help: "Only the engine alone: no server, no PostGIS.") var engineOnly = false
 
         func validate() throws {
             guard cases > 0, pings > 0, (1...10_000).contains(batch), clients > 0, pacedSeconds > 0 else {
@@ -114,11 +115,14 @@ extension Bench {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let location: DatabaseLocation = postgres.map { .postgres($0) } ?? .sqliteFile(folder.appendingPathComponent("bench.sqlite").path)
-            let r = try await MonitoringBenchmark(database: location, cases: cases, pings: pings, batch: batch, clients: clients,
-                                                  loads: offeredLoads ?? [], pacedSeconds: pacedSeconds, postgis: postgis).run()
+            var bench = MonitoringBenchmark(database: location, cases: cases, pings: pings, batch: batch, clients: clients,
+                                            loads: offeredLoads ?? [], pacedSeconds: pacedSeconds, postgis: postgis)
+            bench.engineOnly = engineOnly
+            let r = try await bench.run()
             print("world: \(r.cases) cases (one order each), \(r.devices) devices, \(r.pings) pings")
             print(String(format: "engine alone: %.0f checks/s, %.0f pings/s on one core (%d alerts)",
                          r.engineChecksPerSecond, r.enginePingsPerSecond, r.engineAlerts))
+            if engineOnly { return }
             print("through the API (\(location.redacted), \(clients) clients, track stored):")
             for phase in r.phases {
                 let offered = (phase.transport == "socket" ? "WebSocket, " : "POST, ")

@@ -23,6 +23,8 @@ public struct MonitoringBenchmark: Sendable {
     public var pacedSeconds: Double
     /// A PostgreSQL database with the PostGIS extension (or the right to create it), for the peer.
     public var postgis: String?
+    /// Only the engine alone (no server, no PostGIS).
+    public var engineOnly = false
 
     public init(database: DatabaseLocation, cases: Int = 2_000, pings: Int = 200_000, batch: Int = 500, clients: Int = 4,
                 loads: [Int] = [5_000, 20_000], pacedSeconds: Double = 4, postgis: String? = nil) {
@@ -70,6 +72,11 @@ public struct MonitoringBenchmark: Sendable {
         let world = MonitoringWorld(cases: cases, pings: pings)
         let (checksPerSecond, pingsPerSecond, engineAlerts) = Self.engineAlone(world)
 
+        if engineOnly {
+            return Result(cases: cases, devices: world.files.count * 2, pings: world.stream.count, engineChecksPerSecond: checksPerSecond,
+                          enginePingsPerSecond: pingsPerSecond, engineAlerts: engineAlerts.count, phases: [], apiAlerts: 0,
+                          sameAlerts: true, postgis: [])
+        }
         let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
         let phases: [Phase], apiAlerts: [String]
         do {
@@ -97,14 +104,13 @@ public struct MonitoringBenchmark: Sendable {
     static func engineAlone(_ world: MonitoringWorld) -> (Double, Double, [String]) {
         var engines = world.files.map(MonitoringEngine.init(file:))
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        var alerts: [String] = []
+        var raised: [Alert] = []
         let started = DispatchTime.now().uptimeNanoseconds
-        for (caseIndex, ping) in world.stream {
-            if case .success(let raised) = engines[caseIndex].ingest(ping, now: now) {
-                for alert in raised { alerts.append(key(alert.kind.rawValue, alert.device, alert.at.epochMilliseconds)) }
-            }
+        world.stream.withUnsafeBufferPointer { stream in
+            for i in stream.indices { _ = engines[stream[i].caseIndex].ingest(stream[i].ping, now: now, into: &raised) }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let alerts = raised.map { key($0.kind.rawValue, $0.device, $0.at.epochMilliseconds) }
         let respondentPings = world.stream.filter { $0.ping.device.hasPrefix("r") }.count
         return (Double(respondentPings) * 2 / seconds, Double(world.stream.count) / seconds, alerts)
     }

@@ -130,6 +130,10 @@ extension Bench {
                 print(String(format: "  %@: %d pings, %.0f pings/s, %d alerts; ping due to alert at a subscriber: median %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
                              offered, phase.pings, phase.pingsPerSecond, phase.alerts, phase.latencyMs["median"] ?? 0,
                              phase.latencyMs["p99"] ?? 0, phase.latencyMs["p99.9"] ?? 0, phase.latencyMs["max"] ?? 0))
+                if !phase.storedMs.isEmpty, phase.transport == "socket" {
+                    print(String(format: "    every ping, due to stored (the gateway's answer): median %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
+                                 phase.storedMs["median"] ?? 0, phase.storedMs["p99"] ?? 0, phase.storedMs["p99.9"] ?? 0, phase.storedMs["max"] ?? 0))
+                }
             }
             print("  \(r.apiAlerts) alerts in all, the same as the engine's: \(r.sameAlerts ? "yes" : "NO")")
             for peer in r.postgis {

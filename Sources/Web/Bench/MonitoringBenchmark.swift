@@ -40,7 +40,10 @@ public struct MonitoringBenchmark: Sendable {
         public var pings: Int
         public var pingsPerSecond: Double
         public var alerts: Int
+        /// From a ping's due time to its alert reaching a subscriber (few samples: only breaches).
         public var latencyMs: [String: Double]
+        /// From a ping's due time to the gateway hearing it is stored (every ping; WebSocket only).
+        public var storedMs: [String: Double]
     }
 
     public struct Peer: Sendable, Codable {
@@ -152,12 +155,14 @@ public struct MonitoringBenchmark: Sendable {
             let slice = world.stream[next..<next + count]
             next += count
             let before = heard.count
-            let seconds = transport == "socket" ? try await sender.stream(slice, offered: load, batch: batch)
+            let stored = StoredTimes()
+            let seconds = transport == "socket" ? try await sender.stream(slice, offered: load, batch: batch, stored: stored)
                                                 : try await sender.post(slice, batch: batch)
             try await Task.sleep(for: .milliseconds(300)) // the last alerts on their way
             let latencies = heard.latencies(from: before)
             phases.append(Phase(transport: transport, offered: load, pings: count, pingsPerSecond: Double(count) / seconds,
-                                alerts: heard.count - before, latencyMs: Self.percentiles(latencies)))
+                                alerts: heard.count - before, latencyMs: Self.percentiles(latencies),
+                                storedMs: Self.percentiles(stored.values)))
         }
         listener.cancel()
         await app.monitoring.unsubscribeAll()
@@ -198,7 +203,7 @@ struct PingSender: Sendable {
         }
     }
 
-    func stream(_ slice: ArraySlice<(caseIndex: Int, ping: Ping)>, offered: Int?, batch: Int) async throws -> Double {
+    func stream(_ slice: ArraySlice<(caseIndex: Int, ping: Ping)>, offered: Int?, batch: Int, stored: StoredTimes) async throws -> Double {
         let tick = 0.010
         let chunk = offered.map { max(1, Int((Double($0) * tick / Double(clients)).rounded())) } ?? batch
         let requests = try requests(slice, chunk: chunk)
@@ -215,10 +220,13 @@ struct PingSender: Sendable {
                         upgraded.succeed(ws)
                     }.get()
                     let ws = try await upgraded.futureResult.get()
+                    let dueTimes = StoredTimes()
                     let reader = Task {
                         var accepted = 0, count = 0
                         for await text in answers {
+                            let now = DispatchTime.now().uptimeNanoseconds
                             let answer = try JSONDecoder().decode(IngestResponse.self, from: Data(text.utf8))
+                            if let due = dueTimes.value(count) { stored.add(Double(now - min(now, UInt64(due))) / 1e6, times: requests[count].keys.count) }
                             accepted += answer.accepted
                             count += 1
                             if count == requests.count { break }
@@ -233,6 +241,7 @@ struct PingSender: Sendable {
                             if due > now { try await Task.sleep(nanoseconds: due - now) }
                         }
                         for key in request.keys { heard.sent(key, at: due) }
+                        dueTimes.add(Double(due), times: 1)
                         try await ws.send(request.body)
                     }
                     let accepted = try await reader.value
@@ -267,6 +276,15 @@ struct PingSender: Sendable {
         }
         return Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }
+}
+
+/// Numbers gathered from several tasks: latencies, or each message's due time in order.
+final class StoredTimes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var all: [Double] = []
+    func add(_ value: Double, times: Int) { lock.withLock { all.append(contentsOf: repeatElement(value, count: times)) } }
+    func value(_ index: Int) -> Double? { lock.withLock { all.indices.contains(index) ? all[index] : nil } }
+    var values: [Double] { lock.withLock { all } }
 }
 
 /// When each ping was due, and each alert as it reached the subscriber with its latency.

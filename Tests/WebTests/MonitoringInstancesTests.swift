@@ -100,6 +100,37 @@ import VaporTesting
         }
     }
 
+    @Test func pingsForAnInstanceThatCannotBeReachedAreRefusedSoTheGatewaySendsThemAgain() async throws {
+        try await withQorgauApp { app in
+            let cluster = MonitoringCluster(peers: ["http://127.0.0.1:1", "http://127.0.0.1:1"], index: 0)
+            try await app.joinInstances(cluster, channel: "unused")
+            var elsewhere: (UUID, String)?
+            for n in 0..<40 where elsewhere == nil {
+                let device = "bracelet-\(n)"
+                let caseID = try await importCase(app, device: device)
+                if !cluster.owns(caseID) { elsewhere = (caseID, device) }
+            }
+            let (caseID, device) = try #require(elsewhere)
+            let gateway = try await app.makeUser(.gateway)
+            let ping = MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501, device: device)
+            let unknown = MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501, device: "nobody's")
+            let answer = try await app.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [unknown, ping]], as: gateway)
+            #expect(answer.status == .ok)
+            #expect(answer.json["accepted"] as? Int == 0)
+            let refused = try #require(answer.json["refused"] as? [[String: Any]])
+            #expect(refused.map { $0["index"] as? Int } == [0, 1])
+            #expect(refused.first?["reason"] as? String == "unknown device")
+            #expect((refused.last?["reason"] as? String)?.contains("unavailable; send the ping again") == true)
+            #expect(try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).isEmpty, "nothing stored here")
+
+            // a batch forwarded here for a case this instance does not watch is refused, not taken
+            var headers = HTTPHeaders()
+            headers.add(name: PingRouter.forwardedHeader, value: "1")
+            let forwarded = try await app.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [ping]], as: gateway, headers: headers)
+            #expect(((forwarded.json["refused"] as? [[String: Any]])?.first?["reason"] as? String)?.contains("watched by instance 1") == true)
+        }
+    }
+
     /// Two instances on one PostgreSQL: a ping sent to the instance that does not watch its case
     /// is forwarded to the one that does; the alert reaches the officers subscribed on both; an
     /// order issued through one is enforced by the other.

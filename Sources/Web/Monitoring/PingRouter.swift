@@ -2,6 +2,7 @@ import Domain
 import Fluent
 import Foundation
 import Monitoring
+import NIOCore
 import Vapor
 
 /// Takes a batch of pings from a gateway (over HTTP or a WebSocket): the pings of cases this
@@ -10,6 +11,8 @@ import Vapor
 struct PingRouter {
     /// Marks a batch forwarded by another instance, which must not be forwarded again.
     static let forwardedHeader = "X-Qorgau-Forwarded"
+
+    static let forwardTimeout = TimeAmount.seconds(2)
 
     let app: Application
 
@@ -54,6 +57,7 @@ struct PingRouter {
             if let authorization { headers.add(name: .authorization, value: authorization) }
             let response = try await app.client.post(URI(string: peer + "/api/v1/monitoring/pings"), headers: headers) {
                 try $0.content.encode(["pings": pings], as: .json)
+                $0.timeout = Self.forwardTimeout // a gateway waits no longer for an instance that is down
             }
             guard response.status == .ok else { throw Abort(response.status) }
             return try response.content.decode(IngestResponse.self)

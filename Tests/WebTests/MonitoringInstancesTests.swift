@@ -1,4 +1,6 @@
 import Domain
+import Monitoring
+import SQLKit
 import Foundation
 import Store
 import Testing
@@ -203,5 +205,47 @@ func withinSeconds<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable (
         defer { group.cancelAll() }
         guard let first = try await group.next(), let value = first else { throw TestSetupError("nothing came within \(seconds) s") }
         return value
+    }
+}
+
+/// Group commit: batches queued together are stored together, but one the database refuses
+/// does not take the others down with it.
+@Suite struct GroupCommitTests {
+    @Test(arguments: TestDatabase.available)
+    func aBatchTheDatabaseRefusesFailsAloneAndTheOthersAreStored(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let first = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(device: "bracelet-1"))
+            let second = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(device: "bracelet-2"))
+            let ids = [first, second].compactMap { ($0.json["id"] as? String).flatMap(UUID.init(uuidString:)) }
+            try #require(ids.count == 2)
+            let (firstCase, secondCase) = (ids[0], ids[1])
+            try await app.monitoring.load(db: app.db)
+            // a ping written behind the engine's back: storing the same device and time again breaks the unique index
+            let poisoned = ZonedDateTime("2025-10-25T10:05:00+05:00")!
+            try await (app.db as! any SQLDatabase).insert(into: "pings")
+                .columns("id", "case_id", "device", "at_ms", "at_offset", "lat", "lon", "accuracy", "event", "received_at_ms")
+                .values(SQLBind(UUID()), SQLBind(secondCase), SQLBind("bracelet-2"), SQLBind(poisoned.epochMilliseconds),
+                        SQLBind(poisoned.offsetSeconds), SQLBind(43.3), SQLBind(76.9), SQLBind(5.0), SQLBind(String?.none), SQLBind(Int64(0)))
+                .run()
+            func ping(_ device: String, _ at: String) -> Result<Ping, PingRefusal> {
+                .success(Ping(device: device, at: ZonedDateTime(at)!, lat: 43.30, lon: 76.95, accuracy: 5))
+            }
+            let batches = [[ping("bracelet-1", "2025-10-25T10:01:00+05:00")], [ping("bracelet-2", "2025-10-25T10:05:00+05:00")],
+                           [ping("bracelet-1", "2025-10-25T10:02:00+05:00")]]
+            let (results, reply) = AsyncStream<(Int, Bool)>.makeStream()
+            for (n, batch) in batches.enumerated() {
+                await app.monitoring.enqueue(batch, db: app.db, by: "test") { result in
+                    if case .success(let outcome) = result { reply.yield((n, outcome.accepted == 1)) } else { reply.yield((n, false)) }
+                }
+            }
+            var outcome: [Int: Bool] = [:]
+            for await (n, taken) in results {
+                outcome[n] = taken
+                if outcome.count == 3 { break }
+            }
+            #expect(outcome == [0: true, 1: false, 2: true])
+            let stored = try await MonitoringStore(db: app.db).track(caseID: firstCase, device: "bracelet-1", from: 0, to: .max)
+            #expect(stored.map(\.at) == [ZonedDateTime("2025-10-25T10:01:00+05:00")!, ZonedDateTime("2025-10-25T10:02:00+05:00")!])
+        }
     }
 }

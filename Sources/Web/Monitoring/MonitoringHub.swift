@@ -213,16 +213,26 @@ actor MonitoringHub {
             })
             queue.removeFirst(group.count)
             do {
-                let outcomes = try await checkAndStore(group, db: first.db)
-                for outcome in outcomes {
-                    for alert in outcome.alerts { await announce(Event(event: "alert", alert: AlertResponse(alert))) }
+                try await store(group)
+            } catch where group.count > 1 {
+                // one batch the database refuses must not fail the others: each alone
+                for pending in group {
+                    do { try await store([pending]) } catch { pending.reply(.failure(error)) }
                 }
-                for (pending, outcome) in zip(group, outcomes) { pending.reply(.success(outcome)) }
             } catch {
-                for pending in group { pending.reply(.failure(error)) }
+                first.reply(.failure(error))
             }
         }
         writing = false
+    }
+
+    /// Checks and stores a group, tells the officers of its alerts and answers each batch.
+    private func store(_ group: [Pending]) async throws {
+        let outcomes = try await checkAndStore(group, db: group[0].db)
+        for outcome in outcomes {
+            for alert in outcome.alerts { await announce(Event(event: "alert", alert: AlertResponse(alert))) }
+        }
+        for (pending, outcome) in zip(group, outcomes) { pending.reply(.success(outcome)) }
     }
 
     private func checkAndStore(_ group: [Pending], db: any Database) async throws -> [Outcome] {

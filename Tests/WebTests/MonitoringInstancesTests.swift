@@ -66,6 +66,28 @@ import VaporTesting
             let alerts = try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all)
             #expect(alerts.map(\.kind) == ["zone"])
 
+            // the gateway's account disabled while the socket is open: the next message closes it
+            let reopened = app.eventLoopGroup.any().makePromise(of: WebSocket.self)
+            let (more, moreReceived) = AsyncStream<String>.makeStream()
+            try await WebSocket.connect(to: "ws://\(address)/api/v1/monitoring/pings/socket", headers: headers, on: app.eventLoopGroup) { ws in
+                ws.onText { _, text in moreReceived.yield(text) }
+                ws.onClose.whenComplete { _ in moreReceived.finish() }
+                reopened.succeed(ws)
+            }.get()
+            let second = try await reopened.futureResult.get()
+            let admin = try await app.makeUser(.administrator)
+            #expect(try await app.request(.PATCH, "/api/v1/users/\(gateway.account.id.uuidString.lowercased())",
+                                          json: ["disabled": true], as: admin).status == .ok)
+            try await second.send(String(decoding: try JSONSerialization.data(withJSONObject: [
+                "pings": [MonitoringProbe.ping("2025-10-25T10:09:00+05:00", 43.30, 76.95)]]), as: UTF8.self))
+            var closing: [String] = []
+            for await text in more { closing.append(text) }
+            #expect(closing.count == 1)
+            #expect(closing.first?.contains("\"401\"") == true)
+            #expect(second.isClosed)
+            let track = try await MonitoringStore(db: app.db).track(caseID: caseID, device: "bracelet-1", from: 0, to: .max)
+            #expect(track.count == 2, "nothing sent after the account was disabled was stored")
+
             // no token, or an officer's: the upgrade is refused
             await #expect(throws: (any Error).self) {
                 try await WebSocket.connect(to: "ws://\(address)/api/v1/monitoring/pings/socket", on: app.eventLoopGroup) { _ in }.get()

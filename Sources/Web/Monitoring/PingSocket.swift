@@ -9,8 +9,9 @@ import Vapor
 /// POST (`{"accepted", "refused", "alerts"}`), or `{"status", "detail"}` for a message that is
 /// not a batch. A sender need not wait for an answer before sending the next batch: batches are
 /// queued for checking in the order they arrive and stored together with whatever else is queued
-/// (each answer still comes only once its pings are stored). The gateway's token is checked once,
-/// at the upgrade.
+/// (each answer still comes only once its pings are stored). The gateway's token is checked at the
+/// upgrade and again for every message (from the instance's short memory of live tokens), so a
+/// revoked token, a disabled account or a role taken away closes the socket.
 enum PingSocket {
     static let maxMessageBytes = 1 << 20
 
@@ -32,6 +33,14 @@ enum PingSocket {
             var seq = 0
             for await text in messages {
                 defer { seq += 1 }
+                guard let still = try? await AuthenticationMiddleware().identify(req), still.principal.may(.ingestPings),
+                      still.principal.mayWrite else {
+                    replied.yield((seq, answer(status: 401, detail: "the token is no longer valid for sending pings; the socket is closed")))
+                    seq += 1
+                    try? await Task.sleep(for: .milliseconds(100)) // let the answer go out first
+                    try? await ws.close(code: .policyViolation)
+                    break
+                }
                 do {
                     let batch = try PingBatch.read(Data(text.utf8))
                     let queued = try await hub.enqueueIfLocal(batch, db: db, by: subject) { [seq] result in

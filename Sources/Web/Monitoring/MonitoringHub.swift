@@ -37,6 +37,7 @@ actor MonitoringHub {
     private var watched: [UUID: Watched] = [:]
     /// Every watched device of every case, owned here or not: where to send its pings.
     private var caseOfDevice: [String: UUID] = [:]
+    private var devicesOfCase: [UUID: [String]] = [:]
     private var unitOfCase: [UUID: String?] = [:]
     private var subscribers: [UUID: Subscriber] = [:]
     /// Held while a change is computed and stored: an actor alone would let two batches for the
@@ -74,6 +75,7 @@ actor MonitoringHub {
         loaded = false
         watched = [:]
         caseOfDevice = [:]
+        devicesOfCase = [:]
         unitOfCase = [:]
     }
 
@@ -143,7 +145,8 @@ actor MonitoringHub {
     }
 
     private func install(_ caseID: UUID, file: CaseFile, db: any Database, restore: Bool) async throws {
-        for (device, owner) in caseOfDevice where owner == caseID { caseOfDevice[device] = nil }
+        for device in devicesOfCase[caseID] ?? [] where caseOfDevice[device] == caseID { caseOfDevice[device] = nil }
+        devicesOfCase[caseID] = (file.devices ?? []).map(\.id)
         for device in file.devices ?? [] { caseOfDevice[device.id] = caseID }
         unitOfCase[caseID] = file.case.unit
         guard cluster.owns(caseID) else { return }

@@ -15,7 +15,7 @@ struct User: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user; prints a one-time password unless --password-stdin.")
         @Argument(help: "Username: 3-64 lowercase letters, digits, '.', '_' or '-'.") var username: String
-        @Option(help: "victim, officer, investigator, judge, fundOfficer, administrator or auditor.") var role: String
+        @Option(help: "victim, officer, investigator, judge, fundOfficer, administrator, auditor or gateway (a monitoring gateway: posts pings, sees nothing).") var role: String
         @Option(help: "The name shown to others (default: the username).") var name: String?
         @Option(help: "The user's unit (an officer sees the cases of their unit).") var unit: String?
         @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false

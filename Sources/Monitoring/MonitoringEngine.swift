@@ -16,8 +16,9 @@ public struct MonitoringEngine: Sendable {
     /// Clock slack for devices whose clocks run ahead.
     public var futureTolerance: TimeInterval = 300
 
+    /// What a ping needs of its device, kept small (the device's id is in `ids`, at the same place).
     struct DeviceState: Sendable {
-        var device: Device
+        var intervalSeconds: Int
         var isRespondent: Bool
         var lastAt: Int64?
         var lastPosition: (lat: Double, lon: Double, accuracy: Double, at: Int64)?
@@ -30,7 +31,8 @@ public struct MonitoringEngine: Sendable {
     struct ZoneCheck: Sendable {
         var order: Int
         var index: Int
-        var zone: Zone
+        /// The respondent is inside (an alert was raised and he has not clearly left).
+        var inside = false
         var circle: (latRadians: Double, lonRadians: Double, cosLat: Double, radius: Double)?
         /// A polygon's rings (the outline, then its holes), gathered once.
         var rings: [[GeoPoint]] = []
@@ -38,32 +40,38 @@ public struct MonitoringEngine: Sendable {
         var box: (minLat: Double, maxLat: Double, minLon: Double, maxLon: Double, baseLon: Double)?
     }
 
+    /// What a ping needs of an order: its term as epoch milliseconds, [start, end), the distance
+    /// to keep from her if it sets one, and whether he is within it now.
+    struct OrderCheck: Sendable {
+        var start: Int64
+        var end: Int64
+        var minDistance: Double?
+        var near = false
+    }
+
     let orders: [ProtectiveOrder]
-    /// Each order's term as epoch milliseconds, [start, end).
-    let terms: [(start: Int64, end: Int64)]
-    /// Each order's distance to keep from her, if it sets one.
-    let minDistances: [Double?]
-    let zoneChecks: [ZoneCheck]
+    /// The hot state lives in a few small arrays (orders, zones, devices), apart from the case
+    /// file's values, so a ping touches few cache lines even with 100,000 cases in memory.
+    var orderChecks: [OrderCheck]
+    var zoneChecks: [ZoneCheck]
     /// Device states in an array, found by id through `deviceIndex`: one hash per ping, and the
     /// state changed in place rather than copied out and back.
     var states: [DeviceState]
     let deviceIndex: [String: Int]
     /// The devices' ids in the order of `states`.
     let ids: [String]
-    /// Per zone check: the respondent is inside; per order: he is within its distance of her.
-    var inside: [Bool]
-    var near: [Bool]
     /// The victim's latest position over all her devices (what proximity is measured against).
     var victimLatest: (lat: Double, lon: Double, accuracy: Double, at: Int64)?
 
     public init(file: CaseFile) {
         orders = file.protectiveOrders
-        terms = orders.map { ($0.issuedAt.epochMilliseconds, $0.endsAt.epochMilliseconds) }
-        minDistances = orders.map(\.conditions.minDistanceMeters)
+        orderChecks = orders.map {
+            OrderCheck(start: $0.issuedAt.epochMilliseconds, end: $0.endsAt.epochMilliseconds, minDistance: $0.conditions.minDistanceMeters)
+        }
         var checks: [ZoneCheck] = []
         for (o, order) in orders.enumerated() {
             for (i, zone) in (order.conditions.zones ?? []).enumerated() {
-                var check = ZoneCheck(order: o, index: i, zone: zone)
+                var check = ZoneCheck(order: o, index: i)
                 if let polygon = zone.polygon, let base = polygon.first?.lon {
                     check.rings = [polygon] + (zone.holes ?? [])
                     let lons = polygon.map { Geo.longitudeDelta(base, $0.lon) }
@@ -75,13 +83,11 @@ public struct MonitoringEngine: Sendable {
             }
         }
         zoneChecks = checks
-        inside = Array(repeating: false, count: checks.count)
-        near = Array(repeating: false, count: orders.count)
         let roles = Dictionary(file.persons.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
-        states = (file.devices ?? []).filter { seen.insert($0.id).inserted }
-            .map { DeviceState(device: $0, isRespondent: roles[$0.person] == .respondent) }
-        ids = states.map(\.device.id)
+        let devices = (file.devices ?? []).filter { seen.insert($0.id).inserted }
+        states = devices.map { DeviceState(intervalSeconds: $0.intervalSeconds, isRespondent: roles[$0.person] == .respondent) }
+        ids = devices.map(\.id)
         deviceIndex = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -116,7 +122,7 @@ public struct MonitoringEngine: Sendable {
             return PingRefusal(device: ping.device, reason: "out of order: not after the device's last ping")
         }
         if let last = states[d].lastAt {
-            let allowed = Int64(Double(states[d].device.intervalSeconds) * silentAfterIntervals * 1000)
+            let allowed = Int64(Double(states[d].intervalSeconds) * silentAfterIntervals * 1000)
             if ms - last > allowed, !states[d].silenceReported {
                 alerts.append(Alert(kind: .silent, device: ping.device,
                                     at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: ping.at.offsetSeconds)))
@@ -143,12 +149,12 @@ public struct MonitoringEngine: Sendable {
     public mutating func sweep(now: Date) -> [Alert] {
         let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
         var alerts: [Alert] = []
-        for d in states.indices.sorted(by: { states[$0].device.id < states[$1].device.id }) {
+        for d in states.indices.sorted(by: { ids[$0] < ids[$1] }) {
             guard let last = states[d].lastAt, !states[d].silenceReported else { continue }
-            let allowed = Int64(Double(states[d].device.intervalSeconds) * silentAfterIntervals * 1000)
+            let allowed = Int64(Double(states[d].intervalSeconds) * silentAfterIntervals * 1000)
             guard nowMs - last > allowed else { continue }
             states[d].silenceReported = true
-            alerts.append(Alert(kind: .silent, device: states[d].device.id,
+            alerts.append(Alert(kind: .silent, device: ids[d],
                                 at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: 0)))
         }
         return alerts
@@ -162,8 +168,8 @@ public struct MonitoringEngine: Sendable {
         next.silentAfterIntervals = silentAfterIntervals
         next.victimPositionMaxAge = victimPositionMaxAge
         next.futureTolerance = futureTolerance
-        for state in states {
-            guard let d = next.deviceIndex[state.device.id] else { continue }
+        for (state, id) in zip(states, ids) {
+            guard let d = next.deviceIndex[id] else { continue }
             next.states[d].lastAt = state.lastAt
             next.states[d].lastPosition = state.lastPosition
             next.states[d].silenceReported = state.silenceReported
@@ -171,10 +177,10 @@ public struct MonitoringEngine: Sendable {
         // zones and distances carried over by order id and zone number
         for (c, check) in next.zoneChecks.enumerated() {
             let id = next.orders[check.order].id
-            next.inside[c] = zip(zoneChecks, inside).contains { $0.0.index == check.index && orders[$0.0.order].id == id && $0.1 }
+            next.zoneChecks[c].inside = zoneChecks.contains { $0.index == check.index && orders[$0.order].id == id && $0.inside }
         }
         for (o, order) in next.orders.enumerated() {
-            next.near[o] = zip(orders, near).contains { $0.0.id == order.id && $0.1 }
+            next.orderChecks[o].near = zip(orders, orderChecks).contains { $0.0.id == order.id && $0.1.near }
         }
         next.victimLatest = next.states.filter { !$0.isRespondent }.compactMap(\.lastPosition).max { $0.at < $1.at }
         return next
@@ -198,7 +204,7 @@ public struct MonitoringEngine: Sendable {
     }
 
     /// The ids of the devices this engine watches.
-    public var deviceIDs: [String] { states.map(\.device.id).sorted() }
+    public var deviceIDs: [String] { ids.sorted() }
 
     /// Zone and proximity checks for a respondent's position, with hysteresis: an alert on
     /// entering (within the accuracy of the boundary), none again until he is clearly out.
@@ -211,53 +217,51 @@ public struct MonitoringEngine: Sendable {
         // there is to know.
         let metresPerRadian = Geo.earthRadiusMeters
         for c in zoneChecks.indices {
-            let term = terms[zoneChecks[c].order]
-            guard term.start <= t, t < term.end else { continue }
+            let order = zoneChecks[c].order
+            guard orderChecks[order].start <= t, t < orderChecks[order].end else { continue }
             let margin = accuracy + hysteresisMeters
             let distance: Double // negative inside
             if let circle = zoneChecks[c].circle {
-                if abs(latRadians - circle.latRadians) * metresPerRadian - circle.radius > margin { inside[c] = false; continue }
+                if abs(latRadians - circle.latRadians) * metresPerRadian - circle.radius > margin { zoneChecks[c].inside = false; continue }
                 distance = Self.haversine(latRadians, lonRadians, cosLat, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius
             } else if let box = zoneChecks[c].box {
                 let marginLat = margin / (metresPerRadian * .pi / 180), marginLon = marginLat / max(cosLat, 1e-9)
                 let relativeLon = Geo.longitudeDelta(box.baseLon, lon)
                 if lat < box.minLat - marginLat || lat > box.maxLat + marginLat
                     || relativeLon < box.minLon - marginLon || relativeLon > box.maxLon + marginLon {
-                    inside[c] = false; continue
+                    zoneChecks[c].inside = false; continue
                 }
-                distance = Self.distance(toRings: zoneChecks[c].rings, zone: zoneChecks[c].zone, lat, lon)
+                distance = Self.distance(toRings: zoneChecks[c].rings, lat, lon)
             } else {
                 distance = .infinity
             }
-            let check = zoneChecks[c]
             if distance - accuracy <= 0 {
-                if !inside[c] {
-                    inside[c] = true
-                    alerts.append(Alert(kind: .zone, order: orders[check.order].id, zone: check.index, device: ping.device, at: ping.at,
+                if !zoneChecks[c].inside {
+                    zoneChecks[c].inside = true
+                    alerts.append(Alert(kind: .zone, order: orders[order].id, zone: zoneChecks[c].index, device: ping.device, at: ping.at,
                                         distanceMeters: Int(max(0, distance).rounded()), accuracyMeters: Int(accuracy.rounded())))
                 }
             } else if distance - accuracy > hysteresisMeters {
-                inside[c] = false
+                zoneChecks[c].inside = false
             }
         }
         guard let victim = victimLatest, Double(t - victim.at) / 1000 <= victimPositionMaxAge else { return }
         var distanceToHer: Double?
         let victimLat = victim.lat * .pi / 180, slack = accuracy + victim.accuracy
         let atLeast = abs(latRadians - victimLat) * metresPerRadian // no nearer than this, as for the zones
-        for o in orders.indices {
-            let term = terms[o]
-            guard term.start <= t, t < term.end, let limit = minDistances[o] else { continue }
-            if atLeast - slack > limit + hysteresisMeters { near[o] = false; continue }
+        for o in orderChecks.indices {
+            guard orderChecks[o].start <= t, t < orderChecks[o].end, let limit = orderChecks[o].minDistance else { continue }
+            if atLeast - slack > limit + hysteresisMeters { orderChecks[o].near = false; continue }
             let distance = distanceToHer ?? Self.haversine(latRadians, lonRadians, cosLat, victimLat, victim.lon * .pi / 180, cos(victimLat))
             distanceToHer = distance
             if distance - slack <= limit {
-                if !near[o] {
-                    near[o] = true
+                if !orderChecks[o].near {
+                    orderChecks[o].near = true
                     alerts.append(Alert(kind: .proximity, order: orders[o].id, device: ping.device, at: ping.at,
                                         distanceMeters: Int(distance.rounded()), accuracyMeters: Int(slack.rounded())))
                 }
             } else if distance - slack > limit + hysteresisMeters {
-                near[o] = false
+                orderChecks[o].near = false
             }
         }
     }
@@ -271,12 +275,14 @@ public struct MonitoringEngine: Sendable {
         return 2 * Geo.earthRadiusMeters * asin(min(1, a.squareRoot()))
     }
 
-    /// Metres from a point to a polygon zone's boundary (its rings gathered beforehand): negative inside.
-    static func distance(toRings rings: [[GeoPoint]], zone: Zone, _ lat: Double, _ lon: Double) -> Double {
+    /// Metres from a point to a polygon zone's boundary (its outline, then its holes, gathered
+    /// beforehand): negative inside (inside the outline and in none of the holes, as `Zone.contains`).
+    static func distance(toRings rings: [[GeoPoint]], _ lat: Double, _ lon: Double) -> Double {
         let point = GeoPoint(lat: lat, lon: lon)
         var edge = Double.infinity
         for ring in rings { edge = min(edge, Geo.distanceToPolygonEdge(ring, point)) }
-        return zone.contains(lat: lat, lon: lon) ? -edge : edge
+        let inside = Geo.polygon(rings[0], contains: point) && !rings.dropFirst().contains { Geo.polygon($0, contains: point) }
+        return inside ? -edge : edge
     }
 
     /// Metres from a point to a zone's boundary: negative inside, positive outside.

@@ -233,7 +233,7 @@ actor MonitoringHub {
     private func store(_ group: [Pending]) async throws {
         let outcomes = try await checkAndStore(group, db: group[0].db)
         for outcome in outcomes {
-            for alert in outcome.alerts { await announce(Event(event: "alert", alert: AlertResponse(alert))) }
+            for alert in outcome.alerts { announce(Event(event: "alert", alert: AlertResponse(alert))) }
         }
         for (pending, outcome) in zip(group, outcomes) { pending.reply(.success(outcome)) }
     }
@@ -310,9 +310,9 @@ actor MonitoringHub {
     func sweep(db: any Database, now: Date = Date(), escalateAfter: TimeInterval) async throws -> (silent: [StoredAlert], escalated: [StoredAlert]) {
         let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
         let silent = try await sweepSilent(db: db, now: now, nowMs: nowMs)
-        for alert in silent { await announce(Event(event: "alert", alert: AlertResponse(alert))) }
+        for alert in silent { announce(Event(event: "alert", alert: AlertResponse(alert))) }
         let escalated = try await MonitoringStore(db: db).escalate(createdBefore: nowMs - Int64(escalateAfter * 1000), now: nowMs)
-        for alert in escalated { await announce(Event(event: "escalation", alert: AlertResponse(alert))) }
+        for alert in escalated { announce(Event(event: "escalation", alert: AlertResponse(alert))) }
         return (silent, escalated)
     }
 
@@ -356,13 +356,16 @@ actor MonitoringHub {
     }
 
     /// To this instance's officers, and through `notify` to the other instances' officers.
-    private func announce(_ event: Event) async {
+    /// The other instances are told in a task of its own, so the writer does not wait for a
+    /// NOTIFY per alert before storing the next group.
+    private func announce(_ event: Event) {
         guard let caseID = UUID(uuidString: event.alert.caseId) else { return }
         let unit = unitOfCase[caseID] ?? nil
         publish(event, unit: unit)
         if let notify {
-            await notify(ClusterMessage(origin: instanceID, kind: event.event == "escalation" ? .escalation : .alert, caseID: caseID,
-                                        unit: unit, event: event))
+            let message = ClusterMessage(origin: instanceID, kind: event.event == "escalation" ? .escalation : .alert, caseID: caseID,
+                                         unit: unit, event: event)
+            Task { await notify(message) }
         }
     }
 

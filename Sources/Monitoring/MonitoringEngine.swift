@@ -188,7 +188,10 @@ public struct MonitoringEngine: Sendable {
 
     /// Takes a device's last stored ping after a restart: its time and position, and the zones it
     /// is inside, without raising anything (whatever it raised was raised before the restart).
-    public mutating func restore(_ ping: Ping) {
+    /// With `zones: false` only the time and position are taken, so a respondent found inside a
+    /// zone raises its alert at his next ping: for when the engine may have missed an order (an
+    /// alert raised twice is better than one never raised).
+    public mutating func restore(_ ping: Ping, zones: Bool = true) {
         guard let d = device(ping.device) else { return }
         if let last = states[d].lastAt, ping.at.epochMilliseconds <= last { return }
         states[d].lastAt = ping.at.epochMilliseconds
@@ -196,6 +199,7 @@ public struct MonitoringEngine: Sendable {
         let position = (lat: lat, lon: lon, accuracy: ping.accuracy ?? 0, at: ping.at.epochMilliseconds)
         states[d].lastPosition = position
         if states[d].isRespondent {
+            guard zones else { return }
             var ignored: [Alert] = []
             respondentAt(lat, lon, accuracy: position.accuracy, ping: ping, into: &ignored)
         } else if victimLatest.map({ $0.at < position.at }) ?? true {

@@ -230,6 +230,53 @@ func withinSeconds<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable (
     }
 }
 
+extension MonitoringInstancesTests {
+    /// The line between the instances goes down (its PostgreSQL connections are ended) just as an
+    /// order is issued through the instance that does not watch the case: the message is lost, so
+    /// the watching instance, once its line is back, rebuilds its engines from the database.
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
+    func aCaseChangedWhileTheLineWasDownIsPickedUpWhenItIsBack() async throws {
+        try await withQorgauApp(.postgres) { first in
+            try await withQorgauApp(.postgres, sharedSchema: first.testSchema) { second in
+                let apps = [first, second]
+                var peers: [String] = []
+                for app in apps { peers.append("http://" + (try await serve(app))) }
+                defer { for app in apps { Task { await app.server.shutdown() } } }
+                let channel = "qorgau_" + first.testSchema
+                for (index, app) in apps.enumerated() {
+                    try await app.joinInstances(MonitoringCluster(peers: peers, index: index), channel: channel)
+                }
+                let caseID = try await importCase(first)
+                let other = apps[1 - MonitoringCluster(peers: peers, index: 0).owner(of: caseID)]
+                let gateway = try await first.makeUser(.gateway)
+                _ = try await other.request(.POST, "/api/v1/monitoring/pings",
+                                            json: ["pings": [MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95)]], as: gateway)
+
+                let ended = try await (first.db as! any SQLDatabase).raw("""
+                    SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+                    WHERE query LIKE \(bind: "LISTEN%" + channel + "%") AND pid <> pg_backend_pid()
+                    """).all()
+                #expect(ended.count == 2, "both instances' lines are cut")
+                let order: [String: Any] = ["type": "protectiveOrder", "issuedAt": "2025-12-01T10:00:00+05:00",
+                                            "validUntil": "2025-12-31T10:00:00+05:00", "issuer": "District police",
+                                            "conditions": ["noContact": true, "zones": [["kind": "work", "lat": 43.25, "lon": 76.91, "radiusMeters": 200]]]]
+                #expect(try await other.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order).status == .created)
+
+                func newZoneAlerts() async throws -> Int {
+                    try await MonitoringStore(db: first.db).alerts(caseID: caseID, scope: .all)
+                        .filter { $0.kind == "zone" && $0.order != "o1" }.count
+                }
+                for attempt in 0..<50 where try await newZoneAlerts() == 0 {
+                    let ping = MonitoringProbe.ping(String(format: "2025-12-02T10:%02d:00+05:00", attempt), 43.2501, 76.9101)
+                    _ = try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [ping]], as: gateway)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(try await newZoneAlerts() == 1, "the watching instance rebuilt its engines when its line came back")
+            }
+        }
+    }
+}
+
 /// Group commit: batches queued together are stored together, but one the database refuses
 /// does not take the others down with it.
 @Suite struct GroupCommitTests {

@@ -6,7 +6,8 @@ import Vapor
 /// The instances' line to each other: PostgreSQL LISTEN on a connection of its own, NOTIFY through
 /// the database. Alerts raised on one instance reach the officers subscribed on every other; a
 /// case changed on one is rebuilt on the instance that watches it. A lost connection is opened
-/// again after a second.
+/// again after a second, and then `reconnected` runs: whatever was said while it was down is lost,
+/// so the caller rebuilds what it keeps from the database.
 final class ClusterChannel: @unchecked Sendable, LifecycleHandler {
     private let url: String
     private let channel: String
@@ -20,7 +21,8 @@ final class ClusterChannel: @unchecked Sendable, LifecycleHandler {
     }
 
     /// Starts listening; returns once the first LISTEN is in place, so nothing sent after is missed.
-    func start(receive: @escaping @Sendable (ClusterMessage) async -> Void) async throws {
+    func start(receive: @escaping @Sendable (ClusterMessage) async -> Void,
+               reconnected: @escaping @Sendable () async -> Void) async throws {
         let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
         let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
         let logger = app.logger, eventLoop = app.eventLoopGroup.any(), channel = self.channel
@@ -31,7 +33,7 @@ final class ClusterChannel: @unchecked Sendable, LifecycleHandler {
                     let connection = try await PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 0, logger: logger).get()
                     self?.lock.withLock { self?.connection = connection }
                     try await connection.listen(on: channel) { notifications in
-                        if first { first = false; readyContinuation.finish() }
+                        if first { first = false; readyContinuation.finish() } else { await reconnected() }
                         let decoder = JSONDecoder()
                         for try await notification in notifications {
                             guard let message = try? decoder.decode(ClusterMessage.self, from: Data(notification.payload.utf8)) else { continue }

@@ -46,6 +46,9 @@ actor MonitoringHub {
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
     private var loaded = false
+    /// Whether a load takes each respondent's zones from his last stored ping as already alerted
+    /// (at start) or not (after `reload`, when an order may have been missed).
+    private var restoreZones = true
 
     /// Takes the lock, and the first time builds the engines from the database.
     private func acquire(loading db: any Database) async throws {
@@ -56,6 +59,7 @@ actor MonitoringHub {
                 try await install(summary.id, file: file, db: db, restore: true)
             }
             loaded = true
+            restoreZones = true
         } catch {
             release()
             throw error
@@ -103,6 +107,22 @@ actor MonitoringHub {
             plan[owner, default: []].append(index)
         }
         return plan
+    }
+
+    /// Forgets the engines and builds them again from the database at the next use: after the
+    /// line to the other instances was down, a case may have changed without this instance
+    /// hearing of it. Each device's time and position come from its last stored ping, but not
+    /// which zones were already alerted: pings taken while an order was unknown here raised
+    /// nothing, so a respondent inside a zone raises its alert at his next ping.
+    func reload(db: any Database) async throws {
+        try await acquire(loading: db)
+        loaded = false
+        restoreZones = false
+        watched = [:]
+        caseOfDevice = [:]
+        devicesOfCase = [:]
+        unitOfCase = [:]
+        release()
     }
 
     /// A message from another instance: an alert to pass to this instance's officers, or a case
@@ -154,7 +174,7 @@ actor MonitoringHub {
         if restore {
             for ping in try await MonitoringStore(db: db).lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
                 engine.restore(Ping(device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon, accuracy: ping.accuracy,
-                                    event: ping.event.flatMap(Ping.Event.init(rawValue:))))
+                                    event: ping.event.flatMap(Ping.Event.init(rawValue:))), zones: restoreZones)
             }
         }
         watched[caseID] = Watched(engine: engine, unit: file.case.unit)

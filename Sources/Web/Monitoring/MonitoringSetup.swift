@@ -44,7 +44,8 @@ extension Application {
         }
         let line = ClusterChannel(app: self, url: url, channel: channel)
         let db = self.db
-        try await line.start { message in await hub.receive(message, db: db) }
+        try await line.start(receive: { message in await hub.receive(message, db: db) },
+                             reconnected: { try? await hub.reload(db: db) })
         lifecycle.use(line)
         await hub.join(cluster, notify: { message in await line.send(message) })
     }

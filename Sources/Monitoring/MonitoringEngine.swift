@@ -288,15 +288,4 @@ public struct MonitoringEngine: Sendable {
         let inside = Geo.polygon(rings[0], contains: point) && !rings.dropFirst().contains { Geo.polygon($0, contains: point) }
         return inside ? -edge : edge
     }
-
-    /// Metres from a point to a zone's boundary: negative inside, positive outside.
-    static func distance(to zone: Zone, _ lat: Double, _ lon: Double) -> Double {
-        if let polygon = zone.polygon {
-            let point = GeoPoint(lat: lat, lon: lon)
-            let edge = ([polygon] + (zone.holes ?? [])).map { Geo.distanceToPolygonEdge($0, point) }.min() ?? .infinity
-            return zone.contains(lat: lat, lon: lon) ? -edge : edge
-        }
-        guard let zlat = zone.lat, let zlon = zone.lon, let radius = zone.radiusMeters else { return .infinity }
-        return Geo.distanceMeters(lat, lon, zlat, zlon) - radius
-    }
 }

@@ -88,8 +88,10 @@ public struct AppConfig: Sendable {
             config.quickExitURL = raw
         }
         config.cluster = try MonitoringCluster.fromEnvironment(env)
-        if config.cluster.count > 1, case .postgres = database {} else if config.cluster.count > 1 {
-            throw ConfigurationError("QORGAU_INSTANCES needs PostgreSQL (DATABASE_URL): several instances cannot share an SQLite file")
+        if config.cluster.count > 1 {
+            guard case .postgres = database else {
+                throw ConfigurationError("QORGAU_INSTANCES needs PostgreSQL (DATABASE_URL): several instances cannot share an SQLite file")
+            }
         }
         if let raw = env["QORGAU_NOTIFY_CHANNEL"] {
             guard !raw.isEmpty, raw.count <= 63, raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {

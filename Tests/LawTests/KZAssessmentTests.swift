@@ -120,7 +120,7 @@ import Testing
     func shufflingIncidentsNeverChangesTheAssessment(_ seed: Int) throws {
         var file = try seedCase()
         let expected = assess(file, at: "2026-01-31")
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SeededGenerator(seed: UInt64(seed))
         file.incidents.shuffle(using: &generator)
         #expect(assess(file, at: "2026-01-31") == expected)
     }
@@ -130,18 +130,5 @@ import Testing
             #expect(assess(try seedCase(), at: "2026-01-31", language: language)
                     == assess(try seedCase(), at: "2026-01-31", language: language))
         }
-    }
-}
-
-/// A seeded generator, so a failing shuffle can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

@@ -17,6 +17,46 @@ import VaporTesting
         return try #require(UUID(uuidString: id))
     }
 
+    /// Two instances on one PostgreSQL schema, serving on free ports and joined as a cluster on a
+    /// channel of their own: `body` gets both, their addresses and the channel.
+    func withTwoInstances(_ body: (Application, Application, [String], String) async throws -> Void) async throws {
+        try await withQorgauApp(.postgres) { first in
+            try await withQorgauApp(.postgres, sharedSchema: first.testSchema) { second in
+                let apps = [first, second]
+                var peers: [String] = []
+                for app in apps { peers.append("http://" + (try await serve(app))) }
+                defer { for app in apps { Task { await app.server.shutdown() } } }
+                let channel = "qorgau_" + first.testSchema
+                for (index, app) in apps.enumerated() {
+                    try await app.joinInstances(MonitoringCluster(peers: peers, index: index), channel: channel)
+                }
+                try await body(first, second, peers, channel)
+            }
+        }
+    }
+
+    /// An order issued in December with a 200 m work zone the fixture case does not have.
+    static var workZoneOrder: [String: Any] { [
+        "type": "protectiveOrder", "issuedAt": "2025-12-01T10:00:00+05:00", "validUntil": "2025-12-31T10:00:00+05:00",
+        "issuer": "District police",
+        "conditions": ["noContact": true, "zones": [["kind": "work", "lat": 43.25, "lon": 76.91, "radiusMeters": 200]]],
+    ] }
+
+    /// Sends the respondent into the work zone a minute at a time, through `app`, until an alert of
+    /// that order is stored (at most 50 pings): how many such alerts there are then.
+    func walkIntoTheWorkZone(via app: Application, as gateway: TestUser, caseID: UUID) async throws -> Int {
+        func newZoneAlerts() async throws -> Int {
+            try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all)
+                .filter { $0.kind == "zone" && $0.order != "o1" }.count
+        }
+        for attempt in 0..<50 where try await newZoneAlerts() == 0 {
+            let ping = MonitoringProbe.ping(String(format: "2025-12-02T10:%02d:00+05:00", attempt), 43.2501, 76.9101)
+            _ = try await app.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [ping]], as: gateway)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await newZoneAlerts()
+    }
+
     /// Starts the application's HTTP server on a free port and returns its address.
     func serve(_ app: Application) async throws -> String {
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
@@ -160,60 +200,40 @@ import VaporTesting
     /// order issued through one is enforced by the other.
     @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
     func twoInstancesShareTheMonitoring() async throws {
-        try await withQorgauApp(.postgres) { first in
-            try await withQorgauApp(.postgres, sharedSchema: first.testSchema) { second in
-                let apps = [first, second]
-                var peers: [String] = []
-                for app in apps { peers.append("http://" + (try await serve(app))) }
-                defer { for app in apps { Task { await app.server.shutdown() } } }
-                let channel = "qorgau_" + first.testSchema
-                for (index, app) in apps.enumerated() {
-                    try await app.joinInstances(MonitoringCluster(peers: peers, index: index), channel: channel)
-                }
-                let caseID = try await importCase(first)
-                let owner = MonitoringCluster(peers: peers, index: 0).owner(of: caseID)
-                let other = apps[1 - owner]
-                let gateway = try await first.makeUser(.gateway)
-                var heard: [AsyncStream<MonitoringHub.Event>] = []
-                for app in apps { heard.append(await app.monitoring.subscribe(scope: .all).1) }
+        try await withTwoInstances { first, second, peers, _ in
+            let apps = [first, second]
+            let caseID = try await importCase(first)
+            let owner = MonitoringCluster(peers: peers, index: 0).owner(of: caseID)
+            let other = apps[1 - owner]
+            let gateway = try await first.makeUser(.gateway)
+            var heard: [AsyncStream<MonitoringHub.Event>] = []
+            for app in apps { heard.append(await app.monitoring.subscribe(scope: .all).1) }
 
-                let far = MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95)
-                let inside = MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501)
-                let sent = try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [far, inside]], as: gateway)
-                #expect(sent.status == .ok)
-                #expect(sent.json["accepted"] as? Int == 2, "forwarded to instance \(owner) and taken there")
-                #expect(sent.json["alerts"] as? Int == 1)
-                for index in heard.indices {
-                    let event = try await withinSeconds(5) { [stream = heard[index]] in
-                        var events = stream.makeAsyncIterator()
-                        return await events.next()
-                    }
-                    #expect(event?.alert.kind == "zone", "instance \(index) tells its officers")
-                    #expect(event?.alert.caseId == caseID.uuidString.lowercased())
+            let far = MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95)
+            let inside = MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501)
+            let sent = try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [far, inside]], as: gateway)
+            #expect(sent.status == .ok)
+            #expect(sent.json["accepted"] as? Int == 2, "forwarded to instance \(owner) and taken there")
+            #expect(sent.json["alerts"] as? Int == 1)
+            for index in heard.indices {
+                let event = try await withinSeconds(5) { [stream = heard[index]] in
+                    var events = stream.makeAsyncIterator()
+                    return await events.next()
                 }
-                #expect(await other.monitoring.deviceCount == 1, "the other instance knows where the device is watched")
-
-                // the state is the owner's alone: an earlier ping sent anywhere is out of order
-                let late = try await other.request(.POST, "/api/v1/monitoring/pings",
-                                                   json: ["pings": [MonitoringProbe.ping("2025-10-25T10:00:30+05:00", 43.30, 76.95)]], as: gateway)
-                #expect(((late.json["refused"] as? [[String: Any]])?.first?["reason"] as? String)?.contains("out of order") == true)
-
-                // an order issued through the other instance is enforced by the owner at once
-                let order: [String: Any] = ["type": "protectiveOrder", "issuedAt": "2025-12-01T10:00:00+05:00",
-                                            "validUntil": "2025-12-31T10:00:00+05:00", "issuer": "District police",
-                                            "conditions": ["noContact": true, "zones": [["kind": "work", "lat": 43.25, "lon": 76.91, "radiusMeters": 200]]]]
-                #expect(try await other.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order).status == .created)
-                func newZoneAlerts() async throws -> Int {
-                    try await MonitoringStore(db: first.db).alerts(caseID: caseID, scope: .all)
-                        .filter { $0.kind == "zone" && $0.order != "o1" }.count
-                }
-                for attempt in 0..<50 where try await newZoneAlerts() == 0 {
-                    let ping = MonitoringProbe.ping(String(format: "2025-12-02T10:%02d:00+05:00", attempt), 43.2501, 76.9101)
-                    _ = try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [ping]], as: gateway)
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                #expect(try await newZoneAlerts() == 1, "the owner rebuilt the case's engine when told of the new order")
+                #expect(event?.alert.kind == "zone", "instance \(index) tells its officers")
+                #expect(event?.alert.caseId == caseID.uuidString.lowercased())
             }
+            #expect(await other.monitoring.deviceCount == 1, "the other instance knows where the device is watched")
+
+            // the state is the owner's alone: an earlier ping sent anywhere is out of order
+            let late = try await other.request(.POST, "/api/v1/monitoring/pings",
+                                               json: ["pings": [MonitoringProbe.ping("2025-10-25T10:00:30+05:00", 43.30, 76.95)]], as: gateway)
+            #expect(((late.json["refused"] as? [[String: Any]])?.first?["reason"] as? String)?.contains("out of order") == true)
+
+            // an order issued through the other instance is enforced by the owner at once
+            #expect(try await other.request(.POST, "/api/v1/cases/\(caseID)/orders", json: Self.workZoneOrder).status == .created)
+            #expect(try await walkIntoTheWorkZone(via: other, as: gateway, caseID: caseID) == 1,
+                    "the owner rebuilt the case's engine when told of the new order")
         }
     }
 }
@@ -236,43 +256,23 @@ extension MonitoringInstancesTests {
     /// the watching instance, once its line is back, rebuilds its engines from the database.
     @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
     func aCaseChangedWhileTheLineWasDownIsPickedUpWhenItIsBack() async throws {
-        try await withQorgauApp(.postgres) { first in
-            try await withQorgauApp(.postgres, sharedSchema: first.testSchema) { second in
-                let apps = [first, second]
-                var peers: [String] = []
-                for app in apps { peers.append("http://" + (try await serve(app))) }
-                defer { for app in apps { Task { await app.server.shutdown() } } }
-                let channel = "qorgau_" + first.testSchema
-                for (index, app) in apps.enumerated() {
-                    try await app.joinInstances(MonitoringCluster(peers: peers, index: index), channel: channel)
-                }
-                let caseID = try await importCase(first)
-                let other = apps[1 - MonitoringCluster(peers: peers, index: 0).owner(of: caseID)]
-                let gateway = try await first.makeUser(.gateway)
-                _ = try await other.request(.POST, "/api/v1/monitoring/pings",
-                                            json: ["pings": [MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95)]], as: gateway)
+        try await withTwoInstances { first, second, peers, channel in
+            let apps = [first, second]
+            let caseID = try await importCase(first)
+            let other = apps[1 - MonitoringCluster(peers: peers, index: 0).owner(of: caseID)]
+            let gateway = try await first.makeUser(.gateway)
+            _ = try await other.request(.POST, "/api/v1/monitoring/pings",
+                                        json: ["pings": [MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95)]], as: gateway)
 
-                let ended = try await (first.db as! any SQLDatabase).raw("""
-                    SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
-                    WHERE query LIKE \(bind: "LISTEN%" + channel + "%") AND pid <> pg_backend_pid()
-                    """).all()
-                #expect(ended.count == 2, "both instances' lines are cut")
-                let order: [String: Any] = ["type": "protectiveOrder", "issuedAt": "2025-12-01T10:00:00+05:00",
-                                            "validUntil": "2025-12-31T10:00:00+05:00", "issuer": "District police",
-                                            "conditions": ["noContact": true, "zones": [["kind": "work", "lat": 43.25, "lon": 76.91, "radiusMeters": 200]]]]
-                #expect(try await other.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order).status == .created)
+            let ended = try await (first.db as! any SQLDatabase).raw("""
+                SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+                WHERE query LIKE \(bind: "LISTEN%" + channel + "%") AND pid <> pg_backend_pid()
+                """).all()
+            #expect(ended.count == 2, "both instances' lines are cut")
+            #expect(try await other.request(.POST, "/api/v1/cases/\(caseID)/orders", json: Self.workZoneOrder).status == .created)
 
-                func newZoneAlerts() async throws -> Int {
-                    try await MonitoringStore(db: first.db).alerts(caseID: caseID, scope: .all)
-                        .filter { $0.kind == "zone" && $0.order != "o1" }.count
-                }
-                for attempt in 0..<50 where try await newZoneAlerts() == 0 {
-                    let ping = MonitoringProbe.ping(String(format: "2025-12-02T10:%02d:00+05:00", attempt), 43.2501, 76.9101)
-                    _ = try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [ping]], as: gateway)
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                #expect(try await newZoneAlerts() == 1, "the watching instance rebuilt its engines when its line came back")
-            }
+            #expect(try await walkIntoTheWorkZone(via: other, as: gateway, caseID: caseID) == 1,
+                    "the watching instance rebuilt its engines when its line came back")
         }
     }
 }

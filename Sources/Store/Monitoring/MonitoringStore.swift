@@ -76,7 +76,7 @@ public struct MonitoringStore: Sendable {
             }
             try await IncidentWriter.insertRows(incidentRows, on: tx)
             for alert in alertRows { try await alert.create(on: tx) }
-            var audit = pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: try Self.trackHash(pings),
+            var audit = pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: Self.trackHash(pings),
                                                          detail: "\(pings.count) pings")]
             audit += try incidentRows.map { try .row($0, "incident.logged", actor: subject) }
             audit += try alertRows.map { try .row($0, "alert.raised", actor: subject) }
@@ -88,7 +88,7 @@ public struct MonitoringStore: Sendable {
     /// ping, in the order stored, of case id, device, time in epoch milliseconds, UTC offset in
     /// seconds, latitude, longitude, accuracy (shortest round-trip decimals; empty when absent)
     /// and event, separated by `|`, each line ending in a newline.
-    static func trackHash(_ pings: [StoredPing]) throws -> String {
+    static func trackHash(_ pings: [StoredPing]) -> String {
         var text = ""
         text.reserveCapacity(pings.count * 96)
         func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }

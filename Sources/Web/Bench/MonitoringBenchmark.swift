@@ -69,28 +69,27 @@ public struct MonitoringBenchmark: Sendable {
     }
 
     /// An alert as the three ways compare them.
-    static func key(_ kind: String, _ device: String, _ at: Int64) -> String { "\(kind)|\(device)|\(at)" }
+    static func key(_ kind: String, _ device: String, _ at: Int64) -> String { "\(kind)|" + pingKey(device, at) }
+
+    /// A ping, as the alerts it raises are timed from it.
+    static func pingKey(_ device: String, _ at: Int64) -> String { "\(device)|\(at)" }
 
     public func run() async throws -> Result {
         let world = MonitoringWorld(cases: cases, pings: pings)
         let (checksPerSecond, pingsPerSecond, engineAlerts) = Self.engineAlone(world)
 
-        if engineOnly {
-            return Result(cases: cases, devices: world.files.count * 2, pings: world.stream.count, engineChecksPerSecond: checksPerSecond,
-                          enginePingsPerSecond: pingsPerSecond, engineAlerts: engineAlerts.count, phases: [], apiAlerts: 0,
-                          sameAlerts: true, postgis: [])
+        var phases: [Phase] = [], apiAlerts: [String] = [], peers: [Peer] = []
+        if !engineOnly {
+            let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
+            do {
+                (phases, apiAlerts) = try await throughAPI(app, world: world)
+                try await app.asyncShutdown()
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
         }
-        let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
-        let phases: [Phase], apiAlerts: [String]
-        do {
-            (phases, apiAlerts) = try await throughAPI(app, world: world)
-            try await app.asyncShutdown()
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
-        var peers: [Peer] = []
-        if let postgis {
+        if let postgis, !engineOnly {
             for batched in [false, true] {
                 let (rate, alerts) = try await PostGISPeer(url: postgis, clients: clients, batch: batched ? batch : 1).run(world)
                 peers.append(Peer(mode: batched ? "batches of \(batch)" : "one ping per query", pings: world.stream.count,
@@ -99,7 +98,7 @@ public struct MonitoringBenchmark: Sendable {
         }
         return Result(cases: cases, devices: world.files.count * 2, pings: world.stream.count, engineChecksPerSecond: checksPerSecond,
                       enginePingsPerSecond: pingsPerSecond, engineAlerts: engineAlerts.count, phases: phases,
-                      apiAlerts: apiAlerts.count, sameAlerts: apiAlerts.sorted() == engineAlerts.sorted(), postgis: peers)
+                      apiAlerts: apiAlerts.count, sameAlerts: engineOnly || apiAlerts.sorted() == engineAlerts.sorted(), postgis: peers)
     }
 
     /// The engine alone on one core: checks per second (a zone and the distance to her, per
@@ -139,7 +138,8 @@ public struct MonitoringBenchmark: Sendable {
         let listener = Task {
             for await event in events {
                 let alert = event.alert
-                heard.arrived(Self.key(alert.kind, alert.device, alert.at.epochMilliseconds), at: DispatchTime.now().uptimeNanoseconds)
+                heard.arrived(kind: alert.kind, ping: Self.pingKey(alert.device, alert.at.epochMilliseconds),
+                              at: DispatchTime.now().uptimeNanoseconds)
             }
         }
         let sender = PingSender(app: app, address: "127.0.0.1:\(port)", token: token, clients: clients, heard: heard)
@@ -188,6 +188,7 @@ struct PingSender: Sendable {
     let clients: Int
     let heard: HeardAlerts
 
+    /// A message: the keys of its pings (`MonitoringBenchmark.pingKey`) and its JSON.
     typealias Request = (keys: [String], body: String)
 
     /// Each client's messages, made before the clock starts: the client's JSON is not the server's cost.
@@ -197,7 +198,7 @@ struct PingSender: Sendable {
             let pings = slice.filter { $0.caseIndex % clients == client }.map(\.ping)
             return try stride(from: 0, to: pings.count, by: chunk).map { start in
                 let part = Array(pings[start..<min(start + chunk, pings.count)])
-                return (part.map { MonitoringBenchmark.key("", $0.device, $0.at.epochMilliseconds) },
+                return (part.map { MonitoringBenchmark.pingKey($0.device, $0.at.epochMilliseconds) },
                         String(decoding: try encoder.encode(["pings": part]), as: UTF8.self))
             }
         }
@@ -295,12 +296,10 @@ final class HeardAlerts: @unchecked Sendable {
 
     func sent(_ key: String, at time: UInt64) { lock.withLock { due[key] = time } }
 
-    func arrived(_ key: String, at time: UInt64) {
+    func arrived(kind: String, ping: String, at time: UInt64) {
         lock.withLock {
-            // the ping's key without the alert's kind
-            let ping = String(key[key.firstIndex(of: "|")!...])
-            let latency = due["" + ping].map { Double(time - min(time, $0)) / 1e6 } ?? .nan
-            heard.append((key, latency))
+            let latency = due[ping].map { Double(time - min(time, $0)) / 1e6 } ?? .nan
+            heard.append((kind + "|" + ping, latency))
         }
     }
 

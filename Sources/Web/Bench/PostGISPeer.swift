@@ -34,13 +34,14 @@ struct PostGISPeer: Sendable {
             throw error
         }
         let perClient = (0..<clients).map { client in world.stream.filter { $0.caseIndex % clients == client } }
+        let zoneCounts = world.files.map { $0.protectiveOrders.first?.conditions.zones?.count ?? 0 }
         let started = DispatchTime.now().uptimeNanoseconds
         let alerts = try await withThrowingTaskGroup(of: [String].self) { tasks in
             for (n, part) in perClient.enumerated() {
                 tasks.addTask {
                     let connection = try await PostgresConnection.connect(on: group.any(), configuration: config, id: n + 1, logger: logger).get()
                     do {
-                        let alerts = try await check(part, on: connection, logger: logger)
+                        let alerts = try await check(part, zoneCounts: zoneCounts, on: connection, logger: logger)
                         try await connection.close()
                         return alerts
                     } catch {
@@ -102,7 +103,8 @@ struct PostGISPeer: Sendable {
 
     /// The client's pings in order: victims' positions kept as they come, respondents' pings sent
     /// to PostGIS (one by one or in batches), then the answers run through the alert states.
-    private func check(_ stream: [(caseIndex: Int, ping: Ping)], on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+    private func check(_ stream: [(caseIndex: Int, ping: Ping)], zoneCounts: [Int], on connection: PostgresConnection,
+                       logger: Logger) async throws -> [String] {
         var victims: [Int: (lat: Double, lon: Double, accuracy: Double, at: Int64)] = [:]
         var inside: Set<Int64> = [], near: Set<Int> = []
         var alerts: [String] = []
@@ -133,9 +135,9 @@ struct PostGISPeer: Sendable {
                 let found = zoneDistance[probe.seq] ?? []
                 let n = Int(probe.caseNo)
                 // zones: those not found are further than the hysteresis band
-                for zoneNo in 0..<1 {
+                for zoneNo in 0..<zoneCounts[n] {
                     let key = Int64(n) << 8 | Int64(zoneNo)
-                    let distance = found.first { $0.0 == zoneNo }?.1
+                    let distance = found.first { $0.0 == Int32(zoneNo) }?.1
                     if let distance, distance - probe.accuracy <= 0 {
                         if inside.insert(key).inserted { alerts.append(MonitoringBenchmark.key("zone", probe.ping.device, probe.ping.at.epochMilliseconds)) }
                     } else if distance.map({ $0 - probe.accuracy > hysteresis }) ?? true {

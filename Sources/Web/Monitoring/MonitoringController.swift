@@ -74,6 +74,13 @@ struct IngestResponse: Content {
     var alerts: Int
 }
 
+extension IngestResponse {
+    init(_ outcome: MonitoringHub.Outcome) {
+        self.init(accepted: outcome.accepted, refused: outcome.refused.map { .init(index: $0.index, device: $0.device, reason: $0.reason) },
+                  alerts: outcome.alerts.count)
+    }
+}
+
 struct AlertResponse: Content {
     var id: String
     var caseId: String

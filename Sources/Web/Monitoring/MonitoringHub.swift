@@ -12,11 +12,6 @@ import Vapor
 /// transaction, and only then does the engine keep its new state and do officers hear of the
 /// alerts — on this instance at once, on the others through `notify` (PostgreSQL NOTIFY).
 actor MonitoringHub {
-    struct Watched {
-        var engine: MonitoringEngine
-        var unit: String?
-    }
-
     /// What a subscribed officer receives.
     struct Event: Sendable, Codable {
         var event: String // "alert" or "escalation"
@@ -34,7 +29,8 @@ actor MonitoringHub {
     /// Tells the other instances (set when several share PostgreSQL; nil otherwise).
     private var notify: (@Sendable (ClusterMessage) async -> Void)?
 
-    private var watched: [UUID: Watched] = [:]
+    /// The engines of the cases this instance watches.
+    private var watched: [UUID: MonitoringEngine] = [:]
     /// Every watched device of every case, owned here or not: where to send its pings.
     private var caseOfDevice: [String: UUID] = [:]
     private var devicesOfCase: [UUID: [String]] = [:]
@@ -170,14 +166,14 @@ actor MonitoringHub {
         for device in file.devices ?? [] { caseOfDevice[device.id] = caseID }
         unitOfCase[caseID] = file.case.unit
         guard cluster.owns(caseID) else { return }
-        var engine = watched[caseID].map { $0.engine.updated(with: file) } ?? MonitoringEngine(file: file)
+        var engine = watched[caseID].map { $0.updated(with: file) } ?? MonitoringEngine(file: file)
         if restore {
             for ping in try await MonitoringStore(db: db).lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
                 engine.restore(Ping(device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon, accuracy: ping.accuracy,
                                     event: ping.event.flatMap(Ping.Event.init(rawValue:))), zones: restoreZones)
             }
         }
-        watched[caseID] = Watched(engine: engine, unit: file.case.unit)
+        watched[caseID] = engine
     }
 
     var deviceCount: Int { caseOfDevice.count }
@@ -278,7 +274,7 @@ actor MonitoringHub {
                     outcome.refused.append((index, ping.device, "unknown device")); continue
                 }
                 // taken out of the dictionary while it changes, so its arrays are not copied per ping
-                guard var engine = engines.removeValue(forKey: caseID) ?? self.watched[caseID]?.engine else {
+                guard var engine = engines.removeValue(forKey: caseID) ?? self.watched[caseID] else {
                     outcome.refused.append((index, ping.device, "device is watched by instance \(cluster.owner(of: caseID)), not this one (do the instances agree on QORGAU_INSTANCES?)"))
                     continue
                 }
@@ -310,7 +306,7 @@ actor MonitoringHub {
             outcomes.append(outcome)
         }
         try await MonitoringStore(db: db).save(pings: pings, alerts: alerts, incidents: incidents, by: group[0].subject)
-        for (caseID, engine) in engines { self.watched[caseID]?.engine = engine } // only once stored
+        for (caseID, engine) in engines { self.watched[caseID] = engine } // only once stored
         return outcomes
     }
 
@@ -341,8 +337,8 @@ actor MonitoringHub {
         defer { release() }
         var engines: [UUID: MonitoringEngine] = [:]
         var alerts: [StoredAlert] = []
-        for (caseID, watched) in self.watched {
-            var engine = watched.engine
+        for (caseID, watchedEngine) in self.watched {
+            var engine = watchedEngine
             let raised = engine.sweep(now: now)
             guard !raised.isEmpty else { continue }
             engines[caseID] = engine
@@ -352,7 +348,7 @@ actor MonitoringHub {
             }
         }
         if !alerts.isEmpty { try await MonitoringStore(db: db).save(pings: [], alerts: alerts, incidents: [], by: "monitoring") }
-        for (caseID, engine) in engines { self.watched[caseID]?.engine = engine }
+        for (caseID, engine) in engines { self.watched[caseID] = engine }
         return alerts
     }
 

@@ -86,10 +86,3 @@ enum PingSocket {
         String(decoding: (try? JSONEncoder().encode(["status": String(status), "detail": detail])) ?? Data(), as: UTF8.self)
     }
 }
-
-extension IngestResponse {
-    init(_ outcome: MonitoringHub.Outcome) {
-        self.init(accepted: outcome.accepted, refused: outcome.refused.map { .init(index: $0.index, device: $0.device, reason: $0.reason) },
-                  alerts: outcome.alerts.count)
-    }
-}

@@ -15,14 +15,20 @@ public struct OrderViolation: Hashable, Sendable, Codable {
 
 public enum OrderViolations {
     /// Kinds of incident that are contact with, or pursuit of, the protected person.
-    public static let contactKinds: Set<IncidentKind> = [.contact, .tracking, .threat, .publicConflict, .violence, .privacyIntrusion]
+    public static let contactKinds = Set(IncidentKind.allCases.filter(isContact))
 
     public static func find(incidents: [Incident], orders: [ProtectiveOrder]) -> [OrderViolation] {
+        find(incidents: incidents, at: incidents.indices, orders: orders)
+    }
+
+    /// The violations among some of the incidents, visited in the order of `positions`.
+    public static func find(incidents: [Incident], at positions: some Sequence<Int>, orders: [ProtectiveOrder]) -> [OrderViolation] {
         var found: [OrderViolation] = []
         for order in orders {
             let term = order.issuedAt.epochMilliseconds..<max(order.issuedAt.epochMilliseconds, order.endsAt.epochMilliseconds)
-            for incident in incidents where term.contains(incident.occurredAt.epochMilliseconds) {
-                if order.conditions.noContact, contactKinds.contains(incident.kind) {
+            for position in positions where term.contains(incidents[position].occurredAt.epochMilliseconds) {
+                let incident = incidents[position]
+                if order.conditions.noContact, isContact(incident.kind) {
                     found.append(OrderViolation(incident: incident.id, order: order.id, condition: "noContact"))
                 }
                 guard let lat = incident.place?.lat, let lon = incident.place?.lon else { continue }
@@ -33,6 +39,14 @@ public enum OrderViolations {
             }
         }
         return found
+    }
+
+    /// Whether an incident of this kind is contact with, or pursuit of, the protected person.
+    public static func isContact(_ kind: IncidentKind) -> Bool {
+        switch kind {
+        case .contact, .tracking, .threat, .publicConflict, .violence, .privacyIntrusion: true
+        case .propertyDamage, .other: false
+        }
     }
 
     /// For export: each incident's violated orders, sorted, without repeats.

@@ -56,6 +56,20 @@ import Testing
         #expect(changed.isEmpty, "\(changed.count) of \(lines.count) assessments changed")
     }
 
+    /// The order incidents are given in never matters, for any shape of case (the referral of
+    /// order violations once followed the given order when no incident was after the date).
+    @Test(arguments: 0..<30)
+    func shufflingIncidentsNeverChangesAnAssessment(_ seed: Int) {
+        for code in ["KZ", "DE", "GB-EAW"] {
+            let assessor = Assessor(pack: packs[code]!)
+            var file = GeneratedCase.make(code, seed: UInt64(seed))
+            let expected = Self.dates.map { assessor.assess(file, at: LocalDate($0)!) }
+            var generator = SeededGenerator(seed: UInt64(seed) + 1000)
+            file.incidents.shuffle(using: &generator)
+            #expect(Self.dates.map { assessor.assess(file, at: LocalDate($0)!) } == expected, "\(code) case \(seed)")
+        }
+    }
+
     /// FNV-1a over the JSON's bytes: enough to tell two texts apart, with nothing to import.
     static func fingerprint(_ text: String) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

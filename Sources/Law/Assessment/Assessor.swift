@@ -7,20 +7,23 @@ public struct Assessor: Sendable {
     public let pack: JurisdictionPack
     let legalDays: LegalDayCalendar
     let plans: [OffencePlan]
+    /// The pack's other norms as tests: by kind, or by the violence flag.
+    let relatedNorms: [(kinds: UInt32, byViolence: Bool)]
 
     public init(pack: JurisdictionPack) {
         self.pack = pack
         self.legalDays = LegalDayCalendar(timeZone: pack.timeZone)
         self.plans = pack.offences.map { OffencePlan($0, pack: pack) }
+        self.relatedNorms = pack.alsoConsider.map { (ImpactSet.kinds($0.kinds), $0.flags?.contains("violence") ?? false) }
     }
 
     public func assess(_ given: CaseFile, at date: LocalDate, language: Language = .en) -> Assessment {
         let timeline = Timeline(given.incidents, through: date, legalDays: legalDays)
-        let file = asOf(given, date, incidents: timeline)
+        let file = asOf(given, date)
         let offences = plans.map { assess($0, file: file, timeline: timeline, at: date, language: language) }
         let related = alsoConsider(timeline, language: language)
         let steps = NextSteps(pack: pack, file: file, at: date, legalDays: legalDays, language: language)
-            .steps(offences: offences, incidents: file.incidents)
+            .steps(offences: offences, plans: plans, timeline: timeline)
         return Assessment(jurisdiction: pack.code, at: date, packVersion: pack.version, language: language,
                           offences: offences, alsoConsider: related, nextSteps: steps.map(\.text), steps: steps,
                           disclaimer: Phrases(language).disclaimer)
@@ -28,72 +31,75 @@ public struct Assessor: Sendable {
 
     func assess(_ plan: OffencePlan, file: CaseFile, timeline t: Timeline, at date: LocalDate,
                 language: Language) -> OffenceAssessment {
-        let offence = plan.offence
-        let conductKinds = plan.conductKinds
-        let inForce = offence.citation.inForce.value
-        let countedTo = limitationDate(for: offence, file: file, at: date)
-        let limitationMonths = plan.limitationMonths
-
+        let countedTo = limitationDate(for: plan.offence, file: file, at: date)
         var beforeInForce: [String] = [], timeBarred: [String] = []
-        var window: [Int] = [] // positions in the timeline of conduct in time
-        var expiries = [LocalDate?](repeating: nil, count: t.count)
-        for i in 0..<t.count where conductKinds & t.kindBits[i] != 0 {
-            if t.days[i] < inForce { beforeInForce.append(t.ids[i]); continue }
-            if let months = limitationMonths {
-                let expiry = LegalDayCalendar.adding(months: months, to: t.days[i])
-                if countedTo > expiry { timeBarred.append(t.ids[i]); continue }
-                expiries[i] = expiry
+        // The conduct in time: positions in the timeline, and when each runs out of time.
+        var window: [Int] = [], expiries: [LocalDate?] = []
+        for i in 0..<t.count where plan.conductKinds & t.entries[i].kindBits != 0 {
+            let day = t.entries[i].day
+            if day < plan.inForce { beforeInForce.append(t.ids[i]); continue }
+            var expiry: LocalDate?
+            if let months = plan.limitationMonths {
+                let end = LegalDayCalendar.adding(months: months, to: day)
+                if countedTo > end { timeBarred.append(t.ids[i]); continue }
+                expiry = end
             }
             window.append(i)
+            expiries.append(expiry)
         }
 
-        let episodeRules = plan.episodeRules
-        var counted: [Int] = []
+        var counted: [Int] = [], byEpisode: [EpisodeExpiry] = []
         var excluded: [ExcludedEpisode] = []
-        for i in window {
-            if let failing = episodeRules.first(where: { !$0.accepts(t, i) }) {
-                excluded.append(ExcludedEpisode(incident: t.ids[i], element: failing.id))
+        counted.reserveCapacity(window.count)
+        for (w, i) in window.enumerated() {
+            if let failing = plan.episodeElements.first(where: { !plan.elements[$0].episodeRule!.accepts(t.entries[i]) }) {
+                excluded.append(ExcludedEpisode(incident: t.ids[i], element: plan.elements[failing].id))
             } else {
                 counted.append(i)
+                if let expiry = expiries[w] { byEpisode.append(EpisodeExpiry(incident: t.ids[i], expires: expiry)) }
             }
         }
 
-        let phrases = Phrases(language)
+        // An element supported by every episode of the window or every counted one shares that list.
+        let windowIds = window.map { t.ids[$0] }
+        let countedIds = counted.count == window.count ? windowIds : counted.map { t.ids[$0] }
         var results: [ElementResult] = []
-        results.reserveCapacity(offence.elements.count)
-        for element in offence.elements {
-            let (status, support) = element.scope == .episode
-                ? episodeStatus(EpisodeRule(element), window: window, timeline: t)
-                : courseStatus(element, counted: counted, timeline: t, offence: offence)
-            results.append(ElementResult(element: element.id, name: element.name[language], status: status,
-                                         incidents: support.map { t.ids[$0] },
-                                         note: phrases.elementNote(element, status: status, support: support.count,
-                                                                   threshold: threshold(element, offence))))
+        results.reserveCapacity(plan.elements.count)
+        var allMet = true
+        for element in plan.elements {
+            let status: ElementStatus, support: [Int], ids: [String]
+            if let rule = element.episodeRule {
+                support = window.filter { rule.accepts(t.entries[$0]) }
+                status = support.isEmpty ? .notMet : .met
+                ids = support.count == window.count ? windowIds : support.map { t.ids[$0] }
+            } else {
+                (status, support) = courseStatus(element, counted: counted, timeline: t)
+                ids = support.count == counted.count && support == counted ? countedIds : support.map { t.ids[$0] }
+            }
+            if status != .met { allMet = false }
+            results.append(ElementResult(element: element.id, name: element.name[language], status: status, incidents: ids,
+                                         note: element.note(status, support: support.count, language: language)))
         }
 
-        let conclusion: Conclusion = window.isEmpty ? .notApplicable
-            : results.allSatisfy { $0.status == .met } ? .grounds : .insufficient
-        let byEpisode = counted.compactMap { i in expiries[i].map { EpisodeExpiry(incident: t.ids[i], expires: $0) } }
+        let conclusion: Conclusion = window.isEmpty ? .notApplicable : allMet ? .grounds : .insufficient
         // Episodes are in time order, so the first expires first.
         let limitation = LimitationResult(earliestExpiry: byEpisode.first?.expires, byEpisode: byEpisode, countedTo: countedTo)
-        let episodes = Episodes(counted: counted.map { t.ids[$0] }, beforeInForce: beforeInForce,
-                                timeBarred: timeBarred, excluded: excluded)
-        let explanation = Explanation(pack: pack, offence: offence, language: language).text(
-            conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
-            closing: plan.closing[language], at: date)
+        let episodes = Episodes(counted: countedIds, beforeInForce: beforeInForce, timeBarred: timeBarred, excluded: excluded)
+        let explanation = plan.explanation[language.position].text(
+            date: date, conclusion: conclusion, elements: results, episodes: episodes, earliestExpiry: limitation.earliestExpiry)
         return OffenceAssessment(
-            offence: offence.id, title: offence.title[language], citation: plan.citation[language],
-            inForce: inForce, conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
+            offence: plan.offence.id, title: plan.title[language], citation: plan.citation[language],
+            inForce: plan.inForce, conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
             sanction: SanctionResult(alternatives: plan.alternatives), mandatoryPaymentMrp: plan.payment,
             unverified: plan.unverified, explanation: explanation)
     }
 
-    /// The case as it stood at the end of `date`: later incidents, orders, proceedings and verdicts
-    /// are left out, so an assessment at a past date sees only what had happened by then.
-    func asOf(_ file: CaseFile, _ date: LocalDate, incidents timeline: Timeline) -> CaseFile {
+    /// The case as it stood at the end of `date`: later orders, proceedings and verdicts are left
+    /// out, so an assessment at a past date sees only what had happened by then. (Later incidents
+    /// are left out by the timeline.)
+    func asOf(_ file: CaseFile, _ date: LocalDate) -> CaseFile {
         var file = file
         let after = { (time: ZonedDateTime) in legalDays.date(of: time) > date }
-        if timeline.count < file.incidents.count { file.incidents = timeline.kept.map { file.incidents[$0] } }
         // Mutate only what changes: removeAll copies an array even when it removes nothing.
         if file.protectiveOrders.contains(where: { after($0.issuedAt) }) { file.protectiveOrders.removeAll { after($0.issuedAt) } }
         if file.administrativeCases.contains(where: { after($0.decidedAt) }) {
@@ -111,57 +117,35 @@ public struct Assessor: Sendable {
         return file
     }
 
-    func episodeStatus(_ rule: EpisodeRule, window: [Int], timeline t: Timeline) -> (ElementStatus, [Int]) {
-        let support = window.filter { rule.accepts(t, $0) }
-        return (support.isEmpty ? .notMet : .met, support)
-    }
-
-    func courseStatus(_ element: Element, counted: [Int], timeline t: Timeline, offence: Offence) -> (ElementStatus, [Int]) {
-        var outcomes: [(ElementStatus, [Int])] = []
-        if element.minimumEpisodes != nil || element.impacts != nil {
-            let own = Alternative(kinds: element.kinds, minimumEpisodes: element.minimumEpisodes, impacts: element.impacts)
-            outcomes.append(evaluate(own, counted: counted, timeline: t, offence: offence))
+    func courseStatus(_ element: ElementPlan, counted: [Int], timeline t: Timeline) -> (ElementStatus, [Int]) {
+        // An element with its own rule and alternatives needs both; any alternative suffices, so
+        // take the strongest.
+        let own = element.own?.evaluate(counted: counted, timeline: t)
+        let alternative = element.anyOf.map { anyOf -> (ElementStatus, [Int]) in
+            let outcomes = anyOf.map { $0.evaluate(counted: counted, timeline: t) }
+            return outcomes.first { $0.0 == .met } ?? outcomes.first { $0.0 == .unknown } ?? (.notMet, [])
         }
-        if let anyOf = element.anyOf {
-            // Any alternative suffices: take the strongest.
-            let alternatives = anyOf.map { evaluate($0, counted: counted, timeline: t, offence: offence) }
-            outcomes.append(alternatives.first { $0.0 == .met } ?? alternatives.first { $0.0 == .unknown } ?? (.notMet, []))
+        switch (own, alternative) {
+        case (nil, nil): return (.met, [])
+        case (let one?, nil), (nil, let one?): return one
+        case (let own?, let alternative?):
+            for status in [ElementStatus.notMet, .unknown] {
+                if own.0 == status { return own }
+                if alternative.0 == status { return alternative }
+            }
+            return (.met, Array(Set(own.1 + alternative.1)).sorted())
         }
-        // An element with its own rule and alternatives needs both.
-        if let notMet = outcomes.first(where: { $0.0 == .notMet }) { return notMet }
-        if let unknown = outcomes.first(where: { $0.0 == .unknown }) { return unknown }
-        return (.met, outcomes.count == 1 ? outcomes[0].1 : Array(Set(outcomes.flatMap(\.1))).sorted())
-    }
-
-    func evaluate(_ rule: Alternative, counted: [Int], timeline t: Timeline, offence: Offence) -> (ElementStatus, [Int]) {
-        let pool = rule.kinds.map { ImpactSet.kinds($0) }.map { kinds in counted.filter { t.kindBits[$0] & kinds != 0 } } ?? counted
-        let needed = rule.minimumEpisodes.map { value(of: $0, offence) } ?? 1
-        guard let impacts = rule.impacts else { return pool.count >= needed ? (.met, pool) : (.notMet, pool) }
-        let metBits = ImpactSet.impacts(impacts.met)
-        let met = pool.filter { t.impactBits[$0] & metBits != 0 }
-        if met.count >= needed { return (.met, met) }
-        let hintBits = metBits | ImpactSet.impacts(impacts.unknown ?? [])
-        let hinted = pool.filter { t.impactBits[$0] & hintBits != 0 }
-        if hinted.count >= needed, !hinted.isEmpty { return (.unknown, hinted) }
-        return (.notMet, met)
-    }
-
-    func value(of threshold: Threshold, _ offence: Offence) -> Int {
-        switch threshold {
-        case .literal(let n): n
-        case .parameter(let name): offence.parameters[name]?.value ?? 1
-        }
-    }
-
-    func threshold(_ element: Element, _ offence: Offence) -> Int? {
-        element.minimumEpisodes.map { value(of: $0, offence) }
     }
 
     /// Limitation runs until the verdict: after a verdict under this offence it is counted to the verdict's day.
     func limitationDate(for offence: Offence, file: CaseFile, at date: LocalDate) -> LocalDate {
-        let proceedings = Set(file.criminalProceedings.filter { $0.article == offence.id }.map(\.id))
-        let verdictDays = file.verdicts.filter { proceedings.contains($0.proceeding) }.map { legalDays.date(of: $0.decidedAt) }
-        return ([date] + verdictDays.filter { $0 <= date }).min()!
+        var countedTo = date
+        for verdict in file.verdicts {
+            guard file.criminalProceedings.contains(where: { $0.id == verdict.proceeding && $0.article == offence.id }) else { continue }
+            let day = legalDays.date(of: verdict.decidedAt)
+            if day < countedTo { countedTo = day }
+        }
+        return countedTo
     }
 
     static func unverifiedFigures(_ offence: Offence, pack: JurisdictionPack) -> [String] {
@@ -181,149 +165,15 @@ public struct Assessor: Sendable {
     }
 
     func alsoConsider(_ t: Timeline, language: Language) -> [AlsoConsider] {
-        pack.alsoConsider.compactMap { norm in
-            let kinds = ImpactSet.kinds(norm.kinds)
-            let byViolence = norm.flags?.contains("violence") ?? false
-            let matching = (0..<t.count).filter { t.kindBits[$0] & kinds != 0 || (byViolence && t.violence[$0]) }
-            guard !matching.isEmpty else { return nil }
-            let ids = matching.map { t.ids[$0] }
-            return AlsoConsider(norm: norm.norm, title: norm.title[language], incidents: ids,
-                                reason: Phrases(language).alsoConsider(norm.title[language], ids), verified: norm.verified)
+        zip(pack.alsoConsider, relatedNorms).compactMap { norm, rule in
+            var ids: [String] = []
+            for i in 0..<t.count where t.entries[i].kindBits & rule.kinds != 0 || (rule.byViolence && t.entries[i].violence) {
+                ids.append(t.ids[i])
+            }
+            guard !ids.isEmpty else { return nil }
+            let title = norm.title[language]
+            return AlsoConsider(norm: norm.norm, title: title, incidents: ids,
+                                reason: Phrases(language).alsoConsider(title, ids), verified: norm.verified)
         }
-    }
-}
-
-/// The incidents up to a date in time order (then by id), with what the rules look at computed
-/// once: the legal day, the flags, and the kind and impacts as bit sets.
-struct Timeline {
-    /// Positions in the given incidents, in time order.
-    let kept: [Int]
-    let ids: [String]
-    let days: [LocalDate]
-    let kindBits: [UInt32]
-    let impactBits: [UInt32]
-    let againstWill: [Bool]
-    let violence: [Bool]
-    var count: Int { ids.count }
-
-    init(_ given: [Incident], through date: LocalDate, legalDays: LegalDayCalendar) {
-        let ms = given.map(\.occurredAt.epochMilliseconds)
-        // Sort plain (time, position) pairs, then order any equal times by id: no strings are
-        // compared unless two incidents share a millisecond.
-        var keyed = ms.enumerated().map { (time: $0.element, index: $0.offset) }
-        keyed.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
-        var order = keyed.map(\.index)
-        var start = 0
-        while start < keyed.count {
-            var end = start + 1
-            while end < keyed.count, keyed[end].time == keyed[start].time { end += 1 }
-            if end - start > 1 { order[start..<end].sort { given[$0].id < given[$1].id } }
-            start = end
-        }
-        var offsets = legalDays.schedule(from: ms.min() ?? 0, to: ms.max() ?? 0)
-        var kept: [Int] = []
-        var days: [LocalDate] = []
-        kept.reserveCapacity(order.count)
-        days.reserveCapacity(order.count)
-        for index in order {
-            let day = given[index].occurredAt.localDate(atOffset: offsets.offset(at: ms[index]))
-            if day > date { break } // sorted: everything after is later still
-            kept.append(index)
-            days.append(day)
-        }
-        self.kept = kept
-        self.days = days
-        ids = kept.map { given[$0].id }
-        kindBits = kept.map { given[$0].kind.bit }
-        impactBits = kept.map { given[$0].impact.reduce(0) { $0 | $1.bit } }
-        againstWill = kept.map { given[$0].againstWill }
-        violence = kept.map { given[$0].violence }
-    }
-}
-
-/// Vocabulary words as bits, so rules test membership without allocating sets.
-enum ImpactSet {
-    static func kinds(_ kinds: [IncidentKind]) -> UInt32 { kinds.reduce(0) { $0 | $1.bit } }
-    static func impacts(_ impacts: [Impact]) -> UInt32 { impacts.reduce(0) { $0 | $1.bit } }
-}
-
-extension IncidentKind {
-    var bit: UInt32 {
-        switch self {
-        case .contact: 1 << 0
-        case .tracking: 1 << 1
-        case .threat: 1 << 2
-        case .privacyIntrusion: 1 << 3
-        case .publicConflict: 1 << 4
-        case .propertyDamage: 1 << 5
-        case .violence: 1 << 6
-        case .other: 1 << 7
-        }
-    }
-}
-
-extension Impact {
-    var bit: UInt32 {
-        switch self {
-        case .fear: 1 << 0
-        case .changedResidence: 1 << 1
-        case .changedJob: 1 << 2
-        case .soughtProtection: 1 << 3
-        case .psychologicalOrMedicalHelp: 1 << 4
-        case .lostIncome: 1 << 5
-        case .restrictedMovement: 1 << 6
-        }
-    }
-}
-
-/// An episode element as a test on one incident of the timeline.
-struct EpisodeRule {
-    let id: String
-    let kinds: UInt32?
-    let againstWill: Bool?
-    let violence: Bool?
-
-    init(_ element: Element) {
-        id = element.id
-        kinds = element.kinds.map(ImpactSet.kinds)
-        againstWill = element.requires?["againstWill"]
-        violence = element.requires?["violence"]
-    }
-
-    func accepts(_ t: Timeline, _ i: Int) -> Bool {
-        if let kinds, t.kindBits[i] & kinds == 0 { return false }
-        if let againstWill, t.againstWill[i] != againstWill { return false }
-        if let violence, t.violence[i] != violence { return false }
-        return true
-    }
-}
-
-/// What the assessment of one offence needs that does not depend on the case, worked out once
-/// when the assessor is made: rules as bit tests, the figures it rests on, and the fixed text.
-struct OffencePlan: Sendable {
-    let offence: Offence
-    let conductKinds: UInt32
-    let episodeRules: [EpisodeRule]
-    let limitationMonths: Int?
-    let unverified: [String]
-    let alternatives: [SanctionAlternative]
-    let payment: Int?
-    let citation: Localized
-    let closing: Localized
-
-    init(_ offence: Offence, pack: JurisdictionPack) {
-        self.offence = offence
-        conductKinds = ImpactSet.kinds(offence.conductElement?.kinds ?? [])
-        episodeRules = offence.elements.filter { $0.scope == .episode }.map(EpisodeRule.init)
-        limitationMonths = offence.limitation.map { ($0.years?.value ?? 0) * 12 + ($0.months?.value ?? 0) }
-        let unverified = Assessor.unverifiedFigures(offence, pack: pack)
-        self.unverified = unverified
-        alternatives = offence.sanctions.map {
-            SanctionAlternative(type: $0.type, unit: $0.unit, min: $0.min?.value, max: $0.max?.value)
-        }
-        payment = pack.mandatoryPayment?.byCategory[offence.category]?.value
-        func each(_ make: (Language) -> String) -> Localized { Localized(ru: make(.ru), kk: make(.kk), en: make(.en)) }
-        citation = each { Explanation.citation(offence, $0) }
-        closing = each { Explanation.closing(pack: pack, offence: offence, language: $0, unverified: unverified) }
     }
 }

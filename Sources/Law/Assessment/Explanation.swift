@@ -1,13 +1,7 @@
 import Domain
 
-/// The readable account of one offence's assessment, citing the article.
-struct Explanation {
-    let pack: JurisdictionPack
-    let offence: Offence
-    let language: Language
-
-    var p: Phrases { Phrases(language) }
-
+/// The fixed sentences of an offence's explanation: its citation and its closing.
+enum Explanation {
     static func citation(_ offence: Offence, _ language: Language) -> String {
         let article = offence.citation.article
         let code = offence.citation.code[language]
@@ -45,107 +39,125 @@ struct Explanation {
         }
         return parts.joined(separator: " ")
     }
-
-    func text(conclusion: Conclusion, elements: [ElementResult], episodes: Episodes, limitation: LimitationResult,
-              closing: String, at date: LocalDate) -> String {
-        // Written straight into one string: this prose is most of an assessment's cost.
-        var out = Prose(p)
-        let cite = Self.citation(offence, language)
-        out += p.pick("Оценка на ", "", "Assessment as of ")
-        out.date(date)
-        out += p.pick(" по норме: ", " күнгі бағалау: ", " under ")
-        out += cite
-        out += p.pick(" («", " («", " (")
-        out += offence.title[language]
-        out += p.pick("»), действует с ", "»), ", "), in force since ")
-        out.date(offence.citation.inForce.value)
-        out += p.pick(". Учтённые эпизоды: ", " бастап күшінде. Есепке алынған эпизодтар: ", ". Episodes counted: ")
-        out.list(episodes.counted)
-        out += p.pick(". До вступления нормы в силу: ", ". Норма күшіне енгенге дейін: ", ". Before the norm came into force: ")
-        out.list(episodes.beforeInForce)
-        out += p.pick(". За пределами срока давности: ", ". Ескіру мерзімінен тыс: ", ". Time-barred: ")
-        out.list(episodes.timeBarred)
-        out += "."
-        if !episodes.excluded.isEmpty {
-            out += p.pick(" Не учтены, так как не отвечают признаку: ", " Белгіге сай келмегендіктен есепке алынбады: ",
-                          " Not counted, as they lack an element: ")
-            for (index, excluded) in episodes.excluded.prefix(Phrases.listLimit).enumerated() {
-                if index > 0 { out += "; " }
-                out += excluded.incident
-                out += " ("
-                out += offence.elements.first { $0.id == excluded.element }?.name[language] ?? excluded.element
-                out += ")"
-            }
-            if episodes.excluded.count > Phrases.listLimit { out += "; …" }
-            out += "."
-        }
-        for element in elements {
-            out += " "
-            out.capitalized(element.name)
-            out += ": "
-            out += p.status(element.status)
-            if !element.incidents.isEmpty {
-                out += " ("
-                out.list(element.incidents)
-                out += ")"
-            }
-            out += "; "
-            out += element.note
-            out += "."
-        }
-        var parts: [String] = [out.text]
-        switch conclusion {
-        case .grounds:
-            parts.append(p.pick(
-                "Все признаки состава выполнены: имеются основания для рассмотрения вопроса об уголовной ответственности по норме \(cite).",
-                "Құрамның барлық белгілері орындалды: \(cite) бойынша қылмыстық жауаптылық мәселесін қарауға негіз бар.",
-                "Every element is met: there are grounds to consider criminal liability under \(cite)."))
-        case .insufficient:
-            let missing = elements.filter { $0.status != .met }.map(\.name).joined(separator: "; ")
-            parts.append(p.pick(
-                "Не все признаки выполнены (\(missing)): оснований для квалификации по норме \(cite) пока недостаточно.",
-                "Барлық белгілер орындалмады (\(missing)): \(cite) бойынша саралауға әзірге негіз жеткіліксіз.",
-                "Not every element is met (\(missing)): the grounds for \(cite) are not yet sufficient."))
-        case .notApplicable:
-            parts.append(p.pick(
-                "Ни один эпизод не может подпадать под норму \(cite): все они до её вступления в силу, за пределами срока давности или иного рода.",
-                "Бірде-бір эпизод \(cite) нормасына түспейді: барлығы ол күшіне енгенге дейін, ескіру мерзімінен тыс немесе басқа түрде.",
-                "No episode can fall under \(cite): each is before it came into force, time-barred, or of another kind."))
-        }
-        if let expiry = limitation.earliestExpiry {
-            parts.append(p.pick("Самый ранний срок давности истекает \(expiry).",
-                                "Ең ерте ескіру мерзімі \(expiry) аяқталады.",
-                                "The earliest limitation period ends on \(expiry)."))
-        }
-        parts.append(closing)
-        return parts.joined(separator: " ")
-    }
 }
 
-/// An explanation being written: one growing string and the pieces it is made of.
-struct Prose {
-    private(set) var text = ""
+/// The readable account of one offence's assessment in one language, citing the article: every
+/// piece that does not depend on the case prepared when the assessor is made, so writing an
+/// explanation only copies bytes and fills in ids, dates and counts.
+struct ExplanationTemplate: Sendable {
+    let store: TextStore
     let phrases: Phrases
+    let opening, heading, beforeInForce, timeBarred, notCounted: TextSpan
+    /// By element, in the pack's order: the id, the name, and " Name: " opening its sentence.
+    let elementIds: [String]
+    let elementNames: [TextSpan]
+    let elementHeadings: [TextSpan]
+    /// By `ElementStatus.position`.
+    let statusWords: [TextSpan]
+    let grounds, notApplicable, insufficientOpen, insufficientClose, expiryOpen, expiryClose, closing: TextSpan
 
-    init(_ phrases: Phrases) {
-        self.phrases = phrases
-        text.reserveCapacity(2048)
+    init(offence: Offence, language: Language, citation cite: String, closing closingText: String) {
+        let p = Phrases(language)
+        phrases = p
+        var texts = TextStore.Builder()
+        opening = texts.add(p.pick("Оценка на ", "", "Assessment as of "))
+        let title = offence.title[language]
+        var inForce = TextWriter(capacity: 10)
+        inForce.write(date: offence.citation.inForce.value)
+        heading = texts.add(p.pick(" по норме: ", " күнгі бағалау: ", " under ") + cite + p.pick(" («", " («", " (") + title
+                            + p.pick("»), действует с ", "»), ", "), in force since ") + inForce.string()
+                            + p.pick(". Учтённые эпизоды: ", " бастап күшінде. Есепке алынған эпизодтар: ", ". Episodes counted: "))
+        beforeInForce = texts.add(p.pick(". До вступления нормы в силу: ", ". Норма күшіне енгенге дейін: ", ". Before the norm came into force: "))
+        timeBarred = texts.add(p.pick(". За пределами срока давности: ", ". Ескіру мерзімінен тыс: ", ". Time-barred: "))
+        notCounted = texts.add(p.pick(" Не учтены, так как не отвечают признаку: ", " Белгіге сай келмегендіктен есепке алынбады: ",
+                                      " Not counted, as they lack an element: "))
+        elementIds = offence.elements.map(\.id)
+        elementNames = offence.elements.map { texts.add($0.name[language]) }
+        elementHeadings = offence.elements.map { element in
+            let name = element.name[language]
+            return texts.add(" " + (name.first.map { $0.uppercased() + name.dropFirst() } ?? "") + ": ")
+        }
+        statusWords = ElementStatus.allCases.map { texts.add(p.status($0)) }
+        grounds = texts.add(" " + p.pick(
+            "Все признаки состава выполнены: имеются основания для рассмотрения вопроса об уголовной ответственности по норме \(cite).",
+            "Құрамның барлық белгілері орындалды: \(cite) бойынша қылмыстық жауаптылық мәселесін қарауға негіз бар.",
+            "Every element is met: there are grounds to consider criminal liability under \(cite)."))
+        notApplicable = texts.add(" " + p.pick(
+            "Ни один эпизод не может подпадать под норму \(cite): все они до её вступления в силу, за пределами срока давности или иного рода.",
+            "Бірде-бір эпизод \(cite) нормасына түспейді: барлығы ол күшіне енгенге дейін, ескіру мерзімінен тыс немесе басқа түрде.",
+            "No episode can fall under \(cite): each is before it came into force, time-barred, or of another kind."))
+        insufficientOpen = texts.add(" " + p.pick("Не все признаки выполнены (", "Барлық белгілер орындалмады (", "Not every element is met ("))
+        insufficientClose = texts.add(p.pick("): оснований для квалификации по норме \(cite) пока недостаточно.",
+                                             "): \(cite) бойынша саралауға әзірге негіз жеткіліксіз.",
+                                             "): the grounds for \(cite) are not yet sufficient."))
+        expiryOpen = texts.add(" " + p.pick("Самый ранний срок давности истекает ", "Ең ерте ескіру мерзімі ", "The earliest limitation period ends on "))
+        expiryClose = texts.add(p.pick(".", " аяқталады.", "."))
+        closing = texts.add(" " + closingText)
+        store = texts.make()
     }
 
-    static func += (prose: inout Prose, piece: String) { prose.text += piece }
-
-    mutating func date(_ date: LocalDate) {
-        func two(_ n: Int) { if n < 10 { text += "0" }; text += String(n) }
-        text += String(date.year)
-        text += "-"; two(date.month)
-        text += "-"; two(date.day)
-    }
-
-    mutating func list(_ ids: [String]) { text += phrases.list(ids) }
-
-    mutating func capitalized(_ name: String) {
-        guard let first = name.first else { return }
-        text += first.uppercased()
-        text += name.dropFirst()
+    /// The explanation of an assessed offence.
+    func text(date: LocalDate, conclusion: Conclusion, elements: [ElementResult], episodes: Episodes,
+              earliestExpiry: LocalDate?) -> String {
+        var out = TextWriter(capacity: 2048)
+        out.write(opening, from: store)
+        out.write(date: date)
+        out.write(heading, from: store)
+        phrases.write(episodes.counted, into: &out)
+        out.write(beforeInForce, from: store)
+        phrases.write(episodes.beforeInForce, into: &out)
+        out.write(timeBarred, from: store)
+        phrases.write(episodes.timeBarred, into: &out)
+        out.write(byte: UInt8(ascii: "."))
+        if !episodes.excluded.isEmpty {
+            out.write(notCounted, from: store)
+            for (index, excluded) in episodes.excluded.prefix(Phrases.listLimit).enumerated() {
+                if index > 0 { out.write("; ") }
+                out.write(excluded.incident)
+                out.write(" (")
+                if let element = elementIds.firstIndex(of: excluded.element) {
+                    out.write(elementNames[element], from: store)
+                } else {
+                    out.write(excluded.element)
+                }
+                out.write(byte: UInt8(ascii: ")"))
+            }
+            if episodes.excluded.count > Phrases.listLimit { out.write("; …") }
+            out.write(byte: UInt8(ascii: "."))
+        }
+        for (index, element) in elements.enumerated() {
+            out.write(elementHeadings[index], from: store)
+            out.write(statusWords[element.status.position], from: store)
+            if !element.incidents.isEmpty {
+                out.write(" (")
+                phrases.write(element.incidents, into: &out)
+                out.write(byte: UInt8(ascii: ")"))
+            }
+            out.write("; ")
+            out.write(element.note)
+            out.write(byte: UInt8(ascii: "."))
+        }
+        switch conclusion {
+        case .grounds:
+            out.write(grounds, from: store)
+        case .notApplicable:
+            out.write(notApplicable, from: store)
+        case .insufficient:
+            out.write(insufficientOpen, from: store)
+            var first = true
+            for (index, element) in elements.enumerated() where element.status != .met {
+                if !first { out.write("; ") }
+                first = false
+                out.write(elementNames[index], from: store)
+            }
+            out.write(insufficientClose, from: store)
+        }
+        if let earliestExpiry {
+            out.write(expiryOpen, from: store)
+            out.write(date: earliestExpiry)
+            out.write(expiryClose, from: store)
+        }
+        out.write(closing, from: store)
+        return out.string()
     }
 }

@@ -10,7 +10,7 @@ struct NextSteps {
 
     var p: Phrases { Phrases(language) }
 
-    func steps(offences: [OffenceAssessment], incidents: [Incident]) -> [NextStep] {
+    func steps(offences: [OffenceAssessment], plans: [OffencePlan], timeline: Timeline) -> [NextStep] {
         var steps: [NextStep] = []
         let registered = Set(file.criminalProceedings.map(\.article))
         let convicted = !file.verdicts.filter { $0.outcome == .guilty }.isEmpty
@@ -35,7 +35,8 @@ struct NextSteps {
         }
 
         let sanctioned = Set(file.administrativeCases.flatMap(\.incidents))
-        let violations = OrderViolations.find(incidents: incidents, orders: file.protectiveOrders)
+        let violations = OrderViolations.find(incidents: file.incidents, at: timeline.entries.lazy.map(\.index),
+                                              orders: file.protectiveOrders)
         var unreferred: [String] = []
         var seen: Set<String> = []
         for violation in violations where !sanctioned.contains(violation.incident) && seen.insert(violation.incident).inserted {
@@ -49,18 +50,14 @@ struct NextSteps {
                 "Refer the order violations (\(p.list(unreferred))) for administrative proceedings (\(article)).")))
         }
 
-        for offence in offences where offence.conclusion == .insufficient {
-            guard let rules = pack.offence(offence.offence) else { continue }
-            let open = Set(offence.elements.filter { $0.status != .met }.map(\.element))
-            let harm = rules.elements.filter { $0.scope == .course && ($0.impacts != nil || $0.anyOf != nil) }
-            if harm.contains(where: { open.contains($0.id) }) {
+        for (offence, plan) in zip(offences, plans) where offence.conclusion == .insufficient {
+            if plan.harmElements.contains(where: { offence.elements[$0].status != .met }) {
                 steps.append(NextStep(code: .documentHarm, incidents: offence.episodes.counted, text: p.pick(
                     "Задокументировать последствия для потерпевшей (смена жилья или работы, обращения за защитой, помощь врача или психолога, потеря дохода).",
                     "Жәбірленушіге салдарларды құжаттау (тұрғын үйді немесе жұмысты ауыстыру, қорғау сұрау, дәрігер не психолог көмегі, табыстан айырылу).",
                     "Document the effect on the victim (moving home or job, seeking protection, medical or psychological help, lost income).")))
             }
-            let pattern = rules.elements.filter { $0.scope == .course && $0.minimumEpisodes != nil && $0.impacts == nil }
-            if pattern.contains(where: { open.contains($0.id) }) {
+            if plan.patternElements.contains(where: { offence.elements[$0].status != .met }) {
                 steps.append(NextStep(code: .keepLogging, incidents: [], text: p.pick(
                     "Продолжать фиксировать каждый эпизод: пока их недостаточно для систематичности.",
                     "Әр эпизодты тіркей беру: жүйелілік үшін әзірге жеткіліксіз.",

@@ -8,7 +8,7 @@ struct Phrases {
     init(_ language: Language) { self.language = language }
 
     /// The text in this language; the others are never built.
-    func pick(_ ru: @autoclosure () -> String, _ kk: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String {
+    func pick<T>(_ ru: @autoclosure () -> T, _ kk: @autoclosure () -> T, _ en: @autoclosure () -> T) -> T {
         switch language {
         case .ru: ru()
         case .kk: kk()
@@ -24,11 +24,26 @@ struct Phrases {
 
     /// Ids for a sentence: all of a short list, the first few and a count of a long one.
     func list(_ ids: [String]) -> String {
-        if ids.isEmpty { return "—" }
-        if ids.count <= Self.listLimit { return ids.joined(separator: ", ") }
-        let more = ids.count - Self.listLimit
-        return ids.prefix(Self.listLimit).joined(separator: ", ") + pick(" и ещё \(more)", " және тағы \(more)", " and \(more) more")
+        var out = TextWriter(capacity: 256)
+        write(ids, into: &out)
+        return out.string()
     }
+
+    func write(_ ids: [String], into out: inout TextWriter) {
+        if ids.isEmpty { return out.write("—") }
+        for (index, id) in ids.prefix(Self.listLimit).enumerated() {
+            if index > 0 { out.write(byte: UInt8(ascii: ",")); out.write(byte: UInt8(ascii: " ")) }
+            out.write(id)
+        }
+        guard ids.count > Self.listLimit else { return }
+        let (before, after) = more
+        out.write(before)
+        out.write(number: ids.count - Self.listLimit)
+        out.write(after)
+    }
+
+    /// "and N more", around the number.
+    var more: (before: String, after: String) { pick((" и ещё ", ""), (" және тағы ", ""), (" and ", " more")) }
 
     static let listLimit = 12
 
@@ -40,12 +55,15 @@ struct Phrases {
         }
     }
 
-    func elementNote(_ element: Element, status: ElementStatus, support: Int, threshold: Int?) -> String {
-        if let threshold, element.impacts == nil, element.anyOf == nil {
-            return pick("эпизодов учтено: \(support), требуется не менее \(threshold)",
-                        "есепке алынған эпизодтар: \(support), кемінде \(threshold) қажет",
-                        "\(support) episode(s) counted; at least \(threshold) required")
-        }
+    /// The note of an element that counts episodes, as the text before and after the count.
+    func countedNote(threshold: Int) -> (before: String, after: String) {
+        pick(("эпизодов учтено: ", ", требуется не менее \(threshold)"),
+             ("есепке алынған эпизодтар: ", ", кемінде \(threshold) қажет"),
+             ("", " episode(s) counted; at least \(threshold) required"))
+    }
+
+    /// The note of an element that does not count episodes, by its status.
+    func elementNote(_ element: Element, status: ElementStatus) -> String {
         if element.impacts != nil || element.anyOf != nil {
             switch status {
             case .met:

@@ -1,0 +1,189 @@
+import Domain
+
+/// What the assessment of one offence needs that does not depend on the case, worked out once
+/// when the assessor is made: rules as bit tests, the figures it rests on, and the fixed text in
+/// each language.
+struct OffencePlan: Sendable {
+    let offence: Offence
+    let conductKinds: UInt32
+    let inForce: LocalDate
+    let elements: [ElementPlan]
+    /// Positions in `elements` of the episode elements, in pack order.
+    let episodeElements: [Int]
+    let limitationMonths: Int?
+    let unverified: [String]
+    let alternatives: [SanctionAlternative]
+    let payment: Int?
+    let title: Localized
+    let citation: Localized
+    /// Course elements about harm (impacts) and about the pattern (a count), for the next steps.
+    let harmElements: [Int]
+    let patternElements: [Int]
+    let explanation: [ExplanationTemplate]
+
+    init(_ offence: Offence, pack: JurisdictionPack) {
+        self.offence = offence
+        conductKinds = ImpactSet.kinds(offence.conductElement?.kinds ?? [])
+        inForce = offence.citation.inForce.value
+        let elements = offence.elements.map { ElementPlan($0, offence: offence) }
+        self.elements = elements
+        episodeElements = elements.indices.filter { elements[$0].episodeRule != nil }
+        limitationMonths = offence.limitation.map { ($0.years?.value ?? 0) * 12 + ($0.months?.value ?? 0) }
+        let unverified = Assessor.unverifiedFigures(offence, pack: pack)
+        self.unverified = unverified
+        alternatives = offence.sanctions.map {
+            SanctionAlternative(type: $0.type, unit: $0.unit, min: $0.min?.value, max: $0.max?.value)
+        }
+        payment = pack.mandatoryPayment?.byCategory[offence.category]?.value
+        title = offence.title
+        func each(_ make: (Language) -> String) -> Localized { Localized(ru: make(.ru), kk: make(.kk), en: make(.en)) }
+        let citation = each { Explanation.citation(offence, $0) }
+        self.citation = citation
+        harmElements = offence.elements.indices.filter {
+            offence.elements[$0].scope == .course && (offence.elements[$0].impacts != nil || offence.elements[$0].anyOf != nil)
+        }
+        patternElements = offence.elements.indices.filter {
+            let e = offence.elements[$0]
+            return e.scope == .course && e.minimumEpisodes != nil && e.impacts == nil
+        }
+        explanation = Language.allCases.map { language in
+            ExplanationTemplate(offence: offence, language: language, citation: citation[language],
+                                closing: Explanation.closing(pack: pack, offence: offence, language: language, unverified: unverified))
+        }
+    }
+}
+
+/// One element of an offence, ready to test: an episode element as a rule on one incident, a
+/// course element as its alternatives over the counted episodes; with its notes in each language.
+struct ElementPlan: Sendable {
+    let id: String
+    let name: Localized
+    let episodeRule: EpisodeRule?
+    /// The element's own rule, if it has a count or impacts.
+    let own: AlternativeRule?
+    /// Alternatives of which any suffices.
+    let anyOf: [AlternativeRule]?
+    let note: ElementNote
+
+    init(_ element: Element, offence: Offence) {
+        id = element.id
+        name = element.name
+        let threshold = element.minimumEpisodes.map { Self.value(of: $0, offence) }
+        if element.scope == .episode {
+            episodeRule = EpisodeRule(element)
+            own = nil
+            anyOf = nil
+        } else {
+            episodeRule = nil
+            own = element.minimumEpisodes != nil || element.impacts != nil
+                ? AlternativeRule(kinds: element.kinds, minimumEpisodes: element.minimumEpisodes, impacts: element.impacts, offence: offence)
+                : nil
+            anyOf = element.anyOf?.map {
+                AlternativeRule(kinds: $0.kinds, minimumEpisodes: $0.minimumEpisodes, impacts: $0.impacts, offence: offence)
+            }
+        }
+        if let threshold, element.impacts == nil, element.anyOf == nil {
+            note = .count(Language.allCases.map { Phrases($0).countedNote(threshold: threshold) })
+        } else {
+            note = .fixed(Language.allCases.map { language in
+                ElementStatus.allCases.map { Phrases(language).elementNote(element, status: $0) }
+            })
+        }
+    }
+
+    static func value(of threshold: Threshold, _ offence: Offence) -> Int {
+        switch threshold {
+        case .literal(let n): n
+        case .parameter(let name): offence.parameters[name]?.value ?? 1
+        }
+    }
+
+    /// The note on the element's result in a language.
+    func note(_ status: ElementStatus, support: Int, language: Language) -> String {
+        switch note {
+        case .fixed(let byLanguage):
+            return byLanguage[language.position][status.position]
+        case .count(let byLanguage):
+            let (before, after) = byLanguage[language.position]
+            var out = TextWriter(capacity: before.utf8.count + after.utf8.count + 8)
+            out.write(before)
+            out.write(number: support)
+            out.write(after)
+            return out.string()
+        }
+    }
+}
+
+/// An element's note: fixed by status, or the count of episodes between two texts.
+enum ElementNote: Sendable {
+    case fixed([[String]])
+    case count([(before: String, after: String)])
+}
+
+/// An episode element as a test on one incident of the timeline.
+struct EpisodeRule: Sendable {
+    let kinds: UInt32?
+    let againstWill: Bool?
+    let violence: Bool?
+
+    init(_ element: Element) {
+        kinds = element.kinds.map(ImpactSet.kinds)
+        againstWill = element.requires?["againstWill"]
+        violence = element.requires?["violence"]
+    }
+
+    @inline(__always)
+    func accepts(_ entry: Timeline.Entry) -> Bool {
+        if let kinds, entry.kindBits & kinds == 0 { return false }
+        if let againstWill, entry.againstWill != againstWill { return false }
+        if let violence, entry.violence != violence { return false }
+        return true
+    }
+}
+
+/// A course element's rule (or one of its alternatives): enough counted episodes of its kinds,
+/// with the impacts that show it (met) or hint at it (unknown).
+struct AlternativeRule: Sendable {
+    let kinds: UInt32?
+    let needed: Int
+    let metBits: UInt32?
+    let hintBits: UInt32
+
+    init(kinds: [IncidentKind]?, minimumEpisodes: Threshold?, impacts: ImpactRule?, offence: Offence) {
+        self.kinds = kinds.map(ImpactSet.kinds)
+        needed = minimumEpisodes.map { ElementPlan.value(of: $0, offence) } ?? 1
+        metBits = impacts.map { ImpactSet.impacts($0.met) }
+        hintBits = impacts.map { ImpactSet.impacts($0.met) | ImpactSet.impacts($0.unknown ?? []) } ?? 0
+    }
+
+    func evaluate(counted: [Int], timeline t: Timeline) -> (ElementStatus, [Int]) {
+        let pool = kinds.map { kinds in counted.filter { t.entries[$0].kindBits & kinds != 0 } } ?? counted
+        guard let metBits else { return pool.count >= needed ? (.met, pool) : (.notMet, pool) }
+        let met = pool.filter { t.entries[$0].impactBits & metBits != 0 }
+        if met.count >= needed { return (.met, met) }
+        let hinted = pool.filter { t.entries[$0].impactBits & hintBits != 0 }
+        if hinted.count >= needed, !hinted.isEmpty { return (.unknown, hinted) }
+        return (.notMet, met)
+    }
+}
+
+extension Language {
+    /// 0, 1, 2 in `allCases` order, for tables by language.
+    var position: Int {
+        switch self {
+        case .ru: 0
+        case .kk: 1
+        case .en: 2
+        }
+    }
+}
+
+extension ElementStatus {
+    var position: Int {
+        switch self {
+        case .met: 0
+        case .notMet: 1
+        case .unknown: 2
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Domain
+
+/// Prose written as UTF-8 bytes into one growing block and made a `String` once at the end:
+/// appending to a `String` piece by piece costs several times the copying itself, and an
+/// assessment's prose is hundreds of pieces (each incident id is one).
+struct TextWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// The text written so far.
+    func string() -> String {
+        String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
+
+    @inline(__always)
+    mutating func write(_ source: UnsafePointer<UInt8>, count n: Int) {
+        if count + n > capacity { grow(to: count + n) }
+        (base + count).update(from: source, count: n)
+        count += n
+    }
+
+    @inline(__always)
+    mutating func write(_ span: TextSpan, from store: TextStore) {
+        write(store.base + Int(span.start), count: Int(span.count))
+    }
+
+    mutating func write(_ string: String) {
+        if let done = string.utf8.withContiguousStorageIfAvailable({ write($0.baseAddress!, count: $0.count) }) { return done }
+        for byte in string.utf8 { write(byte: byte) }
+    }
+
+    @inline(__always)
+    mutating func write(byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    /// A non-negative number in decimal digits.
+    mutating func write(number: Int) {
+        if number < 0 { write(byte: UInt8(ascii: "-")); write(number: -number); return }
+        if number >= 10 { write(number: number / 10) }
+        write(byte: UInt8(ascii: "0") + UInt8(number % 10))
+    }
+
+    /// `YYYY-MM-DD`, as `LocalDate.description` writes it.
+    mutating func write(date: LocalDate) {
+        if count + 10 > capacity { grow(to: count + 10) }
+        func digits(_ value: Int, _ width: Int, at offset: Int) {
+            var value = value
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                base[count + offset + i] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        digits(date.year, 4, at: 0)
+        base[count + 4] = UInt8(ascii: "-")
+        digits(date.month, 2, at: 5)
+        base[count + 7] = UInt8(ascii: "-")
+        digits(date.day, 2, at: 8)
+        count += 10
+    }
+
+    private mutating func grow(to needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.initialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+}

@@ -1,0 +1,93 @@
+import Domain
+
+/// The incidents up to a date in time order (then by id), with what the rules look at computed
+/// once: the legal day, the flags, and the kind and impacts as bit sets.
+struct Timeline {
+    struct Entry {
+        /// Position in the given incidents.
+        let index: Int
+        let day: LocalDate
+        let kindBits: UInt32
+        let impactBits: UInt32
+        let againstWill: Bool
+        let violence: Bool
+    }
+
+    let entries: [Entry]
+    let ids: [String]
+    var count: Int { entries.count }
+
+    init(_ given: [Incident], through date: LocalDate, legalDays: LegalDayCalendar) {
+        // Sort plain (time, position) pairs, then order any equal times by id: no strings are
+        // compared unless two incidents share a millisecond.
+        var keyed: [(time: Int64, index: Int)] = []
+        keyed.reserveCapacity(given.count)
+        var first = Int64.max, last = Int64.min
+        for (index, incident) in given.enumerated() {
+            let time = incident.occurredAt.epochMilliseconds
+            keyed.append((time, index))
+            first = min(first, time)
+            last = max(last, time)
+        }
+        keyed.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
+        var start = 0
+        while start < keyed.count {
+            var end = start + 1
+            while end < keyed.count, keyed[end].time == keyed[start].time { end += 1 }
+            if end - start > 1 { keyed[start..<end].sort { given[$0.index].id < given[$1.index].id } }
+            start = end
+        }
+        var offsets = legalDays.schedule(from: given.isEmpty ? 0 : first, to: given.isEmpty ? 0 : last)
+        var entries: [Entry] = []
+        var ids: [String] = []
+        entries.reserveCapacity(keyed.count)
+        ids.reserveCapacity(keyed.count)
+        for (time, index) in keyed {
+            let incident = given[index]
+            let day = incident.occurredAt.localDate(atOffset: offsets.offset(at: time))
+            if day > date { break } // sorted: everything after is later still
+            var impactBits: UInt32 = 0
+            for impact in incident.impact { impactBits |= impact.bit }
+            entries.append(Entry(index: index, day: day, kindBits: incident.kind.bit, impactBits: impactBits,
+                                 againstWill: incident.againstWill, violence: incident.violence))
+            ids.append(incident.id)
+        }
+        self.entries = entries
+        self.ids = ids
+    }
+}
+/// Vocabulary words as bits, so rules test membership without allocating sets.
+enum ImpactSet {
+    static func kinds(_ kinds: [IncidentKind]) -> UInt32 { kinds.reduce(0) { $0 | $1.bit } }
+    static func impacts(_ impacts: [Impact]) -> UInt32 { impacts.reduce(0) { $0 | $1.bit } }
+}
+
+extension IncidentKind {
+    var bit: UInt32 {
+        switch self {
+        case .contact: 1 << 0
+        case .tracking: 1 << 1
+        case .threat: 1 << 2
+        case .privacyIntrusion: 1 << 3
+        case .publicConflict: 1 << 4
+        case .propertyDamage: 1 << 5
+        case .violence: 1 << 6
+        case .other: 1 << 7
+        }
+    }
+}
+
+extension Impact {
+    var bit: UInt32 {
+        switch self {
+        case .fear: 1 << 0
+        case .changedResidence: 1 << 1
+        case .changedJob: 1 << 2
+        case .soughtProtection: 1 << 3
+        case .psychologicalOrMedicalHelp: 1 << 4
+        case .lostIncome: 1 << 5
+        case .restrictedMovement: 1 << 6
+        }
+    }
+}
+

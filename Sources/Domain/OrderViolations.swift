@@ -18,11 +18,11 @@ public enum OrderViolations {
     public static let contactKinds = Set(IncidentKind.allCases.filter(isContact))
 
     public static func find(incidents: [Incident], orders: [ProtectiveOrder]) -> [OrderViolation] {
-        find(incidents: incidents, at: incidents.indices, orders: orders)
+        find(incidents: incidents, at: Array(incidents.indices), orders: orders)
     }
 
     /// The violations among some of the incidents, visited in the order of `positions`.
-    public static func find(incidents: [Incident], at positions: some Sequence<Int>, orders: [ProtectiveOrder]) -> [OrderViolation] {
+    public static func find(incidents: [Incident], at positions: [Int], orders: [ProtectiveOrder]) -> [OrderViolation] {
         var found: [OrderViolation] = []
         for order in orders {
             let term = order.issuedAt.epochMilliseconds..<max(order.issuedAt.epochMilliseconds, order.endsAt.epochMilliseconds)

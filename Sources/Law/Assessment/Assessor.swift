@@ -22,7 +22,7 @@ public struct Assessor: Sendable {
         let file = asOf(given, date)
         let offences = plans.map { assess($0, file: file, timeline: timeline, at: date, language: language) }
         let related = alsoConsider(timeline, language: language)
-        let steps = NextSteps(pack: pack, file: file, at: date, legalDays: legalDays, language: language)
+        let steps = NextSteps(file: file, at: date, legalDays: legalDays, language: language, measure: pack.measures.first)
             .steps(offences: offences, plans: plans, timeline: timeline)
         return Assessment(jurisdiction: pack.code, at: date, packVersion: pack.version, language: language,
                           offences: offences, alsoConsider: related, nextSteps: steps.map(\.text), steps: steps,
@@ -35,6 +35,8 @@ public struct Assessor: Sendable {
         var beforeInForce: [String] = [], timeBarred: [String] = []
         // The conduct in time: positions in the timeline, and when each runs out of time.
         var window: [Int] = [], expiries: [LocalDate?] = []
+        window.reserveCapacity(t.count)
+        expiries.reserveCapacity(t.count)
         for i in 0..<t.count where plan.conductKinds & t.entries[i].kindBits != 0 {
             let day = t.entries[i].day
             if day < plan.inForce { beforeInForce.append(t.ids[i]); continue }
@@ -51,6 +53,7 @@ public struct Assessor: Sendable {
         var counted: [Int] = [], byEpisode: [EpisodeExpiry] = []
         var excluded: [ExcludedEpisode] = []
         counted.reserveCapacity(window.count)
+        byEpisode.reserveCapacity(plan.limitationMonths == nil ? 0 : window.count)
         for (w, i) in window.enumerated() {
             if let failing = plan.episodeElements.first(where: { !plan.elements[$0].episodeRule!.accepts(t.entries[i]) }) {
                 excluded.append(ExcludedEpisode(incident: t.ids[i], element: plan.elements[failing].id))
@@ -61,20 +64,20 @@ public struct Assessor: Sendable {
         }
 
         // An element supported by every episode of the window or every counted one shares that list.
-        let windowIds = window.map { t.ids[$0] }
-        let countedIds = counted.count == window.count ? windowIds : counted.map { t.ids[$0] }
+        let windowIds = t.ids(window)
+        let countedIds = counted.count == window.count ? windowIds : t.ids(counted)
         var results: [ElementResult] = []
         results.reserveCapacity(plan.elements.count)
         var allMet = true
         for element in plan.elements {
             let status: ElementStatus, support: [Int], ids: [String]
             if let rule = element.episodeRule {
-                support = window.filter { rule.accepts(t.entries[$0]) }
+                support = t.select(window) { rule.accepts($0) }
                 status = support.isEmpty ? .notMet : .met
-                ids = support.count == window.count ? windowIds : support.map { t.ids[$0] }
+                ids = support.count == window.count ? windowIds : t.ids(support)
             } else {
                 (status, support) = courseStatus(element, counted: counted, timeline: t)
-                ids = support.count == counted.count && support == counted ? countedIds : support.map { t.ids[$0] }
+                ids = support.count == counted.count && support == counted ? countedIds : t.ids(support)
             }
             if status != .met { allMet = false }
             results.append(ElementResult(element: element.id, name: element.name[language], status: status, incidents: ids,
@@ -99,6 +102,7 @@ public struct Assessor: Sendable {
     /// are left out by the timeline.)
     func asOf(_ file: CaseFile, _ date: LocalDate) -> CaseFile {
         var file = file
+        let legalDays = legalDays
         let after = { (time: ZonedDateTime) in legalDays.date(of: time) > date }
         // Mutate only what changes: removeAll copies an array even when it removes nothing.
         if file.protectiveOrders.contains(where: { after($0.issuedAt) }) { file.protectiveOrders.removeAll { after($0.issuedAt) } }

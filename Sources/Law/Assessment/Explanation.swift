@@ -125,16 +125,16 @@ struct ExplanationTemplate: Sendable {
             if episodes.excluded.count > Phrases.listLimit { out.write("; …") }
             out.write(byte: UInt8(ascii: "."))
         }
-        for (index, element) in elements.enumerated() {
+        for index in elements.indices {
             out.write(elementHeadings[index], from: store)
-            out.write(statusWords[element.status.position], from: store)
-            if !element.incidents.isEmpty {
+            out.write(statusWords[elements[index].status.position], from: store)
+            if !elements[index].incidents.isEmpty {
                 out.write(" (")
-                phrases.write(element.incidents, into: &out)
+                phrases.write(elements[index].incidents, into: &out)
                 out.write(byte: UInt8(ascii: ")"))
             }
             out.write("; ")
-            out.write(element.note)
+            out.write(elements[index].note)
             out.write(byte: UInt8(ascii: "."))
         }
         switch conclusion {
@@ -145,7 +145,7 @@ struct ExplanationTemplate: Sendable {
         case .insufficient:
             out.write(insufficientOpen, from: store)
             var first = true
-            for (index, element) in elements.enumerated() where element.status != .met {
+            for index in elements.indices where elements[index].status != .met {
                 if !first { out.write("; ") }
                 first = false
                 out.write(elementNames[index], from: store)

@@ -2,52 +2,52 @@ import Domain
 
 /// What the officer should do next, from the assessments and the case's records.
 struct NextSteps {
-    let pack: JurisdictionPack
     let file: CaseFile
     let at: LocalDate
     let legalDays: LegalDayCalendar
     let language: Language
+    /// The pack's first protective measure, if it has one: what to issue, and the article its
+    /// violations fall under.
+    let measure: ProtectiveMeasure?
 
     var p: Phrases { Phrases(language) }
 
     func steps(offences: [OffenceAssessment], plans: [OffencePlan], timeline: Timeline) -> [NextStep] {
         var steps: [NextStep] = []
-        let registered = Set(file.criminalProceedings.map(\.article))
-        let convicted = !file.verdicts.filter { $0.outcome == .guilty }.isEmpty
+        let convicted = file.verdicts.contains { $0.outcome == .guilty }
+        func registered(_ offence: String) -> Bool { file.criminalProceedings.contains { $0.article == offence } }
 
-        for offence in offences where offence.conclusion == .grounds && !registered.contains(offence.offence) {
-            steps.append(NextStep(code: .registerCriminalCase, incidents: offence.episodes.counted, text: p.pick(
-                "Зарегистрировать уголовное дело по норме \(offence.citation) (эпизоды \(p.list(offence.episodes.counted))).",
-                "\(offence.citation) бойынша қылмыстық істі тіркеу (эпизодтар \(p.list(offence.episodes.counted))).",
-                "Register a criminal case under \(offence.citation) (episodes \(p.list(offence.episodes.counted)))."))
-            )
+        for offence in offences where offence.conclusion == .grounds && !registered(offence.offence) {
+            let counted = offence.episodes.counted
+            let (before, middle, after) = p.pick(("Зарегистрировать уголовное дело по норме ", " (эпизоды ", ")."),
+                                                 ("", " бойынша қылмыстық істі тіркеу (эпизодтар ", ")."),
+                                                 ("Register a criminal case under ", " (episodes ", ")."))
+            steps.append(NextStep(code: .registerCriminalCase, incidents: counted,
+                                  text: sentence(before, offence.citation, middle, counted, after)))
         }
 
-        let active = offences.flatMap(\.episodes.counted)
         let orderInForce = file.protectiveOrders.contains { order in
             legalDays.date(of: order.issuedAt) <= at && at <= legalDays.date(of: order.validUntil)
         }
-        if !active.isEmpty, !orderInForce, !convicted, let measure = pack.measures.first {
+        if offences.contains(where: { !$0.episodes.counted.isEmpty }), !orderInForce, !convicted, let measure {
             steps.append(NextStep(code: .issueProtectiveOrder, incidents: [], text: p.pick(
                 "Рассмотреть меру защиты: \(measure.title.ru) (\(measure.law)).",
                 "Қорғау шарасын қарастыру: \(measure.title.kk) (\(measure.law)).",
                 "Consider a protective measure: \(measure.title.en) (\(measure.law)).")))
         }
 
-        let sanctioned = Set(file.administrativeCases.flatMap(\.incidents))
-        let violations = OrderViolations.find(incidents: file.incidents, at: timeline.entries.lazy.map(\.index),
-                                              orders: file.protectiveOrders)
-        var unreferred: [String] = []
-        var seen: Set<String> = []
-        for violation in violations where !sanctioned.contains(violation.incident) && seen.insert(violation.incident).inserted {
-            unreferred.append(violation.incident)
-        }
+        let unreferred = unreferredViolations(timeline)
         if !unreferred.isEmpty {
-            let article = pack.measures.first?.violation ?? ""
-            steps.append(NextStep(code: .referViolations, incidents: unreferred, text: p.pick(
-                "Направить нарушения защитного предписания (\(p.list(unreferred))) для административного производства (\(article)).",
-                "Қорғау нұсқамасын бұзу фактілерін (\(p.list(unreferred))) әкімшілік іс жүргізуге жіберу (\(article)).",
-                "Refer the order violations (\(p.list(unreferred))) for administrative proceedings (\(article)).")))
+            let (before, middle, after) = p.pick(("Направить нарушения защитного предписания (", ") для административного производства (", ")."),
+                                                 ("Қорғау нұсқамасын бұзу фактілерін (", ") әкімшілік іс жүргізуге жіберу (", ")."),
+                                                 ("Refer the order violations (", ") for administrative proceedings (", ")."))
+            var out = TextWriter(capacity: 512)
+            out.write(before)
+            p.write(unreferred, into: &out)
+            out.write(middle)
+            out.write(measure?.violation ?? "")
+            out.write(after)
+            steps.append(NextStep(code: .referViolations, incidents: unreferred, text: out.string()))
         }
 
         for (offence, plan) in zip(offences, plans) where offence.conclusion == .insufficient {
@@ -65,7 +65,7 @@ struct NextSteps {
             }
         }
 
-        for offence in offences where !registered.contains(offence.offence) {
+        for offence in offences where !registered(offence.offence) {
             guard let expiry = offence.limitation.earliestExpiry, expiry.daysSinceEpoch - at.daysSinceEpoch <= 60 else { continue }
             let soon = offence.limitation.byEpisode.filter { $0.expires == expiry }.map(\.incident)
             steps.append(NextStep(code: .limitationSoon, incidents: soon, text: p.pick(
@@ -82,5 +82,34 @@ struct NextSteps {
                 "Follow up the unpaid mandatory payment of the verdict (\(p.list(unpaid.map(\.id)))).")))
         }
         return steps
+    }
+
+    /// Incidents in the timeline that broke an order in force and are not yet in an
+    /// administrative case, each once, in time order.
+    func unreferredViolations(_ timeline: Timeline) -> [String] {
+        guard !file.protectiveOrders.isEmpty else { return [] }
+        let violations = OrderViolations.find(incidents: file.incidents, at: timeline.entries.map(\.index),
+                                              orders: file.protectiveOrders)
+        // One order without zones names each incident at most once.
+        let repeats = file.protectiveOrders.count > 1 || file.protectiveOrders[0].conditions.zones?.isEmpty == false
+        let sanctioned: Set<String> = file.administrativeCases.isEmpty ? [] : Set(file.administrativeCases.flatMap(\.incidents))
+        var seen: Set<String> = []
+        var unreferred: [String] = []
+        for violation in violations where !sanctioned.contains(violation.incident) {
+            if repeats, !seen.insert(violation.incident).inserted { continue }
+            unreferred.append(violation.incident)
+        }
+        return unreferred
+    }
+
+    /// before + text + middle + the list + after, written once.
+    func sentence(_ before: String, _ text: String, _ middle: String, _ ids: [String], _ after: String) -> String {
+        var out = TextWriter(capacity: 512)
+        out.write(before)
+        out.write(text)
+        out.write(middle)
+        p.write(ids, into: &out)
+        out.write(after)
+        return out.string()
     }
 }

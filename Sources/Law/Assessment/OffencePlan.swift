@@ -3,7 +3,7 @@ import Domain
 /// What the assessment of one offence needs that does not depend on the case, worked out once
 /// when the assessor is made: rules as bit tests, the figures it rests on, and the fixed text in
 /// each language.
-struct OffencePlan: Sendable {
+final class OffencePlan: Sendable {
     let offence: Offence
     let conductKinds: UInt32
     let inForce: LocalDate
@@ -55,7 +55,7 @@ struct OffencePlan: Sendable {
 
 /// One element of an offence, ready to test: an episode element as a rule on one incident, a
 /// course element as its alternatives over the counted episodes; with its notes in each language.
-struct ElementPlan: Sendable {
+final class ElementPlan: Sendable {
     let id: String
     let name: Localized
     let episodeRule: EpisodeRule?
@@ -83,13 +83,17 @@ struct ElementPlan: Sendable {
             }
         }
         if let threshold, element.impacts == nil, element.anyOf == nil {
-            note = .count(Language.allCases.map { Phrases($0).countedNote(threshold: threshold) })
+            let parts = Language.allCases.map { Phrases($0).countedNote(threshold: threshold) }
+            note = .count(parts, written: parts.map { part in (0..<Self.notesWritten).map { part.before + String($0) + part.after } })
         } else {
             note = .fixed(Language.allCases.map { language in
                 ElementStatus.allCases.map { Phrases(language).elementNote(element, status: $0) }
             })
         }
     }
+
+    /// Count notes are written out in advance for up to this many episodes.
+    static let notesWritten = 64
 
     static func value(of threshold: Threshold, _ offence: Offence) -> Int {
         switch threshold {
@@ -103,7 +107,8 @@ struct ElementPlan: Sendable {
         switch note {
         case .fixed(let byLanguage):
             return byLanguage[language.position][status.position]
-        case .count(let byLanguage):
+        case .count(let byLanguage, let written):
+            if support < Self.notesWritten { return written[language.position][support] }
             let (before, after) = byLanguage[language.position]
             var out = TextWriter(capacity: before.utf8.count + after.utf8.count + 8)
             out.write(before)
@@ -114,10 +119,11 @@ struct ElementPlan: Sendable {
     }
 }
 
-/// An element's note: fixed by status, or the count of episodes between two texts.
+/// An element's note: fixed by status, or the count of episodes between two texts (by language,
+/// with the notes for small counts written out).
 enum ElementNote: Sendable {
     case fixed([[String]])
-    case count([(before: String, after: String)])
+    case count([(before: String, after: String)], written: [[String]])
 }
 
 /// An episode element as a test on one incident of the timeline.
@@ -157,11 +163,11 @@ struct AlternativeRule: Sendable {
     }
 
     func evaluate(counted: [Int], timeline t: Timeline) -> (ElementStatus, [Int]) {
-        let pool = kinds.map { kinds in counted.filter { t.entries[$0].kindBits & kinds != 0 } } ?? counted
+        let pool = kinds.map { kinds in t.select(counted) { $0.kindBits & kinds != 0 } } ?? counted
         guard let metBits else { return pool.count >= needed ? (.met, pool) : (.notMet, pool) }
-        let met = pool.filter { t.entries[$0].impactBits & metBits != 0 }
+        let met = t.select(pool) { $0.impactBits & metBits != 0 }
         if met.count >= needed { return (.met, met) }
-        let hinted = pool.filter { t.entries[$0].impactBits & hintBits != 0 }
+        let hinted = t.select(pool) { $0.impactBits & hintBits != 0 }
         if hinted.count >= needed, !hinted.isEmpty { return (.unknown, hinted) }
         return (.notMet, met)
     }

@@ -87,9 +87,16 @@ struct Phrases {
     }
 
     func alsoConsider(_ title: String, _ incidents: [String]) -> String {
-        pick("Эпизоды \(list(incidents)) подлежат самостоятельной квалификации: \(title).",
-             "\(list(incidents)) эпизодтары жеке саралануға жатады: \(title).",
-             "Episodes \(list(incidents)) are to be qualified separately: \(title).")
+        let (before, after) = pick(("Эпизоды ", " подлежат самостоятельной квалификации: "),
+                                   ("", " эпизодтары жеке саралануға жатады: "),
+                                   ("Episodes ", " are to be qualified separately: "))
+        var out = TextWriter(capacity: 256)
+        out.write(before)
+        write(incidents, into: &out)
+        out.write(after)
+        out.write(title)
+        out.write(byte: UInt8(ascii: "."))
+        return out.string()
     }
 
     func sanctionType(_ type: String) -> String {

@@ -17,6 +17,24 @@ struct Timeline {
     let ids: [String]
     var count: Int { entries.count }
 
+    /// The positions among `positions` whose entry passes `test`: `positions` itself when all
+    /// pass, else a new array of exactly the right size (these lists are most of an assessment's
+    /// allocations).
+    @inline(__always)
+    func select(_ positions: [Int], where test: (Entry) -> Bool) -> [Int] {
+        var passing = 0
+        for i in positions where test(entries[i]) { passing += 1 }
+        if passing == positions.count { return positions }
+        if passing == 0 { return [] }
+        var selected: [Int] = []
+        selected.reserveCapacity(passing)
+        for i in positions where test(entries[i]) { selected.append(i) }
+        return selected
+    }
+
+    /// The ids at some positions.
+    func ids(_ positions: [Int]) -> [String] { positions.map { ids[$0] } }
+
     init(_ given: [Incident], through date: LocalDate, legalDays: LegalDayCalendar) {
         // Sort plain (time, position) pairs, then order any equal times by id: no strings are
         // compared unless two incidents share a millisecond.
@@ -43,14 +61,14 @@ struct Timeline {
         entries.reserveCapacity(keyed.count)
         ids.reserveCapacity(keyed.count)
         for (time, index) in keyed {
-            let incident = given[index]
-            let day = incident.occurredAt.localDate(atOffset: offsets.offset(at: time))
+            // Field by field: copying a whole incident would retain every string and array in it.
+            let day = given[index].occurredAt.localDate(atOffset: offsets.offset(at: time))
             if day > date { break } // sorted: everything after is later still
             var impactBits: UInt32 = 0
-            for impact in incident.impact { impactBits |= impact.bit }
-            entries.append(Entry(index: index, day: day, kindBits: incident.kind.bit, impactBits: impactBits,
-                                 againstWill: incident.againstWill, violence: incident.violence))
-            ids.append(incident.id)
+            for impact in given[index].impact { impactBits |= impact.bit }
+            entries.append(Entry(index: index, day: day, kindBits: given[index].kind.bit, impactBits: impactBits,
+                                 againstWill: given[index].againstWill, violence: given[index].violence))
+            ids.append(given[index].id)
         }
         self.entries = entries
         self.ids = ids

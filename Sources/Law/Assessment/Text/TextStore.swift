@@ -17,7 +17,8 @@ final class TextStore: @unchecked Sendable {
 
     /// The text of a span, for the structured parts of an assessment.
     func string(_ span: TextSpan) -> String {
-        String(decoding: UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count)), as: UTF8.self)
+        // Every span is a whole text added by the builder: valid UTF-8, so not validated again.
+        String(copying: UTF8Span(unchecked: UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count)).span))
     }
 
     /// Collects texts, then freezes them into a store.

@@ -3,6 +3,10 @@ import Domain
 /// Prose written as UTF-8 bytes into one growing block and made a `String` once at the end:
 /// appending to a `String` piece by piece costs several times the copying itself, and an
 /// assessment's prose is hundreds of pieces (each incident id is one).
+///
+/// Only whole texts (`String`s, spans of a `TextStore`) and ASCII bytes are ever written, so the
+/// bytes are valid UTF-8 by construction and are not validated again when the `String` is made
+/// (validating Cyrillic text cost more than writing it); debug builds check it all the same.
 struct TextWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
@@ -19,7 +23,9 @@ struct TextWriter: ~Copyable {
 
     /// The text written so far.
     func string() -> String {
-        String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+        let bytes = UnsafeBufferPointer(start: base, count: count)
+        assert(String(validating: bytes, as: UTF8.self) != nil, "only whole texts and ASCII are written")
+        return String(copying: UTF8Span(unchecked: bytes.span))
     }
 
     @inline(__always)
@@ -35,12 +41,21 @@ struct TextWriter: ~Copyable {
     }
 
     mutating func write(_ string: String) {
-        if let done = string.utf8.withContiguousStorageIfAvailable({ write($0.baseAddress!, count: $0.count) }) { return done }
-        for byte in string.utf8 { write(byte: byte) }
+        if let done = string.utf8.withContiguousStorageIfAvailable({ write($0) }) { return done }
+        var copy = string
+        copy.withUTF8 { write($0) }
     }
 
     @inline(__always)
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else { return }
+        write(start, count: bytes.count)
+    }
+
+    /// One ASCII character.
+    @inline(__always)
     mutating func write(byte: UInt8) {
+        assert(byte < 0x80, "only ASCII is written byte by byte")
         if count == capacity { grow(to: count + 1) }
         base[count] = byte
         count += 1

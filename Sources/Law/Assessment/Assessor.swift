@@ -169,15 +169,16 @@ public struct Assessor: Sendable {
     }
 
     func alsoConsider(_ t: Timeline, language: Language) -> [AlsoConsider] {
-        zip(pack.alsoConsider, relatedNorms).compactMap { norm, rule in
+        relatedNorms.indices.compactMap { n in
+            let rule = relatedNorms[n]
             var ids: [String] = []
             for i in 0..<t.count where t.entries[i].kindBits & rule.kinds != 0 || (rule.byViolence && t.entries[i].violence) {
                 ids.append(t.ids[i])
             }
             guard !ids.isEmpty else { return nil }
-            let title = norm.title[language]
-            return AlsoConsider(norm: norm.norm, title: title, incidents: ids,
-                                reason: Phrases(language).alsoConsider(title, ids), verified: norm.verified)
+            let title = pack.alsoConsider[n].title[language]
+            return AlsoConsider(norm: pack.alsoConsider[n].norm, title: title, incidents: ids,
+                                reason: Phrases(language).alsoConsider(title, ids), verified: pack.alsoConsider[n].verified)
         }
     }
 }

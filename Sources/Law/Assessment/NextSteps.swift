@@ -17,19 +17,20 @@ struct NextSteps {
         let convicted = file.verdicts.contains { $0.outcome == .guilty }
         func registered(_ offence: String) -> Bool { file.criminalProceedings.contains { $0.article == offence } }
 
-        for offence in offences where offence.conclusion == .grounds && !registered(offence.offence) {
-            let counted = offence.episodes.counted
+        // By index: iterating would copy each assessment, retaining every text and list in it.
+        for o in offences.indices where offences[o].conclusion == .grounds && !registered(offences[o].offence) {
+            let counted = offences[o].episodes.counted
             let (before, middle, after) = p.pick(("Зарегистрировать уголовное дело по норме ", " (эпизоды ", ")."),
                                                  ("", " бойынша қылмыстық істі тіркеу (эпизодтар ", ")."),
                                                  ("Register a criminal case under ", " (episodes ", ")."))
             steps.append(NextStep(code: .registerCriminalCase, incidents: counted,
-                                  text: sentence(before, offence.citation, middle, counted, after)))
+                                  text: sentence(before, offences[o].citation, middle, counted, after)))
         }
 
         let orderInForce = file.protectiveOrders.contains { order in
             legalDays.date(of: order.issuedAt) <= at && at <= legalDays.date(of: order.validUntil)
         }
-        if offences.contains(where: { !$0.episodes.counted.isEmpty }), !orderInForce, !convicted, let measure {
+        if offences.indices.contains(where: { !offences[$0].episodes.counted.isEmpty }), !orderInForce, !convicted, let measure {
             steps.append(NextStep(code: .issueProtectiveOrder, incidents: [], text: p.pick(
                 "Рассмотреть меру защиты: \(measure.title.ru) (\(measure.law)).",
                 "Қорғау шарасын қарастыру: \(measure.title.kk) (\(measure.law)).",
@@ -50,14 +51,15 @@ struct NextSteps {
             steps.append(NextStep(code: .referViolations, incidents: unreferred, text: out.string()))
         }
 
-        for (offence, plan) in zip(offences, plans) where offence.conclusion == .insufficient {
-            if plan.harmElements.contains(where: { offence.elements[$0].status != .met }) {
-                steps.append(NextStep(code: .documentHarm, incidents: offence.episodes.counted, text: p.pick(
+        for o in offences.indices where offences[o].conclusion == .insufficient {
+            let plan = plans[o]
+            if plan.harmElements.contains(where: { offences[o].elements[$0].status != .met }) {
+                steps.append(NextStep(code: .documentHarm, incidents: offences[o].episodes.counted, text: p.pick(
                     "Задокументировать последствия для потерпевшей (смена жилья или работы, обращения за защитой, помощь врача или психолога, потеря дохода).",
                     "Жәбірленушіге салдарларды құжаттау (тұрғын үйді немесе жұмысты ауыстыру, қорғау сұрау, дәрігер не психолог көмегі, табыстан айырылу).",
                     "Document the effect on the victim (moving home or job, seeking protection, medical or psychological help, lost income).")))
             }
-            if plan.patternElements.contains(where: { offence.elements[$0].status != .met }) {
+            if plan.patternElements.contains(where: { offences[o].elements[$0].status != .met }) {
                 steps.append(NextStep(code: .keepLogging, incidents: [], text: p.pick(
                     "Продолжать фиксировать каждый эпизод: пока их недостаточно для систематичности.",
                     "Әр эпизодты тіркей беру: жүйелілік үшін әзірге жеткіліксіз.",
@@ -65,9 +67,9 @@ struct NextSteps {
             }
         }
 
-        for offence in offences where !registered(offence.offence) {
-            guard let expiry = offence.limitation.earliestExpiry, expiry.daysSinceEpoch - at.daysSinceEpoch <= 60 else { continue }
-            let soon = offence.limitation.byEpisode.filter { $0.expires == expiry }.map(\.incident)
+        for o in offences.indices where !registered(offences[o].offence) {
+            guard let expiry = offences[o].limitation.earliestExpiry, expiry.daysSinceEpoch - at.daysSinceEpoch <= 60 else { continue }
+            let soon = offences[o].limitation.byEpisode.filter { $0.expires == expiry }.map(\.incident)
             steps.append(NextStep(code: .limitationSoon, incidents: soon, text: p.pick(
                 "Срок давности по эпизодам \(p.list(soon)) истекает \(expiry): действовать до этой даты.",
                 "\(p.list(soon)) эпизодтары бойынша ескіру мерзімі \(expiry) аяқталады: осы күнге дейін әрекет ету.",

@@ -27,14 +27,14 @@ public enum OrderViolations {
         for order in orders {
             let term = order.issuedAt.epochMilliseconds..<max(order.issuedAt.epochMilliseconds, order.endsAt.epochMilliseconds)
             for position in positions where term.contains(incidents[position].occurredAt.epochMilliseconds) {
-                let incident = incidents[position]
-                if order.conditions.noContact, isContact(incident.kind) {
-                    found.append(OrderViolation(incident: incident.id, order: order.id, condition: "noContact"))
+                // Field by field: copying the incident would retain every text and list in it.
+                if order.conditions.noContact, isContact(incidents[position].kind) {
+                    found.append(OrderViolation(incident: incidents[position].id, order: order.id, condition: "noContact"))
                 }
-                guard let lat = incident.place?.lat, let lon = incident.place?.lon else { continue }
-                for (index, zone) in (order.conditions.zones ?? []).enumerated()
-                where zone.contains(lat: lat, lon: lon) {
-                    found.append(OrderViolation(incident: incident.id, order: order.id, condition: "zone:\(index)"))
+                guard let zones = order.conditions.zones, let lat = incidents[position].place?.lat,
+                      let lon = incidents[position].place?.lon else { continue }
+                for (index, zone) in zones.enumerated() where zone.contains(lat: lat, lon: lon) {
+                    found.append(OrderViolation(incident: incidents[position].id, order: order.id, condition: "zone:\(index)"))
                 }
             }
         }

@@ -54,25 +54,30 @@ extension Bench {
             abstract: "Assessments per second of typical 20-incident cases, and the time for one 10,000-incident case.")
 
         @Option(help: "text or json") var format: String = "text"
-        @Option(help: "Assessments of the typical case.") var typicalRuns = 20_000
+        @Option(help: "Assessments of typical cases, per language (in --rounds rounds).") var typicalRuns = 200_000
+        @Option(help: "Rounds the typical assessments are timed in (median and best are reported).") var rounds = 10
         @Option(help: "Assessments of the large case.") var largeRuns = 50
 
         func validate() throws {
-            guard typicalRuns > 0, largeRuns > 0 else { throw ValidationError("--typical-runs and --large-runs must be positive") }
+            guard typicalRuns > 0, largeRuns > 0, rounds > 0 else {
+                throw ValidationError("--typical-runs, --rounds and --large-runs must be positive")
+            }
         }
 
         func run() async throws {
             var benchmark = AssessBenchmark(pack: try PackLibrary.loaded().pack(for: "KZ"))
             benchmark.typicalRuns = typicalRuns
             benchmark.largeRuns = largeRuns
+            benchmark.rounds = rounds
             let result = benchmark.run()
             if format == "json" {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))
             } else {
-                print(String(format: "typical case (%d incidents): %.0f assessments/s on one core", result.typicalIncidents,
-                             result.typicalPerSecond))
+                print(String(format: "typical cases (%d incidents), one core: %.0f assessments/s in English (median of %d rounds; best %.0f), %.0f in Russian (best %.0f)",
+                             result.typicalIncidents, result.typicalPerSecond, rounds, result.typicalBestPerSecond,
+                             result.typicalRussianPerSecond, result.typicalRussianBestPerSecond))
                 print(String(format: "large case (%d incidents): median %.2f ms, best %.2f ms", result.largeIncidents,
                              result.largeMillisecondsMedian, result.largeMillisecondsBest))
             }

@@ -70,6 +70,16 @@ import Testing
         }
     }
 
+    /// Incidents centuries apart are put in time order too (the timeline packs times into one
+    /// integer only when they span less than 278 years, and compares pairs otherwise).
+    @Test func incidentsCenturiesApartAreInTimeOrder() {
+        let file = caseFile([incident("late", "2150-01-01"), incident("b", "1800-01-01"), incident("now", "2025-10-01"),
+                             incident("a", "1800-01-01")])
+        let o = offence(assess(file, at: "2200-01-01"), "KZ.CC.115-1")
+        #expect(o.episodes.beforeInForce == ["a", "b"])
+        #expect(o.episodes.timeBarred == ["now", "late"])
+    }
+
     /// FNV-1a over the JSON's bytes: enough to tell two texts apart, with nothing to import.
     static func fingerprint(_ text: String) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -9,12 +9,15 @@ public struct Assessor: Sendable {
     let plans: [OffencePlan]
     /// The pack's other norms as tests: by kind, or by the violence flag.
     let relatedNorms: [(kinds: UInt32, byViolence: Bool)]
+    /// The next step proposing the pack's protective measure, by language.
+    let issueMeasure: [String]?
 
     public init(pack: JurisdictionPack) {
         self.pack = pack
         self.legalDays = LegalDayCalendar(timeZone: pack.timeZone)
         self.plans = pack.offences.map { OffencePlan($0, pack: pack) }
         self.relatedNorms = pack.alsoConsider.map { (ImpactSet.kinds($0.kinds), $0.flags?.contains("violence") ?? false) }
+        self.issueMeasure = pack.measures.first.map(NextSteps.issuing)
     }
 
     public func assess(_ given: CaseFile, at date: LocalDate, language: Language = .en) -> Assessment {
@@ -22,7 +25,8 @@ public struct Assessor: Sendable {
         let file = asOf(given, date)
         let offences = plans.map { assess($0, file: file, timeline: timeline, at: date, language: language) }
         let related = alsoConsider(timeline, language: language)
-        let steps = NextSteps(file: file, at: date, legalDays: legalDays, language: language, measure: pack.measures.first)
+        let steps = NextSteps(file: file, at: date, legalDays: legalDays, language: language, measure: pack.measures.first,
+                              issueMeasure: issueMeasure?[language.position])
             .steps(offences: offences, plans: plans, timeline: timeline)
         return Assessment(jurisdiction: pack.code, at: date, packVersion: pack.version, language: language,
                           offences: offences, alsoConsider: related, nextSteps: steps.map(\.text), steps: steps,
@@ -169,16 +173,19 @@ public struct Assessor: Sendable {
     }
 
     func alsoConsider(_ t: Timeline, language: Language) -> [AlsoConsider] {
-        relatedNorms.indices.compactMap { n in
+        var related: [AlsoConsider] = []
+        for n in relatedNorms.indices {
             let rule = relatedNorms[n]
+            func matches(_ entry: Timeline.Entry) -> Bool { entry.kindBits & rule.kinds != 0 || (rule.byViolence && entry.violence) }
+            let matching = t.entries.reduce(0) { matches($1) ? $0 + 1 : $0 }
+            guard matching > 0 else { continue }
             var ids: [String] = []
-            for i in 0..<t.count where t.entries[i].kindBits & rule.kinds != 0 || (rule.byViolence && t.entries[i].violence) {
-                ids.append(t.ids[i])
-            }
-            guard !ids.isEmpty else { return nil }
+            ids.reserveCapacity(matching)
+            for i in 0..<t.count where matches(t.entries[i]) { ids.append(t.ids[i]) }
             let title = pack.alsoConsider[n].title[language]
-            return AlsoConsider(norm: pack.alsoConsider[n].norm, title: title, incidents: ids,
-                                reason: Phrases(language).alsoConsider(title, ids), verified: pack.alsoConsider[n].verified)
+            related.append(AlsoConsider(norm: pack.alsoConsider[n].norm, title: title, incidents: ids,
+                                        reason: Phrases(language).alsoConsider(title, ids), verified: pack.alsoConsider[n].verified))
         }
+        return related
     }
 }

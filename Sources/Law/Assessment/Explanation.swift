@@ -100,14 +100,25 @@ struct ExplanationTemplate: Sendable {
     func text(date: LocalDate, conclusion: Conclusion, elements: [ElementResult], episodes: Episodes,
               earliestExpiry: LocalDate?) -> String {
         var out = TextWriter(capacity: 2048)
+        // Several lists are often the very same array (every episode of the window, or every
+        // counted one): such a list is copied from where it was first written.
+        var lists: [(ids: [String], start: Int, length: Int)] = []
+        func write(_ ids: [String], into out: inout TextWriter) {
+            if ids.count > 1, let seen = lists.first(where: { $0.ids.count == ids.count && Self.same($0.ids, ids) }) {
+                return out.rewrite(from: seen.start, length: seen.length)
+            }
+            let start = out.written
+            phrases.write(ids, into: &out)
+            if ids.count > 1, lists.count < 4 { lists.append((ids, start, out.written - start)) }
+        }
         out.write(opening, from: store)
         out.write(date: date)
         out.write(heading, from: store)
-        phrases.write(episodes.counted, into: &out)
+        write(episodes.counted, into: &out)
         out.write(beforeInForce, from: store)
-        phrases.write(episodes.beforeInForce, into: &out)
+        write(episodes.beforeInForce, into: &out)
         out.write(timeBarred, from: store)
-        phrases.write(episodes.timeBarred, into: &out)
+        write(episodes.timeBarred, into: &out)
         out.write(byte: UInt8(ascii: "."))
         if !episodes.excluded.isEmpty {
             out.write(notCounted, from: store)
@@ -130,7 +141,7 @@ struct ExplanationTemplate: Sendable {
             out.write(statusWords[elements[index].status.position], from: store)
             if !elements[index].incidents.isEmpty {
                 out.write(" (")
-                phrases.write(elements[index].incidents, into: &out)
+                write(elements[index].incidents, into: &out)
                 out.write(byte: UInt8(ascii: ")"))
             }
             out.write("; ")
@@ -159,5 +170,10 @@ struct ExplanationTemplate: Sendable {
         }
         out.write(closing, from: store)
         return out.string()
+    }
+
+    /// Whether two arrays share their storage, and so their contents: a copy never made.
+    static func same(_ a: [String], _ b: [String]) -> Bool {
+        a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
 }

@@ -9,11 +9,14 @@ struct NextSteps {
     /// The pack's first protective measure, if it has one: what to issue, and the article its
     /// violations fall under.
     let measure: ProtectiveMeasure?
+    /// The step proposing that measure, in this language.
+    let issueMeasure: String?
 
     var p: Phrases { Phrases(language) }
 
     func steps(offences: [OffenceAssessment], plans: [OffencePlan], timeline: Timeline) -> [NextStep] {
         var steps: [NextStep] = []
+        steps.reserveCapacity(8)
         let convicted = file.verdicts.contains { $0.outcome == .guilty }
         func registered(_ offence: String) -> Bool { file.criminalProceedings.contains { $0.article == offence } }
 
@@ -30,11 +33,8 @@ struct NextSteps {
         let orderInForce = file.protectiveOrders.contains { order in
             legalDays.date(of: order.issuedAt) <= at && at <= legalDays.date(of: order.validUntil)
         }
-        if offences.indices.contains(where: { !offences[$0].episodes.counted.isEmpty }), !orderInForce, !convicted, let measure {
-            steps.append(NextStep(code: .issueProtectiveOrder, incidents: [], text: p.pick(
-                "Рассмотреть меру защиты: \(measure.title.ru) (\(measure.law)).",
-                "Қорғау шарасын қарастыру: \(measure.title.kk) (\(measure.law)).",
-                "Consider a protective measure: \(measure.title.en) (\(measure.law)).")))
+        if offences.indices.contains(where: { !offences[$0].episodes.counted.isEmpty }), !orderInForce, !convicted, let issueMeasure {
+            steps.append(NextStep(code: .issueProtectiveOrder, incidents: [], text: issueMeasure))
         }
 
         let unreferred = unreferredViolations(timeline)
@@ -97,11 +97,21 @@ struct NextSteps {
         let sanctioned: Set<String> = file.administrativeCases.isEmpty ? [] : Set(file.administrativeCases.flatMap(\.incidents))
         var seen: Set<String> = []
         var unreferred: [String] = []
+        unreferred.reserveCapacity(violations.count)
         for violation in violations where !sanctioned.contains(violation.incident) {
             if repeats, !seen.insert(violation.incident).inserted { continue }
             unreferred.append(violation.incident)
         }
         return unreferred
+    }
+
+    /// The step proposing a protective measure, by language.
+    static func issuing(_ measure: ProtectiveMeasure) -> [String] {
+        Language.allCases.map {
+            Phrases($0).pick("Рассмотреть меру защиты: \(measure.title.ru) (\(measure.law)).",
+                             "Қорғау шарасын қарастыру: \(measure.title.kk) (\(measure.law)).",
+                             "Consider a protective measure: \(measure.title.en) (\(measure.law)).")
+        }
     }
 
     /// before + text + middle + the list + after, written once.

@@ -47,7 +47,7 @@ struct Timeline {
             first = min(first, time)
             last = max(last, time)
         }
-        keyed.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
+        Self.sort(&keyed, from: first, to: last)
         var start = 0
         while start < keyed.count {
             var end = start + 1
@@ -72,6 +72,21 @@ struct Timeline {
         }
         self.entries = entries
         self.ids = ids
+    }
+
+    /// Sorts by time, then position. When the times span less than 2^43 ms (278 years) and there
+    /// are fewer than 2^20 incidents, each pair is packed into one integer and plain integers are
+    /// sorted, several times faster than comparing pairs through a closure.
+    static func sort(_ keyed: inout [(time: Int64, index: Int)], from first: Int64, to last: Int64) {
+        guard keyed.count > 1 else { return }
+        guard last &- first >= 0, last &- first < 1 << 43, keyed.count < 1 << 20 else {
+            return keyed.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
+        }
+        var packed = keyed.map { UInt64($0.time - first) << 20 | UInt64($0.index) }
+        packed.sort()
+        for (i, key) in packed.enumerated() {
+            keyed[i] = (first + Int64(key >> 20), Int(key & (1 << 20 - 1)))
+        }
     }
 }
 /// Vocabulary words as bits, so rules test membership without allocating sets.

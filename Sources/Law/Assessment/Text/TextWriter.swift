@@ -21,6 +21,17 @@ struct TextWriter: ~Copyable {
 
     var isEmpty: Bool { count == 0 }
 
+    /// How many bytes are written: where the next text will start.
+    var written: Int { count }
+
+    /// Writes again bytes already written (`start..<start + length`, before `written`).
+    mutating func rewrite(from start: Int, length: Int) {
+        precondition(start >= 0 && start + length <= count)
+        if count + length > capacity { grow(to: count + length) }
+        (base + count).update(from: base + start, count: length)
+        count += length
+    }
+
     /// The text written so far.
     func string() -> String {
         let bytes = UnsafeBufferPointer(start: base, count: count)

@@ -174,6 +174,7 @@ public struct Assessor: Sendable {
 
     func alsoConsider(_ t: Timeline, language: Language) -> [AlsoConsider] {
         var related: [AlsoConsider] = []
+        related.reserveCapacity(relatedNorms.count)
         for n in relatedNorms.indices {
             let rule = relatedNorms[n]
             func matches(_ entry: Timeline.Entry) -> Bool { entry.kindBits & rule.kinds != 0 || (rule.byViolence && entry.violence) }

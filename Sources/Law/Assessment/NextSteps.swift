@@ -90,7 +90,7 @@ struct NextSteps {
     /// administrative case, each once, in time order.
     func unreferredViolations(_ timeline: Timeline) -> [String] {
         guard !file.protectiveOrders.isEmpty else { return [] }
-        let violations = OrderViolations.find(incidents: file.incidents, at: timeline.entries.map(\.index),
+        let violations = OrderViolations.find(incidents: file.incidents, at: timeline.kept,
                                               orders: file.protectiveOrders)
         // One order without zones names each incident at most once.
         let repeats = file.protectiveOrders.count > 1 || file.protectiveOrders[0].conditions.zones?.isEmpty == false

@@ -15,6 +15,8 @@ struct Timeline {
 
     let entries: [Entry]
     let ids: [String]
+    /// `entries[i].index` for every i: the positions in the given incidents, in time order.
+    let kept: [Int]
     var count: Int { entries.count }
 
     /// The positions among `positions` whose entry passes `test`: `positions` itself when all
@@ -36,33 +38,31 @@ struct Timeline {
     func ids(_ positions: [Int]) -> [String] { positions.map { ids[$0] } }
 
     init(_ given: [Incident], through date: LocalDate, legalDays: LegalDayCalendar) {
-        // Sort plain (time, position) pairs, then order any equal times by id: no strings are
-        // compared unless two incidents share a millisecond.
-        var keyed: [(time: Int64, index: Int)] = []
-        keyed.reserveCapacity(given.count)
+        // By index throughout: binding an incident to a name would copy it, retaining every text
+        // and list in it.
         var first = Int64.max, last = Int64.min
-        for (index, incident) in given.enumerated() {
-            let time = incident.occurredAt.epochMilliseconds
-            keyed.append((time, index))
+        for i in given.indices {
+            let time = given[i].occurredAt.epochMilliseconds
             first = min(first, time)
             last = max(last, time)
         }
-        Self.sort(&keyed, from: first, to: last)
+        var order = Self.timeOrder(given, from: first, to: last)
+        // Equal times are ordered by id: no strings are compared unless two incidents share a millisecond.
         var start = 0
-        while start < keyed.count {
+        while start < order.count {
+            let time = given[order[start]].occurredAt.epochMilliseconds
             var end = start + 1
-            while end < keyed.count, keyed[end].time == keyed[start].time { end += 1 }
-            if end - start > 1 { keyed[start..<end].sort { given[$0.index].id < given[$1.index].id } }
+            while end < order.count, given[order[end]].occurredAt.epochMilliseconds == time { end += 1 }
+            if end - start > 1 { order[start..<end].sort { given[$0].id < given[$1].id } }
             start = end
         }
         var offsets = legalDays.schedule(from: given.isEmpty ? 0 : first, to: given.isEmpty ? 0 : last)
         var entries: [Entry] = []
         var ids: [String] = []
-        entries.reserveCapacity(keyed.count)
-        ids.reserveCapacity(keyed.count)
-        for (time, index) in keyed {
-            // Field by field: copying a whole incident would retain every string and array in it.
-            let day = given[index].occurredAt.localDate(atOffset: offsets.offset(at: time))
+        entries.reserveCapacity(order.count)
+        ids.reserveCapacity(order.count)
+        for index in order {
+            let day = given[index].occurredAt.localDate(atOffset: offsets.offset(at: given[index].occurredAt.epochMilliseconds))
             if day > date { break } // sorted: everything after is later still
             var impactBits: UInt32 = 0
             for impact in given[index].impact { impactBits |= impact.bit }
@@ -70,23 +70,27 @@ struct Timeline {
                                  againstWill: given[index].againstWill, violence: given[index].violence))
             ids.append(given[index].id)
         }
+        order.removeLast(order.count - entries.count)
         self.entries = entries
         self.ids = ids
+        self.kept = order
     }
 
-    /// Sorts by time, then position. When the times span less than 2^43 ms (278 years) and there
-    /// are fewer than 2^20 incidents, each pair is packed into one integer and plain integers are
-    /// sorted, several times faster than comparing pairs through a closure.
-    static func sort(_ keyed: inout [(time: Int64, index: Int)], from first: Int64, to last: Int64) {
-        guard keyed.count > 1 else { return }
-        guard last &- first >= 0, last &- first < 1 << 43, keyed.count < 1 << 20 else {
-            return keyed.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
+    /// Positions of the incidents by time, then position. When the times span less than 2^43 ms
+    /// (278 years) and there are fewer than 2^20 incidents, each (time, position) is packed into
+    /// one integer and plain integers are sorted, several times faster than comparing pairs
+    /// through a closure; the positions are then unpacked in place.
+    static func timeOrder(_ given: [Incident], from first: Int64, to last: Int64) -> [Int] {
+        guard last &- first >= 0, last &- first < 1 << 43, given.count < 1 << 20 else {
+            return given.indices.sorted {
+                let a = given[$0].occurredAt.epochMilliseconds, b = given[$1].occurredAt.epochMilliseconds
+                return a != b ? a < b : $0 < $1
+            }
         }
-        var packed = keyed.map { UInt64($0.time - first) << 20 | UInt64($0.index) }
-        packed.sort()
-        for (i, key) in packed.enumerated() {
-            keyed[i] = (first + Int64(key >> 20), Int(key & (1 << 20 - 1)))
-        }
+        var order = given.indices.map { Int(given[$0].occurredAt.epochMilliseconds - first) << 20 | $0 }
+        order.sort()
+        for i in order.indices { order[i] &= 1 << 20 - 1 }
+        return order
     }
 }
 /// Vocabulary words as bits, so rules test membership without allocating sets.

@@ -16,8 +16,9 @@ public struct MonitoringEngine: Sendable {
     /// Clock slack for devices whose clocks run ahead.
     public var futureTolerance: TimeInterval = 300
 
-    /// What a ping needs of its device, kept small (the device's id is in `ids`, at the same place).
+    /// What a ping needs of its device, kept small, with its id beside it (one block to reach).
     struct DeviceState: Sendable {
+        let id: String
         var intervalSeconds: Int
         var isRespondent: Bool
         var lastAt: Int64?
@@ -54,12 +55,10 @@ public struct MonitoringEngine: Sendable {
     /// file's values, so a ping touches few cache lines even with 100,000 cases in memory.
     var orderChecks: [OrderCheck]
     var zoneChecks: [ZoneCheck]
-    /// Device states in an array, found by id through `deviceIndex`: one hash per ping, and the
-    /// state changed in place rather than copied out and back.
+    /// Device states in an array, found by id (compared, or through `deviceIndex` when there are
+    /// many), and changed in place rather than copied out and back.
     var states: [DeviceState]
     let deviceIndex: [String: Int]
-    /// The devices' ids in the order of `states`.
-    let ids: [String]
     /// The victim's latest position over all her devices (what proximity is measured against).
     var victimLatest: (lat: Double, lon: Double, accuracy: Double, at: Int64)?
 
@@ -86,9 +85,9 @@ public struct MonitoringEngine: Sendable {
         let roles = Dictionary(file.persons.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
         let devices = (file.devices ?? []).filter { seen.insert($0.id).inserted }
-        states = devices.map { DeviceState(intervalSeconds: $0.intervalSeconds, isRespondent: roles[$0.person] == .respondent) }
-        ids = devices.map(\.id)
-        deviceIndex = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        states = devices.map { DeviceState(id: $0.id, intervalSeconds: $0.intervalSeconds, isRespondent: roles[$0.person] == .respondent) }
+        deviceIndex = states.count <= Self.comparedDevices ? [:]
+            : Dictionary(states.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Takes one ping: the alerts it raises, or why it is refused. A refused ping changes nothing.
@@ -102,12 +101,15 @@ public struct MonitoringEngine: Sendable {
     /// two machine words), more are hashed.
     @inline(__always)
     func device(_ id: String) -> Int? {
-        if ids.count <= 4 {
-            for d in ids.indices where ids[d] == id { return d }
+        if states.count <= Self.comparedDevices {
+            for d in states.indices where states[d].id == id { return d }
             return nil
         }
         return deviceIndex[id]
     }
+
+    /// Up to this many devices a case's devices are compared rather than hashed.
+    static let comparedDevices = 4
 
     /// The same, appending the alerts to `alerts` (no array made per ping); nil when taken.
     public mutating func ingest(_ ping: Ping, now: Date, into alerts: inout [Alert]) -> PingRefusal? {
@@ -149,12 +151,12 @@ public struct MonitoringEngine: Sendable {
     public mutating func sweep(now: Date) -> [Alert] {
         let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
         var alerts: [Alert] = []
-        for d in states.indices.sorted(by: { ids[$0] < ids[$1] }) {
+        for d in states.indices.sorted(by: { states[$0].id < states[$1].id }) {
             guard let last = states[d].lastAt, !states[d].silenceReported else { continue }
             let allowed = Int64(Double(states[d].intervalSeconds) * silentAfterIntervals * 1000)
             guard nowMs - last > allowed else { continue }
             states[d].silenceReported = true
-            alerts.append(Alert(kind: .silent, device: ids[d],
+            alerts.append(Alert(kind: .silent, device: states[d].id,
                                 at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: 0)))
         }
         return alerts
@@ -168,8 +170,8 @@ public struct MonitoringEngine: Sendable {
         next.silentAfterIntervals = silentAfterIntervals
         next.victimPositionMaxAge = victimPositionMaxAge
         next.futureTolerance = futureTolerance
-        for (state, id) in zip(states, ids) {
-            guard let d = next.deviceIndex[id] else { continue }
+        for state in states {
+            guard let d = next.device(state.id) else { continue }
             next.states[d].lastAt = state.lastAt
             next.states[d].lastPosition = state.lastPosition
             next.states[d].silenceReported = state.silenceReported
@@ -208,7 +210,7 @@ public struct MonitoringEngine: Sendable {
     }
 
     /// The ids of the devices this engine watches.
-    public var deviceIDs: [String] { ids.sorted() }
+    public var deviceIDs: [String] { states.map(\.id).sorted() }
 
     /// Zone and proximity checks for a respondent's position, with hysteresis: an alert on
     /// entering (within the accuracy of the boundary), none again until he is clearly out.

@@ -125,8 +125,9 @@ extension Bench {
             bench.engineOnly = engineOnly
             let r = try await bench.run()
             print("world: \(r.cases) cases (one order each), \(r.devices) devices, \(r.pings) pings")
-            print(String(format: "engine alone: %.0f checks/s, %.0f pings/s on one core (%d alerts)",
-                         r.engineChecksPerSecond, r.enginePingsPerSecond, r.engineAlerts))
+            print(String(format: "engine alone: %.0f checks/s, %.0f pings/s on one core (%d alerts); by tenths of the stream: median %.0f checks/s, best %.0f",
+                         r.engineChecksPerSecond, r.enginePingsPerSecond, r.engineAlerts,
+                         r.engineChecksPerSecondMedianPart, r.engineChecksPerSecondBestPart))
             if engineOnly { return }
             print("through the API (\(location.redacted), \(clients) clients, track stored):")
             for phase in r.phases {

@@ -27,13 +27,21 @@ public struct MonitoringEngine: Sendable {
         var silenceReported = false
     }
 
-    /// One zone of one order, prepared once: the circle's centre in radians and the cosine of its
-    /// latitude, so a check is a handful of arithmetic and one `asin`.
-    struct ZoneCheck: Sendable {
+    /// One check a respondent's position gets: a zone of an order (a circle, its centre in
+    /// radians with the cosine of its latitude, or a polygon), or the distance an order sets from
+    /// her. All of a case's checks lie in one array, each with its order's term, so a ping reaches
+    /// one block of memory for all of them.
+    struct Check: Sendable {
+        /// The order's place in `orders`, and its term as epoch milliseconds, [start, end).
         var order: Int
-        var index: Int
-        /// The respondent is inside (an alert was raised and he has not clearly left).
-        var inside = false
+        var start: Int64
+        var end: Int64
+        /// The zone's number in its order; nil for the distance from her.
+        var zone: Int?
+        /// The distance to keep from her, for a distance check.
+        var minDistance: Double?
+        /// Inside the zone, or within the distance: an alert was raised and he has not clearly left.
+        var engaged = false
         var circle: (latRadians: Double, lonRadians: Double, cosLat: Double, radius: Double)?
         /// A polygon's rings (the outline, then its holes), gathered once.
         var rings: [[GeoPoint]] = []
@@ -41,20 +49,10 @@ public struct MonitoringEngine: Sendable {
         var box: (minLat: Double, maxLat: Double, minLon: Double, maxLon: Double, baseLon: Double)?
     }
 
-    /// What a ping needs of an order: its term as epoch milliseconds, [start, end), the distance
-    /// to keep from her if it sets one, and whether he is within it now.
-    struct OrderCheck: Sendable {
-        var start: Int64
-        var end: Int64
-        var minDistance: Double?
-        var near = false
-    }
-
     let orders: [ProtectiveOrder]
-    /// The hot state lives in a few small arrays (orders, zones, devices), apart from the case
-    /// file's values, so a ping touches few cache lines even with 100,000 cases in memory.
-    var orderChecks: [OrderCheck]
-    var zoneChecks: [ZoneCheck]
+    /// The hot state lives in two small arrays (checks, devices), apart from the case file's
+    /// values, so a ping touches few cache lines even with 100,000 cases in memory.
+    var checks: [Check]
     /// Device states in an array, found by id (compared, or through `deviceIndex` when there are
     /// many), and changed in place rather than copied out and back.
     var states: [DeviceState]
@@ -64,13 +62,11 @@ public struct MonitoringEngine: Sendable {
 
     public init(file: CaseFile) {
         orders = file.protectiveOrders
-        orderChecks = orders.map {
-            OrderCheck(start: $0.issuedAt.epochMilliseconds, end: $0.endsAt.epochMilliseconds, minDistance: $0.conditions.minDistanceMeters)
-        }
-        var checks: [ZoneCheck] = []
+        var checks: [Check] = []
         for (o, order) in orders.enumerated() {
+            let start = order.issuedAt.epochMilliseconds, end = order.endsAt.epochMilliseconds
             for (i, zone) in (order.conditions.zones ?? []).enumerated() {
-                var check = ZoneCheck(order: o, index: i)
+                var check = Check(order: o, start: start, end: end, zone: i)
                 if let polygon = zone.polygon, let base = polygon.first?.lon {
                     check.rings = [polygon] + (zone.holes ?? [])
                     let lons = polygon.map { Geo.longitudeDelta(base, $0.lon) }
@@ -80,8 +76,11 @@ public struct MonitoringEngine: Sendable {
                 }
                 checks.append(check)
             }
+            if let distance = order.conditions.minDistanceMeters {
+                checks.append(Check(order: o, start: start, end: end, minDistance: distance))
+            }
         }
-        zoneChecks = checks
+        self.checks = checks
         let roles = Dictionary(file.persons.map { ($0.id, $0.role) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
         let devices = (file.devices ?? []).filter { seen.insert($0.id).inserted }
@@ -177,12 +176,9 @@ public struct MonitoringEngine: Sendable {
             next.states[d].silenceReported = state.silenceReported
         }
         // zones and distances carried over by order id and zone number
-        for (c, check) in next.zoneChecks.enumerated() {
-            let id = next.orders[check.order].id
-            next.zoneChecks[c].inside = zoneChecks.contains { $0.index == check.index && orders[$0.order].id == id && $0.inside }
-        }
-        for (o, order) in next.orders.enumerated() {
-            next.orderChecks[o].near = zip(orders, orderChecks).contains { $0.0.id == order.id && $0.1.near }
+        for c in next.checks.indices {
+            let id = next.orders[next.checks[c].order].id, zone = next.checks[c].zone
+            next.checks[c].engaged = checks.contains { $0.engaged && $0.zone == zone && orders[$0.order].id == id }
         }
         next.victimLatest = next.states.filter { !$0.isRespondent }.compactMap(\.lastPosition).max { $0.at < $1.at }
         return next
@@ -222,54 +218,71 @@ public struct MonitoringEngine: Sendable {
         // far as its extent. Beyond the accuracy and the hysteresis band, "clearly out" is all
         // there is to know.
         let metresPerRadian = Geo.earthRadiusMeters
-        for c in zoneChecks.indices {
-            let order = zoneChecks[c].order
-            guard orderChecks[order].start <= t, t < orderChecks[order].end else { continue }
+        for c in checks.indices where checks[c].zone != nil {
+            guard checks[c].start <= t, t < checks[c].end else { continue }
             let margin = accuracy + hysteresisMeters
             let distance: Double // negative inside
-            if let circle = zoneChecks[c].circle {
-                if abs(latRadians - circle.latRadians) * metresPerRadian - circle.radius > margin { zoneChecks[c].inside = false; continue }
+            if let circle = checks[c].circle {
+                if abs(latRadians - circle.latRadians) * metresPerRadian - circle.radius > margin
+                    || Self.atLeast(latRadians, lonRadians, cosLat, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius > margin {
+                    checks[c].engaged = false; continue
+                }
                 distance = Self.haversine(latRadians, lonRadians, cosLat, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius
-            } else if let box = zoneChecks[c].box {
+            } else if let box = checks[c].box {
                 let marginLat = margin / (metresPerRadian * .pi / 180), marginLon = marginLat / max(cosLat, 1e-9)
                 let relativeLon = Geo.longitudeDelta(box.baseLon, lon)
                 if lat < box.minLat - marginLat || lat > box.maxLat + marginLat
                     || relativeLon < box.minLon - marginLon || relativeLon > box.maxLon + marginLon {
-                    zoneChecks[c].inside = false; continue
+                    checks[c].engaged = false; continue
                 }
-                distance = Self.distance(toRings: zoneChecks[c].rings, lat, lon)
+                distance = Self.distance(toRings: checks[c].rings, lat, lon)
             } else {
                 distance = .infinity
             }
             if distance - accuracy <= 0 {
-                if !zoneChecks[c].inside {
-                    zoneChecks[c].inside = true
-                    alerts.append(Alert(kind: .zone, order: orders[order].id, zone: zoneChecks[c].index, device: ping.device, at: ping.at,
+                if !checks[c].engaged {
+                    checks[c].engaged = true
+                    alerts.append(Alert(kind: .zone, order: orders[checks[c].order].id, zone: checks[c].zone, device: ping.device, at: ping.at,
                                         distanceMeters: Int(max(0, distance).rounded()), accuracyMeters: Int(accuracy.rounded())))
                 }
             } else if distance - accuracy > hysteresisMeters {
-                zoneChecks[c].inside = false
+                checks[c].engaged = false
             }
         }
         guard let victim = victimLatest, Double(t - victim.at) / 1000 <= victimPositionMaxAge else { return }
         var distanceToHer: Double?
-        let victimLat = victim.lat * .pi / 180, slack = accuracy + victim.accuracy
-        let atLeast = abs(latRadians - victimLat) * metresPerRadian // no nearer than this, as for the zones
-        for o in orderChecks.indices {
-            guard orderChecks[o].start <= t, t < orderChecks[o].end, let limit = orderChecks[o].minDistance else { continue }
-            if atLeast - slack > limit + hysteresisMeters { orderChecks[o].near = false; continue }
-            let distance = distanceToHer ?? Self.haversine(latRadians, lonRadians, cosLat, victimLat, victim.lon * .pi / 180, cos(victimLat))
+        let victimLat = victim.lat * .pi / 180, victimLon = victim.lon * .pi / 180, victimCos = cos(victimLat)
+        let slack = accuracy + victim.accuracy
+        let atLeast = Self.atLeast(latRadians, lonRadians, cosLat, victimLat, victimLon, victimCos) // no nearer than this
+        for c in checks.indices {
+            guard let limit = checks[c].minDistance, checks[c].start <= t, t < checks[c].end else { continue }
+            if atLeast - slack > limit + hysteresisMeters { checks[c].engaged = false; continue }
+            let distance = distanceToHer ?? Self.haversine(latRadians, lonRadians, cosLat, victimLat, victimLon, victimCos)
             distanceToHer = distance
             if distance - slack <= limit {
-                if !orderChecks[o].near {
-                    orderChecks[o].near = true
-                    alerts.append(Alert(kind: .proximity, order: orders[o].id, device: ping.device, at: ping.at,
+                if !checks[c].engaged {
+                    checks[c].engaged = true
+                    alerts.append(Alert(kind: .proximity, order: orders[checks[c].order].id, device: ping.device, at: ping.at,
                                         distanceMeters: Int(distance.rounded()), accuracyMeters: Int(slack.rounded())))
                 }
             } else if distance - slack > limit + hysteresisMeters {
-                orderChecks[o].near = false
+                checks[c].engaged = false
             }
         }
+    }
+
+    /// A lower bound on the haversine distance in metres, with no trigonometry beyond the cosines
+    /// already known: the same formula with sin x ≥ x − x³/6 and asin y ≥ y, shaded by a
+    /// billionth so that rounding never lifts it above the distance itself. A ping far from a zone
+    /// (or from her) is settled with it; only one near the line pays for the sines and arcsine.
+    @inline(__always)
+    static func atLeast(_ lat1: Double, _ lon1: Double, _ cos1: Double, _ lat2: Double, _ lon2: Double, _ cos2: Double) -> Double {
+        var dLon = abs(lon2 - lon1)
+        if dLon > .pi { dLon = 2 * .pi - dLon } // the short way round
+        let halfLat = min(abs(lat2 - lat1) / 2, .pi / 2), halfLon = min(dLon / 2, .pi / 2)
+        let sinLat = halfLat - halfLat * halfLat * halfLat / 6, sinLon = halfLon - halfLon * halfLon * halfLon / 6
+        let a = sinLat * sinLat + max(0, cos1 * cos2) * sinLon * sinLon
+        return 2 * Geo.earthRadiusMeters * a.squareRoot() * (1 - 1e-9)
     }
 
     /// The haversine distance in metres between two points given in radians, with the cosines of

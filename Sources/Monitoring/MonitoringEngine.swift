@@ -115,29 +115,37 @@ public struct MonitoringEngine: Sendable {
         guard let d = device(ping.device) else {
             return PingRefusal(device: ping.device, reason: "unknown device")
         }
-        let ms = ping.at.epochMilliseconds
+        // The ping's fields handed over as plain values: with the ping itself in scope while
+        // `self` changes, the optimiser kept a whole copy of it (a third of the time).
+        return take(d, at: ping.at, event: ping.event, lat: ping.lat, lon: ping.lon, accuracy: ping.accuracy, now: now, into: &alerts)
+    }
+
+    /// A ping from the device at `d`.
+    private mutating func take(_ d: Int, at: ZonedDateTime, event: Ping.Event?, lat: Double?, lon: Double?, accuracy: Double?,
+                               now: Date, into alerts: inout [Alert]) -> PingRefusal? {
+        let ms = at.epochMilliseconds
         if Double(ms) / 1000 - now.timeIntervalSince1970 > futureTolerance {
-            return PingRefusal(device: ping.device, reason: "time \(ping.at) is in the future")
+            return PingRefusal(device: states[d].id, reason: "time \(at) is in the future")
         }
         if let last = states[d].lastAt, ms <= last {
-            return PingRefusal(device: ping.device, reason: "out of order: not after the device's last ping")
+            return PingRefusal(device: states[d].id, reason: "out of order: not after the device's last ping")
         }
         if let last = states[d].lastAt {
             let allowed = Int64(Double(states[d].intervalSeconds) * silentAfterIntervals * 1000)
             if ms - last > allowed, !states[d].silenceReported {
-                alerts.append(Alert(kind: .silent, device: ping.device,
-                                    at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: ping.at.offsetSeconds)))
+                alerts.append(Alert(kind: .silent, device: states[d].id,
+                                    at: ZonedDateTime(epochMilliseconds: last + allowed, offsetSeconds: at.offsetSeconds)))
             }
         }
         states[d].lastAt = ms
         states[d].silenceReported = false
-        if let event = ping.event {
-            alerts.append(Alert(kind: event == .strapTamper ? .tamper : .lowBattery, device: ping.device, at: ping.at))
-        } else if let lat = ping.lat, let lon = ping.lon {
-            let accuracy = ping.accuracy ?? 0
+        if let event {
+            alerts.append(Alert(kind: event == .strapTamper ? .tamper : .lowBattery, device: states[d].id, at: at))
+        } else if let lat, let lon {
+            let accuracy = accuracy ?? 0
             states[d].lastPosition = (lat, lon, accuracy, ms)
             if states[d].isRespondent {
-                respondentAt(lat, lon, accuracy: accuracy, ping: ping, into: &alerts)
+                respondentAt(lat, lon, accuracy: accuracy, at: at, device: d, into: &alerts)
             } else if victimLatest.map({ $0.at < ms }) ?? true {
                 victimLatest = (lat, lon, accuracy, ms)
             }
@@ -199,7 +207,7 @@ public struct MonitoringEngine: Sendable {
         if states[d].isRespondent {
             guard zones else { return }
             var ignored: [Alert] = []
-            respondentAt(lat, lon, accuracy: position.accuracy, ping: ping, into: &ignored)
+            respondentAt(lat, lon, accuracy: position.accuracy, at: ping.at, device: d, into: &ignored)
         } else if victimLatest.map({ $0.at < position.at }) ?? true {
             victimLatest = position
         }
@@ -210,9 +218,20 @@ public struct MonitoringEngine: Sendable {
 
     /// Zone and proximity checks for a respondent's position, with hysteresis: an alert on
     /// entering (within the accuracy of the boundary), none again until he is clearly out.
-    mutating func respondentAt(_ lat: Double, _ lon: Double, accuracy: Double, ping: Ping, into alerts: inout [Alert]) {
-        let t = ping.at.epochMilliseconds
-        let latRadians = lat * .pi / 180, lonRadians = lon * .pi / 180, cosLat = cos(latRadians)
+    mutating func respondentAt(_ lat: Double, _ lon: Double, accuracy: Double, at: ZonedDateTime, device d: Int,
+                               into alerts: inout [Alert]) {
+        let t = at.epochMilliseconds
+        let latRadians = lat * .pi / 180, lonRadians = lon * .pi / 180
+        // The bounds take a cosine that is never too large (no trigonometry); the exact one is
+        // worked out only for a ping near a line.
+        let cosAtLeast = Self.cosAtLeast(latRadians)
+        var exactCos: Double?
+        func cosLat() -> Double {
+            if let exactCos { return exactCos }
+            let value = cos(latRadians)
+            exactCos = value
+            return value
+        }
         // Far from a zone, a bound with no trigonometry says so: the great-circle distance is at
         // least the difference of latitudes (times the radius), and a polygon's edge at least as
         // far as its extent. Beyond the accuracy and the hysteresis band, "clearly out" is all
@@ -224,12 +243,12 @@ public struct MonitoringEngine: Sendable {
             let distance: Double // negative inside
             if let circle = checks[c].circle {
                 if abs(latRadians - circle.latRadians) * metresPerRadian - circle.radius > margin
-                    || Self.atLeast(latRadians, lonRadians, cosLat, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius > margin {
+                    || Self.atLeast(latRadians, lonRadians, cosAtLeast, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius > margin {
                     checks[c].engaged = false; continue
                 }
-                distance = Self.haversine(latRadians, lonRadians, cosLat, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius
+                distance = Self.haversine(latRadians, lonRadians, cosLat(), circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius
             } else if let box = checks[c].box {
-                let marginLat = margin / (metresPerRadian * .pi / 180), marginLon = marginLat / max(cosLat, 1e-9)
+                let marginLat = margin / (metresPerRadian * .pi / 180), marginLon = marginLat / max(cosAtLeast, 1e-9)
                 let relativeLon = Geo.longitudeDelta(box.baseLon, lon)
                 if lat < box.minLat - marginLat || lat > box.maxLat + marginLat
                     || relativeLon < box.minLon - marginLon || relativeLon > box.maxLon + marginLon {
@@ -242,7 +261,7 @@ public struct MonitoringEngine: Sendable {
             if distance - accuracy <= 0 {
                 if !checks[c].engaged {
                     checks[c].engaged = true
-                    alerts.append(Alert(kind: .zone, order: orders[checks[c].order].id, zone: checks[c].zone, device: ping.device, at: ping.at,
+                    alerts.append(Alert(kind: .zone, order: orders[checks[c].order].id, zone: checks[c].zone, device: states[d].id, at: at,
                                         distanceMeters: Int(max(0, distance).rounded()), accuracyMeters: Int(accuracy.rounded())))
                 }
             } else if distance - accuracy > hysteresisMeters {
@@ -251,18 +270,18 @@ public struct MonitoringEngine: Sendable {
         }
         guard let victim = victimLatest, Double(t - victim.at) / 1000 <= victimPositionMaxAge else { return }
         var distanceToHer: Double?
-        let victimLat = victim.lat * .pi / 180, victimLon = victim.lon * .pi / 180, victimCos = cos(victimLat)
+        let victimLat = victim.lat * .pi / 180, victimLon = victim.lon * .pi / 180
         let slack = accuracy + victim.accuracy
-        let atLeast = Self.atLeast(latRadians, lonRadians, cosLat, victimLat, victimLon, victimCos) // no nearer than this
+        let atLeast = Self.atLeast(latRadians, lonRadians, cosAtLeast, victimLat, victimLon, Self.cosAtLeast(victimLat)) // no nearer than this
         for c in checks.indices {
             guard let limit = checks[c].minDistance, checks[c].start <= t, t < checks[c].end else { continue }
             if atLeast - slack > limit + hysteresisMeters { checks[c].engaged = false; continue }
-            let distance = distanceToHer ?? Self.haversine(latRadians, lonRadians, cosLat, victimLat, victimLon, victimCos)
+            let distance = distanceToHer ?? Self.haversine(latRadians, lonRadians, cosLat(), victimLat, victimLon, cos(victimLat))
             distanceToHer = distance
             if distance - slack <= limit {
                 if !checks[c].engaged {
                     checks[c].engaged = true
-                    alerts.append(Alert(kind: .proximity, order: orders[checks[c].order].id, device: ping.device, at: ping.at,
+                    alerts.append(Alert(kind: .proximity, order: orders[checks[c].order].id, device: states[d].id, at: at,
                                         distanceMeters: Int(distance.rounded()), accuracyMeters: Int(slack.rounded())))
                 }
             } else if distance - slack > limit + hysteresisMeters {
@@ -283,6 +302,14 @@ public struct MonitoringEngine: Sendable {
         let sinLat = halfLat - halfLat * halfLat * halfLat / 6, sinLon = halfLon - halfLon * halfLon * halfLon / 6
         let a = sinLat * sinLat + max(0, cos1 * cos2) * sinLon * sinLon
         return 2 * Geo.earthRadiusMeters * a.squareRoot() * (1 - 1e-9)
+    }
+
+    /// The cosine of a latitude (radians, within ±π/2) or a little less, with no trigonometry: its
+    /// Taylor polynomial to x⁶, whose remainder cos(ξ)·x⁸/8! is never negative there.
+    @inline(__always)
+    static func cosAtLeast(_ x: Double) -> Double {
+        let x2 = x * x
+        return max(0, 1 - x2 / 2 + x2 * x2 / 24 - x2 * x2 * x2 / 720)
     }
 
     /// The haversine distance in metres between two points given in radians, with the cosines of

@@ -123,7 +123,9 @@ public struct MonitoringBenchmark: Sendable {
         for first in stride(from: 0, to: pings.count, by: part) {
             let range = first..<min(pings.count, first + part)
             let partStarted = DispatchTime.now().uptimeNanoseconds
-            for i in range { _ = engines[cases[i]].ingest(pings[i], now: now, into: &raised) }
+            pings.withUnsafeBufferPointer { pings in
+                for i in range { _ = engines[cases[i]].ingest(pings[i], now: now, into: &raised) }
+            }
             let partSeconds = Double(DispatchTime.now().uptimeNanoseconds - partStarted) / 1e9
             seconds += partSeconds
             parts.append(Double(fromRespondent[range].reduce(0) { $1 ? $0 + 1 : $0 }) * 2 / partSeconds)

@@ -65,7 +65,9 @@ public enum Geo {
     /// antimeridian (179.9° to -179.9°) stays a small zone.
     @inline(__always)
     public static func longitudeDelta(_ from: Double, _ to: Double) -> Double {
-        var delta = (to - from).truncatingRemainder(dividingBy: 360)
+        let direct = to - from
+        if abs(direct) < 180 { return direct } // the common case, exactly as below without the division
+        var delta = direct.truncatingRemainder(dividingBy: 360)
         if delta >= 180 { delta -= 360 } else if delta < -180 { delta += 360 }
         return delta
     }

@@ -44,7 +44,7 @@ enum Explanation {
 /// The readable account of one offence's assessment in one language, citing the article: every
 /// piece that does not depend on the case prepared when the assessor is made, so writing an
 /// explanation only copies bytes and fills in ids, dates and counts.
-struct ExplanationTemplate: Sendable {
+final class ExplanationTemplate: Sendable {
     let store: TextStore
     let phrases: Phrases
     let opening, heading, beforeInForce, timeBarred, notCounted: TextSpan

@@ -213,6 +213,13 @@ public struct MonitoringEngine: Sendable {
         }
     }
 
+    /// Takes a silence reported before a restart (its alert's time): if it came after the
+    /// device's last ping, the device is still in that silence and is not reported again.
+    public mutating func restoreSilence(device id: String, reportedAt: Int64) {
+        guard let d = device(id), let last = states[d].lastAt, reportedAt > last else { return }
+        states[d].silenceReported = true
+    }
+
     /// The ids of the devices this engine watches.
     public var deviceIDs: [String] { states.map(\.id).sorted() }
 

@@ -95,6 +95,24 @@ import VaporTesting
         }
     }
 
+    @Test func aRestartedInstanceDoesNotReportASilenceTwice() async throws {
+        try await withQorgauApp { app in
+            let (_, caseUUID) = try await importCase(app)
+            _ = try await MonitoringProbe.raiseZoneAlert(app, caseID: caseUUID)
+            let lastPing = ZonedDateTime("2025-10-25T10:01:00+05:00")!.instant
+            #expect(try await app.monitoring.sweep(db: app.db, now: lastPing.addingTimeInterval(181), escalateAfter: 3600).silent.count == 1)
+            let restarted = MonitoringHub()
+            try await restarted.load(db: app.db)
+            #expect(try await restarted.sweep(db: app.db, now: lastPing.addingTimeInterval(240), escalateAfter: 3600).silent.isEmpty,
+                    "the silence was reported before the restart")
+            // A ping ends the silence; the next one is reported again.
+            let back = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:05:00+05:00")!, lat: 43.2202, lon: 76.8502, accuracy: 8)
+            #expect(try await restarted.ingest([.success(back)], db: app.db, by: "test").accepted == 1)
+            let silentAgain = try await restarted.sweep(db: app.db, now: lastPing.addingTimeInterval(240 + 181 + 60), escalateAfter: 3600).silent
+            #expect(silentAgain.map(\.device).contains("bracelet-1"))
+        }
+    }
+
     @Test func aRestartedInstanceRemembersWhereTheRespondentIs() async throws {
         try await withQorgauApp { app in
             let (_, caseUUID) = try await importCase(app)

@@ -31,9 +31,9 @@ struct Phrases {
 
     func write(_ ids: [String], into out: inout TextWriter) {
         if ids.isEmpty { return out.write("—") }
-        for (index, id) in ids.prefix(Self.listLimit).enumerated() {
+        for index in 0..<min(ids.count, Self.listLimit) {
             if index > 0 { out.write(byte: UInt8(ascii: ",")); out.write(byte: UInt8(ascii: " ")) }
-            out.write(id)
+            out.write(ids[index])
         }
         guard ids.count > Self.listLimit else { return }
         let (before, after) = more

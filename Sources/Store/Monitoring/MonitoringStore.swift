@@ -111,6 +111,15 @@ public struct MonitoringStore: Sendable {
         return last
     }
 
+    /// The time of the latest silence reported for each of a case's devices, so that after a
+    /// restart a device still silent is not reported silent again.
+    public func latestSilences(caseID: UUID) async throws -> [String: Int64] {
+        let silences = try await AlertModel.query(on: db).filter(\.$caseID == caseID).filter(\.$kind == "silent").all()
+        var latest: [String: Int64] = [:]
+        for alert in silences { latest[alert.device] = max(latest[alert.device] ?? .min, alert.at) }
+        return latest
+    }
+
     /// A device's track between two instants, in time order. Read with SQL, not Fluent: it is
     /// read for every breach, while a batch is being stored.
     public func track(caseID: UUID, device: String, from: Int64, to: Int64) async throws -> [StoredPing] {

@@ -168,10 +168,12 @@ actor MonitoringHub {
         guard cluster.owns(caseID) else { return }
         var engine = watched[caseID].map { $0.updated(with: file) } ?? MonitoringEngine(file: file)
         if restore {
-            for ping in try await MonitoringStore(db: db).lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
+            let store = MonitoringStore(db: db)
+            for ping in try await store.lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
                 engine.restore(Ping(device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon, accuracy: ping.accuracy,
                                     event: ping.event.flatMap(Ping.Event.init(rawValue:))), zones: restoreZones)
             }
+            for (device, at) in try await store.latestSilences(caseID: caseID) { engine.restoreSilence(device: device, reportedAt: at) }
         }
         watched[caseID] = engine
     }

@@ -59,8 +59,8 @@ public struct Assessor: Sendable {
         counted.reserveCapacity(window.count)
         byEpisode.reserveCapacity(plan.limitationMonths == nil ? 0 : window.count)
         for (w, i) in window.enumerated() {
-            if let failing = plan.episodeElements.first(where: { !plan.elements[$0].episodeRule!.accepts(t.entries[i]) }) {
-                excluded.append(ExcludedEpisode(incident: t.ids[i], element: plan.elements[failing].id))
+            if let failing = plan.episodeRules.first(where: { !$0.rule.accepts(t.entries[i]) }) {
+                excluded.append(ExcludedEpisode(incident: t.ids[i], element: plan.elements[failing.element].id))
             } else {
                 counted.append(i)
                 if let expiry = expiries[w] { byEpisode.append(EpisodeExpiry(incident: t.ids[i], expires: expiry)) }

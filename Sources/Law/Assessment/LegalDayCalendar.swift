@@ -5,9 +5,29 @@ import Foundation
 struct LegalDayCalendar: Sendable {
     let timeZone: TimeZone
     private let cache = OffsetCache()
+    /// The zone's changes of offset from 1900 to 2200 (a few hundred at most), asked of Foundation
+    /// once when the calendar is made: a schedule within those years is then a binary search
+    /// instead of calls into the time-zone database on every assessment.
+    private let transitions: [(at: Int64, offset: Int)]
+    private let offsetAt1900: Int
+    static let tabled: ClosedRange<Int64> = -2_208_988_800_000 ... 7_258_118_400_000 // 1900-01-01 ... 2200-01-01
 
     init(timeZone identifier: String) {
-        timeZone = TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!
+        let zone = TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!
+        timeZone = zone
+        (offsetAt1900, transitions) = Self.transitions(of: zone, from: Self.tabled.lowerBound, to: Self.tabled.upperBound)
+    }
+
+    /// The offset at `start`, and every change of it in (start, end], as Foundation gives them.
+    static func transitions(of zone: TimeZone, from start: Int64, to end: Int64) -> (first: Int, changes: [(at: Int64, offset: Int)]) {
+        var changes: [(at: Int64, offset: Int)] = []
+        var cursor = Date(timeIntervalSince1970: Double(start) / 1000)
+        let last = Date(timeIntervalSince1970: Double(end) / 1000)
+        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next <= last, changes.count < 10_000 {
+            changes.append((Int64((next.timeIntervalSince1970 * 1000).rounded()), zone.secondsFromGMT(for: next)))
+            cursor = next
+        }
+        return (zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(start) / 1000)), changes)
     }
 
     func date(of time: ZonedDateTime) -> LocalDate {
@@ -33,15 +53,20 @@ struct LegalDayCalendar: Sendable {
 
     /// The zone's offsets over a span of time, for walking instants in increasing order.
     func schedule(from start: Int64, to end: Int64) -> OffsetSchedule {
-        var changes: [(at: Int64, offset: Int)] = []
-        var cursor = Date(timeIntervalSince1970: Double(start) / 1000)
-        let last = Date(timeIntervalSince1970: Double(end) / 1000)
-        while let next = timeZone.nextDaylightSavingTimeTransition(after: cursor), next <= last, changes.count < 1000 {
-            changes.append((Int64((next.timeIntervalSince1970 * 1000).rounded()), timeZone.secondsFromGMT(for: next)))
-            cursor = next
+        guard Self.tabled.contains(start), Self.tabled.contains(end), start <= end else {
+            let (first, changes) = Self.transitions(of: timeZone, from: start, to: end)
+            return OffsetSchedule(first: first, changes: changes[...], calendar: self)
         }
-        return OffsetSchedule(first: timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(start) / 1000)),
-                              changes: changes, calendar: self)
+        // The first change after `start`, then those up to `end`.
+        var low = 0, high = transitions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if transitions[middle].at <= start { low = middle + 1 } else { high = middle }
+        }
+        var past = low
+        while past < transitions.count, transitions[past].at <= end { past += 1 }
+        return OffsetSchedule(first: low == 0 ? offsetAt1900 : transitions[low - 1].offset, changes: transitions[low..<past],
+                              calendar: self)
     }
 
     /// Calendar months later; a day that does not exist in the target month becomes its last day.
@@ -70,20 +95,21 @@ final class OffsetCache: @unchecked Sendable {
 /// in constant time; asked out of order it falls back to the calendar.
 struct OffsetSchedule {
     let first: Int
-    let changes: [(at: Int64, offset: Int)]
+    let changes: ArraySlice<(at: Int64, offset: Int)>
     let calendar: LegalDayCalendar
-    private var next = 0
+    private var next: Int
     private var current: Int
     private var lastAsked = Int64.min
 
-    init(first: Int, changes: [(at: Int64, offset: Int)], calendar: LegalDayCalendar) {
+    init(first: Int, changes: ArraySlice<(at: Int64, offset: Int)>, calendar: LegalDayCalendar) {
         self.first = first; self.changes = changes; self.calendar = calendar; self.current = first
+        next = changes.startIndex
     }
 
     mutating func offset(at ms: Int64) -> Int {
         guard ms >= lastAsked else { return calendar.offset(atMilliseconds: ms) }
         lastAsked = ms
-        while next < changes.count, changes[next].at <= ms {
+        while next < changes.endIndex, changes[next].at <= ms {
             current = changes[next].offset
             next += 1
         }

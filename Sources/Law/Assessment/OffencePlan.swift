@@ -8,8 +8,9 @@ final class OffencePlan: Sendable {
     let conductKinds: UInt32
     let inForce: LocalDate
     let elements: [ElementPlan]
-    /// Positions in `elements` of the episode elements, in pack order.
-    let episodeElements: [Int]
+    /// The episode elements' rules with their places in `elements`, in pack order, kept apart
+    /// as plain values because every episode is tested against each.
+    let episodeRules: [(rule: EpisodeRule, element: Int)]
     let limitationMonths: Int?
     let unverified: [String]
     let alternatives: [SanctionAlternative]
@@ -27,7 +28,7 @@ final class OffencePlan: Sendable {
         inForce = offence.citation.inForce.value
         let elements = offence.elements.map { ElementPlan($0, offence: offence) }
         self.elements = elements
-        episodeElements = elements.indices.filter { elements[$0].episodeRule != nil }
+        episodeRules = elements.indices.compactMap { e in elements[e].episodeRule.map { ($0, e) } }
         limitationMonths = offence.limitation.map { ($0.years?.value ?? 0) * 12 + ($0.months?.value ?? 0) }
         let unverified = Assessor.unverifiedFigures(offence, pack: pack)
         self.unverified = unverified

@@ -239,18 +239,16 @@ public struct MonitoringEngine: Sendable {
             exactCos = value
             return value
         }
-        // Far from a zone, a bound with no trigonometry says so: the great-circle distance is at
-        // least the difference of latitudes (times the radius), and a polygon's edge at least as
-        // far as its extent. Beyond the accuracy and the hysteresis band, "clearly out" is all
-        // there is to know.
+        // Far from a zone, a bound with no trigonometry says so (`atLeast` for a circle; a polygon's
+        // edge is at least as far as its extent). Beyond the accuracy and the hysteresis band,
+        // "clearly out" is all there is to know.
         let metresPerRadian = Geo.earthRadiusMeters
         for c in checks.indices where checks[c].zone != nil {
             guard checks[c].start <= t, t < checks[c].end else { continue }
             let margin = accuracy + hysteresisMeters
             let distance: Double // negative inside
             if let circle = checks[c].circle {
-                if abs(latRadians - circle.latRadians) * metresPerRadian - circle.radius > margin
-                    || Self.atLeast(latRadians, lonRadians, cosAtLeast, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius > margin {
+                if Self.atLeast(latRadians, lonRadians, cosAtLeast, circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius > margin {
                     checks[c].engaged = false; continue
                 }
                 distance = Self.haversine(latRadians, lonRadians, cosLat(), circle.latRadians, circle.lonRadians, circle.cosLat) - circle.radius

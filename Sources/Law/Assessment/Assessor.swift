@@ -95,7 +95,7 @@ public struct Assessor: Sendable {
         let explanation = plan.explanation[language.position].text(
             date: date, conclusion: conclusion, elements: results, episodes: episodes, earliestExpiry: limitation.earliestExpiry)
         return OffenceAssessment(
-            offence: plan.offence.id, title: plan.title[language], citation: plan.citation[language],
+            offence: plan.offence.id, title: plan.offence.title[language], citation: plan.citation[language],
             inForce: plan.inForce, conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
             sanction: SanctionResult(alternatives: plan.alternatives), mandatoryPaymentMrp: plan.payment,
             unverified: plan.unverified, explanation: explanation)

@@ -62,10 +62,8 @@ final class ExplanationTemplate: Sendable {
         var texts = TextStore.Builder()
         opening = texts.add(p.pick("Оценка на ", "", "Assessment as of "))
         let title = offence.title[language]
-        var inForce = TextWriter(capacity: 10)
-        inForce.write(date: offence.citation.inForce.value)
         heading = texts.add(p.pick(" по норме: ", " күнгі бағалау: ", " under ") + cite + p.pick(" («", " («", " (") + title
-                            + p.pick("»), действует с ", "»), ", "), in force since ") + inForce.string()
+                            + p.pick("»), действует с ", "»), ", "), in force since ") + offence.citation.inForce.value.description
                             + p.pick(". Учтённые эпизоды: ", " бастап күшінде. Есепке алынған эпизодтар: ", ". Episodes counted: "))
         beforeInForce = texts.add(p.pick(". До вступления нормы в силу: ", ". Норма күшіне енгенге дейін: ", ". Before the norm came into force: "))
         timeBarred = texts.add(p.pick(". За пределами срока давности: ", ". Ескіру мерзімінен тыс: ", ". Time-barred: "))

@@ -15,7 +15,6 @@ final class OffencePlan: Sendable {
     let unverified: [String]
     let alternatives: [SanctionAlternative]
     let payment: Int?
-    let title: Localized
     let citation: Localized
     /// Course elements about harm (impacts) and about the pattern (a count), for the next steps.
     let harmElements: [Int]
@@ -36,7 +35,6 @@ final class OffencePlan: Sendable {
             SanctionAlternative(type: $0.type, unit: $0.unit, min: $0.min?.value, max: $0.max?.value)
         }
         payment = pack.mandatoryPayment?.byCategory[offence.category]?.value
-        title = offence.title
         func each(_ make: (Language) -> String) -> Localized { Localized(ru: make(.ru), kk: make(.kk), en: make(.en)) }
         let citation = each { Explanation.citation(offence, $0) }
         self.citation = citation

@@ -4,8 +4,6 @@ import Domain
 /// once: the legal day, the flags, and the kind and impacts as bit sets.
 struct Timeline {
     struct Entry {
-        /// Position in the given incidents.
-        let index: Int
         let day: LocalDate
         let kindBits: UInt32
         let impactBits: UInt32
@@ -15,7 +13,7 @@ struct Timeline {
 
     let entries: [Entry]
     let ids: [String]
-    /// `entries[i].index` for every i: the positions in the given incidents, in time order.
+    /// The positions in the given incidents of the entries, in time order.
     let kept: [Int]
     var count: Int { entries.count }
 
@@ -66,7 +64,7 @@ struct Timeline {
             if day > date { break } // sorted: everything after is later still
             var impactBits: UInt32 = 0
             for impact in given[index].impact { impactBits |= impact.bit }
-            entries.append(Entry(index: index, day: day, kindBits: given[index].kind.bit, impactBits: impactBits,
+            entries.append(Entry(day: day, kindBits: given[index].kind.bit, impactBits: impactBits,
                                  againstWill: given[index].againstWill, violence: given[index].violence))
             ids.append(given[index].id)
         }

@@ -15,12 +15,6 @@ final class TextStore: @unchecked Sendable {
 
     deinit { base.deallocate() }
 
-    /// The text of a span, for the structured parts of an assessment.
-    func string(_ span: TextSpan) -> String {
-        // Every span is a whole text added by the builder: valid UTF-8, so not validated again.
-        String(copying: UTF8Span(unchecked: UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count)).span))
-    }
-
     /// Collects texts, then freezes them into a store.
     struct Builder {
         private var bytes: [UInt8] = []

@@ -19,8 +19,6 @@ struct TextWriter: ~Copyable {
 
     deinit { base.deallocate() }
 
-    var isEmpty: Bool { count == 0 }
-
     /// How many bytes are written: where the next text will start.
     var written: Int { count }
 

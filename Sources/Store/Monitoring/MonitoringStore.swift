@@ -62,18 +62,7 @@ public struct MonitoringStore: Sendable {
         }
         let alertRows = alerts.map(AlertModel.init)
         try await db.auditedTransaction { tx in
-            if let sql = tx as? any SQLDatabase, !pings.isEmpty {
-                for chunk in stride(from: 0, to: pings.count, by: 500) {
-                    var insert = sql.insert(into: PingModel.schema)
-                        .columns("id", "case_id", "device", "at_ms", "at_offset", "lat", "lon", "accuracy", "event", "received_at_ms")
-                    for p in pings[chunk..<min(chunk + 500, pings.count)] {
-                        insert = insert.values(SQLBind(TimeOrderedID.next(at: now)), SQLBind(p.caseID), SQLBind(p.device), SQLBind(p.at.epochMilliseconds),
-                                               SQLBind(p.at.offsetSeconds), SQLBind(p.lat), SQLBind(p.lon), SQLBind(p.accuracy),
-                                               SQLBind(p.event), SQLBind(now))
-                    }
-                    try await insert.run()
-                }
-            }
+            if !pings.isEmpty { try await TrackRows.insert(pings, receivedAt: now, on: tx) }
             try await IncidentWriter.insertRows(incidentRows, on: tx)
             for alert in alertRows { try await alert.create(on: tx) }
             var audit = pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: Self.trackHash(pings),
@@ -89,16 +78,16 @@ public struct MonitoringStore: Sendable {
     /// seconds, latitude, longitude, accuracy (shortest round-trip decimals; empty when absent)
     /// and event, separated by `|`, each line ending in a newline.
     static func trackHash(_ pings: [StoredPing]) -> String {
-        var text = ""
-        text.reserveCapacity(pings.count * 96)
-        func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+        var text: [UInt8] = []
+        text.reserveCapacity(pings.count * 112)
+        func field(_ value: String) { text.append(contentsOf: value.utf8); text.append(UInt8(ascii: "|")) }
+        func number(_ value: Double?) { if let value { text.append(contentsOf: value.description.utf8) }; text.append(UInt8(ascii: "|")) }
         for p in pings {
-            text += p.caseID.uuidString.lowercased(); text += "|"; text += p.device; text += "|"
-            text += String(p.at.epochMilliseconds); text += "|"; text += String(p.at.offsetSeconds); text += "|"
-            text += number(p.lat); text += "|"; text += number(p.lon); text += "|"; text += number(p.accuracy); text += "|"
-            text += p.event ?? ""; text += "\n"
+            field(p.caseID.lowercaseText); field(p.device); field(String(p.at.epochMilliseconds)); field(String(p.at.offsetSeconds))
+            number(p.lat); number(p.lon); number(p.accuracy)
+            text.append(contentsOf: (p.event ?? "").utf8); text.append(UInt8(ascii: "\n"))
         }
-        return SHA256Hex.of(Data(text.utf8))
+        return SHA256Hex.of(text)
     }
 
     /// The last stored ping of each of a case's devices, to rebuild the engine's state after a restart.
@@ -206,21 +195,5 @@ extension AlertModel {
                                 accuracyMeters: accuracy, incident: incident, createdAt: createdAt)
         alert.acknowledgedAt = acknowledgedAt; alert.acknowledgedBy = acknowledgedBy; alert.escalatedAt = escalatedAt
         return alert
-    }
-}
-
-/// Ids for rows written in great numbers (the track): UUIDs laid out as version 7 (48 bits of
-/// milliseconds, then random bits), so new rows land at the end of the primary-key index instead of
-/// at random places in it.
-enum TimeOrderedID {
-    static func next(at milliseconds: Int64) -> UUID {
-        var bytes = UUID().uuid
-        let ms = UInt64(max(0, milliseconds))
-        bytes.0 = UInt8(truncatingIfNeeded: ms >> 40); bytes.1 = UInt8(truncatingIfNeeded: ms >> 32)
-        bytes.2 = UInt8(truncatingIfNeeded: ms >> 24); bytes.3 = UInt8(truncatingIfNeeded: ms >> 16)
-        bytes.4 = UInt8(truncatingIfNeeded: ms >> 8); bytes.5 = UInt8(truncatingIfNeeded: ms)
-        bytes.6 = (bytes.6 & 0x0F) | 0x70 // version 7
-        bytes.8 = (bytes.8 & 0x3F) | 0x80 // RFC 4122 variant
-        return UUID(uuid: bytes)
     }
 }

@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+import SQLKit
+import SQLiteKit
+
+/// Writing a batch of pings into the track table, inside the caller's transaction.
+///
+/// On SQLite the statement is written once per size and the values are bound as the driver's own
+/// (`SQLiteData`), as SQLiteKit's encoder would bind them (ids as upper-case text): building the
+/// statement through SQLKit and encoding each value through `Encodable` took more time than
+/// SQLite took to store the rows. Other databases go through SQLKit.
+enum TrackRows {
+    static let columns = ["id", "case_id", "device", "at_ms", "at_offset", "lat", "lon", "accuracy", "event", "received_at_ms"]
+    /// Rows per statement (ten values each, well under SQLite's 32,766 bound values).
+    static let rowsPerStatement = 500
+    private static let fullStatement = statement(rows: rowsPerStatement)
+
+    static func insert(_ pings: [StoredPing], receivedAt now: Int64, on db: any Database) async throws {
+        let ids = TimeOrderedID.batch(count: pings.count, at: now)
+        if let lite = db as? any SQLiteDatabase {
+            try await lite.query("PRAGMA temp_store = MEMORY", [])
+            var caseText: [UUID: SQLiteData] = [:]
+            for start in stride(from: 0, to: pings.count, by: rowsPerStatement) {
+                let end = min(start + rowsPerStatement, pings.count)
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity((end - start) * columns.count)
+                for i in start..<end {
+                    let p = pings[i]
+                    let caseID = caseText[p.caseID] ?? {
+                        let text = SQLiteData.text(p.caseID.canonicalText)
+                        caseText[p.caseID] = text
+                        return text
+                    }()
+                    binds.append(.text(ids[i].canonicalText)); binds.append(caseID); binds.append(.text(p.device))
+                    binds.append(.integer(Int(p.at.epochMilliseconds))); binds.append(.integer(p.at.offsetSeconds))
+                    binds.append(p.lat.map(SQLiteData.float) ?? .null); binds.append(p.lon.map(SQLiteData.float) ?? .null)
+                    binds.append(p.accuracy.map(SQLiteData.float) ?? .null); binds.append(p.event.map(SQLiteData.text) ?? .null)
+                    binds.append(.integer(Int(now)))
+                }
+                _ = try await lite.query(end - start == rowsPerStatement ? fullStatement : statement(rows: end - start), binds)
+            }
+            return
+        }
+        let sql = try AuditChain.sqlDatabase(db)
+        for start in stride(from: 0, to: pings.count, by: rowsPerStatement) {
+            var insert = sql.insert(into: PingModel.schema).columns(columns)
+            for i in start..<min(start + rowsPerStatement, pings.count) {
+                let p = pings[i]
+                insert = insert.values(SQLBind(ids[i]), SQLBind(p.caseID), SQLBind(p.device), SQLBind(p.at.epochMilliseconds),
+                                       SQLBind(p.at.offsetSeconds), SQLBind(p.lat), SQLBind(p.lon), SQLBind(p.accuracy),
+                                       SQLBind(p.event), SQLBind(now))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// `INSERT INTO pings (…) VALUES (?, …), …` for `rows` rows.
+    static func statement(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        return "INSERT INTO \(PingModel.schema) (\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ",")
+    }
+}
+
+extension UUID {
+    /// The upper-case canonical text, as `uuidString` gives it, written directly.
+    var canonicalText: String { text(digits: Self.upperDigits) }
+
+    /// The lower-case canonical text.
+    var lowercaseText: String { text(digits: Self.lowerDigits) }
+
+    private static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+    private static let lowerDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private func text(digits: [UInt8]) -> String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var o = 0
+                for (i, byte) in bytes.enumerated() {
+                    if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = UInt8(ascii: "-"); o += 1 }
+                    out[o] = digits[Int(byte >> 4)]; out[o + 1] = digits[Int(byte & 0x0F)]; o += 2
+                }
+                return o
+            }
+        }
+    }
+}

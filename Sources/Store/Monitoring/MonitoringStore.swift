@@ -62,10 +62,11 @@ public struct MonitoringStore: Sendable {
         }
         let alertRows = alerts.map(AlertModel.init)
         try await db.auditedTransaction { tx in
+            async let hash = pings.isEmpty ? "" : Self.trackHash(pings) // while the rows are written
             if !pings.isEmpty { try await TrackRows.insert(pings, receivedAt: now, on: tx) }
             try await IncidentWriter.insertRows(incidentRows, on: tx)
             for alert in alertRows { try await alert.create(on: tx) }
-            var audit = pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: Self.trackHash(pings),
+            var audit = pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: await hash,
                                                          detail: "\(pings.count) pings")]
             audit += try incidentRows.map { try .row($0, "incident.logged", actor: subject) }
             audit += try alertRows.map { try .row($0, "alert.raised", actor: subject) }

@@ -18,26 +18,23 @@ enum TrackRows {
     static func insert(_ pings: [StoredPing], receivedAt now: Int64, on db: any Database) async throws {
         let ids = TimeOrderedID.batch(count: pings.count, at: now)
         if let lite = db as? any SQLiteDatabase {
-            try await lite.query("PRAGMA temp_store = MEMORY", [])
-            var caseText: [UUID: SQLiteData] = [:]
+            // The connection's settings for writing the track, set in the transaction as the pool
+            // gives no hook at connecting (both are no-ops once set): the statement journal of a
+            // multi-row insert kept in memory rather than in a temporary file, and a page cache of
+            // 64 MiB rather than 2, so the track's indexes stay in memory instead of being read
+            // back and spilled to the log in the middle of a transaction.
+            _ = try await lite.query("PRAGMA temp_store = MEMORY", [])
+            _ = try await lite.query("PRAGMA cache_size = -65536", [])
+            // each statement's values are made while the one before it runs
+            var next = Task { binds(pings, ids: ids, rows: 0..<min(rowsPerStatement, pings.count), receivedAt: now) }
             for start in stride(from: 0, to: pings.count, by: rowsPerStatement) {
-                let end = min(start + rowsPerStatement, pings.count)
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity((end - start) * columns.count)
-                for i in start..<end {
-                    let p = pings[i]
-                    let caseID = caseText[p.caseID] ?? {
-                        let text = SQLiteData.text(p.caseID.canonicalText)
-                        caseText[p.caseID] = text
-                        return text
-                    }()
-                    binds.append(.text(ids[i].canonicalText)); binds.append(caseID); binds.append(.text(p.device))
-                    binds.append(.integer(Int(p.at.epochMilliseconds))); binds.append(.integer(p.at.offsetSeconds))
-                    binds.append(p.lat.map(SQLiteData.float) ?? .null); binds.append(p.lon.map(SQLiteData.float) ?? .null)
-                    binds.append(p.accuracy.map(SQLiteData.float) ?? .null); binds.append(p.event.map(SQLiteData.text) ?? .null)
-                    binds.append(.integer(Int(now)))
+                let rows = start..<min(start + rowsPerStatement, pings.count)
+                let values = await next.value
+                if rows.upperBound < pings.count {
+                    let following = rows.upperBound..<min(rows.upperBound + rowsPerStatement, pings.count)
+                    next = Task { binds(pings, ids: ids, rows: following, receivedAt: now) }
                 }
-                _ = try await lite.query(end - start == rowsPerStatement ? fullStatement : statement(rows: end - start), binds)
+                _ = try await lite.query(rows.count == rowsPerStatement ? fullStatement : statement(rows: rows.count), values)
             }
             return
         }
@@ -52,6 +49,27 @@ enum TrackRows {
             }
             try await insert.run()
         }
+    }
+
+    /// The values of `rows`, in `columns` order, bound as SQLiteKit's encoder binds them.
+    static func binds(_ pings: [StoredPing], ids: [UUID], rows: Range<Int>, receivedAt now: Int64) -> [SQLiteData] {
+        var caseText: [UUID: SQLiteData] = [:]
+        var binds: [SQLiteData] = []
+        binds.reserveCapacity(rows.count * columns.count)
+        for i in rows {
+            let p = pings[i]
+            let caseID = caseText[p.caseID] ?? {
+                let text = SQLiteData.text(p.caseID.canonicalText)
+                caseText[p.caseID] = text
+                return text
+            }()
+            binds.append(.text(ids[i].canonicalText)); binds.append(caseID); binds.append(.text(p.device))
+            binds.append(.integer(Int(p.at.epochMilliseconds))); binds.append(.integer(p.at.offsetSeconds))
+            binds.append(p.lat.map(SQLiteData.float) ?? .null); binds.append(p.lon.map(SQLiteData.float) ?? .null)
+            binds.append(p.accuracy.map(SQLiteData.float) ?? .null); binds.append(p.event.map(SQLiteData.text) ?? .null)
+            binds.append(.integer(Int(now)))
+        }
+        return binds
     }
 
     /// `INSERT INTO pings (…) VALUES (?, …), …` for `rows` rows.

@@ -23,7 +23,7 @@ enum PingSocket {
         let router = PingRouter(app: req.application), hub = req.application.monitoring, logger = req.logger
         let db = req.application.db, authorization = req.headers.first(name: .authorization)
         let (messages, received) = AsyncStream<String>.makeStream()
-        let (replies, replied) = AsyncStream<(Int, String)>.makeStream()
+        let (replies, replied) = AsyncStream<(Int, Answer)>.makeStream()
         ws.onText { _, text in received.yield(text) }
         ws.onBinary { ws, _ in ws.send(answer(status: 415, detail: "send batches as text messages of JSON")) }
         ws.onClose.whenComplete { _ in received.finish() }
@@ -35,7 +35,7 @@ enum PingSocket {
                 defer { seq += 1 }
                 guard let still = try? await AuthenticationMiddleware().identify(req), still.principal.may(.ingestPings),
                       still.principal.mayWrite else {
-                    replied.yield((seq, answer(status: 401, detail: "the token is no longer valid for sending pings; the socket is closed")))
+                    replied.yield((seq, .text(answer(status: 401, detail: "the token is no longer valid for sending pings; the socket is closed"))))
                     seq += 1
                     try? await Task.sleep(for: .milliseconds(100)) // let the answer go out first
                     try? await ws.close(code: .policyViolation)
@@ -44,30 +44,43 @@ enum PingSocket {
                 do {
                     let batch = try PingBatch.read(Data(text.utf8))
                     let queued = try await hub.enqueueIfLocal(batch, db: db, by: subject) { [seq] result in
-                        replied.yield((seq, reply(result.map(IngestResponse.init), logger: logger)))
+                        replied.yield((seq, .outcome(result.map(IngestResponse.init)))) // written out by the answering task
                     }
                     if !queued {
                         let outcome = try await router.ingest(batch, db: db, by: subject, authorization: authorization, forwarded: false)
-                        replied.yield((seq, reply(.success(outcome), logger: logger)))
+                        replied.yield((seq, .outcome(.success(outcome))))
                     }
                 } catch {
-                    replied.yield((seq, reply(.failure(error), logger: logger)))
+                    replied.yield((seq, .outcome(.failure(error))))
                 }
             }
-            replied.yield((-1, String(seq))) // how many answers the writer is to send
+            replied.yield((-1, .count(seq))) // how many answers the writer is to send
         }
         // answers in the order of the messages
         Task {
-            var waiting: [Int: String] = [:], next = 0, total = Int.max
-            for await (seq, text) in replies {
-                if seq < 0 { total = Int(text) ?? 0 } else { waiting[seq] = text }
-                while let text = waiting.removeValue(forKey: next) {
-                    try? await ws.send(text)
+            var waiting: [Int: Answer] = [:], next = 0, total = Int.max
+            for await (seq, answer) in replies {
+                if case .count(let count) = answer { total = count } else { waiting[seq] = answer }
+                while let answer = waiting.removeValue(forKey: next) {
+                    switch answer {
+                    case .outcome(let outcome): try? await ws.send(reply(outcome, logger: logger))
+                    case .text(let text): try? await ws.send(text)
+                    case .count: break
+                    }
                     next += 1
                 }
                 if next >= total { break } // the socket is closed and every queued batch answered
             }
         }
+    }
+
+    /// What the answering task is to send for a message. An outcome is written out as JSON there,
+    /// not by the hub's writer, which calls back as each group is stored and goes on to the next.
+    private enum Answer: Sendable {
+        case outcome(Result<IngestResponse, any Error>)
+        case text(String)
+        /// The number of answers in all, once the socket is closed.
+        case count(Int)
     }
 
     private static func reply(_ outcome: Result<IngestResponse, any Error>, logger: Logger) -> String {

@@ -9,7 +9,8 @@ import Store
 /// kept in the track table, so the file can be rebuilt and its hash checked).
 enum BreachIncident {
     static func make(_ alert: Alert, id: String, ping: Ping, track: [Ping]) -> Incident {
-        let lines = track.map(line).joined()
+        let encoder = lineEncoder
+        let lines = track.map { line($0, encoder: encoder) }.joined()
         let digest = SHA256Hex.of(lines)
         let what: String
         switch alert.kind {
@@ -24,10 +25,15 @@ enum BreachIncident {
                                                mediaType: "application/x-ndjson")])
     }
 
-    /// One ping as a line of the track file (the contract's ping format).
-    static func line(_ ping: Ping) -> String {
+    /// The encoder of track lines; made once per track, not per line (a track has dozens).
+    static var lineEncoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// One ping as a line of the track file (the contract's ping format).
+    static func line(_ ping: Ping, encoder: JSONEncoder = lineEncoder) -> String {
         let data = (try? encoder.encode(ping)) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }

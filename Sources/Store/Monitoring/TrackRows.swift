@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import PostgresKit
 import SQLiteKit
 
 /// Writing a batch of pings into the track table, inside the caller's transaction.
@@ -8,7 +9,8 @@ import SQLiteKit
 /// On SQLite the statement is written once per size and the values are bound as the driver's own
 /// (`SQLiteData`), as SQLiteKit's encoder would bind them (ids as upper-case text): building the
 /// statement through SQLKit and encoding each value through `Encodable` took more time than
-/// SQLite took to store the rows. Other databases go through SQLKit.
+/// SQLite took to store the rows. PostgreSQL takes the batch as arrays, one per column; other
+/// databases go through SQLKit.
 enum TrackRows {
     static let columns = ["id", "case_id", "device", "at_ms", "at_offset", "lat", "lon", "accuracy", "event", "received_at_ms"]
     /// Rows per statement (ten values each, well under SQLite's 32,766 bound values).
@@ -36,6 +38,13 @@ enum TrackRows {
                 }
                 _ = try await lite.query(rows.count == rowsPerStatement ? fullStatement : statement(rows: rows.count), values)
             }
+            return
+        }
+        if let pg = db as? any PostgresDatabase {
+            let query = try postgresInsert(pings, ids: ids, receivedAt: now)
+            _ = try await pg.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask { try await connection.query(query, logger: pg.logger) }
+            }.get()
             return
         }
         let sql = try AuditChain.sqlDatabase(db)
@@ -70,6 +79,32 @@ enum TrackRows {
             binds.append(.integer(Int(now)))
         }
         return binds
+    }
+
+    /// On PostgreSQL, one statement for the whole batch: each column bound as one array (binary
+    /// floats, so no coordinate changes in its last bit) and the rows made by `unnest`. Arrays hold
+    /// no nulls here, so an absent number is sent as NaN and an absent event as "" and turned back
+    /// into NULL: neither can be a stored value (coordinates and accuracy are checked ranges,
+    /// events are words).
+    static func postgresInsert(_ pings: [StoredPing], ids: [UUID], receivedAt now: Int64) throws -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: 10)
+        try bindings.append(ids)
+        try bindings.append(pings.map(\.caseID))
+        try bindings.append(pings.map(\.device))
+        try bindings.append(pings.map(\.at.epochMilliseconds))
+        try bindings.append(pings.map { Int64($0.at.offsetSeconds) })
+        try bindings.append(pings.map { $0.lat ?? .nan })
+        try bindings.append(pings.map { $0.lon ?? .nan })
+        try bindings.append(pings.map { $0.accuracy ?? .nan })
+        try bindings.append(pings.map { $0.event ?? "" })
+        try bindings.append(now)
+        return PostgresQuery(unsafeSQL: """
+            INSERT INTO \(PingModel.schema) (\(columns.joined(separator: ", ")))
+            SELECT id, case_id, device, at_ms, at_offset, NULLIF(lat, 'NaN'), NULLIF(lon, 'NaN'), NULLIF(accuracy, 'NaN'),
+                   NULLIF(event, ''), $10
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int8[], $5::int8[], $6::float8[], $7::float8[], $8::float8[], $9::text[])
+                AS t(id, case_id, device, at_ms, at_offset, lat, lon, accuracy, event)
+            """, binds: bindings)
     }
 
     /// `INSERT INTO pings (…) VALUES (?, …), …` for `rows` rows.

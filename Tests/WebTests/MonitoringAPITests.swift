@@ -54,7 +54,11 @@ import VaporTesting
             #expect(breach["reportedBy"] as? String == "monitoring")
             #expect(breach["kind"] as? String == "tracking")
             let evidence = try #require((breach["evidence"] as? [[String: Any]])?.first)
-            #expect((evidence["sha256"] as? String)?.count == 64)
+            // its evidence is the track up to the breach, the earlier ping of the same batch included
+            let track = [("2025-10-25T10:00:00+05:00", 43.30, 76.95), ("2025-10-25T10:01:00+05:00", 43.2201, 76.8501)].map {
+                Ping(device: "bracelet-1", at: ZonedDateTime($0.0)!, lat: $0.1, lon: $0.2, accuracy: 8)
+            }
+            #expect(evidence["sha256"] as? String == SHA256Hex.of(track.map { BreachIncident.line($0) }.joined()))
             let violations = try await app.request(.GET, "/api/v1/cases/\(caseID)/violations")
             #expect((violations.json["items"] as? [[String: Any]])?.contains { $0["incident"] as? String == incidentRef } == true,
                     "the breach counts as a violation of the order")

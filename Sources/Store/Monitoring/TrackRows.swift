@@ -25,8 +25,9 @@ enum TrackRows {
             // multi-row insert kept in memory rather than in a temporary file, and a page cache of
             // 64 MiB rather than 2, so the track's indexes stay in memory instead of being read
             // back and spilled to the log in the middle of a transaction.
-            _ = try await lite.query("PRAGMA temp_store = MEMORY", [])
-            _ = try await lite.query("PRAGMA cache_size = -65536", [])
+            // Settings for speed only: should one be refused, the pings are stored all the same.
+            _ = try? await lite.query("PRAGMA temp_store = MEMORY", [])
+            _ = try? await lite.query("PRAGMA cache_size = -65536", [])
             // each statement's values are made while the one before it runs
             var next = Task { binds(pings, ids: ids, rows: 0..<min(rowsPerStatement, pings.count), receivedAt: now) }
             for start in stride(from: 0, to: pings.count, by: rowsPerStatement) {

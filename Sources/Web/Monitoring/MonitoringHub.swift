@@ -170,8 +170,7 @@ actor MonitoringHub {
         if restore {
             let store = MonitoringStore(db: db)
             for ping in try await store.lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
-                engine.restore(Ping(device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon, accuracy: ping.accuracy,
-                                    event: ping.event.flatMap(Ping.Event.init(rawValue:))), zones: restoreZones)
+                engine.restore(Ping(stored: ping), zones: restoreZones)
             }
             for (device, at) in try await store.latestSilences(caseID: caseID) { engine.restoreSilence(device: device, reportedAt: at) }
         }
@@ -261,7 +260,6 @@ actor MonitoringHub {
         defer { release() }
         var engines: [UUID: MonitoringEngine] = [:]
         var pings: [StoredPing] = [], alerts: [StoredAlert] = [], incidents: [(UUID, Incident)] = []
-        var accepted: [UUID: [Ping]] = [:]
         var outcomes: [Outcome] = []
         for pending in group {
             let now = pending.now
@@ -287,14 +285,13 @@ actor MonitoringHub {
                     outcome.accepted += 1
                     pings.append(StoredPing(caseID: caseID, device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon,
                                             accuracy: ping.accuracy, event: ping.event?.rawValue))
-                    accepted[caseID, default: []].append(ping)
                     for alert in raised {
                         var stored = StoredAlert(caseID: caseID, kind: alert.kind.rawValue, order: alert.order, zone: alert.zone,
                                                  device: alert.device, at: alert.at, distanceMeters: alert.distanceMeters,
                                                  accuracyMeters: alert.accuracyMeters, incident: nil,
                                                  createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
                         if alert.kind == .zone || alert.kind == .proximity {
-                            let track = try await self.track(caseID: caseID, device: ping.device, until: ping, batch: accepted[caseID] ?? [], db: db)
+                            let track = try await self.track(caseID: caseID, device: ping.device, until: ping, group: pings, db: db)
                             let incident = BreachIncident.make(alert, id: "m-" + stored.id.uuidString.prefix(8).lowercased(), ping: ping, track: track)
                             stored.incident = incident.id
                             incidents.append((caseID, incident))
@@ -312,14 +309,13 @@ actor MonitoringHub {
         return outcomes
     }
 
-    /// The device's track over the half hour before a breach: stored pings and the batch's own.
-    private func track(caseID: UUID, device: String, until ping: Ping, batch: [Ping], db: any Database) async throws -> [Ping] {
+    /// The device's track over the half hour before a breach: stored pings and those the group
+    /// being stored has taken so far (`group`, in the order taken).
+    private func track(caseID: UUID, device: String, until ping: Ping, group: [StoredPing], db: any Database) async throws -> [Ping] {
         let to = ping.at.epochMilliseconds, from = to - 30 * 60_000
-        let stored = try await MonitoringStore(db: db).track(caseID: caseID, device: device, from: from, to: to).map {
-            Ping(device: $0.device, at: $0.at, lat: $0.lat, lon: $0.lon, accuracy: $0.accuracy, event: $0.event.flatMap(Ping.Event.init(rawValue:)))
-        }
-        let own = batch.filter { $0.device == device && $0.at.epochMilliseconds >= from && $0.at.epochMilliseconds <= to }
-        return (stored + own).sorted { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
+        let stored = try await MonitoringStore(db: db).track(caseID: caseID, device: device, from: from, to: to)
+        let own = group.filter { $0.caseID == caseID && $0.device == device && $0.at.epochMilliseconds >= from && $0.at.epochMilliseconds <= to }
+        return (stored + own).map(Ping.init(stored:)).sorted { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
     }
 
     // MARK: silence and escalation
@@ -392,6 +388,13 @@ actor MonitoringHub {
         for subscriber in subscribers.values where subscriber.scope.allows(caseID, unit: unit) {
             subscriber.continuation.yield(event)
         }
+    }
+}
+
+extension Ping {
+    init(stored: StoredPing) {
+        self.init(device: stored.device, at: stored.at, lat: stored.lat, lon: stored.lon, accuracy: stored.accuracy,
+                  event: stored.event.flatMap(Ping.Event.init(rawValue:)))
     }
 }
 

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLKit
 import PostgresKit
 import SQLiteKit
 
@@ -9,8 +8,8 @@ import SQLiteKit
 /// On SQLite the statement is written once per size and the values are bound as the driver's own
 /// (`SQLiteData`), as SQLiteKit's encoder would bind them (ids as upper-case text): building the
 /// statement through SQLKit and encoding each value through `Encodable` took more time than
-/// SQLite took to store the rows. PostgreSQL takes the batch as arrays, one per column; other
-/// databases go through SQLKit.
+/// SQLite took to store the rows. PostgreSQL takes the batch as arrays, one per column. These are
+/// the two databases Qorgau runs on (`DatabaseLocation`).
 enum TrackRows {
     static let columns = ["id", "case_id", "device", "at_ms", "at_offset", "lat", "lon", "accuracy", "event", "received_at_ms"]
     /// Rows per statement (ten values each, well under SQLite's 32,766 bound values).
@@ -20,24 +19,22 @@ enum TrackRows {
     static func insert(_ pings: [StoredPing], receivedAt now: Int64, on db: any Database) async throws {
         let ids = TimeOrderedID.batch(count: pings.count, at: now)
         if let lite = db as? any SQLiteDatabase {
-            // The connection's settings for writing the track, set in the transaction as the pool
-            // gives no hook at connecting (both are no-ops once set): the statement journal of a
-            // multi-row insert kept in memory rather than in a temporary file, and a page cache of
-            // 64 MiB rather than 2, so the track's indexes stay in memory instead of being read
-            // back and spilled to the log in the middle of a transaction.
-            // Settings for speed only: should one be refused, the pings are stored all the same.
+            // Settings for speed only, so a refused one does not stop the pings being stored. Set
+            // in the transaction, as the pool gives no hook at connecting (no-ops once set): the
+            // multi-row insert's statement journal in memory rather than in a temporary file, and
+            // a page cache of 64 MiB rather than 2, so the track's indexes stay in memory instead
+            // of being read back and spilled to the log in the middle of a transaction.
             _ = try? await lite.query("PRAGMA temp_store = MEMORY", [])
             _ = try? await lite.query("PRAGMA cache_size = -65536", [])
             // each statement's values are made while the one before it runs
-            var next = Task { binds(pings, ids: ids, rows: 0..<min(rowsPerStatement, pings.count), receivedAt: now) }
+            func rows(from start: Int) -> Range<Int> { min(start, pings.count)..<min(start + rowsPerStatement, pings.count) }
+            var next = Task { binds(pings, ids: ids, rows: rows(from: 0), receivedAt: now) }
             for start in stride(from: 0, to: pings.count, by: rowsPerStatement) {
-                let rows = start..<min(start + rowsPerStatement, pings.count)
                 let values = await next.value
-                if rows.upperBound < pings.count {
-                    let following = rows.upperBound..<min(rows.upperBound + rowsPerStatement, pings.count)
-                    next = Task { binds(pings, ids: ids, rows: following, receivedAt: now) }
-                }
-                _ = try await lite.query(rows.count == rowsPerStatement ? fullStatement : statement(rows: rows.count), values)
+                let following = rows(from: start + rowsPerStatement)
+                if !following.isEmpty { next = Task { binds(pings, ids: ids, rows: following, receivedAt: now) } }
+                let count = rows(from: start).count
+                _ = try await lite.query(count == rowsPerStatement ? fullStatement : statement(rows: count), values)
             }
             return
         }
@@ -48,17 +45,7 @@ enum TrackRows {
             }.get()
             return
         }
-        let sql = try AuditChain.sqlDatabase(db)
-        for start in stride(from: 0, to: pings.count, by: rowsPerStatement) {
-            var insert = sql.insert(into: PingModel.schema).columns(columns)
-            for i in start..<min(start + rowsPerStatement, pings.count) {
-                let p = pings[i]
-                insert = insert.values(SQLBind(ids[i]), SQLBind(p.caseID), SQLBind(p.device), SQLBind(p.at.epochMilliseconds),
-                                       SQLBind(p.at.offsetSeconds), SQLBind(p.lat), SQLBind(p.lon), SQLBind(p.accuracy),
-                                       SQLBind(p.event), SQLBind(now))
-            }
-            try await insert.run()
-        }
+        throw ConfigurationError("the track is stored on SQLite or PostgreSQL")
     }
 
     /// The values of `rows`, in `columns` order, bound as SQLiteKit's encoder binds them.
@@ -113,29 +100,5 @@ enum TrackRows {
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
         return "INSERT INTO \(PingModel.schema) (\(columns.joined(separator: ", "))) VALUES "
             + Array(repeating: row, count: rows).joined(separator: ",")
-    }
-}
-
-extension UUID {
-    /// The upper-case canonical text, as `uuidString` gives it, written directly.
-    var canonicalText: String { text(digits: Self.upperDigits) }
-
-    /// The lower-case canonical text.
-    var lowercaseText: String { text(digits: Self.lowerDigits) }
-
-    private static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-    private static let lowerDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    private func text(digits: [UInt8]) -> String {
-        withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { out in
-                var o = 0
-                for (i, byte) in bytes.enumerated() {
-                    if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = UInt8(ascii: "-"); o += 1 }
-                    out[o] = digits[Int(byte >> 4)]; out[o + 1] = digits[Int(byte & 0x0F)]; o += 2
-                }
-                return o
-            }
-        }
     }
 }

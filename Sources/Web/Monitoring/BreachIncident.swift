@@ -9,7 +9,7 @@ import Store
 /// kept in the track table, so the file can be rebuilt and its hash checked).
 enum BreachIncident {
     static func make(_ alert: Alert, id: String, ping: Ping, track: [Ping]) -> Incident {
-        let encoder = lineEncoder
+        let encoder = makeLineEncoder()
         let lines = track.map { line($0, encoder: encoder) }.joined()
         let digest = SHA256Hex.of(lines)
         let what: String
@@ -25,15 +25,15 @@ enum BreachIncident {
                                                mediaType: "application/x-ndjson")])
     }
 
-    /// The encoder of track lines; made once per track, not per line (a track has dozens).
-    static var lineEncoder: JSONEncoder {
+    /// An encoder of track lines; made once per track, not per line (a track has dozens).
+    static func makeLineEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
     /// One ping as a line of the track file (the contract's ping format).
-    static func line(_ ping: Ping, encoder: JSONEncoder = lineEncoder) -> String {
+    static func line(_ ping: Ping, encoder: JSONEncoder = makeLineEncoder()) -> String {
         let data = (try? encoder.encode(ping)) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }

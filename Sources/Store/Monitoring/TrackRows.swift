@@ -19,22 +19,20 @@ enum TrackRows {
     static func insert(_ pings: [StoredPing], receivedAt now: Int64, on db: any Database) async throws {
         let ids = TimeOrderedID.batch(count: pings.count, at: now)
         if let lite = db as? any SQLiteDatabase {
-            // Settings for speed only, so a refused one does not stop the pings being stored. Set
-            // in the transaction, as the pool gives no hook at connecting (no-ops once set): the
-            // multi-row insert's statement journal in memory rather than in a temporary file, and
-            // a page cache of 64 MiB rather than 2, so the track's indexes stay in memory instead
-            // of being read back and spilled to the log in the middle of a transaction.
-            _ = try? await lite.query("PRAGMA temp_store = MEMORY", [])
-            _ = try? await lite.query("PRAGMA cache_size = -65536", [])
-            // each statement's values are made while the one before it runs
-            func rows(from start: Int) -> Range<Int> { min(start, pings.count)..<min(start + rowsPerStatement, pings.count) }
-            var next = Task { binds(pings, ids: ids, rows: rows(from: 0), receivedAt: now) }
-            for start in stride(from: 0, to: pings.count, by: rowsPerStatement) {
-                let values = await next.value
-                let following = rows(from: start + rowsPerStatement)
-                if !following.isEmpty { next = Task { binds(pings, ids: ids, rows: following, receivedAt: now) } }
-                let count = rows(from: start).count
-                _ = try await lite.query(count == rowsPerStatement ? fullStatement : statement(rows: count), values)
+            // the transaction's own connection, asked directly: its answers come back without a
+            // hop through the event loop
+            try await lite.withConnection { connection in
+                await SQLiteTrackSettings.apply(to: connection)
+                // each statement's values are made while the one before it runs
+                func rows(from start: Int) -> Range<Int> { min(start, pings.count)..<min(start + rowsPerStatement, pings.count) }
+                var next = Task { binds(pings, ids: ids, rows: rows(from: 0), receivedAt: now) }
+                for start in stride(from: 0, to: pings.count, by: rowsPerStatement) {
+                    let values = await next.value
+                    let following = rows(from: start + rowsPerStatement)
+                    if !following.isEmpty { next = Task { binds(pings, ids: ids, rows: following, receivedAt: now) } }
+                    let count = rows(from: start).count
+                    try await connection.query(count == rowsPerStatement ? fullStatement : statement(rows: count), values) { _ in }
+                }
             }
             return
         }

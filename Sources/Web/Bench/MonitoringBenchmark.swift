@@ -196,8 +196,10 @@ public struct MonitoringBenchmark: Sendable {
 
 /// Sends a part of the stream through the API, each case's pings from one client, in order.
 /// Over WebSockets, at an offered load each client sends what falls due every 10 ms without
-/// waiting for answers (a ping is due at its place in the stream divided by the load, and its
-/// alert is timed from then, so a server that falls behind is charged for the wait); at full speed
+/// waiting for answers, the clients in turn (with 4 clients, a message every 2.5 ms, as from
+/// gateways that do not share a clock; a ping is due at its place in the stream divided by the
+/// load, and its alert is timed from then, so a server that falls behind is charged for the
+/// wait); at full speed
 /// batches go back to back. By POST, each client waits for each answer.
 struct PingSender: Sendable {
     let app: Application
@@ -229,7 +231,7 @@ struct PingSender: Sendable {
         let headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
         let started = DispatchTime.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for requests in requests {
+            for (client, requests) in requests.enumerated() {
                 group.addTask {
                     let (answers, answered) = AsyncStream<String>.makeStream()
                     let upgraded = app.eventLoopGroup.any().makePromise(of: WebSocket.self)
@@ -254,8 +256,8 @@ struct PingSender: Sendable {
                     }
                     for (k, request) in requests.enumerated() {
                         var due = DispatchTime.now().uptimeNanoseconds
-                        if let offered { // this client's share of the load: chunk pings every chunk × clients / load seconds
-                            due = started + UInt64(Double(k * chunk * clients) / Double(offered) * 1e9)
+                        if let offered { // the clients take turns: message k of client c is the stream's (k × clients + c)th
+                            due = started + UInt64(Double((k * clients + client) * chunk) / Double(offered) * 1e9)
                             let now = DispatchTime.now().uptimeNanoseconds
                             if due > now { try await Task.sleep(nanoseconds: due - now) }
                         }

@@ -97,7 +97,13 @@ final class ExplanationTemplate: Sendable {
     /// The explanation of an assessed offence.
     func text(date: LocalDate, conclusion: Conclusion, elements: [ElementResult], episodes: Episodes,
               earliestExpiry: LocalDate?) -> String {
-        var out = TextWriter(capacity: 2048)
+        TextWriter.text(capacity: 2048) {
+            write(into: &$0, date: date, conclusion: conclusion, elements: elements, episodes: episodes, earliestExpiry: earliestExpiry)
+        }
+    }
+
+    private func write(into out: inout TextWriter, date: LocalDate, conclusion: Conclusion, elements: [ElementResult],
+                       episodes: Episodes, earliestExpiry: LocalDate?) {
         // Several lists are often the very same array (every episode of the window, or every
         // counted one): such a list is copied from where it was first written.
         var lists: [(ids: [String], start: Int, length: Int)] = []
@@ -167,7 +173,6 @@ final class ExplanationTemplate: Sendable {
             out.write(expiryClose, from: store)
         }
         out.write(closing, from: store)
-        return out.string()
     }
 
     /// Whether two arrays share their storage, and so their contents: a copy never made.

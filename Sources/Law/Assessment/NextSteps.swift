@@ -42,13 +42,14 @@ struct NextSteps {
             let (before, middle, after) = p.pick(("Направить нарушения защитного предписания (", ") для административного производства (", ")."),
                                                  ("Қорғау нұсқамасын бұзу фактілерін (", ") әкімшілік іс жүргізуге жіберу (", ")."),
                                                  ("Refer the order violations (", ") for administrative proceedings (", ")."))
-            var out = TextWriter(capacity: 512)
-            out.write(before)
-            p.write(unreferred, into: &out)
-            out.write(middle)
-            out.write(measure?.violation ?? "")
-            out.write(after)
-            steps.append(NextStep(code: .referViolations, incidents: unreferred, text: out.string()))
+            let text = TextWriter.text(capacity: 512) { out in
+                out.write(before)
+                p.write(unreferred, into: &out)
+                out.write(middle)
+                out.write(measure?.violation ?? "")
+                out.write(after)
+            }
+            steps.append(NextStep(code: .referViolations, incidents: unreferred, text: text))
         }
 
         for o in offences.indices where offences[o].conclusion == .insufficient {
@@ -116,12 +117,12 @@ struct NextSteps {
 
     /// before + text + middle + the list + after, written once.
     func sentence(_ before: String, _ text: String, _ middle: String, _ ids: [String], _ after: String) -> String {
-        var out = TextWriter(capacity: 512)
-        out.write(before)
-        out.write(text)
-        out.write(middle)
-        p.write(ids, into: &out)
-        out.write(after)
-        return out.string()
+        TextWriter.text(capacity: 512) { out in
+            out.write(before)
+            out.write(text)
+            out.write(middle)
+            p.write(ids, into: &out)
+            out.write(after)
+        }
     }
 }

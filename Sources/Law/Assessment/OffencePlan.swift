@@ -109,11 +109,11 @@ final class ElementPlan: Sendable {
         case .count(let byLanguage, let written):
             if support < Self.notesWritten { return written[language.position][support] }
             let (before, after) = byLanguage[language.position]
-            var out = TextWriter(capacity: before.utf8.count + after.utf8.count + 8)
-            out.write(before)
-            out.write(number: support)
-            out.write(after)
-            return out.string()
+            return TextWriter.text(capacity: before.utf8.count + after.utf8.count + 20) { out in
+                out.write(before)
+                out.write(number: support)
+                out.write(after)
+            }
         }
     }
 }

@@ -24,9 +24,7 @@ struct Phrases {
 
     /// Ids for a sentence: all of a short list, the first few and a count of a long one.
     func list(_ ids: [String]) -> String {
-        var out = TextWriter(capacity: 256)
-        write(ids, into: &out)
-        return out.string()
+        TextWriter.text(capacity: 256) { write(ids, into: &$0) }
     }
 
     func write(_ ids: [String], into out: inout TextWriter) {
@@ -90,13 +88,13 @@ struct Phrases {
         let (before, after) = pick(("Эпизоды ", " подлежат самостоятельной квалификации: "),
                                    ("", " эпизодтары жеке саралануға жатады: "),
                                    ("Episodes ", " are to be qualified separately: "))
-        var out = TextWriter(capacity: 256)
-        out.write(before)
-        write(incidents, into: &out)
-        out.write(after)
-        out.write(title)
-        out.write(byte: UInt8(ascii: "."))
-        return out.string()
+        return TextWriter.text(capacity: 256) { out in
+            out.write(before)
+            write(incidents, into: &out)
+            out.write(after)
+            out.write(title)
+            out.write(byte: UInt8(ascii: "."))
+        }
     }
 
     func sanctionType(_ type: String) -> String {

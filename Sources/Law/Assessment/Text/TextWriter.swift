@@ -7,17 +7,34 @@ import Domain
 /// Only whole texts (`String`s, spans of a `TextStore`) and ASCII bytes are ever written, so the
 /// bytes are valid UTF-8 by construction and are not validated again when the `String` is made
 /// (validating Cyrillic text cost more than writing it); debug builds check it all the same.
+///
+/// `TextWriter.text` writes into a block on the stack, so a text costs one allocation (its
+/// `String`), not two.
 struct TextWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
+    /// Whether `base` is this writer's to free (false while it writes into the stack block).
+    private var owned: Bool
 
-    init(capacity: Int) {
-        self.capacity = max(16, capacity)
-        base = .allocate(capacity: self.capacity)
+    /// Writes into `scratch`, memory the caller keeps alive while the writer lives, until it
+    /// outgrows it, then into a block of its own.
+    private init(scratch: UnsafeMutableBufferPointer<UInt8>) {
+        base = scratch.baseAddress!
+        capacity = scratch.count
+        owned = false
     }
 
-    deinit { base.deallocate() }
+    deinit { if owned { base.deallocate() } }
+
+    /// The text `body` writes, written into `capacity` bytes on the stack (more if it needs more).
+    static func text(capacity: Int, _ body: (inout TextWriter) -> Void) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(16, capacity)) { scratch in
+            var out = TextWriter(scratch: scratch)
+            body(&out)
+            return out.string()
+        }
+    }
 
     /// How many bytes are written: where the next text will start.
     var written: Int { count }
@@ -99,8 +116,9 @@ struct TextWriter: ~Copyable {
         let newCapacity = max(needed, capacity * 2)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         grown.initialize(from: base, count: count)
-        base.deallocate()
+        if owned { base.deallocate() }
         base = grown
+        owned = true
         capacity = newCapacity
     }
 }

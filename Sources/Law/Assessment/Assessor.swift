@@ -37,35 +37,40 @@ public struct Assessor: Sendable {
                 language: Language) -> OffenceAssessment {
         let countedTo = limitationDate(for: plan.offence, file: file, at: date)
         var beforeInForce: [String] = [], timeBarred: [String] = []
-        // The conduct in time: positions in the timeline, and when each runs out of time.
-        var window: [Int] = [], expiries: [LocalDate?] = []
+        // The conduct in time: positions in the timeline.
+        var window: [Int] = []
         window.reserveCapacity(t.count)
-        expiries.reserveCapacity(t.count)
         for i in 0..<t.count where plan.conductKinds & t.entries[i].kindBits != 0 {
             let day = t.entries[i].day
             if day < plan.inForce { beforeInForce.append(t.ids[i]); continue }
-            var expiry: LocalDate?
-            if let months = plan.limitationMonths {
-                let end = LegalDayCalendar.adding(months: months, to: day)
-                if countedTo > end { timeBarred.append(t.ids[i]); continue }
-                expiry = end
+            if let months = plan.limitationMonths, countedTo > LegalDayCalendar.adding(months: months, to: day) {
+                timeBarred.append(t.ids[i])
+                continue
             }
             window.append(i)
-            expiries.append(expiry)
         }
 
-        var counted: [Int] = [], byEpisode: [EpisodeExpiry] = []
+        // The counted episodes are the window itself until one is excluded (the usual case: no
+        // list of their own), and when each runs out of time.
+        var counted: [Int] = [], countsWholeWindow = true, byEpisode: [EpisodeExpiry] = []
         var excluded: [ExcludedEpisode] = []
-        counted.reserveCapacity(window.count)
         byEpisode.reserveCapacity(plan.limitationMonths == nil ? 0 : window.count)
         for (w, i) in window.enumerated() {
             if let failing = plan.episodeRules.first(where: { !$0.rule.accepts(t.entries[i]) }) {
+                if countsWholeWindow {
+                    counted.reserveCapacity(window.count - 1)
+                    counted.append(contentsOf: window[..<w])
+                    countsWholeWindow = false
+                }
                 excluded.append(ExcludedEpisode(incident: t.ids[i], element: plan.elements[failing.element].id))
             } else {
-                counted.append(i)
-                if let expiry = expiries[w] { byEpisode.append(EpisodeExpiry(incident: t.ids[i], expires: expiry)) }
+                if !countsWholeWindow { counted.append(i) }
+                if let months = plan.limitationMonths {
+                    byEpisode.append(EpisodeExpiry(incident: t.ids[i], expires: LegalDayCalendar.adding(months: months, to: t.entries[i].day)))
+                }
             }
         }
+        if countsWholeWindow { counted = window }
 
         // An element supported by every episode of the window or every counted one shares that list.
         let windowIds = t.ids(window)

@@ -97,23 +97,43 @@ final class ExplanationTemplate: Sendable {
     /// The explanation of an assessed offence.
     func text(date: LocalDate, conclusion: Conclusion, elements: [ElementResult], episodes: Episodes,
               earliestExpiry: LocalDate?) -> String {
-        TextWriter.text(capacity: 2048) {
-            write(into: &$0, date: date, conclusion: conclusion, elements: elements, episodes: episodes, earliestExpiry: earliestExpiry)
+        TextWriter.text(capacity: 2048) { out in
+            withUnsafeTemporaryAllocation(of: WrittenList.self, capacity: Self.listsRemembered) { lists in
+                write(into: &out, lists: lists, date: date, conclusion: conclusion, elements: elements, episodes: episodes,
+                      earliestExpiry: earliestExpiry)
+            }
         }
     }
 
-    private func write(into out: inout TextWriter, date: LocalDate, conclusion: Conclusion, elements: [ElementResult],
-                       episodes: Episodes, earliestExpiry: LocalDate?) {
+    /// A list of ids already written: its array's storage (the caller's arrays outlive the text),
+    /// its length, and where its words are in the text.
+    private struct WrittenList {
+        var storage: UnsafeRawPointer?
+        var count: Int
+        var start: Int
+        var length: Int
+    }
+
+    private static let listsRemembered = 4
+
+    private func write(into out: inout TextWriter, lists: UnsafeMutableBufferPointer<WrittenList>, date: LocalDate,
+                       conclusion: Conclusion, elements: [ElementResult], episodes: Episodes, earliestExpiry: LocalDate?) {
         // Several lists are often the very same array (every episode of the window, or every
         // counted one): such a list is copied from where it was first written.
-        var lists: [(ids: [String], start: Int, length: Int)] = []
+        var remembered = 0
         func write(_ ids: [String], into out: inout TextWriter) {
-            if ids.count > 1, let seen = lists.first(where: { $0.ids.count == ids.count && Self.same($0.ids, ids) }) {
-                return out.rewrite(from: seen.start, length: seen.length)
+            guard ids.count > 1 else { return phrases.write(ids, into: &out) }
+            let storage = ids.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+            for k in 0..<remembered where lists[k].storage == storage && lists[k].count == ids.count {
+                return out.rewrite(from: lists[k].start, length: lists[k].length)
             }
             let start = out.written
             phrases.write(ids, into: &out)
-            if ids.count > 1, lists.count < 4 { lists.append((ids, start, out.written - start)) }
+            if remembered < lists.count {
+                lists.initializeElement(at: remembered, to: WrittenList(storage: storage, count: ids.count, start: start,
+                                                                      length: out.written - start))
+                remembered += 1
+            }
         }
         out.write(opening, from: store)
         out.write(date: date)
@@ -173,10 +193,5 @@ final class ExplanationTemplate: Sendable {
             out.write(expiryClose, from: store)
         }
         out.write(closing, from: store)
-    }
-
-    /// Whether two arrays share their storage, and so their contents: a copy never made.
-    static func same(_ a: [String], _ b: [String]) -> Bool {
-        a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
 }

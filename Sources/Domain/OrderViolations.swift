@@ -24,17 +24,22 @@ public enum OrderViolations {
     /// The violations among some of the incidents, visited in the order of `positions`.
     public static func find(incidents: [Incident], at positions: [Int], orders: [ProtectiveOrder]) -> [OrderViolation] {
         var found: [OrderViolation] = []
+        func add(_ violation: OrderViolation) {
+            // at the first one, room for one per position: a list grown one by one reallocates
+            if found.capacity == 0 { found.reserveCapacity(positions.count) }
+            found.append(violation)
+        }
         for order in orders {
             let term = order.issuedAt.epochMilliseconds..<max(order.issuedAt.epochMilliseconds, order.endsAt.epochMilliseconds)
             for position in positions where term.contains(incidents[position].occurredAt.epochMilliseconds) {
                 // Field by field: copying the incident would retain every text and list in it.
                 if order.conditions.noContact, isContact(incidents[position].kind) {
-                    found.append(OrderViolation(incident: incidents[position].id, order: order.id, condition: "noContact"))
+                    add(OrderViolation(incident: incidents[position].id, order: order.id, condition: "noContact"))
                 }
                 guard let zones = order.conditions.zones, let lat = incidents[position].place?.lat,
                       let lon = incidents[position].place?.lon else { continue }
                 for (index, zone) in zones.enumerated() where zone.contains(lat: lat, lon: lon) {
-                    found.append(OrderViolation(incident: incidents[position].id, order: order.id, condition: "zone:\(index)"))
+                    add(OrderViolation(incident: incidents[position].id, order: order.id, condition: "zone:\(index)"))
                 }
             }
         }

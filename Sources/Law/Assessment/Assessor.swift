@@ -60,6 +60,7 @@ public struct Assessor: Sendable {
                 if countsWholeWindow {
                     counted.reserveCapacity(window.count - 1)
                     counted.append(contentsOf: window[..<w])
+                    excluded.reserveCapacity(window.count - w)
                     countsWholeWindow = false
                 }
                 excluded.append(ExcludedEpisode(incident: t.ids[i], element: plan.elements[failing.element].id))

@@ -197,10 +197,9 @@ public struct MonitoringBenchmark: Sendable {
 /// Sends a part of the stream through the API, each case's pings from one client, in order.
 /// Over WebSockets, at an offered load each client sends what falls due every 10 ms without
 /// waiting for answers, the clients in turn (with 4 clients, a message every 2.5 ms, as from
-/// gateways that do not share a clock; a ping is due at its place in the stream divided by the
-/// load, and its alert is timed from then, so a server that falls behind is charged for the
-/// wait); at full speed
-/// batches go back to back. By POST, each client waits for each answer.
+/// gateways that do not share a clock). A ping is due at its place in the stream divided by the
+/// load, and its alert is timed from then, so a server that falls behind is charged for the wait.
+/// At full speed batches go back to back. By POST, each client waits for each answer.
 struct PingSender: Sendable {
     let app: Application
     let address: String

@@ -15,6 +15,9 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.migrations.add(StoreMigrations.all)
     try await config.database.prepare(app.db)
     if config.migrate { try await migrate(app) }
+    if case .sqliteFile(let path) = config.database {
+        await app.storage.setWithAsyncShutdown(TrackWriterKey.self, to: try SQLiteTrackWriter(path: path), onShutdown: { await $0.close() })
+    }
 
     app.http.server.configuration.hostname = config.host
     app.http.server.configuration.port = config.port

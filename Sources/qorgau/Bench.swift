@@ -78,6 +78,8 @@ extension Bench {
                 print(String(format: "typical cases (%d incidents), one core: %.0f assessments/s in English (median of %d rounds; best %.0f), %.0f in Russian (best %.0f)",
                              result.typicalIncidents, result.typicalPerSecond, rounds, result.typicalBestPerSecond,
                              result.typicalRussianPerSecond, result.typicalRussianBestPerSecond))
+                print(String(format: "  per second of the thread's CPU time (median round): %.0f in English, %.0f in Russian",
+                             result.typicalPerCPUSecond, result.typicalRussianPerCPUSecond))
                 print(String(format: "large case (%d incidents): median %.2f ms, best %.2f ms", result.largeIncidents,
                              result.largeMillisecondsMedian, result.largeMillisecondsBest))
             }

@@ -2,6 +2,7 @@ import Domain
 import Fluent
 import Foundation
 @testable import Store
+import SQLKit
 import Testing
 import TestSupport
 
@@ -20,7 +21,7 @@ import TestSupport
         }
     }
 
-    @Test(arguments: TestDatabase.available)
+    @Test(arguments: TestDatabase.withSQLiteFile)
     func storedPingsReadBackAsSent(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
             let caseID = try await CaseStore(db: app.db).create(
@@ -35,6 +36,73 @@ import TestSupport
             }
             let last = try await store.lastPings(caseID: caseID, devices: ["bracelet-7", "телефон-1"])
             #expect(last == [sent[sent.count - 2], sent[sent.count - 1]])
+        }
+    }
+
+    /// On a SQLite file, groups are stored by the track's own writer, in one trip; whatever it
+    /// writes must be what the driver's path writes: the same values of the same SQLite types in
+    /// the track, the alerts, the breach incidents and the audit log, whose chain stays whole
+    /// when the two paths and other audited writes take turns.
+    @Test func theTracksOwnWriterWritesWhatTheDriversPathWrites() async throws {
+        try await withQorgauApp(.sqliteFile) { app in
+            let sql = app.db as! any SQLDatabase
+            let path = try #require(try await sql.raw("PRAGMA database_list").first()?.decode(column: "file", as: String.self))
+            let writer = try SQLiteTrackWriter(path: path)
+            let caseID = try await CaseStore(db: app.db).create(
+                jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!), by: .commandLine).id
+            let pings = Self.pings(caseID: caseID, count: 777)
+            func group(_ path: String) -> ([StoredPing], [StoredAlert], [(UUID, Incident)]) {
+                let own = pings.map { StoredPing(caseID: $0.caseID, device: $0.device + "-" + path, at: $0.at, lat: $0.lat, lon: $0.lon,
+                                                 accuracy: $0.accuracy, event: $0.event) }
+                let at = own[400].at
+                let incident = Incident(id: "m-" + path, occurredAt: at, kind: .tracking, channel: .inPerson,
+                                        place: IncidentPlace(text: "в зоне «дом»", lat: own[400].lat, lon: own[400].lon),
+                                        description: "Нарушение зоны", againstWill: true, violence: false, reportedBy: .monitoring)
+                let alerts = [StoredAlert(caseID: caseID, kind: "zone", order: "o1", zone: 0, device: own[400].device, at: at,
+                                          distanceMeters: 120, accuracyMeters: 8, incident: "m-" + path, createdAt: 1_760_000_000_000),
+                              StoredAlert(caseID: caseID, kind: "tamper", order: nil, zone: nil, device: own[4].device, at: own[4].at,
+                                          distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: 1_760_000_000_000)]
+                return (own, alerts, [(caseID, incident)])
+            }
+            let (drivers, ours) = (group("a"), group("b"))
+            let before = try await AuditChain.head(on: app.db).seq
+            try await MonitoringStore(db: app.db).save(pings: drivers.0, alerts: drivers.1, incidents: drivers.2, by: "gateway")
+            let between = try await AuditChain.head(on: app.db).seq
+            try await MonitoringStore(db: app.db, trackWriter: writer).save(pings: ours.0, alerts: ours.1, incidents: ours.2, by: "gateway")
+            // and a group of pings alone, while other changes are audited through the driver
+            let more = group("c")
+            async let alone: Void = MonitoringStore(db: app.db, trackWriter: writer).save(pings: more.0, alerts: [], incidents: [], by: "gateway")
+            for _ in 0..<5 {
+                _ = try await CaseStore(db: app.db).create(
+                    jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-02T09:00:00+05:00")!), by: .commandLine)
+            }
+            try await alone
+
+            /// Each row as text: the values (SQLite's `quote`, which shows their types) of the
+            /// columns compared, and the types alone of those that differ between the groups.
+            func rows(_ table: String, typesOnly: Set<String>, where condition: String) async throws -> [String] {
+                let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(literal: table)) ORDER BY cid").all()
+                    .map { try $0.decode(column: "name", as: String.self) }
+                let text = columns.map { typesOnly.contains($0) ? "typeof(\($0))" : "quote(\($0))" }.joined(separator: " || '|' || ")
+                return try await sql.raw("SELECT \(unsafeRaw: text) AS row FROM \(ident: table) WHERE \(unsafeRaw: condition) ORDER BY rowid")
+                    .all().map { try $0.decode(column: "row", as: String.self) }
+            }
+            for (table, differing, a, b) in [
+                ("pings", ["id", "device", "received_at_ms"], "device LIKE '%-a'", "device LIKE '%-b'"),
+                ("alerts", ["id", "device", "incident_ref"], "device LIKE '%-a'", "device LIKE '%-b'"),
+                ("incidents", ["id", "ref", "recorded_at_ms", "updated_at_ms"], "ref = 'm-a'", "ref = 'm-b'"),
+                ("audit_log", ["seq", "id", "at_ms", "entity_id", "record_hash", "prev_hash", "hash"],
+                 "seq > \(before) AND seq <= \(between)", "seq > \(between) AND seq <= \(2 * between - before)"),
+            ] {
+                let (theirs, mine) = (try await rows(table, typesOnly: Set(differing), where: a), try await rows(table, typesOnly: Set(differing), where: b))
+                #expect(!theirs.isEmpty, "\(table)")
+                #expect(theirs == mine, "\(table)")
+            }
+            #expect(try await MonitoringStore(db: app.db).track(caseID: caseID, device: "bracelet-7-c", from: 0, to: .max)
+                        == more.0.filter { $0.device == "bracelet-7-c" })
+            let report = try await AuditVerifier(db: app.db, blobs: nil).verify()
+            #expect(report.problems.map(\.message) == [])
+            #expect(report.records == (try await AuditChain.head(on: app.db).seq))
         }
     }
 

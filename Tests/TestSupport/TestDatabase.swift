@@ -12,6 +12,9 @@ import Web
 public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case sqlite
     case postgres
+    /// SQLite in a file of a temporary folder, as the server runs by default: the tests of
+    /// whatever takes another way on a file (the track's own writer) run on it too.
+    case sqliteFile
 
     public static var postgresURL: String? {
         ProcessInfo.processInfo.environment["QORGAU_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -19,6 +22,9 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
 
     /// Every database available here; a test parameterised over this runs once on each.
     public static var available: [TestDatabase] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    /// `available` and a SQLite file.
+    public static var withSQLiteFile: [TestDatabase] { available + [.sqliteFile] }
 
     public static let postgresSkipReason: Comment =
         "QORGAU_TEST_POSTGRES_URL is not set: the PostgreSQL runs of the store and API tests were skipped (.ci/run sets it)"
@@ -48,7 +54,15 @@ public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: I
             config.database = .postgres(url)
             if ownsSchema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }
         }
-        try await configure(app, config, registerDatabase: database == .sqlite)
+        var folder: URL?
+        if database == .sqliteFile {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qorgau-test-" + UUID().uuidString)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            folder = dir
+            config.database = .sqliteFile(dir.appendingPathComponent("qorgau.sqlite").path)
+        }
+        defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
+        try await configure(app, config, registerDatabase: database != .postgres)
         try await migrate(app)
         app.storage[DefaultTestUserKey.self] = try await app.makeUser(.officer, username: "test.officer", unit: Fixtures.unit)
         let result = try await body(app)

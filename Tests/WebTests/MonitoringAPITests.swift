@@ -15,7 +15,7 @@ import VaporTesting
         return (id, try #require(UUID(uuidString: id)))
     }
 
-    @Test(arguments: TestDatabase.available)
+    @Test(arguments: TestDatabase.withSQLiteFile)
     func pingsRaiseStoredAlertsThatBecomeIncidentsAndAreAcknowledged(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
             let (caseID, caseUUID) = try await importCase(app)

@@ -64,7 +64,7 @@ import VaporTesting
         return "127.0.0.1:\(port)"
     }
 
-    @Test(arguments: TestDatabase.available)
+    @Test(arguments: TestDatabase.withSQLiteFile)
     func aGatewayKeepsAWebSocketOpenAndEachBatchIsAnsweredInOrder(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
             let caseID = try await importCase(app)
@@ -280,7 +280,7 @@ extension MonitoringInstancesTests {
 /// Group commit: batches queued together are stored together, but one the database refuses
 /// does not take the others down with it.
 @Suite struct GroupCommitTests {
-    @Test(arguments: TestDatabase.available)
+    @Test(arguments: TestDatabase.withSQLiteFile)
     func aBatchTheDatabaseRefusesFailsAloneAndTheOthersAreStored(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
             let first = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(device: "bracelet-1"))
@@ -315,6 +315,9 @@ extension MonitoringInstancesTests {
             #expect(outcome == [0: true, 1: false, 2: true])
             let stored = try await MonitoringStore(db: app.db).track(caseID: firstCase, device: "bracelet-1", from: 0, to: .max)
             #expect(stored.map(\.at) == [ZonedDateTime("2025-10-25T10:01:00+05:00")!, ZonedDateTime("2025-10-25T10:02:00+05:00")!])
+            // the refused batch left nothing in the audit log either
+            let report = try await AuditVerifier(db: app.db, blobs: app.blobs).verify()
+            #expect(report.problems.map(\.message) == [])
         }
     }
 }

@@ -49,8 +49,10 @@ public struct StoredAlert: Sendable, Equatable, Codable {
 /// for breaches are written in one transaction, before the sender is told they were taken.
 public struct MonitoringStore: Sendable {
     let db: any Database
+    /// Stores groups of pings that raised no alert in one trip, on a SQLite file.
+    let trackWriter: SQLiteTrackWriter?
 
-    public init(db: any Database) { self.db = db }
+    public init(db: any Database, trackWriter: SQLiteTrackWriter? = nil) { self.db = db; self.trackWriter = trackWriter }
 
     /// Stores pings, alerts and the breach incidents together; all or nothing.
     public func save(pings: [StoredPing], alerts: [StoredAlert], incidents: [(UUID, Incident)], by subject: String) async throws {
@@ -61,17 +63,42 @@ public struct MonitoringStore: Sendable {
             return row
         }
         let alertRows = alerts.map(AlertModel.init)
+        @Sendable func audit(trackHash: String) throws -> [AuditEntry] {
+            (pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: trackHash, detail: "\(pings.count) pings")])
+                + (try incidentRows.map { try .row($0, "incident.logged", actor: subject) })
+                + (try alertRows.map { try .row($0, "alert.raised", actor: subject) })
+        }
+        if let trackWriter, let sql = db as? any SQLDatabase {
+            let statements = try Self.inserts(incidents: incidentRows, alerts: alertRows, on: sql).map {
+                try SQLiteTrackWriter.statement($0.query, on: sql)
+            }
+            let entries = try audit(trackHash: pings.isEmpty ? "" : Self.trackHash(pings))
+            return try await trackWriter.write(pings, receivedAt: now, then: statements, audit: entries)
+        }
         try await db.auditedTransaction { tx in
             async let hash = pings.isEmpty ? "" : Self.trackHash(pings) // while the rows are written
             if !pings.isEmpty { try await TrackRows.insert(pings, receivedAt: now, on: tx) }
-            try await IncidentWriter.insertRows(incidentRows, on: tx)
-            for alert in alertRows { try await alert.create(on: tx) }
-            var audit = pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: await hash,
-                                                         detail: "\(pings.count) pings")]
-            audit += try incidentRows.map { try .row($0, "incident.logged", actor: subject) }
-            audit += try alertRows.map { try .row($0, "alert.raised", actor: subject) }
-            return ((), audit)
+            if let sql = tx as? any SQLDatabase {
+                for insert in try Self.inserts(incidents: incidentRows, alerts: alertRows, on: sql) { try await insert.run() }
+            }
+            return ((), try audit(trackHash: await hash))
         }
+    }
+
+    /// The inserts of a group's breach incidents and alerts.
+    static func inserts(incidents: [IncidentModel], alerts: [AlertModel], on sql: any SQLDatabase) throws -> [SQLInsertBuilder] {
+        var inserts: [SQLInsertBuilder] = []
+        if !incidents.isEmpty {
+            var insert = sql.insert(into: IncidentModel.schema).columns(IncidentRow.columns)
+            for row in incidents { insert = insert.values(IncidentRow.values(row)) }
+            inserts.append(insert)
+        }
+        if !alerts.isEmpty {
+            var insert = sql.insert(into: AlertModel.schema).columns(AlertRow.columns)
+            for row in alerts { insert = insert.values(try AlertRow.values(row)) }
+            inserts.append(insert)
+        }
+        return inserts
     }
 
     /// The SHA-256 of a batch of pings, recorded in the audit log with the batch: one line per
@@ -179,6 +206,17 @@ extension PingModel {
     var value: StoredPing {
         StoredPing(caseID: caseID, device: device, at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: offset),
                    lat: lat, lon: lon, accuracy: accuracy, event: event)
+    }
+}
+
+/// The columns of `alerts` a new alert sets, in insert order, and a model's values for them.
+enum AlertRow {
+    static let columns = ["id", "case_id", "kind", "order_ref", "zone", "device", "at_ms", "at_offset", "distance_m",
+                          "accuracy_m", "incident_ref", "created_at_ms"]
+
+    static func values(_ m: AlertModel) throws -> [any SQLExpression] {
+        [SQLBind(try m.requireID()), SQLBind(m.caseID), SQLBind(m.kind), SQLBind(m.order), SQLBind(m.zone), SQLBind(m.device),
+         SQLBind(m.at), SQLBind(m.offset), SQLBind(m.distance), SQLBind(m.accuracy), SQLBind(m.incident), SQLBind(m.createdAt)]
     }
 }
 

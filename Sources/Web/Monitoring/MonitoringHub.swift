@@ -25,6 +25,11 @@ actor MonitoringHub {
 
     /// This instance, as the origin of the messages it sends the others.
     let instanceID = UUID()
+    /// On a SQLite file, the track's own writer (groups without alerts, in one trip).
+    let trackWriter: SQLiteTrackWriter?
+
+    init(trackWriter: SQLiteTrackWriter? = nil) { self.trackWriter = trackWriter }
+
     private(set) var cluster = MonitoringCluster.single
     /// Tells the other instances (set when several share PostgreSQL; nil otherwise).
     private var notify: (@Sendable (ClusterMessage) async -> Void)?
@@ -304,7 +309,8 @@ actor MonitoringHub {
             }
             outcomes.append(outcome)
         }
-        try await MonitoringStore(db: db).save(pings: pings, alerts: alerts, incidents: incidents, by: group[0].subject)
+        try await MonitoringStore(db: db, trackWriter: trackWriter).save(pings: pings, alerts: alerts, incidents: incidents,
+                                                                        by: group[0].subject)
         for (caseID, engine) in engines { self.watched[caseID] = engine } // only once stored
         return outcomes
     }

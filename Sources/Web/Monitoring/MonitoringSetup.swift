@@ -3,12 +3,13 @@ import Store
 import Vapor
 
 struct MonitoringHubKey: StorageKey { typealias Value = MonitoringHub }
+struct TrackWriterKey: StorageKey { typealias Value = SQLiteTrackWriter }
 
 extension Application {
     /// This instance's live monitoring.
     var monitoring: MonitoringHub {
         if let hub = storage[MonitoringHubKey.self] { return hub }
-        let hub = MonitoringHub()
+        let hub = MonitoringHub(trackWriter: storage[TrackWriterKey.self])
         storage[MonitoringHubKey.self] = hub
         return hub
     }

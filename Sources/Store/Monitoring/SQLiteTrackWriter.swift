@@ -1,0 +1,197 @@
+import Dispatch
+import Foundation
+import SQLiteKit
+// SQLite itself, the copy SQLiteNIO is built with. It must be that copy: two copies of SQLite in
+// one process would each hold their own POSIX locks on the same file, and one could break the
+// other's (sqlite.org/howtocorrupt.html, 2.2.1). SQLiteNIO does not re-export it, and offers no
+// call that runs several statements in one trip to its threads.
+import VaporCSQLite
+
+/// Stores a group of pings and its audit record on SQLite in one trip: the transaction's
+/// statements run back to back on a connection and a thread of the writer's own.
+///
+/// Through the driver every statement of a group (`BEGIN`, the insert, the audit chain's three,
+/// `COMMIT`) is a round trip from a task to SQLite's thread pool and back through the event loop,
+/// 0.1-0.3 ms each on a busy machine: more than SQLite takes to store a group of a hundred pings.
+/// Monitoring stores a group every few milliseconds and answers, and alerts, only once it is
+/// stored, so those trips were most of the time from a ping to its alert.
+///
+/// The rows written are exactly those of the driver's path (`TrackRows`, `AuditChain`); groups
+/// that raise alerts, rare, still go through Fluent with their incidents. A file database only:
+/// an in-memory one cannot be opened twice.
+public final class SQLiteTrackWriter: @unchecked Sendable {
+    // Everything below is touched on `queue` only.
+    private let queue = DispatchQueue(label: "qorgau.track-writer")
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+
+    /// Opens a connection to the database file at `path` (created and migrated already).
+    public init(path: String) throws {
+        try queue.sync {
+            var db: OpaquePointer?
+            let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+            sqlite_nio_sqlite3_initialize() // done already by the driver's first connection; cheap again
+            guard sqlite_nio_sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {
+                let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+                sqlite_nio_sqlite3_close(db)
+                throw SQLiteTrackWriterError(message: "cannot open the track's writer: \(message)")
+            }
+            handle = db
+            sqlite_nio_sqlite3_busy_timeout(db, 10_000) // other writers finish in milliseconds
+            // as the driver's connections have it, plus the track's own settings
+            for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"] + SQLiteTrackSettings.pragmas {
+                try execute(pragma)
+            }
+        }
+    }
+
+    /// Closes the connection; a write after this fails.
+    public func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                for statement in self.statements.values { sqlite_nio_sqlite3_finalize(statement) }
+                self.statements = [:]
+                sqlite_nio_sqlite3_close(self.handle)
+                self.handle = nil
+                continuation.resume()
+            }
+        }
+    }
+
+    deinit {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        sqlite_nio_sqlite3_close(handle)
+    }
+
+    /// A statement and its values, as SQLiteKit would bind them.
+    public typealias Statement = (sql: String, binds: [SQLiteData])
+
+    /// A query built with SQLKit, written and bound as SQLiteKit would run it on `sql`.
+    static func statement(_ query: any SQLExpression, on sql: any SQLDatabase) throws -> Statement {
+        let (text, binds) = sql.serialize(query)
+        let encoder = SQLiteDataEncoder()
+        return (text, try binds.map { try encoder.encode($0) })
+    }
+
+    /// Stores `pings`, runs `statements` and appends `audit` to the chain, all or nothing, and
+    /// returns once durable.
+    func write(_ pings: [StoredPing], receivedAt now: Int64, then statements: [Statement], audit: [AuditEntry]) async throws {
+        let ids = TimeOrderedID.batch(count: pings.count, at: now)
+        let inserts = stride(from: 0, to: pings.count, by: TrackRows.rowsPerStatement).map { start -> Statement in
+            let rows = start..<min(start + TrackRows.rowsPerStatement, pings.count)
+            return (TrackRows.statement(rows: rows.count), TrackRows.binds(pings, ids: ids, rows: rows, receivedAt: now))
+        }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            queue.async {
+                continuation.resume(with: Result { try self.transaction(inserts, statements, audit: audit) })
+            }
+        }
+    }
+
+    private func transaction(_ inserts: [Statement], _ statements: [Statement], audit: [AuditEntry]) throws {
+        guard handle != nil else { throw SQLiteTrackWriterError(message: "the writer is closed") }
+        try execute("BEGIN IMMEDIATE")
+        do {
+            for (sql, binds) in inserts { try run(sql, binds, keep: binds.count == TrackRows.fullStatementBinds) }
+            for (sql, binds) in statements { try run(sql, binds, keep: false) }
+            try appendToChain(audit, at: nowMilliseconds()) // taken holding the write lock, as the driver's path does
+            try execute("COMMIT")
+        } catch {
+            if sqlite_nio_sqlite3_get_autocommit(handle) == 0 { _ = try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// `AuditChain.append`, in the same statements.
+    private func appendToChain(_ entries: [AuditEntry], at: Int64) throws {
+        guard !entries.isEmpty else { return }
+        var head: (seq: Int64, hash: String)?
+        try run("UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, hash", [.integer(entries.count)]) { statement in
+            head = (sqlite_nio_sqlite3_column_int64(statement, 0), String(cString: sqlite_nio_sqlite3_column_text(statement, 1)))
+        }
+        guard var (seq, prev) = head else { throw AuditChainError.missingHead }
+        seq -= Int64(entries.count)
+        let encoder = SQLiteDataEncoder()
+        for entry in entries {
+            seq += 1
+            let record = AuditRecord(seq: seq, id: UUID(), at: at, entry: entry, prev: prev)
+            let values: [any Encodable] = [record.seq, record.id, record.at, record.actor, record.action, record.entity,
+                                           record.entityID, record.caseID, record.recordHash, record.target, record.detail,
+                                           record.prev, record.hash]
+            try run(Self.auditInsert, try values.map { try encoder.encode($0) })
+            prev = record.hash
+        }
+        try run("UPDATE audit_head SET hash = ? WHERE id = 1", [.text(prev)])
+    }
+
+    private static let auditInsert = "INSERT INTO audit_log (" + AuditChain.columns.joined(separator: ", ") + ") VALUES ("
+        + Array(repeating: "?", count: AuditChain.columns.count).joined(separator: ", ") + ")"
+
+    // MARK: SQLite's C interface
+
+    private func execute(_ sql: String) throws {
+        try check(sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil))
+    }
+
+    /// Runs a statement with `binds`, handing each row to `row`; a statement to `keep` is prepared
+    /// once (the few that every group runs), others each time (inserts of the odd sizes).
+    private func run(_ sql: String, _ binds: [SQLiteData], keep: Bool = true, row: (OpaquePointer) -> Void = { _ in }) throws {
+        let statement = try keep ? prepared(sql) : prepare(sql, flags: 0)
+        defer {
+            if keep { sqlite_nio_sqlite3_reset(statement); sqlite_nio_sqlite3_clear_bindings(statement) }
+            else { sqlite_nio_sqlite3_finalize(statement) }
+        }
+        var index: Int32 = 0
+        for value in binds {
+            index += 1
+            try check(bind(value, at: index, in: statement))
+        }
+        while true {
+            let step = sqlite_nio_sqlite3_step(statement)
+            if step == SQLITE_DONE { return }
+            guard step == SQLITE_ROW else { return try check(step) }
+            row(statement)
+        }
+    }
+
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        let statement = try prepare(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+        statements[sql] = statement
+        return statement
+    }
+
+    private func prepare(_ sql: String, flags: UInt32) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        try check(sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil))
+        guard let statement else { throw SQLiteTrackWriterError(message: "empty statement") }
+        return statement
+    }
+
+    /// As SQLiteNIO binds the same values.
+    private func bind(_ value: SQLiteData, at index: Int32, in statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let value): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(value))
+        case .float(let value): sqlite_nio_sqlite3_bind_double(statement, index, value)
+        case .text(let value): sqlite_nio_sqlite3_bind_text64(statement, index, value, UInt64(value.utf8.count),
+                                                             Self.transient, UInt8(SQLITE_UTF8))
+        case .blob(let value): value.withUnsafeReadableBytes {
+            sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), Self.transient)
+        }
+        case .null: sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+    }
+
+    /// SQLite copies the value (`SQLITE_TRANSIENT`, a macro Swift cannot import).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private func check(_ code: Int32) throws {
+        guard code != SQLITE_OK else { return }
+        throw SQLiteTrackWriterError(message: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+    }
+}
+
+public struct SQLiteTrackWriterError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { "storing the track: \(message)" }
+}

@@ -28,21 +28,31 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
     /// Opens a connection to the database file at `path` (created and migrated already).
     public init(path: String) throws {
         try queue.sync {
-            var db: OpaquePointer?
-            let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
-            sqlite_nio_sqlite3_initialize() // done already by the driver's first connection; cheap again
-            guard sqlite_nio_sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {
-                let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
-                sqlite_nio_sqlite3_close(db)
-                throw SQLiteTrackWriterError(message: "cannot open the track's writer: \(message)")
-            }
-            handle = db
-            sqlite_nio_sqlite3_busy_timeout(db, 10_000) // other writers finish in milliseconds
+            handle = try Self.open(path)
             // as the driver's connections have it, plus the track's own settings
             for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"] + SQLiteTrackSettings.pragmas {
                 try execute(pragma)
             }
         }
+    }
+
+    /// A connection as the driver opens one, waiting for other writers rather than failing.
+    private static func open(_ path: String) throws -> OpaquePointer {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        sqlite_nio_sqlite3_initialize() // done already by the driver's first connection; cheap again
+        guard sqlite_nio_sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite_nio_sqlite3_close(db)
+            throw SQLiteTrackWriterError(message: "cannot open the track's writer: \(message)")
+        }
+        // Waits for another writer in short steps: SQLite's own timeout sleeps 1, 2, 5, 10… ms,
+        // so a lock held for 50 µs could cost a ping 18 ms.
+        sqlite_nio_sqlite3_busy_handler(db, { _, tries in
+            usleep(tries < 200 ? 20 : 1_000)
+            return tries < 10_200 ? 1 : 0 // about ten seconds
+        }, nil)
+        return db
     }
 
     /// Closes the connection; a write after this fails.

@@ -138,6 +138,10 @@ extension Bench {
                 print(String(format: "  %@: %d pings, %.0f pings/s, %d alerts; ping due to alert at a subscriber: median %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
                              offered, phase.pings, phase.pingsPerSecond, phase.alerts, phase.latencyMs["median"] ?? 0,
                              phase.latencyMs["p99"] ?? 0, phase.latencyMs["p99.9"] ?? 0, phase.latencyMs["max"] ?? 0))
+                if !phase.fromArrivalMs.isEmpty {
+                    print(String(format: "    arrival at the server to alert at a subscriber (whole ms): median %.1f ms, p99 %.1f ms, max %.1f ms",
+                                 phase.fromArrivalMs["median"] ?? 0, phase.fromArrivalMs["p99"] ?? 0, phase.fromArrivalMs["max"] ?? 0))
+                }
                 if !phase.storedMs.isEmpty, phase.transport == "socket" {
                     print(String(format: "    every ping, due to stored (the gateway's answer): median %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
                                  phase.storedMs["median"] ?? 0, phase.storedMs["p99"] ?? 0, phase.storedMs["p99.9"] ?? 0, phase.storedMs["max"] ?? 0))

@@ -44,6 +44,9 @@ public struct MonitoringBenchmark: Sendable {
         public var latencyMs: [String: Double]
         /// From a ping's due time to the gateway hearing it is stored (every ping; WebSocket only).
         public var storedMs: [String: Double]
+        /// From the ping's arrival at the server (its alert's `raisedAt`, whole milliseconds) to
+        /// the alert reaching a subscriber: the server's part alone, as the issue words the goal.
+        public var fromArrivalMs: [String: Double]
     }
 
     public struct Peer: Sendable, Codable {
@@ -156,8 +159,10 @@ public struct MonitoringBenchmark: Sendable {
         let listener = Task {
             for await event in events {
                 let alert = event.alert
+                let raised = ZonedDateTime(alert.raisedAt)?.epochMilliseconds
                 heard.arrived(kind: alert.kind, ping: Self.pingKey(alert.device, alert.at.epochMilliseconds),
-                              at: DispatchTime.now().uptimeNanoseconds)
+                              at: DispatchTime.now().uptimeNanoseconds,
+                              sinceArrivalMs: raised.map { Date().timeIntervalSince1970 * 1000 - Double($0) } ?? .nan)
             }
         }
         let sender = PingSender(app: app, address: "127.0.0.1:\(port)", token: token, clients: clients, heard: heard)
@@ -180,7 +185,8 @@ public struct MonitoringBenchmark: Sendable {
             let latencies = heard.latencies(from: before)
             phases.append(Phase(transport: transport, offered: load, pings: count, pingsPerSecond: Double(count) / seconds,
                                 alerts: heard.count - before, latencyMs: Self.percentiles(latencies),
-                                storedMs: Self.percentiles(stored.values)))
+                                storedMs: Self.percentiles(stored.values),
+                                fromArrivalMs: Self.percentiles(heard.sinceArrival(from: before))))
         }
         listener.cancel()
         await app.monitoring.unsubscribeAll()
@@ -311,16 +317,18 @@ final class StoredTimes: @unchecked Sendable {
 final class HeardAlerts: @unchecked Sendable {
     private let lock = NSLock()
     private var due: [String: UInt64] = [:]
-    private var heard: [(key: String, latencyMs: Double)] = []
+    private var heard: [(key: String, latencyMs: Double, sinceArrivalMs: Double)] = []
 
     func sent(_ key: String, at time: UInt64) { lock.withLock { due[key] = time } }
 
-    func arrived(kind: String, ping: String, at time: UInt64) {
+    func arrived(kind: String, ping: String, at time: UInt64, sinceArrivalMs: Double) {
         lock.withLock {
             let latency = due[ping].map { Double(time - min(time, $0)) / 1e6 } ?? .nan
-            heard.append((kind + "|" + ping, latency))
+            heard.append((kind + "|" + ping, latency, sinceArrivalMs))
         }
     }
+
+    func sinceArrival(from start: Int) -> [Double] { lock.withLock { heard[start...].map(\.sinceArrivalMs).filter { !$0.isNaN } } }
 
     var count: Int { lock.withLock { heard.count } }
     var keys: [String] { lock.withLock { heard.map(\.key) } }

@@ -93,11 +93,12 @@ actor MonitoringHub {
 
     /// Queues the batch as `enqueue` does if every ping of it is checked on this instance, and
     /// says whether it did (if not, the batch goes through `PingRouter`).
-    func enqueueIfLocal(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String,
+    /// `arrived`: when the batch reached the server, the time its alerts are raised at.
+    func enqueueIfLocal(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, arrived: Date = Date(),
                         reply: @escaping @Sendable (Result<Outcome, any Error>) -> Void) async throws -> Bool {
         if !loaded { try await load(db: db) }
         if cluster.count > 1, plan(batch).keys.contains(where: { $0 != cluster.index }) { return false }
-        enqueue(batch, db: db, by: subject, reply: reply)
+        enqueue(batch, db: db, by: subject, now: arrived, reply: reply)
         return true
     }
 

@@ -22,16 +22,16 @@ enum PingSocket {
         guard let subject = try? req.principal.subject else { _ = ws.close(code: .policyViolation); return }
         let router = PingRouter(app: req.application), hub = req.application.monitoring, logger = req.logger
         let db = req.application.db, authorization = req.headers.first(name: .authorization)
-        let (messages, received) = AsyncStream<String>.makeStream()
+        let (messages, received) = AsyncStream<(text: String, arrived: Date)>.makeStream()
         let (replies, replied) = AsyncStream<(Int, Answer)>.makeStream()
-        ws.onText { _, text in received.yield(text) }
+        ws.onText { _, text in received.yield((text, Date())) }
         ws.onBinary { ws, _ in ws.send(answer(status: 415, detail: "send batches as text messages of JSON")) }
         ws.onClose.whenComplete { _ in received.finish() }
 
         // one message at a time into the queue, so a device's pings stay in the order it sent them
         Task {
             var seq = 0
-            for await text in messages {
+            for await (text, arrived) in messages {
                 defer { seq += 1 }
                 guard let still = try? await AuthenticationMiddleware().identify(req), still.principal.may(.ingestPings),
                       still.principal.mayWrite else {
@@ -43,7 +43,7 @@ enum PingSocket {
                 }
                 do {
                     let batch = try PingBatch.read(Data(text.utf8))
-                    let queued = try await hub.enqueueIfLocal(batch, db: db, by: subject) { [seq] result in
+                    let queued = try await hub.enqueueIfLocal(batch, db: db, by: subject, arrived: arrived) { [seq] result in
                         replied.yield((seq, .outcome(result.map(IngestResponse.init)))) // written out by the answering task
                     }
                     if !queued {

@@ -49,7 +49,7 @@ public struct StoredAlert: Sendable, Equatable, Codable {
 /// for breaches are written in one transaction, before the sender is told they were taken.
 public struct MonitoringStore: Sendable {
     let db: any Database
-    /// Stores groups of pings that raised no alert in one trip, on a SQLite file.
+    /// On a SQLite file: stores each group, its breaches and audit records in one trip.
     let trackWriter: SQLiteTrackWriter?
 
     public init(db: any Database, trackWriter: SQLiteTrackWriter? = nil) { self.db = db; self.trackWriter = trackWriter }

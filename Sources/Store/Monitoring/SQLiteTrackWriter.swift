@@ -7,8 +7,8 @@ import SQLiteKit
 // call that runs several statements in one trip to its threads.
 import VaporCSQLite
 
-/// Stores a group of pings and its audit record on SQLite in one trip: the transaction's
-/// statements run back to back on a connection and a thread of the writer's own.
+/// Stores a group of pings, the breaches it raised and its audit records on SQLite in one trip:
+/// the transaction's statements run back to back on a connection and a thread of the writer's own.
 ///
 /// Through the driver every statement of a group (`BEGIN`, the insert, the audit chain's three,
 /// `COMMIT`) is a round trip from a task to SQLite's thread pool and back through the event loop,
@@ -16,9 +16,9 @@ import VaporCSQLite
 /// Monitoring stores a group every few milliseconds and answers, and alerts, only once it is
 /// stored, so those trips were most of the time from a ping to its alert.
 ///
-/// The rows written are exactly those of the driver's path (`TrackRows`, `AuditChain`); groups
-/// that raise alerts, rare, still go through Fluent with their incidents. A file database only:
-/// an in-memory one cannot be opened twice.
+/// The rows written are exactly those of the driver's path (`TrackRows`, the incident and alert
+/// inserts of `MonitoringStore`, `AuditChain`). A file database only: an in-memory one cannot be
+/// opened twice; PostgreSQL keeps the driver's path.
 public final class SQLiteTrackWriter: @unchecked Sendable {
     // Everything below is touched on `queue` only.
     private let queue = DispatchQueue(label: "qorgau.track-writer")

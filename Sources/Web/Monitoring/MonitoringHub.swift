@@ -25,7 +25,7 @@ actor MonitoringHub {
 
     /// This instance, as the origin of the messages it sends the others.
     let instanceID = UUID()
-    /// On a SQLite file, the track's own writer (groups without alerts, in one trip).
+    /// On a SQLite file, the track's own writer (each group in one trip).
     let trackWriter: SQLiteTrackWriter?
 
     init(trackWriter: SQLiteTrackWriter? = nil) { self.trackWriter = trackWriter }

@@ -18,11 +18,17 @@ public struct Ping: Equatable, Sendable, Codable {
         self.device = device; self.at = at; self.lat = lat; self.lon = lon; self.accuracy = accuracy; self.event = event
     }
 
+    /// What a ping may hold: read here and by the batch reader's fast way alike.
+    public static let maxDeviceLength = 200
+    public static let latitudes: ClosedRange<Double> = -90...90
+    public static let longitudes: ClosedRange<Double> = -180...180
+    public static let accuracies: ClosedRange<Double> = 0...100_000
+
     /// Reads a ping from JSON (`{"device", "at", "lat", "lon", "accuracy"}` or `{"device", "at", "event"}`),
     /// or says what is wrong with it.
     public static func read(_ node: JSONNode) -> Ping? {
         guard node.object() != nil else { return nil }
-        let device = node["device"].string(maxLength: 200)
+        let device = node["device"].string(maxLength: maxDeviceLength)
         let at = node["at"].dateTime()
         let event = node["event"].string(required: false).flatMap { word -> Event? in
             guard let event = Event(rawValue: word) else {
@@ -32,9 +38,9 @@ public struct Ping: Equatable, Sendable, Codable {
         }
         var lat: Double?, lon: Double?, accuracy: Double?
         if node["event"].value == nil {
-            lat = node["lat"].double(in: -90...90)
-            lon = node["lon"].double(in: -180...180)
-            accuracy = node["accuracy"].double(required: false, in: 0...100_000)
+            lat = node["lat"].double(in: latitudes)
+            lon = node["lon"].double(in: longitudes)
+            accuracy = node["accuracy"].double(required: false, in: accuracies)
         }
         guard let device, let at, node.log.isEmpty else { return nil }
         return Ping(device: device, at: at, lat: lat, lon: lon, accuracy: accuracy, event: event)

@@ -7,8 +7,8 @@ import Darwin
 /// The CPU time the calling thread has run, so that a benchmark's "per core" rate can leave out
 /// the time the operating system (or, on a virtual machine, the host) gave the core to someone
 /// else. On a shared machine the wall-clock rate of the same build moves by half between minutes;
-/// the rate per CPU-second moves much less, and the two together say whether a slow run was the
-/// code or the machine.
+/// set beside the rate per CPU-second it says whether a slow run lost time to others (the two
+/// apart) or ran on a slower core (the two together, as in this machine's slow stretches).
 enum ThreadCPUClock {
     /// The calling thread's CPU time so far.
     static func now() -> Duration {

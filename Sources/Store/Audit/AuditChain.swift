@@ -18,23 +18,27 @@ enum AuditChain {
             UPDATE audit_head SET seq = seq + \(bind: Int64(entries.count)) WHERE id = 1 RETURNING seq, hash
             """).first()
         else { throw AuditChainError.missingHead }
-        var seq = try head.decode(column: "seq", as: Int64.self) - Int64(entries.count)
-        var prev = try head.decode(column: "hash", as: String.self)
-        var records: [AuditRecord] = []
-        records.reserveCapacity(entries.count)
-        for entry in entries {
-            seq += 1
-            let record = AuditRecord(seq: seq, id: UUID(), at: at, entry: entry, prev: prev)
-            records.append(record)
-            prev = record.hash
-        }
+        let records = chained(entries, head: (try head.decode(column: "seq", as: Int64.self), try head.decode(column: "hash", as: String.self)),
+                              at: at)
         for chunk in stride(from: 0, to: records.count, by: 500) {
             var insert = sql.insert(into: "audit_log").columns(columns)
-            for record in records[chunk..<min(chunk + 500, records.count)] { insert = insert.values(values(record)) }
+            for record in records[chunk..<min(chunk + 500, records.count)] { insert = insert.values(values(record).map(SQLBind.init)) }
             try await insert.run()
         }
-        try await sql.raw("UPDATE audit_head SET hash = \(bind: prev) WHERE id = 1").run()
+        try await sql.raw("UPDATE audit_head SET hash = \(bind: records[records.count - 1].hash) WHERE id = 1").run()
         return records
+    }
+
+    /// The records for `entries`, linked after those before them: `head` is the head row as the
+    /// append's `UPDATE … RETURNING` left it (its seq already advanced by `entries.count`).
+    static func chained(_ entries: [AuditEntry], head: (seq: Int64, hash: String), at: Int64) -> [AuditRecord] {
+        var seq = head.seq - Int64(entries.count), prev = head.hash
+        return entries.map { entry in
+            seq += 1
+            let record = AuditRecord(seq: seq, id: UUID(), at: at, entry: entry, prev: prev)
+            prev = record.hash
+            return record
+        }
     }
 
     /// `SELECT` of every column of the log, for the queries that read records.
@@ -42,10 +46,9 @@ enum AuditChain {
         try sqlDatabase(db).select().columns(columns.map { SQLColumn($0) }).from("audit_log")
     }
 
-    static func values(_ r: AuditRecord) -> [any SQLExpression] {
-        [SQLBind(r.seq), SQLBind(r.id), SQLBind(r.at), SQLBind(r.actor), SQLBind(r.action), SQLBind(r.entity),
-         SQLBind(r.entityID), SQLBind(r.caseID), SQLBind(r.recordHash), SQLBind(r.target), SQLBind(r.detail),
-         SQLBind(r.prev), SQLBind(r.hash)]
+    /// A record's values in `columns` order.
+    static func values(_ r: AuditRecord) -> [any Encodable & Sendable] {
+        [r.seq, r.id, r.at, r.actor, r.action, r.entity, r.entityID, r.caseID, r.recordHash, r.target, r.detail, r.prev, r.hash]
     }
 
     static func head(on db: any Database) async throws -> ChainHead {

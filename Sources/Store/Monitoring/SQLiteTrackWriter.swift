@@ -119,19 +119,11 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         try run("UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, hash", [.integer(entries.count)]) { statement in
             head = (sqlite_nio_sqlite3_column_int64(statement, 0), String(cString: sqlite_nio_sqlite3_column_text(statement, 1)))
         }
-        guard var (seq, prev) = head else { throw AuditChainError.missingHead }
-        seq -= Int64(entries.count)
+        guard let head else { throw AuditChainError.missingHead }
+        let records = AuditChain.chained(entries, head: head, at: at)
         let encoder = SQLiteDataEncoder()
-        for entry in entries {
-            seq += 1
-            let record = AuditRecord(seq: seq, id: UUID(), at: at, entry: entry, prev: prev)
-            let values: [any Encodable] = [record.seq, record.id, record.at, record.actor, record.action, record.entity,
-                                           record.entityID, record.caseID, record.recordHash, record.target, record.detail,
-                                           record.prev, record.hash]
-            try run(Self.auditInsert, try values.map { try encoder.encode($0) })
-            prev = record.hash
-        }
-        try run("UPDATE audit_head SET hash = ? WHERE id = 1", [.text(prev)])
+        for record in records { try run(Self.auditInsert, try AuditChain.values(record).map { try encoder.encode($0) }) }
+        try run("UPDATE audit_head SET hash = ? WHERE id = 1", [.text(records[records.count - 1].hash)])
     }
 
     private static let auditInsert = "INSERT INTO audit_log (" + AuditChain.columns.joined(separator: ", ") + ") VALUES ("

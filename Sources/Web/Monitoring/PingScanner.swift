@@ -61,14 +61,14 @@ struct PingScanner {
         } while take(",")
         guard take("}") else { return nil }
         // what `Ping.read` asks of the fields, in the plain cases; the others are its to explain
-        guard let device, !device.allSatisfy(\.isWhitespace), device.count <= 200,
+        guard let device, !device.allSatisfy(\.isWhitespace), device.count <= Ping.maxDeviceLength,
               let time, let when = ZonedDateTime(time) else { return nil }
         if let event {
             guard let kind = Ping.Event(rawValue: event) else { return nil }
             return Ping(device: device, at: when, event: kind)
         }
-        guard let lat, (-90...90).contains(lat), let lon, (-180...180).contains(lon) else { return nil }
-        if let accuracy, !(0...100_000).contains(accuracy) { return nil }
+        guard let lat, Ping.latitudes.contains(lat), let lon, Ping.longitudes.contains(lon) else { return nil }
+        if let accuracy, !Ping.accuracies.contains(accuracy) { return nil }
         return Ping(device: device, at: when, lat: lat, lon: lon, accuracy: accuracy)
     }
 

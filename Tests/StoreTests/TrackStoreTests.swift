@@ -28,7 +28,7 @@ import TestSupport
                 jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!), by: .commandLine).id
             let sent = Self.pings(caseID: caseID, count: 1_234) // more than one statement's worth
             let store = MonitoringStore(db: app.db)
-            try await store.save(pings: sent, alerts: [], incidents: [], by: "gateway")
+            try await store.save(pings: sent, alerts: [], breaches: [], by: "gateway")
 
             for device in ["bracelet-7", "телефон-1"] {
                 let track = try await store.track(caseID: caseID, device: device, from: 0, to: .max)
@@ -51,27 +51,33 @@ import TestSupport
             let caseID = try await CaseStore(db: app.db).create(
                 jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!), by: .commandLine).id
             let pings = Self.pings(caseID: caseID, count: 777)
-            func group(_ path: String) -> ([StoredPing], [StoredAlert], [(UUID, Incident)]) {
+            func group(_ path: String) -> ([StoredPing], [StoredAlert], [Breach]) {
                 let own = pings.map { StoredPing(caseID: $0.caseID, device: $0.device + "-" + path, at: $0.at, lat: $0.lat, lon: $0.lon,
                                                  accuracy: $0.accuracy, event: $0.event) }
-                let at = own[400].at
-                let incident = Incident(id: "m-" + path, occurredAt: at, kind: .tracking, channel: .inPerson,
-                                        place: IncidentPlace(text: "в зоне «дом»", lat: own[400].lat, lon: own[400].lon),
-                                        description: "Нарушение зоны", againstWill: true, violence: false, reportedBy: .monitoring)
+                let at = own[400].at, place = IncidentPlace(text: "в зоне «дом»", lat: own[400].lat, lon: own[400].lon)
+                // the incident tells the track it was made from, read inside the transaction: its
+                // half hour holds pings without a position or an accuracy, and every bit of each number
+                let breach = Breach(caseID: caseID, device: own[400].device, from: at.epochMilliseconds - 30 * 60_000,
+                                    to: at.epochMilliseconds) { track in
+                    let lines = track.map { "\($0.at) \(String(describing: $0.lat)) \(String(describing: $0.lon)) \(String(describing: $0.accuracy)) \($0.event ?? "-")" }
+                    return Incident(id: "m-" + path, occurredAt: at, kind: .tracking, channel: .inPerson, place: place,
+                                    description: "Нарушение зоны; трек:\n" + lines.joined(separator: "\n"), againstWill: true,
+                                    violence: false, reportedBy: .monitoring)
+                }
                 let alerts = [StoredAlert(caseID: caseID, kind: "zone", order: "o1", zone: 0, device: own[400].device, at: at,
                                           distanceMeters: 120, accuracyMeters: 8, incident: "m-" + path, createdAt: 1_760_000_000_000),
                               StoredAlert(caseID: caseID, kind: "tamper", order: nil, zone: nil, device: own[4].device, at: own[4].at,
                                           distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: 1_760_000_000_000)]
-                return (own, alerts, [(caseID, incident)])
+                return (own, alerts, [breach])
             }
             let (drivers, ours) = (group("a"), group("b"))
             let before = try await AuditChain.head(on: app.db).seq
-            try await MonitoringStore(db: app.db).save(pings: drivers.0, alerts: drivers.1, incidents: drivers.2, by: "gateway")
+            try await MonitoringStore(db: app.db).save(pings: drivers.0, alerts: drivers.1, breaches: drivers.2, by: "gateway")
             let between = try await AuditChain.head(on: app.db).seq
-            try await MonitoringStore(db: app.db, trackWriter: writer).save(pings: ours.0, alerts: ours.1, incidents: ours.2, by: "gateway")
+            try await MonitoringStore(db: app.db, trackWriter: writer).save(pings: ours.0, alerts: ours.1, breaches: ours.2, by: "gateway")
             // and a group of pings alone, while other changes are audited through the driver
             let more = group("c")
-            async let alone: Void = MonitoringStore(db: app.db, trackWriter: writer).save(pings: more.0, alerts: [], incidents: [], by: "gateway")
+            async let alone: Void = MonitoringStore(db: app.db, trackWriter: writer).save(pings: more.0, alerts: [], breaches: [], by: "gateway")
             for _ in 0..<5 {
                 _ = try await CaseStore(db: app.db).create(
                     jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-02T09:00:00+05:00")!), by: .commandLine)
@@ -98,6 +104,8 @@ import TestSupport
                 #expect(!theirs.isEmpty, "\(table)")
                 #expect(theirs == mine, "\(table)")
             }
+            let description = try await sql.raw("SELECT description FROM incidents WHERE ref = 'm-b'").first()?.decode(column: "description", as: String.self)
+            #expect(description?.split(separator: "\n").count == 32, "the breach's half hour: 31 pings of its device")
             #expect(try await MonitoringStore(db: app.db).track(caseID: caseID, device: "bracelet-7-c", from: 0, to: .max)
                         == more.0.filter { $0.device == "bracelet-7-c" })
             let report = try await AuditVerifier(db: app.db, blobs: nil).verify()

@@ -45,6 +45,21 @@ public struct StoredAlert: Sendable, Equatable, Codable {
     }
 }
 
+/// A zone or proximity breach, recorded as an incident whose evidence is the device's track.
+public struct Breach: Sendable {
+    public var caseID: UUID
+    public var device: String
+    /// The track's span in epoch milliseconds, both ends included.
+    public var from: Int64
+    public var to: Int64
+    /// The incident, made from the track in time order.
+    public var incident: @Sendable ([StoredPing]) -> Incident
+
+    public init(caseID: UUID, device: String, from: Int64, to: Int64, incident: @escaping @Sendable ([StoredPing]) -> Incident) {
+        self.caseID = caseID; self.device = device; self.from = from; self.to = to; self.incident = incident
+    }
+}
+
 /// The track and the alerts. Pings of a batch, the alerts they raise and the incidents recorded
 /// for breaches are written in one transaction, before the sender is told they were taken.
 public struct MonitoringStore: Sendable {
@@ -54,34 +69,47 @@ public struct MonitoringStore: Sendable {
 
     public init(db: any Database, trackWriter: SQLiteTrackWriter? = nil) { self.db = db; self.trackWriter = trackWriter }
 
-    /// Stores pings, alerts and the breach incidents together; all or nothing.
-    public func save(pings: [StoredPing], alerts: [StoredAlert], incidents: [(UUID, Incident)], by subject: String) async throws {
+    /// Stores pings, alerts and the breach incidents together; all or nothing. Each breach's
+    /// incident is made from the device's track as read inside the same transaction, after the
+    /// pings are written, so the track holds the group's own pings before the breach.
+    public func save(pings: [StoredPing], alerts: [StoredAlert], breaches: [Breach], by subject: String) async throws {
         let now = nowMilliseconds()
-        let incidentRows = try incidents.map { caseID, incident in
-            let row = try IncidentModel(caseID: caseID, incident: incident, by: subject, at: now)
-            row.id = UUID()
-            return row
-        }
         let alertRows = alerts.map(AlertModel.init)
-        @Sendable func audit(trackHash: String) throws -> [AuditEntry] {
+        let alertEntries = try alertRows.map { try AuditEntry.row($0, "alert.raised", actor: subject) }
+        /// The incidents' rows, from each breach's track.
+        @Sendable func incidents(tracks: [[StoredPing]]) throws -> [IncidentModel] {
+            try zip(breaches, tracks).map { breach, track in
+                let row = try IncidentModel(caseID: breach.caseID, incident: breach.incident(track), by: subject, at: now)
+                row.id = UUID()
+                return row
+            }
+        }
+        @Sendable func audit(trackHash: String, incidents: [IncidentModel]) throws -> [AuditEntry] {
             (pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: trackHash, detail: "\(pings.count) pings")])
-                + (try incidentRows.map { try .row($0, "incident.logged", actor: subject) })
-                + (try alertRows.map { try .row($0, "alert.raised", actor: subject) })
+                + (try incidents.map { try .row($0, "incident.logged", actor: subject) }) + alertEntries
         }
         if let trackWriter, let sql = db as? any SQLDatabase {
-            let statements = try Self.inserts(incidents: incidentRows, alerts: alertRows, on: sql).map {
-                try SQLiteTrackWriter.statement($0.query, on: sql)
+            let trackHash = pings.isEmpty ? "" : Self.trackHash(pings)
+            return try await trackWriter.write(pings, receivedAt: now) { read in
+                let incidentRows = try incidents(tracks: try breaches.map { try read($0.caseID, $0.device, $0.from, $0.to) })
+                let statements = try Self.inserts(incidents: incidentRows, alerts: alertRows, on: sql).map {
+                    try SQLiteTrackWriter.statement($0.query, on: sql)
+                }
+                return (statements, try audit(trackHash: trackHash, incidents: incidentRows))
             }
-            let entries = try audit(trackHash: pings.isEmpty ? "" : Self.trackHash(pings))
-            return try await trackWriter.write(pings, receivedAt: now, then: statements, audit: entries)
         }
         try await db.auditedTransaction { tx in
             async let hash = pings.isEmpty ? "" : Self.trackHash(pings) // while the rows are written
             if !pings.isEmpty { try await TrackRows.insert(pings, receivedAt: now, on: tx) }
+            var tracks: [[StoredPing]] = []
+            for breach in breaches {
+                tracks.append(try await MonitoringStore(db: tx).track(caseID: breach.caseID, device: breach.device, from: breach.from, to: breach.to))
+            }
+            let incidentRows = try incidents(tracks: tracks)
             if let sql = tx as? any SQLDatabase {
                 for insert in try Self.inserts(incidents: incidentRows, alerts: alertRows, on: sql) { try await insert.run() }
             }
-            return ((), try audit(trackHash: await hash))
+            return ((), try audit(trackHash: await hash, incidents: incidentRows))
         }
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Domain
 import SQLiteKit
 // SQLite itself, the copy SQLiteNIO is built with. It must be that copy: two copies of SQLite in
 // one process would each hold their own POSIX locks on the same file, and one could break the
@@ -83,9 +84,14 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         return (text, try binds.map { try encoder.encode($0) })
     }
 
-    /// Stores `pings`, runs `statements` and appends `audit` to the chain, all or nothing, and
-    /// returns once durable.
-    func write(_ pings: [StoredPing], receivedAt now: Int64, then statements: [Statement], audit: [AuditEntry]) async throws {
+    /// Reads a device's track between two instants (epoch milliseconds, both included) inside the
+    /// writer's transaction: what `MonitoringStore.track` reads.
+    typealias TrackReader = (_ caseID: UUID, _ device: String, _ from: Int64, _ to: Int64) throws -> [StoredPing]
+
+    /// Stores `pings`, then runs the statements and appends the audit entries that `then` makes
+    /// (with the tracks it reads, which hold these pings), all or nothing, and returns once durable.
+    func write(_ pings: [StoredPing], receivedAt now: Int64,
+               then rest: @escaping @Sendable (TrackReader) throws -> (statements: [Statement], audit: [AuditEntry])) async throws {
         let ids = TimeOrderedID.batch(count: pings.count, at: now)
         let inserts = stride(from: 0, to: pings.count, by: TrackRows.rowsPerStatement).map { start -> Statement in
             let rows = start..<min(start + TrackRows.rowsPerStatement, pings.count)
@@ -93,16 +99,17 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             queue.async {
-                continuation.resume(with: Result { try self.transaction(inserts, statements, audit: audit) })
+                continuation.resume(with: Result { try self.transaction(inserts, then: rest) })
             }
         }
     }
 
-    private func transaction(_ inserts: [Statement], _ statements: [Statement], audit: [AuditEntry]) throws {
+    private func transaction(_ inserts: [Statement], then rest: (TrackReader) throws -> (statements: [Statement], audit: [AuditEntry])) throws {
         guard handle != nil else { throw SQLiteTrackWriterError(message: "the writer is closed") }
         try execute("BEGIN IMMEDIATE")
         do {
             for (sql, binds) in inserts { try run(sql, binds, keep: binds.count == TrackRows.fullStatementBinds) }
+            let (statements, audit) = try rest(track)
             for (sql, binds) in statements { try run(sql, binds, keep: false) }
             try appendToChain(audit, at: nowMilliseconds()) // taken holding the write lock, as the driver's path does
             try execute("COMMIT")
@@ -110,6 +117,25 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
             if sqlite_nio_sqlite3_get_autocommit(handle) == 0 { _ = try? execute("ROLLBACK") }
             throw error
         }
+    }
+
+    private static let trackQuery = "SELECT at_ms, at_offset, lat, lon, accuracy, event FROM pings"
+        + " WHERE case_id = ? AND device = ? AND at_ms >= ? AND at_ms <= ? ORDER BY at_ms"
+
+    private func track(caseID: UUID, device: String, from: Int64, to: Int64) throws -> [StoredPing] {
+        var track: [StoredPing] = []
+        // the case id as the track's rows hold it (`TrackRows.binds`)
+        try run(Self.trackQuery, [.text(caseID.canonicalText), .text(device), .integer(Int(from)), .integer(Int(to))]) { row in
+            func double(_ column: Int32) -> Double? {
+                sqlite_nio_sqlite3_column_type(row, column) == SQLITE_NULL ? nil : sqlite_nio_sqlite3_column_double(row, column)
+            }
+            let event = sqlite_nio_sqlite3_column_text(row, 5).map { String(cString: $0) }
+            track.append(StoredPing(caseID: caseID, device: device,
+                                    at: ZonedDateTime(epochMilliseconds: sqlite_nio_sqlite3_column_int64(row, 0),
+                                                      offsetSeconds: Int(sqlite_nio_sqlite3_column_int64(row, 1))),
+                                    lat: double(2), lon: double(3), accuracy: double(4), event: event))
+        }
+        return track
     }
 
     /// `AuditChain.append`, in the same statements.

@@ -265,7 +265,7 @@ actor MonitoringHub {
         try await acquire(loading: db)
         defer { release() }
         var engines: [UUID: MonitoringEngine] = [:]
-        var pings: [StoredPing] = [], alerts: [StoredAlert] = [], incidents: [(UUID, Incident)] = []
+        var pings: [StoredPing] = [], alerts: [StoredAlert] = [], breaches: [Breach] = []
         var outcomes: [Outcome] = []
         for pending in group {
             let now = pending.now
@@ -297,10 +297,12 @@ actor MonitoringHub {
                                                  accuracyMeters: alert.accuracyMeters, incident: nil,
                                                  createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
                         if alert.kind == .zone || alert.kind == .proximity {
-                            let track = try await self.track(caseID: caseID, device: ping.device, until: ping, group: pings, db: db)
-                            let incident = BreachIncident.make(alert, id: "m-" + stored.id.uuidString.prefix(8).lowercased(), ping: ping, track: track)
-                            stored.incident = incident.id
-                            incidents.append((caseID, incident))
+                            // recorded with the device's track over the half hour before, read as it is stored
+                            let id = "m-" + stored.id.uuidString.prefix(8).lowercased(), to = ping.at.epochMilliseconds
+                            stored.incident = id
+                            breaches.append(Breach(caseID: caseID, device: ping.device, from: to - 30 * 60_000, to: to) { track in
+                                BreachIncident.make(alert, id: id, ping: ping, track: track.map(Ping.init(stored:)))
+                            })
                         }
                         alerts.append(stored)
                         outcome.alerts.append(stored)
@@ -310,19 +312,10 @@ actor MonitoringHub {
             }
             outcomes.append(outcome)
         }
-        try await MonitoringStore(db: db, trackWriter: trackWriter).save(pings: pings, alerts: alerts, incidents: incidents,
+        try await MonitoringStore(db: db, trackWriter: trackWriter).save(pings: pings, alerts: alerts, breaches: breaches,
                                                                         by: group[0].subject)
         for (caseID, engine) in engines { self.watched[caseID] = engine } // only once stored
         return outcomes
-    }
-
-    /// The device's track over the half hour before a breach: stored pings and those the group
-    /// being stored has taken so far (`group`, in the order taken).
-    private func track(caseID: UUID, device: String, until ping: Ping, group: [StoredPing], db: any Database) async throws -> [Ping] {
-        let to = ping.at.epochMilliseconds, from = to - 30 * 60_000
-        let stored = try await MonitoringStore(db: db).track(caseID: caseID, device: device, from: from, to: to)
-        let own = group.filter { $0.caseID == caseID && $0.device == device && $0.at.epochMilliseconds >= from && $0.at.epochMilliseconds <= to }
-        return (stored + own).map(Ping.init(stored:)).sorted { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
     }
 
     // MARK: silence and escalation
@@ -352,7 +345,7 @@ actor MonitoringHub {
                             distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: nowMs)
             }
         }
-        if !alerts.isEmpty { try await MonitoringStore(db: db).save(pings: [], alerts: alerts, incidents: [], by: "monitoring") }
+        if !alerts.isEmpty { try await MonitoringStore(db: db).save(pings: [], alerts: alerts, breaches: [], by: "monitoring") }
         for (caseID, engine) in engines { self.watched[caseID] = engine }
         return alerts
     }

@@ -92,23 +92,19 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
     /// (with the tracks it reads, which hold these pings), all or nothing, and returns once durable.
     func write(_ pings: [StoredPing], receivedAt now: Int64,
                then rest: @escaping @Sendable (TrackReader) throws -> (statements: [Statement], audit: [AuditEntry])) async throws {
-        let ids = TimeOrderedID.batch(count: pings.count, at: now)
-        let inserts = stride(from: 0, to: pings.count, by: TrackRows.rowsPerStatement).map { start -> Statement in
-            let rows = start..<min(start + TrackRows.rowsPerStatement, pings.count)
-            return (TrackRows.statement(rows: rows.count), TrackRows.binds(pings, ids: ids, rows: rows, receivedAt: now))
-        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             queue.async {
-                continuation.resume(with: Result { try self.transaction(inserts, then: rest) })
+                continuation.resume(with: Result { try self.transaction(pings, receivedAt: now, then: rest) })
             }
         }
     }
 
-    private func transaction(_ inserts: [Statement], then rest: (TrackReader) throws -> (statements: [Statement], audit: [AuditEntry])) throws {
+    private func transaction(_ pings: [StoredPing], receivedAt now: Int64,
+                             then rest: (TrackReader) throws -> (statements: [Statement], audit: [AuditEntry])) throws {
         guard handle != nil else { throw SQLiteTrackWriterError(message: "the writer is closed") }
         try execute("BEGIN IMMEDIATE")
         do {
-            for (sql, binds) in inserts { try run(sql, binds, keep: binds.count == TrackRows.fullStatementBinds) }
+            try insert(pings, receivedAt: now)
             let (statements, audit) = try rest(track)
             for (sql, binds) in statements { try run(sql, binds, keep: false) }
             try appendToChain(audit, at: nowMilliseconds()) // taken holding the write lock, as the driver's path does
@@ -116,6 +112,37 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         } catch {
             if sqlite_nio_sqlite3_get_autocommit(handle) == 0 { _ = try? execute("ROLLBACK") }
             throw error
+        }
+    }
+
+    private static let pingInsert = "INSERT INTO \(PingModel.schema) (" + TrackRows.columns.joined(separator: ", ") + ") VALUES ("
+        + Array(repeating: "?", count: TrackRows.columns.count).joined(separator: ", ") + ")"
+
+    /// The track's rows, one prepared statement stepped per ping: the values `TrackRows.binds`
+    /// gives the driver's path, bound straight from the pings.
+    private func insert(_ pings: [StoredPing], receivedAt now: Int64) throws {
+        guard !pings.isEmpty else { return }
+        let statement = try prepared(Self.pingInsert)
+        defer { sqlite_nio_sqlite3_reset(statement); sqlite_nio_sqlite3_clear_bindings(statement) }
+        var caseText = (id: pings[0].caseID, text: pings[0].caseID.canonicalText)
+        func optional(_ value: Double?, at index: Int32) -> Int32 {
+            value.map { sqlite_nio_sqlite3_bind_double(statement, index, $0) } ?? sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+        for (ping, id) in zip(pings, TimeOrderedID.batch(count: pings.count, at: now)) {
+            if ping.caseID != caseText.id { caseText = (ping.caseID, ping.caseID.canonicalText) }
+            try check(text(id.canonicalText, at: 1, in: statement))
+            try check(text(caseText.text, at: 2, in: statement))
+            try check(text(ping.device, at: 3, in: statement))
+            try check(sqlite_nio_sqlite3_bind_int64(statement, 4, ping.at.epochMilliseconds))
+            try check(sqlite_nio_sqlite3_bind_int64(statement, 5, Int64(ping.at.offsetSeconds)))
+            try check(optional(ping.lat, at: 6))
+            try check(optional(ping.lon, at: 7))
+            try check(optional(ping.accuracy, at: 8))
+            try check(ping.event.map { text($0, at: 9, in: statement) } ?? sqlite_nio_sqlite3_bind_null(statement, 9))
+            try check(sqlite_nio_sqlite3_bind_int64(statement, 10, now))
+            let step = sqlite_nio_sqlite3_step(statement)
+            guard step == SQLITE_DONE else { return try check(step) }
+            sqlite_nio_sqlite3_reset(statement)
         }
     }
 
@@ -162,7 +189,8 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
     }
 
     /// Runs a statement with `binds`, handing each row to `row`; a statement to `keep` is prepared
-    /// once (the few that every group runs), others each time (inserts of the odd sizes).
+    /// once (the few that every group runs), others each time (a breach's inserts, whose number of
+    /// rows varies).
     private func run(_ sql: String, _ binds: [SQLiteData], keep: Bool = true, row: (OpaquePointer) -> Void = { _ in }) throws {
         let statement = try keep ? prepared(sql) : prepare(sql, flags: 0)
         defer {
@@ -201,13 +229,16 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         switch value {
         case .integer(let value): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(value))
         case .float(let value): sqlite_nio_sqlite3_bind_double(statement, index, value)
-        case .text(let value): sqlite_nio_sqlite3_bind_text64(statement, index, value, UInt64(value.utf8.count),
-                                                             Self.transient, UInt8(SQLITE_UTF8))
+        case .text(let value): text(value, at: index, in: statement)
         case .blob(let value): value.withUnsafeReadableBytes {
             sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), Self.transient)
         }
         case .null: sqlite_nio_sqlite3_bind_null(statement, index)
         }
+    }
+
+    private func text(_ value: String, at index: Int32, in statement: OpaquePointer) -> Int32 {
+        sqlite_nio_sqlite3_bind_text64(statement, index, value, UInt64(value.utf8.count), Self.transient, UInt8(SQLITE_UTF8))
     }
 
     /// SQLite copies the value (`SQLITE_TRANSIENT`, a macro Swift cannot import).

@@ -15,7 +15,6 @@ enum TrackRows {
     /// Rows per statement (ten values each, well under SQLite's 32,766 bound values).
     static let rowsPerStatement = 500
     private static let fullStatement = statement(rows: rowsPerStatement)
-    static let fullStatementBinds = rowsPerStatement * columns.count
 
     static func insert(_ pings: [StoredPing], receivedAt now: Int64, on db: any Database) async throws {
         let ids = TimeOrderedID.batch(count: pings.count, at: now)

@@ -114,6 +114,33 @@ import TestSupport
         }
     }
 
+    /// The log is copied back into the database on the checkpointer's own connection, not in the
+    /// writer's commits: a track written well past SQLite's 1,000-page checkpoint point is
+    /// checkpointed beside the writer, and every ping is there.
+    @Test func theLogIsCheckpointedBesideTheWriter() async throws {
+        try await withQorgauApp(.sqliteFile) { app in
+            let sql = app.db as! any SQLDatabase
+            let path = try #require(try await sql.raw("PRAGMA database_list").first()?.decode(column: "file", as: String.self))
+            let writer = try SQLiteTrackWriter(path: path)
+            let caseID = try await CaseStore(db: app.db).create(
+                jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!), by: .commandLine).id
+            let store = MonitoringStore(db: app.db, trackWriter: writer)
+            for group in 0..<40 { // devices scattered over the index, so each group dirties many pages
+                let pings = (0..<500).map { i in
+                    StoredPing(caseID: caseID, device: "d-\((i * 7919 + group) % 5000)",
+                               at: ZonedDateTime(epochMilliseconds: 1_760_000_000_000 + Int64(group) * 60_000, offsetSeconds: 18_000),
+                               lat: 43.2, lon: 76.9, accuracy: 5, event: nil)
+                }
+                try await store.save(pings: pings, alerts: [], breaches: [], by: "gateway")
+            }
+            for _ in 0..<100 where writer.checkpointsCompleted == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(writer.checkpointsCompleted > 0)
+            let count = try await sql.raw("SELECT count(*) AS n FROM pings").first()?.decode(column: "n", as: Int.self)
+            #expect(count == 20_000)
+            await writer.close()
+        }
+    }
+
     @Test func theBatchHashIsOverTheDocumentedLines() {
         let caseID = UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!
         let pings = Self.pings(caseID: caseID, count: 7)

@@ -25,20 +25,27 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "qorgau.track-writer")
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    private let checkpointer: SQLiteCheckpointer
+    /// Checkpoints done beside the writer so far.
+    var checkpointsCompleted: Int { checkpointer.checkpointsCompleted }
 
     /// Opens a connection to the database file at `path` (created and migrated already).
     public init(path: String) throws {
+        checkpointer = try SQLiteCheckpointer(path: path)
         try queue.sync {
             handle = try Self.open(path)
             // as the driver's connections have it, plus the track's own settings
-            for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL"] + SQLiteTrackSettings.pragmas {
+            // (the log, which can grow while the checkpointer is behind, is cut back to 16 MiB when it starts again)
+            for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "PRAGMA journal_size_limit = 16777216"]
+                + SQLiteTrackSettings.pragmas {
                 try execute(pragma)
             }
+            if let handle { checkpointer.attach(to: handle) }
         }
     }
 
     /// A connection as the driver opens one, waiting for other writers rather than failing.
-    private static func open(_ path: String) throws -> OpaquePointer {
+    static func open(_ path: String) throws -> OpaquePointer {
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
         sqlite_nio_sqlite3_initialize() // done already by the driver's first connection; cheap again
@@ -62,8 +69,10 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
             queue.async {
                 for statement in self.statements.values { sqlite_nio_sqlite3_finalize(statement) }
                 self.statements = [:]
+                if let handle = self.handle { sqlite_nio_sqlite3_wal_hook(handle, nil, nil) }
                 sqlite_nio_sqlite3_close(self.handle)
                 self.handle = nil
+                self.checkpointer.close()
                 continuation.resume()
             }
         }
@@ -71,6 +80,7 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
 
     deinit {
         for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        if let handle { sqlite_nio_sqlite3_wal_hook(handle, nil, nil) }
         sqlite_nio_sqlite3_close(handle)
     }
 

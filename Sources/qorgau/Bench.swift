@@ -104,10 +104,12 @@ extension Bench {
         @Option(help: "Also check the stream with PostGIS in this PostgreSQL database (the extension installed, or the right to create it).")
         var postgis: String?
         @Flag(help: "Only the engine alone: no server, no PostGIS.") var engineOnly = false
+        @Option(help: "Pings stored in the track before the phases (a month before the stream), so they run on a grown table.")
+        var history: Int = 0
 
         func validate() throws {
-            guard cases > 0, pings > 0, (1...10_000).contains(batch), clients > 0, pacedSeconds > 0 else {
-                throw ValidationError("--cases, --pings, --clients and --paced-seconds must be positive, --batch 1 to 10000")
+            guard cases > 0, pings > 0, (1...10_000).contains(batch), clients > 0, pacedSeconds > 0, history >= 0 else {
+                throw ValidationError("--cases, --pings, --clients and --paced-seconds must be positive, --history not negative, --batch 1 to 10000")
             }
             guard offeredLoads != nil else { throw ValidationError("--loads must be positive numbers separated by commas, or empty") }
         }
@@ -125,13 +127,14 @@ extension Bench {
             var bench = MonitoringBenchmark(database: location, cases: cases, pings: pings, batch: batch, clients: clients,
                                             loads: offeredLoads ?? [], pacedSeconds: pacedSeconds, postgis: postgis)
             bench.engineOnly = engineOnly
+            bench.history = history
             let r = try await bench.run()
             print("world: \(r.cases) cases (one order each), \(r.devices) devices, \(r.pings) pings")
             print(String(format: "engine alone: %.0f checks/s, %.0f pings/s on one core (%d alerts); by tenths of the stream: median %.0f checks/s, best %.0f",
                          r.engineChecksPerSecond, r.enginePingsPerSecond, r.engineAlerts,
                          r.engineChecksPerSecondMedianPart, r.engineChecksPerSecondBestPart))
             if engineOnly { return }
-            print("through the API (\(location.redacted), \(clients) clients, track stored):")
+            print("through the API (\(location.redacted), \(clients) clients, track stored\(history > 0 ? ", \(history) pings of history before" : "")):")
             for phase in r.phases {
                 let offered = (phase.transport == "socket" ? "WebSocket, " : "POST, ")
                     + (phase.offered.map { "offered \($0)/s" } ?? "full speed, batches of \(batch)")
@@ -147,7 +150,7 @@ extension Bench {
                                  phase.storedMs["median"] ?? 0, phase.storedMs["p99"] ?? 0, phase.storedMs["p99.9"] ?? 0, phase.storedMs["max"] ?? 0))
                 }
             }
-            print("  \(r.apiAlerts) alerts in all, the same as the engine's: \(r.sameAlerts ? "yes" : "NO")")
+            print("  \(r.apiAlerts) alerts in all, the same as the engine's: \(r.sameAlerts ? "yes" : "NO"); the track holds \(r.trackRows) pings")
             for peer in r.postgis {
                 print(String(format: "PostGIS, %@ (%d clients): %.0f pings/s, %d alerts, the same as the engine's: %@",
                              peer.mode, clients, peer.pingsPerSecond, peer.alerts, peer.sameAlerts ? "yes" : "NO"))

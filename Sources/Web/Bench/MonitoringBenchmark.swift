@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import Monitoring
 import NIOCore
+import SQLKit
 import Store
 import Vapor
 
@@ -25,6 +26,10 @@ public struct MonitoringBenchmark: Sendable {
     public var postgis: String?
     /// Only the engine alone (no server, no PostGIS).
     public var engineOnly = false
+    /// Pings stored in the track before the phases (a month before the stream, in no breach's
+    /// half hour), so that the phases run on a grown table, as a deployment's does, rather than a
+    /// young one whose device index is still small.
+    public var history = 0
 
     public init(database: DatabaseLocation, cases: Int = 2_000, pings: Int = 200_000, batch: Int = 500, clients: Int = 4,
                 loads: [Int] = [5_000, 20_000], pacedSeconds: Double = 4, postgis: String? = nil) {
@@ -74,6 +79,8 @@ public struct MonitoringBenchmark: Sendable {
         /// Whether the API raised exactly the engine's alerts.
         public var sameAlerts: Bool
         public var postgis: [Peer]
+        /// Pings in the track once the phases are done (history included).
+        public var trackRows = 0
     }
 
     /// An alert as the three ways compare them.
@@ -86,11 +93,13 @@ public struct MonitoringBenchmark: Sendable {
         let world = MonitoringWorld(cases: cases, pings: pings)
         let (checksPerSecond, pingsPerSecond, parts, engineAlerts) = Self.engineAlone(world)
 
-        var phases: [Phase] = [], apiAlerts: [String] = [], peers: [Peer] = []
+        var phases: [Phase] = [], apiAlerts: [String] = [], peers: [Peer] = [], trackRows = 0
         if !engineOnly {
             let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
             do {
                 (phases, apiAlerts) = try await throughAPI(app, world: world)
+                trackRows = try await (app.db as? any SQLDatabase)?.raw("SELECT count(*) AS n FROM pings").first()?
+                    .decode(column: "n", as: Int.self) ?? 0
                 try await app.asyncShutdown()
             } catch {
                 try? await app.asyncShutdown()
@@ -107,7 +116,8 @@ public struct MonitoringBenchmark: Sendable {
         return Result(cases: cases, devices: world.files.count * 2, pings: world.stream.count, engineChecksPerSecond: checksPerSecond,
                       enginePingsPerSecond: pingsPerSecond, engineChecksPerSecondMedianPart: parts[parts.count / 2],
                       engineChecksPerSecondBestPart: parts.last!, engineAlerts: engineAlerts.count, phases: phases,
-                      apiAlerts: apiAlerts.count, sameAlerts: engineOnly || apiAlerts.sorted() == engineAlerts.sorted(), postgis: peers)
+                      apiAlerts: apiAlerts.count, sameAlerts: engineOnly || apiAlerts.sorted() == engineAlerts.sorted(), postgis: peers,
+                      trackRows: trackRows)
     }
 
     /// The engine alone on one core: checks per second (a zone and the distance to her, per
@@ -144,6 +154,7 @@ public struct MonitoringBenchmark: Sendable {
         try await configure(app, config)
         for file in world.files { _ = try await CaseFileStore(db: app.db).importCaseFile(file, by: .commandLine) }
         try await app.monitoring.load(db: app.db)
+        try await storeHistory(app, world: world) // after the engines are built, so it changes no alert
         let gateway = try await Accounts(db: app.db, cost: 4).create(username: "bench.gateway", displayName: "gateway", role: .gateway,
                                                                     unit: nil, password: "benchmark passphrase", by: "bench").0
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
@@ -191,6 +202,29 @@ public struct MonitoringBenchmark: Sendable {
         listener.cancel()
         await app.monitoring.unsubscribeAll()
         return (phases, heard.keys)
+    }
+
+    /// `history` pings of the world's devices, one a minute per device, ending a month before the stream.
+    private func storeHistory(_ app: Application, world: MonitoringWorld) async throws {
+        guard history > 0, let first = world.stream.first?.ping.at else { return }
+        var caseIDs: [String: UUID] = [:]
+        for (summary, file) in try await CaseFileStore(db: app.db).allCaseFiles(scope: .all) {
+            for device in file.devices ?? [] { caseIDs[device.id] = summary.id }
+        }
+        let devices = caseIDs.keys.sorted()
+        guard !devices.isEmpty else { return }
+        let perDevice = (history + devices.count - 1) / devices.count
+        let start = first.epochMilliseconds - 30 * 86_400_000 - Int64(perDevice) * 60_000
+        let store = MonitoringStore(db: app.db, trackWriter: app.monitoring.trackWriter)
+        for from in stride(from: 0, to: history, by: 10_000) {
+            let pings = (from..<min(history, from + 10_000)).map { i in
+                let device = devices[i % devices.count]
+                return StoredPing(caseID: caseIDs[device]!, device: device,
+                                  at: ZonedDateTime(epochMilliseconds: start + Int64(i / devices.count) * 60_000, offsetSeconds: 18_000),
+                                  lat: 43.2 + Double(i % 997) / 1e4, lon: 76.9 + Double(i % 991) / 1e4, accuracy: 8, event: nil)
+            }
+            try await store.save(pings: pings, alerts: [], breaches: [], by: "bench")
+        }
     }
 
     static func percentiles(_ values: [Double]) -> [String: Double] {

@@ -5,6 +5,7 @@ import Foundation
 import SQLKit
 import Testing
 import TestSupport
+import Vapor
 
 /// The track table: pings stored as sent, read back the same by SQL and by Fluent, the batch's
 /// audit hash as documented, and the rows' time-ordered ids.
@@ -39,17 +40,24 @@ import TestSupport
         }
     }
 
-    /// On a SQLite file, groups are stored by the track's own writer, in one trip; whatever it
-    /// writes must be what the driver's path writes: the same values of the same SQLite types in
-    /// the track, the alerts, the breach incidents and the audit log, whose chain stays whole
-    /// when the two paths and other audited writes take turns.
-    @Test func theTracksOwnWriterWritesWhatTheDriversPathWrites() async throws {
+    /// An app on a SQLite file, a track writer of its own on that file, and a case.
+    private func withTrackWriter(_ body: (Application, any SQLDatabase, SQLiteTrackWriter, UUID) async throws -> Void) async throws {
         try await withQorgauApp(.sqliteFile) { app in
             let sql = app.db as! any SQLDatabase
             let path = try #require(try await sql.raw("PRAGMA database_list").first()?.decode(column: "file", as: String.self))
             let writer = try SQLiteTrackWriter(path: path)
             let caseID = try await CaseStore(db: app.db).create(
                 jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!), by: .commandLine).id
+            try await body(app, sql, writer, caseID)
+        }
+    }
+
+    /// On a SQLite file, groups are stored by the track's own writer, in one trip; whatever it
+    /// writes must be what the driver's path writes: the same values of the same SQLite types in
+    /// the track, the alerts, the breach incidents and the audit log, whose chain stays whole
+    /// when the two paths and other audited writes take turns.
+    @Test func theTracksOwnWriterWritesWhatTheDriversPathWrites() async throws {
+        try await withTrackWriter { app, sql, writer, caseID in
             let pings = Self.pings(caseID: caseID, count: 777)
             func group(_ path: String) -> ([StoredPing], [StoredAlert], [Breach]) {
                 let own = pings.map { StoredPing(caseID: $0.caseID, device: $0.device + "-" + path, at: $0.at, lat: $0.lat, lon: $0.lon,
@@ -118,12 +126,7 @@ import TestSupport
     /// writer's commits: a track written well past SQLite's 1,000-page checkpoint point is
     /// checkpointed beside the writer, and every ping is there.
     @Test func theLogIsCheckpointedBesideTheWriter() async throws {
-        try await withQorgauApp(.sqliteFile) { app in
-            let sql = app.db as! any SQLDatabase
-            let path = try #require(try await sql.raw("PRAGMA database_list").first()?.decode(column: "file", as: String.self))
-            let writer = try SQLiteTrackWriter(path: path)
-            let caseID = try await CaseStore(db: app.db).create(
-                jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!), by: .commandLine).id
+        try await withTrackWriter { app, sql, writer, caseID in
             let store = MonitoringStore(db: app.db, trackWriter: writer)
             for group in 0..<40 { // devices scattered over the index, so each group dirties many pages
                 let pings = (0..<500).map { i in

@@ -91,7 +91,10 @@ public struct MonitoringStore: Sendable {
         if let trackWriter, let sql = db as? any SQLDatabase {
             let trackHash = pings.isEmpty ? "" : Self.trackHash(pings)
             return try await trackWriter.write(pings, receivedAt: now) { read in
-                let incidentRows = try incidents(tracks: try breaches.map { try read($0.caseID, $0.device, $0.from, $0.to) })
+                let incidentRows = try incidents(tracks: try breaches.map { breach in
+                    let query = Self.trackQuery(caseID: breach.caseID, device: breach.device, from: breach.from, to: breach.to, on: sql)
+                    return try read(try SQLiteTrackWriter.statement(query.query, on: sql), breach.caseID, breach.device)
+                })
                 let statements = try Self.inserts(incidents: incidentRows, alerts: alertRows, on: sql).map {
                     try SQLiteTrackWriter.statement($0.query, on: sql)
                 }
@@ -168,11 +171,7 @@ public struct MonitoringStore: Sendable {
     /// A device's track between two instants, in time order. Read with SQL, not Fluent: it is
     /// read for every breach, while a batch is being stored.
     public func track(caseID: UUID, device: String, from: Int64, to: Int64) async throws -> [StoredPing] {
-        let sql = try AuditChain.sqlDatabase(db)
-        let rows = try await sql.select().columns("at_ms", "at_offset", "lat", "lon", "accuracy", "event").from(PingModel.schema)
-            .where("case_id", .equal, SQLBind(caseID)).where("device", .equal, SQLBind(device))
-            .where("at_ms", .greaterThanOrEqual, SQLBind(from)).where("at_ms", .lessThanOrEqual, SQLBind(to))
-            .orderBy("at_ms").all()
+        let rows = try await Self.trackQuery(caseID: caseID, device: device, from: from, to: to, on: try AuditChain.sqlDatabase(db)).all()
         return try rows.map { row in
             StoredPing(caseID: caseID, device: device,
                        at: ZonedDateTime(epochMilliseconds: try row.decode(column: "at_ms", as: Int64.self),
@@ -180,6 +179,15 @@ public struct MonitoringStore: Sendable {
                        lat: try row.decode(column: "lat", as: Double?.self), lon: try row.decode(column: "lon", as: Double?.self),
                        accuracy: try row.decode(column: "accuracy", as: Double?.self), event: try row.decode(column: "event", as: String?.self))
         }
+    }
+
+    /// A device's track between two instants: at_ms, at_offset, lat, lon, accuracy and event, in
+    /// that order (the track writer reads the columns by position), in time order.
+    static func trackQuery(caseID: UUID, device: String, from: Int64, to: Int64, on sql: any SQLDatabase) -> SQLSelectBuilder {
+        sql.select().columns("at_ms", "at_offset", "lat", "lon", "accuracy", "event").from(PingModel.schema)
+            .where("case_id", .equal, SQLBind(caseID)).where("device", .equal, SQLBind(device))
+            .where("at_ms", .greaterThanOrEqual, SQLBind(from)).where("at_ms", .lessThanOrEqual, SQLBind(to))
+            .orderBy("at_ms")
     }
 
     public func alerts(caseID: UUID, scope: CaseScope, openOnly: Bool = false) async throws -> [StoredAlert] {

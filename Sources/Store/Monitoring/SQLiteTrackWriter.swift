@@ -94,9 +94,9 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         return (text, try binds.map { try encoder.encode($0) })
     }
 
-    /// Reads a device's track between two instants (epoch milliseconds, both included) inside the
-    /// writer's transaction: what `MonitoringStore.track` reads.
-    typealias TrackReader = (_ caseID: UUID, _ device: String, _ from: Int64, _ to: Int64) throws -> [StoredPing]
+    /// Runs `MonitoringStore.trackQuery` (written and bound as `statement(_:on:)` gives it) for a
+    /// case's device inside the writer's transaction.
+    typealias TrackReader = (_ query: Statement, _ caseID: UUID, _ device: String) throws -> [StoredPing]
 
     /// Stores `pings`, then runs the statements and appends the audit entries that `then` makes
     /// (with the tracks it reads, which hold these pings), all or nothing, and returns once durable.
@@ -125,44 +125,28 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         }
     }
 
-    private static let pingInsert = "INSERT INTO \(PingModel.schema) (" + TrackRows.columns.joined(separator: ", ") + ") VALUES ("
-        + Array(repeating: "?", count: TrackRows.columns.count).joined(separator: ", ") + ")"
-
-    /// The track's rows, one prepared statement stepped per ping: the values `TrackRows.binds`
-    /// gives the driver's path, bound straight from the pings.
+    /// The track's rows, one prepared statement stepped per ping (none parsed per group size),
+    /// bound with the values `TrackRows.binds` gives the driver's path.
     private func insert(_ pings: [StoredPing], receivedAt now: Int64) throws {
         guard !pings.isEmpty else { return }
         let statement = try prepared(Self.pingInsert)
         defer { sqlite_nio_sqlite3_reset(statement); sqlite_nio_sqlite3_clear_bindings(statement) }
-        var caseText = (id: pings[0].caseID, text: pings[0].caseID.canonicalText)
-        func optional(_ value: Double?, at index: Int32) -> Int32 {
-            value.map { sqlite_nio_sqlite3_bind_double(statement, index, $0) } ?? sqlite_nio_sqlite3_bind_null(statement, index)
-        }
-        for (ping, id) in zip(pings, TimeOrderedID.batch(count: pings.count, at: now)) {
-            if ping.caseID != caseText.id { caseText = (ping.caseID, ping.caseID.canonicalText) }
-            try check(text(id.canonicalText, at: 1, in: statement))
-            try check(text(caseText.text, at: 2, in: statement))
-            try check(text(ping.device, at: 3, in: statement))
-            try check(sqlite_nio_sqlite3_bind_int64(statement, 4, ping.at.epochMilliseconds))
-            try check(sqlite_nio_sqlite3_bind_int64(statement, 5, Int64(ping.at.offsetSeconds)))
-            try check(optional(ping.lat, at: 6))
-            try check(optional(ping.lon, at: 7))
-            try check(optional(ping.accuracy, at: 8))
-            try check(ping.event.map { text($0, at: 9, in: statement) } ?? sqlite_nio_sqlite3_bind_null(statement, 9))
-            try check(sqlite_nio_sqlite3_bind_int64(statement, 10, now))
+        let values = TrackRows.binds(pings, ids: TimeOrderedID.batch(count: pings.count, at: now), rows: 0..<pings.count, receivedAt: now)
+        let perRow = TrackRows.columns.count
+        for start in stride(from: 0, to: values.count, by: perRow) {
+            for column in 0..<perRow { try check(bind(values[start + column], at: Int32(column + 1), in: statement)) }
             let step = sqlite_nio_sqlite3_step(statement)
             guard step == SQLITE_DONE else { return try check(step) }
             sqlite_nio_sqlite3_reset(statement)
         }
     }
 
-    private static let trackQuery = "SELECT at_ms, at_offset, lat, lon, accuracy, event FROM pings"
-        + " WHERE case_id = ? AND device = ? AND at_ms >= ? AND at_ms <= ? ORDER BY at_ms"
+    private static let pingInsert = TrackRows.statement(rows: 1)
 
-    private func track(caseID: UUID, device: String, from: Int64, to: Int64) throws -> [StoredPing] {
+    /// `MonitoringStore.trackQuery`'s rows, read on this connection.
+    private func track(_ query: Statement, caseID: UUID, device: String) throws -> [StoredPing] {
         var track: [StoredPing] = []
-        // the case id as the track's rows hold it (`TrackRows.binds`)
-        try run(Self.trackQuery, [.text(caseID.canonicalText), .text(device), .integer(Int(from)), .integer(Int(to))]) { row in
+        try run(query.sql, query.binds) { row in
             func double(_ column: Int32) -> Double? {
                 sqlite_nio_sqlite3_column_type(row, column) == SQLITE_NULL ? nil : sqlite_nio_sqlite3_column_double(row, column)
             }
@@ -239,16 +223,13 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         switch value {
         case .integer(let value): sqlite_nio_sqlite3_bind_int64(statement, index, Int64(value))
         case .float(let value): sqlite_nio_sqlite3_bind_double(statement, index, value)
-        case .text(let value): text(value, at: index, in: statement)
+        case .text(let value): sqlite_nio_sqlite3_bind_text64(statement, index, value, UInt64(value.utf8.count),
+                                                             Self.transient, UInt8(SQLITE_UTF8))
         case .blob(let value): value.withUnsafeReadableBytes {
             sqlite_nio_sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), Self.transient)
         }
         case .null: sqlite_nio_sqlite3_bind_null(statement, index)
         }
-    }
-
-    private func text(_ value: String, at index: Int32, in statement: OpaquePointer) -> Int32 {
-        sqlite_nio_sqlite3_bind_text64(statement, index, value, UInt64(value.utf8.count), Self.transient, UInt8(SQLITE_UTF8))
     }
 
     /// SQLite copies the value (`SQLITE_TRANSIENT`, a macro Swift cannot import).

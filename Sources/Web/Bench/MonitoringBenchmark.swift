@@ -152,9 +152,13 @@ public struct MonitoringBenchmark: Sendable {
         var config = AppConfig(host: "127.0.0.1", port: 0, database: database, logLevel: .warning)
         config.bcryptCost = 4
         try await configure(app, config)
-        for file in world.files { _ = try await CaseFileStore(db: app.db).importCaseFile(file, by: .commandLine) }
+        var caseOfDevice: [String: UUID] = [:]
+        for file in world.files {
+            let caseID = try await CaseFileStore(db: app.db).importCaseFile(file, by: .commandLine)
+            for device in file.devices ?? [] { caseOfDevice[device.id] = caseID }
+        }
         try await app.monitoring.load(db: app.db)
-        try await storeHistory(app, world: world) // after the engines are built, so it changes no alert
+        try await storeHistory(app, world: world, caseOfDevice: caseOfDevice) // after the engines are built: it changes no alert
         let gateway = try await Accounts(db: app.db, cost: 4).create(username: "bench.gateway", displayName: "gateway", role: .gateway,
                                                                     unit: nil, password: "benchmark passphrase", by: "bench").0
         let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
@@ -205,13 +209,9 @@ public struct MonitoringBenchmark: Sendable {
     }
 
     /// `history` pings of the world's devices, one a minute per device, ending a month before the stream.
-    private func storeHistory(_ app: Application, world: MonitoringWorld) async throws {
+    private func storeHistory(_ app: Application, world: MonitoringWorld, caseOfDevice: [String: UUID]) async throws {
         guard history > 0, let first = world.stream.first?.ping.at else { return }
-        var caseIDs: [String: UUID] = [:]
-        for (summary, file) in try await CaseFileStore(db: app.db).allCaseFiles(scope: .all) {
-            for device in file.devices ?? [] { caseIDs[device.id] = summary.id }
-        }
-        let devices = caseIDs.keys.sorted()
+        let devices = caseOfDevice.keys.sorted()
         guard !devices.isEmpty else { return }
         let perDevice = (history + devices.count - 1) / devices.count
         let start = first.epochMilliseconds - 30 * 86_400_000 - Int64(perDevice) * 60_000
@@ -219,7 +219,7 @@ public struct MonitoringBenchmark: Sendable {
         for from in stride(from: 0, to: history, by: 10_000) {
             let pings = (from..<min(history, from + 10_000)).map { i in
                 let device = devices[i % devices.count]
-                return StoredPing(caseID: caseIDs[device]!, device: device,
+                return StoredPing(caseID: caseOfDevice[device]!, device: device,
                                   at: ZonedDateTime(epochMilliseconds: start + Int64(i / devices.count) * 60_000, offsetSeconds: 18_000),
                                   lat: 43.2 + Double(i % 997) / 1e4, lon: 76.9 + Double(i % 991) / 1e4, accuracy: 8, event: nil)
             }

@@ -41,11 +41,12 @@ import Vapor
     }
 
     /// An app on a SQLite file, a track writer of its own on that file, and a case.
-    private func withTrackWriter(_ body: (Application, any SQLDatabase, SQLiteTrackWriter, UUID) async throws -> Void) async throws {
+    static func withTrackWriter(rowsPerMove: Int = 64, maxAge: Int64 = 300_000,
+                                _ body: (Application, any SQLDatabase, SQLiteTrackWriter, UUID) async throws -> Void) async throws {
         try await withQorgauApp(.sqliteFile) { app in
             let sql = app.db as! any SQLDatabase
             let path = try #require(try await sql.raw("PRAGMA database_list").first()?.decode(column: "file", as: String.self))
-            let writer = try SQLiteTrackWriter(path: path)
+            let writer = try SQLiteTrackWriter(path: path, rowsPerMove: rowsPerMove, maxAge: maxAge)
             let caseID = try await CaseStore(db: app.db).create(
                 jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!), by: .commandLine).id
             try await body(app, sql, writer, caseID)
@@ -57,7 +58,7 @@ import Vapor
     /// the track, the alerts, the breach incidents and the audit log, whose chain stays whole
     /// when the two paths and other audited writes take turns.
     @Test func theTracksOwnWriterWritesWhatTheDriversPathWrites() async throws {
-        try await withTrackWriter { app, sql, writer, caseID in
+        try await Self.withTrackWriter { app, sql, writer, caseID in
             let pings = Self.pings(caseID: caseID, count: 777)
             func group(_ path: String) -> ([StoredPing], [StoredAlert], [Breach]) {
                 let own = pings.map { StoredPing(caseID: $0.caseID, device: $0.device + "-" + path, at: $0.at, lat: $0.lat, lon: $0.lon,
@@ -91,6 +92,14 @@ import Vapor
                     jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-02T09:00:00+05:00")!), by: .commandLine)
             }
             try await alone
+            // read before and after the writer moves its journal's rows into the track, by the
+            // writer and by the driver alone
+            let expected = more.0.filter { $0.device == "bracelet-7-c" }
+            #expect(try await MonitoringStore(db: app.db, trackWriter: writer).track(caseID: caseID, device: "bracelet-7-c", from: 0, to: .max) == expected)
+            #expect(try await MonitoringStore(db: app.db).track(caseID: caseID, device: "bracelet-7-c", from: 0, to: .max) == expected)
+            #expect(writer.waitingRows > 0)
+            try await writer.moveAll()
+            #expect(writer.waitingRows == 0)
 
             /// Each row as text: the values (SQLite's `quote`, which shows their types) of the
             /// columns compared, and the types alone of those that differ between the groups.
@@ -98,7 +107,9 @@ import Vapor
                 let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(literal: table)) ORDER BY cid").all()
                     .map { try $0.decode(column: "name", as: String.self) }
                 let text = columns.map { typesOnly.contains($0) ? "typeof(\($0))" : "quote(\($0))" }.joined(separator: " || '|' || ")
-                return try await sql.raw("SELECT \(unsafeRaw: text) AS row FROM \(ident: table) WHERE \(unsafeRaw: condition) ORDER BY rowid")
+                // the writer moves a device's pings into the track together: pings are compared in time order
+                let order = table == "pings" ? "substr(device, 1, length(device) - 2), at_ms" : "rowid"
+                return try await sql.raw("SELECT \(unsafeRaw: text) AS row FROM \(ident: table) WHERE \(unsafeRaw: condition) ORDER BY \(unsafeRaw: order)")
                     .all().map { try $0.decode(column: "row", as: String.self) }
             }
             for (table, differing, a, b) in [
@@ -126,7 +137,7 @@ import Vapor
     /// writer's commits: a track written well past SQLite's 1,000-page checkpoint point is
     /// checkpointed beside the writer, and every ping is there.
     @Test func theLogIsCheckpointedBesideTheWriter() async throws {
-        try await withTrackWriter { app, sql, writer, caseID in
+        try await Self.withTrackWriter { app, sql, writer, caseID in
             let store = MonitoringStore(db: app.db, trackWriter: writer)
             for group in 0..<40 { // devices scattered over the index, so each group dirties many pages
                 let pings = (0..<500).map { i in
@@ -138,6 +149,7 @@ import Vapor
             }
             for _ in 0..<100 where writer.checkpointsCompleted == 0 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(writer.checkpointsCompleted > 0)
+            try await writer.moveAll()
             let count = try await sql.raw("SELECT count(*) AS n FROM pings").first()?.decode(column: "n", as: Int.self)
             #expect(count == 20_000)
             await writer.close()

@@ -296,6 +296,13 @@ extension MonitoringInstancesTests {
                 .values(SQLBind(UUID()), SQLBind(secondCase), SQLBind("bracelet-2"), SQLBind(poisoned.epochMilliseconds),
                         SQLBind(poisoned.offsetSeconds), SQLBind(43.3), SQLBind(76.9), SQLBind(5.0), SQLBind(String?.none), SQLBind(Int64(0)))
                 .run()
+            if database == .sqliteFile { // the track's writer appends to the journal first, which has no unique index
+                try await (app.db as! any SQLDatabase).raw("""
+                    CREATE TRIGGER refuse_a_stored_ping BEFORE INSERT ON ping_journal
+                    WHEN EXISTS (SELECT 1 FROM pings WHERE device = NEW.device AND at_ms = NEW.at_ms)
+                    BEGIN SELECT RAISE(ABORT, 'the track holds this ping already'); END
+                    """).run()
+            }
             func ping(_ device: String, _ at: String) -> Result<Ping, PingRefusal> {
                 .success(Ping(device: device, at: ZonedDateTime(at)!, lat: 43.30, lon: 76.95, accuracy: 5))
             }
@@ -313,7 +320,8 @@ extension MonitoringInstancesTests {
                 if outcome.count == 3 { break }
             }
             #expect(outcome == [0: true, 1: false, 2: true])
-            let stored = try await MonitoringStore(db: app.db).track(caseID: firstCase, device: "bracelet-1", from: 0, to: .max)
+            let stored = try await MonitoringStore(db: app.db, trackWriter: app.monitoring.trackWriter)
+                .track(caseID: firstCase, device: "bracelet-1", from: 0, to: .max)
             #expect(stored.map(\.at) == [ZonedDateTime("2025-10-25T10:01:00+05:00")!, ZonedDateTime("2025-10-25T10:02:00+05:00")!])
             // the refused batch left nothing in the audit log either
             let report = try await AuditVerifier(db: app.db, blobs: app.blobs).verify()

@@ -15,5 +15,6 @@ public enum StoreMigrations {
         CreateAuditChain(),
         CreateEvidence(),
         DropRedundantPingIndex(),
+        CreatePingJournal(),
     ]
 }

@@ -72,8 +72,10 @@ public struct MonitoringStore: Sendable {
     /// Stores pings, alerts and the breach incidents together; all or nothing. Each breach's
     /// incident is made from the device's track as read inside the same transaction, after the
     /// pings are written, so the track holds the group's own pings before the breach.
-    public func save(pings: [StoredPing], alerts: [StoredAlert], breaches: [Breach], by subject: String) async throws {
-        let now = nowMilliseconds()
+    /// `receivedAt`: when the pings arrived, if not now (the benchmark's history).
+    public func save(pings: [StoredPing], alerts: [StoredAlert], breaches: [Breach], by subject: String,
+                     receivedAt: Int64? = nil) async throws {
+        let now = receivedAt ?? nowMilliseconds()
         let alertRows = alerts.map(AlertModel.init)
         let alertEntries = try alertRows.map { try AuditEntry.row($0, "alert.raised", actor: subject) }
         /// The incidents' rows, from each breach's track.
@@ -92,8 +94,8 @@ public struct MonitoringStore: Sendable {
             let trackHash = pings.isEmpty ? "" : Self.trackHash(pings)
             return try await trackWriter.write(pings, receivedAt: now) { read in
                 let incidentRows = try incidents(tracks: try breaches.map { breach in
-                    let query = Self.trackQuery(caseID: breach.caseID, device: breach.device, from: breach.from, to: breach.to, on: sql)
-                    return try read(try SQLiteTrackWriter.statement(query.query, on: sql), breach.caseID, breach.device)
+                    try read(Self.trackStatement(caseID: breach.caseID, device: breach.device, from: breach.from, to: breach.to, on: sql),
+                             breach.caseID, breach.device)
                 })
                 let statements = try Self.inserts(incidents: incidentRows, alerts: alertRows, on: sql).map {
                     try SQLiteTrackWriter.statement($0.query, on: sql)
@@ -153,8 +155,7 @@ public struct MonitoringStore: Sendable {
     public func lastPings(caseID: UUID, devices: [String]) async throws -> [StoredPing] {
         var last: [StoredPing] = []
         for device in devices {
-            if let row = try await PingModel.query(on: db).filter(\.$caseID == caseID).filter(\.$device == device)
-                .sort(\.$at, .descending).first() { last.append(row.value) }
+            if let ping = try await pings(caseID: caseID, device: device, from: .min, to: .max, lastOnly: true).last { last.append(ping) }
         }
         return last
     }
@@ -171,23 +172,59 @@ public struct MonitoringStore: Sendable {
     /// A device's track between two instants, in time order. Read with SQL, not Fluent: it is
     /// read for every breach, while a batch is being stored.
     public func track(caseID: UUID, device: String, from: Int64, to: Int64) async throws -> [StoredPing] {
-        let rows = try await Self.trackQuery(caseID: caseID, device: device, from: from, to: to, on: try AuditChain.sqlDatabase(db)).all()
-        return try rows.map { row in
-            StoredPing(caseID: caseID, device: device,
-                       at: ZonedDateTime(epochMilliseconds: try row.decode(column: "at_ms", as: Int64.self),
-                                         offsetSeconds: try row.decode(column: "at_offset", as: Int.self)),
-                       lat: try row.decode(column: "lat", as: Double?.self), lon: try row.decode(column: "lon", as: Double?.self),
-                       accuracy: try row.decode(column: "accuracy", as: Double?.self), event: try row.decode(column: "event", as: String?.self))
+        try await pings(caseID: caseID, device: device, from: from, to: to, lastOnly: false)
+    }
+
+    /// The track between two instants, or its last ping in it. On a SQLite file, pings wait in
+    /// the journal before they are moved into the track (`JournalTails`): the track's writer
+    /// knows which rows wait; without it, the journal is read whole and a row moved already (the
+    /// same ping, in both tables until the journal's start is cut) counted once.
+    private func pings(caseID: UUID, device: String, from: Int64, to: Int64, lastOnly: Bool) async throws -> [StoredPing] {
+        let sql = try AuditChain.sqlDatabase(db)
+        if let trackWriter {
+            return try await trackWriter.read(caseID: caseID, device: device,
+                                              query: Self.trackStatement(caseID: caseID, device: device, from: from, to: to, lastOnly: lastOnly, on: sql))
+        }
+        func read(_ journal: [Int64]?) async throws -> [StoredPing] {
+            let rows = try await Self.trackQuery(caseID: caseID, device: device, from: from, to: to, journal: journal, lastOnly: lastOnly, on: sql).all()
+            return try rows.map { row in
+                StoredPing(caseID: caseID, device: device,
+                           at: ZonedDateTime(epochMilliseconds: try row.decode(column: "at_ms", as: Int64.self),
+                                             offsetSeconds: try row.decode(column: "at_offset", as: Int.self)),
+                           lat: try row.decode(column: "lat", as: Double?.self), lon: try row.decode(column: "lon", as: Double?.self),
+                           accuracy: try row.decode(column: "accuracy", as: Double?.self), event: try row.decode(column: "event", as: String?.self))
+            }
+        }
+        var track = try await read(nil)
+        guard sql.dialect.name == "sqlite" else { return track }
+        let stored = Set(track.map(\.at.epochMilliseconds))
+        track += try await read([]).filter { !stored.contains($0.at.epochMilliseconds) }
+        track.sort { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
+        return lastOnly ? Array(track.suffix(1)) : track
+    }
+
+    /// `trackQuery` as the track's writer runs it.
+    static func trackStatement(caseID: UUID, device: String, from: Int64, to: Int64, lastOnly: Bool = false,
+                               on sql: any SQLDatabase) -> SQLiteTrackWriter.TrackQuery {
+        { journal in
+            try SQLiteTrackWriter.statement(trackQuery(caseID: caseID, device: device, from: from, to: to, journal: journal,
+                                                       lastOnly: lastOnly, on: sql).query, on: sql)
         }
     }
 
     /// A device's track between two instants: at_ms, at_offset, lat, lon, accuracy and event, in
-    /// that order (the track writer reads the columns by position), in time order.
-    static func trackQuery(caseID: UUID, device: String, from: Int64, to: Int64, on sql: any SQLDatabase) -> SQLSelectBuilder {
-        sql.select().columns("at_ms", "at_offset", "lat", "lon", "accuracy", "event").from(PingModel.schema)
+    /// that order (the track writer reads the columns by position), in time order; or its last
+    /// ping. From the track (`journal` nil) or from the journal: the rows with these numbers, or
+    /// all of them (empty).
+    static func trackQuery(caseID: UUID, device: String, from: Int64, to: Int64, journal: [Int64]? = nil, lastOnly: Bool = false,
+                           on sql: any SQLDatabase) -> SQLSelectBuilder {
+        var query = sql.select().columns("at_ms", "at_offset", "lat", "lon", "accuracy", "event")
+            .from(journal == nil ? PingModel.schema : TrackRows.journal)
             .where("case_id", .equal, SQLBind(caseID)).where("device", .equal, SQLBind(device))
             .where("at_ms", .greaterThanOrEqual, SQLBind(from)).where("at_ms", .lessThanOrEqual, SQLBind(to))
-            .orderBy("at_ms")
+        if let journal, !journal.isEmpty { query = query.where("seq", .in, SQLBind.group(journal)) }
+        if lastOnly { return query.orderBy("at_ms", .descending).limit(1) }
+        return query.orderBy("at_ms")
     }
 
     public func alerts(caseID: UUID, scope: CaseScope, openOnly: Bool = false) async throws -> [StoredAlert] {

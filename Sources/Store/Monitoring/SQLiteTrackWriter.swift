@@ -26,12 +26,19 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     private let checkpointer: SQLiteCheckpointer
+    /// The journal's rows not yet moved into the track.
+    private var journal: JournalTails
+    /// Journal rows below this number are deleted (all moved).
+    private var deletedBelow: Int64 = 0
     /// Checkpoints done beside the writer so far.
     var checkpointsCompleted: Int { checkpointer.checkpointsCompleted }
 
-    /// Opens a connection to the database file at `path` (created and migrated already).
-    public init(path: String) throws {
+    /// Opens a connection to the database file at `path` (created and migrated already) and finds
+    /// the journal's rows not yet moved into the track (those of a run that ended). A device's
+    /// rows are moved once `rowsPerMove` wait, or the oldest has waited `maxAge` milliseconds.
+    public init(path: String, rowsPerMove: Int = 64, maxAge: Int64 = 300_000) throws {
         checkpointer = try SQLiteCheckpointer(path: path)
+        journal = JournalTails(rowsPerMove: rowsPerMove, maxAge: maxAge)
         try queue.sync {
             handle = try Self.open(path)
             // as the driver's connections have it, plus the track's own settings
@@ -42,6 +49,28 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
             }
             if let handle { checkpointer.attach(to: handle) }
         }
+    }
+
+    /// Whether `journal` has been rebuilt from the table: at the first use, so a writer can be
+    /// opened before the database is migrated.
+    private var journalFound = false
+
+    /// Rebuilds `journal` from the table, once: rows whose ping is not in the track wait to be moved.
+    private func findWaitingRows() throws {
+        guard handle != nil else { throw SQLiteTrackWriterError(message: "the writer is closed") }
+        guard !journalFound else { return }
+        try run("SELECT coalesce(min(seq), 1), coalesce(max(seq), 0) FROM ping_journal", [], keep: false) { row in
+            deletedBelow = sqlite_nio_sqlite3_column_int64(row, 0)
+            journal = JournalTails(rowsPerMove: journal.rowsPerMove, maxAge: journal.maxAge, lastSeq: sqlite_nio_sqlite3_column_int64(row, 1))
+        }
+        try run("""
+            SELECT j.seq, j.device, j.received_at_ms FROM ping_journal j
+            WHERE NOT EXISTS (SELECT 1 FROM \(PingModel.schema) p WHERE p.device = j.device AND p.at_ms = j.at_ms) ORDER BY j.seq
+            """, [], keep: false) { row in
+            journal.append(device: String(cString: sqlite_nio_sqlite3_column_text(row, 1)), seq: sqlite_nio_sqlite3_column_int64(row, 0),
+                           receivedAt: sqlite_nio_sqlite3_column_int64(row, 2))
+        }
+        journalFound = true
     }
 
     /// A connection as the driver opens one, waiting for other writers rather than failing.
@@ -94,9 +123,12 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         return (text, try binds.map { try encoder.encode($0) })
     }
 
-    /// Runs `MonitoringStore.trackQuery` (written and bound as `statement(_:on:)` gives it) for a
-    /// case's device inside the writer's transaction.
-    typealias TrackReader = (_ query: Statement, _ caseID: UUID, _ device: String) throws -> [StoredPing]
+    /// Writes `MonitoringStore.trackQuery` (as `statement(_:on:)` gives it) over the track
+    /// (`nil`) or over the journal's rows with these numbers.
+    typealias TrackQuery = @Sendable (_ journalRows: [Int64]?) throws -> Statement
+
+    /// Reads a case's device's pings (`TrackQuery`'s rows) inside the writer's transaction.
+    typealias TrackReader = (_ query: TrackQuery, _ caseID: UUID, _ device: String) throws -> [StoredPing]
 
     /// Stores `pings`, then runs the statements and appends the audit entries that `then` makes
     /// (with the tracks it reads, which hold these pings), all or nothing, and returns once durable.
@@ -109,42 +141,120 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         }
     }
 
+    /// A case's device's pings as `query` selects them, from the track and the journal's waiting rows.
+    func read(caseID: UUID, device: String, query: @escaping TrackQuery) async throws -> [StoredPing] {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[StoredPing], any Error>) in
+            queue.async {
+                continuation.resume(with: Result {
+                    try self.findWaitingRows()
+                    return try self.track(query, caseID: caseID, device: device, waiting: self.journal.tails[device]?.seqs ?? [])
+                })
+            }
+        }
+    }
+
+    /// Moves every waiting row of the journal into the track now (as when all are due).
+    func moveAll() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            queue.async {
+                continuation.resume(with: Result {
+                    try self.findWaitingRows()
+                    try self.execute("BEGIN IMMEDIATE")
+                    do {
+                        for tail in self.journal.tails.values { try self.move(tail.seqs) }
+                        try self.execute("COMMIT")
+                    } catch {
+                        _ = try? self.execute("ROLLBACK")
+                        throw error
+                    }
+                    for device in Array(self.journal.tails.keys) { self.journal.remove(device) }
+                })
+            }
+        }
+    }
+
+    /// Rows waiting in the journal to be moved into the track.
+    public var waitingRows: Int { queue.sync { (try? findWaitingRows()).map { journal.waitingRows } ?? 0 } }
+
     private func transaction(_ pings: [StoredPing], receivedAt now: Int64,
                              then rest: (TrackReader) throws -> (statements: [Statement], audit: [AuditEntry])) throws {
-        guard handle != nil else { throw SQLiteTrackWriterError(message: "the writer is closed") }
+        try findWaitingRows()
         try execute("BEGIN IMMEDIATE")
+        let moved: [String], appended: [Int64], deleteBelow: Int64
         do {
-            try insert(pings, receivedAt: now)
-            let (statements, audit) = try rest(track)
+            // a few devices' runs move with each group: enough to keep up with runs of eight pings
+            moved = journal.due(now: now, limit: 2 + pings.count / 8)
+            for device in moved { try move(journal.tails[device]?.seqs ?? []) }
+            appended = try insert(pings, receivedAt: now)
+            let movedNow = Set(moved)
+            var ours: [String: [Int64]] = [:]
+            for (ping, seq) in zip(pings, appended) { ours[ping.device, default: []].append(seq) }
+            let (statements, audit) = try rest { query, caseID, device in
+                let waiting = (movedNow.contains(device) ? [] : journal.tails[device]?.seqs ?? []) + (ours[device] ?? [])
+                return try track(query, caseID: caseID, device: device, waiting: waiting)
+            }
             for (sql, binds) in statements { try run(sql, binds, keep: false) }
+            // the journal's moved rows go from its start, a bounded step at a time
+            deleteBelow = min(journal.movedBelow, deletedBelow + 4_096)
+            if deleteBelow > deletedBelow { try run("DELETE FROM ping_journal WHERE seq < ?", [.integer(Int(deleteBelow))]) }
             try appendToChain(audit, at: nowMilliseconds()) // taken holding the write lock, as the driver's path does
             try execute("COMMIT")
         } catch {
             if sqlite_nio_sqlite3_get_autocommit(handle) == 0 { _ = try? execute("ROLLBACK") }
             throw error
         }
+        for device in moved { journal.remove(device) }
+        for (ping, seq) in zip(pings, appended) { journal.append(device: ping.device, seq: seq, receivedAt: now) }
+        deletedBelow = max(deletedBelow, deleteBelow)
     }
 
-    /// The track's rows, one prepared statement stepped per ping (none parsed per group size),
-    /// bound with the values `TrackRows.binds` gives the driver's path.
-    private func insert(_ pings: [StoredPing], receivedAt now: Int64) throws {
-        guard !pings.isEmpty else { return }
-        let statement = try prepared(Self.pingInsert)
+    /// Appends the pings to the journal, one prepared statement stepped per ping (none parsed per
+    /// group size), bound with the values `TrackRows.binds` gives the driver's path; returns their
+    /// row numbers.
+    private func insert(_ pings: [StoredPing], receivedAt now: Int64) throws -> [Int64] {
+        guard !pings.isEmpty else { return [] }
+        let statement = try prepared(Self.journalInsert)
         defer { sqlite_nio_sqlite3_reset(statement); sqlite_nio_sqlite3_clear_bindings(statement) }
         let values = TrackRows.binds(pings, ids: TimeOrderedID.batch(count: pings.count, at: now), rows: 0..<pings.count, receivedAt: now)
         let perRow = TrackRows.columns.count
+        var seqs: [Int64] = []
+        seqs.reserveCapacity(pings.count)
         for start in stride(from: 0, to: values.count, by: perRow) {
             for column in 0..<perRow { try check(bind(values[start + column], at: Int32(column + 1), in: statement)) }
             let step = sqlite_nio_sqlite3_step(statement)
-            guard step == SQLITE_DONE else { return try check(step) }
+            guard step == SQLITE_DONE else { try check(step); return seqs }
+            seqs.append(sqlite_nio_sqlite3_last_insert_rowid(handle))
             sqlite_nio_sqlite3_reset(statement)
         }
+        return seqs
     }
 
-    private static let pingInsert = TrackRows.statement(rows: 1)
+    private static let journalInsert = TrackRows.statement(rows: 1).replacingOccurrences(
+        of: "INSERT INTO \(PingModel.schema) ", with: "INSERT INTO \(TrackRows.journal) ")
 
-    /// `MonitoringStore.trackQuery`'s rows, read on this connection.
-    private func track(_ query: Statement, caseID: UUID, device: String) throws -> [StoredPing] {
+    /// Copies a device's waiting rows into the track. A row whose device and time the track holds
+    /// already is left out (`OR IGNORE`) rather than stopping every later group: the engine refuses
+    /// a ping not after its device's last, so none should reach the journal.
+    private func move(_ seqs: [Int64]) throws {
+        guard !seqs.isEmpty else { return }
+        let columns = TrackRows.columns.joined(separator: ", ")
+        try run("INSERT OR IGNORE INTO \(PingModel.schema) (\(columns)) SELECT \(columns) FROM \(TrackRows.journal) WHERE seq IN ("
+                + Array(repeating: "?", count: seqs.count).joined(separator: ",") + ") ORDER BY seq", seqs.map { .integer(Int($0)) })
+    }
+
+    /// `query`'s rows from the track, then from the journal's `waiting` rows, in time order.
+    private func track(_ query: TrackQuery, caseID: UUID, device: String, waiting: [Int64]) throws -> [StoredPing] {
+        var track = try rows(query(nil), caseID: caseID, device: device)
+        if !waiting.isEmpty {
+            track += try rows(query(waiting), caseID: caseID, device: device)
+            if !zip(track, track.dropFirst()).allSatisfy({ $0.at.epochMilliseconds <= $1.at.epochMilliseconds }) {
+                track.sort { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
+            }
+        }
+        return track
+    }
+
+    private func rows(_ query: Statement, caseID: UUID, device: String) throws -> [StoredPing] {
         var track: [StoredPing] = []
         try run(query.sql, query.binds) { row in
             func double(_ column: Int32) -> Double? {

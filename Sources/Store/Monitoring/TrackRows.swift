@@ -11,6 +11,8 @@ import SQLiteKit
 /// SQLite took to store the rows. PostgreSQL takes the batch as arrays, one per column. These are
 /// the two databases Qorgau runs on (`DatabaseLocation`).
 enum TrackRows {
+    /// On a SQLite file, where the track's writer appends pings first (`JournalTails`).
+    static let journal = "ping_journal"
     static let columns = ["id", "case_id", "device", "at_ms", "at_offset", "lat", "lon", "accuracy", "event", "received_at_ms"]
     /// Rows per statement (ten values each, well under SQLite's 32,766 bound values).
     static let rowsPerStatement = 500

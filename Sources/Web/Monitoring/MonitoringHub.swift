@@ -174,7 +174,7 @@ actor MonitoringHub {
         guard cluster.owns(caseID) else { return }
         var engine = watched[caseID].map { $0.updated(with: file) } ?? MonitoringEngine(file: file)
         if restore {
-            let store = MonitoringStore(db: db)
+            let store = MonitoringStore(db: db, trackWriter: trackWriter)
             for ping in try await store.lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
                 engine.restore(Ping(stored: ping), zones: restoreZones)
             }

@@ -14,20 +14,21 @@ import TestSupport
         tails.append(device: "a", seq: 1, receivedAt: 0)
         tails.append(device: "b", seq: 2, receivedAt: 10)
         tails.append(device: "c", seq: 3, receivedAt: 20)
-        #expect(tails.due(now: 500, limit: 5) == [])
+        #expect(tails.due(now: 500, rows: 100) == [])
         for seq in Int64(4)...5 { tails.append(device: "c", seq: seq, receivedAt: 600) }
-        #expect(tails.due(now: 500, limit: 5) == ["c"], "c's run is full")
-        #expect(tails.due(now: 1_010, limit: 5) == ["c", "a", "b"], "then the oldest, once they have waited long enough")
-        #expect(tails.due(now: 1_010, limit: 2) == ["c", "a"])
+        #expect(tails.due(now: 500, rows: 100) == ["c"], "c's run is full")
+        #expect(tails.due(now: 1_010, rows: 100) == ["c", "a", "b"], "then the oldest, once they have waited long enough")
+        #expect(tails.due(now: 1_010, rows: 4) == ["c", "a"], "about so many rows")
+        #expect(tails.due(now: 1_010, rows: 1) == ["c"], "at least one device")
         #expect(tails.movedBelow == 1)
         tails.remove("a")
         #expect(tails.movedBelow == 2)
         tails.remove("c")
-        #expect(tails.due(now: 1_010, limit: 5) == ["b"])
+        #expect(tails.due(now: 1_010, rows: 100) == ["b"])
         tails.append(device: "a", seq: 6, receivedAt: 2_000)
         tails.remove("b")
         #expect(tails.movedBelow == 6)
-        #expect(tails.due(now: 2_500, limit: 5) == [])
+        #expect(tails.due(now: 2_500, rows: 100) == [])
         #expect(tails.tails["a"]?.seqs == [6])
         tails.remove("a")
         #expect(tails.movedBelow == 7)
@@ -53,12 +54,12 @@ import TestSupport
     @Test func theJournalIsDeclaredAsTheTrack() async throws {
         try await TrackStoreTests.withTrackWriter { _, sql, _, _ in
             func columns(_ table: String) async throws -> [String] {
-                try await sql.raw("SELECT name || ' ' || type || ' ' || \"notnull\" AS c FROM pragma_table_info(\(literal: table)) WHERE name <> 'seq' ORDER BY cid")
+                try await sql.raw("SELECT name || ' ' || type || ' ' || \"notnull\" AS c FROM pragma_table_info(\(literal: table)) WHERE name NOT IN ('seq', 'id') ORDER BY cid")
                     .all().map { try $0.decode(column: "c", as: String.self) }
             }
             let (track, journal) = (try await columns("pings"), try await columns("ping_journal"))
             #expect(track == journal)
-            #expect(track.count == TrackRows.columns.count)
+            #expect(track.count == TrackRows.columns.count - 1)
         }
     }
 
@@ -96,19 +97,24 @@ import TestSupport
         }
     }
 
-    /// With every run due at once (no wait allowed), each group moves a bounded number of runs
-    /// and cuts the moved rows from the journal's start; nothing is lost.
+    /// With every run due at once (no wait allowed), each group moves a bounded number of rows
+    /// and cuts the moved rows from the journal's start; nothing is lost; the moved rows' ids are
+    /// distinct version-7 UUIDs in the driver's text (here, runs moving oldest first, in order).
     @Test func oldRunsMoveABoundedNumberAGroupAndTheJournalIsCut() async throws {
         try await TrackStoreTests.withTrackWriter(maxAge: 0) { app, sql, writer, caseID in
             let store = MonitoringStore(db: app.db, trackWriter: writer)
             try await store.save(pings: Self.pings(caseID, devices: 100, rounds: 1), alerts: [], breaches: [], by: "gateway")
             #expect(try await count(sql, "pings") == 0)
-            // a group of eight: 2 + 8 / 8 = 3 runs move with it
+            // a group of eight: its own eight rows and a run's worth more (64) move with it
             try await store.save(pings: Self.pings(caseID, devices: 8, rounds: 1, from: 1), alerts: [], breaches: [], by: "gateway")
-            #expect(try await count(sql, "pings") == 3)
+            #expect(try await count(sql, "pings") == 72)
             for round in 2..<60 {
                 try await store.save(pings: Self.pings(caseID, devices: 8, rounds: 1, from: round), alerts: [], breaches: [], by: "gateway")
             }
+            let ids = try await sql.raw("SELECT id FROM pings ORDER BY rowid").all().map { try $0.decode(column: "id", as: String.self) }
+            #expect(Set(ids).count == ids.count)
+            #expect(ids == ids.sorted())
+            #expect(ids.allSatisfy { UUID(uuidString: $0)?.canonicalText == $0 && $0.dropFirst(14).first == "7" })
             let total = 100 + 59 * 8
             #expect(try await count(sql, "pings") + writer.waitingRows == total)
             #expect(try await count(sql, "ping_journal") < total, "moved rows are cut from the journal's start")
@@ -118,6 +124,15 @@ import TestSupport
                 #expect(try await store.track(caseID: caseID, device: device, from: 0, to: .max) == expected)
                 #expect(try await MonitoringStore(db: app.db).track(caseID: caseID, device: device, from: 0, to: .max) == expected)
             }
+            // once every row has moved and the journal is cut to nothing, its numbers go on from where they were
+            try await writer.moveAll()
+            let last = try #require(try await sql.raw("SELECT max(seq) AS n FROM ping_journal").first()?.decode(column: "n", as: Int.self))
+            try await store.save(pings: [], alerts: [], breaches: [], by: "gateway")
+            #expect(try await count(sql, "ping_journal") == 0)
+            try await store.save(pings: Self.pings(caseID, devices: 1, rounds: 1, from: 60), alerts: [], breaches: [], by: "gateway")
+            let next = try #require(try await sql.raw("SELECT min(seq) AS n FROM ping_journal").first()?.decode(column: "n", as: Int.self))
+            #expect(next == last + 1)
+            #expect(try await store.track(caseID: caseID, device: "d-0", from: 0, to: .max).count == 61)
             await writer.close()
         }
     }

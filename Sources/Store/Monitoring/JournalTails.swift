@@ -48,18 +48,25 @@ struct JournalTails {
         if tails[device]!.seqs.count == rowsPerMove { full.append(device) }
     }
 
-    /// Up to `limit` devices to move at `now`: those with a full run first, then those whose
-    /// oldest row has waited longest, if it has waited `maxAge`. Nothing changes until `remove`.
-    func due(now: Int64, limit: Int) -> [String] {
-        var devices: [String] = [], chosen = Set<String>()
-        for device in full.prefix(limit) where chosen.insert(device).inserted { devices.append(device) }
+    /// Devices to move at `now`, about `rows` rows of them (at least one device, if any is due):
+    /// those with a full run first, then those whose oldest row has waited longest, if it has
+    /// waited `maxAge`. Nothing changes until `remove`.
+    func due(now: Int64, rows: Int) -> [String] {
+        var devices: [String] = [], chosen = Set<String>(), taken = 0
+        func take(_ device: String, _ tail: Tail) {
+            if chosen.insert(device).inserted { devices.append(device); taken += tail.seqs.count }
+        }
+        for device in full {
+            guard taken < rows else { return devices }
+            if let tail = tails[device] { take(device, tail) }
+        }
         var i = byAgeStart
-        while devices.count < limit, i < byAge.count {
+        while taken < rows, i < byAge.count {
             let (device, seq) = byAge[i]
             i += 1
             guard let tail = tails[device], tail.seqs.first == seq else { continue } // moved since
             guard now - tail.firstReceivedAt >= maxAge else { break }
-            if chosen.insert(device).inserted { devices.append(device) }
+            take(device, tail)
         }
         return devices
     }

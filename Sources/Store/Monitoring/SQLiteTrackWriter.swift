@@ -161,7 +161,8 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
                     try self.findWaitingRows()
                     try self.execute("BEGIN IMMEDIATE")
                     do {
-                        for tail in self.journal.tails.values { try self.move(tail.seqs) }
+                        let movedAt = nowMilliseconds()
+                        for tail in self.journal.tails.values { try self.move(tail.seqs, at: movedAt) }
                         try self.execute("COMMIT")
                     } catch {
                         _ = try? self.execute("ROLLBACK")
@@ -182,9 +183,11 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         try execute("BEGIN IMMEDIATE")
         let moved: [String], appended: [Int64], deleteBelow: Int64
         do {
-            // a few devices' runs move with each group: enough to keep up with runs of eight pings
-            moved = journal.due(now: now, limit: 2 + pings.count / 8)
-            for device in moved { try move(journal.tails[device]?.seqs ?? []) }
+            // about as many rows move with a group as it brings, and a run more, so the journal
+            // keeps up and a backlog (runs filling together) drains without holding up a group
+            moved = journal.due(now: now, rows: pings.count + journal.rowsPerMove)
+            let movedAt = nowMilliseconds()
+            for device in moved { try move(journal.tails[device]?.seqs ?? [], at: movedAt) }
             appended = try insert(pings, receivedAt: now)
             let movedNow = Set(moved)
             var ours: [String: [Int64]] = [:]
@@ -194,8 +197,9 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
                 return try track(query, caseID: caseID, device: device, waiting: waiting)
             }
             for (sql, binds) in statements { try run(sql, binds, keep: false) }
-            // the journal's moved rows go from its start, a bounded step at a time
-            deleteBelow = min(journal.movedBelow, deletedBelow + 4_096)
+            // the journal's moved rows go from its start, a step at a time in proportion to the
+            // group, so the journal keeps its size and no group pays for a long cut
+            deleteBelow = min(journal.movedBelow, deletedBelow + Int64(2 * pings.count + 256))
             if deleteBelow > deletedBelow { try run("DELETE FROM ping_journal WHERE seq < ?", [.integer(Int(deleteBelow))]) }
             try appendToChain(audit, at: nowMilliseconds()) // taken holding the write lock, as the driver's path does
             try execute("COMMIT")
@@ -209,8 +213,8 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
     }
 
     /// Appends the pings to the journal, one prepared statement stepped per ping (none parsed per
-    /// group size), bound with the values `TrackRows.binds` gives the driver's path; returns their
-    /// row numbers.
+    /// group size), bound with the values `TrackRows.binds` gives the driver's path but the id (a
+    /// ping's id is given when it moves into the track); returns their row numbers.
     private func insert(_ pings: [StoredPing], receivedAt now: Int64) throws -> [Int64] {
         guard !pings.isEmpty else { return [] }
         let statement = try prepared(Self.journalInsert)
@@ -220,7 +224,7 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         var seqs: [Int64] = []
         seqs.reserveCapacity(pings.count)
         for start in stride(from: 0, to: values.count, by: perRow) {
-            for column in 0..<perRow { try check(bind(values[start + column], at: Int32(column + 1), in: statement)) }
+            for column in 1..<perRow { try check(bind(values[start + column], at: Int32(column), in: statement)) }
             let step = sqlite_nio_sqlite3_step(statement)
             guard step == SQLITE_DONE else { try check(step); return seqs }
             seqs.append(sqlite_nio_sqlite3_last_insert_rowid(handle))
@@ -229,17 +233,23 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         return seqs
     }
 
-    private static let journalInsert = TrackRows.statement(rows: 1).replacingOccurrences(
-        of: "INSERT INTO \(PingModel.schema) ", with: "INSERT INTO \(TrackRows.journal) ")
+    private static let journalColumns = TrackRows.columns.dropFirst().joined(separator: ", ")
+    private static let journalInsert = "INSERT INTO \(TrackRows.journal) (\(journalColumns)) VALUES ("
+        + Array(repeating: "?", count: TrackRows.columns.count - 1).joined(separator: ",") + ")"
 
-    /// Copies a device's waiting rows into the track. A row whose device and time the track holds
-    /// already is left out (`OR IGNORE`) rather than stopping every later group: the engine refuses
-    /// a ping not after its device's last, so none should reach the journal.
-    private func move(_ seqs: [Int64]) throws {
+    /// Copies a device's waiting rows into the track, each with a new time-ordered id (version 7:
+    /// the time of the move, then the journal's row number, as canonical text like the driver's
+    /// ids): given in the order rows enter the track, the ids append to their index as the rows do,
+    /// where ids given on arrival would scatter a run's rows over it. A row whose device and time
+    /// the track holds already is left out (`OR IGNORE`) rather than stopping every later group:
+    /// the engine refuses a ping not after its device's last, so none should reach the journal.
+    private func move(_ seqs: [Int64], at movedAt: Int64) throws {
         guard !seqs.isEmpty else { return }
-        let columns = TrackRows.columns.joined(separator: ", ")
-        try run("INSERT OR IGNORE INTO \(PingModel.schema) (\(columns)) SELECT \(columns) FROM \(TrackRows.journal) WHERE seq IN ("
-                + Array(repeating: "?", count: seqs.count).joined(separator: ",") + ") ORDER BY seq", seqs.map { .integer(Int($0)) })
+        try run("INSERT OR IGNORE INTO \(PingModel.schema) (\(TrackRows.columns.joined(separator: ", "))) SELECT "
+                + "printf('%08X-%04X-7%03X-%X%03X-%012X', ?1 >> 16, ?1 & 65535, (seq >> 62) & 4095, 8 | ((seq >> 60) & 3), (seq >> 48) & 4095, seq & 281474976710655), "
+                + "\(Self.journalColumns) FROM \(TrackRows.journal) WHERE seq IN ("
+                + Array(repeating: "?", count: seqs.count).joined(separator: ",") + ") ORDER BY seq",
+                [.integer(Int(movedAt))] + seqs.map { .integer(Int($0)) })
     }
 
     /// `query`'s rows from the track, then from the journal's `waiting` rows, in time order.

@@ -345,7 +345,9 @@ actor MonitoringHub {
                             distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: nowMs)
             }
         }
-        if !alerts.isEmpty { try await MonitoringStore(db: db).save(pings: [], alerts: alerts, breaches: [], by: "monitoring") }
+        // through the track's writer, as pings are: on a SQLite file another connection's write
+        // would make the next group wait for its lock (and pay its checkpoint)
+        if !alerts.isEmpty { try await MonitoringStore(db: db, trackWriter: trackWriter).save(pings: [], alerts: alerts, breaches: [], by: "monitoring") }
         for (caseID, engine) in engines { self.watched[caseID] = engine }
         return alerts
     }

@@ -8,7 +8,7 @@
 /// grown (4 KiB of log written and synced per ping); moved a run at a time, a run of pings shares
 /// its pages. Memory: a device's waiting rows are kept as their journal numbers only.
 struct JournalTails {
-    struct Tail: Equatable {
+    struct Tail {
         /// Journal row numbers, in order of arrival.
         var seqs: [Int64]
         /// When the first of them arrived (epoch milliseconds).
@@ -19,7 +19,7 @@ struct JournalTails {
     let maxAge: Int64
     private(set) var tails: [String: Tail] = [:]
     /// Each tail's device and first row, in order of that row; entries of tails moved since are
-    /// skipped when met.
+    /// skipped when met, and none is left at `byAgeStart` (`remove`).
     private var byAge: [(device: String, seq: Int64)] = []
     private var byAgeStart = 0
     /// Devices whose tail reached `rowsPerMove`, in that order.
@@ -83,12 +83,5 @@ struct JournalTails {
     }
 
     /// Every journal row numbered below this is in the track.
-    var movedBelow: Int64 {
-        var i = byAgeStart
-        while i < byAge.count {
-            if tails[byAge[i].device]?.seqs.first == byAge[i].seq { return byAge[i].seq }
-            i += 1
-        }
-        return lastSeq + 1
-    }
+    var movedBelow: Int64 { byAgeStart < byAge.count ? byAge[byAgeStart].seq : lastSeq + 1 }
 }

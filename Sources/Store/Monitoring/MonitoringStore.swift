@@ -185,8 +185,8 @@ public struct MonitoringStore: Sendable {
             return try await trackWriter.read(caseID: caseID, device: device,
                                               query: Self.trackStatement(caseID: caseID, device: device, from: from, to: to, lastOnly: lastOnly, on: sql))
         }
-        func read(_ journal: [Int64]?) async throws -> [StoredPing] {
-            let rows = try await Self.trackQuery(caseID: caseID, device: device, from: from, to: to, journal: journal, lastOnly: lastOnly, on: sql).all()
+        func read(_ source: TrackSource) async throws -> [StoredPing] {
+            let rows = try await Self.trackQuery(caseID: caseID, device: device, from: from, to: to, in: source, lastOnly: lastOnly, on: sql).all()
             return try rows.map { row in
                 StoredPing(caseID: caseID, device: device,
                            at: ZonedDateTime(epochMilliseconds: try row.decode(column: "at_ms", as: Int64.self),
@@ -195,34 +195,39 @@ public struct MonitoringStore: Sendable {
                            accuracy: try row.decode(column: "accuracy", as: Double?.self), event: try row.decode(column: "event", as: String?.self))
             }
         }
-        var track = try await read(nil)
+        var track = try await read(.track)
         guard sql.dialect.name == "sqlite" else { return track }
         let stored = Set(track.map(\.at.epochMilliseconds))
-        track += try await read([]).filter { !stored.contains($0.at.epochMilliseconds) }
+        track += try await read(.journal(rows: nil)).filter { !stored.contains($0.at.epochMilliseconds) }
         track.sort { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
         return lastOnly ? Array(track.suffix(1)) : track
     }
 
+    /// Where `trackQuery` reads: the track, or the journal (every row, or the rows with these numbers).
+    enum TrackSource: Sendable { case track, journal(rows: [Int64]?) }
+
     /// `trackQuery` as the track's writer runs it.
     static func trackStatement(caseID: UUID, device: String, from: Int64, to: Int64, lastOnly: Bool = false,
                                on sql: any SQLDatabase) -> SQLiteTrackWriter.TrackQuery {
-        { journal in
-            try SQLiteTrackWriter.statement(trackQuery(caseID: caseID, device: device, from: from, to: to, journal: journal,
+        { source in
+            try SQLiteTrackWriter.statement(trackQuery(caseID: caseID, device: device, from: from, to: to, in: source,
                                                        lastOnly: lastOnly, on: sql).query, on: sql)
         }
     }
 
     /// A device's track between two instants: at_ms, at_offset, lat, lon, accuracy and event, in
     /// that order (the track writer reads the columns by position), in time order; or its last
-    /// ping. From the track (`journal` nil) or from the journal: the rows with these numbers, or
-    /// all of them (empty).
-    static func trackQuery(caseID: UUID, device: String, from: Int64, to: Int64, journal: [Int64]? = nil, lastOnly: Bool = false,
+    /// ping.
+    static func trackQuery(caseID: UUID, device: String, from: Int64, to: Int64, in source: TrackSource = .track, lastOnly: Bool = false,
                            on sql: any SQLDatabase) -> SQLSelectBuilder {
         var query = sql.select().columns("at_ms", "at_offset", "lat", "lon", "accuracy", "event")
-            .from(journal == nil ? PingModel.schema : TrackRows.journal)
-            .where("case_id", .equal, SQLBind(caseID)).where("device", .equal, SQLBind(device))
+        switch source {
+        case .track: query = query.from(PingModel.schema)
+        case .journal(rows: nil): query = query.from(TrackRows.journal)
+        case .journal(rows: let rows?): query = query.from(TrackRows.journal).where("seq", .in, SQLBind.group(rows))
+        }
+        query = query.where("case_id", .equal, SQLBind(caseID)).where("device", .equal, SQLBind(device))
             .where("at_ms", .greaterThanOrEqual, SQLBind(from)).where("at_ms", .lessThanOrEqual, SQLBind(to))
-        if let journal, !journal.isEmpty { query = query.where("seq", .in, SQLBind.group(journal)) }
         if lastOnly { return query.orderBy("at_ms", .descending).limit(1) }
         return query.orderBy("at_ms")
     }

@@ -123,9 +123,9 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         return (text, try binds.map { try encoder.encode($0) })
     }
 
-    /// Writes `MonitoringStore.trackQuery` (as `statement(_:on:)` gives it) over the track
-    /// (`nil`) or over the journal's rows with these numbers.
-    typealias TrackQuery = @Sendable (_ journalRows: [Int64]?) throws -> Statement
+    /// Writes `MonitoringStore.trackQuery` (as `statement(_:on:)` gives it) over the track or the
+    /// journal's rows.
+    typealias TrackQuery = @Sendable (MonitoringStore.TrackSource) throws -> Statement
 
     /// Reads a case's device's pings (`TrackQuery`'s rows) inside the writer's transaction.
     typealias TrackReader = (_ query: TrackQuery, _ caseID: UUID, _ device: String) throws -> [StoredPing]
@@ -254,9 +254,9 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
 
     /// `query`'s rows from the track, then from the journal's `waiting` rows, in time order.
     private func track(_ query: TrackQuery, caseID: UUID, device: String, waiting: [Int64]) throws -> [StoredPing] {
-        var track = try rows(query(nil), caseID: caseID, device: device)
+        var track = try rows(query(.track), caseID: caseID, device: device)
         if !waiting.isEmpty {
-            track += try rows(query(waiting), caseID: caseID, device: device)
+            track += try rows(query(.journal(rows: waiting)), caseID: caseID, device: device)
             if !zip(track, track.dropFirst()).allSatisfy({ $0.at.epochMilliseconds <= $1.at.epochMilliseconds }) {
                 track.sort { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
             }

@@ -30,6 +30,10 @@ actor MonitoringHub {
 
     init(trackWriter: SQLiteTrackWriter? = nil) { self.trackWriter = trackWriter }
 
+    /// The track and alerts, written through the track's writer where there is one: on a SQLite
+    /// file another connection's write would make the next group wait for its lock.
+    private func store(_ db: any Database) -> MonitoringStore { MonitoringStore(db: db, trackWriter: trackWriter) }
+
     private(set) var cluster = MonitoringCluster.single
     /// Tells the other instances (set when several share PostgreSQL; nil otherwise).
     private var notify: (@Sendable (ClusterMessage) async -> Void)?
@@ -174,11 +178,11 @@ actor MonitoringHub {
         guard cluster.owns(caseID) else { return }
         var engine = watched[caseID].map { $0.updated(with: file) } ?? MonitoringEngine(file: file)
         if restore {
-            let store = MonitoringStore(db: db, trackWriter: trackWriter)
-            for ping in try await store.lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
+            let stored = store(db)
+            for ping in try await stored.lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
                 engine.restore(Ping(stored: ping), zones: restoreZones)
             }
-            for (device, at) in try await store.latestSilences(caseID: caseID) { engine.restoreSilence(device: device, reportedAt: at) }
+            for (device, at) in try await stored.latestSilences(caseID: caseID) { engine.restoreSilence(device: device, reportedAt: at) }
         }
         watched[caseID] = engine
     }
@@ -312,7 +316,7 @@ actor MonitoringHub {
             }
             outcomes.append(outcome)
         }
-        try await MonitoringStore(db: db, trackWriter: trackWriter).save(pings: pings, alerts: alerts, breaches: breaches,
+        try await store(db).save(pings: pings, alerts: alerts, breaches: breaches,
                                                                         by: group[0].subject)
         for (caseID, engine) in engines { self.watched[caseID] = engine } // only once stored
         return outcomes
@@ -345,9 +349,7 @@ actor MonitoringHub {
                             distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: nowMs)
             }
         }
-        // through the track's writer, as pings are: on a SQLite file another connection's write
-        // would make the next group wait for its lock (and pay its checkpoint)
-        if !alerts.isEmpty { try await MonitoringStore(db: db, trackWriter: trackWriter).save(pings: [], alerts: alerts, breaches: [], by: "monitoring") }
+        if !alerts.isEmpty { try await store(db).save(pings: [], alerts: alerts, breaches: [], by: "monitoring") }
         for (caseID, engine) in engines { self.watched[caseID] = engine }
         return alerts
     }

@@ -9,148 +9,144 @@ public struct CaseFileStore: Sendable {
     public init(db: any Database) { self.db = db }
 
     /// Stores a validated case file as a new case and returns its id. A case number that is
-    /// already taken is refused as a validation problem at `/case/number`.
+    /// already taken is refused as a validation problem at `/case/number`, a device worn in
+    /// another open case at `/devices/N/id`.
     public func importCaseFile(_ file: CaseFile, by principal: Principal) async throws -> UUID {
-        try await CaseStore(db: db).requireNumberFree(file.case.number, pointer: "/case/number")
-        try await requireDevicesFree(file.devices ?? [])
+        try await importCaseFiles([file], by: principal, pointer: { _ in "" })[0]
+    }
+
+    /// Stores validated case files as new cases in one transaction, all or nothing, and returns
+    /// their ids in order. A problem in the N-th file is pointed at `/N/…` (`/2/case/number`),
+    /// including a case number or device that two of the files share.
+    public func importCaseFiles(_ files: [CaseFile], by principal: Principal) async throws -> [UUID] {
+        try await importCaseFiles(files, by: principal, pointer: { "/\($0)" })
+    }
+
+    private func importCaseFiles(_ files: [CaseFile], by principal: Principal,
+                                 pointer: @escaping @Sendable (Int) -> String) async throws -> [UUID] {
+        guard !files.isEmpty else { return [] }
+        try await requireFree(files, pointer: pointer)
         let now = nowMilliseconds()
-        let caseID = UUID()
-        try await db.auditedTransaction { tx in
-            let model = CaseModel()
-            model.id = caseID
-            model.number = file.case.number
-            model.jurisdiction = file.jurisdiction
-            model.openedAt = file.case.openedAt.epochMilliseconds
-            model.openedOffset = file.case.openedAt.offsetSeconds
-            model.unit = file.case.unit
-            model.status = CaseStatus.open.rawValue
-            model.version = 1
-            model.createdAt = now
-            model.riskAssessments = nil // kept as records of the riskAssessments section
-            try await model.create(on: tx) // a write first: SQLite takes the write lock at once
-
-            var places: [PlaceModel] = []
-            let persons = file.persons.enumerated().map { seq, person in
-                PersonModel(caseID: caseID, seq: seq, person: person, at: now)
-            }
-            for (model, person) in zip(persons, file.persons) {
-                model.id = UUID()
-                places += person.places.enumerated().map { PlaceModel(personID: model.id!, seq: $0, place: $1) }
-            }
-            try await persons.create(on: tx)
-            try await places.create(on: tx)
-
-            let incidents = try file.incidents.map {
-                try IncidentModel(caseID: caseID, incident: $0, by: principal.subject, at: now)
-            }
-            for model in incidents { model.id = UUID() }
-            try await IncidentWriter.insertRows(incidents, on: tx)
-
-            let orders = try file.protectiveOrders.enumerated()
-                .map { try ProtectiveOrderModel(caseID: caseID, seq: $0, order: $1) }
-            try await orders.create(on: tx)
-            let records = try records(file, caseID: caseID)
-            try await records.create(on: tx)
-            var audit = [try AuditEntry.row(model, "caseFile.imported")]
-            audit += try persons.map { try .row($0, "person.added") }
-            audit += try places.map { try .row($0, "place.added", caseID: caseID) }
-            audit += try incidents.map { try .row($0, "incident.logged") }
-            audit += try orders.map { try .row($0, "order.issued") }
-            audit += try records.map { try .row($0, "\($0.section).added") }
-            return ((), audit)
+        return try await db.auditedTransaction { tx in
+            let rows = try ImportRows(files, by: principal, at: now)
+            try await rows.insert(on: tx)
+            return (rows.caseIDs, rows.audit)
         }
-        return caseID
     }
 
     public func exportCaseFile(caseID: UUID, scope: CaseScope) async throws -> CaseFile {
         guard let model = try await CaseModel.find(caseID, on: db), scope.allows(caseID, unit: model.unit) else {
             throw DomainError.notFound("case")
         }
-        let personModels = try await PersonModel.query(on: db).filter(\.$case.$id == caseID)
-            .sort(\.$seq).sort(\.$ref).all()
-        let placeModels = personModels.isEmpty ? [] : try await PlaceModel.query(on: db)
-            .filter(\.$person.$id ~~ personModels.compactMap(\.id)).all()
-        let placesByPerson = Dictionary(grouping: placeModels, by: { $0.$person.id })
-        let persons = personModels.map { $0.person(places: placesByPerson[$0.id!] ?? []) }
-
-        let incidentModels = try await IncidentModel.query(on: db).filter(\.$case.$id == caseID)
-            .sort(\.$occurredAt).sort(\.$ref).all()
-        let uploaded = Dictionary(grouping: try await EvidenceModel.query(on: db).filter(\.$caseID == caseID)
-            .sort(\.$addedAt).sort(\.$sha256).all(), by: \.incidentID)
-        var incidents = try incidentModels.map { model in
-            var incident = try model.incident()
-            incident.evidence = EvidenceStore.merged(declared: incident.evidence, uploaded: uploaded[model.id!] ?? [])
-            return incident
-        }
-        let orders = try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID)
-            .sort(\.$seq).sort(\.$ref).all().map { try $0.order() }
-        let violated = OrderViolations.ordersByIncident(incidents: incidents, orders: orders)
-        for index in incidents.indices { incidents[index].violates = violated[incidents[index].id] }
-        let records = try await CaseRecordModel.query(on: db).filter(\.$case.$id == caseID)
-            .sort(\.$seq).sort(\.$ref).all()
-        func section<T: Decodable>(_ name: String, _ type: T.Type) throws -> [T] {
-            try records.filter { $0.section == name }.map { try JSONColumn.decode(T.self, $0.body) }
-        }
-        let devices = try section("devices", Device.self)
-        var risk = try section("riskAssessments", RiskAssessment.self)
-        if risk.isEmpty, let legacy = try? JSONColumn.decodeOptional([RiskAssessment].self, model.riskAssessments) {
-            risk = legacy // written, before they were records, into the case row
-        }
-        return CaseFile(
-            jurisdiction: model.jurisdiction, case: model.header, persons: persons, incidents: incidents,
-            protectiveOrders: orders,
-            administrativeCases: try section("administrativeCases", AdministrativeCase.self),
-            criminalProceedings: try section("criminalProceedings", CriminalProceeding.self),
-            verdicts: try section("verdicts", Verdict.self),
-            riskAssessments: risk.isEmpty ? nil : risk,
-            devices: devices.isEmpty ? nil : devices)
+        return try await caseFiles(of: [model])[0]
     }
 
-    /// Every case in scope as a case file, oldest first (for reports across cases).
+    /// Every case in scope as a case file, oldest first (for reports across cases, and the
+    /// monitoring engines at start). Read a few hundred cases at a time, each table once per
+    /// few hundred cases: 100,000 cases one by one were 700,000 queries.
     public func allCaseFiles(scope: CaseScope) async throws -> [(CaseSummary, CaseFile)] {
         let query = CaseModel.query(on: db)
         guard query.within(scope) else { return [] }
+        let models = try await query.sort(\.$createdAt).sort(\.$id).all()
         var result: [(CaseSummary, CaseFile)] = []
-        for model in try await query.sort(\.$createdAt).sort(\.$id).all() {
-            let summary = try model.summary()
-            result.append((summary, try await exportCaseFile(caseID: summary.id, scope: scope)))
+        result.reserveCapacity(models.count)
+        for start in stride(from: 0, to: models.count, by: 500) {
+            let chunk = Array(models[start..<min(start + 500, models.count)])
+            for (model, file) in zip(chunk, try await caseFiles(of: chunk)) { result.append((try model.summary(), file)) }
         }
         return result
     }
 
-    /// A device reports under its own id, so it can be worn in one open case only: otherwise its
-    /// pings would be checked against the wrong case's orders.
-    func requireDevicesFree(_ devices: [Device]) async throws {
-        var problems: [ValidationProblem] = []
-        for (index, device) in devices.enumerated() {
-            let holders = try await CaseRecordModel.query(on: db).filter(\.$section == "devices").filter(\.$ref == device.id)
-                .join(CaseModel.self, on: \CaseRecordModel.$case.$id == \CaseModel.$id)
-                .filter(CaseModel.self, \.$status == CaseStatus.open.rawValue).count()
-            if holders > 0 {
-                problems.append(.init(pointer: "/devices/\(index)/id",
-                                      message: "device \"\(device.id)\" is registered in another open case; close that case or use the device's own id"))
+    /// The case files of some cases, in their order: each table read once for all of them.
+    private func caseFiles(of models: [CaseModel]) async throws -> [CaseFile] {
+        let ids = models.map { $0.id! }
+        let personModels = try await PersonModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$seq).sort(\.$ref).all()
+        let placeModels = personModels.isEmpty ? [] : try await PlaceModel.query(on: db)
+            .filter(\.$person.$id ~~ personModels.compactMap(\.id)).all()
+        let placesByPerson = Dictionary(grouping: placeModels, by: { $0.$person.id })
+        let personsByCase = Dictionary(grouping: personModels, by: { $0.$case.id })
+        let incidentsByCase = Dictionary(grouping: try await IncidentModel.query(on: db).filter(\.$case.$id ~~ ids)
+            .sort(\.$occurredAt).sort(\.$ref).all(), by: { $0.$case.id })
+        let uploaded = Dictionary(grouping: try await EvidenceModel.query(on: db).filter(\.$caseID ~~ ids)
+            .sort(\.$addedAt).sort(\.$sha256).all(), by: \.incidentID)
+        let ordersByCase = Dictionary(grouping: try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id ~~ ids)
+            .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
+        let recordsByCase = Dictionary(grouping: try await CaseRecordModel.query(on: db).filter(\.$case.$id ~~ ids)
+            .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
+        return try models.map { model in
+            let caseID = model.id!
+            let persons = (personsByCase[caseID] ?? []).map { $0.person(places: placesByPerson[$0.id!] ?? []) }
+            var incidents = try (incidentsByCase[caseID] ?? []).map { model in
+                var incident = try model.incident()
+                incident.evidence = EvidenceStore.merged(declared: incident.evidence, uploaded: uploaded[model.id!] ?? [])
+                return incident
             }
+            let orders = try (ordersByCase[caseID] ?? []).map { try $0.order() }
+            let violated = OrderViolations.ordersByIncident(incidents: incidents, orders: orders)
+            for index in incidents.indices { incidents[index].violates = violated[incidents[index].id] }
+            let records = recordsByCase[caseID] ?? []
+            func section<T: Decodable>(_ name: String, _ type: T.Type) throws -> [T] {
+                try records.filter { $0.section == name }.map { try JSONColumn.decode(T.self, $0.body) }
+            }
+            let devices = try section("devices", Device.self)
+            var risk = try section("riskAssessments", RiskAssessment.self)
+            if risk.isEmpty, let legacy = try? JSONColumn.decodeOptional([RiskAssessment].self, model.riskAssessments) {
+                risk = legacy // written, before they were records, into the case row
+            }
+            return CaseFile(
+                jurisdiction: model.jurisdiction, case: model.header, persons: persons, incidents: incidents,
+                protectiveOrders: orders,
+                administrativeCases: try section("administrativeCases", AdministrativeCase.self),
+                criminalProceedings: try section("criminalProceedings", CriminalProceeding.self),
+                verdicts: try section("verdicts", Verdict.self),
+                riskAssessments: risk.isEmpty ? nil : risk,
+                devices: devices.isEmpty ? nil : devices)
         }
-        if !problems.isEmpty { throw ValidationFailure(problems) }
     }
 
-    private func records(_ file: CaseFile, caseID: UUID) throws -> [CaseRecordModel] {
-        func make<T: Encodable>(_ section: String, _ items: [T], ref: (T) -> String) throws -> [CaseRecordModel] {
-            try items.enumerated().map { seq, item in
-                let record = CaseRecordModel()
-                record.$case.id = caseID
-                record.section = section
-                record.ref = ref(item)
-                record.seq = seq
-                record.body = try JSONColumn.encode(item)
-                record.version = 1
-                return record
+    /// Case numbers are unique, and a device reports under its own id, so it can be worn in one
+    /// open case only: otherwise its pings would be checked against the wrong case's orders. Asked
+    /// a few hundred at a time, so importing many files costs a few queries, not one per device.
+    func requireFree(_ files: [CaseFile], pointer: (Int) -> String) async throws {
+        var problems: [ValidationProblem] = []
+        var numberIn: [String: Int] = [:], deviceIn: [String: Int] = [:]
+        var devices: [(file: Int, index: Int, id: String)] = []
+        for (n, file) in files.enumerated() {
+            if let number = file.case.number {
+                if let other = numberIn[number] {
+                    problems.append(.init(pointer: pointer(n) + "/case/number", message: "case number \"\(number)\" is also the number of file \(other)"))
+                } else { numberIn[number] = n }
+            }
+            for (index, device) in (file.devices ?? []).enumerated() {
+                if let other = deviceIn[device.id], other != n {
+                    problems.append(.init(pointer: pointer(n) + "/devices/\(index)/id", message: "device \"\(device.id)\" is also registered in file \(other)"))
+                } else { deviceIn[device.id] = n }
+                devices.append((n, index, device.id))
             }
         }
-        return try make("administrativeCases", file.administrativeCases, ref: \.id)
-            + make("criminalProceedings", file.criminalProceedings, ref: \.id)
-            + make("verdicts", file.verdicts, ref: \.id)
-            + make("devices", file.devices ?? [], ref: \.id)
-            + make("riskAssessments", file.riskAssessments ?? [], ref: \.id)
+        let numbers = Array(numberIn.keys), deviceIDs = Array(deviceIn.keys)
+        var taken = Set<String>(), worn = Set<String>()
+        for chunk in stride(from: 0, to: numbers.count, by: 500) {
+            let some = Array(numbers[chunk..<min(chunk + 500, numbers.count)])
+            for model in try await CaseModel.query(on: db).filter(\.$number ~~ some).all() { model.number.map { taken.insert($0) } }
+        }
+        for chunk in stride(from: 0, to: deviceIDs.count, by: 500) {
+            let some = Array(deviceIDs[chunk..<min(chunk + 500, deviceIDs.count)])
+            for record in try await CaseRecordModel.query(on: db).filter(\.$section == "devices").filter(\.$ref ~~ some)
+                .join(CaseModel.self, on: \CaseRecordModel.$case.$id == \CaseModel.$id)
+                .filter(CaseModel.self, \.$status == CaseStatus.open.rawValue).all() {
+                worn.insert(record.ref)
+            }
+        }
+        for (n, file) in files.enumerated() {
+            if let number = file.case.number, taken.contains(number) {
+                problems.append(.init(pointer: pointer(n) + "/case/number", message: "a case with number \"\(number)\" already exists"))
+            }
+        }
+        for device in devices where worn.contains(device.id) {
+            problems.append(.init(pointer: pointer(device.file) + "/devices/\(device.index)/id",
+                                  message: "device \"\(device.id)\" is registered in another open case; close that case or use the device's own id"))
+        }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
     }
 }

@@ -62,13 +62,16 @@ public actor IncidentWriter {
         }
     }
 
-    /// Inserts new incidents with one statement, inside the caller's transaction.
+    /// Inserts new incidents with one statement per 500 (SQLite takes at most 32,766 values a
+    /// statement), inside the caller's transaction.
     static func insertRows(_ rows: [IncidentModel], on db: any Database) async throws {
         guard !rows.isEmpty else { return }
         guard let sql = db as? any SQLDatabase else { return try await rows.create(on: db) }
-        var insert = sql.insert(into: IncidentModel.schema).columns(IncidentRow.columns)
-        for row in rows { insert = insert.values(IncidentRow.values(row)) }
-        try await insert.run()
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            var insert = sql.insert(into: IncidentModel.schema).columns(IncidentRow.columns)
+            for row in rows[start..<min(start + 500, rows.count)] { insert = insert.values(IncidentRow.values(row)) }
+            try await insert.run()
+        }
     }
 }
 

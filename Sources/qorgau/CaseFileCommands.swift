@@ -35,16 +35,18 @@ struct Import: AsyncParsableCommand {
             throw CommandFailure((problems + ["nothing was imported"]).joined(separator: "\n"))
         }
         let location = try options.location()
-        let files = parsed
-        let ids = try await DatabaseSession.with(location) { db in
-            for (_, file) in files {
-                if let number = file.case.number, (try? await CaseStore(db: db).find(idOrNumber: number, scope: .all)) != nil {
-                    throw CommandFailure("case number \"\(number)\" already exists; nothing was imported")
-                }
+        let files = parsed.map(\.1)
+        let ids: [UUID]
+        do {
+            ids = try await DatabaseSession.with(location) { db in try await CaseFileStore(db: db).importCaseFiles(files, by: .commandLine) }
+        } catch let failure as ValidationFailure {
+            // pointed at "/N/…", the N-th file: said with the file's path
+            let lines = failure.problems.map { problem -> String in
+                let rest = problem.pointer.dropFirst() // "2/case/number"
+                guard let n = Int(rest.prefix { $0 != "/" }), parsed.indices.contains(n) else { return problem.description }
+                return "\(parsed[n].0): \(rest.drop { $0 != "/" }): \(problem.message)"
             }
-            var ids: [UUID] = []
-            for (_, file) in files { ids.append(try await CaseFileStore(db: db).importCaseFile(file, by: .commandLine)) }
-            return ids
+            throw CommandFailure((lines + ["nothing was imported"]).joined(separator: "\n"))
         }
         for ((path, file), id) in zip(parsed, ids) {
             print("imported \(path): case \(id.uuidString.lowercased())\(file.case.number.map { " (\($0))" } ?? ""), "

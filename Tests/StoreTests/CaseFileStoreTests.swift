@@ -55,6 +55,59 @@ import TestSupport
     }
 
     @Test(arguments: TestDatabase.available)
+    func severalFilesImportAllOrNothingWithEachProblemPointedAtItsFile(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let store = CaseFileStore(db: app.db)
+            func file(_ number: String, _ device: String) throws -> CaseFile {
+                try CaseFileReader().read(data: Fixtures.data(Fixtures.caseFileJSON(number: number, device: device)))
+            }
+            _ = try await store.importCaseFile(try file("HELD-1", "bracelet-held"), by: .commandLine)
+
+            // the third file's bracelet is worn in an open case; the second and fourth share a number, the fourth and fifth a device
+            let error = await #expect(throws: ValidationFailure.self) {
+                try await store.importCaseFiles([try file("B-1", "b-1"), try file("B-2", "b-2"), try file("B-3", "bracelet-held"),
+                                                 try file("B-2", "b-4"), try file("B-5", "b-4")], by: .commandLine)
+            }
+            #expect(Set(error?.problems.map(\.pointer) ?? []) == ["/2/devices/0/id", "/3/case/number", "/4/devices/0/id"])
+            #expect(error?.problems.first { $0.pointer == "/4/devices/0/id" }?.message.contains("file 3") == true)
+            let page = try await CaseStore(db: app.db).list(CaseFilter(), scope: .all, limit: 10, after: nil)
+            #expect(page.items.map(\.number) == ["HELD-1"], "nothing of the refused files is stored")
+
+            let files = try (1...3).map { try file("OK-\($0)", "ok-\($0)") }
+            let ids = try await store.importCaseFiles(files, by: .commandLine)
+            #expect(ids.count == 3)
+            for (id, file) in zip(ids, files) {
+                #expect(try await store.exportCaseFile(caseID: id, scope: .all).case.number == file.case.number)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func allCaseFilesReadTogetherEqualEachReadAlone(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let store = CaseFileStore(db: app.db)
+            let files = try DemoFiles.urls.map { try CaseFileReader().read(data: try Data(contentsOf: $0)) }
+            _ = try await store.importCaseFiles(files, by: .commandLine)
+            var big = try CaseFileReader().read(data: Fixtures.data(Fixtures.caseFileJSON(number: "BIG-1", device: "big-1")))
+            let template = big.incidents[0]
+            big.incidents = (0..<1_700).map { n in // more values than SQLite takes in one statement
+                var incident = template
+                incident.id = "i\(n)"
+                incident.occurredAt = ZonedDateTime(epochMilliseconds: template.occurredAt.epochMilliseconds - Int64(n) * 60_000,
+                                                    offsetSeconds: template.occurredAt.offsetSeconds)
+                return incident
+            }
+            let bigID = try await store.importCaseFile(big, by: .commandLine)
+            let all = try await store.allCaseFiles(scope: .all)
+            #expect(all.count == files.count + 1)
+            for (summary, file) in all {
+                #expect(try CaseFileCodec.encode(file) == CaseFileCodec.encode(try await store.exportCaseFile(caseID: summary.id, scope: .all)))
+            }
+            #expect(all.first { $0.0.id == bigID }?.1.incidents.count == 1_700)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func scopeHidesOtherCases(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
             let file = try CaseFileReader().read(data: Fixtures.data(Fixtures.caseFileJSON()))

@@ -40,6 +40,28 @@ import Vapor
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func latestSilencesOfEveryCaseAreEachCasesOwn(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            var cases: [UUID] = []
+            for _ in 0..<2 {
+                cases.append(try await CaseStore(db: app.db).create(
+                    jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!), by: .commandLine).id)
+            }
+            func silence(_ caseID: UUID, _ device: String, _ at: Int64) -> StoredAlert {
+                StoredAlert(caseID: caseID, kind: "silent", order: nil, zone: nil, device: device,
+                            at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: 18_000), distanceMeters: nil, accuracyMeters: nil,
+                            incident: nil, createdAt: at)
+            }
+            let store = MonitoringStore(db: app.db)
+            try await store.save(pings: [], alerts: [silence(cases[0], "b", 1_000), silence(cases[0], "b", 3_000), silence(cases[0], "p", 2_000),
+                                                     silence(cases[1], "b", 500)], breaches: [], by: "monitoring")
+            let all = try await store.latestSilences()
+            #expect(all == [cases[0]: ["b": 3_000, "p": 2_000], cases[1]: ["b": 500]])
+            for caseID in cases { #expect(try await store.latestSilences(caseID: caseID) == all[caseID]) }
+        }
+    }
+
     /// An app on a SQLite file, a track writer of its own on that file, and a case.
     static func withTrackWriter(rowsPerMove: Int = 64, maxAge: Int64 = 300_000,
                                 _ body: (Application, any SQLDatabase, SQLiteTrackWriter, UUID) async throws -> Void) async throws {

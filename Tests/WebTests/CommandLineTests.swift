@@ -86,6 +86,25 @@ import TestSupport
     }
 
     @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
+    func importIsAllOrNothingWhenTheDatabaseRefusesOneFile() throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let held = data.appendingPathComponent("held.json"), first = data.appendingPathComponent("first.json")
+        let second = data.appendingPathComponent("second.json")
+        try Fixtures.data(Fixtures.caseFileJSON(number: "HELD-1", device: "bracelet-9")).write(to: held)
+        try Fixtures.data(Fixtures.caseFileJSON(number: "NEW-1", device: "bracelet-1")).write(to: first)
+        try Fixtures.data(Fixtures.caseFileJSON(number: "NEW-2", device: "bracelet-9")).write(to: second)
+        #expect(try run(["import", held.path, "--data", data.path], in: data).status == 0)
+
+        // each file is sound alone; the second's bracelet is worn in an open case
+        let refused = try run(["import", first.path, second.path, "--data", data.path], in: data)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("second.json: /devices/0/id: device \"bracelet-9\" is registered in another open case"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("nothing was imported"))
+        #expect(try run(["export", "NEW-1", "--data", data.path], in: data).status == 1, "the first file is not stored either")
+    }
+
+    @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
     func auditVerifyHeadAndTheDossierFromTheCommandLine() throws {
         let data = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: data) }

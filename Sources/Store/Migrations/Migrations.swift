@@ -16,5 +16,6 @@ public enum StoreMigrations {
         CreateEvidence(),
         DropRedundantPingIndex(),
         CreatePingJournal(),
+        AddRecordRefIndex(),
     ]
 }

@@ -153,8 +153,20 @@ public struct MonitoringStore: Sendable {
 
     /// The last stored ping of each of a case's devices, to rebuild the engine's state after a restart.
     public func lastPings(caseID: UUID, devices: [String]) async throws -> [StoredPing] {
+        try await lastPings(devices.map { (caseID, $0) })
+    }
+
+    /// The last stored ping of each of these cases' devices, if it has one (on a SQLite file
+    /// all read in one trip to the track's writer).
+    public func lastPings(_ devices: [(caseID: UUID, device: String)]) async throws -> [StoredPing] {
+        if let trackWriter {
+            let sql = try AuditChain.sqlDatabase(db)
+            return try await trackWriter.read(devices.map { caseID, device in
+                (caseID, device, Self.trackStatement(caseID: caseID, device: device, from: .min, to: .max, lastOnly: true, on: sql))
+            }).compactMap(\.last)
+        }
         var last: [StoredPing] = []
-        for device in devices {
+        for (caseID, device) in devices {
             if let ping = try await pings(caseID: caseID, device: device, from: .min, to: .max, lastOnly: true).last { last.append(ping) }
         }
         return last
@@ -163,9 +175,24 @@ public struct MonitoringStore: Sendable {
     /// The time of the latest silence reported for each of a case's devices, so that after a
     /// restart a device still silent is not reported silent again.
     public func latestSilences(caseID: UUID) async throws -> [String: Int64] {
-        let silences = try await AlertModel.query(on: db).filter(\.$caseID == caseID).filter(\.$kind == "silent").all()
-        var latest: [String: Int64] = [:]
-        for alert in silences { latest[alert.device] = max(latest[alert.device] ?? .min, alert.at) }
+        try await latestSilences(of: caseID)[caseID] ?? [:]
+    }
+
+    /// `latestSilences(caseID:)` of every case, by case, in one query.
+    public func latestSilences() async throws -> [UUID: [String: Int64]] {
+        try await latestSilences(of: nil)
+    }
+
+    private func latestSilences(of caseID: UUID?) async throws -> [UUID: [String: Int64]] {
+        var query = try AuditChain.sqlDatabase(db).select().column("case_id").column("device")
+            .column(SQLFunction("max", args: SQLColumn("at_ms")), as: "latest")
+            .from(AlertModel.schema).where("kind", .equal, SQLBind("silent"))
+        if let caseID { query = query.where("case_id", .equal, SQLBind(caseID)) }
+        var latest: [UUID: [String: Int64]] = [:]
+        for row in try await query.groupBy("case_id").groupBy("device").all() {
+            latest[try row.decode(column: "case_id", as: UUID.self), default: [:]][try row.decode(column: "device", as: String.self)] =
+                try row.decode(column: "latest", as: Int64.self)
+        }
         return latest
     }
 

@@ -153,6 +153,20 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         }
     }
 
+    /// `read` for many devices in one trip to the writer's thread (the last pings of every
+    /// device at start: a trip each was most of the time of 200,000).
+    func read(_ reads: [(caseID: UUID, device: String, query: TrackQuery)]) async throws -> [[StoredPing]] {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[[StoredPing]], any Error>) in
+            queue.async {
+                continuation.resume(with: Result {
+                    try self.findWaitingRows()
+                    return try reads.map { try self.track($0.query, caseID: $0.caseID, device: $0.device,
+                                                          waiting: self.journal.tails[$0.device]?.seqs ?? []) }
+                })
+            }
+        }
+    }
+
     /// Moves every waiting row of the journal into the track now (as when all are due).
     func moveAll() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

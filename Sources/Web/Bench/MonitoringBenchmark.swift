@@ -81,6 +81,14 @@ public struct MonitoringBenchmark: Sendable {
         public var postgis: [Peer]
         /// Pings in the track once the phases are done (history included).
         public var trackRows = 0
+        public var setup = Setup()
+    }
+
+    /// What the server's part costs before the first ping: the world's case files imported (a
+    /// thousand per transaction), and the engines built from the database as at a start.
+    public struct Setup: Sendable, Codable {
+        public var importSeconds = 0.0
+        public var loadSeconds = 0.0
     }
 
     /// An alert as the three ways compare them.
@@ -93,11 +101,11 @@ public struct MonitoringBenchmark: Sendable {
         let world = MonitoringWorld(cases: cases, pings: pings)
         let (checksPerSecond, pingsPerSecond, parts, engineAlerts) = Self.engineAlone(world)
 
-        var phases: [Phase] = [], apiAlerts: [String] = [], peers: [Peer] = [], trackRows = 0
+        var phases: [Phase] = [], apiAlerts: [String] = [], peers: [Peer] = [], trackRows = 0, setup = Setup()
         if !engineOnly {
             let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
             do {
-                (phases, apiAlerts) = try await throughAPI(app, world: world)
+                (phases, apiAlerts, setup) = try await throughAPI(app, world: world)
                 trackRows = try await (app.db as? any SQLDatabase)?.raw("SELECT count(*) AS n FROM pings").first()?
                     .decode(column: "n", as: Int.self) ?? 0
                 trackRows += app.monitoring.trackWriter?.waitingRows ?? 0 // in the journal, not yet moved into the track
@@ -118,7 +126,7 @@ public struct MonitoringBenchmark: Sendable {
                       enginePingsPerSecond: pingsPerSecond, engineChecksPerSecondMedianPart: parts[parts.count / 2],
                       engineChecksPerSecondBestPart: parts.last!, engineAlerts: engineAlerts.count, phases: phases,
                       apiAlerts: apiAlerts.count, sameAlerts: engineOnly || apiAlerts.sorted() == engineAlerts.sorted(), postgis: peers,
-                      trackRows: trackRows)
+                      trackRows: trackRows, setup: setup)
     }
 
     /// The engine alone on one core: checks per second (a zone and the distance to her, per
@@ -149,16 +157,23 @@ public struct MonitoringBenchmark: Sendable {
         return (Double(respondentPings) * 2 / seconds, Double(pings.count) / seconds, parts.sorted(), alerts)
     }
 
-    private func throughAPI(_ app: Application, world: MonitoringWorld) async throws -> ([Phase], [String]) {
+    private func throughAPI(_ app: Application, world: MonitoringWorld) async throws -> ([Phase], [String], Setup) {
+        var setup = Setup()
         var config = AppConfig(host: "127.0.0.1", port: 0, database: database, logLevel: .warning)
         config.bcryptCost = 4
         try await configure(app, config)
         var caseOfDevice: [String: UUID] = [:]
-        for file in world.files {
-            let caseID = try await CaseFileStore(db: app.db).importCaseFile(file, by: .commandLine)
-            for device in file.devices ?? [] { caseOfDevice[device.id] = caseID }
+        let importStarted = DispatchTime.now().uptimeNanoseconds
+        for start in stride(from: 0, to: world.files.count, by: 1_000) {
+            let files = Array(world.files[start..<min(start + 1_000, world.files.count)])
+            for (file, caseID) in zip(files, try await CaseFileStore(db: app.db).importCaseFiles(files, by: .commandLine)) {
+                for device in file.devices ?? [] { caseOfDevice[device.id] = caseID }
+            }
         }
+        let loadStarted = DispatchTime.now().uptimeNanoseconds
         try await app.monitoring.load(db: app.db)
+        setup.importSeconds = Double(loadStarted - importStarted) / 1e9
+        setup.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStarted) / 1e9
         try await storeHistory(app, world: world, caseOfDevice: caseOfDevice) // after the engines are built: it changes no alert
         let gateway = try await Accounts(db: app.db, cost: 4).create(username: "bench.gateway", displayName: "gateway", role: .gateway,
                                                                     unit: nil, password: "benchmark passphrase", by: "bench").0
@@ -206,7 +221,7 @@ public struct MonitoringBenchmark: Sendable {
         }
         listener.cancel()
         await app.monitoring.unsubscribeAll()
-        return (phases, heard.keys)
+        return (phases, heard.keys, setup)
     }
 
     /// `history` pings of the world's devices, one a minute per device, ending a month before the stream.

@@ -60,9 +60,10 @@ actor MonitoringHub {
         if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
         guard !loaded else { return }
         do {
-            for (summary, file) in try await CaseFileStore(db: db).allCaseFiles(scope: .all) where !(file.devices ?? []).isEmpty {
-                try await install(summary.id, file: file, db: db, restore: true)
-            }
+            let files = try await CaseFileStore(db: db).allCaseFiles(scope: .all).filter { !($0.1.devices ?? []).isEmpty }
+                .map { ($0.0.id, $0.1) }
+            let restored = try await restored(files, db: db)
+            for (caseID, file) in files { install(caseID, file: file, restoring: restored[caseID]) }
             loaded = true
             restoreZones = true
         } catch {
@@ -160,7 +161,7 @@ actor MonitoringHub {
         do {
             let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: .all)
             if !(file.devices ?? []).isEmpty || watched[caseID] != nil || unitOfCase[caseID] != nil {
-                try await install(caseID, file: file, db: db, restore: watched[caseID] == nil)
+                install(caseID, file: file, restoring: watched[caseID] == nil ? try await restored([(caseID, file)], db: db)[caseID] : nil)
             }
             release()
         } catch {
@@ -170,19 +171,44 @@ actor MonitoringHub {
         if tellOthers, let notify { await notify(ClusterMessage(origin: instanceID, kind: .refresh, caseID: caseID)) }
     }
 
-    private func install(_ caseID: UUID, file: CaseFile, db: any Database, restore: Bool) async throws {
+    /// What a start restores of a case's engine: each device's last stored ping, and when each
+    /// was last reported silent.
+    private struct Restored {
+        var lastPings: [StoredPing] = []
+        var silences: [String: Int64] = [:]
+    }
+
+    /// What to restore of the engines of those of `cases` this instance owns, read for all of
+    /// them at once (one trip per table, not three per case).
+    private func restored(_ cases: [(UUID, CaseFile)], db: any Database) async throws -> [UUID: Restored] {
+        let owned = cases.filter { cluster.owns($0.0) }
+        guard !owned.isEmpty else { return [:] }
+        let stored = store(db)
+        let devices = owned.flatMap { caseID, file in Set((file.devices ?? []).map(\.id)).sorted().map { (caseID, $0) } }
+        var restored: [UUID: Restored] = [:]
+        for ping in try await stored.lastPings(devices) { restored[ping.caseID, default: Restored()].lastPings.append(ping) }
+        let silences = owned.count == 1 ? [owned[0].0: try await stored.latestSilences(caseID: owned[0].0)] : try await stored.latestSilences()
+        let ownedIDs = Set(owned.map(\.0))
+        for (caseID, latest) in silences where ownedIDs.contains(caseID) {
+            restored[caseID, default: Restored()].silences = latest
+        }
+        return restored
+    }
+
+    /// Keeps a case's devices and, if this instance owns it, its engine: made anew or updated
+    /// with the case file, and given what `restoring` holds (at start; nil keeps the state).
+    private func install(_ caseID: UUID, file: CaseFile, restoring: Restored?) {
         for device in devicesOfCase[caseID] ?? [] where caseOfDevice[device] == caseID { caseOfDevice[device] = nil }
         devicesOfCase[caseID] = (file.devices ?? []).map(\.id)
         for device in file.devices ?? [] { caseOfDevice[device.id] = caseID }
         unitOfCase[caseID] = file.case.unit
         guard cluster.owns(caseID) else { return }
         var engine = watched[caseID].map { $0.updated(with: file) } ?? MonitoringEngine(file: file)
-        if restore {
-            let stored = store(db)
-            for ping in try await stored.lastPings(caseID: caseID, devices: engine.deviceIDs).sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
+        if let restoring {
+            for ping in restoring.lastPings.sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
                 engine.restore(Ping(stored: ping), zones: restoreZones)
             }
-            for (device, at) in try await stored.latestSilences(caseID: caseID) { engine.restoreSilence(device: device, reportedAt: at) }
+            for (device, at) in restoring.silences { engine.restoreSilence(device: device, reportedAt: at) }
         }
         watched[caseID] = engine
     }

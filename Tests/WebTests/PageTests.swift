@@ -86,8 +86,13 @@ import VaporTesting
             #expect(diary.text.contains("id=\"quick-exit\""))
             #expect(!diary.text.contains("href=\"/search\""), "a victim has no search")
 
+            // two days ago on the form's clock (Almaty's): the dashboard shows a victim's last 14 days
+            let format = DateFormatter()
+            format.locale = Locale(identifier: "en_US_POSIX")
+            format.timeZone = TimeZone(secondsFromGMT: 5 * 3600)
+            format.dateFormat = "yyyy-MM-dd'T'HH:mm"
             let logged = try await Self.post(app, "/cases/\(caseID)/incidents", [
-                ("occurredAt", "2026-11-20T21:15"), ("kind", "contact"), ("channel", "messenger"),
+                ("occurredAt", format.string(from: Date().addingTimeInterval(-2 * 86_400))), ("kind", "contact"), ("channel", "messenger"),
                 ("description", "Wrote 40 messages at night"), ("impact[]", "fear"), ("againstWill", "on"),
             ], as: victim)
             #expect(logged.status == .seeOther)

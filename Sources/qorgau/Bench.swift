@@ -93,7 +93,7 @@ extension Bench {
             commandName: "monitoring",
             abstract: "Pings checked by the engine alone, then through the API with the track stored (SQLite, or --postgres).")
 
-        @Option(help: "Cases (one order, a bracelet and a phone each).") var cases: Int = 2_000
+        @Option(help: "Cases (one order, a bracelet and a phone each); the issue's 100,000 orders and 200,000 devices by default.") var cases: Int = 100_000
         @Option(help: "Pings in the stream.") var pings: Int = 200_000
         @Option(help: "Pings per request when sending as fast as it goes (and per PostGIS batch).") var batch: Int = 500
         @Option(help: "Concurrent clients.") var clients: Int = 4

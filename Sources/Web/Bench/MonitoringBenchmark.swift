@@ -31,7 +31,7 @@ public struct MonitoringBenchmark: Sendable {
     /// young one whose device index is still small.
     public var history = 0
 
-    public init(database: DatabaseLocation, cases: Int = 2_000, pings: Int = 200_000, batch: Int = 500, clients: Int = 4,
+    public init(database: DatabaseLocation, cases: Int = 100_000, pings: Int = 200_000, batch: Int = 500, clients: Int = 4,
                 loads: [Int] = [5_000, 20_000], pacedSeconds: Double = 4, postgis: String? = nil) {
         self.database = database; self.cases = cases; self.pings = pings; self.batch = batch; self.clients = clients
         self.loads = loads; self.pacedSeconds = pacedSeconds; self.postgis = postgis

@@ -108,6 +108,28 @@ import TestSupport
     }
 
     @Test(arguments: TestDatabase.available)
+    func monitoredCaseFilesAreTheCasesWithDevicesWithWhatTheEnginesUse(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let store = CaseFileStore(db: app.db)
+            let files = try DemoFiles.urls.map { try CaseFileReader().read(data: try Data(contentsOf: $0)) }
+            let ids = try await store.importCaseFiles(files, by: .commandLine)
+            let withDevices = Set(zip(ids, files).filter { !($0.1.devices ?? []).isEmpty }.map(\.0))
+            #expect(!withDevices.isEmpty && withDevices.count < files.count, "the demo has cases with devices and without")
+
+            let monitored = try await store.monitoredCaseFiles()
+            #expect(Set(monitored.map(\.0.id)) == withDevices)
+            for (summary, file) in monitored {
+                let full = try await store.exportCaseFile(caseID: summary.id, scope: .all)
+                #expect(file.persons == full.persons.map { var person = $0; person.places = []; return person })
+                #expect(file.protectiveOrders == full.protectiveOrders)
+                #expect(file.devices == full.devices)
+                #expect(file.case == full.case)
+                #expect(file.incidents.isEmpty && !full.incidents.isEmpty, "incidents are not read")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func scopeHidesOtherCases(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
             let file = try CaseFileReader().read(data: Fixtures.data(Fixtures.caseFileJSON()))

@@ -60,8 +60,7 @@ actor MonitoringHub {
         if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
         guard !loaded else { return }
         do {
-            let files = try await CaseFileStore(db: db).allCaseFiles(scope: .all).filter { !($0.1.devices ?? []).isEmpty }
-                .map { ($0.0.id, $0.1) }
+            let files = try await CaseFileStore(db: db).monitoredCaseFiles().map { ($0.0.id, $0.1) }
             let restored = try await restored(files, db: db)
             for (caseID, file) in files { install(caseID, file: file, restoring: restored[caseID]) }
             loaded = true

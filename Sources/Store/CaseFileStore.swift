@@ -22,8 +22,7 @@ public struct CaseFileStore: Sendable {
         try await importCaseFiles(files, by: principal, pointer: { "/\($0)" })
     }
 
-    private func importCaseFiles(_ files: [CaseFile], by principal: Principal,
-                                 pointer: @escaping @Sendable (Int) -> String) async throws -> [UUID] {
+    private func importCaseFiles(_ files: [CaseFile], by principal: Principal, pointer: (Int) -> String) async throws -> [UUID] {
         guard !files.isEmpty else { return [] }
         try await requireFree(files, pointer: pointer)
         let now = nowMilliseconds()
@@ -41,9 +40,9 @@ public struct CaseFileStore: Sendable {
         return try await caseFiles(of: [model])[0]
     }
 
-    /// Every case in scope as a case file, oldest first (for reports across cases, and the
-    /// monitoring engines at start). Read a few hundred cases at a time, each table once per
-    /// few hundred cases: 100,000 cases one by one were 700,000 queries.
+    /// Every case in scope as a case file, oldest first (for reports and pages across cases).
+    /// Read a few hundred cases at a time, each table once per few hundred cases: 100,000 cases
+    /// one by one were 700,000 queries.
     public func allCaseFiles(scope: CaseScope) async throws -> [(CaseSummary, CaseFile)] {
         let query = CaseModel.query(on: db)
         guard query.within(scope) else { return [] }

@@ -144,7 +144,7 @@ public struct CaseFileStore: Sendable {
         var taken = Set<String>(), worn = Set<String>()
         for chunk in stride(from: 0, to: numbers.count, by: 500) {
             let some = Array(numbers[chunk..<min(chunk + 500, numbers.count)])
-            for model in try await CaseModel.query(on: db).filter(\.$number ~~ some).all() { model.number.map { taken.insert($0) } }
+            for model in try await CaseModel.query(on: db).filter(\.$number ~~ some).all() { if let number = model.number { taken.insert(number) } }
         }
         for chunk in stride(from: 0, to: deviceIDs.count, by: 500) {
             let some = Array(deviceIDs[chunk..<min(chunk + 500, deviceIDs.count)])

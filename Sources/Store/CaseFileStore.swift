@@ -56,39 +56,22 @@ public struct CaseFileStore: Sendable {
         return result
     }
 
-    /// Every case with devices, as the monitoring engines read it at start: the case, its
-    /// persons without their places, its orders and its devices. Its incidents, evidence and
-    /// other records, most of a case's rows, are not read: the engines do not use them.
-    public func monitoredCaseFiles() async throws -> [(CaseSummary, CaseFile)] {
-        let ids = try await CaseRecordModel.query(on: db).filter(\.$section == "devices").unique().all(\.$case.$id)
-        var result: [(CaseSummary, CaseFile)] = []
-        result.reserveCapacity(ids.count)
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = try await CaseModel.query(on: db).filter(\.$id ~~ Array(ids[start..<min(start + 500, ids.count)]))
-                .sort(\.$createdAt).sort(\.$id).all()
-            for (model, file) in zip(chunk, try await caseFiles(of: chunk, monitoringOnly: true)) { result.append((try model.summary(), file)) }
-        }
-        return result
-    }
-
-    /// The case files of some cases, in their order: each table read once for all of them
-    /// (`monitoringOnly`: only what `monitoredCaseFiles` reads).
-    private func caseFiles(of models: [CaseModel], monitoringOnly: Bool = false) async throws -> [CaseFile] {
+    /// The case files of some cases, in their order: each table read once for all of them.
+    private func caseFiles(of models: [CaseModel]) async throws -> [CaseFile] {
         let ids = models.map { $0.id! }
         let personModels = try await PersonModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$seq).sort(\.$ref).all()
-        let placeModels = personModels.isEmpty || monitoringOnly ? [] : try await PlaceModel.query(on: db)
+        let placeModels = personModels.isEmpty ? [] : try await PlaceModel.query(on: db)
             .filter(\.$person.$id ~~ personModels.compactMap(\.id)).all()
         let placesByPerson = Dictionary(grouping: placeModels, by: { $0.$person.id })
         let personsByCase = Dictionary(grouping: personModels, by: { $0.$case.id })
-        let incidentsByCase = monitoringOnly ? [:] : Dictionary(grouping: try await IncidentModel.query(on: db).filter(\.$case.$id ~~ ids)
+        let incidentsByCase = Dictionary(grouping: try await IncidentModel.query(on: db).filter(\.$case.$id ~~ ids)
             .sort(\.$occurredAt).sort(\.$ref).all(), by: { $0.$case.id })
-        let uploaded = monitoringOnly ? [:] : Dictionary(grouping: try await EvidenceModel.query(on: db).filter(\.$caseID ~~ ids)
+        let uploaded = Dictionary(grouping: try await EvidenceModel.query(on: db).filter(\.$caseID ~~ ids)
             .sort(\.$addedAt).sort(\.$sha256).all(), by: \.incidentID)
         let ordersByCase = Dictionary(grouping: try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id ~~ ids)
             .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
-        let records = CaseRecordModel.query(on: db).filter(\.$case.$id ~~ ids)
-        if monitoringOnly { records.filter(\.$section == "devices") }
-        let recordsByCase = Dictionary(grouping: try await records.sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
+        let recordsByCase = Dictionary(grouping: try await CaseRecordModel.query(on: db).filter(\.$case.$id ~~ ids)
+            .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
         return try models.map { model in
             let caseID = model.id!
             let persons = (personsByCase[caseID] ?? []).map { $0.person(places: placesByPerson[$0.id!] ?? []) }

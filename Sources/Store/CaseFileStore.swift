@@ -49,8 +49,7 @@ public struct CaseFileStore: Sendable {
         let models = try await query.sort(\.$createdAt).sort(\.$id).all()
         var result: [(CaseSummary, CaseFile)] = []
         result.reserveCapacity(models.count)
-        for start in stride(from: 0, to: models.count, by: 500) {
-            let chunk = Array(models[start..<min(start + 500, models.count)])
+        for chunk in models.chunks(of: 500) {
             for (model, file) in zip(chunk, try await caseFiles(of: chunk)) { result.append((try model.summary(), file)) }
         }
         return result
@@ -123,14 +122,11 @@ public struct CaseFileStore: Sendable {
                 devices.append((n, index, device.id))
             }
         }
-        let numbers = Array(numberIn.keys), deviceIDs = Array(deviceIn.keys)
         var taken = Set<String>(), worn = Set<String>()
-        for chunk in stride(from: 0, to: numbers.count, by: 500) {
-            let some = Array(numbers[chunk..<min(chunk + 500, numbers.count)])
+        for some in Array(numberIn.keys).chunks(of: 500) {
             for model in try await CaseModel.query(on: db).filter(\.$number ~~ some).all() { if let number = model.number { taken.insert(number) } }
         }
-        for chunk in stride(from: 0, to: deviceIDs.count, by: 500) {
-            let some = Array(deviceIDs[chunk..<min(chunk + 500, deviceIDs.count)])
+        for some in Array(deviceIn.keys).chunks(of: 500) {
             for record in try await CaseRecordModel.query(on: db).filter(\.$section == "devices").filter(\.$ref ~~ some)
                 .join(CaseModel.self, on: \CaseRecordModel.$case.$id == \CaseModel.$id)
                 .filter(CaseModel.self, \.$status == CaseStatus.open.rawValue).all() {

@@ -79,9 +79,7 @@ struct ImportRows {
 
     /// A hundred rows a statement: within SQLite's limit of values a statement for every table.
     private static func create<M: Model>(_ models: [M], on db: any Database) async throws {
-        for start in stride(from: 0, to: models.count, by: 100) {
-            try await Array(models[start..<min(start + 100, models.count)]).create(on: db)
-        }
+        for chunk in models.chunks(of: 100) { try await chunk.create(on: db) }
     }
 
     private static func records(_ file: CaseFile, caseID: UUID) throws -> [CaseRecordModel] {

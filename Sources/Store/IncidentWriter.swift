@@ -67,9 +67,9 @@ public actor IncidentWriter {
     static func insertRows(_ rows: [IncidentModel], on db: any Database) async throws {
         guard !rows.isEmpty else { return }
         guard let sql = db as? any SQLDatabase else { return try await rows.create(on: db) }
-        for start in stride(from: 0, to: rows.count, by: 500) {
+        for chunk in rows.chunks(of: 500) {
             var insert = sql.insert(into: IncidentModel.schema).columns(IncidentRow.columns)
-            for row in rows[start..<min(start + 500, rows.count)] { insert = insert.values(IncidentRow.values(row)) }
+            for row in chunk { insert = insert.values(IncidentRow.values(row)) }
             try await insert.run()
         }
     }

@@ -23,8 +23,8 @@ extension CaseFileStore {
         let ids = devicesByCase.keys.sorted { $0.uuidString < $1.uuidString }
         var result: [(CaseSummary, CaseFile)] = []
         result.reserveCapacity(ids.count)
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = SQLBind.group(Array(ids[start..<min(start + 500, ids.count)]))
+        for some in ids.chunks(of: 500) {
+            let chunk = SQLBind.group(some)
             let cases = try await sql.select().columns("id", "number", "jurisdiction", "opened_at_ms", "opened_offset", "unit", "status",
                                                        "created_at_ms", "version")
                 .from(CaseModel.schema).where("id", .in, chunk).orderBy("created_at_ms").orderBy("id").all().map(Self.caseModel)

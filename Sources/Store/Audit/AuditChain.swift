@@ -20,9 +20,9 @@ enum AuditChain {
         else { throw AuditChainError.missingHead }
         let records = chained(entries, head: (try head.decode(column: "seq", as: Int64.self), try head.decode(column: "hash", as: String.self)),
                               at: at)
-        for chunk in stride(from: 0, to: records.count, by: 500) {
+        for chunk in records.chunks(of: 500) {
             var insert = sql.insert(into: "audit_log").columns(columns)
-            for record in records[chunk..<min(chunk + 500, records.count)] { insert = insert.values(values(record).map(SQLBind.init)) }
+            for record in chunk { insert = insert.values(values(record).map(SQLBind.init)) }
             try await insert.run()
         }
         try await sql.raw("UPDATE audit_head SET hash = \(bind: records[records.count - 1].hash) WHERE id = 1").run()

@@ -48,8 +48,26 @@ public struct JSONNode: Sendable {
         if missing(required) { return nil }
         guard case .string(let s)? = value else { wrongType("a string"); return nil }
         if nonEmpty, s.allSatisfy(\.isWhitespace) { fail("must not be empty"); return nil }
+        if let control = Self.forbiddenControl(in: s) {
+            fail(String(format: "must not contain the control character U+%04X (only tab and line breaks are allowed in text)", control))
+            return nil
+        }
         if s.count > maxLength { fail("is longer than \(maxLength) characters"); return nil }
         return s
+    }
+
+    /// The first C0 control character in a text other than tab, line feed and a carriage return
+    /// before a line feed. A NUL in particular: SQLite reads text back only up to it, so what was
+    /// stored would not be what was acknowledged (and the audit chain would no longer verify).
+    public static func forbiddenControl(in text: String) -> UInt32? {
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if previous == "\r", scalar != "\n" { return 0x0D }
+            if scalar.value < 0x20, scalar != "\t", scalar != "\n", scalar != "\r" { return scalar.value }
+            if scalar.value == 0x7F { return 0x7F }
+            previous = scalar
+        }
+        return previous == "\r" ? 0x0D : nil
     }
 
     public func bool(required: Bool = true) -> Bool? {

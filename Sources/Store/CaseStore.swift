@@ -109,6 +109,12 @@ public struct CaseStore: Sendable {
         return try model.summary()
     }
 
+    /// Whether a unit exists: some user belongs to it or some case is kept by it.
+    public func isKnownUnit(_ unit: String) async throws -> Bool {
+        if try await UserModel.query(on: db).filter(\.$unit == unit).first() != nil { return true }
+        return try await CaseModel.query(on: db).filter(\.$unit == unit).first() != nil
+    }
+
     /// The superseded versions of the header, oldest first.
     public func history(_ id: UUID, scope: CaseScope) async throws -> [RecordVersion] {
         _ = try await model(id, scope: scope)

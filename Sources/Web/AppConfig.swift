@@ -37,6 +37,8 @@ public struct AppConfig: Sendable {
     /// The PostgreSQL channel on which instances tell each other of alerts and changed cases
     /// (`QORGAU_NOTIFY_CHANNEL`, default `qorgau_monitoring`): one per deployment sharing a database.
     public var notifyChannel = "qorgau_monitoring"
+    /// Password attempts one source may make a minute (`QORGAU_SIGNIN_PER_MINUTE`, default 10).
+    public var signInPerMinute = 10
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, migrate: Bool = true,
                 maxBodyBytes: Int = 1 << 20, maxCaseFileBytes: Int = 32 << 20, logLevel: Logger.Level = .info) {
@@ -98,6 +100,12 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("QORGAU_NOTIFY_CHANNEL must be 1-63 letters, digits or underscores; got \"\(raw)\"")
             }
             config.notifyChannel = raw.lowercased()
+        }
+        if let raw = env["QORGAU_SIGNIN_PER_MINUTE"] {
+            guard let count = Int(raw), (1...10_000).contains(count) else {
+                throw ConfigurationError("QORGAU_SIGNIN_PER_MINUTE must be a number from 1 to 10000; got \"\(raw)\"")
+            }
+            config.signInPerMinute = count
         }
         if let raw = env["LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: raw.lowercased()) else {

@@ -27,6 +27,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(SecurityHeadersMiddleware()) // outside ProblemMiddleware: errors get the headers too
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(BodyGuardMiddleware()) // before anything reads a body
     app.views.use(.leaf)
     if let views = Bundle.module.resourceURL?.appendingPathComponent("Views").path {
         app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions], // not .toVisibleFiles: .build is hidden
@@ -40,6 +41,8 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
         ?? BlobStore(directory: NSTemporaryDirectory() + "qorgau-evidence-" + UUID().uuidString, key: .random())
     app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)
     app.setUpAccessCaches()
+    await app.storage.setWithAsyncShutdown(SignInLimiterKey.self, to: SignInLimiter(perMinute: config.signInPerMinute),
+                                           onShutdown: { await $0.shutdown() })
     try routes(app)
 }
 

@@ -21,10 +21,11 @@ func routes(_ app: Application) throws {
     // Web pages: a session; an anonymous visitor is sent to the sign-in page.
     let web = app.grouped(AuthenticationMiddleware(redirectsToSignIn: true), AuthorizationMiddleware())
     let dashboard = DashboardPage(packs: app.packs), casePage = CasePage(packs: app.packs)
-    web.get(use: dashboard.page).requires(.ownAccount)
-    web.get("search", use: SearchPage().page).requires(.readCase)
+    web.get(use: dashboard.page).requires(.ownAccount).auditsRead("dashboard")
+    web.get("search", use: SearchPage().page).requires(.readCase).auditsRead("search")
     web.get("cases", ":caseID", use: casePage.page).requires(.readCaseRecords).auditsRead("casePage")
     web.on(.POST, "cases", ":caseID", "incidents", body: .collect(maxSize: ByteCount(value: AuthorizationMiddleware.maxFormBytes)), use: casePage.logIncident).requires(.logIncident)
+        .acceptsMultipart()
     let caseForms = CaseForms(packs: app.packs)
     web.post("cases", use: caseForms.open).requires(.editCase)
     web.post("cases", ":caseID", "access", use: caseForms.grant).requires(.manageCaseAccess)
@@ -57,9 +58,9 @@ func routes(_ app: Application) throws {
         .requires(.importCaseFiles)
 
     let reports = ReportController(packs: app.packs)
-    api.get("deadlines", use: reports.deadlines).requires(.readReports)
+    api.get("deadlines", use: reports.deadlines).requires(.readReports).auditsRead("deadlines")
     api.get("fund", "ledger", use: reports.ledger).requires(.readFundLedger)
-    api.get("respondents", ":iin", use: reports.respondent).requires(.readReports)
+    api.get("respondents", ":iin", use: reports.respondent).requires(.readReports).auditsRead("respondent")
 
     let cases = api.grouped("cases")
     let caseController = CaseController()
@@ -88,12 +89,13 @@ func routes(_ app: Application) throws {
         .auditsRead("personHistory")
 
     let orders = OrderController(packs: app.packs)
-    oneCase.get("orders", use: orders.list).requires(.readCase)
+    oneCase.get("orders", use: orders.list).requires(.readCase).auditsRead("orders")
     oneCase.post("orders", use: orders.create).requires(.manageOrders)
-    oneCase.get("orders", ":orderID", use: orders.get).requires(.readCase)
+    oneCase.get("orders", ":orderID", use: orders.get).requires(.readCase).auditsRead("order")
     oneCase.post("orders", ":orderID", "extensions", use: orders.extend).requires(.manageOrders)
     oneCase.post("orders", ":orderID", "revocation", use: orders.revoke).requires(.manageOrders)
     oneCase.get("orders", ":orderID", "history", use: orders.history).requires(.readCaseRecords)
+        .auditsRead("orderHistory")
     oneCase.get("violations", use: orders.violations).requires(.readCase)
     oneCase.get("deadlines", use: reports.caseDeadlines).requires(.readCaseRecords)
 
@@ -117,13 +119,13 @@ func routes(_ app: Application) throws {
     api.post("monitoring", "pings", use: monitoring.ingest).requires(.ingestPings)
     api.webSocket("monitoring", "pings", "socket", maxFrameSize: .init(integerLiteral: PingSocket.maxMessageBytes),
                   onUpgrade: PingSocket.serve).requires(.ingestPings)
-    api.get("monitoring", "alerts", "stream", use: monitoring.stream).requires(.handleAlerts)
+    api.get("monitoring", "alerts", "stream", use: monitoring.stream).requires(.handleAlerts).auditsRead("alertStream")
     oneCase.get("alerts", use: monitoring.list).requires(.readCaseRecords).auditsRead("alerts")
     oneCase.post("alerts", ":alertID", "acknowledgement", use: monitoring.acknowledge).requires(.handleAlerts)
 
     let evidence = EvidenceController()
     oneCase.on(.POST, "incidents", ":incidentID", "evidence", body: .stream, use: evidence.upload)
-        .requires(.logIncident).checksCSRFInForm()
+        .requires(.logIncident).checksCSRFInForm().streamsMultipart()
     oneCase.get("evidence", use: evidence.list).requires(.readCase)
     oneCase.get("evidence", ":evidenceID", use: evidence.get).requires(.readCase)
     oneCase.get("evidence", ":evidenceID", "content", use: evidence.content).requires(.readCase)

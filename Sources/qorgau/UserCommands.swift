@@ -50,7 +50,7 @@ struct User: AsyncParsableCommand {
                     try await accounts.changePassword(of: user, current: nil, new: password, by: "cli")
                     return nil
                 }
-                return try await accounts.resetPassword(of: user, by: "cli")
+                return try await accounts.resetPassword(of: user, by: "cli").password
             }
             if let oneTime { print("one-time password for \(username) (shown once): \(oneTime)") } else { print("password set for \(username)") }
         }

@@ -95,7 +95,7 @@ import VaporTesting
             }
             try await ws.close()
             #expect(answers[0]["accepted"] as? Int == 2)
-            #expect(answers[0]["alerts"] as? Int == 1)
+            #expect(answers[0]["alerts"] == nil, "a gateway learns what was taken, not what it meant")
             #expect(answers[1]["status"] as? String == "422")
             #expect((answers[1]["detail"] as? String)?.contains("not valid JSON") == true)
             #expect(answers[2]["accepted"] as? Int == 0)
@@ -214,7 +214,7 @@ import VaporTesting
             let sent = try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [far, inside]], as: gateway)
             #expect(sent.status == .ok)
             #expect(sent.json["accepted"] as? Int == 2, "forwarded to instance \(owner) and taken there")
-            #expect(sent.json["alerts"] as? Int == 1)
+            #expect(sent.json["alerts"] == nil)
             for index in heard.indices {
                 let event = try await withinSeconds(5) { [stream = heard[index]] in
                     var events = stream.makeAsyncIterator()

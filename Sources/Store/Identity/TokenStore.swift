@@ -65,10 +65,13 @@ public struct TokenStore: Sendable {
         return try model.token()
     }
 
-    /// Revokes every token of a user (a disabled account).
-    public func revokeAll(of userID: UUID, now: Int64) async throws {
+    /// Revokes every live token of a user; returns how many there were.
+    @discardableResult
+    public func revokeAll(of userID: UUID, now: Int64) async throws -> Int {
+        let count = try await APITokenModel.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil).count()
         try await APITokenModel.query(on: db).filter(\.$userID == userID).filter(\.$revokedAt == nil)
             .set(\.$revokedAt, to: now).update()
+        return count
     }
 }
 

@@ -13,6 +13,7 @@ extension Application {
     func setUpAccessCaches() {
         storage[TokenCacheKey.self] = ExpiringCache(capacity: 10_000)
         storage[CaseUnitCacheKey.self] = ExpiringCache(capacity: 50_000)
+        storage[RefusalAuditKey.self] = RefusalAudit()
     }
 }
 

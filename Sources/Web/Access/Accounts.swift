@@ -10,8 +10,11 @@ public struct Accounts: Sendable {
     let db: any Database
     /// bcrypt's cost: 12 in production (about a quarter of a second a hash), lower in tests.
     let cost: Int
+    /// The server's limits on guessing (none for the command line).
+    let limiter: SignInLimiter?
 
-    public init(db: any Database, cost: Int) { self.db = db; self.cost = cost }
+    public init(db: any Database, cost: Int) { self.init(db: db, cost: cost, limiter: nil) }
+    init(db: any Database, cost: Int, limiter: SignInLimiter?) { self.db = db; self.cost = cost; self.limiter = limiter }
 
     public enum SignIn: Sendable {
         case signedIn(UserAccount)
@@ -36,11 +39,24 @@ public struct Accounts: Sendable {
         return (user, oneTime)
     }
 
-    /// Sets a new password the user chose (after checking the current one, when given).
-    public func changePassword(of user: UserAccount, current: String?, new: String, by actor: String) async throws {
+    /// Sets a new password the user chose (after checking the current one, when given). Every
+    /// session ends and every API token is revoked: whoever knew the old password may have made
+    /// one. A wrong current password counts toward the lock like a failed sign-in, and is audited.
+    /// Returns how many tokens were revoked.
+    @discardableResult
+    public func changePassword(of user: UserAccount, current: String?, new: String, by actor: String) async throws -> Int {
         if let current {
-            guard let (_, stored) = try await UserStore(db: db).credentials(username: user.username),
-                  try await verify(current, stored) else {
+            let users = UserStore(db: db)
+            guard let (account, stored) = try await users.credentials(username: user.username) else { throw DomainError.notFound("user") }
+            let right = try await verify(current, stored) // constant work: checked even while locked
+            if let until = account.lockedUntil, until > nowMs() {
+                try await AuditStore(db: db).append(actor: actor, action: "password.change.locked", target: user.id.apiString)
+                throw ValidationFailure(pointer: "/currentPassword", message: "too many wrong passwords: try again in \(UserStore.lockDuration / 60_000) minutes")
+            }
+            guard right else {
+                let locked = try await users.noteFailedSignIn(user.id, now: nowMs())
+                try await AuditStore(db: db).append(actor: actor, action: locked ? "account.locked" : "password.change.failed",
+                                                    target: user.id.apiString, detail: "wrong current password")
                 throw ValidationFailure(pointer: "/currentPassword", message: "the current password is not right")
             }
             if current == new { throw ValidationFailure(pointer: "/newPassword", message: "the new password must differ from the current one") }
@@ -48,18 +64,32 @@ public struct Accounts: Sendable {
         if let problem = PasswordPolicy.problem(with: new, username: user.username) {
             throw ValidationFailure(pointer: "/newPassword", message: problem)
         }
-        try await UserStore(db: db).setPassword(user.id, hash: try await hash(new), mustChange: false)
-        try await SessionStore(db: db).deleteAll(of: user.id)
-        try await AuditStore(db: db).append(actor: actor, action: "password.changed", target: user.id.apiString)
+        let newHash = try await hash(new)
+        let revoked = try await db.transaction { db in
+            try await UserStore(db: db).setPassword(user.id, hash: newHash, mustChange: false)
+            try await SessionStore(db: db).deleteAll(of: user.id)
+            let revoked = try await TokenStore(db: db).revokeAll(of: user.id, now: nowMs())
+            try await AuditStore(db: db).append(actor: actor, action: "password.changed", target: user.id.apiString,
+                                                detail: "sessions ended, \(revoked) API tokens revoked")
+            return revoked
+        }
+        return revoked
     }
 
-    /// Gives a user a new one-time password (an administrator's reset): their sessions end.
-    public func resetPassword(of user: UserAccount, by actor: String) async throws -> String {
+    /// Gives a user a new one-time password (an administrator's reset): their sessions end and
+    /// their API tokens are revoked. Returns the password and how many tokens were revoked.
+    public func resetPassword(of user: UserAccount, by actor: String) async throws -> (password: String, tokensRevoked: Int) {
         let oneTime = Self.oneTimePassword()
-        try await UserStore(db: db).setPassword(user.id, hash: try await hash(oneTime), mustChange: true)
-        try await SessionStore(db: db).deleteAll(of: user.id)
-        try await AuditStore(db: db).append(actor: actor, action: "password.reset", target: user.id.apiString)
-        return oneTime
+        let oneTimeHash = try await hash(oneTime)
+        let revoked = try await db.transaction { db in
+            try await UserStore(db: db).setPassword(user.id, hash: oneTimeHash, mustChange: true)
+            try await SessionStore(db: db).deleteAll(of: user.id)
+            let revoked = try await TokenStore(db: db).revokeAll(of: user.id, now: nowMs())
+            try await AuditStore(db: db).append(actor: actor, action: "password.reset", target: user.id.apiString,
+                                                detail: "sessions ended, \(revoked) API tokens revoked")
+            return revoked
+        }
+        return (oneTime, revoked)
     }
 
     /// Disables or enables an account; disabling ends its sessions and revokes its tokens.
@@ -73,31 +103,46 @@ public struct Accounts: Sendable {
         return updated
     }
 
-    /// Checks a username and password. Five failures in a row lock the account for 15 minutes;
-    /// while locked even the right password is refused. Every outcome is audited.
+    /// Checks a username and password. Five failures in a row from one source shut that source
+    /// out of the account for 15 minutes (`SignInLimiter`); `UserStore.lockAfterFailures` from all
+    /// sources together lock the account itself; while locked even the right password is
+    /// refused. Every path does the same work (one bcrypt check), so the time of the answer does
+    /// not tell whether a username exists or is locked. Every outcome is audited.
     public func signIn(username: String, password: String, from address: String?) async throws -> SignIn {
         let users = UserStore(db: db), audit = AuditStore(db: db)
+        let source = address ?? "local"
         guard let (user, stored) = try await users.credentials(username: username) else {
-            _ = try await hash(password) // as much work as checking a real user's: no timing tell
-            try await audit.append(actor: "anonymous", action: "signIn.failed", detail: "unknown username from \(address ?? "?")")
+            _ = try await verify(password, try await Self.decoy(cost: cost, accounts: self))
+            try await audit.append(actor: "anonymous", action: "signIn.failed", detail: "unknown username from \(source)")
             return .refused
         }
-        let now = nowMs()
+        let right = try await verify(password, stored)
+        let now = nowMs(), account = user.id.apiString
         if let until = user.lockedUntil, until > now {
-            try await audit.append(actor: "anonymous", action: "signIn.locked", target: user.id.apiString,
-                                   detail: "attempt while locked from \(address ?? "?")")
+            try await audit.append(actor: "anonymous", action: "signIn.locked", target: account,
+                                   detail: "attempt while locked from \(source)")
             return .refused
         }
-        guard try await verify(password, stored), !user.disabled else {
+        if limiter?.isLocked(account: account, source: source, now: now) == true {
+            try await audit.append(actor: "anonymous", action: "signIn.locked", target: account,
+                                   detail: "attempt from \(source), shut out after \(SignInLimiter.failuresPerSource) failures")
+            return .refused
+        }
+        guard right, !user.disabled else {
+            let sourceLocked = limiter?.fail(account: account, source: source, now: now) ?? false
             if try await users.noteFailedSignIn(user.id, now: now) {
-                try await audit.append(actor: "anonymous", action: "account.locked", target: user.id.apiString,
+                try await audit.append(actor: "anonymous", action: "account.locked", target: account,
                                        detail: "\(UserStore.lockAfterFailures) failed sign-ins; locked for \(UserStore.lockDuration / 60_000) minutes")
+            } else if sourceLocked {
+                try await audit.append(actor: "anonymous", action: "signIn.sourceLocked", target: account,
+                                       detail: "\(SignInLimiter.failuresPerSource) failed sign-ins from \(source); it is shut out for \(SignInLimiter.sourceLock / 60_000) minutes")
             } else {
-                try await audit.append(actor: "anonymous", action: "signIn.failed", target: user.id.apiString,
-                                       detail: user.disabled ? "disabled account" : "wrong password from \(address ?? "?")")
+                try await audit.append(actor: "anonymous", action: "signIn.failed", target: account,
+                                       detail: user.disabled ? "disabled account" : "wrong password from \(source)")
             }
             return .refused
         }
+        limiter?.succeed(account: account, source: source)
         try await users.noteSignIn(user.id)
         try await audit.append(actor: user.id.apiString, action: "signIn", target: user.id.apiString)
         return .signedIn(try await users.get(user.id))
@@ -105,11 +150,30 @@ public struct Accounts: Sendable {
 
     func hash(_ password: String) async throws -> String {
         let cost = self.cost
+        if let limiter { return try await limiter.hash { try Bcrypt.hash(password, cost: cost) } }
         return try await Task.detached { try Bcrypt.hash(password, cost: cost) }.value
     }
 
     func verify(_ password: String, _ hash: String) async throws -> Bool {
-        try await Task.detached { (try? Bcrypt.verify(password, created: hash)) ?? false }.value
+        if let limiter { return try await limiter.hash { (try? Bcrypt.verify(password, created: hash)) ?? false } }
+        return try await Task.detached { (try? Bcrypt.verify(password, created: hash)) ?? false }.value
+    }
+
+    /// A hash at this cost of a password nobody has, checked for an unknown username so that it
+    /// costs what a real one does.
+    private static func decoy(cost: Int, accounts: Accounts) async throws -> String {
+        if let known = Decoys.shared.get(cost) { return known }
+        let made = try await accounts.hash(Accounts.oneTimePassword())
+        Decoys.shared.put(cost, made)
+        return made
+    }
+
+    private final class Decoys: @unchecked Sendable {
+        static let shared = Decoys()
+        private let lock = NSLock()
+        private var hashes: [Int: String] = [:]
+        func get(_ cost: Int) -> String? { lock.withLock { hashes[cost] } }
+        func put(_ cost: Int, _ hash: String) { lock.withLock { hashes[cost] = hash } }
     }
 
     static func checkUsername(_ username: String) throws {

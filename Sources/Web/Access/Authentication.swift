@@ -19,8 +19,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     }
 
     func identify(_ request: Request) async throws -> SignedIn? {
-        let audit = AuditStore(db: request.db)
-        let target = "\(request.method.rawValue) \(request.url.path)"
+        let audit = request.application.refusals
         if let bearer = request.headers.bearerAuthorization?.token {
             let now = nowMs()
             if let cached = request.application.tokenCache.get(bearer, now: now) { return cached }
@@ -31,13 +30,13 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                 request.application.tokenCache.put(bearer, signedIn, now: now, notAfter: token.expiresAt)
                 return signedIn
             case .live(let user, _):
-                try await audit.append(actor: user.id.apiString, action: "token.refused", target: target, detail: "disabled account")
+                try await audit.record(request, actor: user.id.apiString, action: "token.refused", detail: "disabled account")
             case .revoked(let user, let token):
-                try await audit.append(actor: user.id.apiString, action: "token.refused", target: target, detail: "revoked token \(token.id.apiString)")
+                try await audit.record(request, actor: user.id.apiString, action: "token.refused", detail: "revoked token \(token.id.apiString)")
             case .expired(let user, let token):
-                try await audit.append(actor: user.id.apiString, action: "token.refused", target: target, detail: "expired token \(token.id.apiString)")
+                try await audit.record(request, actor: user.id.apiString, action: "token.refused", detail: "expired token \(token.id.apiString)")
             case .unknown:
-                try await audit.append(actor: "anonymous", action: "token.refused", target: target, detail: "unknown token")
+                try await audit.record(request, actor: "anonymous", action: "token.refused", detail: "unknown token")
             }
             return nil
         }
@@ -48,14 +47,14 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                 return SignedIn(user: session.user, principal: principal,
                                 session: .init(secret: cookie, csrfToken: session.csrfToken))
             case .expired(let user):
-                try await audit.append(actor: user.id.apiString, action: "session.expired", target: target)
+                try await audit.record(request, actor: user.id.apiString, action: "session.expired")
             case .unknown:
-                try await audit.append(actor: "anonymous", action: "session.refused", target: target,
+                try await audit.record(request, actor: "anonymous", action: "session.refused",
                                        detail: "a session that ended (signed out) or never was")
             }
             return nil
         }
-        try await audit.append(actor: "anonymous", action: "anonymous.refused", target: target)
+        try await audit.record(request, actor: "anonymous", action: "anonymous.refused")
         return nil
     }
 }

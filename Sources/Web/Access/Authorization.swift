@@ -50,13 +50,12 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         let signedIn = try request.signedIn
         let principal = signedIn.principal
         func refuse(_ action: String, _ status: HTTPResponseStatus, _ reason: String, detail: String? = nil) async throws -> Never {
-            try await AuditStore(db: request.db).append(actor: principal.subject, action: action, target: routeName(request),
-                                                        detail: detail ?? reason)
+            try await request.application.refusals.record(request, actor: principal.subject, action: action, detail: detail ?? reason)
             throw Abort(status, reason: reason)
         }
 
         guard let permission = request.route?.permission else {
-            request.logger.error("route without an access rule: \(routeName(request))")
+            request.logger.error("route without an access rule: \(request.routePattern)")
             try await refuse("access.denied", .forbidden, "this route has no access rule")
         }
         let unsafe = ![.GET, .HEAD].contains(request.method)
@@ -67,8 +66,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                 // A form's body may still be arriving: its token is in it.
                 _ = try await request.body.collect(max: Self.maxFormBytes).get()
             }
-            let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "csrf"))
-            guard sent == session.csrfToken else {
+            guard request.sentCSRFToken == session.csrfToken else {
                 try await refuse("csrf.refused", .forbidden, "the form is missing its CSRF token or it is not this session's: reload the page")
             }
         }
@@ -96,14 +94,9 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         let response = try await next.respond(to: request)
         if let what = request.route?.auditedRead, (200..<300).contains(response.status.code) {
             try await AuditStore(db: request.db).append(actor: principal.subject, action: "read.\(what)",
-                                                        target: routeName(request), caseID: caseID)
+                                                        target: request.routePattern, caseID: caseID)
         }
         return response
-    }
-
-    /// "GET /api/v1/cases/:caseID": the route, not the ids in the path.
-    private func routeName(_ request: Request) -> String {
-        request.route.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" } ?? request.url.path
     }
 
     private func unit(of caseID: UUID, _ request: Request) async throws -> String?? {

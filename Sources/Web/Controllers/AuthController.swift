@@ -43,6 +43,7 @@ struct AuthController {
         try body.throwIfInvalid()
         let user = try await signIn(req, username: username!, password: current!)
         try await req.accounts.changePassword(of: user, current: current!, new: new!, by: user.id.apiString)
+        req.forgetCachedTokens() // every token of the user was revoked with the old password
         return .noContent
     }
 
@@ -63,8 +64,9 @@ struct AuthController {
     }
 
     private func signIn(_ req: Request, username: String, password: String) async throws -> UserAccount {
+        try req.spendPasswordAttempt()
         guard case .signedIn(let user) = try await req.accounts.signIn(username: username, password: password,
-                                                                         from: req.remoteAddress?.ipAddress) else {
+                                                                         from: req.sourceAddress) else {
             throw Abort(.unauthorized, reason: "wrong username or password, or the account is locked after \(UserStore.lockAfterFailures) failed attempts (for \(UserStore.lockDuration / 60_000) minutes)")
         }
         return user
@@ -120,5 +122,7 @@ enum Timestamp {
 }
 
 extension Request {
-    var accounts: Accounts { Accounts(db: db, cost: application.qorgauConfig.bcryptCost) }
+    var accounts: Accounts {
+        Accounts(db: db, cost: application.qorgauConfig.bcryptCost, limiter: application.storage[SignInLimiterKey.self])
+    }
 }

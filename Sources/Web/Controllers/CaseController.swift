@@ -51,6 +51,7 @@ struct CaseController {
         let reason = body["reason"].string(maxLength: 2000)
         let expected = body["expectedVersion"].int(required: false, in: 1...Int(Int32.max))
         try body.throwIfInvalid()
+        if let unit { try await req.checkTransfer(of: id, to: unit, pointer: "/unit") }
         let changes = CaseChanges(number: number.map { .some($0) }, unit: unit.map { .some($0) }, status: status)
         let corrected = try await CaseStore(db: req.db).correct(id, changes: changes, reason: reason!,
                                                                 expectedVersion: expected, by: req.principal)

@@ -14,7 +14,7 @@ struct CaseFileController {
         var file = try CaseFileReader(jurisdictions: packs.codes).read(data: Data(buffer: buffer))
         let problems = CaseFileRules.problems(file, packs: packs)
         if !problems.isEmpty { throw ValidationFailure(problems) }
-        file.case.unit = try req.unitForNewCase(file.case.unit, pointer: "/case/unit")
+        file.case.unit = try await req.unitForNewCase(file.case.unit, pointer: "/case/unit")
         let id = try await CaseFileStore(db: req.db).importCaseFile(file, by: req.principal)
         try await req.grantToCreator(id)
         if !(file.devices ?? []).isEmpty { try await req.refreshMonitoring(id) } // its devices are watched from now on

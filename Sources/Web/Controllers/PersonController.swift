@@ -15,14 +15,20 @@ struct PersonController {
 
     func list(req: Request) async throws -> PageResponse<PersonResponse> {
         let caseID = try req.uuid("caseID", what: "case")
-        let persons = try await PersonStore(db: req.db).list(caseID: caseID, scope: req.principal.scope)
-        return PageResponse(items: persons.map(PersonResponse.init), nextCursor: nil)
+        let principal = try req.principal
+        let persons = try await PersonStore(db: req.db).list(caseID: caseID, scope: principal.scope)
+        let items = principal.role == .victim ? persons.compactMap(PersonResponse.forVictim) : persons.map(PersonResponse.init)
+        return PageResponse(items: items, nextCursor: nil)
     }
 
     func get(req: Request) async throws -> PersonResponse {
         let caseID = try req.uuid("caseID", what: "case")
         let id = try req.uuid("personID", what: "person")
-        return PersonResponse(try await PersonStore(db: req.db).get(id, caseID: caseID, scope: req.principal.scope))
+        let principal = try req.principal
+        let person = try await PersonStore(db: req.db).get(id, caseID: caseID, scope: principal.scope)
+        guard principal.role == .victim else { return PersonResponse(person) }
+        guard let view = PersonResponse.forVictim(person) else { throw DomainError.notFound("person") }
+        return view
     }
 
     /// Body: `{"person": {…the corrected person with all places…}, "reason": "…", "expectedVersion": 1 (opt)}`.

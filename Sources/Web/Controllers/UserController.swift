@@ -57,8 +57,10 @@ struct UserController {
     /// A new one-time password for a user who lost theirs.
     func resetPassword(req: Request) async throws -> NewUserResponse {
         let user = try await UserStore(db: req.db).get(try req.uuid("userID", what: "user"))
-        let oneTime = try await req.accounts.resetPassword(of: user, by: try req.principal.subject)
-        return NewUserResponse(user: UserResponse(try await UserStore(db: req.db).get(user.id)), oneTimePassword: oneTime)
+        let (oneTime, revoked) = try await req.accounts.resetPassword(of: user, by: try req.principal.subject)
+        req.forgetCachedTokens()
+        return NewUserResponse(user: UserResponse(try await UserStore(db: req.db).get(user.id)), oneTimePassword: oneTime,
+                               tokensRevoked: revoked)
     }
 }
 
@@ -66,4 +68,6 @@ struct NewUserResponse: Content {
     var user: UserResponse
     /// Shown once; the user must change it at first sign-in.
     var oneTimePassword: String?
+    /// On a password reset: how many of the user's API tokens were revoked with it.
+    var tokensRevoked: Int?
 }

@@ -45,6 +45,16 @@ struct PersonResponse: Content {
         birthDate = p.person.birthDate; iin = p.person.iin; relationshipToVictim = p.person.relationshipToVictim
         places = p.person.places
     }
+
+    /// What a victim sees of the persons of her case: the victims and the respondent by name and
+    /// role, nothing that finds or identifies them (no IIN, birth date or place: another victim's
+    /// shelter stays hidden, and so does the respondent's IIN); witnesses not at all.
+    static func forVictim(_ p: StoredPerson) -> PersonResponse? {
+        guard p.person.role == .victim || p.person.role == .respondent else { return nil }
+        var view = PersonResponse(p)
+        view.birthDate = nil; view.iin = nil; view.places = []
+        return view
+    }
 }
 
 struct IncidentResponse: Content {

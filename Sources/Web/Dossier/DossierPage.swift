@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Law
+import LeafKit
 import Store
 
 /// The printable court dossier of a case, as one self-contained HTML page (no script, no outside
@@ -22,7 +23,8 @@ enum DossierPage {
         let file = input.file
         var html = """
         <!doctype html>
-        <html lang="\(input.assessment.language.rawValue)"><head><meta charset="utf-8">
+        <html lang="\(e(input.assessment.language.rawValue))"><head><meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
         <title>Dossier \(e(file.case.number ?? ""))</title>
         <style>body{font:11pt/1.4 serif;margin:2em}table{border-collapse:collapse;width:100%;margin:1em 0}
         th,td{border:1px solid #444;padding:.25em .4em;text-align:left;vertical-align:top}code{font-size:9pt;word-break:break-all}
@@ -76,20 +78,11 @@ enum DossierPage {
         return html
     }
 
-    /// HTML escaping for text and attribute values.
-    static func e(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// The policy the page carries inside itself, for when it is opened from disk (no server, no
+    /// headers): no script, no outside resource, no form, only its own inline style.
+    static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
+
+    /// HTML escaping for text and attribute values, by Unicode scalar (LeafKit's): walking
+    /// grapheme clusters would let a combining or prepended mark hide a `<` inside a cluster.
+    static func e(_ text: String) -> String { text.htmlEscaped() }
 }

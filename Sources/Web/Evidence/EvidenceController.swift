@@ -19,11 +19,11 @@ struct EvidenceController {
         let caseID = try req.uuid("caseID", what: "case"), incidentID = try req.uuid("incidentID", what: "incident")
         let store = EvidenceStore(db: req.db)
         try await store.requireIncident(incidentID, caseID: caseID, scope: principal.scope)
-        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
-              let boundary = type.parameters["boundary"] else {
+        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data" else {
             throw UploadRefusal(pointer: "/file", status: .unsupportedMediaType,
                                 "send the file as multipart/form-data, in a part named \"file\"")
         }
+        let boundary = try MultipartGuard.boundary(of: type)
         let receiver = UploadReceiver(blobs: req.application.blobs, limit: req.application.qorgauConfig.maxEvidenceBytes)
         if let session = try req.signedIn.session, req.headers.first(name: "X-CSRF-Token") != session.csrfToken {
             // A browser form: its CSRF field must come before the file.
@@ -36,8 +36,10 @@ struct EvidenceController {
         let received: UploadReceiver.Received
         do {
             let parser = MultipartParser(boundary: boundary)
+            var guardian = MultipartGuard(boundary: boundary) // ahead of the parser, which aborts on some bytes
             receiver.attach(to: parser)
             for try await chunk in req.body {
+                try guardian.scan(chunk.readableBytesView)
                 try parser.execute(chunk)
                 if let failure = receiver.failure { throw failure }
             }
@@ -48,7 +50,9 @@ struct EvidenceController {
             if let refusal = error as? UploadRefusal, refusal.status == .unprocessableEntity {
                 throw ValidationFailure(pointer: refusal.pointer, message: refusal.reason)
             }
-            throw error
+            if error is any AbortError || error is ValidationFailure { throw error }
+            throw Abort(.badRequest, reason: "the multipart body is malformed") // the parser's own syntax error
+
         }
         let (evidence, created) = try await store.add(caseID: caseID, incidentID: incidentID, sha256: received.sha256,
                                                       name: received.name, mediaType: received.mediaType,

@@ -21,32 +21,54 @@ struct MonitoringController {
 
     /// Server-sent events: `event: alert` or `event: escalation`, `data:` the alert, for the cases
     /// in the officer's scope, as they happen; a comment every 15 seconds keeps the line open.
+    /// Who listens is checked again before each event and every 5 seconds: a revoked token, an
+    /// ended session, a disabled user or a role without the permission ends the stream (with
+    /// `event: end`), and a withdrawn grant or a changed unit narrows it at once.
     func stream(req: Request) async throws -> Response {
-        let (id, events) = await req.application.monitoring.subscribe(scope: try req.principal.scope)
         let hub = req.application.monitoring
+        let (id, events) = await hub.subscribe(scope: try req.principal.scope)
         let response = Response(status: .ok, body: .init(asyncStream: { writer in
             let encoder = JSONEncoder.api
             try await writer.write(.buffer(ByteBuffer(string: ": subscribed\n\n")))
-            let keepAlive = Task {
+            let watch = Task {
+                var beats = 0
                 while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(15))
-                    try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n")))
+                    try await Task.sleep(for: .seconds(5))
+                    guard let listener = await Self.listener(req) else { await hub.unsubscribe(id); return }
+                    await hub.rescope(id, to: listener.scope)
+                    beats += 1
+                    if beats % 3 == 0 { try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n"))) }
                 }
             }
-            defer { keepAlive.cancel() }
+            defer { watch.cancel() }
             do {
                 for await event in events {
+                    guard let listener = await Self.listener(req) else { break }
+                    await hub.rescope(id, to: listener.scope)
+                    guard let caseID = UUID(uuidString: event.alert.caseId),
+                          let unit = try await CaseStore(db: req.db).unit(of: caseID),
+                          listener.scope.allows(caseID, unit: unit) else { continue }
                     let data = String(decoding: try encoder.encode(event.alert), as: UTF8.self)
                     try await writer.write(.buffer(ByteBuffer(string: "event: \(event.event)\ndata: \(data)\n\n")))
                 }
-            } catch {
-                await hub.unsubscribe(id)
-            }
-            try await writer.write(.end)
+                if await Self.listener(req) == nil { // not a shutdown: the listener lost the right
+                    try await writer.write(.buffer(ByteBuffer(string: "event: end\ndata: {\"reason\":\"the right to these alerts ended: sign in again\"}\n\n")))
+                }
+            } catch {}
+            await hub.unsubscribe(id)
+            try? await writer.write(.end)
         }))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "event-stream")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
+    }
+
+    /// The stream's requester identified again (token or session, user, role, grants): nil once
+    /// the right to the alert stream is gone.
+    private static func listener(_ req: Request) async -> Principal? {
+        guard let still = try? await AuthenticationMiddleware().identify(req), !still.user.mustChangePassword,
+              still.principal.may(.handleAlerts) else { return nil }
+        return still.principal
     }
 
     /// `?open=true`: only those not acknowledged yet.
@@ -70,14 +92,13 @@ struct IngestResponse: Content {
     struct Refused: Content { var index: Int; var device: String?; var reason: String }
     var accepted: Int
     var refused: [Refused]
-    /// How many alerts the batch raised (they go to the officers, not to the gateway).
-    var alerts: Int
+    // Not how many alerts the batch raised: a gateway learns whether its pings were taken,
+    // nothing of what they meant (with a stolen token, counting alerts finds the victim's home).
 }
 
 extension IngestResponse {
     init(_ outcome: MonitoringHub.Outcome) {
-        self.init(accepted: outcome.accepted, refused: outcome.refused.map { .init(index: $0.index, device: $0.device, reason: $0.reason) },
-                  alerts: outcome.alerts.count)
+        self.init(accepted: outcome.accepted, refused: outcome.refused.map { .init(index: $0.index, device: $0.device, reason: $0.reason) })
     }
 }
 

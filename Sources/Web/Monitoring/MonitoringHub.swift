@@ -390,7 +390,11 @@ actor MonitoringHub {
         return (id, stream)
     }
 
-    func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+    /// Ends a subscription: its stream finishes.
+    func unsubscribe(_ id: UUID) { subscribers.removeValue(forKey: id)?.continuation.finish() }
+
+    /// A subscriber's scope as it stands now (a grant given or withdrawn, a unit changed).
+    func rescope(_ id: UUID, to scope: CaseScope) { subscribers[id]?.scope = scope }
 
     /// Ends every subscription (at shutdown, and after a benchmark).
     func unsubscribeAll() {

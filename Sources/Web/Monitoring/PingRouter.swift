@@ -33,15 +33,13 @@ struct PingRouter {
                     }
                     // indices back into the whole batch
                     return IngestResponse(accepted: answer.accepted,
-                                          refused: answer.refused.map { .init(index: indices[$0.index], device: $0.device, reason: $0.reason) },
-                                          alerts: answer.alerts)
+                                          refused: answer.refused.map { .init(index: indices[$0.index], device: $0.device, reason: $0.reason) })
                 }
             }
-            var whole = IngestResponse(accepted: 0, refused: [], alerts: 0)
+            var whole = IngestResponse(accepted: 0, refused: [])
             for try await part in group {
                 whole.accepted += part.accepted
                 whole.refused += part.refused
-                whole.alerts += part.alerts
             }
             whole.refused.sort { $0.index < $1.index }
             return whole
@@ -66,7 +64,7 @@ struct PingRouter {
             return IngestResponse(accepted: 0, refused: part.indices.map {
                 .init(index: $0, device: (try? part[$0].get())?.device,
                       reason: "instance \(owner), which watches this device, is unavailable; send the ping again")
-            }, alerts: 0)
+            })
         }
     }
 }

@@ -6,7 +6,7 @@ import Vapor
 /// `GET /api/v1/monitoring/pings/socket`: a WebSocket for gateways and devices that keep a
 /// connection. Each text message is a batch as for `POST /api/v1/monitoring/pings`
 /// (`{"pings": [...]}`) and is answered, in order, by a text message with the same answer as the
-/// POST (`{"accepted", "refused", "alerts"}`), or `{"status", "detail"}` for a message that is
+/// POST (`{"accepted", "refused"}`), or `{"status", "detail"}` for a message that is
 /// not a batch. A sender need not wait for an answer before sending the next batch: batches are
 /// queued for checking in the order they arrive and stored together with whatever else is queued
 /// (each answer still comes only once its pings are stored). The gateway's token is checked at the

@@ -13,7 +13,7 @@ struct CaseForms {
     struct Grant: Content { var username: String? }
 
     func open(req: Request) async throws -> Response {
-        let posted = (try? req.content.decode(NewCase.self)) ?? NewCase()
+        let posted = req.form(NewCase.self) ?? NewCase()
         let jurisdiction = posted.jurisdiction.flatMap { $0.isEmpty ? nil : $0 } ?? "KZ"
         var problems: [ValidationProblem] = []
         guard packs.codes.contains(jurisdiction) else {
@@ -39,7 +39,7 @@ struct CaseForms {
 
     func grant(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let username = ((try? req.content.decode(Grant.self))?.username ?? "").trimmingCharacters(in: .whitespaces)
+        let username = (req.form(Grant.self)?.username ?? "").trimmingCharacters(in: .whitespaces)
         var state = LifecycleForms.State()
         do {
             _ = try await req.grantAccess(to: caseID, username: username)

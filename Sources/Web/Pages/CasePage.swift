@@ -39,7 +39,7 @@ struct CasePage {
     func logIncident(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let principal = try req.principal
-        let posted = (try? req.content.decode(IncidentForm.Posted.self)) ?? IncidentForm.Posted()
+        let posted = req.form(IncidentForm.Posted.self) ?? IncidentForm.Posted()
         var form = IncidentForm(posted)
         let time = try await FormTime.of(caseID, req, packs: packs)
         let words = req.application.catalogs.words(req.pageLanguage)

@@ -48,7 +48,7 @@ struct LifecycleForms {
     /// distance (zones are given through the API).
     func issueOrder(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        let posted = req.form(Posted.self) ?? Posted()
         let time = try await FormTime.of(caseID, req, packs: packs)
         var conditions: [String: Any] = ["noContact": posted.noContact != nil]
         if let raw = posted.minDistanceMeters, !raw.isEmpty { conditions["minDistanceMeters"] = Int(raw) ?? raw }
@@ -66,7 +66,7 @@ struct LifecycleForms {
     /// the administrative code, the sanction within the pack's bounds.
     func addAdministrativeCase(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        let posted = req.form(Posted.self) ?? Posted()
         let time = try await FormTime.of(caseID, req, packs: packs)
         var sanction: [String: Any] = ["type": posted.sanction ?? ""]
         if posted.sanction == "fine" { sanction["mrp"] = Int(posted.amount ?? "") ?? (posted.amount ?? "") }
@@ -80,7 +80,7 @@ struct LifecycleForms {
 
     func registerProceeding(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        let posted = req.form(Posted.self) ?? Posted()
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
         let pack = try packs.pack(for: file.jurisdiction)
         let counted = try packs.assessor(for: pack.code).assess(file, at: pack.today(), language: .en)
@@ -95,7 +95,7 @@ struct LifecycleForms {
 
     func sendToCourt(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        let posted = req.form(Posted.self) ?? Posted()
         return try await attempt(req, caseID: caseID, form: \.court, posted: posted) {
             _ = try await service(req).moveProceeding(caseID, posted.proceeding ?? "", to: .inCourt,
                                                       reason: (posted.reason ?? "").isEmpty ? "sent to court" : posted.reason!)
@@ -104,7 +104,7 @@ struct LifecycleForms {
 
     func recordVerdict(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let posted = (try? req.content.decode(Posted.self)) ?? Posted()
+        let posted = req.form(Posted.self) ?? Posted()
         let time = try await FormTime.of(caseID, req, packs: packs)
         var json: [String: Any] = ["proceeding": posted.proceeding ?? "", "court": posted.court ?? "", "outcome": posted.outcome ?? "",
                                    "decidedAt": time.instant(posted.decidedAt)]

@@ -18,17 +18,20 @@ struct SignInPages {
 
     func signIn(req: Request) async throws -> Response {
         struct Form: Content { var username: String?; var password: String?; var csrf: String? }
-        let form = (try? req.content.decode(Form.self)) ?? Form()
+        let form = req.form(Form.self) ?? Form()
         let username = String((form.username ?? "").prefix(64))
         guard let sent = form.csrf, let expected = req.cookies[Self.csrfCookie]?.string, sent == expected else {
-            try await AuditStore(db: req.db).append(actor: "anonymous", action: "csrf.refused", target: "POST /login")
+            try await req.application.refusals.record(req, actor: "anonymous", action: "csrf.refused")
             return try await signInPage(req, username: username, error: PublicFrame(req).t["form_expired"], status: .forbidden)
         }
+        do { try req.spendPasswordAttempt() } catch {
+            return try await signInPage(req, username: username, error: PublicFrame(req).t["too_many_attempts"], status: .tooManyRequests)
+        }
         guard case .signedIn(let user) = try await req.accounts.signIn(username: username, password: form.password ?? "",
-                                                                          from: req.remoteAddress?.ipAddress) else {
+                                                                          from: req.sourceAddress) else {
             return try await signInPage(req, username: username, status: .unauthorized,
                                         error: (PublicFrame(req).t["wrong_password"] ?? "")
-                                            .replacingOccurrences(of: "{attempts}", with: String(UserStore.lockAfterFailures))
+                                            .replacingOccurrences(of: "{attempts}", with: String(SignInLimiter.failuresPerSource))
                                             .replacingOccurrences(of: "{minutes}", with: String(UserStore.lockDuration / 60_000)))
         }
         return try await startSession(req, for: user)
@@ -57,13 +60,15 @@ struct SignInPages {
 
     func changePassword(req: Request) async throws -> Response {
         struct Form: Content { var current: String?; var new: String?; var confirm: String? }
-        let form = (try? req.content.decode(Form.self)) ?? Form(current: nil, new: nil, confirm: nil)
+        let form = req.form(Form.self) ?? Form(current: nil, new: nil, confirm: nil)
         let user = try req.signedIn.user
         guard let new = form.new, new == form.confirm else {
             return try await passwordPage(req, error: PublicFrame(req).t["passwords_differ"], status: .unprocessableEntity)
         }
         do {
+            try req.spendPasswordAttempt()
             try await req.accounts.changePassword(of: user, current: form.current ?? "", new: new, by: user.id.apiString)
+            req.forgetCachedTokens() // the user's tokens were revoked with the old password
         } catch let failure as ValidationFailure {
             return try await passwordPage(req, error: failure.problems.map(\.message).joined(separator: "; "), status: .unprocessableEntity)
         }

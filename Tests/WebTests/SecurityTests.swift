@@ -1,0 +1,356 @@
+import Domain
+import Foundation
+import Store
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+@testable import Web
+
+/// The attacker's findings (issue 30), each as a test. A request that aborts the server kills
+/// this test process, so every test here that sends hostile bodies fails on a crash.
+@Suite struct SecurityTests {
+    static let boundary = "qorgau-attack"
+
+    static func multipartHeaders(_ boundary: String = boundary) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+        return headers
+    }
+
+    /// A form part whose header *name* holds a byte above 0x7F: MultipartKit 4.7.1 indexes past
+    /// its table on it and aborts.
+    static var poisoned: ByteBuffer {
+        var buffer = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\nX-")
+        buffer.writeBytes([0xC3, 0xA9, 0xFF])
+        buffer.writeString(": 1\r\n\r\nvalue\r\n--\(boundary)--\r\n")
+        return buffer
+    }
+
+    @Test func aPoisonedMultipartBodyIsRefusedOnEveryRouteWithoutStoppingTheServer() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            // anonymous: the sign-in form and the token route
+            for path in ["/login", "/api/v1/auth/tokens", "/api/v1/auth/password"] {
+                let response = try await app.testing().sendRequest(.POST, path, headers: Self.multipartHeaders(), body: Self.poisoned)
+                #expect(response.status.code >= 400 && response.status.code < 500, "\(path): \(response.status)")
+            }
+            // with a token: JSON routes refuse multipart before reading it
+            var headers = Self.multipartHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: app.defaultTestUser.token)
+            let api = try await app.testing().sendRequest(.POST, "/api/v1/cases/\(caseID)/incidents", headers: headers, body: Self.poisoned)
+            #expect(api.status == .unsupportedMediaType)
+            // the streamed evidence upload
+            let incident = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: Fixtures.incidentJSON())
+            let incidentID = try #require(incident.json["id"] as? String)
+            let upload = try await app.testing().sendRequest(.POST, "/api/v1/cases/\(caseID)/incidents/\(incidentID)/evidence",
+                                                             headers: headers, body: Self.poisoned)
+            #expect(upload.status == .badRequest)
+            // a web form with a session: the CSRF token is not read from a poisoned body
+            let session = try await SessionStore(db: app.db).create(for: app.defaultTestUser.account.id, now: nowMs())
+            var web = Self.multipartHeaders()
+            web.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
+            for path in ["/cases/\(caseID)/incidents", "/cases", "/logout", "/password"] {
+                let response = try await app.testing().sendRequest(.POST, path, headers: web, body: Self.poisoned)
+                #expect(response.status.code >= 400 && response.status.code < 500, "\(path): \(response.status)")
+            }
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)").status == .ok, "still serving")
+        }
+    }
+
+    @Test func anEmptyOrOverlongBoundaryIsRefused() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            let incident = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: Fixtures.incidentJSON())
+            let incidentID = try #require(incident.json["id"] as? String)
+            for boundary in ["", String(repeating: "b", count: 71), "a\u{7F}b"] {
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\"\(boundary)\"")
+                headers.bearerAuthorization = BearerAuthorization(token: app.defaultTestUser.token)
+                let upload = try await app.testing().sendRequest(.POST, "/api/v1/cases/\(caseID)/incidents/\(incidentID)/evidence",
+                                                                 headers: headers, body: ByteBuffer(string: "--\r\n\r\n"))
+                #expect(upload.status == .badRequest || upload.status == .unsupportedMediaType, "boundary \(boundary.debugDescription)")
+            }
+        }
+    }
+
+    /// The guard follows MultipartKit's parser state for state: every body it lets through, the
+    /// parser reads without meeting a byte it cannot look up. Random bodies built from the
+    /// pieces that steer the parser, with high bytes anywhere.
+    @Test func theMultipartGuardStandsBeforeTheParserOnRandomBodies() throws {
+        var random = SeededGenerator(seed: 30)
+        let pieces: [[UInt8]] = [Array("\r\n".utf8), Array("--\(Self.boundary)".utf8), Array("\r\n--\(Self.boundary)".utf8),
+                                 Array("Content-Disposition: form-data; name=\"f\"".utf8), Array(":".utf8), Array("\r".utf8),
+                                 Array("--".utf8), [0x80], [0xFF], [0xC3, 0xA9], Array("X".utf8), Array(" ".utf8), Array("\n".utf8)]
+        var passed = 0
+        for _ in 0..<20_000 {
+            var body: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...24, using: &random) { body += pieces.randomElement(using: &random)! }
+            for split in [body.count / 2, 1] where split <= body.count {
+                var guardian = MultipartGuard(boundary: Self.boundary)
+                let parser = MultipartParser(boundary: Self.boundary)
+                do {
+                    // in two chunks, as a stream arrives
+                    try guardian.scan(body[..<split]); try parser.execute(Array(body[..<split]))
+                    try guardian.scan(body[split...]); try parser.execute(Array(body[split...]))
+                    passed += 1
+                } catch {}
+            }
+        }
+        #expect(passed > 100, "some well-formed bodies went through")
+    }
+
+    /// Every route that reads a body, sent mangled bodies of every content type: never a 5xx.
+    @Test func everyBodyReadingRouteSurvivesMangledBodies() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            let incident = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: Fixtures.incidentJSON())
+            let incidentID = try #require(incident.json["id"] as? String)
+            let gateway = try await app.makeUser(.gateway)
+            let session = try await SessionStore(db: app.db).create(for: app.defaultTestUser.account.id, now: nowMs())
+            let routes = app.routes.all.filter { $0.method != .GET && $0.method != .HEAD }
+            let seeds: [String] = ["{\"a\": [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}", "{\"x\": \"\\u0000\"}", "[", "\u{0}\u{1}",
+                                   "csrf=%ZZ&a[b][c][d][e]=1&&==", "a[]=1&a[0]=2&a[x]=3", "--\(Self.boundary)\r\nX\u{80}: y\r\n\r\n",
+                                   String(repeating: "[", count: 5000), "{\"pings\": [{\"device\": 1}]}"]
+            let types = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=\(Self.boundary)",
+                         "multipart/form-data; boundary=", "text/plain", "multipart/mixed; boundary=x"]
+            var random = SeededGenerator(seed: 7)
+            for route in routes {
+                let path = "/" + route.path.map { component -> String in
+                    switch component.description {
+                    case ":caseID": caseID
+                    case ":incidentID": incidentID
+                    case let other where other.hasPrefix(":"): UUID().uuidString.lowercased()
+                    case let other: other
+                    }
+                }.joined(separator: "/")
+                for type in types {
+                    var bytes = Array(seeds.randomElement(using: &random)!.utf8)
+                    if !bytes.isEmpty { bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0x80...0xFF, using: &random) }
+                    for credential in 0..<3 {
+                        var headers = HTTPHeaders()
+                        headers.replaceOrAdd(name: .contentType, value: type)
+                        switch credential {
+                        case 0: headers.bearerAuthorization = BearerAuthorization(token: app.defaultTestUser.token)
+                        case 1: headers.bearerAuthorization = BearerAuthorization(token: gateway.token)
+                        default: headers.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
+                        }
+                        let response = try await app.testing().sendRequest(route.method, path, headers: headers, body: ByteBuffer(bytes: bytes))
+                        #expect(response.status.code < 500, "\(route.method) \(path) as \(type): \(response.status) \(String(buffer: response.body).prefix(200))")
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: escaping
+
+    /// Characters that join the next character into one grapheme cluster (prepend, combining,
+    /// joiners, variation selectors, Hangul jamo, emoji modifiers, regional indicators).
+    static let joiners: [String] = ["\u{0600}", "\u{0605}", "\u{06DD}", "\u{070F}", "\u{110BD}", "\u{0301}", "\u{200D}", "\u{200C}",
+                                    "\u{FE0F}", "\u{1100}", "\u{1161}", "\u{11A8}", "\u{1F3FB}", "\u{1F1F0}", "\u{0D4E}", "\u{E0100}", "\r"]
+
+    @Test func escapingSeesEverySpecialCharacterWhateverJoinsIt() {
+        for joiner in Self.joiners {
+            for special in ["<", ">", "\"", "'", "&"] {
+                let escaped = DossierPage.e(joiner + special + "script" + joiner + special + joiner)
+                #expect(!escaped.unicodeScalars.contains { "<>\"'".unicodeScalars.contains($0) }, "\(joiner.unicodeScalars.first!.value) before \(special)")
+                #expect(!escaped.replacingOccurrences(of: "&amp;", with: "").replacingOccurrences(of: "&lt;", with: "")
+                    .replacingOccurrences(of: "&gt;", with: "").replacingOccurrences(of: "&quot;", with: "")
+                    .replacingOccurrences(of: "&#39;", with: "").contains("&"))
+            }
+        }
+    }
+
+    @Test func theDossierCarriesNoScriptFromACaseAndForbidsOneInside() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            let hostile = "\u{0600}<script>alert(1)\u{0600}</script>\u{0301}<img src=x onerror=alert(2)>"
+            var incident = Fixtures.incidentJSON()
+            incident["description"] = hostile
+            #expect(try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: incident).status == .created)
+            let page = try await app.request(.GET, "/api/v1/cases/\(caseID)/dossier").text
+            #expect(!page.contains("<script"))
+            #expect(!page.contains("<img"))
+            #expect(page.contains("Content-Security-Policy"))
+            #expect(page.contains("default-src 'none'"))
+        }
+    }
+
+    // MARK: streams
+
+    @Test func theAlertStreamEndsWhenItsTokenIsRevoked() async throws {
+        try await withQorgauApp(.sqliteFile) { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
+            let caseText = try #require(imported.json["id"] as? String)
+            let caseID = try #require(UUID(uuidString: caseText))
+            let listener = try await app.makeUser(.officer, unit: Fixtures.unit)
+            let stream = Task { try await app.request(.GET, "/api/v1/monitoring/alerts/stream", as: listener) }
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await MonitoringProbe.raiseZoneAlert(app, caseID: caseID)
+            try await Task.sleep(for: .milliseconds(300))
+            let tokens = try await app.request(.GET, "/api/v1/auth/tokens", as: listener).json["items"] as? [[String: Any]] ?? []
+            let tokenID = try #require(tokens.first?["id"] as? String)
+            #expect(try await app.request(.DELETE, "/api/v1/auth/tokens/\(tokenID)", as: listener).status == .ok)
+            let gateway = try await app.makeUser(.gateway)
+            let again = ["pings": [MonitoringProbe.ping("2025-10-25T10:10:00+05:00", 43.30, 76.95),
+                                   MonitoringProbe.ping("2025-10-25T10:11:00+05:00", 43.2201, 76.8501)]]
+            _ = try await app.request(.POST, "/api/v1/monitoring/pings", json: again, as: gateway)
+            let ended = try #require(try await withinSeconds(8) { try? await stream.value })
+            #expect(ended.text.components(separatedBy: "event: alert").count - 1 == 1, "the alert before the revocation only")
+            #expect(ended.text.contains("event: end"))
+        }
+    }
+
+    @Test func theAlertStreamNarrowsWhenAGrantIsWithdrawn() async throws {
+        try await withQorgauApp(.sqliteFile) { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
+            let caseText = try #require(imported.json["id"] as? String)
+            let caseID = try #require(UUID(uuidString: caseText))
+            let investigator = try await app.makeUser(.investigator, cases: [caseID])
+            let stream = Task { try await app.request(.GET, "/api/v1/monitoring/alerts/stream", as: investigator) }
+            try await Task.sleep(for: .milliseconds(300))
+            let withdrawn = try await app.request(.DELETE, "/api/v1/cases/\(caseID.uuidString.lowercased())/access/\(investigator.account.id.uuidString.lowercased())")
+            #expect(withdrawn.status.code < 300)
+            _ = try await MonitoringProbe.raiseZoneAlert(app, caseID: caseID)
+            try await Task.sleep(for: .milliseconds(300))
+            try await AccessStore(db: app.db).grant(caseID: UUID(), to: investigator.account, by: .commandLine) // nothing: still listening
+            let user = try await UserStore(db: app.db).get(investigator.account.id)
+            _ = try await Accounts(db: app.db, cost: 4).setDisabled(user, true, by: "test")
+            app.tokenCache.clear()
+            let ended = try #require(try await withinSeconds(8) { try? await stream.value })
+            #expect(!ended.text.contains("event: alert"), "the case left the investigator's scope before its alert")
+        }
+    }
+
+    // MARK: passwords and tokens
+
+    @Test func aPasswordChangeRevokesTheUsersTokens() async throws {
+        try await withQorgauApp { app in
+            let officer = try await app.makeUser(.officer, unit: Fixtures.unit)
+            #expect(try await app.request(.GET, "/api/v1/auth/me", as: officer).status == .ok)
+            let change = try await app.request(.POST, "/api/v1/auth/password", json: [
+                "username": officer.account.username, "currentPassword": officer.password, "newPassword": "a new and long passphrase 42",
+            ], anonymous: true)
+            #expect(change.status == .noContent)
+            #expect(try await app.request(.GET, "/api/v1/auth/me", as: officer).status == .unauthorized)
+            let other = try await app.makeUser(.officer, unit: Fixtures.unit)
+            let admin = try await app.makeUser(.administrator)
+            let reset = try await app.request(.POST, "/api/v1/users/\(other.account.id.uuidString.lowercased())/password-reset", as: admin)
+            #expect(reset.json["tokensRevoked"] as? Int == 1)
+            #expect(try await app.request(.GET, "/api/v1/auth/me", as: other).status == .unauthorized)
+        }
+    }
+
+    @Test func aWrongCurrentPasswordOnTheWebFormCountsAndIsAudited() async throws {
+        try await withQorgauApp { app in
+            let officer = try await app.makeUser(.officer, unit: Fixtures.unit)
+            let session = try await SessionStore(db: app.db).create(for: officer.account.id, now: nowMs())
+            var headers = HTTPHeaders()
+            headers.contentType = .urlEncodedForm
+            headers.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
+            for guess in 1...5 {
+                let body = "csrf=\(session.csrfToken)&current=guess\(guess)&new=another+long+passphrase+9&confirm=another+long+passphrase+9"
+                let response = try await app.testing().sendRequest(.POST, "/password", headers: headers, body: ByteBuffer(string: body))
+                #expect(response.status == .unprocessableEntity)
+            }
+            let actions = try await AuditStore(db: app.db).list(limit: 100, after: nil).items.map(\.action)
+            #expect(actions.filter { $0 == "password.change.failed" }.count == 5)
+        }
+    }
+
+    @Test func signInAttemptsAreLimitedPerSource() async throws {
+        try await withQorgauApp(settings: { $0.signInPerMinute = 3 }) { app in
+            var statuses: [HTTPStatus] = []
+            for _ in 0..<5 {
+                statuses.append(try await app.request(.POST, "/api/v1/auth/tokens", json: ["username": "nobody", "password": "x", "name": "x"],
+                                                      anonymous: true).status)
+            }
+            #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests, .tooManyRequests])
+        }
+    }
+
+    @Test func oneSourceIsShutOutOfAnAccountAndOthersAreNot() {
+        let limiter = SignInLimiter(perMinute: 100)
+        defer { Task { await limiter.shutdown() } }
+        for _ in 1...SignInLimiter.failuresPerSource { limiter.fail(account: "victim", source: "10.0.0.66", now: 1000) }
+        #expect(limiter.isLocked(account: "victim", source: "10.0.0.66", now: 2000))
+        #expect(!limiter.isLocked(account: "victim", source: "10.0.0.7", now: 2000), "the owner elsewhere still signs in")
+        #expect(!limiter.isLocked(account: "victim", source: "10.0.0.66", now: 1000 + SignInLimiter.sourceLock + 1))
+    }
+
+    // MARK: text and audit
+
+    @Test func controlCharactersInTextAreRefusedWithTheirPointer() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            for bad in ["a\u{0}b", "x\u{1B}[31m", "line\rbreak"] {
+                var incident = Fixtures.incidentJSON()
+                incident["description"] = bad
+                let response = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: incident)
+                #expect(response.status == .unprocessableEntity)
+                #expect(response.problemPointers.contains("/description"))
+            }
+            var fine = Fixtures.incidentJSON()
+            fine["description"] = "first line\r\nsecond\tline\n"
+            #expect(try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: fine).status == .created)
+        }
+    }
+
+    @Test func anonymousRefusalsRecordTheRouteNotThePathAndAreAggregated() async throws {
+        try await withQorgauApp { app in
+            let before = try await AuditStore(db: app.db).head().seq
+            let iin = "850101300123"
+            for n in 0..<50 {
+                _ = try await app.testing().sendRequest(.GET, "/api/v1/respondents/\(iin)?n=\(n)" + String(repeating: "x", count: 5000))
+                _ = try await app.testing().sendRequest(.GET, "/nowhere/\(iin)/" + String(repeating: "y", count: 5000))
+            }
+            let records = try await AuditStore(db: app.db).list(limit: 500, after: nil).items.filter { $0.seq > before }
+            #expect(records.count <= 2, "one row per source and action a minute, not one per request")
+            for record in records {
+                #expect(!(record.target ?? "").contains(iin))
+                #expect(!(record.detail ?? "").contains(iin))
+                #expect((record.target ?? "").count < 100)
+            }
+            #expect(records.contains { $0.target == "GET /api/v1/respondents/:iin" })
+        }
+    }
+
+    // MARK: scopes
+
+    @Test func aVictimSeesThePersonsOfHerCaseMadeForHer() async throws {
+        try await withQorgauApp { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
+            let caseID = try #require(imported.json["id"] as? String)
+            let victim = try await app.makeUser(.victim, cases: [try #require(UUID(uuidString: caseID))])
+            let officerView = try await app.request(.GET, "/api/v1/cases/\(caseID)/persons").json["items"] as? [[String: Any]] ?? []
+            let victimView = try await app.request(.GET, "/api/v1/cases/\(caseID)/persons", as: victim).json["items"] as? [[String: Any]] ?? []
+            #expect(!officerView.isEmpty)
+            #expect(!victimView.isEmpty)
+            for person in victimView {
+                #expect(person["iin"] == nil && person["birthDate"] == nil)
+                #expect((person["places"] as? [Any])?.isEmpty ?? true)
+                #expect(["victim", "respondent"].contains(person["role"] as? String))
+            }
+        }
+    }
+
+    @Test func onlyTheCasesOwnUnitMovesItAndOnlyToAKnownUnit() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            _ = try await app.makeUser(.officer, unit: "Medeu district police")
+            let investigator = try await app.makeUser(.investigator, cases: [try #require(UUID(uuidString: caseID))])
+            let byInvestigator = try await app.request(.PATCH, "/api/v1/cases/\(caseID)", json: ["unit": "Medeu district police", "reason": "move"],
+                                                       as: investigator)
+            #expect(byInvestigator.status == .forbidden)
+            let nowhere = try await app.request(.PATCH, "/api/v1/cases/\(caseID)", json: ["unit": "No such unit", "reason": "move"])
+            #expect(nowhere.status == .unprocessableEntity)
+            #expect(nowhere.problemPointers == ["/unit"])
+            let moved = try await app.request(.PATCH, "/api/v1/cases/\(caseID)", json: ["unit": "Medeu district police", "reason": "move"])
+            #expect(moved.status == .ok)
+            let opened = try await app.request(.POST, "/api/v1/cases", json: ["jurisdiction": "KZ", "openedAt": "2025-10-02T09:15:00+05:00",
+                                                                              "unit": "Medeu district police"], as: investigator)
+            #expect(opened.status == .unprocessableEntity, "an investigator does not open cases in a unit of their choosing")
+        }
+    }
+}

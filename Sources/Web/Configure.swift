@@ -27,6 +27,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(SecurityHeadersMiddleware()) // outside ProblemMiddleware: errors get the headers too
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(MethodNotAllowedMiddleware())
     app.middleware.use(BodyGuardMiddleware()) // before anything reads a body
     app.views.use(.leaf)
     if let views = Bundle.module.resourceURL?.appendingPathComponent("Views").path {

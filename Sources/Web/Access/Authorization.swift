@@ -70,6 +70,10 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                 try await refuse("csrf.refused", .forbidden, "the form is missing its CSRF token or it is not this session's: reload the page")
             }
         }
+        if signedIn.session != nil, request.headers.first(name: .upgrade)?.lowercased() == "websocket", !Self.sameOrigin(request) {
+            // A browser opens a WebSocket from any page with the cookies it holds: only Qorgau's own pages may.
+            try await refuse("access.denied", .forbidden, "a WebSocket with a session must be opened from Qorgau's own pages")
+        }
         if signedIn.user.mustChangePassword, permission != .ownAccount {
             try await refuse("access.denied", .forbidden, "change your one-time password first (POST /api/v1/auth/password)")
         }
@@ -97,6 +101,14 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                                                         target: request.routePattern, caseID: caseID)
         }
         return response
+    }
+
+    /// Whether the request's `Origin` is the host it was sent to.
+    static func sameOrigin(_ request: Request) -> Bool {
+        guard let origin = request.headers.first(name: .origin), let host = request.headers.first(name: .host),
+              let url = URL(string: origin), let originHost = url.host else { return false }
+        let port = url.port.map { ":\($0)" } ?? ""
+        return (originHost + port).lowercased() == host.lowercased()
     }
 
     private func unit(of caseID: UUID, _ request: Request) async throws -> String?? {

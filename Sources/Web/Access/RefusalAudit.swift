@@ -4,12 +4,12 @@ import Vapor
 
 /// Writes refusals to the audit log without letting anyone fill it: the route's pattern, never
 /// the raw path (an IIN in a path is personal data the append-only log could never erase), a
-/// detail of at most 200 characters, and one row per source, action and actor in each minute:
-/// the refusals after the first are counted and the count written with the next row.
+/// detail of at most 200 characters, and one row a minute for each source, action, actor, route
+/// and detail: the same refusal repeated is counted, and the count written with its next row.
 final class RefusalAudit: @unchecked Sendable {
     static let window: Int64 = 60_000
     static let maxDetail = 200
-    private struct Key: Hashable { var source: String; var action: String; var actor: String }
+    private struct Key: Hashable { var source: String; var action: String; var actor: String; var target: String; var detail: String }
     private let lock = NSLock()
     private var windows: [Key: (start: Int64, suppressed: Int)] = [:]
     private let capacity: Int
@@ -18,8 +18,9 @@ final class RefusalAudit: @unchecked Sendable {
 
     /// Whether this refusal opens a new window (and so is written), with how many the last
     /// window held beyond its first.
-    func admit(source: String, action: String, actor: String, now: Int64) -> (write: Bool, suppressedBefore: Int) {
-        let key = Key(source: source, action: action, actor: actor)
+    func admit(source: String, action: String, actor: String, target: String, detail: String,
+               now: Int64) -> (write: Bool, suppressedBefore: Int) {
+        let key = Key(source: source, action: action, actor: actor, target: target, detail: detail)
         return lock.withLock {
             if let open = windows[key], now - open.start < Self.window {
                 windows[key] = (open.start, open.suppressed + 1)
@@ -34,14 +35,13 @@ final class RefusalAudit: @unchecked Sendable {
     }
 
     func record(_ request: Request, actor: String, action: String, detail: String? = nil, caseID: UUID? = nil) async throws {
-        let source = request.remoteAddress?.ipAddress ?? "?"
-        let (write, suppressed) = admit(source: source, action: action, actor: actor, now: nowMs())
+        let source = request.remoteAddress?.ipAddress ?? "local", target = request.routePattern
+        let capped = detail.map { String($0.prefix(Self.maxDetail)) }
+        let (write, suppressed) = admit(source: source, action: action, actor: actor, target: target, detail: capped ?? "", now: nowMs())
         guard write else { return }
-        var text = detail.map { String($0.prefix(Self.maxDetail)) } ?? ""
-        text += (text.isEmpty ? "" : "; ") + "from \(source)"
-        if suppressed > 0 { text += "; \(suppressed) more in the minute before, not written one by one" }
-        try await AuditStore(db: request.db).append(actor: actor, action: action, target: request.routePattern, detail: text,
-                                                    caseID: caseID)
+        var text = capped
+        if suppressed > 0 { text = (text.map { $0 + "; " } ?? "") + "\(suppressed) more like it from \(source) in the minute before" }
+        try await AuditStore(db: request.db).append(actor: actor, action: action, target: target, detail: text, caseID: caseID)
     }
 }
 

@@ -48,15 +48,44 @@ final class UploadReceiver {
     }
 
     private func partName() -> (name: String?, fileName: String?) {
-        let disposition = headers["content-disposition"] ?? ""
-        func parameter(_ key: String) -> String? {
-            for piece in disposition.split(separator: ";") {
-                let pair = piece.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if pair.count == 2, pair[0].lowercased() == key { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        let parameters = Self.dispositionParameters(headers["content-disposition"] ?? "")
+        return (parameters["name"], parameters["filename"])
+    }
+
+    /// The parameters of a Content-Disposition value (RFC 6266): `key=token` or `key="quoted"`,
+    /// where a quoted value may hold `;` and `\"`. The first of each key counts.
+    static func dispositionParameters(_ value: String) -> [String: String] {
+        var parameters: [String: String] = [:]
+        var scalars = Substring(value).unicodeScalars[...]
+        func skipSpaces() { while let c = scalars.first, c == " " || c == "\t" { scalars.removeFirst() } }
+        // the disposition type
+        while let c = scalars.first, c != ";" { scalars.removeFirst() }
+        while scalars.first == ";" {
+            scalars.removeFirst()
+            skipSpaces()
+            var key = ""
+            while let c = scalars.first, c != "=", c != ";" { key.unicodeScalars.append(c); scalars.removeFirst() }
+            guard scalars.first == "=" else { continue }
+            scalars.removeFirst()
+            skipSpaces()
+            var text = ""
+            if scalars.first == "\"" {
+                scalars.removeFirst()
+                while let c = scalars.first {
+                    scalars.removeFirst()
+                    if c == "\"" { break }
+                    if c == "\\", let next = scalars.first { text.unicodeScalars.append(next); scalars.removeFirst(); continue }
+                    text.unicodeScalars.append(c)
+                }
+                while let c = scalars.first, c != ";" { scalars.removeFirst() }
+            } else {
+                while let c = scalars.first, c != ";" { text.unicodeScalars.append(c); scalars.removeFirst() }
+                text = text.trimmingCharacters(in: .whitespaces)
             }
-            return nil
+            let name = key.trimmingCharacters(in: .whitespaces).lowercased()
+            if parameters[name] == nil { parameters[name] = text }
         }
-        return (parameter("name"), parameter("filename"))
+        return parameters
     }
 
     private func body(_ bytes: UnsafeRawBufferPointer) throws {
@@ -128,10 +157,15 @@ final class UploadReceiver {
         received?.upload.abandon()
     }
 
-    /// The last path component, without control characters, at most 200 characters.
+    /// The last path component, without control characters or the invisible marks that reorder
+    /// or hide text (right-to-left overrides and isolates, which make `gpj.exe` read `exe.jpg`),
+    /// at most 200 characters.
     static func safeName(_ raw: String?) -> String {
         let last = (raw ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let clean = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init)).prefix(200)
+        let clean = String(last.unicodeScalars.filter {
+            $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value) && !(0x202A...0x202E).contains($0.value)
+                && !(0x2066...0x2069).contains($0.value) && ![0x200E, 0x200F, 0x061C, 0xFEFF].contains($0.value)
+        }.map(Character.init)).prefix(200)
         return clean.isEmpty ? "evidence" : String(clean)
     }
 }

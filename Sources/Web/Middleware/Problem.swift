@@ -29,7 +29,9 @@ struct ProblemMiddleware: AsyncMiddleware {
         } catch {
             let response = problem(for: error, request: request).response()
             if let abort = error as? any AbortError {
-                for (name, value) in abort.headers where name.lowercased() == "www-authenticate" { response.headers.add(name: name, value: value) }
+                for (name, value) in abort.headers where ["www-authenticate", "allow", "retry-after"].contains(name.lowercased()) {
+                    response.headers.add(name: name, value: value)
+                }
             }
             return response
         }

@@ -35,6 +35,7 @@ import VaporTesting
             "POST /logout": everyone,
             "GET /password": everyone,
             "POST /password": everyone,
+            "POST /tokens/:tokenID/revoke": everyone,
             "GET /api/v1/auth/me": everyone,
             "GET /api/v1/auth/tokens": everyone,
             "DELETE /api/v1/auth/tokens/:tokenID": everyone,

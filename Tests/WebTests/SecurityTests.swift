@@ -243,6 +243,31 @@ import VaporTesting
         }
     }
 
+    @Test func theTokensOfAUserAreListedAndRevokedInThePages() async throws {
+        try await withQorgauApp { app in
+            let officer = try await app.makeUser(.officer, unit: Fixtures.unit)
+            let session = try await SessionStore(db: app.db).create(for: officer.account.id, now: nowMs())
+            var headers = HTTPHeaders()
+            headers.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
+            let page = try await app.testing().sendRequest(.GET, "/password?lang=ru", headers: headers)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Ваши API-токены"))
+            let tokenID = try #require(try await TokenStore(db: app.db).list(of: officer.account.id).first?.id.uuidString.lowercased())
+            #expect(page.text.contains("/tokens/\(tokenID)/revoke"))
+            headers.contentType = .urlEncodedForm
+            let revoked = try await app.testing().sendRequest(.POST, "/tokens/\(tokenID)/revoke", headers: headers,
+                                                              body: ByteBuffer(string: "csrf=\(session.csrfToken)"))
+            #expect(revoked.status == .seeOther)
+            #expect(try await app.request(.GET, "/api/v1/auth/me", as: officer).status == .unauthorized)
+            let stranger = try await app.makeUser(.officer, unit: Fixtures.unit)
+            let strangersToken = try #require(try await TokenStore(db: app.db).list(of: stranger.account.id).first?.id.uuidString.lowercased())
+            let notMine = try await app.testing().sendRequest(.POST, "/tokens/\(strangersToken)/revoke", headers: headers,
+                                                              body: ByteBuffer(string: "csrf=\(session.csrfToken)"))
+            #expect(notMine.status == .notFound)
+            #expect(try await app.request(.GET, "/api/v1/auth/me", as: stranger).status == .ok)
+        }
+    }
+
     @Test func aWrongCurrentPasswordOnTheWebFormCountsAndIsAudited() async throws {
         try await withQorgauApp { app in
             let officer = try await app.makeUser(.officer, unit: Fixtures.unit)

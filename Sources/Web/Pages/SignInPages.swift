@@ -9,7 +9,12 @@ struct SignInPages {
     static let csrfCookie = "qorgau_csrf"
 
     struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String? }
-    struct PasswordContext: Encodable { var frame: PublicFrame; var csrf: String; var mustChange: Bool; var error: String? }
+    struct PasswordContext: Encodable {
+        struct Token: Encodable { var id: String; var name: String; var scopes: String; var created: String; var expires: String }
+        var frame: PublicFrame; var csrf: String; var mustChange: Bool; var error: String?
+        var notice: String?
+        var tokens: [Token]
+    }
     struct HomeContext: Encodable { var frame: PublicFrame; var displayName: String; var role: String; var unit: String?; var csrf: String }
 
     func signInForm(req: Request) async throws -> Response {
@@ -65,15 +70,30 @@ struct SignInPages {
         guard let new = form.new, new == form.confirm else {
             return try await passwordPage(req, error: PublicFrame(req).t["passwords_differ"], status: .unprocessableEntity)
         }
+        let revoked: Int
         do {
             try req.spendPasswordAttempt()
-            try await req.accounts.changePassword(of: user, current: form.current ?? "", new: new, by: user.id.apiString)
+            revoked = try await req.accounts.changePassword(of: user, current: form.current ?? "", new: new, by: user.id.apiString)
             req.forgetCachedTokens() // the user's tokens were revoked with the old password
         } catch let failure as ValidationFailure {
             return try await passwordPage(req, error: failure.problems.map(\.message).joined(separator: "; "), status: .unprocessableEntity)
         }
         // a new password ends every session, this one too: start a fresh one
-        return try await startSession(req, for: try await UserStore(db: req.db).get(user.id))
+        let response = try await startSession(req, for: try await UserStore(db: req.db).get(user.id))
+        if !user.mustChangePassword { // a first password goes on to the work; a changed one says what it ended
+            response.headers.replaceOrAdd(name: .location, value: "/password?changed=\(revoked)")
+        }
+        return response
+    }
+
+    /// `POST /tokens/{id}/revoke`: one of the user's own API tokens, from the password page.
+    func revokeToken(req: Request) async throws -> Response {
+        let user = try req.signedIn.user
+        let id = try req.uuid("tokenID", what: "token")
+        _ = try await TokenStore(db: req.db).revoke(id, of: user.id, now: nowMs())
+        req.forgetCachedTokens()
+        try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "token.revoked", target: id.apiString)
+        return req.redirect(to: "/password?revoked=1#tokens")
     }
 
     /// A new session with a new secret every time (no fixation), replacing any the browser had.
@@ -101,8 +121,26 @@ struct SignInPages {
 
     private func passwordPage(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let signedIn = try req.signedIn
-        return try await render(req, "password", PasswordContext(frame: PublicFrame(req), csrf: signedIn.session?.csrfToken ?? "",
-                                                                 mustChange: signedIn.user.mustChangePassword, error: error),
+        let frame = PublicFrame(req)
+        let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
+        let now = nowMs()
+        let tokens = try await TokenStore(db: req.db).list(of: signedIn.user.id)
+            .filter { $0.revokedAt == nil && $0.expiresAt > now }
+            .map { token in
+                PasswordContext.Token(id: token.id.apiString, name: token.name,
+                                      scopes: frame.t[token.mayWrite ? "token_read_write" : "token_read_only"] ?? "",
+                                      created: format.dateTime(ZonedDateTime(epochMilliseconds: token.createdAt, offsetSeconds: 0)),
+                                      expires: format.dateTime(ZonedDateTime(epochMilliseconds: token.expiresAt, offsetSeconds: 0)))
+            }
+        var notice: String?
+        if let changed = req.query[Int.self, at: "changed"] {
+            notice = (frame.t["password_changed_tokens"] ?? "").replacingOccurrences(of: "{count}", with: String(changed))
+        } else if req.query[String.self, at: "revoked"] != nil {
+            notice = frame.t["token_revoked"]
+        }
+        return try await render(req, "password", PasswordContext(frame: frame, csrf: signedIn.session?.csrfToken ?? "",
+                                                                 mustChange: signedIn.user.mustChangePassword, error: error,
+                                                                 notice: notice, tokens: tokens),
                                 status: status)
     }
 

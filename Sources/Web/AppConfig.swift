@@ -27,6 +27,9 @@ public struct AppConfig: Sendable {
     /// `evidence` in the data folder; the key from `QORGAU_EVIDENCE_KEY` or the key file). Nil
     /// gives a throwaway store in a temporary folder, as tests use.
     public var evidence: BlobStore?
+    /// The key dossiers are signed with (`QORGAU_SIGNING_KEY` or `signing.key` in the data folder);
+    /// nil gives a throwaway key, as tests use.
+    public var dossierSigner: DossierSigningKey?
     /// Largest evidence file accepted (`QORGAU_EVIDENCE_MAX_BYTES`, default 2 GiB).
     public var maxEvidenceBytes: Int64 = 2 << 30
     /// Where the quick-exit button of the victim's pages leads (`QORGAU_QUICK_EXIT_URL`): a

@@ -40,6 +40,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.storage[CatalogsKey.self] = try Catalogs.load()
     app.storage[BlobStoreKey.self] = try config.evidence
         ?? BlobStore(directory: NSTemporaryDirectory() + "qorgau-evidence-" + UUID().uuidString, key: .random())
+    app.storage[DossierSignerKey.self] = config.dossierSigner ?? .random()
     app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)
     app.setUpAccessCaches()
     await app.storage.setWithAsyncShutdown(SignInLimiterKey.self, to: SignInLimiter(perMinute: config.signInPerMinute),
@@ -69,6 +70,7 @@ struct PackLibraryKey: StorageKey { typealias Value = PackLibrary }
 struct IncidentWriterKey: StorageKey { typealias Value = IncidentWriter }
 struct RiskLibraryKey: StorageKey { typealias Value = RiskLibrary }
 struct BlobStoreKey: StorageKey { typealias Value = BlobStore }
+struct DossierSignerKey: StorageKey { typealias Value = DossierSigningKey }
 
 extension Application {
     var qorgauConfig: AppConfig { storage[AppConfigKey.self]! }
@@ -80,6 +82,8 @@ extension Application {
     public var incidentWriter: IncidentWriter? { storage[IncidentWriterKey.self] }
     /// The evidence files.
     public var blobs: BlobStore { storage[BlobStoreKey.self]! }
+    /// The key dossiers are signed with.
+    public var dossierSigner: DossierSigningKey { storage[DossierSignerKey.self]! }
 }
 
 extension JSONEncoder {

@@ -11,6 +11,7 @@ func routes(_ app: Application) throws {
     app.get("health", use: health.check)
     let publicAPI = app.grouped("api", "v1")
     publicAPI.get("openapi.json", use: OpenAPIController().document)
+    publicAPI.get("dossier-key", use: DossierController.publishedKey)
     let auth = AuthController()
     publicAPI.post("auth", "tokens", use: auth.createToken)
     publicAPI.post("auth", "password", use: auth.changePassword)

@@ -56,16 +56,31 @@ struct Audit: AsyncParsableCommand {
 struct VerifyDossier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-dossier",
-        abstract: "Check a dossier zip offline: every file against its manifest, evidence against its hash, audit records against theirs.")
+        abstract: "Check a dossier zip offline: the manifest's signature against the server's key, every file against the manifest, evidence against its hash, audit records against theirs.")
 
     @Argument(help: "The dossier zip.") var file: String
+    @Option(name: .customLong("public-key"),
+            help: "The server's published dossier key (base64; GET /api/v1/dossier-key). Without it, the key of --data's signing.key when there is one.")
+    var publicKey: String?
+    @Option(name: .long, help: "The data folder whose signing key to trust when --public-key is not given.") var data: String = "."
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure("no such file: \(file)") }
-        let problems: [String]
-        do { problems = try Dossier.verify(path: file) } catch { throw CommandFailure("\(file) is not a readable dossier: \(error)") }
-        if problems.isEmpty { print("intact: \(file)"); return }
-        for problem in problems { print("BROKEN \(problem)") }
+        var trusted = publicKey
+        let keyFile = ProcessInfo.processInfo.environment["QORGAU_SIGNING_KEY_FILE"] ?? data + "/signing.key"
+        if trusted == nil, let text = FileManager.default.contents(atPath: keyFile) {
+            trusted = try DossierSigningKey.parse(String(decoding: text, as: UTF8.self), source: keyFile).publicKeyText
+        }
+        let result: (problems: [String], signedBy: String?)
+        do { result = try Dossier.verify(path: file, trustedKey: trusted) } catch { throw CommandFailure("\(file) is not a readable dossier: \(error)") }
+        if result.problems.isEmpty {
+            print("intact: \(file)")
+            if trusted == nil, let signedBy = result.signedBy {
+                print("signed with key \(signedBy): compare it with the server's published key (GET /api/v1/dossier-key), or pass --public-key")
+            }
+            return
+        }
+        for problem in result.problems { print("BROKEN \(problem)") }
         throw ExitCode(1)
     }
 }

@@ -67,10 +67,10 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let reference = caseRef
         if let dossier {
-            let blobs = try options.evidence(), packs = try PackLibrary.loaded()
+            let blobs = try options.evidence(), packs = try PackLibrary.loaded(), signer = try options.signingKey()
             try await DatabaseSession.with(try options.location()) { db in
                 let summary = try await CaseStore(db: db).find(idOrNumber: reference, scope: .all)
-                try await Dossier.export(caseID: summary.id, db: db, blobs: blobs, packs: packs, to: dossier)
+                try await Dossier.export(caseID: summary.id, db: db, blobs: blobs, packs: packs, signer: signer, to: dossier)
             }
             print("wrote \(dossier)")
             return

@@ -35,6 +35,16 @@ struct DataOptions: ParsableArguments {
                                        file: env["QORGAU_EVIDENCE_KEY_FILE"] ?? data + "/evidence.key")
         return try BlobStore(directory: env["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence", key: key)
     }
+
+    /// The key dossiers are signed with: `QORGAU_SIGNING_KEY`, or the key file
+    /// (`QORGAU_SIGNING_KEY_FILE`, default `signing.key` in the data folder, made at the first start).
+    func signingKey() throws -> DossierSigningKey {
+        let env = ProcessInfo.processInfo.environment
+        return try DossierSigningKey.load(environment: env["QORGAU_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 },
+                                          file: signingKeyFile)
+    }
+
+    var signingKeyFile: String { ProcessInfo.processInfo.environment["QORGAU_SIGNING_KEY_FILE"] ?? data + "/signing.key" }
 }
 
 /// A refused input: printed on stderr, exit code 1.

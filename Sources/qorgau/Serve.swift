@@ -13,6 +13,7 @@ struct Serve: AsyncParsableCommand {
         var config = try AppConfig.fromEnvironment(database: try options.location(), host: host, port: port,
                                                    migrate: !noMigrate)
         config.evidence = try options.evidence()
+        config.dossierSigner = try options.signingKey()
         try await Server.run(config)
     }
 }

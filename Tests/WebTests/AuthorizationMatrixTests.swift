@@ -17,6 +17,7 @@ import VaporTesting
         return [
             "GET /health": nil,
             "GET /api/v1/openapi.json": nil,
+            "GET /api/v1/dossier-key": nil,
             "POST /api/v1/auth/tokens": nil,
             "POST /api/v1/auth/password": nil,
             "GET /login": nil,

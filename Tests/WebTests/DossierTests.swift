@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 import TestSupport
 import Vapor
@@ -26,8 +27,10 @@ import ZIPFoundation
             let (caseID, evidenceID) = try await IntegrityTests.busyCase(app)
             let path = NSTemporaryDirectory() + "dossier-\(UUID().uuidString).zip"
             defer { try? FileManager.default.removeItem(atPath: path) }
-            try await Dossier.export(caseID: UUID(uuidString: caseID)!, db: app.db, blobs: app.blobs, packs: app.packs, to: path)
-            #expect(try Dossier.verify(path: path) == [])
+            try await Dossier.export(caseID: UUID(uuidString: caseID)!, db: app.db, blobs: app.blobs, packs: app.packs,
+                                     signer: app.dossierSigner, to: path)
+            let published = try #require(try await app.request(.GET, "/api/v1/dossier-key", anonymous: true).json["publicKey"] as? String)
+            #expect(try Dossier.verify(path: path, trustedKey: published).problems == [])
 
             let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
             #expect(archive["evidence/" + (try #require(try await app.request(.GET, "/api/v1/cases/\(caseID)/evidence/\(evidenceID)").json["sha256"] as? String))] != nil)
@@ -41,9 +44,31 @@ import ZIPFoundation
             try edit.remove(try #require(edit["case-file.json"]))
             try edit.addEntry(with: "case-file.json", type: .file, uncompressedSize: Int64(file.count),
                               provider: { position, size in file.subdata(in: Int(position)..<Int(position) + size) })
-            let problems = try Dossier.verify(path: path)
+            let problems = try Dossier.verify(path: path, trustedKey: published).problems
             #expect(problems.count == 1)
             #expect(problems.first?.hasPrefix("case-file.json does not match the manifest") == true, "\(problems)")
+
+            // Someone recomputes the manifest too, and signs it with a key of their own.
+            let forged = try Archive(url: URL(fileURLWithPath: path), accessMode: .update)
+            var manifest = try JSONSerialization.jsonObject(with: try #require(try Self.extract(forged, "manifest.json"))) as! [String: Any]
+            manifest["files"] = (manifest["files"] as! [[String: Any]]).map { entry in
+                var entry = entry
+                if entry["path"] as? String == "case-file.json" { entry["sha256"] = SHA256Hex.of(file) }
+                return entry
+            }
+            let manifestData = try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys])
+            let forger = DossierSigningKey.random()
+            let signature = try JSONSerialization.data(withJSONObject: ["algorithm": "Ed25519", "publicKey": forger.publicKeyText,
+                                                                        "signature": try forger.sign(manifestData)])
+            for (name, data) in [("manifest.json", manifestData), ("manifest.sig", signature)] {
+                try forged.remove(try #require(forged[name]))
+                try forged.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count),
+                                    provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+            }
+            let forgedProblems = try Dossier.verify(path: path, trustedKey: published).problems
+            #expect(forgedProblems.count == 1)
+            #expect(forgedProblems.first?.contains("not the server's") == true, "\(forgedProblems)")
+            #expect(try Dossier.verify(path: path, trustedKey: nil).problems.isEmpty, "consistent in itself: only the published key tells")
         }
     }
 

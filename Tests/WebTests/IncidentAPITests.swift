@@ -41,7 +41,7 @@ import VaporTesting
             let created = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: Fixtures.incidentJSON())
             let id = try #require(created.json["id"] as? String)
             let delete = try await app.request(.DELETE, "/api/v1/cases/\(caseID)/incidents/\(id)")
-            #expect(delete.status == .notFound)
+            #expect(delete.status == .methodNotAllowed)
             let read = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(id)")
             #expect(read.status == .ok)
         }

@@ -36,8 +36,8 @@ import VaporTesting
             #expect(response.json["alerts"] == nil, "a gateway learns what was taken, not what it meant")
             let refused = try #require(response.json["refused"] as? [[String: Any]])
             #expect(refused.map { $0["index"] as? Int } == [2, 3, 4])
-            #expect((refused[0]["reason"] as? String) == "unknown device")
-            #expect((refused[1]["reason"] as? String)?.contains("out of order") == true)
+            #expect((refused[0]["reason"] as? String) == IngestResponse.notTaken, "whether a device is watched is not the gateway's to know")
+            #expect((refused[1]["reason"] as? String) == IngestResponse.notTaken, "nor when it last reported")
             #expect((refused[2]["reason"] as? String)?.contains("/lat") == true)
 
             let event = await heard.next()

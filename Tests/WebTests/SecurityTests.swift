@@ -342,6 +342,26 @@ import VaporTesting
         }
     }
 
+    @Test func refusalsGroupByNetworkAndAFloodBeyondCapacityIsStillCounted() {
+        let audit = RefusalAudit(capacity: 3)
+        #expect(RefusalAudit.network(of: "10.1.2.3") == RefusalAudit.network(of: "10.1.2.250"))
+        #expect(RefusalAudit.network(of: "2001:db8::1") == RefusalAudit.network(of: "2001:db8::ffff:2"))
+        #expect(RefusalAudit.network(of: "2001:db8::1") != RefusalAudit.network(of: "2001:db9::1"))
+        var written = 0
+        for n in 0..<200 {
+            let source = "10.\(n).0.1" // 200 networks
+            if audit.admit(source: source, action: "anonymous.refused", actor: "anonymous", target: "GET /a", detail: "", now: 1000).write { written += 1 }
+        }
+        #expect(written == 4, "three groups, then one for everything beyond")
+        let later = audit.admit(source: "10.199.0.1", action: "anonymous.refused", actor: "anonymous", target: "GET /a", detail: "", now: 1000 + RefusalAudit.window)
+        #expect(later.write, "a new minute writes again")
+        let known = RefusalAudit()
+        #expect(known.admit(source: "10.0.0.1", action: "case.refused", actor: "u1", target: "GET /a", detail: "case 1", now: 0).write)
+        #expect(known.admit(source: "10.0.0.1", action: "case.refused", actor: "u1", target: "GET /b", detail: "case 1", now: 1).write,
+                "what a known user tried on another route stays on record")
+        #expect(!known.admit(source: "10.0.0.1", action: "case.refused", actor: "u1", target: "GET /b", detail: "case 1", now: 2).write)
+    }
+
     // MARK: scopes
 
     @Test func aVictimSeesThePersonsOfHerCaseMadeForHer() async throws {
@@ -400,9 +420,8 @@ import VaporTesting
         }
     }
 
-    @Test func aWebSocketWithASessionMustComeFromQorgausOwnPages() {
-        let app = Application(.testing)
-        defer { app.shutdown() }
+    @Test func aWebSocketWithASessionMustComeFromQorgausOwnPages() async throws {
+        let app = try await Application.make(.testing)
         func request(_ origin: String?) -> Request {
             var headers: HTTPHeaders = ["Host": "qorgau.example:8080"]
             if let origin { headers.add(name: .origin, value: origin) }
@@ -411,5 +430,6 @@ import VaporTesting
         #expect(AuthorizationMiddleware.sameOrigin(request("https://qorgau.example:8080")))
         #expect(!AuthorizationMiddleware.sameOrigin(request("https://evil.example")))
         #expect(!AuthorizationMiddleware.sameOrigin(request(nil)))
+        try await app.asyncShutdown()
     }
 }

@@ -85,7 +85,8 @@ import Web
             #expect(replay.headers.first(name: .location) == "/login")
             let api = try await browser.send(.GET, "/api/v1/cases")
             #expect(api.status == .unauthorized)
-            #expect(try await AuditStore(db: app.db).list(action: "session.refused", limit: 5, after: nil).items.count == 2)
+            // anonymous refusals from one network are written once a minute, the rest counted
+            #expect(try await AuditStore(db: app.db).list(action: "session.refused", limit: 5, after: nil).items.count == 1)
         }
     }
 

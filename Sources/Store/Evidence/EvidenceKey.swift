@@ -21,27 +21,10 @@ public struct EvidenceKey: Sendable {
     /// The key from the environment, or the key file, made if missing.
     public static func load(environment value: String?, file: String) throws -> EvidenceKey {
         if let value { return try parse(value, source: "QORGAU_EVIDENCE_KEY") }
-        let manager = FileManager.default
-        if let text = manager.contents(atPath: file) {
-            return try parse(String(decoding: text, as: UTF8.self), source: "the evidence key file \(file)")
+        let text = try KeyFile.loadOrCreate(file, what: "evidence key") {
+            random().key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
         }
-        try manager.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let key = random()
-        let text = key.key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
-        // O_EXCL: of two instances starting at once, one makes the key and the other reads it.
-        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if fd < 0, errno == EEXIST, let existing = manager.contents(atPath: file), !existing.isEmpty {
-            return try parse(String(decoding: existing, as: UTF8.self), source: "the evidence key file \(file)")
-        }
-        guard fd >= 0 else {
-            throw EvidenceKeyError("cannot create the evidence key file \(file): check the data directory's permissions")
-        }
-        defer { close(fd) }
-        let written = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == text.utf8.count, fsync(fd) == 0 else {
-            throw EvidenceKeyError("cannot write the evidence key file \(file)")
-        }
-        return key
+        return try parse(text, source: "the evidence key file \(file)")
     }
 }
 

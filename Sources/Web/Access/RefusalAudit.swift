@@ -4,8 +4,12 @@ import Vapor
 
 /// Writes refusals to the audit log without letting anyone fill it: the route's pattern, never
 /// the raw path (an IIN in a path is personal data the append-only log could never erase), a
-/// detail of at most 200 characters, and one row a minute for each source, action, actor, route
-/// and detail: the same refusal repeated is counted, and the count written with its next row.
+/// detail of at most 200 characters, and at most one row a minute for each group of refusals;
+/// the rest of the group is counted and the count written with its next row. Anonymous refusals
+/// group by action and network (an IPv4 /24, an IPv6 /64: one attacker holds many addresses of
+/// one network), whatever the route; a known user's by action, route and detail, so that each
+/// thing they tried stays on record. Beyond `capacity` groups, every further refusal of an
+/// action falls into one group for all sources: a flood is still counted, in one row a minute.
 final class RefusalAudit: @unchecked Sendable {
     static let window: Int64 = 60_000
     static let maxDetail = 200
@@ -20,18 +24,37 @@ final class RefusalAudit: @unchecked Sendable {
     /// window held beyond its first.
     func admit(source: String, action: String, actor: String, target: String, detail: String,
                now: Int64) -> (write: Bool, suppressedBefore: Int) {
-        let key = Key(source: source, action: action, actor: actor, target: target, detail: detail)
+        let anonymous = actor == "anonymous"
+        var key = Key(source: Self.network(of: source), action: action, actor: actor,
+                      target: anonymous ? "" : target, detail: anonymous ? "" : detail)
         return lock.withLock {
+            if windows[key] == nil, windows.count >= capacity {
+                windows = windows.filter { now - $0.value.start < Self.window }
+                if windows.count >= capacity { key = Key(source: "*", action: action, actor: "*", target: "", detail: "") }
+            }
             if let open = windows[key], now - open.start < Self.window {
                 windows[key] = (open.start, open.suppressed + 1)
                 return (false, 0)
             }
             let before = windows[key]?.suppressed ?? 0
-            if windows.count >= capacity { windows = windows.filter { now - $0.value.start < Self.window } }
-            if windows.count >= capacity { return (false, 0) } // a flood from more sources than that: counted nowhere but the log's first rows
             windows[key] = (now, 0)
             return (true, before)
         }
+    }
+
+    /// The network an address belongs to, for grouping: IPv4 by /24, IPv6 by /64.
+    static func network(of address: String) -> String {
+        if address.contains(":") {
+            let groups = address.split(separator: ":", omittingEmptySubsequences: false)
+            if let gap = groups.firstIndex(of: ""), groups.count < 8 { // "::" stands for zero groups
+                let expanded = Array(groups[..<gap]) + Array(repeating: Substring("0"), count: 8 - groups.count + 1) + Array(groups[(gap + 1)...])
+                return expanded.prefix(4).joined(separator: ":") + "::/64"
+            }
+            return groups.prefix(4).joined(separator: ":") + "::/64"
+        }
+        let octets = address.split(separator: ".")
+        guard octets.count == 4 else { return address }
+        return octets.prefix(3).joined(separator: ".") + ".0/24"
     }
 
     func record(_ request: Request, actor: String, action: String, detail: String? = nil, caseID: UUID? = nil) async throws {
@@ -40,7 +63,7 @@ final class RefusalAudit: @unchecked Sendable {
         let (write, suppressed) = admit(source: source, action: action, actor: actor, target: target, detail: capped ?? "", now: nowMs())
         guard write else { return }
         var text = capped
-        if suppressed > 0 { text = (text.map { $0 + "; " } ?? "") + "\(suppressed) more like it from \(source) in the minute before" }
+        if suppressed > 0 { text = (text.map { $0 + "; " } ?? "") + "\(suppressed) more like it from \(Self.network(of: source)) in the minute before" }
         try await AuditStore(db: request.db).append(actor: actor, action: action, target: target, detail: text, caseID: caseID)
     }
 }

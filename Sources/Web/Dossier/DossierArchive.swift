@@ -6,8 +6,22 @@ import ZIPFoundation
 
 /// `qorgau export CASE --dossier FILE.zip`: the case file, the dossier page, every evidence file
 /// (decrypted, named by its SHA-256), the case's audit records (one JSON object per line) and the
-/// chain head, with a manifest of every file's SHA-256. `verify` checks such a file offline.
+/// chain head, with a manifest of every file's SHA-256, and the manifest signed with the server's
+/// Ed25519 key (`manifest.sig`). `verify` checks such a file offline.
 enum DossierArchive {
+    /// `manifest.sig`: the signature of manifest.json's bytes, and the public key it verifies with.
+    struct Signature: Codable {
+        var algorithm = "Ed25519"
+        var publicKey: String
+        var signature: String
+    }
+
+    /// What `verify` found: the problems (none when intact) and the key the manifest is signed with.
+    struct Verification {
+        var problems: [String]
+        var signedBy: String?
+    }
+
     struct Manifest: Codable {
         struct File: Codable {
             var path: String
@@ -26,7 +40,7 @@ enum DossierArchive {
         var files: [File]
     }
 
-    static func write(_ content: DossierContent, blobs: BlobStore, to path: String) throws {
+    static func write(_ content: DossierContent, blobs: BlobStore, signer: DossierSigningKey, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         try? FileManager.default.removeItem(at: url)
         let archive = try Archive(url: url, accessMode: .create)
@@ -65,12 +79,16 @@ enum DossierArchive {
         let data = try encoder.encode(manifest)
         try archive.addEntry(with: "manifest.json", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
                              provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+        let signature = try encoder.encode(Signature(publicKey: signer.publicKeyText, signature: try signer.sign(data)))
+        try archive.addEntry(with: "manifest.sig", type: .file, uncompressedSize: Int64(signature.count), compressionMethod: .deflate,
+                             provider: { position, size in signature.subdata(in: Int(position)..<Int(position) + size) })
     }
 
-    /// What does not match in a dossier file, checked without any database or key: every file
-    /// against the manifest, evidence against its name, each audit record against its own hash,
-    /// the head against the manifest. Empty when the dossier is intact.
-    static func verify(path: String) throws -> [String] {
+    /// What does not match in a dossier file, checked without any database: the manifest's
+    /// signature (against `trusted`, the server's published key, when given), every file against
+    /// the manifest, evidence against its name, each audit record against its own hash, the head
+    /// against the manifest.
+    static func verify(path: String, trusted: Curve25519.Signing.PublicKey?) throws -> Verification {
         let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         func read(_ entry: Entry) throws -> (Data, String) {
             var data = Data()
@@ -81,10 +99,25 @@ enum DossierArchive {
             }
             return (data, SHA256Hex.hex(hasher.finalize()))
         }
-        guard let manifestEntry = archive["manifest.json"] else { return ["manifest.json is missing"] }
-        let manifest = try JSONDecoder().decode(Manifest.self, from: try read(manifestEntry).0)
+        guard let manifestEntry = archive["manifest.json"] else { return Verification(problems: ["manifest.json is missing"]) }
+        let manifestData = try read(manifestEntry).0
+        let manifest = try JSONDecoder().decode(Manifest.self, from: manifestData)
         var problems: [String] = []
-        let listed = Set(manifest.files.map(\.path) + ["manifest.json"])
+        var signedBy: String?
+        if let entry = archive["manifest.sig"], let signature = try? JSONDecoder().decode(Signature.self, from: try read(entry).0) {
+            signedBy = signature.publicKey
+            if signature.algorithm != "Ed25519" || DossierSigningKey.publicKey(signature.publicKey).flatMap({ key in
+                Data(base64Encoded: signature.signature).map { key.isValidSignature($0, for: manifestData) }
+            }) != true {
+                problems.append("manifest.sig does not sign this manifest: the manifest or its signature was changed")
+            }
+            if let trusted, trusted.rawRepresentation.base64EncodedString() != signature.publicKey {
+                problems.append("the manifest is signed with key \(signature.publicKey), not the server's \(trusted.rawRepresentation.base64EncodedString())")
+            }
+        } else {
+            problems.append("manifest.sig is missing or unreadable: the manifest is not signed")
+        }
+        let listed = Set(manifest.files.map(\.path) + ["manifest.json", "manifest.sig"])
         for entry in archive where !listed.contains(entry.path) { problems.append("\(entry.path) is not in the manifest") }
         var contents: [String: Data] = [:]
         for file in manifest.files {
@@ -108,7 +141,7 @@ enum DossierArchive {
         if let head = contents["head.json"], (try? JSONDecoder().decode(ChainHead.self, from: head)) != manifest.head {
             problems.append("head.json is not the manifest's head")
         }
-        return problems
+        return Verification(problems: problems, signedBy: signedBy)
     }
 }
 

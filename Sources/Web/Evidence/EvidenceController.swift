@@ -19,7 +19,7 @@ struct EvidenceController {
         let caseID = try req.uuid("caseID", what: "case"), incidentID = try req.uuid("incidentID", what: "incident")
         let store = EvidenceStore(db: req.db)
         try await store.requireIncident(incidentID, caseID: caseID, scope: principal.scope)
-        guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data" else {
+        guard let type = req.headers.contentType, type.type.lowercased() == "multipart", type.subType.lowercased() == "form-data" else {
             throw UploadRefusal(pointer: "/file", status: .unsupportedMediaType,
                                 "send the file as multipart/form-data, in a part named \"file\"")
         }

@@ -20,7 +20,7 @@ struct BodyGuardMiddleware: AsyncMiddleware {
     static let multipartKey = "qorgau.acceptsMultipart"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let type = request.headers.contentType, type.type == "multipart" else {
+        guard let type = request.headers.contentType, type.type.lowercased() == "multipart" else {
             return try await next.respond(to: request)
         }
         guard let route = request.route else { return try await next.respond(to: request) } // 404: nothing reads it
@@ -54,10 +54,11 @@ extension Request {
     /// `BodyGuardMiddleware`). Any other body, or one that cannot be read, gives nil.
     func form<T: Decodable>(_ type: T.Type) -> T? {
         guard let contentType = headers.contentType else { return nil }
-        if contentType.type == "application", contentType.subType == "x-www-form-urlencoded" {
+        let (kind, subKind) = (contentType.type.lowercased(), contentType.subType.lowercased())
+        if kind == "application", subKind == "x-www-form-urlencoded" {
             return try? content.decode(T.self, as: .urlEncodedForm)
         }
-        if contentType.type == "multipart", contentType.subType == "form-data", route?.takesMultipart == true,
+        if kind == "multipart", subKind == "form-data", route?.takesMultipart == true,
            let body = body.data, (try? MultipartGuard.check(body, contentType: contentType)) != nil {
             return try? content.decode(T.self, as: .formData)
         }

@@ -28,7 +28,7 @@ struct MultipartGuard {
     /// The boundary of a multipart content type: 1 to 70 characters of RFC 2046's `bchars`, not
     /// ending in a space. Anything else is refused before a parser is made.
     static func boundary(of type: HTTPMediaType?) throws -> String {
-        guard let type, type.type == "multipart" else { throw Refusal(reason: "the body must be multipart/form-data") }
+        guard let type, type.type.lowercased() == "multipart" else { throw Refusal(reason: "the body must be multipart/form-data") }
         guard let boundary = type.parameters["boundary"] else { throw Refusal(reason: "the multipart body has no boundary parameter") }
         let allowed = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'()+_,-./:=? ".utf8)
         guard (1...70).contains(boundary.utf8.count), boundary.utf8.allSatisfy(allowed.contains), boundary.last != " " else {

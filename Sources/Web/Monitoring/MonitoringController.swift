@@ -98,7 +98,23 @@ struct IngestResponse: Content {
 
 extension IngestResponse {
     init(_ outcome: MonitoringHub.Outcome) {
-        self.init(accepted: outcome.accepted, refused: outcome.refused.map { .init(index: $0.index, device: $0.device, reason: $0.reason) })
+        self.init(accepted: outcome.accepted, refused: outcome.refused.map {
+            .init(index: $0.index, device: Self.echo($0.device), reason: Self.gatewayReason($0.reason))
+        })
+    }
+
+    /// What a gateway is told of a refusal. Whether a device is watched, and when it last
+    /// reported, are the monitoring's state, not the gateway's: both answer alike.
+    static let notTaken = "not taken: an unknown device, or not after the device's last ping; do not send it again"
+
+    static func gatewayReason(_ reason: String) -> String {
+        reason == "unknown device" || reason.hasPrefix("out of order") ? notTaken : reason
+    }
+
+    /// The device as the gateway sent it, when it is a plausible id; never a long or odd string echoed back.
+    static func echo(_ device: String?) -> String? {
+        guard let device, device.count <= 200, JSONNode.forbiddenControl(in: device) == nil else { return nil }
+        return device
     }
 }
 

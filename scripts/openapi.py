@@ -18,8 +18,10 @@ PROBLEM = {"description": "Problem (RFC 9457)", "content": {"application/problem
 def ok(schema, code="200", desc="OK", media="application/json"):
     return {code: {"description": desc, "content": {media: {"schema": schema}}}}
 def errors(*codes):
-    # A body that is not JSON at all is 400 wherever a body is read (422 is for fields).
+    # A body that is not JSON at all is 400 wherever a body is read (422 is for fields); a
+    # multipart body where none is taken is 415.
     if 422 in codes and 413 in codes: codes = (400,) + codes
+    if 413 in codes and 415 not in codes: codes = codes + (415,)
     return {str(c): PROBLEM for c in codes}
 def param(name, where="path", schema=None, desc=None):
     p = {"name": name, "in": where, "required": where == "path", "schema": schema or {"type": "string"}}
@@ -142,7 +144,7 @@ schemas = {
                        "nextSteps": arr({"type": "string"}),
                        "steps": arr(obj({"code": {"type": "string"}, "incidents": arr({"type": "string"}), "text": {"type": "string"}})),
                        "disclaimer": {"type": "string"}}},
-    "Deadline": obj({"kind": words("orderExpiring", "episodeTimeBar", "paymentOverdue"), "caseId": {"type": "string"},
+    "Deadline": obj({"kind": words("orderExpiring", "episodeTimeBar", "paymentOverdue", "riskReassessment"), "caseId": {"type": "string"},
                      "caseNumber": {"type": "string"}, "record": {"type": "string"}, "offence": {"type": "string"},
                      "due": DATE, "daysLeft": {"type": "integer"}, "text": {"type": "string"}},
                     ["kind", "caseId", "record", "due", "daysLeft", "text"]),
@@ -162,7 +164,8 @@ schemas = {
                  "role": ROLE, "unit": {"type": "string"}, "mustChangePassword": {"type": "boolean"},
                  "disabled": {"type": "boolean"}, "lockedUntil": DT, "createdAt": DT},
                 ["id", "username", "displayName", "role", "mustChangePassword", "disabled", "createdAt"]),
-    "NewUser": obj({"user": ref("User"), "oneTimePassword": {"type": "string", "description": "shown once; to be changed at first sign-in"}},
+    "NewUser": obj({"user": ref("User"), "oneTimePassword": {"type": "string", "description": "shown once; to be changed at first sign-in"},
+                    "tokensRevoked": {"type": "integer", "description": "on a password reset: how many of the user's API tokens it revoked"}},
                    ["user"]),
     "Token": obj({"id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "scopes": arr(words("read", "write")),
                   "createdAt": DT, "expiresAt": DT, "revokedAt": DT}, ["id", "name", "scopes", "createdAt", "expiresAt"]),
@@ -209,23 +212,34 @@ schemas = {
                  ["id", "caseId", "kind", "device", "at", "raisedAt"]),
 }
 CF = "application/vnd.qorgau.case-file+json"
+# MediaSniffer.accepted: what evidence may be, and so what its content is served as.
+EVIDENCE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "application/pdf", "video/mp4",
+                  "video/quicktime", "video/webm", "audio/mp4", "audio/mpeg", "audio/ogg", "audio/wav", "audio/amr", "text/plain"]
 USER = param("userID", schema={"type": "string", "format": "uuid"})
-PUBLIC = {"health", "openapi", "createToken", "changePassword"}
+PUBLIC = {"health", "openapi", "dossierKey", "createToken", "changePassword"}
 paths = {
     "/health": {"get": {"operationId": "health", "summary": "200 when the database answers",
                         "responses": {**ok(obj({"status": {"type": "string"}, "database": {"type": "string"}})),
                                       "503": {"description": "database unreachable"}}}},
     "/api/v1/openapi.json": {"get": {"operationId": "openapi", "summary": "This document",
                                      "responses": ok({"type": "object"})}},
+    "/api/v1/dossier-key": {"get": {"operationId": "dossierKey",
+                                    "summary": "The Ed25519 public key every dossier's manifest is signed with, to check a dossier against "
+                                               "(qorgau verify-dossier FILE --public-key KEY)",
+                                    "responses": ok(obj({"algorithm": words("Ed25519"),
+                                                         "publicKey": {"type": "string", "description": "32 bytes, base64"}},
+                                                        ["algorithm", "publicKey"]))}},
     "/api/v1/auth/tokens": {
         "post": {"operationId": "createToken", "summary": "Sign in with a username and password and get a bearer token (shown once)",
-                 "description": "Five failed attempts in a row lock the account for 15 minutes. A one-time password must be changed first.",
+                 "description": "Five failed attempts in a row from one address shut that address out of the account for 15 minutes; "
+                                "20 from all addresses together lock the account. Each address may try 10 passwords a minute "
+                                "(429 beyond). A one-time password must be changed first.",
                  "requestBody": body(obj({"username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"},
                                           "scopes": arr(words("read", "write")),
                                           "expiresInDays": {"type": "integer", "minimum": 1, "maximum": 365, "default": 90}},
                                          ["username", "password", "name"])),
                  "responses": {**ok(obj({"token": {"type": "string"}, "details": ref("Token")}, ["token", "details"]), "201", "Created"),
-                               **errors(401, 403, 413, 422)}},
+                               **errors(401, 403, 413, 422, 429, 503)}},
         "get": {"operationId": "listTokens", "summary": "My tokens", "responses": ok(page(ref("Token")))}},
     "/api/v1/auth/tokens/{tokenID}": {"delete": {
         "operationId": "revokeToken", "summary": "Revoke one of my tokens",
@@ -235,7 +249,7 @@ paths = {
         "operationId": "changePassword", "summary": "Change a password (a one-time password must be changed before anything else)",
         "requestBody": body(obj({"username": {"type": "string"}, "currentPassword": {"type": "string"},
                                  "newPassword": {"type": "string", "minLength": 12}}, ["username", "currentPassword", "newPassword"])),
-        "responses": {"204": {"description": "Changed; every session of the user ends"}, **errors(401, 413, 422)}}},
+        "responses": {"204": {"description": "Changed; every session of the user ends and every API token of the user is revoked"}, **errors(401, 413, 422, 429)}}},
     "/api/v1/auth/me": {"get": {"operationId": "me", "summary": "Who I am", "responses": ok(ref("User"))}},
     "/api/v1/users": {
         "get": {"operationId": "listUsers", "summary": "Users (administrators)", "responses": ok(page(ref("User")))},
@@ -295,10 +309,12 @@ paths = {
                                                    "lon": {"type": "number", "minimum": -180, "maximum": 180},
                                                    "accuracy": {"type": "number", "minimum": 0},
                                                    "event": words("strapTamper", "lowBattery")}, ["device", "at"]), )}, ["pings"])),
-        "responses": {**ok(obj({"accepted": {"type": "integer"}, "alerts": {"type": "integer"},
+        "description": "A gateway learns whether each ping was taken, nothing of what it meant: no alert count, and an unknown "
+                       "device and a ping not after its device's last one are refused alike.",
+        "responses": {**ok(obj({"accepted": {"type": "integer"},
                                 "refused": arr(obj({"index": {"type": "integer"}, "device": {"type": "string"},
                                                     "reason": {"type": "string"}}, ["index", "reason"]))},
-                               ["accepted", "alerts", "refused"])), **errors(413, 422)}}},
+                               ["accepted", "refused"])), **errors(413, 422)}}},
     "/api/v1/monitoring/pings/socket": {"get": {
         "operationId": "pingSocket",
         "summary": "WebSocket (send the upgrade with the gateway's bearer token): each text message is a batch as for POST "
@@ -310,7 +326,8 @@ paths = {
         "responses": ok({"type": "string"}, media="text/event-stream")}},
     "/api/v1/cases/{caseID}/alerts": {"get": {
         "operationId": "listAlerts", "parameters": [CASE, param("open", "query", {"type": "boolean"}, "only those not acknowledged")],
-        "responses": {**ok(page(ref("Alert"))), **errors(404)}}},
+        "description": "open must be true or false (422 otherwise).",
+        "responses": {**ok(page(ref("Alert"))), **errors(404, 422)}}},
     "/api/v1/cases/{caseID}/alerts/{alertID}/acknowledgement": {"post": {
         "operationId": "acknowledgeAlert", "parameters": [CASE, param("alertID", schema={"type": "string", "format": "uuid"})],
         "responses": {**ok(ref("Alert")), **errors(404)}}},
@@ -437,12 +454,12 @@ paths = {
     "/api/v1/cases/{caseID}/incidents/{incidentID}/evidence": {
         "post": {"operationId": "uploadEvidence",
                  "summary": "Attach a file to an incident (multipart/form-data, part `file`; streamed, sealed, stored once per content)",
-                 "description": "Accepted types are judged by content: " + ", ".join([
-                     "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "application/pdf", "video/mp4",
-                     "video/quicktime", "video/webm", "audio/mp4", "audio/mpeg", "audio/ogg", "audio/wav", "audio/amr", "text/plain"]),
+                 "description": "Accepted types are judged by content: " + ", ".join(EVIDENCE_TYPES) + ". A browser's form, "
+                                "signed in with a session, sends its CSRF token in a part named csrf before the file "
+                                "(or in X-CSRF-Token); with a bearer token none is needed.",
                  "parameters": [CASE, INCIDENT],
                  "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": obj(
-                     {"file": {"type": "string", "format": "binary"}, "csrf": {"type": "string"}}, ["file"])}}},
+                     {"file": {"type": "string", "format": "binary"}}, ["file"])}}},
                  "responses": {**ok(ref("Evidence"), "201", "Stored"), **ok(ref("Evidence"), "200", "This incident already has this file"),
                                **errors(404, 413, 415, 422)}}},
     "/api/v1/cases/{caseID}/dossier": {
@@ -460,7 +477,9 @@ paths = {
         "get": {"operationId": "downloadEvidence",
                 "summary": "The file, streamed, with its SHA-256 in X-Content-SHA256 and Repr-Digest (recorded as downloaded)",
                 "parameters": [CASE, EVIDENCE],
-                "responses": {**ok({"type": "string", "format": "binary"}, media="application/octet-stream"), **errors(404)}}},
+                "responses": {"200": {"description": "The file, in the media type judged from its first bytes at upload",
+                                      "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in EVIDENCE_TYPES}},
+                              **errors(404)}}},
     "/api/v1/cases/{caseID}/evidence/{evidenceID}/custody": {
         "get": {"operationId": "evidenceCustody", "summary": "Chain of custody: who added, viewed, downloaded or exported the item",
                 "parameters": [CASE, EVIDENCE], "responses": {**ok(arr(ref("CustodyEvent"))), **errors(404)}}},
@@ -468,6 +487,10 @@ paths = {
 # Every operation but the public ones needs a principal: 401 without one, 403 when the role may not.
 for operations in paths.values():
     for operation in operations.values():
+        if "requestBody" in operation:
+            # a body that cannot be read is 400, one too large 413, one of a type the route does not take 415
+            for code in (400, 413, 415):
+                operation["responses"].setdefault(str(code), PROBLEM)
         if operation["operationId"] in PUBLIC:
             operation["security"] = []
         else:

@@ -40,6 +40,11 @@ public struct AppConfig: Sendable {
     /// The PostgreSQL channel on which instances tell each other of alerts and changed cases
     /// (`QORGAU_NOTIFY_CHANNEL`, default `qorgau_monitoring`): one per deployment sharing a database.
     public var notifyChannel = "qorgau_monitoring"
+    /// A connection that neither sends nor receives anything this long is closed
+    /// (`QORGAU_IDLE_TIMEOUT_SECONDS`, default 60; 0 turns it off): a client that opens
+    /// connections and leaves them half-sent does not hold them for ever. (A client that trickles
+    /// a header a byte at a time is a reverse proxy's to cut off: see the README.)
+    public var idleTimeoutSeconds = 60
     /// Password attempts one source may make a minute (`QORGAU_SIGNIN_PER_MINUTE`, default 10).
     public var signInPerMinute = 10
 
@@ -103,6 +108,12 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("QORGAU_NOTIFY_CHANNEL must be 1-63 letters, digits or underscores; got \"\(raw)\"")
             }
             config.notifyChannel = raw.lowercased()
+        }
+        if let raw = env["QORGAU_IDLE_TIMEOUT_SECONDS"] {
+            guard let seconds = Int(raw), seconds == 0 || (20...3600).contains(seconds) else {
+                throw ConfigurationError("QORGAU_IDLE_TIMEOUT_SECONDS must be 0 (off) or a number of seconds from 20 to 3600; got \"\(raw)\"")
+            }
+            config.idleTimeoutSeconds = seconds
         }
         if let raw = env["QORGAU_SIGNIN_PER_MINUTE"] {
             guard let count = Int(raw), (1...10_000).contains(count) else {

@@ -22,6 +22,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.http.server.configuration.hostname = config.host
     app.http.server.configuration.port = config.port
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodyBytes)
+    if config.idleTimeoutSeconds > 0 { app.http.server.configuration.idleTimeout = .seconds(Int64(config.idleTimeoutSeconds)) }
 
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))

@@ -1,4 +1,5 @@
 import Foundation
+import Law
 import Testing
 import TestSupport
 import Vapor
@@ -49,6 +50,16 @@ import VaporTesting
                     #expect(routes.contains("\(method) \(path)"), "\(method) \(path) is documented but not served")
                 }
             }
+        }
+    }
+
+    /// Every value a vocabulary of the answers can take is in the document's enum.
+    @Test func theDeadlineKindsAreTheDocumentsOwn() async throws {
+        try await withQorgauApp { app in
+            let response = try await app.request(.GET, "/api/v1/openapi.json")
+            let schemas = (response.json["components"] as? [String: Any])?["schemas"] as? [String: Any]
+            let kind = ((schemas?["Deadline"] as? [String: Any])?["properties"] as? [String: Any])?["kind"] as? [String: Any]
+            #expect(Set(kind?["enum"] as? [String] ?? []) == Set(Deadline.Kind.allCases.map(\.rawValue)))
         }
     }
 }

@@ -74,7 +74,11 @@ struct MonitoringController {
     /// `?open=true`: only those not acknowledged yet.
     func list(req: Request) async throws -> PageResponse<AlertResponse> {
         let caseID = try req.uuid("caseID", what: "case")
-        let open = req.query[String.self, at: "open"] == "true"
+        let raw = req.query[String.self, at: "open"]
+        guard raw == nil || raw == "true" || raw == "false" else {
+            throw ValidationFailure(pointer: "/open", message: "query parameter open must be true or false")
+        }
+        let open = raw == "true"
         let alerts = try await MonitoringStore(db: req.db).alerts(caseID: caseID, scope: try req.principal.scope, openOnly: open)
         return PageResponse(items: alerts.map(AlertResponse.init), nextCursor: nil)
     }

@@ -56,10 +56,12 @@ extension Request {
     }
 
     /// Lets the user named see a case (victims, investigators, judges), as the API and the case
-    /// page's form do; an unknown username is a problem at `/username`.
+    /// page's form do; an unknown username, or one of another role, is a problem at `/username`.
     func grantAccess(to caseID: UUID, username: String) async throws -> AccessStore.Grant {
-        guard let user = try? await UserStore(db: db).find(username: username) else {
-            throw ValidationFailure(pointer: "/username", message: "no user \"\(username)\"")
+        // An unknown username and a user of another role answer alike: the form tells nobody who
+        // else has an account, or what role they hold.
+        guard let user = try? await UserStore(db: db).find(username: username), user.role.seesGrantedCases else {
+            throw ValidationFailure(pointer: "/username", message: "no victim, investigator or judge has the username \"\(username)\"")
         }
         let grant = try await AccessStore(db: db).grant(caseID: caseID, to: user, by: try principal)
         forgetCachedTokens()

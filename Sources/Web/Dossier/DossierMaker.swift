@@ -25,7 +25,7 @@ struct DossierContent {
         let audit = AuditStore(db: db)
         let head = try await audit.head()
         let madeAt = ZonedDateTime(epochMilliseconds: Int64(now.timeIntervalSince1970 * 1000), offsetSeconds: 0).description
-        let page = DossierPage.render(.init(file: file, assessment: assessment, evidence: evidence, incidentRefs: refs,
+        let page = try await DossierPage.render(.init(file: file, assessment: assessment, evidence: evidence, incidentRefs: refs,
                                             head: head, madeAt: madeAt))
         return DossierContent(caseID: caseID, file: file, page: page, evidence: evidence,
                               records: try await audit.records(caseID: caseID), head: head, madeAt: madeAt)

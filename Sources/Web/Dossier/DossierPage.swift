@@ -5,7 +5,7 @@ import LeafKit
 import Store
 
 /// The printable court dossier of a case, as one self-contained HTML page (no script, no outside
-/// resource): the episodes in time order with how the assessment counts each, the assessment's
+/// resource, and a policy inside it that forbids both): the episodes in time order with how the assessment counts each, the assessment's
 /// elements, the orders and their violations, earlier administrative sanctions, the evidence with
 /// hashes, and the audit chain's head at the time it was made. Built by a function so the server
 /// and `qorgau export --dossier` give the same page.
@@ -19,30 +19,14 @@ enum DossierPage {
         var madeAt: String
     }
 
-    static func render(_ input: Input) -> String {
-        let file = input.file
-        var html = """
-        <!doctype html>
-        <html lang="\(e(input.assessment.language.rawValue))"><head><meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
-        <title>Dossier \(e(file.case.number ?? ""))</title>
-        <style>body{font:11pt/1.4 serif;margin:2em}table{border-collapse:collapse;width:100%;margin:1em 0}
-        th,td{border:1px solid #444;padding:.25em .4em;text-align:left;vertical-align:top}code{font-size:9pt;word-break:break-all}
-        @media print{h2{page-break-after:avoid}}</style></head><body>
-        <h1>Case \(e(file.case.number ?? "(no number)")) — \(e(file.jurisdiction))</h1>
-        <p>Opened \(e(file.case.openedAt.description)). Dossier made \(e(input.madeAt)) at audit record \(input.head.seq),
-        chain head <code>\(e(input.head.hash))</code>.</p>
+    /// The page, rendered by Leaf from `dossier.leaf` (every value escaped there; no markup is
+    /// put together here), with its own content security policy for when it is opened from disk.
+    static func render(_ input: Input) async throws -> String {
+        try await StandaloneLeaf.render("dossier", context(input))
+    }
 
-        """
-        for offence in input.assessment.offences {
-            html += "<h2>\(e(offence.citation)): \(e(offence.conclusion.rawValue))</h2>\n<p>\(e(offence.explanation))</p>\n"
-            html += "<table><tr><th>Element</th><th>Status</th><th>Episodes</th><th>Note</th></tr>\n"
-            for element in offence.elements {
-                html += "<tr><td>\(e(element.name))</td><td>\(e(element.status.rawValue))</td>"
-                    + "<td>\(e(element.incidents.joined(separator: ", ")))</td><td>\(e(element.note))</td></tr>\n"
-            }
-            html += "</table>\n"
-        }
+    static func context(_ input: Input) -> [String: LeafData] {
+        let file = input.file
         let offence = input.assessment.offences.first
         func standing(_ id: String) -> String {
             guard let offence else { return "" }
@@ -51,38 +35,53 @@ enum DossierPage {
             if offence.episodes.timeBarred.contains(id) { return "time-barred" }
             return "not counted"
         }
-        html += "<h2>Episodes</h2>\n<table><tr><th>When</th><th>Id</th><th>Kind</th><th>Channel</th><th>What happened</th>"
-            + "<th>Against her will</th><th>Violates</th><th>Assessment</th></tr>\n"
-        for incident in file.incidents.sorted(by: { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) }) {
-            html += "<tr><td>\(e(incident.occurredAt.description))</td><td>\(e(incident.id))</td><td>\(e(incident.kind.rawValue))</td>"
-                + "<td>\(e(incident.channel.rawValue))</td><td>\(e(incident.description))</td><td>\(incident.againstWill ? "yes" : "no")</td>"
-                + "<td>\(e((incident.violates ?? []).joined(separator: ", ")))</td><td>\(e(standing(incident.id)))</td></tr>\n"
+        func row(_ pairs: KeyValuePairs<String, String>) -> LeafData {
+            .dictionary(Dictionary(uniqueKeysWithValues: pairs.map { ($0.key, LeafData.string($0.value)) }))
         }
-        html += "</table>\n<h2>Protective orders</h2>\n<table><tr><th>Id</th><th>Type</th><th>Issued</th><th>Valid until</th><th>Issuer</th><th>Violated by</th></tr>\n"
-        for order in file.protectiveOrders {
-            let violations = file.incidents.filter { $0.violates?.contains(order.id) == true }.map(\.id)
-            html += "<tr><td>\(e(order.id))</td><td>\(e(order.type.rawValue))</td><td>\(e(order.issuedAt.description))</td>"
-                + "<td>\(e(order.validUntil.description))</td><td>\(e(order.issuer))</td><td>\(e(violations.joined(separator: ", ")))</td></tr>\n"
+        let offences: [LeafData] = input.assessment.offences.map { offence in
+            .dictionary(["citation": .string(offence.citation), "conclusion": .string(offence.conclusion.rawValue),
+                         "explanation": .string(offence.explanation),
+                         "elements": .array(offence.elements.map { element in
+                             row(["name": element.name, "status": element.status.rawValue,
+                                  "incidents": element.incidents.joined(separator: ", "), "note": element.note])
+                         })])
         }
-        html += "</table>\n<h2>Earlier administrative sanctions</h2>\n<table><tr><th>Id</th><th>Article</th><th>Decided</th><th>Episodes</th></tr>\n"
-        for admin in file.administrativeCases {
-            html += "<tr><td>\(e(admin.id))</td><td>\(e(admin.article))</td><td>\(e(admin.decidedAt.description))</td>"
-                + "<td>\(e(admin.incidents.joined(separator: ", ")))</td></tr>\n"
+        let episodes: [LeafData] = file.incidents
+            .sorted(by: { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) })
+            .map { incident in
+                row(["when": incident.occurredAt.description, "id": incident.id, "kind": incident.kind.rawValue,
+                     "channel": incident.channel.rawValue, "description": incident.description,
+                     "againstWill": incident.againstWill ? "yes" : "no", "violates": (incident.violates ?? []).joined(separator: ", "),
+                     "standing": standing(incident.id)])
+            }
+        let orders: [LeafData] = file.protectiveOrders.map { order in
+            row(["id": order.id, "type": order.type.rawValue, "issued": order.issuedAt.description,
+                 "validUntil": order.validUntil.description, "issuer": order.issuer,
+                 "violatedBy": file.incidents.filter { $0.violates?.contains(order.id) == true }.map(\.id).joined(separator: ", ")])
         }
-        html += "</table>\n<h2>Evidence</h2>\n<table><tr><th>Episode</th><th>File</th><th>Type</th><th>Bytes</th><th>SHA-256</th></tr>\n"
-        for item in input.evidence {
-            html += "<tr><td>\(e(input.incidentRefs[item.incidentID] ?? ""))</td><td>\(e(item.name))</td><td>\(e(item.mediaType))</td>"
-                + "<td>\(item.size)</td><td><code>\(e(item.sha256))</code></td></tr>\n"
+        let sanctions: [LeafData] = file.administrativeCases.map { admin in
+            row(["id": admin.id, "article": admin.article, "decided": admin.decidedAt.description,
+                 "incidents": admin.incidents.joined(separator: ", ")])
         }
-        html += "</table>\n<p>\(e(input.assessment.disclaimer))</p>\n</body></html>\n"
-        return html
+        let evidence: [LeafData] = input.evidence.map { item in
+            row(["episode": input.incidentRefs[item.incidentID] ?? "", "name": item.name, "mediaType": item.mediaType,
+                 "size": String(item.size), "sha256": item.sha256])
+        }
+        return [
+            "lang": .string(input.assessment.language.rawValue), "policy": .string(contentSecurityPolicy),
+            "number": .string(file.case.number ?? ""), "title": .string(file.case.number ?? "(no number)"),
+            "jurisdiction": .string(file.jurisdiction), "opened": .string(file.case.openedAt.description),
+            "madeAt": .string(input.madeAt), "headSeq": .string(String(input.head.seq)), "headHash": .string(input.head.hash),
+            "offences": .array(offences), "episodes": .array(episodes), "orders": .array(orders),
+            "sanctions": .array(sanctions), "evidence": .array(evidence), "disclaimer": .string(input.assessment.disclaimer),
+        ]
     }
 
     /// The policy the page carries inside itself, for when it is opened from disk (no server, no
     /// headers): no script, no outside resource, no form, only its own inline style.
     static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 
-    /// HTML escaping for text and attribute values, by Unicode scalar (LeafKit's): walking
-    /// grapheme clusters would let a combining or prepended mark hide a `<` inside a cluster.
+    /// HTML escaping as Leaf does it, by Unicode scalar: walking grapheme clusters would let a
+    /// combining or prepended mark hide a `<` inside a cluster.
     static func e(_ text: String) -> String { text.htmlEscaped() }
 }

@@ -24,7 +24,7 @@ struct CasePage {
     struct Context: Encodable {
         var frame: PageFrame
         var caseId: String; var number: String; var jurisdiction: String; var opened: String; var unit: String; var status: String
-        var persons: [PersonView]; var timeline: String; var incidents: [IncidentView]; var offences: [OffenceView]
+        var persons: [PersonView]; var timeline: Timeline; var incidents: [IncidentView]; var offences: [OffenceView]
         var nextSteps: [String]; var orders: [Row]; var administrative: [Row]; var proceedings: [Row]; var verdicts: [Row]; var evidence: [EvidenceView]
         var form: IncidentForm; var formCase: String; var mayLog: Bool; var saved: Bool; var dossier: String
         var lifecycle: LifecycleForms.State; var mayProceed: Bool; var mayJudge: Bool; var mayGrant: Bool; var mayOrder: Bool
@@ -103,7 +103,7 @@ struct CasePage {
                            places: person.places.map { [$0.kind, $0.text ?? "", $0.from.map(format.date) ?? "", $0.until.map(format.date) ?? ""]
                                .filter { !$0.isEmpty }.joined(separator: " · ") })
             },
-            timeline: Timeline.svg(incidents: incidents, orders: file.protectiveOrders,
+            timeline: Timeline(incidents: incidents, orders: file.protectiveOrders,
                                    normInForce: assessment.offences.first?.inForce, label: t["timeline"] ?? "",
                                    kindLabel: { t["incidentkind_\($0.rawValue)"] ?? $0.rawValue },
                                    format: { format.date(LocalDate(daysSinceEpoch: Int($0 / 86_400_000))) }),

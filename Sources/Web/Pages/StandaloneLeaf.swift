@@ -1,0 +1,19 @@
+import Foundation
+import LeafKit
+import Vapor
+
+/// Leaf without an application, for a page the command line makes too (the dossier): the same
+/// templates as the server's, rendered on the shared event loops.
+enum StandaloneLeaf {
+    static var views: String { (Bundle.module.resourceURL?.appendingPathComponent("Views").path ?? "Views") }
+
+    static func render(_ template: String, _ context: [String: LeafData]) async throws -> String {
+        let views = Self.views
+        let sources = LeafSources.singleSource(NIOLeafFiles(fileio: NonBlockingFileIO(threadPool: .singleton),
+                                                            limits: [.toSandbox, .requireExtensions],
+                                                            sandboxDirectory: views, viewDirectory: views + "/"))
+        let renderer = LeafRenderer(configuration: LeafConfiguration(rootDirectory: views), sources: sources,
+                                    eventLoop: MultiThreadedEventLoopGroup.singleton.any())
+        return String(buffer: try await renderer.render(path: template, context: context).get())
+    }
+}

@@ -446,3 +446,63 @@ import VaporTesting
         try await app.asyncShutdown()
     }
 }
+
+extension SecurityTests {
+    /// The ping WebSocket, sent mangled messages (random bytes as text, binary frames, deep JSON,
+    /// control characters): every message is answered (a binary one with 415), and the server
+    /// still serves after.
+    @Test func thePingSocketSurvivesMangledMessages() async throws {
+        try await withQorgauApp(.sqliteFile) { app in
+            let gateway = try await app.makeUser(.gateway)
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            defer { Task { await app.server.shutdown() } }
+            let port = try #require(app.http.server.shared.localAddress?.port)
+            let replies = Counter()
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: gateway.token)
+            let upgraded = app.eventLoopGroup.any().makePromise(of: WebSocket.self)
+            // an answer lists every refused ping: larger than websocket-kit's 16 KiB default frame
+            try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/api/v1/monitoring/pings/socket", headers: headers,
+                                        configuration: .init(maxFrameSize: 1 << 22), on: app.eventLoopGroup) { ws in
+                ws.onText { _, _ in replies.add() }
+                upgraded.succeed(ws)
+            }.get()
+            let ws = try await upgraded.futureResult.get()
+            var random = SeededGenerator(seed: 99)
+            let seeds = ["{\"pings\": [{\"device\": \"\\u0000\", \"at\": 1}]}", String(repeating: "[", count: 3000), "{\"pings\": {}}",
+                         "{\"pings\": [" + String(repeating: "{},", count: 500) + "{}]}", "\u{FEFF}{}", "null", "{\"pings\": [[[[]]]]}"]
+            let total = 60
+            for round in 0..<total {
+                var bytes = Array(seeds[round % seeds.count].utf8)
+                for _ in 0..<Int.random(in: 0...3, using: &random) where !bytes.isEmpty {
+                    bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                }
+                do {
+                    if round % 5 == 4 {
+                        try await ws.send(raw: bytes, opcode: .binary)
+                    } else {
+                        try await ws.send(String(decoding: bytes, as: UTF8.self))
+                    }
+                } catch {
+                    Issue.record("the socket closed after message \(round - 1) (\(String(describing: ws.closeCode)))")
+                    throw error
+                }
+                for _ in 0..<300 where replies.value <= round { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(replies.value == round + 1, "message \(round) answered: \(String(decoding: bytes, as: UTF8.self).prefix(60).debugDescription)")
+                if replies.value <= round { break }
+            }
+            try? await ws.close()
+            #expect(replies.value == total, "every message answered")
+            let health = try await app.request(.GET, "/health", anonymous: true)
+            #expect(health.status == .ok)
+        }
+    }
+}
+
+/// A count that the socket's handler adds to and the test reads.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}

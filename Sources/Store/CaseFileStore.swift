@@ -73,33 +73,30 @@ public struct CaseFileStore: Sendable {
             .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
         return try models.map { model in
             let caseID = model.id!
-            let persons = (personsByCase[caseID] ?? []).map { $0.person(places: placesByPerson[$0.id!] ?? []) }
-            var incidents = try (incidentsByCase[caseID] ?? []).map { model in
-                var incident = try model.incident()
-                incident.evidence = EvidenceStore.merged(declared: incident.evidence, uploaded: uploaded[model.id!] ?? [])
-                return incident
-            }
-            let orders = try (ordersByCase[caseID] ?? []).map { try $0.order() }
-            let violated = OrderViolations.ordersByIncident(incidents: incidents, orders: orders)
-            for index in incidents.indices { incidents[index].violates = violated[incidents[index].id] }
-            let records = recordsByCase[caseID] ?? []
-            func section<T: Decodable>(_ name: String, _ type: T.Type) throws -> [T] {
-                try records.filter { $0.section == name }.map { try JSONColumn.decode(T.self, $0.body) }
-            }
-            let devices = try section("devices", Device.self)
-            var risk = try section("riskAssessments", RiskAssessment.self)
-            if risk.isEmpty, let legacy = try? JSONColumn.decodeOptional([RiskAssessment].self, model.riskAssessments) {
-                risk = legacy // written, before they were records, into the case row
-            }
-            return CaseFile(
-                jurisdiction: model.jurisdiction, case: model.header, persons: persons, incidents: incidents,
-                protectiveOrders: orders,
-                administrativeCases: try section("administrativeCases", AdministrativeCase.self),
-                criminalProceedings: try section("criminalProceedings", CriminalProceeding.self),
-                verdicts: try section("verdicts", Verdict.self),
-                riskAssessments: risk.isEmpty ? nil : risk,
-                devices: devices.isEmpty ? nil : devices)
+            let persons = personsByCase[caseID] ?? []
+            return try CaseFileRows(caseRow: model, persons: persons,
+                                    places: persons.flatMap { placesByPerson[$0.id!] ?? [] },
+                                    incidents: incidentsByCase[caseID] ?? [],
+                                    evidence: (incidentsByCase[caseID] ?? []).flatMap { uploaded[$0.id!] ?? [] },
+                                    orders: ordersByCase[caseID] ?? [], records: recordsByCase[caseID] ?? []).caseFile()
         }
+    }
+
+    /// The stored rows a case file is made of, read in the order the case file lists them.
+    public func rows(caseID: UUID, scope: CaseScope) async throws -> CaseFileRows {
+        guard let model = try await CaseModel.find(caseID, on: db), scope.allows(caseID, unit: model.unit) else {
+            throw DomainError.notFound("case")
+        }
+        let persons = try await PersonModel.query(on: db).filter(\.$case.$id == caseID).sort(\.$seq).sort(\.$ref).all()
+        let places = persons.isEmpty ? [] : try await PlaceModel.query(on: db).filter(\.$person.$id ~~ persons.compactMap(\.id)).all()
+        let placesByPerson = Dictionary(grouping: places, by: { $0.$person.id })
+        let incidents = try await IncidentModel.query(on: db).filter(\.$case.$id == caseID).sort(\.$occurredAt).sort(\.$ref).all()
+        let uploaded = Dictionary(grouping: try await EvidenceModel.query(on: db).filter(\.$caseID == caseID)
+            .sort(\.$addedAt).sort(\.$sha256).all(), by: \.incidentID)
+        return CaseFileRows(caseRow: model, persons: persons, places: persons.flatMap { placesByPerson[$0.id!] ?? [] },
+                            incidents: incidents, evidence: incidents.flatMap { uploaded[$0.id!] ?? [] },
+                            orders: try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID).sort(\.$seq).sort(\.$ref).all(),
+                            records: try await CaseRecordModel.query(on: db).filter(\.$case.$id == caseID).sort(\.$seq).sort(\.$ref).all())
     }
 
     /// Case numbers are unique, and a device reports under its own id, so it can be worn in one

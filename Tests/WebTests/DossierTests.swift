@@ -45,8 +45,9 @@ import ZIPFoundation
             try edit.addEntry(with: "case-file.json", type: .file, uncompressedSize: Int64(file.count),
                               provider: { position, size in file.subdata(in: Int(position)..<Int(position) + size) })
             let problems = try Dossier.verify(path: path, trustedKey: published).problems
-            #expect(problems.count == 1)
-            #expect(problems.first?.hasPrefix("case-file.json does not match the manifest") == true, "\(problems)")
+            #expect(problems.count == 2, "\(problems)")
+            #expect(problems.contains { $0.hasPrefix("case-file.json does not match the manifest") }, "\(problems)")
+            #expect(problems.contains("case-file.json is not the case file its recorded rows make"), "\(problems)")
 
             // Someone recomputes the manifest too, and signs it with a key of their own.
             let forged = try Archive(url: URL(fileURLWithPath: path), accessMode: .update)
@@ -66,10 +67,43 @@ import ZIPFoundation
                                     provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
             }
             let forgedProblems = try Dossier.verify(path: path, trustedKey: published).problems
-            #expect(forgedProblems.count == 1)
-            #expect(forgedProblems.first?.contains("not the server's") == true, "\(forgedProblems)")
-            #expect(try Dossier.verify(path: path, trustedKey: nil).problems.isEmpty, "consistent in itself: only the published key tells")
+            #expect(forgedProblems.contains { $0.contains("not the server's") }, "\(forgedProblems)")
+            #expect(try Dossier.verify(path: path, trustedKey: nil).problems == ["case-file.json is not the case file its recorded rows make"],
+                    "without the published key, the rows and their audit records still tell")
         }
+    }
+
+    @Test func aDossiersRowsAreItsAuditRecordsAndMakeItsCaseFile() async throws {
+        try await withQorgauApp { app in
+            let (caseID, _) = try await IntegrityTests.busyCase(app)
+            // a correction, a person with places, an order: rows changed after they were made
+            let persons = try await app.request(.GET, "/api/v1/cases/\(caseID)/persons").json["items"] as? [[String: Any]] ?? []
+            #expect(!persons.isEmpty)
+            let path = NSTemporaryDirectory() + "dossier-\(UUID().uuidString).zip"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try await Dossier.export(caseID: UUID(uuidString: caseID)!, db: app.db, blobs: app.blobs, packs: app.packs,
+                                     signer: app.dossierSigner, to: path)
+            #expect(try Dossier.verify(path: path, trustedKey: nil).problems == [])
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            let rows = String(decoding: try #require(try Self.extract(archive, "rows.jsonl")), as: UTF8.self)
+            #expect(rows.split(separator: "\n").count > 3)
+            #expect(rows.contains("\"table\":\"incidents\""))
+
+            // a row edited (and the manifest recomputed to match) no longer matches its audit record
+            let edited = rows.replacingOccurrences(of: "wrote again", with: "said hello")
+            #expect(edited != rows)
+            let problems = DossierArchive.checkRows(Data(edited.utf8), recorded: try Self.recorded(archive), caseFile: nil)
+            #expect(problems.contains { $0.contains("is not what its last audit record says it held") }, "\(problems)")
+        }
+    }
+
+    static func recorded(_ archive: Archive) throws -> [String: String?] {
+        var recorded: [String: String?] = [:]
+        for line in try #require(try extract(archive, "audit.jsonl")).split(separator: UInt8(ascii: "\n")) {
+            let record = try JSONDecoder().decode(AuditRecord.self, from: Data(line))
+            if let entity = record.entity, let key = record.entityID { recorded[entity + "/" + key] = .some(record.recordHash) }
+        }
+        return recorded
     }
 
     static func extract(_ archive: Archive, _ path: String) throws -> Data? {

@@ -4,9 +4,9 @@ import Foundation
 import Store
 import ZIPFoundation
 
-/// `qorgau export CASE --dossier FILE.zip`: the case file, the dossier page, every evidence file
-/// (decrypted, named by its SHA-256), the case's audit records (one JSON object per line) and the
-/// chain head, with a manifest of every file's SHA-256, and the manifest signed with the server's
+/// `qorgau export CASE --dossier FILE.zip`: the case file, the stored rows it is made of (one JSON
+/// object per line), the dossier page, every evidence file (decrypted, named by its SHA-256), the
+/// case's audit records (one JSON object per line) and the chain head, with a manifest of every file's SHA-256, and the manifest signed with the server's
 /// Ed25519 key (`manifest.sig`). `verify` checks such a file offline.
 enum DossierArchive {
     /// `manifest.sig`: the signature of manifest.json's bytes, and the public key it verifies with.
@@ -32,7 +32,8 @@ enum DossierArchive {
         }
 
         var format = "qorgau.dossier"
-        var version = 1
+        /// 2: with rows.jsonl and manifest.sig.
+        var version = 2
         var caseId: String
         var caseNumber: String?
         var madeAt: String
@@ -57,6 +58,9 @@ enum DossierArchive {
         var lines = Data()
         for record in content.records { lines += try encoder.encode(record) + Data("\n".utf8) }
         try add("audit.jsonl", lines)
+        var rows = Data()
+        for row in content.rows { rows += try encoder.encode(row) + Data("\n".utf8) }
+        try add("rows.jsonl", rows)
         try add("head.json", try encoder.encode(content.head))
         var seen = Set<String>()
         for item in content.evidence where seen.insert(item.sha256).inserted {
@@ -86,8 +90,9 @@ enum DossierArchive {
 
     /// What does not match in a dossier file, checked without any database: the manifest's
     /// signature (against `trusted`, the server's published key, when given), every file against
-    /// the manifest, evidence against its name, each audit record against its own hash, the head
-    /// against the manifest.
+    /// the manifest, evidence against its name, each audit record against its own hash, each
+    /// stored row against its last audit record, the case file against what the rows make, the
+    /// head against the manifest.
     static func verify(path: String, trusted: Curve25519.Signing.PublicKey?) throws -> Verification {
         let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         func read(_ entry: Entry) throws -> (Data, String) {
@@ -129,6 +134,7 @@ enum DossierArchive {
             }
             contents[file.path] = data
         }
+        var recorded: [String: String?] = [:] // table/key → the hash its last audit record gives
         if let lines = contents["audit.jsonl"] {
             for (number, line) in lines.split(separator: UInt8(ascii: "\n")).enumerated() {
                 guard let record = try? JSONDecoder().decode(AuditRecord.self, from: Data(line)) else {
@@ -136,12 +142,47 @@ enum DossierArchive {
                 }
                 if record.computedHash != record.hash { problems.append("audit record \(record.seq) (\(record.id.uuidString.lowercased())) was changed") }
                 if record.seq > manifest.head.seq { problems.append("audit record \(record.seq) is after the head") }
+                if let entity = record.entity, let key = record.entityID { recorded[entity + "/" + key] = .some(record.recordHash) }
             }
+        }
+        if let rows = contents["rows.jsonl"] {
+            problems += checkRows(rows, recorded: recorded, caseFile: contents["case-file.json"])
+        } else if manifest.version >= 2 {
+            problems.append("rows.jsonl is missing")
         }
         if let head = contents["head.json"], (try? JSONDecoder().decode(ChainHead.self, from: head)) != manifest.head {
             problems.append("head.json is not the manifest's head")
         }
         return Verification(problems: problems, signedBy: signedBy)
+    }
+}
+
+extension DossierArchive {
+    /// Each stored row against the hash its last audit record gives, then the case file against
+    /// what the rows make: an edit to the case file, or to a row, shows.
+    static func checkRows(_ data: Data, recorded: [String: String?], caseFile: Data?) -> [String] {
+        var problems: [String] = []
+        var lines: [CaseFileRows.Line] = []
+        for (number, text) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
+            guard let line = try? JSONDecoder().decode(CaseFileRows.Line.self, from: Data(text)) else {
+                problems.append("rows.jsonl line \(number + 1) is not a stored row"); continue
+            }
+            lines.append(line)
+            guard let expected = recorded[line.table + "/" + line.key] else {
+                problems.append("row \(line.table)/\(line.key) has no audit record in the dossier"); continue
+            }
+            if (try? CaseFileRows.hash(of: line)) != expected {
+                problems.append("row \(line.table)/\(line.key) is not what its last audit record says it held")
+            }
+        }
+        guard problems.isEmpty, let caseFile else { return problems }
+        do {
+            let made = try CaseFileCodec.encode(try CaseFileRows(lines: lines).caseFile())
+            if made != caseFile { problems.append("case-file.json is not the case file its recorded rows make") }
+        } catch {
+            problems.append("the rows do not make a case file: \(error)")
+        }
+        return problems
     }
 }
 

@@ -12,12 +12,15 @@ struct DossierContent {
     var page: String
     var evidence: [StoredEvidence]
     var records: [AuditRecord]
+    /// The stored rows the case file is made of, to check it against the audit records offline.
+    var rows: [CaseFileRows.Line]
     var head: ChainHead
     var madeAt: String
 
     static func make(caseID: UUID, scope: CaseScope, db: any Database, packs: PackLibrary,
                      language: Language = .en, now: Date = Date()) async throws -> DossierContent {
-        let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: scope)
+        let rows = try await CaseFileStore(db: db).rows(caseID: caseID, scope: scope)
+        let file = try rows.caseFile()
         let pack = try packs.pack(for: file.jurisdiction)
         let assessment = try packs.assessor(for: pack.code).assess(file, at: pack.today(), language: language)
         let evidence = try await EvidenceStore(db: db).list(caseID: caseID, scope: scope)
@@ -28,6 +31,6 @@ struct DossierContent {
         let page = try await DossierPage.render(.init(file: file, assessment: assessment, evidence: evidence, incidentRefs: refs,
                                             head: head, madeAt: madeAt))
         return DossierContent(caseID: caseID, file: file, page: page, evidence: evidence,
-                              records: try await audit.records(caseID: caseID), head: head, madeAt: madeAt)
+                              records: try await audit.records(caseID: caseID), rows: try rows.lines(), head: head, madeAt: madeAt)
     }
 }

@@ -45,6 +45,10 @@ public struct AppConfig: Sendable {
     /// connections and leaves them half-sent does not hold them for ever. (A client that trickles
     /// a header a byte at a time is a reverse proxy's to cut off: see the README.)
     public var idleTimeoutSeconds = 60
+    /// How often the audit log is read for changes other instances or the command line made
+    /// (`QORGAU_CHANGE_POLL_MS`, default 250; 0 turns it off): an order issued with `qorgau order`
+    /// beside a running server is enforced within that.
+    public var changePollSeconds = 0.25
     /// Password attempts one source may make a minute (`QORGAU_SIGNIN_PER_MINUTE`, default 10).
     public var signInPerMinute = 10
 
@@ -114,6 +118,12 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("QORGAU_IDLE_TIMEOUT_SECONDS must be 0 (off) or a number of seconds from 20 to 3600; got \"\(raw)\"")
             }
             config.idleTimeoutSeconds = seconds
+        }
+        if let raw = env["QORGAU_CHANGE_POLL_MS"] {
+            guard let ms = Int(raw), ms == 0 || (10...60_000).contains(ms) else {
+                throw ConfigurationError("QORGAU_CHANGE_POLL_MS must be 0 (off) or a number of milliseconds from 10 to 60000; got \"\(raw)\"")
+            }
+            config.changePollSeconds = Double(ms) / 1000
         }
         if let raw = env["QORGAU_SIGNIN_PER_MINUTE"] {
             guard let count = Int(raw), (1...10_000).contains(count) else {

@@ -30,6 +30,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(MethodNotAllowedMiddleware())
     app.middleware.use(BodyGuardMiddleware()) // before anything reads a body
+    app.middleware.use(CaseChangeMiddleware())
     app.views.use(.leaf)
     if let views = Bundle.module.resourceURL?.appendingPathComponent("Views").path {
         app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions], // not .toVisibleFiles: .build is hidden
@@ -44,6 +45,8 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.storage[DossierSignerKey.self] = config.dossierSigner ?? .random()
     app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)
     app.setUpAccessCaches()
+    app.storage[CaseChangeFollowerKey.self] = CaseChangeFollower(logger: app.logger)
+    await app.followChangesInMonitoring()
     await app.storage.setWithAsyncShutdown(SignInLimiterKey.self, to: SignInLimiter(perMinute: config.signInPerMinute),
                                            onShutdown: { await $0.shutdown() })
     try routes(app)

@@ -118,7 +118,7 @@ func routes(_ app: Application) throws {
     oneCase.post("risk-assessments", use: risk.create).requires(.assessRisk)
 
     let monitoring = MonitoringController()
-    api.post("monitoring", "pings", use: monitoring.ingest).requires(.ingestPings)
+    api.post("monitoring", "pings", use: monitoring.ingest).requires(.ingestPings).changesNoCase()
     api.webSocket("monitoring", "pings", "socket", maxFrameSize: .init(integerLiteral: PingSocket.maxMessageBytes),
                   onUpgrade: PingSocket.serve).requires(.ingestPings)
     api.get("monitoring", "alerts", "stream", use: monitoring.stream).requires(.handleAlerts).auditsRead("alertStream")

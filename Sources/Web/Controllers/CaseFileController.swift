@@ -17,7 +17,6 @@ struct CaseFileController {
         file.case.unit = try await req.unitForNewCase(file.case.unit, pointer: "/case/unit")
         let id = try await CaseFileStore(db: req.db).importCaseFile(file, by: req.principal)
         try await req.grantToCreator(id)
-        if !(file.devices ?? []).isEmpty { try await req.refreshMonitoring(id) } // its devices are watched from now on
         return try ImportResponse(id: id.apiString, number: file.case.number, persons: file.persons.count,
                                   incidents: file.incidents.count)
             .created(at: "/api/v1/cases/\(id.apiString)")

@@ -36,7 +36,6 @@ struct OrderController {
     func create(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let stored = try await service(req).issueOrder(caseID, try req.jsonBody())
-        try await req.refreshMonitoring(caseID) // the live engine enforces the new order at once
         return try OrderResponse(stored).created(at: "/api/v1/cases/\(caseID.apiString)/orders/\(stored.id.apiString)")
     }
 
@@ -60,7 +59,6 @@ struct OrderController {
         let reason = body["reason"].string(maxLength: 2000)
         try body.throwIfInvalid()
         let extended = try await service(req).extendOrder(caseID, id, until: until!, reason: reason!)
-        try await req.refreshMonitoring(caseID)
         return OrderResponse(extended)
     }
 
@@ -73,7 +71,6 @@ struct OrderController {
         let reason = body["reason"].string(maxLength: 2000)
         try body.throwIfInvalid()
         let revoked = try await service(req).revokeOrder(caseID, id, at: at, reason: reason!)
-        try await req.refreshMonitoring(caseID)
         return OrderResponse(revoked)
     }
 

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Store
 import Vapor
@@ -19,6 +20,7 @@ extension Application {
     func startMonitoring(sweepSeconds: Double, escalateAfter: TimeInterval) async throws {
         let config = qorgauConfig
         try await joinInstances(config.cluster, channel: config.notifyChannel)
+        await followChanges(every: config.changePollSeconds) // from before the engines are built: nothing falls between
         try await monitoring.load(db: db)
         guard sweepSeconds > 0 else { return }
         let hub = monitoring, db = self.db, logger = self.logger
@@ -30,7 +32,7 @@ extension Application {
                 }
             }
         }
-        lifecycle.use(MonitoringSweepStopper(task: task))
+        lifecycle.use(TaskStopper(task: task))
     }
 }
 
@@ -52,15 +54,19 @@ extension Application {
     }
 }
 
-/// Stops the sweep when the application shuts down.
-struct MonitoringSweepStopper: LifecycleHandler {
-    let task: Task<Void, Never>
-    func shutdown(_ application: Application) { task.cancel() }
-}
-
-/// Refreshes the live engine after anything that changes a case's orders or devices.
-extension Request {
-    func refreshMonitoring(_ caseID: UUID) async throws {
-        try await application.monitoring.refresh(caseID, db: db)
+extension Application {
+    /// The monitoring follows every change to a case's orders, devices, persons, unit or status,
+    /// wherever it was made: the engine enforces a new order, watches a new device, and routes the
+    /// case's alerts to the unit it now belongs to.
+    func followChangesInMonitoring() async {
+        let hub = monitoring, db = self.db, logger = self.logger
+        let watchedKinds: Set<CaseChange.Kind> = [.header, .orders, .records, .persons]
+        await caseChanges.listen { changes, local in
+            for change in changes where !change.kinds.isDisjoint(with: watchedKinds) {
+                do { try await hub.refresh(change.caseID, db: db, tellOthers: local) } catch {
+                    logger.error("monitoring: a changed case could not be refreshed: \(String(describing: type(of: error)))")
+                }
+            }
+        }
     }
 }

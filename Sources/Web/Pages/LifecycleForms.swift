@@ -58,7 +58,6 @@ struct LifecycleForms {
                                    "conditions": conditions]
         return try await attempt(req, caseID: caseID, form: \.order, posted: posted) {
             _ = try await service(req).issueOrder(caseID, try Self.node(json))
-            try await req.refreshMonitoring(caseID) // the live engine enforces the new order at once
         }
     }
 

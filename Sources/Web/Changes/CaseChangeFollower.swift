@@ -1,0 +1,119 @@
+import Domain
+import Fluent
+import Foundation
+import Store
+import Vapor
+
+/// Follows the audit log from where this instance started and tells its listeners what changed
+/// in which case: at once after a request of this instance that changed a case (before it is
+/// answered), and every `QORGAU_CHANGE_POLL_MS` for what other instances or the command line
+/// wrote. The audit log's order is its commit order (appends are serialised on its head row), so
+/// nothing committed is passed over.
+actor CaseChangeFollower {
+    /// `local`: the change was made by this instance (and so is for it to tell the others).
+    typealias Listener = @Sendable (_ changes: [CaseChange], _ local: Bool) async -> Void
+
+    private var cursor: Int64?
+    private var listeners: [Listener] = []
+    private var running: Task<Void, Never>?
+    private let logger: Logger
+
+    init(logger: Logger) { self.logger = logger }
+
+    func listen(_ listener: @escaping Listener) { listeners.append(listener) }
+
+    /// Starts following from the log's head, if not already following: what was written before
+    /// is already in what the listeners read at their start.
+    func prime(db: any Database) async {
+        guard cursor == nil else { return }
+        do { cursor = try await AuditStore(db: db).head().seq } catch {
+            logger.debug("changes: the audit log cannot be read yet (\(String(describing: type(of: error))))")
+        }
+    }
+
+    /// Reads what was written since the last read and tells the listeners; one read at a time.
+    func catchUp(db: any Database, local: Bool) async {
+        let previous = running
+        let task = Task { await previous?.value; await self.read(db: db, local: local) }
+        running = task
+        await task.value
+    }
+
+    private func read(db: any Database, local: Bool) async {
+        if cursor == nil { await prime(db: db); return }
+        guard var from = cursor else { return }
+        do {
+            var all = false
+            while !all {
+                let read = try await AuditStore(db: db).changes(after: from)
+                (from, all) = (read.last, read.all)
+                cursor = from
+                if !read.changes.isEmpty { for listener in listeners { await listener(read.changes, local) } }
+            }
+        } catch {
+            logger.warning("changes: the audit log could not be read: \(String(describing: type(of: error)))")
+        }
+    }
+}
+
+struct CaseChangeFollowerKey: StorageKey { typealias Value = CaseChangeFollower }
+
+extension Application {
+    /// This instance's follower of case changes, made in `configure`.
+    var caseChanges: CaseChangeFollower { storage[CaseChangeFollowerKey.self]! }
+
+    /// Reads the log for changes every `interval` seconds until shutdown: other instances' and the
+    /// command line's writes reach this instance's listeners within that.
+    func followChanges(every interval: Double) async {
+        let follower = caseChanges, db = self.db
+        await follower.prime(db: db)
+        guard interval > 0 else { return }
+        let task = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+                await follower.catchUp(db: db, local: false)
+            }
+        }
+        lifecycle.use(TaskStopper(task: task))
+    }
+}
+
+/// Cancels a background task when the application shuts down.
+struct TaskStopper: LifecycleHandler {
+    let task: Task<Void, Never>
+    func shutdown(_ application: Application) { task.cancel() }
+}
+
+extension Route {
+    /// Marks a route whose writes never change a case's content (the pings, whose breach
+    /// incidents the monitoring made itself), so that its answers do not wait for the log to be read.
+    @discardableResult
+    func changesNoCase() -> Route {
+        userInfo[CaseChangeMiddleware.quietKey] = true
+        return self
+    }
+}
+
+/// Lets a request's changes reach the listeners before it is answered: a new order is enforced
+/// by the time its 201 arrives, a case moved to another unit has its alerts routed there. Every
+/// request that may write (not GET or HEAD) reads the log after it is handled, whether it
+/// succeeded or not: one indexed read of the few records written since.
+struct CaseChangeMiddleware: AsyncMiddleware {
+    static let quietKey = "qorgau.changesNoCase"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let follower = request.application.caseChanges
+        await follower.prime(db: request.db)
+        guard ![.GET, .HEAD].contains(request.method), request.route?.userInfo[Self.quietKey] as? Bool != true else {
+            return try await next.respond(to: request)
+        }
+        do {
+            let response = try await next.respond(to: request)
+            await follower.catchUp(db: request.db, local: true)
+            return response
+        } catch {
+            await follower.catchUp(db: request.db, local: true)
+            throw error
+        }
+    }
+}

@@ -232,7 +232,7 @@ paths = {
     "/api/v1/auth/tokens": {
         "post": {"operationId": "createToken", "summary": "Sign in with a username and password and get a bearer token (shown once)",
                  "description": "Five failed attempts in a row from one address shut that address out of the account for 15 minutes; "
-                                "20 from all addresses together lock the account. Each address may try 10 passwords a minute "
+                                "50 from all addresses together lock the account. Each address may try 10 passwords a minute "
                                 "(429 beyond). A one-time password must be changed first.",
                  "requestBody": body(obj({"username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"},
                                           "scopes": arr(words("read", "write")),

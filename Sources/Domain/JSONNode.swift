@@ -56,15 +56,15 @@ public struct JSONNode: Sendable {
         return s
     }
 
-    /// The first C0 control character in a text other than tab, line feed and a carriage return
-    /// before a line feed. A NUL in particular: SQLite reads text back only up to it, so what was
+    /// The first control character in a text (C0, DEL, C1) other than tab, line feed and a
+    /// carriage return before a line feed. A NUL in particular: SQLite reads text back only up to it, so what was
     /// stored would not be what was acknowledged (and the audit chain would no longer verify).
     public static func forbiddenControl(in text: String) -> UInt32? {
         var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
             if previous == "\r", scalar != "\n" { return 0x0D }
             if scalar.value < 0x20, scalar != "\t", scalar != "\n", scalar != "\r" { return scalar.value }
-            if scalar.value == 0x7F { return 0x7F }
+            if (0x7F...0x9F).contains(scalar.value) { return scalar.value } // DEL and the C1 controls
             previous = scalar
         }
         return previous == "\r" ? 0x0D : nil

@@ -16,6 +16,10 @@ public struct CaseFileRows {
     var orders: [ProtectiveOrderModel]
     var records: [CaseRecordModel]
 
+    /// The tables a case file is made of.
+    public static let tables: Set<String> = [CaseModel.schema, PersonModel.schema, PlaceModel.schema, IncidentModel.schema,
+                                             EvidenceModel.schema, ProtectiveOrderModel.schema, CaseRecordModel.schema]
+
     /// One row as the dossier keeps it: its table, its key as the audit log names it, and its
     /// fields (the canonical JSON whose SHA-256 the audit record holds).
     public struct Line: Codable, Sendable {

@@ -46,9 +46,12 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)
     app.setUpAccessCaches()
     app.storage[CaseChangeFollowerKey.self] = CaseChangeFollower(logger: app.logger)
+    await app.followChangesInAccessCaches()
     await app.followChangesInMonitoring()
     await app.storage.setWithAsyncShutdown(SignInLimiterKey.self, to: SignInLimiter(perMinute: config.signInPerMinute),
                                            onShutdown: { await $0.shutdown() })
+    let accounts = Accounts(db: app.db, cost: config.bcryptCost, limiter: app.storage[SignInLimiterKey.self])
+    Task { await accounts.prepare() }
     try routes(app)
 }
 

@@ -127,7 +127,7 @@ func routes(_ app: Application) throws {
 
     let evidence = EvidenceController()
     oneCase.on(.POST, "incidents", ":incidentID", "evidence", body: .stream, use: evidence.upload)
-        .requires(.logIncident).checksCSRFInForm().streamsMultipart()
+        .requires(.logIncident).checksCSRFInForm().acceptsMultipart()
     oneCase.get("evidence", use: evidence.list).requires(.readCase)
     oneCase.get("evidence", ":evidenceID", use: evidence.get).requires(.readCase)
     oneCase.get("evidence", ":evidenceID", "content", use: evidence.content).requires(.readCase)

@@ -10,8 +10,12 @@ enum KeyFile {
         try manager.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let text = make()
         let fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if fd < 0, errno == EEXIST, let existing = manager.contents(atPath: file), !existing.isEmpty {
-            return String(decoding: existing, as: UTF8.self)
+        if fd < 0, errno == EEXIST {
+            // another instance made it a moment ago and may still be writing it
+            for _ in 0..<50 {
+                if let existing = manager.contents(atPath: file), !existing.isEmpty { return String(decoding: existing, as: UTF8.self) }
+                usleep(20_000)
+            }
         }
         guard fd >= 0 else { throw EvidenceKeyError("cannot create the \(what) file \(file): check the data directory's permissions") }
         defer { close(fd) }

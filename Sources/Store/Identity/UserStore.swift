@@ -10,7 +10,7 @@ public struct UserStore: Sendable {
 
     /// After this many failed sign-ins in a row, from all sources together, an account is locked
     /// for `lockDuration` (one source is shut out of it after five: see the server's limiter).
-    public static let lockAfterFailures = 20
+    public static let lockAfterFailures = 50
     public static let lockDuration: Int64 = 15 * 60 * 1000
 
     public func count() async throws -> Int { try await UserModel.query(on: db).count() }

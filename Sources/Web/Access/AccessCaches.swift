@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Vapor
 
@@ -14,6 +15,18 @@ extension Application {
         storage[TokenCacheKey.self] = ExpiringCache(capacity: 10_000)
         storage[CaseUnitCacheKey.self] = ExpiringCache(capacity: 50_000)
         storage[RefusalAuditKey.self] = RefusalAudit()
+    }
+}
+
+extension Application {
+    /// A case moved to another unit, or a grant given or withdrawn, wherever it was done, takes
+    /// effect on this instance as soon as the change is read, not when the cache runs out.
+    func followChangesInAccessCaches() async {
+        let units = caseUnitCache, tokens = tokenCache
+        await caseChanges.listen { changes, _ in
+            for change in changes where change.kinds.contains(.header) { units.forget(change.caseID) }
+            if changes.contains(where: { $0.kinds.contains(.access) }) { tokens.clear() }
+        }
     }
 }
 

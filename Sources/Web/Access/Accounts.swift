@@ -159,6 +159,9 @@ public struct Accounts: Sendable {
         return try await Task.detached { (try? Bcrypt.verify(password, created: hash)) ?? false }.value
     }
 
+    /// Makes the decoy hash ahead of the first unknown username (so that that one costs no more).
+    public func prepare() async { _ = try? await Self.decoy(cost: cost, accounts: self) }
+
     /// A hash at this cost of a password nobody has, checked for an unknown username so that it
     /// costs what a real one does.
     private static func decoy(cost: Int, accounts: Accounts) async throws -> String {

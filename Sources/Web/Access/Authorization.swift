@@ -86,7 +86,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         }
         let caseID = request.parameters.get("caseID").flatMap(UUID.init(uuidString:))
         if let caseID {
-            switch try await unit(of: caseID, request) {
+            switch try await request.unit(ofCase: caseID) {
             case .none:
                 try await refuse("case.refused", .notFound, "case not found", detail: "no case \(caseID.apiString)")
             case .some(let unit) where !principal.scope.allows(caseID, unit: unit):
@@ -96,7 +96,10 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             }
         }
         let response = try await next.respond(to: request)
-        if let what = request.route?.auditedRead, (200..<300).contains(response.status.code) {
+        // every read of a case's data is on record: the routes that name what they show, and any
+        // other GET of a case under a name of its own
+        let read = request.route?.auditedRead ?? (caseID != nil && request.method == .GET ? "caseData" : nil)
+        if let what = read, (200..<300).contains(response.status.code) {
             try await AuditStore(db: request.db).append(actor: principal.subject, action: "read.\(what)",
                                                         target: request.routePattern, caseID: caseID)
         }
@@ -110,11 +113,15 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         let port = url.port.map { ":\($0)" } ?? ""
         return (originHost + port).lowercased() == host.lowercased()
     }
+}
 
-    private func unit(of caseID: UUID, _ request: Request) async throws -> String?? {
-        let cache = request.application.caseUnitCache, now = nowMs()
+extension Request {
+    /// The unit a case belongs to (`.some(nil)`: none; `nil`: no such case), remembered for a few
+    /// seconds by this instance, which forgets it at once when the case moves.
+    func unit(ofCase caseID: UUID) async throws -> String?? {
+        let cache = application.caseUnitCache, now = nowMs()
         if let known = cache.get(caseID, now: now) { return known }
-        let unit = try await CaseStore(db: request.db).unit(of: caseID)
+        let unit = try await CaseStore(db: db).unit(of: caseID)
         if let unit { cache.put(caseID, unit, now: now) } // a missing case is not remembered: it may be made
         return unit
     }

@@ -8,15 +8,19 @@ import Vapor
 /// the rest of the group is counted and the count written with its next row. Anonymous refusals
 /// group by action and network (an IPv4 /24, an IPv6 /64: one attacker holds many addresses of
 /// one network), whatever the route; a known user's by action, route and detail, so that each
-/// thing they tried stays on record. Beyond `capacity` groups, every further refusal of an
-/// action falls into one group for all sources: a flood is still counted, in one row a minute.
+/// thing they tried stays on record, up to `perActor` groups a minute, beyond which the user's
+/// refusals of that action fall into one group (a token trying random case ids writes 20 rows a
+/// minute, not one per id). Beyond `capacity` groups, every further refusal of an action falls
+/// into one group for all sources: a flood is still counted, in one row a minute.
 final class RefusalAudit: @unchecked Sendable {
     static let window: Int64 = 60_000
     static let maxDetail = 200
     private struct Key: Hashable { var source: String; var action: String; var actor: String; var target: String; var detail: String }
     private let lock = NSLock()
     private var windows: [Key: (start: Int64, suppressed: Int)] = [:]
+    private var groupsOfActor: [String: (start: Int64, count: Int)] = [:]
     private let capacity: Int
+    static let perActor = 20
 
     init(capacity: Int = 10_000) { self.capacity = capacity }
 
@@ -28,6 +32,17 @@ final class RefusalAudit: @unchecked Sendable {
         var key = Key(source: Self.network(of: source), action: action, actor: actor,
                       target: anonymous ? "" : target, detail: anonymous ? "" : detail)
         return lock.withLock {
+            if !anonymous, windows[key].map({ now - $0.start >= Self.window }) ?? true {
+                // a new group of a known user's: within the user's allowance, or their catch-all group
+                var groups: (start: Int64, count: Int) = groupsOfActor[actor].flatMap { now - $0.start < Self.window ? $0 : nil } ?? (now, 0)
+                if groups.count >= Self.perActor {
+                    key = Key(source: key.source, action: action, actor: actor, target: "*", detail: "*")
+                } else {
+                    groups.count += 1
+                }
+                groupsOfActor[actor] = groups
+                if groupsOfActor.count > capacity { groupsOfActor = groupsOfActor.filter { now - $0.value.start < Self.window } }
+            }
             if windows[key] == nil, windows.count >= capacity {
                 windows = windows.filter { now - $0.value.start < Self.window }
                 if windows.count >= capacity { key = Key(source: "*", action: action, actor: "*", target: "", detail: "") }

@@ -1,7 +1,8 @@
 import Foundation
 import Vapor
 
-/// What keeps password guessing slow and cheap for everyone else:
+/// What keeps password guessing slow and cheap for everyone else. A source is a network (an IPv4
+/// /24, an IPv6 /64: one client holds a whole /64), as `RefusalAudit.network(of:)` says.
 /// - each source may try `perMinute` passwords a minute (sign-in, token, password change), more
 ///   are answered 429 before any hash is computed;
 /// - five wrong passwords from one source for one account shut that source out of that account
@@ -19,6 +20,7 @@ final class SignInLimiter: @unchecked Sendable {
     private var buckets: [String: (tokens: Double, at: Int64)] = [:]
     private var failures: [String: (count: Int, lockedUntil: Int64)] = [:]
     private var waiting = 0
+    private var swept: Int64 = 0
     private let pool: NIOThreadPool
 
     init(perMinute: Int, hashers: Int = max(1, System.coreCount / 2), queue: Int = 64) {
@@ -32,8 +34,9 @@ final class SignInLimiter: @unchecked Sendable {
 
     /// Takes one attempt from the source's allowance; false when it has none left.
     func allow(source: String, now: Int64) -> Bool {
-        lock.withLock {
-            if buckets.count > 50_000 { buckets = buckets.filter { now - $0.value.at < 60_000 } }
+        let source = RefusalAudit.network(of: source)
+        return lock.withLock {
+            sweep(now)
             let capacity = Double(perMinute)
             var bucket = buckets[source] ?? (capacity, now)
             bucket.tokens = min(capacity, bucket.tokens + Double(now - bucket.at) * capacity / 60_000)
@@ -45,17 +48,27 @@ final class SignInLimiter: @unchecked Sendable {
         }
     }
 
+    /// Forgets full buckets and ended locks, at most every 10 seconds (the lock is held: not on
+    /// every request however many sources there are).
+    private func sweep(_ now: Int64) {
+        guard now - swept > 10_000, buckets.count + failures.count > 10_000 else { return }
+        swept = now
+        buckets = buckets.filter { now - $0.value.at < 60_000 }
+        failures = failures.filter { $0.value.lockedUntil > now || $0.value.count > 0 && now - $0.value.lockedUntil < Self.sourceLock }
+    }
+
     /// Whether this source is shut out of this account.
     func isLocked(account: String, source: String, now: Int64) -> Bool {
-        lock.withLock { (failures[account + "\u{1}" + source]?.lockedUntil ?? 0) > now }
+        let key = account + "\u{1}" + RefusalAudit.network(of: source)
+        return lock.withLock { (failures[key]?.lockedUntil ?? 0) > now }
     }
 
     /// Counts a wrong password; true when it shut the source out of the account.
     @discardableResult
     func fail(account: String, source: String, now: Int64) -> Bool {
-        lock.withLock {
-            let key = account + "\u{1}" + source
-            if failures.count > 50_000 { failures = failures.filter { $0.value.lockedUntil > now } }
+        let key = account + "\u{1}" + RefusalAudit.network(of: source)
+        return lock.withLock {
+            sweep(now)
             var entry = failures[key] ?? (0, 0)
             entry.count += 1
             let locks = entry.count >= Self.failuresPerSource
@@ -66,7 +79,8 @@ final class SignInLimiter: @unchecked Sendable {
     }
 
     func succeed(account: String, source: String) {
-        _ = lock.withLock { failures.removeValue(forKey: account + "\u{1}" + source) }
+        let key = account + "\u{1}" + RefusalAudit.network(of: source)
+        _ = lock.withLock { failures.removeValue(forKey: key) }
     }
 
     /// Runs a bcrypt computation on the hashing threads; 503 when too many already wait.

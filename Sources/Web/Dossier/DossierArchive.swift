@@ -136,13 +136,22 @@ enum DossierArchive {
         }
         var recorded: [String: String?] = [:] // table/key → the hash its last audit record gives
         if let lines = contents["audit.jsonl"] {
+            var previous: AuditRecord?
+            var records: [AuditRecord] = []
             for (number, line) in lines.split(separator: UInt8(ascii: "\n")).enumerated() {
                 guard let record = try? JSONDecoder().decode(AuditRecord.self, from: Data(line)) else {
                     problems.append("audit.jsonl line \(number + 1) is not an audit record"); continue
                 }
+                records.append(record)
+            }
+            for record in records.sorted(by: { $0.seq < $1.seq }) {
                 if record.computedHash != record.hash { problems.append("audit record \(record.seq) (\(record.id.uuidString.lowercased())) was changed") }
                 if record.seq > manifest.head.seq { problems.append("audit record \(record.seq) is after the head") }
+                if let previous, previous.seq + 1 == record.seq, record.prev != previous.hash {
+                    problems.append("audit record \(record.seq) does not follow record \(previous.seq): one of them was rewritten")
+                }
                 if let entity = record.entity, let key = record.entityID { recorded[entity + "/" + key] = .some(record.recordHash) }
+                previous = record
             }
         }
         if let rows = contents["rows.jsonl"] {
@@ -163,17 +172,24 @@ extension DossierArchive {
     static func checkRows(_ data: Data, recorded: [String: String?], caseFile: Data?) -> [String] {
         var problems: [String] = []
         var lines: [CaseFileRows.Line] = []
+        var present = Set<String>()
         for (number, text) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
             guard let line = try? JSONDecoder().decode(CaseFileRows.Line.self, from: Data(text)) else {
                 problems.append("rows.jsonl line \(number + 1) is not a stored row"); continue
             }
             lines.append(line)
+            present.insert(line.table + "/" + line.key)
             guard let expected = recorded[line.table + "/" + line.key] else {
                 problems.append("row \(line.table)/\(line.key) has no audit record in the dossier"); continue
             }
             if (try? CaseFileRows.hash(of: line)) != expected {
                 problems.append("row \(line.table)/\(line.key) is not what its last audit record says it held")
             }
+        }
+        // a row the audit log says the case holds, missing from the rows (and so from the case file)
+        for (row, hash) in recorded.sorted(by: { $0.key < $1.key }) where hash != nil && !present.contains(row)
+            && CaseFileRows.tables.contains(String(row.prefix(while: { $0 != "/" }))) {
+            problems.append("row \(row) is recorded in the audit log but missing from the dossier")
         }
         guard problems.isEmpty, let caseFile else { return problems }
         do {

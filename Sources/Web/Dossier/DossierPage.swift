@@ -80,8 +80,4 @@ enum DossierPage {
     /// The policy the page carries inside itself, for when it is opened from disk (no server, no
     /// headers): no script, no outside resource, no form, only its own inline style.
     static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
-
-    /// HTML escaping as Leaf does it, by Unicode scalar: walking grapheme clusters would let a
-    /// combining or prepended mark hide a `<` inside a cluster.
-    static func e(_ text: String) -> String { text.htmlEscaped() }
 }

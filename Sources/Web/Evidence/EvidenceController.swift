@@ -38,7 +38,12 @@ struct EvidenceController {
             let parser = MultipartParser(boundary: boundary)
             var guardian = MultipartGuard(boundary: boundary) // ahead of the parser, which aborts on some bytes
             receiver.attach(to: parser)
+            // the whole body: the file's limit and room for the form fields around it
+            let limit = req.application.qorgauConfig.maxEvidenceBytes + Int64(MultipartGuard.maxParts * MultipartGuard.maxHeaderBytes) + 65_536
+            var total: Int64 = 0
             for try await chunk in req.body {
+                total += Int64(chunk.readableBytes)
+                guard total <= limit else { throw Abort(.payloadTooLarge) }
                 try guardian.scan(chunk.readableBytesView)
                 try parser.execute(chunk)
                 if let failure = receiver.failure { throw failure }

@@ -13,9 +13,9 @@ extension Route {
 }
 
 /// The first thing a request meets: a multipart body is refused (415) on a route that does not
-/// take one, and checked with `MultipartGuard` on a route that does, before any parser (the CSRF
-/// check, a form's decoder) sees it. A streamed upload's body is checked chunk by chunk by its
-/// handler instead (`EvidenceController`), as it arrives.
+/// take one, and one without a usable boundary (400) on a route that does. Its bytes are checked
+/// with `MultipartGuard` by whatever reads them, before any parser sees them: `form()` (the CSRF
+/// check, a page's form) and the streamed evidence upload, chunk by chunk as it arrives.
 struct BodyGuardMiddleware: AsyncMiddleware {
     static let multipartKey = "qorgau.acceptsMultipart"
 
@@ -28,24 +28,11 @@ struct BodyGuardMiddleware: AsyncMiddleware {
             throw Abort(.unsupportedMediaType, reason: "this route does not take a multipart body")
         }
         _ = try MultipartGuard.boundary(of: type)
-        if route.userInfo[Self.streamedKey] as? Bool != true {
-            let body = try await request.body.collect(max: AuthorizationMiddleware.maxFormBytes).get()
-            if let body { try MultipartGuard.check(body, contentType: type) }
-        }
+        // The body itself is checked by whoever reads it, once the sender is known: `form()` before
+        // it decodes, the evidence upload as it streams. Nothing is read for an anonymous sender.
         return try await next.respond(to: request)
     }
 
-    static let streamedKey = "qorgau.streamedMultipart"
-}
-
-extension Route {
-    /// A multipart route whose handler reads the body as it streams and checks it chunk by chunk.
-    @discardableResult
-    func streamsMultipart() -> Route {
-        userInfo[BodyGuardMiddleware.multipartKey] = true
-        userInfo[BodyGuardMiddleware.streamedKey] = true
-        return self
-    }
 }
 
 extension Request {

@@ -8,8 +8,13 @@ import Vapor
 /// `FormDataDecoder` or the streamed evidence upload) is first fed through this guard, which
 /// follows the same transitions and throws instead; a body it accepts drives the parser through
 /// the same states, so the parser never meets such a byte. An empty boundary, which the parser's
-/// initialiser rejects with a precondition (another abort), is refused by `boundary(of:)`.
+/// initialiser rejects with a precondition (another abort), is refused by `boundary(of:)`. The
+/// parser also keeps a header's name and value whole however long, so a part's headers are held
+/// to `maxHeaderBytes` and a body to `maxParts` parts.
 struct MultipartGuard {
+    static let maxHeaderBytes = 8 << 10
+    static let maxParts = 16
+
     struct Refusal: Error, AbortError {
         var reason: String
         var status: HTTPResponseStatus { .badRequest }
@@ -20,6 +25,8 @@ struct MultipartGuard {
 
     private let delimiter: [UInt8]
     private var state: State = .preamble(0)
+    private var headerBytes = 0
+    private var parts = 0
 
     init(boundary: String) {
         delimiter = Array("\r\n--\(boundary)".utf8)
@@ -56,8 +63,12 @@ struct MultipartGuard {
             else if byte == delimiter[matched] { matched += 1 }
             else if matched > 0, byte == delimiter[0] { matched = 1 }
             else { matched = 0 }
-            state = matched >= delimiter.count ? .headers(.preCR) : .preamble(matched)
+            if matched >= delimiter.count { try startPart(); state = .headers(.preCR) } else { state = .preamble(matched) }
         case .headers(let header):
+            headerBytes += 1
+            guard headerBytes <= Self.maxHeaderBytes else {
+                throw Refusal(reason: "a multipart part's headers are longer than \(Self.maxHeaderBytes) bytes")
+            }
             state = .headers(try next(header, byte))
             if case .headers(.postHeaders) = state, byte == 10 { state = .body }
         case .body:
@@ -65,7 +76,7 @@ struct MultipartGuard {
         case .boundary(let matched):
             if matched >= delimiter.count {
                 switch byte {
-                case 13: state = .headers(.preLF)
+                case 13: try startPart(); state = .headers(.preLF)
                 case 45: state = .epilogue
                 default: throw Refusal(reason: "the multipart body is malformed after a boundary")
                 }
@@ -77,6 +88,12 @@ struct MultipartGuard {
         case .epilogue:
             break
         }
+    }
+
+    private mutating func startPart() throws {
+        parts += 1
+        headerBytes = 0
+        guard parts <= Self.maxParts else { throw Refusal(reason: "a multipart body may have at most \(Self.maxParts) parts") }
     }
 
     private func next(_ header: Header, _ byte: UInt8) throws -> Header {

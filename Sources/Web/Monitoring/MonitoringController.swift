@@ -33,25 +33,29 @@ struct MonitoringController {
             let watch = Task {
                 var beats = 0
                 while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(5))
+                    try? await Task.sleep(for: .seconds(5))
                     guard let listener = await Self.listener(req) else { await hub.unsubscribe(id); return }
                     await hub.rescope(id, to: listener.scope)
                     beats += 1
-                    if beats % 3 == 0 { try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n"))) }
+                    guard beats % 3 == 0 else { continue }
+                    // a listener gone away is noticed here, not only at the next event for its scope
+                    do { try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n"))) } catch { await hub.unsubscribe(id); return }
                 }
             }
             defer { watch.cancel() }
+            var lostRight = false
             do {
                 for await event in events {
-                    guard let listener = await Self.listener(req) else { break }
+                    guard let listener = await Self.listener(req) else { lostRight = true; break }
                     await hub.rescope(id, to: listener.scope)
                     guard let caseID = UUID(uuidString: event.alert.caseId),
-                          let unit = try await CaseStore(db: req.db).unit(of: caseID),
+                          let unit = try await req.unit(ofCase: caseID),
                           listener.scope.allows(caseID, unit: unit) else { continue }
                     let data = String(decoding: try encoder.encode(event.alert), as: UTF8.self)
                     try await writer.write(.buffer(ByteBuffer(string: "event: \(event.event)\ndata: \(data)\n\n")))
                 }
-                if await Self.listener(req) == nil { // not a shutdown: the listener lost the right
+                let ended = lostRight ? true : await Self.listener(req) == nil // not a shutdown: the listener lost the right
+                if ended {
                     try await writer.write(.buffer(ByteBuffer(string: "event: end\ndata: {\"reason\":\"the right to these alerts ended: sign in again\"}\n\n")))
                 }
             } catch {}
@@ -107,12 +111,14 @@ extension IngestResponse {
         })
     }
 
-    /// What a gateway is told of a refusal. Whether a device is watched, and when it last
-    /// reported, are the monitoring's state, not the gateway's: both answer alike.
-    static let notTaken = "not taken: an unknown device, or not after the device's last ping; do not send it again"
+    /// What a gateway is told of a refusal. Whether a device is watched, where its case is
+    /// watched, and when it last reported, are the monitoring's state, not the gateway's: every
+    /// refusal but a malformed ping (its field named) and an instance that could not be reached
+    /// (send again) answers alike.
+    static let notTaken = "not taken: an unknown device, or a time not after the device's last ping or in the future; do not send it again"
 
     static func gatewayReason(_ reason: String) -> String {
-        reason == "unknown device" || reason.hasPrefix("out of order") ? notTaken : reason
+        reason.hasPrefix("/") || reason.hasSuffix(PingRouter.sendAgain) ? reason : notTaken
     }
 
     /// The device as the gateway sent it, when it is a plausible id; never a long or odd string echoed back.

@@ -13,6 +13,8 @@ struct PingRouter {
     static let forwardedHeader = "X-Qorgau-Forwarded"
 
     static let forwardTimeout = TimeAmount.seconds(2)
+    /// How a refusal that the gateway should retry ends.
+    static let sendAgain = "send the ping again"
 
     let app: Application
 
@@ -63,7 +65,7 @@ struct PingRouter {
             app.logger.warning("monitoring: instance \(owner) did not take forwarded pings: \(String(describing: type(of: error)))")
             return IngestResponse(accepted: 0, refused: part.indices.map {
                 .init(index: $0, device: (try? part[$0].get())?.device,
-                      reason: "instance \(owner), which watches this device, is unavailable; send the ping again")
+                      reason: "an instance is unavailable; " + Self.sendAgain)
             })
         }
     }

@@ -20,6 +20,7 @@ enum PingSocket {
     /// of its own, which could reorder them).
     static func serve(req: Request, ws: WebSocket) {
         guard let subject = try? req.principal.subject else { _ = ws.close(code: .policyViolation); return }
+        ws.pingInterval = .seconds(30) // traffic both ways, so a quiet gateway outlives the idle timeout
         let router = PingRouter(app: req.application), hub = req.application.monitoring, logger = req.logger
         let db = req.application.db, authorization = req.headers.first(name: .authorization)
         let (messages, received) = AsyncStream<(text: String, arrived: Date)>.makeStream()

@@ -71,8 +71,10 @@ struct SignInPages {
             return try await passwordPage(req, error: PublicFrame(req).t["passwords_differ"], status: .unprocessableEntity)
         }
         let revoked: Int
+        do { try req.spendPasswordAttempt() } catch {
+            return try await passwordPage(req, error: PublicFrame(req).t["too_many_attempts"], status: .tooManyRequests)
+        }
         do {
-            try req.spendPasswordAttempt()
             revoked = try await req.accounts.changePassword(of: user, current: form.current ?? "", new: new, by: user.id.apiString)
             req.forgetCachedTokens() // the user's tokens were revoked with the old password
         } catch let failure as ValidationFailure {

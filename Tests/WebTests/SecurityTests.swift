@@ -369,6 +369,27 @@ import VaporTesting
         #expect(rows == RefusalAudit.perActor + 1, "a token trying random case ids writes a few rows a minute, not one per id")
     }
 
+    @Test func readsOfWhatFindsAVictimAreAudited() async throws {
+        try await withQorgauApp { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
+            let caseID = try #require(imported.json["id"] as? String)
+            let orders = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders").json["items"] as? [[String: Any]] ?? []
+            let orderID = try #require(orders.first?["id"] as? String)
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/orders/\(orderID)").status == .ok)
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/violations").status == .ok)
+            #expect(try await app.request(.GET, "/api/v1/deadlines").status == .ok)
+            let session = try await SessionStore(db: app.db).create(for: app.defaultTestUser.account.id, now: nowMs())
+            var headers = HTTPHeaders()
+            headers.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
+            #expect(try await app.testing().sendRequest(.GET, "/", headers: headers).status == .ok)
+            #expect(try await app.testing().sendRequest(.GET, "/search?q=Aigerim", headers: headers).status == .ok)
+            let actions = Set(try await AuditStore(db: app.db).list(limit: 200, after: nil).items.map(\.action))
+            for read in ["read.orders", "read.order", "read.caseData", "read.deadlines", "read.dashboard", "read.search"] {
+                #expect(actions.contains(read), "\(read) is audited")
+            }
+        }
+    }
+
     // MARK: scopes
 
     @Test func aVictimSeesThePersonsOfHerCaseMadeForHer() async throws {

@@ -48,6 +48,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.storage[CaseChangeFollowerKey.self] = CaseChangeFollower(logger: app.logger)
     await app.followChangesInAccessCaches()
     await app.followChangesInMonitoring()
+    await app.followChangesInSearch()
     await app.storage.setWithAsyncShutdown(SignInLimiterKey.self, to: SignInLimiter(perMinute: config.signInPerMinute),
                                            onShutdown: { await $0.shutdown() })
     let accounts = Accounts(db: app.db, cost: config.bcryptCost, limiter: app.storage[SignInLimiterKey.self])

@@ -53,6 +53,17 @@ struct Audit: AsyncParsableCommand {
     }
 }
 
+struct Reindex: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild the projections (the search index) from the case files; `audit verify` reports one that disagrees.")
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let count = try await DatabaseSession.with(try options.location()) { db in try await SearchIndex(db: db).rebuild() }
+        print("reindexed \(count) cases")
+    }
+}
+
 struct VerifyDossier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-dossier",

@@ -266,6 +266,16 @@ import VaporTesting
                                                               body: ByteBuffer(string: "csrf=\(session.csrfToken)"))
             #expect(notMine.status == .notFound)
             #expect(try await app.request(.GET, "/api/v1/auth/me", as: stranger).status == .ok)
+
+            // a victim's account page has her quick exit, as every page she sees
+            let caseID = try #require(UUID(uuidString: try await app.createCase()))
+            let victim = try await app.makeUser(.victim, cases: [caseID])
+            let hers = try await SessionStore(db: app.db).create(for: victim.account.id, now: nowMs())
+            var victimHeaders = HTTPHeaders()
+            victimHeaders.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: hers.secret)))
+            let account = try await app.testing().sendRequest(.GET, "/password?lang=kk", headers: victimHeaders)
+            #expect(account.text.contains("id=\"quick-exit\""))
+            #expect(account.text.contains("tel:102"))
         }
     }
 
@@ -276,10 +286,12 @@ import VaporTesting
             var headers = HTTPHeaders()
             headers.contentType = .urlEncodedForm
             headers.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
+            headers.replaceOrAdd(name: .acceptLanguage, value: "ru")
             for guess in 1...5 {
                 let body = "csrf=\(session.csrfToken)&current=guess\(guess)&new=another+long+passphrase+9&confirm=another+long+passphrase+9"
                 let response = try await app.testing().sendRequest(.POST, "/password", headers: headers, body: ByteBuffer(string: body))
                 #expect(response.status == .unprocessableEntity)
+                #expect(response.text.contains("Текущий пароль указан неверно."), "the form's message in the page's language")
             }
             let actions = try await AuditStore(db: app.db).list(limit: 100, after: nil).items.map(\.action)
             #expect(actions.filter { $0 == "password.change.failed" }.count == 5)

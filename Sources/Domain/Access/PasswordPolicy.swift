@@ -4,14 +4,32 @@ public enum PasswordPolicy {
     public static let minimumLength = 12
     public static let maximumBytes = 72
 
+    /// Why a password is refused, each with the key of its text in the pages' catalogs.
+    public enum Refusal: String, Sendable {
+        case tooShort = "password_too_short", tooLong = "password_too_long", containsUsername = "password_has_username"
+        case repetitive = "password_repetitive", common = "password_common"
+
+        public var message: String {
+            switch self {
+            case .tooShort: "a password needs at least \(PasswordPolicy.minimumLength) characters"
+            case .tooLong: "a password may have at most \(PasswordPolicy.maximumBytes) bytes"
+            case .containsUsername: "a password must not contain the username"
+            case .repetitive: "a password must not repeat one or two characters"
+            case .common: "this password is among the most common ones; choose another"
+            }
+        }
+    }
+
     /// Why `password` is refused, or nil when it is acceptable.
-    public static func problem(with password: String, username: String) -> String? {
-        if password.count < minimumLength { return "a password needs at least \(minimumLength) characters" }
-        if password.utf8.count > maximumBytes { return "a password may have at most \(maximumBytes) bytes" }
+    public static func problem(with password: String, username: String) -> String? { refusal(of: password, username: username)?.message }
+
+    public static func refusal(of password: String, username: String) -> Refusal? {
+        if password.count < minimumLength { return .tooShort }
+        if password.utf8.count > maximumBytes { return .tooLong }
         let lower = password.lowercased()
-        if !username.isEmpty, lower.contains(username.lowercased()) { return "a password must not contain the username" }
-        if Set(lower).count <= 2 { return "a password must not repeat one or two characters" }
-        if isCommon(lower) { return "this password is among the most common ones; choose another" }
+        if !username.isEmpty, lower.contains(username.lowercased()) { return .containsUsername }
+        if Set(lower).count <= 2 { return .repetitive }
+        if isCommon(lower) { return .common }
         return nil
     }
 

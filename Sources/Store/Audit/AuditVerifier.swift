@@ -6,7 +6,7 @@ import SQLKit
 /// Something `qorgau audit verify` found that does not match: a record of the chain, a stored
 /// row, an evidence file, or the chain's head.
 public struct AuditProblem: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable { case record, row, file, head }
+    public enum Kind: String, Sendable, Codable { case record, row, file, head, projection }
     public var kind: Kind
     /// The audit record's seq and id, the row's table/key, or the evidence item's id.
     public var id: String
@@ -103,7 +103,14 @@ public struct AuditVerifier: Sendable {
                 }
             }
         }
-        for list in [rowProblems, fileProblems] {
+        var projectionProblems: [AuditProblem] = []
+        // A case file that no longer reads (a row forged around Qorgau) is the rows' problem,
+        // reported above: then the projections are not compared.
+        for caseID in (try? await SearchIndex(db: db).disagreements()) ?? [] {
+            projectionProblems.append(AuditProblem(kind: .projection, id: caseID.uuidString.lowercased(),
+                                                   message: "the search index of case \(caseID.uuidString.lowercased()) is not what its case file gives (qorgau reindex rebuilds it)"))
+        }
+        for list in [rowProblems, fileProblems, projectionProblems] {
             report.problems += list.prefix(maxListed)
             if list.count > maxListed {
                 report.problems.append(AuditProblem(kind: list[0].kind, id: "…", message: "and \(list.count - maxListed) more"))

@@ -17,5 +17,6 @@ public enum StoreMigrations {
         DropRedundantPingIndex(),
         CreatePingJournal(),
         AddRecordRefIndex(),
+        CreateSearchIndex(),
     ]
 }

@@ -23,7 +23,7 @@ extension Application {
     /// effect on this instance as soon as the change is read, not when the cache runs out.
     func followChangesInAccessCaches() async {
         let units = caseUnitCache, tokens = tokenCache
-        await caseChanges.listen { changes, _ in
+        await caseChanges.listen { changes, _, _ in
             for change in changes where change.kinds.contains(.header) { units.forget(change.caseID) }
             if changes.contains(where: { $0.kinds.contains(.access) }) { tokens.clear() }
         }

@@ -10,8 +10,9 @@ import Vapor
 /// wrote. The audit log's order is its commit order (appends are serialised on its head row), so
 /// nothing committed is passed over.
 actor CaseChangeFollower {
-    /// `local`: the change was made by this instance (and so is for it to tell the others).
-    typealias Listener = @Sendable (_ changes: [CaseChange], _ local: Bool) async -> Void
+    /// `local`: the change was made by this instance (and so is for it to tell the others);
+    /// `upTo`: the audit record the changes were read up to.
+    typealias Listener = @Sendable (_ changes: [CaseChange], _ local: Bool, _ upTo: Int64) async -> Void
 
     private var cursor: Int64?
     private var listeners: [Listener] = []
@@ -23,12 +24,14 @@ actor CaseChangeFollower {
     func listen(_ listener: @escaping Listener) { listeners.append(listener) }
 
     /// Starts following from the log's head, if not already following: what was written before
-    /// is already in what the listeners read at their start.
-    func prime(db: any Database) async {
-        guard cursor == nil else { return }
+    /// is already in what the listeners read at their start. Returns where it follows from.
+    @discardableResult
+    func prime(db: any Database) async -> Int64? {
+        guard cursor == nil else { return cursor }
         do { cursor = try await AuditStore(db: db).head().seq } catch {
             logger.debug("changes: the audit log cannot be read yet (\(String(describing: type(of: error))))")
         }
+        return cursor
     }
 
     /// Reads what was written since the last read and tells the listeners; one read at a time.
@@ -48,7 +51,7 @@ actor CaseChangeFollower {
                 let read = try await AuditStore(db: db).changes(after: from)
                 (from, all) = (read.last, read.all)
                 cursor = from
-                if !read.changes.isEmpty { for listener in listeners { await listener(read.changes, local) } }
+                if !read.changes.isEmpty { for listener in listeners { await listener(read.changes, local, from) } }
             }
         } catch {
             logger.warning("changes: the audit log could not be read: \(String(describing: type(of: error)))")
@@ -66,7 +69,8 @@ extension Application {
     /// command line's writes reach this instance's listeners within that.
     func followChanges(every interval: Double) async {
         let follower = caseChanges, db = self.db
-        await follower.prime(db: db)
+        let from = await follower.prime(db: db)
+        if let from { await catchUpProjections(upTo: from) } // what was written while no server followed
         guard interval > 0 else { return }
         let task = Task {
             while !Task.isCancelled {

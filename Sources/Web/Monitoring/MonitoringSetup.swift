@@ -61,7 +61,7 @@ extension Application {
     func followChangesInMonitoring() async {
         let hub = monitoring, db = self.db, logger = self.logger
         let watchedKinds: Set<CaseChange.Kind> = [.header, .orders, .records, .persons]
-        await caseChanges.listen { changes, local in
+        await caseChanges.listen { changes, local, _ in
             for change in changes where !change.kinds.isDisjoint(with: watchedKinds) {
                 do { try await hub.refresh(change.caseID, db: db, tellOthers: local) } catch {
                     logger.error("monitoring: a changed case could not be refreshed: \(String(describing: type(of: error)))")

@@ -3,7 +3,8 @@ import Foundation
 import Store
 import Vapor
 
-/// `GET /search?q=`: cases in the user's scope whose number, or a person's name or IIN, matches.
+/// `GET /search?q=`: cases in the user's scope whose number, or a person's name or IIN, matches;
+/// a name in any of its Kazakh, Russian or Latin spellings (the search projection).
 struct SearchPage {
     struct Hit: Encodable { var caseId: String; var number: String; var matched: String }
     struct Context: Encodable { var frame: PageFrame; var q: String; var searched: Bool; var hits: [Hit] }
@@ -12,15 +13,8 @@ struct SearchPage {
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         var hits: [Hit] = []
         if q.count >= 2 {
-            let needle = q.lowercased()
-            for (summary, file) in try await CaseFileStore(db: req.db).allCaseFiles(scope: req.principal.scope) {
-                var matched: [String] = []
-                if let number = summary.number, number.lowercased().contains(needle) { matched.append(number) }
-                for person in file.persons {
-                    if person.name.lowercased().contains(needle) { matched.append(person.name) }
-                    if let iin = person.iin, iin == q { matched.append(iin) }
-                }
-                if !matched.isEmpty { hits.append(Hit(caseId: summary.id.apiString, number: summary.number ?? "—", matched: matched.joined(separator: ", "))) }
+            hits = try await SearchIndex(db: req.db).search(q, scope: req.principal.scope).map { hit in
+                Hit(caseId: hit.caseID.apiString, number: hit.number ?? "—", matched: hit.matched.joined(separator: ", "))
             }
         }
         return try await req.renderPage("search", Context(frame: try PageFrame.make(req), q: q, searched: q.count >= 2, hits: hits))

@@ -11,7 +11,7 @@ struct SignInPages {
     struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String? }
     struct PasswordContext: Encodable {
         struct Token: Encodable { var id: String; var name: String; var scopes: String; var created: String; var expires: String }
-        var frame: PublicFrame; var csrf: String; var mustChange: Bool; var error: String?
+        var frame: PageFrame; var csrf: String; var mustChange: Bool; var error: String?
         var notice: String?
         var tokens: [Token]
     }
@@ -78,7 +78,8 @@ struct SignInPages {
             revoked = try await req.accounts.changePassword(of: user, current: form.current ?? "", new: new, by: user.id.apiString)
             req.forgetCachedTokens() // the user's tokens were revoked with the old password
         } catch let failure as ValidationFailure {
-            return try await passwordPage(req, error: failure.problems.map(\.message).joined(separator: "; "), status: .unprocessableEntity)
+            return try await passwordPage(req, error: Self.wording(of: failure, new: new, user: user, t: PublicFrame(req).t),
+                                          status: .unprocessableEntity)
         }
         // a new password ends every session, this one too: start a fresh one
         let response = try await startSession(req, for: try await UserStore(db: req.db).get(user.id))
@@ -86,6 +87,27 @@ struct SignInPages {
             response.headers.replaceOrAdd(name: .location, value: "/password?changed=\(revoked)")
         }
         return response
+    }
+
+    /// The emergency number a victim's pages show: her case's jurisdiction's.
+    private func emergencyNumber(_ req: Request) async throws -> String? {
+        guard try req.principal.role == .victim else { return nil }
+        let packs = req.application.packs
+        let cases = try await CaseStore(db: req.db).list(CaseFilter(), scope: req.principal.scope, limit: 1, after: nil)
+        return cases.items.first.flatMap { try? packs.pack(for: $0.jurisdiction).emergencyNumber } ?? "102"
+    }
+
+    /// A refused change in the page's words: the password policy's reason, or the current
+    /// password's problem; anything else as the account service put it.
+    static func wording(of failure: ValidationFailure, new: String, user: UserAccount, t: [String: String]) -> String {
+        if failure.problems.contains(where: { $0.pointer == "/currentPassword" }) {
+            return failure.problems.contains { $0.message.hasPrefix("too many") } ? t["too_many_attempts"] ?? "" : t["current_password_wrong"] ?? ""
+        }
+        if failure.problems.contains(where: { $0.message.hasPrefix("the new password must differ") }) { return t["password_same"] ?? "" }
+        if let refusal = PasswordPolicy.refusal(of: new, username: user.username), let text = t[refusal.rawValue] {
+            return text.replacingOccurrences(of: "{min}", with: String(PasswordPolicy.minimumLength))
+        }
+        return failure.problems.map(\.message).joined(separator: "; ")
     }
 
     /// `POST /tokens/{id}/revoke`: one of the user's own API tokens, from the password page.
@@ -123,7 +145,7 @@ struct SignInPages {
 
     private func passwordPage(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let signedIn = try req.signedIn
-        let frame = PublicFrame(req)
+        let frame = try PageFrame.make(req, emergencyNumber: try await emergencyNumber(req))
         let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
         let now = nowMs()
         let tokens = try await TokenStore(db: req.db).list(of: signedIn.user.id)

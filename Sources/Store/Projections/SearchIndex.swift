@@ -1,0 +1,139 @@
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+
+/// Cases found by a person's name (in any of its Kazakh, Russian or Latin spellings), an IIN or
+/// the case number, through the `search_terms` projection: one row per folded word, indexed, so a
+/// search reads the matching rows of the cases in scope and nothing else.
+public struct SearchIndex: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    public struct Hit: Sendable, Equatable {
+        public var caseID: UUID
+        public var number: String?
+        /// What matched: names, the number, an IIN, as written in the case.
+        public var matched: [String]
+    }
+
+    /// The rows a case file gives: every folded word of the number and of each person's name,
+    /// and each IIN as it is.
+    static func terms(number: String?, file: CaseFile) -> [(term: String, shown: String)] {
+        var rows: [(String, String)] = []
+        for text in [number].compactMap({ $0 }) + file.persons.map(\.name) {
+            for word in Set(NameFolding.words(text)) { rows.append((word, text)) }
+        }
+        for iin in file.persons.compactMap(\.iin) { rows.append(("#" + iin, iin)) } // found whole, never by its beginning
+        return rows
+    }
+
+    /// Writes a case's rows anew.
+    public func rewrite(caseID: UUID, number: String?, file: CaseFile) async throws {
+        let rows = Self.terms(number: number, file: file)
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.delete(from: "search_terms").where("case_id", .equal, caseID).run()
+            for chunk in rows.chunks(of: 300) {
+                var insert = sql.insert(into: "search_terms").columns("case_id", "term", "shown")
+                for row in chunk { insert = insert.values(SQLBind(caseID), SQLBind(row.term), SQLBind(row.shown)) }
+                try await insert.run()
+            }
+        }
+    }
+
+    /// The cases in scope in which every word of `query` begins a word of a name or the number
+    /// (an IIN matches whole), in the order they were opened, at most `limit`.
+    public func search(_ query: String, scope: CaseScope, limit: Int = 200) async throws -> [Hit] {
+        let words = Array(Set(NameFolding.words(query))).sorted()
+        guard !words.isEmpty, words.allSatisfy({ $0.count >= 2 }) else { return [] }
+        let sql = try sqlDatabase()
+        var cases: Set<UUID>?
+        var shown: [UUID: [String]] = [:]
+        for word in words {
+            let isIIN = word.count == 12 && word.allSatisfy(\.isNumber)
+            var select = sql.select().columns("case_id", "shown").from("search_terms")
+            select = isIIN ? select.where("term", .equal, "#" + word)
+                : select.where("term", .like, word.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%")
+            if let cases { select = select.where("case_id", .in, Array(cases)) }
+            struct Row: Decodable { var case_id: UUID; var shown: String }
+            let rows = try await select.limit(10_000).all(decoding: Row.self)
+            cases = Set(rows.map(\.case_id))
+            for row in rows where !(shown[row.case_id]?.contains(row.shown) ?? false) { shown[row.case_id, default: []].append(row.shown) }
+            if cases?.isEmpty ?? true { return [] }
+        }
+        let found = Array(cases ?? [])
+        var hits: [Hit] = []
+        for chunk in found.chunks(of: 500) {
+            let query = CaseModel.query(on: db).filter(\.$id ~~ chunk)
+            guard query.within(scope) else { return [] }
+            for model in try await query.sort(\.$createdAt).all() {
+                let id = model.id!
+                hits.append(Hit(caseID: id, number: model.number, matched: shown[id] ?? []))
+            }
+        }
+        return Array(hits.prefix(limit))
+    }
+
+    /// Every case's rows anew, and the projection current up to the audit log's head.
+    public func rebuild() async throws -> Int {
+        let head = try await AuditStore(db: db).head().seq
+        let store = CaseFileStore(db: db)
+        let files = try await store.allCaseFiles(scope: .all)
+        try await (try sqlDatabase()).delete(from: "search_terms").run()
+        for (summary, file) in files { try await rewrite(caseID: summary.id, number: summary.number, file: file) }
+        try await ProjectionState(db: db).set("search", seq: head)
+        return files.count
+    }
+
+    /// The cases whose rows are not what their case files give (a projection changed behind
+    /// Qorgau's back): their ids. Cases changed after the projection last read the audit log (a
+    /// command run while no server followed) are not yet due, and not counted; nor is anything
+    /// before the projection was first built.
+    public func disagreements() async throws -> [UUID] {
+        guard var from = try await ProjectionState(db: db).seq(of: "search") else { return [] }
+        var pending = Set<UUID>()
+        while true {
+            let read = try await AuditStore(db: db).changes(after: from)
+            pending.formUnion(read.changes.map(\.caseID))
+            from = read.last
+            if read.all { break }
+        }
+        struct Row: Decodable { var case_id: UUID; var term: String; var shown: String }
+        let stored = try await (try sqlDatabase()).select().columns("case_id", "term", "shown").from("search_terms").all(decoding: Row.self)
+        var byCase: [UUID: [String]] = [:]
+        for row in stored { byCase[row.case_id, default: []].append(row.term + "\u{1}" + row.shown) }
+        var wrong: [UUID] = []
+        let files = try await CaseFileStore(db: db).allCaseFiles(scope: .all)
+        for (summary, file) in files where !pending.contains(summary.id) {
+            let expected = Self.terms(number: summary.number, file: file).map { $0.term + "\u{1}" + $0.shown }.sorted()
+            if (byCase.removeValue(forKey: summary.id) ?? []).sorted() != expected { wrong.append(summary.id) }
+        }
+        return wrong + byCase.keys.filter { !pending.contains($0) }.sorted { $0.uuidString < $1.uuidString }
+    }
+
+    private func sqlDatabase() throws -> any SQLDatabase {
+        guard let sql = db as? any SQLDatabase else { throw AuditChainError.notSQL }
+        return sql
+    }
+}
+
+/// Where each projection has read the audit log up to.
+public struct ProjectionState: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    public func seq(of name: String) async throws -> Int64? {
+        guard let sql = db as? any SQLDatabase else { return nil }
+        struct Row: Decodable { var seq: Int64 }
+        return try await sql.select().column("seq").from("projection_state").where("name", .equal, name).first(decoding: Row.self)?.seq
+    }
+
+    public func set(_ name: String, seq: Int64) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.insert(into: "projection_state").columns("name", "seq").values(SQLBind(name), SQLBind(seq))
+            .onConflict(with: ["name"]) { try $0.set("seq", to: seq) }.run()
+    }
+}

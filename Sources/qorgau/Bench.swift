@@ -6,7 +6,7 @@ import Web
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self, AssessCases.self, MonitoringBench.self, EvidenceBench.self])
+        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self, AssessCases.self, MonitoringBench.self, EvidenceBench.self, Views.self])
 
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -182,6 +182,49 @@ extension Bench {
             print(String(format: "peak RSS: %.0f MiB before the upload, %.0f MiB after", r.peakRSSBeforeMB, r.peakRSSAfterMB))
             print(String(format: "audit: %d records filled in %.1f s, verified in %.2f s", r.auditRecords, r.auditFillSeconds,
                          r.auditVerifySeconds))
+        }
+    }
+}
+
+extension Bench {
+    struct Views: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "An officer's search through the search projection vs every case file of the unit read, at N cases in 20 units.")
+
+        @Option(help: "Cases (seed-shaped: two named persons with IINs, ten incidents).") var cases: Int = 100_000
+        @Option(help: "Timed searches per query through the projection.") var runs: Int = 200
+        @Option(help: "Timed searches per query the way it was before (slow).") var peerRuns: Int = 10
+        @Option(help: "Also run on this PostgreSQL database (its tables are created if missing; use an empty one).") var postgres: String?
+        @Option(help: "text or json") var format: String = "text"
+
+        func validate() throws {
+            guard cases >= 20, runs > 0, peerRuns > 0 else { throw ValidationError("--cases must be at least 20, --runs and --peer-runs positive") }
+            guard ["text", "json"].contains(format) else { throw ValidationError("--format is text or json") }
+        }
+
+        func run() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qorgau-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            var locations: [DatabaseLocation] = [.sqliteFile(folder.appendingPathComponent("bench.sqlite").path)]
+            if let postgres { locations.append(.postgres(postgres)) }
+            var results: [ViewsBenchmark.Result] = []
+            for location in locations {
+                let result = try await ViewsBenchmark(database: location, cases: cases, runs: runs, peerRuns: peerRuns).run()
+                results.append(result)
+                if format == "text" {
+                    print("\(result.database): \(result.cases) cases imported in \(String(format: "%.1f", result.importSeconds)) s, indexed in \(String(format: "%.1f", result.indexSeconds)) s")
+                    for (mine, peer) in zip(result.projection, result.caseFiles) {
+                        print(String(format: "  %-28@ projection p50 %7.2f ms p95 %7.2f ms (%d hits) | case files p50 %8.1f ms p95 %8.1f ms (%d hits)",
+                                     mine.view as NSString, mine.p50ms, mine.p95ms, mine.hits, peer.p50ms, peer.p95ms, peer.hits))
+                    }
+                }
+            }
+            if format == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            }
         }
     }
 }

@@ -32,48 +32,64 @@ public struct SearchIndex: Sendable {
     /// Writes a case's rows anew.
     public func rewrite(caseID: UUID, number: String?, file: CaseFile) async throws {
         let rows = Self.terms(number: number, file: file)
+        let unit = file.case.unit
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
             try await sql.delete(from: "search_terms").where("case_id", .equal, caseID).run()
-            for chunk in rows.chunks(of: 300) {
-                var insert = sql.insert(into: "search_terms").columns("case_id", "term", "shown")
-                for row in chunk { insert = insert.values(SQLBind(caseID), SQLBind(row.term), SQLBind(row.shown)) }
+            for chunk in rows.chunks(of: 250) {
+                var insert = sql.insert(into: "search_terms").columns("case_id", "unit", "term", "shown")
+                for row in chunk { insert = insert.values(SQLBind(caseID), SQLBind(unit), SQLBind(row.term), SQLBind(row.shown)) }
                 try await insert.run()
             }
         }
     }
 
     /// The cases in scope in which every word of `query` begins a word of a name or the number
-    /// (an IIN matches whole), in the order they were opened, at most `limit`.
+    /// (an IIN matches whole), in the order they were opened, at most `limit`. Each word is one
+    /// indexed range read of the units in scope (and the cases granted).
     public func search(_ query: String, scope: CaseScope, limit: Int = 200) async throws -> [Hit] {
         let words = Array(Set(NameFolding.words(query))).sorted()
         guard !words.isEmpty, words.allSatisfy({ $0.count >= 2 }) else { return [] }
+        if case .limited(let units, let cases) = scope, units.isEmpty, cases.isEmpty { return [] }
         let sql = try sqlDatabase()
-        var cases: Set<UUID>?
+        var found: Set<UUID>?
         var shown: [UUID: [String]] = [:]
         for word in words {
             let isIIN = word.count == 12 && word.allSatisfy(\.isNumber)
             var select = sql.select().columns("case_id", "shown").from("search_terms")
-            select = isIIN ? select.where("term", .equal, "#" + word)
-                : select.where("term", .like, word.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%")
-            if let cases { select = select.where("case_id", .in, Array(cases)) }
+            if isIIN {
+                select = select.where("term", .equal, "#" + word)
+            } else { // the words that begin with `word`: [word, word with its last character raised)
+                let last = word.unicodeScalars.last!
+                let next = String(word.unicodeScalars.dropLast()) + String(Unicode.Scalar(last.value + 1) ?? last)
+                select = select.where("term", .greaterThanOrEqual, word).where("term", .lessThan, next)
+            }
+            if case .limited(let units, let cases) = scope {
+                select = select.where { group in
+                    var group = group
+                    if !units.isEmpty { group = group.orWhere("unit", .in, Array(units)) }
+                    if !cases.isEmpty { group = group.orWhere("case_id", .in, Array(cases)) }
+                    return group
+                }
+            }
+            if let found, found.count <= 500 { select = select.where("case_id", .in, Array(found)) }
             struct Row: Decodable { var case_id: UUID; var shown: String }
-            let rows = try await select.limit(10_000).all(decoding: Row.self)
-            cases = Set(rows.map(\.case_id))
-            for row in rows where !(shown[row.case_id]?.contains(row.shown) ?? false) { shown[row.case_id, default: []].append(row.shown) }
-            if cases?.isEmpty ?? true { return [] }
+            let rows = try await select.all(decoding: Row.self)
+            let these = Set(rows.map(\.case_id))
+            found = found.map { $0.intersection(these) } ?? these
+            for row in rows where found!.contains(row.case_id) && !(shown[row.case_id]?.contains(row.shown) ?? false) {
+                shown[row.case_id, default: []].append(row.shown)
+            }
+            if found!.isEmpty { return [] }
         }
-        let found = Array(cases ?? [])
-        var hits: [Hit] = []
-        for chunk in found.chunks(of: 500) {
-            let query = CaseModel.query(on: db).filter(\.$id ~~ chunk)
-            guard query.within(scope) else { return [] }
-            for model in try await query.sort(\.$createdAt).all() {
+        var hits: [(Int64, Hit)] = []
+        for chunk in Array(found ?? []).chunks(of: 500) {
+            for model in try await CaseModel.query(on: db).filter(\.$id ~~ chunk).all() {
                 let id = model.id!
-                hits.append(Hit(caseID: id, number: model.number, matched: shown[id] ?? []))
+                hits.append((model.createdAt, Hit(caseID: id, number: model.number, matched: shown[id] ?? [])))
             }
         }
-        return Array(hits.prefix(limit))
+        return hits.sorted { ($0.0, $0.1.caseID.uuidString) < ($1.0, $1.1.caseID.uuidString) }.prefix(limit).map(\.1)
     }
 
     /// Every case's rows anew, and the projection current up to the audit log's head.
@@ -100,14 +116,15 @@ public struct SearchIndex: Sendable {
             from = read.last
             if read.all { break }
         }
-        struct Row: Decodable { var case_id: UUID; var term: String; var shown: String }
-        let stored = try await (try sqlDatabase()).select().columns("case_id", "term", "shown").from("search_terms").all(decoding: Row.self)
+        struct Row: Decodable { var case_id: UUID; var unit: String?; var term: String; var shown: String }
+        let stored = try await (try sqlDatabase()).select().columns("case_id", "unit", "term", "shown").from("search_terms")
+            .all(decoding: Row.self)
         var byCase: [UUID: [String]] = [:]
-        for row in stored { byCase[row.case_id, default: []].append(row.term + "\u{1}" + row.shown) }
+        for row in stored { byCase[row.case_id, default: []].append((row.unit ?? "") + "\u{1}" + row.term + "\u{1}" + row.shown) }
         var wrong: [UUID] = []
         let files = try await CaseFileStore(db: db).allCaseFiles(scope: .all)
         for (summary, file) in files where !pending.contains(summary.id) {
-            let expected = Self.terms(number: summary.number, file: file).map { $0.term + "\u{1}" + $0.shown }.sorted()
+            let expected = Self.terms(number: summary.number, file: file).map { (file.case.unit ?? "") + "\u{1}" + $0.term + "\u{1}" + $0.shown }.sorted()
             if (byCase.removeValue(forKey: summary.id) ?? []).sorted() != expected { wrong.append(summary.id) }
         }
         return wrong + byCase.keys.filter { !pending.contains($0) }.sorted { $0.uuidString < $1.uuidString }

@@ -23,11 +23,8 @@ struct Bench: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qorgau-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let (folder, locations) = try benchLocations(postgres: postgres)
             defer { try? FileManager.default.removeItem(at: folder) }
-            var locations: [DatabaseLocation] = [.sqliteFile(folder.appendingPathComponent("bench.sqlite").path)]
-            if let postgres { locations.append(.postgres(postgres)) }
             var results: [IngestBenchmark.Result] = []
             for location in locations {
                 let result = try await IngestBenchmark(database: location, incidents: incidents, clients: clients).run()
@@ -203,11 +200,8 @@ extension Bench {
         }
 
         func run() async throws {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qorgau-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let (folder, locations) = try benchLocations(postgres: postgres)
             defer { try? FileManager.default.removeItem(at: folder) }
-            var locations: [DatabaseLocation] = [.sqliteFile(folder.appendingPathComponent("bench.sqlite").path)]
-            if let postgres { locations.append(.postgres(postgres)) }
             var results: [ViewsBenchmark.Result] = []
             for location in locations {
                 let result = try await ViewsBenchmark(database: location, cases: cases, runs: runs, peerRuns: peerRuns).run()
@@ -227,4 +221,14 @@ extension Bench {
             }
         }
     }
+}
+
+/// A fresh SQLite file in a temporary folder (the caller removes the folder), and the given
+/// PostgreSQL database after it: where a benchmark runs, each in turn.
+func benchLocations(postgres: String?) throws -> (folder: URL, locations: [DatabaseLocation]) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qorgau-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    var locations: [DatabaseLocation] = [.sqliteFile(folder.appendingPathComponent("bench.sqlite").path)]
+    if let postgres { locations.append(.postgres(postgres)) }
+    return (folder, locations)
 }

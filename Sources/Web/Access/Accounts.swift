@@ -64,32 +64,27 @@ public struct Accounts: Sendable {
         if let problem = PasswordPolicy.problem(with: new, username: user.username) {
             throw ValidationFailure(pointer: "/newPassword", message: problem)
         }
-        let newHash = try await hash(new)
-        let revoked = try await db.transaction { db in
-            try await UserStore(db: db).setPassword(user.id, hash: newHash, mustChange: false)
-            try await SessionStore(db: db).deleteAll(of: user.id)
-            let revoked = try await TokenStore(db: db).revokeAll(of: user.id, now: nowMs())
-            try await AuditStore(db: db).append(actor: actor, action: "password.changed", target: user.id.apiString,
-                                                detail: "sessions ended, \(revoked) API tokens revoked")
-            return revoked
-        }
-        return revoked
+        return try await setPassword(of: user, hash: try await hash(new), mustChange: false, action: "password.changed", by: actor)
     }
 
     /// Gives a user a new one-time password (an administrator's reset): their sessions end and
     /// their API tokens are revoked. Returns the password and how many tokens were revoked.
     public func resetPassword(of user: UserAccount, by actor: String) async throws -> (password: String, tokensRevoked: Int) {
         let oneTime = Self.oneTimePassword()
-        let oneTimeHash = try await hash(oneTime)
-        let revoked = try await db.transaction { db in
-            try await UserStore(db: db).setPassword(user.id, hash: oneTimeHash, mustChange: true)
+        return (oneTime, try await setPassword(of: user, hash: try await hash(oneTime), mustChange: true, action: "password.reset", by: actor))
+    }
+
+    /// A new password hash in one transaction with its consequences: every session ends and every
+    /// API token is revoked (whoever knew the old password may have made one). Returns how many.
+    private func setPassword(of user: UserAccount, hash: String, mustChange: Bool, action: String, by actor: String) async throws -> Int {
+        try await db.transaction { db in
+            try await UserStore(db: db).setPassword(user.id, hash: hash, mustChange: mustChange)
             try await SessionStore(db: db).deleteAll(of: user.id)
             let revoked = try await TokenStore(db: db).revokeAll(of: user.id, now: nowMs())
-            try await AuditStore(db: db).append(actor: actor, action: "password.reset", target: user.id.apiString,
+            try await AuditStore(db: db).append(actor: actor, action: action, target: user.id.apiString,
                                                 detail: "sessions ended, \(revoked) API tokens revoked")
             return revoked
         }
-        return (oneTime, revoked)
     }
 
     /// Disables or enables an account; disabling ends its sessions and revokes its tokens.

@@ -27,9 +27,14 @@ public struct IngestBenchmark: Sendable {
     }
 
     public func run() async throws -> Result {
+        try await Self.withApplication { app in try await measure(app) }
+    }
+
+    /// An application in production mode for one benchmark run, shut down after it however it ends.
+    static func withApplication<T>(_ body: (Application) async throws -> T) async throws -> T {
         let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
         do {
-            let result = try await measure(app)
+            let result = try await body(app)
             try await app.asyncShutdown()
             return result
         } catch {

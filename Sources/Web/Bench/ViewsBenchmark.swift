@@ -53,18 +53,11 @@ public struct ViewsBenchmark: Sendable {
     }
 
     public func run() async throws -> Result {
-        let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
-        app.logger.logLevel = .warning
-        do {
+        try await IngestBenchmark.withApplication { app in
             var config = AppConfig(database: database, logLevel: .warning)
             config.bcryptCost = 4
             try await configure(app, config)
-            let result = try await measure(app)
-            try await app.asyncShutdown()
-            return result
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
+            return try await measure(app)
         }
     }
 

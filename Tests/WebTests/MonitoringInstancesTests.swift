@@ -239,6 +239,53 @@ import VaporTesting
     }
 }
 
+extension MonitoringInstancesTests {
+    /// A case moved to another unit through the instance that does not watch it: its next alert,
+    /// raised on the instance that does, reaches the new unit's officers on both instances and
+    /// the old unit's on neither (issue 22).
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
+    func aCaseMovedThroughOneInstanceIsHeardInItsNewUnitOnBoth() async throws {
+        try await withTwoInstances { first, second, peers, _ in
+            let apps = [first, second]
+            for app in apps { await app.followChanges(every: 0.1) }
+            let caseID = try await importCase(first)
+            let owner = MonitoringCluster(peers: peers, index: 0).owner(of: caseID)
+            let other = apps[1 - owner]
+            let gateway = try await first.makeUser(.gateway)
+            let warmUp = ["pings": [MonitoringProbe.ping("2025-10-25T09:00:00+05:00", 43.30, 76.95)]]
+            #expect(try await other.request(.POST, "/api/v1/monitoring/pings", json: warmUp, as: gateway).json["accepted"] as? Int == 1)
+            let newUnit = "Medeu district police"
+            _ = try await first.makeUser(.officer, unit: newUnit)
+            var there: [AsyncStream<MonitoringHub.Event>] = [], before: [AsyncStream<MonitoringHub.Event>] = []
+            for app in apps {
+                there.append(await app.monitoring.subscribe(scope: .limited(units: [newUnit], cases: [])).1)
+                before.append(await app.monitoring.subscribe(scope: .limited(units: [Fixtures.unit], cases: [])).1)
+            }
+            let moved = try await other.request(.PATCH, "/api/v1/cases/\(caseID.uuidString.lowercased())",
+                                                json: ["unit": newUnit, "reason": "she moved"])
+            #expect(moved.status == .ok)
+            try await Task.sleep(for: .milliseconds(500)) // the owner reads the change (told, or from the log)
+
+            let far = MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95)
+            let inside = MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501)
+            #expect(try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [far, inside]], as: gateway)
+                .json["accepted"] as? Int == 2)
+            for index in apps.indices {
+                let heard = try await withinSeconds(5) { [stream = there[index]] in
+                    var events = stream.makeAsyncIterator()
+                    return await events.next()
+                }
+                #expect(heard?.alert.caseId == caseID.uuidString.lowercased(), "the new unit hears it on instance \(index)")
+                let leaked = try? await withinSeconds(1) { [stream = before[index]] in
+                    var events = stream.makeAsyncIterator()
+                    return await events.next()
+                }
+                #expect(leaked == nil, "the old unit hears nothing on instance \(index)")
+            }
+        }
+    }
+}
+
 /// The value of `body`, or a failure if it takes longer than `seconds` (a message that never
 /// comes fails the test instead of hanging it).
 func withinSeconds<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async -> T) async throws -> T {

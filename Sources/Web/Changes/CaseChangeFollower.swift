@@ -16,7 +16,6 @@ actor CaseChangeFollower {
 
     private var cursor: Int64?
     private var listeners: [Listener] = []
-    private var running: Task<Void, Never>?
     private let logger: Logger
 
     init(logger: Logger) { self.logger = logger }
@@ -34,12 +33,33 @@ actor CaseChangeFollower {
         return cursor
     }
 
-    /// Reads what was written since the last read and tells the listeners; one read at a time.
+    /// Reads what was written since the last read and tells the listeners, returning once a read
+    /// that began after the call has ended. One read at a time; the callers that arrive during a
+    /// read share the next one, so many requests answered at once cost one read, not a queue.
     func catchUp(db: any Database, local: Bool) async {
-        let previous = running
-        let task = Task { await previous?.value; await self.read(db: db, local: local) }
-        running = task
-        await task.value
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            waiting.append(done)
+            waitingLocal = waitingLocal || local
+            if !reading {
+                reading = true
+                Task { await self.drain(db: db) }
+            }
+        }
+    }
+
+    private var reading = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var waitingLocal = false
+
+    private func drain(db: any Database) async {
+        while !waiting.isEmpty {
+            let batch = waiting, local = waitingLocal
+            waiting = []
+            waitingLocal = false
+            await read(db: db, local: local)
+            for done in batch { done.resume() }
+        }
+        reading = false
     }
 
     private func read(db: any Database, local: Bool) async {

@@ -118,7 +118,7 @@ func routes(_ app: Application) throws {
     oneCase.post("risk-assessments", use: risk.create).requires(.assessRisk)
 
     let monitoring = MonitoringController()
-    api.post("monitoring", "pings", use: monitoring.ingest).requires(.ingestPings).changesNoCase()
+    api.post("monitoring", "pings", use: monitoring.ingest).requires(.ingestPings).followsChangesLater()
     api.webSocket("monitoring", "pings", "socket", maxFrameSize: .init(integerLiteral: PingSocket.maxMessageBytes),
                   onUpgrade: PingSocket.serve).requires(.ingestPings)
     api.get("monitoring", "alerts", "stream", use: monitoring.stream).requires(.handleAlerts).auditsRead("alertStream")
@@ -135,7 +135,7 @@ func routes(_ app: Application) throws {
 
     let incidents = IncidentController()
     oneCase.get("incidents", use: incidents.list).requires(.readCase).auditsRead("incidents")
-    oneCase.post("incidents", use: incidents.create).requires(.logIncident)
+    oneCase.post("incidents", use: incidents.create).requires(.logIncident).followsChangesLater()
     oneCase.get("incidents", ":incidentID", use: incidents.get).requires(.readCase).auditsRead("incident")
     oneCase.post("incidents", ":incidentID", "corrections", use: incidents.correct).requires(.editCase)
     oneCase.get("incidents", ":incidentID", "history", use: incidents.history).requires(.readCaseRecords)

@@ -90,7 +90,9 @@ extension Application {
     func followChanges(every interval: Double) async {
         let follower = caseChanges, db = self.db
         let from = await follower.prime(db: db)
-        if let from { await catchUpProjections(upTo: from) } // what was written while no server followed
+        // what was written while no server followed (a whole index after an upgrade: minutes at
+        // 100,000 cases), in the background: the server and its monitoring start at once
+        if let from { Task { await self.catchUpProjections(upTo: from) } }
         guard interval > 0 else { return }
         let task = Task {
             while !Task.isCancelled {

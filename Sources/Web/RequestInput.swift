@@ -10,8 +10,16 @@ extension Request {
         return id
     }
 
-    /// The body parsed as JSON for field-by-field validation.
+    /// The body parsed as JSON for field-by-field validation. A body sent as another type is
+    /// refused (415), so that no page elsewhere can have a browser post JSON as a "simple"
+    /// request (text/plain, a form) without the cross-origin check.
     func jsonBody() throws -> JSONNode {
+        if let type = headers.contentType {
+            let (kind, sub) = (type.type.lowercased(), type.subType.lowercased())
+            guard kind == "application", sub == "json" || sub.hasSuffix("+json") else {
+                throw Abort(.unsupportedMediaType, reason: "send the body as application/json")
+            }
+        }
         guard let buffer = body.data else {
             throw ValidationFailure(pointer: "", message: "a JSON body is required", isMalformed: true)
         }

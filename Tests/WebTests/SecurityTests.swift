@@ -421,6 +421,34 @@ import VaporTesting
         }
     }
 
+    @Test func aVictimFindsHerCaseOnlyByWhatHerViewOfItShows() async throws {
+        try await withQorgauApp { app in
+            var file = Fixtures.caseFileJSON(number: "VIEW-1")
+            file["persons"] = [["id": "v", "role": "victim", "name": "Сәрсенбаева Әйгерім", "iin": "910402450127"],
+                               ["id": "r", "role": "respondent", "name": "Жақсылықов Нұрлан", "iin": "881117300457"],
+                               ["id": "w", "role": "witness", "name": "Абенова Гүлнара"]]
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: file)
+            let caseText = try #require(imported.json["id"] as? String)
+            let caseID = try #require(UUID(uuidString: caseText))
+            let index = SearchIndex(db: app.db), scope = CaseScope.limited(units: [], cases: [caseID])
+            #expect(try await index.search("Nurlan", scope: scope, asVictim: true).count == 1, "the respondent, by name")
+            #expect(try await index.search("Abenova", scope: scope, asVictim: true).isEmpty, "not a witness")
+            #expect(try await index.search("881117300457", scope: scope, asVictim: true).isEmpty, "no IIN confirmed")
+            #expect(try await index.search("Abenova", scope: scope).count == 1, "an officer finds the witness")
+        }
+    }
+
+    @Test func aJSONBodySentAsAnotherTypeIsRefused() async throws {
+        try await withQorgauApp { app in
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: "text/plain")
+            headers.replaceOrAdd(name: .origin, value: "http://evil.example")
+            let body = ByteBuffer(string: #"{"username": "test.officer", "password": "x", "name": "x"}"#)
+            let answer = try await app.testing().sendRequest(.POST, "/api/v1/auth/tokens", headers: headers, body: body)
+            #expect(answer.status == .unsupportedMediaType, "no page elsewhere can post a password guess as a simple request")
+        }
+    }
+
     @Test func onlyTheCasesOwnUnitMovesItAndOnlyToAKnownUnit() async throws {
         try await withQorgauApp { app in
             let caseID = try await app.createCase()

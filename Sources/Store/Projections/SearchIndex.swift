@@ -19,15 +19,20 @@ public struct SearchIndex: Sendable {
     }
 
     /// The rows a case file gives: every folded word of the number and of each person's name,
-    /// and each IIN as it is.
-    static func terms(number: String?, file: CaseFile) -> [(term: String, shown: String)] {
-        var rows: [(String, String)] = []
-        for text in [number].compactMap({ $0 }) + file.persons.map(\.name) {
-            for word in Set(NameFolding.words(text)) { rows.append((word, text)) }
+    /// and each IIN as it is, with whose it is ("number" or the person's role).
+    static func terms(number: String?, file: CaseFile) -> [(term: String, shown: String, role: String)] {
+        var rows: [(String, String, String)] = []
+        if let number { for word in Set(NameFolding.words(number)) { rows.append((word, number, "number")) } }
+        for person in file.persons {
+            for word in Set(NameFolding.words(person.name)) { rows.append((word, person.name, person.role.rawValue)) }
+            if let iin = person.iin { rows.append(("#" + iin, iin, person.role.rawValue)) } // found whole, never by its beginning
         }
-        for iin in file.persons.compactMap(\.iin) { rows.append(("#" + iin, iin)) } // found whole, never by its beginning
         return rows
     }
+
+    /// What a victim may find her cases by: their numbers and the names of the victims and the
+    /// respondent, as her view of the persons shows them; not a witness, not an IIN.
+    static let victimsRoles = ["number", PersonRole.victim.rawValue, PersonRole.respondent.rawValue]
 
     /// Writes a case's rows anew.
     public func rewrite(caseID: UUID, number: String?, file: CaseFile) async throws {
@@ -37,8 +42,10 @@ public struct SearchIndex: Sendable {
             let sql = tx as! any SQLDatabase
             try await sql.delete(from: "search_terms").where("case_id", .equal, caseID).run()
             for chunk in rows.chunks(of: 250) {
-                var insert = sql.insert(into: "search_terms").columns("case_id", "unit", "term", "shown")
-                for row in chunk { insert = insert.values(SQLBind(caseID), SQLBind(unit), SQLBind(row.term), SQLBind(row.shown)) }
+                var insert = sql.insert(into: "search_terms").columns("case_id", "unit", "term", "shown", "role")
+                for row in chunk {
+                    insert = insert.values(SQLBind(caseID), SQLBind(unit), SQLBind(row.term), SQLBind(row.shown), SQLBind(row.role))
+                }
                 try await insert.run()
             }
         }
@@ -47,7 +54,8 @@ public struct SearchIndex: Sendable {
     /// The cases in scope in which every word of `query` begins a word of a name or the number
     /// (an IIN matches whole), in the order they were opened, at most `limit`. Each word is one
     /// indexed range read of the units in scope (and the cases granted).
-    public func search(_ query: String, scope: CaseScope, limit: Int = 200) async throws -> [Hit] {
+    /// `asVictim`: only what a victim may find her cases by (`victimsRoles`).
+    public func search(_ query: String, scope: CaseScope, asVictim: Bool = false, limit: Int = 200) async throws -> [Hit] {
         let words = Array(Set(NameFolding.words(query))).sorted()
         guard !words.isEmpty, words.allSatisfy({ $0.count >= 2 }) else { return [] }
         if case .limited(let units, let cases) = scope, units.isEmpty, cases.isEmpty { return [] }
@@ -56,7 +64,9 @@ public struct SearchIndex: Sendable {
         var shown: [UUID: [String]] = [:]
         for word in words {
             let isIIN = word.count == 12 && word.allSatisfy(\.isNumber)
+            if isIIN, asVictim { return [] }
             var select = sql.select().columns("case_id", "shown").from("search_terms")
+            if asVictim { select = select.where("role", .in, Self.victimsRoles) }
             if isIIN {
                 select = select.where("term", .equal, "#" + word)
             } else { // the words that begin with `word`: [word, word with its last character raised)
@@ -116,15 +126,18 @@ public struct SearchIndex: Sendable {
             from = read.last
             if read.all { break }
         }
-        struct Row: Decodable { var case_id: UUID; var unit: String?; var term: String; var shown: String }
-        let stored = try await (try sqlDatabase()).select().columns("case_id", "unit", "term", "shown").from("search_terms")
+        struct Row: Decodable { var case_id: UUID; var unit: String?; var term: String; var shown: String; var role: String }
+        let stored = try await (try sqlDatabase()).select().columns("case_id", "unit", "term", "shown", "role").from("search_terms")
             .all(decoding: Row.self)
         var byCase: [UUID: [String]] = [:]
-        for row in stored { byCase[row.case_id, default: []].append((row.unit ?? "") + "\u{1}" + row.term + "\u{1}" + row.shown) }
+        for row in stored {
+            byCase[row.case_id, default: []].append([row.unit ?? "", row.term, row.shown, row.role].joined(separator: "\u{1}"))
+        }
         var wrong: [UUID] = []
         let files = try await CaseFileStore(db: db).allCaseFiles(scope: .all)
         for (summary, file) in files where !pending.contains(summary.id) {
-            let expected = Self.terms(number: summary.number, file: file).map { (file.case.unit ?? "") + "\u{1}" + $0.term + "\u{1}" + $0.shown }.sorted()
+            let expected = Self.terms(number: summary.number, file: file)
+                .map { [file.case.unit ?? "", $0.term, $0.shown, $0.role].joined(separator: "\u{1}") }.sorted()
             if (byCase.removeValue(forKey: summary.id) ?? []).sorted() != expected { wrong.append(summary.id) }
         }
         return wrong + byCase.keys.filter { !pending.contains($0) }.sorted { $0.uuidString < $1.uuidString }

@@ -33,7 +33,11 @@ struct ReportController {
         }
         let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: req.principal.scope)
         let view = RespondentView.of(iin: iin, in: files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) })
-        if view.cases.isEmpty { throw DomainError.notFound("respondent") }
+        if view.cases.isEmpty {
+            // a look-up that finds nobody is on record too: probing IINs leaves a trace
+            try await AuditStore(db: req.db).append(actor: try req.principal.subject, action: "read.respondent.none", target: req.routePattern)
+            throw DomainError.notFound("respondent")
+        }
         return view
     }
 

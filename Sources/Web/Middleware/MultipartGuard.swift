@@ -36,7 +36,9 @@ struct MultipartGuard {
     /// ending in a space. Anything else is refused before a parser is made.
     static func boundary(of type: HTTPMediaType?) throws -> String {
         guard let type, type.type.lowercased() == "multipart" else { throw Refusal(reason: "the body must be multipart/form-data") }
-        guard let boundary = type.parameters["boundary"] else { throw Refusal(reason: "the multipart body has no boundary parameter") }
+        guard let boundary = type.parameters.first(where: { $0.key.lowercased() == "boundary" })?.value else {
+            throw Refusal(reason: "the multipart body has no boundary parameter")
+        }
         let allowed = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'()+_,-./:=? ".utf8)
         guard (1...70).contains(boundary.utf8.count), boundary.utf8.allSatisfy(allowed.contains), boundary.last != " " else {
             throw Refusal(reason: "the multipart boundary must be 1 to 70 letters, digits or '()+_,-./:=? ")

@@ -37,7 +37,6 @@ enum PingSocket {
                 guard let still = try? await AuthenticationMiddleware().identify(req), still.principal.may(.ingestPings),
                       still.principal.mayWrite else {
                     replied.yield((seq, .text(answer(status: 401, detail: "the token is no longer valid for sending pings; the socket is closed"))))
-                    seq += 1
                     try? await Task.sleep(for: .milliseconds(100)) // let the answer go out first
                     try? await ws.close(code: .policyViolation)
                     break

@@ -13,7 +13,8 @@ struct SearchPage {
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         var hits: [Hit] = []
         if q.count >= 2 {
-            hits = try await SearchIndex(db: req.db).search(q, scope: req.principal.scope).map { hit in
+            let principal = try req.principal
+            hits = try await SearchIndex(db: req.db).search(q, scope: principal.scope, asVictim: principal.role == .victim).map { hit in
                 Hit(caseId: hit.caseID.apiString, number: hit.number ?? "—", matched: hit.matched.joined(separator: ", "))
             }
         }

@@ -12,6 +12,7 @@ struct CreateSearchIndex: AsyncMigration {
             .field("unit", .string)
             .field("term", .string, .required)
             .field("shown", .string, .required)
+            .field("role", .string, .required)
             .create()
         try await database.schema("projection_state")
             .field("name", .string, .identifier(auto: false))

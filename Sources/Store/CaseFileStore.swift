@@ -55,8 +55,21 @@ public struct CaseFileStore: Sendable {
         return result
     }
 
-    /// The case files of some cases, in their order: each table read once for all of them.
+    /// The case files of some cases, in their order.
     private func caseFiles(of models: [CaseModel]) async throws -> [CaseFile] {
+        try await rows(of: models).map { try $0.caseFile() }
+    }
+
+    /// The stored rows a case file is made of, read in the order the case file lists them.
+    public func rows(caseID: UUID, scope: CaseScope) async throws -> CaseFileRows {
+        guard let model = try await CaseModel.find(caseID, on: db), scope.allows(caseID, unit: model.unit) else {
+            throw DomainError.notFound("case")
+        }
+        return try await rows(of: [model])[0]
+    }
+
+    /// The rows of some cases, in their order: each table read once for all of them.
+    private func rows(of models: [CaseModel]) async throws -> [CaseFileRows] {
         let ids = models.map { $0.id! }
         let personModels = try await PersonModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$seq).sort(\.$ref).all()
         let placeModels = personModels.isEmpty ? [] : try await PlaceModel.query(on: db)
@@ -71,32 +84,13 @@ public struct CaseFileStore: Sendable {
             .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
         let recordsByCase = Dictionary(grouping: try await CaseRecordModel.query(on: db).filter(\.$case.$id ~~ ids)
             .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
-        return try models.map { model in
+        return models.map { model in
             let caseID = model.id!
-            let persons = personsByCase[caseID] ?? []
-            return try CaseFileRows(caseRow: model, persons: persons,
-                                    places: persons.flatMap { placesByPerson[$0.id!] ?? [] },
-                                    incidents: incidentsByCase[caseID] ?? [],
-                                    evidence: (incidentsByCase[caseID] ?? []).flatMap { uploaded[$0.id!] ?? [] },
-                                    orders: ordersByCase[caseID] ?? [], records: recordsByCase[caseID] ?? []).caseFile()
+            let persons = personsByCase[caseID] ?? [], incidents = incidentsByCase[caseID] ?? []
+            return CaseFileRows(caseRow: model, persons: persons, places: persons.flatMap { placesByPerson[$0.id!] ?? [] },
+                                incidents: incidents, evidence: incidents.flatMap { uploaded[$0.id!] ?? [] },
+                                orders: ordersByCase[caseID] ?? [], records: recordsByCase[caseID] ?? [])
         }
-    }
-
-    /// The stored rows a case file is made of, read in the order the case file lists them.
-    public func rows(caseID: UUID, scope: CaseScope) async throws -> CaseFileRows {
-        guard let model = try await CaseModel.find(caseID, on: db), scope.allows(caseID, unit: model.unit) else {
-            throw DomainError.notFound("case")
-        }
-        let persons = try await PersonModel.query(on: db).filter(\.$case.$id == caseID).sort(\.$seq).sort(\.$ref).all()
-        let places = persons.isEmpty ? [] : try await PlaceModel.query(on: db).filter(\.$person.$id ~~ persons.compactMap(\.id)).all()
-        let placesByPerson = Dictionary(grouping: places, by: { $0.$person.id })
-        let incidents = try await IncidentModel.query(on: db).filter(\.$case.$id == caseID).sort(\.$occurredAt).sort(\.$ref).all()
-        let uploaded = Dictionary(grouping: try await EvidenceModel.query(on: db).filter(\.$caseID == caseID)
-            .sort(\.$addedAt).sort(\.$sha256).all(), by: \.incidentID)
-        return CaseFileRows(caseRow: model, persons: persons, places: persons.flatMap { placesByPerson[$0.id!] ?? [] },
-                            incidents: incidents, evidence: incidents.flatMap { uploaded[$0.id!] ?? [] },
-                            orders: try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id == caseID).sort(\.$seq).sort(\.$ref).all(),
-                            records: try await CaseRecordModel.query(on: db).filter(\.$case.$id == caseID).sort(\.$seq).sort(\.$ref).all())
     }
 
     /// Case numbers are unique, and a device reports under its own id, so it can be worn in one

@@ -73,15 +73,11 @@ struct VerifyDossier: AsyncParsableCommand {
     @Option(name: .customLong("public-key"),
             help: "The server's published dossier key (base64; GET /api/v1/dossier-key). Without it, the key of --data's signing.key when there is one.")
     var publicKey: String?
-    @Option(name: .long, help: "The data folder whose signing key to trust when --public-key is not given.") var data: String = "."
+    @OptionGroup var options: DataOptions
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure("no such file: \(file)") }
-        var trusted = publicKey
-        let keyFile = ProcessInfo.processInfo.environment["QORGAU_SIGNING_KEY_FILE"] ?? data + "/signing.key"
-        if trusted == nil, let text = FileManager.default.contents(atPath: keyFile) {
-            trusted = try DossierSigningKey.parse(String(decoding: text, as: UTF8.self), source: keyFile).publicKeyText
-        }
+        let trusted = try publicKey ?? options.existingSigningKey()?.publicKeyText
         let result: (problems: [String], signedBy: String?)
         do { result = try Dossier.verify(path: file, trustedKey: trusted) } catch { throw CommandFailure("\(file) is not a readable dossier: \(error)") }
         if result.problems.isEmpty {

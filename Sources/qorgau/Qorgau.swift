@@ -39,12 +39,20 @@ struct DataOptions: ParsableArguments {
     /// The key dossiers are signed with: `QORGAU_SIGNING_KEY`, or the key file
     /// (`QORGAU_SIGNING_KEY_FILE`, default `signing.key` in the data folder, made at the first start).
     func signingKey() throws -> DossierSigningKey {
-        let env = ProcessInfo.processInfo.environment
-        return try DossierSigningKey.load(environment: env["QORGAU_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 },
-                                          file: signingKeyFile)
+        try DossierSigningKey.load(environment: signingKeyFromEnvironment, file: signingKeyFile)
     }
 
-    var signingKeyFile: String { ProcessInfo.processInfo.environment["QORGAU_SIGNING_KEY_FILE"] ?? data + "/signing.key" }
+    /// The signing key this data folder has, if it has one yet (never made here).
+    func existingSigningKey() throws -> DossierSigningKey? {
+        guard signingKeyFromEnvironment != nil || FileManager.default.fileExists(atPath: signingKeyFile) else { return nil }
+        return try signingKey()
+    }
+
+    private var signingKeyFromEnvironment: String? {
+        ProcessInfo.processInfo.environment["QORGAU_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private var signingKeyFile: String { ProcessInfo.processInfo.environment["QORGAU_SIGNING_KEY_FILE"] ?? data + "/signing.key" }
 }
 
 /// A refused input: printed on stderr, exit code 1.

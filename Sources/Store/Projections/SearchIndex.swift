@@ -20,9 +20,9 @@ public struct SearchIndex: Sendable {
 
     /// The rows a case file gives: every folded word of the number and of each person's name,
     /// and each IIN as it is, with whose it is ("number" or the person's role).
-    static func terms(number: String?, file: CaseFile) -> [(term: String, shown: String, role: String)] {
+    static func terms(of file: CaseFile) -> [(term: String, shown: String, role: String)] {
         var rows: [(String, String, String)] = []
-        if let number { for word in Set(NameFolding.words(number)) { rows.append((word, number, "number")) } }
+        if let number = file.case.number { for word in Set(NameFolding.words(number)) { rows.append((word, number, "number")) } }
         for person in file.persons {
             for word in Set(NameFolding.words(person.name)) { rows.append((word, person.name, person.role.rawValue)) }
             if let iin = person.iin { rows.append(("#" + iin, iin, person.role.rawValue)) } // found whole, never by its beginning
@@ -30,13 +30,16 @@ public struct SearchIndex: Sendable {
         return rows
     }
 
+    /// The kinds of change that change a case's rows.
+    public static let followedKinds: Set<CaseChange.Kind> = [.header, .persons]
+
     /// What a victim may find her cases by: their numbers and the names of the victims and the
     /// respondent, as her view of the persons shows them; not a witness, not an IIN.
     static let victimsRoles = ["number", PersonRole.victim.rawValue, PersonRole.respondent.rawValue]
 
     /// Writes a case's rows anew.
-    public func rewrite(caseID: UUID, number: String?, file: CaseFile) async throws {
-        let rows = Self.terms(number: number, file: file)
+    public func rewrite(caseID: UUID, file: CaseFile) async throws {
+        let rows = Self.terms(of: file)
         let unit = file.case.unit
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
@@ -108,7 +111,7 @@ public struct SearchIndex: Sendable {
         let store = CaseFileStore(db: db)
         let files = try await store.allCaseFiles(scope: .all)
         try await (try sqlDatabase()).delete(from: "search_terms").run()
-        for (summary, file) in files { try await rewrite(caseID: summary.id, number: summary.number, file: file) }
+        for (summary, file) in files { try await rewrite(caseID: summary.id, file: file) }
         try await ProjectionState(db: db).set("search", seq: head)
         return files.count
     }
@@ -136,7 +139,7 @@ public struct SearchIndex: Sendable {
         var wrong: [UUID] = []
         let files = try await CaseFileStore(db: db).allCaseFiles(scope: .all)
         for (summary, file) in files where !pending.contains(summary.id) {
-            let expected = Self.terms(number: summary.number, file: file)
+            let expected = Self.terms(of: file)
                 .map { [file.case.unit ?? "", $0.term, $0.shown, $0.role].joined(separator: "\u{1}") }.sorted()
             if (byCase.removeValue(forKey: summary.id) ?? []).sorted() != expected { wrong.append(summary.id) }
         }

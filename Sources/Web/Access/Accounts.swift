@@ -39,6 +39,11 @@ public struct Accounts: Sendable {
         return (user, oneTime)
     }
 
+    /// Why a password change is refused, besides the policy (the pages put them in their language).
+    static let wrongCurrent = "the current password is not right"
+    static let tooManyWrong = "too many wrong passwords: try again in \(UserStore.lockDuration / 60_000) minutes"
+    static let sameAsCurrent = "the new password must differ from the current one"
+
     /// Sets a new password the user chose (after checking the current one, when given). Every
     /// session ends and every API token is revoked: whoever knew the old password may have made
     /// one. A wrong current password counts toward the lock like a failed sign-in, and is audited.
@@ -51,15 +56,15 @@ public struct Accounts: Sendable {
             let right = try await verify(current, stored) // constant work: checked even while locked
             if let until = account.lockedUntil, until > nowMs() {
                 try await AuditStore(db: db).append(actor: actor, action: "password.change.locked", target: user.id.apiString)
-                throw ValidationFailure(pointer: "/currentPassword", message: "too many wrong passwords: try again in \(UserStore.lockDuration / 60_000) minutes")
+                throw ValidationFailure(pointer: "/currentPassword", message: Self.tooManyWrong)
             }
             guard right else {
                 let locked = try await users.noteFailedSignIn(user.id, now: nowMs())
                 try await AuditStore(db: db).append(actor: actor, action: locked ? "account.locked" : "password.change.failed",
                                                     target: user.id.apiString, detail: "wrong current password")
-                throw ValidationFailure(pointer: "/currentPassword", message: "the current password is not right")
+                throw ValidationFailure(pointer: "/currentPassword", message: Self.wrongCurrent)
             }
-            if current == new { throw ValidationFailure(pointer: "/newPassword", message: "the new password must differ from the current one") }
+            if current == new { throw ValidationFailure(pointer: "/newPassword", message: Self.sameAsCurrent) }
         }
         if let problem = PasswordPolicy.problem(with: new, username: user.username) {
             throw ValidationFailure(pointer: "/newPassword", message: problem)

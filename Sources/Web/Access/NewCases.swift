@@ -35,7 +35,7 @@ extension Request {
     /// given one by whoever may edit it.
     func checkTransfer(of caseID: UUID, to unit: String?, pointer: String) async throws {
         let signedIn = try signedIn
-        guard let current = try await CaseStore(db: db).unit(of: caseID) else { throw DomainError.notFound("case") }
+        guard let current = try await self.unit(ofCase: caseID) else { throw DomainError.notFound("case") }
         guard unit != current else { return }
         if signedIn.principal.scope != .all, let current {
             guard signedIn.user.unit == current else {
@@ -64,7 +64,6 @@ extension Request {
             throw ValidationFailure(pointer: "/username", message: "no victim, investigator or judge has the username \"\(username)\"")
         }
         let grant = try await AccessStore(db: db).grant(caseID: caseID, to: user, by: try principal)
-        forgetCachedTokens()
         return grant
     }
 

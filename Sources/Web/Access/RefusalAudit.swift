@@ -73,7 +73,7 @@ final class RefusalAudit: @unchecked Sendable {
     }
 
     func record(_ request: Request, actor: String, action: String, detail: String? = nil, caseID: UUID? = nil) async throws {
-        let source = request.remoteAddress?.ipAddress ?? "local", target = request.routePattern
+        let source = request.sourceAddress, target = request.routePattern
         let capped = detail.map { String($0.prefix(Self.maxDetail)) }
         let (write, suppressed) = admit(source: source, action: action, actor: actor, target: target, detail: capped ?? "", now: nowMs())
         guard write else { return }

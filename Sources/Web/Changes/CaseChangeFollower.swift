@@ -130,11 +130,11 @@ struct CaseChangeMiddleware: AsyncMiddleware {
     static let quietKey = "qorgau.followsChangesLater"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let follower = request.application.caseChanges
-        await follower.prime(db: request.db)
         guard ![.GET, .HEAD].contains(request.method), request.route?.userInfo[Self.quietKey] as? Bool != true else {
             return try await next.respond(to: request)
         }
+        let follower = request.application.caseChanges
+        await follower.prime(db: request.db) // from before this request's write, should it be the first
         do {
             let response = try await next.respond(to: request)
             await follower.catchUp(db: request.db, local: true)

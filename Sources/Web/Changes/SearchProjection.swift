@@ -10,7 +10,7 @@ extension Application {
         let db = self.db, logger = self.logger
         await caseChanges.listen { changes, _, upTo in
             do {
-                try await Self.reindexSearch(changes.filter { !$0.kinds.isDisjoint(with: [.header, .persons]) }.map(\.caseID), db: db)
+                try await Self.reindexSearch(changes, db: db)
                 try await ProjectionState(db: db).set("search", seq: upTo)
             } catch {
                 logger.error("search: changed cases could not be indexed: \(String(describing: type(of: error)))")
@@ -18,11 +18,11 @@ extension Application {
         }
     }
 
-    static func reindexSearch(_ cases: [UUID], db: any Database) async throws {
+    /// Writes anew the index rows of the cases whose number, unit or persons changed.
+    static func reindexSearch(_ changes: [CaseChange], db: any Database) async throws {
         let store = CaseFileStore(db: db), index = SearchIndex(db: db)
-        for caseID in cases {
-            let summary = try await CaseStore(db: db).get(caseID, scope: .all)
-            try await index.rewrite(caseID: caseID, number: summary.number, file: try await store.exportCaseFile(caseID: caseID, scope: .all))
+        for change in changes where !change.kinds.isDisjoint(with: SearchIndex.followedKinds) {
+            try await index.rewrite(caseID: change.caseID, file: try await store.exportCaseFile(caseID: change.caseID, scope: .all))
         }
     }
 
@@ -39,8 +39,7 @@ extension Application {
             }
             while from < head {
                 let read = try await AuditStore(db: db).changes(after: from)
-                let changed = read.changes.filter { !$0.kinds.isDisjoint(with: [.header, .persons]) }.map(\.caseID)
-                try await Self.reindexSearch(changed, db: db)
+                try await Self.reindexSearch(read.changes, db: db)
                 from = read.last
                 try await state.set("search", seq: from)
                 if read.all { break }

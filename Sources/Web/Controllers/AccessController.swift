@@ -26,7 +26,6 @@ struct AccessController {
         let userID = try req.uuid("userID", what: "grant")
         let principal = try req.principal
         try await AccessStore(db: req.db).withdraw(caseID: caseID, from: userID, by: principal)
-        req.forgetCachedTokens()
         return .noContent
     }
 }

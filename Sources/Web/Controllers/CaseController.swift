@@ -55,7 +55,6 @@ struct CaseController {
         let changes = CaseChanges(number: number.map { .some($0) }, unit: unit.map { .some($0) }, status: status)
         let corrected = try await CaseStore(db: req.db).correct(id, changes: changes, reason: reason!,
                                                                 expectedVersion: expected, by: req.principal)
-        req.application.caseUnitCache.forget(id) // a transfer to another unit takes effect at once
         return CaseResponse(corrected)
     }
 

@@ -71,8 +71,7 @@ struct MultipartGuard {
             guard headerBytes <= Self.maxHeaderBytes else {
                 throw Refusal(reason: "a multipart part's headers are longer than \(Self.maxHeaderBytes) bytes")
             }
-            state = .headers(try next(header, byte))
-            if case .headers(.postHeaders) = state, byte == 10 { state = .body }
+            state = try next(header, byte)
         case .body:
             if byte == delimiter[0] { state = .boundary(1) }
         case .boundary(let matched):
@@ -98,29 +97,30 @@ struct MultipartGuard {
         guard parts <= Self.maxParts else { throw Refusal(reason: "a multipart body may have at most \(Self.maxParts) parts") }
     }
 
-    private func next(_ header: Header, _ byte: UInt8) throws -> Header {
+    /// Where a byte of a part's headers leads: the next header state, or the part's body.
+    private func next(_ header: Header, _ byte: UInt8) throws -> State {
         switch header {
         case .preCR:
             guard byte == 13 else { throw Refusal(reason: "the multipart body is malformed after a boundary") }
-            return .preLF
+            return .headers(.preLF)
         case .preLF:
             guard byte == 10 else { throw Refusal(reason: "the multipart body is malformed after a boundary") }
-            return .name(empty: true)
+            return .headers(.name(empty: true))
         case .name(let empty):
-            if byte == 58, !empty { return .value }
-            if byte == 13, empty { return .postHeaders }
+            if byte == 58, !empty { return .headers(.value) }
+            if byte == 13, empty { return .headers(.postHeaders) }
             guard byte < 0x80, Self.tokenBytes[Int(byte)] else {
                 throw Refusal(reason: "a multipart part header's name may hold only ASCII letters, digits and !#$%&'*+-.^_`|~")
             }
-            return .name(empty: false)
+            return .headers(.name(empty: false))
         case .value:
-            return byte == 13 ? .postValue : .value
+            return .headers(byte == 13 ? .postValue : .value)
         case .postValue:
             guard byte == 10 else { throw Refusal(reason: "a multipart part header does not end in CRLF") }
-            return .name(empty: true)
+            return .headers(.name(empty: true))
         case .postHeaders:
             guard byte == 10 else { throw Refusal(reason: "a multipart part's headers do not end in CRLF") }
-            return .postHeaders // step() moves on to the body
+            return .body
         }
     }
 

@@ -101,9 +101,9 @@ struct SignInPages {
     /// password's problem; anything else as the account service put it.
     static func wording(of failure: ValidationFailure, new: String, user: UserAccount, t: [String: String]) -> String {
         if failure.problems.contains(where: { $0.pointer == "/currentPassword" }) {
-            return failure.problems.contains { $0.message.hasPrefix("too many") } ? t["too_many_attempts"] ?? "" : t["current_password_wrong"] ?? ""
+            return failure.problems.contains { $0.message == Accounts.tooManyWrong } ? t["too_many_attempts"] ?? "" : t["current_password_wrong"] ?? ""
         }
-        if failure.problems.contains(where: { $0.message.hasPrefix("the new password must differ") }) { return t["password_same"] ?? "" }
+        if failure.problems.contains(where: { $0.message == Accounts.sameAsCurrent }) { return t["password_same"] ?? "" }
         if let refusal = PasswordPolicy.refusal(of: new, username: user.username), let text = t[refusal.rawValue] {
             return text.replacingOccurrences(of: "{min}", with: String(PasswordPolicy.minimumLength))
         }

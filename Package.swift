@@ -43,9 +43,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Cases",
+            dependencies: ["Domain", "Law", "Store", .product(name: "Fluent", package: "fluent")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Web",
             dependencies: [
-                "Domain", "Law", "Store", "Monitoring",
+                "Domain", "Law", "Store", "Monitoring", "Cases",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -57,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "qorgau",
             dependencies: [
-                "Web", "Law", "Monitoring", "Store", "Domain",
+                "Web", "Cases", "Law", "Monitoring", "Store", "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -79,7 +84,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",
-            dependencies: ["Web", "Domain", "Law", "Monitoring", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
+            dependencies: ["Web", "Cases", "Domain", "Law", "Monitoring", "Store", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings

@@ -156,7 +156,8 @@ schemas = {
                                            "currency": {"type": "string"}, "dueDate": DATE, "paidAt": DATE,
                                            "status": words("paid", "due", "overdue")})),
                        "persons": arr({"type": "object"}), "owed": {"type": "integer"}, "paid": {"type": "integer"},
-                       "outstanding": {"type": "integer"}, "overdue": {"type": "integer"}},
+                       "outstanding": {"type": "integer"}, "overdue": {"type": "integer"},
+                       "nextCursor": {"type": "string", "description": "where the next page of entries starts; absent on the last page"}},
                       ["at", "currency", "entries", "persons", "owed", "paid", "outstanding", "overdue"]),
     "ImportResult": obj({"id": {"type": "string", "format": "uuid"}, "number": {"type": "string"},
                          "persons": {"type": "integer"}, "incidents": {"type": "integer"}}, ["id", "persons", "incidents"]),
@@ -337,13 +338,21 @@ paths = {
                                     "responses": {**ok(ref("ImportResult"), "201", "Created"), **errors(413, 422)}}},
     "/api/v1/deadlines": {"get": {
         "operationId": "deadlines", "summary": "Orders expiring, episodes nearing the limitation date, payments overdue",
+        "description": "By due day, a page at a time. Today's list is read from the worklist projection; another day's is computed from the case files.",
         "parameters": [param("at", "query", DATE, "the date to look from; today by default"),
-                       param("unit", "query", desc="only the cases of this unit")],
+                       param("unit", "query", desc="only the cases of this unit")] + PAGE,
         "responses": {**ok(page(ref("Deadline"))), **errors(422)}}},
     "/api/v1/fund/ledger": {"get": {
         "operationId": "fundLedger", "summary": "What each convicted person owes the Victims Compensation Fund, in KZT",
-        "parameters": [param("at", "query", DATE, "the date of the ledger; today by default")],
+        "description": "Entries in the order of the decisions, a page at a time; the totals are the whole ledger's, "
+                       "the persons' totals those of the persons on the page.",
+        "parameters": [param("at", "query", DATE, "the date of the ledger; today by default"),
+                       param("status", "query", words("paid", "due", "overdue"), "only the entries of this status on that day")] + PAGE,
         "responses": {**ok(ref("FundLedger")), **errors(422)}}},
+    "/api/v1/fund/ledger.csv": {"get": {
+        "operationId": "fundLedgerCSV", "summary": "The whole ledger of a day as CSV (RFC 4180, UTF-8), streamed",
+        "parameters": [param("at", "query", DATE, "the date of the ledger; today by default")],
+        "responses": {**ok({"type": "string"}, media="text/csv"), **errors(422)}}},
     "/api/v1/respondents/{iin}": {"get": {
         "operationId": "respondent", "summary": "One respondent across cases: orders, violations, victims, proceedings",
         "parameters": [param("iin")], "responses": {**ok({"type": "object"}), **errors(404, 422)}}},

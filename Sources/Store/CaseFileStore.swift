@@ -55,6 +55,34 @@ public struct CaseFileStore: Sendable {
         return result
     }
 
+    /// The case files of these cases that exist, by id (whatever their scope: for projections).
+    public func caseFiles(ids: [UUID]) async throws -> [UUID: (CaseSummary, CaseFile)] {
+        var found: [UUID: (CaseSummary, CaseFile)] = [:]
+        for chunk in ids.chunks(of: 500) {
+            let models = try await CaseModel.query(on: db).filter(\.$id ~~ chunk).all()
+            for (model, file) in zip(models, try await caseFiles(of: models)) { found[model.id!] = (try model.summary(), file) }
+        }
+        return found
+    }
+
+    /// Every case as a case file, oldest first, `pageSize` cases read at a time, so that memory
+    /// stays flat however many cases there are.
+    public func forEachCaseFile(pageSize: Int = 500, _ body: (CaseSummary, CaseFile) async throws -> Void) async throws {
+        var after: (Int64, UUID)?
+        while true {
+            var query = CaseModel.query(on: db)
+            if let (created, id) = after {
+                query = query.group(.or) { group in
+                    group.filter(\.$createdAt > created).group(.and) { $0.filter(\.$createdAt == created).filter(\.$id > id) }
+                }
+            }
+            let models = try await query.sort(\.$createdAt).sort(\.$id).limit(pageSize).all()
+            guard let last = models.last else { return }
+            for (model, file) in zip(models, try await caseFiles(of: models)) { try await body(try model.summary(), file) }
+            after = (last.createdAt, last.id!)
+        }
+    }
+
     /// The case files of some cases, in their order.
     private func caseFiles(of models: [CaseModel]) async throws -> [CaseFile] {
         try await rows(of: models).map { try $0.caseFile() }

@@ -54,6 +54,11 @@ public struct CaseStore: Sendable {
         return model
     }
 
+    /// Whether no case is stored at all.
+    public func isEmpty() async throws -> Bool {
+        try await CaseModel.query(on: db).first() == nil
+    }
+
     /// Checks that a case exists within scope, without loading it.
     public func requireCase(_ id: UUID, scope: CaseScope) async throws {
         if case .limited(_, let cases) = scope, cases.contains(id) { return } // granted cases exist (a foreign key)

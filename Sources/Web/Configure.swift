@@ -48,7 +48,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.storage[CaseChangeFollowerKey.self] = CaseChangeFollower(logger: app.logger)
     await app.followChangesInAccessCaches()
     await app.followChangesInMonitoring()
-    await app.followChangesInSearch()
+    await app.followChangesInProjections(packs: app.packs)
     await app.storage.setWithAsyncShutdown(SignInLimiterKey.self, to: SignInLimiter(perMinute: config.signInPerMinute),
                                            onShutdown: { await $0.shutdown() })
     let accounts = Accounts(db: app.db, cost: config.bcryptCost, limiter: app.storage[SignInLimiterKey.self])
@@ -63,6 +63,8 @@ public func migrate(_ app: Application) async throws {
     while true {
         do {
             try await app.autoMigrate()
+            // from here on every write reaches the change listeners (the projections), whoever makes it
+            if app.storage[CaseChangeFollowerKey.self] != nil { await app.caseChanges.prime(db: app.db) }
             return
         } catch {
             guard attempt < 5 else { throw error }

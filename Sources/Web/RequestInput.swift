@@ -29,15 +29,20 @@ extension Request {
 
     /// `limit` (1-500, default 50) and `cursor` from the query.
     func page() throws -> (limit: Int, cursor: Cursor?) {
+        try page(cursor: Cursor.init)
+    }
+
+    /// `limit` (1-500, default 50) and a cursor of its own kind from the query.
+    func page<C>(cursor parse: (String) -> C?) throws -> (limit: Int, cursor: C?) {
         var problems: [ValidationProblem] = []
         var limit = 50
         if let raw = query[String.self, at: "limit"] {
             if let n = Int(raw), (1...500).contains(n) { limit = n }
             else { problems.append(.init(pointer: "/limit", message: "query parameter limit must be 1 to 500, not \"\(raw)\"")) }
         }
-        var cursor: Cursor?
+        var cursor: C?
         if let raw = query[String.self, at: "cursor"] {
-            cursor = Cursor(raw)
+            cursor = parse(raw)
             if cursor == nil { problems.append(.init(pointer: "/cursor", message: "query parameter cursor is not one this server gave")) }
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }

@@ -62,6 +62,7 @@ func routes(_ app: Application) throws {
     let reports = ReportController(packs: app.packs)
     api.get("deadlines", use: reports.deadlines).requires(.readReports).auditsRead("deadlines")
     api.get("fund", "ledger", use: reports.ledger).requires(.readFundLedger)
+    api.get("fund", "ledger.csv", use: reports.ledgerCSV).requires(.readFundLedger).auditsRead("fundLedgerExport")
     api.get("respondents", ":iin", use: reports.respondent).requires(.readReports).auditsRead("respondent")
 
     let cases = api.grouped("cases")

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Cases
 import Foundation
+import Law
 import Store
 import Web
 
@@ -26,7 +28,10 @@ struct Audit: AsyncParsableCommand {
             let blobs = try options.evidence()
             let started = Date()
             let report = try await DatabaseSession.with(try options.location()) { db in
-                try await AuditVerifier(db: db, blobs: blobs).verify(expected: expected)
+                let projections = Projections(db: db, packs: try PackLibrary.loaded())
+                return try await AuditVerifier(db: db, blobs: blobs, projections: [
+                    ("worklists", { try await projections.worklistDisagreements(on: projections.packs.reportingDay()) }),
+                ]).verify(expected: expected)
             }
             let seconds = Date().timeIntervalSince(started)
             if format == "json" {
@@ -55,11 +60,14 @@ struct Audit: AsyncParsableCommand {
 
 struct Reindex: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Rebuild the projections (the search index) from the case files; `audit verify` reports one that disagrees.")
+        abstract: "Rebuild the projections (the search index, the worklists of deadlines and payments) from the case files; `audit verify` reports one that disagrees.")
     @OptionGroup var options: DataOptions
 
     func run() async throws {
-        let count = try await DatabaseSession.with(try options.location()) { db in try await SearchIndex(db: db).rebuild() }
+        let count = try await DatabaseSession.with(try options.location()) { db in
+            let packs = try PackLibrary.loaded()
+            return try await Projections(db: db, packs: packs).rebuild(on: packs.reportingDay())
+        }
         print("reindexed \(count) cases")
     }
 }

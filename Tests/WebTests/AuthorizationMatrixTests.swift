@@ -49,6 +49,7 @@ import VaporTesting
             "POST /api/v1/case-files": [.officer],
             "GET /api/v1/deadlines": caseWorkers,
             "GET /api/v1/fund/ledger": [.fundOfficer, .officer],
+            "GET /api/v1/fund/ledger.csv": [.fundOfficer, .officer],
             "GET /api/v1/respondents/:iin": caseWorkers,
             "GET /api/v1/cases": caseReaders,
             "POST /api/v1/cases": [.officer, .investigator],

@@ -8,7 +8,7 @@ public struct FundLedger: Sendable {
     public init(packs: PackLibrary) { self.packs = packs }
 
     public struct Entry: Codable, Equatable, Sendable {
-        public enum Status: String, Codable, Sendable { case paid, due, overdue }
+        public enum Status: String, Codable, Sendable, CaseIterable { case paid, due, overdue }
 
         public var caseId: String
         public var caseNumber: String?
@@ -24,6 +24,10 @@ public struct FundLedger: Sendable {
         public var dueDate: LocalDate
         public var paidAt: LocalDate?
         public var status: Status
+
+        public init(caseId: String, caseNumber: String?, verdict: String, person: String, iin: String?, decidedAt: LocalDate, units: Int, unit: String, amount: Int, currency: String, dueDate: LocalDate, paidAt: LocalDate?, status: Status) {
+            self.caseId = caseId; self.caseNumber = caseNumber; self.verdict = verdict; self.person = person; self.iin = iin; self.decidedAt = decidedAt; self.units = units; self.unit = unit; self.amount = amount; self.currency = currency; self.dueDate = dueDate; self.paidAt = paidAt; self.status = status
+        }
     }
 
     public struct PersonTotal: Codable, Equatable, Sendable {
@@ -33,6 +37,10 @@ public struct FundLedger: Sendable {
         public var paid: Int
         public var outstanding: Int
         public var overdue: Int
+
+        public init(person: String, iin: String?, owed: Int, paid: Int, outstanding: Int, overdue: Int) {
+            self.person = person; self.iin = iin; self.owed = owed; self.paid = paid; self.outstanding = outstanding; self.overdue = overdue
+        }
     }
 
     public struct Report: Codable, Equatable, Sendable {
@@ -44,29 +52,46 @@ public struct FundLedger: Sendable {
         public var paid: Int
         public var outstanding: Int
         public var overdue: Int
+        /// Where the next page of entries starts, when the ledger is read a page at a time.
+        public var nextCursor: String?
+
+        public init(at: LocalDate, currency: String, entries: [Entry], persons: [PersonTotal], owed: Int, paid: Int, outstanding: Int, overdue: Int,
+                    nextCursor: String? = nil) {
+            self.nextCursor = nextCursor
+            self.at = at; self.currency = currency; self.entries = entries; self.persons = persons; self.owed = owed; self.paid = paid; self.outstanding = outstanding; self.overdue = overdue
+        }
     }
 
     public func entries(_ cases: [CaseRef], at date: LocalDate) -> [Entry] {
         var entries: [Entry] = []
         for ref in cases {
-            guard let pack = packs[ref.file.jurisdiction], let rule = pack.mandatoryPayment, let unit = pack.unit else { continue }
-            let days = LegalDayCalendar(timeZone: pack.timeZone)
-            let respondent = ref.file.persons.first { $0.role == .respondent }
-            for verdict in ref.file.verdicts where verdict.outcome == .guilty {
-                guard let payment = verdict.mandatoryPayment else { continue }
-                let decided = days.date(of: verdict.decidedAt)
-                guard decided <= date else { continue }
-                let value = unit.value(on: decided)?.value ?? 0
-                let due = decided.adding(days: rule.dueDays?.value ?? 30)
-                let paid = payment.paidAt.map { days.date(of: $0) }.flatMap { $0 <= date ? $0 : nil }
-                let status: Entry.Status = paid != nil ? .paid : date > due ? .overdue : .due
-                entries.append(Entry(caseId: ref.id, caseNumber: ref.number, verdict: verdict.id,
-                                     person: respondent?.name ?? "unknown", iin: respondent?.iin, decidedAt: decided,
-                                     units: payment.mrp, unit: unit.id, amount: payment.mrp * value, currency: pack.currency,
-                                     dueDate: due, paidAt: paid, status: status))
+            for var entry in self.entries(of: ref.file, caseId: ref.id, caseNumber: ref.number) where entry.decidedAt <= date {
+                if let paid = entry.paidAt, paid > date { entry.paidAt = nil }
+                entry.status = entry.paidAt != nil ? .paid : date > entry.dueDate ? .overdue : .due
+                entries.append(entry)
             }
         }
         return entries.sorted { ($0.decidedAt, $0.caseId, $0.verdict) < ($1.decidedAt, $1.caseId, $1.verdict) }
+    }
+
+    /// Every payment a case file's verdicts impose, whenever decided or paid (status: paid or due;
+    /// `entries(_:at:)` says which on a day). A projection of them answers the ledger of any day.
+    public func entries(of file: CaseFile, caseId: String, caseNumber: String?) -> [Entry] {
+        guard let pack = packs[file.jurisdiction], let rule = pack.mandatoryPayment, let unit = pack.unit else { return [] }
+        let days = LegalDayCalendar(timeZone: pack.timeZone)
+        let respondent = file.persons.first { $0.role == .respondent }
+        var entries: [Entry] = []
+        for verdict in file.verdicts where verdict.outcome == .guilty {
+            guard let payment = verdict.mandatoryPayment else { continue }
+            let decided = days.date(of: verdict.decidedAt)
+            let value = unit.value(on: decided)?.value ?? 0
+            let paid = payment.paidAt.map { days.date(of: $0) }
+            entries.append(Entry(caseId: caseId, caseNumber: caseNumber, verdict: verdict.id,
+                                 person: respondent?.name ?? "unknown", iin: respondent?.iin, decidedAt: decided,
+                                 units: payment.mrp, unit: unit.id, amount: payment.mrp * value, currency: pack.currency,
+                                 dueDate: decided.adding(days: rule.dueDays?.value ?? 30), paidAt: paid, status: paid != nil ? .paid : .due))
+        }
+        return entries
     }
 
     /// The ledger in one currency (the Fund's: KZT).

@@ -34,7 +34,14 @@ public struct AuditVerifier: Sendable {
     /// Row and file problems beyond this many are counted, not listed.
     let maxListed = 100
 
-    public init(db: any Database, blobs: BlobStore?) { self.db = db; self.blobs = blobs }
+    /// Projections kept above the store (they need the law to be made), each with the cases
+    /// whose rows disagree with their case files, checked like the search index.
+    public typealias ProjectionCheck = (name: String, disagreements: @Sendable () async throws -> [UUID])
+    let projections: [ProjectionCheck]
+
+    public init(db: any Database, blobs: BlobStore?, projections: [ProjectionCheck] = []) {
+        self.db = db; self.blobs = blobs; self.projections = projections
+    }
 
     /// `expected`: a head exported earlier (`qorgau audit head`); the record it names must still
     /// carry its hash.
@@ -109,6 +116,12 @@ public struct AuditVerifier: Sendable {
         for caseID in (try? await SearchIndex(db: db).disagreements()) ?? [] {
             projectionProblems.append(AuditProblem(kind: .projection, id: caseID.uuidString.lowercased(),
                                                    message: "the search index of case \(caseID.uuidString.lowercased()) is not what its case file gives (qorgau reindex rebuilds it)"))
+        }
+        for check in projections {
+            for caseID in (try? await check.disagreements()) ?? [] {
+                projectionProblems.append(AuditProblem(kind: .projection, id: caseID.uuidString.lowercased(),
+                                                       message: "the \(check.name) of case \(caseID.uuidString.lowercased()) are not what its case file gives (qorgau reindex rebuilds them)"))
+            }
         }
         for list in [rowProblems, fileProblems, projectionProblems] {
             report.problems += list.prefix(maxListed)

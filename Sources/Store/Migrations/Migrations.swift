@@ -18,5 +18,6 @@ public enum StoreMigrations {
         CreatePingJournal(),
         AddRecordRefIndex(),
         CreateSearchIndex(),
+        CreateWorklists(),
     ]
 }

@@ -30,6 +30,9 @@ public struct SearchIndex: Sendable {
         return rows
     }
 
+    /// Its name in `projection_state`.
+    public static let name = "search"
+
     /// The kinds of change that change a case's rows.
     public static let followedKinds: Set<CaseChange.Kind> = [.header, .persons]
 
@@ -112,7 +115,7 @@ public struct SearchIndex: Sendable {
         let files = try await store.allCaseFiles(scope: .all)
         try await (try sqlDatabase()).delete(from: "search_terms").run()
         for (summary, file) in files { try await rewrite(caseID: summary.id, file: file) }
-        try await ProjectionState(db: db).set("search", seq: head)
+        try await ProjectionState(db: db).set(Self.name, seq: head)
         return files.count
     }
 
@@ -121,7 +124,7 @@ public struct SearchIndex: Sendable {
     /// command run while no server followed) are not yet due, and not counted; nor is anything
     /// before the projection was first built.
     public func disagreements() async throws -> [UUID] {
-        guard var from = try await ProjectionState(db: db).seq(of: "search") else { return [] }
+        guard var from = try await ProjectionState(db: db).seq(of: Self.name) else { return [] }
         var pending = Set<UUID>()
         while true {
             let read = try await AuditStore(db: db).changes(after: from)

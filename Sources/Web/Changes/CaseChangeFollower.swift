@@ -89,10 +89,10 @@ extension Application {
     /// command line's writes reach this instance's listeners within that.
     func followChanges(every interval: Double) async {
         let follower = caseChanges, db = self.db
-        let from = await follower.prime(db: db)
+        await follower.prime(db: db)
         // what was written while no server followed (a whole index after an upgrade: minutes at
         // 100,000 cases), in the background: the server and its monitoring start at once
-        if let from { Task { await self.catchUpProjections(upTo: from) } }
+        catchUpProjections()
         guard interval > 0 else { return }
         let task = Task {
             while !Task.isCancelled {

@@ -1,18 +1,50 @@
+import Cases
 import Domain
 import Law
 import Store
 import Vapor
 
 /// Reports across the cases in the principal's scope: `GET /api/v1/deadlines` and
-/// `GET /api/v1/fund/ledger`, each with `?at=YYYY-MM-DD` (today by default).
+/// `GET /api/v1/fund/ledger`, each with `?at=YYYY-MM-DD` (today by default), a page at a time
+/// (`?limit=&cursor=`). Today's deadlines and the ledger of any day are read from the worklist
+/// projection; deadlines of another day, or before the projection is first built, are computed
+/// from the case files, in the same order and pages.
 struct ReportController {
     let packs: PackLibrary
 
     /// `?unit=` keeps the cases of one police unit: an officer's worklist until cases are assigned to users.
     func deadlines(req: Request) async throws -> PageResponse<Deadline> {
-        var (cases, date) = try await load(req)
-        if let unit = req.query[String.self, at: "unit"] { cases = cases.filter { $0.file.case.unit == unit } }
-        return PageResponse(items: DeadlineFinder(packs: packs).deadlines(cases, at: date), nextCursor: nil)
+        let date = try reportDate(req)
+        let unit = req.query[String.self, at: "unit"]
+        let (limit, cursor) = try req.page(cursor: WorklistTables.DeadlineCursor.init)
+        let scope = try req.principal.scope
+        if try await Self.projectionServes(date, req: req, packs: packs) {
+            let page = try await WorklistReader(db: req.db).deadlines(scope: scope, unit: unit, on: date, limit: limit, after: cursor)
+            return PageResponse(items: page.items, nextCursor: page.next?.text)
+        }
+        var (cases, _) = try await load(req)
+        if let unit { cases = cases.filter { $0.file.case.unit == unit } }
+        var items = DeadlineFinder(packs: packs).deadlines(cases, at: date)
+        if let cursor {
+            let after = (LocalDate(daysSinceEpoch: cursor.due), cursor.caseID.apiString, cursor.kind, cursor.record)
+            items = items.filter { ($0.due, $0.caseId, $0.kind.rawValue, $0.record) > after }
+        }
+        let next = items.count > limit ? items[limit - 1] : nil
+        return PageResponse(items: Array(items.prefix(limit)), nextCursor: next.flatMap { last in
+            UUID(uuidString: last.caseId).map {
+                WorklistTables.DeadlineCursor(due: last.due.daysSinceEpoch, caseID: $0, kind: last.kind.rawValue, record: last.record).text
+            }
+        })
+    }
+
+    /// Whether a worklist of `date` is read from the projection: today's, once it is built. What
+    /// was written until now, by this instance or any other process, is projected first (one
+    /// indexed read of the audit log when nothing was), and the rows whose day has come made again.
+    static func projectionServes(_ date: LocalDate, req: Request, packs: PackLibrary, anyDay: Bool = false) async throws -> Bool {
+        guard anyDay || date == packs.reportingDay(), try await Projections(db: req.db, packs: packs).worklistsReady() else { return false }
+        await req.application.caseChanges.catchUp(db: req.db, local: false)
+        if !anyDay { try await WorklistProjection(db: req.db, packs: packs).refreshIfDue(on: date) }
+        return true
     }
 
     /// The deadlines of one case.
@@ -41,10 +73,69 @@ struct ReportController {
         return view
     }
 
+    /// `?status=paid|due|overdue` keeps the entries of one status on the day. The totals are
+    /// the whole ledger's; the persons', of the persons on the page.
     func ledger(req: Request) async throws -> FundLedger.Report {
-        // the fund officer sees the ledger of every case, and nothing else of them
-        let (cases, date) = try await load(req, scope: try req.principal.role == .fundOfficer ? .all : req.principal.scope)
-        return FundLedger(packs: packs).report(cases, at: date)
+        let date = try reportDate(req)
+        let (limit, cursor) = try req.page(cursor: WorklistTables.PaymentCursor.init)
+        let log = ProblemLog()
+        let status = req.wordQuery("status", FundLedger.Entry.Status.self, log: log)
+        if !log.isEmpty { throw ValidationFailure(log.problems) }
+        // the fund officer sees the ledger of every case, and nothing else of them; others the ledger of their scope
+        let scope = try req.principal.role == .fundOfficer ? .all : req.principal.scope
+        if scope == .all, try await Self.projectionServes(date, req: req, packs: packs, anyDay: true) {
+            var (report, next) = try await WorklistReader(db: req.db).ledger(on: date, status: status, limit: limit, after: cursor)
+            report.nextCursor = next?.text
+            return report
+        }
+        let (cases, _) = try await load(req, scope: scope)
+        var report = FundLedger(packs: packs).report(cases, at: date)
+        var entries = report.entries.filter { status == nil || $0.status == status }
+        if let cursor {
+            let after = (LocalDate(daysSinceEpoch: cursor.decided), cursor.caseID.apiString, cursor.verdict)
+            entries = entries.filter { ($0.decidedAt, $0.caseId, $0.verdict) > after }
+        }
+        let page = Array(entries.prefix(limit))
+        let shown = Set(page.map { $0.iin ?? $0.person })
+        report.entries = page
+        report.persons = report.persons.filter { shown.contains($0.iin ?? $0.person) }
+        if entries.count > limit, let last = page.last, let id = UUID(uuidString: last.caseId) {
+            report.nextCursor = WorklistTables.PaymentCursor(decided: last.decidedAt.daysSinceEpoch, caseID: id, verdict: last.verdict).text
+        }
+        return report
+    }
+
+    /// `GET /api/v1/fund/ledger.csv`: the whole ledger of a day as CSV (RFC 4180, UTF-8), written
+    /// as it is read, a few thousand entries at a time: memory stays flat however long the ledger.
+    func ledgerCSV(req: Request) async throws -> Response {
+        let date = try reportDate(req)
+        let scope = try req.principal.role == .fundOfficer ? .all : req.principal.scope
+        var fromProjection = false
+        if scope == .all { fromProjection = try await Self.projectionServes(date, req: req, packs: packs, anyDay: true) }
+        let db = req.db, packs = self.packs, logger = req.logger, projected = fromProjection
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.add(name: .contentDisposition, value: "attachment; filename=\"fund-ledger-\(date).csv\"")
+        let body = Response.Body(asyncStream: { writer in
+            do {
+                try await writer.write(.buffer(ByteBuffer(string: LedgerCSV.header)))
+                if projected {
+                    try await WorklistReader(db: db).forEachEntry(on: date) { entries in
+                        try await writer.write(.buffer(ByteBuffer(string: entries.map(LedgerCSV.line).joined())))
+                    }
+                } else {
+                    let files = try await CaseFileStore(db: db).allCaseFiles(scope: scope)
+                    let refs = files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }
+                    let entries = FundLedger(packs: packs).report(refs, at: date).entries
+                    try await writer.write(.buffer(ByteBuffer(string: entries.map(LedgerCSV.line).joined())))
+                }
+                try await writer.write(.end)
+            } catch {
+                logger.error("fund ledger export failed: \(String(describing: type(of: error)))")
+                try await writer.write(.error(error))
+            }
+        })
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     private func reportDate(_ req: Request) throws -> LocalDate {
@@ -65,5 +156,8 @@ struct ReportController {
 }
 
 extension Deadline: Content {}
+extension FundLedger.Entry.Status: Vocabulary {
+    public static let vocabularyName = "payment status"
+}
 extension FundLedger.Report: Content {}
 extension RespondentView: Content {}

@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Law
@@ -13,8 +14,12 @@ struct DashboardPage {
     struct CaseView: Encodable { var id: String; var number: String; var opened: String; var unit: String; var status: String; var episodes: Int }
     struct DeadlineView: Encodable { var caseId: String; var caseNumber: String; var kind: String; var record: String; var due: String; var daysLeft: Int }
     struct IncidentView: Encodable { var caseId: String; var caseNumber: String; var when: String; var kind: String; var description: String }
+    /// How much the dashboard shows: the newest cases (the others are found by search), the
+    /// nearest deadlines, the cases with the latest victims' entries.
+    static let casesShown = 50, deadlinesShown = 100, entriesShown = 50
+
     struct Context: Encodable {
-        var frame: PageFrame; var cases: [CaseView]; var deadlines: [DeadlineView]; var victimIncidents: [IncidentView]
+        var frame: PageFrame; var cases: [CaseView]; var moreCases: Bool; var deadlines: [DeadlineView]; var victimIncidents: [IncidentView]
         var mayOpen: Bool; var newCase: NewCaseForm
     }
 
@@ -34,7 +39,7 @@ struct DashboardPage {
         }
         let frame = try PageFrame.make(req)
         let t = frame.t
-        let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: signedIn.principal.scope)
+        let scope = signedIn.principal.scope
         // each case in its jurisdiction's time zone; one set of formatters per jurisdiction
         var formats: [String: LocaleFormat] = [:]
         func format(_ jurisdiction: String) -> LocaleFormat {
@@ -46,23 +51,42 @@ struct DashboardPage {
         }
         let days = LocaleFormat(language: frame.lang, timeZone: .current) // a due date is a day, in no time zone
         let today = req.pageDate ?? packs.reportingDay()
-        let refs = files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }
-        let deadlines = DeadlineFinder(packs: packs).deadlines(refs, at: today).filter { $0.daysLeft <= 30 }.sorted { $0.due < $1.due }
         let since = Int64(Date().timeIntervalSince1970 * 1000) - 14 * 86_400_000
+        let reads = DashboardReads(db: req.db)
+        let newest = try await reads.newestCases(scope: scope, limit: Self.casesShown)
+        let counts = try await reads.incidentCounts(newest.map(\.id))
+        let deadlines: [Deadline]
         var recent: [(Int64, IncidentView)] = []
-        for (summary, file) in files {
-            for incident in file.incidents where incident.reportedBy == .victim && incident.occurredAt.epochMilliseconds >= since {
+        func add(_ entries: [(caseID: UUID, incident: Incident)], _ cases: [UUID: (number: String?, jurisdiction: String)]) {
+            for (caseID, incident) in entries where incident.reportedBy == .victim && incident.occurredAt.epochMilliseconds >= since {
+                guard let known = cases[caseID] else { continue }
                 recent.append((incident.occurredAt.epochMilliseconds, IncidentView(
-                    caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format(file.jurisdiction).dateTime(incident.occurredAt),
+                    caseId: caseID.apiString, caseNumber: known.number ?? "—", when: format(known.jurisdiction).dateTime(incident.occurredAt),
                     kind: t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue, description: incident.description)))
             }
         }
+        if try await ReportController.projectionServes(today, req: req, packs: packs) {
+            // today's worklist from the projection: the rows shown, not every case in scope
+            deadlines = try await WorklistReader(db: req.db).deadlines(scope: scope, on: today, within: 30, limit: Self.deadlinesShown).items
+            let written = try await WorklistTables(db: req.db).casesWithVictimEntries(scope: scope, since: since, limit: Self.entriesShown)
+            let cases = try await reads.summaries(written)
+            add(try await reads.victimEntries(written, since: since), cases.mapValues { ($0.number, $0.jurisdiction) })
+        } else {
+            // another day's (`?at=`), or before the projection is first built: from the case files
+            let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: scope)
+            let refs = files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }
+            deadlines = Array(DeadlineFinder(packs: packs).deadlines(refs, at: today).filter { $0.daysLeft <= 30 }.prefix(Self.deadlinesShown))
+            add(files.flatMap { summary, file in file.incidents.map { (caseID: summary.id, incident: $0) } },
+                Dictionary(files.map { ($0.0.id, ($0.0.number, $0.0.jurisdiction)) }, uniquingKeysWith: { first, _ in first }))
+        }
         let context = Context(
             frame: frame,
-            cases: files.sorted { $0.0.openedAt.epochMilliseconds > $1.0.openedAt.epochMilliseconds }.map { summary, file in
-                CaseView(id: summary.id.apiString, number: summary.number ?? "—", opened: format(file.jurisdiction).dateTime(summary.openedAt),
-                         unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue, episodes: file.incidents.count)
+            cases: newest.map { summary in
+                CaseView(id: summary.id.apiString, number: summary.number ?? "—", opened: format(summary.jurisdiction).dateTime(summary.openedAt),
+                         unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue,
+                         episodes: counts[summary.id] ?? 0)
             },
+            moreCases: newest.count == Self.casesShown,
             deadlines: deadlines.map {
                 DeadlineView(caseId: $0.caseId, caseNumber: $0.caseNumber ?? "—", kind: t["deadline_\($0.kind.rawValue)"] ?? $0.kind.rawValue,
                              record: $0.record, due: days.date($0.due), daysLeft: $0.daysLeft)

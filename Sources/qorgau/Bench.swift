@@ -186,9 +186,9 @@ extension Bench {
 extension Bench {
     struct Views: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "An officer's search through the search projection vs every case file of the unit read, at N cases in 20 units.")
+            abstract: "An officer's views (search, dashboard, deadlines, the Fund ledger and its CSV, a case page) through the projections vs computed from the case files, at N cases in 20 units.")
 
-        @Option(help: "Cases (seed-shaped: two named persons with IINs, ten incidents).") var cases: Int = 100_000
+        @Option(help: "Cases (seed-shaped: two named persons with IINs, ten incidents, an order, a risk assessment, some with a verdict and payment).") var cases: Int = 100_000
         @Option(help: "Timed searches per query through the projection.") var runs: Int = 200
         @Option(help: "Timed searches per query the way it was before (slow).") var peerRuns: Int = 10
         @Option(help: "Also run on this PostgreSQL database (its tables are created if missing; use an empty one).") var postgres: String?

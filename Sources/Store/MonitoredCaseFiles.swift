@@ -12,13 +12,43 @@ import SQLKit
 /// into the model the rest of the store reads, field by field, so the case file is made by the
 /// same mapping as an export's.
 extension CaseFileStore {
-    public func monitoredCaseFiles() async throws -> [(CaseSummary, CaseFile)] {
+    /// Every case with devices: where each device's pings go and which unit hears the case, read
+    /// without building anything else (a start routes pings at once and builds engines after).
+    public func monitoredDevices() async throws -> [UUID: (unit: String?, devices: [String])] {
+        let sql = try AuditChain.sqlDatabase(db)
+        var devices: [UUID: [String]] = [:]
+        for row in try await sql.select().columns("case_id", "ref").from(CaseRecordModel.schema)
+            .where("section", .equal, SQLBind("devices")).orderBy("seq").orderBy("ref").all() {
+            devices[try row.decode(column: "case_id", as: UUID.self), default: []].append(try row.decode(column: "ref", as: String.self))
+        }
+        var found: [UUID: (unit: String?, devices: [String])] = [:]
+        for some in Array(devices.keys).chunks(of: 500) {
+            for row in try await sql.select().columns("id", "unit").from(CaseModel.schema).where("id", .in, SQLBind.group(some)).all() {
+                let id = try row.decode(column: "id", as: UUID.self)
+                found[id] = (try row.decode(column: "unit", as: String?.self), devices[id] ?? [])
+            }
+        }
+        return found
+    }
+
+    /// The case files the engines are built from: of every case with devices, or of `only` these.
+    public func monitoredCaseFiles(only: [UUID]? = nil) async throws -> [(CaseSummary, CaseFile)] {
         let sql = try AuditChain.sqlDatabase(db)
         var devicesByCase: [UUID: [Device]] = [:]
-        for row in try await sql.select().columns("case_id", "body").from(CaseRecordModel.schema)
-            .where("section", .equal, SQLBind("devices")).orderBy("seq").orderBy("ref").all() {
-            devicesByCase[try row.decode(column: "case_id", as: UUID.self), default: []]
-                .append(try JSONColumn.decode(Device.self, try row.decode(column: "body", as: String.self)))
+        if let only {
+            for some in only.chunks(of: 500) {
+                for row in try await sql.select().columns("case_id", "body").from(CaseRecordModel.schema)
+                    .where("section", .equal, SQLBind("devices")).where("case_id", .in, SQLBind.group(some)).orderBy("seq").orderBy("ref").all() {
+                    devicesByCase[try row.decode(column: "case_id", as: UUID.self), default: []]
+                        .append(try JSONColumn.decode(Device.self, try row.decode(column: "body", as: String.self)))
+                }
+            }
+        } else {
+            for row in try await sql.select().columns("case_id", "body").from(CaseRecordModel.schema)
+                .where("section", .equal, SQLBind("devices")).orderBy("seq").orderBy("ref").all() {
+                devicesByCase[try row.decode(column: "case_id", as: UUID.self), default: []]
+                    .append(try JSONColumn.decode(Device.self, try row.decode(column: "body", as: String.self)))
+            }
         }
         let ids = devicesByCase.keys.sorted { $0.uuidString < $1.uuidString }
         var result: [(CaseSummary, CaseFile)] = []

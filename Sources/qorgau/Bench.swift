@@ -132,8 +132,8 @@ extension Bench {
                          r.engineChecksPerSecondMedianPart, r.engineChecksPerSecondBestPart))
             if engineOnly { return }
             print("through the API (\(location.redacted), \(clients) clients, track stored\(history > 0 ? ", \(history) pings of history before" : "")):")
-            print(String(format: "  %d case files imported in %.1f s; the engines built from the database in %.1f s",
-                         r.cases, r.setup.importSeconds, r.setup.loadSeconds))
+            print(String(format: "  %d case files imported in %.1f s; pings routed and checked after %.2f s, every engine built from the database in %.1f s",
+                         r.cases, r.setup.importSeconds, r.setup.routingSeconds, r.setup.loadSeconds))
             for phase in r.phases {
                 let offered = (phase.transport == "socket" ? "WebSocket, " : "POST, ")
                     + (phase.offered.map { "offered \($0)/s" } ?? "full speed, batches of \(batch)")

@@ -123,12 +123,18 @@ import VaporTesting
             _ = try await MonitoringProbe.raiseZoneAlert(app, caseID: caseUUID)
             let restarted = MonitoringHub()
             try await restarted.load(db: app.db)
+            #expect(await restarted.deviceCount == 1, "pings are routed as soon as the start has read the devices")
             let still = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:02:00+05:00")!, lat: 43.2202, lon: 76.8502, accuracy: 8)
             let outcome = try await restarted.ingest([.success(still)], db: app.db, by: "test")
             #expect(outcome.accepted == 1)
             #expect(outcome.alerts.isEmpty, "still inside the zone he entered before the restart: no second alert")
             let again = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:01:30+05:00")!, lat: 43.2202, lon: 76.8502)
             #expect(try await restarted.ingest([.success(again)], db: app.db, by: "test").refused.first?.reason.contains("out of order") == true)
+            let ready = try await withinSeconds(5) { () async -> Bool in
+                while !(await restarted.enginesReady) { try? await Task.sleep(for: .milliseconds(10)) }
+                return true
+            }
+            #expect(ready, "the engines not pinged yet are built behind")
         }
     }
 

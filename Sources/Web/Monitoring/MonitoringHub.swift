@@ -55,20 +55,71 @@ actor MonitoringHub {
     /// (at start) or not (after `reload`, when an order may have been missed).
     private var restoreZones = true
 
-    /// Takes the lock, and the first time builds the engines from the database.
+    /// The owned cases whose engines are not built yet: at start pings are routed at once and the
+    /// engines built after, a thousand cases at a time between groups of pings, or at once for a
+    /// case a ping arrives for. `generation` stops a builder whose load was superseded.
+    private var pendingEngines = Set<UUID>()
+    private var pendingRestoreZones = true
+    private var generation = 0
+
+    /// Takes the lock, and the first time reads where every device's pings go (the engines are
+    /// built after, by `buildPendingEngines`, or for a case when a ping arrives for it).
     private func acquire(loading db: any Database) async throws {
         if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
         guard !loaded else { return }
         do {
-            let files = try await CaseFileStore(db: db).monitoredCaseFiles().map { ($0.0.id, $0.1) }
-            let restored = try await restored(files, db: db)
-            for (caseID, file) in files { install(caseID, file: file, restoring: restored[caseID]) }
+            for (caseID, routing) in try await CaseFileStore(db: db).monitoredDevices() {
+                devicesOfCase[caseID] = routing.devices
+                for device in routing.devices { caseOfDevice[device] = caseID }
+                unitOfCase[caseID] = routing.unit
+                if cluster.owns(caseID), watched[caseID] == nil { pendingEngines.insert(caseID) }
+            }
+            pendingRestoreZones = restoreZones
             loaded = true
             restoreZones = true
+            generation += 1
+            let current = generation
+            Task { await self.buildPendingEngines(db: db, generation: current) }
         } catch {
             release()
             throw error
         }
+    }
+
+    /// Builds the pending engines a chunk at a time, taking the lock for each chunk only, so that
+    /// pings are checked in between.
+    private func buildPendingEngines(db: any Database, generation current: Int) async {
+        while generation == current, !pendingEngines.isEmpty {
+            do {
+                try await acquire(loading: db)
+                defer { release() }
+                guard generation == current else { return }
+                try await buildEngines(Array(pendingEngines.prefix(1_000)), db: db)
+            } catch {
+                return // built on their first ping instead
+            }
+        }
+    }
+
+    /// Builds the engines of these pending cases (under the lock).
+    private func buildEngines(_ caseIDs: [UUID], db: any Database) async throws {
+        let ids = caseIDs.filter { pendingEngines.contains($0) }
+        guard !ids.isEmpty else { return }
+        let files = try await CaseFileStore(db: db).monitoredCaseFiles(only: ids).map { ($0.0.id, $0.1) }
+        let restored = try await restored(files, db: db)
+        for (caseID, file) in files { install(caseID, file: file, restoring: restored[caseID]) }
+        pendingEngines.subtract(ids) // a case whose devices are gone meanwhile has none
+    }
+
+    /// Whether every engine of this instance is built.
+    var enginesReady: Bool { loaded && pendingEngines.isEmpty }
+
+    /// Builds every pending engine now (a benchmark that stores a history behind the engines'
+    /// back wants them built from before it).
+    func buildAllEngines(db: any Database) async throws {
+        try await acquire(loading: db)
+        defer { release() }
+        while !pendingEngines.isEmpty { try await buildEngines(Array(pendingEngines.prefix(1_000)), db: db) }
     }
 
     private func release() {
@@ -82,6 +133,7 @@ actor MonitoringHub {
         self.cluster = cluster
         self.notify = notify
         loaded = false
+        pendingEngines = []
         watched = [:]
         caseOfDevice = [:]
         devicesOfCase = [:]
@@ -124,6 +176,7 @@ actor MonitoringHub {
         try await acquire(loading: db)
         loaded = false
         restoreZones = false
+        pendingEngines = []
         watched = [:]
         caseOfDevice = [:]
         devicesOfCase = [:]
@@ -202,10 +255,12 @@ actor MonitoringHub {
         for device in file.devices ?? [] { caseOfDevice[device.id] = caseID }
         unitOfCase[caseID] = file.case.unit
         guard cluster.owns(caseID) else { return }
+        // an engine built after a start or a reload restores as that load would have
+        let zones = pendingEngines.remove(caseID) != nil ? pendingRestoreZones : restoreZones
         var engine = watched[caseID].map { $0.updated(with: file) } ?? MonitoringEngine(file: file)
         if let restoring {
             for ping in restoring.lastPings.sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
-                engine.restore(Ping(stored: ping), zones: restoreZones)
+                engine.restore(Ping(stored: ping), zones: zones)
             }
             for (device, at) in restoring.silences { engine.restoreSilence(device: device, reportedAt: at) }
         }
@@ -293,6 +348,10 @@ actor MonitoringHub {
     private func checkAndStore(_ group: [Pending], db: any Database) async throws -> [Outcome] {
         try await acquire(loading: db)
         defer { release() }
+        if !pendingEngines.isEmpty { // the engines of the cases pinged, if not built yet
+            let pinged = group.flatMap(\.batch).compactMap { (try? $0.get()).flatMap { caseOfDevice[$0.device] } }
+            try await buildEngines(Array(Set(pinged)), db: db)
+        }
         var engines: [UUID: MonitoringEngine] = [:]
         var pings: [StoredPing] = [], alerts: [StoredAlert] = [], breaches: [Breach] = []
         var outcomes: [Outcome] = []

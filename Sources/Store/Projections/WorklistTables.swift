@@ -248,9 +248,10 @@ public struct WorklistTables: Sendable {
         }
         func select(_ columns: String) throws -> SQLSelectBuilder {
             try Self.sql(db).select()
-                .column(SQLRaw(columns + "SUM(amount) AS owed, "
-                    + "SUM(CASE WHEN paid_day IS NOT NULL AND paid_day <= \(d) THEN amount ELSE 0 END) AS paid, "
-                    + "SUM(CASE WHEN (paid_day IS NULL OR paid_day > \(d)) AND due_day < \(d) THEN amount ELSE 0 END) AS overdue"))
+                // cast: PostgreSQL sums a bigint as numeric
+                .column(SQLRaw(columns + "CAST(SUM(amount) AS BIGINT) AS owed, "
+                    + "CAST(SUM(CASE WHEN paid_day IS NOT NULL AND paid_day <= \(d) THEN amount ELSE 0 END) AS BIGINT) AS paid, "
+                    + "CAST(SUM(CASE WHEN (paid_day IS NULL OR paid_day > \(d)) AND due_day < \(d) THEN amount ELSE 0 END) AS BIGINT) AS overdue"))
                 .from("projected_payments").where("decided_day", .lessThanOrEqual, d).where("currency", .equal, currency)
         }
         let all = try await select("").first(decoding: Row.self).map(sums) ?? Sums()

@@ -75,15 +75,8 @@ public struct Projections: Sendable {
     /// The cases whose worklist rows are not what their case files give (the search index is
     /// checked by `AuditVerifier`), leaving out those changed since the projection last read the log.
     public func worklistDisagreements(on day: LocalDate) async throws -> [UUID] {
-        guard var from = try await ProjectionState(db: db).seq(of: WorklistProjection.name) else { return [] }
-        var pending = Set<UUID>()
-        while true {
-            let read = try await AuditStore(db: db).changes(after: from)
-            pending.formUnion(read.changes.map(\.caseID))
-            from = read.last
-            if read.all { break }
-        }
-        return try await worklists.disagreements(on: day, pending: pending)
+        guard let from = try await ProjectionState(db: db).seq(of: WorklistProjection.name) else { return [] }
+        return try await worklists.disagreements(on: day, pending: try await AuditStore(db: db).casesChanged(after: from))
     }
 
     /// Whether the worklists are built (until then a worklist is computed from the case files).

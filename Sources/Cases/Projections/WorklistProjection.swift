@@ -88,8 +88,7 @@ public struct WorklistProjection: Sendable {
             guard let (unit, stored) = try await tables.stored(caseID: summary.id), unit == summary.unit else {
                 wrong.append(summary.id); return
             }
-            var expected = rows(of: file, on: day)
-            expected.deadlines = expected.deadlines.filter { ($0.listedUntil ?? day) >= day }
+            let expected = rows(of: file, on: day)
             // deadline rows are made on the day of the case's last change: compare what is listed from today on
             let listed = { (rows: [WorklistTables.DeadlineRow]) in
                 Set(rows.filter { ($0.listedUntil ?? day) >= day }.map { row -> WorklistTables.DeadlineRow in
@@ -103,12 +102,6 @@ public struct WorklistProjection: Sendable {
         }
         for id in try await tables.projectedCases() where !seen.contains(id) && !pending.contains(id) { wrong.append(id) }
         return wrong
-    }
-}
-
-extension Array {
-    func chunks(of size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }
 

@@ -36,8 +36,9 @@ public struct WorklistReader: Sendable {
                                              limit: limit, after: cursor)
         let entries = rows.map { Self.entry($0, on: day) }
         var keys: [String: FundLedger.Entry] = [:]
-        for entry in entries where keys[WorklistTables.personKey(iin: entry.iin, name: entry.person)] == nil {
-            keys[WorklistTables.personKey(iin: entry.iin, name: entry.person)] = entry
+        for entry in entries {
+            let key = WorklistTables.personKey(iin: entry.iin, name: entry.person)
+            if keys[key] == nil { keys[key] = entry }
         }
         let sums = try await tables.sums(on: day, currency: currency, persons: Set(keys.keys))
         let persons = keys.map { key, entry -> FundLedger.PersonTotal in

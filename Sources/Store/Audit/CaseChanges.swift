@@ -39,4 +39,15 @@ extension AuditStore {
         }
         return (order.map { CaseChange(caseID: $0, kinds: kinds[$0]!) }, last, rows.count < limit)
     }
+
+    /// Every case changed after `seq`, up to the log's head (a projection's cases not yet due).
+    public func casesChanged(after seq: Int64) async throws -> Set<UUID> {
+        var from = seq, changed = Set<UUID>()
+        while true {
+            let read = try await changes(after: from)
+            changed.formUnion(read.changes.map(\.caseID))
+            from = read.last
+            if read.all { return changed }
+        }
+    }
 }

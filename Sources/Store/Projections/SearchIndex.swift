@@ -124,14 +124,8 @@ public struct SearchIndex: Sendable {
     /// command run while no server followed) are not yet due, and not counted; nor is anything
     /// before the projection was first built.
     public func disagreements() async throws -> [UUID] {
-        guard var from = try await ProjectionState(db: db).seq(of: Self.name) else { return [] }
-        var pending = Set<UUID>()
-        while true {
-            let read = try await AuditStore(db: db).changes(after: from)
-            pending.formUnion(read.changes.map(\.caseID))
-            from = read.last
-            if read.all { break }
-        }
+        guard let from = try await ProjectionState(db: db).seq(of: Self.name) else { return [] }
+        let pending = try await AuditStore(db: db).casesChanged(after: from)
         struct Row: Decodable { var case_id: UUID; var unit: String?; var term: String; var shown: String; var role: String }
         let stored = try await (try sqlDatabase()).select().columns("case_id", "unit", "term", "shown", "role").from("search_terms")
             .all(decoding: Row.self)

@@ -50,8 +50,7 @@ public struct WorklistTables: Sendable {
             self.unitName = unitName; self.amount = amount; self.currency = currency; self.due = due; self.paid = paid
         }
 
-        /// Whose payments are summed together: the IIN when known, else the name.
-        var personKey: String { iin.map { "iin:" + $0 } ?? "name:" + person }
+        var personKey: String { WorklistTables.personKey(iin: iin, name: person) }
     }
 
     /// What one case gives the worklists.
@@ -266,10 +265,8 @@ public struct WorklistTables: Sendable {
         return (all, byPerson)
     }
 
-    public static func personKey(iin: String?, name: String) -> String {
-        PaymentRow(verdict: "", person: name, iin: iin, decided: LocalDate(daysSinceEpoch: 0), units: 0, unitName: "", amount: 0,
-                   currency: "", due: LocalDate(daysSinceEpoch: 0), paid: nil).personKey
-    }
+    /// Whose payments are summed together: the IIN when known, else the name.
+    public static func personKey(iin: String?, name: String) -> String { iin.map { "iin:" + $0 } ?? "name:" + name }
 
     /// The cases in scope in which the victim wrote since `since` (epoch milliseconds), latest first, `limit` at most.
     public func casesWithVictimEntries(scope: CaseScope, since: Int64, limit: Int) async throws -> [UUID] {

@@ -56,7 +56,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            resources: [.copy("Resources/openapi.json"), .copy("Resources/demo"), .copy("Resources/Views"), .copy("Resources/i18n")],
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/demo"), .copy("Resources/Views"), .copy("Resources/i18n"),
+                        .copy("Resources/Public")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

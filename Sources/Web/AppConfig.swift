@@ -35,6 +35,12 @@ public struct AppConfig: Sendable {
     /// Where the quick-exit button of the victim's pages leads (`QORGAU_QUICK_EXIT_URL`): a
     /// neutral page that does not reveal what she was looking at.
     public var quickExitURL = "https://www.google.com/search?q=weather"
+    /// Which pages keep "Qorgau" out of the tab title and the header, showing a neutral title
+    /// instead (`QORGAU_DISCREET`): `victim` (default) the victim's pages, `all` the sign-in and
+    /// error pages as well (a deployment whose address itself is neutral), `off` none.
+    public var discreet = Discretion.victim
+
+    public enum Discretion: String, Sendable, CaseIterable { case victim, all, off }
     /// The instances sharing the monitoring work (`QORGAU_INSTANCES`, `QORGAU_INSTANCE_INDEX`).
     public var cluster = MonitoringCluster.single
     /// The PostgreSQL channel on which instances tell each other of alerts and changed cases
@@ -100,6 +106,12 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("QORGAU_QUICK_EXIT_URL must be an http(s) address; got \"\(raw)\"")
             }
             config.quickExitURL = raw
+        }
+        if let raw = env["QORGAU_DISCREET"] {
+            guard let discreet = Discretion(rawValue: raw) else {
+                throw ConfigurationError("QORGAU_DISCREET must be one of victim, all, off; got \"\(raw)\"")
+            }
+            config.discreet = discreet
         }
         config.cluster = try MonitoringCluster.fromEnvironment(env)
         if config.cluster.count > 1 {

@@ -18,6 +18,8 @@ func routes(_ app: Application) throws {
     let pages = SignInPages()
     app.get("login", use: pages.signInForm)
     app.post("login", use: pages.signIn)
+    app.post("exit", use: QuickExit().exit)
+    app.get("assets", ":name", use: try PageAssets().script)
 
     // Web pages: a session; an anonymous visitor is sent to the sign-in page.
     let web = app.grouped(AuthenticationMiddleware(redirectsToSignIn: true), AuthorizationMiddleware())
@@ -36,6 +38,10 @@ func routes(_ app: Application) throws {
     web.post("cases", ":caseID", "administrative-cases", use: lifecycleForms.addAdministrativeCase).requires(.manageOrders)
     web.post("cases", ":caseID", "court", use: lifecycleForms.sendToCourt).requires(.manageProceedings)
     web.post("cases", ":caseID", "verdicts", use: lifecycleForms.recordVerdict).requires(.recordVerdict)
+    let drafts = DiaryDrafts()
+    web.post("diary", "draft", use: drafts.save).requires(.logIncident)
+    web.post("diary", "draft", "discard", use: drafts.discard).requires(.logIncident)
+    web.post("panic", use: PanicButton().press).requires(.logIncident)
     web.post("logout", use: pages.signOut).requires(.ownAccount)
     web.get("password", use: pages.passwordForm).requires(.ownAccount)
     web.post("password", use: pages.changePassword).requires(.ownAccount)

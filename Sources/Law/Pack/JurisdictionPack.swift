@@ -8,6 +8,9 @@ public struct JurisdictionPack: Codable, Sendable {
     public var timeZone: String
     public var currency: String
     public var emergencyNumber: String?
+    /// Where a victim can turn besides the police: national lines (a deployment adds its local
+    /// crisis centres in its own copy of the pack), each with its source and whether it is verified.
+    public var helpLines: [HelpLine]?
     /// The statutory unit fines are expressed in (KZ: MRP), with its value by period.
     public var unit: StatutoryUnit?
     /// Offence categories, least grave first.
@@ -20,6 +23,13 @@ public struct JurisdictionPack: Codable, Sendable {
     public var registrationNumberPattern: Figure<String>?
 
     public func offence(_ id: String) -> Offence? { offences.first { $0.id == id } }
+}
+
+public struct HelpLine: Codable, Sendable {
+    public var number: String
+    public var name: Localized
+    public var verified: Bool
+    public var source: String
 }
 
 public struct StatutoryUnit: Codable, Sendable {

@@ -51,6 +51,12 @@ public struct BlobStore: Sendable {
         }
     }
 
+    /// Removes stored content no record names any more (a draft's photo discarded unsaved).
+    public func remove(_ sha256: String) {
+        guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else { return }
+        try? FileManager.default.removeItem(atPath: path(sha256))
+    }
+
     public func exists(_ sha256: String) -> Bool { FileManager.default.fileExists(atPath: path(sha256)) }
 
     func path(_ sha256: String) -> String {

@@ -19,5 +19,6 @@ public enum StoreMigrations {
         AddRecordRefIndex(),
         CreateSearchIndex(),
         CreateWorklists(),
+        CreateDiaryDrafts(),
     ]
 }

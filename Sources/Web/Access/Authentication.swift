@@ -14,7 +14,12 @@ struct AuthenticationMiddleware: AsyncMiddleware {
             request.storage[SignedInKey.self] = signedIn
             return try await Auditing.$actor.withValue(signedIn.principal.subject) { try await next.respond(to: request) }
         }
-        if redirectsToSignIn { return request.redirect(to: "/login") }
+        if redirectsToSignIn {
+            if let user = request.storage[ExpiredSessionUserKey.self], let rescued = await DiaryDrafts.rescue(request, expired: user) {
+                return rescued
+            }
+            return request.redirect(to: "/login")
+        }
         throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "sign in: send a bearer token (POST /api/v1/auth/tokens makes one)")
     }
 
@@ -47,6 +52,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                 return SignedIn(user: session.user, principal: principal,
                                 session: .init(secret: cookie, csrfToken: session.csrfToken))
             case .expired(let user):
+                request.storage[ExpiredSessionUserKey.self] = user
                 try await audit.record(request, actor: user.id.apiString, action: "session.expired")
             case .unknown:
                 try await audit.record(request, actor: "anonymous", action: "session.refused",
@@ -73,6 +79,8 @@ struct SignedIn: Sendable {
 }
 
 struct SignedInKey: StorageKey { typealias Value = SignedIn }
+/// The user whose session this request's cookie named, when it has just ended.
+struct ExpiredSessionUserKey: StorageKey { typealias Value = UserAccount }
 
 enum SessionCookie {
     static let name = "qorgau_session"

@@ -27,7 +27,9 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let response = problem(for: error, request: request).response()
+            let problem = problem(for: error, request: request)
+            if ErrorPage.wanted(by: request), let page = try? await ErrorPage.render(problem, for: request) { return page }
+            let response = problem.response()
             if let abort = error as? any AbortError {
                 for (name, value) in abort.headers where ["www-authenticate", "allow", "retry-after"].contains(name.lowercased()) {
                     response.headers.add(name: name, value: value)

@@ -83,8 +83,17 @@ struct MonitoringController {
             throw ValidationFailure(pointer: "/open", message: "query parameter open must be true or false")
         }
         let open = raw == "true"
-        let alerts = try await MonitoringStore(db: req.db).alerts(caseID: caseID, scope: try req.principal.scope, openOnly: open)
-        return PageResponse(items: alerts.map(AlertResponse.init), nextCursor: nil)
+        let store = MonitoringStore(db: req.db)
+        let alerts = try await store.alerts(caseID: caseID, scope: try req.principal.scope, openOnly: open)
+        var items: [AlertResponse] = []
+        for alert in alerts {
+            // a panic alert's position is the ping stored with it
+            let position = alert.kind == PanicButton.alertKind
+                ? try await store.track(caseID: caseID, device: alert.device, from: alert.at.epochMilliseconds, to: alert.at.epochMilliseconds).last
+                : nil
+            items.append(AlertResponse(alert, position: position))
+        }
+        return PageResponse(items: items, nextCursor: nil)
     }
 
     func acknowledge(req: Request) async throws -> AlertResponse {
@@ -140,12 +149,16 @@ struct AlertResponse: Content {
     var accuracyMeters: Int?
     /// The incident a breach was recorded as.
     var incident: String?
+    /// Where the person who raised it was (a victim's panic alert, when her phone shared it).
+    var lat: Double?
+    var lon: Double?
     var raisedAt: String
     var acknowledgedAt: String?
     var acknowledgedBy: String?
     var escalatedAt: String?
 
-    init(_ alert: StoredAlert) {
+    init(_ alert: StoredAlert, position: StoredPing? = nil) {
+        lat = position?.lat; lon = position?.lon
         id = alert.id.apiString; caseId = alert.caseID.apiString; kind = alert.kind; order = alert.order; zone = alert.zone
         device = alert.device; at = alert.at; distanceMeters = alert.distanceMeters; accuracyMeters = alert.accuracyMeters
         incident = alert.incident; raisedAt = Timestamp.text(alert.createdAt)

@@ -406,6 +406,17 @@ actor MonitoringHub {
         return outcomes
     }
 
+    /// Alerts a person raised (the victim's panic button), stored with the position she shared
+    /// and told at once to whoever may see the case; escalated like any alert left unacknowledged.
+    /// `units` names each case's unit (a case without devices is not in this hub's routing).
+    func raise(_ alerts: [StoredAlert], positions: [StoredPing], units: [UUID: String?], db: any Database, by subject: String) async throws {
+        try await store(db).save(pings: positions, alerts: alerts, breaches: [], by: subject)
+        for alert in alerts {
+            let position = positions.first { $0.caseID == alert.caseID && $0.device == alert.device }
+            announce(Event(event: "alert", alert: AlertResponse(alert, position: position)), unit: units[alert.caseID])
+        }
+    }
+
     // MARK: silence and escalation
 
     /// Reports devices gone silent and escalates alerts left unacknowledged for `escalateAfter`.
@@ -414,7 +425,11 @@ actor MonitoringHub {
         let silent = try await sweepSilent(db: db, now: now, nowMs: nowMs)
         for alert in silent { announce(Event(event: "alert", alert: AlertResponse(alert))) }
         let escalated = try await MonitoringStore(db: db).escalate(createdBefore: nowMs - Int64(escalateAfter * 1000), now: nowMs)
-        for alert in escalated { announce(Event(event: "escalation", alert: AlertResponse(alert))) }
+        for alert in escalated {
+            // a case this hub does not route (a panic alert of a case without devices) is looked up
+            let unit: String?? = unitOfCase[alert.caseID] == nil ? try await CaseStore(db: db).unit(of: alert.caseID) : nil
+            announce(Event(event: "escalation", alert: AlertResponse(alert)), unit: unit)
+        }
         return (silent, escalated)
     }
 
@@ -464,9 +479,9 @@ actor MonitoringHub {
     /// To this instance's officers, and through `notify` to the other instances' officers.
     /// The other instances are told in a task of its own, so the writer does not wait for a
     /// NOTIFY per alert before storing the next group.
-    private func announce(_ event: Event) {
+    private func announce(_ event: Event, unit known: String?? = nil) {
         guard let caseID = UUID(uuidString: event.alert.caseId) else { return }
-        let unit = unitOfCase[caseID] ?? nil
+        let unit = known ?? unitOfCase[caseID] ?? nil
         publish(event, unit: unit)
         if let notify {
             let message = ClusterMessage(origin: instanceID, kind: event.event == "escalation" ? .escalation : .alert, caseID: caseID,

@@ -44,6 +44,14 @@ struct CasePage {
         let time = try await FormTime.of(caseID, req, packs: packs)
         let words = req.application.catalogs.words(req.pageLanguage)
         let (incident, errors) = form.incident(reportedBy: principal.role == .victim ? .victim : .officer, time: time, t: words)
+        let isVictim = principal.role == .victim
+        let userID = try req.signedIn.user.id
+        let drafts = DiaryDraftStore(db: req.db)
+        var kept = isVictim ? try await drafts.draft(of: userID)?.photo : nil
+        if posted.dropPhoto != nil, let dropped = try await drafts.dropPhoto(of: userID) {
+            try await DiaryDrafts.removeIfUnused(dropped, req: req)
+            kept = nil
+        }
         var photoError: String?
         var sealed: (BlobUpload, String, String)?
         if let photo = posted.photo, photo.data.readableBytes > 0 {
@@ -57,19 +65,43 @@ struct CasePage {
             }
         }
         guard let incident, photoError == nil else {
-            sealed?.0.abandon()
             var messages = errors
             if photoError != nil { messages["photo"] = words["error_photo"] ?? "not an accepted file" }
             form.errors = IncidentForm.Errors(messages)
             form.hasErrors = true
+            if isVictim {
+                // what she wrote and the photo she chose are kept: the form comes back with them
+                var draft = DiaryDraft(caseID: caseID, fields: DiaryDrafts.fields(of: form), photo: kept)
+                if let (upload, sha256, type) = sealed {
+                    try req.application.blobs.keep(upload, sha256: sha256)
+                    draft.photo = .init(sha256: sha256, name: UploadReceiver.safeName(posted.photo?.filename), mediaType: type,
+                                        size: Int64(posted.photo?.data.readableBytes ?? 0))
+                }
+                if let replaced = try await drafts.save(draft, of: userID, now: nowMs()) {
+                    try await DiaryDrafts.removeIfUnused(replaced, req: req)
+                }
+                form.keptPhoto = draft.photo?.name
+            } else {
+                sealed?.0.abandon()
+            }
             return try await back(req, caseID: caseID, form: form)
         }
         let stored = try await IncidentStore(db: req.db, writer: req.application.incidentWriter).add(incident, to: caseID, by: principal)
+        var attached: DiaryDraft.Photo?
         if let (upload, sha256, type) = sealed {
             try req.application.blobs.keep(upload, sha256: sha256)
-            _ = try await EvidenceStore(db: req.db).add(caseID: caseID, incidentID: stored.id, sha256: sha256,
-                                                        name: UploadReceiver.safeName(posted.photo?.filename), mediaType: type,
-                                                        size: Int64(posted.photo?.data.readableBytes ?? 0), scope: principal.scope)
+            attached = .init(sha256: sha256, name: UploadReceiver.safeName(posted.photo?.filename), mediaType: type,
+                             size: Int64(posted.photo?.data.readableBytes ?? 0))
+        } else {
+            attached = kept
+        }
+        if let photo = attached {
+            _ = try await EvidenceStore(db: req.db).add(caseID: caseID, incidentID: stored.id, sha256: photo.sha256, name: photo.name,
+                                                        mediaType: photo.mediaType, size: photo.size, scope: principal.scope)
+        }
+        if isVictim {
+            try await drafts.delete(of: userID)
+            if let kept, kept.sha256 != attached?.sha256 { try await DiaryDrafts.removeIfUnused(kept, req: req) }
         }
         return req.redirect(to: principal.role == .victim ? "/?saved=1" : "/cases/\(caseID.apiString)?saved=1#incidents")
     }

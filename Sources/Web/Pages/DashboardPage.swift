@@ -33,7 +33,7 @@ struct DashboardPage {
         let signedIn = try req.signedIn
         if signedIn.user.mustChangePassword { return req.redirect(to: "/password") }
         switch signedIn.principal.role {
-        case .victim: return try await DiaryPage(packs: packs).render(req, form: IncidentForm(), status: .ok)
+        case .victim: return try await DiaryPage(packs: packs).render(req, form: IncidentForm(), status: .ok, restoreDraft: true)
         case .officer, .investigator, .judge: break
         default: return try await SignInPages().home(req: req)
         }

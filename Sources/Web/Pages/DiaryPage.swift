@@ -4,43 +4,66 @@ import Law
 import Store
 import Vapor
 
-/// The victim's page, made for a phone: log what happened (with a screenshot or photo), see her
-/// order and her case's next step. A quick-exit button and the emergency number on every view.
+/// The victim's page, made for a phone: where each of her cases stands in plain words, the form
+/// to log what happened (kept as a draft as she types), the panic button, where to get help, and
+/// what she has written. The quick exit and the emergency number are on every view.
 struct DiaryPage {
     let packs: PackLibrary
 
     struct EntryView: Encodable { var when: String; var kind: String; var description: String }
     struct CaseView: Encodable {
-        var id: String; var number: String; var order: String?; var nextStep: String?; var entries: [EntryView]
+        var id: String; var summary: VictimCaseSummary; var entries: [EntryView]
     }
-    struct Context: Encodable { var frame: PageFrame; var cases: [CaseView]; var form: IncidentForm; var formCase: String; var saved: Bool }
+    struct CaseChoice: Encodable { var id: String; var title: String; var selected: Bool }
+    struct HelpLineView: Encodable { var number: String; var name: String }
+    struct Context: Encodable {
+        var frame: PageFrame; var cases: [CaseView]; var form: IncidentForm; var formCase: String; var caseChoices: [CaseChoice]
+        var saved: Bool; var restored: Bool; var firstEntry: Bool; var helpLines: [HelpLineView]; var panicMessage: String?
+    }
 
-    func render(_ req: Request, form: IncidentForm, status: HTTPResponseStatus) async throws -> Response {
+    /// The diary; `restoreDraft` fills the form with her draft when the form is a fresh one.
+    func render(_ req: Request, form: IncidentForm, status: HTTPResponseStatus, restoreDraft: Bool = false) async throws -> Response {
         let principal = try req.principal
+        let user = try req.signedIn.user
         let files = try await CaseFileStore(db: req.db).allCaseFiles(scope: principal.scope)
-        let emergency = files.first.flatMap { try? packs.pack(for: $0.1.jurisdiction).emergencyNumber } ?? "102"
-        let frame = try PageFrame.make(req, emergencyNumber: emergency)
+        let firstPack = files.first.flatMap { try? packs.pack(for: $0.1.jurisdiction) }
+        let frame = try PageFrame.make(req, emergencyNumber: firstPack?.emergencyNumber ?? "102")
         let t = frame.t
+        let language = Language(rawValue: frame.lang) ?? .en
         var form = form
+        var formCase = files.first?.0.id
+        var restored = false
+        if restoreDraft, let draft = try await DiaryDraftStore(db: req.db).draft(of: user.id) {
+            form = DiaryDrafts.form(from: draft)
+            restored = true
+            if let caseID = draft.caseID, files.contains(where: { $0.0.id == caseID }) { formCase = caseID }
+        }
         form.label(t)
         var cases: [CaseView] = []
+        var helpLines: [HelpLineView] = []
         for (summary, file) in files {
             let pack = try packs.pack(for: file.jurisdiction)
-            let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
-            let order = file.protectiveOrders
-                .filter { $0.issuedAt.epochMilliseconds <= now && ($0.revokedAt ?? $0.validUntil).epochMilliseconds > now }
-                .max { $0.validUntil.epochMilliseconds < $1.validUntil.epochMilliseconds }
-            let assessment = try packs.assessor(for: pack.code).assess(file, at: req.pageDate ?? pack.today(), language: Language(rawValue: frame.lang) ?? .en)
+            let zone = TimeZone(identifier: pack.timeZone) ?? .current
+            let format = LocaleFormat(language: frame.lang, timeZone: zone)
+            let now = ZonedDateTime(epochMilliseconds: nowMs(), offsetSeconds: zone.secondsFromGMT())
             cases.append(CaseView(
-                id: summary.id.apiString, number: summary.number ?? "—",
-                order: order.map { (t["order_active"] ?? "") + " " + format.dateTime($0.revokedAt ?? $0.validUntil) },
-                nextStep: assessment.nextSteps.first,
+                id: summary.id.apiString,
+                summary: VictimCaseSummary.make(number: summary.number, file: file, status: summary.status, now: now, t: t, format: format),
                 entries: file.incidents.filter { $0.reportedBy == .victim }.sorted { $0.occurredAt.epochMilliseconds > $1.occurredAt.epochMilliseconds }
                     .prefix(20).map { EntryView(when: format.dateTime($0.occurredAt), kind: t["incidentkind_\($0.kind.rawValue)"] ?? $0.kind.rawValue,
                                                 description: $0.description) }))
+            for line in pack.helpLines ?? [] where !helpLines.contains(where: { $0.number == line.number }) {
+                helpLines.append(HelpLineView(number: line.number, name: line.name[language]))
+            }
         }
-        return try await req.renderPage("diary", Context(frame: frame, cases: cases, form: form, formCase: cases.first?.id ?? "",
-                                                         saved: req.query[String.self, at: "saved"] != nil), status: status)
+        let choices = cases.count > 1
+            ? cases.map { CaseChoice(id: $0.id, title: $0.summary.title, selected: $0.id == formCase?.apiString) } : []
+        let panicMessage = req.query[String.self, at: "panic"]
+            .flatMap { ["sent": "panic_sent", "sent-without-position": "panic_sent_without_position"][$0] }
+            .map { (t[$0] ?? "").replacingOccurrences(of: "{number}", with: frame.emergencyNumber ?? "102") }
+        return try await req.renderPage("diary", Context(
+            frame: frame, cases: cases, form: form, formCase: formCase?.apiString ?? "", caseChoices: choices,
+            saved: req.query[String.self, at: "saved"] != nil, restored: restored,
+            firstEntry: cases.allSatisfy { $0.entries.isEmpty }, helpLines: helpLines, panicMessage: panicMessage), status: status)
     }
 }

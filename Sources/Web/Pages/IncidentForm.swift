@@ -14,8 +14,14 @@ struct IncidentForm: Encodable {
     var description = ""
     var witnesses = ""
     var impact: [String] = []
-    var againstWill = true
+    /// "yes", "no", or "" until answered: never assumed (a wrong default would weaken her case or
+    /// put words in her mouth).
+    var againstWill = ""
     var violence = false
+    /// The name of the photo kept from an earlier try (her draft's), sent with the entry unless replaced or removed.
+    var keptPhoto: String?
+    /// What the form says about the kept photo, in the page's language.
+    var keptPhotoNote: String?
     var errors = Errors()
     var hasErrors = false
     var kinds: [Choice] = []
@@ -26,15 +32,16 @@ struct IncidentForm: Encodable {
 
     /// A message per field, empty when the field is right (every key present, for the templates).
     struct Errors: Encodable {
-        var occurredAt = "", place = "", kind = "", channel = "", description = "", witnesses = "", impact = "", photo = ""
+        var occurredAt = "", place = "", kind = "", channel = "", description = "", witnesses = "", impact = "", photo = "", againstWill = ""
 
         init() {}
         init(_ messages: [String: String]) {
             occurredAt = messages["occurredAt"] ?? ""; place = messages["place"] ?? ""; kind = messages["kind"] ?? ""
             channel = messages["channel"] ?? ""; description = messages["description"] ?? ""
             witnesses = messages["witnesses"] ?? ""; impact = messages["impact"] ?? ""; photo = messages["photo"] ?? ""
+            againstWill = messages["againstWill"] ?? ""
             // a problem the form has no field for is shown against the description
-            let known: Set = ["occurredAt", "place", "kind", "channel", "description", "witnesses", "impact", "photo"]
+            let known: Set = ["occurredAt", "place", "kind", "channel", "description", "witnesses", "impact", "photo", "againstWill"]
             for (field, message) in messages where !known.contains(field) {
                 description += (description.isEmpty ? "" : "; ") + message
             }
@@ -52,6 +59,8 @@ struct IncidentForm: Encodable {
         var againstWill: String?
         var violence: String?
         var photo: File?
+        /// Set to drop the photo kept from an earlier try.
+        var dropPhoto: String?
     }
 
     init() {}
@@ -64,12 +73,17 @@ struct IncidentForm: Encodable {
         description = posted.description ?? ""
         witnesses = posted.witnesses ?? ""
         impact = posted.impact ?? []
-        againstWill = posted.againstWill != nil
+        switch posted.againstWill {
+        case "yes", "on": againstWill = "yes" // "on": a checkbox of an older page still open
+        case "no": againstWill = "no"
+        default: againstWill = ""
+        }
         violence = posted.violence != nil
     }
 
     /// Fills the choice lists with the words of `t`.
     mutating func label(_ t: [String: String]) {
+        keptPhotoNote = keptPhoto.map { (t["photo_kept"] ?? "{name}").replacingOccurrences(of: "{name}", with: $0.isEmpty ? "—" : $0) }
         kinds = IncidentKind.allCases.map { Choice(value: $0.rawValue, label: t["incidentkind_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == kind) }
         channels = IncidentChannel.allCases.map { Choice(value: $0.rawValue, label: t["channel_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == channel) }
         impacts = Impact.allCases.map { Choice(value: $0.rawValue, label: t["impact_\($0.rawValue)"] ?? $0.rawValue, selected: impact.contains($0.rawValue)) }
@@ -78,7 +92,7 @@ struct IncidentForm: Encodable {
     /// The incident, or the messages by field; `time` reads the local time a browser sends.
     func incident(reportedBy: ReportedBy, time: FormTime, t: [String: String] = [:]) -> (Incident?, [String: String]) {
         var json: [String: Any] = [
-            "kind": kind, "channel": channel, "description": description, "againstWill": againstWill, "violence": violence,
+            "kind": kind, "channel": channel, "description": description, "againstWill": againstWill == "yes", "violence": violence,
             "reportedBy": reportedBy.rawValue, "impact": impact,
         ]
         json["occurredAt"] = time.instant(occurredAt)
@@ -94,6 +108,7 @@ struct IncidentForm: Encodable {
         if description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             errors["description"] = t["error_describe"] ?? "say what happened"
         }
+        if againstWill.isEmpty { errors["againstWill"] = t["error_against_will"] ?? "choose yes or no" }
         for problem in log.problems {
             let field = problem.pointer.split(separator: "/").first.map(String.init) ?? "description"
             errors[field == "place" ? "place" : field] = errors[field].map { $0 + "; " + problem.message } ?? problem.message

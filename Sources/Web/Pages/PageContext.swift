@@ -16,6 +16,10 @@ struct PageFrame: Encodable {
     var csrf: String
     var emergencyNumber: String?
     var quickExit: String
+    /// The quick exit and the safety script are on the page (the victim's pages).
+    var safety: Bool
+    /// A neutral tab title and no "Qorgau" on the page (see `AppConfig.discreet`).
+    var discreet: Bool
 
     static func make(_ req: Request, emergencyNumber: String? = nil) throws -> PageFrame {
         let signedIn = try req.signedIn
@@ -23,7 +27,8 @@ struct PageFrame: Encodable {
         return PageFrame(t: words.t, lang: words.lang, languages: words.languages,
                          path: words.path, displayName: signedIn.user.displayName, role: signedIn.user.role.rawValue,
                          csrf: signedIn.session?.csrfToken ?? "", emergencyNumber: emergencyNumber,
-                         quickExit: req.application.qorgauConfig.quickExitURL)
+                         quickExit: req.application.qorgauConfig.quickExitURL, safety: signedIn.user.role == .victim,
+                         discreet: signedIn.user.role == .victim && req.application.qorgauConfig.discreet != .off)
     }
 }
 
@@ -33,6 +38,10 @@ struct PublicFrame: Encodable {
     var lang: String
     var languages: [PageFrame.LanguageLink]
     var path: String
+    /// Pages shown before signing in (and error pages) may be seen by a victim: the quick exit is on them.
+    var safety = true
+    var quickExit: String
+    var discreet: Bool
 
     init(_ req: Request) {
         let lang = req.pageLanguage
@@ -40,6 +49,8 @@ struct PublicFrame: Encodable {
         t = req.application.catalogs.words(lang)
         languages = Catalogs.languages.map { PageFrame.LanguageLink(code: $0, label: Catalogs.names[$0] ?? $0, current: $0 == lang) }
         path = req.url.path
+        quickExit = req.application.qorgauConfig.quickExitURL
+        discreet = req.application.qorgauConfig.discreet == .all
     }
 }
 

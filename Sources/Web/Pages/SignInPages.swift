@@ -8,7 +8,7 @@ import Vapor
 struct SignInPages {
     static let csrfCookie = "qorgau_csrf"
 
-    struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String? }
+    struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String?; var kept: Bool }
     struct PasswordContext: Encodable {
         struct Token: Encodable { var id: String; var name: String; var scopes: String; var created: String; var expires: String }
         var frame: PageFrame; var csrf: String; var mustChange: Bool; var error: String?
@@ -55,7 +55,10 @@ struct SignInPages {
         let signedIn = try req.signedIn
         if signedIn.user.mustChangePassword { return req.redirect(to: "/password") }
         let user = signedIn.user
-        return try await render(req, "home", HomeContext(frame: PublicFrame(req), displayName: user.displayName, role: user.role.rawValue, unit: user.unit,
+        var frame = PublicFrame(req)
+        frame.safety = user.role == .victim
+        frame.discreet = frame.discreet || (user.role == .victim && req.application.qorgauConfig.discreet != .off)
+        return try await render(req, "home", HomeContext(frame: frame, displayName: user.displayName, role: user.role.rawValue, unit: user.unit,
                                                          csrf: signedIn.session?.csrfToken ?? ""), status: .ok)
     }
 
@@ -132,7 +135,8 @@ struct SignInPages {
 
     private func signInPage(_ req: Request, username: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let csrf = Secret.make()
-        let response = try await render(req, "login", SignInContext(frame: PublicFrame(req), csrf: csrf, username: username, error: error), status: status)
+        let response = try await render(req, "login", SignInContext(frame: PublicFrame(req), csrf: csrf, username: username, error: error,
+                                                                    kept: req.query[String.self, at: "kept"] != nil), status: status)
         var cookie = SessionCookie.make(csrf, for: req)
         cookie.sameSite = .strict
         response.cookies[Self.csrfCookie] = cookie

@@ -1,0 +1,53 @@
+import Domain
+import Foundation
+import Store
+import Vapor
+
+/// `POST /panic`: the victim's panic button. One press raises an alert in each of her cases, to
+/// the officers who may see the case (the alert stream, the alerts list) and, left
+/// unacknowledged, escalated like any monitoring alert; with the position her phone shared, kept
+/// as a point on the case's track. A position that cannot be right is left out, never refused:
+/// the alert goes out whatever else is wrong.
+struct PanicButton {
+    static let alertKind = "panic"
+    /// The device name the victim's phone has on the track when it raised the alert.
+    static let device = "victim-phone"
+
+    struct Posted: Content { var lat: String?; var lon: String?; var accuracy: String? }
+
+    func press(req: Request) async throws -> Response {
+        let signedIn = try req.signedIn
+        guard signedIn.user.role == .victim else { throw Abort(.forbidden, reason: "the panic button is the victim's") }
+        let principal = signedIn.principal
+        let posted = req.form(Posted.self) ?? Posted()
+        let cases = try await CaseStore(db: req.db).list(CaseFilter(), scope: principal.scope, limit: 100, after: nil).items
+        let now = nowMs()
+        let at = ZonedDateTime(epochMilliseconds: now, offsetSeconds: 0)
+        let position = Self.position(posted)
+        var alerts: [StoredAlert] = []
+        var positions: [StoredPing] = []
+        var units: [UUID: String?] = [:]
+        for summary in cases where summary.status == .open {
+            alerts.append(StoredAlert(caseID: summary.id, kind: Self.alertKind, order: nil, zone: nil, device: Self.device, at: at,
+                                      distanceMeters: nil, accuracyMeters: position.flatMap { $0.accuracy.map { Int($0.rounded()) } },
+                                      incident: nil, createdAt: now))
+            if let position {
+                positions.append(StoredPing(caseID: summary.id, device: Self.device, at: at, lat: position.lat, lon: position.lon,
+                                            accuracy: position.accuracy, event: Self.alertKind))
+            }
+            units[summary.id] = .some(summary.unit)
+        }
+        if !alerts.isEmpty {
+            try await req.application.monitoring.raise(alerts, positions: positions, units: units, db: req.db, by: principal.subject)
+        }
+        return req.redirect(to: "/?panic=\(position == nil ? "sent-without-position" : "sent")")
+    }
+
+    /// The position sent, when it is one: latitude and longitude on the globe, accuracy 0-100 km.
+    static func position(_ posted: Posted) -> (lat: Double, lon: Double, accuracy: Double?)? {
+        guard let lat = posted.lat.flatMap(Double.init), let lon = posted.lon.flatMap(Double.init),
+              lat.isFinite, lon.isFinite, (-90...90).contains(lat), (-180...180).contains(lon) else { return nil }
+        let accuracy = posted.accuracy.flatMap(Double.init).flatMap { $0.isFinite && (0...100_000).contains($0) ? $0 : nil }
+        return (lat, lon, accuracy)
+    }
+}

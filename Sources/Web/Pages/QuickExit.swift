@@ -1,0 +1,52 @@
+import Foundation
+import Store
+import Vapor
+
+/// The victim's way out: `POST /exit` ends the session the browser holds, clears what the site
+/// left in the browser, and sends it to a neutral page. It needs no form token (there may be no
+/// session left to hold one, and the session cookie is SameSite=Lax, so another site's form cannot
+/// send it); `GET /assets/safety.js` is the script that also binds Esc and Shift×3 to it.
+struct QuickExit {
+    func exit(req: Request) async throws -> Response {
+        if let secret = req.cookies[SessionCookie.name]?.string {
+            let sessions = SessionStore(db: req.db)
+            if case .live(let session) = try await sessions.find(secret: secret, now: nowMs()) {
+                try await AuditStore(db: req.db).append(actor: session.user.id.apiString, action: "quickExit")
+            }
+            try await sessions.delete(secret: secret)
+        }
+        let response = Response(status: .seeOther)
+        response.headers.replaceOrAdd(name: .location, value: req.application.qorgauConfig.quickExitURL)
+        // the browser forgets the site's cookies, storage and cached pages
+        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
+        for name in [SessionCookie.name, SignInPages.csrfCookie, Request.languageCookie] where req.cookies[name] != nil {
+            response.cookies[name] = SessionCookie.make("", for: req, maxAge: 0)
+        }
+        return response
+    }
+}
+
+/// `GET /assets/{name}`: the pages' scripts, read once from the resources (the
+/// Content-Security-Policy allows scripts from Qorgau itself only, none inline).
+struct PageAssets {
+    let scripts: [String: ByteBuffer]
+
+    init() throws {
+        var scripts: [String: ByteBuffer] = [:]
+        for name in ["safety", "diary"] {
+            guard let url = Bundle.module.url(forResource: name, withExtension: "js", subdirectory: "Public") else {
+                throw ConfigurationError("\(name).js is missing from the Web resources")
+            }
+            scripts[name + ".js"] = ByteBuffer(data: try Data(contentsOf: url))
+        }
+        self.scripts = scripts
+    }
+
+    func script(req: Request) throws -> Response {
+        guard let name = req.parameters.get("name"), let script = scripts[name] else { throw Abort(.notFound) }
+        let response = Response(status: .ok, body: .init(buffer: script))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+        return response
+    }
+}

@@ -28,7 +28,7 @@ import Vapor
                     try await browser.open(site + "/login")
                     try await browser.type("#username", user.account.username)
                     try await browser.type("#password", user.password)
-                    try await browser.click("button[type=submit]")
+                    try await browser.click("form[action=\"/login\"] button[type=submit]")
                 }
                 func signOut() async throws { try await browser.click("header form button[type=submit]") }
 
@@ -66,17 +66,18 @@ import Vapor
                     try await browser.set("#occurredAt", day)
                     try await browser.type("#description", what)
                     try await browser.click("input[value=fear]", navigates: false)
+                    try await browser.click("#againstWill-yes", navigates: false)
                     if what.hasPrefix("Came to my work") { try await browser.click("input[value=changedJob]", navigates: false) }
                     try await browser.click("#save-incident")
                     #expect(try await browser.waitFor("Saved."), "\(what)")
                 }
-                #expect(try await browser.waitFor("In force until"), "she sees her order")
+                #expect(try await browser.waitFor("in force until"), "she sees her order")
                 try await browser.screenshot("04-victim-diary")
                 // keyboard: the form can be walked with Tab, every field labelled
                 try await browser.open(site + "/")
                 var focused: [String] = []
                 for _ in 0..<40 { focused.append(try await browser.tab()) }
-                for field in ["quick-exit", "occurredAt", "place", "kind", "channel", "description", "witnesses", "photo", "save-incident"] {
+                for field in ["quick-exit", "panic-button", "occurredAt", "place", "kind", "channel", "description", "witnesses", "againstWill-yes", "photo", "save-incident"] {
                     #expect(focused.contains(field), "Tab reaches \(field): \(focused)")
                 }
                 try await signOut()

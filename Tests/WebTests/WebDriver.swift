@@ -15,7 +15,8 @@ final class WebDriver: @unchecked Sendable {
     private let base: String
     private var session = ""
 
-    init(client: any Client) async throws {
+    /// `window` is "width,height" (a phone: "390,844"); `language` the browser's own.
+    init(client: any Client, window: String = "1280,1000", language: String = "en") async throws {
         self.client = client
         let port = Int.random(in: 20_000...40_000)
         base = "http://127.0.0.1:\(port)"
@@ -30,7 +31,7 @@ final class WebDriver: @unchecked Sendable {
         }
         let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": [
             "binary": Self.chromium!,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en"],
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(window)", "--lang=\(language)"],
         ]]]]
         let created = try await call(.POST, "/session", capabilities)
         session = ((created["value"] as? [String: Any])?["sessionId"] as? String) ?? (created["sessionId"] as? String) ?? ""
@@ -137,6 +138,26 @@ final class WebDriver: @unchecked Sendable {
         try await call(.POST, sessionPath + "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": [
             ["type": "keyDown", "value": "\u{E004}"], ["type": "keyUp", "value": "\u{E004}"]]]]])
         return try await call(.POST, sessionPath + "/execute/sync", ["script": "return document.activeElement.id || document.activeElement.name || document.activeElement.tagName", "args": []])["value"] as? String ?? ""
+    }
+
+    /// Presses keys one after another (WebDriver key codes: Escape "\u{E00C}", Shift "\u{E008}").
+    func press(_ keys: [String]) async throws {
+        let actions = keys.flatMap { [["type": "keyDown", "value": $0], ["type": "keyUp", "value": $0]] }
+        try await call(.POST, sessionPath + "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+    }
+
+    /// The browser's Back button.
+    func back() async throws { try await call(.POST, sessionPath + "/back", [:]) }
+
+    var title: String { get async throws { try await call(.GET, sessionPath + "/title", nil)["value"] as? String ?? "" } }
+
+    /// Waits up to 5 seconds for the address to satisfy `test`.
+    func waitForURL(_ test: (String) -> Bool) async throws -> Bool {
+        for _ in 0..<50 {
+            if test(try await currentURL) { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
     }
 
     func screenshot(_ name: String) async throws {

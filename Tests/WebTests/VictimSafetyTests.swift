@@ -1,0 +1,251 @@
+import Domain
+import FluentKit
+import Foundation
+import Law
+import SQLKit
+import Store
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+@testable import Web
+
+/// The victim's safety on the server side: the quick exit ends her session, what she writes is
+/// kept whatever happens to her session or the form, her case is told in her words, and the panic
+/// button reaches the officers of her case and nobody else. (The browser side: VictimBrowserTests.)
+@Suite struct VictimSafetyTests {
+    typealias Browser = SignInPageTests.Browser
+
+    /// A case with a victim who may see it, signed in through the sign-in page.
+    static func signedInVictim(_ app: Application) async throws -> (caseID: String, victim: TestUser, browser: Browser) {
+        let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)
+        let victim = try await app.makeUser(.victim, cases: [UUID(uuidString: caseID)!])
+        let browser = Browser(app)
+        let signedIn = try await browser.signIn(victim.account.username, victim.password)
+        #expect(signedIn.status == .seeOther)
+        return (caseID, victim, browser)
+    }
+
+    static func diaryFields(_ description: String, againstWill: String? = "yes") -> [(String, String)] {
+        var fields = [("occurredAt", "2025-11-03T18:30"), ("place", "у подъезда"), ("kind", "contact"), ("channel", "inPerson"),
+                      ("description", description), ("impact[]", "fear")]
+        if let againstWill { fields.append(("againstWill", againstWill)) }
+        return fields
+    }
+
+    @Test func theQuickExitEndsTheSessionAndLeavesForTheNeutralPage() async throws {
+        try await withQorgauApp { app in
+            let (_, victim, browser) = try await Self.signedInVictim(app)
+            let diary = try await browser.send(.GET, "/?lang=ru")
+            #expect(diary.text.contains("id=\"quick-exit\""))
+            #expect(diary.text.contains("src=\"/assets/safety.js\""))
+            #expect(diary.text.contains("<title>Заметки</title>"), "a neutral tab title without the name of the service")
+            let session = try #require(browser.cookies[SessionCookie.name])
+
+            let exit = try await browser.send(.POST, "/exit")
+            #expect(exit.status == .seeOther)
+            #expect(exit.headers.first(name: .location) == app.qorgauConfig.quickExitURL)
+            #expect(exit.headers.first(name: "Clear-Site-Data")?.contains("\"cookies\"") == true)
+            #expect(browser.cookies[SessionCookie.name] == nil, "the cookie is cleared")
+
+            // Back: the old cookie opens nothing
+            browser.cookies[SessionCookie.name] = session
+            let back = try await browser.send(.GET, "/")
+            #expect(back.status == .seeOther)
+            #expect(back.headers.first(name: .location) == "/login")
+            let audit = try await AuditStore(db: app.db).list(action: "quickExit", limit: 10, after: nil)
+            #expect(audit.items.contains { $0.actor == victim.account.id.apiString })
+
+            // the script it needs is served from Qorgau itself, and the exit works with no session at all
+            let script = try await app.testing().sendRequest(.GET, "/assets/safety.js")
+            #expect(script.status == .ok)
+            #expect(script.headers.contentType?.subType == "javascript")
+            #expect(script.body.string.contains("location.replace"))
+            #expect(try await app.testing().sendRequest(.POST, "/exit").status == .seeOther)
+            #expect(try await app.testing().sendRequest(.GET, "/assets/nothing.js").status == .notFound)
+        }
+    }
+
+    @Test func theSignInAndErrorPagesCarryTheQuickExitAndSpeakHerLanguage() async throws {
+        try await withQorgauApp { app in
+            let login = try await app.testing().sendRequest(.GET, "/login?lang=kk")
+            #expect(login.body.string.contains("id=\"quick-exit\""))
+            let (_, _, browser) = try await Self.signedInVictim(app)
+            var headers = HTTPHeaders()
+            headers.add(name: .accept, value: "text/html,application/xhtml+xml")
+            headers.add(name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            let missing = try await app.testing().sendRequest(.GET, "/no-such-page?lang=ru", headers: headers)
+            #expect(missing.status == .notFound)
+            #expect(missing.headers.contentType?.subType == "html")
+            #expect(missing.body.string.contains("Страница не найдена"))
+            #expect(missing.body.string.contains("id=\"quick-exit\""))
+            // the API still answers with a problem document
+            let api = try await app.request(.GET, "/api/v1/cases/\(UUID().uuidString.lowercased())")
+            #expect(api.headers.contentType == Problem.mediaType)
+        }
+    }
+
+    @Test func nothingIsAnsweredForHerAndTheQuestionIsInHerLanguage() async throws {
+        try await withQorgauApp { app in
+            let (caseID, victim, _) = try await Self.signedInVictim(app)
+            let diary = try await PageTests.page(app, "/?lang=ru", as: victim)
+            #expect(!diary.text.contains("checked"), "nothing is ticked for her")
+            #expect(diary.text.contains("Это происходило против вашей воли?"))
+            let unanswered = try await PageTests.post(app, "/cases/\(caseID)/incidents?lang=ru", Self.diaryFields("Звонил ночью", againstWill: nil), as: victim)
+            #expect(unanswered.status == .unprocessableEntity)
+            #expect(unanswered.text.contains("id=\"againstWill-error\""))
+            #expect(unanswered.text.contains("выберите «да» или «нет»"))
+            #expect(unanswered.text.contains("Звонил ночью"), "what she wrote comes back")
+        }
+    }
+
+    @Test func herDraftIsKeptAsSheTypesAndAfterHerSessionEnds() async throws {
+        try await withQorgauApp { app in
+            let (caseID, victim, browser) = try await Self.signedInVictim(app)
+            let page = try await browser.send(.GET, "/?lang=en")
+            let csrf = try #require(Browser.csrf(in: page.text))
+            let saved = try await browser.send(.POST, "/diary/draft", form: ["csrf": csrf, "description": "He waited by the lift", "place": "home",
+                                                                          "againstWill": "yes", "case": caseID])
+            #expect(saved.status == .noContent)
+            let restored = try await browser.send(.GET, "/?lang=en")
+            #expect(restored.text.contains("id=\"draft-restored\""))
+            #expect(restored.text.contains("He waited by the lift"))
+            // only hers: an officer's page and another victim's diary do not show it
+            let other = try await app.makeUser(.victim, cases: [UUID(uuidString: caseID)!])
+            #expect(!(try await PageTests.page(app, "/?lang=en", as: other)).text.contains("He waited by the lift"))
+            #expect(!(try await PageTests.page(app, "/cases/\(caseID)?lang=en")).text.contains("He waited by the lift"))
+
+            // the session ends while she writes; she submits; signing in again brings her entry back
+            try await (app.db as! any SQLDatabase).raw("UPDATE sessions SET last_seen_ms = 0").run()
+            var (headers, body) = PageTests.form(Self.diaryFields("Followed me to the metro, I was scared"))
+            headers.add(name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            let late = try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents", headers: headers, body: body)
+            #expect(late.status == .seeOther)
+            #expect(late.headers.first(name: .location) == "/login?kept=1")
+            let login = try await browser.send(.GET, "/login?kept=1&lang=ru")
+            #expect(login.text.contains("Написанное сохранено"))
+            _ = try await browser.signIn(victim.account.username, victim.password)
+            let back = try await browser.send(.GET, "/?lang=en")
+            #expect(back.text.contains("Followed me to the metro, I was scared"))
+            #expect(back.text.contains("value=\"yes\" id=\"againstWill-yes\" checked"))
+
+            // saved as an incident, the draft is gone
+            let posted = try await PageTests.post(app, "/cases/\(caseID)/incidents", Self.diaryFields("Followed me to the metro, I was scared"), as: victim)
+            #expect(posted.status == .seeOther)
+            #expect(try await DiaryDraftStore(db: app.db).draft(of: victim.account.id) == nil)
+        }
+    }
+
+    @Test func aPhotoSheChoseSurvivesAFormErrorAndIsSentWithTheEntry() async throws {
+        try await withQorgauApp { app in
+            let (caseID, victim, _) = try await Self.signedInVictim(app)
+            var fields = Self.diaryFields("")
+            fields.removeAll { $0.0 == "description" }
+            var headers = Multipart.headers
+            headers.bearerAuthorization = BearerAuthorization(token: victim.token)
+            let photo = Multipart.jpeg(seed: 9)
+            let refused = try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents?lang=en", headers: headers,
+                                                              body: Multipart.body(photo, name: "lift.jpg", fields: Dictionary(uniqueKeysWithValues: fields),
+                                                                                   fileField: "photo"))
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("id=\"photo-kept\""))
+            #expect(refused.body.string.contains("lift.jpg"))
+
+            let sent = try await PageTests.post(app, "/cases/\(caseID)/incidents", Self.diaryFields("Photographed me at the lift"), as: victim)
+            #expect(sent.status == .seeOther)
+            let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents?limit=500")
+            let entry = try #require((incidents.json["items"] as? [[String: Any]])?.first {
+                ($0["incident"] as? [String: Any] ?? $0)["description"] as? String == "Photographed me at the lift" })
+            let entryID = try #require(entry["id"] as? String)
+            let evidence = try await app.request(.GET, "/api/v1/cases/\(caseID)/evidence")
+            let all = try #require(try JSONSerialization.jsonObject(with: Data(evidence.body.readableBytesView)) as? [[String: Any]])
+            let items = all.filter { $0["incidentId"] as? String == entryID }
+            #expect(items.count == 1)
+            #expect(items.first?["name"] as? String == "lift.jpg")
+            #expect(items.first?["sha256"] as? String == SHA256Hex.of(photo))
+
+            // a kept photo she removes is not sent, and its file is gone when nothing names it
+            _ = try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents", headers: headers,
+                                                    body: Multipart.body(Multipart.jpeg(seed: 23), name: "other.jpg",
+                                                                         fields: Dictionary(uniqueKeysWithValues: fields), fileField: "photo"))
+            let kept = try #require(try await DiaryDraftStore(db: app.db).draft(of: victim.account.id)?.photo)
+            #expect(app.blobs.exists(kept.sha256))
+            let dropped = try await PageTests.post(app, "/cases/\(caseID)/incidents", Self.diaryFields("No photo this time") + [("dropPhoto", "1")], as: victim)
+            #expect(dropped.status == .seeOther)
+            #expect(!app.blobs.exists(kept.sha256))
+        }
+    }
+
+    @Test func herCaseIsToldInPlainWordsAtEachStage() throws {
+        let catalogs = try Catalogs.load()
+        let now = ZonedDateTime(epochMilliseconds: 1_767_225_600_000, offsetSeconds: 18_000) // 2026-01-01
+        func at(_ day: String) -> ZonedDateTime { ZonedDateTime(day + "T10:00:00+05:00")! }
+        var file = try CaseFileReader().read(data: JSONSerialization.data(withJSONObject: Fixtures.caseFileJSON()))
+        file.protectiveOrders = []; file.administrativeCases = []; file.criminalProceedings = []; file.verdicts = []
+        var files: [(CaseStage, CaseFile, CaseStatus)] = [(.incidents, file, .open)]
+        file.protectiveOrders = [ProtectiveOrder(id: "o1", type: .protectiveOrder, issuedAt: at("2025-12-01"), validUntil: at("2026-01-30"),
+                                                 issuer: "Police", conditions: OrderConditions(noContact: true, minDistanceMeters: 200,
+                                                 zones: [Zone(kind: "home", lat: 43.2, lon: 76.9, radiusMeters: 300)]))]
+        files.append((.protected, file, .open))
+        file.criminalProceedings = [CriminalProceeding(id: "c1", article: "KZ.CC.115-1", registeredAt: at("2025-12-20"), incidents: [], stage: .preTrial)]
+        files.append((.preTrial, file, .open))
+        file.criminalProceedings[0].stage = ProceedingStage.inCourt
+        files.append((.inCourt, file, .open))
+        files.append((.closed, file, .closed))
+        for language in Catalogs.languages {
+            let t = catalogs.words(language)
+            let format = LocaleFormat(language: language, timeZone: TimeZone(identifier: "Asia/Almaty")!)
+            for (stage, file, status) in files {
+                let summary = VictimCaseSummary.make(number: "ALM-1", file: file, status: status, now: now, t: t, format: format)
+                #expect(summary.stageCode == stage.rawValue)
+                let text = ([summary.title, summary.stage, summary.next, summary.lastAction ?? ""] + summary.orderLines).joined(separator: " ")
+                for raw in ["o1", "c1", "KZ.CC", "victim_", "{", "preTrial", "inCourt"] {
+                    #expect(!text.contains(raw), "\(language) \(stage): \(raw) in \(text)")
+                }
+                #expect(!summary.stage.isEmpty && !summary.next.isEmpty, "\(language) \(stage)")
+                if stage == .protected {
+                    #expect(summary.orderLines.count == 4, "the order, no contact, the distance, the places: \(summary.orderLines)")
+                }
+            }
+        }
+        let ru = VictimCaseSummary.make(number: "ALM-1", file: files[1].1, status: .open, now: now, t: catalogs.words("ru"),
+                                        format: LocaleFormat(language: "ru", timeZone: TimeZone(identifier: "Asia/Almaty")!))
+        #expect(ru.orderLines.contains("Запрещено приближаться к вам ближе чем на 200 м."))
+        #expect(ru.orderLines.contains("Запрещено появляться в этих местах: ваш дом."))
+        #expect(ru.lastAction?.contains("вынесено защитное предписание") == true)
+    }
+
+    @Test func thePanicButtonReachesTheOfficersOfHerCaseAndNobodyElse() async throws {
+        try await withQorgauApp { app in
+            let (caseID, victim, browser) = try await Self.signedInVictim(app)
+            let ownUnit = app.defaultTestUser.account.unit.map { CaseScope.limited(units: [$0], cases: []) } ?? .none
+            let (_, heard) = await app.monitoring.subscribe(scope: ownUnit)
+            let (_, elsewhere) = await app.monitoring.subscribe(scope: .limited(units: ["another-unit"], cases: []))
+            let page = try await browser.send(.GET, "/?lang=kk")
+            #expect(page.text.contains("id=\"panic-button\""))
+            let pressed = try await browser.send(.POST, "/panic", form: ["csrf": Browser.csrf(in: page.text) ?? "", "lat": "43.2389",
+                                                                         "lon": "76.8897", "accuracy": "12"])
+            #expect(pressed.status == .seeOther)
+            #expect(pressed.headers.first(name: .location) == "/?panic=sent")
+            #expect((try await browser.send(.GET, "/?panic=sent&lang=kk")).text.contains("Полицияға хабар берілді"))
+
+            var events = heard.makeAsyncIterator()
+            let event = try #require(await events.next())
+            #expect(event.alert.kind == "panic")
+            #expect(event.alert.caseId == caseID)
+            #expect(event.alert.lat == 43.2389 && event.alert.lon == 76.8897)
+            let alerts = try await app.request(.GET, "/api/v1/cases/\(caseID)/alerts?open=true")
+            let panic = try #require((alerts.json["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "panic" })
+            #expect(panic["lat"] as? Double == 43.2389)
+            #expect(panic["accuracyMeters"] as? Int == 12)
+
+            // nobody of another unit heard it; a position that cannot be is left out, the alert still goes
+            let nothing = Task { var other = elsewhere.makeAsyncIterator(); return await other.next() }
+            try await Task.sleep(for: .milliseconds(200))
+            nothing.cancel()
+            let wrong = try await browser.send(.POST, "/panic", form: ["csrf": Browser.csrf(in: page.text) ?? "", "lat": "291", "lon": "x"])
+            #expect(wrong.headers.first(name: .location) == "/?panic=sent-without-position", "\(wrong.status) \(wrong.text)")
+            #expect(try await app.request(.POST, "/panic", json: [:]).status == .forbidden, "an officer has no panic button")
+        }
+    }
+}

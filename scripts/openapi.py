@@ -206,9 +206,11 @@ schemas = {
         "unverified": arr({"type": "string"})},
         ["instrument", "at", "level", "version", "applies", "dueNow", "reasons", "measures", "history", "prefill", "unverified"]),
     "Alert": obj({"id": {"type": "string", "format": "uuid"}, "caseId": {"type": "string", "format": "uuid"},
-                  "kind": words("zone", "proximity", "silent", "tamper", "lowBattery"), "order": {"type": "string"},
+                  "kind": words("zone", "proximity", "silent", "tamper", "lowBattery", "panic"), "order": {"type": "string"},
                   "zone": {"type": "integer"}, "device": {"type": "string"}, "at": DT, "distanceMeters": {"type": "integer"},
                   "accuracyMeters": {"type": "integer"}, "incident": {"type": "string", "description": "the incident a breach was recorded as"},
+                  "lat": {"type": "number", "description": "where the victim was when she pressed the panic button, if her phone shared it"},
+                  "lon": {"type": "number"},
                   "raisedAt": DT, "acknowledgedAt": DT, "acknowledgedBy": {"type": "string"}, "escalatedAt": DT},
                  ["id", "caseId", "kind", "device", "at", "raisedAt"]),
 }

@@ -238,6 +238,11 @@ import VaporTesting
             let panic = try #require((alerts.json["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "panic" })
             #expect(panic["lat"] as? Double == 43.2389)
             #expect(panic["accuracyMeters"] as? Int == 12)
+            let dashboard = try await PageTests.page(app, "/?lang=ru")
+            #expect(dashboard.text.contains("Потерпевшая сторона нажала тревожную кнопку"), "the officer's dashboard shows it first")
+            #expect(dashboard.text.contains("43.23890, 76.88970 (±12"))
+            let stranger = try await app.makeUser(.officer, unit: "another-unit")
+            #expect(!(try await PageTests.page(app, "/?lang=ru", as: stranger)).text.contains("тревожную кнопку"))
 
             // nobody of another unit heard it; a position that cannot be is left out, the alert still goes
             let nothing = Task { var other = elsewhere.makeAsyncIterator(); return await other.next() }

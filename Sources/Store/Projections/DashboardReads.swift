@@ -18,6 +18,23 @@ public struct DashboardReads: Sendable {
         return try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(limit).all().map { try $0.summary() }
     }
 
+    /// The alerts no officer has acknowledged yet in the cases in scope, newest first, with their
+    /// case: one read of the open alerts (indexed by `alerts_open`), however many cases there are.
+    public func openAlerts(scope: CaseScope, limit: Int) async throws -> [(alert: StoredAlert, case: CaseSummary)] {
+        let query = AlertModel.query(on: db).filter(\.$acknowledgedAt == nil)
+            .join(CaseModel.self, on: \AlertModel.$caseID == \CaseModel.$id)
+        if case .limited(let units, let cases) = scope {
+            guard !units.isEmpty || !cases.isEmpty else { return [] }
+            query.group(.or) { group in
+                if !units.isEmpty { group.filter(CaseModel.self, \.$unit ~~ Array(units)) }
+                if !cases.isEmpty { group.filter(CaseModel.self, \.$id ~~ Array(cases)) }
+            }
+        }
+        return try await query.sort(\.$createdAt, .descending).limit(limit).all().map { model in
+            (try model.value(), try model.joined(CaseModel.self).summary())
+        }
+    }
+
     /// How many incidents each of these cases has.
     public func incidentCounts(_ caseIDs: [UUID]) async throws -> [UUID: Int] {
         guard let sql = db as? any SQLDatabase, !caseIDs.isEmpty else { return [:] }

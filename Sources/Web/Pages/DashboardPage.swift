@@ -14,12 +14,16 @@ struct DashboardPage {
     struct CaseView: Encodable { var id: String; var number: String; var opened: String; var unit: String; var status: String; var episodes: Int }
     struct DeadlineView: Encodable { var caseId: String; var caseNumber: String; var kind: String; var record: String; var due: String; var daysLeft: Int }
     struct IncidentView: Encodable { var caseId: String; var caseNumber: String; var when: String; var kind: String; var description: String }
+    struct AlertView: Encodable {
+        var caseId: String; var caseNumber: String; var when: String; var kind: String; var panic: Bool; var escalated: Bool; var position: String?
+    }
     /// How much the dashboard shows: the newest cases (the others are found by search), the
     /// nearest deadlines, the cases with the latest victims' entries.
-    static let casesShown = 50, deadlinesShown = 100, entriesShown = 50
+    static let casesShown = 50, deadlinesShown = 100, entriesShown = 50, alertsShown = 50
 
     struct Context: Encodable {
         var frame: PageFrame; var cases: [CaseView]; var moreCases: Bool; var deadlines: [DeadlineView]; var victimIncidents: [IncidentView]
+        var alerts: [AlertView]
         var mayOpen: Bool; var newCase: NewCaseForm
     }
 
@@ -79,6 +83,21 @@ struct DashboardPage {
             add(files.flatMap { summary, file in file.incidents.map { (caseID: summary.id, incident: $0) } },
                 Dictionary(files.map { ($0.0.id, ($0.0.number, $0.0.jurisdiction)) }, uniquingKeysWith: { first, _ in first }))
         }
+        var alerts: [AlertView] = []
+        let monitoring = MonitoringStore(db: req.db)
+        for (alert, summary) in try await reads.openAlerts(scope: scope, limit: Self.alertsShown) {
+            let panic = alert.kind == PanicButton.alertKind
+            // where she was: the point stored with a panic alert (an officer of her case may see it)
+            let point = panic ? try await monitoring.track(caseID: alert.caseID, device: alert.device, from: alert.at.epochMilliseconds,
+                                                          to: alert.at.epochMilliseconds).last : nil
+            alerts.append(AlertView(
+                caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format(summary.jurisdiction).dateTime(alert.at),
+                kind: t["alertkind_\(alert.kind)"] ?? alert.kind, panic: panic, escalated: alert.escalatedAt != nil,
+                position: point.flatMap { p in
+                    guard let lat = p.lat, let lon = p.lon else { return nil }
+                    return String(format: "%.5f, %.5f", lat, lon) + (p.accuracy.map { " (±\(Int($0.rounded()))\u{00A0}" + (t["meters"] ?? "m") + ")" } ?? "")
+                }))
+        }
         let context = Context(
             frame: frame,
             cases: newest.map { summary in
@@ -92,6 +111,7 @@ struct DashboardPage {
                              record: $0.record, due: days.date($0.due), daysLeft: $0.daysLeft)
             },
             victimIncidents: recent.sorted { $0.0 > $1.0 }.prefix(50).map(\.1),
+            alerts: alerts,
             mayOpen: signedIn.principal.may(.editCase),
             newCase: NewCaseForm(number: posted?.number ?? "", openedAt: posted?.openedAt ?? "",
                                  errors: Dictionary(problems.map { (String($0.pointer.dropFirst()), $0.message) }, uniquingKeysWith: { $0 + "; " + $1 }),

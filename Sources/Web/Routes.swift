@@ -38,6 +38,9 @@ func routes(_ app: Application) throws {
     web.post("cases", ":caseID", "administrative-cases", use: lifecycleForms.addAdministrativeCase).requires(.manageOrders)
     web.post("cases", ":caseID", "court", use: lifecycleForms.sendToCourt).requires(.manageProceedings)
     web.post("cases", ":caseID", "verdicts", use: lifecycleForms.recordVerdict).requires(.recordVerdict)
+    web.on(.POST, "cases", ":caseID", "incidents", ":incidentID", "additions",
+           body: .collect(maxSize: ByteCount(value: AuthorizationMiddleware.maxFormBytes)), use: DiaryAdditions(packs: app.packs).add)
+        .requires(.logIncident).acceptsMultipart()
     let drafts = DiaryDrafts()
     web.post("diary", "draft", use: drafts.save).requires(.logIncident)
     web.post("diary", "draft", "discard", use: drafts.discard).requires(.logIncident)

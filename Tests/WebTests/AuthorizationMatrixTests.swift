@@ -27,6 +27,7 @@ import VaporTesting
             "POST /diary/draft": [.victim],
             "POST /diary/draft/discard": [.victim, .officer, .investigator],
             "POST /panic": [.victim],
+            "POST /cases/:caseID/incidents/:incidentID/additions": [.victim],
             "GET /": everyone,
             "GET /search": caseReaders,
             "GET /cases/:caseID": caseWorkers,

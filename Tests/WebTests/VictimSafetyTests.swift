@@ -176,6 +176,40 @@ import VaporTesting
         }
     }
 
+    @Test func sheAddsToAnEntryLaterAndItsHistoryIsKept() async throws {
+        try await withQorgauApp { app in
+            let (caseID, victim, _) = try await Self.signedInVictim(app)
+            _ = try await PageTests.post(app, "/cases/\(caseID)/incidents", Self.diaryFields("Stood under my window"), as: victim)
+            let diary = try await PageTests.page(app, "/?lang=ru", as: victim)
+            let action = try #require(diary.text.range(of: #"action="(/cases/[^"]+/additions)""#, options: .regularExpression)
+                .map { String(diary.text[$0].dropFirst(8).dropLast()) })
+            var headers = Multipart.headers
+            headers.bearerAuthorization = BearerAuthorization(token: victim.token)
+            let added = try await app.testing().sendRequest(.POST, action + "?lang=ru", headers: headers,
+                                                            body: Multipart.body(Multipart.jpeg(seed: 41), name: "window.jpg",
+                                                                                 fields: ["addition": "He was there again at 23:00"], fileField: "photo"))
+            #expect(added.status == .seeOther)
+            let incidentID = String(action.split(separator: "/")[3])
+            let incident = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(incidentID)")
+            let text = (incident.json["incident"] as? [String: Any] ?? incident.json)["description"] as? String ?? ""
+            #expect(text.hasPrefix("Stood under my window\n\nДополнено "), "\(text)")
+            #expect(text.hasSuffix("He was there again at 23:00"))
+            let history = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(incidentID)/history")
+            #expect(history.text.contains("Stood under my window") && history.text.contains("added by the victim"), "the first wording is kept")
+            let evidence = try await app.request(.GET, "/api/v1/cases/\(caseID)/evidence")
+            #expect(evidence.text.contains("window.jpg"))
+            // an entry an officer logged is not hers to add to
+            var byOfficer = Fixtures.incidentJSON(at: "2025-11-01T10:00:00+05:00", kind: "contact")
+            byOfficer["reportedBy"] = "officer"
+            let logged = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: byOfficer)
+            #expect(logged.status == .created, "\(logged.text)")
+            let officerEntry = try #require(logged.json["id"] as? String)
+            let refused = try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents/\(officerEntry)/additions", headers: headers,
+                                                              body: Multipart.body(Multipart.jpeg(seed: 42), fields: ["addition": "x"], fileField: "photo"))
+            #expect(refused.status == .forbidden)
+        }
+    }
+
     @Test func herCaseIsToldInPlainWordsAtEachStage() throws {
         let catalogs = try Catalogs.load()
         let now = ZonedDateTime(epochMilliseconds: 1_767_225_600_000, offsetSeconds: 18_000) // 2026-01-01

@@ -10,7 +10,7 @@ import Vapor
 struct DiaryPage {
     let packs: PackLibrary
 
-    struct EntryView: Encodable { var when: String; var kind: String; var description: String }
+    struct EntryView: Encodable { var id: String; var when: String; var kind: String; var description: String; var addTo: String }
     struct CaseView: Encodable {
         var id: String; var summary: VictimCaseSummary; var entries: [EntryView]
     }
@@ -19,6 +19,21 @@ struct DiaryPage {
     struct Context: Encodable {
         var frame: PageFrame; var cases: [CaseView]; var form: IncidentForm; var formCase: String; var caseChoices: [CaseChoice]
         var saved: Bool; var restored: Bool; var firstEntry: Bool; var helpLines: [HelpLineView]; var panicMessage: String?
+    }
+
+    /// Her latest 20 entries, each with where to add to it.
+    private func entries(of file: CaseFile, caseID: UUID, req: Request, t: [String: String], format: LocaleFormat) async throws -> [EntryView] {
+        let latest = file.incidents.filter { $0.reportedBy == .victim }
+            .sorted { $0.occurredAt.epochMilliseconds > $1.occurredAt.epochMilliseconds }.prefix(20)
+        guard !latest.isEmpty else { return [] }
+        let ids = try await IncidentStore(db: req.db).refs(caseID: caseID) // row id -> case-file ref
+        let byRef = Dictionary(ids.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        return latest.compactMap { incident in
+            guard let rowID = byRef[incident.id] else { return nil }
+            return EntryView(id: rowID.apiString, when: format.dateTime(incident.occurredAt),
+                             kind: t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue, description: incident.description,
+                             addTo: "/cases/\(caseID.apiString)/incidents/\(rowID.apiString)/additions")
+        }
     }
 
     /// The diary; `restoreDraft` fills the form with her draft when the form is a fresh one.
@@ -49,9 +64,7 @@ struct DiaryPage {
             cases.append(CaseView(
                 id: summary.id.apiString,
                 summary: VictimCaseSummary.make(number: summary.number, file: file, status: summary.status, now: now, t: t, format: format),
-                entries: file.incidents.filter { $0.reportedBy == .victim }.sorted { $0.occurredAt.epochMilliseconds > $1.occurredAt.epochMilliseconds }
-                    .prefix(20).map { EntryView(when: format.dateTime($0.occurredAt), kind: t["incidentkind_\($0.kind.rawValue)"] ?? $0.kind.rawValue,
-                                                description: $0.description) }))
+                entries: try await entries(of: file, caseID: summary.id, req: req, t: t, format: format)))
             for line in pack.helpLines ?? [] where !helpLines.contains(where: { $0.number == line.number }) {
                 helpLines.append(HelpLineView(number: line.number, name: line.name[language]))
             }

@@ -1,0 +1,49 @@
+import Domain
+import Foundation
+import Law
+import Store
+import Vapor
+
+/// `POST /cases/{caseID}/incidents/{incidentID}/additions`: the victim adds to an entry she
+/// logged: more words (a new version of the incident, its earlier wording kept in its history
+/// with the reason) and another photo (evidence of the same incident). Only entries the victim
+/// reported; what an officer logged is corrected by an officer.
+struct DiaryAdditions {
+    let packs: PackLibrary
+
+    struct Posted: Content { var addition: String?; var photo: File? }
+
+    func add(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let incidentID = try req.uuid("incidentID", what: "incident")
+        let signedIn = try req.signedIn
+        let principal = signedIn.principal
+        guard signedIn.user.role == .victim else { throw Abort(.forbidden, reason: "officers correct an incident through the API") }
+        let store = IncidentStore(db: req.db)
+        let stored = try await store.get(incidentID, caseID: caseID, scope: principal.scope)
+        guard stored.incident.reportedBy == .victim else { throw Abort(.forbidden, reason: "only an entry the victim logged can be added to here") }
+        let posted = req.form(Posted.self) ?? Posted()
+        let text = (posted.addition ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let photo = try DiaryDrafts.keepPhoto(posted.photo, req: req)
+        guard text.count <= 20_000, !text.isEmpty || photo != nil else {
+            return req.redirect(to: "/?added=nothing#entry-\(incidentID.apiString)")
+        }
+        if !text.isEmpty {
+            let t = req.application.catalogs.words(req.pageLanguage)
+            let summary = try await CaseStore(db: req.db).get(caseID, scope: principal.scope)
+            let zone = (try? packs.pack(for: summary.jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
+            let format = LocaleFormat(language: req.pageLanguage, timeZone: zone)
+            let now = ZonedDateTime(epochMilliseconds: nowMs(), offsetSeconds: zone.secondsFromGMT())
+            var corrected = stored.incident
+            corrected.description += "\n\n" + (t["addition_prefix"] ?? "{date}:").replacingOccurrences(of: "{date}", with: format.dateTime(now))
+                + " " + text
+            _ = try await store.correct(incidentID, caseID: caseID, with: corrected, reason: "added by the victim",
+                                        expectedVersion: nil, by: principal)
+        }
+        if let photo {
+            _ = try await EvidenceStore(db: req.db).add(caseID: caseID, incidentID: incidentID, sha256: photo.sha256, name: photo.name,
+                                                        mediaType: photo.mediaType, size: photo.size, scope: principal.scope)
+        }
+        return req.redirect(to: "/?saved=1#entry-\(incidentID.apiString)")
+    }
+}

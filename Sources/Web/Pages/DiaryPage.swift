@@ -71,9 +71,12 @@ struct DiaryPage {
         }
         let choices = cases.count > 1
             ? cases.map { CaseChoice(id: $0.id, title: $0.summary.title, selected: $0.id == formCase?.apiString) } : []
-        let panicMessage = req.query[String.self, at: "panic"]
-            .flatMap { ["sent": "panic_sent", "sent-without-position": "panic_sent_without_position"][$0] }
-            .map { (t[$0] ?? "").replacingOccurrences(of: "{number}", with: frame.emergencyNumber ?? "102") }
+        var panicMessage: String?
+        if let kind = req.query[String.self, at: "panic"], let key = ["sent": "panic_sent", "sent-without-position": "panic_sent_without_position"][kind],
+           let alertID = req.query[String.self, at: "alert"].flatMap(UUID.init(uuidString:)),
+           try await PanicButton.wasRaised(alertID, in: files.map(\.0.id), scope: principal.scope, db: req.db) {
+            panicMessage = t[key]
+        }
         return try await req.renderPage("diary", Context(
             frame: frame, cases: cases, form: form, formCase: formCase?.apiString ?? "", caseChoices: choices,
             saved: req.query[String.self, at: "saved"] != nil, restored: restored,

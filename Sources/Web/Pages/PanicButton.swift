@@ -1,4 +1,5 @@
 import Domain
+import Fluent
 import Foundation
 import Store
 import Vapor
@@ -40,7 +41,19 @@ struct PanicButton {
         if !alerts.isEmpty {
             try await req.application.monitoring.raise(alerts, positions: positions, units: units, db: req.db, by: principal.subject)
         }
-        return req.redirect(to: "/?panic=\(position == nil ? "sent-without-position" : "sent")")
+        // the diary says the police were alerted only for an alert that was raised (not for the address alone)
+        guard let first = alerts.first else { return req.redirect(to: "/") }
+        return req.redirect(to: "/?panic=\(position == nil ? "sent-without-position" : "sent")&alert=\(first.id.apiString)")
+    }
+
+    /// Whether `alertID` is a panic alert raised in one of these cases within the last 15 minutes.
+    static func wasRaised(_ alertID: UUID, in caseIDs: [UUID], scope: CaseScope, db: any Database) async throws -> Bool {
+        let since = nowMs() - 15 * 60_000
+        for caseID in caseIDs {
+            let alerts = try await MonitoringStore(db: db).alerts(caseID: caseID, scope: scope)
+            if alerts.contains(where: { $0.id == alertID && $0.kind == alertKind && $0.createdAt >= since }) { return true }
+        }
+        return false
     }
 
     /// The position sent, when it is one: latitude and longitude on the globe, accuracy 0-100 km.

@@ -17,9 +17,9 @@ struct QuickExit {
         }
         let response = Response(status: .seeOther)
         response.headers.replaceOrAdd(name: .location, value: req.application.qorgauConfig.quickExitURL)
-        // the browser forgets the site's cookies, storage and cached pages
-        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"cookies\", \"storage\"")
-        for name in [SessionCookie.name, SignInPages.csrfCookie, Request.languageCookie] where req.cookies[name] != nil {
+        // the browser forgets the site's storage and cached pages, and its session (her language stays)
+        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"storage\"")
+        for name in [SessionCookie.name, SignInPages.csrfCookie] where req.cookies[name] != nil {
             response.cookies[name] = SessionCookie.make("", for: req, maxAge: 0)
         }
         return response

@@ -51,24 +51,22 @@ struct VictimCaseSummary: Encodable, Equatable {
         }
 
         // what the police or the court did last, by its date
-        var actions: [(Int64, String, ZonedDateTime)] = []
+        var actions: [(at: ZonedDateTime, what: String)] = []
         for order in file.protectiveOrders {
-            actions.append((order.issuedAt.epochMilliseconds, "victim_did_order_issued", order.issuedAt))
-            if let revoked = order.revokedAt { actions.append((revoked.epochMilliseconds, "victim_did_order_revoked", revoked)) }
+            let type = ["type": word("ordertype_\(order.type.rawValue)")]
+            actions.append((order.issuedAt, fill("victim_did_order_issued", type)))
+            if let revoked = order.revokedAt { actions.append((revoked, fill("victim_did_order_revoked", type))) }
         }
-        for sanction in file.administrativeCases { actions.append((sanction.decidedAt.epochMilliseconds, "victim_did_admin", sanction.decidedAt)) }
-        for proceeding in file.criminalProceedings {
-            actions.append((proceeding.registeredAt.epochMilliseconds, "victim_did_proceeding", proceeding.registeredAt))
-        }
-        for verdict in file.verdicts {
-            actions.append((verdict.decidedAt.epochMilliseconds, "victim_did_verdict_\(verdict.outcome.rawValue)", verdict.decidedAt))
-        }
-        let last = actions.filter { $0.0 <= now.epochMilliseconds }.max { $0.0 < $1.0 }
+        for sanction in file.administrativeCases { actions.append((sanction.decidedAt, word("victim_did_admin"))) }
+        for proceeding in file.criminalProceedings { actions.append((proceeding.registeredAt, word("victim_did_proceeding"))) }
+        for verdict in file.verdicts { actions.append((verdict.decidedAt, word("victim_did_verdict_\(verdict.outcome.rawValue)"))) }
+        let last = actions.filter { $0.at.epochMilliseconds <= now.epochMilliseconds }
+            .max { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
 
         return VictimCaseSummary(
             title: number.map { fill("victim_case_title", ["number": $0]) } ?? word("victim_case_untitled"),
             stage: word("victim_stage_\(stage.rawValue)"), stageCode: stage.rawValue, orderLines: orderLines,
-            lastAction: last.map { fill("victim_last_action", ["date": day($0.2), "what": word($0.1)]) },
+            lastAction: last.map { fill("victim_last_action", ["date": day($0.at), "what": $0.what]) },
             next: word("victim_next_\(stage.rawValue)"))
     }
 }

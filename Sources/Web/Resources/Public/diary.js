@@ -37,13 +37,23 @@
     form.addEventListener("change", schedule);
   }
 
+  // a form that came back with errors: take her to the message
+  var problem = form && form.querySelector(".error");
+  if (problem) {
+    problem.setAttribute("tabindex", "-1");
+    problem.scrollIntoView({ block: "center" });
+    problem.focus();
+  }
+
   var panic = document.getElementById("panic-form");
   if (panic && navigator.geolocation) {
     var sending = false;
     panic.addEventListener("submit", function (event) {
-      if (sending) return;
+      if (sending) { event.preventDefault(); return; }
       event.preventDefault();
       sending = true;
+      var button = document.getElementById("panic-button");
+      if (button) { button.textContent = button.getAttribute("data-sending"); button.setAttribute("aria-busy", "true"); }
       var send = function () { panic.submit(); };
       var fallback = setTimeout(send, 5000);
       navigator.geolocation.getCurrentPosition(function (position) {

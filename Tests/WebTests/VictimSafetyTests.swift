@@ -210,6 +210,50 @@ import VaporTesting
         }
     }
 
+    @Test func aPanicPressReachesEveryCaseOfHersOnceAndAnEndedSessionDoesNotStopIt() async throws {
+        try await withQorgauApp { app in
+            var ids: [String] = []
+            for n in 1...2 {
+                let created = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(device: "bracelet-panic-\(n)"))
+                ids.append(try #require(created.json["id"] as? String))
+            }
+            let (first, second) = (ids[0], ids[1])
+            let victim = try await app.makeUser(.victim, cases: [UUID(uuidString: first)!, UUID(uuidString: second)!])
+            let browser = Browser(app)
+            _ = try await browser.signIn(victim.account.username, victim.password)
+            let csrf = try #require(Browser.csrf(in: (try await browser.send(.GET, "/")).text))
+            let pressed = try await browser.send(.POST, "/panic", form: ["csrf": csrf, "lat": "43.25", "lon": "76.95", "accuracy": "8"])
+            #expect(pressed.headers.first(name: .location)?.hasPrefix("/?panic=sent&alert=") == true)
+            func panics(_ caseID: String) async throws -> [[String: Any]] {
+                let alerts = try await app.request(.GET, "/api/v1/cases/\(caseID)/alerts")
+                return (alerts.json["items"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "panic" }
+            }
+            for caseID in [first, second] {
+                let found = try await panics(caseID)
+                #expect(found.count == 1 && found.first?["lat"] as? Double == 43.25, "each case has its alert with where she was")
+            }
+            // pressed again at once: the open alert stands, none is added, and she is told it was sent
+            let again = try await browser.send(.POST, "/panic", form: ["csrf": csrf])
+            #expect(again.headers.first(name: .location)?.hasPrefix("/?panic=sent&alert=") == true)
+            #expect(try await panics(first).count == 1)
+
+            // a draft naming a case that is not hers keeps no case
+            let draft = try await browser.send(.POST, "/diary/draft", form: ["csrf": csrf, "description": "x", "case": UUID().uuidString])
+            #expect(draft.status == .noContent)
+            #expect(try await DiaryDraftStore(db: app.db).draft(of: victim.account.id)?.caseID == nil)
+
+            // her session ends; a press still raises the alert, and the sign-in page says so
+            try await (app.db as! any SQLDatabase).raw("UPDATE sessions SET last_seen_ms = 0").run()
+            try await (app.db as! any SQLDatabase).raw("UPDATE alerts SET created_at_ms = created_at_ms - 120000").run()
+            let late = try await browser.send(.POST, "/panic", form: ["csrf": csrf])
+            let landing = try #require(late.headers.first(name: .location))
+            #expect(landing.hasPrefix("/login?alerted="))
+            #expect(try await panics(first).count == 2)
+            #expect((try await browser.send(.GET, landing + "&lang=ru")).text.contains("Полиция оповещена"))
+            #expect(!(try await browser.send(.GET, "/login?alerted=\(UUID().uuidString)&lang=ru")).text.contains("Полиция оповещена"))
+        }
+    }
+
     @Test func herCaseIsToldInPlainWordsAtEachStage() throws {
         let catalogs = try Catalogs.load()
         let now = ZonedDateTime(epochMilliseconds: 1_767_225_600_000, offsetSeconds: 18_000) // 2026-01-01
@@ -285,8 +329,10 @@ import VaporTesting
             let nothing = Task { var other = elsewhere.makeAsyncIterator(); return await other.next() }
             try await Task.sleep(for: .milliseconds(200))
             nothing.cancel()
-            let wrong = try await browser.send(.POST, "/panic", form: ["csrf": Browser.csrf(in: page.text) ?? "", "lat": "291", "lon": "x"])
-            #expect(wrong.headers.first(name: .location)?.hasPrefix("/?panic=sent-without-position&alert=") == true, "\(wrong.status) \(wrong.text)")
+            for (lat, lon, accuracy) in [("291", "1", "5"), ("x", "1", nil), ("nan", "1", nil), ("1", "inf", nil), ("1", "-181", nil)] {
+                #expect(PanicButton.position(.init(lat: lat, lon: lon, accuracy: accuracy)) == nil, "\(lat), \(lon)")
+            }
+            #expect(PanicButton.position(.init(lat: "43.2", lon: "76.9", accuracy: "-3"))?.accuracy == nil, "a bad accuracy alone is left out")
             #expect(try await app.request(.POST, "/panic", json: [:]).status == .forbidden, "an officer has no panic button")
         }
     }

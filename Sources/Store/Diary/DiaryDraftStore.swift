@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// A diary entry not yet saved: the form's fields as she typed them, and a photo she chose.
 public struct DiaryDraft: Sendable, Equatable {
@@ -68,6 +69,24 @@ public struct DiaryDraftStore: Sendable {
         model.photoSHA256 = nil; model.photoName = nil; model.photoType = nil; model.photoSize = nil
         try await model.save(on: db)
         return photo
+    }
+
+    /// Takes the draft's photo for an entry being saved: atomically, so that a discard at the same
+    /// moment either gets it (and the entry goes without it) or finds it gone (and leaves the file).
+    public func claimPhoto(_ sha256: String, of userID: UUID) async throws -> Bool {
+        guard let sql = db as? any SQLDatabase else { return false }
+        let rows = try await sql.update(DiaryDraftModel.schema).set("photo_sha256", to: SQLLiteral.null)
+            .where("user_id", .equal, SQLBind(userID)).where("photo_sha256", .equal, SQLBind(sha256))
+            .returning("user_id").all()
+        return !rows.isEmpty
+    }
+
+    /// Deletes the draft and returns the photo it still held, atomically (see `claimPhoto`).
+    public func discard(of userID: UUID) async throws -> String? {
+        guard let sql = db as? any SQLDatabase else { return nil }
+        struct Row: Decodable { var photo_sha256: String? }
+        return try await sql.delete(from: DiaryDraftModel.schema).where("user_id", .equal, SQLBind(userID))
+            .returning("photo_sha256").all(decoding: Row.self).first?.photo_sha256
     }
 
     /// Removes the draft (saved as an incident, or discarded); returns it.

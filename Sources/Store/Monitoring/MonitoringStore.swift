@@ -266,6 +266,18 @@ public struct MonitoringStore: Sendable {
         return try await query.sort(\.$at).sort(\.$createdAt).all().map { try $0.value() }
     }
 
+    /// The alerts of one kind raised in a case since `since` (epoch ms), newest first: a few rows
+    /// by the case's index, not the case's whole alert history.
+    public func recentAlerts(caseID: UUID, kind: String, since: Int64) async throws -> [StoredAlert] {
+        try await AlertModel.query(on: db).filter(\.$caseID == caseID).filter(\.$kind == kind).filter(\.$createdAt >= since)
+            .sort(\.$createdAt, .descending).limit(100).all().map { try $0.value() }
+    }
+
+    /// Whether an alert of this kind with this id was raised since `since`.
+    public func wasRaised(_ id: UUID, kind: String, since: Int64) async throws -> Bool {
+        try await AlertModel.query(on: db).filter(\.$id == id).filter(\.$kind == kind).filter(\.$createdAt >= since).count() > 0
+    }
+
     /// Marks an alert seen by an officer; acknowledging twice keeps the first.
     public func acknowledge(_ id: UUID, caseID: UUID, by subject: String, scope: CaseScope) async throws -> StoredAlert {
         try await CaseStore(db: db).requireCase(caseID, scope: scope)

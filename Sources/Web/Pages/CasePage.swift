@@ -92,8 +92,8 @@ struct CasePage {
             try req.application.blobs.keep(upload, sha256: sha256)
             attached = .init(sha256: sha256, name: UploadReceiver.safeName(posted.photo?.filename), mediaType: type,
                              size: Int64(posted.photo?.data.readableBytes ?? 0))
-        } else {
-            attached = kept
+        } else if let kept, try await drafts.claimPhoto(kept.sha256, of: userID) {
+            attached = kept // taken from her draft atomically: a discard at the same moment leaves it alone
         }
         if let photo = attached {
             _ = try await EvidenceStore(db: req.db).add(caseID: caseID, incidentID: stored.id, sha256: photo.sha256, name: photo.name,

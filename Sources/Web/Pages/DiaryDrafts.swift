@@ -41,42 +41,61 @@ struct DiaryDrafts {
         let user = try req.signedIn.user
         guard user.role == .victim else { throw Abort(.forbidden, reason: "only a victim's diary keeps drafts") }
         let posted = req.form(IncidentForm.Posted.self) ?? IncidentForm.Posted()
-        try await Self.keep(posted, caseID: req.form(CaseField.self)?.case, for: user, req: req)
+        try await Self.keep(posted, caseID: try await Self.ownCase(req.form(CaseField.self)?.case, of: user, req: req), for: user, req: req)
         return .noContent
+    }
+
+    /// The case named, when it is one the user may see (a draft names no other).
+    static func ownCase(_ caseID: UUID?, of user: UserAccount, req: Request) async throws -> UUID? {
+        guard let caseID else { return nil }
+        let principal = try await AccessStore(db: req.db).principal(for: user)
+        return (try? await CaseStore(db: req.db).requireCase(caseID, scope: principal.scope)) == nil ? nil : caseID
     }
 
     /// `POST /diary/draft/discard`: the draft and its photo are gone; back to an empty form.
     func discard(req: Request) async throws -> Response {
         let user = try req.signedIn.user
-        if let draft = try await DiaryDraftStore(db: req.db).delete(of: user.id), let photo = draft.photo {
-            try await Self.removeIfUnused(photo, req: req)
+        if let sha256 = try await DiaryDraftStore(db: req.db).discard(of: user.id) {
+            try await Self.removeIfUnused(.init(sha256: sha256, name: "", mediaType: "", size: 0), req: req)
         }
         return req.redirect(to: "/#log")
     }
 
-    /// A diary form sent with a session that has just ended: what she wrote is kept as her draft
-    /// (the photo too) and she is asked to sign in, after which her diary shows it. Only for a
-    /// victim's own diary form (the session cookie is SameSite=Lax: another site cannot send it).
+    /// A victim's form sent with a session that has just ended. What she wrote is kept as her
+    /// draft (the photo too) and she is asked to sign in, after which her diary shows it; a press of
+    /// the panic button raises its alert all the same: she is not sent to sign in first. Only for
+    /// her own forms: the session cookie is SameSite=Lax (another site cannot send it), a request
+    /// that names its origin must come from Qorgau, and the case must be one she may see.
     static func rescue(_ req: Request, expired user: UserAccount) async -> Response? {
         guard user.role == .victim, req.method == .POST else { return nil }
+        if req.headers.first(name: .origin) != nil, !AuthorizationMiddleware.sameOrigin(req) { return nil }
         let parts = req.url.path.split(separator: "/")
-        let caseID: UUID?
+        let path: (caseID: UUID?, kind: String)
         if parts.count == 3, parts[0] == "cases", parts[2] == "incidents", let id = UUID(uuidString: String(parts[1])) {
-            caseID = id
+            path = (id, "entry")
         } else if parts == ["diary", "draft"] {
-            caseID = nil
+            path = (nil, "draft")
+        } else if parts == ["panic"] {
+            path = (nil, "panic")
         } else {
             return nil
         }
         do {
             if req.body.data == nil { _ = try await req.body.collect(max: AuthorizationMiddleware.maxFormBytes).get() }
-            let posted = req.form(IncidentForm.Posted.self) ?? IncidentForm.Posted()
-            try await keep(posted, caseID: caseID ?? req.form(CaseField.self)?.case, for: user, req: req)
+            if path.kind == "panic" {
+                let principal = try await AccessStore(db: req.db).principal(for: user)
+                let landing = try await PanicButton.raise(for: user, principal: principal, req: req)
+                let alert = landing.flatMap { URLComponents(string: $0)?.queryItems?.first { $0.name == "alert" }?.value }
+                return req.redirect(to: alert.map { "/login?alerted=\($0)" } ?? "/login")
+            }
+            let caseID = try await ownCase(path.caseID ?? req.form(CaseField.self)?.case, of: user, req: req)
+            if path.caseID != nil, caseID == nil { return nil }
+            try await keep(req.form(IncidentForm.Posted.self) ?? IncidentForm.Posted(), caseID: caseID, for: user, req: req)
         } catch {
-            req.logger.warning("a draft could not be kept after the session ended: \(String(describing: type(of: error)))")
+            req.logger.warning("a victim's form could not be kept after her session ended: \(String(describing: type(of: error)))")
             return nil
         }
-        if parts.count == 2 { return Response(status: .unauthorized) }
+        if path.kind == "draft" { return Response(status: .unauthorized) }
         return req.redirect(to: "/login?kept=1")
     }
 

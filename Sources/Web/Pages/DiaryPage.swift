@@ -74,7 +74,7 @@ struct DiaryPage {
         var panicMessage: String?
         if let kind = req.query[String.self, at: "panic"], let key = ["sent": "panic_sent", "sent-without-position": "panic_sent_without_position"][kind],
            let alertID = req.query[String.self, at: "alert"].flatMap(UUID.init(uuidString:)),
-           try await PanicButton.wasRaised(alertID, in: files.map(\.0.id), scope: principal.scope, db: req.db) {
+           try await PanicButton.wasRaised(alertID, db: req.db) {
             panicMessage = t[key]
         }
         return try await req.renderPage("diary", Context(

@@ -11,15 +11,25 @@ import Vapor
 /// the alert goes out whatever else is wrong.
 struct PanicButton {
     static let alertKind = "panic"
-    /// The device name the victim's phone has on the track when it raised the alert.
-    static let device = "victim-phone"
+    /// The device name her phone has on the case's track when it raised the alert: one per case
+    /// and user (a track point is unique by device and instant).
+    static func device(caseID: UUID, userID: UUID) -> String {
+        "victim-phone-" + caseID.apiString.prefix(8) + "-" + userID.apiString.prefix(8)
+    }
+    /// A second press within this long adds no alert (the first is open): the page says it was sent.
+    static let repeatWindowMs: Int64 = 60_000
 
     struct Posted: Content { var lat: String?; var lon: String?; var accuracy: String? }
 
     func press(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         guard signedIn.user.role == .victim else { throw Abort(.forbidden, reason: "the panic button is the victim's") }
-        let principal = signedIn.principal
+        guard let landing = try await Self.raise(for: signedIn.user, principal: signedIn.principal, req: req) else { return req.redirect(to: "/") }
+        return req.redirect(to: landing)
+    }
+
+    /// Raises the alerts of a press; returns where the diary shows it (nil: she has no open case).
+    static func raise(for user: UserAccount, principal: Principal, req: Request) async throws -> String? {
         let posted = req.form(Posted.self) ?? Posted()
         let cases = try await CaseStore(db: req.db).list(CaseFilter(), scope: principal.scope, limit: 100, after: nil).items
         let now = nowMs()
@@ -28,12 +38,20 @@ struct PanicButton {
         var alerts: [StoredAlert] = []
         var positions: [StoredPing] = []
         var units: [UUID: String?] = [:]
+        let monitoring = MonitoringStore(db: req.db)
+        var repeated: StoredAlert?
         for summary in cases where summary.status == .open {
-            alerts.append(StoredAlert(caseID: summary.id, kind: Self.alertKind, order: nil, zone: nil, device: Self.device, at: at,
+            if let recent = try await monitoring.recentAlerts(caseID: summary.id, kind: Self.alertKind, since: now - Self.repeatWindowMs)
+                .first(where: { $0.device == Self.device(caseID: summary.id, userID: user.id) }) {
+                repeated = repeated ?? recent
+                continue
+            }
+            let device = Self.device(caseID: summary.id, userID: user.id)
+            alerts.append(StoredAlert(caseID: summary.id, kind: Self.alertKind, order: nil, zone: nil, device: device, at: at,
                                       distanceMeters: nil, accuracyMeters: position.flatMap { $0.accuracy.map { Int($0.rounded()) } },
                                       incident: nil, createdAt: now))
             if let position {
-                positions.append(StoredPing(caseID: summary.id, device: Self.device, at: at, lat: position.lat, lon: position.lon,
+                positions.append(StoredPing(caseID: summary.id, device: device, at: at, lat: position.lat, lon: position.lon,
                                             accuracy: position.accuracy, event: Self.alertKind))
             }
             units[summary.id] = .some(summary.unit)
@@ -42,18 +60,14 @@ struct PanicButton {
             try await req.application.monitoring.raise(alerts, positions: positions, units: units, db: req.db, by: principal.subject)
         }
         // the diary says the police were alerted only for an alert that was raised (not for the address alone)
-        guard let first = alerts.first else { return req.redirect(to: "/") }
-        return req.redirect(to: "/?panic=\(position == nil ? "sent-without-position" : "sent")&alert=\(first.id.apiString)")
+        guard let first = alerts.first ?? repeated else { return nil }
+        return "/?panic=\(position == nil && alerts.first != nil ? "sent-without-position" : "sent")&alert=\(first.id.apiString)"
     }
 
-    /// Whether `alertID` is a panic alert raised in one of these cases within the last 15 minutes.
-    static func wasRaised(_ alertID: UUID, in caseIDs: [UUID], scope: CaseScope, db: any Database) async throws -> Bool {
-        let since = nowMs() - 15 * 60_000
-        for caseID in caseIDs {
-            let alerts = try await MonitoringStore(db: db).alerts(caseID: caseID, scope: scope)
-            if alerts.contains(where: { $0.id == alertID && $0.kind == alertKind && $0.createdAt >= since }) { return true }
-        }
-        return false
+    /// Whether `alertID` is a panic alert raised within the last 15 minutes (a page says the police
+    /// were alerted only then, never for an address alone). The id is random: it names nothing else.
+    static func wasRaised(_ alertID: UUID, db: any Database) async throws -> Bool {
+        try await MonitoringStore(db: db).wasRaised(alertID, kind: alertKind, since: nowMs() - 15 * 60_000)
     }
 
     /// The position sent, when it is one: latitude and longitude on the globe, accuracy 0-100 km.

@@ -8,7 +8,7 @@ import Vapor
 struct SignInPages {
     static let csrfCookie = "qorgau_csrf"
 
-    struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String?; var kept: Bool }
+    struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String?; var kept: Bool; var alerted: Bool }
     struct PasswordContext: Encodable {
         struct Token: Encodable { var id: String; var name: String; var scopes: String; var created: String; var expires: String }
         var frame: PageFrame; var csrf: String; var mustChange: Bool; var error: String?
@@ -135,8 +135,13 @@ struct SignInPages {
 
     private func signInPage(_ req: Request, username: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let csrf = Secret.make()
+        var alerted = false
+        if let alertID = req.query[String.self, at: "alerted"].flatMap(UUID.init(uuidString:)) {
+            alerted = try await PanicButton.wasRaised(alertID, db: req.db)
+        }
         let response = try await render(req, "login", SignInContext(frame: PublicFrame(req), csrf: csrf, username: username, error: error,
-                                                                    kept: req.query[String.self, at: "kept"] != nil), status: status)
+                                                                    kept: req.query[String.self, at: "kept"] != nil,
+                                                                    alerted: alerted), status: status)
         var cookie = SessionCookie.make(csrf, for: req)
         cookie.sameSite = .strict
         response.cookies[Self.csrfCookie] = cookie

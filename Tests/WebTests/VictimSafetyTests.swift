@@ -295,7 +295,7 @@ import VaporTesting
 
     @Test func thePanicButtonReachesTheOfficersOfHerCaseAndNobodyElse() async throws {
         try await withQorgauApp { app in
-            let (caseID, victim, browser) = try await Self.signedInVictim(app)
+            let (caseID, _, browser) = try await Self.signedInVictim(app)
             let ownUnit = app.defaultTestUser.account.unit.map { CaseScope.limited(units: [$0], cases: []) } ?? .none
             let (_, heard) = await app.monitoring.subscribe(scope: ownUnit)
             let (_, elsewhere) = await app.monitoring.subscribe(scope: .limited(units: ["another-unit"], cases: []))

@@ -43,16 +43,14 @@ public struct DiaryDraftStore: Sendable {
     }
 
     /// Keeps the draft's fields; the photo already kept stays unless `photo` replaces it.
-    /// Returns the photo the draft held before, when a new one replaced it (for the caller to drop).
+    /// Returns the content address of the photo a new one replaced (for the caller to drop).
     @discardableResult
-    public func save(_ draft: DiaryDraft, of userID: UUID, now: Int64) async throws -> DiaryDraft.Photo? {
+    public func save(_ draft: DiaryDraft, of userID: UUID, now: Int64) async throws -> String? {
         let fields = String(decoding: try JSONEncoder().encode(draft.fields), as: UTF8.self)
         let model = try await DiaryDraftModel.find(userID, on: db) ?? DiaryDraftModel(userID: userID)
-        var replaced: DiaryDraft.Photo?
+        var replaced: String?
         if let photo = draft.photo, photo.sha256 != model.photoSHA256 {
-            if let old = model.photoSHA256 {
-                replaced = .init(sha256: old, name: model.photoName ?? "", mediaType: model.photoType ?? "", size: model.photoSize ?? 0)
-            }
+            replaced = model.photoSHA256
             model.photoSHA256 = photo.sha256; model.photoName = photo.name; model.photoType = photo.mediaType; model.photoSize = photo.size
         }
         model.caseID = draft.caseID
@@ -62,13 +60,12 @@ public struct DiaryDraftStore: Sendable {
         return replaced
     }
 
-    /// Drops the photo a draft holds; returns it (for the caller to remove from the blob store).
-    public func dropPhoto(of userID: UUID) async throws -> DiaryDraft.Photo? {
+    /// Drops the photo a draft holds; returns its content address (for the caller to remove).
+    public func dropPhoto(of userID: UUID) async throws -> String? {
         guard let model = try await DiaryDraftModel.find(userID, on: db), let sha = model.photoSHA256 else { return nil }
-        let photo = DiaryDraft.Photo(sha256: sha, name: model.photoName ?? "", mediaType: model.photoType ?? "", size: model.photoSize ?? 0)
         model.photoSHA256 = nil; model.photoName = nil; model.photoType = nil; model.photoSize = nil
         try await model.save(on: db)
-        return photo
+        return sha
     }
 
     /// Takes the draft's photo for an entry being saved: atomically, so that a discard at the same
@@ -81,20 +78,13 @@ public struct DiaryDraftStore: Sendable {
         return !rows.isEmpty
     }
 
-    /// Deletes the draft and returns the photo it still held, atomically (see `claimPhoto`).
+    /// Deletes the draft (saved as an incident, or thrown away) and returns the content address of
+    /// the photo it still held, atomically (see `claimPhoto`).
     public func discard(of userID: UUID) async throws -> String? {
         guard let sql = db as? any SQLDatabase else { return nil }
         struct Row: Decodable { var photo_sha256: String? }
         return try await sql.delete(from: DiaryDraftModel.schema).where("user_id", .equal, SQLBind(userID))
             .returning("photo_sha256").all(decoding: Row.self).first?.photo_sha256
-    }
-
-    /// Removes the draft (saved as an incident, or discarded); returns it.
-    @discardableResult
-    public func delete(of userID: UUID) async throws -> DiaryDraft? {
-        let draft = try await draft(of: userID)
-        try await DiaryDraftModel.query(on: db).filter(\.$id == userID).delete()
-        return draft
     }
 
     /// Whether any evidence or other draft still names this content (before its file is removed).

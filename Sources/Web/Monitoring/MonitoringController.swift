@@ -83,16 +83,9 @@ struct MonitoringController {
             throw ValidationFailure(pointer: "/open", message: "query parameter open must be true or false")
         }
         let open = raw == "true"
-        let store = MonitoringStore(db: req.db)
-        let alerts = try await store.alerts(caseID: caseID, scope: try req.principal.scope, openOnly: open)
+        let alerts = try await MonitoringStore(db: req.db).alerts(caseID: caseID, scope: try req.principal.scope, openOnly: open)
         var items: [AlertResponse] = []
-        for alert in alerts {
-            // a panic alert's position is the ping stored with it
-            let position = alert.kind == PanicButton.alertKind
-                ? try await store.track(caseID: caseID, device: alert.device, from: alert.at.epochMilliseconds, to: alert.at.epochMilliseconds).last
-                : nil
-            items.append(AlertResponse(alert, position: position))
-        }
+        for alert in alerts { items.append(AlertResponse(alert, position: try await PanicButton.point(of: alert, db: req.db))) }
         return PageResponse(items: items, nextCursor: nil)
     }
 

@@ -52,57 +52,37 @@ struct CasePage {
             try await DiaryDrafts.removeIfUnused(dropped, req: req)
             kept = nil
         }
-        var photoError: String?
-        var sealed: (BlobUpload, String, String)?
-        if let photo = posted.photo, photo.data.readableBytes > 0 {
-            let bytes = Array(photo.data.readableBytesView)
-            if let type = MediaSniffer.mediaType(of: Array(bytes.prefix(MediaSniffer.prefixLength)), complete: bytes.count <= MediaSniffer.prefixLength),
-               Int64(bytes.count) <= req.application.qorgauConfig.maxEvidenceBytes {
-                let upload = try req.application.blobs.upload()
-                do { try upload.write(bytes); sealed = (upload, try upload.finish(), type) } catch { upload.abandon(); throw error }
-            } else {
-                photoError = "photo"
-            }
-        }
-        guard let incident, photoError == nil else {
+        var sealed: SealedPhoto?
+        var photoRefused = false
+        do { sealed = try SealedPhoto.seal(posted.photo, req: req) } catch is SealedPhoto.Refused { photoRefused = true }
+        guard let incident, !photoRefused else {
             var messages = errors
-            if photoError != nil { messages["photo"] = words["error_photo"] ?? "not an accepted file" }
+            if photoRefused { messages["photo"] = words["error_photo"] ?? "not an accepted file" }
             form.errors = IncidentForm.Errors(messages)
             form.hasErrors = true
             if isVictim {
                 // what she wrote and the photo she chose are kept: the form comes back with them
-                var draft = DiaryDraft(caseID: caseID, fields: DiaryDrafts.fields(of: form), photo: kept)
-                if let (upload, sha256, type) = sealed {
-                    try req.application.blobs.keep(upload, sha256: sha256)
-                    draft.photo = .init(sha256: sha256, name: UploadReceiver.safeName(posted.photo?.filename), mediaType: type,
-                                        size: Int64(posted.photo?.data.readableBytes ?? 0))
-                }
+                let draft = DiaryDraft(caseID: caseID, fields: DiaryDrafts.fields(of: form), photo: try sealed?.keep(req) ?? kept)
                 if let replaced = try await drafts.save(draft, of: userID, now: nowMs()) {
                     try await DiaryDrafts.removeIfUnused(replaced, req: req)
                 }
                 form.keptPhoto = draft.photo?.name
             } else {
-                sealed?.0.abandon()
+                sealed?.abandon()
             }
             return try await back(req, caseID: caseID, form: form)
         }
         let stored = try await IncidentStore(db: req.db, writer: req.application.incidentWriter).add(incident, to: caseID, by: principal)
-        var attached: DiaryDraft.Photo?
-        if let (upload, sha256, type) = sealed {
-            try req.application.blobs.keep(upload, sha256: sha256)
-            attached = .init(sha256: sha256, name: UploadReceiver.safeName(posted.photo?.filename), mediaType: type,
-                             size: Int64(posted.photo?.data.readableBytes ?? 0))
-        } else if let kept, try await drafts.claimPhoto(kept.sha256, of: userID) {
+        var attached = try sealed?.keep(req)
+        if attached == nil, let kept, try await drafts.claimPhoto(kept.sha256, of: userID) {
             attached = kept // taken from her draft atomically: a discard at the same moment leaves it alone
         }
         if let photo = attached {
             _ = try await EvidenceStore(db: req.db).add(caseID: caseID, incidentID: stored.id, sha256: photo.sha256, name: photo.name,
                                                         mediaType: photo.mediaType, size: photo.size, scope: principal.scope)
         }
-        if isVictim {
-            try await drafts.delete(of: userID)
-            if let kept, kept.sha256 != attached?.sha256 { try await DiaryDrafts.removeIfUnused(kept, req: req) }
-        }
+        // saved: the draft goes, with a photo it still holds (one she replaced by another)
+        if isVictim, let leftover = try await drafts.discard(of: userID) { try await DiaryDrafts.removeIfUnused(leftover, req: req) }
         return req.redirect(to: principal.role == .victim ? "/?saved=1" : "/cases/\(caseID.apiString)?saved=1#incidents")
     }
 

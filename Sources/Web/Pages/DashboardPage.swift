@@ -84,12 +84,9 @@ struct DashboardPage {
                 Dictionary(files.map { ($0.0.id, ($0.0.number, $0.0.jurisdiction)) }, uniquingKeysWith: { first, _ in first }))
         }
         var alerts: [AlertView] = []
-        let monitoring = MonitoringStore(db: req.db)
         for (alert, summary) in try await reads.openAlerts(scope: scope, limit: Self.alertsShown) {
             let panic = alert.kind == PanicButton.alertKind
-            // where she was: the point stored with a panic alert (an officer of her case may see it)
-            let point = panic ? try await monitoring.track(caseID: alert.caseID, device: alert.device, from: alert.at.epochMilliseconds,
-                                                          to: alert.at.epochMilliseconds).last : nil
+            let point = try await PanicButton.point(of: alert, db: req.db) // an officer of her case may see where she was
             alerts.append(AlertView(
                 caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format(summary.jurisdiction).dateTime(alert.at),
                 kind: t["alertkind_\(alert.kind)"] ?? alert.kind, panic: panic, escalated: alert.escalatedAt != nil,

@@ -38,26 +38,24 @@ struct DiaryDrafts {
     /// `POST /diary/draft`: the diary's fields as they stand (no file: a photo is kept when the
     /// form is submitted). 204, or 403 for anyone but a victim.
     func save(req: Request) async throws -> HTTPStatus {
-        let user = try req.signedIn.user
-        guard user.role == .victim else { throw Abort(.forbidden, reason: "only a victim's diary keeps drafts") }
+        let signedIn = try req.signedIn
+        guard signedIn.user.role == .victim else { throw Abort(.forbidden, reason: "only a victim's diary keeps drafts") }
         let posted = req.form(IncidentForm.Posted.self) ?? IncidentForm.Posted()
-        try await Self.keep(posted, caseID: try await Self.ownCase(req.form(CaseField.self)?.case, of: user, req: req), for: user, req: req)
+        let caseID = try await Self.ownCase(req.form(CaseField.self)?.case, scope: signedIn.principal.scope, req: req)
+        try await Self.keep(posted, caseID: caseID, for: signedIn.user, req: req)
         return .noContent
     }
 
     /// The case named, when it is one the user may see (a draft names no other).
-    static func ownCase(_ caseID: UUID?, of user: UserAccount, req: Request) async throws -> UUID? {
+    static func ownCase(_ caseID: UUID?, scope: CaseScope, req: Request) async throws -> UUID? {
         guard let caseID else { return nil }
-        let principal = try await AccessStore(db: req.db).principal(for: user)
-        return (try? await CaseStore(db: req.db).requireCase(caseID, scope: principal.scope)) == nil ? nil : caseID
+        return (try? await CaseStore(db: req.db).requireCase(caseID, scope: scope)) == nil ? nil : caseID
     }
 
     /// `POST /diary/draft/discard`: the draft and its photo are gone; back to an empty form.
     func discard(req: Request) async throws -> Response {
         let user = try req.signedIn.user
-        if let sha256 = try await DiaryDraftStore(db: req.db).discard(of: user.id) {
-            try await Self.removeIfUnused(.init(sha256: sha256, name: "", mediaType: "", size: 0), req: req)
-        }
+        if let sha256 = try await DiaryDraftStore(db: req.db).discard(of: user.id) { try await Self.removeIfUnused(sha256, req: req) }
         return req.redirect(to: "/#log")
     }
 
@@ -82,13 +80,12 @@ struct DiaryDrafts {
         }
         do {
             if req.body.data == nil { _ = try await req.body.collect(max: AuthorizationMiddleware.maxFormBytes).get() }
+            let principal = try await AccessStore(db: req.db).principal(for: user)
             if path.kind == "panic" {
-                let principal = try await AccessStore(db: req.db).principal(for: user)
-                let landing = try await PanicButton.raise(for: user, principal: principal, req: req)
-                let alert = landing.flatMap { URLComponents(string: $0)?.queryItems?.first { $0.name == "alert" }?.value }
-                return req.redirect(to: alert.map { "/login?alerted=\($0)" } ?? "/login")
+                let raised = try await PanicButton.raise(for: user, principal: principal, req: req)
+                return req.redirect(to: raised.map { "/login?alerted=\($0.alertID.apiString)" } ?? "/login")
             }
-            let caseID = try await ownCase(path.caseID ?? req.form(CaseField.self)?.case, of: user, req: req)
+            let caseID = try await ownCase(path.caseID ?? req.form(CaseField.self)?.case, scope: principal.scope, req: req)
             if path.caseID != nil, caseID == nil { return nil }
             try await keep(req.form(IncidentForm.Posted.self) ?? IncidentForm.Posted(), caseID: caseID, for: user, req: req)
         } catch {
@@ -114,25 +111,11 @@ struct DiaryDrafts {
     /// Seals a posted photo into the evidence store (not yet evidence: the draft names it).
     /// Nil when none was sent or it is not a file the diary accepts.
     static func keepPhoto(_ file: File?, req: Request) throws -> DiaryDraft.Photo? {
-        guard let file, file.data.readableBytes > 0 else { return nil }
-        let bytes = Array(file.data.readableBytesView)
-        guard Int64(bytes.count) <= req.application.qorgauConfig.maxEvidenceBytes,
-              let type = MediaSniffer.mediaType(of: Array(bytes.prefix(MediaSniffer.prefixLength)),
-                                                complete: bytes.count <= MediaSniffer.prefixLength) else { return nil }
-        let upload = try req.application.blobs.upload()
-        do {
-            try upload.write(bytes)
-            let sha256 = try upload.finish()
-            try req.application.blobs.keep(upload, sha256: sha256)
-            return DiaryDraft.Photo(sha256: sha256, name: UploadReceiver.safeName(file.filename), mediaType: type, size: Int64(bytes.count))
-        } catch {
-            upload.abandon()
-            throw error
-        }
+        do { return try SealedPhoto.seal(file, req: req)?.keep(req) } catch is SealedPhoto.Refused { return nil }
     }
 
     /// Removes a draft's photo from the evidence store unless a record or a draft names it.
-    static func removeIfUnused(_ photo: DiaryDraft.Photo, req: Request) async throws {
-        if try await !DiaryDraftStore(db: req.db).isReferenced(photo.sha256) { req.application.blobs.remove(photo.sha256) }
+    static func removeIfUnused(_ sha256: String, req: Request) async throws {
+        if try await !DiaryDraftStore(db: req.db).isReferenced(sha256) { req.application.blobs.remove(sha256) }
     }
 }

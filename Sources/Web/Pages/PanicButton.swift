@@ -21,15 +21,20 @@ struct PanicButton {
 
     struct Posted: Content { var lat: String?; var lon: String?; var accuracy: String? }
 
+    /// What a press raised: the alert the pages name (a new one, or the one still open from a press
+    /// moments before), and whether her position went with it.
+    struct Raised { var alertID: UUID; var withPosition: Bool }
+
     func press(req: Request) async throws -> Response {
         let signedIn = try req.signedIn
         guard signedIn.user.role == .victim else { throw Abort(.forbidden, reason: "the panic button is the victim's") }
-        guard let landing = try await Self.raise(for: signedIn.user, principal: signedIn.principal, req: req) else { return req.redirect(to: "/") }
-        return req.redirect(to: landing)
+        guard let raised = try await Self.raise(for: signedIn.user, principal: signedIn.principal, req: req) else { return req.redirect(to: "/") }
+        // the diary says the police were alerted only for an alert that was raised (not for the address alone)
+        return req.redirect(to: "/?panic=\(raised.withPosition ? "sent" : "sent-without-position")&alert=\(raised.alertID.apiString)")
     }
 
-    /// Raises the alerts of a press; returns where the diary shows it (nil: she has no open case).
-    static func raise(for user: UserAccount, principal: Principal, req: Request) async throws -> String? {
+    /// Raises the alerts of a press (nil: she has no open case).
+    static func raise(for user: UserAccount, principal: Principal, req: Request) async throws -> Raised? {
         let posted = req.form(Posted.self) ?? Posted()
         let cases = try await CaseStore(db: req.db).list(CaseFilter(), scope: principal.scope, limit: 100, after: nil).items
         let now = nowMs()
@@ -41,12 +46,12 @@ struct PanicButton {
         let monitoring = MonitoringStore(db: req.db)
         var repeated: StoredAlert?
         for summary in cases where summary.status == .open {
+            let device = Self.device(caseID: summary.id, userID: user.id)
             if let recent = try await monitoring.recentAlerts(caseID: summary.id, kind: Self.alertKind, since: now - Self.repeatWindowMs)
-                .first(where: { $0.device == Self.device(caseID: summary.id, userID: user.id) }) {
+                .first(where: { $0.device == device }) {
                 repeated = repeated ?? recent
                 continue
             }
-            let device = Self.device(caseID: summary.id, userID: user.id)
             alerts.append(StoredAlert(caseID: summary.id, kind: Self.alertKind, order: nil, zone: nil, device: device, at: at,
                                       distanceMeters: nil, accuracyMeters: position.flatMap { $0.accuracy.map { Int($0.rounded()) } },
                                       incident: nil, createdAt: now))
@@ -59,9 +64,16 @@ struct PanicButton {
         if !alerts.isEmpty {
             try await req.application.monitoring.raise(alerts, positions: positions, units: units, db: req.db, by: principal.subject)
         }
-        // the diary says the police were alerted only for an alert that was raised (not for the address alone)
-        guard let first = alerts.first ?? repeated else { return nil }
-        return "/?panic=\(position == nil && alerts.first != nil ? "sent-without-position" : "sent")&alert=\(first.id.apiString)"
+        if let first = alerts.first { return Raised(alertID: first.id, withPosition: position != nil) }
+        return repeated.map { Raised(alertID: $0.id, withPosition: true) } // said as sent, as the first press was
+    }
+
+    /// Where she was when she raised a panic alert: the track point stored with it (nil for any
+    /// other alert, or when her phone did not share it).
+    static func point(of alert: StoredAlert, db: any Database) async throws -> StoredPing? {
+        guard alert.kind == alertKind else { return nil }
+        return try await MonitoringStore(db: db).track(caseID: alert.caseID, device: alert.device, from: alert.at.epochMilliseconds,
+                                                       to: alert.at.epochMilliseconds).last
     }
 
     /// Whether `alertID` is a panic alert raised within the last 15 minutes (a page says the police

@@ -57,6 +57,8 @@ public struct AppConfig: Sendable {
     public var changePollSeconds = 0.25
     /// Password attempts one source may make a minute (`QORGAU_SIGNIN_PER_MINUTE`, default 10).
     public var signInPerMinute = 10
+    /// The channels alerts are sent on, each off until configured (see `AlertChannelSettings`).
+    public var alertChannels = AlertChannelSettings()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, migrate: Bool = true,
                 maxBodyBytes: Int = 1 << 20, maxCaseFileBytes: Int = 32 << 20, logLevel: Logger.Level = .info) {
@@ -143,6 +145,7 @@ public struct AppConfig: Sendable {
             }
             config.signInPerMinute = count
         }
+        config.alertChannels = try AlertChannelSettings.fromEnvironment(env)
         if let raw = env["LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: raw.lowercased()) else {
                 throw ConfigurationError("LOG_LEVEL must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got \"\(raw)\"")

@@ -64,6 +64,12 @@ func routes(_ app: Application) throws {
     api.post("users", ":userID", "password-reset", use: users.resetPassword).requires(.manageUsers)
     api.get("audit", use: AuditController().list).requires(.readAudit)
 
+    let contacts = ContactController()
+    api.get("me", "contact", use: contacts.getContact).requires(.ownAccount)
+    api.put("me", "contact", use: contacts.putContact).requires(.ownAccount)
+    api.get("units", ":unit", "roster", use: contacts.getRoster).requires(.manageUsers)
+    api.put("units", ":unit", "roster", use: contacts.putRoster).requires(.manageUsers)
+
     let caseFiles = CaseFileController(maxBytes: app.qorgauConfig.maxCaseFileBytes, packs: app.packs)
     api.on(.POST, "case-files", body: .collect(maxSize: ByteCount(value: caseFiles.maxBytes)), use: caseFiles.importFile)
         .requires(.importCaseFiles)
@@ -134,6 +140,10 @@ func routes(_ app: Application) throws {
     api.get("monitoring", "alerts", "stream", use: monitoring.stream).requires(.handleAlerts).auditsRead("alertStream")
     oneCase.get("alerts", use: monitoring.list).requires(.readCaseRecords).auditsRead("alerts")
     oneCase.post("alerts", ":alertID", "acknowledgement", use: monitoring.acknowledge).requires(.handleAlerts)
+    oneCase.post("alerts", ":alertID", "handover", use: monitoring.handOver).requires(.handleAlerts)
+    oneCase.post("alerts", ":alertID", "escalation", use: monitoring.escalate).requires(.handleAlerts)
+    oneCase.get("alerts", ":alertID", "deliveries", use: monitoring.deliveries).requires(.handleAlerts).auditsRead("alertDeliveries")
+    api.get("monitoring", "alerts", use: monitoring.listAll).requires(.handleAlerts).auditsRead("alerts")
 
     let evidence = EvidenceController()
     oneCase.on(.POST, "incidents", ":incidentID", "evidence", body: .stream, use: evidence.upload)

@@ -12,6 +12,7 @@ public enum Server {
             try await configure(app, config)
             if config.migrate { try await FirstAdministrator.ensure(on: app.db, bcryptCost: config.bcryptCost) }
             try await app.startMonitoring(sweepSeconds: config.monitoringSweepSeconds, escalateAfter: config.alertEscalationSeconds)
+            await app.startDeliveries()
             app.logger.notice("Qorgau on http://\(config.host):\(config.port) with \(config.database.redacted)")
             try await app.execute()
             try await app.asyncShutdown()

@@ -20,5 +20,6 @@ public enum StoreMigrations {
         CreateSearchIndex(),
         CreateWorklists(),
         CreateDiaryDrafts(),
+        CreateAlertDelivery(),
     ]
 }

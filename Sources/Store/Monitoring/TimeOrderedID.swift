@@ -25,3 +25,18 @@ enum TimeOrderedID {
         }
     }
 }
+
+extension TimeOrderedID {
+    /// A version-7 id stamped `milliseconds` whose random bits are taken from `source`: the same
+    /// inputs give the same id, so whoever knows an alert knows the id of the event that raised it.
+    static func derived(at milliseconds: Int64, from source: UUID) -> UUID {
+        var bytes = source.uuid
+        let ms = UInt64(max(0, milliseconds)) & 0xFFFF_FFFF_FFFF
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            for i in 0..<6 { raw[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
+            raw[6] = 0x70 | raw[6] & 0x0F
+            raw[8] = 0x80 | raw[8] & 0x3F
+        }
+        return UUID(uuid: bytes)
+    }
+}

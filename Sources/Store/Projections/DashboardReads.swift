@@ -21,16 +21,20 @@ public struct DashboardReads: Sendable {
     /// The alerts no officer has acknowledged yet in the cases in scope, newest first, with their
     /// case: one read of the open alerts (indexed by `alerts_open`), however many cases there are.
     public func openAlerts(scope: CaseScope, limit: Int) async throws -> [(alert: StoredAlert, case: CaseSummary)] {
-        let query = AlertModel.query(on: db).filter(\.$acknowledgedAt == nil)
-            .join(CaseModel.self, on: \AlertModel.$caseID == \CaseModel.$id)
-        if case .limited(let units, let cases) = scope {
-            guard !units.isEmpty || !cases.isEmpty else { return [] }
-            query.group(.or) { group in
-                if !units.isEmpty { group.filter(CaseModel.self, \.$unit ~~ Array(units)) }
-                if !cases.isEmpty { group.filter(CaseModel.self, \.$id ~~ Array(cases)) }
-            }
+        try await alerts(scope: scope, openOnly: true, before: nil, limit: limit)
+    }
+
+    /// The alerts of the cases in scope, newest first, from before `before` (raise time and id):
+    /// one page of an indexed read across every case in scope.
+    public func alerts(scope: CaseScope, openOnly: Bool, before: (Int64, UUID)?, limit: Int) async throws
+        -> [(alert: StoredAlert, case: CaseSummary)] {
+        let query = AlertModel.query(on: db).join(CaseModel.self, on: \AlertModel.$caseID == \CaseModel.$id)
+        if openOnly { query.filter(\.$acknowledgedAt == nil) }
+        guard query.joinedCase(within: scope) else { return [] }
+        if let (at, id) = before {
+            query.group(.or) { $0.filter(\.$createdAt < at).group(.and) { $0.filter(\.$createdAt == at).filter(\.$id < id) } }
         }
-        return try await query.sort(\.$createdAt, .descending).limit(limit).all().map { model in
+        return try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(limit).all().map { model in
             (try model.value(), try model.joined(CaseModel.self).summary())
         }
     }

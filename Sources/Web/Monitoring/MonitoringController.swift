@@ -24,12 +24,38 @@ struct MonitoringController {
     /// Who listens is checked again before each event and every 5 seconds: a revoked token, an
     /// ended session, a disabled user or a role without the permission ends the stream (with
     /// `event: end`), and a withdrawn grant or a changed unit narrows it at once.
+    ///
+    /// Each event has an `id:`; a reconnection sending `Last-Event-ID` first gets the events of
+    /// the alerts in scope it missed since (raised, escalated, acknowledged, handed over), in order.
     func stream(req: Request) async throws -> Response {
         let hub = req.application.monitoring
-        let (id, events) = await hub.subscribe(scope: try req.principal.scope)
-        let response = Response(status: .ok, body: .init(asyncStream: { writer in
+        let scope = try req.principal.scope
+        let (id, events) = await hub.subscribe(scope: scope) // before the missed events are read: nothing falls between
+        let resumeAfter = req.headers.first(name: "Last-Event-ID").flatMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) }
+        var missed: [(event: AlertEvent, alert: StoredAlert)] = []
+        var positions: [UUID: StoredPing] = [:]
+        do {
+            if let resumeAfter { missed = try await AlertEventReads(db: req.db).events(after: resumeAfter, scope: scope) }
+            for (_, alert) in missed where alert.kind == PanicButton.alertKind {
+                positions[alert.id] = try await MonitoringStore(db: req.db).position(of: alert)
+            }
+        } catch {
+            await hub.unsubscribe(id)
+            throw error
+        }
+        let response = Response(status: .ok, body: .init(asyncStream: { [positions, missed] writer in
             let encoder = JSONEncoder.api
             try await writer.write(.buffer(ByteBuffer(string: ": subscribed\n\n")))
+            var lastSent = resumeAfter?.uuidString.lowercased() ?? ""
+            func send(_ event: MonitoringHub.Event) async throws {
+                let data = String(decoding: try encoder.encode(event.alert), as: UTF8.self)
+                let idLine = event.id.map { "id: \($0)\n" } ?? ""
+                try await writer.write(.buffer(ByteBuffer(string: "\(idLine)event: \(event.event)\ndata: \(data)\n\n")))
+                if let sent = event.id, sent > lastSent { lastSent = sent }
+            }
+            for (event, alert) in missed {
+                try await send(MonitoringHub.Event(event, alert: AlertResponse(alert, position: positions[alert.id])))
+            }
             let watch = Task {
                 var beats = 0
                 while !Task.isCancelled {
@@ -51,8 +77,8 @@ struct MonitoringController {
                     guard let caseID = UUID(uuidString: event.alert.caseId),
                           let unit = try await req.unit(ofCase: caseID),
                           listener.scope.allows(caseID, unit: unit) else { continue }
-                    let data = String(decoding: try encoder.encode(event.alert), as: UTF8.self)
-                    try await writer.write(.buffer(ByteBuffer(string: "event: \(event.event)\ndata: \(data)\n\n")))
+                    if let eventID = event.id, eventID <= lastSent { continue } // already sent from the missed ones
+                    try await send(event)
                 }
                 let ended = lostRight ? true : await Self.listener(req) == nil // not a shutdown: the listener lost the right
                 if ended {
@@ -89,13 +115,128 @@ struct MonitoringController {
         return PageResponse(items: items, nextCursor: nil)
     }
 
+    /// Body (optional): `{"note": "…"}`, what the officer did.
     func acknowledge(req: Request) async throws -> AlertResponse {
-        let caseID = try req.uuid("caseID", what: "case")
-        let alertID = try req.uuid("alertID", what: "alert")
-        let principal = try req.principal
-        let alert = try await MonitoringStore(db: req.db).acknowledge(alertID, caseID: caseID, by: principal.subject, scope: principal.scope)
-        return AlertResponse(alert)
+        let (caseID, alertID) = try Self.ids(req)
+        let note = try Self.note(req, optionalBody: true)
+        return AlertResponse(try await AlertActions(req).acknowledge(alertID, caseID: caseID, note: note))
     }
+
+    /// Body: `{"to": user id, "note": "…" (optional)}`.
+    func handOver(req: Request) async throws -> AlertResponse {
+        let (caseID, alertID) = try Self.ids(req)
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let to = body["to"].string(maxLength: 100)
+        if let to, UUID(uuidString: to) == nil { body["to"].fail("must be a user id") }
+        let note = body["note"].string(required: false, maxLength: 2000)
+        try body.throwIfInvalid()
+        return AlertResponse(try await AlertActions(req).handOver(alertID, caseID: caseID, to: UUID(uuidString: to!)!, note: note))
+    }
+
+    /// Body (optional): `{"note": "…"}`. 409 when acknowledged or at the chain's last step.
+    func escalate(req: Request) async throws -> AlertResponse {
+        let (caseID, alertID) = try Self.ids(req)
+        let note = try Self.note(req, optionalBody: true)
+        return AlertResponse(try await AlertActions(req).escalate(alertID, caseID: caseID, note: note))
+    }
+
+    /// An alert's events and deliveries (no addresses: a victim's phone number is not shown).
+    func deliveries(req: Request) async throws -> AlertDeliveriesResponse {
+        let (caseID, alertID) = try Self.ids(req)
+        let alert = try await MonitoringStore(db: req.db).alert(alertID, caseID: caseID, scope: try req.principal.scope)
+        let events = try await AlertEventReads(db: req.db).events(of: [alertID])[alertID] ?? []
+        let deliveries = try await DeliveryStore(db: req.db).deliveries(of: [alertID])[alertID] ?? []
+        return AlertDeliveriesResponse(alert: AlertResponse(alert, position: try await MonitoringStore(db: req.db).position(of: alert)),
+                                       events: events.map(AlertEventResponse.init), deliveries: deliveries.map(DeliveryResponse.init))
+    }
+
+    /// `?open=true` (or false, default true): the alerts of every case in the caller's scope,
+    /// newest first, `limit` at a time with `cursor`.
+    func listAll(req: Request) async throws -> PageResponse<AlertResponse> {
+        let raw = req.query[String.self, at: "open"]
+        guard raw == nil || raw == "true" || raw == "false" else {
+            throw ValidationFailure(pointer: "/open", message: "query parameter open must be true or false")
+        }
+        let (limit, cursor) = try req.page(cursor: AlertCursor.init)
+        let page = try await DashboardReads(db: req.db).alerts(scope: try req.principal.scope, openOnly: raw != "false",
+                                                               before: cursor.map { ($0.createdAt, $0.id) }, limit: limit)
+        var items: [AlertResponse] = []
+        for (alert, _) in page { items.append(AlertResponse(alert, position: try await MonitoringStore(db: req.db).position(of: alert))) }
+        let next = page.count == limit ? page.last.map { AlertCursor(createdAt: $0.alert.createdAt, id: $0.alert.id).text } : nil
+        return PageResponse(items: items, nextCursor: next)
+    }
+
+    private static func ids(_ req: Request) throws -> (UUID, UUID) {
+        (try req.uuid("caseID", what: "case"), try req.uuid("alertID", what: "alert"))
+    }
+
+    /// `note` from a JSON body that may be absent altogether.
+    private static func note(_ req: Request, optionalBody: Bool) throws -> String? {
+        guard req.body.data.map({ $0.readableBytes > 0 }) == true else { return nil }
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let note = body["note"].string(required: false, maxLength: 2000)
+        try body.throwIfInvalid()
+        return note
+    }
+}
+
+/// Where a page of alerts across cases ends: the last one's raise time and id.
+struct AlertCursor {
+    var createdAt: Int64
+    var id: UUID
+    var text: String { "\(createdAt)_\(id.apiString)" }
+
+    init(createdAt: Int64, id: UUID) { self.createdAt = createdAt; self.id = id }
+
+    init?(_ raw: String) {
+        let parts = raw.split(separator: "_")
+        guard parts.count == 2, let at = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        self.init(createdAt: at, id: id)
+    }
+}
+
+struct AlertEventResponse: Content {
+    var id: String
+    var kind: String
+    var step: Int
+    var actor: String
+    var to: String?
+    var note: String?
+    var at: String
+
+    init(_ event: AlertEvent) {
+        id = event.id.apiString; kind = event.kind.rawValue; step = event.step; actor = event.actor
+        to = event.targetUser?.apiString; note = event.note; at = Timestamp.text(event.at)
+    }
+}
+
+struct DeliveryResponse: Content {
+    var id: String
+    var event: String
+    var channel: String
+    /// A user's id, or `duty-centre`.
+    var recipient: String
+    var audience: String
+    var state: String
+    var attempts: Int
+    var error: String?
+    var queuedAt: String
+    var sentAt: String?
+
+    init(_ delivery: Delivery) {
+        id = delivery.idempotencyKey; event = delivery.eventID.apiString; channel = delivery.planned.channel.rawValue
+        recipient = delivery.planned.recipient; audience = delivery.planned.audience.rawValue; state = delivery.state.rawValue
+        attempts = delivery.attempts; error = delivery.error; queuedAt = Timestamp.text(delivery.createdAt)
+        sentAt = delivery.sentAt.map(Timestamp.text)
+    }
+}
+
+struct AlertDeliveriesResponse: Content {
+    var alert: AlertResponse
+    var events: [AlertEventResponse]
+    var deliveries: [DeliveryResponse]
 }
 
 struct IngestResponse: Content {

@@ -14,8 +14,29 @@ import Vapor
 actor MonitoringHub {
     /// What a subscribed officer receives.
     struct Event: Sendable, Codable {
-        var event: String // "alert" or "escalation"
+        /// "alert", "escalation", "acknowledged" or "handover".
+        var event: String
         var alert: AlertResponse
+        /// The alert event's id (`AlertEvent`): the stream's `id:`, from which a reconnection resumes.
+        var id: String?
+
+        init(event: String, alert: AlertResponse, id: UUID?) {
+            self.event = event; self.alert = alert; self.id = id?.uuidString.lowercased()
+        }
+
+        init(_ event: AlertEvent, alert: AlertResponse) {
+            self.init(event: Self.name(of: event.kind), alert: alert, id: event.id)
+        }
+
+        /// The stream's name for each kind of event.
+        static func name(of kind: AlertEvent.Kind) -> String {
+            switch kind {
+            case .raised: "alert"
+            case .escalated: "escalation"
+            case .acknowledged: "acknowledged"
+            case .handedOver: "handover"
+            }
+        }
     }
 
     struct Subscriber {
@@ -29,6 +50,11 @@ actor MonitoringHub {
     let trackWriter: SQLiteTrackWriter?
 
     init(trackWriter: SQLiteTrackWriter? = nil) { self.trackWriter = trackWriter }
+
+    /// Told when alert events were stored here or on another instance (the delivery worker).
+    private var eventsStored: (@Sendable () async -> Void)?
+
+    func whenEventsStored(_ action: @escaping @Sendable () async -> Void) { eventsStored = action }
 
     /// The track and alerts, written through the track's writer where there is one: on a SQLite
     /// file another connection's write would make the next group wait for its lock.
@@ -192,6 +218,7 @@ actor MonitoringHub {
         case .alert, .escalation:
             guard let event = message.event, let caseID = UUID(uuidString: event.alert.caseId) else { return }
             publish(event, unit: message.unit ?? unitOfCase[caseID] ?? nil)
+            if let eventsStored { Task { await eventsStored() } }
         case .refresh:
             guard let caseID = message.caseID else { return }
             try? await refresh(caseID, db: db, tellOthers: false)
@@ -340,7 +367,7 @@ actor MonitoringHub {
     private func store(_ group: [Pending]) async throws {
         let outcomes = try await checkAndStore(group, db: group[0].db)
         for outcome in outcomes {
-            for alert in outcome.alerts { announce(Event(event: "alert", alert: AlertResponse(alert))) }
+            for alert in outcome.alerts { announce(Self.raised(alert)) }
         }
         for (pending, outcome) in zip(group, outcomes) { pending.reply(.success(outcome)) }
     }
@@ -413,24 +440,36 @@ actor MonitoringHub {
         try await store(db).save(pings: positions, alerts: alerts, breaches: [], by: subject)
         for alert in alerts {
             let position = positions.first { $0.caseID == alert.caseID && $0.device == alert.device }
-            announce(Event(event: "alert", alert: AlertResponse(alert, position: position)), unit: units[alert.caseID])
+            announce(Self.raised(alert, position: position), unit: units[alert.caseID])
         }
     }
 
     // MARK: silence and escalation
 
     /// Reports devices gone silent and escalates alerts left unacknowledged for `escalateAfter`.
+    /// Each step of the chain waits `escalateAfter` after the one before: the supervisor, then
+    /// the unit head and the duty centre.
     func sweep(db: any Database, now: Date = Date(), escalateAfter: TimeInterval) async throws -> (silent: [StoredAlert], escalated: [StoredAlert]) {
         let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
         let silent = try await sweepSilent(db: db, now: now, nowMs: nowMs)
-        for alert in silent { announce(Event(event: "alert", alert: AlertResponse(alert))) }
-        let escalated = try await MonitoringStore(db: db).escalate(createdBefore: nowMs - Int64(escalateAfter * 1000), now: nowMs)
-        for alert in escalated {
-            // a case this hub does not route (a panic alert of a case without devices) is looked up
-            let unit: String?? = unitOfCase[alert.caseID] == nil ? try await CaseStore(db: db).unit(of: alert.caseID) : nil
-            announce(Event(event: "escalation", alert: AlertResponse(alert)), unit: unit)
+        for alert in silent { announce(Self.raised(alert)) }
+        let escalated = try await MonitoringStore(db: db).escalate(before: nowMs - Int64(escalateAfter * 1000), now: nowMs)
+        for (alert, event) in escalated {
+            try await announce(event, of: alert, db: db)
         }
-        return (silent, escalated)
+        return (silent, escalated.map(\.alert))
+    }
+
+    /// An event officers made (an acknowledgement, a hand-over, an escalation by hand), or the
+    /// sweep's escalation, told like an alert.
+    func announce(_ event: AlertEvent, of alert: StoredAlert, db: any Database) async throws {
+        // a case this hub does not route (a panic alert of a case without devices) is looked up
+        let unit: String?? = unitOfCase[alert.caseID] == nil ? try await CaseStore(db: db).unit(of: alert.caseID) : nil
+        announce(Event(event, alert: AlertResponse(alert, position: try await MonitoringStore(db: db).position(of: alert))), unit: unit)
+    }
+
+    private static func raised(_ alert: StoredAlert, position: StoredPing? = nil) -> Event {
+        Event(event: "alert", alert: AlertResponse(alert, position: position), id: AlertEvent.raisedID(of: alert))
     }
 
     private func sweepSilent(db: any Database, now: Date, nowMs: Int64) async throws -> [StoredAlert] {
@@ -483,8 +522,9 @@ actor MonitoringHub {
         guard let caseID = UUID(uuidString: event.alert.caseId) else { return }
         let unit = known ?? unitOfCase[caseID] ?? nil
         publish(event, unit: unit)
+        if let eventsStored { Task { await eventsStored() } }
         if let notify {
-            let message = ClusterMessage(origin: instanceID, kind: event.event == "escalation" ? .escalation : .alert, caseID: caseID,
+            let message = ClusterMessage(origin: instanceID, kind: event.event == "alert" ? .alert : .escalation, caseID: caseID,
                                          unit: unit, event: event)
             Task { await notify(message) }
         }

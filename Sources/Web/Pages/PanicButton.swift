@@ -71,9 +71,7 @@ struct PanicButton {
     /// Where she was when she raised a panic alert: the track point stored with it (nil for any
     /// other alert, or when her phone did not share it).
     static func point(of alert: StoredAlert, db: any Database) async throws -> StoredPing? {
-        guard alert.kind == alertKind else { return nil }
-        return try await MonitoringStore(db: db).track(caseID: alert.caseID, device: alert.device, from: alert.at.epochMilliseconds,
-                                                       to: alert.at.epochMilliseconds).last
+        try await MonitoringStore(db: db).position(of: alert)
     }
 
     /// Whether `alertID` is a panic alert raised within the last 15 minutes (a page says the police

@@ -1,0 +1,215 @@
+import Domain
+import Fluent
+import FluentSQL
+import Foundation
+import SQLKit
+
+/// The outbox's deliveries: routing each new alert event to its recipients, handing due
+/// deliveries to a worker under a lease, and keeping what became of each. Every state a delivery
+/// takes is written to the audit log (without the message or the address: case content).
+/// Several instances share the work: a routed event and a leased delivery are taken with
+/// `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite has one writer at a time).
+public struct DeliveryStore: Sendable {
+    let db: any Database
+
+    public init(db: any Database) { self.db = db }
+
+    /// Routes up to `limit` events not routed yet: `plan` names each one's deliveries from its
+    /// alert and what is known of its case, and they are queued in the transaction that marks the
+    /// event routed. Returns how many deliveries were queued.
+    public func route(limit: Int = 100, now: Int64,
+                      plan: @escaping @Sendable (AlertEvent, StoredAlert, RoutingFacts) -> [PlannedDelivery]) async throws -> Int {
+        try await db.auditedTransaction { tx in
+            let sql = try AuditChain.sqlDatabase(tx)
+            let events = try await sql.raw("""
+                UPDATE alert_events SET routed_at_ms = \(bind: now) WHERE id IN (
+                SELECT id FROM alert_events WHERE routed_at_ms IS NULL ORDER BY id LIMIT \(literal: limit)\(unsafeRaw: Self.skipLocked(sql)))
+                RETURNING *
+                """).all().map { try $0.decode(model: AlertEventModel.self).value() }
+            guard !events.isEmpty else { return (0, []) }
+            let alerts = try await AlertModel.query(on: tx).filter(\.$id ~~ Set(events.map(\.alertID))).all()
+                .reduce(into: [UUID: StoredAlert]()) { $0[try $1.requireID()] = try $1.value() }
+            var facts: [UUID: RoutingFacts] = [:]
+            for caseID in Set(events.map(\.caseID)) { facts[caseID] = try await Self.facts(of: caseID, on: tx) }
+            var rows: [DeliveryModel] = []
+            for event in events.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
+                guard let alert = alerts[event.alertID], let caseFacts = facts[event.caseID] else { continue }
+                for planned in Set(plan(event, alert, caseFacts)) {
+                    rows.append(DeliveryModel(event: event, planned: planned, now: now))
+                }
+            }
+            guard !rows.isEmpty else { return (0, []) }
+            var queued: [DeliveryModel] = []
+            for chunk in rows.chunks(of: 200) {
+                var insert = sql.insert(into: DeliveryModel.schema).columns(DeliveryRow.columns)
+                for row in chunk { insert = insert.values(DeliveryRow.values(row)) }
+                let taken = Set(try await insert.ignoringConflicts().returning("id").all().map { try $0.decode(column: "id", as: UUID.self) })
+                queued += chunk.filter { taken.contains($0.id ?? UUID()) }
+            }
+            return (queued.count, queued.map { $0.auditEntry("delivery.queued", detail: "\($0.channel) to \($0.audience)") })
+        }
+    }
+
+    /// Takes up to `limit` deliveries due at `now` for `owner` until `now + lease`: each attempt
+    /// counted. One whose worker died is taken again once its lease has run out.
+    public func claim(owner: String, limit: Int, now: Int64, lease: Int64) async throws -> [Delivery] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        return try await sql.raw("""
+            UPDATE deliveries SET lease_owner = \(bind: owner), lease_until_ms = \(bind: now + lease), attempts = attempts + 1
+            WHERE id IN (SELECT id FROM deliveries WHERE state = 'queued' AND next_at_ms <= \(bind: now)
+            AND (lease_until_ms IS NULL OR lease_until_ms < \(bind: now)) ORDER BY next_at_ms LIMIT \(literal: limit)\(unsafeRaw: Self.skipLocked(sql)))
+            RETURNING *
+            """).all().map { try $0.decode(model: DeliveryModel.self).value() }
+    }
+
+    /// Keeps what became of an attempt, if `owner` still holds the delivery (false if its lease
+    /// ran out and another worker took it).
+    @discardableResult
+    public func finish(_ delivery: Delivery, owner: String, outcome: DeliveryOutcome, now: Int64) async throws -> Bool {
+        try await db.auditedTransaction { tx in
+            let sql = try AuditChain.sqlDatabase(tx)
+            var update = sql.update(DeliveryModel.schema).set("lease_owner", to: SQLLiteral.null).set("lease_until_ms", to: SQLLiteral.null)
+            let action: String, detail: String
+            switch outcome {
+            case .sent:
+                update = update.set("state", to: SQLBind(Delivery.State.sent.rawValue)).set("sent_at_ms", to: SQLBind(now))
+                    .set("error", to: SQLLiteral.null)
+                (action, detail) = ("delivery.sent", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts)")
+            case .retry(let at, let error):
+                update = update.set("next_at_ms", to: SQLBind(at)).set("error", to: SQLBind(error))
+                (action, detail) = ("delivery.retry", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts): \(error)")
+            case .failed(let error):
+                update = update.set("state", to: SQLBind(Delivery.State.failed.rawValue)).set("error", to: SQLBind(error))
+                (action, detail) = ("delivery.failed", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts): \(error)")
+            }
+            let rows = try await update.where("id", .equal, SQLBind(delivery.id)).where("lease_owner", .equal, SQLBind(owner))
+                .where("state", .equal, SQLBind(Delivery.State.queued.rawValue)).returning("id").all()
+            guard !rows.isEmpty else { return (false, []) }
+            return (true, [AuditEntry(action: action, entity: DeliveryModel.schema, entityID: delivery.idempotencyKey,
+                                      caseID: delivery.caseID, detail: detail)])
+        }
+    }
+
+    /// Each alert's deliveries, oldest first.
+    public func deliveries(of alertIDs: [UUID]) async throws -> [UUID: [Delivery]] {
+        var deliveries: [UUID: [Delivery]] = [:]
+        for chunk in alertIDs.chunks(of: 500) {
+            for model in try await DeliveryModel.query(on: db).filter(\.$alertID ~~ chunk).sort(\.$createdAt).sort(\.$id).all() {
+                deliveries[model.alertID, default: []].append(try model.value())
+            }
+        }
+        return deliveries
+    }
+
+    /// How many deliveries are in each state (for the benchmark and the health of the outbox).
+    public func counts() async throws -> [Delivery.State: Int] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        struct Row: Decodable { var state: String; var n: Int }
+        let rows = try await sql.raw("SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state").all(decoding: Row.self)
+        return rows.reduce(into: [:]) { counts, row in if let state = Delivery.State(rawValue: row.state) { counts[state] = row.n } }
+    }
+
+    private static func skipLocked(_ sql: any SQLDatabase) -> String { sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : "" }
+
+    /// Whom an event of this case may reach: the active users granted it, the unit's active
+    /// officers, the unit's roster, and their contacts.
+    static func facts(of caseID: UUID, on db: any Database) async throws -> RoutingFacts {
+        guard let model = try await CaseModel.find(caseID, on: db) else { throw DomainError.notFound("case") }
+        let grants = try await CaseAccessModel.query(on: db).filter(\.$id.$caseID == caseID).all().map(\.id!.userID)
+        let granted = grants.isEmpty ? [] : try await UserModel.query(on: db).filter(\.$id ~~ grants).filter(\.$disabled == false).all()
+        let officers = model.unit == nil ? [] : try await UserModel.query(on: db).filter(\.$unit == model.unit)
+            .filter(\.$role == "officer").filter(\.$disabled == false).all()
+        let roster = model.unit == nil ? [] : try await DutyRosterModel.query(on: db).filter(\.$unit == model.unit!).all()
+        let active = Set((granted + officers).compactMap(\.id))
+        // a duty held by a disabled user reaches nobody
+        let rosterUsers = Set(roster.map(\.userID)).subtracting(active)
+        let onDuty = rosterUsers.isEmpty ? [] : try await UserModel.query(on: db).filter(\.$id ~~ rosterUsers).filter(\.$disabled == false).all()
+        let people = active.union(onDuty.compactMap(\.id))
+        let contacts = people.isEmpty ? [] : try await ContactModel.query(on: db).filter(\.$id ~~ people).all()
+        return RoutingFacts(
+            caseID: caseID, unit: model.unit, jurisdiction: model.jurisdiction,
+            granted: try granted.map { RoutingFacts.Member(userID: try $0.requireID(), role: $0.role) },
+            unitOfficers: officers.compactMap(\.id),
+            roster: roster.filter { people.contains($0.userID) }.compactMap(\.value),
+            contacts: try contacts.reduce(into: [:]) { $0[try $1.requireID()] = $1.value })
+    }
+}
+
+/// The columns of `deliveries` a new delivery sets, and its values for them.
+enum DeliveryRow {
+    static let columns = ["id", "event_id", "alert_id", "case_id", "channel", "recipient", "audience", "address", "language", "state",
+                          "attempts", "next_at_ms", "created_at_ms"]
+
+    static func values(_ m: DeliveryModel) -> [any SQLExpression] {
+        [SQLBind(m.id), SQLBind(m.eventID), SQLBind(m.alertID), SQLBind(m.caseID), SQLBind(m.channel), SQLBind(m.recipient),
+         SQLBind(m.audience), SQLBind(m.address), SQLBind(m.language), SQLBind(m.state), SQLBind(m.attempts), SQLBind(m.nextAt),
+         SQLBind(m.createdAt)]
+    }
+}
+
+extension DeliveryModel {
+    convenience init(event: AlertEvent, planned: PlannedDelivery, now: Int64) {
+        self.init()
+        id = UUID(); eventID = event.id; alertID = event.alertID; caseID = event.caseID
+        channel = planned.channel.rawValue; recipient = planned.recipient; audience = planned.audience.rawValue
+        address = planned.address; language = planned.language
+        state = Delivery.State.queued.rawValue; attempts = 0; nextAt = now; createdAt = now
+    }
+
+    func auditEntry(_ action: String, detail: String) -> AuditEntry {
+        AuditEntry(action: action, entity: Self.schema, entityID: id?.uuidString.lowercased(), caseID: caseID, detail: detail)
+    }
+
+    func value() throws -> Delivery {
+        Delivery(id: try requireID(), eventID: eventID, alertID: alertID, caseID: caseID,
+                 planned: PlannedDelivery(channel: DeliveryChannel(rawValue: channel) ?? .webhook, recipient: recipient,
+                                          audience: Audience(rawValue: audience) ?? .officer, address: address, language: language),
+                 state: Delivery.State(rawValue: state) ?? .queued, attempts: attempts, nextAt: nextAt, error: error,
+                 createdAt: createdAt, sentAt: sentAt)
+    }
+}
+
+extension DutyRosterModel {
+    var value: RosterEntry? {
+        RosterEntry.Duty(rawValue: duty).map { RosterEntry(duty: $0, userID: userID, fromMinute: fromMinute, toMinute: toMinute) }
+    }
+}
+
+extension ContactModel {
+    var value: Contact {
+        Contact(userID: id ?? UUID(), language: language, phone: phone, email: email,
+                channels: Set(channels.split(separator: ",").compactMap { DeliveryChannel(rawValue: String($0)) }))
+    }
+}
+
+/// What a message about an alert's event says, read when it is sent.
+public struct DeliveryContext: Sendable {
+    public var event: AlertEvent
+    public var alert: StoredAlert
+    public var caseNumber: String?
+    public var unit: String?
+    public var jurisdiction: String
+    /// Where the person who raised it was (a victim's panic alert, when her phone shared it).
+    public var position: StoredPing?
+}
+
+extension DeliveryStore {
+    /// The context of each delivery's event, by event id.
+    public func contexts(of deliveries: [Delivery]) async throws -> [UUID: DeliveryContext] {
+        let eventIDs = Set(deliveries.map(\.eventID))
+        guard !eventIDs.isEmpty else { return [:] }
+        let events = try await AlertEventModel.query(on: db).filter(\.$id ~~ eventIDs).all().map { try $0.value() }
+        let alerts = try await AlertModel.query(on: db).filter(\.$id ~~ Set(events.map(\.alertID))).all()
+            .reduce(into: [UUID: StoredAlert]()) { $0[try $1.requireID()] = try $1.value() }
+        let cases = try await CaseModel.query(on: db).filter(\.$id ~~ Set(events.map(\.caseID))).all()
+            .reduce(into: [UUID: CaseModel]()) { $0[try $1.requireID()] = $1 }
+        var contexts: [UUID: DeliveryContext] = [:]
+        for event in events {
+            guard let alert = alerts[event.alertID], let model = cases[event.caseID] else { continue }
+            let position = try await MonitoringStore(db: db).position(of: alert)
+            contexts[event.id] = DeliveryContext(event: event, alert: alert, caseNumber: model.number, unit: model.unit,
+                                                 jurisdiction: model.jurisdiction, position: position)
+        }
+        return contexts
+    }
+}

@@ -1,0 +1,70 @@
+import Cases
+import Foundation
+import Store
+
+/// Where alerts are sent, from the environment; a channel without its settings is off.
+///
+/// - `QORGAU_WEBHOOK_URL` and `QORGAU_WEBHOOK_SECRET` (at least 16 characters): the duty
+///   centre's system, sent the event as signed JSON.
+/// - `QORGAU_SMS_URL`, and `QORGAU_VOICE_URL`: an operator's HTTP gateway, with
+///   `…_AUTHORIZATION` (the Authorization header as sent), `…_TEMPLATE` (the body, with `{to}`,
+///   `{text}` and `{id}`) and `…_CONTENT_TYPE` (default `application/json`).
+/// - `QORGAU_PUBLIC_URL`: the address officers open from a message (the alert console).
+public struct AlertChannelSettings: Sendable, Equatable {
+    public var webhookURL: String?
+    public var webhookSecret: String?
+    public var sms: GatewaySender.Settings?
+    public var voice: GatewaySender.Settings?
+    public var publicURL: String?
+    /// How often the delivery worker looks for work besides being woken (`QORGAU_DELIVERY_POLL_MS`,
+    /// default 500; 0 leaves the worker off, as tests do and run it by hand).
+    public var pollMilliseconds = 500
+
+    public init() {}
+
+    public var configured: Set<DeliveryChannel> {
+        var channels: Set<DeliveryChannel> = []
+        if webhookURL != nil { channels.insert(.webhook) }
+        if sms != nil { channels.insert(.sms) }
+        if voice != nil { channels.insert(.voice) }
+        return channels
+    }
+
+    static func fromEnvironment(_ env: [String: String]) throws -> AlertChannelSettings {
+        var settings = AlertChannelSettings()
+        func address(_ name: String) throws -> String? {
+            guard let raw = env[name], !raw.isEmpty else { return nil }
+            guard let url = URL(string: raw), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw ConfigurationError("\(name) must be an http(s) address; got \"\(raw)\"")
+            }
+            return raw
+        }
+        settings.webhookURL = try address("QORGAU_WEBHOOK_URL")
+        settings.webhookSecret = env["QORGAU_WEBHOOK_SECRET"]
+        if settings.webhookURL != nil, (settings.webhookSecret ?? "").count < 16 {
+            throw ConfigurationError("QORGAU_WEBHOOK_URL needs QORGAU_WEBHOOK_SECRET, at least 16 characters, to sign what it sends")
+        }
+        for prefix in ["QORGAU_SMS", "QORGAU_VOICE"] {
+            guard let url = try address(prefix + "_URL") else { continue }
+            var gateway = GatewaySender.Settings(url: url, authorization: env[prefix + "_AUTHORIZATION"])
+            if let template = env[prefix + "_TEMPLATE"] {
+                guard template.contains("{to}"), template.contains("{text}") else {
+                    throw ConfigurationError("\(prefix)_TEMPLATE must contain {to} and {text}; got \"\(template)\"")
+                }
+                gateway.template = template
+            }
+            if let type = env[prefix + "_CONTENT_TYPE"], !type.isEmpty { gateway.contentType = type }
+            if prefix == "QORGAU_SMS" { settings.sms = gateway } else { settings.voice = gateway }
+        }
+        if let raw = try address("QORGAU_PUBLIC_URL") {
+            settings.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        }
+        if let raw = env["QORGAU_DELIVERY_POLL_MS"] {
+            guard let ms = Int(raw), ms == 0 || (50...60_000).contains(ms) else {
+                throw ConfigurationError("QORGAU_DELIVERY_POLL_MS must be 0 (off) or a number of milliseconds from 50 to 60000; got \"\(raw)\"")
+            }
+            settings.pollMilliseconds = ms
+        }
+        return settings
+    }
+}

@@ -3,8 +3,9 @@ import Store
 
 /// Who hears an alert's event, and on which channels: the policy, apart from the sending.
 ///
-/// - Raised: the case's officers (the unit's officers and the officers and investigators granted
-///   the case) and whoever is on call in the unit at that time of day, on the channels each chose;
+/// - Raised: the officers and investigators granted the case, and whoever is on call in the
+///   unit at that time of day (the unit's officers all, when nobody is on call), on the channels
+///   each chose;
 ///   the victims of the case, on theirs, when the respondent came near them (a zone or proximity
 ///   breach); the duty centre at once for a victim's panic alert.
 /// - Escalated: step 1 the unit's supervisors, step 2 its head and the duty centre.
@@ -35,8 +36,9 @@ public struct AlertRouting: Sendable {
         }
         switch event.kind {
         case .raised:
-            officers = facts.unitOfficers + facts.granted.filter { ["officer", "investigator"].contains($0.role) }.map(\.userID)
-                + onDuty(.onCall)
+            let onCall = onDuty(.onCall)
+            officers = facts.granted.filter { ["officer", "investigator"].contains($0.role) }.map(\.userID)
+                + (onCall.isEmpty ? facts.unitOfficers : onCall)
             if Self.victimWarned.contains(alert.kind) { victims = facts.granted.filter { $0.role == "victim" }.map(\.userID) }
             dutyCentre = alert.kind == "panic"
         case .escalated:

@@ -49,7 +49,7 @@ public struct AlertEvent: Sendable, Equatable, Codable {
 
     /// Its line in the audit log (the note is case content: not written there).
     var auditEntry: AuditEntry {
-        AuditEntry(actor: actor, action: "alert.\(kind.rawValue)", entity: AlertEventModel.schema, entityID: id.uuidString.lowercased(),
+        AuditEntry(actor: actor, action: "alertEvent.\(kind.rawValue)", entity: AlertEventModel.schema, entityID: id.uuidString.lowercased(),
                    caseID: caseID, target: targetUser?.uuidString.lowercased(), detail: "alert \(alertID.uuidString.lowercased()) step \(step)")
     }
 }

@@ -213,6 +213,24 @@ schemas = {
                   "lon": {"type": "number"},
                   "raisedAt": DT, "acknowledgedAt": DT, "acknowledgedBy": {"type": "string"}, "escalatedAt": DT},
                  ["id", "caseId", "kind", "device", "at", "raisedAt"]),
+    "AlertEvent": obj({"id": {"type": "string", "format": "uuid", "description": "time-ordered; the alert stream's event id"},
+                       "kind": words("raised", "escalated", "acknowledged", "handedOver"),
+                       "step": {"type": "integer", "description": "0 raised, 1 the supervisor, 2 the unit head and the duty centre"},
+                       "actor": {"type": "string"}, "to": {"type": "string", "format": "uuid"}, "note": {"type": "string"}, "at": DT},
+                      ["id", "kind", "step", "actor", "at"]),
+    "Delivery": obj({"id": {"type": "string", "format": "uuid", "description": "also the Idempotency-Key sent with it"},
+                     "event": {"type": "string", "format": "uuid"}, "channel": words("sms", "voice", "email", "push", "webhook"),
+                     "recipient": {"type": "string", "description": "a user id, or duty-centre"},
+                     "audience": words("officer", "victim", "dutyCentre"), "state": words("queued", "sent", "failed"),
+                     "attempts": {"type": "integer"}, "error": {"type": "string"}, "queuedAt": DT, "sentAt": DT},
+                    ["id", "event", "channel", "recipient", "audience", "state", "attempts", "queuedAt"]),
+    "Contact": obj({"language": words("ru", "kk", "en"), "phone": {"type": "string", "pattern": "^\\+[0-9]{8,15}$"},
+                    "email": {"type": "string", "format": "email"}, "channels": arr(words("sms", "voice", "email", "push"))},
+                   ["language", "channels"]),
+    "Roster": obj({"unit": {"type": "string"}, "duties": arr(obj({
+        "duty": words("onCall", "supervisor", "head"), "user": {"type": "string", "format": "uuid"},
+        "from": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "description": "local time of the case's jurisdiction"},
+        "to": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}}, ["duty", "user"]))}, ["duties"]),
 }
 CF = "application/vnd.qorgau.case-file+json"
 # MediaSniffer.accepted: what evidence may be, and so what its content is served as.
@@ -325,14 +343,47 @@ paths = {
                    "{status, detail} for a message that is not a batch",
         "responses": {"101": {"description": "Switching Protocols: the WebSocket is open"}, **errors()}}},
     "/api/v1/monitoring/alerts/stream": {"get": {
-        "operationId": "alertStream", "summary": "Server-sent events: `event: alert` or `event: escalation`, data the alert, for the cases in scope",
+        "operationId": "alertStream",
+        "summary": "Server-sent events: `event: alert`, `escalation`, `acknowledged` or `handover`, data the alert, for the cases in scope",
+        "description": "Each event has an id; a reconnection with Last-Event-ID first gets the events it missed, in order.",
+        "parameters": [param("Last-Event-ID", "header", {"type": "string", "format": "uuid"}, "the last event received")],
         "responses": ok({"type": "string"}, media="text/event-stream")}},
+    "/api/v1/monitoring/alerts": {"get": {
+        "operationId": "listScopeAlerts", "summary": "Alerts of every case in scope, newest first",
+        "parameters": [param("open", "query", {"type": "boolean"}, "only those not acknowledged (default true)")] + PAGE,
+        "responses": {**ok(page(ref("Alert"))), **errors(422)}}},
+    "/api/v1/cases/{caseID}/alerts/{alertID}/handover": {"post": {
+        "operationId": "handOverAlert", "summary": "Hand an open alert to an officer or investigator who may see the case",
+        "parameters": [CASE, param("alertID", schema={"type": "string", "format": "uuid"})],
+        "requestBody": body(obj({"to": {"type": "string", "format": "uuid"}, "note": {"type": "string", "maxLength": 2000}}, ["to"])),
+        "responses": {**ok(ref("Alert")), **errors(404, 409, 422)}}},
+    "/api/v1/cases/{caseID}/alerts/{alertID}/escalation": {"post": {
+        "operationId": "escalateAlert", "summary": "Escalate an open alert to the next step of its chain now",
+        "parameters": [CASE, param("alertID", schema={"type": "string", "format": "uuid"})],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": obj({"note": {"type": "string", "maxLength": 2000}})}}},
+        "responses": {**ok(ref("Alert")), **errors(404, 409)}}},
+    "/api/v1/cases/{caseID}/alerts/{alertID}/deliveries": {"get": {
+        "operationId": "alertDeliveries", "summary": "An alert's events and who was sent what, with each delivery's state (no addresses)",
+        "parameters": [CASE, param("alertID", schema={"type": "string", "format": "uuid"})],
+        "responses": {**ok(obj({"alert": ref("Alert"), "events": arr(ref("AlertEvent")), "deliveries": arr(ref("Delivery"))},
+                               ["alert", "events", "deliveries"])), **errors(404)}}},
+    "/api/v1/me/contact": {
+        "get": {"operationId": "getContact", "summary": "How the signed-in user is told of alerts", "responses": ok(ref("Contact"))},
+        "put": {"operationId": "putContact", "summary": "Set them: a channel needs its address (sms and voice a phone, email an address)",
+                "requestBody": body(ref("Contact")), "responses": {**ok(ref("Contact")), **errors(422)}}},
+    "/api/v1/units/{unit}/roster": {
+        "get": {"operationId": "getRoster", "summary": "A unit's duty roster (administrators)",
+                "parameters": [param("unit")], "responses": ok(ref("Roster"))},
+        "put": {"operationId": "putRoster", "summary": "Replace a unit's duty roster; each user an active officer of the unit",
+                "parameters": [param("unit")], "requestBody": body(ref("Roster")), "responses": {**ok(ref("Roster")), **errors(422)}}},
     "/api/v1/cases/{caseID}/alerts": {"get": {
         "operationId": "listAlerts", "parameters": [CASE, param("open", "query", {"type": "boolean"}, "only those not acknowledged")],
         "description": "open must be true or false (422 otherwise).",
         "responses": {**ok(page(ref("Alert"))), **errors(404, 422)}}},
     "/api/v1/cases/{caseID}/alerts/{alertID}/acknowledgement": {"post": {
         "operationId": "acknowledgeAlert", "parameters": [CASE, param("alertID", schema={"type": "string", "format": "uuid"})],
+        "summary": "Acknowledge an alert (ends its escalation), optionally with what was done",
+        "requestBody": {"required": False, "content": {"application/json": {"schema": obj({"note": {"type": "string", "maxLength": 2000}})}}},
         "responses": {**ok(ref("Alert")), **errors(404)}}},
     "/api/v1/case-files": {"post": {"operationId": "importCaseFile", "summary": "Import a whole case; all or nothing",
                                     "requestBody": {"required": True, "content": {"application/json": {"schema": ref("CaseFile")},

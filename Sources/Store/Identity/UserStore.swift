@@ -37,6 +37,12 @@ public struct UserStore: Sendable {
 
     public func get(_ id: UUID) async throws -> UserAccount { try await model(id).account() }
 
+    /// The display names of these users (those that exist).
+    public func displayNames(_ ids: Set<UUID>) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try await UserModel.query(on: db).filter(\.$id ~~ ids).all().reduce(into: [:]) { $0[try $1.requireID()] = $1.displayName }
+    }
+
     /// The user and their password hash, for signing in.
     public func credentials(username: String) async throws -> (UserAccount, passwordHash: String)? {
         guard let model = try await UserModel.query(on: db).filter(\.$username == username).first() else { return nil }

@@ -90,10 +90,7 @@ struct DashboardPage {
             alerts.append(AlertView(
                 caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format(summary.jurisdiction).dateTime(alert.at),
                 kind: t["alertkind_\(alert.kind)"] ?? alert.kind, panic: panic, escalated: alert.escalatedAt != nil,
-                position: point.flatMap { p in
-                    guard let lat = p.lat, let lon = p.lon else { return nil }
-                    return String(format: "%.5f, %.5f", lat, lon) + (p.accuracy.map { " (±\(Int($0.rounded()))\u{00A0}" + (t["meters"] ?? "m") + ")" } ?? "")
-                }))
+                position: point.flatMap { PositionText.make($0, t: t) }))
         }
         let context = Context(
             frame: frame,

@@ -2,7 +2,9 @@ import Domain
 import Foundation
 
 /// Runs the engine over a case and a file of pings, one JSON object a line, offline: the same
-/// engine and the same alerts as the live server, so a track can be re-examined for court.
+/// engine and the same alerts as the live server, so a track can be re-examined for court. The
+/// live server's sweep for silent devices runs by the track's clock: before each later ping,
+/// and at the track's last instant.
 public struct Replay: Sendable {
     public struct Refused: Equatable, Sendable, Codable {
         public var line: Int
@@ -22,6 +24,7 @@ public struct Replay: Sendable {
     public mutating func run(jsonLines text: String, now: Date = Date()) -> Result {
         var alerts: [Alert] = []
         var refused: [Refused] = []
+        var trackClock = Date.distantPast
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
@@ -35,11 +38,21 @@ public struct Replay: Sendable {
                 refused.append(Refused(line: lineNumber, reason: node.log.problems.map(\.description).joined(separator: "; ")))
                 continue
             }
-            switch engine.ingest(ping, now: now) {
-            case .success(let raised): alerts += raised
+            // the live server's sweep, by the track's own clock: a device that went quiet while
+            // the track went on is reported as the server would have reported it
+            // (a refused ping changes nothing, the clock included)
+            var next = engine
+            let clock = Date(timeIntervalSince1970: Double(ping.at.epochMilliseconds) / 1000)
+            let silent = clock > trackClock ? next.sweep(now: clock) : []
+            switch next.ingest(ping, now: now) {
+            case .success(let raised):
+                engine = next
+                trackClock = max(trackClock, clock)
+                alerts += silent + raised
             case .failure(let refusal): refused.append(Refused(line: lineNumber, reason: "\(refusal.device): \(refusal.reason)"))
             }
         }
+        if trackClock > .distantPast { alerts += engine.sweep(now: trackClock) } // and at its end
         let ordered = alerts.enumerated().sorted {
             ($0.element.at.epochMilliseconds, $0.offset) < ($1.element.at.epochMilliseconds, $1.offset)
         }.map(\.element)

@@ -40,6 +40,16 @@ import Testing
         #expect(result.refused.isEmpty)
     }
 
+    @Test func aDeviceThatStopsWhileTheTrackGoesOnIsReportedSilentAsTheLiveServerWould() {
+        // her phone sends once; his bracelet, far away, goes on every minute for ten minutes
+        let result = replay([line("phone", 0, 43.2600, 76.9500)] + (0...10).map { line("bracelet", $0, 43.3000, 76.9900) })
+        #expect(result.alerts.map(\.kind) == [.silent])
+        #expect(result.alerts.first?.device == "phone")
+        #expect(abs((result.alerts.first?.at.epochMilliseconds ?? 0) - (1_760_000_000_000 + 180_000)) <= 1, "three intervals after its last ping")
+        let ended = replay([line("bracelet", 0, 43.3000, 76.9900), line("phone", 5, 43.2600, 76.9500)])
+        #expect(ended.alerts.map(\.device) == ["bracelet"], "and at the track's end")
+    }
+
     @Test func accuracyCountsTowardsTheZone() {
         // 320 m from the centre with 30 m accuracy could be inside: alert, and say so.
         let result = replay([line("bracelet", 0, 43.22288, 76.8500, accuracy: 30)])

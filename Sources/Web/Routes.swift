@@ -53,6 +53,7 @@ func routes(_ app: Application) throws {
     web.post("logout", use: pages.signOut).requires(.ownAccount)
     web.get("password", use: pages.passwordForm).requires(.ownAccount)
     web.post("password", use: pages.changePassword).requires(.ownAccount)
+    web.post("contact", use: pages.saveContact).requires(.ownAccount)
     web.post("tokens", ":tokenID", "revoke", use: pages.revokeToken).requires(.ownAccount)
 
     // The API: a bearer token (or a session with its CSRF token); anonymous gets 401.

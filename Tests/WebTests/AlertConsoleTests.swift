@@ -58,4 +58,30 @@ import VaporTesting
             #expect(events.values.first?.last?.note == "patrol sent")
         }
     }
+
+    @Test func aVictimOptsInToWarningsOnHerAccountPageInHerLanguage() async throws {
+        try await withQorgauApp(settings: { config in
+            config.alertChannels.sms = .init(url: "http://127.0.0.1:9/sms")
+        }) { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
+            let caseText = try #require(imported.json["id"] as? String)
+            let victim = try await app.makeUser(.victim, cases: [try #require(UUID(uuidString: caseText))])
+            let page = try await app.request(.GET, "/password?lang=kk", as: victim)
+            #expect(page.text.contains("Телефонға ескертулер") && page.text.contains("value=\"sms\""))
+            #expect(!page.text.contains("value=\"voice\""), "only the channels this server has")
+            #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
+
+            let wrong = try await Self.post(app, "/contact?lang=ru", "language=ru&phone=8701&channel%5B%5D=sms", as: victim)
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.text.contains("Введите номер с + и кодом страны"), "the problem in her language, by its field")
+            #expect(try await ContactStore(db: app.db).contact(of: victim.account.id) == nil, "nothing saved")
+
+            let saved = try await Self.post(app, "/contact", "language=kk&phone=%2B7+701+123+45+67&channel%5B%5D=sms", as: victim)
+            #expect(saved.status.code / 100 == 3)
+            let contact = try await ContactStore(db: app.db).contact(of: victim.account.id)
+            #expect(contact?.phone == "+77011234567" && contact?.channels == [.sms] && contact?.language == "kk")
+            let api = try await app.request(.GET, "/api/v1/me/contact", as: victim)
+            #expect(api.json["channels"] as? [String] == ["sms"])
+        }
+    }
 }

@@ -28,6 +28,7 @@ import VaporTesting
             "POST /diary/draft/discard": [.victim, .officer, .investigator],
             "POST /panic": [.victim],
             "GET /alerts": [.officer, .investigator],
+            "POST /contact": everyone,
             "POST /alerts/:caseID/:alertID/acknowledge": [.officer, .investigator],
             "POST /alerts/:caseID/:alertID/handover": [.officer, .investigator],
             "POST /alerts/:caseID/:alertID/escalate": [.officer, .investigator],

@@ -14,6 +14,7 @@ struct SignInPages {
         var frame: PageFrame; var csrf: String; var mustChange: Bool; var error: String?
         var notice: String?
         var tokens: [Token]
+        var contact: ContactForm.View
     }
     struct HomeContext: Encodable { var frame: PublicFrame; var displayName: String; var role: String; var unit: String?; var csrf: String }
 
@@ -152,7 +153,18 @@ struct SignInPages {
         try await signInPage(req, username: username, error: error, status: status)
     }
 
-    private func passwordPage(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
+    /// `POST /contact`: the account page's contact details and channels.
+    func saveContact(req: Request) async throws -> Response {
+        let (contact, errors) = ContactForm.read(req)
+        if let contact, errors.isEmpty {
+            try await ContactStore(db: req.db).save(contact, now: nowMs())
+            return req.redirect(to: "/password?contact=saved#contact")
+        }
+        return try await passwordPage(req, error: nil, status: .unprocessableEntity, contact: (contact, errors))
+    }
+
+    private func passwordPage(_ req: Request, error: String?, status: HTTPResponseStatus,
+                              contact posted: (Contact?, [String: String])? = nil) async throws -> Response {
         let signedIn = try req.signedIn
         let frame = try PageFrame.make(req, emergencyNumber: try await emergencyNumber(req))
         let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
@@ -173,7 +185,9 @@ struct SignInPages {
         }
         return try await render(req, "password", PasswordContext(frame: frame, csrf: signedIn.session?.csrfToken ?? "",
                                                                  mustChange: signedIn.user.mustChangePassword, error: error,
-                                                                 notice: notice, tokens: tokens),
+                                                                 notice: notice, tokens: tokens,
+                                                                 contact: try await ContactForm.view(req, t: frame.t, posted: posted?.0,
+                                                                                                     errors: posted?.1 ?? [:])),
                                 status: status)
     }
 

@@ -236,6 +236,12 @@ import VaporTesting
             let again = try await browser.send(.POST, "/panic", form: ["csrf": csrf])
             #expect(again.headers.first(name: .location)?.hasPrefix("/?panic=sent&alert=") == true)
             #expect(try await panics(first).count == 1)
+            // once an officer acknowledged it, a press within the minute is a new alert
+            let acked = try #require(try await panics(second).first?["id"] as? String)
+            #expect(try await app.request(.POST, "/api/v1/cases/\(second)/alerts/\(acked)/acknowledgement").status == .ok)
+            _ = try await browser.send(.POST, "/panic", form: ["csrf": csrf])
+            #expect(try await panics(second).count == 2, "not swallowed by the acknowledged one")
+            #expect(try await panics(first).count == 1, "the first case's alert is still open")
 
             // a draft naming a case that is not hers keeps no case
             let draft = try await browser.send(.POST, "/diary/draft", form: ["csrf": csrf, "description": "x", "case": UUID().uuidString])
@@ -249,6 +255,7 @@ import VaporTesting
             let landing = try #require(late.headers.first(name: .location))
             #expect(landing.hasPrefix("/login?alerted="))
             #expect(try await panics(first).count == 2)
+            #expect(try await panics(second).count == 3)
             #expect((try await browser.send(.GET, landing + "&lang=ru")).text.contains("Полиция оповещена"))
             #expect(!(try await browser.send(.GET, "/login?alerted=\(UUID().uuidString)&lang=ru")).text.contains("Полиция оповещена"))
         }

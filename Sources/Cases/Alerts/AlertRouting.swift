@@ -10,7 +10,8 @@ import Store
 ///   breach); the duty centre at once for a victim's panic alert.
 /// - Escalated: step 1 the unit's supervisors, step 2 its head and the duty centre.
 /// - Handed over: the officer it was handed to.
-/// A channel not configured on this server reaches nobody; an acknowledgement sends nothing.
+/// - Acknowledged: the duty centre, when it was told of the alert (a panic, or the last step).
+/// A channel not configured on this server reaches nobody.
 public struct AlertRouting: Sendable {
     /// The channels this server can send on.
     public var channels: Set<DeliveryChannel>
@@ -47,7 +48,8 @@ public struct AlertRouting: Sendable {
         case .handedOver:
             officers = event.targetUser.map { [$0] } ?? []
         case .acknowledged:
-            return []
+            // the duty centre, told of a panic at once or of an alert at the last step, hears it is handled
+            dutyCentre = alert.kind == "panic" || event.step >= AlertEvent.lastStep
         }
         var planned: [PlannedDelivery] = []
         func reach(_ users: [UUID], as audience: Audience) {

@@ -8,8 +8,6 @@ import SQLKit
 public struct AlertEvent: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case raised, escalated, acknowledged, handedOver
-        /// Whether the event sends messages to people (an acknowledgement sends none).
-        public var isDelivered: Bool { self != .acknowledged }
     }
 
     /// The last step of the chain: the unit head and the duty centre.
@@ -24,6 +22,8 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     public var targetUser: UUID?
     public var note: String?
     public var at: Int64
+    /// When its deliveries were queued (nil until the worker has routed it).
+    public var routedAt: Int64?
 
     public init(id: UUID, alertID: UUID, caseID: UUID, kind: Kind, step: Int, actor: String, targetUser: UUID? = nil,
                 note: String? = nil, at: Int64) {
@@ -61,7 +61,7 @@ enum AlertEventRow {
     static func values(_ event: AlertEvent) -> [any SQLExpression] {
         [SQLBind(event.id), SQLBind(event.alertID), SQLBind(event.caseID), SQLBind(event.kind.rawValue), SQLBind(event.step),
          SQLBind(event.actor), SQLBind(event.targetUser), SQLBind(event.note), SQLBind(event.at),
-         SQLBind(event.kind.isDelivered ? nil : event.at)]
+         SQLBind(nil as Int64?)]
     }
 
     static func insert(_ events: [AlertEvent], on sql: any SQLDatabase) -> SQLInsertBuilder {
@@ -75,5 +75,10 @@ extension AlertEventModel {
     func value() throws -> AlertEvent {
         AlertEvent(id: try requireID(), alertID: alertID, caseID: caseID, kind: AlertEvent.Kind(rawValue: kind) ?? .raised,
                    step: step, actor: actor, targetUser: targetUser, note: note, at: at)
+            .routed(at: routedAt)
     }
+}
+
+extension AlertEvent {
+    func routed(at time: Int64?) -> AlertEvent { var event = self; event.routedAt = time; return event }
 }

@@ -19,7 +19,7 @@ struct AlertConsolePage {
     struct Handler: Encodable { var id: String; var name: String }
     struct AlertView: Encodable {
         var id: String; var caseId: String; var caseNumber: String; var when: String; var kind: String; var severe: Bool
-        var position: String?; var stage: String; var mayEscalate: Bool
+        var position: String?; var stage: String; var mayEscalate: Bool; var escalateLabel: String
         var history: [Line]; var deliveries: [Line]; var handlers: [Handler]
     }
     struct Context: Encodable { var frame: PageFrame; var alerts: [AlertView]; var done: String?; var problem: String? }
@@ -33,12 +33,18 @@ struct AlertConsolePage {
         let t = frame.t
         let scope = try req.principal.scope
         let open = try await DashboardReads(db: req.db).alerts(scope: scope, openOnly: true, before: nil, limit: Self.shown)
-            .sorted { a, b in
-                let (ra, rb) = (Self.rank(a.alert.kind), Self.rank(b.alert.kind))
-                return ra != rb ? ra < rb : a.alert.createdAt > b.alert.createdAt
-            }
         let ids = open.map(\.alert.id)
         let events = try await AlertEventReads(db: req.db).events(of: ids)
+        func step(_ alert: StoredAlert) -> Int {
+            (events[alert.id] ?? []).filter { $0.kind == .raised || $0.kind == .escalated }.map(\.step).max() ?? 0
+        }
+        // the most severe kind first; then the furthest up its chain; then the newest
+        let sorted = open.sorted { a, b in
+            let (ra, rb) = (Self.rank(a.alert.kind), Self.rank(b.alert.kind))
+            if ra != rb { return ra < rb }
+            let (sa, sb) = (step(a.alert), step(b.alert))
+            return sa != sb ? sa > sb : a.alert.createdAt > b.alert.createdAt
+        }
         let deliveries = try await DeliveryStore(db: req.db).deliveries(of: ids)
         var people = Set(events.values.flatMap { $0.flatMap { [UUID(uuidString: $0.actor), $0.targetUser].compactMap { $0 } } })
         people.formUnion(deliveries.values.flatMap { $0.compactMap { UUID(uuidString: $0.planned.recipient) } })
@@ -53,23 +59,35 @@ struct AlertConsolePage {
             return UUID(uuidString: subject).flatMap { names[$0] } ?? subject
         }
         var views: [AlertView] = []
-        for (alert, summary) in open {
+        let me = try req.signedIn.user.id
+        for (alert, summary) in sorted {
             let zone = (try? packs.pack(for: summary.jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
             let format = LocaleFormat(language: frame.lang, timeZone: zone)
             func when(_ ms: Int64) -> String { format.dateTime(ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 0)) }
             let history = events[alert.id] ?? []
-            let step = history.filter { $0.kind == .raised || $0.kind == .escalated }.map(\.step).max() ?? 0
+            let step = step(alert)
+            let told = Dictionary(grouping: deliveries[alert.id] ?? [], by: \.eventID)
+            var stage = t["alert_step_\(step)"] ?? ""
+            if let handed = history.last(where: { $0.kind == .handedOver }), let target = handed.targetUser {
+                stage += " · " + (t["alert_handed_to"] ?? "").replacingOccurrences(of: "{to}", with: names[target] ?? "—")
+            }
+            let position = try await MonitoringStore(db: req.db).position(of: alert).flatMap { PositionText.make($0, t: t) }
             views.append(AlertView(
                 id: alert.id.apiString, caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format.dateTime(alert.at),
                 kind: t["alertkind_\(alert.kind)"] ?? alert.kind, severe: Self.rank(alert.kind) < 3,
-                position: try await MonitoringStore(db: req.db).position(of: alert).flatMap { PositionText.make($0, t: t) },
-                stage: t["alert_step_\(step)"] ?? "",
-                mayEscalate: step < AlertEvent.lastStep,
+                position: position ?? (alert.kind == PanicButton.alertKind ? t["position_not_shared"] : nil),
+                stage: stage,
+                mayEscalate: step < AlertEvent.lastStep, escalateLabel: t["alert_escalate_to_\(min(step + 1, AlertEvent.lastStep))"] ?? "",
                 history: history.map { event in
                     var text = (t["alertevent_\(event.kind.rawValue)"] ?? event.kind.rawValue)
                         .replacingOccurrences(of: "{step}", with: t["alert_step_\(event.step)"] ?? String(event.step))
                         .replacingOccurrences(of: "{actor}", with: name(event.actor))
                     if let target = event.targetUser { text = text.replacingOccurrences(of: "{to}", with: names[target] ?? "—") }
+                    if event.kind != .acknowledged {
+                        let count = told[event.id]?.count ?? 0
+                        text += " — " + (event.routedAt == nil ? t["alert_told_pending"] ?? ""
+                            : count == 0 ? t["alert_told_none"] ?? "" : (t["alert_told_count"] ?? "").replacingOccurrences(of: "{count}", with: String(count)))
+                    }
                     return Line(when: when(event.at), text: text, note: event.note)
                 },
                 deliveries: (deliveries[alert.id] ?? []).map { delivery in
@@ -79,7 +97,7 @@ struct AlertConsolePage {
                                 text: "\(channel) → \(name(delivery.planned.recipient)): \(state)",
                                 note: delivery.state == .sent ? nil : delivery.error.map { "\(t["attempts"] ?? ""): \(delivery.attempts) · \($0)" })
                 },
-                handlers: handlers[summary.id] ?? []))
+                handlers: (handlers[summary.id] ?? []).filter { $0.id != me.apiString }))
         }
         let done = req.query[String.self, at: "done"].flatMap { ["acknowledged", "handedOver", "escalated"].contains($0) ? t["alert_done_\($0)"] : nil }
         return try await req.renderPage("alerts", Context(frame: frame, alerts: views, done: done, problem: problem), status: status)

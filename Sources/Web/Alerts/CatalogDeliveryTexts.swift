@@ -32,7 +32,7 @@ struct CatalogDeliveryTexts: DeliveryTexts {
             let kind = t["alertkind_\(context.alert.kind)"] ?? context.alert.kind
             let text = "\(headline): \(kind) — \(t["notify_case"] ?? "") \(context.caseNumber ?? "—"), \(time)"
             return OutgoingMessage(delivery: delivery, title: t["notify_title"] ?? "Qorgau", text: text,
-                                   link: publicURL.map { "\($0)/alerts" }, json: json)
+                                   link: publicURL.map { "\($0)/alerts#a-\(context.alert.id.apiString)" }, json: json)
         }
     }
 }

@@ -51,11 +51,3 @@ struct ContactForm {
         }
     }
 }
-
-extension Optional {
-    /// The value, or what `make` gives when there is none.
-    func asyncOrElse(_ make: () async throws -> Wrapped?) async rethrows -> Wrapped? {
-        if let self { return self }
-        return try await make()
-    }
-}

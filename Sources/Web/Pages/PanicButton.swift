@@ -47,8 +47,12 @@ struct PanicButton {
         var repeated: StoredAlert?
         for summary in cases where summary.status == .open {
             let device = Self.device(caseID: summary.id, userID: user.id)
-            if let recent = try await monitoring.recentAlerts(caseID: summary.id, kind: Self.alertKind, since: now - Self.repeatWindowMs)
-                .first(where: { $0.device == device }) {
+            // a press repeated within a minute adds nothing while the first is still open and
+            // no newer position comes with it; once an officer acknowledged it, a press is new
+            let open = try await monitoring.recentAlerts(caseID: summary.id, kind: Self.alertKind, since: now - Self.repeatWindowMs)
+                .first(where: { $0.device == device && $0.acknowledgedAt == nil })
+            let firstHadPosition = try await open.asyncMap { try await monitoring.position(of: $0) != nil } ?? false
+            if let recent = open, position == nil || firstHadPosition {
                 repeated = repeated ?? recent
                 continue
             }

@@ -17,13 +17,21 @@
     return false;
   }
 
+  var leaving = false;
+  var pending = null;
+
+  // the officer's own action: its answer is the page to see, not a reload of this one
+  document.addEventListener("submit", function () { leaving = true; source.close(); });
+
   function news() {
+    if (leaving) return;
     if (busy()) { if (notice) notice.hidden = false; return; }
-    window.location.reload();
+    // a moment later, so the messages the event sends are listed with it
+    if (pending === null) pending = window.setTimeout(function () { if (!leaving && !busy()) window.location.reload(); pending = null; }, 1500);
   }
 
   ["alert", "escalation", "acknowledged", "handover"].forEach(function (name) {
     source.addEventListener(name, news);
   });
-  source.addEventListener("end", function () { source.close(); window.location.reload(); });
+  source.addEventListener("end", function () { source.close(); if (!leaving) window.location.reload(); });
 })();

@@ -74,7 +74,11 @@ public actor DeliveryWorker {
         let store = DeliveryStore(db: db)
         let routing = self.routing
         var done = 0
-        while case let routed = try await store.route(now: now(), plan: { routing.plan($0, $1, $2) }), routed > 0 { done += routed }
+        while true { // every new event routed, a hundred at a time
+            let routed = try await store.route(now: now(), plan: { routing.plan($0, $1, $2) })
+            guard routed > 0 else { break }
+            done += routed
+        }
         let due = try await store.claim(owner: owner, limit: settings.batch, now: now(), lease: settings.leaseMilliseconds)
         guard !due.isEmpty else { return done }
         let contexts = try await store.contexts(of: due)

@@ -26,9 +26,9 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     public var routedAt: Int64?
 
     public init(id: UUID, alertID: UUID, caseID: UUID, kind: Kind, step: Int, actor: String, targetUser: UUID? = nil,
-                note: String? = nil, at: Int64) {
+                note: String? = nil, at: Int64, routedAt: Int64? = nil) {
         self.id = id; self.alertID = alertID; self.caseID = caseID; self.kind = kind; self.step = step; self.actor = actor
-        self.targetUser = targetUser; self.note = note; self.at = at
+        self.targetUser = targetUser; self.note = note; self.at = at; self.routedAt = routedAt
     }
 
     /// The event an alert was raised with; its id follows from the alert's, so the monitoring
@@ -56,12 +56,11 @@ public struct AlertEvent: Sendable, Equatable, Codable {
 
 /// The columns of `alert_events` and an event's values for them.
 enum AlertEventRow {
-    static let columns = ["id", "alert_id", "case_id", "kind", "step", "actor", "target_user", "note", "at_ms", "routed_at_ms"]
+    static let columns = ["id", "alert_id", "case_id", "kind", "step", "actor", "target_user", "note", "at_ms"]
 
     static func values(_ event: AlertEvent) -> [any SQLExpression] {
         [SQLBind(event.id), SQLBind(event.alertID), SQLBind(event.caseID), SQLBind(event.kind.rawValue), SQLBind(event.step),
-         SQLBind(event.actor), SQLBind(event.targetUser), SQLBind(event.note), SQLBind(event.at),
-         SQLBind(nil as Int64?)]
+         SQLBind(event.actor), SQLBind(event.targetUser), SQLBind(event.note), SQLBind(event.at)]
     }
 
     static func insert(_ events: [AlertEvent], on sql: any SQLDatabase) -> SQLInsertBuilder {
@@ -74,11 +73,6 @@ enum AlertEventRow {
 extension AlertEventModel {
     func value() throws -> AlertEvent {
         AlertEvent(id: try requireID(), alertID: alertID, caseID: caseID, kind: AlertEvent.Kind(rawValue: kind) ?? .raised,
-                   step: step, actor: actor, targetUser: targetUser, note: note, at: at)
-            .routed(at: routedAt)
+                   step: step, actor: actor, targetUser: targetUser, note: note, at: at, routedAt: routedAt)
     }
-}
-
-extension AlertEvent {
-    func routed(at time: Int64?) -> AlertEvent { var event = self; event.routedAt = time; return event }
 }

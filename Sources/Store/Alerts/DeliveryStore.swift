@@ -115,7 +115,7 @@ public struct DeliveryStore: Sendable {
     /// officers, the unit's roster, and their contacts.
     static func facts(of caseID: UUID, on db: any Database) async throws -> RoutingFacts {
         guard let model = try await CaseModel.find(caseID, on: db) else { throw DomainError.notFound("case") }
-        let grants = try await CaseAccessModel.query(on: db).filter(\.$id.$caseID == caseID).all().map(\.id!.userID)
+        let grants = try await CaseAccessModel.query(on: db).filter(\.$id.$caseID == caseID).all().compactMap { $0.id?.userID }
         let granted = grants.isEmpty ? [] : try await UserModel.query(on: db).filter(\.$id ~~ grants).filter(\.$disabled == false).all()
         let officers = model.unit == nil ? [] : try await UserModel.query(on: db).filter(\.$unit == model.unit)
             .filter(\.$role == "officer").filter(\.$disabled == false).all()

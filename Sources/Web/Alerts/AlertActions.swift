@@ -15,6 +15,10 @@ struct AlertActions {
         db = req.db; hub = req.application.monitoring; principal = try req.principal
     }
 
+    /// A note on an alert, as the API and the console read it: optional, at most 2,000
+    /// characters, no control characters but tab and line breaks.
+    static func note(_ node: JSONNode) -> String? { node.string(required: false, maxLength: 2000) }
+
     /// Acknowledged with what the officer did; a second acknowledgement keeps the first.
     func acknowledge(_ alertID: UUID, caseID: UUID, note: String?) async throws -> StoredAlert {
         let (alert, event) = try await MonitoringStore(db: db).acknowledge(alertID, caseID: caseID, by: principal.subject, note: note,

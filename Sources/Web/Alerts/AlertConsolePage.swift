@@ -134,8 +134,11 @@ struct AlertConsolePage {
                      _ action: (AlertActions, UUID, UUID, String?, String?) async throws -> Void) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case"), alertID = try req.uuid("alertID", what: "alert")
         let form = req.form(Action.self)
-        let note = form?.note.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : String($0.prefix(2000)) }
         let t = try PageFrame.make(req).t
+        let raw = form?.note.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        let node = JSONNode(raw.isEmpty ? nil : .string(raw), pointer: "/note", log: ProblemLog())
+        let note = AlertActions.note(node)
+        guard node.log.isEmpty else { return try await render(req, problem: t["alert_problem_note"], status: .unprocessableEntity) }
         do {
             try await action(try AlertActions(req), caseID, alertID, note, form?.to)
         } catch is ValidationFailure {

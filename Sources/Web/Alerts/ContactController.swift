@@ -79,7 +79,14 @@ struct ContactController {
         let body = try req.jsonBody()
         guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
         var entries: [RosterEntry] = []
-        let officers = Set(try await UserStore(db: req.db).list().filter { $0.role == .officer && $0.unit == unit && !$0.disabled }.map(\.id))
+        // the users the roster names, each read once (not every user of the server)
+        var officers = Set<UUID>()
+        let duties: [JSONValue] = if case .array(let items)? = body["duties"].value { items } else { [] }
+        for case .object(let duty) in duties {
+            guard case .string(let text)? = duty["user"], let id = UUID(uuidString: text), !officers.contains(id),
+                  let user = try? await UserStore(db: req.db).get(id), user.role == .officer, user.unit == unit, !user.disabled else { continue }
+            officers.insert(id)
+        }
         for node in body["duties"].elements() ?? [] {
             let duty = node["duty"].string(maxLength: 20).flatMap { raw -> RosterEntry.Duty? in
                 guard let duty = RosterEntry.Duty(rawValue: raw) else { node["duty"].fail("must be one of onCall, supervisor, head"); return nil }

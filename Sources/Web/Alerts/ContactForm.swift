@@ -17,13 +17,14 @@ struct ContactForm {
     /// What the page shows: what she saved, or what she posted with its problems.
     static func view(_ req: Request, t: [String: String], posted: Contact? = nil, errors: [String: String] = [:]) async throws -> View {
         let user = try req.signedIn.user.id
-        let contact = try await posted.asyncOrElse { try await ContactStore(db: req.db).contact(of: user) }
-            ?? Contact(userID: user, language: req.pageLanguage)
+        var contact = posted
+        if contact == nil { contact = try await ContactStore(db: req.db).contact(of: user) }
+        let shown = contact ?? Contact(userID: user, language: req.pageLanguage)
         let offered = DeliveryChannel.personal.filter(req.application.qorgauConfig.alertChannels.configured.contains)
         return View(
-            phone: contact.phone ?? "", email: contact.email ?? "",
-            languages: Catalogs.languages.map { LanguageOption(code: $0, label: Catalogs.names[$0] ?? $0, selected: $0 == contact.language) },
-            channels: offered.map { Option(code: $0.rawValue, label: t["contact_by_\($0.rawValue)"] ?? $0.rawValue, checked: contact.channels.contains($0)) },
+            phone: shown.phone ?? "", email: shown.email ?? "",
+            languages: Catalogs.languages.map { LanguageOption(code: $0, label: Catalogs.names[$0] ?? $0, selected: $0 == shown.language) },
+            channels: offered.map { Option(code: $0.rawValue, label: t["contact_by_\($0.rawValue)"] ?? $0.rawValue, checked: shown.channels.contains($0)) },
             offersEmail: offered.contains(.email),
             errors: errors.reduce(into: [:]) { shown, error in shown[error.key.isEmpty ? "form" : error.key] = t["contact_error_\(error.key)"] ?? t["form_errors"] },
             saved: req.query[String.self, at: "contact"] != nil)

@@ -111,7 +111,7 @@ struct MonitoringController {
         let open = raw == "true"
         let alerts = try await MonitoringStore(db: req.db).alerts(caseID: caseID, scope: try req.principal.scope, openOnly: open)
         var items: [AlertResponse] = []
-        for alert in alerts { items.append(AlertResponse(alert, position: try await PanicButton.point(of: alert, db: req.db))) }
+        for alert in alerts { items.append(AlertResponse(alert, position: try await MonitoringStore(db: req.db).position(of: alert))) }
         return PageResponse(items: items, nextCursor: nil)
     }
 
@@ -129,7 +129,7 @@ struct MonitoringController {
         guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
         let to = body["to"].string(maxLength: 100)
         if let to, UUID(uuidString: to) == nil { body["to"].fail("must be a user id") }
-        let note = body["note"].string(required: false, maxLength: 2000)
+        let note = AlertActions.note(body["note"])
         try body.throwIfInvalid()
         return AlertResponse(try await AlertActions(req).handOver(alertID, caseID: caseID, to: UUID(uuidString: to!)!, note: note))
     }
@@ -176,7 +176,7 @@ struct MonitoringController {
         guard req.body.data.map({ $0.readableBytes > 0 }) == true else { return nil }
         let body = try req.jsonBody()
         guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
-        let note = body["note"].string(required: false, maxLength: 2000)
+        let note = AlertActions.note(body["note"])
         try body.throwIfInvalid()
         return note
     }

@@ -86,7 +86,7 @@ struct DashboardPage {
         var alerts: [AlertView] = []
         for (alert, summary) in try await reads.openAlerts(scope: scope, limit: Self.alertsShown) {
             let panic = alert.kind == PanicButton.alertKind
-            let point = try await PanicButton.point(of: alert, db: req.db) // an officer of her case may see where she was
+            let point = try await MonitoringStore(db: req.db).position(of: alert) // an officer of her case may see where she was
             alerts.append(AlertView(
                 caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format(summary.jurisdiction).dateTime(alert.at),
                 kind: t["alertkind_\(alert.kind)"] ?? alert.kind, panic: panic, escalated: alert.escalatedAt != nil,

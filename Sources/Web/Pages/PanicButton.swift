@@ -51,7 +51,8 @@ struct PanicButton {
             // no newer position comes with it; once an officer acknowledged it, a press is new
             let open = try await monitoring.recentAlerts(caseID: summary.id, kind: Self.alertKind, since: now - Self.repeatWindowMs)
                 .first(where: { $0.device == device && $0.acknowledgedAt == nil })
-            let firstHadPosition = try await open.asyncMap { try await monitoring.position(of: $0) != nil } ?? false
+            var firstHadPosition = false
+            if let open { firstHadPosition = try await monitoring.position(of: open) != nil }
             if let recent = open, position == nil || firstHadPosition {
                 repeated = repeated ?? recent
                 continue
@@ -70,12 +71,6 @@ struct PanicButton {
         }
         if let first = alerts.first { return Raised(alertID: first.id, withPosition: position != nil) }
         return repeated.map { Raised(alertID: $0.id, withPosition: true) } // said as sent, as the first press was
-    }
-
-    /// Where she was when she raised a panic alert: the track point stored with it (nil for any
-    /// other alert, or when her phone did not share it).
-    static func point(of alert: StoredAlert, db: any Database) async throws -> StoredPing? {
-        try await MonitoringStore(db: db).position(of: alert)
     }
 
     /// Whether `alertID` is a panic alert raised within the last 15 minutes (a page says the police

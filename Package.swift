@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "Web", "Cases", "Law", "Monitoring", "Store", "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

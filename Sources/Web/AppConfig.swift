@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Store
 import Vapor
@@ -59,6 +60,8 @@ public struct AppConfig: Sendable {
     public var signInPerMinute = 10
     /// The channels alerts are sent on, each off until configured (see `AlertChannelSettings`).
     public var alertChannels = AlertChannelSettings()
+    /// The Web Push key (VAPID), when push is configured.
+    public var pushKey: P256.Signing.PrivateKey?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseLocation, migrate: Bool = true,
                 maxBodyBytes: Int = 1 << 20, maxCaseFileBytes: Int = 32 << 20, logLevel: Logger.Level = .info) {

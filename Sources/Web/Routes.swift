@@ -19,7 +19,9 @@ func routes(_ app: Application) throws {
     app.get("login", use: pages.signInForm)
     app.post("login", use: pages.signIn)
     app.post("exit", use: QuickExit().exit)
-    app.get("assets", ":name", use: try PageAssets().script)
+    let assets = try PageAssets()
+    app.get("assets", ":name", use: assets.script)
+    app.get("sw.js", use: assets.serviceWorker)
 
     // Web pages: a session; an anonymous visitor is sent to the sign-in page.
     let web = app.grouped(AuthenticationMiddleware(redirectsToSignIn: true), AuthorizationMiddleware())
@@ -54,6 +56,7 @@ func routes(_ app: Application) throws {
     web.get("password", use: pages.passwordForm).requires(.ownAccount)
     web.post("password", use: pages.changePassword).requires(.ownAccount)
     web.post("contact", use: pages.saveContact).requires(.ownAccount)
+    web.post("push", ":subscriptionID", "remove", use: ContactForm.removeDevice).requires(.ownAccount)
     web.post("tokens", ":tokenID", "revoke", use: pages.revokeToken).requires(.ownAccount)
 
     // The API: a bearer token (or a session with its CSRF token); anonymous gets 401.
@@ -73,6 +76,11 @@ func routes(_ app: Application) throws {
     let contacts = ContactController()
     api.get("me", "contact", use: contacts.getContact).requires(.ownAccount)
     api.put("me", "contact", use: contacts.putContact).requires(.ownAccount)
+    let push = PushController()
+    api.get("push", "key", use: push.key).requires(.ownAccount)
+    api.get("me", "push-subscriptions", use: push.list).requires(.ownAccount)
+    api.post("me", "push-subscriptions", use: push.subscribe).requires(.ownAccount)
+    api.delete("me", "push-subscriptions", ":subscriptionID", use: push.unsubscribe).requires(.ownAccount)
     api.get("units", ":unit", "roster", use: contacts.getRoster).requires(.manageUsers)
     api.put("units", ":unit", "roster", use: contacts.putRoster).requires(.manageUsers)
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Domain
 import Foundation
 import Law
@@ -46,6 +47,14 @@ struct DataOptions: ParsableArguments {
     func existingSigningKey() throws -> DossierSigningKey? {
         guard signingKeyFromEnvironment != nil || FileManager.default.fileExists(atPath: signingKeyFile) else { return nil }
         return try signingKey()
+    }
+
+    /// The Web Push key: `QORGAU_PUSH_KEY`, or the key file (`QORGAU_PUSH_KEY_FILE`, default
+    /// `push.key` in the data folder, made at the first start).
+    func pushKey() throws -> P256.Signing.PrivateKey {
+        let env = ProcessInfo.processInfo.environment
+        return try PushKey.load(environment: env["QORGAU_PUSH_KEY"].flatMap { $0.isEmpty ? nil : $0 },
+                                file: env["QORGAU_PUSH_KEY_FILE"] ?? data + "/push.key")
     }
 
     private var signingKeyFromEnvironment: String? {

@@ -14,6 +14,7 @@ struct Serve: AsyncParsableCommand {
                                                    migrate: !noMigrate)
         config.evidence = try options.evidence()
         config.dossierSigner = try options.signingKey()
+        if config.alertChannels.push != nil { config.pushKey = try options.pushKey() }
         try await Server.run(config)
     }
 }

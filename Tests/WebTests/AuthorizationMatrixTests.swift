@@ -1,3 +1,5 @@
+import Crypto
+import Cases
 import Domain
 import Foundation
 import Testing
@@ -24,6 +26,8 @@ import VaporTesting
             "POST /login": nil,
             "POST /exit": nil,
             "GET /assets/:name": nil,
+            "GET /sw.js": nil,
+            "POST /push/:subscriptionID/remove": everyone,
             "POST /diary/draft": [.victim],
             "POST /diary/draft/discard": [.victim, .officer, .investigator],
             "POST /panic": [.victim],
@@ -109,6 +113,10 @@ import VaporTesting
             "GET /api/v1/monitoring/alerts": [.officer, .investigator],
             "GET /api/v1/me/contact": everyone,
             "PUT /api/v1/me/contact": everyone,
+            "GET /api/v1/push/key": everyone,
+            "GET /api/v1/me/push-subscriptions": everyone,
+            "POST /api/v1/me/push-subscriptions": everyone,
+            "DELETE /api/v1/me/push-subscriptions/:subscriptionID": everyone,
             "GET /api/v1/units/:unit/roster": [.administrator],
             "PUT /api/v1/units/:unit/roster": [.administrator],
             "GET /api/v1/cases/:caseID/incidents": caseReaders,
@@ -138,7 +146,10 @@ import VaporTesting
 
     @Test(arguments: TestDatabase.available)
     func everyRoleGetsTheExpectedAnswerOnEveryRoute(_ database: TestDatabase) async throws {
-        try await withQorgauApp(database) { app in
+        try await withQorgauApp(database, settings: { config in // every channel's routes on
+            config.alertChannels.push = WebPushSender.Settings(subject: "mailto:duty@police.example")
+            config.pushKey = P256.Signing.PrivateKey()
+        }) { app in
             // Case A is in every case role's scope; case B, of another unit, in no one's.
             var file = Fixtures.caseFileJSON()
             var persons = file["persons"] as! [[String: Any]]

@@ -21,5 +21,6 @@ public enum StoreMigrations {
         CreateWorklists(),
         CreateDiaryDrafts(),
         CreateAlertDelivery(),
+        CreatePushSubscriptions(),
     ]
 }

@@ -75,3 +75,20 @@ final class ContactModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A browser or phone a user subscribed to Web Push.
+final class PushSubscriptionModel: Model, @unchecked Sendable {
+    static let schema = "push_subscriptions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    /// The push service's address for this subscription (a capability: kept, never logged).
+    @Field(key: "endpoint") var endpoint: String
+    @Field(key: "p256dh") var p256dh: String
+    @Field(key: "auth") var auth: String
+    /// What the user calls the device ("phone", the browser's name).
+    @OptionalField(key: "label") var label: String?
+    @Field(key: "created_at_ms") var createdAt: Int64
+
+    init() {}
+}

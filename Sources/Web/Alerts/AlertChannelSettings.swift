@@ -9,12 +9,18 @@ import Store
 /// - `QORGAU_SMS_URL`, and `QORGAU_VOICE_URL`: an operator's HTTP gateway, with
 ///   `…_AUTHORIZATION` (the Authorization header as sent), `…_TEMPLATE` (the body, with `{to}`,
 ///   `{text}` and `{id}`) and `…_CONTENT_TYPE` (default `application/json`).
+/// - `QORGAU_PUSH_SUBJECT`: Web Push, with this `mailto:` or `https:` contact for the push
+///   services' operators; the key is `QORGAU_PUSH_KEY` or a file made at the first start
+///   (`QORGAU_PUSH_KEY_FILE`, default `push.key` in the data folder). `QORGAU_PUSH_SERVICES`:
+///   the push services' origins messages may go to, comma-separated (default: those of Chrome,
+///   Firefox, Safari and Edge).
 /// - `QORGAU_PUBLIC_URL`: the address officers open from a message (the alert console).
 public struct AlertChannelSettings: Sendable, Equatable {
     public var webhookURL: String?
     public var webhookSecret: String?
     public var sms: GatewaySender.Settings?
     public var voice: GatewaySender.Settings?
+    public var push: WebPushSender.Settings?
     public var publicURL: String?
     /// How often the delivery worker looks for work besides being woken (`QORGAU_DELIVERY_POLL_MS`,
     /// default 500; 0 leaves the worker off, as tests do and run it by hand).
@@ -27,6 +33,7 @@ public struct AlertChannelSettings: Sendable, Equatable {
         if webhookURL != nil { channels.insert(.webhook) }
         if sms != nil { channels.insert(.sms) }
         if voice != nil { channels.insert(.voice) }
+        if push != nil { channels.insert(.push) }
         return channels
     }
 
@@ -55,6 +62,22 @@ public struct AlertChannelSettings: Sendable, Equatable {
             }
             if let type = env[prefix + "_CONTENT_TYPE"], !type.isEmpty { gateway.contentType = type }
             if prefix == "QORGAU_SMS" { settings.sms = gateway } else { settings.voice = gateway }
+        }
+        if let subject = env["QORGAU_PUSH_SUBJECT"], !subject.isEmpty {
+            guard subject.hasPrefix("mailto:") || subject.hasPrefix("https://") else {
+                throw ConfigurationError("QORGAU_PUSH_SUBJECT must be a mailto: or https: address the push services can reach you at; got \"\(subject)\"")
+            }
+            var push = WebPushSender.Settings(subject: subject)
+            if let raw = env["QORGAU_PUSH_SERVICES"], !raw.isEmpty {
+                push.services = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                for origin in push.services {
+                    guard let url = URL(string: origin.replacingOccurrences(of: "*.", with: "")), ["http", "https"].contains(url.scheme ?? ""),
+                          url.host != nil, url.path.isEmpty, url.query == nil else {
+                        throw ConfigurationError("QORGAU_PUSH_SERVICES must list origins such as https://fcm.googleapis.com; got \"\(origin)\"")
+                    }
+                }
+            }
+            settings.push = push
         }
         if let raw = try address("QORGAU_PUBLIC_URL") {
             settings.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw

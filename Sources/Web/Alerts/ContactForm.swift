@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Store
@@ -9,9 +10,13 @@ import Vapor
 struct ContactForm {
     struct Option: Encodable { var code: String; var label: String; var checked: Bool }
     struct LanguageOption: Encodable { var code: String; var label: String; var selected: Bool }
+    struct Device: Encodable { var id: String; var label: String; var added: String }
+    /// This server's push key and the devices she subscribed, when it sends push messages.
+    struct Push: Encodable { var key: String; var devices: [Device]; var added: Bool; var removed: Bool }
     struct View: Encodable {
         var phone: String; var email: String; var languages: [LanguageOption]; var channels: [Option]
         var offersEmail: Bool; var errors: [String: String]; var saved: Bool
+        var push: Push?
     }
 
     /// What the page shows: what she saved, or what she posted with its problems.
@@ -27,7 +32,28 @@ struct ContactForm {
             channels: offered.map { Option(code: $0.rawValue, label: t["contact_by_\($0.rawValue)"] ?? $0.rawValue, checked: shown.channels.contains($0)) },
             offersEmail: offered.contains(.email),
             errors: errors.reduce(into: [:]) { shown, error in shown[error.key.isEmpty ? "form" : error.key] = t["contact_error_\(error.key)"] ?? t["form_errors"] },
-            saved: req.query[String.self, at: "contact"] != nil)
+            saved: req.query[String.self, at: "contact"] != nil,
+            push: try await push(req, user: user, t: t))
+    }
+
+    static func push(_ req: Request, user: UUID, t: [String: String]) async throws -> Push? {
+        guard let key = try PushController.vapidKey(req) else { return nil }
+        let format = LocaleFormat(language: req.pageLanguage, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
+        let devices = try await PushSubscriptionStore(db: req.db).subscriptions(of: user).map { device in
+            Device(id: device.id.apiString, label: device.label ?? (t["push_device"] ?? ""),
+                   added: format.dateTime(ZonedDateTime(epochMilliseconds: device.createdAt, offsetSeconds: 0)))
+        }
+        return Push(key: key.publicKey.x963Representation.base64URLEncoded, devices: devices,
+                    added: req.query[String.self, at: "push"] == "added", removed: req.query[String.self, at: "push"] == "removed")
+    }
+
+    /// `POST /push/{id}/remove`: forgets one of her devices (another's is left as it is).
+    static func removeDevice(req: Request) async throws -> Response {
+        let user = try req.signedIn.user.id
+        if let id = req.parameters.get("subscriptionID").flatMap(UUID.init(uuidString:)) {
+            _ = try await PushSubscriptionStore(db: req.db).remove(id, of: user)
+        }
+        return req.redirect(to: "/password?push=removed#push")
     }
 
     struct Posted: Decodable { var language: String?; var phone: String?; var email: String?; var channel: [String]? }

@@ -18,6 +18,9 @@ extension Application {
         }
         if let sms = channels.sms { senders[.sms] = GatewaySender(sms, client: client) }
         if let voice = channels.voice { senders[.voice] = GatewaySender(voice, client: client) }
+        if let push = channels.push, let key = qorgauConfig.pushKey {
+            senders[.push] = WebPushSender(settings: push, key: key, db: db, client: client, clock: clock)
+        }
         let packs = self.packs
         let routing = AlertRouting(channels: Set(senders.keys)) { jurisdiction, at in
             let zone = (try? packs.pack(for: jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) } ?? .current

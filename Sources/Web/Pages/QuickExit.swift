@@ -33,7 +33,7 @@ struct PageAssets {
 
     init() throws {
         var scripts: [String: ByteBuffer] = [:]
-        for name in ["safety", "diary", "alerts"] {
+        for name in ["safety", "diary", "alerts", "push", "sw"] {
             guard let url = Bundle.module.url(forResource: name, withExtension: "js", subdirectory: "Public") else {
                 throw ConfigurationError("\(name).js is missing from the Web resources")
             }
@@ -43,7 +43,20 @@ struct PageAssets {
     }
 
     func script(req: Request) throws -> Response {
-        guard let name = req.parameters.get("name"), let script = scripts[name] else { throw Abort(.notFound) }
+        guard let name = req.parameters.get("name"), name != "sw.js" else { throw Abort(.notFound) }
+        return try serve(name)
+    }
+
+    /// `GET /sw.js`: the service worker that shows push messages; served from the root so that
+    /// it may show them for every page of the site.
+    func serviceWorker(req: Request) throws -> Response {
+        let response = try serve("sw.js")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+        return response
+    }
+
+    private func serve(_ name: String) throws -> Response {
+        guard let script = scripts[name] else { throw Abort(.notFound) }
         let response = Response(status: .ok, body: .init(buffer: script))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")

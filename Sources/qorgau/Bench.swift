@@ -6,7 +6,7 @@ import Web
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self, AssessCases.self, MonitoringBench.self, EvidenceBench.self, Views.self])
+        abstract: "Run a benchmark and its peer in the same run.", subcommands: [Ingest.self, AssessCases.self, MonitoringBench.self, EvidenceBench.self, Views.self, AlertsBench.self])
 
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -212,6 +212,67 @@ extension Bench {
                         print(String(format: "  %-28@ projection p50 %7.2f ms p95 %7.2f ms (%d hits) | case files p50 %8.1f ms p95 %8.1f ms (%d hits)",
                                      mine.view as NSString, mine.p50ms, mine.p95ms, mine.hits, peer.p50ms, peer.p95ms, peer.hits))
                     }
+                }
+            }
+            if format == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            }
+        }
+    }
+}
+
+extension Bench {
+    struct AlertsBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "alerts",
+            abstract: "Alerts at a steady rate told on three channels (SMS, Web Push, the duty centre's webhook) to fake peers: through the outbox vs sent inline in the request; then the sender killed with SIGKILL mid-send.")
+
+        @Option(help: "Alerts a second.") var rate: Int = 1000
+        @Option(help: "For how many seconds.") var seconds: Int = 5
+        @Option(help: "Alerts in the outbox when the sender is killed.") var crashAlerts: Int = 2000
+        @Flag(help: "Leave out the kill -9 of the sender.") var noCrash = false
+        @Option(help: "Also run on this PostgreSQL database (its tables are created if missing; use an empty one).") var postgres: String?
+        @Option(help: "text or json") var format: String = "text"
+        @Option(help: .hidden) var sender: String?
+
+        func validate() throws {
+            guard (1...100_000).contains(rate), (1...600).contains(seconds), crashAlerts >= 10 else {
+                throw ValidationError("--rate from 1 to 100000, --seconds from 1 to 600, --crash-alerts at least 10")
+            }
+            guard ["text", "json"].contains(format) else { throw ValidationError("--format is text or json") }
+        }
+
+        func run() async throws {
+            if let sender { // the child process the benchmark kills
+                try await AlertsBenchmark.runSender(try JSONDecoder().decode(AlertsBenchmark.SenderSpec.self, from: Data(sender.utf8)))
+                return
+            }
+            let (folder, locations) = try benchLocations(postgres: postgres)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+            let spawn: @Sendable (AlertsBenchmark.SenderSpec) throws -> Process = { spec in
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = ["bench", "alerts", "--sender", String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)]
+                try process.run()
+                return process
+            }
+            var results: [AlertsBenchmark.Result] = []
+            for location in locations {
+                let result = try await AlertsBenchmark(database: location, rate: rate, seconds: seconds, crashAlerts: crashAlerts,
+                                                       spawnSender: noCrash ? nil : spawn).run()
+                results.append(result)
+                guard format == "text" else { continue }
+                print("\(result.database): \(result.rate) alerts/s for \(seconds) s, 3 messages each")
+                for (name, run) in [("outbox", result.outbox), ("inline", result.inline)] {
+                    print(String(format: "  %-7@ first message p50 %6.1f ms p99 %7.1f ms max %7.1f ms | request p50 %6.1f ms p99 %7.1f ms | %6.0f messages/s | lost %d, repeats %d",
+                                 name as NSString, run.firstDelivery.p50ms, run.firstDelivery.p99ms, run.firstDelivery.maxms,
+                                 run.request.p50ms, run.request.p99ms, run.deliveriesPerSecond, run.lost, run.repeats))
+                }
+                if let crash = result.crash {
+                    print("  kill -9: \(crash.alerts) alerts, \(crash.expected) messages; \(crash.receivedBeforeKill) received before the kill; after the restart \(crash.distinctAtPeers) distinct at the peers, \(crash.repeats) repeats dropped by key, \(crash.lost) lost (\(String(format: "%.1f", crash.seconds)) s)")
                 }
             }
             if format == "json" {

@@ -17,8 +17,10 @@ public actor DeliveryWorker {
         /// A delivery taken and not finished within this is taken again (the worker died).
         public var leaseMilliseconds: Int64 = 60_000
         public var pollInterval: Duration = .milliseconds(500)
-        /// Deliveries sent at once.
-        public var batch = 64
+        /// Deliveries taken at once.
+        public var batch = 128
+        /// Batches being sent at once.
+        public var inFlight = 3
         public init() {}
     }
 
@@ -45,15 +47,30 @@ public actor DeliveryWorker {
         if let wakeUp { self.wakeUp = nil; wakeUp.resume() } else { woken = true }
     }
 
-    /// Runs until the task is cancelled.
+    /// Runs until the task is cancelled. While one batch is being sent, the next is routed and
+    /// taken (up to `inFlight` batches at once): the database's work and the peers' answers overlap.
     public func run() async {
-        while !Task.isCancelled {
-            do {
-                while try await runOnce() > 0, !Task.isCancelled {}
-            } catch {
-                onError("delivery worker: \(type(of: error))")
+        await withTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            while !Task.isCancelled {
+                do {
+                    let batch = try await prepare()
+                    if batch.due.isEmpty {
+                        if batch.routed > 0 { continue }
+                        if inFlight > 0 { await group.next(); inFlight -= 1; continue }
+                        await sleep()
+                        continue
+                    }
+                    if inFlight >= settings.inFlight { await group.next(); inFlight -= 1 }
+                    group.addTask { [self] in
+                        do { try await self.deliver(batch) } catch { self.onError("delivery worker: \(type(of: error))") }
+                    }
+                    inFlight += 1
+                } catch {
+                    onError("delivery worker: \(type(of: error))")
+                    await sleep()
+                }
             }
-            await sleep()
         }
     }
 
@@ -68,25 +85,39 @@ public actor DeliveryWorker {
         timer.cancel()
     }
 
-    /// Routes what is new and sends one batch of what is due; returns how much it did.
+    /// Routes some of what is new and sends one batch of what is due; returns how much it did
+    /// (0 when there is nothing left to do).
     @discardableResult
     public func runOnce() async throws -> Int {
+        let batch = try await prepare()
+        try await deliver(batch)
+        return batch.routed + batch.due.count
+    }
+
+    struct Batch: Sendable {
+        var routed: Int
+        var due: [Delivery]
+        var contexts: [UUID: DeliveryContext]
+    }
+
+    /// Routes a few new events, then takes what is due: under a burst the first messages go out
+    /// while the rest are still being routed.
+    private func prepare() async throws -> Batch {
         let store = DeliveryStore(db: db)
         let routing = self.routing
-        var done = 0
-        while true { // every new event routed, a hundred at a time
-            let routed = try await store.route(now: now(), plan: { routing.plan($0, $1, $2) })
-            guard routed > 0 else { break }
-            done += routed
-        }
+        let routed = try await store.route(limit: settings.batch / 2, now: now(), plan: { routing.plan($0, $1, $2) })
         let due = try await store.claim(owner: owner, limit: settings.batch, now: now(), lease: settings.leaseMilliseconds)
-        guard !due.isEmpty else { return done }
-        let contexts = try await store.contexts(of: due)
+        return Batch(routed: routed, due: due, contexts: due.isEmpty ? [:] : try await store.contexts(of: due))
+    }
+
+    /// Hands a batch to its channels, all at once, and keeps what became of each.
+    private nonisolated func deliver(_ batch: Batch) async throws {
+        guard !batch.due.isEmpty else { return }
         let results = await withTaskGroup(of: (Delivery, DeliveryResult).self) { group in
-            for delivery in due {
+            for delivery in batch.due {
                 group.addTask { [senders, texts] in
                     guard let sender = senders[delivery.planned.channel] else { return (delivery, .permanent("the channel is not configured")) }
-                    guard let context = contexts[delivery.eventID] else { return (delivery, .permanent("the alert is gone")) }
+                    guard let context = batch.contexts[delivery.eventID] else { return (delivery, .permanent("the alert is gone")) }
                     return (delivery, await sender.send(texts.message(for: delivery, context: context)))
                 }
             }
@@ -94,15 +125,12 @@ public actor DeliveryWorker {
             for await result in group { results.append(result) }
             return results
         }
-        for (delivery, result) in results {
-            try await store.finish(delivery, owner: owner, outcome: outcome(of: delivery, result), now: now())
-        }
-        return done + due.count
+        try await DeliveryStore(db: db).finish(results.map { ($0, outcome(of: $0, $1)) }, owner: owner, now: now())
     }
 
     /// A temporary failure is tried again after 1, 2, 4 … seconds (at most 5 minutes, a fifth
     /// of it random so that many do not come back at once) until the last attempt.
-    func outcome(of delivery: Delivery, _ result: DeliveryResult) -> DeliveryOutcome {
+    nonisolated func outcome(of delivery: Delivery, _ result: DeliveryResult) -> DeliveryOutcome {
         switch result {
         case .sent: return .sent
         case .permanent(let error): return .failed(error: error)
@@ -115,5 +143,5 @@ public actor DeliveryWorker {
         }
     }
 
-    private func now() -> Int64 { Int64((clock().timeIntervalSince1970 * 1000).rounded()) }
+    private nonisolated func now() -> Int64 { Int64((clock().timeIntervalSince1970 * 1000).rounded()) }
 }

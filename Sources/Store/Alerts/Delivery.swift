@@ -44,6 +44,12 @@ public struct Delivery: Sendable, Equatable {
     public var createdAt: Int64
     public var sentAt: Int64?
 
+    public init(id: UUID, eventID: UUID, alertID: UUID, caseID: UUID, planned: PlannedDelivery, state: State = .queued, attempts: Int = 1,
+                nextAt: Int64, error: String? = nil, createdAt: Int64, sentAt: Int64? = nil) {
+        self.id = id; self.eventID = eventID; self.alertID = alertID; self.caseID = caseID; self.planned = planned; self.state = state
+        self.attempts = attempts; self.nextAt = nextAt; self.error = error; self.createdAt = createdAt; self.sentAt = sentAt
+    }
+
     /// The key a peer that honours one sees once however often the delivery is sent again.
     public var idempotencyKey: String { id.uuidString.lowercased() }
 }

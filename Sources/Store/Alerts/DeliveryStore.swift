@@ -29,8 +29,7 @@ public struct DeliveryStore: Sendable {
             guard !events.isEmpty else { return (0, []) }
             let alerts = try await AlertModel.query(on: tx).filter(\.$id ~~ Set(events.map(\.alertID))).all()
                 .reduce(into: [UUID: StoredAlert]()) { $0[try $1.requireID()] = try $1.value() }
-            var facts: [UUID: RoutingFacts] = [:]
-            for caseID in Set(events.map(\.caseID)) { facts[caseID] = try await Self.facts(of: caseID, on: tx) }
+            let facts = try await Self.facts(of: Set(events.map(\.caseID)), on: tx)
             var rows: [DeliveryModel] = []
             for event in events.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
                 guard let alert = alerts[event.alertID], let caseFacts = facts[event.caseID] else { continue }
@@ -62,32 +61,58 @@ public struct DeliveryStore: Sendable {
             """).all().map { try $0.decode(model: DeliveryModel.self).value() }
     }
 
-    /// Keeps what became of an attempt, if `owner` still holds the delivery (false if its lease
-    /// ran out and another worker took it).
+    /// Keeps what became of attempts, in one transaction, for the deliveries `owner` still holds
+    /// (one whose lease ran out and that another worker took is left to it). Returns how many
+    /// were kept.
+    @discardableResult
+    public func finish(_ outcomes: [(Delivery, DeliveryOutcome)], owner: String, now: Int64) async throws -> Int {
+        guard !outcomes.isEmpty else { return 0 }
+        return try await db.auditedTransaction { tx in
+            let sql = try AuditChain.sqlDatabase(tx)
+            var entries: [AuditEntry] = []
+            // those sent (nearly all) in one statement
+            let sent = outcomes.filter { $0.1 == .sent }.map(\.0)
+            if !sent.isEmpty {
+                let kept = Set(try await sql.update(DeliveryModel.schema)
+                    .set("lease_owner", to: SQLLiteral.null).set("lease_until_ms", to: SQLLiteral.null)
+                    .set("state", to: SQLBind(Delivery.State.sent.rawValue)).set("sent_at_ms", to: SQLBind(now)).set("error", to: SQLLiteral.null)
+                    .where("id", .in, SQLBind.group(sent.map(\.id))).where("lease_owner", .equal, SQLBind(owner))
+                    .where("state", .equal, SQLBind(Delivery.State.queued.rawValue)).returning("id").all()
+                    .map { try $0.decode(column: "id", as: UUID.self) })
+                entries += sent.filter { kept.contains($0.id) }.map { delivery in
+                    AuditEntry(action: "delivery.sent", entity: DeliveryModel.schema, entityID: delivery.idempotencyKey, caseID: delivery.caseID,
+                               detail: "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts)")
+                }
+            }
+            for (delivery, outcome) in outcomes where outcome != .sent {
+                var update = sql.update(DeliveryModel.schema).set("lease_owner", to: SQLLiteral.null).set("lease_until_ms", to: SQLLiteral.null)
+                let action: String, detail: String
+                switch outcome {
+                case .sent:
+                    update = update.set("state", to: SQLBind(Delivery.State.sent.rawValue)).set("sent_at_ms", to: SQLBind(now))
+                        .set("error", to: SQLLiteral.null)
+                    (action, detail) = ("delivery.sent", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts)")
+                case .retry(let at, let error):
+                    update = update.set("next_at_ms", to: SQLBind(at)).set("error", to: SQLBind(error))
+                    (action, detail) = ("delivery.retry", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts): \(error)")
+                case .failed(let error):
+                    update = update.set("state", to: SQLBind(Delivery.State.failed.rawValue)).set("error", to: SQLBind(error))
+                    (action, detail) = ("delivery.failed", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts): \(error)")
+                }
+                let rows = try await update.where("id", .equal, SQLBind(delivery.id)).where("lease_owner", .equal, SQLBind(owner))
+                    .where("state", .equal, SQLBind(Delivery.State.queued.rawValue)).returning("id").all()
+                guard !rows.isEmpty else { continue }
+                entries.append(AuditEntry(action: action, entity: DeliveryModel.schema, entityID: delivery.idempotencyKey,
+                                          caseID: delivery.caseID, detail: detail))
+            }
+            return (entries.count, entries)
+        }
+    }
+
+    /// Keeps what became of one attempt (see the batch form); false if `owner` no longer holds it.
     @discardableResult
     public func finish(_ delivery: Delivery, owner: String, outcome: DeliveryOutcome, now: Int64) async throws -> Bool {
-        try await db.auditedTransaction { tx in
-            let sql = try AuditChain.sqlDatabase(tx)
-            var update = sql.update(DeliveryModel.schema).set("lease_owner", to: SQLLiteral.null).set("lease_until_ms", to: SQLLiteral.null)
-            let action: String, detail: String
-            switch outcome {
-            case .sent:
-                update = update.set("state", to: SQLBind(Delivery.State.sent.rawValue)).set("sent_at_ms", to: SQLBind(now))
-                    .set("error", to: SQLLiteral.null)
-                (action, detail) = ("delivery.sent", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts)")
-            case .retry(let at, let error):
-                update = update.set("next_at_ms", to: SQLBind(at)).set("error", to: SQLBind(error))
-                (action, detail) = ("delivery.retry", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts): \(error)")
-            case .failed(let error):
-                update = update.set("state", to: SQLBind(Delivery.State.failed.rawValue)).set("error", to: SQLBind(error))
-                (action, detail) = ("delivery.failed", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts): \(error)")
-            }
-            let rows = try await update.where("id", .equal, SQLBind(delivery.id)).where("lease_owner", .equal, SQLBind(owner))
-                .where("state", .equal, SQLBind(Delivery.State.queued.rawValue)).returning("id").all()
-            guard !rows.isEmpty else { return (false, []) }
-            return (true, [AuditEntry(action: action, entity: DeliveryModel.schema, entityID: delivery.idempotencyKey,
-                                      caseID: delivery.caseID, detail: detail)])
-        }
+        try await finish([(delivery, outcome)], owner: owner, now: now) == 1
     }
 
     /// Each alert's deliveries, oldest first.
@@ -111,27 +136,41 @@ public struct DeliveryStore: Sendable {
 
     private static func skipLocked(_ sql: any SQLDatabase) -> String { sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : "" }
 
-    /// Whom an event of this case may reach: the active users granted it, the unit's active
-    /// officers, the unit's roster, and their contacts.
-    static func facts(of caseID: UUID, on db: any Database) async throws -> RoutingFacts {
-        guard let model = try await CaseModel.find(caseID, on: db) else { throw DomainError.notFound("case") }
-        let grants = try await CaseAccessModel.query(on: db).filter(\.$id.$caseID == caseID).all().compactMap { $0.id?.userID }
-        let granted = grants.isEmpty ? [] : try await UserModel.query(on: db).filter(\.$id ~~ grants).filter(\.$disabled == false).all()
-        let officers = model.unit == nil ? [] : try await UserModel.query(on: db).filter(\.$unit == model.unit)
+    /// Whom an event of each case may reach: the active users granted it, the unit's active
+    /// officers, the unit's roster, and their contacts. Read for all the cases at once (a burst
+    /// of alerts is routed with a handful of queries, not a handful a case).
+    static func facts(of caseIDs: Set<UUID>, on db: any Database) async throws -> [UUID: RoutingFacts] {
+        guard !caseIDs.isEmpty else { return [:] }
+        let cases = try await CaseModel.query(on: db).filter(\.$id ~~ caseIDs).all()
+        let grants = try await CaseAccessModel.query(on: db).filter(\.$id.$caseID ~~ caseIDs).all().compactMap(\.id)
+        let units = Set(cases.compactMap(\.unit))
+        let grantedUsers = Set(grants.map(\.userID))
+        let granted = grantedUsers.isEmpty ? [] : try await UserModel.query(on: db).filter(\.$id ~~ grantedUsers).filter(\.$disabled == false).all()
+        let officers = units.isEmpty ? [] : try await UserModel.query(on: db).filter(\.$unit ~~ units)
             .filter(\.$role == "officer").filter(\.$disabled == false).all()
-        let roster = model.unit == nil ? [] : try await DutyRosterModel.query(on: db).filter(\.$unit == model.unit!).all()
+        let roster = units.isEmpty ? [] : try await DutyRosterModel.query(on: db).filter(\.$unit ~~ units).all()
         let active = Set((granted + officers).compactMap(\.id))
         // a duty held by a disabled user reaches nobody
         let rosterUsers = Set(roster.map(\.userID)).subtracting(active)
         let onDuty = rosterUsers.isEmpty ? [] : try await UserModel.query(on: db).filter(\.$id ~~ rosterUsers).filter(\.$disabled == false).all()
         let people = active.union(onDuty.compactMap(\.id))
-        let contacts = people.isEmpty ? [] : try await ContactModel.query(on: db).filter(\.$id ~~ people).all()
-        return RoutingFacts(
-            caseID: caseID, unit: model.unit, jurisdiction: model.jurisdiction,
-            granted: try granted.map { RoutingFacts.Member(userID: try $0.requireID(), role: $0.role) },
-            unitOfficers: officers.compactMap(\.id),
-            roster: roster.filter { people.contains($0.userID) }.compactMap(\.value),
-            contacts: try contacts.reduce(into: [:]) { $0[try $1.requireID()] = $1.value })
+        let contacts = people.isEmpty ? [:] : try await ContactModel.query(on: db).filter(\.$id ~~ people).all()
+            .reduce(into: [UUID: Contact]()) { $0[try $1.requireID()] = $1.value }
+        let grantedByID = Dictionary(granted.compactMap { user in user.id.map { ($0, user) } }, uniquingKeysWith: { first, _ in first })
+        var facts: [UUID: RoutingFacts] = [:]
+        for model in cases {
+            let caseID = try model.requireID()
+            let members = grants.filter { $0.caseID == caseID }.compactMap { grantedByID[$0.userID] }
+            let unitOfficers = officers.filter { $0.unit == model.unit && model.unit != nil }
+            let reachable = Set((members + unitOfficers).compactMap(\.id)).union(onDuty.compactMap(\.id))
+            facts[caseID] = RoutingFacts(
+                caseID: caseID, unit: model.unit, jurisdiction: model.jurisdiction,
+                granted: try members.map { RoutingFacts.Member(userID: try $0.requireID(), role: $0.role) },
+                unitOfficers: unitOfficers.compactMap(\.id),
+                roster: roster.filter { $0.unit == model.unit && people.contains($0.userID) }.compactMap(\.value),
+                contacts: contacts.filter { reachable.contains($0.key) })
+        }
+        return facts
     }
 }
 
@@ -191,6 +230,11 @@ public struct DeliveryContext: Sendable {
     public var jurisdiction: String
     /// Where the person who raised it was (a victim's panic alert, when her phone shared it).
     public var position: StoredPing?
+
+    public init(event: AlertEvent, alert: StoredAlert, caseNumber: String?, unit: String?, jurisdiction: String, position: StoredPing? = nil) {
+        self.event = event; self.alert = alert; self.caseNumber = caseNumber; self.unit = unit; self.jurisdiction = jurisdiction
+        self.position = position
+    }
 }
 
 extension DeliveryStore {

@@ -10,6 +10,24 @@ extension Application {
     /// The outbox's sender for this server's channels (started by `startDeliveries`, or run by
     /// hand in tests with their own clock).
     func makeDeliveryWorker(settings: DeliveryWorker.Settings = .init(), clock: @escaping @Sendable () -> Date = Date.init) -> DeliveryWorker {
+        let senders = makeSenders(clock: clock)
+        let packs = self.packs
+        let routing = AlertRouting(channels: Set(senders.keys)) { jurisdiction, at in
+            let zone = (try? packs.pack(for: jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
+            return zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(at) / 1000))
+        }
+        let logger = self.logger
+        return DeliveryWorker(db: db, routing: routing, senders: senders, texts: deliveryTexts, settings: settings, clock: clock,
+                              onError: { logger.error("\($0)") })
+    }
+
+    /// The messages' texts, from the page catalogs.
+    var deliveryTexts: any DeliveryTexts {
+        CatalogDeliveryTexts(catalogs: catalogs, packs: packs, publicURL: qorgauConfig.alertChannels.publicURL)
+    }
+
+    /// A sender for each configured channel.
+    func makeSenders(clock: @escaping @Sendable () -> Date = Date.init) -> [DeliveryChannel: any DeliverySender] {
         let channels = qorgauConfig.alertChannels
         let client = http.client.shared
         var senders: [DeliveryChannel: any DeliverySender] = [:]
@@ -21,15 +39,7 @@ extension Application {
         if let push = channels.push, let key = qorgauConfig.pushKey {
             senders[.push] = WebPushSender(settings: push, key: key, db: db, client: client, clock: clock)
         }
-        let packs = self.packs
-        let routing = AlertRouting(channels: Set(senders.keys)) { jurisdiction, at in
-            let zone = (try? packs.pack(for: jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
-            return zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(at) / 1000))
-        }
-        let texts = CatalogDeliveryTexts(catalogs: catalogs, packs: packs, publicURL: channels.publicURL)
-        let logger = self.logger
-        return DeliveryWorker(db: db, routing: routing, senders: senders, texts: texts, settings: settings, clock: clock,
-                              onError: { logger.error("\($0)") })
+        return senders
     }
 
     /// Starts sending the outbox, woken whenever this instance or another stores an alert event.

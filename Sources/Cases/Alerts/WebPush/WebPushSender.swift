@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import NIOHTTP1
 import Store
 
@@ -46,6 +47,9 @@ public struct WebPushSender: DeliverySender {
 
     public var settings: Settings
     let vapid: VapidToken
+    /// Each push service's token, signed once and used for an hour of its 12 (RFC 8292 lets a
+    /// token be reused; an ECDSA signature per message is most of a message's cost).
+    let tokens = NIOLockedValueBox<[String: (header: String, until: Date)]>([:])
     let db: any Database
     var peer: PeerRequest
     var clock: @Sendable () -> Date
@@ -74,6 +78,15 @@ public struct WebPushSender: DeliverySender {
         return results.first { if case .temporary = $0 { true } else { false } } ?? results[0]
     }
 
+    func authorization(for endpoint: URL) throws -> String {
+        let now = clock()
+        let origin = "\(endpoint.scheme ?? "")://\(endpoint.host ?? ""):\(endpoint.port ?? 0)"
+        if let kept = tokens.withLockedValue({ $0[origin] }), kept.until > now { return kept.header }
+        let header = try vapid.authorization(for: endpoint, now: now)
+        tokens.withLockedValue { $0[origin] = (header, now.addingTimeInterval(3600)) }
+        return header
+    }
+
     func send(_ json: Data, to device: PushSubscription, key: String) async -> DeliveryResult {
         guard settings.allows(device.endpoint), let endpoint = URL(string: device.endpoint) else { return .permanent("not an allowed push service") }
         guard let p256dh = Data(base64URLEncoded: device.p256dh), let auth = Data(base64URLEncoded: device.auth) else {
@@ -87,7 +100,7 @@ public struct WebPushSender: DeliverySender {
             headers.add(name: "TTL", value: String(settings.ttlSeconds))
             headers.add(name: "Urgency", value: "high")
             headers.add(name: "Idempotency-Key", value: key)
-            headers.add(name: "Authorization", value: try vapid.authorization(for: endpoint, now: clock()))
+            headers.add(name: "Authorization", value: try authorization(for: endpoint))
             let result = await peer.post(device.endpoint, headers: headers, body: body)
             return result == .permanent("HTTP 404") || result == .permanent("HTTP 410") ? .permanent("gone") : result
         } catch let failure as WebPushEncryption.Failure {

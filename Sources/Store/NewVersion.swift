@@ -9,14 +9,16 @@ import Foundation
 /// audit entries.
 func saveNewVersion<Kept: AuditedRow, Changed: AuditedRow>(
     on db: any Database, keeping superseded: Kept, updating model: Changed, caseID: UUID, action: String,
-    conflict: String, also: @escaping @Sendable (any Database) async throws -> [AuditEntry] = { _ in [] }
+    conflict: String, detail: String? = nil, also: @escaping @Sendable (any Database) async throws -> [AuditEntry] = { _ in [] }
 ) async throws {
     do {
         try await db.auditedTransaction { tx in
             try await superseded.create(on: tx)
             try await model.update(on: tx)
             let more = try await also(tx)
-            return ((), [try .row(superseded, "version.kept", caseID: caseID), try .row(model, action, caseID: caseID)] + more)
+            var changed = try AuditEntry.row(model, action, caseID: caseID)
+            changed.detail = detail
+            return ((), [try .row(superseded, "version.kept", caseID: caseID), changed] + more)
         }
     } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
         throw DomainError.conflict(conflict)

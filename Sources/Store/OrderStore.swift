@@ -58,7 +58,7 @@ public struct OrderStore: Sendable {
     /// Extends the term to `validUntil`, which must be later than the current term's end.
     public func extend(_ id: UUID, caseID: UUID, to validUntil: ZonedDateTime, reason: String,
                        by principal: Principal) async throws -> Stored {
-        try await change(id, caseID: caseID, reason: reason, by: principal) { model, order in
+        try await change(id, caseID: caseID, reason: reason, by: principal, detail: "extended") { model, order in
             if order.revokedAt != nil { throw DomainError.conflict("a revoked order cannot be extended") }
             guard validUntil.epochMilliseconds > order.validUntil.epochMilliseconds else {
                 throw ValidationFailure(pointer: "/validUntil", message: "\(validUntil) is not after the current term's end \(order.validUntil)")
@@ -71,7 +71,7 @@ public struct OrderStore: Sendable {
     /// Revokes the order from `at`; it protected until then.
     public func revoke(_ id: UUID, caseID: UUID, at time: ZonedDateTime, reason: String,
                        by principal: Principal) async throws -> Stored {
-        try await change(id, caseID: caseID, reason: reason, by: principal) { model, order in
+        try await change(id, caseID: caseID, reason: reason, by: principal, detail: "revoked") { model, order in
             if order.revokedAt != nil { throw DomainError.conflict("the order is already revoked") }
             guard time.epochMilliseconds >= order.issuedAt.epochMilliseconds else {
                 throw ValidationFailure(pointer: "/at", message: "\(time) is before the order was issued (\(order.issuedAt))")
@@ -81,7 +81,8 @@ public struct OrderStore: Sendable {
         }
     }
 
-    private func change(_ id: UUID, caseID: UUID, reason: String, by principal: Principal,
+    /// `detail`: what the change was (`extended`, `revoked`), in its audit record.
+    private func change(_ id: UUID, caseID: UUID, reason: String, by principal: Principal, detail: String,
                         _ apply: (ProtectiveOrderModel, ProtectiveOrder) throws -> Void) async throws -> Stored {
         let model = try await model(id, caseID: caseID, scope: principal.scope)
         let before = try model.order()
@@ -91,7 +92,7 @@ public struct OrderStore: Sendable {
         try apply(model, before)
         model.version += 1
         try await saveNewVersion(on: db, keeping: superseded, updating: model, caseID: caseID, action: "order.changed",
-                                 conflict: "the order was changed by someone else at the same time: reload and try again")
+                                 conflict: "the order was changed by someone else at the same time: reload and try again", detail: detail)
         return Stored(id: id, caseID: caseID, version: model.version, order: try model.order())
     }
 

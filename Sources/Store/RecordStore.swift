@@ -62,8 +62,9 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
         return Stored(ref: ref, version: record.version, value: try JSONColumn.decode(Value.self, record.body))
     }
 
-    /// Replaces the record with `change(current)`, keeping the current version with the reason.
-    public func update(_ ref: String, caseID: UUID, reason: String, by principal: Principal,
+    /// Replaces the record with `change(current)`, keeping the current version with the reason;
+    /// `detail` says what changed in the audit record (a proceeding's `stage inCourt`).
+    public func update(_ ref: String, caseID: UUID, reason: String, by principal: Principal, detail: String? = nil,
                        _ change: (Value) throws -> Value) async throws -> Stored {
         let record = try await model(ref, caseID: caseID, scope: principal.scope)
         let current = try JSONColumn.decode(Value.self, record.body)
@@ -74,7 +75,7 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
         record.body = try JSONColumn.encode(next)
         record.version += 1
         try await saveNewVersion(on: db, keeping: superseded, updating: record, caseID: caseID, action: "\(section.rawValue).changed",
-                                 conflict: "\(ref) was changed by someone else at the same time: reload and try again")
+                                 conflict: "\(ref) was changed by someone else at the same time: reload and try again", detail: detail)
         return Stored(ref: ref, version: record.version, value: next)
     }
 

@@ -11,6 +11,8 @@ import Store
 /// - Escalated: step 1 the unit's supervisors, step 2 its head and the duty centre.
 /// - Handed over: the officer it was handed to.
 /// - Acknowledged: the duty centre, when it was told of the alert (a panic, or the last step).
+/// - A notice (her order issued, extended, ending, revoked; the case registered, in court,
+///   decided): the case's victims, on their channels but a call.
 /// A channel not configured on this server reaches nobody.
 public struct AlertRouting: Sendable {
     /// The channels this server can send on.
@@ -51,22 +53,29 @@ public struct AlertRouting: Sendable {
             // the duty centre, told of a panic at once or of an alert at the last step, hears it is handled
             dutyCentre = alert.kind == "panic" || event.step >= AlertEvent.lastStep
         }
-        var planned: [PlannedDelivery] = []
-        func reach(_ users: [UUID], as audience: Audience) {
-            for user in Set(users) {
-                guard let contact = facts.contacts[user] else { continue }
-                for channel in DeliveryChannel.personal where channels.contains(channel) {
-                    guard let address = contact.address(for: channel) else { continue }
-                    planned.append(PlannedDelivery(channel: channel, recipient: user.uuidString.lowercased(), audience: audience,
-                                                   address: address, language: contact.language))
-                }
-            }
-        }
-        reach(officers, as: .officer)
-        reach(victims, as: .victim)
+        var planned = reach(officers, as: .officer, facts: facts) + reach(victims, as: .victim, facts: facts)
         if dutyCentre, channels.contains(.webhook) {
             planned.append(PlannedDelivery(channel: .webhook, recipient: PlannedDelivery.dutyCentre, audience: .dutyCentre,
                                            address: PlannedDelivery.dutyCentre, language: defaultLanguage))
+        }
+        return planned
+    }
+
+    /// News of her case reaches the case's victims on the channels each chose, a phone call
+    /// excepted (a call is for danger, not for news).
+    public func plan(_ notice: Notice, _ facts: RoutingFacts) -> [PlannedDelivery] {
+        reach(facts.granted.filter { $0.role == "victim" }.map(\.userID), as: .victim, facts: facts, except: [.voice])
+    }
+
+    private func reach(_ users: [UUID], as audience: Audience, facts: RoutingFacts, except: Set<DeliveryChannel> = []) -> [PlannedDelivery] {
+        var planned: [PlannedDelivery] = []
+        for user in Set(users) {
+            guard let contact = facts.contacts[user] else { continue }
+            for channel in DeliveryChannel.personal where channels.contains(channel) && !except.contains(channel) {
+                guard let address = contact.address(for: channel) else { continue }
+                planned.append(PlannedDelivery(channel: channel, recipient: user.uuidString.lowercased(), audience: audience,
+                                               address: address, language: contact.language))
+            }
         }
         return planned
     }

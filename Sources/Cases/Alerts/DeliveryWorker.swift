@@ -5,6 +5,7 @@ import Store
 /// Writes the messages of an alert's event: whatever the recipient's channel, language and role.
 public protocol DeliveryTexts: Sendable {
     func message(for delivery: Delivery, context: DeliveryContext) -> OutgoingMessage
+    func message(for delivery: Delivery, notice: NoticeContext) -> OutgoingMessage
 }
 
 /// Sends the outbox: routes new alert events to their deliveries, takes the deliveries that
@@ -21,6 +22,11 @@ public actor DeliveryWorker {
         public var batch = 128
         /// Batches being sent at once.
         public var inFlight = 3
+        /// How often the audit log is read for news of the victims' cases.
+        public var noticeInterval: Duration = .milliseconds(250)
+        /// How often the orders are looked through for those about to end, and how near their end.
+        public var expiringCheckInterval: Duration = .seconds(600)
+        public var expiringWithin: Int64 = 3 * 86_400_000
         public init() {}
     }
 
@@ -89,7 +95,7 @@ public actor DeliveryWorker {
     /// (0 when there is nothing left to do).
     @discardableResult
     public func runOnce() async throws -> Int {
-        let batch = try await prepare()
+        let batch = try await prepare(collectingNow: true)
         try await deliver(batch)
         return batch.routed + batch.due.count
     }
@@ -98,16 +104,40 @@ public actor DeliveryWorker {
         var routed: Int
         var due: [Delivery]
         var contexts: [UUID: DeliveryContext]
+        var notices: [UUID: NoticeContext]
+    }
+
+    private var noticesReadAt: ContinuousClock.Instant?
+    private var expiringReadAt: ContinuousClock.Instant?
+
+    /// Makes the notices of what changed since the last read, and of orders about to end, when
+    /// it is time to look (`now`: look for what changed at once).
+    private func collectNotices(now force: Bool) async throws -> Int {
+        let store = NoticeStore(db: db), clock = ContinuousClock(), now = clock.now
+        var made = 0
+        if force || noticesReadAt.map({ now - $0 >= settings.noticeInterval }) ?? true {
+            noticesReadAt = now
+            made += try await store.collect(now: self.now())
+        }
+        if expiringReadAt.map({ now - $0 >= settings.expiringCheckInterval }) ?? true {
+            expiringReadAt = now
+            made += try await store.collectExpiring(now: self.now(), window: settings.expiringWithin)
+        }
+        return made
     }
 
     /// Routes a few new events, then takes what is due: under a burst the first messages go out
     /// while the rest are still being routed.
-    private func prepare() async throws -> Batch {
+    private func prepare(collectingNow: Bool = false) async throws -> Batch {
         let store = DeliveryStore(db: db)
         let routing = self.routing
-        let routed = try await store.route(limit: settings.batch / 2, now: now(), plan: { routing.plan($0, $1, $2) })
+        var routed = try await store.route(limit: settings.batch / 2, now: now(), plan: { routing.plan($0, $1, $2) })
+        let notices = NoticeStore(db: db)
+        routed += try await collectNotices(now: collectingNow)
+        routed += try await notices.route(limit: settings.batch / 4, now: now(), plan: { routing.plan($0, $1) })
         let due = try await store.claim(owner: owner, limit: settings.batch, now: now(), lease: settings.leaseMilliseconds)
-        return Batch(routed: routed, due: due, contexts: due.isEmpty ? [:] : try await store.contexts(of: due))
+        guard !due.isEmpty else { return Batch(routed: routed, due: [], contexts: [:], notices: [:]) }
+        return Batch(routed: routed, due: due, contexts: try await store.contexts(of: due), notices: try await notices.contexts(of: due))
     }
 
     /// Hands a batch to its channels, all at once, and keeps what became of each.
@@ -117,8 +147,11 @@ public actor DeliveryWorker {
             for delivery in batch.due {
                 group.addTask { [senders, texts] in
                     guard let sender = senders[delivery.planned.channel] else { return (delivery, .permanent("the channel is not configured")) }
-                    guard let context = batch.contexts[delivery.eventID] else { return (delivery, .permanent("the alert is gone")) }
-                    return (delivery, await sender.send(texts.message(for: delivery, context: context)))
+                    if let context = batch.contexts[delivery.eventID] {
+                        return (delivery, await sender.send(texts.message(for: delivery, context: context)))
+                    }
+                    guard let notice = batch.notices[delivery.eventID] else { return (delivery, .permanent("the alert is gone")) }
+                    return (delivery, await sender.send(texts.message(for: delivery, notice: notice)))
                 }
             }
             var results: [(Delivery, DeliveryResult)] = []

@@ -37,16 +37,21 @@ public struct DeliveryStore: Sendable {
                     rows.append(DeliveryModel(event: event, planned: planned, now: now))
                 }
             }
-            guard !rows.isEmpty else { return (0, []) }
-            var queued: [DeliveryModel] = []
-            for chunk in rows.chunks(of: 200) {
-                var insert = sql.insert(into: DeliveryModel.schema).columns(DeliveryRow.columns)
-                for row in chunk { insert = insert.values(DeliveryRow.values(row)) }
-                let taken = Set(try await insert.ignoringConflicts().returning("id").all().map { try $0.decode(column: "id", as: UUID.self) })
-                queued += chunk.filter { taken.contains($0.id ?? UUID()) }
-            }
+            let queued = try await Self.queue(rows, on: sql)
             return (queued.count, queued.map { $0.auditEntry("delivery.queued", detail: "\($0.channel) to \($0.audience)") })
         }
+    }
+
+    /// Inserts new deliveries, each recipient and channel of an event once; returns those inserted.
+    static func queue(_ rows: [DeliveryModel], on sql: any SQLDatabase) async throws -> [DeliveryModel] {
+        var queued: [DeliveryModel] = []
+        for chunk in rows.chunks(of: 200) {
+            var insert = sql.insert(into: DeliveryModel.schema).columns(DeliveryRow.columns)
+            for row in chunk { insert = insert.values(DeliveryRow.values(row)) }
+            let taken = Set(try await insert.ignoringConflicts().returning("id").all().map { try $0.decode(column: "id", as: UUID.self) })
+            queued += chunk.filter { taken.contains($0.id ?? UUID()) }
+        }
+        return queued
     }
 
     /// Takes up to `limit` deliveries due at `now` for `owner` until `now + lease`: each attempt
@@ -134,7 +139,7 @@ public struct DeliveryStore: Sendable {
         return rows.reduce(into: [:]) { counts, row in if let state = Delivery.State(rawValue: row.state) { counts[state] = row.n } }
     }
 
-    private static func skipLocked(_ sql: any SQLDatabase) -> String { sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : "" }
+    static func skipLocked(_ sql: any SQLDatabase) -> String { sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : "" }
 
     /// Whom an event of each case may reach: the active users granted it, the unit's active
     /// officers, the unit's roster, and their contacts. Read for all the cases at once (a burst

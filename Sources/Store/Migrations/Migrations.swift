@@ -22,5 +22,6 @@ public enum StoreMigrations {
         CreateDiaryDrafts(),
         CreateAlertDelivery(),
         CreatePushSubscriptions(),
+        CreateNotices(),
     ]
 }

@@ -37,6 +37,21 @@ struct CatalogDeliveryTexts: DeliveryTexts {
     }
 }
 
+extension CatalogDeliveryTexts {
+    /// News of her case, in her language, without the service's name or the case's number; with
+    /// the date it names (her order's end, the day it was revoked) in the order's own calendar day.
+    func message(for delivery: Delivery, notice: NoticeContext) -> OutgoingMessage {
+        let t = catalogs.words(delivery.planned.language)
+        let format = LocaleFormat(language: delivery.planned.language, timeZone: .current)
+        let date = notice.notice.date.map { format.date($0.localDate) } ?? ""
+        let emergency = (try? packs.pack(for: notice.jurisdiction))?.emergencyNumber ?? "112"
+        let text = (t["notice_\(notice.notice.kind.rawValue)"] ?? notice.notice.kind.rawValue)
+            .replacingOccurrences(of: "{date}", with: date).replacingOccurrences(of: "{emergency}", with: emergency)
+        let json = (try? JSONEncoder.api.encode(["kind": notice.notice.kind.rawValue])) ?? Data("{}".utf8)
+        return OutgoingMessage(delivery: delivery, title: t["notify_victim_title"] ?? "", text: text, link: nil, json: json)
+    }
+}
+
 /// What the duty centre's webhook receives.
 struct WebhookPayload: Encodable {
     struct EventPart: Encodable { var id: String; var kind: String; var step: Int; var at: String; var actor: String }

@@ -89,7 +89,7 @@ public struct LifecycleService: Sendable {
     public func moveProceeding(_ caseID: UUID, _ ref: String, to next: ProceedingStage,
                                reason: String) async throws -> Record<CriminalProceeding> {
         let stored = try await RecordStore<CriminalProceeding>(db: db, section: .criminalProceedings)
-            .update(ref, caseID: caseID, reason: reason, by: principal) { try Self.move($0, to: next) }
+            .update(ref, caseID: caseID, reason: reason, by: principal, detail: "stage \(next.rawValue)") { try Self.move($0, to: next) }
         return Record(ref: stored.ref, version: stored.version, record: stored.value)
     }
 

@@ -14,6 +14,11 @@ import Store
 ///   (`QORGAU_PUSH_KEY_FILE`, default `push.key` in the data folder). `QORGAU_PUSH_SERVICES`:
 ///   the push services' origins messages may go to, comma-separated (default: those of Chrome,
 ///   Firefox, Safari and Edge).
+/// - `QORGAU_SMTP_HOST` and `QORGAU_SMTP_FROM`: e-mail through the agency's mail server, with
+///   `QORGAU_SMTP_SECURITY` (`starttls`, the default; `tls`; `none`, for a relay on a closed
+///   network), `QORGAU_SMTP_PORT` (587, 465 or 25 by the security), `QORGAU_SMTP_USERNAME` and
+///   `QORGAU_SMTP_PASSWORD` (never over a connection without TLS), `QORGAU_SMTP_CA_FILE` (an
+///   agency's own certificate authority, PEM).
 /// - `QORGAU_PUBLIC_URL`: the address officers open from a message (the alert console).
 public struct AlertChannelSettings: Sendable, Equatable {
     public var webhookURL: String?
@@ -21,6 +26,7 @@ public struct AlertChannelSettings: Sendable, Equatable {
     public var sms: GatewaySender.Settings?
     public var voice: GatewaySender.Settings?
     public var push: WebPushSender.Settings?
+    public var email: SMTPClient.Settings?
     public var publicURL: String?
     /// How often the delivery worker looks for work besides being woken (`QORGAU_DELIVERY_POLL_MS`,
     /// default 500; 0 leaves the worker off, as tests do and run it by hand).
@@ -34,6 +40,7 @@ public struct AlertChannelSettings: Sendable, Equatable {
         if sms != nil { channels.insert(.sms) }
         if voice != nil { channels.insert(.voice) }
         if push != nil { channels.insert(.push) }
+        if email != nil { channels.insert(.email) }
         return channels
     }
 
@@ -79,6 +86,7 @@ public struct AlertChannelSettings: Sendable, Equatable {
             }
             settings.push = push
         }
+        settings.email = try smtp(env)
         if let raw = try address("QORGAU_PUBLIC_URL") {
             settings.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
         }
@@ -89,5 +97,42 @@ public struct AlertChannelSettings: Sendable, Equatable {
             settings.pollMilliseconds = ms
         }
         return settings
+    }
+
+    static func smtp(_ env: [String: String]) throws -> SMTPClient.Settings? {
+        guard let host = env["QORGAU_SMTP_HOST"], !host.isEmpty else { return nil }
+        guard host.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]".contains($0) }) else {
+            throw ConfigurationError("QORGAU_SMTP_HOST must be a host name or address; got \"\(host)\"")
+        }
+        let rawSecurity = env["QORGAU_SMTP_SECURITY"] ?? "starttls"
+        guard let security = SMTPClient.Security(rawValue: rawSecurity) else {
+            throw ConfigurationError("QORGAU_SMTP_SECURITY must be starttls, tls or none; got \"\(rawSecurity)\"")
+        }
+        if security != .none, host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) {
+            throw ConfigurationError("QORGAU_SMTP_HOST must be the mail server's name, as its certificate names it, when TLS is used; got \"\(host)\"")
+        }
+        var port = security == .tls ? 465 : security == .startTLS ? 587 : 25
+        if let raw = env["QORGAU_SMTP_PORT"] {
+            guard let number = Int(raw), (1...65_535).contains(number) else {
+                throw ConfigurationError("QORGAU_SMTP_PORT must be a port number; got \"\(raw)\"")
+            }
+            port = number
+        }
+        guard let from = env["QORGAU_SMTP_FROM"], EmailSender.isPlainAddress(from) else {
+            throw ConfigurationError("QORGAU_SMTP_HOST needs QORGAU_SMTP_FROM, the address messages are sent from")
+        }
+        let username = env["QORGAU_SMTP_USERNAME"].flatMap { $0.isEmpty ? nil : $0 }
+        if username != nil, security == .none {
+            throw ConfigurationError("QORGAU_SMTP_USERNAME needs QORGAU_SMTP_SECURITY starttls or tls: a password is not sent in the clear")
+        }
+        if username != nil, (env["QORGAU_SMTP_PASSWORD"] ?? "").isEmpty {
+            throw ConfigurationError("QORGAU_SMTP_USERNAME needs QORGAU_SMTP_PASSWORD")
+        }
+        let caFile = env["QORGAU_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let caFile, !FileManager.default.fileExists(atPath: caFile) {
+            throw ConfigurationError("QORGAU_SMTP_CA_FILE names no file: \(caFile)")
+        }
+        return SMTPClient.Settings(host: host, port: port, security: security, username: username,
+                                   password: username == nil ? nil : env["QORGAU_SMTP_PASSWORD"], from: from, caFile: caFile)
     }
 }

@@ -36,6 +36,7 @@ extension Application {
         }
         if let sms = channels.sms { senders[.sms] = GatewaySender(sms, client: client) }
         if let voice = channels.voice { senders[.voice] = GatewaySender(voice, client: client) }
+        if let email = channels.email { senders[.email] = EmailSender(email, clock: clock) }
         if let push = channels.push, let key = qorgauConfig.pushKey {
             senders[.push] = WebPushSender(settings: push, key: key, db: db, client: client, clock: clock)
         }

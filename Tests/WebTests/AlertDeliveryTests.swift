@@ -16,9 +16,9 @@ import VaporTesting
     static let secret = "a-shared-secret-of-the-duty-centre"
 
     /// A server whose SMS, voice and webhook go to `peer`.
-    func withDeliveringApp(_ database: TestDatabase = .sqlite, peer: FakePeer,
+    func withDeliveringApp(_ database: TestDatabase = .sqlite, sharedSchema: String? = nil, peer: FakePeer,
                            _ body: (Application) async throws -> Void) async throws {
-        try await withQorgauApp(database, settings: { config in
+        try await withQorgauApp(database, sharedSchema: sharedSchema, settings: { config in
             config.alertChannels = try! AlertChannelSettings.fromEnvironment([
                 "QORGAU_WEBHOOK_URL": peer.url + "/duty", "QORGAU_WEBHOOK_SECRET": Self.secret,
                 "QORGAU_SMS_URL": peer.url + "/sms", "QORGAU_SMS_AUTHORIZATION": "Bearer gateway-key",
@@ -320,5 +320,40 @@ import VaporTesting
 
     private func alertIDs(_ app: Application, _ kase: Case) async throws -> [UUID] {
         try await MonitoringStore(db: app.db).alerts(caseID: kase.id, scope: .all).map(\.id)
+    }
+
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
+    func twoInstancesShareTheOutboxAndNoMessageGoesTwice() async throws {
+        let peer = try await FakePeer.start()
+        defer { Task { await peer.stop() } }
+        try await withDeliveringApp(.postgres, peer: peer) { first in
+            try await withDeliveringApp(.postgres, sharedSchema: first.testSchema, peer: peer) { second in
+                let kase = try await importCase(first)
+                for n in 0..<30 {
+                    let officer = try await first.makeUser(.investigator, cases: [kase.id])
+                    try await contact(first, officer, ["language": "ru", "phone": String(format: "+7701100%04d", n), "channels": ["sms"]])
+                }
+                let alerts = (0..<5).map { n in
+                    StoredAlert(caseID: kase.id, kind: "zone", order: "o1", zone: 0, device: "bracelet-1",
+                                at: ZonedDateTime(epochMilliseconds: nowMs() + Int64(n), offsetSeconds: 18_000), distanceMeters: 10,
+                                accuracyMeters: 5, incident: nil, createdAt: nowMs() + Int64(n))
+                }
+                try await MonitoringStore(db: first.db).save(pings: [], alerts: alerts, breaches: [], by: "test")
+                var settings = DeliveryWorker.Settings()
+                settings.batch = 8
+                let one = first.makeDeliveryWorker(settings: settings), other = second.makeDeliveryWorker(settings: settings)
+                @Sendable func drain(_ worker: DeliveryWorker) async throws -> Int {
+                    var done = 0
+                    while case let n = try await worker.runOnce(), n > 0 { done += n }
+                    return done
+                }
+                async let a = drain(one)
+                async let b = drain(other)
+                let (byFirst, bySecond) = try await (a, b)
+                let sms = peer.received.filter { $0.path == "/sms" }
+                #expect(sms.count == 5 * 30 && peer.distinct(at: "/sms").count == 150, "every message once: \(sms.count) sent")
+                #expect(byFirst > 0 && bySecond > 0, "both instances took part: \(byFirst), \(bySecond)")
+            }
+        }
     }
 }

@@ -221,8 +221,8 @@ schemas = {
     "Delivery": obj({"id": {"type": "string", "format": "uuid", "description": "also the Idempotency-Key sent with it"},
                      "event": {"type": "string", "format": "uuid"}, "channel": words("sms", "voice", "email", "push", "webhook"),
                      "recipient": {"type": "string", "description": "a user id, or duty-centre"},
-                     "audience": words("officer", "victim", "dutyCentre"), "state": words("queued", "sent", "failed"),
-                     "attempts": {"type": "integer"}, "error": {"type": "string"}, "queuedAt": DT, "sentAt": DT},
+                     "audience": words("officer", "victim", "dutyCentre"), "state": words("queued", "sent", "delivered", "failed"),
+                     "attempts": {"type": "integer"}, "error": {"type": "string"}, "queuedAt": DT, "sentAt": DT, "deliveredAt": DT},
                     ["id", "event", "channel", "recipient", "audience", "state", "attempts", "queuedAt"]),
     "Contact": obj({"language": words("ru", "kk", "en"), "phone": {"type": "string", "pattern": "^\\+[0-9]{8,15}$"},
                     "email": {"type": "string", "format": "email"}, "channels": arr(words("sms", "voice", "email", "push"))},
@@ -380,6 +380,14 @@ paths = {
         "get": {"operationId": "getContact", "summary": "How the signed-in user is told of alerts", "responses": ok(ref("Contact"))},
         "put": {"operationId": "putContact", "summary": "Set them: a channel needs its address (sms and voice a phone, email an address)",
                 "requestBody": body(ref("Contact")), "responses": {**ok(ref("Contact")), **errors(422)}}},
+    "/api/v1/deliveries/{deliveryID}/receipt": {"post": {
+        "operationId": "deliveryReceipt", "summary": "A gateway's delivery receipt for an SMS or a call it was handed (gateway tokens)",
+        "description": "{deliveryID} is the {id} of the gateway's template. delivered marks the message delivered to the phone; "
+                       "undelivered marks it failed with the reason. A delivery already delivered or failed is left as it is.",
+        "parameters": [param("deliveryID", schema={"type": "string", "format": "uuid"})],
+        "requestBody": body(obj({"status": words("delivered", "undelivered"), "reason": {"type": "string", "maxLength": 200}}, ["status"])),
+        "responses": {**ok(obj({"id": {"type": "string", "format": "uuid"}, "state": words("queued", "sent", "delivered", "failed")},
+                               ["id", "state"])), **errors(404, 422)}}},
     "/api/v1/push/key": {"get": {
         "operationId": "pushKey", "summary": "The server's Web Push (VAPID) public key, the applicationServerKey browsers subscribe with",
         "description": "404 when this server does not send push messages (QORGAU_PUSH_SUBJECT unset).",

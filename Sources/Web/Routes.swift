@@ -76,6 +76,7 @@ func routes(_ app: Application) throws {
     let contacts = ContactController()
     api.get("me", "contact", use: contacts.getContact).requires(.ownAccount)
     api.put("me", "contact", use: contacts.putContact).requires(.ownAccount)
+    api.post("deliveries", ":deliveryID", "receipt", use: DeliveryReceiptController().receipt).requires(.reportDeliveries)
     let push = PushController()
     api.get("push", "key", use: push.key).requires(.ownAccount)
     api.get("me", "push-subscriptions", use: push.list).requires(.ownAccount)

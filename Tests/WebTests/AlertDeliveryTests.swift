@@ -356,4 +356,40 @@ import VaporTesting
             }
         }
     }
+
+    @Test func aGatewaysReceiptMarksTheSMSDeliveredOrNot() async throws {
+        let peer = try await FakePeer.start()
+        defer { Task { await peer.stop() } }
+        try await withDeliveringApp(peer: peer) { app in
+            let kase = try await importCase(app)
+            let reached = try await app.makeUser(.investigator, cases: [kase.id])
+            try await contact(app, reached, ["language": "ru", "phone": "+77010000051", "channels": ["sms"]])
+            let unreached = try await app.makeUser(.investigator, cases: [kase.id])
+            try await contact(app, unreached, ["language": "ru", "phone": "+77010000052", "channels": ["sms"]])
+            let alertID = try await MonitoringProbe.raiseZoneAlert(app, caseID: kase.id)
+            _ = try await app.makeDeliveryWorker().runOnce()
+            func id(to phone: String) throws -> String {
+                try #require(peer.received.first { $0.json["to"] as? String == phone }?.json["id"] as? String)
+            }
+            let gateway = try await app.makeUser(.gateway)
+            let delivered = try await app.request(.POST, "/api/v1/deliveries/\(try id(to: "+77010000051"))/receipt", json: ["status": "delivered"], as: gateway)
+            #expect(delivered.status == .ok && delivered.json["state"] as? String == "delivered" && !delivered.text.contains(kase.number))
+            let undelivered = try await app.request(.POST, "/api/v1/deliveries/\(try id(to: "+77010000052"))/receipt",
+                                                    json: ["status": "undelivered", "reason": "absent subscriber"], as: gateway)
+            #expect(undelivered.json["state"] as? String == "failed")
+            let again = try await app.request(.POST, "/api/v1/deliveries/\(try id(to: "+77010000052"))/receipt", json: ["status": "delivered"], as: gateway)
+            #expect(again.json["state"] as? String == "failed", "a receipt is taken once")
+            let bad = try await app.request(.POST, "/api/v1/deliveries/\(try id(to: "+77010000051"))/receipt", json: ["status": "read"], as: gateway)
+            #expect(bad.status == .unprocessableEntity && bad.problemPointers == ["/status"])
+            #expect(try await app.request(.POST, "/api/v1/deliveries/\(UUID().uuidString)/receipt", json: ["status": "delivered"], as: gateway).status == .notFound)
+            #expect(try await app.request(.POST, "/api/v1/deliveries/\(try id(to: "+77010000051"))/receipt", json: ["status": "delivered"]).status == .forbidden,
+                    "an officer cannot forge a receipt")
+
+            let listed = try await app.request(.GET, "/api/v1/cases/\(kase.text)/alerts/\(alertID)/deliveries")
+            let states = (listed.json["deliveries"] as? [[String: Any]] ?? []).compactMap { $0["state"] as? String }.sorted()
+            #expect(states == ["delivered", "failed"])
+            let page = try await app.request(.GET, "/alerts?lang=ru")
+            #expect(page.text.contains("доставлено на телефон") && page.text.contains("absent subscriber"))
+        }
+    }
 }

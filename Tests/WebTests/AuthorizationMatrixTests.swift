@@ -114,6 +114,7 @@ import VaporTesting
             "GET /api/v1/me/contact": everyone,
             "PUT /api/v1/me/contact": everyone,
             "GET /api/v1/push/key": everyone,
+            "POST /api/v1/deliveries/:deliveryID/receipt": [.gateway],
             "GET /api/v1/me/push-subscriptions": everyone,
             "POST /api/v1/me/push-subscriptions": everyone,
             "DELETE /api/v1/me/push-subscriptions/:subscriptionID": everyone,

@@ -30,6 +30,8 @@ public enum Permission: String, CaseIterable, Sendable {
     case manageCaseAccess
     /// Post monitoring pings.
     case ingestPings
+    /// Report what became of a message a gateway was handed (an SMS delivered or not).
+    case reportDeliveries
     /// Follow and acknowledge monitoring alerts.
     case handleAlerts
     /// Users: add, disable, reset passwords.
@@ -55,6 +57,7 @@ public enum Permission: String, CaseIterable, Sendable {
         case .readFundLedger: [.fundOfficer, .officer]
         case .manageCaseAccess: [.officer]
         case .ingestPings: [.gateway]
+        case .reportDeliveries: [.gateway]
         case .handleAlerts: [.officer, .investigator]
         case .manageUsers: [.administrator]
         case .readAudit: [.auditor]

@@ -29,7 +29,9 @@ public struct PlannedDelivery: Sendable, Equatable, Hashable {
 
 /// A delivery as stored, with its state.
 public struct Delivery: Sendable, Equatable {
-    public enum State: String, Sendable, Codable { case queued, sent, failed }
+    /// `delivered`: the channel reported the message reached the person's phone (a gateway's
+    /// delivery receipt); the others know only that the peer took it (`sent`).
+    public enum State: String, Sendable, Codable { case queued, sent, delivered, failed }
 
     public var id: UUID
     public var eventID: UUID
@@ -43,11 +45,13 @@ public struct Delivery: Sendable, Equatable {
     public var error: String?
     public var createdAt: Int64
     public var sentAt: Int64?
+    public var deliveredAt: Int64?
 
     public init(id: UUID, eventID: UUID, alertID: UUID, caseID: UUID, planned: PlannedDelivery, state: State = .queued, attempts: Int = 1,
-                nextAt: Int64, error: String? = nil, createdAt: Int64, sentAt: Int64? = nil) {
+                nextAt: Int64, error: String? = nil, createdAt: Int64, sentAt: Int64? = nil, deliveredAt: Int64? = nil) {
         self.id = id; self.eventID = eventID; self.alertID = alertID; self.caseID = caseID; self.planned = planned; self.state = state
         self.attempts = attempts; self.nextAt = nextAt; self.error = error; self.createdAt = createdAt; self.sentAt = sentAt
+        self.deliveredAt = deliveredAt
     }
 
     /// The key a peer that honours one sees once however often the delivery is sent again.

@@ -120,6 +120,30 @@ public struct DeliveryStore: Sendable {
         try await finish([(delivery, outcome)], owner: owner, now: now) == 1
     }
 
+    /// A gateway's receipt for a message it was handed: delivered to the phone, or not (then the
+    /// delivery failed, with the gateway's reason). Only for the SMS and voice channels, and
+    /// only once: a delivery already delivered or failed is left as it is. Returns the delivery
+    /// as it now is, nil if there is none by that id.
+    public func receipt(_ id: UUID, delivered: Bool, at: Int64, reason: String?) async throws -> Delivery? {
+        try await db.auditedTransaction { tx in
+            guard let model = try await DeliveryModel.find(id, on: tx) else { return (nil, []) }
+            guard ["sms", "voice"].contains(model.channel), ["queued", "sent"].contains(model.state) else { return (try model.value(), []) }
+            if delivered {
+                model.state = Delivery.State.delivered.rawValue
+                model.deliveredAt = at
+                if model.sentAt == nil { model.sentAt = at }
+            } else {
+                model.state = Delivery.State.failed.rawValue
+                model.error = "the gateway reports it undelivered" + (reason.map { ": \($0)" } ?? "")
+            }
+            model.leaseOwner = nil
+            model.leaseUntil = nil
+            try await model.update(on: tx)
+            return (try model.value(), [model.auditEntry(delivered ? "delivery.delivered" : "delivery.failed",
+                                                         detail: "\(model.channel) receipt" + (delivered ? "" : ": undelivered"))])
+        }
+    }
+
     /// Each alert's deliveries, oldest first.
     public func deliveries(of alertIDs: [UUID]) async throws -> [UUID: [Delivery]] {
         var deliveries: [UUID: [Delivery]] = [:]
@@ -209,7 +233,7 @@ extension DeliveryModel {
                  planned: PlannedDelivery(channel: DeliveryChannel(rawValue: channel) ?? .webhook, recipient: recipient,
                                           audience: Audience(rawValue: audience) ?? .officer, address: address, language: language),
                  state: Delivery.State(rawValue: state) ?? .queued, attempts: attempts, nextAt: nextAt, error: error,
-                 createdAt: createdAt, sentAt: sentAt)
+                 createdAt: createdAt, sentAt: sentAt, deliveredAt: deliveredAt)
     }
 }
 

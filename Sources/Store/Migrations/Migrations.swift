@@ -23,5 +23,6 @@ public enum StoreMigrations {
         CreateAlertDelivery(),
         CreatePushSubscriptions(),
         CreateNotices(),
+        AddDeliveryReceipts(),
     ]
 }

@@ -43,6 +43,8 @@ final class DeliveryModel: Model, @unchecked Sendable {
     @OptionalField(key: "error") var error: String?
     @Field(key: "created_at_ms") var createdAt: Int64
     @OptionalField(key: "sent_at_ms") var sentAt: Int64?
+    /// When the channel reported the message delivered (migration 013).
+    @OptionalField(key: "delivered_at_ms") var deliveredAt: Int64?
 
     init() {}
 }

@@ -93,9 +93,9 @@ struct AlertConsolePage {
                 deliveries: (deliveries[alert.id] ?? []).map { delivery in
                     let state = t["delivery_\(delivery.state.rawValue)"] ?? delivery.state.rawValue
                     let channel = t["channel_\(delivery.planned.channel.rawValue)"] ?? delivery.planned.channel.rawValue
-                    return Line(when: when(delivery.sentAt ?? delivery.createdAt),
+                    return Line(when: when(delivery.deliveredAt ?? delivery.sentAt ?? delivery.createdAt),
                                 text: "\(channel) → \(name(delivery.planned.recipient)): \(state)",
-                                note: delivery.state == .sent ? nil : delivery.error.map { "\(t["attempts"] ?? ""): \(delivery.attempts) · \($0)" })
+                                note: [.sent, .delivered].contains(delivery.state) ? nil : delivery.error.map { "\(t["attempts"] ?? ""): \(delivery.attempts) · \($0)" })
                 },
                 handlers: (handlers[summary.id] ?? []).filter { $0.id != me.apiString }))
         }

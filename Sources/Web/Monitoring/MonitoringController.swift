@@ -224,12 +224,15 @@ struct DeliveryResponse: Content {
     var error: String?
     var queuedAt: String
     var sentAt: String?
+    /// When the gateway reported it delivered to the phone.
+    var deliveredAt: String?
 
     init(_ delivery: Delivery) {
         id = delivery.idempotencyKey; event = delivery.eventID.apiString; channel = delivery.planned.channel.rawValue
         recipient = delivery.planned.recipient; audience = delivery.planned.audience.rawValue; state = delivery.state.rawValue
         attempts = delivery.attempts; error = delivery.error; queuedAt = Timestamp.text(delivery.createdAt)
         sentAt = delivery.sentAt.map(Timestamp.text)
+        deliveredAt = delivery.deliveredAt.map(Timestamp.text)
     }
 }
 

@@ -99,4 +99,34 @@ import VaporTesting
             #expect(sms(peer, to: "+77010000041").filter { $0.contains("заканчивается") }.count == 2, "near its new end, told again")
         }
     }
+
+    @Test func anArrestIsToldWithItsExpectedEndAndRemindedTheDayBefore() async throws {
+        let peer = try await FakePeer.start()
+        defer { Task { await peer.stop() } }
+        try await delivering.withDeliveringApp(peer: peer) { app in
+            let clock = AlertDeliveryTests.TestClock()
+            let worker = app.makeDeliveryWorker(clock: clock.read)
+            let caseText = try await app.createCase(number: "NEWS-3")
+            let victim = try await app.makeUser(.victim, cases: [try #require(UUID(uuidString: caseText))])
+            try await delivering.contact(app, victim, ["language": "ru", "phone": "+77010000061", "channels": ["sms"]])
+            let incident = try await app.request(.POST, "/api/v1/cases/\(caseText)/incidents", json: Fixtures.incidentJSON(at: "2026-11-25T12:00:00+05:00", kind: "contact"))
+            let ref = try #require(incident.json["ref"] as? String)
+            let format = ISO8601DateFormatter()
+            format.timeZone = TimeZone(secondsFromGMT: 18_000)
+            let arrest = try await app.request(.POST, "/api/v1/cases/\(caseText)/administrative-cases", json: [
+                "article": "KZ.CAO.461", "incidents": [ref], "decidedAt": format.string(from: clock.date.addingTimeInterval(-3600)),
+                "sanction": ["type": "arrest", "days": 5]])
+            #expect(arrest.status == .created, "\(arrest.text)")
+            while try await worker.runOnce() > 0 {}
+            var told = sms(peer, to: "+77010000061")
+            #expect(told.count == 1 && told[0].contains("административный арест") && told[0].contains("около"), "\(told)")
+            clock.advance(3 * 86_400)
+            while try await worker.runOnce() > 0 {}
+            #expect(sms(peer, to: "+77010000061").count == 1, "not yet: the reminder is for the day before")
+            clock.advance(86_400 + 60)
+            while try await worker.runOnce() > 0 {}
+            told = sms(peer, to: "+77010000061")
+            #expect(told.count == 2 && told[1].contains("выйти из-под ареста") && told[1].contains("102"), "\(told)")
+        }
+    }
 }

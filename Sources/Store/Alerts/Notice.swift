@@ -7,6 +7,8 @@ import Foundation
 public struct Notice: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case orderIssued, orderExtended, orderExpiring, orderRevoked, caseRegistered, sentToCourt, decided
+        /// Under administrative arrest, and the day before the arrest ends.
+        case respondentArrested, respondentReleasing
     }
 
     public var id: UUID
@@ -14,8 +16,10 @@ public struct Notice: Sendable, Equatable {
     public var kind: Kind
     /// What it is about (the record), so the same news is made once.
     public var ref: String
-    /// The date it names: the order's end (issued, extended, expiring) or when it was revoked.
+    /// The date it names: the order's end (issued, extended, expiring), when it was revoked, or
+    /// when an arrest is expected to end.
     public var date: ZonedDateTime?
+    /// When it is due: made now, or (the day before a release) when it is to be told.
     public var at: Int64
 
     public init(id: UUID, caseID: UUID, kind: Kind, ref: String, date: ZonedDateTime?, at: Int64) {

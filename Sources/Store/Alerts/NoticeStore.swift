@@ -14,7 +14,8 @@ public struct NoticeStore: Sendable {
     public init(db: any Database) { self.db = db }
 
     /// The audit actions that may be news.
-    static let actions = ["order.issued", "order.changed", "criminalProceedings.added", "criminalProceedings.changed", "verdicts.added"]
+    static let actions = ["order.issued", "order.changed", "criminalProceedings.added", "criminalProceedings.changed", "verdicts.added",
+                          "administrativeCases.added"]
 
     /// Reads the audit log from the cursor to its committed head, makes the notices it holds, and
     /// moves the cursor, in one transaction (the cursor's row lock serialises instances). Returns
@@ -44,9 +45,7 @@ public struct NoticeStore: Sendable {
             for row in rows where row.action != "caseFile.imported" {
                 guard let caseID = row.case_id, let entity = row.entity_id.flatMap(UUID.init(uuidString:)),
                       !imported.contains("\(caseID)@\(row.at_ms)") else { continue }
-                if let notice = try await Self.notice(for: row.action, detail: row.detail, caseID: caseID, entity: entity, on: tx) {
-                    notices.append(notice)
-                }
+                notices += try await Self.notices(for: row.action, detail: row.detail, caseID: caseID, entity: entity, now: now, on: tx)
             }
             try await sql.raw("UPDATE notice_cursor SET seq = \(bind: upTo) WHERE name = 'audit'").run()
             return try await Self.insert(notices, now: now, on: sql)
@@ -70,6 +69,26 @@ public struct NoticeStore: Sendable {
 
     /// The notice an audit record is, if any. What a change was is read from the record itself
     /// (`extended`, `revoked`, `stage inCourt`), not from the row now: it may have changed again.
+    static func notices(for action: String, detail: String?, caseID: UUID, entity: UUID, now: Int64, on db: any Database) async throws -> [NoticeModel] {
+        if action == "administrativeCases.added" { return try await arrest(caseID: caseID, record: entity, now: now, on: db) }
+        return try await notice(for: action, detail: detail, caseID: caseID, entity: entity, on: db).map { [$0] } ?? []
+    }
+
+    /// An administrative arrest: told now, with the day it is expected to end (its decision's day
+    /// and its days: an estimate, said as one), and again the day before that day.
+    static func arrest(caseID: UUID, record: UUID, now: Int64, on db: any Database) async throws -> [NoticeModel] {
+        guard let row = try await CaseRecordModel.find(record, on: db),
+              let decision = try? JSONColumn.decode(AdministrativeCase.self, row.body),
+              decision.sanction.type == .arrest, let days = decision.sanction.days, days > 0 else { return [] }
+        let release = decision.decidedAt.epochMilliseconds + Int64(days) * 86_400_000
+        guard release > now else { return [] }
+        let end = ZonedDateTime(epochMilliseconds: release, offsetSeconds: decision.decidedAt.offsetSeconds)
+        let ref = record.uuidString.lowercased()
+        let reminder = NoticeModel.make(caseID: caseID, kind: .respondentReleasing, ref: ref, date: end)
+        reminder.at = max(now, release - 86_400_000)
+        return [.make(caseID: caseID, kind: .respondentArrested, ref: ref, date: end), reminder]
+    }
+
     static func notice(for action: String, detail: String?, caseID: UUID, entity: UUID, on db: any Database) async throws -> NoticeModel? {
         let ref = entity.uuidString.lowercased()
         switch (action, detail) {
@@ -100,7 +119,7 @@ public struct NoticeStore: Sendable {
         var insert = sql.insert(into: NoticeModel.schema).columns("id", "case_id", "kind", "ref", "date_ms", "date_offset", "at_ms")
         for (id, notice) in zip(ids, notices) {
             insert = insert.values(SQLBind(id), SQLBind(notice.caseID), SQLBind(notice.kind), SQLBind(notice.ref), SQLBind(notice.date),
-                                   SQLBind(notice.dateOffset), SQLBind(now))
+                                   SQLBind(notice.dateOffset), SQLBind(notice.$at.value ?? now))
         }
         return try await insert.ignoringConflicts().returning("id").all().count
     }
@@ -113,7 +132,7 @@ public struct NoticeStore: Sendable {
             let sql = try AuditChain.sqlDatabase(tx)
             let notices = try await sql.raw("""
                 UPDATE notices SET routed_at_ms = \(bind: now) WHERE id IN (
-                SELECT id FROM notices WHERE routed_at_ms IS NULL ORDER BY id LIMIT \(literal: limit)\(unsafeRaw: DeliveryStore.skipLocked(sql)))
+                SELECT id FROM notices WHERE routed_at_ms IS NULL AND at_ms <= \(bind: now) ORDER BY id LIMIT \(literal: limit)\(unsafeRaw: DeliveryStore.skipLocked(sql)))
                 RETURNING *
                 """).all().compactMap { try $0.decode(model: NoticeModel.self).value }
             guard !notices.isEmpty else { return (0, []) }

@@ -392,4 +392,19 @@ import VaporTesting
             #expect(page.text.contains("доставлено на телефон") && page.text.contains("absent subscriber"))
         }
     }
+
+    @Test func aLowBatteryDoesNotClimbTheChainByItself() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await importCase(app).id
+            let long = nowMs() - 3_600_000
+            let alerts = ["lowBattery", "silent"].map { kind in
+                StoredAlert(caseID: caseID, kind: kind, order: nil, zone: nil, device: "bracelet-1",
+                            at: ZonedDateTime(epochMilliseconds: long, offsetSeconds: 18_000), distanceMeters: nil, accuracyMeters: nil,
+                            incident: nil, createdAt: long)
+            }
+            try await MonitoringStore(db: app.db).save(pings: [], alerts: alerts, breaches: [], by: "test", receivedAt: long)
+            let escalated = try await MonitoringStore(db: app.db).escalate(before: nowMs(), now: nowMs())
+            #expect(escalated.map(\.alert.kind) == ["silent"])
+        }
+    }
 }

@@ -61,6 +61,7 @@ extension MonitoringStore {
         let due = try await sql.raw("""
             SELECT e.alert_id, MAX(e.step) AS step FROM alert_events e JOIN alerts a ON a.id = e.alert_id
             WHERE a.acknowledged_at_ms IS NULL AND e.kind IN ('raised', 'escalated')
+            AND a.kind NOT IN (\(unsafeRaw: AlertEvent.notEscalated.sorted().map { "'\($0)'" }.joined(separator: ", ")))
             GROUP BY e.alert_id HAVING MAX(e.step) < \(literal: AlertEvent.lastStep) AND MAX(e.at_ms) < \(bind: before)
             LIMIT 1000
             """).all(decoding: Due.self)

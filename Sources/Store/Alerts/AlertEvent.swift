@@ -13,6 +13,11 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     /// The last step of the chain: the unit head and the duty centre.
     public static let lastStep = 2
 
+    /// Alerts that do not climb the chain by themselves: a battery running low is told to the
+    /// case's officers and whoever is on call, not to the unit head and the duty centre at night
+    /// (if the device then goes silent, that alert climbs). An officer may still escalate one.
+    public static let notEscalated: Set<String> = ["lowBattery"]
+
     public var id: UUID
     public var alertID: UUID
     public var caseID: UUID

@@ -96,6 +96,8 @@ struct MonitoringController {
     /// The stream's requester identified again (token or session, user, role, grants): nil once
     /// the right to the alert stream is gone.
     private static func listener(_ req: Request) async -> Principal? {
+        // a stream outliving the server (its storage cleared at shutdown) has nobody left to serve
+        guard req.application.storage[RefusalAuditKey.self] != nil else { return nil }
         guard let still = try? await AuthenticationMiddleware().identify(req), !still.user.mustChangePassword,
               still.principal.may(.handleAlerts) else { return nil }
         return still.principal

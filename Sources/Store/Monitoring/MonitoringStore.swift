@@ -286,8 +286,9 @@ public struct MonitoringStore: Sendable {
     }
 
     /// Whether an alert of this kind with this id was raised since `since`.
-    public func wasRaised(_ id: UUID, kind: String, since: Int64) async throws -> Bool {
-        try await AlertModel.query(on: db).filter(\.$id == id).filter(\.$kind == kind).filter(\.$createdAt >= since).count() > 0
+    /// The alert of this kind raised since then, if `id` is one.
+    public func raised(_ id: UUID, kind: String, since: Int64) async throws -> StoredAlert? {
+        try await AlertModel.query(on: db).filter(\.$id == id).filter(\.$kind == kind).filter(\.$createdAt >= since).first()?.value()
     }
 }
 

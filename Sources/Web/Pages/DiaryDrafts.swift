@@ -83,7 +83,7 @@ struct DiaryDrafts {
             let principal = try await AccessStore(db: req.db).principal(for: user)
             if path.kind == "panic" {
                 let raised = try await PanicButton.raise(for: user, principal: principal, req: req)
-                return req.redirect(to: raised.map { "/login?alerted=\($0.alertID.apiString)" } ?? "/login")
+                return req.redirect(to: raised.map { "/login?r=\($0.alertID.apiString)" } ?? "/login")
             }
             let caseID = try await ownCase(path.caseID ?? req.form(CaseField.self)?.case, scope: principal.scope, req: req)
             if path.caseID != nil, caseID == nil { return nil }

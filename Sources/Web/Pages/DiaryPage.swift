@@ -72,9 +72,8 @@ struct DiaryPage {
         let choices = cases.count > 1
             ? cases.map { CaseChoice(id: $0.id, title: $0.summary.title, selected: $0.id == formCase?.apiString) } : []
         var panicMessage: String?
-        if let kind = req.query[String.self, at: "panic"], let key = ["sent": "panic_sent", "sent-without-position": "panic_sent_without_position"][kind],
-           let alertID = req.query[String.self, at: "alert"].flatMap(UUID.init(uuidString:)),
-           try await PanicButton.wasRaised(alertID, db: req.db) {
+        if let alertID = req.query[String.self, at: "r"].flatMap(UUID.init(uuidString:)),
+           let key = try await PanicButton.confirmation(alertID, db: req.db) {
             panicMessage = t[key]
         }
         return try await req.renderPage("diary", Context(

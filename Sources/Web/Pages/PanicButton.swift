@@ -29,8 +29,9 @@ struct PanicButton {
         let signedIn = try req.signedIn
         guard signedIn.user.role == .victim else { throw Abort(.forbidden, reason: "the panic button is the victim's") }
         guard let raised = try await Self.raise(for: signedIn.user, principal: signedIn.principal, req: req) else { return req.redirect(to: "/") }
-        // the diary says the police were alerted only for an alert that was raised (not for the address alone)
-        return req.redirect(to: "/?panic=\(raised.withPosition ? "sent" : "sent-without-position")&alert=\(raised.alertID.apiString)")
+        // the diary says the police were alerted only for an alert that was raised (not for the
+        // address alone); the address says nothing to whoever reads her browser's history
+        return req.redirect(to: "/?r=\(raised.alertID.apiString)")
     }
 
     /// Raises the alerts of a press (nil: she has no open case).
@@ -75,8 +76,12 @@ struct PanicButton {
 
     /// Whether `alertID` is a panic alert raised within the last 15 minutes (a page says the police
     /// were alerted only then, never for an address alone). The id is random: it names nothing else.
-    static func wasRaised(_ alertID: UUID, db: any Database) async throws -> Bool {
-        try await MonitoringStore(db: db).wasRaised(alertID, kind: alertKind, since: nowMs() - 15 * 60_000)
+    /// What the diary tells her after a press (`/?r={alert}`): the catalog key of "the police were
+    /// alerted", with or without her position; nil unless it is a panic alert of the last 15 minutes.
+    static func confirmation(_ alertID: UUID, db: any Database) async throws -> String? {
+        let store = MonitoringStore(db: db)
+        guard let alert = try await store.raised(alertID, kind: alertKind, since: nowMs() - 15 * 60_000) else { return nil }
+        return try await store.position(of: alert) == nil ? "panic_sent_without_position" : "panic_sent"
     }
 
     /// The position sent, when it is one: latitude and longitude on the globe, accuracy 0-100 km.

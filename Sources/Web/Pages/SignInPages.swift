@@ -137,8 +137,8 @@ struct SignInPages {
     private func signInPage(_ req: Request, username: String, error: String?, status: HTTPResponseStatus) async throws -> Response {
         let csrf = Secret.make()
         var alerted = false
-        if let alertID = req.query[String.self, at: "alerted"].flatMap(UUID.init(uuidString:)) {
-            alerted = try await PanicButton.wasRaised(alertID, db: req.db)
+        if let alertID = req.query[String.self, at: "r"].flatMap(UUID.init(uuidString:)) {
+            alerted = try await PanicButton.confirmation(alertID, db: req.db) != nil
         }
         let response = try await render(req, "login", SignInContext(frame: PublicFrame(req), csrf: csrf, username: username, error: error,
                                                                     kept: req.query[String.self, at: "kept"] != nil,

@@ -51,6 +51,31 @@ import VaporTesting
         }
     }
 
+    /// The text a reader sees: no tags, no attributes (links and forms carry ids, as they must).
+    static func visibleText(_ html: String) -> String {
+        var text = html.replacingOccurrences(of: "(?s)<script.*?</script>|<style.*?</style>", with: " ", options: .regularExpression)
+        text = text.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
+        return text.replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
+    }
+
+    @Test(arguments: [("ru", ["ст. 115-1 УК РК", "ст. 461 КоАП РК", "5 МРП (21 625 ₸)", "Республика Казахстан",
+                               "20 окт. 2025 г., 19:40 — Слежка, преследование", "минимальное число эпизодов"]),
+                      ("kk", ["ҚР ҚК 115-1-бабы", "ҚР ӘҚБтК 461-бабы", "5 АЕК (21 625 ₸)", "Қазақстан Республикасы",
+                               "эпизодтардың ең аз саны"])])
+    func theCasePageNamesEpisodesArticlesAndMoneyNotTheirCodes(_ lang: String, _ expected: [String]) async throws {
+        try await withQorgauApp { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "NAMES-1"))
+            let caseID = try #require(imported.json["id"] as? String)
+            let page = try await Self.page(app, "/cases/\(caseID)?lang=\(lang)&at=2026-03-01")
+            let text = Self.visibleText(page.text)
+            for words in expected { #expect(text.contains(words), "\(lang): \(words)") }
+            for code in ["KZ.CC", "KZ.CAO", " MRP", "minimumEpisodes", "sanction.fine", "mandatoryPayment.", " i1 ", " i2,", "(i1", " o1 ", "2026-03-01", "г..", "сут.."] {
+                #expect(!text.contains(code), "\(lang): the page shows the code \(code)")
+            }
+            #expect(text.range(of: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}", options: .regularExpression) == nil, "\(lang): no id in the text")
+        }
+    }
+
     @Test func aFormWithErrorsComesBackWithItsValuesAndAMessageByTheField() async throws {
         try await withQorgauApp { app in
             let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)

@@ -22,9 +22,10 @@ enum Explanation {
         let sanctions = offence.sanctions.map { s in
             "\(p.sanctionType(s.type)) \(s.max.map { p.upTo($0.value, p.unit(s.unit, mrpName: unitName)) } ?? p.unlimited)"
         }.joined(separator: "; ")
-        parts.append(p.pick("Санкция (одно основное наказание): \(sanctions).",
-                            "Санкция (бір негізгі жаза): \(sanctions).",
-                            "Sanction (one principal punishment): \(sanctions)."))
+        let end = sanctions.hasSuffix(".") ? "" : "." // "… до 50 сут." ends the sentence itself
+        parts.append(p.pick("Санкция (одно основное наказание): \(sanctions)\(end)",
+                            "Санкция (бір негізгі жаза): \(sanctions)\(end)",
+                            "Sanction (one principal punishment): \(sanctions)\(end)"))
         if let payment = pack.mandatoryPayment?.byCategory[offence.category]?.value, let unitName {
             parts.append(p.pick(
                 "При обвинительном приговоре суд взыскивает принудительный платёж в Фонд компенсации потерпевшим: \(payment) \(unitName).",

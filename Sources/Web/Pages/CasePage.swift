@@ -15,10 +15,15 @@ struct CasePage {
         var id: String; var when: String; var kind: String; var channel: String; var description: String
         var againstWill: String; var violates: String; var reportedBy: String; var violation: Bool
     }
-    struct ElementView: Encodable { var name: String; var status: String; var statusLabel: String; var incidents: [String]; var note: String }
+    /// `allCounted`: its episodes are every counted one (listed once, under the table).
+    struct ElementView: Encodable {
+        var name: String; var status: String; var statusLabel: String; var incidents: [CaseWords.Episode]; var allCounted: String?; var note: String
+    }
     struct OffenceView: Encodable {
         var citation: String; var title: String; var conclusion: String; var conclusionLabel: String
-        var elements: [ElementView]; var explanation: String; var counted: String; var earliestExpiry: String
+        var elements: [ElementView]; var explanation: String; var counted: [CaseWords.Episode]; var earliestExpiry: String
+        /// The id of its list of counted episodes on the page.
+        var anchor: String
     }
     struct EvidenceView: Encodable { var incident: String; var name: String; var mediaType: String; var size: String; var sha256: String; var link: String }
     struct Context: Encodable {
@@ -107,8 +112,10 @@ struct CasePage {
         var form = form
         form.label(t)
         let incidents = file.incidents.sorted { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) }
+        let language = Language(rawValue: frame.lang) ?? .en
+        let words = CaseWords(t: t, format: format, pack: pack, language: language, file: file)
         let context = Context(
-            frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", jurisdiction: file.jurisdiction,
+            frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", jurisdiction: pack.name[language],
             opened: format.dateTime(summary.openedAt), unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue,
             persons: file.persons.map { person in
                 PersonView(role: t["personrole_\(person.role.rawValue)"] ?? person.role.rawValue, name: person.name, iin: person.iin ?? "",
@@ -118,49 +125,56 @@ struct CasePage {
             timeline: Timeline(incidents: incidents, orders: file.protectiveOrders,
                                    normInForce: assessment.offences.first?.inForce, label: t["timeline"] ?? "",
                                    kindLabel: { t["incidentkind_\($0.rawValue)"] ?? $0.rawValue },
-                                   format: { format.date(LocalDate(daysSinceEpoch: Int($0 / 86_400_000))) }),
+                                   format: { format.date(LocalDate(daysSinceEpoch: Int($0 / 86_400_000))) },
+                                   orderName: { words.episode($0.id) }),
             incidents: incidents.map { i in
                 IncidentView(id: i.id, when: format.dateTime(i.occurredAt), kind: t["incidentkind_\(i.kind.rawValue)"] ?? i.kind.rawValue,
                              channel: t["channel_\(i.channel.rawValue)"] ?? i.channel.rawValue, description: i.description,
-                             againstWill: (i.againstWill ? t["yes"] : t["no"]) ?? "", violates: (i.violates ?? []).joined(separator: ", "),
+                             againstWill: (i.againstWill ? t["yes"] : t["no"]) ?? "", violates: words.episodeList(i.violates ?? []),
                              reportedBy: t["reportedby_\(i.reportedBy.rawValue)"] ?? i.reportedBy.rawValue, violation: !(i.violates ?? []).isEmpty)
             },
-            offences: assessment.offences.map { o in
+            offences: assessment.offences.enumerated().map { n, o in
                 OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,
                             conclusionLabel: t["conclusion_\(o.conclusion.rawValue)"] ?? o.conclusion.rawValue,
-                            elements: o.elements.map { ElementView(name: $0.name, status: $0.status.rawValue,
-                                                                   statusLabel: t["status_\($0.status.rawValue)"] ?? $0.status.rawValue,
-                                                                   incidents: $0.incidents, note: $0.note) },
-                            explanation: o.explanation, counted: o.episodes.counted.joined(separator: ", "),
-                            earliestExpiry: o.limitation.earliestExpiry.map(format.date) ?? "—")
+                            elements: o.elements.map { element in
+                                let all = !element.incidents.isEmpty && element.incidents == o.episodes.counted
+                                return ElementView(name: element.name, status: element.status.rawValue,
+                                                   statusLabel: t["status_\(element.status.rawValue)"] ?? element.status.rawValue,
+                                                   incidents: all ? [] : words.episodeLinks(element.incidents),
+                                                   allCounted: all ? (t["all_counted"] ?? "").replacingOccurrences(of: "{count}", with: String(element.incidents.count)) : nil,
+                                                   note: words.prose(element.note))
+                            },
+                            explanation: words.prose(o.explanation, figures: o.unverified), counted: words.episodeLinks(o.episodes.counted),
+                            earliestExpiry: o.limitation.earliestExpiry.map(format.date) ?? "—", anchor: "counted-\(n)")
             },
-            nextSteps: assessment.nextSteps,
+            nextSteps: assessment.nextSteps.map { words.prose($0) },
             orders: file.protectiveOrders.map { o in
-                Row(cells: [o.id, t["ordertype_\(o.type.rawValue)"] ?? o.type.rawValue, format.dateTime(o.issuedAt), format.dateTime(o.revokedAt ?? o.validUntil), o.issuer,
-                            file.incidents.filter { $0.violates?.contains(o.id) == true }.map(\.id).joined(separator: ", ")])
+                Row(cells: [t["ordertype_\(o.type.rawValue)"] ?? o.type.rawValue, format.dateTime(o.issuedAt), format.dateTime(o.revokedAt ?? o.validUntil), o.issuer,
+                            words.episodeList(file.incidents.filter { $0.violates?.contains(o.id) == true }.map(\.id))])
             },
             administrative: file.administrativeCases.map { a in
                 let sanction: String
                 switch a.sanction.type {
-                case .fine: sanction = (t["sanction_fine"] ?? "fine") + " \(a.sanction.mrp ?? 0) MRP"
+                case .fine: sanction = (t["sanction_fine"] ?? "fine") + " " + words.money(units: a.sanction.mrp ?? 0, on: a.decidedAt.localDate)
                 case .arrest: sanction = (t["sanction_arrest"] ?? "arrest") + " \(a.sanction.days ?? 0) " + (t["days"] ?? "days")
                 case .warning: sanction = t["sanction_warning"] ?? "warning"
                 }
-                return Row(cells: [a.id, a.article, format.dateTime(a.decidedAt), sanction, a.incidents.joined(separator: ", ")])
+                return Row(cells: [words.article(a.article), format.dateTime(a.decidedAt), sanction, words.episodeList(a.incidents)])
             },
-            proceedings: file.criminalProceedings.map { Row(cells: [$0.id, $0.article, $0.registrationNumber ?? "", t["stage_\($0.stage.rawValue)"] ?? $0.stage.rawValue, format.dateTime($0.registeredAt)]) },
+            proceedings: file.criminalProceedings.map { Row(cells: [words.article($0.article), $0.registrationNumber ?? "", t["stage_\($0.stage.rawValue)"] ?? $0.stage.rawValue, format.dateTime($0.registeredAt)]) },
             verdicts: file.verdicts.map { v in
-                Row(cells: [v.id, v.court, t["outcome_\(v.outcome.rawValue)"] ?? v.outcome.rawValue, format.dateTime(v.decidedAt),
-                            v.mandatoryPayment.map { "\($0.mrp) MRP" + ($0.paidAt.map { " · " + (t["paid"] ?? "") + " " + format.dateTime($0) } ?? "") } ?? ""])
+                Row(cells: [v.court, t["outcome_\(v.outcome.rawValue)"] ?? v.outcome.rawValue, format.dateTime(v.decidedAt),
+                            v.mandatoryPayment.map { words.money(units: $0.mrp, on: v.decidedAt.localDate)
+                                + ($0.paidAt.map { " · " + (t["paid"] ?? "") + " " + format.dateTime($0) } ?? "") } ?? ""])
             },
             evidence: evidence.map { item in
-                EvidenceView(incident: refs[item.incidentID] ?? "", name: item.name, mediaType: item.mediaType,
+                EvidenceView(incident: refs[item.incidentID].map(words.episode) ?? "", name: item.name, mediaType: item.mediaType,
                              size: format.number(item.size), sha256: item.sha256,
                              link: "/api/v1/cases/\(caseID.apiString)/evidence/\(item.id.apiString)/content")
             },
             form: form, formCase: caseID.apiString, mayLog: principal.may(.logIncident), saved: saved,
             dossier: "/api/v1/cases/\(caseID.apiString)/dossier?lang=\(frame.lang)",
-            lifecycle: LifecycleForms.choices(lifecycle, file: file, pack: pack, language: Language(rawValue: frame.lang) ?? .en, t: t),
+            lifecycle: LifecycleForms.choices(lifecycle, file: file, pack: pack, language: language, t: t, words: words),
             mayProceed: principal.may(.manageProceedings), mayJudge: principal.may(.recordVerdict),
             mayGrant: principal.may(.manageCaseAccess), mayOrder: principal.may(.manageOrders))
         return try await req.renderPage("case", context, status: status)

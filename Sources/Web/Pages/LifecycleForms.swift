@@ -156,18 +156,22 @@ struct LifecycleForms {
     }
 
     /// Fills the choices from the case file and the pack.
-    static func choices(_ state: State, file: CaseFile, pack: JurisdictionPack, language: Language, t: [String: String]) -> State {
+    static func choices(_ state: State, file: CaseFile, pack: JurisdictionPack, language: Language, t: [String: String],
+                        words: CaseWords) -> State {
         var state = state
         let chosenArticle = state.proceeding.values["article"]
-        state.articles = pack.offences.map { .init(value: $0.id, label: "\($0.id) — \($0.title[language])", selected: $0.id == chosenArticle) }
-        state.preTrial = file.criminalProceedings.filter { $0.stage == .preTrial }.map { .init(value: $0.id, label: "\($0.id) \($0.registrationNumber ?? "")", selected: false) }
-        state.inCourt = file.criminalProceedings.filter { $0.stage == .inCourt }.map { .init(value: $0.id, label: "\($0.id) \($0.registrationNumber ?? "")", selected: $0.id == state.verdict.values["proceeding"]) }
+        state.articles = pack.offences.map { .init(value: $0.id, label: "\(words.article($0.id)) — \($0.title[language])", selected: $0.id == chosenArticle) }
+        func proceeding(_ p: CriminalProceeding) -> String {
+            [words.article(p.article), p.registrationNumber ?? "", words.format.date(p.registeredAt.localDate)].filter { !$0.isEmpty }.joined(separator: " · ")
+        }
+        state.preTrial = file.criminalProceedings.filter { $0.stage == .preTrial }.map { .init(value: $0.id, label: proceeding($0), selected: false) }
+        state.inCourt = file.criminalProceedings.filter { $0.stage == .inCourt }.map { .init(value: $0.id, label: proceeding($0), selected: $0.id == state.verdict.values["proceeding"]) }
         state.punishments = PunishmentType.allCases.map { .init(value: $0.rawValue, label: t["punishment_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.verdict.values["punishment"]) }
         state.orderTypes = OrderType.allCases.map { .init(value: $0.rawValue, label: t["ordertype_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.order.values["type"]) }
         let referred = Set(file.administrativeCases.flatMap(\.incidents))
         state.violations = file.incidents.filter { !($0.violates ?? []).isEmpty && !referred.contains($0.id) }
-            .map { .init(value: $0.id, label: "\($0.id): \($0.description.prefix(80))", selected: true) }
-        state.administrativeArticles = (pack.administrativeOffences ?? []).map { .init(value: $0.id, label: "\($0.id) — \($0.title[language])", selected: $0.id == state.administrative.values["article"]) }
+            .map { .init(value: $0.id, label: "\(words.episode($0.id)): \($0.description.prefix(80))", selected: true) }
+        state.administrativeArticles = (pack.administrativeOffences ?? []).map { .init(value: $0.id, label: "\(words.article($0.id)) — \($0.title[language])", selected: $0.id == state.administrative.values["article"]) }
         state.sanctions = AdministrativeSanctionType.allCases.map { .init(value: $0.rawValue, label: t["sanction_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == (state.administrative.values["sanction"] ?? "fine")) }
         state.outcomes = VerdictOutcome.allCases.map { .init(value: $0.rawValue, label: t["outcome_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == (state.verdict.values["outcome"] ?? "guilty")) }
         return state

@@ -25,7 +25,7 @@ struct Timeline: Encodable {
     ]
 
     init(incidents: [Incident], orders: [ProtectiveOrder], normInForce: LocalDate?, label: String,
-         kindLabel: (IncidentKind) -> String, format: (Int64) -> String) {
+         kindLabel: (IncidentKind) -> String, format: (Int64) -> String, orderName: (ProtectiveOrder) -> String = { $0.id }) {
         self.label = label
         let day: Int64 = 86_400_000
         var instants = incidents.map(\.occurredAt.epochMilliseconds)
@@ -39,7 +39,7 @@ struct Timeline: Encodable {
         func x(_ t: Int64) -> Double { left + (right - left) * Double(t - start) / Double(end - start) }
         bands = orders.map { order in
             let from = x(order.issuedAt.epochMilliseconds), to = x((order.revokedAt ?? order.validUntil).epochMilliseconds)
-            return Band(x: Self.r(from), width: Self.r(max(to - from, 1)), title: order.id)
+            return Band(x: Self.r(from), width: Self.r(max(to - from, 1)), title: orderName(order))
         }
         if let normAt { norm = Norm(x: Self.r(x(normAt)), labelX: Self.r(x(normAt) + 3), label: format(normAt)) }
         var perDay: [Int64: Int] = [:]
@@ -49,7 +49,7 @@ struct Timeline: Encodable {
             perDay[t / day] = stack + 1
             dots.append(Dot(cx: Self.r(x(t)), cy: Self.r(base - 8 - Double(stack) * 11), fill: Self.colours[incident.kind] ?? "#000",
                             violation: !(incident.violates ?? []).isEmpty,
-                            title: "\(incident.id): \(kindLabel(incident.kind)), \(format(t))"))
+                            title: "\(kindLabel(incident.kind)), \(format(t))"))
         }
         firstDay = format(start + day)
         lastDay = format(end - day)

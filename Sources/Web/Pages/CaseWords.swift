@@ -1,0 +1,102 @@
+import Domain
+import Foundation
+import Law
+
+/// How a case's records are named on a page, in its language: an episode by when and what
+/// ("22 сент. 2025 г., 08:10 — Слежка, преследование"), an article by its short citation
+/// ("ст. 115-1 УК РК"), money in the statutory unit with its value in tenge, a date in the
+/// language's format. The law engine's prose (explanations, next steps) names episodes by their
+/// ids and dates as ISO text, as the API gives them; `prose` puts the names in for the page.
+struct CaseWords {
+    let t: [String: String]
+    let format: LocaleFormat
+    let pack: JurisdictionPack
+    let language: Language
+    private let episodes: [String: String]
+    /// Episodes by when alone, for the engine's prose (where the kind would say it again).
+    private let whens: [String: String]
+    /// The orders, verdicts and administrative cases of the case by id ("Защитное предписание
+    /// (полиция) (15 окт. 2025 г.)").
+    private let orders: [String: String]
+
+    init(t: [String: String], format: LocaleFormat, pack: JurisdictionPack, language: Language, file: CaseFile) {
+        self.t = t; self.format = format; self.pack = pack; self.language = language
+        episodes = Dictionary(file.incidents.map { incident in
+            (incident.id, format.dateTime(incident.occurredAt) + " — " + (t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue))
+        }, uniquingKeysWith: { first, _ in first })
+        whens = Dictionary(file.incidents.map { ($0.id, format.dateTime($0.occurredAt)) }, uniquingKeysWith: { first, _ in first })
+        let on = { (day: ZonedDateTime) in " (" + format.date(day.localDate) + ")" }
+        var records = file.protectiveOrders.map { order in
+            (order.id, (t["ordertype_\(order.type.rawValue)"] ?? order.type.rawValue) + on(order.issuedAt))
+        }
+        records += file.criminalProceedings.map { ($0.id, ($0.registrationNumber.map { (t["proceeding_number"] ?? "") + " " + $0 } ?? (t["criminal_case"] ?? "")) + on($0.registeredAt)) }
+        records += file.verdicts.map { ($0.id, (t["verdict"] ?? "verdict") + on($0.decidedAt)) }
+        records += file.administrativeCases.map { ($0.id, (t["administrative_case"] ?? "") + on($0.decidedAt)) }
+        orders = Dictionary(records, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// An episode link: its anchor and its name.
+    struct Episode: Encodable { var id: String; var name: String }
+
+    func episode(_ id: String) -> String { episodes[id] ?? orders[id] ?? id }
+
+    func episodeLinks(_ ids: [String]) -> [Episode] { ids.map { Episode(id: $0, name: episode($0)) } }
+
+    func episodeList(_ ids: [String]) -> String { ids.map(episode).joined(separator: "; ") }
+
+    /// "KZ.CC.115-1" → "ст. 115-1 УК РК" (by the catalog's name of the code), or the id as it is.
+    func article(_ id: String) -> String {
+        guard let dot = id.lastIndex(of: "."), let code = t["code_\(id[..<dot])"], let pattern = t["article_short"] else { return id }
+        return pattern.replacingOccurrences(of: "{article}", with: String(id[id.index(after: dot)...])).replacingOccurrences(of: "{code}", with: code)
+    }
+
+    /// "5 МРП (21 625 ₸)": the amount in the pack's unit, and in money at its value on `day`.
+    func money(units: Int, on day: LocalDate) -> String {
+        guard let unit = pack.unit else { return String(units) }
+        let name = unit.name[language]
+        guard let value = unit.value(on: day) else { return "\(units) \(name)" }
+        return "\(units) \(name) (\(format.number(Int64(units) * Int64(value.value))) \(t["currency_\(pack.currency)"] ?? pack.currency))"
+    }
+
+    /// The engine's text with episodes (by when), orders and articles named, ISO dates in the
+    /// page's format and the unverified figures it lists (`figures`) in words.
+    func prose(_ text: String, figures: [String] = []) -> String {
+        let pattern = try! NSRegularExpression(pattern: "[A-Za-z0-9][A-Za-z0-9_.\\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+        let source = text as NSString
+        let unverified = Set(figures)
+        var result = ""
+        var last = 0
+        for match in pattern.matches(in: text, range: NSRange(location: 0, length: source.length)) {
+            guard match.range.location >= last else { continue }
+            result += source.substring(with: NSRange(location: last, length: match.range.location - last))
+            let token = source.substring(with: match.range)
+            var name = token
+            if let incident = whens[token] {
+                name = incident
+            } else if let order = orders[token] {
+                name = order
+            } else if token.count == 10, let day = LocalDate(token) {
+                name = format.date(day)
+            } else if unverified.contains(token) {
+                name = figure(token)
+            } else if token.contains("."), token.hasPrefix(pack.code + ".") {
+                name = article(token)
+            }
+            result += name
+            last = match.range.location + match.range.length
+            // "22 сент. 2026 г." closing a sentence takes its full stop
+            if name != token, name.hasSuffix("."), last < source.length, source.character(at: last) == 0x2E { last += 1 }
+        }
+        return result + source.substring(from: last)
+    }
+
+    /// A figure of the law pack in words: "sanction.fine.min" → "нижний предел: штраф".
+    func figure(_ key: String) -> String {
+        let parts = key.split(separator: ".").map(String.init)
+        if parts.count == 3, parts[0] == "sanction", let bound = t["figure_sanction_\(parts[2])"] {
+            return bound.replacingOccurrences(of: "{sanction}", with: t["punishment_\(parts[1])"]?.lowercased() ?? parts[1])
+        }
+        if let first = parts.first, parts.count > 1, let named = t["figure_\(first)"] { return named }
+        return t["figure_\(key)"] ?? key
+    }
+}

@@ -12,7 +12,10 @@ struct DashboardPage {
     let packs: PackLibrary
 
     struct CaseView: Encodable { var id: String; var number: String; var opened: String; var unit: String; var status: String; var episodes: Int }
-    struct DeadlineView: Encodable { var caseId: String; var caseNumber: String; var kind: String; var record: String; var due: String; var daysLeft: Int }
+    /// `left`: "in 12 days", "today", "11 days overdue"; `anchor`: where on the case page its record is.
+    struct DeadlineView: Encodable {
+        var caseId: String; var caseNumber: String; var kind: String; var anchor: String; var due: String; var left: String; var overdue: Bool
+    }
     struct IncidentView: Encodable { var caseId: String; var caseNumber: String; var when: String; var kind: String; var description: String }
     struct AlertView: Encodable {
         var caseId: String; var caseNumber: String; var when: String; var kind: String; var panic: Bool; var escalated: Bool; var position: String?
@@ -102,7 +105,8 @@ struct DashboardPage {
             moreCases: newest.count == Self.casesShown,
             deadlines: deadlines.map {
                 DeadlineView(caseId: $0.caseId, caseNumber: $0.caseNumber ?? "—", kind: t["deadline_\($0.kind.rawValue)"] ?? $0.kind.rawValue,
-                             record: $0.record, due: days.date($0.due), daysLeft: $0.daysLeft)
+                             anchor: $0.kind == .episodeTimeBar ? "#incident-\($0.record)" : "", due: days.date($0.due),
+                             left: Self.left($0.daysLeft, t), overdue: $0.daysLeft < 0)
             },
             victimIncidents: recent.sorted { $0.0 > $1.0 }.prefix(50).map(\.1),
             alerts: alerts,
@@ -111,5 +115,11 @@ struct DashboardPage {
                                  errors: Dictionary(problems.map { (String($0.pointer.dropFirst()), $0.message) }, uniquingKeysWith: { $0 + "; " + $1 }),
                                  failed: !problems.isEmpty))
         return try await req.renderPage("dashboard", context, status: problems.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// How far a due date is, in words: "через 12 дн.", "сегодня", "просрочено на 11 дн.".
+    static func left(_ days: Int, _ t: [String: String]) -> String {
+        let key = days > 0 ? "due_in" : days == 0 ? "due_today" : "due_overdue"
+        return (t[key] ?? "\(days)").replacingOccurrences(of: "{days}", with: String(abs(days)))
     }
 }

@@ -62,7 +62,12 @@ struct Export: AsyncParsableCommand {
     @Option(help: "Write to this file instead of standard output.") var out: String?
     @Option(help: "Write the court dossier (case file, evidence, audit records, chain head, manifest) to this zip file.")
     var dossier: String?
+    @Option(help: "The dossier's language: ru, kk or en.") var lang: String = "ru"
     @OptionGroup var options: DataOptions
+
+    func validate() throws {
+        guard Language(rawValue: lang) != nil else { throw ValidationError("--lang must be ru, kk or en; got \"\(lang)\"") }
+    }
 
     func run() async throws {
         let reference = caseRef
@@ -70,7 +75,8 @@ struct Export: AsyncParsableCommand {
             let blobs = try options.evidence(), packs = try PackLibrary.loaded(), signer = try options.signingKey()
             try await DatabaseSession.with(try options.location()) { db in
                 let summary = try await CaseStore(db: db).find(idOrNumber: reference, scope: .all)
-                try await Dossier.export(caseID: summary.id, db: db, blobs: blobs, packs: packs, signer: signer, to: dossier)
+                try await Dossier.export(caseID: summary.id, db: db, blobs: blobs, packs: packs, signer: signer,
+                                         language: Language(rawValue: lang) ?? .ru, to: dossier)
             }
             print("wrote \(dossier)")
             return

@@ -15,10 +15,20 @@ import ZIPFoundation
             let page = try await app.request(.GET, "/api/v1/cases/\(caseID)/dossier?lang=en")
             #expect(page.status == .ok)
             #expect(page.headers.contentType == .html)
-            for expected in ["<h2>Episodes</h2>", "wrote again", "Protective orders", sha, "chain head", "KZ"] {
+            for expected in ["<h2>Episodes</h2>", "wrote again", "Protective orders", sha, "chain&#39;s head", "Republic of Kazakhstan"] {
                 #expect(page.text.contains(expected), "the dossier shows \(expected)")
             }
             #expect(!page.text.contains("<script"))
+            // in Russian and Kazakh from the pages' catalogs, things named, not coded
+            for (lang, words) in [("ru", ["<h2>Эпизоды</h2>", "Охранные предписания", "вершина цепочки аудита", "Республика Казахстан", "Подпись"]),
+                                  ("kk", ["<h2>Эпизодтар</h2>", "Қазақстан Республикасы", "Қолы"])] {
+                let translated = try await app.request(.GET, "/api/v1/cases/\(caseID)/dossier?lang=\(lang)")
+                let text = PageTests.visibleText(translated.text)
+                for expected in words { #expect(translated.text.contains(expected), "\(lang): \(expected)") }
+                for code in ["KZ.CC", "KZ.CAO", "contact", "protectiveOrder", "counted", "minimumEpisodes"] {
+                    #expect(!text.contains(code), "\(lang): the dossier shows the code \(code)")
+                }
+            }
         }
     }
 

@@ -16,7 +16,7 @@ struct DossierController {
             throw ValidationFailure(pointer: "/lang", message: "query parameter lang must be ru, kk or en, not \"\(lang)\"")
         }
         let content = try await DossierContent.make(caseID: caseID, scope: req.principal.scope, db: req.db, packs: packs,
-                                                    language: language)
+                                                    catalogs: req.application.catalogs, language: language)
         var headers = HTTPHeaders()
         headers.contentType = .html
         return Response(status: .ok, headers: headers, body: .init(string: content.page))
@@ -37,12 +37,13 @@ extension DossierController {
 /// custody, and written as a zip.
 public enum Dossier {
     public static func export(caseID: UUID, db: any Database, blobs: BlobStore, packs: PackLibrary, signer: DossierSigningKey,
-                              to path: String) async throws {
+                              language: Language = .en, to path: String) async throws {
         let store = EvidenceStore(db: db)
         for item in try await store.list(caseID: caseID, scope: .all) {
             try await store.record("exported", of: item, detail: "dossier")
         }
-        let content = try await DossierContent.make(caseID: caseID, scope: .all, db: db, packs: packs)
+        let content = try await DossierContent.make(caseID: caseID, scope: .all, db: db, packs: packs, catalogs: try Catalogs.load(),
+                                                    language: language)
         try DossierArchive.write(content, blobs: blobs, signer: signer, to: path)
     }
 

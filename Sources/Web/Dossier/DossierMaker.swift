@@ -17,7 +17,7 @@ struct DossierContent {
     var head: ChainHead
     var madeAt: String
 
-    static func make(caseID: UUID, scope: CaseScope, db: any Database, packs: PackLibrary,
+    static func make(caseID: UUID, scope: CaseScope, db: any Database, packs: PackLibrary, catalogs: Catalogs,
                      language: Language = .en, now: Date = Date()) async throws -> DossierContent {
         let rows = try await CaseFileStore(db: db).rows(caseID: caseID, scope: scope)
         let file = try rows.caseFile()
@@ -29,7 +29,7 @@ struct DossierContent {
         let head = try await audit.head()
         let madeAt = ZonedDateTime(epochMilliseconds: Int64(now.timeIntervalSince1970 * 1000), offsetSeconds: 0).description
         let page = try await DossierPage.render(.init(file: file, assessment: assessment, evidence: evidence, incidentRefs: refs,
-                                            head: head, madeAt: madeAt))
+                                                      head: head, madeAt: now, pack: pack, t: catalogs.words(language.rawValue)))
         return DossierContent(caseID: caseID, file: file, page: page, evidence: evidence,
                               records: try await audit.records(caseID: caseID), rows: try rows.lines(), head: head, madeAt: madeAt)
     }

@@ -16,7 +16,10 @@ enum DossierPage {
         var evidence: [StoredEvidence]
         var incidentRefs: [UUID: String]
         var head: ChainHead
-        var madeAt: String
+        var madeAt: Date
+        var pack: JurisdictionPack
+        /// The page catalog of the dossier's language.
+        var t: [String: String]
     }
 
     /// The page, rendered by Leaf from `dossier.leaf` (every value escaped there; no markup is
@@ -25,53 +28,61 @@ enum DossierPage {
         try await StandaloneLeaf.render("dossier", context(input))
     }
 
+    /// Everything in the dossier's language: the same catalog and the same names as the case page.
     static func context(_ input: Input) -> [String: LeafData] {
-        let file = input.file
+        let file = input.file, t = input.t, language = input.assessment.language
+        let format = LocaleFormat(language: language.rawValue, timeZone: TimeZone(identifier: input.pack.timeZone) ?? .current)
+        let words = CaseWords(t: t, format: format, pack: input.pack, language: language, file: file)
         let offence = input.assessment.offences.first
         func standing(_ id: String) -> String {
             guard let offence else { return "" }
-            if offence.episodes.counted.contains(id) { return "counted" }
-            if offence.episodes.beforeInForce.contains(id) { return "before the norm" }
-            if offence.episodes.timeBarred.contains(id) { return "time-barred" }
-            return "not counted"
+            if offence.episodes.counted.contains(id) { return t["standing_counted"] ?? "" }
+            if offence.episodes.beforeInForce.contains(id) { return t["standing_beforeInForce"] ?? "" }
+            if offence.episodes.timeBarred.contains(id) { return t["standing_timeBarred"] ?? "" }
+            return t["standing_notCounted"] ?? ""
         }
         func row(_ pairs: KeyValuePairs<String, String>) -> LeafData {
             .dictionary(Dictionary(uniqueKeysWithValues: pairs.map { ($0.key, LeafData.string($0.value)) }))
         }
         let offences: [LeafData] = input.assessment.offences.map { offence in
-            .dictionary(["citation": .string(offence.citation), "conclusion": .string(offence.conclusion.rawValue),
-                         "explanation": .string(offence.explanation),
+            .dictionary(["citation": .string(offence.citation),
+                         "conclusion": .string(t["conclusion_\(offence.conclusion.rawValue)"] ?? offence.conclusion.rawValue),
+                         "explanation": .string(words.prose(offence.explanation, figures: offence.unverified)),
                          "elements": .array(offence.elements.map { element in
-                             row(["name": element.name, "status": element.status.rawValue,
-                                  "incidents": element.incidents.joined(separator: ", "), "note": element.note])
+                             row(["name": element.name, "status": t["status_\(element.status.rawValue)"] ?? element.status.rawValue,
+                                  "incidents": words.episodeList(element.incidents), "note": words.prose(element.note)])
                          })])
         }
         let episodes: [LeafData] = file.incidents
             .sorted(by: { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) })
             .map { incident in
-                row(["when": incident.occurredAt.description, "id": incident.id, "kind": incident.kind.rawValue,
-                     "channel": incident.channel.rawValue, "description": incident.description,
-                     "againstWill": incident.againstWill ? "yes" : "no", "violates": (incident.violates ?? []).joined(separator: ", "),
+                row(["when": format.dateTime(incident.occurredAt), "kind": t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue,
+                     "channel": t["channel_\(incident.channel.rawValue)"] ?? incident.channel.rawValue, "description": incident.description,
+                     "againstWill": (incident.againstWill ? t["yes"] : t["no"]) ?? "", "violates": words.episodeList(incident.violates ?? []),
                      "standing": standing(incident.id)])
             }
         let orders: [LeafData] = file.protectiveOrders.map { order in
-            row(["id": order.id, "type": order.type.rawValue, "issued": order.issuedAt.description,
-                 "validUntil": order.validUntil.description, "issuer": order.issuer,
-                 "violatedBy": file.incidents.filter { $0.violates?.contains(order.id) == true }.map(\.id).joined(separator: ", ")])
+            row(["type": t["ordertype_\(order.type.rawValue)"] ?? order.type.rawValue, "issued": format.dateTime(order.issuedAt),
+                 "validUntil": format.dateTime(order.revokedAt ?? order.validUntil), "issuer": order.issuer,
+                 "violatedBy": words.episodeList(file.incidents.filter { $0.violates?.contains(order.id) == true }.map(\.id))])
         }
         let sanctions: [LeafData] = file.administrativeCases.map { admin in
-            row(["id": admin.id, "article": admin.article, "decided": admin.decidedAt.description,
-                 "incidents": admin.incidents.joined(separator: ", ")])
+            row(["article": words.article(admin.article), "decided": format.dateTime(admin.decidedAt),
+                 "incidents": words.episodeList(admin.incidents)])
         }
         let evidence: [LeafData] = input.evidence.map { item in
-            row(["episode": input.incidentRefs[item.incidentID] ?? "", "name": item.name, "mediaType": item.mediaType,
-                 "size": String(item.size), "sha256": item.sha256])
+            row(["episode": input.incidentRefs[item.incidentID].map(words.episode) ?? "", "name": item.name, "mediaType": item.mediaType,
+                 "size": format.number(item.size), "sha256": item.sha256])
         }
+        let made = (t["dossier_made"] ?? "")
+            .replacingOccurrences(of: "{time}", with: format.dateTime(ZonedDateTime(epochMilliseconds: Int64(input.madeAt.timeIntervalSince1970 * 1000),
+                                                                                    offsetSeconds: 0)))
+            .replacingOccurrences(of: "{seq}", with: String(input.head.seq))
         return [
-            "lang": .string(input.assessment.language.rawValue), "policy": .string(contentSecurityPolicy),
-            "number": .string(file.case.number ?? ""), "title": .string(file.case.number ?? "(no number)"),
-            "jurisdiction": .string(file.jurisdiction), "opened": .string(file.case.openedAt.description),
-            "madeAt": .string(input.madeAt), "headSeq": .string(String(input.head.seq)), "headHash": .string(input.head.hash),
+            "lang": .string(language.rawValue), "policy": .string(contentSecurityPolicy), "t": .dictionary(t.mapValues { .string($0) }),
+            "number": .string(file.case.number ?? "—"), "title": .string(file.case.number ?? "—"),
+            "jurisdiction": .string(input.pack.name[language]), "opened": .string(format.dateTime(file.case.openedAt)),
+            "made": .string(made), "headHash": .string(input.head.hash),
             "offences": .array(offences), "episodes": .array(episodes), "orders": .array(orders),
             "sanctions": .array(sanctions), "evidence": .array(evidence), "disclaimer": .string(input.assessment.disclaimer),
         ]

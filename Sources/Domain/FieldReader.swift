@@ -112,14 +112,14 @@ public struct FieldReader: Sendable {
     public func past(_ n: JSONNode, required: Bool = true) -> ZonedDateTime? {
         guard let t = n.dateTime(required: required) else { return nil }
         if t.instant.timeIntervalSince(now) > futureTolerance {
-            n.fail("\(t) is in the future")
+            n.fail("\(t) is in the future", code: .future, values: ["value": t.description])
             return nil
         }
         return t
     }
 
     func checkPastDate(_ n: JSONNode, _ d: LocalDate) {
-        if d.year < 1900 { n.fail("\(d) is before 1900") }
-        if d > ZonedDateTime(now, offsetSeconds: 14 * 3600).localDate { n.fail("\(d) is in the future") }
+        if d.year < 1900 { n.fail("\(d) is before 1900", code: .tooEarly, values: ["value": d.description]) }
+        if d > ZonedDateTime(now, offsetSeconds: 14 * 3600).localDate { n.fail("\(d) is in the future", code: .future, values: ["value": d.description]) }
     }
 }

@@ -2,7 +2,9 @@
 public final class ProblemLog: @unchecked Sendable {
     public private(set) var problems: [ValidationProblem] = []
     public init() {}
-    public func add(_ pointer: String, _ message: String) { problems.append(.init(pointer: pointer, message: message)) }
+    public func add(_ pointer: String, _ message: String, code: ProblemCode? = nil, values: [String: String]? = nil) {
+        problems.append(.init(pointer: pointer, message: message, code: code, values: values))
+    }
     public var isEmpty: Bool { problems.isEmpty }
 }
 
@@ -31,12 +33,17 @@ public struct JSONNode: Sendable {
 
     public func fail(_ message: String) { log.add(pointer, message) }
 
+    /// A problem the pages say in their language (`code`), and in English for the API's `message`.
+    public func fail(_ message: String, code: ProblemCode, values: [String: String] = [:]) {
+        log.add(pointer, message, code: code, values: values.isEmpty ? nil : values)
+    }
+
     private func missing(_ required: Bool) -> Bool {
-        if value == nil { if required { fail("is required") }; return true }
+        if value == nil { if required { fail("is required", code: .required) }; return true }
         return false
     }
 
-    private func wrongType(_ expected: String) { fail("must be \(expected), not \(value?.typeName ?? "absent")") }
+    private func wrongType(_ expected: String) { fail("must be \(expected), not \(value?.typeName ?? "absent")", code: .type) }
 
     public func object(required: Bool = true) -> [String: JSONValue]? {
         if missing(required) { return nil }
@@ -47,12 +54,13 @@ public struct JSONNode: Sendable {
     public func string(required: Bool = true, nonEmpty: Bool = true, maxLength: Int = 100_000) -> String? {
         if missing(required) { return nil }
         guard case .string(let s)? = value else { wrongType("a string"); return nil }
-        if nonEmpty, s.allSatisfy(\.isWhitespace) { fail("must not be empty"); return nil }
+        if nonEmpty, s.allSatisfy(\.isWhitespace) { fail("must not be empty", code: .empty); return nil }
         if let control = Self.forbiddenControl(in: s) {
-            fail(String(format: "must not contain the control character U+%04X (only tab and line breaks are allowed in text)", control))
+            fail(String(format: "must not contain the control character U+%04X (only tab and line breaks are allowed in text)", control),
+                 code: .control, values: ["character": String(format: "U+%04X", control)])
             return nil
         }
-        if s.count > maxLength { fail("is longer than \(maxLength) characters"); return nil }
+        if s.count > maxLength { fail("is longer than \(maxLength) characters", code: .tooLong, values: ["max": String(maxLength)]); return nil }
         return s
     }
 
@@ -85,7 +93,8 @@ public struct JSONNode: Sendable {
         default: wrongType("a number"); return nil
         }
         if let range, !range.contains(d) {
-            fail("\(d) is out of range: \(rangeName ?? "must be between \(range.lowerBound) and \(range.upperBound)")")
+            fail("\(d) is out of range: \(rangeName ?? "must be between \(range.lowerBound) and \(range.upperBound)")", code: .range,
+                 values: ["min": String(format: "%g", range.lowerBound), "max": String(format: "%g", range.upperBound)])
             return nil
         }
         return d
@@ -94,11 +103,12 @@ public struct JSONNode: Sendable {
     public func int(required: Bool = true, in range: ClosedRange<Int>? = nil) -> Int? {
         if missing(required) { return nil }
         guard case .int(let i)? = value else {
-            if case .double? = value { fail("must be a whole number") } else { wrongType("a whole number") }
+            if case .double? = value { fail("must be a whole number", code: .wholeNumber) } else { wrongType("a whole number") }
             return nil
         }
         if let range, !range.contains(i) {
-            fail("\(i) is out of range: must be between \(range.lowerBound) and \(range.upperBound)"); return nil
+            fail("\(i) is out of range: must be between \(range.lowerBound) and \(range.upperBound)", code: .range,
+                 values: ["min": String(range.lowerBound), "max": String(range.upperBound)]); return nil
         }
         return i
     }
@@ -106,7 +116,7 @@ public struct JSONNode: Sendable {
     public func word<V: Vocabulary>(_ type: V.Type, required: Bool = true) -> V? {
         guard let s = string(required: required, nonEmpty: false) else { return nil }
         guard let v = V(rawValue: s) else {
-            fail("unknown \(V.vocabularyName) \"\(s)\" (expected one of: \(V.words.joined(separator: ", ")))")
+            fail("unknown \(V.vocabularyName) \"\(s)\" (expected one of: \(V.words.joined(separator: ", ")))", code: .unknownWord, values: ["value": s])
             return nil
         }
         return v
@@ -115,14 +125,14 @@ public struct JSONNode: Sendable {
     public func dateTime(required: Bool = true) -> ZonedDateTime? {
         guard let s = string(required: required, nonEmpty: false) else { return nil }
         guard let t = ZonedDateTime(s) else {
-            fail("\"\(s)\" is not a date-time with offset, e.g. 2025-10-20T19:40:00+05:00"); return nil
+            fail("\"\(s)\" is not a date-time with offset, e.g. 2025-10-20T19:40:00+05:00", code: .dateTime, values: ["value": s]); return nil
         }
         return t
     }
 
     public func date(required: Bool = true) -> LocalDate? {
         guard let s = string(required: required, nonEmpty: false) else { return nil }
-        guard let d = LocalDate(s) else { fail("\"\(s)\" is not a calendar date YYYY-MM-DD"); return nil }
+        guard let d = LocalDate(s) else { fail("\"\(s)\" is not a calendar date YYYY-MM-DD", code: .date, values: ["value": s]); return nil }
         return d
     }
 

@@ -1,10 +1,14 @@
 /// One thing wrong with an input, located by an RFC 6901 JSON pointer (`/incidents/3/kind`).
+/// `message` is English for developers; `code` and `values`, when set, let a page (or a client)
+/// say it in its user's language (the catalogs' `problem_<code>`, with `{name}` for each value).
 public struct ValidationProblem: Hashable, Sendable, Codable, CustomStringConvertible {
     public var pointer: String
     public var message: String
+    public var code: ProblemCode?
+    public var values: [String: String]?
 
-    public init(pointer: String, message: String) {
-        self.pointer = pointer; self.message = message
+    public init(pointer: String, message: String, code: ProblemCode? = nil, values: [String: String]? = nil) {
+        self.pointer = pointer; self.message = message; self.code = code; self.values = values
     }
 
     public var description: String { "\(pointer.isEmpty ? "/" : pointer): \(message)" }
@@ -37,4 +41,30 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .conflict(let why): why
         }
     }
+}
+
+/// The kinds of problem every input can have, each with a text in every page language.
+public enum ProblemCode: String, Sendable, Codable, CaseIterable {
+    /// Absent but needed.
+    case required
+    /// Of the wrong type (`expected`: object, string, …).
+    case type
+    case empty
+    /// A control character (`character`: U+0000).
+    case control
+    /// Longer than `max` characters.
+    case tooLong
+    /// A number outside `min`…`max`.
+    case range
+    case wholeNumber
+    /// Not one of the words of a vocabulary (`value`, `words`).
+    case unknownWord
+    /// Not a date and time (`value`).
+    case dateTime
+    /// Not a calendar date (`value`).
+    case date
+    /// After now (`value`).
+    case future
+    /// Before 1900 (`value`).
+    case tooEarly
 }

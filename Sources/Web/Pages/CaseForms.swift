@@ -45,7 +45,7 @@ struct CaseForms {
             _ = try await req.grantAccess(to: caseID, username: username)
             return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#access")
         } catch let failure as ValidationFailure {
-            state.grant = LifecycleForms.Values(values: ["username": username], errors: ["username": failure.problems.map(\.message).joined(separator: "; ")], failed: true)
+            state.grant = LifecycleForms.Values(values: ["username": username], errors: ["username": failure.problems.map { $0.said(in: req.application.catalogs.words(req.pageLanguage)) }.joined(separator: "; ")], failed: true)
         }
         return try await CasePage(packs: packs).render(req, form: IncidentForm(), status: .unprocessableEntity, saved: false, lifecycle: state)
     }

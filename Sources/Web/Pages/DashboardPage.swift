@@ -112,7 +112,7 @@ struct DashboardPage {
             alerts: alerts,
             mayOpen: signedIn.principal.may(.editCase),
             newCase: NewCaseForm(number: posted?.number ?? "", openedAt: posted?.openedAt ?? "",
-                                 errors: Dictionary(problems.map { (String($0.pointer.dropFirst()), $0.message) }, uniquingKeysWith: { $0 + "; " + $1 }),
+                                 errors: Dictionary(problems.map { (String($0.pointer.dropFirst()), $0.said(in: t)) }, uniquingKeysWith: { $0 + "; " + $1 }),
                                  failed: !problems.isEmpty))
         return try await req.renderPage("dashboard", context, status: problems.isEmpty ? .ok : .unprocessableEntity)
     }

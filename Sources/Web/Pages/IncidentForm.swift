@@ -111,7 +111,8 @@ struct IncidentForm: Encodable {
         if againstWill.isEmpty { errors["againstWill"] = t["error_against_will"] ?? "choose yes or no" }
         for problem in log.problems {
             let field = problem.pointer.split(separator: "/").first.map(String.init) ?? "description"
-            errors[field == "place" ? "place" : field] = errors[field].map { $0 + "; " + problem.message } ?? problem.message
+            let said = problem.said(in: t)
+            errors[field == "place" ? "place" : field] = errors[field].map { $0 + "; " + said } ?? said
         }
         return (errors.isEmpty ? incident : nil, errors)
     }

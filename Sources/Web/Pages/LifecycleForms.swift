@@ -142,10 +142,11 @@ struct LifecycleForms {
         for child in mirror.children {
             if let label = child.label, let value = child.value as? String { values.values[label] = value }
         }
+        let t = req.application.catalogs.words(req.pageLanguage)
         for problem in messages {
             let field = problem.pointer.split(separator: "/").first.map(String.init) ?? ""
-            if field.isEmpty { values.general += (values.general.isEmpty ? "" : "; ") + problem.message }
-            else { values.errors[field] = (values.errors[field].map { $0 + "; " } ?? "") + problem.message }
+            if field.isEmpty { values.general += (values.general.isEmpty ? "" : "; ") + problem.said(in: t) }
+            else { values.errors[field] = (values.errors[field].map { $0 + "; " } ?? "") + problem.said(in: t) }
         }
         state[keyPath: form] = values
         return try await CasePage(packs: packs).render(req, form: IncidentForm(), status: .unprocessableEntity, saved: false, lifecycle: state)

@@ -1,0 +1,11 @@
+import Domain
+
+extension ValidationProblem {
+    /// The problem in the page's language: the catalog's `problem_<code>` with its values put in,
+    /// or the English message where the problem has no code yet.
+    func said(in t: [String: String]) -> String {
+        guard let code, var text = t["problem_\(code.rawValue)"] else { return message }
+        for (name, value) in values ?? [:] { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+}

@@ -38,7 +38,7 @@ import VaporTesting
             "POST /alerts/:caseID/:alertID/escalate": [.officer, .investigator],
             "POST /cases/:caseID/incidents/:incidentID/additions": [.victim],
             "GET /": everyone,
-            "GET /search": caseReaders,
+            "GET /search": caseWorkers,
             "GET /cases/:caseID": caseWorkers,
             "POST /cases/:caseID/incidents": [.victim, .officer, .investigator],
             "POST /cases/:caseID/proceedings": [.officer, .investigator],

@@ -256,8 +256,8 @@ import VaporTesting
             #expect(landing.hasPrefix("/login?r="))
             #expect(try await panics(first).count == 2)
             #expect(try await panics(second).count == 3)
-            #expect((try await browser.send(.GET, landing + "&lang=ru")).text.contains("Полиция оповещена"))
-            #expect(!(try await browser.send(.GET, "/login?r=\(UUID().uuidString)&lang=ru")).text.contains("Полиция оповещена"))
+            #expect((try await browser.send(.GET, landing + "&lang=ru")).text.contains("Тревога отправлена в полицию"))
+            #expect(!(try await browser.send(.GET, "/login?r=\(UUID().uuidString)&lang=ru")).text.contains("Тревога отправлена в полицию"))
         }
     }
 
@@ -313,8 +313,8 @@ import VaporTesting
             #expect(pressed.status == .seeOther)
             let landing = try #require(pressed.headers.first(name: .location))
             #expect(landing.hasPrefix("/?r=") && !landing.contains("panic"))
-            #expect((try await browser.send(.GET, landing + "&lang=kk")).text.contains("Полицияға хабар берілді"))
-            #expect(!(try await browser.send(.GET, "/?r=\(UUID().uuidString)&lang=kk")).text.contains("Полицияға хабар берілді"),
+            #expect((try await browser.send(.GET, landing + "&lang=kk")).text.contains("полицияға жіберілді"))
+            #expect(!(try await browser.send(.GET, "/?r=\(UUID().uuidString)&lang=kk")).text.contains("полицияға жіберілді"),
                     "the address alone does not say the police were alerted")
 
             var events = heard.makeAsyncIterator()

@@ -119,8 +119,11 @@ struct CasePage {
             opened: format.dateTime(summary.openedAt), unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue,
             persons: file.persons.map { person in
                 PersonView(role: t["personrole_\(person.role.rawValue)"] ?? person.role.rawValue, name: person.name, iin: person.iin ?? "",
-                           places: person.places.map { [$0.kind, $0.text ?? "", $0.from.map(format.date) ?? "", $0.until.map(format.date) ?? ""]
-                               .filter { !$0.isEmpty }.joined(separator: " · ") })
+                           places: person.places.map { place in
+                               let since = [place.from.map(format.date), place.until.map(format.date)]
+                               let period = since.allSatisfy { $0 == nil } ? "" : (since[0] ?? "…") + " – " + (since[1] ?? (t["until_now"] ?? "…"))
+                               return [t["placekind_\(place.kind)"] ?? place.kind, place.text ?? "", period].filter { !$0.isEmpty }.joined(separator: " · ")
+                           })
             },
             timeline: Timeline(incidents: incidents, orders: file.protectiveOrders,
                                    normInForce: assessment.offences.first?.inForce, label: t["timeline"] ?? "",

@@ -168,7 +168,9 @@ struct LifecycleForms {
         state.preTrial = file.criminalProceedings.filter { $0.stage == .preTrial }.map { .init(value: $0.id, label: proceeding($0), selected: false) }
         state.inCourt = file.criminalProceedings.filter { $0.stage == .inCourt }.map { .init(value: $0.id, label: proceeding($0), selected: $0.id == state.verdict.values["proceeding"]) }
         state.punishments = PunishmentType.allCases.map { .init(value: $0.rawValue, label: t["punishment_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.verdict.values["punishment"]) }
-        state.orderTypes = OrderType.allCases.map { .init(value: $0.rawValue, label: t["ordertype_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.order.values["type"]) }
+        // only the measures this jurisdiction has
+        let measures = Set(pack.measures.map(\.orderType))
+        state.orderTypes = OrderType.allCases.filter { measures.isEmpty || measures.contains($0) }.map { .init(value: $0.rawValue, label: t["ordertype_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.order.values["type"]) }
         let referred = Set(file.administrativeCases.flatMap(\.incidents))
         state.violations = file.incidents.filter { !($0.violates ?? []).isEmpty && !referred.contains($0.id) }
             .map { .init(value: $0.id, label: "\(words.episode($0.id)): \($0.description.prefix(80))", selected: true) }

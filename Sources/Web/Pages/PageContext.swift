@@ -50,7 +50,9 @@ struct PublicFrame: Encodable {
         languages = Catalogs.languages.map { PageFrame.LanguageLink(code: $0, label: Catalogs.names[$0] ?? $0, current: $0 == lang) }
         path = req.url.path
         quickExit = req.application.qorgauConfig.quickExitURL
-        discreet = req.application.qorgauConfig.discreet == .all
+        // an error page a signed-in victim meets is as discreet as her own pages
+        let discretion = req.application.qorgauConfig.discreet
+        discreet = discretion == .all || (discretion == .victim && (try? req.signedIn)?.user.role == .victim)
     }
 }
 

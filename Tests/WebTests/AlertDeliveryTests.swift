@@ -281,8 +281,14 @@ import VaporTesting
                 let listener = try await app.makeUser(.officer, unit: Fixtures.unit)
                 var headers = HTTPHeaders()
                 headers.add(name: "Last-Event-ID", value: id)
+                let listening = await app.monitoring.subscriberCount
                 let task = Task { try await app.request(.GET, "/api/v1/monitoring/alerts/stream", as: listener, headers: headers) }
-                try await Task.sleep(for: .milliseconds(300))
+                // the stream is open (it read what it missed before subscribing): its right can now end
+                _ = try await withinSeconds(8) {
+                    while await app.monitoring.subscriberCount <= listening { try? await Task.sleep(for: .milliseconds(20)) }
+                    return true
+                }
+                try await Task.sleep(for: .milliseconds(200))
                 let user = try await UserStore(db: app.db).get(listener.account.id)
                 _ = try await Accounts(db: app.db, cost: 4).setDisabled(user, true, by: "test")
                 app.tokenCache.clear()

@@ -71,6 +71,8 @@ actor MonitoringHub {
     private var devicesOfCase: [UUID: [String]] = [:]
     private var unitOfCase: [UUID: String?] = [:]
     private var subscribers: [UUID: Subscriber] = [:]
+    /// How many streams are listening (for tests that must wait until one is).
+    var subscriberCount: Int { subscribers.count }
     /// Held while a change is computed and stored: an actor alone would let two batches for the
     /// same case interleave at the database write.
     private var busy = false

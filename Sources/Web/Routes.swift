@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     let web = app.grouped(AuthenticationMiddleware(redirectsToSignIn: true), AuthorizationMiddleware())
     let dashboard = DashboardPage(packs: app.packs), casePage = CasePage(packs: app.packs)
     web.get(use: dashboard.page).requires(.ownAccount).auditsRead("dashboard")
+    web.get("fund", use: FundLedgerPage(packs: app.packs).page).requires(.readFundLedger).auditsRead("fundLedgerPage")
     web.get("search", use: SearchPage().page).requires(.readCaseRecords).auditsRead("search")
     web.get("cases", ":caseID", use: casePage.page).requires(.readCaseRecords).auditsRead("casePage")
     web.on(.POST, "cases", ":caseID", "incidents", body: .collect(maxSize: ByteCount(value: AuthorizationMiddleware.maxFormBytes)), use: casePage.logIncident).requires(.logIncident)

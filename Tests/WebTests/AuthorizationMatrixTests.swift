@@ -39,6 +39,7 @@ import VaporTesting
             "POST /cases/:caseID/incidents/:incidentID/additions": [.victim],
             "GET /": everyone,
             "GET /search": caseWorkers,
+            "GET /fund": [.fundOfficer, .officer],
             "GET /cases/:caseID": caseWorkers,
             "POST /cases/:caseID/incidents": [.victim, .officer, .investigator],
             "POST /cases/:caseID/proceedings": [.officer, .investigator],

@@ -76,6 +76,29 @@ import VaporTesting
         }
     }
 
+    @Test func theFundOfficerLandsOnTheLedgerInHerLanguageAndSeesNothingElseOfTheCase() async throws {
+        try await withQorgauApp { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "FUND-1"))
+            #expect(imported.status == .created)
+            let fund = try await app.makeUser(.fundOfficer)
+            let home = try await Self.page(app, "/?lang=ru", as: fund)
+            #expect(home.status == .seeOther && home.headers.first(name: .location) == "/fund")
+            let russian = try await Self.page(app, "/fund?lang=ru&at=2026-03-01", as: fund)
+            #expect(russian.status == .ok)
+            let text = Self.visibleText(russian.text)
+            for words in ["Фонд компенсации", "FUND-1", "Respondent Name", "5 МРП · 21 625 ₸", "оплачен", "Скачать весь реестр (CSV)"] {
+                #expect(text.contains(words), "ru: \(words)")
+            }
+            #expect(!text.contains("Victim Name") && !text.contains("Followed her"), "nothing of the case beyond what the ledger needs")
+            #expect(!text.contains(" MRP") && !text.contains("2026-03-01"))
+            #expect(PageSnapshotTests.unlabelledControls(russian.text) == [])
+            let overdue = try await Self.page(app, "/fund?lang=kk&status=overdue&at=2026-03-01", as: fund)
+            #expect(Self.visibleText(overdue.text).contains("Өтемақы қоры") && !overdue.text.contains("FUND-1"), "paid ones are not overdue")
+            let victim = try await app.makeUser(.victim)
+            #expect(try await Self.page(app, "/fund", as: victim).status == .forbidden)
+        }
+    }
+
     @Test func aFormWithErrorsComesBackWithItsValuesAndAMessageByTheField() async throws {
         try await withQorgauApp { app in
             let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)

@@ -42,6 +42,7 @@ struct DashboardPage {
         switch signedIn.principal.role {
         case .victim: return try await DiaryPage(packs: packs).render(req, form: IncidentForm(), status: .ok, restoreDraft: true)
         case .officer, .investigator, .judge: break
+        case .fundOfficer: return req.redirect(to: "/fund")
         default: return try await SignInPages().home(req: req)
         }
         let frame = try PageFrame.make(req)

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Store
 import Law
 import Testing
 import TestSupport
@@ -96,6 +97,49 @@ import VaporTesting
             #expect(Self.visibleText(overdue.text).contains("Өтемақы қоры") && !overdue.text.contains("FUND-1"), "paid ones are not overdue")
             let victim = try await app.makeUser(.victim)
             #expect(try await Self.page(app, "/fund", as: victim).status == .forbidden)
+        }
+    }
+
+    @Test func theAdministratorManagesUsersFromAPageInRussianAndKazakh() async throws {
+        try await withQorgauApp { app in
+            let admin = try await app.makeUser(.administrator)
+            let home = try await Self.page(app, "/?lang=ru", as: admin)
+            #expect(home.status == .seeOther && home.headers.first(name: .location) == "/users")
+            let page = try await Self.page(app, "/users?lang=ru", as: admin)
+            let text = Self.visibleText(page.text)
+            for words in ["Пользователи", "сотрудник полиции", "Добавить пользователя", app.defaultTestUser.account.username] {
+                #expect(text.contains(words), "ru: \(words)")
+            }
+            #expect(!text.contains("fundOfficer") && !text.contains("investigator"), "roles in words")
+            #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
+
+            func encoded(_ fields: [(String, String)]) -> String {
+                fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            }
+            let refused = try await AlertConsoleTests.post(app, "/users?lang=ru", encoded([("username", "asel.new"), ("displayName", "Асель Нурланова"),
+                                                                                            ("role", "officer"), ("unit", "")]), as: admin)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("new-unit-error") && refused.text.contains("asel.new"),
+                    "an officer needs a unit: said beside the field, the values kept")
+            let added = try await AlertConsoleTests.post(app, "/users?lang=kk", encoded([("username", "asel.new"), ("displayName", "Асель Нурланова"),
+                                                                                          ("role", "officer"), ("unit", Fixtures.unit)]), as: admin)
+            #expect(added.status == .created && added.text.contains("Бір реттік құпиясөз"))
+            let secret = try #require(added.text.range(of: "<code class=\"secret\">([^<]+)</code>", options: .regularExpression)
+                .map { String(added.text[$0]).replacingOccurrences(of: "<code class=\"secret\">", with: "").replacingOccurrences(of: "</code>", with: "") })
+            #expect(secret.count >= 12)
+            let created = try await UserStore(db: app.db).find(username: "asel.new")
+            #expect(created.role == .officer && created.mustChangePassword)
+            let again = try await Self.page(app, "/users", as: admin)
+            #expect(!again.text.contains(secret), "the password is shown once")
+
+            let disabled = try await AlertConsoleTests.post(app, "/users/\(created.id.apiString)/disable", "", as: admin)
+            #expect(disabled.status == .seeOther)
+            #expect(try await UserStore(db: app.db).get(created.id).disabled)
+            let changed = try await AlertConsoleTests.post(app, "/users/\(created.id.apiString)", encoded([("role", "investigator"), ("unit", "Almaty police department")]), as: admin)
+            let afterChange = try await UserStore(db: app.db).get(created.id)
+            #expect(changed.status == .seeOther && afterChange.role == .investigator)
+            let selfDisable = try await AlertConsoleTests.post(app, "/users/\(admin.account.id.apiString)/disable?lang=ru", "", as: admin)
+            #expect(selfDisable.status == .unprocessableEntity, "an administrator cannot disable their own account")
+            #expect(try await Self.page(app, "/users", as: app.defaultTestUser).status == .forbidden)
         }
     }
 

@@ -146,7 +146,8 @@ import Web
             let changed = try await browser.send(.POST, "/password", form: ["current": oneTime!, "new": "snow on the Alatau range",
                                                                               "confirm": "snow on the Alatau range", "csrf": csrf])
             #expect(changed.headers.first(name: .location) == "/")
-            #expect(try await browser.send(.GET, "/").status == .ok)
+            #expect(try await browser.send(.GET, "/").headers.first(name: .location) == "/users", "an administrator's home is the users page")
+            #expect(try await browser.send(.GET, "/users").status == .ok)
         }
     }
 

@@ -11,7 +11,13 @@ struct UserController {
     /// Body: `{"username", "displayName", "role", "unit" (opt), "password" (opt)}`. Without a
     /// password the answer carries a one-time password, which must be changed at first sign-in.
     func create(req: Request) async throws -> Response {
-        let body = try req.jsonBody()
+        let (user, oneTime) = try await Self.create(try req.jsonBody(), req: req)
+        return try NewUserResponse(user: UserResponse(user), oneTimePassword: oneTime)
+            .created(at: "/api/v1/users/\(user.id.apiString)")
+    }
+
+    /// The rules of a new user, for the API and the administrator's page alike.
+    static func create(_ body: JSONNode, req: Request) async throws -> (UserAccount, String?) {
         guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
         let username = body["username"].string(maxLength: 64)
         let displayName = body["displayName"].string(maxLength: 200)
@@ -20,10 +26,8 @@ struct UserController {
         let password = body["password"].string(required: false, maxLength: 1000)
         if role == .officer, unit == nil { body["unit"].fail("an officer needs a unit: they see the cases of their unit") }
         try body.throwIfInvalid()
-        let (user, oneTime) = try await req.accounts.create(username: username!, displayName: displayName!, role: role!,
-                                                            unit: unit, password: password, by: try req.principal.subject)
-        return try NewUserResponse(user: UserResponse(user), oneTimePassword: oneTime)
-            .created(at: "/api/v1/users/\(user.id.apiString)")
+        return try await req.accounts.create(username: username!, displayName: displayName!, role: role!,
+                                             unit: unit, password: password, by: try req.principal.subject)
     }
 
     func get(req: Request) async throws -> UserResponse {
@@ -32,8 +36,11 @@ struct UserController {
 
     /// Body: any of `{"displayName", "role", "unit", "disabled"}`.
     func update(req: Request) async throws -> UserResponse {
-        let id = try req.uuid("userID", what: "user")
-        let body = try req.jsonBody()
+        UserResponse(try await Self.update(try req.uuid("userID", what: "user"), try req.jsonBody(), req: req))
+    }
+
+    /// The rules of a change to a user, for the API and the administrator's page alike.
+    static func update(_ id: UUID, _ body: JSONNode, req: Request) async throws -> UserAccount {
         guard let fields = body.object() else { throw ValidationFailure(body.log.problems) }
         let displayName = body["displayName"].string(required: false, maxLength: 200)
         let role = body["role"].word(Role.self, required: false)
@@ -51,7 +58,7 @@ struct UserController {
             try await AuditStore(db: req.db).append(actor: actor, action: "user.changed", target: id.apiString,
                                                     detail: "role \(user.role.rawValue)")
         }
-        return UserResponse(user)
+        return user
     }
 
     /// A new one-time password for a user who lost theirs.

@@ -43,6 +43,7 @@ struct DashboardPage {
         case .victim: return try await DiaryPage(packs: packs).render(req, form: IncidentForm(), status: .ok, restoreDraft: true)
         case .officer, .investigator, .judge: break
         case .fundOfficer: return req.redirect(to: "/fund")
+        case .administrator: return req.redirect(to: "/users")
         default: return try await SignInPages().home(req: req)
         }
         let frame = try PageFrame.make(req)

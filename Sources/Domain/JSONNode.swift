@@ -60,7 +60,8 @@ public struct JSONNode: Sendable {
                  code: .control, values: ["character": String(format: "U+%04X", control)])
             return nil
         }
-        if s.count > maxLength { fail("is longer than \(maxLength) characters", code: .tooLong, values: ["max": String(maxLength)]); return nil }
+        // counted in Unicode scalars: a character can carry any number of combining marks
+        if s.unicodeScalars.count > maxLength { fail("is longer than \(maxLength) characters", code: .tooLong, values: ["max": String(maxLength)]); return nil }
         return s
     }
 

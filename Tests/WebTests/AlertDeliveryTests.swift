@@ -394,6 +394,17 @@ import VaporTesting
             let listed = try await app.request(.GET, "/api/v1/cases/\(kase.text)/alerts/\(alertID)/deliveries")
             let states = (listed.json["deliveries"] as? [[String: Any]] ?? []).compactMap { $0["state"] as? String }.sorted()
             #expect(states == ["delivered", "failed"])
+            // a message the gateway never took (it answered 503: tried again later) is not its to report
+            let waiting = try await app.makeUser(.investigator, cases: [kase.id])
+            try await contact(app, waiting, ["language": "ru", "phone": "+77010000053", "channels": ["sms"]])
+            peer.answer(.serviceUnavailable, .serviceUnavailable, .serviceUnavailable)
+            let now = nowMs()
+            try await MonitoringStore(db: app.db).save(pings: [], alerts: [StoredAlert(
+                caseID: kase.id, kind: "zone", order: "o1", zone: 0, device: "bracelet-1", at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: 18_000),
+                distanceMeters: 10, accuracyMeters: 5, incident: nil, createdAt: now)], breaches: [], by: "test")
+            _ = try await app.makeDeliveryWorker().runOnce()
+            let notTaken = try await app.request(.POST, "/api/v1/deliveries/\(try id(to: "+77010000053"))/receipt", json: ["status": "delivered"], as: gateway)
+            #expect(notTaken.json["state"] as? String == "queued")
             let page = try await app.request(.GET, "/alerts?lang=ru")
             #expect(page.text.contains("доставлено на телефон") && page.text.contains("absent subscriber"))
         }

@@ -166,6 +166,10 @@ import VaporTesting
             let id = try #require(subscribed.json["id"] as? String)
             let other = try await app.makeUser(.victim, cases: [caseID])
             #expect(try await app.request(.DELETE, "/api/v1/me/push-subscriptions/\(id)", as: other).status == .noContent)
+            var taken = browser.json
+            taken["keys"] = Browser(endpoint: browser.endpoint).json["keys"]
+            #expect(try await app.request(.POST, "/api/v1/me/push-subscriptions", json: taken, as: other).status == .conflict,
+                    "a device another account has is not taken over by posting its address")
             #expect(try await PushSubscriptionStore(db: app.db).subscriptions(of: victim.account.id).count == 1, "nobody removes another's device")
 
             peer.answer(.gone)
@@ -177,6 +181,11 @@ import VaporTesting
             #expect(!text.contains("PUSH-2") && !text.contains("Qorgau"), "her warning gives nothing away: \(text)")
             #expect(try await PushSubscriptionStore(db: app.db).subscriptions(of: victim.account.id).isEmpty,
                     "a device its push service calls gone is forgotten")
+            _ = try await app.request(.POST, "/api/v1/me/push-subscriptions", json: Browser(endpoint: peer.url + "/push/again").json, as: victim)
+            let account = try await UserStore(db: app.db).get(victim.account.id)
+            _ = try await Accounts(db: app.db, cost: 4).resetPassword(of: account, by: "test")
+            #expect(try await PushSubscriptionStore(db: app.db).subscriptions(of: victim.account.id).isEmpty,
+                    "a new password forgets the devices whoever knew the old one subscribed")
         }
     }
 

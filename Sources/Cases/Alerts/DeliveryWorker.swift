@@ -54,30 +54,38 @@ public actor DeliveryWorker {
     }
 
     /// Runs until the task is cancelled. While one batch is being sent, the next is routed and
-    /// taken (up to `inFlight` batches at once): the database's work and the peers' answers overlap.
+    /// taken (up to `inFlight` batches at once): the database's work and the peers' answers overlap,
+    /// and a slow peer holds only its own batch, never the routing of what comes next.
     public func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            var inFlight = 0
+        await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 do {
+                    if sending >= settings.inFlight { await sleep(); continue } // a batch that ends wakes the loop
                     let batch = try await prepare()
                     if batch.due.isEmpty {
                         if batch.routed > 0 { continue }
-                        if inFlight > 0 { await group.next(); inFlight -= 1; continue }
                         await sleep()
                         continue
                     }
-                    if inFlight >= settings.inFlight { await group.next(); inFlight -= 1 }
+                    sending += 1
                     group.addTask { [self] in
                         do { try await self.deliver(batch) } catch { self.onError("delivery worker: \(type(of: error))") }
+                        await self.sent()
                     }
-                    inFlight += 1
                 } catch {
                     onError("delivery worker: \(type(of: error))")
                     await sleep()
                 }
             }
         }
+    }
+
+    /// Batches being sent now.
+    private var sending = 0
+
+    private func sent() {
+        sending -= 1
+        wake()
     }
 
     private func sleep() async {

@@ -127,7 +127,8 @@ public struct DeliveryStore: Sendable {
     public func receipt(_ id: UUID, delivered: Bool, at: Int64, reason: String?) async throws -> Delivery? {
         try await db.auditedTransaction { tx in
             guard let model = try await DeliveryModel.find(id, on: tx) else { return (nil, []) }
-            guard ["sms", "voice"].contains(model.channel), ["queued", "sent"].contains(model.state) else { return (try model.value(), []) }
+            // only a message the gateway took (sent), once: a queued one it never had is not its to report
+            guard ["sms", "voice"].contains(model.channel), model.state == Delivery.State.sent.rawValue else { return (try model.value(), []) }
             if delivered {
                 model.state = Delivery.State.delivered.rawValue
                 model.deliveredAt = at

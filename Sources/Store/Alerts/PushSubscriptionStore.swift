@@ -31,15 +31,23 @@ public struct PushSubscriptionStore: Sendable {
         try await PushSubscriptionModel.query(on: db).filter(\.$userID == userID).sort(\.$createdAt).all().map(\.value)
     }
 
-    /// Keeps a subscription. The same browser subscribing again replaces its keys; a browser
-    /// another user had subscribed now reaches only this one (whoever signs in on it last).
-    /// Nil when the user has `maxPerUser` devices already.
-    public func subscribe(_ subscription: PushSubscription) async throws -> PushSubscription? {
+    public enum Refusal: Error, Equatable {
+        /// The user has `maxPerUser` devices already.
+        case tooMany
+        /// The browser receives another account's messages: that account must turn them off first
+        /// (else whoever learnt a device's address could take a victim's warnings away silently).
+        case anotherAccount
+    }
+
+    /// Keeps a subscription. The same browser subscribing again for the same user replaces its
+    /// keys; one subscribed for another user is refused.
+    public func subscribe(_ subscription: PushSubscription) async throws -> PushSubscription {
         try await db.auditedTransaction { tx in
             let existing = try await PushSubscriptionModel.query(on: tx).filter(\.$endpoint == subscription.endpoint).first()
-            if existing?.userID != subscription.userID {
+            if let existing, existing.userID != subscription.userID { throw Refusal.anotherAccount }
+            if existing == nil {
                 let count = try await PushSubscriptionModel.query(on: tx).filter(\.$userID == subscription.userID).count()
-                guard count < Self.maxPerUser else { return (nil, []) }
+                guard count < Self.maxPerUser else { throw Refusal.tooMany }
             }
             let model = existing ?? PushSubscriptionModel()
             if existing == nil { model.id = subscription.id; model.createdAt = subscription.createdAt }
@@ -62,6 +70,14 @@ public struct PushSubscriptionStore: Sendable {
             return (true, [AuditEntry(action: "push.unsubscribed", entity: PushSubscriptionModel.schema, entityID: id.uuidString.lowercased(),
                                       target: userID.uuidString.lowercased())])
         }
+    }
+
+    /// Forgets every device of a user (her password changed, or her account was disabled);
+    /// returns how many. Called inside the caller's transaction, which audits it.
+    public func removeAll(of userID: UUID) async throws -> Int {
+        let count = try await PushSubscriptionModel.query(on: db).filter(\.$userID == userID).count()
+        if count > 0 { try await PushSubscriptionModel.query(on: db).filter(\.$userID == userID).delete() }
+        return count
     }
 
     /// Removes a subscription its push service says is gone (404 or 410, RFC 8030 §7.3).

@@ -86,8 +86,10 @@ public struct Accounts: Sendable {
             try await UserStore(db: db).setPassword(user.id, hash: hash, mustChange: mustChange)
             try await SessionStore(db: db).deleteAll(of: user.id)
             let revoked = try await TokenStore(db: db).revokeAll(of: user.id, now: nowMs())
+            // a device subscribed by whoever knew the old password would go on hearing her warnings
+            let devices = try await PushSubscriptionStore(db: db).removeAll(of: user.id)
             try await AuditStore(db: db).append(actor: actor, action: action, target: user.id.apiString,
-                                                detail: "sessions ended, \(revoked) API tokens revoked")
+                                                detail: "sessions ended, \(revoked) API tokens revoked, \(devices) push devices forgotten")
             return revoked
         }
     }
@@ -98,6 +100,7 @@ public struct Accounts: Sendable {
         if disabled {
             try await SessionStore(db: db).deleteAll(of: user.id)
             try await TokenStore(db: db).revokeAll(of: user.id, now: nowMs())
+            _ = try await PushSubscriptionStore(db: db).removeAll(of: user.id)
         }
         try await AuditStore(db: db).append(actor: actor, action: disabled ? "user.disabled" : "user.enabled", target: user.id.apiString)
         return updated

@@ -129,7 +129,12 @@ enum ContactRules {
     }
 
     static func isEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        // the plain form a mail server takes in RCPT TO and a header: no quotes, brackets, commas or spaces
+        let local = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        let domain = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+        let halves = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard halves.count == 2, halves[0].unicodeScalars.allSatisfy(local.contains), halves[1].unicodeScalars.allSatisfy(domain.contains) else { return false }
+        let parts = halves
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
             && !text.contains(where: { $0.isWhitespace || $0.isNewline || JSONNode.forbiddenControl(in: String($0)) != nil })
     }

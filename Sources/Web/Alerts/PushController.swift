@@ -1,6 +1,7 @@
 import Cases
 import Crypto
 import Domain
+import Fluent
 import Foundation
 import Store
 import Vapor
@@ -42,8 +43,15 @@ struct PushController {
             throw Abort(.notFound, reason: "this server does not send push messages")
         }
         let subscription = try Self.read(try req.jsonBody(), user: user, settings: settings)
-        guard let kept = try await PushSubscriptionStore(db: req.db).subscribe(subscription) else {
+        let kept: PushSubscription
+        do {
+            kept = try await PushSubscriptionStore(db: req.db).subscribe(subscription)
+        } catch PushSubscriptionStore.Refusal.tooMany {
             throw Abort(.conflict, reason: "at most \(PushSubscriptionStore.maxPerUser) devices; remove one first")
+        } catch PushSubscriptionStore.Refusal.anotherAccount {
+            throw Abort(.conflict, reason: "this browser receives another account's notifications; turn them off there first")
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            throw Abort(.conflict, reason: "this browser was subscribed at the same moment; try again")
         }
         let contacts = ContactStore(db: req.db)
         var contact = try await contacts.contact(of: user) ?? Contact(userID: user, language: req.pageLanguage)

@@ -31,7 +31,8 @@ public struct WebPushSender: DeliverySender {
         /// Whether an endpoint is at one of the allowed push services.
         public func allows(_ endpoint: String) -> Bool {
             guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(),
-                  url.user == nil, url.password == nil else { return false }
+                  url.user == nil, url.password == nil,
+                  host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else { return false }
             let port = url.port.map { ":\($0)" } ?? ""
             return services.contains { origin in
                 let parts = origin.lowercased().components(separatedBy: "://")
@@ -68,11 +69,18 @@ public struct WebPushSender: DeliverySender {
         guard !devices.isEmpty else { return .permanent("no device subscribed") }
         let payload = Payload(title: message.title, body: message.text, url: message.link ?? "/", tag: message.delivery.idempotencyKey)
         guard let json = try? JSONEncoder().encode(payload) else { return .permanent("could not encode the message") }
-        var results: [DeliveryResult] = []
-        for device in devices {
-            let result = await send(json, to: device, key: message.delivery.idempotencyKey)
-            if result == .permanent("gone") { try? await store.removeGone(device) }
-            results.append(result)
+        // every device at once: one slow push service does not hold the others (nor the lease)
+        let results = await withTaskGroup(of: DeliveryResult.self) { group in
+            for device in devices {
+                group.addTask {
+                    let result = await send(json, to: device, key: message.delivery.idempotencyKey)
+                    if result == .permanent("gone") { try? await store.removeGone(device) }
+                    return result
+                }
+            }
+            var results: [DeliveryResult] = []
+            for await result in group { results.append(result) }
+            return results
         }
         if results.contains(.sent) { return .sent }
         return results.first { if case .temporary = $0 { true } else { false } } ?? results[0]

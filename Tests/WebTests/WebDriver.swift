@@ -40,6 +40,10 @@ final class WebDriver: @unchecked Sendable {
     func quit() async {
         _ = try? await call(.DELETE, "/session/\(session)", nil)
         process.terminate()
+        // chromedriver does not always end on SIGTERM: left running, one per test run piles up
+        for _ in 0..<20 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     @discardableResult

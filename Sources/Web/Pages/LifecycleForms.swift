@@ -35,13 +35,20 @@ struct LifecycleForms {
         var errors: [String: String] = [:]
         var general = ""
         var failed = false
+        /// What will be recorded, shown for the officer to confirm before a legal act is written
+        /// (sending to court, a verdict); the form's values go back with the confirmation.
+        var confirm: [String] = []
+        var hidden: [Hidden] = []
     }
+    struct Hidden: Encodable { var name: String; var value: String }
 
     struct Posted: Content {
         var article: String?, registrationNumber: String?, proceeding: String?, reason: String?
         var court: String?, decidedAt: String?, outcome: String?, punishment: String?, amount: String?
         var type: String?, issuedAt: String?, validUntil: String?, issuer: String?, noContact: String?, minDistanceMeters: String?
         var incidents: [String]?, sanction: String?
+        /// "yes" once the officer confirmed what will be recorded.
+        var confirm: String?
     }
 
     /// `POST /cases/{id}/orders`: a protective order or special requirements, no-contact and a
@@ -80,6 +87,11 @@ struct LifecycleForms {
     func registerProceeding(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let posted = req.form(Posted.self) ?? Posted()
+        if (posted.registrationNumber ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            // a criminal case is registered under its ЕРДР number: the page does not register one without it
+            return try await refuse(req, form: \.proceeding, posted: posted,
+                                    [ValidationProblem(pointer: "/registrationNumber", message: "is required", code: .required)])
+        }
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
         let pack = try packs.pack(for: file.jurisdiction)
         let counted = try packs.assessor(for: pack.code).assess(file, at: pack.today(), language: .en)
@@ -95,6 +107,15 @@ struct LifecycleForms {
     func sendToCourt(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let posted = req.form(Posted.self) ?? Posted()
+        if posted.confirm != "yes" {
+            let t = req.application.catalogs.words(req.pageLanguage)
+            let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+            let chosen = file.criminalProceedings.first { $0.id == posted.proceeding }
+            return try await confirm(req, form: \.court, posted: posted, [
+                (t["confirm_court"] ?? "") + " " + (chosen.map { "\($0.registrationNumber ?? "")" } ?? "—"),
+                t["confirm_court_told"] ?? "",
+            ])
+        }
         return try await attempt(req, caseID: caseID, form: \.court, posted: posted) {
             _ = try await service(req).moveProceeding(caseID, posted.proceeding ?? "", to: .inCourt,
                                                       reason: (posted.reason ?? "").isEmpty ? "sent to court" : posted.reason!)
@@ -105,6 +126,18 @@ struct LifecycleForms {
         let caseID = try req.uuid("caseID", what: "case")
         let posted = req.form(Posted.self) ?? Posted()
         let time = try await FormTime.of(caseID, req, packs: packs)
+        if (posted.outcome ?? "").isEmpty {
+            return try await refuse(req, form: \.verdict, posted: posted, [ValidationProblem(pointer: "/outcome", message: "is required", code: .required)])
+        }
+        if posted.confirm != "yes" {
+            let t = req.application.catalogs.words(req.pageLanguage)
+            var lines = [(t["court"] ?? "") + ": " + (posted.court ?? ""), (t["decided_at"] ?? "") + ": " + (posted.decidedAt ?? "").replacingOccurrences(of: "T", with: " "),
+                         (t["outcome"] ?? "") + ": " + (t["outcome_\(posted.outcome ?? "")"] ?? "")]
+            if posted.outcome == VerdictOutcome.guilty.rawValue, let punishment = posted.punishment {
+                lines.append((t["punishment"] ?? "") + ": " + (t["punishment_\(punishment)"] ?? punishment) + " " + (posted.amount ?? ""))
+            }
+            return try await confirm(req, form: \.verdict, posted: posted, lines + [t["confirm_verdict_told"] ?? ""])
+        }
         var json: [String: Any] = ["proceeding": posted.proceeding ?? "", "court": posted.court ?? "", "outcome": posted.outcome ?? "",
                                    "decidedAt": time.instant(posted.decidedAt)]
         if posted.outcome == VerdictOutcome.guilty.rawValue, let raw = posted.punishment, let type = PunishmentType(rawValue: raw) {
@@ -119,6 +152,39 @@ struct LifecycleForms {
 
     private func service(_ req: Request) throws -> LifecycleService {
         LifecycleService(db: req.db, packs: packs, principal: try req.principal)
+    }
+
+    /// The case page with the form asking to confirm what will be recorded.
+    private func confirm(_ req: Request, caseID: UUID? = nil, form: WritableKeyPath<State, Values>, posted: Posted,
+                         _ lines: [String]) async throws -> Response {
+        var state = State()
+        var values = Self.values(of: posted)
+        values.confirm = lines.filter { !$0.isEmpty }
+        values.hidden = values.values.filter { $0.key != "confirm" }.sorted { $0.key < $1.key }.map { Hidden(name: $0.key, value: $0.value) }
+        state[keyPath: form] = values
+        return try await CasePage(packs: packs).render(req, form: IncidentForm(), status: .ok, saved: false, lifecycle: state)
+    }
+
+    /// The case page with this form's problems, nothing recorded.
+    private func refuse(_ req: Request, form: WritableKeyPath<State, Values>, posted: Posted, _ problems: [ValidationProblem]) async throws -> Response {
+        var state = State()
+        var values = Self.values(of: posted)
+        values.failed = true
+        let t = req.application.catalogs.words(req.pageLanguage)
+        for problem in problems {
+            let field = problem.pointer.split(separator: "/").first.map(String.init) ?? ""
+            values.errors[field] = problem.said(in: t)
+        }
+        state[keyPath: form] = values
+        return try await CasePage(packs: packs).render(req, form: IncidentForm(), status: .unprocessableEntity, saved: false, lifecycle: state)
+    }
+
+    static func values(of posted: Posted) -> Values {
+        var values = Values()
+        for child in Mirror(reflecting: posted).children {
+            if let label = child.label, let value = child.value as? String { values.values[label] = value }
+        }
+        return values
     }
 
     /// Runs a step; on a refusal, the case page again with this form's messages.
@@ -176,7 +242,9 @@ struct LifecycleForms {
             .map { .init(value: $0.id, label: "\(words.episode($0.id)): \($0.description.prefix(80))", selected: true) }
         state.administrativeArticles = (pack.administrativeOffences ?? []).map { .init(value: $0.id, label: "\(words.article($0.id)) — \($0.title[language])", selected: $0.id == state.administrative.values["article"]) }
         state.sanctions = AdministrativeSanctionType.allCases.map { .init(value: $0.rawValue, label: t["sanction_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == (state.administrative.values["sanction"] ?? "fine")) }
-        state.outcomes = VerdictOutcome.allCases.map { .init(value: $0.rawValue, label: t["outcome_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == (state.verdict.values["outcome"] ?? "guilty")) }
+        // no outcome chosen for the judge: the first option asks
+        state.outcomes = [.init(value: "", label: t["choose"] ?? "—", selected: (state.verdict.values["outcome"] ?? "").isEmpty)]
+            + VerdictOutcome.allCases.map { .init(value: $0.rawValue, label: t["outcome_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.verdict.values["outcome"]) }
         return state
     }
 }

@@ -143,6 +143,22 @@ import VaporTesting
         }
     }
 
+    @Test func aSecondOrderOfTheSameKindInForceIsRefusedNamingTheFirst() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase(number: "DUP-1")
+            let form = "type=protectiveOrder&issuer=police&issuedAt=2025-10-23T10%3A00&validUntil=2025-11-22T10%3A00&noContact=on"
+            let first = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders?lang=ru", form)
+            #expect(first.status == .seeOther)
+            let second = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders?lang=ru",
+                                                          form.replacingOccurrences(of: "2025-10-23", with: "2025-11-01"))
+            #expect(second.status == .unprocessableEntity)
+            let text = Self.visibleText(second.text)
+            #expect(text.contains("Уже действует Защитное предписание (полиция) (23 окт. 2025 г.) до 22 нояб. 2025 г."), "the first is named")
+            let orders = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
+            #expect((orders.json["items"] as? [Any])?.count == 1)
+        }
+    }
+
     @Test func aFormWithErrorsComesBackWithItsValuesAndAMessageByTheField() async throws {
         try await withQorgauApp { app in
             let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)

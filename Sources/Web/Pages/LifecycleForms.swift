@@ -63,6 +63,19 @@ struct LifecycleForms {
         let json: [String: Any] = ["type": posted.type ?? "", "issuedAt": issued, "issuer": posted.issuer ?? "",
                                    "validUntil": time.instant(posted.validUntil),
                                    "conditions": conditions]
+        // an order of the same kind already in force then is extended, not issued twice
+        if let type = posted.type.flatMap(OrderType.init(rawValue:)), let start = ZonedDateTime(issued) {
+            let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+            if let existing = file.protectiveOrders.first(where: { $0.type == type && $0.revokedAt == nil
+                && $0.issuedAt.epochMilliseconds <= start.epochMilliseconds && $0.validUntil.epochMilliseconds > start.epochMilliseconds }) {
+                let t = req.application.catalogs.words(req.pageLanguage)
+                let pack = try packs.pack(for: file.jurisdiction)
+                let format = LocaleFormat(language: req.pageLanguage, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)
+                let text = (t["order_duplicate"] ?? "").replacingOccurrences(of: "{order}", with: (t["ordertype_\(type.rawValue)"] ?? type.rawValue)
+                    + " (" + format.date(existing.issuedAt.localDate) + ")").replacingOccurrences(of: "{until}", with: format.date(existing.validUntil.localDate))
+                return try await refuse(req, form: \.order, posted: posted, [ValidationProblem(pointer: "/type", message: text)])
+            }
+        }
         return try await attempt(req, caseID: caseID, form: \.order, posted: posted) {
             _ = try await service(req).issueOrder(caseID, try Self.node(json))
         }

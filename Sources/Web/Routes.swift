@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     let web = app.grouped(AuthenticationMiddleware(redirectsToSignIn: true), AuthorizationMiddleware())
     let dashboard = DashboardPage(packs: app.packs), casePage = CasePage(packs: app.packs)
     web.get(use: dashboard.page).requires(.ownAccount).auditsRead("dashboard")
+    web.get("audit", use: AuditPage().page).requires(.readAudit)
     let usersPage = UsersPage()
     web.get("users", use: usersPage.page).requires(.manageUsers)
     web.post("users", use: usersPage.create).requires(.manageUsers)

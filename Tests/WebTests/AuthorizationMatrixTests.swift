@@ -41,6 +41,7 @@ import VaporTesting
             "GET /search": caseWorkers,
             "GET /fund": [.fundOfficer, .officer],
             "GET /users": [.administrator],
+            "GET /audit": [.auditor],
             "POST /users": [.administrator],
             "POST /users/:userID": [.administrator],
             "POST /users/:userID/disable": [.administrator],

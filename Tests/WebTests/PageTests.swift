@@ -159,6 +159,29 @@ import VaporTesting
         }
     }
 
+    @Test func theAuditorSeesWhoReadWhatInHerLanguage() async throws {
+        try await withQorgauApp { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "AUD-1"))
+            let caseID = try #require(imported.json["id"] as? String)
+            _ = try await Self.page(app, "/cases/\(caseID)?lang=ru") // a read of the case by the officer
+            let auditor = try await app.makeUser(.auditor)
+            #expect(try await Self.page(app, "/?lang=ru", as: auditor).headers.first(name: .location) == "/audit")
+            let reads = try await Self.page(app, "/audit?lang=ru&reads=1&case=AUD-1", as: auditor)
+            #expect(reads.status == .ok)
+            let text = Self.visibleText(reads.text)
+            for words in ["Журнал аудита", "просмотр", "AUD-1", app.defaultTestUser.account.displayName, "Вершина цепочки"] {
+                #expect(text.contains(words), "ru: \(words)")
+            }
+            #expect(text.range(of: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}", options: .regularExpression) == nil, "names and numbers, not ids")
+            #expect(!text.contains("дело импортировано"), "only reads when asked for reads")
+            let all = Self.visibleText(try await Self.page(app, "/audit?lang=kk&case=AUD-1", as: auditor).text)
+            #expect(all.contains("Аудит журналы") && all.contains("іс импортталды"))
+            let unknown = try await Self.page(app, "/audit?lang=ru&case=NO-SUCH", as: auditor)
+            #expect(Self.visibleText(unknown.text).contains("Дела с таким номером нет"))
+            #expect(try await Self.page(app, "/audit", as: app.defaultTestUser).status == .forbidden)
+        }
+    }
+
     @Test func aFormWithErrorsComesBackWithItsValuesAndAMessageByTheField() async throws {
         try await withQorgauApp { app in
             let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)

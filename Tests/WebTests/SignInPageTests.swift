@@ -157,7 +157,7 @@ import Web
                                                                role: .auditor, unit: nil, password: "a long enough passphrase", by: "test")
             let browser = Browser(app)
             _ = try await browser.signIn("odd.name", "a long enough passphrase")
-            let page = try await browser.send(.GET, "/")
+            let page = try await browser.send(.GET, "/audit") // an auditor's home; her name is in its header
             #expect(page.status == .ok)
             #expect(!page.text.contains("<script>"))
             #expect(page.text.contains("&lt;script&gt;"))

@@ -27,10 +27,18 @@ public struct AuditStore: Sendable {
     }
 
     /// Newest first, optionally only one action or one case. The cursor is the last `seq` seen.
-    public func list(action: String? = nil, caseID: UUID? = nil, entityID: String? = nil, limit: Int,
-                     after cursor: Cursor?) async throws -> Page<Event> {
+    /// `action` ending in `*` matches every action it begins (`read.*`: every read of case data);
+    /// `actor`, `from` and `to` (epoch ms) narrow it to one actor and a period.
+    public func list(action: String? = nil, caseID: UUID? = nil, entityID: String? = nil, actor: String? = nil,
+                     from: Int64? = nil, to: Int64? = nil, limit: Int, after cursor: Cursor?) async throws -> Page<Event> {
         var query = try AuditChain.select(on: db)
-        if let action { query = query.where("action", .equal, action) }
+        if let action, action.hasSuffix("*") {
+            let prefix = action.dropLast().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+            query = query.where("action", .like, prefix + "%")
+        } else if let action { query = query.where("action", .equal, action) }
+        if let actor { query = query.where("actor", .equal, actor) }
+        if let from { query = query.where("at_ms", .greaterThanOrEqual, from) }
+        if let to { query = query.where("at_ms", .lessThan, to) }
         if let caseID { query = query.where("case_id", .equal, caseID) }
         if let entityID { query = query.where("entity_id", .equal, entityID) }
         if let cursor { query = query.where("seq", .lessThan, cursor.key) }

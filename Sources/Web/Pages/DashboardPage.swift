@@ -44,6 +44,7 @@ struct DashboardPage {
         case .officer, .investigator, .judge: break
         case .fundOfficer: return req.redirect(to: "/fund")
         case .administrator: return req.redirect(to: "/users")
+        case .auditor: return req.redirect(to: "/audit")
         default: return try await SignInPages().home(req: req)
         }
         let frame = try PageFrame.make(req)

@@ -1,0 +1,84 @@
+import Domain
+import Foundation
+import Store
+import Vapor
+
+/// `GET /audit`: the auditor's page — the audit log newest first, filtered by action (or every
+/// read of case data), actor, case and period, with who and which case by name and number; the
+/// chain's head to hand to an outside party; a page at a time.
+struct AuditPage {
+    struct Row: Encodable { var when: String; var actor: String; var action: String; var caseNumber: String; var caseId: String; var detail: String }
+    struct Filter: Encodable { var action: String; var actor: String; var caseRef: String; var from: String; var to: String; var readsOnly: Bool }
+    struct Context: Encodable {
+        var frame: PageFrame; var rows: [Row]; var filter: Filter; var next: String?; var headSeq: String; var headHash: String; var problem: String?
+    }
+
+    func page(req: Request) async throws -> Response {
+        let frame = try PageFrame.make(req)
+        let t = frame.t
+        let q = { (name: String) in req.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces) ?? "" }
+        let filter = Filter(action: q("action"), actor: q("actor"), caseRef: q("case"), from: q("from"), to: q("to"), readsOnly: q("reads") == "1")
+        var problem: String?
+        var caseID: UUID?
+        if !filter.caseRef.isEmpty {
+            caseID = try? await CaseStore(db: req.db).find(idOrNumber: filter.caseRef, scope: .all).id
+            if caseID == nil { problem = t["audit_no_case"] }
+        }
+        var actor: String?
+        if !filter.actor.isEmpty {
+            actor = (try? await UserStore(db: req.db).find(username: filter.actor))?.id.apiString ?? filter.actor
+        }
+        let zone = TimeZone(identifier: "Asia/Almaty") ?? .current
+        func day(_ text: String, plus days: Int = 0) -> Int64? {
+            LocalDate(text).map { Int64($0.daysSinceEpoch + days) * 86_400_000 - Int64(zone.secondsFromGMT()) * 1000 }
+        }
+        let cursor = req.query[String.self, at: "cursor"].flatMap { Cursor($0) }
+        var records: [AuditRecord] = []
+        var nextCursor: String?
+        if problem == nil {
+            let found = try await AuditStore(db: req.db).list(action: filter.readsOnly ? "read.*" : (filter.action.isEmpty ? nil : filter.action),
+                                                              caseID: caseID, actor: actor, from: day(filter.from), to: day(filter.to, plus: 1),
+                                                              limit: 100, after: cursor)
+            records = found.items
+            nextCursor = found.nextCursor
+        }
+        let userIDs = Set(records.compactMap { UUID(uuidString: $0.actor) })
+        let users = try await UserStore(db: req.db).displayNames(userIDs)
+        let caseIDs: [UUID] = Array(Set(records.compactMap { (record: AuditRecord) -> UUID? in record.caseID }))
+        let cases = try await DashboardReads(db: req.db).summaries(caseIDs)
+        let format = LocaleFormat(language: frame.lang, timeZone: zone)
+        var rows: [Row] = []
+        for record in records {
+            let who: String = UUID(uuidString: record.actor).flatMap { users[$0] } ?? Self.actor(record.actor, t)
+            var number = ""
+            if let id = record.caseID { number = cases[id]?.number ?? "—" }
+            rows.append(Row(when: format.dateTime(ZonedDateTime(epochMilliseconds: record.at, offsetSeconds: 0)), actor: who,
+                            action: Self.action(record.action, t), caseNumber: number, caseId: record.caseID?.apiString ?? "",
+                            detail: record.detail ?? ""))
+        }
+        var query = URLComponents()
+        query.queryItems = [("action", filter.action), ("actor", filter.actor), ("case", filter.caseRef), ("from", filter.from), ("to", filter.to),
+                            ("reads", filter.readsOnly ? "1" : "")].filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
+        let next = nextCursor.map { cursor -> String in
+            var more = query
+            more.queryItems = (more.queryItems ?? []) + [URLQueryItem(name: "cursor", value: cursor)]
+            return "/audit" + (more.percentEncodedQuery.map { "?" + $0 } ?? "")
+        }
+        let head = try await AuditStore(db: req.db).head()
+        return try await req.renderPage("audit", Context(frame: frame, rows: rows, filter: filter, next: next,
+                                                         headSeq: String(head.seq), headHash: head.hash, problem: problem))
+    }
+
+    /// An action in words: `read.persons` → "просмотр: лица дела".
+    static func action(_ action: String, _ t: [String: String]) -> String {
+        if let named = t["auditaction_\(action)"] { return named }
+        if action.hasPrefix("read.") { return (t["auditaction_read"] ?? "read") + ": " + action.dropFirst(5) }
+        return action
+    }
+
+    /// An actor that is not a user: the command line's operating-system user, the monitoring, a delivery.
+    static func actor(_ actor: String, _ t: [String: String]) -> String {
+        if actor.hasPrefix("cli:") { return (t["audit_actor_cli"] ?? "") + " " + actor.dropFirst(4) }
+        return t["audit_actor_\(actor)"] ?? actor
+    }
+}

@@ -34,7 +34,7 @@ public struct DeliveryStore: Sendable {
             for event in events.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
                 guard let alert = alerts[event.alertID], let caseFacts = facts[event.caseID] else { continue }
                 for planned in Set(plan(event, alert, caseFacts)) {
-                    rows.append(DeliveryModel(event: event, planned: planned, now: now))
+                    rows.append(DeliveryModel(eventID: event.id, about: event.alertID, caseID: event.caseID, planned: planned, now: now))
                 }
             }
             let queued = try await Self.queue(rows, on: sql)
@@ -89,14 +89,13 @@ public struct DeliveryStore: Sendable {
                                detail: "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts)")
                 }
             }
-            for (delivery, outcome) in outcomes where outcome != .sent {
+            // the rest, one by one (a sent one was finished above)
+            for (delivery, outcome) in outcomes {
                 var update = sql.update(DeliveryModel.schema).set("lease_owner", to: SQLLiteral.null).set("lease_until_ms", to: SQLLiteral.null)
                 let action: String, detail: String
                 switch outcome {
                 case .sent:
-                    update = update.set("state", to: SQLBind(Delivery.State.sent.rawValue)).set("sent_at_ms", to: SQLBind(now))
-                        .set("error", to: SQLLiteral.null)
-                    (action, detail) = ("delivery.sent", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts)")
+                    continue
                 case .retry(let at, let error):
                     update = update.set("next_at_ms", to: SQLBind(at)).set("error", to: SQLBind(error))
                     (action, detail) = ("delivery.retry", "\(delivery.planned.channel.rawValue) attempt \(delivery.attempts): \(error)")
@@ -217,9 +216,10 @@ enum DeliveryRow {
 }
 
 extension DeliveryModel {
-    convenience init(event: AlertEvent, planned: PlannedDelivery, now: Int64) {
+    /// A queued delivery of an event: an alert's (`about` its alert) or a notice (`about` itself).
+    convenience init(eventID: UUID, about subject: UUID, caseID: UUID, planned: PlannedDelivery, now: Int64) {
         self.init()
-        id = UUID(); eventID = event.id; alertID = event.alertID; caseID = event.caseID
+        id = UUID(); self.eventID = eventID; alertID = subject; self.caseID = caseID
         channel = planned.channel.rawValue; recipient = planned.recipient; audience = planned.audience.rawValue
         address = planned.address; language = planned.language
         state = Delivery.State.queued.rawValue; attempts = 0; nextAt = now; createdAt = now

@@ -140,7 +140,7 @@ public struct NoticeStore: Sendable {
             var rows: [DeliveryModel] = []
             for notice in notices.sorted(by: { $0.id.uuidString < $1.id.uuidString }) {
                 guard let caseFacts = facts[notice.caseID] else { continue }
-                for planned in Set(plan(notice, caseFacts)) { rows.append(DeliveryModel(notice: notice, planned: planned, now: now)) }
+                for planned in Set(plan(notice, caseFacts)) { rows.append(DeliveryModel(eventID: notice.id, about: notice.id, caseID: notice.caseID, planned: planned, now: now)) }
             }
             let queued = try await DeliveryStore.queue(rows, on: sql)
             return (queued.count, queued.map { $0.auditEntry("delivery.queued", detail: "\($0.channel) to \($0.audience)") })
@@ -165,15 +165,5 @@ extension NoticeModel {
         model.caseID = caseID; model.kind = kind.rawValue; model.ref = ref
         model.date = date?.epochMilliseconds; model.dateOffset = date?.offsetSeconds
         return model
-    }
-}
-
-extension DeliveryModel {
-    convenience init(notice: Notice, planned: PlannedDelivery, now: Int64) {
-        self.init()
-        id = UUID(); eventID = notice.id; alertID = notice.id; caseID = notice.caseID
-        channel = planned.channel.rawValue; recipient = planned.recipient; audience = planned.audience.rawValue
-        address = planned.address; language = planned.language
-        state = Delivery.State.queued.rawValue; attempts = 0; nextAt = now; createdAt = now
     }
 }

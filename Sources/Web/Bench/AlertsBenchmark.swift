@@ -223,9 +223,7 @@ public struct AlertsBenchmark: Sendable {
             firsts.append(Double(first - alert.createdAt))
             last = max(last, times.max() ?? 0)
         }
-        return Run(alerts: alerts.count, deliveries: received.count, firstDelivery: Self.latency(firsts), request: Self.latency(requests),
-                   deliveriesPerSecond: Double(received.count) / (Double(last - (alerts.first?.createdAt ?? last)) / 1000),
-                   lost: expected - received.count, repeats: peers.repeats)
+        return Self.run(alerts, requests: requests, firsts: firsts, received: received.count, last: last, expected: expected, repeats: peers.repeats)
     }
 
     private func inlineRun(_ app: Application, _ world: World, _ peers: BenchPeers) async throws -> Run {
@@ -263,9 +261,7 @@ public struct AlertsBenchmark: Sendable {
         }
         let firsts = byAlert.values.map { Double($0.first - $0.created) }
         let last = received.values.max() ?? 0
-        return Run(alerts: alerts.count, deliveries: received.count, firstDelivery: Self.latency(firsts), request: Self.latency(requests),
-                   deliveriesPerSecond: Double(received.count) / (Double(last - (alerts.first?.createdAt ?? last)) / 1000),
-                   lost: expected - received.count, repeats: peers.repeats)
+        return Self.run(alerts, requests: requests, firsts: firsts, received: received.count, last: last, expected: expected, repeats: peers.repeats)
     }
 
     private func crashRun(_ app: Application, _ world: World, _ peers: BenchPeers, spawn: () throws -> Process) async throws -> Crash {
@@ -284,6 +280,14 @@ public struct AlertsBenchmark: Sendable {
         let distinct = peers.firstSeen.count
         return Crash(alerts: alerts.count, expected: expected, receivedBeforeKill: beforeKill, distinctAtPeers: distinct,
                      repeats: peers.repeats, lost: expected - distinct, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// A run's figures: messages a second from the first alert stored to the last message received.
+    static func run(_ alerts: [StoredAlert], requests: [Double], firsts: [Double], received: Int, last: Int64, expected: Int,
+                    repeats: Int) -> Run {
+        let seconds = Double(last - (alerts.first?.createdAt ?? last)) / 1000
+        return Run(alerts: alerts.count, deliveries: received, firstDelivery: latency(firsts), request: latency(requests),
+                   deliveriesPerSecond: Double(received) / seconds, lost: expected - received, repeats: repeats)
     }
 
     /// The database as the sender process is told it.

@@ -61,7 +61,7 @@ struct CaseWords {
     /// The engine's text with episodes (by when), orders and articles named, ISO dates in the
     /// page's format and the unverified figures it lists (`figures`) in words.
     func prose(_ text: String, figures: [String] = []) -> String {
-        let pattern = try! NSRegularExpression(pattern: "[A-Za-z0-9][A-Za-z0-9_.\\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+        let pattern = Self.token
         let source = text as NSString
         let unverified = Set(figures)
         var result = ""
@@ -89,6 +89,9 @@ struct CaseWords {
         }
         return result + source.substring(from: last)
     }
+
+    /// An ASCII word of the engine's prose: an id, an ISO date, an article, a figure's key.
+    private static let token = try! NSRegularExpression(pattern: "[A-Za-z0-9][A-Za-z0-9_.\\-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
     /// A figure of the law pack in words: "sanction.fine.min" → "нижний предел: штраф".
     func figure(_ key: String) -> String {

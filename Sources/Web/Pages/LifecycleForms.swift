@@ -168,7 +168,7 @@ struct LifecycleForms {
     }
 
     /// The case page with the form asking to confirm what will be recorded.
-    private func confirm(_ req: Request, caseID: UUID? = nil, form: WritableKeyPath<State, Values>, posted: Posted,
+    private func confirm(_ req: Request, form: WritableKeyPath<State, Values>, posted: Posted,
                          _ lines: [String]) async throws -> Response {
         var state = State()
         var values = Self.values(of: posted)
@@ -178,7 +178,8 @@ struct LifecycleForms {
         return try await CasePage(packs: packs).render(req, form: IncidentForm(), status: .ok, saved: false, lifecycle: state)
     }
 
-    /// The case page with this form's problems, nothing recorded.
+    /// The case page with this form's problems beside its fields (or above it, for none), its
+    /// values kept, nothing recorded.
     private func refuse(_ req: Request, form: WritableKeyPath<State, Values>, posted: Posted, _ problems: [ValidationProblem]) async throws -> Response {
         var state = State()
         var values = Self.values(of: posted)
@@ -186,7 +187,8 @@ struct LifecycleForms {
         let t = req.application.catalogs.words(req.pageLanguage)
         for problem in problems {
             let field = problem.pointer.split(separator: "/").first.map(String.init) ?? ""
-            values.errors[field] = problem.said(in: t)
+            if field.isEmpty { values.general += (values.general.isEmpty ? "" : "; ") + problem.said(in: t) }
+            else { values.errors[field] = (values.errors[field].map { $0 + "; " } ?? "") + problem.said(in: t) }
         }
         state[keyPath: form] = values
         return try await CasePage(packs: packs).render(req, form: IncidentForm(), status: .unprocessableEntity, saved: false, lifecycle: state)
@@ -203,7 +205,7 @@ struct LifecycleForms {
     /// Runs a step; on a refusal, the case page again with this form's messages.
     private func attempt(_ req: Request, caseID: UUID, form: WritableKeyPath<State, Values>, posted: Posted,
                          _ step: () async throws -> Void) async throws -> Response {
-        var messages: [ValidationProblem]
+        let messages: [ValidationProblem]
         do {
             try await step()
             return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#lifecycle")
@@ -215,20 +217,7 @@ struct LifecycleForms {
             // a proceeding chosen in the form that is not (or no longer) in the case
             messages = [ValidationProblem(pointer: "/proceeding", message: "\(what) not found: reload the page")]
         }
-        var state = State()
-        var values = Values(failed: true)
-        let mirror = Mirror(reflecting: posted)
-        for child in mirror.children {
-            if let label = child.label, let value = child.value as? String { values.values[label] = value }
-        }
-        let t = req.application.catalogs.words(req.pageLanguage)
-        for problem in messages {
-            let field = problem.pointer.split(separator: "/").first.map(String.init) ?? ""
-            if field.isEmpty { values.general += (values.general.isEmpty ? "" : "; ") + problem.said(in: t) }
-            else { values.errors[field] = (values.errors[field].map { $0 + "; " } ?? "") + problem.said(in: t) }
-        }
-        state[keyPath: form] = values
-        return try await CasePage(packs: packs).render(req, form: IncidentForm(), status: .unprocessableEntity, saved: false, lifecycle: state)
+        return try await refuse(req, form: form, posted: posted, messages)
     }
 
     static func node(_ json: [String: Any]) throws -> JSONNode {

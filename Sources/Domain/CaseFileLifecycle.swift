@@ -124,11 +124,15 @@ public struct Verdict: Equatable, Sendable, Codable {
     public var outcome: VerdictOutcome
     public var punishment: Punishment?
     public var mandatoryPayment: MandatoryPayment?
+    /// The day the verdict entered into force, when known; otherwise the pack's appeal period
+    /// after `decidedAt` says when it did (or will).
+    public var enteredIntoForce: LocalDate?
 
     public init(id: String, proceeding: String, decidedAt: ZonedDateTime, court: String, outcome: VerdictOutcome,
-                punishment: Punishment? = nil, mandatoryPayment: MandatoryPayment? = nil) {
+                punishment: Punishment? = nil, mandatoryPayment: MandatoryPayment? = nil, enteredIntoForce: LocalDate? = nil) {
         self.id = id; self.proceeding = proceeding; self.decidedAt = decidedAt; self.court = court
         self.outcome = outcome; self.punishment = punishment; self.mandatoryPayment = mandatoryPayment
+        self.enteredIntoForce = enteredIntoForce
     }
 }
 

@@ -112,11 +112,19 @@ extension FieldReader {
             let paidAt = past(p["paidAt"], required: false)
             payment = mrp.map { MandatoryPayment(mrp: $0, paidAt: paidAt) }
         }
+        let final = n["enteredIntoForce"].date(required: false)
+        if let final {
+            checkPastDate(n["enteredIntoForce"], final)
+            if let decidedAt, final < decidedAt.localDate {
+                n["enteredIntoForce"].fail("a verdict enters into force on or after the day it is pronounced (\(decidedAt.localDate)), not \(final)",
+                                           code: .beforeStart, values: ["value": final.description, "start": decidedAt.localDate.description])
+            }
+        }
         if outcome == .acquitted, n["punishment"].isPresent { n["punishment"].fail("an acquittal carries no punishment") }
         guard let id, let proceeding, let decidedAt, let court, let outcome else { return nil }
         if outcome == .guilty, punishment == nil { return nil }
         return Verdict(id: id, proceeding: proceeding, decidedAt: decidedAt, court: court, outcome: outcome,
-                       punishment: punishment, mandatoryPayment: payment)
+                       punishment: punishment, mandatoryPayment: payment, enteredIntoForce: final)
     }
 
     /// Exactly one principal punishment, in one of the measures its type allows.

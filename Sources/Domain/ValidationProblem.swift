@@ -67,4 +67,9 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case future
     /// Before 1900 (`value`).
     case tooEarly
+    /// Before the day of the record it follows (`value`, `start`).
+    case beforeStart
+    /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
+    /// `bound`, `value`, `source`); the record is kept.
+    case unverifiedBound
 }

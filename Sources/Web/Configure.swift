@@ -1,3 +1,4 @@
+import Cases
 import Fluent
 import Law
 import Leaf
@@ -63,6 +64,7 @@ public func migrate(_ app: Application) async throws {
     while true {
         do {
             try await app.autoMigrate()
+            try await Projections(db: app.db, packs: app.packs).markBuiltIfEmpty()
             // from here on every write reaches the change listeners (the projections), whoever makes it
             if app.storage[CaseChangeFollowerKey.self] != nil { await app.caseChanges.prime(db: app.db) }
             return

@@ -51,6 +51,7 @@ struct Import: AsyncParsableCommand {
         for ((path, file), id) in zip(parsed, ids) {
             print("imported \(path): case \(id.uuidString.lowercased())\(file.case.number.map { " (\($0))" } ?? ""), "
                   + "\(file.persons.count) persons, \(file.incidents.count) incidents")
+            for warning in CaseFileRules.warnings(file, packs: packs) { print("  warning: \(warning)") }
         }
     }
 }

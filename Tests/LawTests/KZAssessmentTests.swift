@@ -10,7 +10,8 @@ import Testing
         let o = offence(a, id)
         #expect(o.conclusion == .grounds)
         #expect(o.elements.allSatisfy { $0.status == .met })
-        #expect(o.episodes.counted == ["i1", "i2", "i3", "i4", "i6", "i7", "i8", "i9", "i10"])
+        // i5, the threatening messages, is contact against her will too (LAW.md, second pass)
+        #expect(o.episodes.counted == ["i1", "i2", "i3", "i4", "i5", "i6", "i7", "i8", "i9", "i10"])
         #expect(o.mandatoryPaymentMrp == 5)
         #expect(o.limitation.earliestExpiry == LocalDate("2026-09-22"))
         #expect(o.unverified.contains("minimumEpisodes"))
@@ -89,13 +90,19 @@ import Testing
         #expect(offence(assess(file, at: "2026-10-02"), id).episodes.timeBarred == ["a"])
     }
 
-    @Test func aVerdictStopsTheLimitationClock() throws {
+    /// УК РК art. 71: the clock of the episodes a guilty verdict covers stops when it enters into
+    /// force (here 16 days after its pronouncement on 10 February 2026), and judged episodes are
+    /// never counted again.
+    @Test func aVerdictInForceJudgesItsEpisodes() throws {
         var file = try seedCase()
         file.incidents = file.incidents.filter { ["i1", "i2"].contains($0.id) }
         file.criminalProceedings[0].incidents = ["i1", "i2"]
         let o = offence(assess(file, at: "2027-06-01"), id)
-        #expect(o.limitation.countedTo == LocalDate("2026-02-10"))
+        #expect(o.episodes.adjudicated == ["i1", "i2"])
         #expect(o.episodes.timeBarred.isEmpty)
+        #expect(o.episodes.counted.isEmpty)
+        #expect(o.conclusion == .notApplicable)
+        #expect(o.unverified.contains("verdicts.appealDays"))
     }
 
     @Test func violenceAndThreatsAreQualifiedSeparately() {
@@ -104,7 +111,8 @@ import Testing
                              incident("c", "2025-10-05", .contact, violence: true, impact: [.changedJob])])
         let a = assess(file, at: "2025-12-01")
         let o = offence(a, id)
-        #expect(o.episodes.counted == ["a"])
+        // a threat is contact imposed against her will: it counts, and art. 115 is considered besides
+        #expect(o.episodes.counted == ["a", "t"])
         #expect(o.episodes.excluded == [ExcludedEpisode(incident: "c", element: "withoutViolence")])
         let norms = Dictionary(uniqueKeysWithValues: a.alsoConsider.map { ($0.norm, $0.incidents) })
         #expect(norms["KZ.CC.115"] == ["t"])

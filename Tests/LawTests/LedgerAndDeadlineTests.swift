@@ -31,7 +31,8 @@ import Testing
         #expect(deadlines.first?.daysLeft ?? 0 < 0)
     }
 
-    @Test func episodesNearTheirLimitationDateAreListedUntilACaseIsRegistered() throws {
+    /// The clock runs until a verdict enters into force, not until a case is registered.
+    @Test func episodesNearTheirLimitationDateAreListedUntilAVerdictJudgesThem() throws {
         let file = caseFile([incident("a", "2025-10-01", impact: [.changedJob]), incident("b", "2025-12-01", impact: [.changedJob])])
         let ref = CaseRef(id: "c-2", number: nil, file: file)
         let found = DeadlineFinder(packs: packs, risk: nil).deadlines([ref], at: LocalDate("2026-09-10")!)
@@ -41,8 +42,13 @@ import Testing
         registered.criminalProceedings = [CriminalProceeding(id: "p", article: "KZ.CC.115-1",
                                                              registeredAt: ZonedDateTime("2026-09-01T10:00:00+05:00")!,
                                                              incidents: ["a", "b"], stage: .preTrial)]
-        #expect(DeadlineFinder(packs: packs, risk: nil).deadlines([CaseRef(id: "c-2", number: nil, file: registered)],
-                                                      at: LocalDate("2026-09-10")!).isEmpty)
+        let finder = DeadlineFinder(packs: packs, risk: nil)
+        #expect(finder.deadlines([CaseRef(id: "c-2", number: nil, file: registered)], at: LocalDate("2026-09-10")!).map(\.record) == ["a"])
+        registered.criminalProceedings[0].stage = .decided
+        registered.verdicts = [Verdict(id: "d", proceeding: "p", decidedAt: ZonedDateTime("2026-09-05T10:00:00+05:00")!, court: "court",
+                                       outcome: .guilty, punishment: Punishment(type: .communityService, hours: 100),
+                                       enteredIntoForce: LocalDate("2026-09-08"))]
+        #expect(finder.deadlines([CaseRef(id: "c-2", number: nil, file: registered)], at: LocalDate("2026-09-10")!).isEmpty)
     }
 
     @Test func anOrderAboutToExpire() throws {

@@ -31,8 +31,8 @@ import Testing
     }
 
     @Test func anUnknownIncidentKindNamesTheFileAndLine() throws {
-        let text = try kzText().replacingOccurrences(of: "kinds: [contact, tracking, privacyIntrusion, publicConflict]",
-                                                     with: "kinds: [contact, stalking, privacyIntrusion, publicConflict]")
+        let text = try kzText().replacingOccurrences(of: "kinds: [contact, tracking, threat, privacyIntrusion, publicConflict]",
+                                                     with: "kinds: [contact, stalking, threat, privacyIntrusion, publicConflict]")
         let found = try #require(error(loading: text))
         #expect(found.file == "KZ.yaml")
         #expect(found.line == lineNumber(of: "kinds: [contact, stalking", in: text))

@@ -47,6 +47,30 @@ import Web
         }
     }
 
+    /// КоАП 461's sanction bounds are unverified: an administrative case outside them is imported,
+    /// with a warning naming the figure in the answer, on the case page, and in the assessment's
+    /// unverified figures (issue 23).
+    @Test func anImportOutsideAnUnverifiedBoundLandsWithItsWarning() async throws {
+        try await withQorgauApp { app in
+            var file = Fixtures.caseFileJSON(number: "WARN-1")
+            var administrative = try #require(file["administrativeCases"] as? [[String: Any]])
+            administrative[0]["sanction"] = ["type": "fine", "mrp": 60]
+            file["administrativeCases"] = administrative
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: file)
+            #expect(imported.status == .created)
+            let warning = try #require((imported.json["warnings"] as? [[String: Any]])?.first)
+            #expect(warning["pointer"] as? String == "/administrativeCases/0/sanction/mrp")
+            #expect((warning["values"] as? [String: String])?["figure"] == "KZ.CAO.461.sanction.fine.max")
+            let id = try #require(imported.json["id"] as? String)
+            let page = try await app.request(.GET, "/cases/\(id)?lang=ru&at=2025-12-01")
+            #expect(page.text.contains("Записи, сохранённые с предупреждением"))
+            #expect(page.text.contains("верхний предел наказания «штраф» (ст. 461 КоАП РК) = 50"))
+            let assessment = try await app.request(.GET, "/api/v1/cases/\(id)/assessment?at=2025-12-01")
+            let unverified = ((assessment.json["offences"] as? [[String: Any]])?.first?["unverified"] as? [String]) ?? []
+            #expect(unverified.contains("KZ.CAO.461.sanction.fine.max"))
+        }
+    }
+
     @Test func theDemoCasesCanBeListedAndRead() async throws {
         try await withQorgauApp { app in
             let loaded = try await Web.Demo.load(into: app.db)

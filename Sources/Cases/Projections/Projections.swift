@@ -23,9 +23,9 @@ public struct Projections: Sendable {
             try await reindexSearch(changes)
             try await state.set(SearchIndex.name, seq: upTo)
         }
-        if try await state.seq(of: WorklistProjection.name) != nil {
+        if try await state.seq(of: worklists.name) != nil {
             try await worklists.rewrite(Self.changed(changes, WorklistProjection.followedKinds), on: day)
-            try await state.set(WorklistProjection.name, seq: upTo)
+            try await state.set(worklists.name, seq: upTo)
         }
     }
 
@@ -35,7 +35,7 @@ public struct Projections: Sendable {
     public func catchUp(on day: LocalDate) async throws -> [String] {
         var done: [String] = []
         let state = ProjectionState(db: db)
-        for name in [SearchIndex.name, WorklistProjection.name] {
+        for name in [SearchIndex.name, worklists.name] {
             guard var from = try await state.seq(of: name) else {
                 let head = try await AuditStore(db: db).head().seq
                 let count = name == SearchIndex.name ? try await SearchIndex(db: db).rebuild() : try await worklists.rebuild(on: day)
@@ -57,7 +57,7 @@ public struct Projections: Sendable {
             if changed > 0 { done.append("\(name): \(changed) changed cases") }
         }
         let refreshed = try await worklists.refresh(on: day)
-        if refreshed > 0 { done.append("\(WorklistProjection.name): \(refreshed) cases made again for \(day)") }
+        if refreshed > 0 { done.append("\(worklists.name): \(refreshed) cases made again for \(day)") }
         return done
     }
 
@@ -68,20 +68,31 @@ public struct Projections: Sendable {
         let count = try await SearchIndex(db: db).rebuild()
         _ = try await worklists.rebuild(on: day)
         try await state.set(SearchIndex.name, seq: head)
-        try await state.set(WorklistProjection.name, seq: head)
+        try await state.set(worklists.name, seq: head)
         return count
     }
 
     /// The cases whose worklist rows are not what their case files give (the search index is
     /// checked by `AuditVerifier`), leaving out those changed since the projection last read the log.
     public func worklistDisagreements(on day: LocalDate) async throws -> [UUID] {
-        guard let from = try await ProjectionState(db: db).seq(of: WorklistProjection.name) else { return [] }
+        guard let from = try await ProjectionState(db: db).seq(of: worklists.name) else { return [] }
         return try await worklists.disagreements(on: day, pending: try await AuditStore(db: db).casesChanged(after: from))
+    }
+
+    /// A database without a case has every projection built: they follow from the first write on
+    /// (one with cases is projected whole by `catchUp`).
+    public func markBuiltIfEmpty() async throws {
+        guard try await CaseStore(db: db).isEmpty() else { return }
+        let state = ProjectionState(db: db)
+        let head = try await AuditStore(db: db).head().seq
+        for name in [SearchIndex.name, worklists.name] where try await state.seq(of: name) == nil {
+            try await state.set(name, seq: head)
+        }
     }
 
     /// Whether the worklists are built (until then a worklist is computed from the case files).
     public func worklistsReady() async throws -> Bool {
-        try await ProjectionState(db: db).seq(of: WorklistProjection.name) != nil
+        try await ProjectionState(db: db).seq(of: worklists.name) != nil
     }
 
     private func reindexSearch(_ changes: [CaseChange]) async throws {

@@ -20,8 +20,13 @@ public struct WorklistProjection: Sendable {
         self.db = db; self.packs = packs; self.finder = DeadlineFinder(packs: packs, risk: risk)
     }
 
-    /// Its name in `projection_state`.
-    public static let name = "worklists"
+    /// Its name in `projection_state`: with the law packs' versions, so that rows made by another
+    /// version of the law (an upgrade, a corrected pack) are made again when a server starts.
+    public var name: String { Self.name(packs) }
+
+    public static func name(_ packs: PackLibrary) -> String {
+        "worklists " + packs.packs.values.map { "\($0.code) \($0.version)" }.sorted().joined(separator: ", ")
+    }
 
     /// The kinds of change that change a case's rows: all but evidence and access.
     public static let followedKinds: Set<CaseChange.Kind> = [.header, .persons, .incidents, .orders, .records]
@@ -34,7 +39,8 @@ public struct WorklistProjection: Sendable {
         }
         let payments = FundLedger(packs: packs).entries(of: file, caseId: "", caseNumber: nil).map {
             WorklistTables.PaymentRow(verdict: $0.verdict, person: $0.person, iin: $0.iin, decided: $0.decidedAt, units: $0.units,
-                                      unitName: $0.unit, amount: $0.amount, currency: $0.currency, due: $0.dueDate, paid: $0.paidAt)
+                                      unitName: $0.unit, amount: $0.amount, currency: $0.currency, due: $0.dueDate, paid: $0.paidAt,
+                                      valueDay: $0.unitValueDate, unverified: $0.unverified)
         }
         let lastVictimEntry = file.incidents.filter { $0.reportedBy == .victim }.map(\.occurredAt.epochMilliseconds).max()
         return .init(deadlines: deadlines, payments: payments, refreshDay: finder.refreshDay(of: file, after: day),

@@ -73,7 +73,8 @@ public struct WorklistReader: Sendable {
         return FundLedger.Entry(caseId: payment.caseID.uuidString.lowercased(), caseNumber: payment.caseNumber, verdict: row.verdict,
                                 person: row.person, iin: row.iin, decidedAt: row.decided, units: row.units, unit: row.unitName,
                                 amount: row.amount, currency: row.currency, dueDate: row.due, paidAt: paid,
-                                status: paid != nil ? .paid : day > row.due ? .overdue : .due)
+                                status: paid != nil ? .paid : day > row.due ? .overdue : .due,
+                                unitValueDate: row.valueDay, unverified: row.unverified)
     }
 }
 

@@ -39,6 +39,9 @@ public struct OffenceAssessment: Codable, Equatable, Sendable {
     public var unverified: [String]
     /// Readable prose in the assessment's language, citing the article.
     public var explanation: String
+    /// The day the wording applied came into force, when the offence has had several (conduct is
+    /// judged under the wording in force when it ended); `inForce` is then the first wording's.
+    public var wording: LocalDate?
 }
 
 public struct ElementResult: Codable, Equatable, Sendable {
@@ -55,6 +58,11 @@ public struct Episodes: Codable, Equatable, Sendable {
     public var timeBarred: [String]
     /// Episodes of the conduct in time that an episode element keeps out, with why.
     public var excluded: [ExcludedEpisode]
+    /// Episodes a verdict already judged (ne bis in idem): never counted again.
+    public var adjudicated: [String]
+    /// Counted episodes already sanctioned under the administrative code (an order's breach), so
+    /// that an officer decides knowingly whether the same act is charged twice.
+    public var administrativelySanctioned: [String]
 }
 
 public struct ExcludedEpisode: Codable, Equatable, Sendable {
@@ -68,7 +76,8 @@ public struct LimitationResult: Codable, Equatable, Sendable {
     public var earliestExpiry: LocalDate?
     /// The last day each counted episode can be prosecuted, in the episodes' time order.
     public var byEpisode: [EpisodeExpiry]
-    /// The date the limitation was counted to: the assessment date, or the verdict's when one was given.
+    /// The date the limitation was counted to: the assessment date (a verdict's entry into force
+    /// stops the clock of the episodes it judged, which are no longer counted).
     public var countedTo: LocalDate
 }
 

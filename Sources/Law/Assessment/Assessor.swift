@@ -6,49 +6,88 @@ import Foundation
 public struct Assessor: Sendable {
     public let pack: JurisdictionPack
     let legalDays: LegalDayCalendar
-    let plans: [OffencePlan]
+    /// By offence, a plan for each wording, oldest first (most offences have one).
+    let plans: [[OffencePlan]]
     /// The pack's other norms as tests: by kind, or by the violence flag.
     let relatedNorms: [(kinds: UInt32, byViolence: Bool)]
-    /// The next step proposing the pack's protective measure, by language.
-    let issueMeasure: [String]?
+    /// The steps proposing each of the pack's protective measures, by language.
+    let issueMeasure: [[String]]
 
     public init(pack: JurisdictionPack) {
         self.pack = pack
         self.legalDays = LegalDayCalendar(timeZone: pack.timeZone)
-        self.plans = pack.offences.map { OffencePlan($0, pack: pack) }
+        self.plans = pack.offences.map { offence in
+            let wordings = offence.allWordings
+            return wordings.map { OffencePlan($0, pack: pack, countsFrom: wordings.count > 1 ? wordings[0].citation.inForce.value : nil) }
+        }
         self.relatedNorms = pack.alsoConsider.map { (ImpactSet.kinds($0.kinds), $0.flags?.contains("violence") ?? false) }
-        self.issueMeasure = pack.measures.first.map(NextSteps.issuing)
+        self.issueMeasure = pack.measures.map(NextSteps.issuing)
     }
 
     public func assess(_ given: CaseFile, at date: LocalDate, language: Language = .en) -> Assessment {
         let timeline = Timeline(given.incidents, through: date, legalDays: legalDays)
         let file = asOf(given, date)
-        let offences = plans.map { assess($0, file: file, timeline: timeline, at: date, language: language) }
+        let verdicts = file.verdicts.isEmpty ? nil : VerdictCover(file, timeline: timeline, at: date, legalDays: legalDays, rules: pack.verdicts)
+        let sanctioned: Set<String> = file.administrativeCases.isEmpty ? [] : Set(file.administrativeCases.flatMap(\.incidents))
+        let chosen = plans.map { wording(of: $0, timeline: timeline) }
+        let offences = chosen.map {
+            assess($0, file: file, timeline: timeline, verdicts: verdicts, sanctioned: sanctioned, at: date, language: language)
+        }
         let related = alsoConsider(timeline, language: language)
-        let steps = NextSteps(file: file, at: date, legalDays: legalDays, language: language, measure: pack.measures.first,
-                              issueMeasure: issueMeasure?[language.position])
-            .steps(offences: offences, plans: plans, timeline: timeline)
+        let respondent = file.persons.first { $0.role == .respondent }?.relationshipToVictim
+        let measure = pack.measures.indices.first { pack.measures[$0].covers(respondent) }
+        let steps = NextSteps(file: file, at: date, legalDays: legalDays, language: language, measure: measure.map { pack.measures[$0] },
+                              issueMeasure: measure.map { issueMeasure[$0][language.position] })
+            .steps(offences: offences, plans: chosen, timeline: timeline)
         return Assessment(jurisdiction: pack.code, at: date, packVersion: pack.version, language: language,
                           offences: offences, alsoConsider: related, nextSteps: steps.map(\.text), steps: steps,
                           disclaimer: Phrases(language).disclaimer)
     }
 
-    func assess(_ plan: OffencePlan, file: CaseFile, timeline t: Timeline, at date: LocalDate,
-                language: Language) -> OffenceAssessment {
-        let countedTo = limitationDate(for: plan.offence, file: file, at: date)
-        var beforeInForce: [String] = [], timeBarred: [String] = []
-        // The conduct in time: positions in the timeline.
-        var window: [Int] = []
-        window.reserveCapacity(t.count)
+    /// The wording an offence's conduct is judged under: the one in force on the day of its last
+    /// episode (StGB § 2(2)); the first when every episode is before it.
+    func wording(of plans: [OffencePlan], timeline t: Timeline) -> OffencePlan {
+        guard plans.count > 1 else { return plans[0] }
+        let kinds = plans.reduce(0) { $0 | $1.conductKinds }
+        guard let last = t.entries.lastIndex(where: { $0.kindBits & kinds != 0 }) else { return plans[plans.count - 1] }
+        let day = t.entries[last].day
+        return plans.last { $0.inForce <= day } ?? plans[0]
+    }
+
+    func assess(_ plan: OffencePlan, file: CaseFile, timeline t: Timeline, verdicts: VerdictCover?, sanctioned: Set<String>,
+                at date: LocalDate, language: Language) -> OffenceAssessment {
+        var beforeInForce: [String] = [], timeBarred: [String] = [], adjudicated: [String] = []
+        // The conduct not yet judged: positions in the timeline. Episodes a verdict covers are
+        // judged (or their time ran out before it entered into force), never counted again.
+        var candidates: [Int] = []
+        candidates.reserveCapacity(t.count)
         for i in 0..<t.count where plan.conductKinds & t.entries[i].kindBits != 0 {
             let day = t.entries[i].day
-            if day < plan.inForce { beforeInForce.append(t.ids[i]); continue }
-            if let months = plan.limitationMonths, countedTo > LegalDayCalendar.adding(months: months, to: day) {
+            if day < plan.countsFrom { beforeInForce.append(t.ids[i]); continue }
+            if let verdicts, let cover = verdicts[t.ids[i]] {
+                let expiry = plan.limitationMonths.map { LegalDayCalendar.adding(months: $0, to: plan.fromLastEpisode ? cover.lastDay : day) }
+                if let expiry, cover.clockStops > expiry { timeBarred.append(t.ids[i]) } else { adjudicated.append(t.ids[i]) }
+                continue
+            }
+            candidates.append(i)
+        }
+        // A course of conduct runs out of time from its last act; otherwise each episode from its own.
+        var lastAct: LocalDate?
+        if plan.fromLastEpisode, plan.limitationMonths != nil {
+            let accepted = candidates.last { i in plan.episodeRules.allSatisfy { $0.rule.accepts(t.entries[i]) } }
+            lastAct = (accepted ?? candidates.last).map { t.entries[$0].day }
+        }
+        var window: [Int] = []
+        window.reserveCapacity(candidates.count)
+        for i in candidates {
+            if let months = plan.limitationMonths, date > LegalDayCalendar.adding(months: months, to: lastAct ?? t.entries[i].day) {
                 timeBarred.append(t.ids[i])
                 continue
             }
             window.append(i)
         }
+        // Judged and unjudged episodes were barred in two passes: back into time order.
+        if verdicts != nil, timeBarred.count > 1 { timeBarred = t.ids.filter(Set(timeBarred).contains) }
 
         // The counted episodes are the window itself until one is excluded (the usual case: no
         // list of their own), and when each runs out of time.
@@ -67,7 +106,7 @@ public struct Assessor: Sendable {
             } else {
                 if !countsWholeWindow { counted.append(i) }
                 if let months = plan.limitationMonths {
-                    byEpisode.append(EpisodeExpiry(incident: t.ids[i], expires: LegalDayCalendar.adding(months: months, to: t.entries[i].day)))
+                    byEpisode.append(EpisodeExpiry(incident: t.ids[i], expires: LegalDayCalendar.adding(months: months, to: lastAct ?? t.entries[i].day)))
                 }
             }
         }
@@ -96,15 +135,23 @@ public struct Assessor: Sendable {
 
         let conclusion: Conclusion = window.isEmpty ? .notApplicable : allMet ? .grounds : .insufficient
         // Episodes are in time order, so the first expires first.
-        let limitation = LimitationResult(earliestExpiry: byEpisode.first?.expires, byEpisode: byEpisode, countedTo: countedTo)
-        let episodes = Episodes(counted: countedIds, beforeInForce: beforeInForce, timeBarred: timeBarred, excluded: excluded)
+        let limitation = LimitationResult(earliestExpiry: byEpisode.first?.expires, byEpisode: byEpisode, countedTo: date)
+        let alreadySanctioned = sanctioned.isEmpty ? [] : countedIds.filter(sanctioned.contains)
+        let episodes = Episodes(counted: countedIds, beforeInForce: beforeInForce, timeBarred: timeBarred, excluded: excluded,
+                                adjudicated: adjudicated, administrativelySanctioned: alreadySanctioned)
+        var unverified = plan.unverified
+        unverified.append(contentsOf: recordFigures(file, offence: plan.offence.id, counted: countedIds))
+        if let verdicts, !adjudicated.isEmpty || !timeBarred.isEmpty, verdicts.restsOnAppealPeriod, let figure = pack.verdicts?.appealDays,
+           !figure.verified {
+            unverified.append("verdicts.appealDays")
+        }
         let explanation = plan.explanation[language.position].text(
             date: date, conclusion: conclusion, elements: results, episodes: episodes, earliestExpiry: limitation.earliestExpiry)
         return OffenceAssessment(
             offence: plan.offence.id, title: plan.offence.title[language], citation: plan.citation[language],
-            inForce: plan.inForce, conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
+            inForce: plan.countsFrom, conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,
             sanction: SanctionResult(alternatives: plan.alternatives), mandatoryPaymentMrp: plan.payment,
-            unverified: plan.unverified, explanation: explanation)
+            unverified: unverified, explanation: explanation, wording: plan.wording)
     }
 
     /// The case as it stood at the end of `date`: later orders, proceedings and verdicts are left
@@ -151,15 +198,25 @@ public struct Assessor: Sendable {
         }
     }
 
-    /// Limitation runs until the verdict: after a verdict under this offence it is counted to the verdict's day.
-    func limitationDate(for offence: Offence, file: CaseFile, at date: LocalDate) -> LocalDate {
-        var countedTo = date
-        for verdict in file.verdicts {
-            guard file.criminalProceedings.contains(where: { $0.id == verdict.proceeding && $0.article == offence.id }) else { continue }
-            let day = legalDays.date(of: verdict.decidedAt)
-            if day < countedTo { countedTo = day }
+    /// The unverified bounds that records concerning the offence fall outside and stand only
+    /// because they are unverified: a proceeding under it whose number is not of the pack's form,
+    /// an administrative case over counted episodes whose sanction is outside the pack's bounds.
+    func recordFigures(_ file: CaseFile, offence: String, counted: [String]) -> [String] {
+        guard !file.administrativeCases.isEmpty || !file.criminalProceedings.isEmpty else { return [] }
+        let rules = ProceedingRules(pack: pack)
+        var warnings: [ValidationProblem] = []
+        for proceeding in file.criminalProceedings where proceeding.article == offence {
+            warnings += rules.findings(proceeding).warnings
         }
-        return countedTo
+        if !file.administrativeCases.isEmpty {
+            let counted = Set(counted)
+            for adm in file.administrativeCases where adm.incidents.contains(where: counted.contains) {
+                warnings += rules.findings(adm).warnings
+            }
+        }
+        var names: [String] = []
+        for case let name? in warnings.map({ $0.values?["figure"] }) where !names.contains(name) { names.append(name) }
+        return names
     }
 
     static func unverifiedFigures(_ offence: Offence, pack: JurisdictionPack) -> [String] {
@@ -168,6 +225,13 @@ public struct Assessor: Sendable {
         for (name, figure) in offence.parameters.sorted(by: { $0.key < $1.key }) where !figure.verified { names.append(name) }
         if let years = offence.limitation?.years, !years.verified { names.append("limitation.years") }
         if let months = offence.limitation?.months, !months.verified { names.append("limitation.months") }
+        if let from = offence.limitation?.runsFrom, !from.verified { names.append("limitation.runsFrom") }
+        for element in offence.elements {
+            for rule in [element.impacts] + (element.anyOf ?? []).map(\.impacts) where rule?.verified == false {
+                names.append("\(element.id).impacts")
+                break
+            }
+        }
         for sanction in offence.sanctions {
             if let min = sanction.min, !min.verified { names.append("sanction.\(sanction.type).min") }
             if let max = sanction.max, !max.verified { names.append("sanction.\(sanction.type).max") }

@@ -48,7 +48,7 @@ enum Explanation {
 final class ExplanationTemplate: Sendable {
     let store: TextStore
     let phrases: Phrases
-    let opening, heading, beforeInForce, timeBarred, notCounted: TextSpan
+    let opening, heading, beforeInForce, timeBarred, notCounted, adjudicated, sanctioned: TextSpan
     /// By element, in the pack's order: the id, the name, and " Name: " opening its sentence.
     let elementIds: [String]
     let elementNames: [TextSpan]
@@ -68,6 +68,12 @@ final class ExplanationTemplate: Sendable {
                             + p.pick(". Учтённые эпизоды: ", " бастап күшінде. Есепке алынған эпизодтар: ", ". Episodes counted: "))
         beforeInForce = texts.add(p.pick(". До вступления нормы в силу: ", ". Норма күшіне енгенге дейін: ", ". Before the norm came into force: "))
         timeBarred = texts.add(p.pick(". За пределами срока давности: ", ". Ескіру мерзімінен тыс: ", ". Time-barred: "))
+        adjudicated = texts.add(p.pick(" Уже рассмотрены приговором и повторно не учитываются: ",
+                                       " Үкіммен қаралған, қайта есепке алынбайды: ",
+                                       " Already judged by a verdict, not counted again: "))
+        sanctioned = texts.add(p.pick(" Из учтённых уже повлекли административное взыскание: ",
+                                      " Есепке алынғандардың ішінде әкімшілік жаза қолданылғандары: ",
+                                      " Of those counted, already sanctioned administratively: "))
         notCounted = texts.add(p.pick(" Не учтены, так как не отвечают признаку: ", " Белгіге сай келмегендіктен есепке алынбады: ",
                                       " Not counted, as they lack an element: "))
         elementIds = offence.elements.map(\.id)
@@ -82,9 +88,9 @@ final class ExplanationTemplate: Sendable {
             "Құрамның барлық белгілері орындалды: \(cite) бойынша қылмыстық жауаптылық мәселесін қарауға негіз бар.",
             "Every element is met: there are grounds to consider criminal liability under \(cite)."))
         notApplicable = texts.add(" " + p.pick(
-            "Ни один эпизод не может подпадать под норму \(cite): все они до её вступления в силу, за пределами срока давности или иного рода.",
-            "Бірде-бір эпизод \(cite) нормасына түспейді: барлығы ол күшіне енгенге дейін, ескіру мерзімінен тыс немесе басқа түрде.",
-            "No episode can fall under \(cite): each is before it came into force, time-barred, or of another kind."))
+            "Ни один эпизод не может подпадать под норму \(cite): все они до её вступления в силу, за пределами срока давности, уже рассмотрены приговором или иного рода.",
+            "Бірде-бір эпизод \(cite) нормасына түспейді: барлығы ол күшіне енгенге дейін, ескіру мерзімінен тыс, үкіммен қаралған немесе басқа түрде.",
+            "No episode can fall under \(cite): each is before it came into force, time-barred, already judged by a verdict, or of another kind."))
         insufficientOpen = texts.add(" " + p.pick("Не все признаки выполнены (", "Барлық белгілер орындалмады (", "Not every element is met ("))
         insufficientClose = texts.add(p.pick("): оснований для квалификации по норме \(cite) пока недостаточно.",
                                              "): \(cite) бойынша саралауға әзірге негіз жеткіліксіз.",
@@ -145,6 +151,11 @@ final class ExplanationTemplate: Sendable {
         out.write(timeBarred, from: store)
         write(episodes.timeBarred, into: &out)
         out.write(byte: UInt8(ascii: "."))
+        for (span, ids) in [(adjudicated, episodes.adjudicated), (sanctioned, episodes.administrativelySanctioned)] where !ids.isEmpty {
+            out.write(span, from: store)
+            write(ids, into: &out)
+            out.write(byte: UInt8(ascii: "."))
+        }
         if !episodes.excluded.isEmpty {
             out.write(notCounted, from: store)
             for (index, excluded) in episodes.excluded.prefix(Phrases.listLimit).enumerated() {

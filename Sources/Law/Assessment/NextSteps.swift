@@ -6,8 +6,8 @@ struct NextSteps {
     let at: LocalDate
     let legalDays: LegalDayCalendar
     let language: Language
-    /// The pack's first protective measure, if it has one: what to issue, and the article its
-    /// violations fall under.
+    /// The pack's first protective measure that covers the respondent's relationship to the victim,
+    /// if one does: what to issue, and the article its violations fall under.
     let measure: ProtectiveMeasure?
     /// The step proposing that measure, in this language.
     let issueMeasure: String?
@@ -17,23 +17,34 @@ struct NextSteps {
     func steps(offences: [OffenceAssessment], plans: [OffencePlan], timeline: Timeline) -> [NextStep] {
         var steps: [NextStep] = []
         steps.reserveCapacity(8)
-        let convicted = file.verdicts.contains { $0.outcome == .guilty }
-        func registered(_ offence: String) -> Bool { file.criminalProceedings.contains { $0.article == offence } }
+        // A proceeding under the offence that no verdict has ended yet: new episodes join it. After
+        // a verdict, what the respondent does is a new course of conduct with steps of its own.
+        let judged = Set(file.verdicts.map(\.proceeding))
+        func pending(_ offence: String) -> Bool {
+            file.criminalProceedings.contains { $0.article == offence && $0.stage != .closed && !judged.contains($0.id) }
+        }
 
         // By index: iterating would copy each assessment, retaining every text and list in it.
-        for o in offences.indices where offences[o].conclusion == .grounds && !registered(offences[o].offence) {
+        for o in offences.indices where offences[o].conclusion == .grounds && !pending(offences[o].offence) {
             let counted = offences[o].episodes.counted
             let (before, middle, after) = p.pick(("Зарегистрировать уголовное дело по норме ", " (эпизоды ", ")."),
                                                  ("", " бойынша қылмыстық істі тіркеу (эпизодтар ", ")."),
                                                  ("Register a criminal case under ", " (episodes ", ")."))
-            steps.append(NextStep(code: .registerCriminalCase, incidents: counted,
-                                  text: sentence(before, offences[o].citation, middle, counted, after)))
+            var text = sentence(before, offences[o].citation, middle, counted, after)
+            let sanctioned = offences[o].episodes.administrativelySanctioned
+            if !sanctioned.isEmpty {
+                let (open, close) = p.pick((" Эпизоды ", " уже повлекли административное взыскание: решить, вменять ли те же действия повторно."),
+                                           (" ", " эпизодтары бойынша әкімшілік жаза қолданылған: сол әрекеттерді қайта айыптау керек пе, шешу."),
+                                           (" Episodes ", " were already sanctioned administratively: decide whether the same acts are charged again."))
+                text += sentence(open, "", "", sanctioned, close)
+            }
+            steps.append(NextStep(code: .registerCriminalCase, incidents: counted, text: text))
         }
 
         let orderInForce = file.protectiveOrders.contains { order in
             legalDays.date(of: order.issuedAt) <= at && at <= legalDays.date(of: order.validUntil)
         }
-        if offences.indices.contains(where: { !offences[$0].episodes.counted.isEmpty }), !orderInForce, !convicted, let issueMeasure {
+        if offences.indices.contains(where: { !offences[$0].episodes.counted.isEmpty }), !orderInForce, let issueMeasure {
             steps.append(NextStep(code: .issueProtectiveOrder, incidents: [], text: issueMeasure))
         }
 
@@ -68,7 +79,8 @@ struct NextSteps {
             }
         }
 
-        for o in offences.indices where !registered(offences[o].offence) {
+        // The clock runs until a verdict enters into force, whether or not a case is registered.
+        for o in offences.indices {
             guard let expiry = offences[o].limitation.earliestExpiry, expiry.daysSinceEpoch - at.daysSinceEpoch <= 60 else { continue }
             let soon = offences[o].limitation.byEpisode.filter { $0.expires == expiry }.map(\.incident)
             steps.append(NextStep(code: .limitationSoon, incidents: soon, text: p.pick(

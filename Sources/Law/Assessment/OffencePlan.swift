@@ -6,7 +6,13 @@ import Domain
 final class OffencePlan: Sendable {
     let offence: Offence
     let conductKinds: UInt32
+    /// The day this wording came into force; conduct from `countsFrom` (the offence's first
+    /// wording) on is counted, earlier conduct is before the norm.
     let inForce: LocalDate
+    let countsFrom: LocalDate
+    /// The wording's day when the offence has several.
+    let wording: LocalDate?
+    let fromLastEpisode: Bool
     let elements: [ElementPlan]
     /// The episode elements' rules with their places in `elements`, in pack order, kept apart
     /// as plain values because every episode is tested against each.
@@ -21,10 +27,13 @@ final class OffencePlan: Sendable {
     let patternElements: [Int]
     let explanation: [ExplanationTemplate]
 
-    init(_ offence: Offence, pack: JurisdictionPack) {
+    init(_ offence: Offence, pack: JurisdictionPack, countsFrom: LocalDate? = nil) {
         self.offence = offence
         conductKinds = ImpactSet.kinds(offence.conductElement?.kinds ?? [])
         inForce = offence.citation.inForce.value
+        self.countsFrom = countsFrom ?? offence.citation.inForce.value
+        wording = countsFrom.map { _ in offence.citation.inForce.value }
+        fromLastEpisode = offence.limitation?.fromLastEpisode ?? false
         let elements = offence.elements.map { ElementPlan($0, offence: offence) }
         self.elements = elements
         episodeRules = elements.indices.compactMap { e in elements[e].episodeRule.map { ($0, e) } }
@@ -154,16 +163,24 @@ struct AlternativeRule: Sendable {
     let metBits: UInt32?
     let hintBits: UInt32
 
+    /// Impacts that show the element only on at least so many episodes.
+    let repeated: [(bit: UInt32, episodes: Int)]
+
     init(kinds: [IncidentKind]?, minimumEpisodes: Threshold?, impacts: ImpactRule?, offence: Offence) {
         self.kinds = kinds.map(ImpactSet.kinds)
         needed = minimumEpisodes.map { ElementPlan.value(of: $0, offence) } ?? 1
         metBits = impacts.map { ImpactSet.impacts($0.met) }
-        hintBits = impacts.map { ImpactSet.impacts($0.met) | ImpactSet.impacts($0.unknown ?? []) } ?? 0
+        repeated = (impacts?.repeated ?? []).map { (ImpactSet.impacts([$0.impact]), $0.episodes) }
+        hintBits = impacts.map { ImpactSet.impacts($0.met + ($0.unknown ?? []) + ($0.repeated ?? []).map(\.impact)) } ?? 0
     }
 
     func evaluate(counted: [Int], timeline t: Timeline) -> (ElementStatus, [Int]) {
         let pool = kinds.map { kinds in t.select(counted) { $0.kindBits & kinds != 0 } } ?? counted
-        guard let metBits else { return pool.count >= needed ? (.met, pool) : (.notMet, pool) }
+        guard var metBits else { return pool.count >= needed ? (.met, pool) : (.notMet, pool) }
+        // A repeated impact recorded on enough episodes counts as a met one.
+        for (bit, episodes) in repeated where pool.reduce(0, { t.entries[$1].impactBits & bit != 0 ? $0 + 1 : $0 }) >= episodes {
+            metBits |= bit
+        }
         let met = t.select(pool) { $0.impactBits & metBits != 0 }
         if met.count >= needed { return (.met, met) }
         let hinted = t.select(pool) { $0.impactBits & hintBits != 0 }

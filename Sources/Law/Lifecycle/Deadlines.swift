@@ -70,15 +70,14 @@ public struct DeadlineFinder: Sendable {
                                            listedFrom: days.date(of: order.issuedAt), listedUntil: last, windowDays: orderWindowDays))
         }
         if let assessment = try? packs.assessor(for: pack.code).assess(file, at: day) {
-            let charged = Set(file.criminalProceedings.map(\.article))
-            for offence in assessment.offences where !charged.contains(offence.offence) {
-                // the clock runs with the day unless a verdict stopped it: then the episode stays listed
-                let clockRuns = offence.limitation.countedTo == day
+            // Every episode not yet judged, charged or not: its clock runs until a verdict enters
+            // into force (then it is judged, from the day the file's refresh day names).
+            for offence in assessment.offences {
                 for episode in offence.limitation.byEpisode {
                     let (incident, expiry) = (episode.incident, episode.expires)
                     found.append(DeadlineCandidate(kind: .episodeTimeBar, record: incident, offence: offence.offence, due: expiry,
                                                    text: "episode \(incident) can be charged under \(offence.offence) until \(expiry)",
-                                                   listedFrom: day, listedUntil: clockRuns ? expiry : nil, windowDays: limitationWindowDays))
+                                                   listedFrom: day, listedUntil: expiry, windowDays: limitationWindowDays))
                 }
             }
         }
@@ -104,11 +103,13 @@ public struct DeadlineFinder: Sendable {
         guard let pack = packs[file.jurisdiction] else { return nil }
         let days = LegalDayCalendar(timeZone: pack.timeZone)
         var instants = file.incidents.map(\.occurredAt) + (file.riskAssessments ?? []).map(\.assessedAt)
+        var dates: [LocalDate] = []
         for verdict in file.verdicts {
             instants.append(verdict.decidedAt)
             if let release = RiskEvaluator.release(after: verdict) { instants.append(release) }
+            dates.append(VerdictCover.entryIntoForce(verdict, legalDays: days, rules: pack.verdicts))
         }
-        return instants.map { days.date(of: $0) }.filter { $0 > day }.min()
+        return (instants.map { days.date(of: $0) } + dates).filter { $0 > day }.min()
     }
 }
 

@@ -1,7 +1,9 @@
 import Domain
 
 /// The Victims Compensation Fund's view: what each convicted person owes, what was paid and when,
-/// and what is overdue, in the statutory unit and in money at the unit value of the verdict date.
+/// and what is overdue, in the statutory unit and in money. Which day's unit value converts it,
+/// and from when and in how many days it is due, are the pack's figures; an entry names those of
+/// them that are unverified, so an overdue payment resting on them says so.
 public struct FundLedger: Sendable {
     public var packs: PackLibrary
 
@@ -24,9 +26,15 @@ public struct FundLedger: Sendable {
         public var dueDate: LocalDate
         public var paidAt: LocalDate?
         public var status: Status
+        /// The day whose unit value converted `amount`.
+        public var unitValueDate: LocalDate?
+        /// The unverified figures the amount and the due date rest on (`mandatoryPayment.dueDays`, …).
+        public var unverified: [String]
 
-        public init(caseId: String, caseNumber: String?, verdict: String, person: String, iin: String?, decidedAt: LocalDate, units: Int, unit: String, amount: Int, currency: String, dueDate: LocalDate, paidAt: LocalDate?, status: Status) {
+        public init(caseId: String, caseNumber: String?, verdict: String, person: String, iin: String?, decidedAt: LocalDate, units: Int, unit: String, amount: Int, currency: String, dueDate: LocalDate, paidAt: LocalDate?, status: Status,
+                    unitValueDate: LocalDate? = nil, unverified: [String] = []) {
             self.caseId = caseId; self.caseNumber = caseNumber; self.verdict = verdict; self.person = person; self.iin = iin; self.decidedAt = decidedAt; self.units = units; self.unit = unit; self.amount = amount; self.currency = currency; self.dueDate = dueDate; self.paidAt = paidAt; self.status = status
+            self.unitValueDate = unitValueDate; self.unverified = unverified
         }
     }
 
@@ -84,14 +92,39 @@ public struct FundLedger: Sendable {
         for verdict in file.verdicts where verdict.outcome == .guilty {
             guard let payment = verdict.mandatoryPayment else { continue }
             let decided = days.date(of: verdict.decidedAt)
-            let value = unit.value(on: decided)?.value ?? 0
+            let final = VerdictCover.entryIntoForce(verdict, legalDays: days, rules: pack.verdicts)
+            var unverified: [String] = []
+            /// The day a figure names (`verdict` or `final`), noting the figures it rests on.
+            func day(_ figure: Figure<String>?, _ name: String) -> LocalDate {
+                if let figure, !figure.verified { unverified.append("mandatoryPayment.\(name)") }
+                guard figure?.value == "final" else { return decided }
+                if verdict.enteredIntoForce == nil, pack.verdicts?.appealDays.verified == false, !unverified.contains("verdicts.appealDays") {
+                    unverified.append("verdicts.appealDays")
+                }
+                return final
+            }
+            let valueDay = day(rule.unitValueOn, "unitValueOn")
+            let value = unit.value(on: valueDay)
+            if let value, !value.verified { unverified.append("\(unit.id).\(value.from.year)") }
+            let dueFrom = day(rule.dueFrom, "dueFrom")
+            if let dueDays = rule.dueDays, !dueDays.verified { unverified.append("mandatoryPayment.dueDays") }
+            if let units = rule.byCategory[category(of: verdict, in: file, pack: pack)], !units.verified, units.value == payment.mrp {
+                unverified.append("mandatoryPayment.amount")
+            }
             let paid = payment.paidAt.map { days.date(of: $0) }
             entries.append(Entry(caseId: caseId, caseNumber: caseNumber, verdict: verdict.id,
                                  person: respondent?.name ?? "unknown", iin: respondent?.iin, decidedAt: decided,
-                                 units: payment.mrp, unit: unit.id, amount: payment.mrp * value, currency: pack.currency,
-                                 dueDate: decided.adding(days: rule.dueDays?.value ?? 30), paidAt: paid, status: paid != nil ? .paid : .due))
+                                 units: payment.mrp, unit: unit.id, amount: payment.mrp * (value?.value ?? 0), currency: pack.currency,
+                                 dueDate: dueFrom.adding(days: rule.dueDays?.value ?? 0), paidAt: paid, status: paid != nil ? .paid : .due,
+                                 unitValueDate: valueDay, unverified: unverified))
         }
         return entries
+    }
+
+    /// The category of the offence a verdict's proceeding was under.
+    func category(of verdict: Verdict, in file: CaseFile, pack: JurisdictionPack) -> String {
+        let article = file.criminalProceedings.first { $0.id == verdict.proceeding }?.article
+        return article.flatMap { pack.offence($0)?.category } ?? ""
     }
 
     /// The ledger in one currency (the Fund's: KZT).

@@ -45,4 +45,20 @@ public enum CaseFileRules {
             + file.criminalProceedings.enumerated().flatMap { at("/criminalProceedings/\($0)", proceedings.problems($1)) }
             + RiskRules.problems(file)
     }
+
+    /// What the pack says about a file's records without refusing them: values outside its
+    /// unverified bounds, each with the figure it names.
+    public static func warnings(_ file: CaseFile, packs: PackLibrary) -> [ValidationProblem] {
+        guard let pack = packs[file.jurisdiction] else { return [] }
+        let rules = ProceedingRules(pack: pack)
+        func at(_ prefix: String, _ problems: [ValidationProblem]) -> [ValidationProblem] {
+            problems.map { var p = $0; p.pointer = prefix + p.pointer; return p }
+        }
+        return file.administrativeCases.enumerated().flatMap { at("/administrativeCases/\($0)", rules.findings($1).warnings) }
+            + file.criminalProceedings.enumerated().flatMap { at("/criminalProceedings/\($0)", rules.findings($1).warnings) }
+            + file.verdicts.enumerated().flatMap { index, verdict in
+                let check = try? SentenceChecker(pack: pack).check(file, verdict: verdict.id)
+                return (check?.warnings ?? []).map { ValidationProblem(pointer: "/verdicts/\(index)/punishment", message: $0) }
+            }
+    }
 }

@@ -21,9 +21,21 @@ public struct JurisdictionPack: Codable, Sendable {
     public var measures: [ProtectiveMeasure]
     public var administrativeOffences: [AdministrativeOffence]?
     public var registrationNumberPattern: Figure<String>?
+    /// When a verdict enters into force (and so stops the limitation of the episodes it covers).
+    public var verdicts: VerdictRules?
+    /// Offsets the host's time-zone data must give in the pack's zone: a missing change (Kazakhstan
+    /// moved to UTC+5 on 1 March 2024) would put a late-evening incident on the wrong legal day.
+    public var timeZoneChecks: [TimeZoneCheck]?
 
     public func offence(_ id: String) -> Offence? { offences.first { $0.id == id } }
 }
+
+public struct VerdictRules: Codable, Sendable {
+    /// Days after its pronouncement a verdict may be appealed; unappealed, it enters into force
+    /// the day after.
+    public var appealDays: Figure<Int>
+}
+
 
 public struct HelpLine: Codable, Sendable {
     public var number: String
@@ -54,6 +66,10 @@ public struct MandatoryPaymentRule: Codable, Sendable {
     public var citation: String
     /// Days after the verdict the payment is due; overdue after that.
     public var dueDays: Figure<Int>?
+    /// The day the due days run from: `verdict` (its pronouncement) or `final` (its entry into force).
+    public var dueFrom: Figure<String>?
+    /// The day whose unit value converts the payment into money: `verdict` or `final`.
+    public var unitValueOn: Figure<String>?
     /// Amount in the statutory unit for each category.
     public var byCategory: [String: Figure<Int>]
 }
@@ -69,9 +85,45 @@ public struct Offence: Codable, Sendable {
     /// Which day's unit value converts a fine: the day of the offence (KZ CC art. 41(1)).
     public var fineRateDate: String?
     public var limitation: Limitation?
+    /// Earlier wordings of the offence, oldest first, each in force from its day until the next
+    /// (or until `citation.inForce`, the current wording's day). Conduct is judged under the
+    /// wording in force when it ended (StGB § 2(2)); before the first wording it is not this offence.
+    public var wordings: [Wording]?
 
     /// The episode element that names the kinds of conduct the offence is about.
     public var conductElement: Element? { elements.first { $0.scope == .episode && $0.kinds != nil } }
+}
+
+/// An earlier wording of an offence: what it changes of the current one.
+public struct Wording: Codable, Sendable {
+    public var from: Figure<LocalDate>
+    public var law: String
+    public var parameters: [String: Figure<Int>]?
+    public var elements: [Element]?
+    public var sanctions: [Sanction]?
+    public var limitation: Limitation?
+}
+
+extension Offence {
+    /// Every wording as an offence of its own, oldest first, the current one last.
+    public var allWordings: [Offence] {
+        guard let wordings, !wordings.isEmpty else { return [self] }
+        var versions: [Offence] = wordings.map { wording in
+            var old = self
+            old.citation.law = wording.law
+            old.citation.inForce = wording.from
+            if let parameters = wording.parameters { old.parameters = parameters }
+            if let elements = wording.elements { old.elements = elements }
+            if let sanctions = wording.sanctions { old.sanctions = sanctions }
+            if let limitation = wording.limitation { old.limitation = limitation }
+            old.wordings = nil
+            return old
+        }
+        var current = self
+        current.wordings = nil
+        versions.append(current)
+        return versions
+    }
 }
 
 public struct Citation: Codable, Sendable {
@@ -108,8 +160,22 @@ public struct Alternative: Codable, Sendable {
 }
 
 public struct ImpactRule: Codable, Sendable {
+    /// Impacts of which one episode shows the element.
     public var met: [Impact]
+    /// Impacts that show it only when recorded on at least so many episodes (seeking protection
+    /// repeatedly); on fewer they hint at it.
+    public var repeated: [RepeatedImpact]?
     public var unknown: [Impact]?
+    /// Reading consequences as the element is an interpretation of practice: its basis, its
+    /// source, and whether it was checked.
+    public var verified: Bool?
+    public var basis: String?
+    public var source: String?
+}
+
+public struct RepeatedImpact: Codable, Sendable {
+    public var impact: Impact
+    public var episodes: Int
 }
 
 /// A count given as a number or as the name of a pack parameter.
@@ -145,7 +211,12 @@ public struct Sanction: Codable, Sendable {
 public struct Limitation: Codable, Sendable {
     public var years: Figure<Int>?
     public var months: Figure<Int>?
+    /// Where the period runs from: `episode` (each episode its own, the default) or `lastEpisode`
+    /// (the last act of the course of conduct, for every episode of it).
+    public var runsFrom: Figure<String>?
     public var note: Localized?
+
+    public var fromLastEpisode: Bool { runsFrom?.value == "lastEpisode" }
 }
 
 public struct RelatedNorm: Codable, Sendable {
@@ -166,6 +237,15 @@ public struct ProtectiveMeasure: Codable, Sendable {
     public var minMonths: Figure<Int>?
     public var maxMonths: Figure<Int>?
     public var violation: String
+    /// The respondent's relationships to the victim the measure covers (a domestic-violence order:
+    /// family and household); absent, it covers anyone.
+    public var relationships: Figure<[Relationship]>?
+
+    /// Whether the measure can protect against a respondent in this relationship (unknown: yes).
+    public func covers(_ relationship: Relationship?) -> Bool {
+        guard let relationship, let relationships else { return true }
+        return relationships.value.contains(relationship)
+    }
 }
 
 public struct AdministrativeOffence: Codable, Sendable {

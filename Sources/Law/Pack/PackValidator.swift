@@ -35,25 +35,50 @@ struct PackValidator {
             fail(["mandatoryPayment", "byCategory", category], "unknown category \(category)")
         }
         var seen: Set<String> = []
-        for (i, offence) in pack.offences.enumerated() {
+        for (i, current) in pack.offences.enumerated() {
             let at = ["offences", "\(i)"]
-            if !seen.insert(offence.id).inserted { fail(at + ["id"], "duplicate offence id \(offence.id)") }
-            if !offence.id.hasPrefix(pack.code + ".") { fail(at + ["id"], "offence id \(offence.id) must start with \(pack.code).") }
-            if !pack.categories.contains(offence.category) { fail(at + ["category"], "unknown category \(offence.category)") }
-            if offence.conductElement == nil { fail(at + ["elements"], "one episode element must list the kinds of conduct") }
-            for (name, figure) in offence.parameters where figure.value <= 0 {
-                fail(at + ["parameters", name], "parameter \(name) must be positive")
+            if !seen.insert(current.id).inserted { fail(at + ["id"], "duplicate offence id \(current.id)") }
+            if !current.id.hasPrefix(pack.code + ".") { fail(at + ["id"], "offence id \(current.id) must start with \(pack.code).") }
+            if !pack.categories.contains(current.category) { fail(at + ["category"], "unknown category \(current.category)") }
+            let starts = current.allWordings.map(\.citation.inForce.value)
+            if zip(starts, starts.dropFirst()).contains(where: { $0 >= $1 }) {
+                fail(at + ["wordings"], "wordings must start in time order, each before the next and before the current one")
             }
-            for (j, element) in offence.elements.enumerated() {
-                validate(element, at: at + ["elements", "\(j)"], offence: offence, fail: fail)
+            for (w, offence) in current.allWordings.enumerated() {
+                let at = w == starts.count - 1 ? at : at + ["wordings", "\(w)"]
+                if offence.conductElement == nil { fail(at + ["elements"], "one episode element must list the kinds of conduct") }
+                for (name, figure) in offence.parameters where figure.value <= 0 {
+                    fail(at + ["parameters", name], "parameter \(name) must be positive")
+                }
+                for (j, element) in offence.elements.enumerated() {
+                    validate(element, at: at + ["elements", "\(j)"], offence: offence, fail: fail)
+                }
+                if offence.sanctions.isEmpty { fail(at + ["sanctions"], "at least one sanction is required") }
+                for (j, sanction) in offence.sanctions.enumerated() {
+                    validate(sanction, at: at + ["sanctions", "\(j)"], fail: fail)
+                }
+                if let limitation = offence.limitation, limitation.years == nil, limitation.months == nil {
+                    fail(at + ["limitation"], "a limitation needs years or months")
+                }
+                if let from = offence.limitation?.runsFrom, !["episode", "lastEpisode"].contains(from.value) {
+                    fail(at + ["limitation", "runsFrom"], "runsFrom is episode or lastEpisode, not \(from.value)")
+                }
             }
-            if offence.sanctions.isEmpty { fail(at + ["sanctions"], "at least one sanction is required") }
-            for (j, sanction) in offence.sanctions.enumerated() {
-                validate(sanction, at: at + ["sanctions", "\(j)"], fail: fail)
+        }
+        for (i, measure) in pack.measures.enumerated() where measure.relationships?.value.isEmpty == true {
+            fail(["measures", "\(i)", "relationships"], "a measure covers at least one relationship (leave it out to cover anyone)")
+        }
+        if let rule = pack.mandatoryPayment, rule.dueDays == nil {
+            fail(["mandatoryPayment"], "a mandatory payment needs dueDays: the days it is due in")
+        }
+        for (key, figure) in [("dueFrom", pack.mandatoryPayment?.dueFrom), ("unitValueOn", pack.mandatoryPayment?.unitValueOn)] {
+            if let figure, !["verdict", "final"].contains(figure.value) {
+                fail(["mandatoryPayment", key], "\(key) is verdict or final, not \(figure.value)")
             }
-            if let limitation = offence.limitation, limitation.years == nil, limitation.months == nil {
-                fail(at + ["limitation"], "a limitation needs years or months")
-            }
+        }
+        if let appeal = pack.verdicts?.appealDays, appeal.value < 0 { fail(["verdicts", "appealDays"], "appealDays cannot be negative") }
+        for (i, check) in (pack.timeZoneChecks ?? []).enumerated() {
+            if let problem = check.problem(in: pack.timeZone) { fail(["timeZoneChecks", "\(i)"], problem) }
         }
         for (i, norm) in pack.alsoConsider.enumerated() {
             for flag in norm.flags ?? [] where !Self.flags.contains(flag) {
@@ -88,6 +113,11 @@ struct PackValidator {
             }
             if element.minimumEpisodes == nil, element.impacts == nil, element.anyOf == nil {
                 fail(path, "a course element needs minimumEpisodes, impacts or anyOf")
+            }
+            for rule in [element.impacts] + (element.anyOf ?? []).map(\.impacts) {
+                for repeated in rule?.repeated ?? [] where repeated.episodes < 2 {
+                    fail(path + ["impacts", "repeated"], "a repeated impact needs at least 2 episodes; list it under met otherwise")
+                }
             }
         }
     }

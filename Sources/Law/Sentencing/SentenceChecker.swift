@@ -56,7 +56,7 @@ public struct SentenceChecker: Sendable {
             return result
         }
         if let punishment {
-            checkPunishment(punishment, offence, offenceDate, &problems, &unverified, &result)
+            checkPunishment(punishment, offence, offenceDate, &problems, &warnings, &unverified, &result)
         } else {
             problems.append("a guilty verdict needs exactly one principal punishment")
         }
@@ -71,7 +71,8 @@ public struct SentenceChecker: Sendable {
     private func rank(_ category: String) -> Int { pack.categories.firstIndex(of: category) ?? -1 }
 
     private func checkPunishment(_ punishment: Punishment, _ offence: Offence, _ offenceDate: LocalDate,
-                                 _ problems: inout [String], _ unverified: inout [String], _ result: inout SentenceCheck) {
+                                 _ problems: inout [String], _ warnings: inout [String], _ unverified: inout [String],
+                                 _ result: inout SentenceCheck) {
         let type = punishment.type.rawValue
         guard let sanction = offence.sanctions.first(where: { $0.type == type }) else {
             let allowed = offence.sanctions.map(\.type).joined(separator: ", ")
@@ -87,16 +88,19 @@ public struct SentenceChecker: Sendable {
             problems.append("\(offence.id) measures \(type) in \(expectedField), not \(field)")
             return
         }
+        // Only a verified bound refuses; an unverified one warns, naming the figure.
         if let max = sanction.max {
             if !max.verified { unverified.append("sanction.\(type).max") }
             if value > max.value {
-                problems.append("\(type) of \(value) \(field) is above the maximum of \(max.value) \(field) under \(offence.id)")
+                let message = "\(type) of \(value) \(field) is above the maximum of \(max.value) \(field) under \(offence.id)"
+                if max.verified { problems.append(message) } else { warnings.append(message + Self.unverifiedNote("sanction.\(type).max", max)) }
             }
         }
         if let min = sanction.min {
             if !min.verified { unverified.append("sanction.\(type).min") }
             if value < min.value {
-                problems.append("\(type) of \(value) \(field) is below the minimum of \(min.value) \(field) (\(min.source))")
+                let message = "\(type) of \(value) \(field) is below the minimum of \(min.value) \(field) (\(min.source))"
+                if min.verified { problems.append(message) } else { warnings.append(message + Self.unverifiedNote("sanction.\(type).min", min)) }
             }
         }
         if field == "mrp" { result.amount = money(value, on: offenceDate, unverified: &unverified) }
@@ -124,6 +128,11 @@ public struct SentenceChecker: Sendable {
             if figure.verified { problems.append(message) } else { warnings.append(message) }
         }
         result.mandatoryPayment = check
+    }
+
+    /// Says that a bound a record falls outside is not verified, so the record stands.
+    static func unverifiedNote(_ name: String, _ figure: Figure<Int>) -> String {
+        "; the pack's figure \(name) is \(figure.basis == "placeholder" ? "a placeholder" : "unverified") (\(figure.source)), so the record stands"
     }
 
     /// Units converted at the unit value in force on `date` (KZ CC art. 41(1): the day of the offence).

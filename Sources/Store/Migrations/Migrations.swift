@@ -24,5 +24,6 @@ public enum StoreMigrations {
         CreatePushSubscriptions(),
         CreateNotices(),
         AddDeliveryReceipts(),
+        AddPaymentFigures(),
     ]
 }

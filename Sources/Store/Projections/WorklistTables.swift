@@ -43,12 +43,19 @@ public struct WorklistTables: Sendable {
         public var currency: String
         public var due: LocalDate
         public var paid: LocalDate?
+        /// The day whose unit value converted the amount.
+        public var valueDay: LocalDate?
+        /// The unverified law figures the amount and the due date rest on.
+        public var unverified: [String]
 
         public init(verdict: String, person: String, iin: String?, decided: LocalDate, units: Int, unitName: String,
-                    amount: Int, currency: String, due: LocalDate, paid: LocalDate?) {
+                    amount: Int, currency: String, due: LocalDate, paid: LocalDate?, valueDay: LocalDate? = nil, unverified: [String] = []) {
             self.verdict = verdict; self.person = person; self.iin = iin; self.decided = decided; self.units = units
             self.unitName = unitName; self.amount = amount; self.currency = currency; self.due = due; self.paid = paid
+            self.valueDay = valueDay; self.unverified = unverified
         }
+
+        static func unverified(_ stored: String?) -> [String] { stored.map { $0.split(separator: ",").map(String.init) } ?? [] }
 
         var personKey: String { WorklistTables.personKey(iin: iin, name: person) }
     }
@@ -121,12 +128,13 @@ public struct WorklistTables: Sendable {
             for chunk in rows.payments.chunks(of: 200) {
                 var insert = sql.insert(into: "projected_payments").columns(
                     "case_id", "unit", "case_number", "verdict", "person", "iin", "person_key", "decided_day", "units", "unit_name",
-                    "amount", "currency", "due_day", "paid_day")
+                    "amount", "currency", "due_day", "paid_day", "value_day", "unverified")
                 for row in chunk {
                     insert = insert.values(
                         SQLBind(caseID), SQLBind(unit), SQLBind(number), SQLBind(row.verdict), SQLBind(row.person), SQLBind(row.iin),
                         SQLBind(row.personKey), SQLBind(row.decided.daysSinceEpoch), SQLBind(row.units), SQLBind(row.unitName),
-                        SQLBind(Int64(row.amount)), SQLBind(row.currency), SQLBind(row.due.daysSinceEpoch), SQLBind(row.paid?.daysSinceEpoch))
+                        SQLBind(Int64(row.amount)), SQLBind(row.currency), SQLBind(row.due.daysSinceEpoch), SQLBind(row.paid?.daysSinceEpoch),
+                        SQLBind(row.valueDay?.daysSinceEpoch), SQLBind(row.unverified.isEmpty ? nil : row.unverified.joined(separator: ",")))
                 }
                 try await insert.run()
             }
@@ -206,7 +214,7 @@ public struct WorklistTables: Sendable {
         let d = day.daysSinceEpoch
         var select = try Self.sql(db).select()
             .columns("case_id", "case_number", "verdict", "person", "iin", "decided_day", "units", "unit_name", "amount", "currency",
-                     "due_day", "paid_day")
+                     "due_day", "paid_day", "value_day", "unverified")
             .from("projected_payments")
             .where("decided_day", .lessThanOrEqual, d).where("currency", .equal, currency)
         if let status { select = select.where(Self.condition(status, d)) }
@@ -217,14 +225,15 @@ public struct WorklistTables: Sendable {
         struct Row: Decodable {
             var case_id: UUID; var case_number: String?; var verdict: String; var person: String; var iin: String?
             var decided_day: Int; var units: Int; var unit_name: String; var amount: Int64; var currency: String
-            var due_day: Int; var paid_day: Int?
+            var due_day: Int; var paid_day: Int?; var value_day: Int?; var unverified: String?
         }
         return try await select.orderBy("decided_day").orderBy("case_id").orderBy("verdict").limit(limit)
             .all(decoding: Row.self).map { row in
                 Payment(caseID: row.case_id, caseNumber: row.case_number, row: PaymentRow(
                     verdict: row.verdict, person: row.person, iin: row.iin, decided: LocalDate(daysSinceEpoch: row.decided_day),
                     units: row.units, unitName: row.unit_name, amount: Int(row.amount), currency: row.currency,
-                    due: LocalDate(daysSinceEpoch: row.due_day), paid: row.paid_day.map(LocalDate.init(daysSinceEpoch:))))
+                    due: LocalDate(daysSinceEpoch: row.due_day), paid: row.paid_day.map(LocalDate.init(daysSinceEpoch:)),
+                    valueDay: row.value_day.map(LocalDate.init(daysSinceEpoch:)), unverified: PaymentRow.unverified(row.unverified)))
             }
     }
 
@@ -313,14 +322,16 @@ public struct WorklistTables: Sendable {
     private func paymentRows(caseID: UUID) async throws -> [PaymentRow] {
         struct Row: Decodable {
             var verdict: String; var person: String; var iin: String?; var decided_day: Int; var units: Int; var unit_name: String
-            var amount: Int64; var currency: String; var due_day: Int; var paid_day: Int?
+            var amount: Int64; var currency: String; var due_day: Int; var paid_day: Int?; var value_day: Int?; var unverified: String?
         }
         return try await Self.sql(db).select()
-            .columns("verdict", "person", "iin", "decided_day", "units", "unit_name", "amount", "currency", "due_day", "paid_day")
+            .columns("verdict", "person", "iin", "decided_day", "units", "unit_name", "amount", "currency", "due_day", "paid_day",
+                     "value_day", "unverified")
             .from("projected_payments").where("case_id", .equal, caseID).all(decoding: Row.self).map { row in
                 PaymentRow(verdict: row.verdict, person: row.person, iin: row.iin, decided: LocalDate(daysSinceEpoch: row.decided_day),
                            units: row.units, unitName: row.unit_name, amount: Int(row.amount), currency: row.currency,
-                           due: LocalDate(daysSinceEpoch: row.due_day), paid: row.paid_day.map(LocalDate.init(daysSinceEpoch:)))
+                           due: LocalDate(daysSinceEpoch: row.due_day), paid: row.paid_day.map(LocalDate.init(daysSinceEpoch:)),
+                           valueDay: row.value_day.map(LocalDate.init(daysSinceEpoch:)), unverified: PaymentRow.unverified(row.unverified))
             }
     }
 

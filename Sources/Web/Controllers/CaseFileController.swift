@@ -17,8 +17,9 @@ struct CaseFileController {
         file.case.unit = try await req.unitForNewCase(file.case.unit, pointer: "/case/unit")
         let id = try await CaseFileStore(db: req.db).importCaseFile(file, by: req.principal)
         try await req.grantToCreator(id)
+        let warnings = CaseFileRules.warnings(file, packs: packs)
         return try ImportResponse(id: id.apiString, number: file.case.number, persons: file.persons.count,
-                                  incidents: file.incidents.count)
+                                  incidents: file.incidents.count, warnings: warnings.isEmpty ? nil : warnings)
             .created(at: "/api/v1/cases/\(id.apiString)")
     }
 

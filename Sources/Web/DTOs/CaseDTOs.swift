@@ -102,6 +102,8 @@ struct ImportResponse: Content {
     var number: String?
     var persons: Int
     var incidents: Int
+    /// Records kept though outside a bound the law pack does not hold as verified (absent when none).
+    var warnings: [ValidationProblem]?
 }
 
 extension UUID {

@@ -36,7 +36,10 @@ enum DossierPage {
         let offence = input.assessment.offences.first
         func standing(_ id: String) -> String {
             guard let offence else { return "" }
-            if offence.episodes.counted.contains(id) { return t["standing_counted"] ?? "" }
+            if offence.episodes.counted.contains(id) {
+                return offence.episodes.administrativelySanctioned.contains(id) ? t["standing_countedSanctioned"] ?? "" : t["standing_counted"] ?? ""
+            }
+            if offence.episodes.adjudicated.contains(id) { return t["standing_adjudicated"] ?? "" }
             if offence.episodes.beforeInForce.contains(id) { return t["standing_beforeInForce"] ?? "" }
             if offence.episodes.timeBarred.contains(id) { return t["standing_timeBarred"] ?? "" }
             return t["standing_notCounted"] ?? ""

@@ -24,13 +24,20 @@ struct CasePage {
         var elements: [ElementView]; var explanation: String; var counted: [CaseWords.Episode]; var earliestExpiry: String
         /// The id of its list of counted episodes on the page.
         var anchor: String
+        /// Episodes a verdict judged, and counted ones already sanctioned administratively.
+        var adjudicated: [CaseWords.Episode]; var sanctioned: [CaseWords.Episode]
+        /// The unverified figures the conclusion rests on, in words; the wording applied when there were several.
+        var unverified: String; var wording: String?
     }
     struct EvidenceView: Encodable { var incident: String; var name: String; var mediaType: String; var size: String; var sha256: String; var link: String }
     struct Context: Encodable {
         var frame: PageFrame
         var caseId: String; var number: String; var jurisdiction: String; var opened: String; var unit: String; var status: String
         var persons: [PersonView]; var timeline: Timeline; var incidents: [IncidentView]; var offences: [OffenceView]
-        var nextSteps: [String]; var orders: [Row]; var administrative: [Row]; var proceedings: [Row]; var verdicts: [Row]; var evidence: [EvidenceView]
+        var nextSteps: [String]
+        /// What the law pack says of records it keeps though they fall outside an unverified bound.
+        var warnings: [String]
+        var orders: [Row]; var administrative: [Row]; var proceedings: [Row]; var verdicts: [Row]; var evidence: [EvidenceView]
         var form: IncidentForm; var formCase: String; var mayLog: Bool; var saved: Bool; var dossier: String
         var lifecycle: LifecycleForms.State; var mayProceed: Bool; var mayJudge: Bool; var mayGrant: Bool; var mayOrder: Bool
     }
@@ -138,7 +145,8 @@ struct CasePage {
             },
             offences: assessment.offences.enumerated().map { n, o in
                 OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,
-                            conclusionLabel: t["conclusion_\(o.conclusion.rawValue)"] ?? o.conclusion.rawValue,
+                            conclusionLabel: o.conclusion == .notApplicable && o.episodes.counted.isEmpty && !o.episodes.adjudicated.isEmpty
+                                ? t["conclusion_judged"] ?? "" : t["conclusion_\(o.conclusion.rawValue)"] ?? o.conclusion.rawValue,
                             elements: o.elements.map { element in
                                 let all = !element.incidents.isEmpty && element.incidents == o.episodes.counted
                                 return ElementView(name: element.name, status: element.status.rawValue,
@@ -148,9 +156,13 @@ struct CasePage {
                                                    note: words.prose(element.note))
                             },
                             explanation: words.prose(o.explanation, figures: o.unverified), counted: words.episodeLinks(o.episodes.counted),
-                            earliestExpiry: o.limitation.earliestExpiry.map(format.date) ?? "—", anchor: "counted-\(n)")
+                            earliestExpiry: o.limitation.earliestExpiry.map(format.date) ?? "—", anchor: "counted-\(n)",
+                            adjudicated: words.episodeLinks(o.episodes.adjudicated), sanctioned: words.episodeLinks(o.episodes.administrativelySanctioned),
+                            unverified: o.unverified.map(words.figure).joined(separator: "; "),
+                            wording: o.wording.map { (t["wording_applied"] ?? "{date}").replacingOccurrences(of: "{date}", with: format.date($0)) })
             },
             nextSteps: assessment.nextSteps.map { words.prose($0) },
+            warnings: CaseFileRules.warnings(file, packs: packs).map { words.recordWarning($0, in: file) },
             orders: file.protectiveOrders.map { o in
                 Row(cells: [t["ordertype_\(o.type.rawValue)"] ?? o.type.rawValue, format.dateTime(o.issuedAt), format.dateTime(o.revokedAt ?? o.validUntil), o.issuer,
                             words.episodeList(file.incidents.filter { $0.violates?.contains(o.id) == true }.map(\.id))])
@@ -166,7 +178,9 @@ struct CasePage {
             },
             proceedings: file.criminalProceedings.map { Row(cells: [words.article($0.article), $0.registrationNumber ?? "", t["stage_\($0.stage.rawValue)"] ?? $0.stage.rawValue, format.dateTime($0.registeredAt)]) },
             verdicts: file.verdicts.map { v in
-                Row(cells: [v.court, t["outcome_\(v.outcome.rawValue)"] ?? v.outcome.rawValue, format.dateTime(v.decidedAt),
+                let final = v.enteredIntoForce.map(format.date)
+                    ?? (t["in_force_expected"] ?? "{date}").replacingOccurrences(of: "{date}", with: format.date(pack.entryIntoForce(of: v)))
+                return Row(cells: [v.court, t["outcome_\(v.outcome.rawValue)"] ?? v.outcome.rawValue, format.dateTime(v.decidedAt), final,
                             v.mandatoryPayment.map { words.money(units: $0.mrp, on: v.decidedAt.localDate)
                                 + ($0.paidAt.map { " · " + (t["paid"] ?? "") + " " + format.dateTime($0) } ?? "") } ?? ""])
             },

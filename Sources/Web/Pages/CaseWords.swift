@@ -93,13 +93,37 @@ struct CaseWords {
     /// An ASCII word of the engine's prose: an id, an ISO date, an article, a figure's key.
     private static let token = try! NSRegularExpression(pattern: "[A-Za-z0-9][A-Za-z0-9_.\\-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
+    /// A warning on a record (`/administrativeCases/0/sanction/mrp`) naming the record and the figure.
+    func recordWarning(_ warning: ValidationProblem, in file: CaseFile) -> String {
+        let parts = warning.pointer.split(separator: "/")
+        var record: String?
+        if parts.count >= 2, let index = Int(parts[1]) {
+            switch parts[0] {
+            case "administrativeCases": record = file.administrativeCases.indices.contains(index) ? file.administrativeCases[index].id : nil
+            case "criminalProceedings": record = file.criminalProceedings.indices.contains(index) ? file.criminalProceedings[index].id : nil
+            case "verdicts": record = file.verdicts.indices.contains(index) ? file.verdicts[index].id : nil
+            default: break
+            }
+        }
+        var said = warning
+        if let figure = warning.values?["figure"] { said.values?["figure"] = self.figure(figure) }
+        let text = said.code == nil ? prose(warning.message) : said.said(in: t)
+        return record.map { episode($0) + ": " + text } ?? text
+    }
+
     /// A figure of the law pack in words: "sanction.fine.min" → "нижний предел: штраф".
     func figure(_ key: String) -> String {
+        // a bound of another article: "KZ.CAO.461.sanction.fine.max"
+        if key.hasPrefix(pack.code + "."), let at = key.range(of: ".sanction.") {
+            return figure(String(key[key.index(after: at.lowerBound)...])) + " (" + article(String(key[..<at.lowerBound])) + ")"
+        }
+        if key.hasSuffix(".impacts"), let named = t["figure_impacts"] { return named }
         let parts = key.split(separator: ".").map(String.init)
         if parts.count == 3, parts[0] == "sanction", let bound = t["figure_sanction_\(parts[2])"] {
             return bound.replacingOccurrences(of: "{sanction}", with: t["punishment_\(parts[1])"]?.lowercased() ?? parts[1])
         }
+        if let named = t["figure_\(key)"] { return named }
         if let first = parts.first, parts.count > 1, let named = t["figure_\(first)"] { return named }
-        return t["figure_\(key)"] ?? key
+        return key
     }
 }

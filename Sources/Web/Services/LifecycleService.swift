@@ -23,6 +23,9 @@ public struct LifecycleService: Sendable {
         public var version: Int
         public var record: Value
         public var sentenceCheck: SentenceCheck?
+        /// What the law pack says of the record without refusing it: values outside its unverified
+        /// bounds, each naming the figure (absent when there is nothing to say).
+        public var warnings: [ValidationProblem]?
     }
 
     // MARK: orders
@@ -60,29 +63,32 @@ public struct LifecycleService: Sendable {
     public func addAdministrativeCase(_ caseID: UUID, _ body: JSONNode) async throws -> Record<AdministrativeCase> {
         try await addRecord(caseID, Self.withID(body, prefix: "a"), section: .administrativeCases,
                             read: { $0.administrativeCase($1) }, id: \.id, incidents: \.incidents,
-                            rules: { $0.problems($1) })
+                            rules: { $0.findings($1) })
     }
 
     public func registerProceeding(_ caseID: UUID, _ body: JSONNode) async throws -> Record<CriminalProceeding> {
         try await addRecord(caseID, Self.withID(body, prefix: "c", defaults: ["stage": .string("preTrial")]),
                             section: .criminalProceedings, read: { $0.proceeding($1) }, id: \.id, incidents: \.incidents,
-                            rules: { $0.problems($1) })
+                            rules: { $0.findings($1) })
     }
 
-    /// Reads a record, checks that its incidents are the case's and that the pack allows it, then stores it.
+    /// Reads a record, checks that its incidents are the case's and that the pack allows it, then
+    /// stores it with what the pack says of it.
     private func addRecord<Value: Codable & Sendable>(
         _ caseID: UUID, _ body: JSONNode, section: RecordStore<Value>.Section,
         read: (FieldReader, JSONNode) -> Value?, id: (Value) -> String, incidents: (Value) -> [String],
-        rules: (ProceedingRules, Value) -> [ValidationProblem]
+        rules: (ProceedingRules, Value) -> ProceedingRules.Findings
     ) async throws -> Record<Value> {
         let (file, pack) = try await context(caseID)
         let value = read(FieldReader(), body)
         try body.throwIfInvalid()
         try Self.checkIncidents(incidents(value!), in: file)
-        try Self.refuse(rules(ProceedingRules(pack: pack), value!))
+        let findings = rules(ProceedingRules(pack: pack), value!)
+        try Self.refuse(findings.refusals)
         let stored = try await RecordStore<Value>(db: db, section: section).add(value!, ref: id(value!), to: caseID,
                                                                                 scope: principal.scope)
-        return Record(ref: stored.ref, version: stored.version, record: stored.value)
+        return Record(ref: stored.ref, version: stored.version, record: stored.value,
+                      warnings: findings.warnings.isEmpty ? nil : findings.warnings)
     }
 
     /// Moves a proceeding to another stage; a move the stages do not allow is a conflict with why.
@@ -131,7 +137,9 @@ public struct LifecycleService: Sendable {
         let stored = try await RecordStore<Verdict>(db: db, section: .verdicts).add(verdict, ref: verdict.id, to: caseID,
                                                                                    scope: principal.scope)
         _ = try await moveProceeding(caseID, proceeding.id, to: .decided, reason: "verdict \(verdict.id)")
-        return Record(ref: stored.ref, version: stored.version, record: stored.value, sentenceCheck: check)
+        let warnings = check.warnings.map { ValidationProblem(pointer: "/punishment", message: $0) }
+        return Record(ref: stored.ref, version: stored.version, record: stored.value, sentenceCheck: check,
+                      warnings: warnings.isEmpty ? nil : warnings)
     }
 
     /// The mandatory payment of a verdict was received.

@@ -539,6 +539,11 @@ paths = {
         "operationId": "recordPayment", "summary": "The mandatory payment was received",
         "parameters": [CASE, param("ref")], "requestBody": body(obj({"paidAt": DT}, ["paidAt"])),
         "responses": {**ok(ref("Record")), **errors(404, 409, 422)}}},
+    "/api/v1/cases/{caseID}/verdicts/{ref}/entry-into-force": {"post": {
+        "operationId": "recordEntryIntoForce",
+        "summary": "The day the verdict entered into force: its episodes' limitation stops then (recorded once)",
+        "parameters": [CASE, param("ref")], "requestBody": body(obj({"enteredIntoForce": DATE}, ["enteredIntoForce"])),
+        "responses": {**ok(ref("Record")), **errors(404, 409, 422)}}},
     "/api/v1/cases/{caseID}/persons": {
         "get": {"operationId": "listPersons", "parameters": [CASE], "responses": {**ok(page(ref("Person"))), **errors(404)}},
         "post": {"operationId": "addPerson", "parameters": [CASE], "requestBody": body(ref("PersonInput")),

@@ -38,6 +38,11 @@ extension JurisdictionPack {
 }
 
 extension JurisdictionPack {
+    /// The legal day of a moment in the jurisdiction's time zone.
+    public func legalDay(of time: ZonedDateTime) -> LocalDate {
+        LegalDayCalendar(timeZone: timeZone).date(of: time)
+    }
+
     /// The last moment of a day in the jurisdiction's time zone.
     public func endOfDay(_ day: LocalDate) -> ZonedDateTime {
         LegalDayCalendar(timeZone: timeZone).endOfDay(day)

@@ -150,6 +150,7 @@ func routes(_ app: Application) throws {
     oneCase.get("verdicts", use: lifecycle.listVerdicts).requires(.readCaseRecords)
     oneCase.post("verdicts", use: lifecycle.createVerdict).requires(.recordVerdict)
     oneCase.post("verdicts", ":ref", "payment", use: lifecycle.recordPayment).requires(.recordPayment)
+    oneCase.post("verdicts", ":ref", "entry-into-force", use: lifecycle.recordEntryIntoForce).requires(.recordVerdict)
 
     let risk = RiskController(packs: app.packs, risk: app.risk)
     api.get("risk", "instruments", use: risk.instruments).requires(.readReports)

@@ -135,7 +135,7 @@ struct Proceeding: AsyncParsableCommand {
 
 struct VerdictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verdict", abstract: "Verdicts and their mandatory payments.", subcommands: [Record.self, Paid.self])
+        commandName: "verdict", abstract: "Verdicts and their mandatory payments.", subcommands: [Record.self, Paid.self, InForce.self])
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a verdict from a JSON file; the punishment is checked.")
@@ -154,6 +154,20 @@ struct VerdictCommand: AsyncParsableCommand {
             let time = try dateTime(at, option: "--at")
             let ref = verdict
             try await withLifecycle(step.options, step.caseRef) { service, id in try await service.recordPayment(id, ref, paidAt: time) }
+        }
+    }
+
+    struct InForce: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "in-force", abstract: "Record the day a verdict entered into force (its episodes' limitation stops then).")
+        @OptionGroup var step: CaseStep
+        @Argument(help: "The verdict's reference.") var verdict: String
+        @Option(help: "The day it entered into force (YYYY-MM-DD).") var on: String
+
+        func run() async throws {
+            guard let day = LocalDate(on) else { throw CommandFailure("--on must be a date (YYYY-MM-DD), not \"\(on)\"") }
+            let ref = verdict
+            try await withLifecycle(step.options, step.caseRef) { service, id in try await service.recordEntryIntoForce(id, ref, on: day) }
         }
     }
 }

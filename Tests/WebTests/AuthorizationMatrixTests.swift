@@ -106,6 +106,7 @@ import VaporTesting
             "GET /api/v1/cases/:caseID/verdicts": caseWorkers,
             "POST /api/v1/cases/:caseID/verdicts": [.officer, .judge],
             "POST /api/v1/cases/:caseID/verdicts/:ref/payment": [.officer, .judge],
+            "POST /api/v1/cases/:caseID/verdicts/:ref/entry-into-force": [.officer, .judge],
             "GET /api/v1/risk/instruments": caseWorkers,
             "GET /api/v1/cases/:caseID/risk": caseWorkers,
             "GET /api/v1/cases/:caseID/risk-assessments": caseWorkers,

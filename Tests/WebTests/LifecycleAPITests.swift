@@ -83,6 +83,16 @@ import VaporTesting
             #expect(decided.status == .created)
             #expect(((decided.json["record"] as? [String: Any])?["mandatoryPayment"] as? [String: Any])?["mrp"] as? Int == 5)
             #expect((decided.json["sentenceCheck"] as? [String: Any])?["valid"] as? Bool == true)
+            // the day it entered into force: not before its pronouncement, recorded once (issue 23)
+            let early = try await app.request(.POST, "\(base)/verdicts/d1/entry-into-force", json: ["enteredIntoForce": "2026-02-01"])
+            #expect(early.problemPointers == ["/enteredIntoForce"])
+            let inForce = try await app.request(.POST, "\(base)/verdicts/d1/entry-into-force", json: ["enteredIntoForce": "2026-02-20"])
+            #expect(inForce.status == .ok)
+            #expect((inForce.json["record"] as? [String: Any])?["enteredIntoForce"] as? String == "2026-02-20")
+            #expect(try await app.request(.POST, "\(base)/verdicts/d1/entry-into-force", json: ["enteredIntoForce": "2026-02-21"]).status == .conflict)
+            let judged = try await app.request(.GET, "\(base)/assessment?at=2026-03-01")
+            let episodes = (judged.json["offences"] as? [[String: Any]])?.first?["episodes"] as? [String: Any]
+            #expect((episodes?["adjudicated"] as? [String])?.count == refs.count)
             let stages = try await app.request(.GET, "\(base)/proceedings")
             let c1 = (stages.json["items"] as? [[String: Any]])?.compactMap { $0["record"] as? [String: Any] }.first { $0["id"] as? String == "c1" }
             #expect(c1?["stage"] as? String == "decided")

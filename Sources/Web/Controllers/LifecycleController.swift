@@ -64,6 +64,16 @@ struct LifecycleController {
         return try await service(req).recordPayment(caseID, try req.parameters.require("ref"), paidAt: paidAt!)
     }
 
+    /// Body: `{"enteredIntoForce": "2026-02-26"}`: the day the verdict entered into force.
+    func recordEntryIntoForce(req: Request) async throws -> LifecycleService.Record<Verdict> {
+        let caseID = try req.uuid("caseID", what: "case")
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let day = body["enteredIntoForce"].date()
+        try body.throwIfInvalid()
+        return try await service(req).recordEntryIntoForce(caseID, try req.parameters.require("ref"), on: day!)
+    }
+
     private func list<Value: Codable & Sendable>(_ req: Request, _ section: RecordStore<Value>.Section) async throws
         -> PageResponse<LifecycleService.Record<Value>> {
         let caseID = try req.uuid("caseID", what: "case")

@@ -14,6 +14,8 @@ struct FundLedgerPage {
     struct EntryView: Encodable {
         var caseNumber: String; var person: String; var iin: String; var decided: String; var amount: String
         var due: String; var status: String; var statusCode: String; var paid: String
+        /// For an overdue payment, the unverified law figures its due date rests on, in words.
+        var restsOn: String
     }
     struct Filter: Encodable { var label: String; var link: String; var current: Bool }
     struct Context: Encodable {
@@ -43,7 +45,8 @@ struct FundLedgerPage {
                 return EntryView(caseNumber: entry.caseNumber ?? "—", person: entry.person, iin: entry.iin ?? "",
                                  decided: format.date(entry.decidedAt), amount: "\(entry.units) \(unit) · \(money(entry.amount))",
                                  due: format.date(entry.dueDate), status: t["ledgerstatus_\(entry.status.rawValue)"] ?? entry.status.rawValue,
-                                 statusCode: entry.status.rawValue, paid: entry.paidAt.map(format.date) ?? "")
+                                 statusCode: entry.status.rawValue, paid: entry.paidAt.map(format.date) ?? "",
+                                 restsOn: entry.status == .overdue ? Self.figures(entry.unverified, t) : "")
             },
             filters: filters.map { code in
                 Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + (code.map { "?status=\($0)" } ?? ""),
@@ -52,5 +55,11 @@ struct FundLedgerPage {
             next: report.nextCursor.map { "/fund?" + (status.map { "status=\($0)&" } ?? "") + "cursor=\($0)" },
             csv: "/api/v1/fund/ledger.csv")
         return try await req.renderPage("fund", context)
+    }
+
+    /// Law figures in words ("mandatoryPayment.dueDays" → "срок уплаты принудительного платежа").
+    static func figures(_ names: [String], _ t: [String: String]) -> String {
+        names.map { name in t["figure_\(name)"] ?? name.split(separator: ".").first.flatMap { t["figure_\($0)"] } ?? name }
+            .joined(separator: "; ")
     }
 }

@@ -156,6 +156,33 @@ public struct LifecycleService: Sendable {
         return Record(ref: stored.ref, version: stored.version, record: stored.value)
     }
 
+    /// The day a verdict entered into force (known once the appeal period passed or the appeal
+    /// was decided): from then its episodes' limitation clock stands still. Not before it was
+    /// pronounced, not in the future; recorded once.
+    public func recordEntryIntoForce(_ caseID: UUID, _ ref: String, on day: LocalDate) async throws -> Record<Verdict> {
+        let pack = try await pack(of: caseID)
+        let stored = try await RecordStore<Verdict>(db: db, section: .verdicts)
+            .update(ref, caseID: caseID, reason: "verdict entered into force", by: principal, detail: "enteredIntoForce \(day)") { verdict in
+                if let recorded = verdict.enteredIntoForce {
+                    throw DomainError.conflict("verdict \(ref) entered into force on \(recorded); that is already recorded")
+                }
+                let pronounced = pack.legalDay(of: verdict.decidedAt)
+                guard day >= pronounced else {
+                    throw ValidationFailure([ValidationProblem(pointer: "/enteredIntoForce",
+                                                               message: "a verdict enters into force on or after the day it is pronounced (\(pronounced)), not \(day)",
+                                                               code: .beforeStart, values: ["value": day.description, "start": pronounced.description])])
+                }
+                guard day <= pack.today() else {
+                    throw ValidationFailure([ValidationProblem(pointer: "/enteredIntoForce", message: "\(day) is in the future",
+                                                               code: .future, values: ["value": day.description])])
+                }
+                var final = verdict
+                final.enteredIntoForce = day
+                return final
+            }
+        return Record(ref: stored.ref, version: stored.version, record: stored.value)
+    }
+
     // MARK: shared
 
     /// The pack of a case's jurisdiction, without loading the case's records.

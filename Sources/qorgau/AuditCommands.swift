@@ -25,9 +25,9 @@ struct Audit: AsyncParsableCommand {
                     throw CommandFailure("\(path) is not a head exported by `qorgau audit head`")
                 }
             }
-            let blobs = try options.evidence()
+            let blobs = try options.evidenceToCheck()
             let started = Date()
-            let report = try await DatabaseSession.with(try options.location()) { db in
+            let report = try await DatabaseSession.with(try options.location(), access: .read) { db in
                 let projections = Projections(db: db, packs: try PackLibrary.loaded())
                 return try await AuditVerifier(db: db, blobs: blobs, projections: [
                     ("worklists", { try await projections.worklistDisagreements(on: projections.packs.reportingDay()) }),
@@ -52,7 +52,7 @@ struct Audit: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let head = try await DatabaseSession.with(try options.location()) { db in try await AuditStore(db: db).head() }
+            let head = try await DatabaseSession.with(try options.location(), access: .read) { db in try await AuditStore(db: db).head() }
             try printJSON(head)
         }
     }

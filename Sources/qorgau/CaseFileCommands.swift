@@ -74,7 +74,7 @@ struct Export: AsyncParsableCommand {
         let reference = caseRef
         if let dossier {
             let blobs = try options.evidence(), packs = try PackLibrary.loaded(), signer = try options.signingKey()
-            try await DatabaseSession.with(try options.location()) { db in
+            try await DatabaseSession.with(try options.location(), access: .read) { db in
                 let summary = try await CaseStore(db: db).find(idOrNumber: reference, scope: .all)
                 try await Dossier.export(caseID: summary.id, db: db, blobs: blobs, packs: packs, signer: signer,
                                          language: Language(rawValue: lang) ?? .ru, to: dossier)
@@ -82,7 +82,7 @@ struct Export: AsyncParsableCommand {
             print("wrote \(dossier)")
             return
         }
-        let data = try await DatabaseSession.with(try options.location()) { db in
+        let data = try await DatabaseSession.with(try options.location(), access: .read) { db in
             let summary = try await CaseStore(db: db).find(idOrNumber: reference, scope: .all)
             return try CaseFileCodec.encode(try await CaseFileStore(db: db).exportCaseFile(caseID: summary.id, scope: .all))
         }
@@ -97,12 +97,25 @@ struct Export: AsyncParsableCommand {
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load the seed case and a few more into the database.")
     @OptionGroup var options: DataOptions
+    @Flag(help: "Load into a database that has accounts of real users too (the demo accounts' password is published).")
+    var force = false
 
     func run() async throws {
         let location = try options.location()
         let cost = try AppConfig.fromEnvironment(database: location).bcryptCost
-        let (loaded, users) = try await DatabaseSession.with(location) { db in
-            (try await Web.Demo.load(into: db), try await Web.Demo.loadUsers(into: db, bcryptCost: cost))
+        let force = force
+        // a database for trying Qorgau out has its keys from the start, as the server's first start makes them
+        _ = try options.evidence(creating: true)
+        _ = try options.signingKey(creating: true)
+        let (loaded, users) = try await DatabaseSession.with(location, access: .create) { db in
+            let demo = Set(Web.Demo.users.map(\.username))
+            let real = try await UserStore(db: db).list().filter { !demo.contains($0.username) }
+            if !real.isEmpty, !force {
+                throw CommandFailure("this database has \(real.count) account(s) of real users: the demo accounts' password is published, "
+                    + "so they are never added beside real ones. Load the demo into a database for trying Qorgau out, "
+                    + "or add --force if this is one")
+            }
+            return (try await Web.Demo.load(into: db), try await Web.Demo.loadUsers(into: db, bcryptCost: cost))
         }
         for item in loaded {
             print("\(item.skipped ? "already there" : "loaded"): \(item.number ?? "-") case \(item.id.uuidString.lowercased())")

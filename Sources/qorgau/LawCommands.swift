@@ -15,7 +15,7 @@ func loadCase(_ reference: String, options: DataOptions, packs: PackLibrary) asy
             throw CommandFailure(error.problems.map { "\(reference): \($0)" }.joined(separator: "\n"))
         }
     }
-    return try await DatabaseSession.with(try options.location()) { db in
+    return try await DatabaseSession.with(try options.location(), access: .read) { db in
         let summary = try await CaseStore(db: db).find(idOrNumber: reference, scope: .all)
         return try await CaseFileStore(db: db).exportCaseFile(caseID: summary.id, scope: .all)
     }

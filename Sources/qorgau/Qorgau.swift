@@ -29,18 +29,49 @@ struct DataOptions: ParsableArguments {
 
     /// The evidence store: `QORGAU_EVIDENCE_DIR` (default `evidence` in the data folder), sealed
     /// with `QORGAU_EVIDENCE_KEY` or the key file (`QORGAU_EVIDENCE_KEY_FILE`, default
-    /// `evidence.key` in the data folder, made at the first start).
-    func evidence() throws -> BlobStore {
+    /// `evidence.key` in the data folder). Only the server's first start (`creating`) makes a key,
+    /// and never where sealed evidence already is: a new key could not open it.
+    func evidence(creating: Bool = false) throws -> BlobStore {
         let env = ProcessInfo.processInfo.environment
-        let key = try EvidenceKey.load(environment: env["QORGAU_EVIDENCE_KEY"].flatMap { $0.isEmpty ? nil : $0 },
-                                       file: env["QORGAU_EVIDENCE_KEY_FILE"] ?? data + "/evidence.key")
-        return try BlobStore(directory: env["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence", key: key)
+        let fromEnvironment = env["QORGAU_EVIDENCE_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let file = env["QORGAU_EVIDENCE_KEY_FILE"] ?? data + "/evidence.key"
+        let directory = env["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence"
+        if fromEnvironment == nil, !FileManager.default.fileExists(atPath: file) {
+            let sealed = (try? FileManager.default.subpathsOfDirectory(atPath: directory))?.contains { !$0.hasPrefix(".") } ?? false
+            if sealed {
+                throw ConfigurationError("the evidence folder \(directory) holds sealed files but there is no evidence key at \(file): "
+                    + "restore the key from your backup (or set QORGAU_EVIDENCE_KEY); a new key could not open them")
+            }
+            if !creating {
+                throw ConfigurationError("there is no evidence key at \(file): check --data (or set QORGAU_EVIDENCE_KEY_FILE); "
+                    + "the server makes one at its first start")
+            }
+        }
+        let key = try EvidenceKey.load(environment: fromEnvironment, file: file)
+        return try BlobStore(directory: directory, key: key)
+    }
+
+    /// The evidence store to check files against: with the key when there is one; with none yet
+    /// (no key, no sealed file) a store that finds every file the database names missing.
+    func evidenceToCheck() throws -> BlobStore {
+        let env = ProcessInfo.processInfo.environment
+        let file = env["QORGAU_EVIDENCE_KEY_FILE"] ?? data + "/evidence.key"
+        if (env["QORGAU_EVIDENCE_KEY"] ?? "").isEmpty, !FileManager.default.fileExists(atPath: file),
+           ((try? FileManager.default.subpathsOfDirectory(atPath: env["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence")) ?? []).isEmpty {
+            return try BlobStore(directory: env["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence", key: .random())
+        }
+        return try evidence()
     }
 
     /// The key dossiers are signed with: `QORGAU_SIGNING_KEY`, or the key file
-    /// (`QORGAU_SIGNING_KEY_FILE`, default `signing.key` in the data folder, made at the first start).
-    func signingKey() throws -> DossierSigningKey {
-        try DossierSigningKey.load(environment: signingKeyFromEnvironment, file: signingKeyFile)
+    /// (`QORGAU_SIGNING_KEY_FILE`, default `signing.key` in the data folder, made at the server's
+    /// first start, or here when `creating`).
+    func signingKey(creating: Bool = false) throws -> DossierSigningKey {
+        if !creating, signingKeyFromEnvironment == nil, !FileManager.default.fileExists(atPath: signingKeyFile) {
+            throw ConfigurationError("there is no dossier signing key at \(signingKeyFile): check --data (or set QORGAU_SIGNING_KEY_FILE); "
+                + "the server makes one at its first start")
+        }
+        return try DossierSigningKey.load(environment: signingKeyFromEnvironment, file: signingKeyFile)
     }
 
     /// The signing key this data folder has, if it has one yet (never made here).

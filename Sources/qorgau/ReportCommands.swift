@@ -7,7 +7,7 @@ import Web
 
 /// The cases in the database as case files, for reports.
 func allCases(_ options: DataOptions) async throws -> [CaseRef] {
-    try await DatabaseSession.with(try options.location()) { db in
+    try await DatabaseSession.with(try options.location(), access: .read) { db in
         try await CaseFileStore(db: db).allCaseFiles(scope: .all).map {
             CaseRef(id: $0.0.id.uuidString.lowercased(), number: $0.0.number, file: $0.1)
         }

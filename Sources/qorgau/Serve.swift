@@ -12,8 +12,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var config = try AppConfig.fromEnvironment(database: try options.location(), host: host, port: port,
                                                    migrate: !noMigrate)
-        config.evidence = try options.evidence()
-        config.dossierSigner = try options.signingKey()
+        config.evidence = try options.evidence(creating: true)
+        config.dossierSigner = try options.signingKey(creating: true)
         if config.alertChannels.push != nil { config.pushKey = try options.pushKey() }
         try await Server.run(config)
     }
@@ -25,7 +25,10 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let location = try options.location()
-        try await DatabaseSession.with(location, migrate: true) { _ in }
-        print("database is up to date: \(location.redacted)")
+        let pending = try await DatabaseSession.pendingMigrations(location)
+        for name in pending { print("applying \(name)") }
+        try await DatabaseSession.with(location, access: .create) { _ in }
+        print(pending.isEmpty ? "database is up to date: \(location.redacted)"
+                              : "database is up to date: \(location.redacted) (\(pending.count) migration(s) applied)")
     }
 }

@@ -78,7 +78,7 @@ struct User: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws {
-            let users = try await DatabaseSession.with(try options.location()) { db in try await UserStore(db: db).list() }
+            let users = try await DatabaseSession.with(try options.location(), access: .read) { db in try await UserStore(db: db).list() }
             if format == "json" { return try printJSON(users) }
             do {
                 for user in users {

@@ -50,6 +50,7 @@ import TestSupport
     func importExportAssessAndRefuse() throws {
         let data = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: data) }
+        #expect(try run(["migrate", "--data", data.path], in: data).status == 0)
         let good = data.appendingPathComponent("good.json")
         try Fixtures.data(Fixtures.caseFileJSON(number: "CLI-1")).write(to: good)
         var bad = Fixtures.caseFileJSON(number: "CLI-2")
@@ -89,6 +90,7 @@ import TestSupport
     func importIsAllOrNothingWhenTheDatabaseRefusesOneFile() throws {
         let data = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: data) }
+        #expect(try run(["migrate", "--data", data.path], in: data).status == 0)
         let held = data.appendingPathComponent("held.json"), first = data.appendingPathComponent("first.json")
         let second = data.appendingPathComponent("second.json")
         try Fixtures.data(Fixtures.caseFileJSON(number: "HELD-1", device: "bracelet-9")).write(to: held)
@@ -164,6 +166,43 @@ import TestSupport
         #expect(ledger.stdout.contains("\"paid\" : \(2 * 5 * 4325)"))
     }
 
+    /// Issue 29: a command pointed at the wrong folder makes nothing there; reading never
+    /// migrates; the demo's published password never joins real accounts; a lost evidence key is
+    /// never replaced where sealed evidence is.
+    @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
+    func commandsAreSafeByDefault() throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let wrong = data.appendingPathComponent("typo")
+        for arguments in [["deadlines"], ["audit", "verify"], ["user", "list"], ["import", "nothing.json"], ["export", "X-1"]] {
+            let refused = try run(arguments + ["--data", wrong.path], in: data)
+            #expect(refused.status == 1, "\(arguments)")
+            #expect(refused.stderr.contains("no Qorgau database") || refused.stderr.contains("cannot read"), "\(arguments): \(refused.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: wrong.appendingPathComponent("qorgau.sqlite").path))
+        #expect(!FileManager.default.fileExists(atPath: wrong.appendingPathComponent("evidence.key").path))
+
+        let migrated = try run(["migrate", "--data", data.path], in: data)
+        #expect(migrated.status == 0)
+        #expect(migrated.stdout.contains("applying ") && migrated.stdout.contains("migration(s) applied"))
+        #expect(try run(["migrate", "--data", data.path], in: data).stdout.contains("applying ") == false)
+        #expect(try run(["user", "add", "aigul", "--role", "officer", "--unit", "Test unit", "--data", data.path], in: data).status == 0)
+        let demo = try run(["demo", "--data", data.path], in: data)
+        #expect(demo.status == 1)
+        #expect(demo.stderr.contains("real users"))
+        #expect(try run(["demo", "--force", "--data", data.path], in: data).status == 0)
+
+        // sealed evidence without its key: nothing makes a new key over it
+        let sealed = data.appendingPathComponent("evidence/ab")
+        try FileManager.default.createDirectory(at: sealed, withIntermediateDirectories: true)
+        try Data("sealed".utf8).write(to: sealed.appendingPathComponent("ab12"))
+        try FileManager.default.removeItem(at: data.appendingPathComponent("evidence.key"))
+        let verify = try run(["audit", "verify", "--data", data.path], in: data)
+        #expect(verify.status == 1)
+        #expect(verify.stderr.contains("holds sealed files but there is no evidence key"))
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("evidence.key").path))
+    }
+
     @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
     func usageErrorsExitWithTwo() throws {
         let data = try temporaryFolder()
@@ -177,6 +216,7 @@ import TestSupport
     func usersFromTheCommandLine() throws {
         let data = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: data) }
+        #expect(try run(["migrate", "--data", data.path], in: data).status == 0)
         let added = try run(["user", "add", "aigul", "--role", "officer", "--unit", "Test unit", "--data", data.path], in: data)
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout.contains("one-time password"))
@@ -200,7 +240,7 @@ import TestSupport
         #expect(users.first?["disabled"] as? Bool == true)
         #expect(!list.stdout.contains("passwordHash") && !list.stdout.contains("$2b$"), "no password hashes in the listing")
 
-        #expect(try run(["demo", "--data", data.path], in: data).status == 0)
+        #expect(try run(["demo", "--force", "--data", data.path], in: data).status == 0)
         #expect(try run(["user", "grant", "dana", "ALM-2025-0141", "--data", data.path], in: data).status == 0)
         #expect(try run(["user", "grant", "dana", "NO-SUCH-CASE", "--data", data.path], in: data).status == 1)
         #expect(try run(["user", "passwd", "nobody", "--data", data.path], in: data).status == 1)

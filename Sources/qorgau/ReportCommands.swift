@@ -63,7 +63,8 @@ struct Fund: AsyncParsableCommand {
             print("Victims Compensation Fund ledger at \(report.at), in \(report.currency)")
             for e in report.entries {
                 print("  \(e.caseNumber ?? e.caseId) \(e.verdict) \(e.person): \(e.units) \(e.unit) = \(e.amount) \(e.currency), "
-                      + "\(e.status.rawValue)\(e.paidAt.map { " on \($0)" } ?? " (due \(e.dueDate))")")
+                      + "\(e.status.rawValue)\(e.paidAt.map { " on \($0)" } ?? " (due \(e.dueDate))")"
+                      + (e.status == .overdue ? FundLedger.restsOn(e.unverified.filter(FundLedger.concernsDueDate)) : ""))
             }
             for p in report.persons {
                 print("  \(p.person): owed \(p.owed), paid \(p.paid), outstanding \(p.outstanding), overdue \(p.overdue)")

@@ -57,34 +57,51 @@ import Testing
         #expect(pending.episodes.adjudicated == ["b"])
         #expect(pending.unverified.contains("verdicts.appealDays"))
         // the day it entered into force, when recorded, is what counts
+        // until then b's clock runs: its expiry is listed, and a worklist shows it
+        let before = offence(assess(judged(incidents, charged: ["a", "b"], decided: "2026-09-25"), at: "2026-09-28"), id)
+        #expect(before.limitation.byEpisode.map(\.incident) == ["a", "b"])
+        let listed = DeadlineFinder(packs: packs, risk: nil).deadlines([CaseRef(id: "c", number: nil, file: judged(incidents, charged: ["a", "b"], decided: "2026-09-25"))],
+                                                                        at: LocalDate("2026-09-28")!)
+        #expect(listed.filter { $0.kind == .episodeTimeBar }.map(\.record) == ["a"]) // b's is in December, beyond the 30 days
         let recorded = offence(assess(judged(incidents, charged: ["a", "b"], decided: "2026-09-25", inForce: "2026-09-30"), at: "2026-10-20"), id)
         #expect(recorded.episodes.timeBarred.isEmpty)
         #expect(recorded.episodes.adjudicated == ["a", "b"])
         #expect(!recorded.unverified.contains("verdicts.appealDays"))
     }
 
-    /// УК РК art. 71: an acquittal stops no clock. Its episodes are judged (never charged again),
-    /// but the year still runs out on them; only a conviction in force stops it.
-    @Test func anAcquittalStopsNothing() {
+    /// УК РК art. 71: an acquittal stops no clock while it can be appealed: an episode whose year
+    /// ends meanwhile is time-barred, the others are judged (never charged again) and their
+    /// expiry is still listed until the acquittal enters into force.
+    @Test func anAcquittalUnderAppealStopsNothing() {
         let incidents = [incident("a", "2025-10-01", impact: [.changedJob]), incident("b", "2025-10-05", impact: [.changedJob])]
-        let acquitted = judged(incidents, charged: ["a", "b"], decided: "2026-02-10", outcome: .acquitted)
+        let acquitted = judged(incidents, charged: ["a", "b"], decided: "2026-09-20", outcome: .acquitted)
         let o = offence(assess(acquitted, at: "2026-10-03"), id)
         #expect(o.episodes.timeBarred == ["a"])
         #expect(o.episodes.adjudicated == ["b"])
         #expect(o.episodes.counted.isEmpty)
+        #expect(o.limitation.byEpisode.map(\.incident) == ["b"] && o.limitation.earliestExpiry == LocalDate("2026-10-05"))
+        // it entered into force on 6 October, after b's year ended on the 5th: b ran out of time too
+        #expect(offence(assess(acquitted, at: "2026-12-01"), id).episodes.timeBarred == ["a", "b"])
+        // a conviction in force in February stopped both clocks in time
         let convicted = offence(assess(judged(incidents, charged: ["a", "b"], decided: "2026-02-10"), at: "2026-10-03"), id)
         #expect(convicted.episodes.timeBarred.isEmpty)
         #expect(convicted.episodes.adjudicated == ["a", "b"])
+        #expect(convicted.limitation.byEpisode.isEmpty)
     }
 
-    /// A verdict on other episodes stops nothing for the rest.
-    @Test func aVerdictOnOtherEpisodesLeavesTheRestCounted() {
+    /// A verdict on other episodes stops nothing for the rest: episodes before it that it did not
+    /// cover run out of time as before; they belong to the course it ended and are not counted
+    /// with the conduct after it (which is a course of its own).
+    @Test func aVerdictOnOtherEpisodesStopsNothingForTheRest() {
         let file = judged([incident("a", "2025-10-01", impact: [.changedJob]), incident("b", "2025-10-05", impact: [.changedJob]),
-                           incident("c", "2025-10-09", impact: [.changedJob])], charged: ["a"], decided: "2026-02-10")
+                           incident("c", "2025-10-09", impact: [.changedJob]), incident("n", "2026-09-01", .tracking)],
+                          charged: ["a"], decided: "2026-02-10")
         let o = offence(assess(file, at: "2026-10-07"), id)
         #expect(o.episodes.adjudicated == ["a"])
         #expect(o.episodes.timeBarred == ["b"])
-        #expect(o.episodes.counted == ["c"])
+        #expect(o.episodes.beforeVerdict == ["c"])
+        #expect(o.episodes.counted == ["n"])
+        #expect(o.conclusion == .insufficient, "one new episode does not borrow the pattern or the harm of the course before the verdict")
     }
 
     /// LAW.md (seed case: "messages with threats" among the stalking): a threatening message is
@@ -198,5 +215,81 @@ import Testing
         } catch let error as PackError {
             #expect(error.message.contains("time-zone data gives Asia/Almaty the offset +05:00 at 2025-06-01T12:00, but it is +06:00"))
         }
+    }
+
+    /// Episodes a closed proceeding held are not proposed for registration again; new ones are.
+    @Test func aClosedProceedingsEpisodesAreNotProposedAgain() {
+        var file = caseFile([incident("a", "2025-10-01", impact: [.changedJob]), incident("b", "2025-10-05", impact: [.changedJob])])
+        file.criminalProceedings = [CriminalProceeding(id: "c1", article: id, registeredAt: ZonedDateTime("2025-10-10T09:00:00+05:00")!,
+                                                       incidents: ["a", "b"], stage: .closed)]
+        #expect(!assess(file, at: "2025-11-01").steps.contains { $0.code == .registerCriminalCase })
+        file.incidents.append(incident("c", "2025-10-20", impact: [.changedJob]))
+        #expect(assess(file, at: "2025-11-01").steps.first { $0.code == .registerCriminalCase }?.incidents == ["a", "b", "c"])
+        file.criminalProceedings[0].stage = .preTrial // an open one: new episodes join it
+        #expect(!assess(file, at: "2025-11-01").steps.contains { $0.code == .registerCriminalCase })
+    }
+
+    /// An order's violations are referred under its own measure's article, whoever the respondent is.
+    @Test func violationsAreReferredUnderTheOrdersArticleForAStranger() {
+        var file = caseFile([incident("a", "2025-10-05"), incident("b", "2025-10-06")])
+        file.persons[1].relationshipToVictim = .stranger
+        file.protectiveOrders = [ProtectiveOrder(id: "o1", type: .protectiveOrder, issuedAt: ZonedDateTime("2025-10-01T10:00:00+05:00")!,
+                                                 validUntil: ZonedDateTime("2025-10-31T10:00:00+05:00")!, issuer: "police",
+                                                 conditions: OrderConditions(noContact: true))]
+        let refer = assess(file, at: "2025-11-01").steps.first { $0.code == .referViolations }
+        #expect(refer?.text.hasSuffix("(KZ.CAO.461).") == true, "\(refer?.text ?? "")")
+    }
+
+    /// Sentencing dates the offence as the assessment does: by the last act of its conduct that
+    /// was charged (a property damage charged alongside does not move the MRP's day).
+    @Test func sentencingDatesTheOffenceByItsLastAct() throws {
+        var file = judged([incident("a", "2025-11-01", impact: [.changedJob]), incident("b", "2025-12-20"),
+                           incident("d", "2026-01-05", .propertyDamage)], charged: ["a", "b", "d"], decided: "2026-03-01")
+        file.verdicts[0].punishment = Punishment(type: .fine, mrp: 100)
+        let check = try SentenceChecker(pack: packs["KZ"]!).check(file, verdict: "d1")
+        #expect(check.amount?.unitValue == 3932)
+        #expect(check.amount?.valueDate == LocalDate("2025-12-20"))
+    }
+
+    /// Whether a warning is still among КоАП 461's penalties is unverified (LAW.md, MED): a
+    /// warning sanction is kept, with a warning.
+    @Test func aSanctionOfAKindThePackDoesNotListIsKeptWhenTheListIsUnverified() {
+        let adm = AdministrativeCase(id: "adm", article: "KZ.CAO.461", incidents: [], decidedAt: ZonedDateTime("2025-10-10T10:00:00+05:00")!,
+                                     sanction: AdministrativeSanction(type: .warning))
+        let found = ProceedingRules(pack: packs["KZ"]!).findings(adm)
+        #expect(found.refusals.isEmpty)
+        #expect(found.warnings.first?.values?["figure"] == "KZ.CAO.461.sanctions")
+    }
+
+    /// Two verdicts on the same episodes are said, naming them (ne bis in idem).
+    @Test func twoVerdictsOnTheSameEpisodesAreSaid() {
+        var file = judged([incident("a", "2025-10-01"), incident("b", "2025-10-05")], charged: ["a", "b"], decided: "2026-02-10")
+        file.criminalProceedings.append(CriminalProceeding(id: "c2", article: id, registeredAt: ZonedDateTime("2026-03-01T09:00:00+05:00")!,
+                                                           incidents: ["b"], stage: .decided))
+        file.verdicts.append(Verdict(id: "d2", proceeding: "c2", decidedAt: ZonedDateTime("2026-04-01T15:00:00+05:00")!, court: "court",
+                                     outcome: .guilty, punishment: Punishment(type: .communityService, hours: 50)))
+        let warnings = CaseFileRules.warnings(file, packs: packs).filter { $0.pointer == "/verdicts/1" }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.contains("episodes b were already judged") == true)
+    }
+
+    /// PHA 1997 s.2A(3)(b): contacting includes a threatening message.
+    @Test func englandAThreateningMessageIsAnActAssociatedWithStalking() {
+        let file = caseFile("GB-EAW", [incident("a", "2026-01-10", .threat, offset: "Z"), incident("b", "2026-01-12", .threat, offset: "Z")])
+        #expect(offence(assess(file, at: "2026-02-01"), "GB-EAW.PHA1997.2A").episodes.counted == ["a", "b"])
+    }
+
+    /// The explanation names every unverified figure the JSON lists, records' bounds included.
+    @Test func theExplanationNamesEveryUnverifiedFigure() {
+        var file = judged([incident("a", "2025-10-01", impact: [.changedJob]), incident("b", "2025-10-05")], charged: ["a"], decided: "2026-02-10")
+        file.incidents.append(incident("n1", "2026-03-01", impact: [.changedJob]))
+        file.incidents.append(incident("n2", "2026-03-05"))
+        file.administrativeCases = [AdministrativeCase(id: "adm", article: "KZ.CAO.461", incidents: ["n2"],
+                                                       decidedAt: ZonedDateTime("2026-03-10T10:00:00+05:00")!,
+                                                       sanction: AdministrativeSanction(type: .fine, mrp: 60))]
+        let o = offence(assess(file, at: "2026-04-01"), id)
+        #expect(o.unverified.contains("KZ.CAO.461.sanction.fine.max"))
+        #expect(o.unverified.contains("verdicts.appealDays"))
+        for name in o.unverified { #expect(o.explanation.contains(name), "\(name)") }
     }
 }

@@ -63,6 +63,9 @@ public struct Episodes: Codable, Equatable, Sendable {
     /// Counted episodes already sanctioned under the administrative code (an order's breach), so
     /// that an officer decides knowingly whether the same act is charged twice.
     public var administrativelySanctioned: [String]
+    /// Episodes up to a verdict under the offence that it did not cover: the course it ended, not
+    /// counted with the conduct that followed (which is a new course).
+    public var beforeVerdict: [String]
 }
 
 public struct ExcludedEpisode: Codable, Equatable, Sendable {
@@ -74,7 +77,8 @@ public struct ExcludedEpisode: Codable, Equatable, Sendable {
 
 public struct LimitationResult: Codable, Equatable, Sendable {
     public var earliestExpiry: LocalDate?
-    /// The last day each counted episode can be prosecuted, in the episodes' time order.
+    /// The last day each counted episode (and each judged one whose verdict is not yet in force)
+    /// can be prosecuted, soonest first.
     public var byEpisode: [EpisodeExpiry]
     /// The date the limitation was counted to: the assessment date (a verdict's entry into force
     /// stops the clock of the episodes it judged, which are no longer counted).

@@ -37,7 +37,7 @@ public struct Assessor: Sendable {
         let respondent = file.persons.first { $0.role == .respondent }?.relationshipToVictim
         let measure = pack.measures.indices.first { pack.measures[$0].covers(respondent) }
         let steps = NextSteps(file: file, at: date, legalDays: legalDays, language: language, measure: measure.map { pack.measures[$0] },
-                              issueMeasure: measure.map { issueMeasure[$0][language.position] })
+                              issueMeasure: measure.map { issueMeasure[$0][language.position] }, measures: pack.measures)
             .steps(offences: offences, plans: chosen, timeline: timeline)
         return Assessment(jurisdiction: pack.code, at: date, packVersion: pack.version, language: language,
                           offences: offences, alsoConsider: related, nextSteps: steps.map(\.text), steps: steps,
@@ -56,17 +56,36 @@ public struct Assessor: Sendable {
 
     func assess(_ plan: OffencePlan, file: CaseFile, timeline t: Timeline, verdicts: VerdictCover?, sanctioned: Set<String>,
                 at date: LocalDate, language: Language) -> OffenceAssessment {
-        var beforeInForce: [String] = [], timeBarred: [String] = [], adjudicated: [String] = []
-        // The conduct not yet judged: positions in the timeline. Episodes a verdict covers are
-        // judged (or their time ran out before it entered into force), never counted again.
+        var beforeInForce: [String] = [], timeBarred: [String] = [], adjudicated: [String] = [], beforeVerdict: [String] = []
+        // Episodes a verdict covers are judged and never counted again; their clock runs until it
+        // enters into force (УК РК art. 71): one whose time ran out before is time-barred.
+        var running: [EpisodeExpiry] = []
+        let courseStart = verdicts?.lastVerdictDay[plan.offence.id]
+        // The conduct not yet judged: positions in the timeline.
         var candidates: [Int] = []
         candidates.reserveCapacity(t.count)
         for i in 0..<t.count where plan.conductKinds & t.entries[i].kindBits != 0 {
             let day = t.entries[i].day
             if day < plan.countsFrom { beforeInForce.append(t.ids[i]); continue }
             if let verdicts, let cover = verdicts[t.ids[i]] {
+                let inForce = cover.final <= date
                 let expiry = plan.limitationMonths.map { LegalDayCalendar.adding(months: $0, to: plan.fromLastEpisode ? cover.lastDay : day) }
-                if let expiry, cover.clockStops > expiry { timeBarred.append(t.ids[i]) } else { adjudicated.append(t.ids[i]) }
+                if let expiry, (inForce ? cover.final : date) > expiry {
+                    timeBarred.append(t.ids[i])
+                } else {
+                    adjudicated.append(t.ids[i])
+                    if !inForce, let expiry { running.append(EpisodeExpiry(incident: t.ids[i], expires: expiry)) }
+                }
+                continue
+            }
+            // before the latest verdict under this offence and not in it: the course that verdict
+            // ended (its clock runs on: a verdict on other episodes stops nothing)
+            if let courseStart, day <= courseStart {
+                if let months = plan.limitationMonths, date > LegalDayCalendar.adding(months: months, to: day) {
+                    timeBarred.append(t.ids[i])
+                } else {
+                    beforeVerdict.append(t.ids[i])
+                }
                 continue
             }
             candidates.append(i)
@@ -135,10 +154,11 @@ public struct Assessor: Sendable {
 
         let conclusion: Conclusion = window.isEmpty ? .notApplicable : allMet ? .grounds : .insufficient
         // Episodes are in time order, so the first expires first.
+        if !running.isEmpty { byEpisode = (running + byEpisode).sorted { ($0.expires, $0.incident) < ($1.expires, $1.incident) } }
         let limitation = LimitationResult(earliestExpiry: byEpisode.first?.expires, byEpisode: byEpisode, countedTo: date)
         let alreadySanctioned = sanctioned.isEmpty ? [] : countedIds.filter(sanctioned.contains)
         let episodes = Episodes(counted: countedIds, beforeInForce: beforeInForce, timeBarred: timeBarred, excluded: excluded,
-                                adjudicated: adjudicated, administrativelySanctioned: alreadySanctioned)
+                                adjudicated: adjudicated, administrativelySanctioned: alreadySanctioned, beforeVerdict: beforeVerdict)
         var unverified = plan.unverified
         unverified.append(contentsOf: recordFigures(file, offence: plan.offence.id, counted: countedIds))
         if let verdicts, !adjudicated.isEmpty || !timeBarred.isEmpty, verdicts.restsOnAppealPeriod, let figure = pack.verdicts?.appealDays,
@@ -146,7 +166,8 @@ public struct Assessor: Sendable {
             unverified.append("verdicts.appealDays")
         }
         let explanation = plan.explanation[language.position].text(
-            date: date, conclusion: conclusion, elements: results, episodes: episodes, earliestExpiry: limitation.earliestExpiry)
+            date: date, conclusion: conclusion, elements: results, episodes: episodes, earliestExpiry: limitation.earliestExpiry,
+            unverified: unverified)
         return OffenceAssessment(
             offence: plan.offence.id, title: plan.offence.title[language], citation: plan.citation[language],
             inForce: plan.countsFrom, conclusion: conclusion, elements: results, episodes: episodes, limitation: limitation,

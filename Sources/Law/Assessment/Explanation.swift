@@ -13,9 +13,9 @@ enum Explanation {
         }
     }
 
-    /// The sentences that do not depend on the case (sanction, payment, unverified figures), built
-    /// once per offence and language.
-    static func closing(pack: JurisdictionPack, offence: Offence, language: Language, unverified: [String]) -> String {
+    /// The sentences that do not depend on the case (sanction, payment), built once per offence
+    /// and language.
+    static func closing(pack: JurisdictionPack, offence: Offence, language: Language) -> String {
         let p = Phrases(language)
         var parts: [String] = []
         let unitName = pack.unit?.name[language]
@@ -32,12 +32,6 @@ enum Explanation {
                 "Айыптау үкімі шыққан кезде сот Жәбірленушілерге өтемақы қорына мәжбүрлі төлем өндіреді: \(payment) \(unitName).",
                 "On a guilty verdict the court collects a mandatory payment into the Victims Compensation Fund: \(payment) \(unitName)."))
         }
-        if !unverified.isEmpty {
-            let names = unverified.joined(separator: ", ")
-            parts.append(p.pick("Вывод опирается на не проверенные по официальному тексту величины: \(names).",
-                                "Қорытынды ресми мәтін бойынша тексерілмеген шамаларға сүйенеді: \(names).",
-                                "The conclusion rests on figures not yet verified against the official text: \(names)."))
-        }
         return parts.joined(separator: " ")
     }
 }
@@ -48,7 +42,7 @@ enum Explanation {
 final class ExplanationTemplate: Sendable {
     let store: TextStore
     let phrases: Phrases
-    let opening, heading, beforeInForce, timeBarred, notCounted, adjudicated, sanctioned: TextSpan
+    let opening, heading, beforeInForce, timeBarred, notCounted, adjudicated, sanctioned, beforeVerdict, restsOn: TextSpan
     /// By element, in the pack's order: the id, the name, and " Name: " opening its sentence.
     let elementIds: [String]
     let elementNames: [TextSpan]
@@ -57,14 +51,17 @@ final class ExplanationTemplate: Sendable {
     let statusWords: [TextSpan]
     let grounds, notApplicable, insufficientOpen, insufficientClose, expiryOpen, expiryClose, closing: TextSpan
 
-    init(offence: Offence, language: Language, citation cite: String, closing closingText: String) {
+    /// `countsFrom`: the first wording's day when the offence has had several (this is one of them).
+    init(offence: Offence, language: Language, citation cite: String, closing closingText: String, countsFrom: LocalDate? = nil) {
         let p = Phrases(language)
         phrases = p
         var texts = TextStore.Builder()
         opening = texts.add(p.pick("Оценка на ", "", "Assessment as of "))
         let title = offence.title[language]
         heading = texts.add(p.pick(" по норме: ", " күнгі бағалау: ", " under ") + cite + p.pick(" («", " («", " (") + title
-                            + p.pick("»), действует с ", "»), ", "), in force since ") + offence.citation.inForce.value.description
+                            + p.pick("»), действует с ", "»), ", "), in force since ") + (countsFrom ?? offence.citation.inForce.value).description
+                            + (countsFrom == nil ? "" : p.pick(", в редакции с ", " бастап, ", ", in the wording since ")
+                                + offence.citation.inForce.value.description + p.pick("", " редакциясында", ""))
                             + p.pick(". Учтённые эпизоды: ", " бастап күшінде. Есепке алынған эпизодтар: ", ". Episodes counted: "))
         beforeInForce = texts.add(p.pick(". До вступления нормы в силу: ", ". Норма күшіне енгенге дейін: ", ". Before the norm came into force: "))
         timeBarred = texts.add(p.pick(". За пределами срока давности: ", ". Ескіру мерзімінен тыс: ", ". Time-barred: "))
@@ -74,6 +71,12 @@ final class ExplanationTemplate: Sendable {
         sanctioned = texts.add(p.pick(" Из учтённых уже повлекли административное взыскание: ",
                                       " Есепке алынғандардың ішінде әкімшілік жаза қолданылғандары: ",
                                       " Of those counted, already sanctioned administratively: "))
+        beforeVerdict = texts.add(p.pick(" До приговора, но не вошли в него (не учитываются вместе с последующими): ",
+                                         " Үкімге дейін, бірақ оған енбеген (кейінгілермен бірге есепке алынбайды): ",
+                                         " Before a verdict but not in it (not counted with what followed): "))
+        restsOn = texts.add(" " + p.pick("Вывод опирается на не проверенные по официальному тексту величины: ",
+                                         "Қорытынды ресми мәтін бойынша тексерілмеген шамаларға сүйенеді: ",
+                                         "The conclusion rests on figures not yet verified against the official text: "))
         notCounted = texts.add(p.pick(" Не учтены, так как не отвечают признаку: ", " Белгіге сай келмегендіктен есепке алынбады: ",
                                       " Not counted, as they lack an element: "))
         elementIds = offence.elements.map(\.id)
@@ -103,11 +106,19 @@ final class ExplanationTemplate: Sendable {
 
     /// The explanation of an assessed offence.
     func text(date: LocalDate, conclusion: Conclusion, elements: [ElementResult], episodes: Episodes,
-              earliestExpiry: LocalDate?) -> String {
+              earliestExpiry: LocalDate?, unverified: [String]) -> String {
         TextWriter.text(capacity: 2048) { out in
             withUnsafeTemporaryAllocation(of: WrittenList.self, capacity: Self.listsRemembered) { lists in
                 write(into: &out, lists: lists, date: date, conclusion: conclusion, elements: elements, episodes: episodes,
                       earliestExpiry: earliestExpiry)
+            }
+            if !unverified.isEmpty {
+                out.write(restsOn, from: store)
+                for (index, name) in unverified.enumerated() {
+                    if index > 0 { out.write(", ") }
+                    out.write(name)
+                }
+                out.write(byte: UInt8(ascii: "."))
             }
         }
     }
@@ -151,7 +162,8 @@ final class ExplanationTemplate: Sendable {
         out.write(timeBarred, from: store)
         write(episodes.timeBarred, into: &out)
         out.write(byte: UInt8(ascii: "."))
-        for (span, ids) in [(adjudicated, episodes.adjudicated), (sanctioned, episodes.administrativelySanctioned)] where !ids.isEmpty {
+        for (span, ids) in [(adjudicated, episodes.adjudicated), (beforeVerdict, episodes.beforeVerdict),
+                            (sanctioned, episodes.administrativelySanctioned)] where !ids.isEmpty {
             out.write(span, from: store)
             write(ids, into: &out)
             out.write(byte: UInt8(ascii: "."))

@@ -11,21 +11,27 @@ struct NextSteps {
     let measure: ProtectiveMeasure?
     /// The step proposing that measure, in this language.
     let issueMeasure: String?
+    /// Every measure of the pack: an order's violations fall under its own measure's article.
+    let measures: [ProtectiveMeasure]
 
     var p: Phrases { Phrases(language) }
 
     func steps(offences: [OffenceAssessment], plans: [OffencePlan], timeline: Timeline) -> [NextStep] {
         var steps: [NextStep] = []
         steps.reserveCapacity(8)
-        // A proceeding under the offence that no verdict has ended yet: new episodes join it. After
-        // a verdict, what the respondent does is a new course of conduct with steps of its own.
+        // A proceeding under the offence that no verdict has ended: new episodes join an open one,
+        // and episodes a closed one held are not proposed again. After a verdict, what the
+        // respondent does is a new course of conduct with steps of its own.
         let judged = Set(file.verdicts.map(\.proceeding))
-        func pending(_ offence: String) -> Bool {
-            file.criminalProceedings.contains { $0.article == offence && $0.stage != .closed && !judged.contains($0.id) }
+        func proposed(_ offence: String, _ counted: [String]) -> Bool {
+            let unjudged = file.criminalProceedings.filter { $0.article == offence && !judged.contains($0.id) }
+            if unjudged.contains(where: { $0.stage != .closed }) { return false }
+            let closed = Set(unjudged.flatMap(\.incidents))
+            return counted.contains { !closed.contains($0) }
         }
 
         // By index: iterating would copy each assessment, retaining every text and list in it.
-        for o in offences.indices where offences[o].conclusion == .grounds && !pending(offences[o].offence) {
+        for o in offences.indices where offences[o].conclusion == .grounds && proposed(offences[o].offence, offences[o].episodes.counted) {
             let counted = offences[o].episodes.counted
             let (before, middle, after) = p.pick(("Зарегистрировать уголовное дело по норме ", " (эпизоды ", ")."),
                                                  ("", " бойынша қылмыстық істі тіркеу (эпизодтар ", ")."),
@@ -57,7 +63,7 @@ struct NextSteps {
                 out.write(before)
                 p.write(unreferred, into: &out)
                 out.write(middle)
-                out.write(measure?.violation ?? "")
+                out.write(violationArticles)
                 out.write(after)
             }
             steps.append(NextStep(code: .referViolations, incidents: unreferred, text: text))
@@ -92,9 +98,9 @@ struct NextSteps {
         let unpaid = file.verdicts.filter { $0.outcome == .guilty && $0.mandatoryPayment != nil && $0.mandatoryPayment?.paidAt == nil }
         if !unpaid.isEmpty {
             steps.append(NextStep(code: .collectMandatoryPayment, incidents: [], text: p.pick(
-                "Проконтролировать уплату принудительного платежа по приговору (\(p.list(unpaid.map(\.id)))).",
-                "Үкім бойынша мәжбүрлі төлемнің төленуін бақылау (\(p.list(unpaid.map(\.id)))).",
-                "Follow up the unpaid mandatory payment of the verdict (\(p.list(unpaid.map(\.id)))).")))
+                "Проконтролировать уплату принудительного платежа: \(p.list(unpaid.map(\.id))).",
+                "Мәжбүрлі төлемнің төленуін бақылау: \(p.list(unpaid.map(\.id))).",
+                "Follow up the unpaid mandatory payment: \(p.list(unpaid.map(\.id))).")))
         }
         return steps
     }
@@ -118,12 +124,31 @@ struct NextSteps {
         return unreferred
     }
 
+    /// The articles the case's orders' violations fall under, each once.
+    var violationArticles: String {
+        var articles: [String] = []
+        for order in file.protectiveOrders {
+            if let article = measures.first(where: { $0.orderType == order.type })?.violation, !articles.contains(article) { articles.append(article) }
+        }
+        return articles.joined(separator: ", ")
+    }
+
     /// The step proposing a protective measure, by language.
     static func issuing(_ measure: ProtectiveMeasure) -> [String] {
-        Language.allCases.map {
-            Phrases($0).pick("Рассмотреть меру защиты: \(measure.title.ru) (\(measure.law)).",
-                             "Қорғау шарасын қарастыру: \(measure.title.kk) (\(measure.law)).",
-                             "Consider a protective measure: \(measure.title.en) (\(measure.law)).")
+        let family: Set<Relationship> = [.spouse, .formerSpouse, .partner, .formerPartner, .relative]
+        // whom it covers, when that is family and household relations, and whether that reading is verified
+        let covers = measure.relationships.flatMap { Set($0.value).isSubset(of: family) ? $0.verified : nil }
+        return Language.allCases.map { language in
+            let p = Phrases(language)
+            let law = measure.lawTitle?[language] ?? measure.law
+            let scope = covers.map { verified in
+                p.pick(verified ? "; применима к семейно-бытовым отношениям" : "; по непроверенному прочтению закона применима только к семейно-бытовым отношениям",
+                       verified ? "; отбасылық-тұрмыстық қатынастарға қолданылады" : "; заңның тексерілмеген оқылуы бойынша тек отбасылық-тұрмыстық қатынастарға қолданылады",
+                       verified ? "; it covers family and household relations" : "; by an unverified reading it covers family and household relations only")
+            } ?? ""
+            return p.pick("Рассмотреть меру защиты: \(measure.title.ru) (\(law)\(scope)).",
+                          "Қорғау шарасын қарастыру: \(measure.title.kk) (\(law)\(scope)).",
+                          "Consider a protective measure: \(measure.title.en) (\(law)\(scope)).")
         }
     }
 

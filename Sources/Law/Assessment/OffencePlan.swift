@@ -56,7 +56,8 @@ final class OffencePlan: Sendable {
         }
         explanation = Language.allCases.map { language in
             ExplanationTemplate(offence: offence, language: language, citation: citation[language],
-                                closing: Explanation.closing(pack: pack, offence: offence, language: language, unverified: unverified))
+                                closing: Explanation.closing(pack: pack, offence: offence, language: language),
+                                countsFrom: countsFrom)
         }
     }
 }

@@ -102,7 +102,7 @@ struct Phrases {
         case "fine": pick("штраф", "айыппұл", "fine")
         case "correctionalWorks": pick("исправительные работы", "түзеу жұмыстары", "correctional works")
         case "communityService": pick("общественные работы", "қоғамдық жұмыстар", "community service")
-        case "arrest": pick("арест", "қамаққа алу", "arrest")
+        case "arrest": pick("арест", "қамау", "arrest")
         case "imprisonment": pick("лишение свободы", "бас бостандығынан айыру", "imprisonment")
         default: type
         }

@@ -2,37 +2,44 @@ import Domain
 
 /// The episodes the case's verdicts have judged, each with when its limitation clock stopped.
 ///
-/// A verdict covers the episodes of its proceeding. A guilty verdict stops their clock on the day
-/// it enters into force (УК РК art. 71: the day recorded, or the day after the pack's appeal
-/// period); an acquittal stops nothing. Either way the episodes are judged and never counted again
-/// (ne bis in idem): what the respondent does afterwards is a new course of conduct.
+/// A verdict covers the episodes of its proceeding: they are judged and never counted again (ne bis
+/// in idem), and what the respondent does afterwards is a new course of conduct. Their limitation
+/// clock runs until the verdict enters into force (УК РК art. 71: the day recorded, or the day
+/// after the pack's appeal period), so an episode whose year ends while an appeal is possible is
+/// time-barred, whatever the outcome; no verdict stops the clock of episodes it does not cover.
 struct VerdictCover {
     struct Cover {
-        /// The day the episode's clock was counted to: the guilty verdict's entry into force, or
-        /// the assessment date while it is not yet in force (or for an acquittal).
-        var clockStops: LocalDate
+        /// The day the verdict entered (or, unappealed, will enter) into force.
+        var final: LocalDate
+        var guilty: Bool
         /// The last day of conduct the verdict covers, for limitation counted from the last act.
         var lastDay: LocalDate
     }
 
     private var covers: [String: Cover] = [:]
+    /// By article, the day of the latest verdict under it: conduct up to then that the verdict did
+    /// not cover belongs to the course it ended, not to the one that follows.
+    private(set) var lastVerdictDay: [String: LocalDate] = [:]
     /// Whether some entry into force was worked out from the appeal period (no day recorded).
     private(set) var restsOnAppealPeriod = false
 
     init(_ file: CaseFile, timeline t: Timeline, at date: LocalDate, legalDays: LegalDayCalendar, rules: VerdictRules?) {
-        let proceedings = Dictionary(file.criminalProceedings.map { ($0.id, $0.incidents) }, uniquingKeysWith: { first, _ in first })
+        let proceedings = Dictionary(file.criminalProceedings.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let position = Dictionary(t.ids.indices.map { (t.ids[$0], $0) }, uniquingKeysWith: { first, _ in first })
         for verdict in file.verdicts {
-            guard let incidents = proceedings[verdict.proceeding] else { continue }
+            guard let proceeding = proceedings[verdict.proceeding] else { continue }
+            let pronounced = legalDays.date(of: verdict.decidedAt)
+            lastVerdictDay[proceeding.article] = max(lastVerdictDay[proceeding.article] ?? pronounced, pronounced)
             let final = Self.entryIntoForce(verdict, legalDays: legalDays, rules: rules)
-            if verdict.enteredIntoForce == nil, verdict.outcome == .guilty { restsOnAppealPeriod = true }
-            let stops = verdict.outcome == .guilty ? min(date, final) : date
-            let days = incidents.compactMap { position[$0].map { t.entries[$0].day } }
+            if verdict.enteredIntoForce == nil { restsOnAppealPeriod = true }
+            let days = proceeding.incidents.compactMap { position[$0].map { t.entries[$0].day } }
             guard let lastDay = days.max() else { continue }
-            for incident in incidents where position[incident] != nil {
-                // covered twice: the earlier stop holds
-                if let kept = covers[incident], kept.clockStops <= stops { continue }
-                covers[incident] = Cover(clockStops: stops, lastDay: lastDay)
+            let cover = Cover(final: final, guilty: verdict.outcome == .guilty, lastDay: lastDay)
+            for incident in proceeding.incidents where position[incident] != nil {
+                // judged twice (a record that should not be): a conviction holds over an
+                // acquittal, and of two the one in force first
+                if let kept = covers[incident], (kept.guilty && !cover.guilty) || (kept.guilty == cover.guilty && kept.final <= final) { continue }
+                covers[incident] = cover
             }
         }
     }

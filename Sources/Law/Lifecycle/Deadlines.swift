@@ -90,7 +90,8 @@ public struct DeadlineFinder: Sendable {
         }
         for entry in FundLedger(packs: packs).entries(of: file, caseId: "", caseNumber: nil) {
             found.append(DeadlineCandidate(kind: .paymentOverdue, record: entry.verdict, offence: nil, due: entry.dueDate,
-                                           text: "mandatory payment of \(entry.units) \(entry.unit) (\(entry.amount) \(entry.currency)) was due on \(entry.dueDate)",
+                                           text: "mandatory payment of \(entry.units) \(entry.unit) (\(entry.amount) \(entry.currency)) was due on \(entry.dueDate)"
+                                               + FundLedger.restsOn(entry.unverified.filter(FundLedger.concernsDueDate)),
                                            listedFrom: entry.dueDate.adding(days: 1), listedUntil: entry.paidAt?.adding(days: -1), windowDays: nil))
         }
         return found

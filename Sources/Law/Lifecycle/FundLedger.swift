@@ -121,6 +121,16 @@ public struct FundLedger: Sendable {
         return entries
     }
 
+    /// Whether an unverified figure bears on when a payment is due (not on its amount).
+    public static func concernsDueDate(_ figure: String) -> Bool {
+        figure.hasPrefix("mandatoryPayment.due") || figure.hasPrefix("verdicts.")
+    }
+
+    /// " (by unverified figures: …)" when there are any.
+    public static func restsOn(_ figures: [String]) -> String {
+        figures.isEmpty ? "" : " (by unverified figures: \(figures.joined(separator: ", ")))"
+    }
+
     /// The category of the offence a verdict's proceeding was under.
     func category(of verdict: Verdict, in file: CaseFile, pack: JurisdictionPack) -> String {
         let article = file.criminalProceedings.first { $0.id == verdict.proceeding }?.article

@@ -60,5 +60,25 @@ public enum CaseFileRules {
                 let check = try? SentenceChecker(pack: pack).check(file, verdict: verdict.id)
                 return (check?.warnings ?? []).map { ValidationProblem(pointer: "/verdicts/\(index)/punishment", message: $0) }
             }
+            + judgedTwice(file)
+    }
+
+    /// Episodes two verdicts judged (ne bis in idem): said of the later verdict, naming the episodes.
+    static func judgedTwice(_ file: CaseFile) -> [ValidationProblem] {
+        let incidents = Dictionary(file.criminalProceedings.map { ($0.id, $0.incidents) }, uniquingKeysWith: { first, _ in first })
+        var judged: [String: String] = [:]
+        var found: [ValidationProblem] = []
+        let order = file.verdicts.indices.sorted { file.verdicts[$0].decidedAt.epochMilliseconds < file.verdicts[$1].decidedAt.epochMilliseconds }
+        for index in order {
+            let verdict = file.verdicts[index]
+            let again = (incidents[verdict.proceeding] ?? []).filter { judged[$0] != nil && judged[$0] != verdict.proceeding }
+            if !again.isEmpty {
+                found.append(ValidationProblem(pointer: "/verdicts/\(index)",
+                                               message: "episodes \(again.joined(separator: ", ")) were already judged by an earlier verdict: "
+                                                   + "a second verdict on the same acts needs checking (ne bis in idem)"))
+            }
+            for incident in incidents[verdict.proceeding] ?? [] where judged[incident] == nil { judged[incident] = verdict.proceeding }
+        }
+        return found
     }
 }

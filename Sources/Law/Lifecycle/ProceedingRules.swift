@@ -34,7 +34,14 @@ public struct ProceedingRules: Sendable {
         let type = adm.sanction.type.rawValue
         guard let sanction = offence.sanctions.first(where: { $0.type == type }) else {
             let allowed = offence.sanctions.map(\.type).joined(separator: ", ")
-            found.refusals = [.init(pointer: "/sanction/type", message: "\(adm.article) does not provide \(type); its sanctions are: \(allowed)")]
+            var problem = ValidationProblem(pointer: "/sanction/type", message: "\(adm.article) does not provide \(type); its sanctions are: \(allowed)")
+            let verified = offence.sanctionKindsVerified ?? false
+            if !verified {
+                problem.message += "; that list is unverified, so the record stands"
+                problem.code = .unverifiedBound
+                problem.values = ["figure": "\(adm.article).sanctions", "bound": allowed, "value": type, "source": "the pack's list of sanctions"]
+            }
+            found.add(problem, verified: verified)
             return found
         }
         let field = sanction.unit == "mrp" ? "mrp" : "days"

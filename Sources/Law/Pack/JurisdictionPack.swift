@@ -233,6 +233,8 @@ public struct ProtectiveMeasure: Codable, Sendable {
     public var orderType: OrderType
     public var title: Localized
     public var law: String
+    /// The law's name in each language, for the text (`law` otherwise).
+    public var lawTitle: Localized?
     public var termDays: Figure<Int>?
     public var minMonths: Figure<Int>?
     public var maxMonths: Figure<Int>?
@@ -252,5 +254,9 @@ public struct AdministrativeOffence: Codable, Sendable {
     public var id: String
     public var title: Localized
     public var sanctions: [Sanction]
+    /// Whether `sanctions` is known to be every kind the article provides: when it is not, a
+    /// sanction of another kind is kept with a warning (KZ: whether a warning is still among 461's
+    /// penalties is unverified).
+    public var sanctionKindsVerified: Bool?
     public var repeatWithinYearMonths: Figure<Int>?
 }

@@ -29,8 +29,11 @@ public struct SentenceChecker: Sendable {
         guard let proceeding = file.criminalProceedings.first(where: { $0.id == verdict.proceeding }) else {
             throw .noSuchProceeding(verdict.proceeding)
         }
+        // dated as the assessment dates it: by the last act of the offence's conduct that was charged
         let charged = Set(proceeding.incidents)
-        let days = file.incidents.filter { charged.contains($0.id) }.map { legalDays.date(of: $0.occurredAt) }
+        let conduct = Set(pack.offence(proceeding.article)?.allWordings.flatMap { $0.conductElement?.kinds ?? [] } ?? [])
+        let acts = file.incidents.filter { charged.contains($0.id) && (conduct.isEmpty || conduct.contains($0.kind)) }
+        let days = (acts.isEmpty ? file.incidents.filter { charged.contains($0.id) } : acts).map { legalDays.date(of: $0.occurredAt) }
         let offenceDate = days.max() ?? legalDays.date(of: verdict.decidedAt)
         return check(punishment: verdict.punishment, payment: verdict.mandatoryPayment, outcome: verdict.outcome,
                      offences: [proceeding.article], offenceDate: offenceDate,

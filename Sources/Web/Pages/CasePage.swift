@@ -26,6 +26,8 @@ struct CasePage {
         var anchor: String
         /// Episodes a verdict judged, and counted ones already sanctioned administratively.
         var adjudicated: [CaseWords.Episode]; var sanctioned: [CaseWords.Episode]
+        /// Episodes out of time, before the norm, and before a verdict but not in it.
+        var timeBarred: [CaseWords.Episode]; var beforeInForce: [CaseWords.Episode]; var beforeVerdict: [CaseWords.Episode]
         /// The unverified figures the conclusion rests on, in words; the wording applied when there were several.
         var unverified: String; var wording: String?
     }
@@ -145,7 +147,7 @@ struct CasePage {
             },
             offences: assessment.offences.enumerated().map { n, o in
                 OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,
-                            conclusionLabel: o.conclusion == .notApplicable && o.episodes.counted.isEmpty && !o.episodes.adjudicated.isEmpty
+                            conclusionLabel: o.conclusion == .notApplicable && !o.episodes.adjudicated.isEmpty
                                 ? t["conclusion_judged"] ?? "" : t["conclusion_\(o.conclusion.rawValue)"] ?? o.conclusion.rawValue,
                             elements: o.elements.map { element in
                                 let all = !element.incidents.isEmpty && element.incidents == o.episodes.counted
@@ -158,6 +160,8 @@ struct CasePage {
                             explanation: words.prose(o.explanation, figures: o.unverified), counted: words.episodeLinks(o.episodes.counted),
                             earliestExpiry: o.limitation.earliestExpiry.map(format.date) ?? "—", anchor: "counted-\(n)",
                             adjudicated: words.episodeLinks(o.episodes.adjudicated), sanctioned: words.episodeLinks(o.episodes.administrativelySanctioned),
+                            timeBarred: words.episodeLinks(o.episodes.timeBarred), beforeInForce: words.episodeLinks(o.episodes.beforeInForce),
+                            beforeVerdict: words.episodeLinks(o.episodes.beforeVerdict),
                             unverified: o.unverified.map(words.figure).joined(separator: "; "),
                             wording: o.wording.map { (t["wording_applied"] ?? "{date}").replacingOccurrences(of: "{date}", with: format.date($0)) })
             },
@@ -178,8 +182,10 @@ struct CasePage {
             },
             proceedings: file.criminalProceedings.map { Row(cells: [words.article($0.article), $0.registrationNumber ?? "", t["stage_\($0.stage.rawValue)"] ?? $0.stage.rawValue, format.dateTime($0.registeredAt)]) },
             verdicts: file.verdicts.map { v in
+                let expected = pack.entryIntoForce(of: v)
                 let final = v.enteredIntoForce.map(format.date)
-                    ?? (t["in_force_expected"] ?? "{date}").replacingOccurrences(of: "{date}", with: format.date(pack.entryIntoForce(of: v)))
+                    ?? (t[expected > (req.pageDate ?? pack.today()) ? "in_force_expected" : "in_force_by_appeal_period"] ?? "{date}")
+                        .replacingOccurrences(of: "{date}", with: format.date(expected))
                 return Row(cells: [v.court, t["outcome_\(v.outcome.rawValue)"] ?? v.outcome.rawValue, format.dateTime(v.decidedAt), final,
                             v.mandatoryPayment.map { words.money(units: $0.mrp, on: v.decidedAt.localDate)
                                 + ($0.paidAt.map { " · " + (t["paid"] ?? "") + " " + format.dateTime($0) } ?? "") } ?? ""])

@@ -66,12 +66,15 @@ struct CaseWords {
         let unverified = Set(figures)
         var result = ""
         var last = 0
+        var lastWasEpisode = false
         for match in pattern.matches(in: text, range: NSRange(location: 0, length: source.length)) {
             guard match.range.location >= last else { continue }
             result += source.substring(with: NSRange(location: last, length: match.range.location - last))
             let token = source.substring(with: match.range)
             var name = token
             if let incident = whens[token] {
+                // episodes in a list: "8 окт. 2025 г., 21:15; 5 нояб. 2025 г., 19:50" (a comma would run them together)
+                if result.hasSuffix(", "), lastWasEpisode { result.removeLast(2); result += "; " }
                 name = incident
             } else if let order = orders[token] {
                 name = order
@@ -82,6 +85,7 @@ struct CaseWords {
             } else if token.contains("."), token.hasPrefix(pack.code + ".") {
                 name = article(token)
             }
+            lastWasEpisode = whens[token] != nil
             result += name
             last = match.range.location + match.range.length
             // "22 сент. 2026 г." closing a sentence takes its full stop

@@ -46,7 +46,7 @@ struct FundLedgerPage {
                                  decided: format.date(entry.decidedAt), amount: "\(entry.units) \(unit) · \(money(entry.amount))",
                                  due: format.date(entry.dueDate), status: t["ledgerstatus_\(entry.status.rawValue)"] ?? entry.status.rawValue,
                                  statusCode: entry.status.rawValue, paid: entry.paidAt.map(format.date) ?? "",
-                                 restsOn: entry.status == .overdue ? Self.figures(entry.unverified, t) : "")
+                                 restsOn: entry.status == .overdue ? Self.figures(entry.unverified.filter(FundLedger.concernsDueDate), t) : "")
             },
             filters: filters.map { code in
                 Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + (code.map { "?status=\($0)" } ?? ""),

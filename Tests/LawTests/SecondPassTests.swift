@@ -129,6 +129,19 @@ import Testing
         #expect(repeated.conclusion == .grounds)
     }
 
+    /// StGB § 238 ("nicht unerheblich"): in the German pack too, one request for protection only
+    /// hints at the impairment; repeated, it shows it (an interpretation, flagged).
+    @Test func germanyOneRequestForProtectionLeavesTheImpairmentUnknown() {
+        let once = caseFile("DE", [incident("a", "2026-01-10", impact: [.soughtProtection], offset: "+01:00"),
+                                   incident("b", "2026-01-12", offset: "+01:00")])
+        let o = offence(assess(once, at: "2026-03-01"), "DE.StGB.238")
+        #expect(status(o, "impairment") == .unknown)
+        #expect(o.unverified.contains("impairment.impacts"))
+        let twice = caseFile("DE", [incident("a", "2026-01-10", impact: [.soughtProtection], offset: "+01:00"),
+                                    incident("b", "2026-01-12", impact: [.soughtProtection], offset: "+01:00")])
+        #expect(status(offence(assess(twice, at: "2026-03-01"), "DE.StGB.238"), "impairment") == .met)
+    }
+
     /// Law 214-IV covers family and household relations (MED): a protective order is proposed
     /// against a former spouse, not against a stranger.
     @Test func aProtectiveOrderIsProposedOnlyWhereItsLawReaches() {

@@ -68,6 +68,9 @@ schemas = {
                     "errors": arr(obj({"pointer": {"type": "string"}, "message": {"type": "string"}}, ["pointer", "message"]))},
                    ["type", "title", "status"]),
     "Place": place,
+    "Readiness": obj({"status": words("ready", "not ready"), "version": {"type": "string"}, "database": {"type": "string"},
+                      "monitoring": {"type": "string"}, "evidence": {"type": "string"}},
+                     ["status", "version", "database", "monitoring", "evidence"]),
     "Warning": obj({"pointer": {"type": "string"}, "message": {"type": "string"},
                     "code": {"type": "string", "description": "unverifiedBound: outside a bound the law pack does not hold as verified"},
                     "values": {"type": "object", "description": "figure, bound, value, source",
@@ -263,11 +266,17 @@ CF = "application/vnd.qorgau.case-file+json"
 EVIDENCE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "application/pdf", "video/mp4",
                   "video/quicktime", "video/webm", "audio/mp4", "audio/mpeg", "audio/ogg", "audio/wav", "audio/amr", "text/plain"]
 USER = param("userID", schema={"type": "string", "format": "uuid"})
-PUBLIC = {"health", "openapi", "dossierKey", "createToken", "changePassword"}
+PUBLIC = {"health", "healthLive", "healthReady", "openapi", "dossierKey", "createToken", "changePassword"}
 paths = {
     "/health": {"get": {"operationId": "health", "summary": "200 when the database answers",
                         "responses": {**ok(obj({"status": {"type": "string"}, "database": {"type": "string"}})),
                                       "503": {"description": "database unreachable"}}}},
+    "/health/live": {"get": {"operationId": "healthLive", "summary": "200 while the process serves requests",
+                             "responses": ok(obj({"status": {"type": "string"}, "version": {"type": "string"}}))}},
+    "/health/ready": {"get": {"operationId": "healthReady",
+                              "summary": "200 when the database answers, the monitoring engines are built and the evidence folder is writable",
+                              "responses": {**ok(ref("Readiness")), "503": {"description": "not ready (the body says what is not)",
+                                                                          "content": {"application/json": {"schema": ref("Readiness")}}}}}},
     "/api/v1/openapi.json": {"get": {"operationId": "openapi", "summary": "This document",
                                      "responses": ok({"type": "object"})}},
     "/api/v1/dossier-key": {"get": {"operationId": "dossierKey",

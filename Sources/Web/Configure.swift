@@ -26,6 +26,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     if config.idleTimeoutSeconds > 0 { app.http.server.configuration.idleTimeout = .seconds(Int64(config.idleTimeoutSeconds)) }
 
     app.middleware = Middlewares()
+    app.middleware.use(RequestIDMiddleware()) // first: every log line of the request carries its id
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(SecurityHeadersMiddleware()) // outside ProblemMiddleware: errors get the headers too
     app.middleware.use(ProblemMiddleware())

@@ -4,7 +4,9 @@ import Foundation
 import Store
 
 /// On the first start of an empty database there is no one to sign in as: an administrator
-/// "admin" is made with a one-time password, printed once here and never stored in clear.
+/// "admin" is made with a one-time password, printed once to a terminal and never stored in clear.
+/// When the output is not a terminal (a service whose output is kept in a log), the password is
+/// not printed: `qorgau user passwd admin` on the machine gives one.
 enum FirstAdministrator {
     static func ensure(on db: any Database, bcryptCost: Int) async throws {
         guard try await UserStore(db: db).count() == 0 else { return }
@@ -15,6 +17,13 @@ enum FirstAdministrator {
         } catch is ValidationFailure {
             return // another instance starting at the same moment made it
         } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            return
+        }
+        guard isatty(STDOUT_FILENO) != 0 else {
+            print("""
+            No users yet: made the administrator "admin". Its one-time password is not printed here, as this output may be \
+            kept in a log: run `qorgau user passwd admin` on this machine (with the same --data or DATABASE_URL) to get one.
+            """)
             return
         }
         print("""

@@ -9,6 +9,8 @@ func routes(_ app: Application) throws {
     // Public: no principal.
     let health = HealthController()
     app.get("health", use: health.check)
+    app.get("health", "live", use: health.live)
+    app.get("health", "ready", use: health.ready)
     let publicAPI = app.grouped("api", "v1")
     publicAPI.get("openapi.json", use: OpenAPIController().document)
     publicAPI.get("dossier-key", use: DossierController.publishedKey)

@@ -10,6 +10,7 @@ struct Qorgau: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qorgau",
         abstract: "Case management and protection for stalking cases.",
+        version: QorgauVersion.current,
         subcommands: [Serve.self, Migrate.self, Import.self, Export.self, Demo.self, Assess.self, Sentence.self, Order.self, AdminCase.self, Proceeding.self, VerdictCommand.self, Monitor.self, Deadlines.self, Fund.self, Risk.self, User.self, Audit.self, Reindex.self, VerifyDossier.self, Bench.self]
     )
 }

@@ -102,6 +102,16 @@ import Testing
         #expect(o.episodes.beforeVerdict == ["c"])
         #expect(o.episodes.counted == ["n"])
         #expect(o.conclusion == .insufficient, "one new episode does not borrow the pattern or the harm of the course before the verdict")
+        // c is not forgotten: its expiry is listed and a step asks whether to prosecute it
+        #expect(o.limitation.byEpisode.map(\.incident).contains("c"))
+        let step = assess(file, at: "2026-10-07").steps.first { $0.code == .reviewUncharged }
+        #expect(step?.incidents == ["c"])
+        // an acquittal does not end the course
+        var acquitted = file
+        acquitted.verdicts[0].outcome = .acquitted
+        acquitted.verdicts[0].punishment = nil
+        acquitted.verdicts[0].mandatoryPayment = nil
+        #expect(offence(assess(acquitted, at: "2026-10-07"), id).episodes.beforeVerdict.isEmpty)
     }
 
     /// LAW.md (seed case: "messages with threats" among the stalking): a threatening message is
@@ -142,6 +152,16 @@ import Testing
         #expect(status(offence(assess(twice, at: "2026-03-01"), "DE.StGB.238"), "impairment") == .met)
     }
 
+    /// StGB § 2: the wording is that in force at the last act of the course; an act that is not
+    /// against her will (not an act of the course) does not decide it.
+    @Test func germanyTheWordingIsChosenByTheLastActOfTheCourse() {
+        var file = caseFile("DE", [incident("a", "2019-05-10", impact: [.fear], offset: "+02:00"), incident("b", "2019-06-10", offset: "+02:00"),
+                                   incident("x", "2022-02-01", againstWill: false, impact: [.lostIncome], offset: "+01:00")])
+        #expect(offence(assess(file, at: "2022-03-01"), "DE.StGB.238").wording == LocalDate("2017-03-10"))
+        file.incidents[2].againstWill = true
+        #expect(offence(assess(file, at: "2022-03-01"), "DE.StGB.238").wording == LocalDate("2021-10-01"))
+    }
+
     /// Law 214-IV covers family and household relations (MED): a protective order is proposed
     /// against a former spouse, not against a stranger.
     @Test func aProtectiveOrderIsProposedOnlyWhereItsLawReaches() {
@@ -150,8 +170,9 @@ import Testing
         #expect(!assess(file, at: "2025-11-01").steps.contains { $0.code == .issueProtectiveOrder })
         file.persons[1].relationshipToVictim = .formerSpouse
         #expect(assess(file, at: "2025-11-01").steps.contains { $0.code == .issueProtectiveOrder })
-        file.persons[1].relationshipToVictim = nil // not recorded: proposed
-        #expect(assess(file, at: "2025-11-01").steps.contains { $0.code == .issueProtectiveOrder })
+        file.persons[1].relationshipToVictim = nil // not recorded: proposed, asking for it
+        let step = assess(file, at: "2025-11-01").steps.first { $0.code == .issueProtectiveOrder }
+        #expect(step?.text.contains("relationship to the victim is not recorded") == true)
     }
 
     /// КоАП 461: episodes already sanctioned administratively are shown wherever they are counted
@@ -250,7 +271,7 @@ import Testing
                                                  validUntil: ZonedDateTime("2025-10-31T10:00:00+05:00")!, issuer: "police",
                                                  conditions: OrderConditions(noContact: true))]
         let refer = assess(file, at: "2025-11-01").steps.first { $0.code == .referViolations }
-        #expect(refer?.text.hasSuffix("(KZ.CAO.461).") == true, "\(refer?.text ?? "")")
+        #expect(refer?.text.hasSuffix("for proceedings under KZ.CAO.461.") == true, "\(refer?.text ?? "")")
     }
 
     /// Sentencing dates the offence as the assessment does: by the last act of its conduct that

@@ -18,6 +18,8 @@ import VaporTesting
         let everyone = Set(Role.allCases)
         return [
             "GET /health": nil,
+            "GET /health/live": nil,
+            "GET /health/ready": nil,
             "GET /api/v1/openapi.json": nil,
             "GET /api/v1/dossier-key": nil,
             "POST /api/v1/auth/tokens": nil,

@@ -64,7 +64,7 @@ import Web
             let id = try #require(imported.json["id"] as? String)
             let page = try await app.request(.GET, "/cases/\(id)?lang=ru&at=2025-12-01")
             #expect(page.text.contains("Записи, сохранённые с предупреждением"))
-            #expect(page.text.contains("Записано 60, вне границы «верхний предел наказания «штраф» (ст. 461 КоАП РК)» = 50"))
+            #expect(page.text.contains("Записано 60 МРП, вне границы (верхний предел наказания «штраф» (ст. 461 КоАП РК)) в 50 МРП"))
             let assessment = try await app.request(.GET, "/api/v1/cases/\(id)/assessment?at=2025-12-01")
             let unverified = ((assessment.json["offences"] as? [[String: Any]])?.first?["unverified"] as? [String]) ?? []
             #expect(unverified.contains("KZ.CAO.461.sanction.fine.max"))

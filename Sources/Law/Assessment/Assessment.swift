@@ -145,7 +145,7 @@ public struct AlsoConsider: Codable, Equatable, Sendable {
 public struct NextStep: Codable, Equatable, Sendable {
     public enum Code: String, Codable, Sendable {
         case registerCriminalCase, issueProtectiveOrder, referViolations, documentHarm, limitationSoon,
-             keepLogging, collectMandatoryPayment
+             keepLogging, collectMandatoryPayment, reviewUncharged
     }
 
     public var code: Code

@@ -10,8 +10,10 @@ public struct Assessor: Sendable {
     let plans: [[OffencePlan]]
     /// The pack's other norms as tests: by kind, or by the violence flag.
     let relatedNorms: [(kinds: UInt32, byViolence: Bool)]
-    /// The steps proposing each of the pack's protective measures, by language.
+    /// The steps proposing each of the pack's protective measures, by language; and the same when
+    /// the respondent's relationship to the victim is not recorded.
     let issueMeasure: [[String]]
+    let issueMeasureUnrecorded: [[String]]
 
     public init(pack: JurisdictionPack) {
         self.pack = pack
@@ -21,7 +23,8 @@ public struct Assessor: Sendable {
             return wordings.map { OffencePlan($0, pack: pack, countsFrom: wordings.count > 1 ? wordings[0].citation.inForce.value : nil) }
         }
         self.relatedNorms = pack.alsoConsider.map { (ImpactSet.kinds($0.kinds), $0.flags?.contains("violence") ?? false) }
-        self.issueMeasure = pack.measures.map(NextSteps.issuing)
+        self.issueMeasure = pack.measures.map { NextSteps.issuing($0) }
+        self.issueMeasureUnrecorded = pack.measures.map { NextSteps.issuing($0, recorded: false) }
     }
 
     public func assess(_ given: CaseFile, at date: LocalDate, language: Language = .en) -> Assessment {
@@ -37,7 +40,8 @@ public struct Assessor: Sendable {
         let respondent = file.persons.first { $0.role == .respondent }?.relationshipToVictim
         let measure = pack.measures.indices.first { pack.measures[$0].covers(respondent) }
         let steps = NextSteps(file: file, at: date, legalDays: legalDays, language: language, measure: measure.map { pack.measures[$0] },
-                              issueMeasure: measure.map { issueMeasure[$0][language.position] }, measures: pack.measures)
+                              issueMeasure: measure.map { (respondent == nil ? issueMeasureUnrecorded : issueMeasure)[$0][language.position] },
+                              measures: pack.measures)
             .steps(offences: offences, plans: chosen, timeline: timeline)
         return Assessment(jurisdiction: pack.code, at: date, packVersion: pack.version, language: language,
                           offences: offences, alsoConsider: related, nextSteps: steps.map(\.text), steps: steps,
@@ -48,8 +52,15 @@ public struct Assessor: Sendable {
     /// episode (StGB § 2(2)); the first when every episode is before it.
     func wording(of plans: [OffencePlan], timeline t: Timeline) -> OffencePlan {
         guard plans.count > 1 else { return plans[0] }
+        // the last act that is conduct under some wording and passes its episode elements (an act
+        // not against her will does not decide which law judges the course)
+        func acts(_ entry: Timeline.Entry) -> Bool {
+            plans.contains { plan in plan.conductKinds & entry.kindBits != 0 && plan.episodeRules.allSatisfy { $0.rule.accepts(entry) } }
+        }
         let kinds = plans.reduce(0) { $0 | $1.conductKinds }
-        guard let last = t.entries.lastIndex(where: { $0.kindBits & kinds != 0 }) else { return plans[plans.count - 1] }
+        guard let last = t.entries.lastIndex(where: acts) ?? t.entries.lastIndex(where: { $0.kindBits & kinds != 0 }) else {
+            return plans[plans.count - 1]
+        }
         let day = t.entries[last].day
         return plans.last { $0.inForce <= day } ?? plans[0]
     }
@@ -60,7 +71,7 @@ public struct Assessor: Sendable {
         // Episodes a verdict covers are judged and never counted again; their clock runs until it
         // enters into force (УК РК art. 71): one whose time ran out before is time-barred.
         var running: [EpisodeExpiry] = []
-        let courseStart = verdicts?.lastVerdictDay[plan.offence.id]
+        let courseStart = verdicts?.lastConviction
         // The conduct not yet judged: positions in the timeline.
         var candidates: [Int] = []
         candidates.reserveCapacity(t.count)
@@ -69,7 +80,10 @@ public struct Assessor: Sendable {
             if day < plan.countsFrom { beforeInForce.append(t.ids[i]); continue }
             if let verdicts, let cover = verdicts[t.ids[i]] {
                 let inForce = cover.final <= date
-                let expiry = plan.limitationMonths.map { LegalDayCalendar.adding(months: $0, to: plan.fromLastEpisode ? cover.lastDay : day) }
+                // counted from the last act of this offence's conduct the verdict covers, where the pack says so
+                let from = plan.fromLastEpisode
+                    ? cover.positions.filter { plan.conductKinds & t.entries[$0].kindBits != 0 }.map { t.entries[$0].day }.max() ?? day : day
+                let expiry = plan.limitationMonths.map { LegalDayCalendar.adding(months: $0, to: from) }
                 if let expiry, (inForce ? cover.final : date) > expiry {
                     timeBarred.append(t.ids[i])
                 } else {
@@ -81,10 +95,13 @@ public struct Assessor: Sendable {
             // before the latest verdict under this offence and not in it: the course that verdict
             // ended (its clock runs on: a verdict on other episodes stops nothing)
             if let courseStart, day <= courseStart {
-                if let months = plan.limitationMonths, date > LegalDayCalendar.adding(months: months, to: day) {
+                let expiry = plan.limitationMonths.map { LegalDayCalendar.adding(months: $0, to: day) }
+                if let expiry, date > expiry {
                     timeBarred.append(t.ids[i])
                 } else {
                     beforeVerdict.append(t.ids[i])
+                    // still chargeable: its expiry is listed, so it is not forgotten
+                    if let expiry { running.append(EpisodeExpiry(incident: t.ids[i], expires: expiry)) }
                 }
                 continue
             }

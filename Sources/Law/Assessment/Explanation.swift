@@ -60,9 +60,10 @@ final class ExplanationTemplate: Sendable {
         let title = offence.title[language]
         heading = texts.add(p.pick(" по норме: ", " күнгі бағалау: ", " under ") + cite + p.pick(" («", " («", " (") + title
                             + p.pick("»), действует с ", "»), ", "), in force since ") + (countsFrom ?? offence.citation.inForce.value).description
-                            + (countsFrom == nil ? "" : p.pick(", в редакции с ", " бастап, ", ", in the wording since ")
-                                + offence.citation.inForce.value.description + p.pick("", " редакциясында", ""))
-                            + p.pick(". Учтённые эпизоды: ", " бастап күшінде. Есепке алынған эпизодтар: ", ". Episodes counted: "))
+                            + (countsFrom == nil ? "" : p.pick(", в редакции с ", " бастап күшінде, ", ", in the wording since ")
+                                + offence.citation.inForce.value.description + p.pick("", " бастап қолданылатын редакциясында", ""))
+                            + p.pick(". Учтённые эпизоды: ", countsFrom == nil ? " бастап күшінде. Есепке алынған эпизодтар: " : ". Есепке алынған эпизодтар: ",
+                                     ". Episodes counted: "))
         beforeInForce = texts.add(p.pick(". До вступления нормы в силу: ", ". Норма күшіне енгенге дейін: ", ". Before the norm came into force: "))
         timeBarred = texts.add(p.pick(". За пределами срока давности: ", ". Ескіру мерзімінен тыс: ", ". Time-barred: "))
         adjudicated = texts.add(p.pick(" Уже рассмотрены приговором и повторно не учитываются: ",

@@ -37,6 +37,15 @@ struct NextSteps {
                                                  ("", " бойынша қылмыстық істі тіркеу (эпизодтар ", ")."),
                                                  ("Register a criminal case under ", " (episodes ", ")."))
             var text = sentence(before, offences[o].citation, middle, counted, after)
+            let closed = Set(file.criminalProceedings.filter { $0.article == offences[o].offence && $0.stage == .closed && !judged.contains($0.id) }
+                .flatMap(\.incidents))
+            let reopened = counted.filter(closed.contains)
+            if !reopened.isEmpty {
+                let (open, close) = p.pick((" Эпизоды ", " уже были в прекращённом уголовном деле."),
+                                           (" ", " эпизодтары тоқтатылған қылмыстық істе болған."),
+                                           (" Episodes ", " were in a criminal case that was closed."))
+                text += sentence(open, "", "", reopened, close)
+            }
             let sanctioned = offences[o].episodes.administrativelySanctioned
             if !sanctioned.isEmpty {
                 let (open, close) = p.pick((" Эпизоды ", " уже повлекли административное взыскание: решить, вменять ли те же действия повторно."),
@@ -56,14 +65,20 @@ struct NextSteps {
 
         let unreferred = unreferredViolations(timeline)
         if !unreferred.isEmpty {
-            let (before, middle, after) = p.pick(("Направить нарушения защитного предписания (", ") для административного производства (", ")."),
-                                                 ("Қорғау нұсқамасын бұзу фактілерін (", ") әкімшілік іс жүргізуге жіберу (", ")."),
-                                                 ("Refer the order violations (", ") for administrative proceedings (", ")."))
+            // the breach is an administrative offence in Kazakhstan, a crime elsewhere: said neutrally
+            let articles = violationArticles
+            let (before, middle, after) = articles.isEmpty
+                ? p.pick(("Направить материалы о нарушениях защитного предписания (", ") для привлечения к ответственности", "."),
+                         ("Қорғау нұсқамасын бұзу фактілерін (", ") жауаптылыққа тарту үшін жіберу", "."),
+                         ("Refer the order violations (", ") for proceedings", "."))
+                : p.pick(("Направить материалы о нарушениях защитного предписания (", ") для привлечения к ответственности по ", "."),
+                         ("Қорғау нұсқамасын бұзу фактілерін (", ") жауаптылыққа тарту үшін жіберу: ", "."),
+                         ("Refer the order violations (", ") for proceedings under ", "."))
             let text = TextWriter.text(capacity: 512) { out in
                 out.write(before)
                 p.write(unreferred, into: &out)
                 out.write(middle)
-                out.write(violationArticles)
+                out.write(articles)
                 out.write(after)
             }
             steps.append(NextStep(code: .referViolations, incidents: unreferred, text: text))
@@ -89,10 +104,33 @@ struct NextSteps {
         for o in offences.indices {
             guard let expiry = offences[o].limitation.earliestExpiry, expiry.daysSinceEpoch - at.daysSinceEpoch <= 60 else { continue }
             let soon = offences[o].limitation.byEpisode.filter { $0.expires == expiry }.map(\.incident)
+            // judged, but the verdict is not yet in force: its entry into force must come first
+            if !offences[o].episodes.adjudicated.isEmpty, soon.allSatisfy(offences[o].episodes.adjudicated.contains) {
+                steps.append(NextStep(code: .limitationSoon, incidents: soon, text: p.pick(
+                    "Срок давности по эпизодам \(p.list(soon)) истекает \(expiry), а приговор по ним ещё не вступил в силу: если он вступит в силу позже, эти эпизоды окажутся за пределами срока давности.",
+                    "\(p.list(soon)) эпизодтары бойынша ескіру мерзімі \(expiry) аяқталады, ал олар бойынша үкім әлі заңды күшіне енген жоқ: кейінірек енсе, бұл эпизодтар ескіру мерзімінен тыс қалады.",
+                    "The limitation period for episodes \(p.list(soon)) ends on \(expiry) and the verdict on them is not yet in force: if it enters into force later, they are time-barred.")))
+                continue
+            }
             steps.append(NextStep(code: .limitationSoon, incidents: soon, text: p.pick(
                 "Срок давности по эпизодам \(p.list(soon)) истекает \(expiry): действовать до этой даты.",
                 "\(p.list(soon)) эпизодтары бойынша ескіру мерзімі \(expiry) аяқталады: осы күнге дейін әрекет ету.",
                 "The limitation period for episodes \(p.list(soon)) ends on \(expiry): act before then.")))
+        }
+
+        for o in offences.indices where !offences[o].episodes.beforeVerdict.isEmpty {
+            let earlier = offences[o].episodes.beforeVerdict
+            let (before, middle, after) = p.pick(("Эпизоды ", " были до приговора, но не вошли в него: решить, привлекать ли за них к ответственности по норме ", " (с эпизодами после приговора они не учитываются)."),
+                                                 ("", " эпизодтары үкімге дейін болған, бірақ оған енбеген: олар үшін ", " бойынша жауаптылыққа тарту керек пе, шешу (үкімнен кейінгі эпизодтармен бірге есепке алынбайды)."),
+                                                 ("Episodes ", " came before the verdict but were not in it: decide whether to prosecute them under ", " (they are not counted with the episodes after it)."))
+            let text = TextWriter.text(capacity: 512) { out in
+                out.write(before)
+                p.write(earlier, into: &out)
+                out.write(middle)
+                out.write(offences[o].citation)
+                out.write(after)
+            }
+            steps.append(NextStep(code: .reviewUncharged, incidents: earlier, text: text))
         }
 
         let unpaid = file.verdicts.filter { $0.outcome == .guilty && $0.mandatoryPayment != nil && $0.mandatoryPayment?.paidAt == nil }
@@ -134,18 +172,25 @@ struct NextSteps {
     }
 
     /// The step proposing a protective measure, by language.
-    static func issuing(_ measure: ProtectiveMeasure) -> [String] {
+    /// `recorded`: whether the respondent's relationship to the victim is in the case file; when it
+    /// is not and the measure covers family and household only, the step says to record it.
+    static func issuing(_ measure: ProtectiveMeasure, recorded: Bool = true) -> [String] {
         let family: Set<Relationship> = [.spouse, .formerSpouse, .partner, .formerPartner, .relative]
         // whom it covers, when that is family and household relations, and whether that reading is verified
         let covers = measure.relationships.flatMap { Set($0.value).isSubset(of: family) ? $0.verified : nil }
         return Language.allCases.map { language in
             let p = Phrases(language)
             let law = measure.lawTitle?[language] ?? measure.law
-            let scope = covers.map { verified in
+            var scope = covers.map { verified in
                 p.pick(verified ? "; применима к семейно-бытовым отношениям" : "; по непроверенному прочтению закона применима только к семейно-бытовым отношениям",
                        verified ? "; отбасылық-тұрмыстық қатынастарға қолданылады" : "; заңның тексерілмеген оқылуы бойынша тек отбасылық-тұрмыстық қатынастарға қолданылады",
                        verified ? "; it covers family and household relations" : "; by an unverified reading it covers family and household relations only")
             } ?? ""
+            if covers != nil, !recorded {
+                scope += p.pick(": отношение ответчика к потерпевшей не указано, укажите его",
+                                ": жауапкердің жәбірленушіге қатысы көрсетілмеген, оны көрсетіңіз",
+                                ": the respondent's relationship to the victim is not recorded; record it")
+            }
             return p.pick("Рассмотреть меру защиты: \(measure.title.ru) (\(law)\(scope)).",
                           "Қорғау шарасын қарастыру: \(measure.title.kk) (\(law)\(scope)).",
                           "Consider a protective measure: \(measure.title.en) (\(law)\(scope)).")

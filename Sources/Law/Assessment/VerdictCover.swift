@@ -12,14 +12,15 @@ struct VerdictCover {
         /// The day the verdict entered (or, unappealed, will enter) into force.
         var final: LocalDate
         var guilty: Bool
-        /// The last day of conduct the verdict covers, for limitation counted from the last act.
-        var lastDay: LocalDate
+        /// The verdict's incidents in the timeline, for limitation counted from its last act of
+        /// an offence's conduct.
+        var positions: [Int]
     }
 
     private var covers: [String: Cover] = [:]
-    /// By article, the day of the latest verdict under it: conduct up to then that the verdict did
-    /// not cover belongs to the course it ended, not to the one that follows.
-    private(set) var lastVerdictDay: [String: LocalDate] = [:]
+    /// The day of the latest conviction: conduct up to then that it did not cover belongs to the
+    /// course it ended, not to the one that follows (under any of the pack's offences).
+    private(set) var lastConviction: LocalDate?
     /// Whether some entry into force was worked out from the appeal period (no day recorded).
     private(set) var restsOnAppealPeriod = false
 
@@ -29,12 +30,12 @@ struct VerdictCover {
         for verdict in file.verdicts {
             guard let proceeding = proceedings[verdict.proceeding] else { continue }
             let pronounced = legalDays.date(of: verdict.decidedAt)
-            lastVerdictDay[proceeding.article] = max(lastVerdictDay[proceeding.article] ?? pronounced, pronounced)
+            if verdict.outcome == .guilty { lastConviction = max(lastConviction ?? pronounced, pronounced) }
             let final = Self.entryIntoForce(verdict, legalDays: legalDays, rules: rules)
             if verdict.enteredIntoForce == nil { restsOnAppealPeriod = true }
-            let days = proceeding.incidents.compactMap { position[$0].map { t.entries[$0].day } }
-            guard let lastDay = days.max() else { continue }
-            let cover = Cover(final: final, guilty: verdict.outcome == .guilty, lastDay: lastDay)
+            let positions = proceeding.incidents.compactMap { position[$0] }
+            guard !positions.isEmpty else { continue }
+            let cover = Cover(final: final, guilty: verdict.outcome == .guilty, positions: positions)
             for incident in proceeding.incidents where position[incident] != nil {
                 // judged twice (a record that should not be): a conviction holds over an
                 // acquittal, and of two the one in force first

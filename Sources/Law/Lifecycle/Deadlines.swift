@@ -75,8 +75,11 @@ public struct DeadlineFinder: Sendable {
             for offence in assessment.offences {
                 for episode in offence.limitation.byEpisode {
                     let (incident, expiry) = (episode.incident, episode.expires)
+                    let text = offence.episodes.adjudicated.contains(incident)
+                        ? "the verdict on episode \(incident) under \(offence.offence) must enter into force by \(expiry), or it is time-barred"
+                        : "episode \(incident) can be charged under \(offence.offence) until \(expiry)"
                     found.append(DeadlineCandidate(kind: .episodeTimeBar, record: incident, offence: offence.offence, due: expiry,
-                                                   text: "episode \(incident) can be charged under \(offence.offence) until \(expiry)",
+                                                   text: text,
                                                    listedFrom: day, listedUntil: expiry, windowDays: limitationWindowDays))
                 }
             }

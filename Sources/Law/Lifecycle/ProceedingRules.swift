@@ -48,12 +48,12 @@ public struct ProceedingRules: Sendable {
         guard let value = field == "mrp" ? adm.sanction.mrp : adm.sanction.days else { return found }
         let figure = "\(adm.article).sanction.\(type)"
         if let max = sanction.max, value > max.value {
-            found.add(Self.outside(pointer: "/sanction/\(field)", figure: figure + ".max", bound: max, value: value,
+            found.add(Self.outside(pointer: "/sanction/\(field)", figure: figure + ".max", bound: max, value: value, unit: field,
                                    message: "\(type) of \(value) \(field) is above the maximum of \(max.value) \(field) under \(adm.article)"),
                       verified: max.verified)
         }
         if let min = sanction.min, value < min.value {
-            found.add(Self.outside(pointer: "/sanction/\(field)", figure: figure + ".min", bound: min, value: value,
+            found.add(Self.outside(pointer: "/sanction/\(field)", figure: figure + ".min", bound: min, value: value, unit: field,
                                    message: "\(type) of \(value) \(field) is below the minimum of \(min.value) \(field) under \(adm.article)"),
                       verified: min.verified)
         }
@@ -81,11 +81,11 @@ public struct ProceedingRules: Sendable {
     }
 
     /// A value outside a bound: a refusal when the bound is verified, else a warning with its code.
-    static func outside(pointer: String, figure: String, bound: Figure<Int>, value: Int, message: String) -> ValidationProblem {
+    static func outside(pointer: String, figure: String, bound: Figure<Int>, value: Int, unit: String, message: String) -> ValidationProblem {
         guard !bound.verified else { return ValidationProblem(pointer: pointer, message: message) }
         let what = bound.basis == "placeholder" ? "a placeholder" : "unverified"
         return ValidationProblem(pointer: pointer, message: message + "; the pack's figure \(figure) is \(what) (\(bound.source)), so the record stands",
                                  code: .unverifiedBound,
-                                 values: ["figure": figure, "bound": String(bound.value), "value": String(value), "source": bound.source])
+                                 values: ["figure": figure, "bound": String(bound.value), "value": String(value), "unit": unit, "source": bound.source])
     }
 }

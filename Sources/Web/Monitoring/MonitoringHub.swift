@@ -90,6 +90,10 @@ actor MonitoringHub {
     private var pendingRestoreZones = true
     private var generation = 0
 
+    /// How many owned cases' engines are still to be built (-1 before the first load): 0 when the
+    /// monitoring is ready.
+    func enginesPending() -> Int { loaded ? pendingEngines.count : -1 }
+
     /// Takes the lock, and the first time reads where every device's pings go (the engines are
     /// built after, by `buildPendingEngines`, or for a case when a ping arrives for it).
     private func acquire(loading db: any Database) async throws {

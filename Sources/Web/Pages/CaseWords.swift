@@ -111,6 +111,10 @@ struct CaseWords {
         }
         var said = warning
         if let figure = warning.values?["figure"] { said.values?["figure"] = self.figure(figure) }
+        // amounts in their unit: "60 МРП", "25 сут."
+        if let unit = warning.values?["unit"], let name = unit == "mrp" ? pack.unit?.name[language] : t["days"] {
+            for key in ["value", "bound"] { if let number = said.values?[key] { said.values?[key] = number + " " + name } }
+        }
         let text = said.code == nil ? prose(warning.message) : said.said(in: t)
         return record.map { episode($0) + ": " + text } ?? text
     }

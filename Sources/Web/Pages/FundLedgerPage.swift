@@ -14,7 +14,7 @@ struct FundLedgerPage {
     struct EntryView: Encodable {
         var caseNumber: String; var person: String; var iin: String; var decided: String; var amount: String
         var due: String; var status: String; var statusCode: String; var paid: String
-        /// For an overdue payment, the unverified law figures its due date rests on, in words.
+        /// For a payment not yet made, the unverified law figures its due date rests on, in words.
         var restsOn: String
     }
     struct Filter: Encodable { var label: String; var link: String; var current: Bool }
@@ -46,7 +46,7 @@ struct FundLedgerPage {
                                  decided: format.date(entry.decidedAt), amount: "\(entry.units) \(unit) · \(money(entry.amount))",
                                  due: format.date(entry.dueDate), status: t["ledgerstatus_\(entry.status.rawValue)"] ?? entry.status.rawValue,
                                  statusCode: entry.status.rawValue, paid: entry.paidAt.map(format.date) ?? "",
-                                 restsOn: entry.status == .overdue ? Self.figures(entry.unverified.filter(FundLedger.concernsDueDate), t) : "")
+                                 restsOn: entry.status != .paid ? Self.figures(entry.unverified.filter(FundLedger.concernsDueDate), t) : "")
             },
             filters: filters.map { code in
                 Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + (code.map { "?status=\($0)" } ?? ""),

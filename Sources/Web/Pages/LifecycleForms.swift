@@ -242,8 +242,11 @@ struct LifecycleForms {
         let referred = Set(file.administrativeCases.flatMap(\.incidents))
         state.violations = file.incidents.filter { !($0.violates ?? []).isEmpty && !referred.contains($0.id) }
             .map { .init(value: $0.id, label: "\(words.episode($0.id)): \($0.description.prefix(80))", selected: true) }
-        // the title names its article already: "Нарушение … (ст. 461 КоАП)"
-        state.administrativeArticles = (pack.administrativeOffences ?? []).map { .init(value: $0.id, label: $0.title[language], selected: $0.id == state.administrative.values["article"]) }
+        // "Нарушение … — ст. 461 КоАП РК": the pack's title without its own "(ст. 461 КоАП)"
+        state.administrativeArticles = (pack.administrativeOffences ?? []).map { offence in
+            let title = offence.title[language].replacingOccurrences(of: #"\s*\([^()]*\)$"#, with: "", options: .regularExpression)
+            return .init(value: offence.id, label: "\(title) — \(words.article(offence.id))", selected: offence.id == state.administrative.values["article"])
+        }
         state.sanctions = AdministrativeSanctionType.allCases.map { .init(value: $0.rawValue, label: t["sanction_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == (state.administrative.values["sanction"] ?? "fine")) }
         // no outcome chosen for the judge: the first option asks
         state.outcomes = [.init(value: "", label: t["choose"] ?? "—", selected: (state.verdict.values["outcome"] ?? "").isEmpty)]

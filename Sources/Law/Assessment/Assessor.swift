@@ -116,7 +116,8 @@ public struct Assessor: Sendable {
         var window: [Int] = []
         window.reserveCapacity(candidates.count)
         for i in candidates {
-            if let months = plan.limitationMonths, date > LegalDayCalendar.adding(months: months, to: lastAct ?? t.entries[i].day) {
+            // an act after the course's last one (not an act of it) runs from its own day
+            if let months = plan.limitationMonths, date > LegalDayCalendar.adding(months: months, to: max(lastAct ?? t.entries[i].day, t.entries[i].day)) {
                 timeBarred.append(t.ids[i])
                 continue
             }
@@ -142,7 +143,7 @@ public struct Assessor: Sendable {
             } else {
                 if !countsWholeWindow { counted.append(i) }
                 if let months = plan.limitationMonths {
-                    byEpisode.append(EpisodeExpiry(incident: t.ids[i], expires: LegalDayCalendar.adding(months: months, to: lastAct ?? t.entries[i].day)))
+                    byEpisode.append(EpisodeExpiry(incident: t.ids[i], expires: LegalDayCalendar.adding(months: months, to: max(lastAct ?? t.entries[i].day, t.entries[i].day))))
                 }
             }
         }

@@ -120,6 +120,7 @@ public struct SentenceChecker: Sendable {
         guard let figure = rule.byCategory[gravest] else { return }
         if !figure.verified { unverified.append("mandatoryPayment.\(gravest)") }
         var check = PaymentCheck(category: gravest, expectedUnits: figure.value, orderedUnits: payment?.mrp, amount: nil)
+        if let day = rule.unitValueOn, !day.verified { unverified.append("mandatoryPayment.unitValueOn") }
         if let payment {
             check.amount = money(payment.mrp, on: verdictDate, unverified: &unverified)
             if payment.mrp != figure.value {

@@ -4,7 +4,9 @@ import Vapor
 /// Runs the HTTP server until it is told to stop (SIGINT or SIGTERM).
 public enum Server {
     public static func run(_ config: AppConfig) async throws {
-        var env = try Environment.detect(arguments: ["qorgau"])
+        // production unless VAPOR_ENV says otherwise: templates cached, no development details
+        var env: Environment = ProcessInfo.processInfo.environment["VAPOR_ENV"] == nil
+            ? .production : try Environment.detect(arguments: ["qorgau"])
         env.arguments = ["qorgau", "serve", "--hostname", config.host, "--port", String(config.port)]
         try LoggingSystem.bootstrap(from: &env)
         let app = try await Application.make(env)

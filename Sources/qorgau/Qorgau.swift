@@ -107,6 +107,7 @@ enum Main {
     static func main() async {
         do {
             // Changes made from the command line are audited as the operating-system user's.
+            try Settings.prepare()
             try await Auditing.$actor.withValue("cli:" + NSUserName()) {
                 var command = try Qorgau.parseAsRoot()
                 if var asyncCommand = command as? any AsyncParsableCommand {

@@ -15,13 +15,14 @@ import TestSupport
         var stderr: String
     }
 
-    func run(_ arguments: [String], in folder: URL, input: String? = nil) throws -> Run {
+    func run(_ arguments: [String], in folder: URL, input: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = Self.root
         var environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
         environment["QORGAU_BCRYPT_COST"] = "10" // the lowest a deployment may set: these tests make many users
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -201,6 +202,34 @@ import TestSupport
         #expect(verify.status == 1)
         #expect(verify.stderr.contains("holds sealed files but there is no evidence key"))
         #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("evidence.key").path))
+    }
+
+    /// Issue 29: a `.env` file fills in what the environment does not set, and a secret may be
+    /// given as a file (`DATABASE_URL_FILE`).
+    @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
+    func settingsComeFromTheEnvironmentThenADotEnvFileAndSecretsFromFiles() throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let dotEnv = data.appendingPathComponent(".env")
+        try Data("# deployment settings\nexport DATABASE_URL='mysql://from-dot-env'\n".utf8).write(to: dotEnv)
+        let fromFile = try run(["deadlines", "--data", data.path], in: data, environment: ["QORGAU_ENV_FILE": dotEnv.path])
+        #expect(fromFile.status == 1)
+        #expect(fromFile.stderr.contains("DATABASE_URL must start with postgres://"), "\(fromFile.stderr)")
+        // the environment wins over the file
+        let environmentFirst = try run(["deadlines", "--data", data.path], in: data,
+                                       environment: ["QORGAU_ENV_FILE": dotEnv.path, "DATABASE_URL": "ftp://from-env"])
+        #expect(environmentFirst.stderr.contains("ftp://from-e"), "\(environmentFirst.stderr)")
+        let secret = data.appendingPathComponent("database-url")
+        try Data("postgres://qorgau:secret@127.0.0.1:1/none\n".utf8).write(to: secret)
+        let both = try run(["deadlines", "--data", data.path], in: data, environment: ["QORGAU_ENV_FILE": dotEnv.path, "DATABASE_URL_FILE": secret.path])
+        #expect(both.stderr.contains("both DATABASE_URL and DATABASE_URL_FILE are set"), "\(both.stderr)")
+        let secretOnly = try run(["deadlines", "--data", data.path], in: data, environment: ["DATABASE_URL_FILE": secret.path])
+        #expect(secretOnly.status == 1)
+        #expect(!secretOnly.stderr.contains("must start with postgres"), "the file's URL was taken: \(secretOnly.stderr)")
+        #expect(!secretOnly.stderr.contains("secret"), "a password never reaches a message")
+        try Data("NOT A SETTING\n".utf8).write(to: dotEnv)
+        let broken = try run(["deadlines", "--data", data.path], in: data, environment: ["QORGAU_ENV_FILE": dotEnv.path])
+        #expect(broken.stderr.contains(".env:1: expected NAME=value"))
     }
 
     @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))

@@ -37,8 +37,12 @@ public enum DatabaseLocation: Sendable, Equatable {
     /// Settings applied once after connecting: SQLite keeps a write-ahead log, so readers do not
     /// block the writer and a crash of the process loses no committed transaction.
     public func prepare(_ db: any Database) async throws {
-        guard case .sqliteFile = self, let sql = db as? any SQLDatabase else { return }
+        guard case .sqliteFile(let path) = self, let sql = db as? any SQLDatabase else { return }
         try await sql.raw("PRAGMA journal_mode=WAL").run()
+        // victims' data: the database and its log readable by the owner only
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            chmod(file, 0o600)
+        }
     }
 
     /// A description safe for logs: never the password.

@@ -11,7 +11,7 @@ struct Qorgau: AsyncParsableCommand {
         commandName: "qorgau",
         abstract: "Case management and protection for stalking cases.",
         version: QorgauVersion.current,
-        subcommands: [Serve.self, Migrate.self, Import.self, Export.self, Demo.self, Assess.self, Sentence.self, Order.self, AdminCase.self, Proceeding.self, VerdictCommand.self, Monitor.self, Deadlines.self, Fund.self, Risk.self, User.self, Audit.self, Reindex.self, VerifyDossier.self, Bench.self]
+        subcommands: [Serve.self, Migrate.self, Import.self, Export.self, Demo.self, Assess.self, Sentence.self, Order.self, AdminCase.self, Proceeding.self, VerdictCommand.self, Monitor.self, Deadlines.self, Fund.self, Risk.self, User.self, Audit.self, Reindex.self, VerifyDossier.self, Backup.self, Restore.self, Bench.self]
     )
 }
 
@@ -23,7 +23,7 @@ struct DataOptions: ParsableArguments {
     func location() throws -> DatabaseLocation {
         let env = ProcessInfo.processInfo.environment
         if env["DATABASE_URL"]?.isEmpty ?? true {
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         return try DatabaseLocation.from(databaseURL: env["DATABASE_URL"], dataDirectory: data)
     }

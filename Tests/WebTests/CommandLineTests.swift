@@ -1,6 +1,9 @@
 import Foundation
+import Store
 import Testing
 import TestSupport
+import Vapor
+import Web
 
 /// The `qorgau` binary as a user runs it: exit codes, messages, files.
 @Suite struct CommandLineTests {
@@ -230,6 +233,49 @@ import TestSupport
         try Data("NOT A SETTING\n".utf8).write(to: dotEnv)
         let broken = try run(["deadlines", "--data", data.path], in: data, environment: ["QORGAU_ENV_FILE": dotEnv.path])
         #expect(broken.stderr.contains(".env:1: expected NAME=value"))
+    }
+
+    /// Issue 29: a restore drill. A deployment with a sealed photo is backed up while it runs,
+    /// restored into a new folder and checked; with the wrong key the restore refuses and leaves
+    /// nothing behind; a backup never overwrites.
+    @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
+    func aBackupTakenWhileServingIsRestoredAndChecked() async throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let key = try EvidenceKey.load(environment: nil, file: data.appendingPathComponent("evidence.key").path)
+        let backup = data.appendingPathComponent("backup")
+        try await withQorgauApp(settings: { config in
+            config.database = .sqliteFile(data.appendingPathComponent("qorgau.sqlite").path)
+            config.migrate = true
+            config.evidence = try? BlobStore(directory: data.appendingPathComponent("evidence").path, key: key)
+        }) { app in
+            let (caseID, incidentID) = try await EvidenceAPITests.caseWithIncident(app)
+            #expect(try await app.upload(Multipart.jpeg(size: 300_000), caseID: caseID, incidentID: incidentID).status == .created)
+            // taken while the server holds the database open
+            let taken = try run(["backup", "--to", backup.path, "--data", data.path], in: data)
+            #expect(taken.status == 0, "\(taken.stderr)")
+            #expect(taken.stdout.contains("1 evidence file(s)"), "\(taken.stdout)")
+        }
+        #expect(try run(["backup", "--to", backup.path, "--data", data.path], in: data).status == 1, "never over an earlier backup")
+        #expect(!FileManager.default.fileExists(atPath: backup.appendingPathComponent("evidence.key").path), "keys only when asked")
+
+        // the wrong key: refused, nothing kept
+        let wrong = data.appendingPathComponent("wrong")
+        try FileManager.default.createDirectory(at: wrong, withIntermediateDirectories: true)
+        try Data((Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString() + "\n").utf8).write(to: wrong.appendingPathComponent("evidence.key"))
+        let refused = try run(["restore", backup.path, "--data", wrong.path], in: data)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("does not check out"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: wrong.appendingPathComponent("qorgau.sqlite").path))
+
+        // the right key: restored, and the audit chain and every file check out
+        let restored = data.appendingPathComponent("restored")
+        try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: data.appendingPathComponent("evidence.key"), to: restored.appendingPathComponent("evidence.key"))
+        let done = try run(["restore", backup.path, "--data", restored.path], in: data)
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(done.stdout.contains("1 evidence files check out"), "\(done.stdout)")
+        #expect(try run(["audit", "verify", "--data", restored.path], in: data).stdout.contains("intact"))
     }
 
     @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))

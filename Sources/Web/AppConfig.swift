@@ -58,6 +58,8 @@ public struct AppConfig: Sendable {
     public var changePollSeconds = 0.25
     /// Password attempts one source may make a minute (`QORGAU_SIGNIN_PER_MINUTE`, default 10).
     public var signInPerMinute = 10
+    /// The bearer token `GET /metrics` asks for (`QORGAU_METRICS_TOKEN`); without one, only this machine may read it.
+    public var metricsToken: String?
     /// The channels alerts are sent on, each off until configured (see `AlertChannelSettings`).
     public var alertChannels = AlertChannelSettings()
     /// The Web Push key (VAPID), when push is configured.
@@ -142,6 +144,7 @@ public struct AppConfig: Sendable {
             }
             config.changePollSeconds = Double(ms) / 1000
         }
+        config.metricsToken = env["QORGAU_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let raw = env["QORGAU_SIGNIN_PER_MINUTE"] {
             guard let count = Int(raw), (1...10_000).contains(count) else {
                 throw ConfigurationError("QORGAU_SIGNIN_PER_MINUTE must be a number from 1 to 10000; got \"\(raw)\"")

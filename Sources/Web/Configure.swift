@@ -25,6 +25,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodyBytes)
     if config.idleTimeoutSeconds > 0 { app.http.server.configuration.idleTimeout = .seconds(Int64(config.idleTimeoutSeconds)) }
 
+    _ = OperationsMetrics.registry // metrics from the first request on
     app.middleware = Middlewares()
     app.middleware.use(RequestIDMiddleware()) // first: every log line of the request carries its id
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))

@@ -11,6 +11,7 @@ func routes(_ app: Application) throws {
     app.get("health", use: health.check)
     app.get("health", "live", use: health.live)
     app.get("health", "ready", use: health.ready)
+    app.get("metrics", use: MetricsController(token: app.qorgauConfig.metricsToken).metrics)
     let publicAPI = app.grouped("api", "v1")
     publicAPI.get("openapi.json", use: OpenAPIController().document)
     publicAPI.get("dossier-key", use: DossierController.publishedKey)

@@ -7,7 +7,7 @@ import Foundation
 enum Settings {
     /// The secrets that may be given as `NAME_FILE` (the keys have their own `*_KEY_FILE`).
     static let secrets = ["DATABASE_URL", "QORGAU_SMTP_USERNAME", "QORGAU_SMTP_PASSWORD", "QORGAU_WEBHOOK_SECRET",
-                          "QORGAU_WEBHOOK_URL", "QORGAU_SMS_URL"]
+                          "QORGAU_WEBHOOK_URL", "QORGAU_SMS_URL", "QORGAU_METRICS_TOKEN"]
 
     static func prepare() throws {
         let environment = ProcessInfo.processInfo.environment

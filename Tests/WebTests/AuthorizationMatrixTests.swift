@@ -20,6 +20,7 @@ import VaporTesting
             "GET /health": nil,
             "GET /health/live": nil,
             "GET /health/ready": nil,
+            "GET /metrics": nil,
             "GET /api/v1/openapi.json": nil,
             "GET /api/v1/dossier-key": nil,
             "POST /api/v1/auth/tokens": nil,

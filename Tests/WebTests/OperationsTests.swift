@@ -39,4 +39,31 @@ import Web
             #expect(missing.headers.first(name: "X-Request-ID") == "r-404")
         }
     }
+
+    /// Issue 29: Prometheus metrics, behind a token; pings taken and refused by reason, alerts by
+    /// kind, the time to store a batch, open alerts; no label names a device, case or place.
+    @Test func metricsCountPingsAndAlertsAndAskForTheToken() async throws {
+        try await withQorgauApp(settings: { $0.metricsToken = "scrape-secret" }) { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
+            #expect(imported.status == .created)
+            let gateway = try await app.makeUser(.gateway)
+            let batch: [[String: Any]] = [
+                MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95),
+                MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501), // in the home zone
+                MonitoringProbe.ping("2025-10-25T10:02:00+05:00", 43.2201, 76.8501, device: "nobody's"),
+            ]
+            #expect(try await app.request(.POST, "/api/v1/monitoring/pings", json: ["pings": batch], as: gateway).status == .ok)
+            #expect(try await app.request(.GET, "/metrics", anonymous: true).status == .unauthorized)
+            #expect(try await app.request(.GET, "/metrics", anonymous: true, headers: ["Authorization": "Bearer wrong"]).status == .unauthorized)
+            let scraped = try await app.request(.GET, "/metrics", anonymous: true, headers: ["Authorization": "Bearer scrape-secret"])
+            #expect(scraped.status == .ok)
+            let text = scraped.text
+            for line in ["qorgau_pings_total{result=\"accepted\"}", "qorgau_pings_total{result=\"refused\",reason=\"not taken\"}",
+                         "qorgau_alerts_raised_total{kind=\"zone\"}", "qorgau_ping_batch_seconds_count", "qorgau_alerts_open ",
+                         "http_requests_total"] {
+                #expect(text.contains(line), "\(line)")
+            }
+            for secret in ["bracelet-1", "nobody's", "43.22", "Victim"] { #expect(!text.contains(secret), "\(secret)") }
+        }
+    }
 }

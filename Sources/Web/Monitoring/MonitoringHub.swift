@@ -339,6 +339,14 @@ actor MonitoringHub {
     /// one after another without waiting (the WebSocket) keeps its pings in order.
     func enqueue(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date(),
                  reply: @escaping @Sendable (Result<Outcome, any Error>) -> Void) {
+        let queued = DispatchTime.now()
+        let reply: @Sendable (Result<Outcome, any Error>) -> Void = { result in
+            if case .success(let outcome) = result {
+                OperationsMetrics.record(accepted: outcome.accepted, refusals: outcome.refused.map(\.reason),
+                                         alertKinds: outcome.alerts.map(\.kind), since: queued)
+            }
+            reply(result)
+        }
         queue.append(Pending(batch: batch, subject: subject, now: now, db: db, reply: reply))
         if !writing {
             writing = true

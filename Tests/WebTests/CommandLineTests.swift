@@ -278,6 +278,68 @@ import Web
         #expect(try run(["audit", "verify", "--data", restored.path], in: data).stdout.contains("intact"))
     }
 
+    /// Issue 29: the release bundle, unpacked into an empty folder, serves from there (made here
+    /// from the debug binary: the same script and layout as a release).
+    @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
+    func theBundleServesFromAnEmptyFolder() async throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = Process()
+        script.executableURL = URL(fileURLWithPath: "/bin/bash")
+        script.arguments = [Self.root.appendingPathComponent("scripts/bundle.sh").path, "--bin", Self.binary.deletingLastPathComponent().path,
+                            "--out", folder.appendingPathComponent("dist").path]
+        let out = Pipe()
+        script.standardOutput = out
+        try script.run()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        script.waitUntilExit()
+        #expect(script.terminationStatus == 0)
+        let archive = try #require(printed.split(separator: "\n").last.map(String.init))
+        let unpacked = folder.appendingPathComponent("opt")
+        try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        tar.arguments = ["-C", unpacked.path, "--strip-components=1", "-xzf", archive]
+        try tar.run()
+        tar.waitUntilExit()
+        for name in ["qorgau", "qorgau_Web.resources", "qorgau_Law.resources", "qorgau.service", "nginx.conf", "LICENSE"] {
+            #expect(FileManager.default.fileExists(atPath: unpacked.appendingPathComponent(name).path), "\(name) is in the bundle")
+        }
+        let port = 18_000 + Int.random(in: 0..<2_000)
+        let server = Process()
+        server.executableURL = unpacked.appendingPathComponent("qorgau")
+        server.arguments = ["serve", "--port", String(port), "--data", folder.appendingPathComponent("data").path]
+        server.currentDirectoryURL = unpacked
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
+        environment["QORGAU_BCRYPT_COST"] = "10"
+        server.environment = environment
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        func get(_ path: String) throws -> String {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-s", "--max-time", "5", "http://127.0.0.1:\(port)\(path)"]
+            let body = Pipe()
+            curl.standardOutput = body
+            try curl.run()
+            let data = body.fileHandleForReading.readDataToEndOfFile()
+            curl.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        var ready = false, page = ""
+        for _ in 0..<150 where !ready {
+            try await Task.sleep(for: .milliseconds(200))
+            if try get("/health/ready").contains("\"status\":\"ready\"") {
+                ready = true
+                page = try get("/login?lang=kk")
+            }
+        }
+        #expect(ready, "the unpacked server became ready")
+        #expect(page.contains("lang=\"kk\""), "its templates and catalogs are found beside it")
+    }
+
     @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))
     func usageErrorsExitWithTwo() throws {
         let data = try temporaryFolder()

@@ -67,46 +67,10 @@ public struct Assessor: Sendable {
 
     func assess(_ plan: OffencePlan, file: CaseFile, timeline t: Timeline, verdicts: VerdictCover?, sanctioned: Set<String>,
                 at date: LocalDate, language: Language) -> OffenceAssessment {
-        var beforeInForce: [String] = [], timeBarred: [String] = [], adjudicated: [String] = [], beforeVerdict: [String] = []
-        // Episodes a verdict covers are judged and never counted again; their clock runs until it
-        // enters into force (УК РК art. 71): one whose time ran out before is time-barred.
-        var running: [EpisodeExpiry] = []
-        let courseStart = verdicts?.lastConviction
-        // The conduct not yet judged: positions in the timeline.
-        var candidates: [Int] = []
-        candidates.reserveCapacity(t.count)
-        for i in 0..<t.count where plan.conductKinds & t.entries[i].kindBits != 0 {
-            let day = t.entries[i].day
-            if day < plan.countsFrom { beforeInForce.append(t.ids[i]); continue }
-            if let verdicts, let cover = verdicts[t.ids[i]] {
-                let inForce = cover.final <= date
-                // counted from the last act of this offence's conduct the verdict covers, where the pack says so
-                let from = plan.fromLastEpisode
-                    ? cover.positions.filter { plan.conductKinds & t.entries[$0].kindBits != 0 }.map { t.entries[$0].day }.max() ?? day : day
-                let expiry = plan.limitationMonths.map { LegalDayCalendar.adding(months: $0, to: from) }
-                if let expiry, (inForce ? cover.final : date) > expiry {
-                    timeBarred.append(t.ids[i])
-                } else {
-                    adjudicated.append(t.ids[i])
-                    if !inForce, let expiry { running.append(EpisodeExpiry(incident: t.ids[i], expires: expiry)) }
-                }
-                continue
-            }
-            // before the latest verdict under this offence and not in it: the course that verdict
-            // ended (its clock runs on: a verdict on other episodes stops nothing)
-            if let courseStart, day <= courseStart {
-                let expiry = plan.limitationMonths.map { LegalDayCalendar.adding(months: $0, to: day) }
-                if let expiry, date > expiry {
-                    timeBarred.append(t.ids[i])
-                } else {
-                    beforeVerdict.append(t.ids[i])
-                    // still chargeable: its expiry is listed, so it is not forgotten
-                    if let expiry { running.append(EpisodeExpiry(incident: t.ids[i], expires: expiry)) }
-                }
-                continue
-            }
-            candidates.append(i)
-        }
+        let sorted = sortConduct(plan, timeline: t, verdicts: verdicts, at: date)
+        let (beforeInForce, adjudicated, beforeVerdict, candidates, running) =
+            (sorted.beforeInForce, sorted.adjudicated, sorted.beforeVerdict, sorted.candidates, sorted.running)
+        var timeBarred = sorted.timeBarred
         // A course of conduct runs out of time from its last act; otherwise each episode from its own.
         var lastAct: LocalDate?
         if plan.fromLastEpisode, plan.limitationMonths != nil {

@@ -99,4 +99,22 @@ import VaporTesting
             #expect((list.json["items"] as? [Any])?.count == 1)
         }
     }
+
+    /// Issue 26: a validation problem is said in the language the client asks for, with its code
+    /// and values kept for programs.
+    @Test func problemsAreSaidInTheLanguageAsked() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            let bad: [String: Any] = ["occurredAt": "yesterday", "kind": "contact", "channel": "sms", "description": "x",
+                                      "againstWill": true, "violence": false, "reportedBy": "victim"]
+            let russian = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: bad, headers: ["Accept-Language": "ru-RU,ru;q=0.9"])
+            #expect(russian.status == .unprocessableEntity)
+            let error = try #require((russian.json["errors"] as? [[String: Any]])?.first)
+            #expect(error["pointer"] as? String == "/occurredAt")
+            #expect(error["message"] as? String == "Укажите дату и время.")
+            #expect(error["code"] as? String == "dateTime")
+            let english = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: bad)
+            #expect(((english.json["errors"] as? [[String: Any]])?.first?["message"] as? String)?.contains("is not a date-time") == true)
+        }
+    }
 }

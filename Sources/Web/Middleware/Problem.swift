@@ -45,9 +45,18 @@ struct ProblemMiddleware: AsyncMiddleware {
             return Problem(type: "urn:qorgau:problem:malformed", title: "The request body cannot be read", status: 400,
                            detail: failure.problems.map(\.description).joined(separator: "; "), errors: failure.problems)
         case let failure as ValidationFailure:
+            // said in the language the client asks for (Accept-Language) where the problem has a
+            // code with a text in that catalog; the code and its values stay for programs
+            let language = request.preferredLanguage
+            let problems = language == "en" ? failure.problems : failure.problems.map { problem in
+                guard problem.code != nil else { return problem }
+                var said = problem
+                said.message = problem.said(in: request.application.catalogs.words(language))
+                return said
+            }
             return Problem(type: "urn:qorgau:problem:validation", title: "The request has invalid fields",
-                           status: 422, detail: failure.problems.map(\.description).joined(separator: "; "),
-                           errors: failure.problems)
+                           status: 422, detail: problems.map(\.description).joined(separator: "; "),
+                           errors: problems)
         case DomainError.notFound(let what):
             return Problem(type: "about:blank", title: "Not Found", status: 404, detail: "\(what) not found")
         case DomainError.conflict(let why):

@@ -550,6 +550,13 @@ paths = {
         "operationId": "recordPayment", "summary": "The mandatory payment was received",
         "parameters": [CASE, param("ref")], "requestBody": body(obj({"paidAt": DT}, ["paidAt"])),
         "responses": {**ok(ref("Record")), **errors(404, 409, 422)}}},
+    "/api/v1/fund/payments": {"post": {
+        "operationId": "recordFundPayment",
+        "summary": "The Fund officer records that a ledger's mandatory payment was received (date and payment document)",
+        "requestBody": body(obj({"case": {"type": "string", "format": "uuid"}, "verdict": {"type": "string"}, "paidAt": DT,
+                                 "document": {"type": "string", "maxLength": 100}}, ["case", "verdict", "paidAt", "document"])),
+        "responses": {**ok(obj({"caseId": {"type": "string"}, "verdict": {"type": "string"}, "paidAt": DT, "document": {"type": "string"}})),
+                      **errors(404, 409, 422)}}},
     "/api/v1/cases/{caseID}/verdicts/{ref}/entry-into-force": {"post": {
         "operationId": "recordEntryIntoForce",
         "summary": "The day the verdict entered into force: its episodes' limitation stops then (recorded once)",

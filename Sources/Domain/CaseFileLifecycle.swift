@@ -189,8 +189,10 @@ public struct Punishment: Equatable, Sendable, Codable {
 public struct MandatoryPayment: Equatable, Sendable, Codable {
     public var mrp: Int
     public var paidAt: ZonedDateTime?
+    /// The payment document's number (a payment order), when the Fund recorded it.
+    public var document: String?
 
-    public init(mrp: Int, paidAt: ZonedDateTime? = nil) { self.mrp = mrp; self.paidAt = paidAt }
+    public init(mrp: Int, paidAt: ZonedDateTime? = nil, document: String? = nil) { self.mrp = mrp; self.paidAt = paidAt; self.document = document }
 }
 
 public struct Device: Equatable, Sendable, Codable {

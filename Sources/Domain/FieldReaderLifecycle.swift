@@ -110,7 +110,8 @@ extension FieldReader {
             let p = n["mandatoryPayment"]
             let mrp = p["mrp"].int(in: 0...1000)
             let paidAt = past(p["paidAt"], required: false)
-            payment = mrp.map { MandatoryPayment(mrp: $0, paidAt: paidAt) }
+            let document = p["document"].string(required: false, maxLength: 100)
+            payment = mrp.map { MandatoryPayment(mrp: $0, paidAt: paidAt, document: document) }
         }
         let final = n["enteredIntoForce"].date(required: false)
         if let final {

@@ -39,6 +39,7 @@ func routes(_ app: Application) throws {
     web.post("users", ":userID", "enable", use: usersPage.enable).requires(.manageUsers)
     web.post("users", ":userID", "reset", use: usersPage.reset).requires(.manageUsers)
     web.get("fund", use: FundLedgerPage(packs: app.packs).page).requires(.readFundLedger).auditsRead("fundLedgerPage")
+    web.post("fund", "payments", use: FundLedgerPage(packs: app.packs).recordPayment).requires(.recordFundPayment)
     web.get("search", use: SearchPage().page).requires(.readCaseRecords).auditsRead("search")
     web.get("cases", ":caseID", use: casePage.page).requires(.readCaseRecords).auditsRead("casePage")
     web.on(.POST, "cases", ":caseID", "incidents", body: .collect(maxSize: ByteCount(value: AuthorizationMiddleware.maxFormBytes)), use: casePage.logIncident).requires(.logIncident)
@@ -105,6 +106,7 @@ func routes(_ app: Application) throws {
     api.get("deadlines", use: reports.deadlines).requires(.readReports).auditsRead("deadlines")
     api.get("fund", "ledger", use: reports.ledger).requires(.readFundLedger)
     api.get("fund", "ledger.csv", use: reports.ledgerCSV).requires(.readFundLedger).auditsRead("fundLedgerExport")
+    api.post("fund", "payments", use: FundPaymentController().record).requires(.recordFundPayment)
     api.get("respondents", ":iin", use: reports.respondent).requires(.readReports).auditsRead("respondent")
 
     let cases = api.grouped("cases")

@@ -26,6 +26,8 @@ public enum Permission: String, CaseIterable, Sendable {
     case readReports
     /// The Victims Compensation Fund ledger.
     case readFundLedger
+    /// Record that a mandatory payment in the Fund's ledger was received (its date and document).
+    case recordFundPayment
     /// Grant and withdraw single users' access to a case.
     case manageCaseAccess
     /// Post monitoring pings.
@@ -55,6 +57,7 @@ public enum Permission: String, CaseIterable, Sendable {
         case .importCaseFiles: [.officer]
         case .readReports: [.officer, .investigator, .judge]
         case .readFundLedger: [.fundOfficer, .officer]
+        case .recordFundPayment: [.fundOfficer]
         case .manageCaseAccess: [.officer]
         case .ingestPings: [.gateway]
         case .reportDeliveries: [.gateway]

@@ -16,15 +16,50 @@ struct FundLedgerPage {
         var due: String; var status: String; var statusCode: String; var paid: String
         /// For a payment not yet made, the unverified law figures its due date rests on, in words.
         var restsOn: String
+        /// For recording its payment: the case, the verdict and whether it is still to be paid.
+        var caseId: String; var verdict: String; var payable: Bool
     }
     struct Filter: Encodable { var label: String; var link: String; var current: Bool }
     struct Context: Encodable {
         var frame: PageFrame
         var at: String; var owed: String; var paid: String; var outstanding: String; var overdue: String
         var entries: [EntryView]; var filters: [Filter]; var next: String?; var csv: String
+        /// Whether the reader may record payments (the Fund officer), what was just done, what was wrong.
+        var mayRecord: Bool; var done: String?; var problem: String?
+        var today: String
     }
 
-    func page(req: Request) async throws -> Response {
+    func page(req: Request) async throws -> Response { try await render(req) }
+
+    /// `POST /fund/payments`: a payment received, from the row's form (date and document number).
+    func recordPayment(req: Request) async throws -> Response {
+        struct Form: Decodable { var `case`: String?; var verdict: String?; var paidOn: String?; var document: String? }
+        let form = req.form(Form.self) ?? Form()
+        let t = req.application.catalogs.words(req.pageLanguage)
+        let document = form.document?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard let caseID = form.case.flatMap(UUID.init(uuidString:)), let verdict = form.verdict, !verdict.isEmpty else {
+            return try await render(req, problem: t["fund_payment_which"], status: .unprocessableEntity)
+        }
+        guard let day = form.paidOn.flatMap(LocalDate.init), let pack = packs["KZ"] ?? packs.packs.values.first else {
+            return try await render(req, problem: t["problem_date"], status: .unprocessableEntity)
+        }
+        guard !document.isEmpty, document.count <= 100, JSONNode.forbiddenControl(in: document) == nil else {
+            return try await render(req, problem: t["fund_payment_document_needed"], status: .unprocessableEntity)
+        }
+        // the day's end in the jurisdiction (a date, not a moment); not in the future
+        let paidAt = pack.endOfDay(day)
+        guard day <= pack.today() else { return try await render(req, problem: t["problem_future"], status: .unprocessableEntity) }
+        do {
+            _ = try await FundPaymentController.record(caseID: caseID, verdict: verdict, paidAt: paidAt, document: document, req: req)
+            return req.redirect(to: "/fund?done=paid")
+        } catch let failure as ValidationFailure {
+            return try await render(req, problem: failure.problems.map { $0.said(in: t) }.joined(separator: " "), status: .unprocessableEntity)
+        } catch is DomainError { // already recorded, or no payment ordered
+            return try await render(req, problem: t["fund_payment_refused"], status: .conflict)
+        }
+    }
+
+    private func render(_ req: Request, problem: String? = nil, status answer: HTTPResponseStatus = .ok) async throws -> Response {
         let frame = try PageFrame.make(req)
         let t = frame.t
         let report = try await ReportController(packs: packs).ledger(req: req)
@@ -46,15 +81,19 @@ struct FundLedgerPage {
                                  decided: format.date(entry.decidedAt), amount: "\(entry.units) \(unit) · \(money(entry.amount))",
                                  due: format.date(entry.dueDate), status: t["ledgerstatus_\(entry.status.rawValue)"] ?? entry.status.rawValue,
                                  statusCode: entry.status.rawValue, paid: entry.paidAt.map(format.date) ?? "",
-                                 restsOn: entry.status != .paid ? Self.figures(entry.unverified.filter(FundLedger.concernsDueDate), t) : "")
+                                 restsOn: entry.status != .paid ? Self.figures(entry.unverified.filter(FundLedger.concernsDueDate), t) : "",
+                                 caseId: entry.caseId, verdict: entry.verdict, payable: entry.paidAt == nil)
             },
             filters: filters.map { code in
                 Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + (code.map { "?status=\($0)" } ?? ""),
                        current: code == status)
             },
             next: report.nextCursor.map { "/fund?" + (status.map { "status=\($0)&" } ?? "") + "cursor=\($0)" },
-            csv: "/api/v1/fund/ledger.csv")
-        return try await req.renderPage("fund", context)
+            csv: "/api/v1/fund/ledger.csv",
+            mayRecord: (try? req.principal.may(.recordFundPayment)) ?? false,
+            done: req.query[String.self, at: "done"] == "paid" ? t["fund_payment_recorded"] : nil, problem: problem,
+            today: (packs["KZ"]?.today() ?? report.at).description)
+        return try await req.renderPage("fund", context, status: answer)
     }
 
     /// Law figures in words ("mandatoryPayment.dueDays" → "срок уплаты принудительного платежа").

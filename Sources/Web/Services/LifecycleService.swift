@@ -142,13 +142,20 @@ public struct LifecycleService: Sendable {
                       warnings: warnings.isEmpty ? nil : warnings)
     }
 
-    /// The mandatory payment of a verdict was received.
-    public func recordPayment(_ caseID: UUID, _ ref: String, paidAt: ZonedDateTime) async throws -> Record<Verdict> {
+    /// The mandatory payment of a verdict was received (with the payment document's number when
+    /// the Fund records it).
+    public func recordPayment(_ caseID: UUID, _ ref: String, paidAt: ZonedDateTime, document: String? = nil) async throws -> Record<Verdict> {
         let stored = try await RecordStore<Verdict>(db: db, section: .verdicts)
-            .update(ref, caseID: caseID, reason: "mandatory payment received", by: principal) { verdict in
+            .update(ref, caseID: caseID, reason: "mandatory payment received", by: principal,
+                    detail: document.map { "document \($0)" }) { verdict in
                 guard var payment = verdict.mandatoryPayment else { throw DomainError.conflict("verdict \(ref) orders no mandatory payment") }
                 if payment.paidAt != nil { throw DomainError.conflict("the payment of verdict \(ref) is already recorded") }
+                if paidAt.epochMilliseconds < verdict.decidedAt.epochMilliseconds {
+                    throw ValidationFailure([ValidationProblem(pointer: "/paidAt", message: "a payment is made after the verdict (\(verdict.decidedAt)), not before",
+                                                               code: .beforeStart, values: ["value": paidAt.description, "start": verdict.decidedAt.localDate.description])])
+                }
                 payment.paidAt = paidAt
+                payment.document = document
                 var paid = verdict
                 paid.mandatoryPayment = payment
                 return paid

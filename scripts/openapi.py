@@ -460,6 +460,7 @@ paths = {
         "description": "Entries in the order of the decisions, a page at a time; the totals are the whole ledger's, "
                        "the persons' totals those of the persons on the page.",
         "parameters": [param("at", "query", DATE, "the date of the ledger; today by default"),
+                       param("from", "query", DATE, "only decisions from this day on"),
                        param("status", "query", words("paid", "due", "overdue"), "only the entries of this status on that day")] + PAGE,
         "responses": {**ok(ref("FundLedger")), **errors(422)}}},
     "/api/v1/fund/ledger.csv": {"get": {

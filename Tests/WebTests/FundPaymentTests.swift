@@ -55,4 +55,22 @@ import VaporTesting
             #expect(!(try await app.request(.GET, "/fund?lang=ru").text.contains("Отметить оплату")))
         }
     }
+
+    /// The ledger by period: decisions from a day on (the ledger's day ends the period).
+    @Test func theLedgerIsReadForAPeriod() async throws {
+        try await withQorgauApp { app in
+            #expect(try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "PER-1")).status == .created)
+            let fund = try await app.makeUser(.fundOfficer)
+            let all = try await app.request(.GET, "/api/v1/fund/ledger?at=2026-03-05", as: fund)
+            #expect((all.json["entries"] as? [Any])?.count == 1)
+            let later = try await app.request(.GET, "/api/v1/fund/ledger?at=2026-03-05&from=2026-02-11", as: fund)
+            #expect((later.json["entries"] as? [Any])?.count == 0)
+            let same = try await app.request(.GET, "/api/v1/fund/ledger?at=2026-03-05&from=2026-02-10", as: fund)
+            #expect((same.json["entries"] as? [Any])?.count == 1)
+            #expect(try await app.request(.GET, "/api/v1/fund/ledger?from=February", as: fund).problemPointers == ["/from"])
+            let page = try await app.request(.GET, "/fund?lang=kk&at=2026-03-05&from=2026-02-11", as: fund)
+            #expect(page.text.contains("Шешім күнінен бастап"))
+            #expect(!page.text.contains("PER-1"))
+        }
+    }
 }

@@ -27,13 +27,13 @@ public struct WorklistReader: Sendable {
         return (items, next)
     }
 
-    /// The Fund ledger on `day`: a page of entries in the order of the decisions, the totals of
-    /// the persons on it and of the whole ledger.
-    public func ledger(on day: LocalDate, currency: String = "KZT", status: FundLedger.Entry.Status? = nil, limit: Int,
-                       after cursor: WorklistTables.PaymentCursor? = nil) async throws -> (report: FundLedger.Report, next: WorklistTables.PaymentCursor?) {
+    /// The Fund ledger on `day`: a page of entries in the order of the decisions (of one status,
+    /// decided from a day, when asked), the totals of the persons on it and of the whole ledger.
+    public func ledger(on day: LocalDate, currency: String = "KZT", status: FundLedger.Entry.Status? = nil, decidedFrom: LocalDate? = nil,
+                       limit: Int, after cursor: WorklistTables.PaymentCursor? = nil) async throws -> (report: FundLedger.Report, next: WorklistTables.PaymentCursor?) {
         let tables = WorklistTables(db: db)
         let rows = try await tables.payments(on: day, currency: currency, status: status.flatMap { .init(rawValue: $0.rawValue) },
-                                             limit: limit, after: cursor)
+                                             decidedFrom: decidedFrom, limit: limit, after: cursor)
         let entries = rows.map { Self.entry($0, on: day) }
         var keys: [String: FundLedger.Entry] = [:]
         for entry in entries {

@@ -209,14 +209,15 @@ public struct WorklistTables: Sendable {
 
     /// The payments decided by `day` in one currency, in the order of the decision, `limit` at
     /// most, after `cursor`; of one status on that day if given.
-    public func payments(on day: LocalDate, currency: String, status: PaymentStatus? = nil, limit: Int,
-                         after cursor: PaymentCursor? = nil) async throws -> [Payment] {
+    public func payments(on day: LocalDate, currency: String, status: PaymentStatus? = nil, decidedFrom: LocalDate? = nil,
+                         limit: Int, after cursor: PaymentCursor? = nil) async throws -> [Payment] {
         let d = day.daysSinceEpoch
         var select = try Self.sql(db).select()
             .columns("case_id", "case_number", "verdict", "person", "iin", "decided_day", "units", "unit_name", "amount", "currency",
                      "due_day", "paid_day", "value_day", "unverified")
             .from("projected_payments")
             .where("decided_day", .lessThanOrEqual, d).where("currency", .equal, currency)
+        if let decidedFrom { select = select.where("decided_day", .greaterThanOrEqual, decidedFrom.daysSinceEpoch) }
         if let status { select = select.where(Self.condition(status, d)) }
         if let cursor {
             select = select.where(SQLQueryString(

@@ -80,17 +80,23 @@ struct ReportController {
         let (limit, cursor) = try req.page(cursor: WorklistTables.PaymentCursor.init)
         let log = ProblemLog()
         let status = req.wordQuery("status", FundLedger.Entry.Status.self, log: log)
+        // `from`: only decisions from that day on (the ledger's day, `at`, is the period's end)
+        var from: LocalDate?
+        if let raw = req.query[String.self, at: "from"] {
+            from = LocalDate(raw)
+            if from == nil { log.add("/from", "\"\(raw.prefix(40))\" is not a date (YYYY-MM-DD)", code: .date, values: ["value": String(raw.prefix(40))]) }
+        }
         if !log.isEmpty { throw ValidationFailure(log.problems) }
         // the fund officer sees the ledger of every case, and nothing else of them; others the ledger of their scope
         let scope = try req.principal.role == .fundOfficer ? .all : req.principal.scope
         if scope == .all, try await Self.projectionServes(date, req: req, packs: packs, anyDay: true) {
-            var (report, next) = try await WorklistReader(db: req.db).ledger(on: date, status: status, limit: limit, after: cursor)
+            var (report, next) = try await WorklistReader(db: req.db).ledger(on: date, status: status, decidedFrom: from, limit: limit, after: cursor)
             report.nextCursor = next?.text
             return report
         }
         let (cases, _) = try await load(req, scope: scope)
         var report = FundLedger(packs: packs).report(cases, at: date)
-        var entries = report.entries.filter { status == nil || $0.status == status }
+        var entries = report.entries.filter { entry in (status == nil || entry.status == status) && (from.map { entry.decidedAt >= $0 } ?? true) }
         if let cursor {
             let after = (LocalDate(daysSinceEpoch: cursor.decided), cursor.caseID.apiString, cursor.verdict)
             entries = entries.filter { ($0.decidedAt, $0.caseId, $0.verdict) > after }

@@ -27,6 +27,8 @@ struct FundLedgerPage {
         /// Whether the reader may record payments (the Fund officer), what was just done, what was wrong.
         var mayRecord: Bool; var done: String?; var problem: String?
         var today: String
+        /// The period's start (decisions from that day), as the form shows it; the status kept with it.
+        var from: String; var status: String
     }
 
     func page(req: Request) async throws -> Response { try await render(req) }
@@ -71,6 +73,7 @@ struct FundLedgerPage {
         let currency = t["currency_\(report.currency)"] ?? report.currency
         func money(_ amount: Int) -> String { "\(format.number(Int64(amount))) \(currency)" }
         let status = req.query[String.self, at: "status"]
+        let from = req.query[String.self, at: "from"].flatMap(LocalDate.init)
         let filters = [nil] + FundLedger.Entry.Status.allCases.map(\.rawValue)
         let context = Context(
             frame: frame, at: format.date(report.at), owed: money(report.owed), paid: money(report.paid),
@@ -85,14 +88,15 @@ struct FundLedgerPage {
                                  caseId: entry.caseId, verdict: entry.verdict, payable: entry.paidAt == nil)
             },
             filters: filters.map { code in
-                Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + (code.map { "?status=\($0)" } ?? ""),
-                       current: code == status)
+                let query = [code.map { "status=\($0)" }, from.map { "from=\($0)" }].compactMap { $0 }.joined(separator: "&")
+                return Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + (query.isEmpty ? "" : "?" + query),
+                              current: code == status)
             },
-            next: report.nextCursor.map { "/fund?" + (status.map { "status=\($0)&" } ?? "") + "cursor=\($0)" },
+            next: report.nextCursor.map { "/fund?" + (status.map { "status=\($0)&" } ?? "") + (from.map { "from=\($0)&" } ?? "") + "cursor=\($0)" },
             csv: "/api/v1/fund/ledger.csv",
             mayRecord: (try? req.principal.may(.recordFundPayment)) ?? false,
             done: req.query[String.self, at: "done"] == "paid" ? t["fund_payment_recorded"] : nil, problem: problem,
-            today: (packs["KZ"]?.today() ?? report.at).description)
+            today: (packs["KZ"]?.today() ?? report.at).description, from: from?.description ?? "", status: status ?? "")
         return try await req.renderPage("fund", context, status: answer)
     }
 

@@ -12,7 +12,7 @@ public enum Server {
         let app = try await Application.make(env)
         do {
             try await configure(app, config)
-            if config.migrate { try await FirstAdministrator.ensure(on: app.db, bcryptCost: config.bcryptCost) }
+            try await FirstAdministrator.ensure(on: app.db, bcryptCost: config.bcryptCost) // also under --no-migrate after `qorgau migrate`
             try await app.startMonitoring(sweepSeconds: config.monitoringSweepSeconds, escalateAfter: config.alertEscalationSeconds)
             await app.startDeliveries()
             app.logger.notice("Qorgau on http://\(config.host):\(config.port) with \(config.database.redacted)")

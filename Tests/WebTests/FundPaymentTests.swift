@@ -48,7 +48,10 @@ import VaporTesting
             #expect(noDocument.text.contains("Укажите номер платёжного документа."))
             let done = try await AlertConsoleTests.post(app, "/fund/payments?lang=ru", "case=\(caseID)&verdict=d1&paidOn=2026-03-01&document=%E2%84%96%2017", as: fund)
             #expect(done.status == .seeOther)
+            #expect(done.headers.first(name: .location)?.contains("done=paid#p-\(caseID)-d1") == true, "back at the row just paid")
             let after = try await app.request(.GET, "/fund?lang=ru&done=paid", as: fund)
+            #expect(PageTests.visibleText(after.text).contains("№ 17"))
+            #expect(!after.text.contains("№ № 17"))
             #expect(after.text.contains("Оплата отмечена."))
             #expect(PageTests.visibleText(after.text).contains("оплачен  1 марта 2026 г.") || PageTests.visibleText(after.text).contains("1 марта 2026 г."))
             // the officer's ledger page has no recording form

@@ -147,7 +147,7 @@ import VaporTesting
             #expect(csv.headers.contentType?.subType == "csv")
             let lines = csv.body.string.components(separatedBy: "\r\n").filter { !$0.isEmpty }
             #expect(lines.count == entries.count + 1)
-            #expect(lines.first == "case_number,verdict,person,iin,decided,units,unit,amount,currency,due,paid,status")
+            #expect(lines.first == "case_number,verdict,person,iin,decided,units,unit,amount,currency,due,paid,status,document")
             #expect(!lines.contains { $0.contains(",=") }, "a name a spreadsheet would run is led by an apostrophe")
             if entries.contains(where: { $0["person"] as? String == "Ahmetov, Dauren" }) {
                 #expect(lines.contains { $0.contains("\"Ahmetov, Dauren\"") }, "a comma in a field is quoted")

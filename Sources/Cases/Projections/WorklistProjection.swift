@@ -40,7 +40,7 @@ public struct WorklistProjection: Sendable {
         let payments = FundLedger(packs: packs).entries(of: file, caseId: "", caseNumber: nil).map {
             WorklistTables.PaymentRow(verdict: $0.verdict, person: $0.person, iin: $0.iin, decided: $0.decidedAt, units: $0.units,
                                       unitName: $0.unit, amount: $0.amount, currency: $0.currency, due: $0.dueDate, paid: $0.paidAt,
-                                      valueDay: $0.unitValueDate, unverified: $0.unverified)
+                                      valueDay: $0.unitValueDate, unverified: $0.unverified, document: $0.document)
         }
         let lastVictimEntry = file.incidents.filter { $0.reportedBy == .victim }.map(\.occurredAt.epochMilliseconds).max()
         return .init(deadlines: deadlines, payments: payments, refreshDay: finder.refreshDay(of: file, after: day),

@@ -74,7 +74,7 @@ public struct WorklistReader: Sendable {
                                 person: row.person, iin: row.iin, decidedAt: row.decided, units: row.units, unit: row.unitName,
                                 amount: row.amount, currency: row.currency, dueDate: row.due, paidAt: paid,
                                 status: paid != nil ? .paid : day > row.due ? .overdue : .due,
-                                unitValueDate: row.valueDay, unverified: row.unverified)
+                                unitValueDate: row.valueDay, unverified: row.unverified, document: paid == nil ? nil : row.document)
     }
 }
 

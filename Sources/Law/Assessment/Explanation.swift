@@ -88,15 +88,15 @@ final class ExplanationTemplate: Sendable {
         }
         statusWords = ElementStatus.allCases.map { texts.add(p.status($0)) }
         grounds = texts.add(" " + p.pick(
-            "Все признаки состава выполнены: имеются основания для рассмотрения вопроса об уголовной ответственности по норме \(cite).",
+            "Все признаки состава выполнены: имеются основания для рассмотрения вопроса об уголовной ответственности (\(cite)).",
             "Құрамның барлық белгілері орындалды: \(cite) бойынша қылмыстық жауаптылық мәселесін қарауға негіз бар.",
             "Every element is met: there are grounds to consider criminal liability under \(cite)."))
         notApplicable = texts.add(" " + p.pick(
-            "Ни один эпизод не может подпадать под норму \(cite): все они до её вступления в силу, за пределами срока давности, уже рассмотрены приговором или иного рода.",
-            "Бірде-бір эпизод \(cite) нормасына түспейді: барлығы ол күшіне енгенге дейін, ескіру мерзімінен тыс, үкіммен қаралған немесе басқа түрде.",
+            "Ни один эпизод не подпадает под норму (\(cite)): все они до её вступления в силу, за пределами срока давности, уже рассмотрены приговором либо относятся к иным действиям.",
+            "Бірде-бір эпизод нормаға (\(cite)) түспейді: барлығы ол күшіне енгенге дейін, ескіру мерзімінен тыс, үкіммен қаралған немесе басқа әрекеттерге жатады.",
             "No episode can fall under \(cite): each is before it came into force, time-barred, already judged by a verdict, or of another kind."))
         insufficientOpen = texts.add(" " + p.pick("Не все признаки выполнены (", "Барлық белгілер орындалмады (", "Not every element is met ("))
-        insufficientClose = texts.add(p.pick("): оснований для квалификации по норме \(cite) пока недостаточно.",
+        insufficientClose = texts.add(p.pick("): оснований для квалификации (\(cite)) пока недостаточно.",
                                              "): \(cite) бойынша саралауға әзірге негіз жеткіліксіз.",
                                              "): the grounds for \(cite) are not yet sufficient."))
         expiryOpen = texts.add(" " + p.pick("Самый ранний срок давности истекает ", "Ең ерте ескіру мерзімі ", "The earliest limitation period ends on "))

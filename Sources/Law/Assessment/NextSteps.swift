@@ -33,7 +33,7 @@ struct NextSteps {
         // By index: iterating would copy each assessment, retaining every text and list in it.
         for o in offences.indices where offences[o].conclusion == .grounds && proposed(offences[o].offence, offences[o].episodes.counted) {
             let counted = offences[o].episodes.counted
-            let (before, middle, after) = p.pick(("Зарегистрировать уголовное дело по норме ", " (эпизоды ", ")."),
+            let (before, middle, after) = p.pick(("Зарегистрировать уголовное дело — ", " (эпизоды ", ")."),
                                                  ("", " бойынша қылмыстық істі тіркеу (эпизодтар ", ")."),
                                                  ("Register a criminal case under ", " (episodes ", ")."))
             var text = sentence(before, offences[o].citation, middle, counted, after)
@@ -120,9 +120,9 @@ struct NextSteps {
 
         for o in offences.indices where !offences[o].episodes.beforeVerdict.isEmpty {
             let earlier = offences[o].episodes.beforeVerdict
-            let (before, middle, after) = p.pick(("Эпизоды ", " были до приговора, но не вошли в него: решить, привлекать ли за них к ответственности по норме ", " (с эпизодами после приговора они не учитываются)."),
-                                                 ("", " эпизодтары үкімге дейін болған, бірақ оған енбеген: олар үшін ", " бойынша жауаптылыққа тарту керек пе, шешу (үкімнен кейінгі эпизодтармен бірге есепке алынбайды)."),
-                                                 ("Episodes ", " came before the verdict but were not in it: decide whether to prosecute them under ", " (they are not counted with the episodes after it)."))
+            let (before, middle, after) = p.pick(("Эпизоды ", " были до приговора, но не вошли в него: решить, привлекать ли за них к ответственности (", "); с эпизодами после приговора они не учитываются."),
+                                                 ("", " эпизодтары үкімге дейін болған, бірақ оған енбеген: олар үшін жауаптылыққа тарту керек пе, шешу (", "); үкімнен кейінгі эпизодтармен бірге есепке алынбайды."),
+                                                 ("Episodes ", " came before the verdict but were not in it: decide whether to prosecute them (", "); they are not counted with the episodes after it."))
             let text = TextWriter.text(capacity: 512) { out in
                 out.write(before)
                 p.write(earlier, into: &out)

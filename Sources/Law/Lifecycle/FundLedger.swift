@@ -30,11 +30,13 @@ public struct FundLedger: Sendable {
         public var unitValueDate: LocalDate?
         /// The unverified figures the amount and the due date rest on (`mandatoryPayment.dueDays`, …).
         public var unverified: [String]
+        /// The payment document's number, when the Fund recorded it.
+        public var document: String?
 
         public init(caseId: String, caseNumber: String?, verdict: String, person: String, iin: String?, decidedAt: LocalDate, units: Int, unit: String, amount: Int, currency: String, dueDate: LocalDate, paidAt: LocalDate?, status: Status,
-                    unitValueDate: LocalDate? = nil, unverified: [String] = []) {
+                    unitValueDate: LocalDate? = nil, unverified: [String] = [], document: String? = nil) {
             self.caseId = caseId; self.caseNumber = caseNumber; self.verdict = verdict; self.person = person; self.iin = iin; self.decidedAt = decidedAt; self.units = units; self.unit = unit; self.amount = amount; self.currency = currency; self.dueDate = dueDate; self.paidAt = paidAt; self.status = status
-            self.unitValueDate = unitValueDate; self.unverified = unverified
+            self.unitValueDate = unitValueDate; self.unverified = unverified; self.document = document
         }
     }
 
@@ -74,7 +76,7 @@ public struct FundLedger: Sendable {
         var entries: [Entry] = []
         for ref in cases {
             for var entry in self.entries(of: ref.file, caseId: ref.id, caseNumber: ref.number) where entry.decidedAt <= date {
-                if let paid = entry.paidAt, paid > date { entry.paidAt = nil }
+                if let paid = entry.paidAt, paid > date { entry.paidAt = nil; entry.document = nil }
                 entry.status = entry.paidAt != nil ? .paid : date > entry.dueDate ? .overdue : .due
                 entries.append(entry)
             }
@@ -116,7 +118,7 @@ public struct FundLedger: Sendable {
                                  person: respondent?.name ?? "unknown", iin: respondent?.iin, decidedAt: decided,
                                  units: payment.mrp, unit: unit.id, amount: payment.mrp * (value?.value ?? 0), currency: pack.currency,
                                  dueDate: dueFrom.adding(days: rule.dueDays?.value ?? 0), paidAt: paid, status: paid != nil ? .paid : .due,
-                                 unitValueDate: valueDay, unverified: unverified))
+                                 unitValueDate: valueDay, unverified: unverified, document: payment.document))
         }
         return entries
     }

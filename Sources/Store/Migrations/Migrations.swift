@@ -25,5 +25,6 @@ public enum StoreMigrations {
         CreateNotices(),
         AddDeliveryReceipts(),
         AddPaymentFigures(),
+        AddPaymentDocument(),
     ]
 }

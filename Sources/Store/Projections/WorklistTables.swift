@@ -47,12 +47,15 @@ public struct WorklistTables: Sendable {
         public var valueDay: LocalDate?
         /// The unverified law figures the amount and the due date rest on.
         public var unverified: [String]
+        /// The payment document's number, when the Fund recorded the payment.
+        public var document: String?
 
         public init(verdict: String, person: String, iin: String?, decided: LocalDate, units: Int, unitName: String,
-                    amount: Int, currency: String, due: LocalDate, paid: LocalDate?, valueDay: LocalDate? = nil, unverified: [String] = []) {
+                    amount: Int, currency: String, due: LocalDate, paid: LocalDate?, valueDay: LocalDate? = nil, unverified: [String] = [],
+                    document: String? = nil) {
             self.verdict = verdict; self.person = person; self.iin = iin; self.decided = decided; self.units = units
             self.unitName = unitName; self.amount = amount; self.currency = currency; self.due = due; self.paid = paid
-            self.valueDay = valueDay; self.unverified = unverified
+            self.valueDay = valueDay; self.unverified = unverified; self.document = document
         }
 
         static func unverified(_ stored: String?) -> [String] { stored.map { $0.split(separator: ",").map(String.init) } ?? [] }
@@ -128,13 +131,14 @@ public struct WorklistTables: Sendable {
             for chunk in rows.payments.chunks(of: 200) {
                 var insert = sql.insert(into: "projected_payments").columns(
                     "case_id", "unit", "case_number", "verdict", "person", "iin", "person_key", "decided_day", "units", "unit_name",
-                    "amount", "currency", "due_day", "paid_day", "value_day", "unverified")
+                    "amount", "currency", "due_day", "paid_day", "value_day", "unverified", "document")
                 for row in chunk {
                     insert = insert.values(
                         SQLBind(caseID), SQLBind(unit), SQLBind(number), SQLBind(row.verdict), SQLBind(row.person), SQLBind(row.iin),
                         SQLBind(row.personKey), SQLBind(row.decided.daysSinceEpoch), SQLBind(row.units), SQLBind(row.unitName),
                         SQLBind(Int64(row.amount)), SQLBind(row.currency), SQLBind(row.due.daysSinceEpoch), SQLBind(row.paid?.daysSinceEpoch),
-                        SQLBind(row.valueDay?.daysSinceEpoch), SQLBind(row.unverified.isEmpty ? nil : row.unverified.joined(separator: ",")))
+                        SQLBind(row.valueDay?.daysSinceEpoch), SQLBind(row.unverified.isEmpty ? nil : row.unverified.joined(separator: ",")),
+                        SQLBind(row.document))
                 }
                 try await insert.run()
             }
@@ -214,7 +218,7 @@ public struct WorklistTables: Sendable {
         let d = day.daysSinceEpoch
         var select = try Self.sql(db).select()
             .columns("case_id", "case_number", "verdict", "person", "iin", "decided_day", "units", "unit_name", "amount", "currency",
-                     "due_day", "paid_day", "value_day", "unverified")
+                     "due_day", "paid_day", "value_day", "unverified", "document")
             .from("projected_payments")
             .where("decided_day", .lessThanOrEqual, d).where("currency", .equal, currency)
         if let decidedFrom { select = select.where("decided_day", .greaterThanOrEqual, decidedFrom.daysSinceEpoch) }
@@ -226,7 +230,7 @@ public struct WorklistTables: Sendable {
         struct Row: Decodable {
             var case_id: UUID; var case_number: String?; var verdict: String; var person: String; var iin: String?
             var decided_day: Int; var units: Int; var unit_name: String; var amount: Int64; var currency: String
-            var due_day: Int; var paid_day: Int?; var value_day: Int?; var unverified: String?
+            var due_day: Int; var paid_day: Int?; var value_day: Int?; var unverified: String?; var document: String?
         }
         return try await select.orderBy("decided_day").orderBy("case_id").orderBy("verdict").limit(limit)
             .all(decoding: Row.self).map { row in
@@ -234,7 +238,8 @@ public struct WorklistTables: Sendable {
                     verdict: row.verdict, person: row.person, iin: row.iin, decided: LocalDate(daysSinceEpoch: row.decided_day),
                     units: row.units, unitName: row.unit_name, amount: Int(row.amount), currency: row.currency,
                     due: LocalDate(daysSinceEpoch: row.due_day), paid: row.paid_day.map(LocalDate.init(daysSinceEpoch:)),
-                    valueDay: row.value_day.map(LocalDate.init(daysSinceEpoch:)), unverified: PaymentRow.unverified(row.unverified)))
+                    valueDay: row.value_day.map(LocalDate.init(daysSinceEpoch:)), unverified: PaymentRow.unverified(row.unverified),
+                           document: row.document))
             }
     }
 
@@ -323,16 +328,17 @@ public struct WorklistTables: Sendable {
     private func paymentRows(caseID: UUID) async throws -> [PaymentRow] {
         struct Row: Decodable {
             var verdict: String; var person: String; var iin: String?; var decided_day: Int; var units: Int; var unit_name: String
-            var amount: Int64; var currency: String; var due_day: Int; var paid_day: Int?; var value_day: Int?; var unverified: String?
+            var amount: Int64; var currency: String; var due_day: Int; var paid_day: Int?; var value_day: Int?; var unverified: String?; var document: String?
         }
         return try await Self.sql(db).select()
             .columns("verdict", "person", "iin", "decided_day", "units", "unit_name", "amount", "currency", "due_day", "paid_day",
-                     "value_day", "unverified")
+                     "value_day", "unverified", "document")
             .from("projected_payments").where("case_id", .equal, caseID).all(decoding: Row.self).map { row in
                 PaymentRow(verdict: row.verdict, person: row.person, iin: row.iin, decided: LocalDate(daysSinceEpoch: row.decided_day),
                            units: row.units, unitName: row.unit_name, amount: Int(row.amount), currency: row.currency,
                            due: LocalDate(daysSinceEpoch: row.due_day), paid: row.paid_day.map(LocalDate.init(daysSinceEpoch:)),
-                           valueDay: row.value_day.map(LocalDate.init(daysSinceEpoch:)), unverified: PaymentRow.unverified(row.unverified))
+                           valueDay: row.value_day.map(LocalDate.init(daysSinceEpoch:)), unverified: PaymentRow.unverified(row.unverified),
+                           document: row.document)
             }
     }
 

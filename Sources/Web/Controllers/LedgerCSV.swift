@@ -4,12 +4,12 @@ import Law
 /// quoted, and a text that a spreadsheet would take for a formula (=, +, -, @, tab, CR first)
 /// is led by an apostrophe, so that opening the export runs nothing.
 enum LedgerCSV {
-    static let header = "case_number,verdict,person,iin,decided,units,unit,amount,currency,due,paid,status\r\n"
+    static let header = "case_number,verdict,person,iin,decided,units,unit,amount,currency,due,paid,status,document\r\n"
 
     static func line(_ entry: FundLedger.Entry) -> String {
         [text(entry.caseNumber ?? ""), text(entry.verdict), text(entry.person), text(entry.iin ?? ""), entry.decidedAt.description,
          String(entry.units), text(entry.unit), String(entry.amount), text(entry.currency), entry.dueDate.description,
-         entry.paidAt?.description ?? "", entry.status.rawValue].joined(separator: ",") + "\r\n"
+         entry.paidAt?.description ?? "", entry.status.rawValue, text(entry.document ?? "")].joined(separator: ",") + "\r\n"
     }
 
     static func text(_ value: String) -> String {

@@ -188,7 +188,8 @@ struct CasePage {
                         .replacingOccurrences(of: "{date}", with: format.date(expected))
                 return Row(cells: [v.court, t["outcome_\(v.outcome.rawValue)"] ?? v.outcome.rawValue, format.dateTime(v.decidedAt), final,
                             v.mandatoryPayment.map { words.money(units: $0.mrp, on: v.decidedAt.localDate)
-                                + ($0.paidAt.map { " · " + (t["paid"] ?? "") + " " + format.dateTime($0) } ?? "") } ?? ""])
+                                + ($0.paidAt.map { " · " + (t["paid"] ?? "") + " " + format.date(pack.legalDay(of: $0)) } ?? "")
+                                + ($0.document.map { " (" + ($0.hasPrefix("№") ? $0 : "№ " + $0) + ")" } ?? "") } ?? ""])
             },
             evidence: evidence.map { item in
                 EvidenceView(incident: refs[item.incidentID].map(words.episode) ?? "", name: item.name, mediaType: item.mediaType,

@@ -29,6 +29,8 @@ struct FundLedgerPage {
         var today: String
         /// The period's start (decisions from that day), as the form shows it; the status kept with it.
         var from: String; var status: String
+        /// The filters as a query, for the forms to come back to; the first page, when on a later one.
+        var query: String; var first: String?
     }
 
     func page(req: Request) async throws -> Response { try await render(req) }
@@ -53,7 +55,14 @@ struct FundLedgerPage {
         guard day <= pack.today() else { return try await render(req, problem: t["problem_future"], status: .unprocessableEntity) }
         do {
             _ = try await FundPaymentController.record(caseID: caseID, verdict: verdict, paidAt: paidAt, document: document, req: req)
-            return req.redirect(to: "/fund?done=paid")
+            // back to the same filters, at the row just paid
+            let query = Self.query(status: req.query[String.self, at: "status"], from: req.query[String.self, at: "from"].flatMap(LocalDate.init))
+            return req.redirect(to: "/fund" + (query.isEmpty ? "?" : query + "&") + "done=paid#p-\(caseID.apiString)-\(verdict)")
+        } catch let failure as ValidationFailure where failure.problems.first?.code == .beforeStart {
+            let start = failure.problems.first?.values?["start"].flatMap(LocalDate.init)
+            let format = LocaleFormat(language: req.pageLanguage, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)
+            return try await render(req, problem: (t["fund_payment_before_verdict"] ?? "").replacingOccurrences(of: "{date}", with: start.map(format.date) ?? ""),
+                                    status: .unprocessableEntity)
         } catch let failure as ValidationFailure {
             return try await render(req, problem: failure.problems.map { $0.said(in: t) }.joined(separator: " "), status: .unprocessableEntity)
         } catch is DomainError { // already recorded, or no payment ordered
@@ -83,7 +92,8 @@ struct FundLedgerPage {
                 return EntryView(caseNumber: entry.caseNumber ?? "—", person: entry.person, iin: entry.iin ?? "",
                                  decided: format.date(entry.decidedAt), amount: "\(entry.units) \(unit) · \(money(entry.amount))",
                                  due: format.date(entry.dueDate), status: t["ledgerstatus_\(entry.status.rawValue)"] ?? entry.status.rawValue,
-                                 statusCode: entry.status.rawValue, paid: entry.paidAt.map(format.date) ?? "",
+                                 statusCode: entry.status.rawValue,
+                                 paid: (entry.paidAt.map(format.date) ?? "") + (entry.document.map { " · " + ($0.hasPrefix("№") ? $0 : "№ " + $0) } ?? ""),
                                  restsOn: entry.status != .paid ? Self.figures(entry.unverified.filter(FundLedger.concernsDueDate), t) : "",
                                  caseId: entry.caseId, verdict: entry.verdict, payable: entry.paidAt == nil)
             },
@@ -96,8 +106,16 @@ struct FundLedgerPage {
             csv: "/api/v1/fund/ledger.csv",
             mayRecord: (try? req.principal.may(.recordFundPayment)) ?? false,
             done: req.query[String.self, at: "done"] == "paid" ? t["fund_payment_recorded"] : nil, problem: problem,
-            today: (packs["KZ"]?.today() ?? report.at).description, from: from?.description ?? "", status: status ?? "")
+            today: (packs["KZ"]?.today() ?? report.at).description, from: from?.description ?? "", status: status ?? "",
+            query: Self.query(status: status, from: from),
+            first: req.query[String.self, at: "cursor"] == nil ? nil : "/fund" + Self.query(status: status, from: from))
         return try await req.renderPage("fund", context, status: answer)
+    }
+
+    /// "?status=overdue&from=2026-01-01", or "" without filters.
+    static func query(status: String?, from: LocalDate?) -> String {
+        let parts = [status.map { "status=\($0)" }, from.map { "from=\($0)" }].compactMap { $0 }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
     }
 
     /// Law figures in words ("mandatoryPayment.dueDays" → "срок уплаты принудительного платежа").

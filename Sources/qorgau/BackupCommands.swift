@@ -24,6 +24,14 @@ struct Backup: AsyncParsableCommand {
         let location = try options.location()
         let blobs = try options.evidenceToCheck()
         try FileManager.default.createDirectory(atPath: to, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do { try await copy(location, blobs) } catch {
+            try? FileManager.default.removeItem(atPath: to) // no half backup left to be mistaken for one
+            throw error
+        }
+    }
+
+    private func copy(_ location: DatabaseLocation, _ blobs: BlobStore) async throws {
+        let to = self.to
         switch location {
         case .sqliteFile:
             let target = URL(fileURLWithPath: to).appendingPathComponent("qorgau.sqlite").path
@@ -32,10 +40,9 @@ struct Backup: AsyncParsableCommand {
                 try await (db as! any SQLDatabase).raw("VACUUM INTO \(bind: target)").run()
             }
             chmod(target, 0o600)
-        case .postgres(let url):
-            let redacted = location.redacted
-            print("PostgreSQL: dump the database with (the password from DATABASE_URL or ~/.pgpass):")
-            print("  pg_dump --format=custom --file=\(to)/qorgau.pgdump '\(URL(string: url).map { _ in redacted } ?? "DATABASE_URL")'")
+        case .postgres:
+            print("PostgreSQL (\(location.redacted)): dump the database with")
+            print("  pg_dump --format=custom --file=\(to)/qorgau.pgdump \"$DATABASE_URL\"")
         case .sqliteMemory:
             throw CommandFailure("an in-memory database has nothing to back up")
         }

@@ -23,10 +23,13 @@ struct NextSteps {
         // and episodes a closed one held are not proposed again. After a verdict, what the
         // respondent does is a new course of conduct with steps of its own.
         let judged = Set(file.verdicts.map(\.proceeding))
+        func unjudged(_ offence: String) -> [CriminalProceeding] {
+            file.criminalProceedings.filter { $0.article == offence && !judged.contains($0.id) }
+        }
         func proposed(_ offence: String, _ counted: [String]) -> Bool {
-            let unjudged = file.criminalProceedings.filter { $0.article == offence && !judged.contains($0.id) }
-            if unjudged.contains(where: { $0.stage != .closed }) { return false }
-            let closed = Set(unjudged.flatMap(\.incidents))
+            let proceedings = unjudged(offence)
+            if proceedings.contains(where: { $0.stage != .closed }) { return false }
+            let closed = Set(proceedings.flatMap(\.incidents))
             return counted.contains { !closed.contains($0) }
         }
 
@@ -37,8 +40,8 @@ struct NextSteps {
                                                  ("", " бойынша қылмыстық істі тіркеу (эпизодтар ", ")."),
                                                  ("Register a criminal case under ", " (episodes ", ")."))
             var text = sentence(before, offences[o].citation, middle, counted, after)
-            let closed = Set(file.criminalProceedings.filter { $0.article == offences[o].offence && $0.stage == .closed && !judged.contains($0.id) }
-                .flatMap(\.incidents))
+            // proposed, so every unjudged proceeding under the offence is closed
+            let closed = Set(unjudged(offences[o].offence).flatMap(\.incidents))
             let reopened = counted.filter(closed.contains)
             if !reopened.isEmpty {
                 let (open, close) = p.pick((" Эпизоды ", " уже были в прекращённом уголовном деле."),

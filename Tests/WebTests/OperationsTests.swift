@@ -60,6 +60,7 @@ import Web
             let text = scraped.text
             for line in ["qorgau_pings_total{result=\"accepted\"}", "qorgau_pings_total{result=\"refused\",reason=\"not taken\"}",
                          "qorgau_alerts_raised_total{kind=\"zone\"}", "qorgau_ping_batch_seconds_count", "qorgau_alerts_open ",
+                         "qorgau_track_group_pings_count", "qorgau_track_commit_seconds_count", "qorgau_devices_silent ",
                          "http_requests_total"] {
                 #expect(text.contains(line), "\(line)")
             }

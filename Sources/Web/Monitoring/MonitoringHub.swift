@@ -441,8 +441,10 @@ actor MonitoringHub {
             }
             outcomes.append(outcome)
         }
+        let writing = DispatchTime.now()
         try await store(db).save(pings: pings, alerts: alerts, breaches: breaches,
                                                                         by: group[0].subject)
+        OperationsMetrics.recordTrackGroup(pings: pings.count, since: writing)
         for (caseID, engine) in engines { self.watched[caseID] = engine } // only once stored
         return outcomes
     }

@@ -34,6 +34,13 @@ enum OperationsMetrics {
         Timer(label: "qorgau_ping_batch_seconds").recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds))
     }
 
+    /// A group of pings stored in one transaction (the track writer's group commit): its size and
+    /// how long the commit took.
+    static func recordTrackGroup(pings: Int, since started: DispatchTime) {
+        Recorder(label: "qorgau_track_group_pings", aggregate: true).record(pings)
+        Timer(label: "qorgau_track_commit_seconds").recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds))
+    }
+
     /// A refusal's reason as a label of few values (a field's problem names its index).
     static func reasonLabel(_ reason: String) -> String {
         if reason.hasPrefix("/") { return "invalid" }
@@ -47,6 +54,10 @@ enum OperationsMetrics {
             struct Count: Decodable { var n: Int }
             let open = try await sql.raw("SELECT COUNT(*) AS n FROM alerts WHERE acknowledged_at_ms IS NULL").first(decoding: Count.self)?.n ?? 0
             Gauge(label: "qorgau_alerts_open").record(open)
+            // a device found silent stays so until its alert is acknowledged
+            let silent = try await sql.raw("SELECT COUNT(DISTINCT device) AS n FROM alerts WHERE kind = 'silent' AND acknowledged_at_ms IS NULL")
+                .first(decoding: Count.self)?.n ?? 0
+            Gauge(label: "qorgau_devices_silent").record(silent)
             for (state, count) in try await DeliveryStore(db: app.db).counts() {
                 Gauge(label: "qorgau_deliveries", dimensions: [("state", state.rawValue)]).record(count)
             }

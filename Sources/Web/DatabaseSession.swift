@@ -23,12 +23,7 @@ public enum DatabaseSession {
             throw ConfigurationError("there is no Qorgau database at \(path): check --data (or DATABASE_URL); "
                 + "`qorgau migrate` makes a new one there")
         }
-        let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
-        app.logger.logLevel = .warning
-        do {
-            try location.register(on: app.databases)
-            app.migrations.add(StoreMigrations.all)
-            try await location.prepare(app.db)
+        return try await open(location) { app in
             if access != .create {
                 let pending = try await pendingMigrations(app)
                 if pending.count == StoreMigrations.all.count {
@@ -41,26 +36,31 @@ public enum DatabaseSession {
                 }
             }
             if access != .read { try await app.autoMigrate() }
-            let result = try await body(app.db)
-            try await app.asyncShutdown()
-            return result
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
+            return try await body(app.db)
         }
     }
 
-    /// The migrations a database still needs, by name, without applying them.
-    public static func pendingMigrations(_ location: DatabaseLocation) async throws -> [String] {
+    /// Makes the database if there is none and applies the migrations it still needs; returns
+    /// their names.
+    public static func migrate(_ location: DatabaseLocation) async throws -> [String] {
+        try await open(location) { app in
+            let pending = try await pendingMigrations(app).map(\.name)
+            try await app.autoMigrate()
+            return pending
+        }
+    }
+
+    /// The database opened in an application of its own, closed again whatever `body` does.
+    private static func open<T: Sendable>(_ location: DatabaseLocation, _ body: (Application) async throws -> T) async throws -> T {
         let app = try await Application.make(Environment(name: "production", arguments: ["qorgau"]))
         app.logger.logLevel = .warning
         do {
             try location.register(on: app.databases)
             app.migrations.add(StoreMigrations.all)
             try await location.prepare(app.db)
-            let pending = try await pendingMigrations(app).map(\.name)
+            let result = try await body(app)
             try await app.asyncShutdown()
-            return pending
+            return result
         } catch {
             try? await app.asyncShutdown()
             throw error

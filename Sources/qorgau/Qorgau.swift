@@ -33,35 +33,45 @@ struct DataOptions: ParsableArguments {
     /// `evidence.key` in the data folder). Only the server's first start (`creating`) makes a key,
     /// and never where sealed evidence already is: a new key could not open it.
     func evidence(creating: Bool = false) throws -> BlobStore {
-        let env = ProcessInfo.processInfo.environment
-        let fromEnvironment = env["QORGAU_EVIDENCE_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        let file = env["QORGAU_EVIDENCE_KEY_FILE"] ?? data + "/evidence.key"
-        let directory = env["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence"
-        if fromEnvironment == nil, !FileManager.default.fileExists(atPath: file) {
-            let sealed = (try? FileManager.default.subpathsOfDirectory(atPath: directory))?.contains { !$0.hasPrefix(".") } ?? false
-            if sealed {
-                throw ConfigurationError("the evidence folder \(directory) holds sealed files but there is no evidence key at \(file): "
+        if !hasEvidenceKey {
+            if holdsSealedEvidence {
+                throw ConfigurationError("the evidence folder \(evidenceDirectory) holds sealed files but there is no evidence key at \(evidenceKeyFile): "
                     + "restore the key from your backup (or set QORGAU_EVIDENCE_KEY); a new key could not open them")
             }
             if !creating {
-                throw ConfigurationError("there is no evidence key at \(file): check --data (or set QORGAU_EVIDENCE_KEY_FILE); "
+                throw ConfigurationError("there is no evidence key at \(evidenceKeyFile): check --data (or set QORGAU_EVIDENCE_KEY_FILE); "
                     + "the server makes one at its first start")
             }
         }
-        let key = try EvidenceKey.load(environment: fromEnvironment, file: file)
-        return try BlobStore(directory: directory, key: key)
+        let key = try EvidenceKey.load(environment: evidenceKeyFromEnvironment, file: evidenceKeyFile)
+        return try BlobStore(directory: evidenceDirectory, key: key)
     }
 
     /// The evidence store to check files against: with the key when there is one; with none yet
     /// (no key, no sealed file) a store that finds every file the database names missing.
     func evidenceToCheck() throws -> BlobStore {
-        let env = ProcessInfo.processInfo.environment
-        let file = env["QORGAU_EVIDENCE_KEY_FILE"] ?? data + "/evidence.key"
-        if (env["QORGAU_EVIDENCE_KEY"] ?? "").isEmpty, !FileManager.default.fileExists(atPath: file),
-           ((try? FileManager.default.subpathsOfDirectory(atPath: env["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence")) ?? []).isEmpty {
-            return try BlobStore(directory: env["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence", key: .random())
-        }
+        guard hasEvidenceKey || holdsSealedEvidence else { return try BlobStore(directory: evidenceDirectory, key: .random()) }
         return try evidence()
+    }
+
+    private var evidenceKeyFromEnvironment: String? {
+        ProcessInfo.processInfo.environment["QORGAU_EVIDENCE_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private var evidenceKeyFile: String { ProcessInfo.processInfo.environment["QORGAU_EVIDENCE_KEY_FILE"] ?? data + "/evidence.key" }
+
+    private var evidenceDirectory: String { ProcessInfo.processInfo.environment["QORGAU_EVIDENCE_DIR"] ?? data + "/evidence" }
+
+    private var hasEvidenceKey: Bool { evidenceKeyFromEnvironment != nil || FileManager.default.fileExists(atPath: evidenceKeyFile) }
+
+    /// Whether the evidence folder holds sealed files (its temporary folder and hidden files aside).
+    private var holdsSealedEvidence: Bool {
+        let items = (try? FileManager.default.subpathsOfDirectory(atPath: evidenceDirectory)) ?? []
+        return items.contains { item in
+            guard !item.hasPrefix("."), !item.hasPrefix("tmp") else { return false }
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: evidenceDirectory + "/" + item, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
     }
 
     /// The key dossiers are signed with: `QORGAU_SIGNING_KEY`, or the key file

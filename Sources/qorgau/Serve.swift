@@ -25,9 +25,8 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let location = try options.location()
-        let pending = try await DatabaseSession.pendingMigrations(location)
+        let pending = try await DatabaseSession.migrate(location)
         for name in pending { print("applying \(name)") }
-        try await DatabaseSession.with(location, access: .create) { _ in }
         print(pending.isEmpty ? "database is up to date: \(location.redacted)"
                               : "database is up to date: \(location.redacted) (\(pending.count) migration(s) applied)")
     }

@@ -77,14 +77,7 @@ struct NextSteps {
                 : p.pick(("Направить материалы о нарушениях защитного предписания (", ") для привлечения к ответственности по ", "."),
                          ("Қорғау нұсқамасын бұзу фактілерін (", ") жауаптылыққа тарту үшін жіберу: ", "."),
                          ("Refer the order violations (", ") for proceedings under ", "."))
-            let text = TextWriter.text(capacity: 512) { out in
-                out.write(before)
-                p.write(unreferred, into: &out)
-                out.write(middle)
-                out.write(articles)
-                out.write(after)
-            }
-            steps.append(NextStep(code: .referViolations, incidents: unreferred, text: text))
+            steps.append(NextStep(code: .referViolations, incidents: unreferred, text: listFirst(before, unreferred, middle, articles, after)))
         }
 
         for o in offences.indices where offences[o].conclusion == .insufficient {
@@ -126,14 +119,7 @@ struct NextSteps {
             let (before, middle, after) = p.pick(("Эпизоды ", " были до приговора, но не вошли в него: решить, привлекать ли за них к ответственности (", "); с эпизодами после приговора они не учитываются."),
                                                  ("", " эпизодтары үкімге дейін болған, бірақ оған енбеген: олар үшін жауаптылыққа тарту керек пе, шешу (", "); үкімнен кейінгі эпизодтармен бірге есепке алынбайды."),
                                                  ("Episodes ", " came before the verdict but were not in it: decide whether to prosecute them (", "); they are not counted with the episodes after it."))
-            let text = TextWriter.text(capacity: 512) { out in
-                out.write(before)
-                p.write(earlier, into: &out)
-                out.write(middle)
-                out.write(offences[o].citation)
-                out.write(after)
-            }
-            steps.append(NextStep(code: .reviewUncharged, incidents: earlier, text: text))
+            steps.append(NextStep(code: .reviewUncharged, incidents: earlier, text: listFirst(before, earlier, middle, offences[o].citation, after)))
         }
 
         let unpaid = file.verdicts.filter { $0.outcome == .guilty && $0.mandatoryPayment != nil && $0.mandatoryPayment?.paidAt == nil }
@@ -197,6 +183,17 @@ struct NextSteps {
             return p.pick("Рассмотреть меру защиты: \(measure.title.ru) (\(law)\(scope)).",
                           "Қорғау шарасын қарастыру: \(measure.title.kk) (\(law)\(scope)).",
                           "Consider a protective measure: \(measure.title.en) (\(law)\(scope)).")
+        }
+    }
+
+    /// before + the list + middle + text + after, written once.
+    func listFirst(_ before: String, _ ids: [String], _ middle: String, _ text: String, _ after: String) -> String {
+        TextWriter.text(capacity: 512) { out in
+            out.write(before)
+            p.write(ids, into: &out)
+            out.write(middle)
+            out.write(text)
+            out.write(after)
         }
     }
 

@@ -98,9 +98,8 @@ struct FundLedgerPage {
                                  caseId: entry.caseId, verdict: entry.verdict, payable: entry.paidAt == nil)
             },
             filters: filters.map { code in
-                let query = [code.map { "status=\($0)" }, from.map { "from=\($0)" }].compactMap { $0 }.joined(separator: "&")
-                return Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + (query.isEmpty ? "" : "?" + query),
-                              current: code == status)
+                Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + Self.query(status: code, from: from),
+                       current: code == status)
             },
             next: report.nextCursor.map { "/fund?" + (status.map { "status=\($0)&" } ?? "") + (from.map { "from=\($0)&" } ?? "") + "cursor=\($0)" },
             csv: "/api/v1/fund/ledger.csv",

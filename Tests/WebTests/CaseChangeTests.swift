@@ -61,7 +61,9 @@ import VaporTesting
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             let orderFile = folder.appendingPathComponent("order.json")
             try JSONSerialization.data(withJSONObject: Self.order).write(to: orderFile)
-            let cli = try CommandLineTests().run(["order", "issue", caseText, "--file", orderFile.path, "--data", folder.path], in: folder)
+            let cli = try await CommandLineTests.offPool {
+                try CommandLineTests().run(["order", "issue", caseText, "--file", orderFile.path, "--data", folder.path], in: folder)
+            }
             #expect(cli.status == 0, "\(cli.stderr)")
             try await Task.sleep(for: .seconds(1))
 

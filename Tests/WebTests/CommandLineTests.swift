@@ -44,6 +44,14 @@ import Web
                    stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Blocking work (a child process waited for) on a thread of its own, not one of the few the
+    /// tests' async code and an in-process server share: blocked, they would starve the server.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
     func temporaryFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qorgau-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -252,18 +260,18 @@ import Web
             let (caseID, incidentID) = try await EvidenceAPITests.caseWithIncident(app)
             #expect(try await app.upload(Multipart.jpeg(size: 300_000), caseID: caseID, incidentID: incidentID).status == .created)
             // taken while the server holds the database open
-            let taken = try run(["backup", "--to", backup.path, "--data", data.path], in: data)
+            let taken = try await Self.offPool { try CommandLineTests().run(["backup", "--to", backup.path, "--data", data.path], in: data) }
             #expect(taken.status == 0, "\(taken.stderr)")
             #expect(taken.stdout.contains("1 evidence file(s)"), "\(taken.stdout)")
         }
-        #expect(try run(["backup", "--to", backup.path, "--data", data.path], in: data).status == 1, "never over an earlier backup")
+        #expect(try await Self.offPool { try CommandLineTests().run(["backup", "--to", backup.path, "--data", data.path], in: data) }.status == 1, "never over an earlier backup")
         #expect(!FileManager.default.fileExists(atPath: backup.appendingPathComponent("evidence.key").path), "keys only when asked")
 
         // the wrong key: refused, nothing kept
         let wrong = data.appendingPathComponent("wrong")
         try FileManager.default.createDirectory(at: wrong, withIntermediateDirectories: true)
         try Data((Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString() + "\n").utf8).write(to: wrong.appendingPathComponent("evidence.key"))
-        let refused = try run(["restore", backup.path, "--data", wrong.path], in: data)
+        let refused = try await Self.offPool { try CommandLineTests().run(["restore", backup.path, "--data", wrong.path], in: data) }
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("does not check out"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: wrong.appendingPathComponent("qorgau.sqlite").path))
@@ -272,10 +280,10 @@ import Web
         let restored = data.appendingPathComponent("restored")
         try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: data.appendingPathComponent("evidence.key"), to: restored.appendingPathComponent("evidence.key"))
-        let done = try run(["restore", backup.path, "--data", restored.path], in: data)
+        let done = try await Self.offPool { try CommandLineTests().run(["restore", backup.path, "--data", restored.path], in: data) }
         #expect(done.status == 0, "\(done.stderr)")
         #expect(done.stdout.contains("1 evidence files check out"), "\(done.stdout)")
-        #expect(try run(["audit", "verify", "--data", restored.path], in: data).stdout.contains("intact"))
+        #expect(try await Self.offPool { try CommandLineTests().run(["audit", "verify", "--data", restored.path], in: data) }.stdout.contains("intact"))
     }
 
     /// Issue 29: the release bundle, unpacked into an empty folder, serves from there (made here
@@ -291,8 +299,11 @@ import Web
         let out = Pipe()
         script.standardOutput = out
         try script.run()
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        script.waitUntilExit()
+        let printed = try await Self.offPool {
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            script.waitUntilExit()
+            return text
+        }
         #expect(script.terminationStatus == 0)
         let archive = try #require(printed.split(separator: "\n").last.map(String.init))
         let unpacked = folder.appendingPathComponent("opt")
@@ -301,7 +312,7 @@ import Web
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
         tar.arguments = ["-C", unpacked.path, "--strip-components=1", "-xzf", archive]
         try tar.run()
-        tar.waitUntilExit()
+        try await Self.offPool { tar.waitUntilExit() }
         for name in ["qorgau", "qorgau_Web.resources", "qorgau_Law.resources", "qorgau.service", "nginx.conf", "LICENSE"] {
             #expect(FileManager.default.fileExists(atPath: unpacked.appendingPathComponent(name).path), "\(name) is in the bundle")
         }
@@ -317,7 +328,7 @@ import Web
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { server.terminate(); server.waitUntilExit() }
-        func get(_ path: String) throws -> String {
+        @Sendable func get(_ path: String) throws -> String {
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
             curl.arguments = ["-s", "--max-time", "5", "http://127.0.0.1:\(port)\(path)"]
@@ -331,9 +342,9 @@ import Web
         var ready = false, page = ""
         for _ in 0..<150 where !ready {
             try await Task.sleep(for: .milliseconds(200))
-            if try get("/health/ready").contains("\"status\":\"ready\"") {
+            if try await Self.offPool({ try get("/health/ready") }).contains("\"status\":\"ready\"") {
                 ready = true
-                page = try get("/login?lang=kk")
+                page = try await Self.offPool { try get("/login?lang=kk") }
             }
         }
         #expect(ready, "the unpacked server became ready")

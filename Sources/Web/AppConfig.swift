@@ -42,8 +42,9 @@ public struct AppConfig: Sendable {
     public var discreet = Discretion.victim
 
     public enum Discretion: String, Sendable, CaseIterable { case victim, all, off }
-    /// The instances sharing the monitoring work (`QORGAU_INSTANCES`, `QORGAU_INSTANCE_INDEX`).
-    public var cluster = MonitoringCluster.single
+    /// How this instance takes part among several on one PostgreSQL (`QORGAU_INSTANCE_ADDRESS`,
+    /// `QORGAU_LEASE_SECONDS`).
+    public var instances = InstanceSettings()
     /// The PostgreSQL channel on which instances tell each other of alerts and changed cases
     /// (`QORGAU_NOTIFY_CHANNEL`, default `qorgau_monitoring`): one per deployment sharing a database.
     public var notifyChannel = "qorgau_monitoring"
@@ -120,12 +121,7 @@ public struct AppConfig: Sendable {
             }
             config.discreet = discreet
         }
-        config.cluster = try MonitoringCluster.fromEnvironment(env)
-        if config.cluster.count > 1 {
-            guard case .postgres = database else {
-                throw ConfigurationError("QORGAU_INSTANCES needs PostgreSQL (DATABASE_URL): several instances cannot share an SQLite file")
-            }
-        }
+        config.instances = try InstanceSettings.fromEnvironment(env)
         if let raw = env["QORGAU_NOTIFY_CHANNEL"] {
             guard !raw.isEmpty, raw.count <= 63, raw.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                 throw ConfigurationError("QORGAU_NOTIFY_CHANNEL must be 1-63 letters, digits or underscores; got \"\(raw)\"")

@@ -17,22 +17,38 @@ import VaporTesting
         return try #require(UUID(uuidString: id))
     }
 
-    /// Two instances on one PostgreSQL schema, serving on free ports and joined as a cluster on a
-    /// channel of their own: `body` gets both, their addresses and the channel.
-    func withTwoInstances(_ body: (Application, Application, [String], String) async throws -> Void) async throws {
-        try await withQorgauApp(.postgres) { first in
-            try await withQorgauApp(.postgres, sharedSchema: first.testSchema) { second in
-                let apps = [first, second]
-                var peers: [String] = []
-                for app in apps { peers.append("http://" + (try await serve(app))) }
+    /// `count` instances on one PostgreSQL schema, serving on free ports, each with a lease of
+    /// `lease` seconds and the channel of their own: `body` gets them once each sees them all.
+    func withInstances(_ count: Int, lease: Double = 5, _ body: ([Application], String) async throws -> Void) async throws {
+        func more(_ apps: [Application]) async throws {
+            guard apps.count < count else {
+                let channel = "qorgau_" + apps[0].testSchema
                 defer { for app in apps { Task { await app.server.shutdown() } } }
-                let channel = "qorgau_" + first.testSchema
-                for (index, app) in apps.enumerated() {
-                    try await app.joinInstances(MonitoringCluster(peers: peers, index: index), channel: channel)
+                for app in apps {
+                    let address = "http://" + (try await serve(app))
+                    try await app.joinInstances(address: address, leaseSeconds: lease, channel: channel)
                 }
-                try await body(first, second, peers, channel)
+                try await until("every instance sees the \(count)") {
+                    var seen = true
+                    for app in apps where await app.monitoring.cluster.count != count { seen = false }
+                    return seen
+                }
+                return try await body(apps, channel)
             }
+            try await withQorgauApp(.postgres, sharedSchema: apps.first?.testSchema) { app in try await more(apps + [app]) }
         }
+        try await more([])
+    }
+
+    /// Two instances, as `withInstances` makes them.
+    func withTwoInstances(_ body: (Application, Application, String) async throws -> Void) async throws {
+        try await withInstances(2) { apps, channel in try await body(apps[0], apps[1], channel) }
+    }
+
+    /// The instance among `apps` that watches a case, as the first of them sees it.
+    func watcher(of caseID: UUID, among apps: [Application]) async throws -> Application {
+        let id = await apps[0].monitoring.cluster.owner(of: caseID)
+        return try #require(apps.first { $0.monitoring.instanceID.uuidString.lowercased() == id })
     }
 
     /// An order issued in December with a 200 m work zone the fixture case does not have.
@@ -140,34 +156,46 @@ import VaporTesting
         }
     }
 
-    @Test func theOwnerOfACaseIsTheSameEverywhereAndTheSettingsAreChecked() throws {
+    @Test func theOwnerOfACaseIsTheSameEverywhereAndOnlyALeavingInstancesCasesMove() throws {
         #expect(MonitoringCluster.stableHash("") == 0xcbf2_9ce4_8422_2325)
         #expect(MonitoringCluster.stableHash("a") == 0xaf63_dc4c_8601_ec8c)
-        let cluster = MonitoringCluster(peers: ["http://a:8080", "http://b:8080", "http://c:8080"], index: 1)
-        let ids = (0..<300).map { _ in UUID() }
+        let members = ["a", "b", "c"].map { MonitoringCluster.Member(id: $0, address: "http://\($0):8080") }
+        let cluster = MonitoringCluster(members: members, selfID: "b")
+        let ids = (0..<3000).map { _ in UUID() }
         let owners = ids.map(cluster.owner(of:))
-        #expect(Set(owners) == [0, 1, 2], "cases spread over every instance")
-        #expect(ids.map(MonitoringCluster(peers: cluster.peers, index: 2).owner(of:)) == owners, "every instance agrees")
+        for member in ["a", "b", "c"] {
+            #expect((800...1200).contains(owners.filter { $0 == member }.count), "an even share for \(member)")
+        }
+        #expect(ids.map(MonitoringCluster(members: members.reversed(), selfID: "c").owner(of:)) == owners, "every instance agrees")
         #expect(MonitoringCluster.single.owns(UUID()))
 
-        let env = ["QORGAU_INSTANCES": "http://a:8080, http://b:8080/", "QORGAU_INSTANCE_INDEX": "1"]
-        let read = try AppConfig.fromEnvironment(env, database: .postgres("postgres://u:p@h/db"))
-        #expect(read.cluster == MonitoringCluster(peers: ["http://a:8080", "http://b:8080"], index: 1))
-        for bad in [["QORGAU_INSTANCES": "http://a:8080,http://b:8080", "QORGAU_INSTANCE_INDEX": "2"],
-                    ["QORGAU_INSTANCES": "http://a:8080,b:8080", "QORGAU_INSTANCE_INDEX": "0"],
-                    ["QORGAU_INSTANCE_INDEX": "0"],
-                    ["QORGAU_NOTIFY_CHANNEL": "bad channel;"]] {
-            #expect(throws: ConfigurationError.self) { try AppConfig.fromEnvironment(bad, database: .postgres("postgres://u:p@h/db")) }
+        let withoutC = MonitoringCluster(members: Array(members.prefix(2)), selfID: "a")
+        for (id, owner) in zip(ids, owners) {
+            #expect(owner == "c" ? withoutC.owner(of: id) != "c" : withoutC.owner(of: id) == owner,
+                    "when c leaves only c's cases move")
         }
-        #expect(throws: ConfigurationError.self, "an SQLite file cannot be shared") {
-            try AppConfig.fromEnvironment(env, database: .sqliteFile("/tmp/q.sqlite"))
+        let withD = MonitoringCluster(members: members + [.init(id: "d", address: "http://d:8080")], selfID: "a")
+        #expect(zip(ids, owners).allSatisfy { withD.owner(of: $0.0) == "d" || withD.owner(of: $0.0) == $0.1 },
+                "a joining instance takes cases, no other case moves")
+    }
+
+    @Test func theInstanceSettingsAreChecked() throws {
+        let env = ["QORGAU_INSTANCE_ADDRESS": "http://10.0.0.2:8080/", "QORGAU_LEASE_SECONDS": "8"]
+        let read = try AppConfig.fromEnvironment(env, database: .postgres("postgres://u:p@h/db"))
+        #expect(read.instances == InstanceSettings(address: "http://10.0.0.2:8080", leaseSeconds: 8))
+        #expect(try AppConfig.fromEnvironment([:], database: .postgres("postgres://u:p@h/db")).instances.leaseSeconds == 5)
+        for bad in [["QORGAU_INSTANCE_ADDRESS": "10.0.0.2:8080"], ["QORGAU_LEASE_SECONDS": "0.5"],
+                    ["QORGAU_LEASE_SECONDS": "soon"], ["QORGAU_INSTANCES": "http://a:8080,http://b:8080"],
+                    ["QORGAU_INSTANCE_INDEX": "0"], ["QORGAU_NOTIFY_CHANNEL": "bad channel;"]] {
+            #expect(throws: ConfigurationError.self) { try AppConfig.fromEnvironment(bad, database: .postgres("postgres://u:p@h/db")) }
         }
     }
 
     @Test func pingsForAnInstanceThatCannotBeReachedAreRefusedSoTheGatewaySendsThemAgain() async throws {
         try await withQorgauApp { app in
-            let cluster = MonitoringCluster(peers: ["http://127.0.0.1:1", "http://127.0.0.1:1"], index: 0)
-            try await app.joinInstances(cluster, channel: "unused")
+            let cluster = MonitoringCluster(members: [.init(id: "here", address: "http://127.0.0.1:9"),
+                                                      .init(id: "there", address: "http://127.0.0.1:1")], selfID: "here")
+            await app.monitoring.join(cluster, leaseHeldUntil: .now + .seconds(3600), notify: nil)
             var elsewhere: (UUID, String)?
             for n in 0..<40 where elsewhere == nil {
                 let device = "bracelet-\(n)"
@@ -187,12 +215,20 @@ import VaporTesting
             #expect((refused.last?["reason"] as? String)?.contains("unavailable; send the ping again") == true)
             #expect(try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).isEmpty, "nothing stored here")
 
-            // a batch forwarded here for a case this instance does not watch is refused, not taken
+            // a batch forwarded here for a case this instance does not watch (the instances see
+            // different leases for a moment) is refused to be sent again, not forwarded again
             var headers = HTTPHeaders()
             headers.add(name: PingRouter.forwardedHeader, value: "1")
             let forwarded = try await app.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [ping]], as: gateway, headers: headers)
-            #expect(((forwarded.json["refused"] as? [[String: Any]])?.first?["reason"] as? String) == IngestResponse.notTaken,
-                    "which instance watches a device is not the gateway's to learn")
+            #expect(((forwarded.json["refused"] as? [[String: Any]])?.first?["reason"] as? String) == MonitoringHub.ownerChanging)
+
+            // a lease run out: nothing is checked here until it is renewed
+            await app.monitoring.loseLease()
+            let mine = try await importCase(app, device: "bracelet-here")
+            let whileLapsed = try await app.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [
+                MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501, device: "bracelet-here")]], as: gateway, headers: headers)
+            #expect(((whileLapsed.json["refused"] as? [[String: Any]])?.first?["reason"] as? String) == MonitoringHub.ownerChanging)
+            #expect(try await MonitoringStore(db: app.db).alerts(caseID: mine, scope: .all).isEmpty, "nothing checked without a lease")
         }
     }
 
@@ -201,11 +237,11 @@ import VaporTesting
     /// order issued through one is enforced by the other.
     @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
     func twoInstancesShareTheMonitoring() async throws {
-        try await withTwoInstances { first, second, peers, _ in
+        try await withTwoInstances { first, second, _ in
             let apps = [first, second]
             let caseID = try await importCase(first)
-            let owner = MonitoringCluster(peers: peers, index: 0).owner(of: caseID)
-            let other = apps[1 - owner]
+            let owner = try await watcher(of: caseID, among: apps)
+            let other = owner === first ? second : first
             let gateway = try await first.makeUser(.gateway)
             var heard: [AsyncStream<MonitoringHub.Event>] = []
             for app in apps { heard.append(await app.monitoring.subscribe(scope: .all).1) }
@@ -214,7 +250,7 @@ import VaporTesting
             let inside = MonitoringProbe.ping("2025-10-25T10:01:00+05:00", 43.2201, 76.8501)
             let sent = try await other.request(.POST, "/api/v1/monitoring/pings", json: ["pings": [far, inside]], as: gateway)
             #expect(sent.status == .ok)
-            #expect(sent.json["accepted"] as? Int == 2, "forwarded to instance \(owner) and taken there")
+            #expect(sent.json["accepted"] as? Int == 2, "forwarded to the owner and taken there")
             #expect(sent.json["alerts"] == nil)
             for index in heard.indices {
                 let event = try await withinSeconds(5) { [stream = heard[index]] in
@@ -245,12 +281,11 @@ extension MonitoringInstancesTests {
     /// the old unit's on neither (issue 22).
     @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
     func aCaseMovedThroughOneInstanceIsHeardInItsNewUnitOnBoth() async throws {
-        try await withTwoInstances { first, second, peers, _ in
+        try await withTwoInstances { first, second, _ in
             let apps = [first, second]
             for app in apps { await app.followChanges(every: 0.1) }
             let caseID = try await importCase(first)
-            let owner = MonitoringCluster(peers: peers, index: 0).owner(of: caseID)
-            let other = apps[1 - owner]
+            let other = try await watcher(of: caseID, among: apps) === first ? second : first
             let gateway = try await first.makeUser(.gateway)
             let warmUp = ["pings": [MonitoringProbe.ping("2025-10-25T09:00:00+05:00", 43.30, 76.95)]]
             #expect(try await other.request(.POST, "/api/v1/monitoring/pings", json: warmUp, as: gateway).json["accepted"] as? Int == 1)
@@ -286,6 +321,15 @@ extension MonitoringInstancesTests {
     }
 }
 
+/// Waits until `condition` holds, checking every 50 ms; fails after `seconds`.
+func until(_ what: String, seconds: Double = 10, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TestSetupError("not within \(seconds) s: \(what)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
 /// The value of `body`, or a failure if it takes longer than `seconds` (a message that never
 /// comes fails the test instead of hanging it).
 func withinSeconds<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async -> T) async throws -> T {
@@ -304,10 +348,9 @@ extension MonitoringInstancesTests {
     /// the watching instance, once its line is back, rebuilds its engines from the database.
     @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
     func aCaseChangedWhileTheLineWasDownIsPickedUpWhenItIsBack() async throws {
-        try await withTwoInstances { first, second, peers, channel in
-            let apps = [first, second]
+        try await withTwoInstances { first, second, channel in
             let caseID = try await importCase(first)
-            let other = apps[1 - MonitoringCluster(peers: peers, index: 0).owner(of: caseID)]
+            let other = try await watcher(of: caseID, among: [first, second]) === first ? second : first
             let gateway = try await first.makeUser(.gateway)
             _ = try await other.request(.POST, "/api/v1/monitoring/pings",
                                         json: ["pings": [MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95)]], as: gateway)
@@ -374,6 +417,61 @@ extension MonitoringInstancesTests {
             // the refused batch left nothing in the audit log either
             let report = try await AuditVerifier(db: app.db, blobs: app.blobs).verify()
             #expect(report.problems.map(\.message) == [])
+        }
+    }
+}
+
+extension MonitoringInstancesTests {
+    /// Three instances; the one watching two cases stops as a crash would (its lease not given up,
+    /// its server gone). Within the lease and a heartbeat another instance takes each case, its
+    /// engine rebuilt from the stored track: the respondent's ping into the zone, refused while
+    /// nobody watched it and sent again, raises its alert once, and a device that fell silent
+    /// meanwhile is reported by the new owner's sweep.
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
+    func whenAnInstanceDiesAnotherTakesItsCasesWithinTheLease() async throws {
+        try await withInstances(3, lease: 2) { apps, _ in
+            let doomed = apps[2], survivors = Array(apps.prefix(2))
+            let gateway = try await apps[0].makeUser(.gateway)
+            var cases: [(id: UUID, device: String)] = []
+            for n in 0..<80 where cases.count < 2 {
+                let device = "bracelet-\(n)"
+                let caseID = try await importCase(apps[0], device: device)
+                if try await watcher(of: caseID, among: apps) === doomed { cases.append((caseID, device)) }
+            }
+            try #require(cases.count == 2)
+            for (_, device) in cases {
+                let far = MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95, device: device)
+                #expect(try await apps[0].request(.POST, "/api/v1/monitoring/pings", json: ["pings": [far]], as: gateway)
+                    .json["accepted"] as? Int == 1, "forwarded to the instance that watches it")
+            }
+
+            await doomed.instanceLeases?.halt()
+            await doomed.server.shutdown()
+            let stopped = ContinuousClock.now
+            var refusedMeanwhile = 0, taken = false
+            for attempt in 0..<600 where !taken {
+                let at = String(format: "2025-10-25T10:%02d:%02d+05:00", 1 + attempt / 60, attempt % 60)
+                let inside = MonitoringProbe.ping(at, 43.2201, 76.8501, device: cases[1].device)
+                let answer = try await survivors[attempt % 2].request(.POST, "/api/v1/monitoring/pings", json: ["pings": [inside]], as: gateway)
+                if answer.json["accepted"] as? Int == 1 { taken = true; break }
+                let reason = (answer.json["refused"] as? [[String: Any]])?.first?["reason"] as? String
+                #expect(reason?.hasSuffix(PingRouter.sendAgain) == true, "refused only to be sent again: \(reason ?? "-")")
+                refusedMeanwhile += 1
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let failover = stopped.duration(to: .now)
+            #expect(taken)
+            #expect(failover < .seconds(10), "its cases are watched again within the lease and a heartbeat: \(failover)")
+            #expect(refusedMeanwhile > 0, "nobody watched the case in between")
+            let zoneAlerts = try await MonitoringStore(db: apps[0].db).alerts(caseID: cases[1].id, scope: .all).filter { $0.kind == "zone" }
+            #expect(zoneAlerts.count == 1, "the breach raised once, no alert lost")
+
+            let heir = try await watcher(of: cases[0].id, among: survivors)
+            #expect(await heir.monitoring.cluster.count == 2)
+            let later = try #require(ISO8601DateFormatter().date(from: "2025-10-25T05:30:00Z"))
+            let swept = try await heir.monitoring.sweep(db: heir.db, now: later, escalateAfter: 3600)
+            #expect(swept.silent.contains { $0.device == cases[0].device && $0.caseID == cases[0].id },
+                    "the device silent since its instance died is reported by the instance that took its case")
         }
     }
 }

@@ -26,5 +26,6 @@ public enum StoreMigrations {
         AddDeliveryReceipts(),
         AddPaymentFigures(),
         AddPaymentDocument(),
+        CreateInstanceLeases(),
     ]
 }

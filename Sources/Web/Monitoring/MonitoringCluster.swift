@@ -2,32 +2,66 @@ import Foundation
 import Store
 import Vapor
 
-/// The Qorgau instances that share the monitoring work on one PostgreSQL. Each case (and so each
-/// of its devices) belongs to one instance, picked by a stable hash: that instance alone holds the
-/// case's engine, checks its pings and sweeps its devices. A ping that reaches another instance is
-/// forwarded to the owner. The respondent's and the victim's devices go to the same instance
-/// because proximity compares the two: the hash is of the case, which every device names.
+/// The Qorgau instances that share the monitoring work on one PostgreSQL, as this instance last
+/// read them from their leases (`InstanceLeases`). Each case (and so each of its devices) belongs
+/// to one live instance, picked by rendezvous hashing: that instance alone holds the case's
+/// engine, checks its pings and sweeps its devices. A ping that reaches another instance is
+/// forwarded to the owner. When an instance leaves or dies only its own cases move, each to the
+/// instance that weighs highest for it among those left; the respondent's and the victim's devices
+/// move together because the hash is of the case, which every device names.
 public struct MonitoringCluster: Sendable, Equatable {
-    /// Base addresses of every instance, this one included (`QORGAU_INSTANCES`); empty for one instance.
-    public var peers: [String]
-    /// This instance's place in `peers` (`QORGAU_INSTANCE_INDEX`).
-    public var index: Int
+    public struct Member: Sendable, Hashable, Codable {
+        /// Made anew at each start, so an instance restarted is a new member.
+        public var id: String
+        /// Where the others forward pings to (`QORGAU_INSTANCE_ADDRESS`).
+        public var address: String
 
-    public init(peers: [String], index: Int) { self.peers = peers; self.index = index }
-
-    public static let single = MonitoringCluster(peers: [], index: 0)
-
-    var count: Int { max(1, peers.count) }
-
-    /// The instance that owns a case: FNV-1a of its id, so every instance agrees without asking.
-    public func owner(of caseID: UUID) -> Int {
-        count == 1 ? 0 : Int(Self.stableHash(caseID.uuidString.lowercased()) % UInt64(count))
+        public init(id: String, address: String) { self.id = id; self.address = address }
     }
 
-    public func owns(_ caseID: UUID) -> Bool { owner(of: caseID) == index }
+    /// The live instances, this one included while its own lease holds; empty for one instance
+    /// on its own (SQLite, or before PostgreSQL was joined).
+    public var members: [Member]
+    /// This instance's id among them.
+    public var selfID: String
 
-    /// FNV-1a, 64 bits: the same number on every machine and every run (Swift's `Hasher` is seeded
-    /// per process, so it cannot place work across instances).
+    public init(members: [Member], selfID: String) {
+        self.members = members.sorted { $0.id < $1.id }
+        self.selfID = selfID
+    }
+
+    public static let single = MonitoringCluster(members: [], selfID: "")
+
+    var count: Int { max(1, members.count) }
+
+    /// The instance that owns a case: the member for which the case weighs most, so every
+    /// instance that reads the same leases agrees without asking.
+    public func owner(of caseID: UUID) -> String {
+        guard members.count > 1 else { return members.first?.id ?? selfID }
+        let key = caseID.uuidString.lowercased()
+        var best = members[0].id, bestWeight: UInt64 = 0
+        for member in members {
+            let weight = Self.weight(member.id, key)
+            if weight > bestWeight || (weight == bestWeight && member.id < best) { best = member.id; bestWeight = weight }
+        }
+        return best
+    }
+
+    public func owns(_ caseID: UUID) -> Bool { owner(of: caseID) == selfID }
+
+    func address(of id: String) -> String? { members.first { $0.id == id }?.address }
+
+    /// FNV-1a of member and case, finished by SplitMix64's mixer: the same number on every machine
+    /// and run (Swift's `Hasher` is seeded per process), spread well enough that each member wins
+    /// an even share.
+    static func weight(_ member: String, _ caseKey: String) -> UInt64 {
+        var hash = stableHash(member + "/" + caseKey)
+        hash = (hash ^ (hash >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        hash = (hash ^ (hash >> 27)) &* 0x94d0_49bb_1331_11eb
+        return hash ^ (hash >> 31)
+    }
+
+    /// FNV-1a, 64 bits.
     static func stableHash(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
@@ -36,22 +70,40 @@ public struct MonitoringCluster: Sendable, Equatable {
         }
         return hash
     }
+}
 
-    /// Reads `QORGAU_INSTANCES` (comma-separated base addresses) and `QORGAU_INSTANCE_INDEX`.
-    static func fromEnvironment(_ env: [String: String]) throws -> MonitoringCluster {
-        guard let raw = env["QORGAU_INSTANCES"], !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
-            if env["QORGAU_INSTANCE_INDEX"] != nil {
-                throw ConfigurationError("QORGAU_INSTANCE_INDEX needs QORGAU_INSTANCES, the addresses of every instance")
+/// How this instance takes part among several on one PostgreSQL (`QORGAU_INSTANCE_ADDRESS`,
+/// `QORGAU_LEASE_SECONDS`).
+public struct InstanceSettings: Sendable, Equatable {
+    /// The base address the other instances reach this one at; nil: `http://` the host's name
+    /// and the port served on.
+    public var address: String?
+    /// How long an instance's lease holds without a heartbeat: an instance that stops is
+    /// replaced within this and one heartbeat (a fifth of it).
+    public var leaseSeconds: Double = 5
+
+    public init(address: String? = nil, leaseSeconds: Double = 5) {
+        self.address = address; self.leaseSeconds = leaseSeconds
+    }
+
+    static func fromEnvironment(_ env: [String: String]) throws -> InstanceSettings {
+        for retired in ["QORGAU_INSTANCES", "QORGAU_INSTANCE_INDEX"] where env[retired] != nil {
+            throw ConfigurationError("\(retired) is no longer read: instances on one PostgreSQL find each other there. Remove it, and set QORGAU_INSTANCE_ADDRESS to the address the others reach this instance at")
+        }
+        var settings = InstanceSettings()
+        if let raw = env["QORGAU_INSTANCE_ADDRESS"] {
+            let address = raw.trimmingCharacters(in: .whitespaces)
+            guard address.hasPrefix("http://") || address.hasPrefix("https://"), URL(string: address)?.host != nil else {
+                throw ConfigurationError("QORGAU_INSTANCE_ADDRESS must be the http(s) address the other instances reach this one at; got \"\(raw)\"")
             }
-            return .single
+            settings.address = address.hasSuffix("/") ? String(address.dropLast()) : address
         }
-        let peers = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        for peer in peers where !(peer.hasPrefix("http://") || peer.hasPrefix("https://")) || URL(string: peer)?.host == nil {
-            throw ConfigurationError("QORGAU_INSTANCES must list http(s) addresses separated by commas; \"\(peer)\" is not one")
+        if let raw = env["QORGAU_LEASE_SECONDS"] {
+            guard let seconds = Double(raw), seconds >= 1, seconds <= 60 else {
+                throw ConfigurationError("QORGAU_LEASE_SECONDS must be a number of seconds from 1 to 60; got \"\(raw)\"")
+            }
+            settings.leaseSeconds = seconds
         }
-        guard let rawIndex = env["QORGAU_INSTANCE_INDEX"], let index = Int(rawIndex), peers.indices.contains(index) else {
-            throw ConfigurationError("QORGAU_INSTANCE_INDEX must say which of the \(peers.count) QORGAU_INSTANCES this is, from 0 to \(peers.count - 1); got \"\(env["QORGAU_INSTANCE_INDEX"] ?? "")\"")
-        }
-        return MonitoringCluster(peers: peers.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }, index: index)
+        return settings
     }
 }

@@ -45,7 +45,7 @@ actor MonitoringHub {
     }
 
     /// This instance, as the origin of the messages it sends the others.
-    let instanceID = UUID()
+    nonisolated let instanceID = UUID()
     /// On a SQLite file, the track's own writer (each group in one trip).
     let trackWriter: SQLiteTrackWriter?
 
@@ -61,8 +61,17 @@ actor MonitoringHub {
     private func store(_ db: any Database) -> MonitoringStore { MonitoringStore(db: db, trackWriter: trackWriter) }
 
     private(set) var cluster = MonitoringCluster.single
+    /// Until when this instance's lease holds (nil: one instance alone, no lease). Once it has run
+    /// out the others may have taken its cases, so it checks no ping and sweeps no device until
+    /// the lease is renewed.
+    private var leaseHeldUntil: ContinuousClock.Instant?
     /// Tells the other instances (set when several share PostgreSQL; nil otherwise).
     private var notify: (@Sendable (ClusterMessage) async -> Void)?
+
+    private var leaseHeld: Bool { leaseHeldUntil.map { ContinuousClock.now < $0 } ?? true }
+    /// How pings are refused while the lease is not held, or while instances disagree for a
+    /// moment on who watches a case (one has joined or left).
+    static let ownerChanging = "the instances are changing which of them watches this device; " + PingRouter.sendAgain
 
     /// The engines of the cases this instance watches.
     private var watched: [UUID: MonitoringEngine] = [:]
@@ -161,8 +170,10 @@ actor MonitoringHub {
     // MARK: the instances
 
     /// Takes this instance's place among several; the engines are rebuilt for the cases it owns.
-    func join(_ cluster: MonitoringCluster, notify: (@Sendable (ClusterMessage) async -> Void)?) {
+    func join(_ cluster: MonitoringCluster, leaseHeldUntil: ContinuousClock.Instant? = nil,
+              notify: (@Sendable (ClusterMessage) async -> Void)?) {
         self.cluster = cluster
+        self.leaseHeldUntil = leaseHeldUntil
         self.notify = notify
         loaded = false
         pendingEngines = []
@@ -172,9 +183,35 @@ actor MonitoringHub {
         unitOfCase = [:]
     }
 
+    /// A renewed lease, with the instances whose leases hold: when they are not those of before,
+    /// the engines of cases this instance no longer owns are dropped, and those of cases it now
+    /// owns are built from the stored track (each device's last ping and silence), so a device
+    /// that fell silent while its instance was down is reported by the next sweep.
+    func renewLease(_ cluster: MonitoringCluster, heldUntil: ContinuousClock.Instant, db: any Database) async throws {
+        leaseHeldUntil = heldUntil
+        guard cluster != self.cluster else { return }
+        guard loaded else { self.cluster = cluster; return } // the first load places the cases
+        try await acquire(loading: db)
+        defer { release() }
+        self.cluster = cluster
+        for caseID in watched.keys where !cluster.owns(caseID) { watched[caseID] = nil }
+        if pendingEngines.isEmpty { pendingRestoreZones = true } // the previous owner alerted what it alerted
+        pendingEngines = pendingEngines.filter(cluster.owns)
+        for caseID in devicesOfCase.keys where cluster.owns(caseID) && watched[caseID] == nil { pendingEngines.insert(caseID) }
+        generation += 1
+        let current = generation
+        Task { await self.buildPendingEngines(db: db, generation: current) }
+    }
+
+    /// The instance's lease was not renewed in time (for tests that stop an instance as a crash would).
+    func loseLease() { leaseHeldUntil = .now }
+
+    /// How many cases this instance watches (engines built or pending).
+    var ownedCaseCount: Int { watched.count + pendingEngines.count }
+
     /// Which instance each ping goes to: indices of the batch by owner (unknown devices stay here,
     /// to be refused with their reason).
-    func route(_ batch: [Result<Ping, PingRefusal>], db: any Database) async throws -> [Int: [Int]] {
+    func route(_ batch: [Result<Ping, PingRefusal>], db: any Database) async throws -> [String: [Int]] {
         if !loaded { try await load(db: db) }
         return plan(batch)
     }
@@ -185,15 +222,16 @@ actor MonitoringHub {
     func enqueueIfLocal(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, arrived: Date = Date(),
                         reply: @escaping @Sendable (Result<Outcome, any Error>) -> Void) async throws -> Bool {
         if !loaded { try await load(db: db) }
-        if cluster.count > 1, plan(batch).keys.contains(where: { $0 != cluster.index }) { return false }
+        if cluster.count > 1, plan(batch).keys.contains(where: { $0 != cluster.selfID }) { return false }
         enqueue(batch, db: db, by: subject, now: arrived, reply: reply)
         return true
     }
 
-    private func plan(_ batch: [Result<Ping, PingRefusal>]) -> [Int: [Int]] {
-        var plan: [Int: [Int]] = [:]
+    private func plan(_ batch: [Result<Ping, PingRefusal>]) -> [String: [Int]] {
+        guard leaseHeld else { return [cluster.selfID: Array(batch.indices)] } // refused here, to be sent again
+        var plan: [String: [Int]] = [:]
         for (index, item) in batch.enumerated() {
-            let owner = (try? item.get()).flatMap { caseOfDevice[$0.device] }.map(cluster.owner(of:)) ?? cluster.index
+            let owner = (try? item.get()).flatMap { caseOfDevice[$0.device] }.map(cluster.owner(of:)) ?? cluster.selfID
             plan[owner, default: []].append(index)
         }
         return plan
@@ -228,6 +266,8 @@ actor MonitoringHub {
         case .refresh:
             guard let caseID = message.caseID else { return }
             try? await refresh(caseID, db: db, tellOthers: false)
+        case .members:
+            break // read by the leases (`InstanceLeases`)
         }
     }
 
@@ -396,6 +436,7 @@ actor MonitoringHub {
         var engines: [UUID: MonitoringEngine] = [:]
         var pings: [StoredPing] = [], alerts: [StoredAlert] = [], breaches: [Breach] = []
         var outcomes: [Outcome] = []
+        let leaseHeld = self.leaseHeld
         for pending in group {
             let now = pending.now
             var outcome = Outcome(accepted: 0, refused: [], alerts: [])
@@ -405,12 +446,13 @@ actor MonitoringHub {
                 case .failure(let refusal): outcome.refused.append((index, refusal.device.isEmpty ? nil : refusal.device, refusal.reason)); continue
                 case .success(let p): ping = p
                 }
+                guard leaseHeld else { outcome.refused.append((index, ping.device, Self.ownerChanging)); continue }
                 guard let caseID = self.caseOfDevice[ping.device] else {
                     outcome.refused.append((index, ping.device, "unknown device")); continue
                 }
                 // taken out of the dictionary while it changes, so its arrays are not copied per ping
                 guard var engine = engines.removeValue(forKey: caseID) ?? self.watched[caseID] else {
-                    outcome.refused.append((index, ping.device, "device is watched by instance \(cluster.owner(of: caseID)), not this one (do the instances agree on QORGAU_INSTANCES?)"))
+                    outcome.refused.append((index, ping.device, Self.ownerChanging))
                     continue
                 }
                 switch engine.ingest(ping, now: now) {
@@ -491,6 +533,7 @@ actor MonitoringHub {
     private func sweepSilent(db: any Database, now: Date, nowMs: Int64) async throws -> [StoredAlert] {
         try await acquire(loading: db)
         defer { release() }
+        guard leaseHeld else { return [] } // the others may be sweeping these cases now
         var engines: [UUID: MonitoringEngine] = [:]
         var alerts: [StoredAlert] = []
         for (caseID, watchedEngine) in self.watched {
@@ -563,7 +606,8 @@ extension Ping {
 
 /// What one instance tells the others over PostgreSQL NOTIFY (a few hundred bytes of JSON).
 struct ClusterMessage: Codable, Sendable {
-    enum Kind: String, Codable, Sendable { case alert, escalation, refresh }
+    /// `members`: an instance joined or left; the others read the leases at once.
+    enum Kind: String, Codable, Sendable { case alert, escalation, refresh, members }
     var origin: UUID
     var kind: Kind
     var caseID: UUID?

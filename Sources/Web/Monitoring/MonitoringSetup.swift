@@ -19,7 +19,8 @@ extension Application {
     /// devices and unacknowledged alerts every `sweepSeconds`.
     func startMonitoring(sweepSeconds: Double, escalateAfter: TimeInterval) async throws {
         let config = qorgauConfig
-        try await joinInstances(config.cluster, channel: config.notifyChannel)
+        try await joinInstances(address: config.instances.address ?? "http://\(ProcessInfo.processInfo.hostName):\(config.port)",
+                                leaseSeconds: config.instances.leaseSeconds, channel: config.notifyChannel)
         await followChanges(every: config.changePollSeconds) // from before the engines are built: nothing falls between
         try await monitoring.load(db: db)
         guard sweepSeconds > 0 else { return }
@@ -38,20 +39,33 @@ extension Application {
 
 extension Application {
     /// Takes this instance's place among those sharing the database: on PostgreSQL it listens for
-    /// the others' alerts and changed cases, and owns the cases the cluster assigns it.
-    func joinInstances(_ cluster: MonitoringCluster, channel: String) async throws {
+    /// the others' alerts and changed cases, takes a lease, and owns the cases that fall to it
+    /// among the instances whose leases hold. `address` is where the others reach this one.
+    func joinInstances(address: String, leaseSeconds: Double, channel: String) async throws {
         let hub = monitoring
         guard case .postgres(let url) = qorgauConfig.database else {
-            await hub.join(cluster, notify: nil)
+            await hub.join(.single, notify: nil)
             return
         }
         let line = ClusterChannel(app: self, url: url, channel: channel)
-        let db = self.db
-        try await line.start(receive: { message in await hub.receive(message, db: db) },
-                             reconnected: { try? await hub.reload(db: db) })
+        let leases = InstanceLeases(app: self, address: address, seconds: leaseSeconds)
+        storage[InstanceLeasesKey.self] = leases
+        let db = self.db, logger = self.logger
+        try await line.start(receive: { message in
+            if message.kind == .members, message.origin != hub.instanceID {
+                do { try await leases.renew() } catch { logger.warning("monitoring: the leases could not be read (\(String(describing: type(of: error)))))") }
+            } else {
+                await hub.receive(message, db: db)
+            }
+        }, reconnected: { try? await hub.reload(db: db) })
         lifecycle.use(line)
-        await hub.join(cluster, notify: { message in await line.send(message) })
+        await hub.join(.single, notify: { message in await line.send(message) })
+        try await leases.start(telling: { message in await line.send(message) })
+        lifecycle.use(leases)
     }
+
+    /// This instance's lease, when it shares the database with others.
+    var instanceLeases: InstanceLeases? { storage[InstanceLeasesKey.self] }
 }
 
 extension Application {

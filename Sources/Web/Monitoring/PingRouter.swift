@@ -22,16 +22,16 @@ struct PingRouter {
                 forwarded: Bool) async throws -> IngestResponse {
         let hub = app.monitoring
         let cluster = await hub.cluster
-        let plan = forwarded || cluster.count == 1 ? [cluster.index: Array(batch.indices)] : try await hub.route(batch, db: db)
+        let plan = forwarded || cluster.count == 1 ? [cluster.selfID: Array(batch.indices)] : try await hub.route(batch, db: db)
         return try await withThrowingTaskGroup(of: IngestResponse.self) { group in
             for (owner, indices) in plan {
                 let part = indices.map { batch[$0] }
                 group.addTask {
                     let answer: IngestResponse
-                    if owner == cluster.index {
+                    if owner == cluster.selfID {
                         answer = IngestResponse(try await hub.ingest(part, db: db, by: subject))
                     } else {
-                        answer = await forward(part, to: cluster.peers[owner], owner: owner, authorization: authorization)
+                        answer = await forward(part, to: cluster.address(of: owner), authorization: authorization)
                     }
                     // indices back into the whole batch
                     return IngestResponse(accepted: answer.accepted,
@@ -50,9 +50,10 @@ struct PingRouter {
 
     /// Sends pings to the instance that owns them; if it cannot be reached they are refused, so
     /// the gateway sends them again (nothing was stored).
-    private func forward(_ part: [Result<Ping, PingRefusal>], to peer: String, owner: Int, authorization: String?) async -> IngestResponse {
+    private func forward(_ part: [Result<Ping, PingRefusal>], to peer: String?, authorization: String?) async -> IngestResponse {
         let pings = part.compactMap { try? $0.get() }
         do {
+            guard let peer else { throw Abort(.serviceUnavailable) }
             var headers: HTTPHeaders = ["Content-Type": "application/json", Self.forwardedHeader: "1"]
             if let authorization { headers.add(name: .authorization, value: authorization) }
             let response = try await app.client.post(URI(string: peer + "/api/v1/monitoring/pings"), headers: headers) {
@@ -62,7 +63,7 @@ struct PingRouter {
             guard response.status == .ok else { throw Abort(response.status) }
             return try response.content.decode(IngestResponse.self)
         } catch {
-            app.logger.warning("monitoring: instance \(owner) did not take forwarded pings: \(String(describing: type(of: error)))")
+            app.logger.warning("monitoring: the instance at \(peer ?? "?") did not take forwarded pings: \(String(describing: type(of: error)))")
             return IngestResponse(accepted: 0, refused: part.indices.map {
                 .init(index: $0, device: (try? part[$0].get())?.device,
                       reason: "an instance is unavailable; " + Self.sendAgain)

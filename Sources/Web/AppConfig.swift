@@ -61,6 +61,8 @@ public struct AppConfig: Sendable {
     public var signInPerMinute = 10
     /// The bearer token `GET /metrics` asks for (`QORGAU_METRICS_TOKEN`); without one, only this machine may read it.
     public var metricsToken: String?
+    /// How the server writes its log (`QORGAU_LOG_FORMAT`, see `LogFormat`).
+    public var logFormat = LogFormat.text
     /// The channels alerts are sent on, each off until configured (see `AlertChannelSettings`).
     public var alertChannels = AlertChannelSettings()
     /// The Web Push key (VAPID), when push is configured.
@@ -140,6 +142,7 @@ public struct AppConfig: Sendable {
             }
             config.changePollSeconds = Double(ms) / 1000
         }
+        config.logFormat = try LogFormat.fromEnvironment(env)
         config.metricsToken = env["QORGAU_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let raw = env["QORGAU_SIGNIN_PER_MINUTE"] {
             guard let count = Int(raw), (1...10_000).contains(count) else {

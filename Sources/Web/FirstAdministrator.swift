@@ -1,6 +1,7 @@
 import Domain
 import Fluent
 import Foundation
+import Logging
 import Store
 
 /// On the first start of an empty database there is no one to sign in as: an administrator
@@ -8,7 +9,7 @@ import Store
 /// When the output is not a terminal (a service whose output is kept in a log), the password is
 /// not printed: `qorgau user passwd admin` on the machine gives one.
 enum FirstAdministrator {
-    static func ensure(on db: any Database, bcryptCost: Int) async throws {
+    static func ensure(on db: any Database, bcryptCost: Int, logger: Logger) async throws {
         guard try await UserStore(db: db).count() == 0 else { return }
         let made: (UserAccount, oneTimePassword: String?)
         do {
@@ -20,7 +21,8 @@ enum FirstAdministrator {
             return
         }
         guard isatty(STDOUT_FILENO) != 0 else {
-            print("""
+            // a log line like any other (JSON where the log is): not the password
+            logger.notice("""
             No users yet: made the administrator "admin". Its one-time password is not printed here, as this output may be \
             kept in a log: run `qorgau user passwd admin` on this machine (with the same --data or DATABASE_URL) to get one.
             """)

@@ -8,11 +8,14 @@ public enum Server {
         var env: Environment = ProcessInfo.processInfo.environment["VAPOR_ENV"] == nil
             ? .production : try Environment.detect(arguments: ["qorgau"])
         env.arguments = ["qorgau", "serve", "--hostname", config.host, "--port", String(config.port)]
-        try LoggingSystem.bootstrap(from: &env)
+        switch config.logFormat {
+        case .text: try LoggingSystem.bootstrap(from: &env)
+        case .json: try LoggingSystem.bootstrap(from: &env) { level in { JSONLogHandler(label: $0, level: level) } }
+        }
         let app = try await Application.make(env)
         do {
             try await configure(app, config)
-            try await FirstAdministrator.ensure(on: app.db, bcryptCost: config.bcryptCost) // also under --no-migrate after `qorgau migrate`
+            try await FirstAdministrator.ensure(on: app.db, bcryptCost: config.bcryptCost, logger: app.logger) // also under --no-migrate after `qorgau migrate`
             try await app.startMonitoring(sweepSeconds: config.monitoringSweepSeconds, escalateAfter: config.alertEscalationSeconds)
             await app.startDeliveries()
             app.logger.notice("Qorgau on http://\(config.host):\(config.port) with \(config.database.redacted)")

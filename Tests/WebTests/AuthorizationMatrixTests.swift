@@ -58,6 +58,8 @@ import VaporTesting
             "POST /cases/:caseID/access": [.officer],
             "POST /cases/:caseID/court": [.officer, .investigator],
             "POST /cases/:caseID/orders": [.officer],
+            "POST /cases/:caseID/orders/:ref/extend": [.officer],
+            "POST /cases/:caseID/orders/:ref/revoke": [.officer],
             "POST /cases/:caseID/administrative-cases": [.officer],
             "POST /cases/:caseID/verdicts": [.officer, .judge],
             "POST /logout": everyone,

@@ -323,15 +323,19 @@ import Web
         server.currentDirectoryURL = unpacked
         var environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
         environment["QORGAU_BCRYPT_COST"] = "10"
+        environment["QORGAU_LOG_FORMAT"] = "json"
+        environment["LOG_LEVEL"] = "debug" // request lines too
         server.environment = environment
-        server.standardOutput = FileHandle.nullDevice
+        let log = folder.appendingPathComponent("serve.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        server.standardOutput = try FileHandle(forWritingTo: log)
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
+        defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
         @Sendable func get(_ path: String) throws -> String {
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-s", "--max-time", "5", "http://127.0.0.1:\(port)\(path)"]
+            curl.arguments = ["-s", "--max-time", "5", "-H", "X-Request-ID: bundle-check-1", "http://127.0.0.1:\(port)\(path)"]
             let body = Pipe()
             curl.standardOutput = body
             try curl.run()
@@ -349,6 +353,16 @@ import Web
         }
         #expect(ready, "the unpacked server became ready")
         #expect(page.contains("lang=\"kk\""), "its templates and catalogs are found beside it")
+
+        // its log: a JSON object a line, a request's lines with the id it was given
+        server.terminate()
+        try await Self.offPool { server.waitUntilExit() }
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty)
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == lines.count, "every line is JSON")
+        #expect(objects.allSatisfy { $0["time"] is String && $0["level"] is String && $0["message"] is String })
+        #expect(objects.contains { $0["request-id"] as? String == "bundle-check-1" && ($0["message"] as? String)?.contains("/login") == true })
     }
 
     @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))

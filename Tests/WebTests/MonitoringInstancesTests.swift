@@ -475,3 +475,33 @@ extension MonitoringInstancesTests {
         }
     }
 }
+
+extension MonitoringInstancesTests {
+    /// Cases imported and pinged while three instances have just joined: once the leases settle
+    /// every case is watched by exactly one instance, the one the hash names.
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
+    func everyCaseIsWatchedByExactlyOneInstance() async throws {
+        try await withInstances(3) { apps, _ in
+            let gateway = try await apps[0].makeUser(.gateway)
+            var cases: [UUID] = []
+            for n in 0..<24 {
+                let caseID = try await importCase(apps[n % 3], device: "bracelet-\(n)")
+                cases.append(caseID)
+                let far = MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95, device: "bracelet-\(n)")
+                #expect(try await apps[(n + 1) % 3].request(.POST, "/api/v1/monitoring/pings", json: ["pings": [far]], as: gateway)
+                    .json["accepted"] as? Int == 1)
+            }
+            try await Task.sleep(for: .seconds(1.5))
+            var watchers: [UUID: Int] = [:]
+            for app in apps {
+                let cluster = await app.monitoring.cluster
+                #expect(cluster.count == 3)
+                for caseID in await app.monitoring.watchedCases {
+                    watchers[caseID, default: 0] += 1
+                    #expect(cluster.owns(caseID), "an instance watches only what the hash gives it")
+                }
+            }
+            for caseID in cases { #expect(watchers[caseID] == 1, "one watcher for each case") }
+        }
+    }
+}

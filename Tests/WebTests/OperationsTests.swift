@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 import Vapor
 import VaporTesting
-import Web
+@testable import Web
+import Logging
 
 /// What an operator's tools rely on (issue 29): liveness and readiness, and a request id that
 /// ties a proxy's log line to the server's.
@@ -40,6 +41,31 @@ import Web
         }
     }
 
+    /// A JSON log line is one object with the time, level, logger and message, and the metadata
+    /// as fields, whatever the message holds (quotes, a line break, Cyrillic).
+    @Test func aJSONLogLineIsOneObjectWithItsMetadata() throws {
+        let lines = LockedLines()
+        var logger = Logger(label: "qorgau.test") { label in
+            JSONLogHandler(label: label, level: .info, write: { lines.append($0) })
+        }
+        logger[metadataKey: "request-id"] = "r-42"
+        logger.debug("not written below the level")
+        logger.warning("a \"quoted\"\nmessage, Қорғау", metadata: ["attempt": .stringConvertible(2)])
+        let written = lines.all
+        #expect(written.count == 1)
+        let line = try #require(written.first)
+        #expect(line.last == 0x0A && line.dropLast().firstIndex(of: 0x0A) == nil, "one line")
+        let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+        #expect(object["message"] as? String == "a \"quoted\"\nmessage, Қорғау")
+        #expect(object["level"] as? String == "warning")
+        #expect(object["logger"] as? String == "qorgau.test")
+        #expect(object["request-id"] as? String == "r-42")
+        #expect(object["attempt"] as? String == "2")
+        #expect((object["time"] as? String)?.hasSuffix("Z") == true)
+        #expect(throws: (any Error).self) { try AppConfig.fromEnvironment(["QORGAU_LOG_FORMAT": "xml"], database: .sqliteMemory) }
+        #expect(try AppConfig.fromEnvironment(["QORGAU_LOG_FORMAT": "json"], database: .sqliteMemory).logFormat == .json)
+    }
+
     /// Issue 29: Prometheus metrics, behind a token; pings taken and refused by reason, alerts by
     /// kind, the time to store a batch, open alerts; no label names a device, case or place.
     @Test func metricsCountPingsAndAlertsAndAskForTheToken() async throws {
@@ -67,4 +93,12 @@ import Web
             for secret in ["bracelet-1", "nobody's", "43.22", "Victim"] { #expect(!text.contains(secret), "\(secret)") }
         }
     }
+}
+
+/// Lines a test's log handler wrote.
+final class LockedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [Data] = []
+    func append(_ line: Data) { lock.withLock { lines.append(line) } }
+    var all: [Data] { lock.withLock { lines } }
 }

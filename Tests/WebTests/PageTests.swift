@@ -159,6 +159,67 @@ import VaporTesting
         }
     }
 
+    /// Issue 26: an order in force is extended and revoked from the case page: a reason is asked
+    /// for, a wrong date is said beside its field in Russian, the revocation is confirmed first,
+    /// and what is recorded is what the API records.
+    @Test func anOrderIsExtendedAndRevokedFromTheCasePage() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase(number: "ORD-1")
+            let issuedAt = Date().addingTimeInterval(-86_400), until = Date().addingTimeInterval(20 * 86_400)
+            func local(_ date: Date) -> String {
+                let f = DateFormatter()
+                f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "Asia/Almaty"); f.dateFormat = "yyyy-MM-dd'T'HH:mm"
+                return f.string(from: date)
+            }
+            func encoded(_ fields: [(String, String)]) -> String {
+                fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            }
+            let issued = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders", encoded([
+                ("type", "protectiveOrder"), ("issuer", "police"), ("issuedAt", local(issuedAt)), ("validUntil", local(until)), ("noContact", "on")]))
+            #expect(issued.status == .seeOther)
+            let orders = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
+            let ref = try #require((orders.json["items"] as? [[String: Any]])?.first?["ref"] as? String)
+
+            let page = try await Self.page(app, "/cases/\(caseID)?lang=ru")
+            #expect(page.text.contains("id=\"extend-form-\(ref)\"") && page.text.contains("value=\"\(local(until))\""),
+                    "the extension form starts from the order's end")
+            #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
+
+            let noReason = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",
+                                                            encoded([("validUntil", local(until.addingTimeInterval(10 * 86_400))), ("reason", " ")]))
+            #expect(noReason.status == .unprocessableEntity)
+            #expect(noReason.text.contains("id=\"extend-reason-error-\(ref)\"") && noReason.text.contains("<details class=\"order-actions\" id=\"order-\(ref)\" open>"))
+            let badDate = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",
+                                                           encoded([("validUntil", "когда-нибудь"), ("reason", "продлено судом")]))
+            #expect(badDate.status == .unprocessableEntity)
+            let said = Self.visibleText(badDate.text)
+            #expect(badDate.text.contains("id=\"extend-until-error-\(ref)\"") && !said.contains("is not a date"), "in Russian: \(said.prefix(0))")
+            #expect(badDate.text.contains("value=\"продлено судом\""), "the reason is kept")
+
+            let later = until.addingTimeInterval(10 * 86_400)
+            let extended = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",
+                                                            encoded([("validUntil", local(later)), ("reason", "продлено судом")]))
+            #expect(extended.status == .seeOther && extended.headers.first(name: .location)?.hasSuffix("#orders") == true)
+            let after = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
+            let order = try #require((after.json["items"] as? [[String: Any]])?.first)
+            #expect((order["validUntil"] as? String)?.hasPrefix(local(later)) == true)
+
+            let asked = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke?lang=kk", encoded([("reason", "жәбірленуші өтінді")]))
+            #expect(asked.status == .ok && asked.text.contains("id=\"revoke-confirm-\(ref)\""), "asked to confirm first")
+            #expect(Self.visibleText(asked.text).contains("Қазір күші жойылады"))
+            let still = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
+            #expect((still.json["items"] as? [[String: Any]])?.first?["revokedAt"] == nil, "nothing revoked before confirming")
+            let revoked = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke", encoded([("reason", "жәбірленуші өтінді"), ("confirm", "yes")]))
+            #expect(revoked.status == .seeOther)
+            let ended = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
+            #expect((ended.json["items"] as? [[String: Any]])?.first?["revokedAt"] != nil)
+            #expect(!(try await Self.page(app, "/cases/\(caseID)").text.contains("id=\"extend-form-\(ref)\"")), "a revoked order has no actions")
+
+            let judge = try await app.makeUser(.judge)
+            #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke", encoded([("reason", "x"), ("confirm", "yes")]), as: judge).status == .forbidden)
+        }
+    }
+
     @Test func theAuditorSeesWhoReadWhatInHerLanguage() async throws {
         try await withQorgauApp { app in
             let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "AUD-1"))

@@ -15,6 +15,7 @@ final class InstanceLeases: @unchecked Sendable, LifecycleHandler {
     private var task: Task<Void, Never>?
     private var tell: (@Sendable (ClusterMessage) async -> Void)?
     private var halted = false
+    private var members: [MonitoringCluster.Member] = []
 
     init(app: Application, address: String, seconds: Double) {
         self.app = app
@@ -48,7 +49,12 @@ final class InstanceLeases: @unchecked Sendable, LifecycleHandler {
         let members = leases.map { MonitoringCluster.Member(id: $0.id, address: $0.address) }
         let cluster = MonitoringCluster(members: members, selfID: me.id)
         try await app.monitoring.renewLease(cluster, heldUntil: sent + .seconds(seconds), db: app.db)
-        OperationsMetrics.recordCluster(instances: cluster.count, owned: await app.monitoring.ownedCaseCount)
+        let owned = await app.monitoring.ownedCaseCount
+        OperationsMetrics.recordCluster(instances: cluster.count, owned: owned)
+        let changed = lock.withLock { defer { self.members = cluster.members }; return self.members != cluster.members }
+        if changed {
+            app.logger.notice("monitoring: \(cluster.count) instance(s) hold leases (\(cluster.members.map(\.address).joined(separator: ", "))); this one watches \(owned) case(s)")
+        }
     }
 
     /// Stops renewing without giving the lease up, as a crash would (for tests).

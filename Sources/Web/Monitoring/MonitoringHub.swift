@@ -188,11 +188,13 @@ actor MonitoringHub {
     /// owns are built from the stored track (each device's last ping and silence), so a device
     /// that fell silent while its instance was down is reported by the next sweep.
     func renewLease(_ cluster: MonitoringCluster, heldUntil: ContinuousClock.Instant, db: any Database) async throws {
+        if let held = leaseHeldUntil, heldUntil < held { return } // a reading older than one applied
         leaseHeldUntil = heldUntil
         guard cluster != self.cluster else { return }
         guard loaded else { self.cluster = cluster; return } // the first load places the cases
         try await acquire(loading: db)
         defer { release() }
+        guard heldUntil == leaseHeldUntil else { return } // a newer reading came meanwhile and places the cases itself
         self.cluster = cluster
         for caseID in watched.keys where !cluster.owns(caseID) { watched[caseID] = nil }
         if pendingEngines.isEmpty { pendingRestoreZones = true } // the previous owner alerted what it alerted
@@ -206,7 +208,8 @@ actor MonitoringHub {
     /// The instance's lease was not renewed in time (for tests that stop an instance as a crash would).
     func loseLease() { leaseHeldUntil = .now }
 
-    /// How many cases this instance watches (engines built or pending).
+    /// The cases this instance watches (engines built or pending).
+    var watchedCases: Set<UUID> { Set(watched.keys).union(pendingEngines) }
     var ownedCaseCount: Int { watched.count + pendingEngines.count }
 
     /// Which instance each ping goes to: indices of the batch by owner (unknown devices stay here,

@@ -28,6 +28,9 @@ struct FormTime {
         return local + (local.count == 16 ? ":00" : "") + sign + String(format: "%02d:%02d", hours, minutes)
     }
 
+    /// An instant as `<input type=datetime-local>` shows it, in the instant's own offset.
+    static func local(_ time: ZonedDateTime) -> String { String(time.description.prefix(16)) }
+
     var now: String { ZonedDateTime(epochMilliseconds: nowMs(), offsetSeconds: offsetSeconds).description }
 
     /// Now, to the minute: a time given later in a form is then never before it.

@@ -27,6 +27,19 @@ struct LifecycleForms {
         var preTrial: [IncidentForm.Choice] = []
         var punishments: [IncidentForm.Choice] = []
         var outcomes: [IncidentForm.Choice] = []
+        /// The orders not revoked nor run out, each with its extension and revocation forms.
+        var orderActions: [OrderAction] = []
+        /// The form an extension or revocation came back on (its `order` value names which).
+        var extend = Values()
+        var revoke = Values()
+    }
+
+    /// An order that may still be extended or revoked, with the two forms' values and messages.
+    struct OrderAction: Encodable {
+        var ref: String, label: String
+        var extend: Values, revoke: Values
+        /// Unfolded when one of its forms came back.
+        var open: Bool
     }
 
     /// A form's values and the message for each field (by the first part of the problem's pointer).
@@ -47,6 +60,8 @@ struct LifecycleForms {
         var court: String?, decidedAt: String?, outcome: String?, punishment: String?, amount: String?
         var type: String?, issuedAt: String?, validUntil: String?, issuer: String?, noContact: String?, minDistanceMeters: String?
         var incidents: [String]?, sanction: String?
+        /// The order an extension or revocation is of (from the path).
+        var order: String?
         /// "yes" once the officer confirmed what will be recorded.
         var confirm: String?
     }
@@ -95,6 +110,59 @@ struct LifecycleForms {
         return try await attempt(req, caseID: caseID, form: \.administrative, posted: posted) {
             _ = try await service(req).addAdministrativeCase(caseID, try Self.node(json))
         }
+    }
+
+    /// `POST /cases/{id}/orders/{ref}/extend`: a new end with its reason, read and checked as the
+    /// API's `…/extensions` reads them.
+    func extendOrder(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        var posted = req.form(Posted.self) ?? Posted()
+        posted.order = req.parameters.get("ref")
+        let time = try await FormTime.of(caseID, req, packs: packs)
+        return try await attempt(req, caseID: caseID, form: \.extend, posted: posted, anchor: "orders") {
+            let body = try Self.node(["validUntil": time.instant(posted.validUntil), "reason": Self.required(posted.reason)])
+            let until = body["validUntil"].dateTime()
+            let reason = body["reason"].string(maxLength: 2000)
+            try body.throwIfInvalid()
+            let service = try service(req)
+            _ = try await service.extendOrder(caseID, try await service.orderID(caseID, posted.order ?? ""), until: until!, reason: reason!)
+        }
+    }
+
+    /// `POST /cases/{id}/orders/{ref}/revoke`: the order ends now, with its reason, once the
+    /// officer has confirmed what will be recorded.
+    func revokeOrder(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        var posted = req.form(Posted.self) ?? Posted()
+        posted.order = req.parameters.get("ref")
+        let body = try Self.node(["reason": Self.required(posted.reason)])
+        let reason = body["reason"].string(maxLength: 2000)
+        if !body.log.problems.isEmpty { return try await refuse(req, form: \.revoke, posted: posted, body.log.problems) }
+        if posted.confirm != "yes" {
+            let t = req.application.catalogs.words(req.pageLanguage)
+            let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+            guard let order = file.protectiveOrders.first(where: { $0.id == posted.order }) else {
+                return try await refuse(req, form: \.revoke, posted: posted, [ValidationProblem(pointer: "", message: "order not found: reload the page")])
+            }
+            let pack = try packs.pack(for: file.jurisdiction)
+            let words = CaseWords(t: t, format: LocaleFormat(language: req.pageLanguage, timeZone: TimeZone(identifier: pack.timeZone) ?? .current),
+                                  pack: pack, language: Language(rawValue: req.pageLanguage) ?? .en, file: file)
+            return try await confirm(req, form: \.revoke, posted: posted, [
+                (t["confirm_revoke"] ?? "") + " " + words.episode(order.id),
+                (t["reason"] ?? "") + ": " + (reason ?? ""),
+                t["confirm_revoke_effect"] ?? "",
+            ])
+        }
+        return try await attempt(req, caseID: caseID, form: \.revoke, posted: posted, anchor: "orders") {
+            let service = try service(req)
+            _ = try await service.revokeOrder(caseID, try await service.orderID(caseID, posted.order ?? ""), at: nil, reason: reason!)
+        }
+    }
+
+    /// A text field's value, or nothing when it is blank (so that the reader says it is required).
+    private static func required(_ value: String?) -> Any {
+        guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return NSNull() }
+        return value
     }
 
     func registerProceeding(req: Request) async throws -> Response {
@@ -204,11 +272,11 @@ struct LifecycleForms {
 
     /// Runs a step; on a refusal, the case page again with this form's messages.
     private func attempt(_ req: Request, caseID: UUID, form: WritableKeyPath<State, Values>, posted: Posted,
-                         _ step: () async throws -> Void) async throws -> Response {
+                         anchor: String = "lifecycle", _ step: () async throws -> Void) async throws -> Response {
         let messages: [ValidationProblem]
         do {
             try await step()
-            return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#lifecycle")
+            return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#\(anchor)")
         } catch let failure as ValidationFailure {
             messages = failure.problems
         } catch DomainError.conflict(let why) {
@@ -251,6 +319,14 @@ struct LifecycleForms {
         // no outcome chosen for the judge: the first option asks
         state.outcomes = [.init(value: "", label: t["choose"] ?? "—", selected: (state.verdict.values["outcome"] ?? "").isEmpty)]
             + VerdictOutcome.allCases.map { .init(value: $0.rawValue, label: t["outcome_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.verdict.values["outcome"]) }
+        let now = nowMs()
+        state.orderActions = file.protectiveOrders.filter { $0.revokedAt == nil && $0.validUntil.epochMilliseconds > now }.map { order in
+            var extend = state.extend.values["order"] == order.id ? state.extend : Values()
+            let revoke = state.revoke.values["order"] == order.id ? state.revoke : Values()
+            if extend.values["validUntil"] == nil { extend.values["validUntil"] = FormTime.local(order.validUntil) }
+            return OrderAction(ref: order.id, label: words.episode(order.id), extend: extend, revoke: revoke,
+                               open: state.extend.values["order"] == order.id || state.revoke.values["order"] == order.id)
+        }
         return state
     }
 }

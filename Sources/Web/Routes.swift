@@ -50,6 +50,8 @@ func routes(_ app: Application) throws {
     let lifecycleForms = LifecycleForms(packs: app.packs)
     web.post("cases", ":caseID", "proceedings", use: lifecycleForms.registerProceeding).requires(.manageProceedings)
     web.post("cases", ":caseID", "orders", use: lifecycleForms.issueOrder).requires(.manageOrders)
+    web.post("cases", ":caseID", "persons", use: PersonForms(packs: app.packs).add).requires(.editCase)
+    web.post("cases", ":caseID", "persons", ":personID", "correct", use: PersonForms(packs: app.packs).correct).requires(.editCase)
     web.post("cases", ":caseID", "orders", ":ref", "extend", use: lifecycleForms.extendOrder).requires(.manageOrders)
     web.post("cases", ":caseID", "orders", ":ref", "revoke", use: lifecycleForms.revokeOrder).requires(.manageOrders)
     web.post("cases", ":caseID", "administrative-cases", use: lifecycleForms.addAdministrativeCase).requires(.manageOrders)

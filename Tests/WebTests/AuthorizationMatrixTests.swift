@@ -58,6 +58,8 @@ import VaporTesting
             "POST /cases/:caseID/access": [.officer],
             "POST /cases/:caseID/court": [.officer, .investigator],
             "POST /cases/:caseID/orders": [.officer],
+            "POST /cases/:caseID/persons": [.officer, .investigator],
+            "POST /cases/:caseID/persons/:personID/correct": [.officer, .investigator],
             "POST /cases/:caseID/orders/:ref/extend": [.officer],
             "POST /cases/:caseID/orders/:ref/revoke": [.officer],
             "POST /cases/:caseID/administrative-cases": [.officer],

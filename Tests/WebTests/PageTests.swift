@@ -220,6 +220,62 @@ import VaporTesting
         }
     }
 
+    /// Issue 26: people are added and corrected from the case page. A wrong IIN is said beside its
+    /// field in Russian with the values kept; a new home with its first day ends the old one the
+    /// day before; a correction needs its reason and keeps the version it replaces.
+    @Test func peopleAreAddedAndCorrectedFromTheCasePage() async throws {
+        try await withQorgauApp { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "PER-1"))
+            let caseID = try #require(imported.json["id"] as? String)
+            func encoded(_ fields: [(String, String)]) -> String {
+                fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            }
+            let page = try await Self.page(app, "/cases/\(caseID)?lang=kk")
+            #expect(page.text.contains("id=\"add-person-form\"") && page.text.contains("id=\"correct-person-v\""))
+            #expect(Self.visibleText(page.text).contains("Тұлға қосу"))
+            #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
+
+            let wrong = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons?lang=ru", encoded([
+                ("role", "witness"), ("name", "Сауле Ахметова"), ("iin", "123"), ("placeKind", "work"), ("placeText", "ул. Абая 10")]))
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.text.contains("id=\"pa-iin-error\"") && wrong.text.contains("value=\"Сауле Ахметова\""), "said beside the field, values kept")
+            #expect(wrong.text.contains("<details class=\"person-add\" id=\"person-add\" open>"))
+            let added = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", encoded([
+                ("role", "witness"), ("name", "Сауле Ахметова"), ("relationshipToVictim", "colleague"), ("placeKind", "work"),
+                ("placeText", "ул. Абая 10"), ("placeFrom", "2024-03-01")]))
+            #expect(added.status == .seeOther && added.headers.first(name: .location)?.hasSuffix("#persons") == true)
+            let persons = try await app.request(.GET, "/api/v1/cases/\(caseID)/persons")
+            let items = try #require(persons.json["items"] as? [[String: Any]])
+            let witness = try #require(items.first { $0["name"] as? String == "Сауле Ахметова" })
+            #expect(witness["role"] as? String == "witness" && witness["relationshipToVictim"] as? String == "colleague")
+            #expect((witness["places"] as? [[String: Any]])?.first?["text"] as? String == "ул. Абая 10")
+
+            let victim = try #require(items.first { $0["role"] as? String == "victim" })
+            let victimID = try #require(victim["id"] as? String)
+            let noReason = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct?lang=ru", encoded([
+                ("name", "Victim Name"), ("iin", "910402450127"), ("birthDate", "1991-04-02"), ("placeKind", "home"),
+                ("placeText", "мкр. Самал-2, 15"), ("placeFrom", "2026-01-10"), ("reason", "")]))
+            #expect(noReason.status == .unprocessableEntity && noReason.text.contains("id=\"pc-reason-error-v\""))
+            #expect(noReason.text.contains("value=\"мкр. Самал-2, 15\""))
+            let moved = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct", encoded([
+                ("name", "Victim Name"), ("iin", "910402450127"), ("birthDate", "1991-04-02"), ("placeKind", "home"),
+                ("placeText", "мкр. Самал-2, 15"), ("placeFrom", "2026-01-10"), ("reason", "она переехала")]))
+            #expect(moved.status == .seeOther)
+            let after = try await app.request(.GET, "/api/v1/cases/\(caseID)/persons/\(victimID)")
+            let places = try #require(after.json["places"] as? [[String: Any]])
+            #expect(places.count == 2)
+            #expect(places.first?["text"] as? String == "Home street 1" && places.first?["until"] as? String == "2026-01-09",
+                    "the old home ends the day before the new one")
+            #expect(places.first?["lat"] as? Double == 43.22, "its position kept")
+            #expect(places.last?["text"] as? String == "мкр. Самал-2, 15" && places.last?["until"] == nil)
+            let history = try await app.request(.GET, "/api/v1/cases/\(caseID)/persons/\(victimID)/history")
+            #expect((history.json["items"] as? [[String: Any]])?.contains { $0["reason"] as? String == "она переехала" } == true)
+
+            let judge = try await app.makeUser(.judge)
+            #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", encoded([("role", "witness"), ("name", "X")]), as: judge).status == .forbidden)
+        }
+    }
+
     @Test func theAuditorSeesWhoReadWhatInHerLanguage() async throws {
         try await withQorgauApp { app in
             let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "AUD-1"))

@@ -42,6 +42,7 @@ struct CasePage {
         var orders: [Row]; var administrative: [Row]; var proceedings: [Row]; var verdicts: [Row]; var evidence: [EvidenceView]
         var form: IncidentForm; var formCase: String; var mayLog: Bool; var saved: Bool; var dossier: String
         var lifecycle: LifecycleForms.State; var mayProceed: Bool; var mayJudge: Bool; var mayGrant: Bool; var mayOrder: Bool
+        var mayEditPersons: Bool; var personCorrections: [PersonForms.Correction]
     }
 
     func page(req: Request) async throws -> Response {
@@ -123,6 +124,8 @@ struct CasePage {
         let incidents = file.incidents.sorted { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) }
         let language = Language(rawValue: frame.lang) ?? .en
         let words = CaseWords(t: t, format: format, pack: pack, language: language, file: file)
+        let mayEditPersons = principal.may(.editCase)
+        let storedPersons = mayEditPersons ? try await PersonStore(db: req.db).list(caseID: caseID, scope: principal.scope) : []
         let context = Context(
             frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", jurisdiction: pack.name[language],
             opened: format.dateTime(summary.openedAt), unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue,
@@ -200,7 +203,8 @@ struct CasePage {
             dossier: "/api/v1/cases/\(caseID.apiString)/dossier?lang=\(frame.lang)",
             lifecycle: LifecycleForms.choices(lifecycle, file: file, pack: pack, language: language, t: t, words: words),
             mayProceed: principal.may(.manageProceedings), mayJudge: principal.may(.recordVerdict),
-            mayGrant: principal.may(.manageCaseAccess), mayOrder: principal.may(.manageOrders))
+            mayGrant: principal.may(.manageCaseAccess), mayOrder: principal.may(.manageOrders),
+            mayEditPersons: mayEditPersons, personCorrections: PersonForms.corrections(storedPersons, state: lifecycle, t: t))
         return try await req.renderPage("case", context, status: status)
     }
 }

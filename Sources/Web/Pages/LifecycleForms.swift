@@ -32,6 +32,12 @@ struct LifecycleForms {
         /// The form an extension or revocation came back on (its `order` value names which).
         var extend = Values()
         var revoke = Values()
+        /// The person forms: adding one, and correcting one (its `person` value names which).
+        var addPerson = Values()
+        var correctPerson = Values()
+        var personRoles: [IncidentForm.Choice] = []
+        var relationships: [IncidentForm.Choice] = []
+        var placeKinds: [IncidentForm.Choice] = []
     }
 
     /// An order that may still be extended or revoked, with the two forms' values and messages.
@@ -160,7 +166,7 @@ struct LifecycleForms {
     }
 
     /// A text field's value, or nothing when it is blank (so that the reader says it is required).
-    private static func required(_ value: String?) -> Any {
+    static func required(_ value: String?) -> Any {
         guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return NSNull() }
         return value
     }
@@ -236,8 +242,8 @@ struct LifecycleForms {
     }
 
     /// The case page with the form asking to confirm what will be recorded.
-    private func confirm(_ req: Request, form: WritableKeyPath<State, Values>, posted: Posted,
-                         _ lines: [String]) async throws -> Response {
+    func confirm(_ req: Request, form: WritableKeyPath<State, Values>, posted: Any,
+                 _ lines: [String]) async throws -> Response {
         var state = State()
         var values = Self.values(of: posted)
         values.confirm = lines.filter { !$0.isEmpty }
@@ -248,7 +254,7 @@ struct LifecycleForms {
 
     /// The case page with this form's problems beside its fields (or above it, for none), its
     /// values kept, nothing recorded.
-    private func refuse(_ req: Request, form: WritableKeyPath<State, Values>, posted: Posted, _ problems: [ValidationProblem]) async throws -> Response {
+    func refuse(_ req: Request, form: WritableKeyPath<State, Values>, posted: Any, _ problems: [ValidationProblem]) async throws -> Response {
         var state = State()
         var values = Self.values(of: posted)
         values.failed = true
@@ -262,7 +268,8 @@ struct LifecycleForms {
         return try await CasePage(packs: packs).render(req, form: IncidentForm(), status: .unprocessableEntity, saved: false, lifecycle: state)
     }
 
-    static func values(of posted: Posted) -> Values {
+    /// A posted form's text fields by name (a struct's properties).
+    static func values(of posted: Any) -> Values {
         var values = Values()
         for child in Mirror(reflecting: posted).children {
             if let label = child.label, let value = child.value as? String { values.values[label] = value }
@@ -271,7 +278,7 @@ struct LifecycleForms {
     }
 
     /// Runs a step; on a refusal, the case page again with this form's messages.
-    private func attempt(_ req: Request, caseID: UUID, form: WritableKeyPath<State, Values>, posted: Posted,
+    func attempt(_ req: Request, caseID: UUID, form: WritableKeyPath<State, Values>, posted: Any,
                          anchor: String = "lifecycle", _ step: () async throws -> Void) async throws -> Response {
         let messages: [ValidationProblem]
         do {
@@ -319,6 +326,10 @@ struct LifecycleForms {
         // no outcome chosen for the judge: the first option asks
         state.outcomes = [.init(value: "", label: t["choose"] ?? "—", selected: (state.verdict.values["outcome"] ?? "").isEmpty)]
             + VerdictOutcome.allCases.map { .init(value: $0.rawValue, label: t["outcome_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.verdict.values["outcome"]) }
+        state.personRoles = PersonRole.allCases.map { .init(value: $0.rawValue, label: t["personrole_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.addPerson.values["role"]) }
+        state.relationships = [.init(value: "", label: "—", selected: (state.addPerson.values["relationshipToVictim"] ?? "").isEmpty)]
+            + Relationship.allCases.map { .init(value: $0.rawValue, label: t["relationship_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.addPerson.values["relationshipToVictim"]) }
+        state.placeKinds = PersonForms.placeKinds.map { .init(value: $0, label: t["placekind_\($0)"] ?? $0, selected: $0 == (state.addPerson.values["placeKind"] ?? "home")) }
         let now = nowMs()
         state.orderActions = file.protectiveOrders.filter { $0.revokedAt == nil && $0.validUntil.epochMilliseconds > now }.map { order in
             var extend = state.extend.values["order"] == order.id ? state.extend : Values()

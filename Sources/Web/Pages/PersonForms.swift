@@ -1,0 +1,124 @@
+import Domain
+import Foundation
+import Law
+import Store
+import Vapor
+
+/// The case page's forms for the people of a case: add a person with a first place, and correct
+/// one (a name, an IIN, a birth date, the relationship, a new place). Read by the API's own
+/// reader (`FieldReader.person`), so a form refuses what the API refuses, with the messages beside
+/// the fields in the page's language; a correction keeps the version it replaces with its reason.
+struct PersonForms {
+    let packs: PackLibrary
+
+    /// The kinds of place the forms offer (the case file takes any word; these have names in the catalogs).
+    static let placeKinds = ["home", "work", "school", "other"]
+
+    struct Posted: Content {
+        var role: String?, name: String?, iin: String?, birthDate: String?, relationshipToVictim: String?
+        var placeKind: String?, placeText: String?, placeFrom: String?, reason: String?
+        /// The person a correction is of (from the path).
+        var person: String?
+    }
+
+    /// One person of the case as the correction form shows them.
+    struct Correction: Encodable {
+        var id: String, ref: String, label: String
+        var form: LifecycleForms.Values
+        var relationships: [IncidentForm.Choice]
+        var placeKinds: [IncidentForm.Choice]
+        var open: Bool
+    }
+
+    /// `POST /cases/{id}/persons`.
+    func add(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let posted = req.form(Posted.self) ?? Posted()
+        let forms = LifecycleForms(packs: packs)
+        return try await forms.attempt(req, caseID: caseID, form: \.addPerson, posted: posted, anchor: "persons") {
+            var json = Self.details(posted)
+            json["role"] = posted.role ?? ""
+            json["places"] = Self.newPlace(posted).map { [$0] } ?? []
+            let node = try LifecycleForms.node(json)
+            let person = FieldReader().person(node, requireID: false)
+            try node.throwIfInvalid()
+            _ = try await PersonStore(db: req.db).add(person!, to: caseID, scope: req.principal.scope)
+        }
+    }
+
+    /// `POST /cases/{id}/persons/{personID}/correct`: the details as given, the places as they were
+    /// plus a new one; a new place of a kind ends the open places of that kind the day before it
+    /// begins (she moved).
+    func correct(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let personID = try req.uuid("personID", what: "person")
+        var posted = req.form(Posted.self) ?? Posted()
+        posted.person = personID.apiString
+        let forms = LifecycleForms(packs: packs)
+        return try await forms.attempt(req, caseID: caseID, form: \.correctPerson, posted: posted, anchor: "persons") {
+            let store = PersonStore(db: req.db)
+            let current = try await store.get(personID, caseID: caseID, scope: req.principal.scope)
+            var json = Self.details(posted)
+            json["role"] = current.person.role.rawValue
+            var places: [[String: Any]] = try current.person.places.map { place in
+                try JSONSerialization.jsonObject(with: JSONEncoder().encode(place)) as? [String: Any] ?? [:]
+            }
+            if let added = Self.newPlace(posted) {
+                if let from = (added["from"] as? String).flatMap(LocalDate.init) {
+                    for index in places.indices where places[index]["kind"] as? String == added["kind"] as? String
+                        && places[index]["until"] == nil && (places[index]["from"] as? String).flatMap(LocalDate.init).map({ $0 < from }) ?? true {
+                        places[index]["until"] = from.adding(days: -1).description
+                    }
+                }
+                places.append(added)
+            }
+            json["places"] = places
+            let node = try LifecycleForms.node(json)
+            let reasonNode = try LifecycleForms.node(["reason": LifecycleForms.required(posted.reason)])
+            let person = FieldReader().person(node, requireID: false)
+            let reason = reasonNode["reason"].string(maxLength: 2000)
+            let problems = node.log.problems + reasonNode.log.problems
+            if !problems.isEmpty { throw ValidationFailure(problems) }
+            _ = try await store.correct(personID, caseID: caseID, with: person!, reason: reason!, expectedVersion: nil, by: req.principal)
+        }
+    }
+
+    /// Name, IIN, birth date and relationship as the reader takes them (blank optional fields left out).
+    private static func details(_ posted: Posted) -> [String: Any] {
+        var json: [String: Any] = ["name": LifecycleForms.required(posted.name)]
+        for (key, value) in [("iin", posted.iin), ("birthDate", posted.birthDate), ("relationshipToVictim", posted.relationshipToVictim)] {
+            if let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty { json[key] = value }
+        }
+        return json
+    }
+
+    /// The place the form adds, if its address was given.
+    private static func newPlace(_ posted: Posted) -> [String: Any]? {
+        guard let text = posted.placeText?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        var place: [String: Any] = ["kind": posted.placeKind ?? "home", "text": text]
+        if let from = posted.placeFrom, !from.isEmpty { place["from"] = from }
+        return place
+    }
+
+    /// The correction forms of the case's people, the one that came back with its values and messages.
+    static func corrections(_ stored: [StoredPerson], state: LifecycleForms.State, t: [String: String]) -> [Correction] {
+        stored.map { person in
+            let returned = state.correctPerson.values["person"] == person.id.apiString
+            var form = returned ? state.correctPerson : LifecycleForms.Values()
+            if !returned {
+                form.values = ["name": person.person.name, "iin": person.person.iin ?? "",
+                               "birthDate": person.person.birthDate?.description ?? "",
+                               "relationshipToVictim": person.person.relationshipToVictim?.rawValue ?? ""]
+            }
+            let relationship = form.values["relationshipToVictim"] ?? ""
+            let kind = form.values["placeKind"] ?? "home"
+            return Correction(id: person.id.apiString, ref: person.person.id,
+                              label: (t["personrole_\(person.person.role.rawValue)"] ?? person.person.role.rawValue) + " " + person.person.name,
+                              form: form,
+                              relationships: [.init(value: "", label: "—", selected: relationship.isEmpty)]
+                                  + Relationship.allCases.map { .init(value: $0.rawValue, label: t["relationship_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == relationship) },
+                              placeKinds: placeKinds.map { .init(value: $0, label: t["placekind_\($0)"] ?? $0, selected: $0 == kind) },
+                              open: returned)
+        }
+    }
+}

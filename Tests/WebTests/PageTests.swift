@@ -183,6 +183,10 @@ import VaporTesting
             let page = try await Self.page(app, "/cases/\(caseID)?lang=ru")
             #expect(page.text.contains("id=\"extend-form-\(ref)\"") && page.text.contains("value=\"\(local(until))\""),
                     "the extension form starts from the order's end")
+            let glance = Self.visibleText(page.text)
+            #expect(glance.contains("Кратко") && glance.contains("Охранные предписания") && glance.contains("запрет контактов"),
+                    "the order in force and its conditions at the top")
+            #expect(page.text.contains("<a href=\"#persons\">") && page.text.contains("id=\"persons\""), "sections to jump to")
             #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
 
             let noReason = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",

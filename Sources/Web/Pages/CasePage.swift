@@ -43,6 +43,7 @@ struct CasePage {
         var form: IncidentForm; var formCase: String; var mayLog: Bool; var saved: Bool; var dossier: String
         var lifecycle: LifecycleForms.State; var mayProceed: Bool; var mayJudge: Bool; var mayGrant: Bool; var mayOrder: Bool
         var mayEditPersons: Bool; var personCorrections: [PersonForms.Correction]
+        var summary: CaseAtAGlance
     }
 
     func page(req: Request) async throws -> Response {
@@ -126,9 +127,17 @@ struct CasePage {
         let words = CaseWords(t: t, format: format, pack: pack, language: language, file: file)
         let mayEditPersons = principal.may(.editCase)
         let storedPersons = mayEditPersons ? try await PersonStore(db: req.db).list(caseID: caseID, scope: principal.scope) : []
+        let today = req.pageDate ?? pack.today()
+        let stageWord = t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue
+        let overview = CaseAtAGlance.make(
+            file: file, caseID: caseID, status: stageWord, pack: pack,
+            risk: try? RiskEvaluator(library: req.application.risk).status(of: file, at: pack.now(), language: language),
+            deadlines: DeadlineFinder(packs: packs).deadlines([CaseRef(id: caseID.apiString, number: summary.number, file: file)], at: today),
+            openAlerts: try await MonitoringStore(db: req.db).alerts(caseID: caseID, scope: principal.scope, openOnly: true).count,
+            today: today, t: t, words: words)
         let context = Context(
             frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", jurisdiction: pack.name[language],
-            opened: format.dateTime(summary.openedAt), unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue,
+            opened: format.dateTime(summary.openedAt), unit: summary.unit ?? "—", status: stageWord,
             persons: file.persons.map { person in
                 PersonView(role: t["personrole_\(person.role.rawValue)"] ?? person.role.rawValue, name: person.name, iin: person.iin ?? "",
                            places: person.places.map { place in
@@ -204,7 +213,8 @@ struct CasePage {
             lifecycle: LifecycleForms.choices(lifecycle, file: file, pack: pack, language: language, t: t, words: words),
             mayProceed: principal.may(.manageProceedings), mayJudge: principal.may(.recordVerdict),
             mayGrant: principal.may(.manageCaseAccess), mayOrder: principal.may(.manageOrders),
-            mayEditPersons: mayEditPersons, personCorrections: PersonForms.corrections(storedPersons, state: lifecycle, t: t))
+            mayEditPersons: mayEditPersons, personCorrections: PersonForms.corrections(storedPersons, state: lifecycle, t: t),
+            summary: overview)
         return try await req.renderPage("case", context, status: status)
     }
 }

@@ -31,9 +31,10 @@ public struct FieldReader: Sendable {
             do {
                 let parsed = try IIN(iin)
                 if let birthDate, parsed.birthDate != birthDate {
-                    n["iin"].fail("IIN \(iin) encodes birth date \(parsed.birthDate), but birthDate is \(birthDate)")
+                    n["iin"].fail("IIN \(iin) encodes birth date \(parsed.birthDate), but birthDate is \(birthDate)",
+                                  code: .iinBirthDate, values: ["encoded": parsed.birthDate.description])
                 }
-            } catch { n["iin"].fail("invalid IIN \"\(iin)\": \(error)") }
+            } catch { n["iin"].fail("invalid IIN \"\(iin)\": \(error)", code: .iin) }
         }
         let relationship = n["relationshipToVictim"].word(Relationship.self, required: false)
         let places = n["places"].array(required: false) { place($0) }

@@ -69,6 +69,12 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case tooEarly
     /// Before the day of the record it follows (`value`, `start`).
     case beforeStart
+    /// Not a valid IIN (12 digits, the last a check digit).
+    case iin
+    /// An IIN whose birth date is not the birth date given (`encoded`).
+    case iinBirthDate
+    /// A new end not after the current one (`end`).
+    case notAfterEnd
     /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
     /// `bound`, `value`, `source`); the record is kept.
     case unverifiedBound

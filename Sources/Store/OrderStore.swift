@@ -61,7 +61,9 @@ public struct OrderStore: Sendable {
         try await change(id, caseID: caseID, reason: reason, by: principal, detail: "extended") { model, order in
             if order.revokedAt != nil { throw DomainError.conflict("a revoked order cannot be extended") }
             guard validUntil.epochMilliseconds > order.validUntil.epochMilliseconds else {
-                throw ValidationFailure(pointer: "/validUntil", message: "\(validUntil) is not after the current term's end \(order.validUntil)")
+                throw ValidationFailure([ValidationProblem(
+                    pointer: "/validUntil", message: "\(validUntil) is not after the current term's end \(order.validUntil)",
+                    code: .notAfterEnd, values: ["end": order.validUntil.description.prefix(16).replacingOccurrences(of: "T", with: " ")])])
             }
             model.validUntil = validUntil.epochMilliseconds
             model.validUntilOffset = validUntil.offsetSeconds

@@ -59,6 +59,8 @@ import VaporTesting
             "POST /cases/:caseID/court": [.officer, .investigator],
             "POST /cases/:caseID/orders": [.officer],
             "POST /cases/:caseID/persons": [.officer, .investigator],
+            "GET /cases/:caseID/incidents/:incidentID/correct": [.officer, .investigator],
+            "POST /cases/:caseID/incidents/:incidentID/correct": [.officer, .investigator],
             "POST /cases/:caseID/persons/:personID/correct": [.officer, .investigator],
             "POST /cases/:caseID/orders/:ref/extend": [.officer],
             "POST /cases/:caseID/orders/:ref/revoke": [.officer],

@@ -200,6 +200,10 @@ import VaporTesting
             #expect(badDate.text.contains("id=\"extend-until-error-\(ref)\"") && !said.contains("is not a date"), "in Russian: \(said.prefix(0))")
             #expect(badDate.text.contains("value=\"продлено судом\""), "the reason is kept")
 
+            let earlier = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",
+                                                           encoded([("validUntil", local(until.addingTimeInterval(-86_400))), ("reason", "продлено судом")]))
+            #expect(earlier.status == .unprocessableEntity && Self.visibleText(earlier.text).contains("Новый срок должен быть позже"))
+            #expect(earlier.text.contains("href=\"/cases/\(caseID)?lang=kk\""), "the language links lead back to the case page")
             let later = until.addingTimeInterval(10 * 86_400)
             let extended = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",
                                                             encoded([("validUntil", local(later)), ("reason", "продлено судом")]))
@@ -243,6 +247,8 @@ import VaporTesting
                 ("role", "witness"), ("name", "Сауле Ахметова"), ("iin", "123"), ("placeKind", "work"), ("placeText", "ул. Абая 10")]))
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.text.contains("id=\"pa-iin-error\"") && wrong.text.contains("value=\"Сауле Ахметова\""), "said beside the field, values kept")
+            #expect(Self.visibleText(wrong.text).contains("Неверный ИИН") && !wrong.text.contains("invalid IIN"), "in Russian")
+            #expect(Self.visibleText(wrong.text).contains("Форма не сохранена"), "said at the top, where the page opens")
             #expect(wrong.text.contains("<details class=\"person-add\" id=\"person-add\" open>"))
             let added = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", encoded([
                 ("role", "witness"), ("name", "Сауле Ахметова"), ("relationshipToVictim", "colleague"), ("placeKind", "work"),
@@ -277,6 +283,50 @@ import VaporTesting
 
             let judge = try await app.makeUser(.judge)
             #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", encoded([("role", "witness"), ("name", "X")]), as: judge).status == .forbidden)
+        }
+    }
+
+    /// Issue 26: an episode is corrected from the case page: the form starts from the episode as
+    /// it stands, a reason is required (said in Russian beside its field), and the correction is a
+    /// new version keeping who reported it and the orders it violates.
+    @Test func anEpisodeIsCorrectedFromTheCasePageAsANewVersion() async throws {
+        try await withQorgauApp { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "COR-1"))
+            let caseID = try #require(imported.json["id"] as? String)
+            let listed = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents")
+            let items = try #require(listed.json["items"] as? [[String: Any]])
+            let i2 = try #require(items.first { $0["ref"] as? String == "i2" || ($0["incident"] as? [String: Any])?["id"] as? String == "i2" })
+            let incidentID = try #require(i2["id"] as? String)
+            let casePage = try await Self.page(app, "/cases/\(caseID)?lang=ru")
+            #expect(casePage.text.contains("/cases/\(caseID)/incidents/\(incidentID)/correct"), "each episode links to its correction")
+
+            let page = try await Self.page(app, "/cases/\(caseID)/incidents/\(incidentID)/correct?lang=ru")
+            #expect(page.status == .ok)
+            let text = Self.visibleText(page.text)
+            #expect(text.contains("Исправление эпизода") && !text.contains("i2"), "named, not by its id")
+            #expect(page.text.contains("id=\"reason\"") && !page.text.contains("id=\"photo\""))
+            #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
+            let description = try #require(items.first { $0["id"] as? String == incidentID }.flatMap { ($0["description"] ?? ($0["incident"] as? [String: Any])?["description"]) as? String })
+            #expect(page.text.contains(description))
+
+            var fields = [("occurredAt", "2025-10-22T08:00"), ("kind", "contact"), ("channel", "messenger"),
+                          ("description", "Писал в мессенджер 14 раз за утро"), ("againstWill", "yes"), ("reason", "")]
+            let refused = try await Self.post(app, "/cases/\(caseID)/incidents/\(incidentID)/correct?lang=ru", fields)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("id=\"reason-error\""))
+            #expect(refused.text.contains("Писал в мессенджер 14 раз за утро"), "what was typed is kept")
+            fields[5] = ("reason", "уточнено со слов потерпевшей")
+            let saved = try await Self.post(app, "/cases/\(caseID)/incidents/\(incidentID)/correct", fields)
+            #expect(saved.status == .seeOther && saved.headers.first(name: .location)?.contains("#incident-i2") == true)
+            let history = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(incidentID)/history")
+            let versions = try #require(history.json["items"] as? [[String: Any]])
+            #expect(versions.count == 2)
+            let file = try await app.request(.GET, "/api/v1/cases/\(caseID)/case-file")
+            let corrected = try #require((file.json["incidents"] as? [[String: Any]])?.first { $0["id"] as? String == "i2" })
+            #expect(corrected["description"] as? String == "Писал в мессенджер 14 раз за утро")
+            #expect(corrected["reportedBy"] as? String == "victim", "who reported it is kept")
+
+            let judge = try await app.makeUser(.judge)
+            #expect(try await Self.page(app, "/cases/\(caseID)/incidents/\(incidentID)/correct", as: judge).status == .forbidden)
         }
     }
 

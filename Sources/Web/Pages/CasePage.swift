@@ -14,6 +14,8 @@ struct CasePage {
     struct IncidentView: Encodable {
         var id: String; var when: String; var kind: String; var channel: String; var description: String
         var againstWill: String; var violates: String; var reportedBy: String; var violation: Bool
+        /// Its id in the store, for the correction page.
+        var storedId: String
     }
     /// `allCounted`: its episodes are every counted one (listed once, under the table).
     struct ElementView: Encodable {
@@ -44,6 +46,8 @@ struct CasePage {
         var lifecycle: LifecycleForms.State; var mayProceed: Bool; var mayJudge: Bool; var mayGrant: Bool; var mayOrder: Bool
         var mayEditPersons: Bool; var personCorrections: [PersonForms.Correction]
         var summary: CaseAtAGlance
+        /// A form of the page came back refused (said at the top, where the page opens).
+        var formFailed: Bool
     }
 
     func page(req: Request) async throws -> Response {
@@ -120,6 +124,7 @@ struct CasePage {
         let assessment = try packs.assessor(for: pack.code).assess(file, at: req.pageDate ?? pack.today(), language: Language(rawValue: frame.lang) ?? .en)
         let evidence = try await EvidenceStore(db: req.db).list(caseID: caseID, scope: principal.scope)
         let refs = try await IncidentStore(db: req.db).refs(caseID: caseID)
+        let storedIncidents = Dictionary(refs.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         var form = form
         form.label(t)
         let incidents = file.incidents.sorted { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) }
@@ -155,7 +160,8 @@ struct CasePage {
                 IncidentView(id: i.id, when: format.dateTime(i.occurredAt), kind: t["incidentkind_\(i.kind.rawValue)"] ?? i.kind.rawValue,
                              channel: t["channel_\(i.channel.rawValue)"] ?? i.channel.rawValue, description: i.description,
                              againstWill: (i.againstWill ? t["yes"] : t["no"]) ?? "", violates: words.episodeList(i.violates ?? []),
-                             reportedBy: t["reportedby_\(i.reportedBy.rawValue)"] ?? i.reportedBy.rawValue, violation: !(i.violates ?? []).isEmpty)
+                             reportedBy: t["reportedby_\(i.reportedBy.rawValue)"] ?? i.reportedBy.rawValue, violation: !(i.violates ?? []).isEmpty,
+                             storedId: storedIncidents[i.id]?.apiString ?? "")
             },
             offences: assessment.offences.enumerated().map { n, o in
                 OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,
@@ -180,7 +186,8 @@ struct CasePage {
             nextSteps: assessment.nextSteps.map { words.prose($0) },
             warnings: CaseFileRules.warnings(file, packs: packs).map { words.recordWarning($0, in: file) },
             orders: file.protectiveOrders.map { o in
-                Row(cells: [t["ordertype_\(o.type.rawValue)"] ?? o.type.rawValue, format.dateTime(o.issuedAt), format.dateTime(o.revokedAt ?? o.validUntil), o.issuer,
+                Row(cells: [t["ordertype_\(o.type.rawValue)"] ?? o.type.rawValue, format.dateTime(o.issuedAt),
+                            o.revokedAt.map { (t["revoked_on"] ?? "{date}").replacingOccurrences(of: "{date}", with: format.dateTime($0)) } ?? format.dateTime(o.validUntil), o.issuer,
                             words.episodeList(file.incidents.filter { $0.violates?.contains(o.id) == true }.map(\.id))])
             },
             administrative: file.administrativeCases.map { a in
@@ -214,7 +221,10 @@ struct CasePage {
             mayProceed: principal.may(.manageProceedings), mayJudge: principal.may(.recordVerdict),
             mayGrant: principal.may(.manageCaseAccess), mayOrder: principal.may(.manageOrders),
             mayEditPersons: mayEditPersons, personCorrections: PersonForms.corrections(storedPersons, state: lifecycle, t: t),
-            summary: overview)
+            summary: overview,
+            formFailed: form.hasErrors || [lifecycle.proceeding, lifecycle.court, lifecycle.verdict, lifecycle.grant, lifecycle.order,
+                                           lifecycle.administrative, lifecycle.extend, lifecycle.revoke, lifecycle.addPerson,
+                                           lifecycle.correctPerson].contains { $0.failed })
         return try await req.renderPage("case", context, status: status)
     }
 }

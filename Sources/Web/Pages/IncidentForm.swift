@@ -24,6 +24,11 @@ struct IncidentForm: Encodable {
     var keptPhotoNote: String?
     var errors = Errors()
     var hasErrors = false
+    /// Where the form posts (a correction posts to its own address; nil: a new incident of `formCase`).
+    var action: String?
+    /// A correction: its reason, and no photo (evidence is added to an incident, not corrected).
+    var correcting = false
+    var reason = ""
     var kinds: [Choice] = []
     var channels: [Choice] = []
     var impacts: [Choice] = []
@@ -32,16 +37,16 @@ struct IncidentForm: Encodable {
 
     /// A message per field, empty when the field is right (every key present, for the templates).
     struct Errors: Encodable {
-        var occurredAt = "", place = "", kind = "", channel = "", description = "", witnesses = "", impact = "", photo = "", againstWill = ""
+        var occurredAt = "", place = "", kind = "", channel = "", description = "", witnesses = "", impact = "", photo = "", againstWill = "", reason = ""
 
         init() {}
         init(_ messages: [String: String]) {
             occurredAt = messages["occurredAt"] ?? ""; place = messages["place"] ?? ""; kind = messages["kind"] ?? ""
             channel = messages["channel"] ?? ""; description = messages["description"] ?? ""
             witnesses = messages["witnesses"] ?? ""; impact = messages["impact"] ?? ""; photo = messages["photo"] ?? ""
-            againstWill = messages["againstWill"] ?? ""
+            againstWill = messages["againstWill"] ?? ""; reason = messages["reason"] ?? ""
             // a problem the form has no field for is shown against the description
-            let known: Set = ["occurredAt", "place", "kind", "channel", "description", "witnesses", "impact", "photo", "againstWill"]
+            let known: Set = ["occurredAt", "place", "kind", "channel", "description", "witnesses", "impact", "photo", "againstWill", "reason"]
             for (field, message) in messages where !known.contains(field) {
                 description += (description.isEmpty ? "" : "; ") + message
             }
@@ -61,6 +66,8 @@ struct IncidentForm: Encodable {
         var photo: File?
         /// Set to drop the photo kept from an earlier try.
         var dropPhoto: String?
+        /// Why an incident is corrected.
+        var reason: String?
     }
 
     init() {}
@@ -79,6 +86,21 @@ struct IncidentForm: Encodable {
         default: againstWill = ""
         }
         violence = posted.violence != nil
+        reason = posted.reason ?? ""
+    }
+
+    /// The form filled with an incident as it stands, to be corrected.
+    init(correcting incident: Incident) {
+        occurredAt = FormTime.local(incident.occurredAt)
+        place = incident.place?.text ?? ""
+        kind = incident.kind.rawValue
+        channel = incident.channel.rawValue
+        description = incident.description
+        witnesses = (incident.witnesses ?? []).joined(separator: "\n")
+        impact = incident.impact.map(\.rawValue)
+        againstWill = incident.againstWill ? "yes" : "no"
+        violence = incident.violence
+        correcting = true
     }
 
     /// Fills the choice lists with the words of `t`.
@@ -90,13 +112,20 @@ struct IncidentForm: Encodable {
     }
 
     /// The incident, or the messages by field; `time` reads the local time a browser sends.
-    func incident(reportedBy: ReportedBy, time: FormTime, t: [String: String] = [:]) -> (Incident?, [String: String]) {
+    /// A correction keeps what the form does not show of the `original` (who reported it, the
+    /// orders it violates, the place's position while its text is unchanged).
+    func incident(reportedBy: ReportedBy, time: FormTime, t: [String: String] = [:], original: Incident? = nil) -> (Incident?, [String: String]) {
         var json: [String: Any] = [
             "kind": kind, "channel": channel, "description": description, "againstWill": againstWill == "yes", "violence": violence,
             "reportedBy": reportedBy.rawValue, "impact": impact,
         ]
         json["occurredAt"] = time.instant(occurredAt)
-        if !place.trimmingCharacters(in: .whitespaces).isEmpty { json["place"] = ["text": place] }
+        let text = place.trimmingCharacters(in: .whitespaces)
+        var position: [String: Any] = [:]
+        if let kept = original?.place, (kept.text ?? "") == text, let lat = kept.lat, let lon = kept.lon { position = ["lat": lat, "lon": lon] }
+        if !text.isEmpty { position["text"] = place }
+        if !position.isEmpty { json["place"] = position }
+        if let violates = original?.violates { json["violates"] = violates }
         let names = witnesses.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !names.isEmpty { json["witnesses"] = names }
         guard let data = try? JSONSerialization.data(withJSONObject: json), let value = try? JSONDocument.parse(data) else {

@@ -97,7 +97,7 @@ struct LifecycleForms {
                 return try await refuse(req, form: \.order, posted: posted, [ValidationProblem(pointer: "/type", message: text)])
             }
         }
-        return try await attempt(req, caseID: caseID, form: \.order, posted: posted) {
+        return try await attempt(req, caseID: caseID, form: \.order, posted: posted, anchor: "orders") {
             _ = try await service(req).issueOrder(caseID, try Self.node(json))
         }
     }
@@ -326,7 +326,7 @@ struct LifecycleForms {
         // no outcome chosen for the judge: the first option asks
         state.outcomes = [.init(value: "", label: t["choose"] ?? "—", selected: (state.verdict.values["outcome"] ?? "").isEmpty)]
             + VerdictOutcome.allCases.map { .init(value: $0.rawValue, label: t["outcome_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.verdict.values["outcome"]) }
-        state.personRoles = PersonRole.allCases.map { .init(value: $0.rawValue, label: t["personrole_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.addPerson.values["role"]) }
+        state.personRoles = [.init(value: "", label: t["choose_role"] ?? "—", selected: (state.addPerson.values["role"] ?? "").isEmpty)] + PersonRole.allCases.map { .init(value: $0.rawValue, label: t["personrole_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.addPerson.values["role"]) }
         state.relationships = [.init(value: "", label: "—", selected: (state.addPerson.values["relationshipToVictim"] ?? "").isEmpty)]
             + Relationship.allCases.map { .init(value: $0.rawValue, label: t["relationship_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.addPerson.values["relationshipToVictim"]) }
         state.placeKinds = PersonForms.placeKinds.map { .init(value: $0, label: t["placekind_\($0)"] ?? $0, selected: $0 == (state.addPerson.values["placeKind"] ?? "home")) }

@@ -48,11 +48,21 @@ struct PublicFrame: Encodable {
         self.lang = lang
         t = req.application.catalogs.words(lang)
         languages = Catalogs.languages.map { PageFrame.LanguageLink(code: $0, label: Catalogs.names[$0] ?? $0, current: $0 == lang) }
-        path = req.url.path
+        path = Self.pagePath(of: req)
         quickExit = req.application.qorgauConfig.quickExitURL
         // an error page a signed-in victim meets is as discreet as her own pages
         let discretion = req.application.qorgauConfig.discreet
         discreet = discretion == .all || (discretion == .victim && (try? req.signedIn)?.user.role == .victim)
+    }
+
+    /// The page a language link reloads: the page itself, or after a form was posted (its answer
+    /// shown at the form's address, which only takes posts) the page the form is on.
+    static func pagePath(of req: Request) -> String {
+        guard req.method != .GET else { return req.url.path }
+        let parts = req.url.path.split(separator: "/").map(String.init)
+        if parts.first == "cases", parts.count >= 2, UUID(uuidString: parts[1]) != nil { return "/cases/" + parts[1] }
+        if let first = parts.first, ["users", "fund", "alerts", "password", "search", "audit"].contains(first) { return "/" + first }
+        return "/"
     }
 }
 

@@ -1,0 +1,16 @@
+// A form that came back with problems, or that asks to confirm what will be recorded, is
+// brought into view and focused: the first field marked invalid, else the confirmation, else a
+// form's own error. Without scripts, a notice at the top of the page says where to look.
+(function () {
+  function land() {
+    var target = document.querySelector('[aria-invalid="true"]') || document.querySelector('.confirm') ||
+      document.querySelector('form p.error[role=alert]');
+    if (!target) return;
+    var folded = target.closest('details');
+    if (folded) folded.open = true;
+    target.scrollIntoView({ block: 'center' });
+    var focusable = target.matches('input, select, textarea') ? target : target.querySelector('input:not([type=hidden]), select, textarea, button');
+    if (focusable) focusable.focus({ preventScroll: true });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', land); else land();
+})();

@@ -248,6 +248,8 @@ import VaporTesting
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.text.contains("id=\"pa-iin-error\"") && wrong.text.contains("value=\"Сауле Ахметова\""), "said beside the field, values kept")
             #expect(Self.visibleText(wrong.text).contains("Неверный ИИН") && !wrong.text.contains("invalid IIN"), "in Russian")
+            let noRole = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons?lang=ru", encoded([("role", ""), ("name", "Сауле Ахметова")]))
+            #expect(noRole.status == .unprocessableEntity && noRole.text.contains("id=\"pa-role-error\""), "the role must be chosen")
             #expect(Self.visibleText(wrong.text).contains("Форма не сохранена"), "said at the top, where the page opens")
             #expect(wrong.text.contains("<details class=\"person-add\" id=\"person-add\" open>"))
             let added = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", encoded([

@@ -12,12 +12,16 @@ final class ClusterChannel: @unchecked Sendable, LifecycleHandler {
     private let url: String
     private let channel: String
     private let app: Application
+    /// Taken at the start: a message sent while the application shuts down must not ask it again.
+    private let db: any Database
+    private let logger: Logger
     private let lock = NSLock()
     private var connection: PostgresConnection?
     private var task: Task<Void, Never>?
 
     init(app: Application, url: String, channel: String) {
         self.app = app; self.url = url; self.channel = channel
+        self.db = app.db; self.logger = app.logger
     }
 
     /// Starts listening; returns once the first LISTEN is in place, so nothing sent after is missed.
@@ -56,10 +60,10 @@ final class ClusterChannel: @unchecked Sendable, LifecycleHandler {
     func send(_ message: ClusterMessage) async {
         do {
             let payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
-            guard let sql = app.db as? any SQLDatabase else { return }
+            guard let sql = db as? any SQLDatabase else { return }
             try await sql.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
         } catch {
-            app.logger.warning("monitoring: could not tell the other instances (\(String(describing: type(of: error))))")
+            logger.warning("monitoring: could not tell the other instances (\(String(describing: type(of: error))))")
         }
     }
 

@@ -222,6 +222,10 @@ import VaporTesting
             let ended = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
             #expect((ended.json["items"] as? [[String: Any]])?.first?["revokedAt"] != nil)
             #expect(!(try await Self.page(app, "/cases/\(caseID)").text.contains("id=\"extend-form-\(ref)\"")), "a revoked order has no actions")
+            let stale = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke?lang=ru", encoded([("reason", "из другой вкладки"), ("confirm", "yes")]))
+            #expect(stale.status == .unprocessableEntity && Self.visibleText(stale.text).contains("уже отменено"),
+                    "a form from a stale tab is told why nothing was recorded, under the orders")
+            #expect(Self.visibleText(try await Self.page(app, "/cases/\(caseID)?lang=ru").text).contains("отменено"), "the table says it was revoked")
 
             let judge = try await app.makeUser(.judge)
             #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke", encoded([("reason", "x"), ("confirm", "yes")]), as: judge).status == .forbidden)

@@ -32,6 +32,9 @@ struct LifecycleForms {
         /// The form an extension or revocation came back on (its `order` value names which).
         var extend = Values()
         var revoke = Values()
+        /// A refusal for an order that no longer has its forms (revoked or run out meanwhile, in
+        /// another tab): said under the orders.
+        var orderNotice = ""
         /// The person forms: adding one, and correcting one (its `person` value names which).
         var addPerson = Values()
         var correctPerson = Values()
@@ -125,6 +128,9 @@ struct LifecycleForms {
         var posted = req.form(Posted.self) ?? Posted()
         posted.order = req.parameters.get("ref")
         let time = try await FormTime.of(caseID, req, packs: packs)
+        if let gone = try await Self.orderGone(req, caseID: caseID, ref: posted.order) {
+            return try await refuse(req, form: \.extend, posted: posted, [ValidationProblem(pointer: "", message: gone)])
+        }
         return try await attempt(req, caseID: caseID, form: \.extend, posted: posted, anchor: "orders") {
             let body = try Self.node(["validUntil": time.instant(posted.validUntil), "reason": Self.required(posted.reason)])
             let until = body["validUntil"].dateTime()
@@ -141,6 +147,9 @@ struct LifecycleForms {
         let caseID = try req.uuid("caseID", what: "case")
         var posted = req.form(Posted.self) ?? Posted()
         posted.order = req.parameters.get("ref")
+        if let gone = try await Self.orderGone(req, caseID: caseID, ref: posted.order) {
+            return try await refuse(req, form: \.revoke, posted: posted, [ValidationProblem(pointer: "", message: gone)])
+        }
         let body = try Self.node(["reason": Self.required(posted.reason)])
         let reason = body["reason"].string(maxLength: 2000)
         if !body.log.problems.isEmpty { return try await refuse(req, form: \.revoke, posted: posted, body.log.problems) }
@@ -163,6 +172,17 @@ struct LifecycleForms {
             let service = try service(req)
             _ = try await service.revokeOrder(caseID, try await service.orderID(caseID, posted.order ?? ""), at: nil, reason: reason!)
         }
+    }
+
+    /// Why an order can no longer be extended or revoked (revoked, or run out, since the page was
+    /// loaded), in the page's language; nil while it can.
+    private static func orderGone(_ req: Request, caseID: UUID, ref: String?) async throws -> String? {
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
+        let t = req.application.catalogs.words(req.pageLanguage)
+        guard let order = file.protectiveOrders.first(where: { $0.id == ref }) else { return t["order_not_found"] }
+        if order.revokedAt != nil { return t["order_already_revoked"] }
+        if order.validUntil.epochMilliseconds <= nowMs() { return t["order_ran_out"] }
+        return nil
     }
 
     /// A text field's value, or nothing when it is blank (so that the reader says it is required).
@@ -337,6 +357,10 @@ struct LifecycleForms {
             if extend.values["validUntil"] == nil { extend.values["validUntil"] = FormTime.local(order.validUntil) }
             return OrderAction(ref: order.id, label: words.episode(order.id), extend: extend, revoke: revoke,
                                open: state.extend.values["order"] == order.id || state.revoke.values["order"] == order.id)
+        }
+        for form in [state.extend, state.revoke] where form.failed {
+            guard let ref = form.values["order"], !state.orderActions.contains(where: { $0.ref == ref }) else { continue }
+            state.orderNotice = ([form.general] + form.errors.values.sorted()).filter { !$0.isEmpty }.joined(separator: "; ")
         }
         return state
     }

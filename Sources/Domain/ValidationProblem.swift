@@ -75,6 +75,10 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case iinBirthDate
     /// A new end not after the current one (`end`).
     case notAfterEnd
+    /// A risk level below the one the answers give (`computed`).
+    case levelLowered
+    /// A risk level raised above the computed one without a reason (`computed`).
+    case raiseNeedsReason
     /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
     /// `bound`, `value`, `source`); the record is kept.
     case unverifiedBound

@@ -51,6 +51,8 @@ func routes(_ app: Application) throws {
     web.post("cases", ":caseID", "proceedings", use: lifecycleForms.registerProceeding).requires(.manageProceedings)
     web.post("cases", ":caseID", "orders", use: lifecycleForms.issueOrder).requires(.manageOrders)
     web.post("cases", ":caseID", "persons", use: PersonForms(packs: app.packs).add).requires(.editCase)
+    web.get("cases", ":caseID", "risk", use: RiskPage(packs: app.packs).page).requires(.readCaseRecords).auditsRead("riskPage")
+    web.post("cases", ":caseID", "risk", use: RiskPage(packs: app.packs).save).requires(.assessRisk)
     web.get("cases", ":caseID", "incidents", ":incidentID", "correct", use: IncidentCorrection(packs: app.packs).page).requires(.editCase).auditsRead("incident")
     web.on(.POST, "cases", ":caseID", "incidents", ":incidentID", "correct", body: .collect(maxSize: ByteCount(value: AuthorizationMiddleware.maxFormBytes)),
            use: IncidentCorrection(packs: app.packs).save).requires(.editCase).acceptsMultipart() // the incident form's encoding

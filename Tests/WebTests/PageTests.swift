@@ -336,6 +336,55 @@ import VaporTesting
         }
     }
 
+    /// Issue 26: an S-DASH assessment from the case's risk page: the questions in Russian with
+    /// what the case suggests, an unanswered question said beside it, a lowered level and a raise
+    /// without a reason refused in Russian, an assessment stored as the API stores it, and one
+    /// made on a stale page refused.
+    @Test func aRiskAssessmentIsMadeFromItsPage() async throws {
+        try await withQorgauApp { app in
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "RISK-1"))
+            let caseID = try #require(imported.json["id"] as? String)
+            let page = try await Self.page(app, "/cases/\(caseID)/risk?lang=ru")
+            #expect(page.status == .ok)
+            let text = Self.visibleText(page.text)
+            #expect(text.contains("Оценка риска") && text.contains("Новая оценка"))
+            #expect(text.contains("Дело подсказывает") || text.contains("По делу не понять"))
+            #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
+            #expect(Self.visibleText(try await Self.page(app, "/cases/\(caseID)?lang=ru").text).contains("Риск"))
+
+            let ids = ["veryFrightened", "previousHarassment", "propertyDamage", "visitsHomeOrWork", "loitering", "threats",
+                       "thirdParties", "violence", "recruitingOthers", "drugsOrAlcohol", "historyOfViolence"]
+            func post(_ path: String, _ fields: [(String, String)], as user: TestUser? = nil) async throws -> TestingHTTPResponse {
+                try await AlertConsoleTests.post(app, path, fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                    .joined(separator: "&"), as: user)
+            }
+            func answers(_ yes: Set<String>, skip: String? = nil) -> [(String, String)] {
+                ids.filter { $0 != skip }.map { ("answer_" + $0, yes.contains($0) ? "yes" : "no") }
+            }
+            let missing = try await post("/cases/\(caseID)/risk?lang=ru", answers([], skip: "threats") + [("version", "0")])
+            #expect(missing.status == .unprocessableEntity && missing.text.contains("id=\"q-threats-error\""))
+            let allYes = Set(ids)
+            let lowered = try await post("/cases/\(caseID)/risk?lang=ru", answers(allYes) + [("version", "0"), ("level", "low")])
+            #expect(lowered.status == .unprocessableEntity && Self.visibleText(lowered.text).contains("не понизить"))
+            let noReason = try await post("/cases/\(caseID)/risk?lang=ru", answers([]) + [("version", "0"), ("level", "extreme")])
+            #expect(noReason.status == .unprocessableEntity && noReason.text.contains("id=\"risk-reason-error\""))
+            #expect(Self.visibleText(noReason.text).contains("Укажите, почему уровень повышен"))
+            #expect(noReason.text.contains("value=\"no\" checked"), "the answers are kept")
+
+            let saved = try await post("/cases/\(caseID)/risk", answers(["threats", "violence"]) + [("version", "0"), ("level", "extreme"), ("reason", "угрожал ножом")])
+            #expect(saved.status == .seeOther)
+            let list = try await app.request(.GET, "/api/v1/cases/\(caseID)/risk-assessments")
+            let stored = try #require((list.json["items"] as? [[String: Any]])?.first)
+            #expect(stored["level"] as? String == "extreme" && stored["reason"] as? String == "угрожал ножом")
+            #expect((stored["answers"] as? [String: Bool])?["threats"] == true)
+
+            let stale = try await post("/cases/\(caseID)/risk?lang=ru", answers([]) + [("version", "0")])
+            #expect(stale.status == .conflict && Self.visibleText(stale.text).contains("дело оценил другой сотрудник"))
+            let judge = try await app.makeUser(.judge)
+            #expect(try await post("/cases/\(caseID)/risk", answers([]) + [("version", "1")], as: judge).status == .forbidden)
+        }
+    }
+
     @Test func theAuditorSeesWhoReadWhatInHerLanguage() async throws {
         try await withQorgauApp { app in
             let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "AUD-1"))

@@ -61,26 +61,14 @@ struct RiskController {
         let reason = body["reason"].string(required: false, maxLength: 2000)
         let expected = body["expectedVersion"].int(in: 0...100_000)
         try body.throwIfInvalid()
-        let problems = RiskRules.problems(instrument: instrumentID, answers: answers!, computed: nil, library: risk)
-        if !problems.isEmpty { throw ValidationFailure(problems) }
-        let computed = try risk.instrument(instrumentID).level(for: answers!)
-        let level = requested ?? computed
-        reader.checkRaise(body, computed: computed, level: level, reason: reason)
-        try body.throwIfInvalid()
-
         let principal = try req.principal
-        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
-        let pack = try packs.pack(for: file.jurisdiction)
-        let assessment = RiskAssessment(id: "ra-" + UUID().uuidString.prefix(8).lowercased(), instrument: instrumentID,
-                                        assessedAt: pack.now(), assessor: principal.subject, answers: answers!,
-                                        computedLevel: computed, level: level, reason: level > computed ? reason : nil,
-                                        knownIncidents: file.incidents.map(\.id))
-        let store = RecordStore<RiskAssessment>(db: req.db, section: .riskAssessments)
+        let assessment: RiskAssessment
         do {
-            _ = try await store.add(assessment, ref: assessment.id, to: caseID, scope: principal.scope, expectedCount: expected!)
+            assessment = try await RiskService(db: req.db, packs: packs, risk: risk, principal: principal)
+                .assess(caseID, instrument: instrumentID, answers: answers!, level: requested, reason: reason, expectedCount: expected!)
         } catch DomainError.conflict(let why) {
             // the officer sees what the other assessor answered before deciding anew
-            let saved = try await store.list(caseID: caseID, scope: principal.scope)
+            let saved = try await RecordStore<RiskAssessment>(db: req.db, section: .riskAssessments).list(caseID: caseID, scope: principal.scope)
             let problem = StaleAssessmentProblem(type: "about:blank", title: "Conflict", status: 409, detail: why,
                                                  current: saved.last?.value, version: saved.count)
             let response = Response(status: .conflict, body: .init(data: try JSONEncoder.api.encode(problem)))

@@ -47,7 +47,7 @@ struct CaseAtAGlance: Encodable {
             var text = t["risklevel_\(risk.level.rawValue)"] ?? risk.level.rawValue
             if risk.dueNow { text += " · " + (t["summary_risk_due_now"] ?? "") }
             else if let due = risk.due { text += " · " + (t["summary_risk_due"] ?? "{date}").replacingOccurrences(of: "{date}", with: format.date(due.localDate)) }
-            lines.append(Line(label: t["summary_risk"] ?? "", text: text, link: "", urgent: risk.dueNow || risk.level >= .high))
+            lines.append(Line(label: t["summary_risk"] ?? "", text: text, link: "/cases/\(caseID.apiString)/risk", urgent: risk.dueNow || risk.level >= .high))
         }
 
         if let next = deadlines.min(by: { $0.due < $1.due }) {
@@ -59,7 +59,7 @@ struct CaseAtAGlance: Encodable {
             case .episodeTimeBar: "#incident-\(next.record)"
             case .orderExpiring: "#orders"
             case .paymentOverdue: "#verdicts"
-            case .riskReassessment: ""
+            case .riskReassessment: "/cases/\(caseID.apiString)/risk"
             }
             lines.append(Line(label: t["summary_next_deadline"] ?? "", text: what + " — " + format.date(next.due) + " (" + left + ")",
                               link: link, urgent: next.daysLeft <= 7))

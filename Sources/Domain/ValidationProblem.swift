@@ -75,6 +75,8 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case iinBirthDate
     /// A new end not after the current one (`end`).
     case notAfterEnd
+    /// A yes-or-no question left unanswered.
+    case answer
     /// A risk level below the one the answers give (`computed`).
     case levelLowered
     /// A risk level raised above the computed one without a reason (`computed`).

@@ -66,10 +66,12 @@ public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: I
         try await migrate(app)
         app.storage[DefaultTestUserKey.self] = try await app.makeUser(.officer, username: "test.officer", unit: Fixtures.unit)
         let result = try await body(app)
+        await app.server.shutdown() // a server a test started (a no-op otherwise), before the application's storage goes
         if database == .postgres, ownsSchema { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
         try await app.asyncShutdown()
         return result
     } catch {
+        await app.server.shutdown()
         if database == .postgres, ownsSchema { try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
         try? await app.asyncShutdown()
         throw error

@@ -366,6 +366,7 @@ import VaporTesting
             let allYes = Set(ids)
             let lowered = try await post("/cases/\(caseID)/risk?lang=ru", answers(allYes) + [("version", "0"), ("level", "low")])
             #expect(lowered.status == .unprocessableEntity && Self.visibleText(lowered.text).contains("не понизить"))
+            #expect(Self.visibleText(lowered.text).contains("уровень — крайне высокий"), "the computed level by its name, not its code")
             let noReason = try await post("/cases/\(caseID)/risk?lang=ru", answers([]) + [("version", "0"), ("level", "extreme")])
             #expect(noReason.status == .unprocessableEntity && noReason.text.contains("id=\"risk-reason-error\""))
             #expect(Self.visibleText(noReason.text).contains("Укажите, почему уровень повышен"))
@@ -373,13 +374,16 @@ import VaporTesting
 
             let saved = try await post("/cases/\(caseID)/risk", answers(["threats", "violence"]) + [("version", "0"), ("level", "extreme"), ("reason", "угрожал ножом")])
             #expect(saved.status == .seeOther)
+            let after = Self.visibleText(try await Self.page(app, "/cases/\(caseID)/risk?lang=ru").text)
+            #expect(after.contains("повышен с") && after.contains("угрожал ножом"), "a raise and its reason in the history")
+            #expect(!after.contains("assessed again") && !after.contains("noContact"), "the reasons in Russian")
             let list = try await app.request(.GET, "/api/v1/cases/\(caseID)/risk-assessments")
             let stored = try #require((list.json["items"] as? [[String: Any]])?.first)
             #expect(stored["level"] as? String == "extreme" && stored["reason"] as? String == "угрожал ножом")
             #expect((stored["answers"] as? [String: Bool])?["threats"] == true)
 
             let stale = try await post("/cases/\(caseID)/risk?lang=ru", answers([]) + [("version", "0")])
-            #expect(stale.status == .conflict && Self.visibleText(stale.text).contains("дело оценил другой сотрудник"))
+            #expect(stale.status == .conflict && Self.visibleText(stale.text).contains("дело оценили снова"))
             let judge = try await app.makeUser(.judge)
             #expect(try await post("/cases/\(caseID)/risk", answers([]) + [("version", "1")], as: judge).status == .forbidden)
         }

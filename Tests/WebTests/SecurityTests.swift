@@ -523,7 +523,6 @@ extension SecurityTests {
         try await withQorgauApp(.sqliteFile) { app in
             let gateway = try await app.makeUser(.gateway)
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-            defer { Task { await app.server.shutdown() } }
             let port = try #require(app.http.server.shared.localAddress?.port)
             let replies = Counter()
             var headers = HTTPHeaders()

@@ -43,7 +43,9 @@ struct MonitoringController {
             await hub.unsubscribe(id)
             throw error
         }
-        let response = Response(status: .ok, body: .init(asyncStream: { [positions, missed] writer in
+        // managed: the stream is ended (or failed) however the closure leaves, a listener gone
+        // before the first line included
+        let response = Response(status: .ok, body: .init(managedAsyncStream: { [positions, missed] writer in
             let encoder = JSONEncoder.api
             try await writer.write(.buffer(ByteBuffer(string: ": subscribed\n\n")))
             var lastSent = resumeAfter?.uuidString.lowercased() ?? ""
@@ -86,7 +88,6 @@ struct MonitoringController {
                 }
             } catch {}
             await hub.unsubscribe(id)
-            try? await writer.write(.end)
         }))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "event-stream")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

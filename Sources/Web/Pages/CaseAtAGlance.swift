@@ -19,8 +19,10 @@ struct CaseAtAGlance: Encodable {
 
         var stage = status
         if let latest = file.criminalProceedings.max(by: { $0.registeredAt.epochMilliseconds < $1.registeredAt.epochMilliseconds }) {
-            stage += " · " + words.article(latest.article) + " " + (latest.registrationNumber ?? "") + " — "
-                + (t["stage_\(latest.stage.rawValue)"] ?? latest.stage.rawValue)
+            let template: String = t["summary_proceeding"] ?? "{article} № {number}: {stage}"
+            stage += "; " + template.replacingOccurrences(of: "{article}", with: words.article(latest.article))
+                .replacingOccurrences(of: "{number}", with: latest.registrationNumber ?? "—")
+                .replacingOccurrences(of: "{stage}", with: t["stage_\(latest.stage.rawValue)"] ?? latest.stage.rawValue)
         }
         lines.append(Line(label: t["summary_stage"] ?? "", text: stage, link: "#proceedings", urgent: false))
 
@@ -64,9 +66,8 @@ struct CaseAtAGlance: Encodable {
             lines.append(Line(label: t["summary_next_deadline"] ?? "", text: what + " — " + format.date(next.due) + " (" + left + ")",
                               link: link, urgent: next.daysLeft <= 7))
         }
-        if openAlerts > 0 {
-            lines.append(Line(label: t["summary_open_alerts"] ?? "", text: String(openAlerts), link: "/alerts", urgent: true))
-        }
+        lines.append(Line(label: t["summary_open_alerts"] ?? "", text: openAlerts > 0 ? String(openAlerts) : t["summary_no_alerts"] ?? "0",
+                          link: openAlerts > 0 ? "/alerts" : "", urgent: openAlerts > 0))
 
         let sections: [(String, String)] = [("assessment", "#assessment"), ("timeline", "#timeline"), ("incidents", "#incidents"),
                                              ("persons", "#persons"), ("orders", "#orders"), ("proceedings", "#proceedings"),

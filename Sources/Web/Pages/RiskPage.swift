@@ -49,7 +49,7 @@ struct RiskPage {
             switch (try? req.content.get(String.self, at: "answer_" + question.id)) ?? "" {
             case "yes": answers[question.id] = true
             case "no": answers[question.id] = false
-            default: problems.append(ValidationProblem(pointer: "/answers/" + question.id, message: "is required", code: .required))
+            default: problems.append(ValidationProblem(pointer: "/answers/" + question.id, message: "answer yes or no", code: .answer))
             }
         }
         let level = (posted.level ?? "").isEmpty ? nil : RiskLevel(rawValue: posted.level!)
@@ -114,9 +114,23 @@ struct RiskPage {
         let context = Context(
             frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", instrument: instrument.title[language],
             level: t["risklevel_\(risk.level.rawValue)"] ?? risk.level.rawValue,
-            due: risk.due.map { format.date($0.localDate) } ?? "—", dueNow: risk.dueNow,
-            reasons: risk.reasons.map { words.prose($0.text) }, measures: risk.measures,
-            history: risk.history.reversed().map { [format.dateTime($0.at), t["risklevel_\($0.level.rawValue)"] ?? $0.level.rawValue] },
+            due: risk.due.map { due in
+                risk.dueNow ? (t["risk_due_overdue"] ?? "{date}").replacingOccurrences(of: "{date}", with: format.date(due.localDate)) : format.date(due.localDate)
+            } ?? "—", dueNow: risk.dueNow,
+            reasons: risk.reasons.map { reason in
+                let record = reason.record.map { ": " + words.episode($0) } ?? ""
+                return (t["riskreason_\(reason.code.rawValue)"] ?? reason.text)
+                    .replacingOccurrences(of: "{date}", with: format.dateTime(reason.at)).replacingOccurrences(of: "{record}", with: record)
+            },
+            measures: risk.measures,
+            history: (file.riskAssessments ?? []).sorted { $0.assessedAt.epochMilliseconds > $1.assessedAt.epochMilliseconds }.map { a in
+                let level = t["risklevel_\(a.level.rawValue)"] ?? a.level.rawValue
+                let raised = a.level > a.computedLevel
+                    ? (t["risk_raised_from"] ?? "").replacingOccurrences(of: "{computed}", with: t["risklevel_\(a.computedLevel.rawValue)"] ?? a.computedLevel.rawValue)
+                        .replacingOccurrences(of: "{reason}", with: a.reason ?? "")
+                    : ""
+                return [format.dateTime(a.assessedAt), level, raised]
+            },
             questions: questions,
             levels: [.init(value: "", label: t["risk_level_as_computed"] ?? "", selected: chosen.isEmpty)]
                 + RiskLevel.allCases.filter { $0 != .notAssessed }.map { .init(value: $0.rawValue, label: t["risklevel_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == chosen) },

@@ -305,6 +305,7 @@ import VaporTesting
             let incidentID = try #require(i2["id"] as? String)
             let casePage = try await Self.page(app, "/cases/\(caseID)?lang=ru")
             #expect(casePage.text.contains("/cases/\(caseID)/incidents/\(incidentID)/correct"), "each episode links to its correction")
+            #expect(Self.visibleText(casePage.text).contains("общественные работы 100 ч."), "the verdict's punishment in words")
 
             let page = try await Self.page(app, "/cases/\(caseID)/incidents/\(incidentID)/correct?lang=ru")
             #expect(page.status == .ok)

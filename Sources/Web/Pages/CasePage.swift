@@ -111,6 +111,22 @@ struct CasePage {
         return try await render(req, form: form, status: .unprocessableEntity, saved: false)
     }
 
+    /// A verdict's punishment in words: "Общественные работы 100 ч.", "Штраф 50 МРП (196 600 ₸)".
+    static func punishment(_ verdict: Verdict, t: [String: String], words: CaseWords) -> String {
+        guard verdict.outcome == .guilty, let punishment = verdict.punishment else { return "—" }
+        let kind = t["punishment_\(punishment.type.rawValue)"] ?? punishment.type.rawValue
+        guard let (field, value) = punishment.measure else { return kind }
+        let measure = switch field {
+        case "mrp": words.money(units: value, on: verdict.decidedAt.localDate)
+        case "hours": "\(value) " + (t["unit_hours"] ?? "h")
+        case "days": "\(value) " + (t["days"] ?? "days")
+        case "months": "\(value) " + (t["unit_months"] ?? "months")
+        case "dailyRates": "\(value) " + (t["unit_daily_rates"] ?? "")
+        default: words.format.number(Int64(value)) + " " + (t["unit_tenge"] ?? "")
+        }
+        return kind + " " + measure
+    }
+
     func render(_ req: Request, form: IncidentForm, status: HTTPResponseStatus, saved: Bool,
                 lifecycle: LifecycleForms.State = .init()) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
@@ -205,7 +221,8 @@ struct CasePage {
                 let final = v.enteredIntoForce.map(format.date)
                     ?? (t[expected > (req.pageDate ?? pack.today()) ? "in_force_expected" : "in_force_by_appeal_period"] ?? "{date}")
                         .replacingOccurrences(of: "{date}", with: format.date(expected))
-                return Row(cells: [v.court, t["outcome_\(v.outcome.rawValue)"] ?? v.outcome.rawValue, format.dateTime(v.decidedAt), final,
+                return Row(cells: [v.court, t["outcome_\(v.outcome.rawValue)"] ?? v.outcome.rawValue, Self.punishment(v, t: t, words: words),
+                                   format.dateTime(v.decidedAt), final,
                             v.mandatoryPayment.map { words.money(units: $0.mrp, on: v.decidedAt.localDate)
                                 + ($0.paidAt.map { " · " + (t["paid"] ?? "") + " " + format.date(pack.legalDay(of: $0)) } ?? "")
                                 + ($0.document.map { " (" + ($0.hasPrefix("№") ? $0 : "№ " + $0) + ")" } ?? "") } ?? ""])

@@ -41,6 +41,13 @@ public struct PersonStore: Sendable {
         }
     }
 
+    /// The stored id of each person of a case, by case-file reference (the caller checked scope).
+    public func ids(caseID: UUID) async throws -> [String: UUID] {
+        var ids: [String: UUID] = [:]
+        for model in try await PersonModel.query(on: db).filter(\.$case.$id == caseID).all() { ids[model.ref] = try model.requireID() }
+        return ids
+    }
+
     public func get(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> StoredPerson {
         let model = try await model(id, caseID: caseID, scope: scope)
         let places = try await PlaceModel.query(on: db).filter(\.$person.$id == id).all()

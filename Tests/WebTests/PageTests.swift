@@ -24,6 +24,11 @@ import VaporTesting
         return (Multipart.headers, buffer)
     }
 
+    /// Fields as an `application/x-www-form-urlencoded` body.
+    static func encoded(_ fields: [(String, String)]) -> String {
+        fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+    }
+
     static func post(_ app: Application, _ path: String, _ fields: [(String, String)], as user: TestUser? = nil) async throws -> TestingHTTPResponse {
         var (headers, body) = form(fields)
         headers.bearerAuthorization = BearerAuthorization(token: (user ?? app.defaultTestUser).token)
@@ -113,14 +118,11 @@ import VaporTesting
             #expect(!text.contains("fundOfficer") && !text.contains("investigator"), "roles in words")
             #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
 
-            func encoded(_ fields: [(String, String)]) -> String {
-                fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-            }
-            let refused = try await AlertConsoleTests.post(app, "/users?lang=ru", encoded([("username", "asel.new"), ("displayName", "Асель Нурланова"),
+            let refused = try await AlertConsoleTests.post(app, "/users?lang=ru", Self.encoded([("username", "asel.new"), ("displayName", "Асель Нурланова"),
                                                                                             ("role", "officer"), ("unit", "")]), as: admin)
             #expect(refused.status == .unprocessableEntity && refused.text.contains("new-unit-error") && refused.text.contains("asel.new"),
                     "an officer needs a unit: said beside the field, the values kept")
-            let added = try await AlertConsoleTests.post(app, "/users?lang=kk", encoded([("username", "asel.new"), ("displayName", "Асель Нурланова"),
+            let added = try await AlertConsoleTests.post(app, "/users?lang=kk", Self.encoded([("username", "asel.new"), ("displayName", "Асель Нурланова"),
                                                                                           ("role", "officer"), ("unit", Fixtures.unit)]), as: admin)
             #expect(added.status == .created && added.text.contains("Бір реттік құпиясөз"))
             let secret = try #require(added.text.range(of: "<code class=\"secret\">([^<]+)</code>", options: .regularExpression)
@@ -134,7 +136,7 @@ import VaporTesting
             let disabled = try await AlertConsoleTests.post(app, "/users/\(created.id.apiString)/disable", "", as: admin)
             #expect(disabled.status == .seeOther)
             #expect(try await UserStore(db: app.db).get(created.id).disabled)
-            let changed = try await AlertConsoleTests.post(app, "/users/\(created.id.apiString)", encoded([("role", "investigator"), ("unit", "Almaty police department")]), as: admin)
+            let changed = try await AlertConsoleTests.post(app, "/users/\(created.id.apiString)", Self.encoded([("role", "investigator"), ("unit", "Almaty police department")]), as: admin)
             let afterChange = try await UserStore(db: app.db).get(created.id)
             #expect(changed.status == .seeOther && afterChange.role == .investigator)
             let selfDisable = try await AlertConsoleTests.post(app, "/users/\(admin.account.id.apiString)/disable?lang=ru", "", as: admin)
@@ -171,10 +173,7 @@ import VaporTesting
                 f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "Asia/Almaty"); f.dateFormat = "yyyy-MM-dd'T'HH:mm"
                 return f.string(from: date)
             }
-            func encoded(_ fields: [(String, String)]) -> String {
-                fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-            }
-            let issued = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders", encoded([
+            let issued = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders", Self.encoded([
                 ("type", "protectiveOrder"), ("issuer", "police"), ("issuedAt", local(issuedAt)), ("validUntil", local(until)), ("noContact", "on")]))
             #expect(issued.status == .seeOther)
             let orders = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
@@ -190,45 +189,45 @@ import VaporTesting
             #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
 
             let noReason = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",
-                                                            encoded([("validUntil", local(until.addingTimeInterval(10 * 86_400))), ("reason", " ")]))
+                                                            Self.encoded([("validUntil", local(until.addingTimeInterval(10 * 86_400))), ("reason", " ")]))
             #expect(noReason.status == .unprocessableEntity)
             #expect(noReason.text.contains("id=\"extend-reason-error-\(ref)\"") && noReason.text.contains("<details class=\"order-actions\" id=\"order-\(ref)\" open>"))
             let badDate = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",
-                                                           encoded([("validUntil", "когда-нибудь"), ("reason", "продлено судом")]))
+                                                           Self.encoded([("validUntil", "когда-нибудь"), ("reason", "продлено судом")]))
             #expect(badDate.status == .unprocessableEntity)
             let said = Self.visibleText(badDate.text)
             #expect(badDate.text.contains("id=\"extend-until-error-\(ref)\"") && !said.contains("is not a date"), "in Russian: \(said.prefix(0))")
             #expect(badDate.text.contains("value=\"продлено судом\""), "the reason is kept")
 
             let earlier = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",
-                                                           encoded([("validUntil", local(until.addingTimeInterval(-86_400))), ("reason", "продлено судом")]))
+                                                           Self.encoded([("validUntil", local(until.addingTimeInterval(-86_400))), ("reason", "продлено судом")]))
             #expect(earlier.status == .unprocessableEntity && Self.visibleText(earlier.text).contains("Новый срок должен быть позже"))
             #expect(earlier.text.contains("href=\"/cases/\(caseID)?lang=kk\""), "the language links lead back to the case page")
             let later = until.addingTimeInterval(10 * 86_400)
             let extended = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/extend?lang=ru",
-                                                            encoded([("validUntil", local(later)), ("reason", "продлено судом")]))
+                                                            Self.encoded([("validUntil", local(later)), ("reason", "продлено судом")]))
             #expect(extended.status == .seeOther && extended.headers.first(name: .location)?.hasSuffix("#orders") == true)
             let after = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
             let order = try #require((after.json["items"] as? [[String: Any]])?.first)
             #expect((order["validUntil"] as? String)?.hasPrefix(local(later)) == true)
 
-            let asked = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke?lang=kk", encoded([("reason", "жәбірленуші өтінді")]))
+            let asked = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke?lang=kk", Self.encoded([("reason", "жәбірленуші өтінді")]))
             #expect(asked.status == .ok && asked.text.contains("id=\"revoke-confirm-\(ref)\""), "asked to confirm first")
             #expect(Self.visibleText(asked.text).contains("Қазір күші жойылады"))
             let still = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
             #expect((still.json["items"] as? [[String: Any]])?.first?["revokedAt"] == nil, "nothing revoked before confirming")
-            let revoked = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke", encoded([("reason", "жәбірленуші өтінді"), ("confirm", "yes")]))
+            let revoked = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke", Self.encoded([("reason", "жәбірленуші өтінді"), ("confirm", "yes")]))
             #expect(revoked.status == .seeOther)
             let ended = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
             #expect((ended.json["items"] as? [[String: Any]])?.first?["revokedAt"] != nil)
             #expect(!(try await Self.page(app, "/cases/\(caseID)").text.contains("id=\"extend-form-\(ref)\"")), "a revoked order has no actions")
-            let stale = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke?lang=ru", encoded([("reason", "из другой вкладки"), ("confirm", "yes")]))
+            let stale = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke?lang=ru", Self.encoded([("reason", "из другой вкладки"), ("confirm", "yes")]))
             #expect(stale.status == .unprocessableEntity && Self.visibleText(stale.text).contains("уже отменено"),
                     "a form from a stale tab is told why nothing was recorded, under the orders")
             #expect(Self.visibleText(try await Self.page(app, "/cases/\(caseID)?lang=ru").text).contains("отменено"), "the table says it was revoked")
 
             let judge = try await app.makeUser(.judge)
-            #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke", encoded([("reason", "x"), ("confirm", "yes")]), as: judge).status == .forbidden)
+            #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/\(ref)/revoke", Self.encoded([("reason", "x"), ("confirm", "yes")]), as: judge).status == .forbidden)
         }
     }
 
@@ -239,24 +238,21 @@ import VaporTesting
         try await withQorgauApp { app in
             let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "PER-1"))
             let caseID = try #require(imported.json["id"] as? String)
-            func encoded(_ fields: [(String, String)]) -> String {
-                fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-            }
             let page = try await Self.page(app, "/cases/\(caseID)?lang=kk")
             #expect(page.text.contains("id=\"add-person-form\"") && page.text.contains("id=\"correct-person-v\""))
             #expect(Self.visibleText(page.text).contains("Тұлға қосу"))
             #expect(PageSnapshotTests.unlabelledControls(page.text) == [])
 
-            let wrong = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons?lang=ru", encoded([
+            let wrong = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons?lang=ru", Self.encoded([
                 ("role", "witness"), ("name", "Сауле Ахметова"), ("iin", "123"), ("placeKind", "work"), ("placeText", "ул. Абая 10")]))
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.text.contains("id=\"pa-iin-error\"") && wrong.text.contains("value=\"Сауле Ахметова\""), "said beside the field, values kept")
             #expect(Self.visibleText(wrong.text).contains("Неверный ИИН") && !wrong.text.contains("invalid IIN"), "in Russian")
-            let noRole = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons?lang=ru", encoded([("role", ""), ("name", "Сауле Ахметова")]))
+            let noRole = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons?lang=ru", Self.encoded([("role", ""), ("name", "Сауле Ахметова")]))
             #expect(noRole.status == .unprocessableEntity && noRole.text.contains("id=\"pa-role-error\""), "the role must be chosen")
             #expect(Self.visibleText(wrong.text).contains("Форма не сохранена"), "said at the top, where the page opens")
             #expect(wrong.text.contains("<details class=\"person-add\" id=\"person-add\" open>"))
-            let added = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", encoded([
+            let added = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", Self.encoded([
                 ("role", "witness"), ("name", "Сауле Ахметова"), ("relationshipToVictim", "colleague"), ("placeKind", "work"),
                 ("placeText", "ул. Абая 10"), ("placeFrom", "2024-03-01")]))
             #expect(added.status == .seeOther && added.headers.first(name: .location)?.hasSuffix("#persons") == true)
@@ -268,12 +264,12 @@ import VaporTesting
 
             let victim = try #require(items.first { $0["role"] as? String == "victim" })
             let victimID = try #require(victim["id"] as? String)
-            let noReason = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct?lang=ru", encoded([
+            let noReason = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct?lang=ru", Self.encoded([
                 ("name", "Victim Name"), ("iin", "910402450127"), ("birthDate", "1991-04-02"), ("placeKind", "home"),
                 ("placeText", "мкр. Самал-2, 15"), ("placeFrom", "2026-01-10"), ("reason", "")]))
             #expect(noReason.status == .unprocessableEntity && noReason.text.contains("id=\"pc-reason-error-v\""))
             #expect(noReason.text.contains("value=\"мкр. Самал-2, 15\""))
-            let moved = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct", encoded([
+            let moved = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct", Self.encoded([
                 ("name", "Victim Name"), ("iin", "910402450127"), ("birthDate", "1991-04-02"), ("placeKind", "home"),
                 ("placeText", "мкр. Самал-2, 15"), ("placeFrom", "2026-01-10"), ("reason", "она переехала")]))
             #expect(moved.status == .seeOther)
@@ -288,7 +284,7 @@ import VaporTesting
             #expect((history.json["items"] as? [[String: Any]])?.contains { $0["reason"] as? String == "она переехала" } == true)
 
             let judge = try await app.makeUser(.judge)
-            #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", encoded([("role", "witness"), ("name", "X")]), as: judge).status == .forbidden)
+            #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", Self.encoded([("role", "witness"), ("name", "X")]), as: judge).status == .forbidden)
         }
     }
 
@@ -356,8 +352,7 @@ import VaporTesting
             let ids = ["veryFrightened", "previousHarassment", "propertyDamage", "visitsHomeOrWork", "loitering", "threats",
                        "thirdParties", "violence", "recruitingOthers", "drugsOrAlcohol", "historyOfViolence"]
             func post(_ path: String, _ fields: [(String, String)], as user: TestUser? = nil) async throws -> TestingHTTPResponse {
-                try await AlertConsoleTests.post(app, path, fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-                    .joined(separator: "&"), as: user)
+                try await AlertConsoleTests.post(app, path, Self.encoded(fields), as: user)
             }
             func answers(_ yes: Set<String>, skip: String? = nil) -> [(String, String)] {
                 ids.filter { $0 != skip }.map { ("answer_" + $0, yes.contains($0) ? "yes" : "no") }

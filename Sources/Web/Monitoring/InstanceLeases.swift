@@ -61,10 +61,9 @@ final class InstanceLeases: @unchecked Sendable, LifecycleHandler {
         let members = leases.map { MonitoringCluster.Member(id: $0.id, address: $0.address) }
         let cluster = MonitoringCluster(members: members, selfID: me.id)
         try await hub.renewLease(cluster, heldUntil: sent + .seconds(seconds), db: db)
-        let owned = await hub.ownedCaseCount
-        OperationsMetrics.recordCluster(instances: cluster.count, owned: owned)
         let changed = lock.withLock { defer { self.members = cluster.members }; return self.members != cluster.members }
         if changed {
+            let owned = await hub.ownedCaseCount
             logger.notice("monitoring: \(cluster.count) instance(s) hold leases (\(cluster.members.map(\.address).joined(separator: ", "))); this one watches \(owned) case(s)")
         }
     }

@@ -47,12 +47,6 @@ enum OperationsMetrics {
         commitTime.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds))
     }
 
-    /// The instances whose leases hold, and how many cases this one watches.
-    static func recordCluster(instances: Int, owned: Int) {
-        Gauge(label: "qorgau_cluster_instances").record(instances)
-        Gauge(label: "qorgau_cluster_cases_watched").record(owned)
-    }
-
     /// A refusal's reason as a label of few values (a field's problem names its index).
     static func reasonLabel(_ reason: String) -> String {
         if reason.hasPrefix("/") { return "invalid" }
@@ -77,7 +71,9 @@ enum OperationsMetrics {
         }
         Gauge(label: "qorgau_alert_stream_listeners").record(await app.monitoring.subscriberCount)
         Gauge(label: "qorgau_monitoring_engines_pending").record(max(0, await app.monitoring.enginesPending()))
-        recordCluster(instances: await app.monitoring.cluster.count, owned: await app.monitoring.ownedCaseCount)
+        // the instances whose leases hold, and how many cases this one watches
+        Gauge(label: "qorgau_cluster_instances").record(await app.monitoring.cluster.count)
+        Gauge(label: "qorgau_cluster_cases_watched").record(await app.monitoring.ownedCaseCount)
         return registry.emitToString()
     }
 }

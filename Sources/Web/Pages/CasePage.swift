@@ -147,7 +147,7 @@ struct CasePage {
         let language = Language(rawValue: frame.lang) ?? .en
         let words = CaseWords(t: t, format: format, pack: pack, language: language, file: file)
         let mayEditPersons = principal.may(.editCase)
-        let storedPersons = mayEditPersons ? try await PersonStore(db: req.db).list(caseID: caseID, scope: principal.scope) : []
+        let personIDs = mayEditPersons ? try await PersonStore(db: req.db).ids(caseID: caseID) : [:]
         let today = req.pageDate ?? pack.today()
         let stageWord = t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue
         let overview = CaseAtAGlance.make(
@@ -237,7 +237,7 @@ struct CasePage {
             lifecycle: LifecycleForms.choices(lifecycle, file: file, pack: pack, language: language, t: t, words: words),
             mayProceed: principal.may(.manageProceedings), mayJudge: principal.may(.recordVerdict),
             mayGrant: principal.may(.manageCaseAccess), mayOrder: principal.may(.manageOrders),
-            mayEditPersons: mayEditPersons, personCorrections: PersonForms.corrections(storedPersons, state: lifecycle, t: t),
+            mayEditPersons: mayEditPersons, personCorrections: PersonForms.corrections(file.persons, ids: personIDs, state: lifecycle, t: t),
             summary: overview,
             formFailed: form.hasErrors || [lifecycle.proceeding, lifecycle.court, lifecycle.verdict, lifecycle.grant, lifecycle.order,
                                            lifecycle.administrative, lifecycle.extend, lifecycle.revoke, lifecycle.addPerson,

@@ -19,6 +19,12 @@ struct CaseWords {
     /// (полиция) (15 окт. 2025 г.)").
     private let orders: [String: String]
 
+    /// The words of a page in `lang` (ru, kk, en), its dates in the jurisdiction's time zone.
+    init(t: [String: String], lang: String, pack: JurisdictionPack, file: CaseFile) {
+        self.init(t: t, format: LocaleFormat(language: lang, timeZone: TimeZone(identifier: pack.timeZone) ?? .current),
+                  pack: pack, language: Language(rawValue: lang) ?? .en, file: file)
+    }
+
     init(t: [String: String], format: LocaleFormat, pack: JurisdictionPack, language: Language, file: CaseFile) {
         self.t = t; self.format = format; self.pack = pack; self.language = language
         episodes = Dictionary(file.incidents.map { incident in

@@ -64,8 +64,7 @@ struct IncidentCorrection {
         let pack = try packs.pack(for: file.jurisdiction)
         let frame = try PageFrame.make(req, emergencyNumber: pack.emergencyNumber)
         let stored = try await IncidentStore(db: req.db).get(incidentID, caseID: caseID, scope: principal.scope)
-        let words = CaseWords(t: frame.t, format: LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: pack.timeZone) ?? .current),
-                              pack: pack, language: Language(rawValue: frame.lang) ?? .en, file: file)
+        let words = CaseWords(t: frame.t, lang: frame.lang, pack: pack, file: file)
         var form = form
         form.action = "/cases/\(caseID.apiString)/incidents/\(incidentID.apiString)/correct"
         form.label(frame.t)

@@ -128,7 +128,7 @@ struct LifecycleForms {
         var posted = req.form(Posted.self) ?? Posted()
         posted.order = req.parameters.get("ref")
         let time = try await FormTime.of(caseID, req, packs: packs)
-        if let gone = try await Self.orderGone(req, caseID: caseID, ref: posted.order) {
+        if let gone = try await Self.orderState(req, caseID: caseID, ref: posted.order).gone {
             return try await refuse(req, form: \.extend, posted: posted, [ValidationProblem(pointer: "", message: gone)])
         }
         return try await attempt(req, caseID: caseID, form: \.extend, posted: posted, anchor: "orders") {
@@ -147,23 +147,17 @@ struct LifecycleForms {
         let caseID = try req.uuid("caseID", what: "case")
         var posted = req.form(Posted.self) ?? Posted()
         posted.order = req.parameters.get("ref")
-        if let gone = try await Self.orderGone(req, caseID: caseID, ref: posted.order) {
-            return try await refuse(req, form: \.revoke, posted: posted, [ValidationProblem(pointer: "", message: gone)])
-        }
+        let (file, gone) = try await Self.orderState(req, caseID: caseID, ref: posted.order)
+        if let gone { return try await refuse(req, form: \.revoke, posted: posted, [ValidationProblem(pointer: "", message: gone)]) }
         let body = try Self.node(["reason": Self.required(posted.reason)])
         let reason = body["reason"].string(maxLength: 2000)
         if !body.log.problems.isEmpty { return try await refuse(req, form: \.revoke, posted: posted, body.log.problems) }
         if posted.confirm != "yes" {
             let t = req.application.catalogs.words(req.pageLanguage)
-            let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
-            guard let order = file.protectiveOrders.first(where: { $0.id == posted.order }) else {
-                return try await refuse(req, form: \.revoke, posted: posted, [ValidationProblem(pointer: "", message: "order not found: reload the page")])
-            }
             let pack = try packs.pack(for: file.jurisdiction)
-            let words = CaseWords(t: t, format: LocaleFormat(language: req.pageLanguage, timeZone: TimeZone(identifier: pack.timeZone) ?? .current),
-                                  pack: pack, language: Language(rawValue: req.pageLanguage) ?? .en, file: file)
+            let words = CaseWords(t: t, lang: req.pageLanguage, pack: pack, file: file)
             return try await confirm(req, form: \.revoke, posted: posted, [
-                (t["confirm_revoke"] ?? "") + " " + words.episode(order.id),
+                (t["confirm_revoke"] ?? "") + " " + words.episode(posted.order ?? ""),
                 (t["reason"] ?? "") + ": " + (reason ?? ""),
                 t["confirm_revoke_effect"] ?? "",
             ])
@@ -174,15 +168,15 @@ struct LifecycleForms {
         }
     }
 
-    /// Why an order can no longer be extended or revoked (revoked, or run out, since the page was
-    /// loaded), in the page's language; nil while it can.
-    private static func orderGone(_ req: Request, caseID: UUID, ref: String?) async throws -> String? {
+    /// The case file, and why the order can no longer be extended or revoked (absent, revoked, or
+    /// run out since the page was loaded) in the page's language; `gone` is nil while it can.
+    private static func orderState(_ req: Request, caseID: UUID, ref: String?) async throws -> (file: CaseFile, gone: String?) {
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
         let t = req.application.catalogs.words(req.pageLanguage)
-        guard let order = file.protectiveOrders.first(where: { $0.id == ref }) else { return t["order_not_found"] }
-        if order.revokedAt != nil { return t["order_already_revoked"] }
-        if order.validUntil.epochMilliseconds <= nowMs() { return t["order_ran_out"] }
-        return nil
+        guard let order = file.protectiveOrders.first(where: { $0.id == ref }) else { return (file, t["order_not_found"]) }
+        if order.revokedAt != nil { return (file, t["order_already_revoked"]) }
+        if order.validUntil.epochMilliseconds <= nowMs() { return (file, t["order_ran_out"]) }
+        return (file, nil)
     }
 
     /// A text field's value, or nothing when it is blank (so that the reader says it is required).
@@ -347,9 +341,8 @@ struct LifecycleForms {
         state.outcomes = [.init(value: "", label: t["choose"] ?? "—", selected: (state.verdict.values["outcome"] ?? "").isEmpty)]
             + VerdictOutcome.allCases.map { .init(value: $0.rawValue, label: t["outcome_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.verdict.values["outcome"]) }
         state.personRoles = [.init(value: "", label: t["choose_role"] ?? "—", selected: (state.addPerson.values["role"] ?? "").isEmpty)] + PersonRole.allCases.map { .init(value: $0.rawValue, label: t["personrole_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.addPerson.values["role"]) }
-        state.relationships = [.init(value: "", label: "—", selected: (state.addPerson.values["relationshipToVictim"] ?? "").isEmpty)]
-            + Relationship.allCases.map { .init(value: $0.rawValue, label: t["relationship_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.addPerson.values["relationshipToVictim"]) }
-        state.placeKinds = PersonForms.placeKinds.map { .init(value: $0, label: t["placekind_\($0)"] ?? $0, selected: $0 == (state.addPerson.values["placeKind"] ?? "home")) }
+        state.relationships = PersonForms.relationshipChoices(selected: state.addPerson.values["relationshipToVictim"] ?? "", t: t)
+        state.placeKinds = PersonForms.placeKindChoices(selected: state.addPerson.values["placeKind"] ?? "home", t: t)
         let now = nowMs()
         state.orderActions = file.protectiveOrders.filter { $0.revokedAt == nil && $0.validUntil.epochMilliseconds > now }.map { order in
             var extend = state.extend.values["order"] == order.id ? state.extend : Values()

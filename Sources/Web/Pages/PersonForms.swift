@@ -100,25 +100,33 @@ struct PersonForms {
         return place
     }
 
-    /// The correction forms of the case's people, the one that came back with its values and messages.
-    static func corrections(_ stored: [StoredPerson], state: LifecycleForms.State, t: [String: String]) -> [Correction] {
-        stored.map { person in
-            let returned = state.correctPerson.values["person"] == person.id.apiString
+    /// The correction forms of the case's people (`ids`: their stored ids by reference), the one
+    /// that came back with its values and messages.
+    static func corrections(_ persons: [Person], ids: [String: UUID], state: LifecycleForms.State, t: [String: String]) -> [Correction] {
+        persons.compactMap { person in
+            guard let id = ids[person.id]?.apiString else { return nil }
+            let returned = state.correctPerson.values["person"] == id
             var form = returned ? state.correctPerson : LifecycleForms.Values()
             if !returned {
-                form.values = ["name": person.person.name, "iin": person.person.iin ?? "",
-                               "birthDate": person.person.birthDate?.description ?? "",
-                               "relationshipToVictim": person.person.relationshipToVictim?.rawValue ?? ""]
+                form.values = ["name": person.name, "iin": person.iin ?? "", "birthDate": person.birthDate?.description ?? "",
+                               "relationshipToVictim": person.relationshipToVictim?.rawValue ?? ""]
             }
-            let relationship = form.values["relationshipToVictim"] ?? ""
-            let kind = form.values["placeKind"] ?? "home"
-            return Correction(id: person.id.apiString, ref: person.person.id,
-                              label: (t["personrole_\(person.person.role.rawValue)"] ?? person.person.role.rawValue) + " " + person.person.name,
+            return Correction(id: id, ref: person.id,
+                              label: (t["personrole_\(person.role.rawValue)"] ?? person.role.rawValue) + " " + person.name,
                               form: form,
-                              relationships: [.init(value: "", label: "—", selected: relationship.isEmpty)]
-                                  + Relationship.allCases.map { .init(value: $0.rawValue, label: t["relationship_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == relationship) },
-                              placeKinds: placeKinds.map { .init(value: $0, label: t["placekind_\($0)"] ?? $0, selected: $0 == kind) },
+                              relationships: relationshipChoices(selected: form.values["relationshipToVictim"] ?? "", t: t),
+                              placeKinds: placeKindChoices(selected: form.values["placeKind"] ?? "home", t: t),
                               open: returned)
         }
+    }
+
+    /// The relationship to the victim to choose, none first.
+    static func relationshipChoices(selected: String, t: [String: String]) -> [IncidentForm.Choice] {
+        [.init(value: "", label: "—", selected: selected.isEmpty)]
+            + Relationship.allCases.map { .init(value: $0.rawValue, label: t["relationship_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == selected) }
+    }
+
+    static func placeKindChoices(selected: String, t: [String: String]) -> [IncidentForm.Choice] {
+        placeKinds.map { .init(value: $0, label: t["placekind_\($0)"] ?? $0, selected: $0 == selected) }
     }
 }

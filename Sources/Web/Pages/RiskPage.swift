@@ -82,9 +82,8 @@ struct RiskPage {
         let pack = try packs.pack(for: file.jurisdiction)
         let frame = try PageFrame.make(req, emergencyNumber: pack.emergencyNumber)
         let t = frame.t
-        let language = Language(rawValue: frame.lang) ?? .en
-        let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)
-        let words = CaseWords(t: t, format: format, pack: pack, language: language, file: file)
+        let words = CaseWords(t: t, lang: frame.lang, pack: pack, file: file)
+        let format = words.format, language = words.language
         let library = req.application.risk
         let instrument = try library.instrument(RiskLibrary.defaultInstrument)
         let risk = try RiskEvaluator(library: library).status(of: file, at: pack.now(), instrument: instrument.id, language: language)

@@ -107,7 +107,7 @@ let package = Package(
             name: "WebTests",
             dependencies: ["Web", "Cases", "Domain", "Law", "Monitoring", "Store", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-            exclude: ["Snapshots"],
+            exclude: ["Snapshots", "Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

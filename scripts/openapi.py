@@ -183,7 +183,8 @@ schemas = {
                         ["id", "persons", "incidents"]),
     "User": obj({"id": {"type": "string", "format": "uuid"}, "username": {"type": "string"}, "displayName": {"type": "string"},
                  "role": ROLE, "unit": {"type": "string"}, "mustChangePassword": {"type": "boolean"},
-                 "disabled": {"type": "boolean"}, "lockedUntil": DT, "createdAt": DT},
+                 "disabled": {"type": "boolean"}, "lockedUntil": DT, "createdAt": DT,
+                 "secondFactorSince": {**DT, "description": "since when the user signs in with a second factor (TOTP)"}},
                 ["id", "username", "displayName", "role", "mustChangePassword", "disabled", "createdAt"]),
     "NewUser": obj({"user": ref("User"), "oneTimePassword": {"type": "string", "description": "shown once; to be changed at first sign-in"},
                     "tokensRevoked": {"type": "integer", "description": "on a password reset: how many of the user's API tokens it revoked"}},
@@ -289,8 +290,11 @@ paths = {
         "post": {"operationId": "createToken", "summary": "Sign in with a username and password and get a bearer token (shown once)",
                  "description": "Five failed attempts in a row from one address shut that address out of the account for 15 minutes; "
                                 "50 from all addresses together lock the account. Each address may try 10 passwords a minute "
-                                "(429 beyond). A one-time password must be changed first.",
+                                "(429 beyond). A one-time password must be changed first. A user with a second factor sends its "
+                                "current code (or a recovery code) as `code`; one whose role requires a second factor (QORGAU_MFA_ROLES) "
+                                "sets it up in the browser first (403).",
                  "requestBody": body(obj({"username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"},
+                                          "code": {"type": "string", "description": "the second factor's six-digit code, or a recovery code"},
                                           "scopes": arr(words("read", "write")),
                                           "expiresInDays": {"type": "integer", "minimum": 1, "maximum": 365, "default": 90}},
                                          ["username", "password", "name"])),
@@ -324,6 +328,9 @@ paths = {
     "/api/v1/users/{userID}/password-reset": {"post": {
         "operationId": "resetPassword", "summary": "A new one-time password for the user", "parameters": [USER],
         "responses": {**ok(ref("NewUser")), **errors(404)}}},
+    "/api/v1/users/{userID}/second-factor": {"delete": {
+        "operationId": "resetSecondFactor", "summary": "Take away the user's second factor (a lost phone and recovery codes); their sessions end",
+        "parameters": [USER], "responses": {**ok(ref("User")), **errors(404)}}},
     "/api/v1/audit": {"get": {
         "operationId": "auditEvents", "summary": "Security events, newest first (auditors)",
         "parameters": [param("action", "query", desc="only this action, e.g. account.locked")] + PAGE,

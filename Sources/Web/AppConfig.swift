@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Domain
 import Store
 import Vapor
 
@@ -57,6 +58,11 @@ public struct AppConfig: Sendable {
     /// (`QORGAU_CHANGE_POLL_MS`, default 250; 0 turns it off): an order issued with `qorgau order`
     /// beside a running server is enforced within that.
     public var changePollSeconds = 0.25
+    /// The roles whose users must sign in with a second factor (`QORGAU_MFA_ROLES`, a comma-separated
+    /// list such as `officer,investigator,judge,fundOfficer,administrator,auditor`; default none,
+    /// though anyone may turn one on). A user of such a role is asked to set one up at the next
+    /// sign-in and can do nothing else until it is on.
+    public var secondFactorRoles: Set<Role> = []
     /// Password attempts one source may make a minute (`QORGAU_SIGNIN_PER_MINUTE`, default 10).
     public var signInPerMinute = 10
     /// The bearer token `GET /metrics` asks for (`QORGAU_METRICS_TOKEN`); without one, only this machine may read it.
@@ -144,6 +150,15 @@ public struct AppConfig: Sendable {
         }
         config.logFormat = try LogFormat.fromEnvironment(env)
         config.metricsToken = env["QORGAU_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let raw = env["QORGAU_MFA_ROLES"] {
+            let names = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "none" }
+            let roles = names.compactMap(Role.init(rawValue:))
+            guard roles.count == names.count, !roles.contains(.gateway) else {
+                let browserRoles = Role.allCases.filter { $0 != .gateway }.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError("QORGAU_MFA_ROLES must list roles among \(browserRoles) (a gateway signs in with tokens only), or none; got \"\(raw)\"")
+            }
+            config.secondFactorRoles = Set(roles)
+        }
         if let raw = env["QORGAU_SIGNIN_PER_MINUTE"] {
             guard let count = Int(raw), (1...10_000).contains(count) else {
                 throw ConfigurationError("QORGAU_SIGNIN_PER_MINUTE must be a number from 1 to 10000; got \"\(raw)\"")

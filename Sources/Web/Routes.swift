@@ -21,6 +21,9 @@ func routes(_ app: Application) throws {
     let pages = SignInPages()
     app.get("login", use: pages.signInForm)
     app.post("login", use: pages.signIn)
+    let secondFactor = SecondFactorPages()
+    app.get("login", "code", use: secondFactor.codeForm)
+    app.post("login", "code", use: secondFactor.checkCode)
     app.post("exit", use: QuickExit().exit)
     let assets = try PageAssets()
     app.get("assets", ":name", use: assets.script)
@@ -80,6 +83,11 @@ func routes(_ app: Application) throws {
     web.post("contact", use: pages.saveContact).requires(.ownAccount)
     web.post("push", ":subscriptionID", "remove", use: ContactForm.removeDevice).requires(.ownAccount)
     web.post("tokens", ":tokenID", "revoke", use: pages.revokeToken).requires(.ownAccount)
+    web.get("account", "second-factor", use: secondFactor.page).requires(.ownAccount)
+    web.post("account", "second-factor", use: secondFactor.enrol).requires(.ownAccount)
+    web.post("account", "second-factor", "recovery-codes", use: secondFactor.newRecoveryCodes).requires(.ownAccount)
+    web.post("account", "second-factor", "off", use: secondFactor.turnOff).requires(.ownAccount)
+    web.post("users", ":userID", "second-factor", "reset", use: usersPage.resetSecondFactor).requires(.manageUsers)
 
     // The API: a bearer token (or a session with its CSRF token); anonymous gets 401.
     let api = app.grouped("api", "v1").grouped(AuthenticationMiddleware(), AuthorizationMiddleware())
@@ -93,6 +101,7 @@ func routes(_ app: Application) throws {
     api.get("users", ":userID", use: users.get).requires(.manageUsers)
     api.patch("users", ":userID", use: users.update).requires(.manageUsers)
     api.post("users", ":userID", "password-reset", use: users.resetPassword).requires(.manageUsers)
+    api.delete("users", ":userID", "second-factor", use: users.resetSecondFactor).requires(.manageUsers)
     api.get("audit", use: AuditController().list).requires(.readAudit)
 
     let contacts = ContactController()

@@ -5,12 +5,12 @@ import Foundation
 import Store
 import Web
 
-/// `qorgau user add|passwd|disable|enable|list|grant|withdraw|token`: accounts from the command
+/// `qorgau user add|passwd|disable|enable|list|grant|withdraw|token|reset-second-factor`: accounts from the command
 /// line, for the operator who owns the database.
 struct User: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Users: add, reset passwords, disable, list, grant cases, make API tokens.",
-        subcommands: [Add.self, Passwd.self, Disable.self, Enable.self, List.self, Grant.self, Withdraw.self, Token.self])
+        subcommands: [Add.self, Passwd.self, Disable.self, Enable.self, List.self, Grant.self, Withdraw.self, Token.self, ResetSecondFactor.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user; prints a one-time password unless --password-stdin.")
@@ -70,6 +70,24 @@ struct User: AsyncParsableCommand {
         @OptionGroup var options: DataOptions
 
         func run() async throws { try await setDisabled(username, false, options) }
+    }
+
+    struct ResetSecondFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-second-factor",
+            abstract: "Take away a user's second factor (a lost phone and recovery codes): their sessions end, and at the next sign-in they set up a new one.")
+        @Argument var username: String
+        @OptionGroup var options: DataOptions
+
+        func run() async throws {
+            try await DatabaseSession.with(try options.location()) { db in
+                let user = try await UserStore(db: db).find(username: username)
+                try await SecondFactorStore.remove(of: user.id, on: db)
+                try await SessionStore(db: db).deleteAll(of: user.id)
+                try await AuditStore(db: db).append(actor: "cli", action: "secondFactor.reset", target: user.id.uuidString.lowercased())
+            }
+            print("the second factor of \(username) is reset; their sessions have ended")
+        }
     }
 
     struct List: AsyncParsableCommand {

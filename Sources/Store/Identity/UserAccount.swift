@@ -14,6 +14,8 @@ public struct UserAccount: Sendable, Equatable, Codable {
     /// When the lock after repeated failed sign-ins ends (milliseconds since 1970), if locked.
     public var lockedUntil: Int64?
     public var createdAt: Int64
+    /// Since when the user signs in with a second factor (milliseconds since 1970), if they do.
+    public var secondFactorSince: Int64? = nil
 }
 
 /// Random secrets and their stored form: tokens and session ids are kept only as SHA-256.

@@ -111,6 +111,6 @@ extension UserModel {
         guard let role = Role(rawValue: role) else { throw DomainError.notFound("role \(role)") }
         return UserAccount(id: try requireID(), username: username, displayName: displayName, role: role, unit: unit,
                            mustChangePassword: mustChangePassword, disabled: disabled, lockedUntil: lockedUntil,
-                           createdAt: createdAt)
+                           createdAt: createdAt, secondFactorSince: secondFactorSince)
     }
 }

@@ -27,5 +27,6 @@ public enum StoreMigrations {
         AddPaymentFigures(),
         AddPaymentDocument(),
         CreateInstanceLeases(),
+        CreateSecondFactors(),
     ]
 }

@@ -16,6 +16,8 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "failed_attempts") var failedAttempts: Int
     @OptionalField(key: "locked_until_ms") var lockedUntil: Int64?
     @Field(key: "created_at_ms") var createdAt: Int64
+    /// Set while the user has a confirmed second factor (migration 017).
+    @OptionalField(key: "second_factor_at_ms") var secondFactorSince: Int64?
 
     init() {}
 }
@@ -65,6 +67,44 @@ final class CaseAccessModel: Model, @unchecked Sendable {
     @CompositeID var id: IDValue?
     @Field(key: "granted_by") var grantedBy: String
     @Field(key: "granted_at_ms") var grantedAt: Int64
+
+    init() {}
+}
+
+/// A user's TOTP secret, sealed with a key derived from the evidence key; unconfirmed until the
+/// first right code. `last_step` is the last time step a code was accepted for (no replays).
+final class SecondFactorModel: Model, @unchecked Sendable {
+    static let schema = "second_factors"
+
+    @ID(custom: "user_id", generatedBy: .user) var id: String?
+    @Field(key: "sealed_secret") var sealedSecret: String
+    @OptionalField(key: "confirmed_at_ms") var confirmedAt: Int64?
+    @Field(key: "last_step") var lastStep: Int64
+    @Field(key: "created_at_ms") var createdAt: Int64
+
+    init() {}
+}
+
+/// A recovery code, each usable once. The id is the SHA-256 of the user and the code.
+final class RecoveryCodeModel: Model, @unchecked Sendable {
+    static let schema = "recovery_codes"
+
+    @ID(custom: "code_hash", generatedBy: .user) var id: String?
+    @Field(key: "user_id") var userID: String
+    @OptionalField(key: "used_at_ms") var usedAt: Int64?
+
+    init() {}
+}
+
+/// A sign-in whose password was right and whose second factor is awaited. The cookie holds a
+/// secret; the table its SHA-256.
+final class SignInChallengeModel: Model, @unchecked Sendable {
+    static let schema = "sign_in_challenges"
+
+    @ID(custom: "secret_hash", generatedBy: .user) var id: String?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "created_at_ms") var createdAt: Int64
+    @Field(key: "failures") var failures: Int
 
     init() {}
 }

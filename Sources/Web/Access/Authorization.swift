@@ -77,6 +77,9 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         if signedIn.user.mustChangePassword, permission != .ownAccount {
             try await refuse("access.denied", .forbidden, "change your one-time password first (POST /api/v1/auth/password)")
         }
+        if signedIn.session != nil, permission != .ownAccount, SecondFactor.mustEnrol(signedIn.user, request.application) {
+            try await refuse("access.denied", .forbidden, "set up your second factor first (/account/second-factor)")
+        }
         guard principal.may(permission) else {
             try await refuse("access.denied", .forbidden, "a \(principal.role?.rawValue ?? "user") may not do this",
                              detail: "needs \(permission.rawValue)")

@@ -8,7 +8,9 @@ struct AuthController {
     /// Tokens live 90 days unless asked otherwise, at most a year.
     static let defaultDays = 90, maxDays = 365
 
-    /// Body: `{"username", "password", "name", "scopes": ["read", "write"] (opt), "expiresInDays": 90 (opt)}`.
+    /// Body: `{"username", "password", "code" (the second factor's, for a user who has one), "name",
+    /// "scopes": ["read", "write"] (opt), "expiresInDays": 90 (opt)}`. A user whose role requires a
+    /// second factor sets it up in the browser before making a token.
     func createToken(req: Request) async throws -> Response {
         let body = try req.jsonBody()
         guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
@@ -17,6 +19,7 @@ struct AuthController {
         let name = body["name"].string(maxLength: 200)
         let scopes = body["scopes"].array(required: false) { $0.string(maxLength: 10) } ?? ["read", "write"]
         let days = body["expiresInDays"].int(required: false, in: 1...Self.maxDays) ?? Self.defaultDays
+        let code = body["code"].string(required: false, maxLength: 40)
         if let bad = scopes.first(where: { !["read", "write"].contains($0) }) {
             body["scopes"].fail("unknown scope \"\(bad)\" (expected read, write)")
         }
@@ -25,6 +28,14 @@ struct AuthController {
         let user = try await signIn(req, username: username!, password: password!)
         guard !user.mustChangePassword else {
             throw Abort(.forbidden, reason: "change your one-time password first (POST /api/v1/auth/password)")
+        }
+        if user.secondFactorSince != nil {
+            guard let code, try await SecondFactor.verify(code, of: user, req: req) != nil else {
+                try await req.application.refusals.record(req, actor: user.id.apiString, action: "signIn.codeRefused", detail: "token")
+                throw Abort(.unauthorized, reason: "this user signs in with a second factor: send its current code (or a recovery code) as \"code\"")
+            }
+        } else if SecondFactor.mustEnrol(user, req.application) {
+            throw Abort(.forbidden, reason: "your role requires a second factor: set it up in the browser (/account/second-factor) first")
         }
         let now = nowMs()
         let (secret, token) = try await TokenStore(db: req.db).create(
@@ -105,12 +116,15 @@ struct UserResponse: Content {
     var disabled: Bool
     var lockedUntil: String?
     var createdAt: String
+    /// Since when the user signs in with a second factor; absent when they do not.
+    var secondFactorSince: String?
 
     init(_ user: UserAccount) {
         id = user.id.apiString; username = user.username; displayName = user.displayName; role = user.role.rawValue
         unit = user.unit; mustChangePassword = user.mustChangePassword; disabled = user.disabled
         lockedUntil = user.lockedUntil.flatMap { $0 > nowMs() ? Timestamp.text($0) : nil }
         createdAt = Timestamp.text(user.createdAt)
+        secondFactorSince = user.secondFactorSince.map(Timestamp.text)
     }
 }
 

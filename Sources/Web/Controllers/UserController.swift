@@ -69,6 +69,20 @@ struct UserController {
         return NewUserResponse(user: UserResponse(try await UserStore(db: req.db).get(user.id)), oneTimePassword: oneTime,
                                tokensRevoked: revoked)
     }
+
+    /// `DELETE /api/v1/users/{id}/second-factor`: for a user who lost the phone and the recovery
+    /// codes. Their sessions end; at the next sign-in they set up a new one (if the policy asks).
+    func resetSecondFactor(req: Request) async throws -> UserResponse {
+        UserResponse(try await Self.resetSecondFactor(try req.uuid("userID", what: "user"), req: req))
+    }
+
+    static func resetSecondFactor(_ id: UUID, req: Request) async throws -> UserAccount {
+        let user = try await UserStore(db: req.db).get(id)
+        try await SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer).remove(of: user.id)
+        try await SessionStore(db: req.db).deleteAll(of: user.id)
+        try await AuditStore(db: req.db).append(actor: try req.principal.subject, action: "secondFactor.reset", target: user.id.apiString)
+        return try await UserStore(db: req.db).get(id)
+    }
 }
 
 struct NewUserResponse: Content {

@@ -39,6 +39,7 @@ struct DashboardPage {
     func page(req: Request, newCase posted: CaseForms.NewCase?, problems: [ValidationProblem]) async throws -> Response {
         let signedIn = try req.signedIn
         if signedIn.user.mustChangePassword { return req.redirect(to: "/password") }
+        if SecondFactor.mustEnrol(signedIn.user, req.application) { return req.redirect(to: "/account/second-factor") }
         switch signedIn.principal.role {
         case .victim: return try await DiaryPage(packs: packs).render(req, form: IncidentForm(), status: .ok, restoreDraft: true)
         case .officer, .investigator, .judge: break

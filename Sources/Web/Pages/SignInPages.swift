@@ -8,12 +8,14 @@ import Vapor
 struct SignInPages {
     static let csrfCookie = "qorgau_csrf"
 
-    struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String?; var kept: Bool; var alerted: Bool }
+    struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String?; var kept: Bool; var alerted: Bool; var codeExpired: Bool }
     struct PasswordContext: Encodable {
         struct Token: Encodable { var id: String; var name: String; var scopes: String; var created: String; var expires: String }
         var frame: PageFrame; var csrf: String; var mustChange: Bool; var error: String?
         var notice: String?
         var tokens: [Token]
+        /// The second factor's state, in words.
+        var secondFactor: String
         var contact: ContactForm.View
     }
     struct HomeContext: Encodable { var frame: PublicFrame; var displayName: String; var role: String; var unit: String?; var csrf: String }
@@ -40,7 +42,8 @@ struct SignInPages {
                                             .replacingOccurrences(of: "{attempts}", with: String(SignInLimiter.failuresPerSource))
                                             .replacingOccurrences(of: "{minutes}", with: String(UserStore.lockDuration / 60_000)))
         }
-        return try await startSession(req, for: user)
+        if user.secondFactorSince != nil { return try await SecondFactorPages.askForCode(req, user: user) }
+        return try await Self.startSession(req, for: user)
     }
 
     func signOut(req: Request) async throws -> Response {
@@ -86,7 +89,7 @@ struct SignInPages {
                                           status: .unprocessableEntity)
         }
         // a new password ends every session, this one too: start a fresh one
-        let response = try await startSession(req, for: try await UserStore(db: req.db).get(user.id))
+        let response = try await Self.startSession(req, for: try await UserStore(db: req.db).get(user.id))
         if !user.mustChangePassword { // a first password goes on to the work; a changed one says what it ended
             response.headers.replaceOrAdd(name: .location, value: "/password?changed=\(revoked)")
         }
@@ -125,10 +128,12 @@ struct SignInPages {
     }
 
     /// A new session with a new secret every time (no fixation), replacing any the browser had.
-    private func startSession(_ req: Request, for user: UserAccount) async throws -> Response {
+    /// A one-time password is changed first, then a second factor the policy requires is set up.
+    static func startSession(_ req: Request, for user: UserAccount) async throws -> Response {
         if let old = req.cookies[SessionCookie.name]?.string { try await SessionStore(db: req.db).delete(secret: old) }
         let (secret, _) = try await SessionStore(db: req.db).create(for: user.id, now: nowMs())
-        let response = req.redirect(to: user.mustChangePassword ? "/password" : "/")
+        let next = user.mustChangePassword ? "/password" : SecondFactor.mustEnrol(user, req.application) ? "/account/second-factor" : "/"
+        let response = req.redirect(to: next)
         response.cookies[SessionCookie.name] = SessionCookie.make(secret, for: req)
         response.cookies[Self.csrfCookie] = SessionCookie.make("", for: req, maxAge: 0)
         return response
@@ -142,7 +147,8 @@ struct SignInPages {
         }
         let response = try await render(req, "login", SignInContext(frame: PublicFrame(req), csrf: csrf, username: username, error: error,
                                                                     kept: req.query[String.self, at: "kept"] != nil,
-                                                                    alerted: alerted), status: status)
+                                                                    alerted: alerted, codeExpired: req.query[String.self, at: "code"] == "expired"),
+                                status: status)
         var cookie = SessionCookie.make(csrf, for: req)
         cookie.sameSite = .strict
         response.cookies[Self.csrfCookie] = cookie
@@ -186,6 +192,7 @@ struct SignInPages {
         return try await render(req, "password", PasswordContext(frame: frame, csrf: signedIn.session?.csrfToken ?? "",
                                                                  mustChange: signedIn.user.mustChangePassword, error: error,
                                                                  notice: notice, tokens: tokens,
+                                                                 secondFactor: frame.t[signedIn.user.secondFactorSince != nil ? "second_factor_state_on" : "second_factor_state_off"] ?? "",
                                                                  contact: try await ContactForm.view(req, t: frame.t, posted: posted?.0,
                                                                                                      errors: posted?.1 ?? [:])),
                                 status: status)

@@ -11,6 +11,8 @@ struct UsersPage {
     struct UserView: Encodable {
         var id: String; var name: String; var username: String; var role: String; var roleCode: String; var unit: String
         var state: String; var disabled: Bool; var me: Bool
+        /// The second factor: on since a day, or off (and whether the policy requires it).
+        var secondFactor: String; var hasSecondFactor: Bool
     }
     struct Choice: Encodable { var value: String; var label: String; var selected: Bool }
     struct Issued: Encodable { var username: String; var password: String }
@@ -20,7 +22,7 @@ struct UsersPage {
     }
 
     func page(req: Request) async throws -> Response {
-        try await render(req, done: req.query[String.self, at: "done"].flatMap { ["changed", "disabled", "enabled"].contains($0) ? $0 : nil })
+        try await render(req, done: req.query[String.self, at: "done"].flatMap { ["changed", "disabled", "enabled", "secondFactorReset"].contains($0) ? $0 : nil })
     }
 
     private func render(_ req: Request, issued: Issued? = nil, done: String? = nil, errors: [String: String] = [:],
@@ -28,6 +30,8 @@ struct UsersPage {
         let frame = try PageFrame.make(req)
         let t = frame.t
         let me = try req.principal.subject
+        let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
+        let required = req.application.qorgauConfig.secondFactorRoles
         let users = try await UserStore(db: req.db).list().sorted { ($0.disabled ? 1 : 0, $0.role.rawValue, $0.username) < ($1.disabled ? 1 : 0, $1.role.rawValue, $1.username) }
         let context = Context(
             frame: frame,
@@ -35,7 +39,12 @@ struct UsersPage {
                 let state = user.disabled ? "user_disabled" : user.mustChangePassword ? "user_must_change" : "user_active"
                 return UserView(id: user.id.apiString, name: user.displayName, username: user.username,
                                 role: t["userrole_\(user.role.rawValue)"] ?? user.role.rawValue, roleCode: user.role.rawValue,
-                                unit: user.unit ?? "—", state: t[state] ?? state, disabled: user.disabled, me: user.id.apiString == me)
+                                unit: user.unit ?? "—", state: t[state] ?? state, disabled: user.disabled, me: user.id.apiString == me,
+                                secondFactor: user.secondFactorSince.map { since in
+                                    (t["users_second_factor_on"] ?? "").replacingOccurrences(
+                                        of: "{date}", with: format.date(ZonedDateTime(epochMilliseconds: since, offsetSeconds: 5 * 3600).localDate))
+                                } ?? (t[required.contains(user.role) ? "users_second_factor_due" : "users_second_factor_off"] ?? ""),
+                                hasSecondFactor: user.secondFactorSince != nil)
             },
             roles: Role.allCases.map { Choice(value: $0.rawValue, label: t["userrole_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == values["role"]) },
             issued: issued, done: done.flatMap { t["users_done_\($0)"] }, errors: errors, values: values, problem: problem)
@@ -85,6 +94,14 @@ struct UsersPage {
         let (password, _) = try await req.accounts.resetPassword(of: user, by: try req.principal.subject)
         req.forgetCachedTokens()
         return try await render(req, issued: Issued(username: user.username, password: password))
+    }
+
+    /// `POST /users/{id}/second-factor/reset`: the user's second factor taken away (a lost phone);
+    /// their sessions end.
+    func resetSecondFactor(req: Request) async throws -> Response {
+        let id = try req.uuid("userID", what: "user")
+        _ = try await UserController.resetSecondFactor(id, req: req)
+        return req.redirect(to: "/users?done=secondFactorReset#u-\(id.apiString)")
     }
 
     private func apply(_ req: Request, _ id: UUID, _ fields: [String: JSONValue], done: String) async throws -> Response {

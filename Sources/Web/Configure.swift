@@ -46,6 +46,9 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.storage[BlobStoreKey.self] = try config.evidence
         ?? BlobStore(directory: NSTemporaryDirectory() + "qorgau-evidence-" + UUID().uuidString, key: .random())
     app.storage[DossierSignerKey.self] = config.dossierSigner ?? .random()
+    let auditVerifications = AuditVerificationJobs()
+    app.storage[AuditVerificationJobsKey.self] = auditVerifications
+    app.lifecycle.use(auditVerifications)
     app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)
     app.setUpAccessCaches()
     app.storage[CaseChangeFollowerKey.self] = CaseChangeFollower(logger: app.logger)

@@ -34,6 +34,8 @@ func routes(_ app: Application) throws {
     let dashboard = DashboardPage(packs: app.packs), casePage = CasePage(packs: app.packs)
     web.get(use: dashboard.page).requires(.ownAccount).auditsRead("dashboard")
     web.get("audit", use: AuditPage().page).requires(.readAudit)
+    web.post("audit", "verify", use: AuditPage().verify).requires(.readAudit)
+    web.get("audit", "export.csv", use: AuditExport().csv).requires(.readAudit).auditsRead("auditExport")
     let usersPage = UsersPage()
     web.get("users", use: usersPage.page).requires(.manageUsers)
     web.post("users", use: usersPage.create).requires(.manageUsers)

@@ -28,6 +28,8 @@ import VaporTesting
             "GET /login": nil,
             "POST /login": nil,
             "GET /login/code": nil,
+            "POST /audit/verify": [.auditor],
+            "GET /audit/export.csv": [.auditor],
             "POST /login/code": nil,
             "GET /account/second-factor": everyone,
             "POST /account/second-factor": everyone,

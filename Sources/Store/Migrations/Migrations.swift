@@ -28,5 +28,6 @@ public enum StoreMigrations {
         AddPaymentDocument(),
         CreateInstanceLeases(),
         CreateSecondFactors(),
+        CreateAuditVerifications(),
     ]
 }

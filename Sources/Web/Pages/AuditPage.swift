@@ -11,19 +11,68 @@ struct AuditPage {
     struct Filter: Encodable { var action: String; var actor: String; var caseRef: String; var from: String; var to: String; var readsOnly: Bool }
     struct Context: Encodable {
         var frame: PageFrame; var rows: [Row]; var filter: Filter; var next: String?; var headSeq: String; var headHash: String; var problem: String?
+        var verification: Verification; var export: String; var notice: String?
+    }
+    /// The last verification of the chain, in words; whether one may be started now.
+    struct Verification: Encodable {
+        var state: String; var intact: Bool; var broken: Bool; var running: Bool
+        var problems: [String]; var head: String?
     }
 
-    func page(req: Request) async throws -> Response {
-        let frame = try PageFrame.make(req)
-        let t = frame.t
+    /// `POST /audit/verify`: starts `audit verify` in the background, unless a run is going.
+    func verify(req: Request) async throws -> Response {
+        let actor = try req.principal.subject
+        guard let id = try await AuditVerificationStore(db: req.db).start(by: actor, now: nowMs()) else {
+            return req.redirect(to: "/audit?verify=running#verification")
+        }
+        try await AuditStore(db: req.db).append(actor: actor, action: "audit.verificationStarted", target: id.apiString)
+        req.application.auditVerifications.start(id, app: req.application)
+        return req.redirect(to: "/audit?verify=started#verification")
+    }
+
+    private func verification(_ req: Request, format: LocaleFormat, t: [String: String]) async throws -> Verification {
+        let now = nowMs()
+        guard let run = try await AuditVerificationStore(db: req.db).latest() else {
+            return Verification(state: t["audit_verify_never"] ?? "", intact: false, broken: false, running: false, problems: [])
+        }
+        func when(_ ms: Int64) -> String { format.dateTime(ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 0)) }
+        var by = run.startedBy
+        if let starter = UUID(uuidString: run.startedBy), let name = try await UserStore(db: req.db).displayNames([starter])[starter] { by = name }
+        func words(_ key: String, _ values: [String: String]) -> String {
+            values.reduce(t[key] ?? key) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+        }
+        if run.running(now: now) {
+            return Verification(state: words("audit_verify_running", ["time": when(run.startedAt), "who": by]),
+                                intact: false, broken: false, running: true, problems: [])
+        }
+        guard let finished = run.finishedAt else {
+            return Verification(state: words("audit_verify_abandoned", ["time": when(run.startedAt)]), intact: false, broken: false,
+                                running: false, problems: [])
+        }
+        guard let report = run.report else {
+            return Verification(state: words("audit_verify_failed", ["time": when(finished), "reason": run.failure ?? ""]),
+                                intact: false, broken: true, running: false, problems: [])
+        }
+        let counts = ["time": when(finished), "who": by, "records": format.number(report.records),
+                      "rows": format.number(Int64(report.rows)), "files": format.number(Int64(report.files))]
+        return Verification(state: words(report.intact ? "audit_verify_intact" : "audit_verify_broken", counts),
+                            intact: report.intact, broken: !report.intact, running: false,
+                            problems: report.problems.prefix(50).map { (t["audit_problem_\($0.kind.rawValue)"] ?? $0.kind.rawValue) + " \($0.id): \($0.message)" },
+                            head: report.head.map { words("audit_verify_head", ["seq": String($0.seq), "hash": $0.hash]) })
+    }
+
+    /// What the filters ask for, as the store takes it; `nil` when a case named is not found.
+    struct Selection {
+        var filter: Filter
+        var action: String?, caseID: UUID?, actor: String?, from: Int64?, to: Int64?
+        var caseMissing: Bool
+    }
+
+    static func selection(_ req: Request) async throws -> Selection {
         let q = { (name: String) in req.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces) ?? "" }
         let filter = Filter(action: q("action"), actor: q("actor"), caseRef: q("case"), from: q("from"), to: q("to"), readsOnly: q("reads") == "1")
-        var problem: String?
         var caseID: UUID?
-        if !filter.caseRef.isEmpty {
-            caseID = try? await CaseStore(db: req.db).find(idOrNumber: filter.caseRef, scope: .all).id
-            if caseID == nil { problem = t["audit_no_case"] }
-        }
+        if !filter.caseRef.isEmpty { caseID = try? await CaseStore(db: req.db).find(idOrNumber: filter.caseRef, scope: .all).id }
         var actor: String?
         if !filter.actor.isEmpty {
             actor = (try? await UserStore(db: req.db).find(username: filter.actor))?.id.apiString ?? filter.actor
@@ -32,13 +81,24 @@ struct AuditPage {
         func day(_ text: String, plus days: Int = 0) -> Int64? {
             LocalDate(text).map { Int64($0.daysSinceEpoch + days) * 86_400_000 - Int64(zone.secondsFromGMT()) * 1000 }
         }
+        return Selection(filter: filter, action: filter.readsOnly ? "read.*" : (filter.action.isEmpty ? nil : filter.action),
+                         caseID: caseID, actor: actor, from: day(filter.from), to: day(filter.to, plus: 1),
+                         caseMissing: !filter.caseRef.isEmpty && caseID == nil)
+    }
+
+    func page(req: Request) async throws -> Response {
+        let frame = try PageFrame.make(req)
+        let t = frame.t
+        let selection = try await Self.selection(req)
+        let filter = selection.filter
+        let problem = selection.caseMissing ? t["audit_no_case"] : nil
+        let zone = TimeZone(identifier: "Asia/Almaty") ?? .current
         let cursor = req.query[String.self, at: "cursor"].flatMap { Cursor($0) }
         var records: [AuditRecord] = []
         var nextCursor: String?
         if problem == nil {
-            let found = try await AuditStore(db: req.db).list(action: filter.readsOnly ? "read.*" : (filter.action.isEmpty ? nil : filter.action),
-                                                              caseID: caseID, actor: actor, from: day(filter.from), to: day(filter.to, plus: 1),
-                                                              limit: 100, after: cursor)
+            let found = try await AuditStore(db: req.db).list(action: selection.action, caseID: selection.caseID, actor: selection.actor,
+                                                              from: selection.from, to: selection.to, limit: 100, after: cursor)
             records = found.items
             nextCursor = found.nextCursor
         }
@@ -65,8 +125,12 @@ struct AuditPage {
             return "/audit" + (more.percentEncodedQuery.map { "?" + $0 } ?? "")
         }
         let head = try await AuditStore(db: req.db).head()
+        let notice = req.query[String.self, at: "verify"].flatMap { ["started", "running"].contains($0) ? t["audit_verify_\($0)_notice"] : nil }
         return try await req.renderPage("audit", Context(frame: frame, rows: rows, filter: filter, next: next,
-                                                         headSeq: String(head.seq), headHash: head.hash, problem: problem))
+                                                         headSeq: String(head.seq), headHash: head.hash, problem: problem,
+                                                         verification: try await verification(req, format: format, t: t),
+                                                         export: "/audit/export.csv" + (query.percentEncodedQuery.map { "?" + $0 } ?? ""),
+                                                         notice: notice))
     }
 
     /// An action in words: `read.persons` → "просмотр: лица дела".

@@ -58,6 +58,13 @@ public struct SessionStore: Sendable {
         try await SessionModel.query(on: db).filter(\.$id == Secret.hash(secret)).delete()
     }
 
+    /// A user's live sessions, newest first: when each began and was last used (never its secret).
+    public func live(of userID: UUID, now: Int64) async throws -> [(createdAt: Int64, lastSeen: Int64)] {
+        try await SessionModel.query(on: db).filter(\.$userID == userID).sort(\.$createdAt, .descending).all()
+            .filter { now - $0.lastSeen <= Self.idleTimeout && now - $0.createdAt <= Self.absoluteTimeout }
+            .map { ($0.createdAt, $0.lastSeen) }
+    }
+
     /// Ends every session of a user (a new password, a disabled account).
     public func deleteAll(of userID: UUID) async throws {
         try await SessionModel.query(on: db).filter(\.$userID == userID).delete()

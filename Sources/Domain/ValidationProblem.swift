@@ -81,6 +81,10 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case levelLowered
     /// A risk level raised above the computed one without a reason (`computed`).
     case raiseNeedsReason
+    /// A unit not on the list of units (`value`).
+    case unknownUnit
+    /// An officer without a unit.
+    case unitNeeded
     /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
     /// `bound`, `value`, `source`); the record is kept.
     case unverifiedBound

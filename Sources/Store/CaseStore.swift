@@ -18,6 +18,7 @@ public struct CaseStore: Sendable {
 
     public func create(jurisdiction: String, header: CaseHeader, by principal: Principal) async throws -> CaseSummary {
         try await requireNumberFree(header.number, pointer: "/number")
+        if let unit = header.unit { try await UnitStore(db: db).ensure(unit, now: nowMilliseconds()) }
         let model = CaseModel()
         model.id = UUID()
         model.number = header.number
@@ -114,10 +115,9 @@ public struct CaseStore: Sendable {
         return try model.summary()
     }
 
-    /// Whether a unit exists: some user belongs to it or some case is kept by it.
+    /// Whether a unit is on the list of units.
     public func isKnownUnit(_ unit: String) async throws -> Bool {
-        if try await UserModel.query(on: db).filter(\.$unit == unit).first() != nil { return true }
-        return try await CaseModel.query(on: db).filter(\.$unit == unit).first() != nil
+        try await UnitStore(db: db).exists(unit)
     }
 
     /// The superseded versions of the header, oldest first.

@@ -21,6 +21,7 @@ public enum Demo {
     /// Imports every demo case whose number is not in the database yet.
     public static func load(into db: any Database, now: Date = Date()) async throws -> [Loaded] {
         var loaded: [Loaded] = []
+        try await DemoUnits.load(into: db)
         for url in caseFiles {
             let file = try CaseFileReader(now: now).read(data: try Data(contentsOf: url))
             if let number = file.case.number,

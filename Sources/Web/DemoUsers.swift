@@ -32,6 +32,7 @@ extension Demo {
     /// Makes the demo accounts that are not there yet; returns the names of those made.
     public static func loadUsers(into db: any Database, bcryptCost: Int) async throws -> [String] {
         var made: [String] = []
+        try await DemoUnits.load(into: db)
         let accounts = Accounts(db: db, cost: bcryptCost)
         for demo in users {
             if (try? await UserStore(db: db).find(username: demo.username)) != nil { continue }

@@ -40,3 +40,41 @@ import VaporTesting
         }
     }
 }
+
+extension AdministratorPageTests {
+    @Test func aUnitRenamedIsSeenByItsOfficersAndUsersPickUnitsFromTheList() async throws {
+        try await withQorgauApp { app in
+            let admin = try await app.makeUser(.administrator, username: "admin.units")
+            let add = try await AlertConsoleTests.post(app, "/units", PageTests.encoded([
+                ("csrf", ""), ("code", "ALM-MEDEU"), ("ru", "УП Медеуского района"), ("kk", "Медеу ауданының ПБ"), ("en", "Medeu district police"),
+                ("region", "almaty-city")]), as: admin)
+            #expect(add.status == .seeOther)
+            // an officer added to it through the API; a unit not on the list is refused in the page's words
+            let created = try await app.request(.POST, "/api/v1/users", json: ["username": "officer.medeu", "displayName": "Officer Medeu",
+                                                                                 "role": "officer", "unit": "ALM-MEDEU", "password": "a long enough passphrase 7"], as: admin)
+            #expect(created.status == .created)
+            let unknown = try await app.request(.POST, "/api/v1/users", json: ["username": "officer.nowhere", "displayName": "Nowhere",
+                                                                                 "role": "officer", "unit": "NO-SUCH-UNIT"], as: admin)
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(unknown.text.contains("unknownUnit"))
+            let page = try await AlertConsoleTests.post(app, "/users?lang=ru", PageTests.encoded([
+                ("username", "officer.nowhere"), ("displayName", "Nowhere"), ("role", "officer"), ("unit", "NO-SUCH-UNIT")]), as: admin)
+            #expect(page.text.contains("Подразделения «NO-SUCH-UNIT» нет"))
+            #expect(page.text.contains(#"<option value="ALM-MEDEU">УП Медеуского района</option>"#), "units are picked from the list")
+
+            let officer = try await app.makeUser(.officer, username: "officer.medeu", unit: "ALM-MEDEU")
+            #expect(try await PageTests.page(app, "/?lang=ru", as: officer).text.contains("УП Медеуского района"))
+            let renamed = try await AlertConsoleTests.post(app, "/units/change", PageTests.encoded([
+                ("code", "ALM-MEDEU"), ("ru", "Управление полиции Медеуского района г. Алматы"), ("kk", "Алматы қ. Медеу ауданының ПБ"),
+                ("en", "Almaty, Medeu district police"), ("region", "almaty-city")]), as: admin)
+            #expect(renamed.headers.first(name: .location)?.hasPrefix("/units?done=changed") == true)
+            #expect(try await PageTests.page(app, "/?lang=ru", as: officer).text.contains("Управление полиции Медеуского района г. Алматы"))
+            #expect(try await PageTests.page(app, "/?lang=kk", as: officer).text.contains("Алматы қ. Медеу ауданының ПБ"))
+            let list = try await PageTests.page(app, "/units?lang=kk", as: admin)
+            #expect(list.text.contains("Алматы қаласы"), "the region in the page's language")
+            let nameless = try await AlertConsoleTests.post(app, "/units?lang=ru", PageTests.encoded([("code", "X"), ("ru", "Икс")]), as: admin)
+            #expect(nameless.status == .unprocessableEntity)
+            #expect(nameless.text.contains("Нужно название на каждом из трёх языков"))
+        }
+    }
+}

@@ -30,6 +30,9 @@ import VaporTesting
             "GET /login/code": nil,
             "POST /audit/verify": [.auditor],
             "GET /users/:userID/access": [.administrator],
+            "GET /units": [.administrator],
+            "POST /units": [.administrator],
+            "POST /units/change": [.administrator],
             "POST /users/:userID/sessions/end": [.administrator],
             "POST /users/:userID/tokens/:tokenID/revoke": [.administrator],
             "GET /audit/export.csv": [.auditor],
@@ -220,6 +223,8 @@ import VaporTesting
                 "incidentID": incidentID, "evidenceID": try #require(uploaded.json["id"] as? String),
                 "userID": spare.account.id.uuidString.lowercased(), "iin": "881117300457",
             ]
+            // an administrator revokes another user's token: the spare user's
+            let spareToken = try #require(try await TokenStoreProbe.lastTokenID(app, of: spare.account.id))
 
             for route in app.routes.all {
                 let key = Self.key(route)
@@ -230,7 +235,7 @@ import VaporTesting
                         guard case .parameter(let name) = component else { return component.description }
                         switch name {
                         case "caseID": return caseID
-                        case "tokenID": return tokenID
+                        case "tokenID": return key.hasPrefix("POST /users/") ? spareToken : tokenID
                         case "ref": return key.contains("proceedings") ? "c1" : "d1"
                         case "alertID": return alertID
                         default: return ids[name] ?? "unknown"

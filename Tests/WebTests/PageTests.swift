@@ -136,7 +136,7 @@ import VaporTesting
             let disabled = try await AlertConsoleTests.post(app, "/users/\(created.id.apiString)/disable", "", as: admin)
             #expect(disabled.status == .seeOther)
             #expect(try await UserStore(db: app.db).get(created.id).disabled)
-            let changed = try await AlertConsoleTests.post(app, "/users/\(created.id.apiString)", Self.encoded([("role", "investigator"), ("unit", "Almaty police department")]), as: admin)
+            let changed = try await AlertConsoleTests.post(app, "/users/\(created.id.apiString)", Self.encoded([("role", "investigator"), ("unit", Fixtures.unit)]), as: admin)
             let afterChange = try await UserStore(db: app.db).get(created.id)
             #expect(changed.status == .seeOther && afterChange.role == .investigator)
             let selfDisable = try await AlertConsoleTests.post(app, "/users/\(admin.account.id.apiString)/disable?lang=ru", "", as: admin)

@@ -29,5 +29,6 @@ public enum StoreMigrations {
         CreateInstanceLeases(),
         CreateSecondFactors(),
         CreateAuditVerifications(),
+        CreateUnits(),
     ]
 }

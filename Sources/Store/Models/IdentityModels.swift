@@ -108,3 +108,17 @@ final class SignInChallengeModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A unit: its code (what users and cases carry), its name in each language, its region.
+final class UnitModel: Model, @unchecked Sendable {
+    static let schema = "units"
+
+    @ID(custom: "code", generatedBy: .user) var id: String?
+    @Field(key: "name_ru") var nameRu: String
+    @Field(key: "name_kk") var nameKk: String
+    @Field(key: "name_en") var nameEn: String
+    @OptionalField(key: "region") var region: String?
+    @Field(key: "created_at_ms") var createdAt: Int64
+
+    init() {}
+}

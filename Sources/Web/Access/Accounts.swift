@@ -32,6 +32,7 @@ public struct Accounts: Sendable {
         if password != nil, let problem = PasswordPolicy.problem(with: chosen, username: username) {
             throw ValidationFailure(pointer: "/password", message: problem)
         }
+        if let unit { try await UnitStore(db: db).ensure(unit, now: nowMs()) } // the command line's and the demo's users
         let user = try await UserStore(db: db).create(username: username, displayName: displayName, role: role, unit: unit,
                                                       passwordHash: try await hash(chosen), mustChangePassword: oneTime != nil)
         try await AuditStore(db: db).append(actor: actor, action: "user.created", target: user.id.apiString,

@@ -24,10 +24,17 @@ struct UserController {
         let role = body["role"].word(Role.self)
         let unit = body["unit"].string(required: false, maxLength: 500)
         let password = body["password"].string(required: false, maxLength: 1000)
-        if role == .officer, unit == nil { body["unit"].fail("an officer needs a unit: they see the cases of their unit") }
+        if role == .officer, unit == nil { body["unit"].fail("an officer needs a unit: they see the cases of their unit", code: .unitNeeded) }
+        try await Self.requireListedUnit(unit, body["unit"], req)
         try body.throwIfInvalid()
         return try await req.accounts.create(username: username!, displayName: displayName!, role: role!,
                                              unit: unit, password: password, by: try req.principal.subject)
+    }
+
+    /// A user's unit is one on the list of units (`/units`).
+    private static func requireListedUnit(_ unit: String?, _ node: JSONNode, _ req: Request) async throws {
+        guard let unit, try await !UnitStore(db: req.db).exists(unit) else { return }
+        node.fail("there is no such unit: add it to the units first", code: .unknownUnit, values: ["value": unit])
     }
 
     func get(req: Request) async throws -> UserResponse {
@@ -46,6 +53,7 @@ struct UserController {
         let role = body["role"].word(Role.self, required: false)
         let unit: String?? = fields.keys.contains("unit") ? .some(body["unit"].string(required: false, maxLength: 500)) : nil
         let disabled = body["disabled"].bool(required: false)
+        if let unit, let unit { try await Self.requireListedUnit(unit, body["unit"], req) }
         try body.throwIfInvalid()
         let actor = try req.principal.subject
         if id.apiString == actor, disabled == true {

@@ -156,9 +156,11 @@ struct CasePage {
             deadlines: DeadlineFinder(packs: packs).deadlines([CaseRef(id: caseID.apiString, number: summary.number, file: file)], at: today),
             openAlerts: try await MonitoringStore(db: req.db).alerts(caseID: caseID, scope: principal.scope, openOnly: true).count,
             today: today, t: t, words: words)
+        var unitName = "—"
+        if let unit = summary.unit { unitName = try await UnitStore(db: req.db).find(unit)?.name(in: frame.lang) ?? unit }
         let context = Context(
             frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", jurisdiction: pack.name[language],
-            opened: format.dateTime(summary.openedAt), unit: summary.unit ?? "—", status: stageWord,
+            opened: format.dateTime(summary.openedAt), unit: unitName, status: stageWord,
             persons: file.persons.map { person in
                 PersonView(role: t["personrole_\(person.role.rawValue)"] ?? person.role.rawValue, name: person.name, iin: person.iin ?? "",
                            places: person.places.map { place in

@@ -28,6 +28,8 @@ struct DashboardPage {
         var frame: PageFrame; var cases: [CaseView]; var moreCases: Bool; var deadlines: [DeadlineView]; var victimIncidents: [IncidentView]
         var alerts: [AlertView]
         var mayOpen: Bool; var newCase: NewCaseForm
+        /// The reader's unit, by its name in the page's language.
+        var unitName: String?
     }
 
     struct NewCaseForm: Encodable { var number = ""; var openedAt = ""; var errors: [String: String] = [:]; var failed = false }
@@ -99,11 +101,13 @@ struct DashboardPage {
                 kind: t["alertkind_\(alert.kind)"] ?? alert.kind, panic: panic, escalated: alert.escalatedAt != nil,
                 position: point.flatMap { PositionText.make($0, t: t) }))
         }
+        let units = try await UnitStore(db: req.db).units(Set(newest.compactMap(\.unit) + [signedIn.user.unit].compactMap { $0 }))
+        func unitName(_ code: String?) -> String? { code.map { units[$0]?.name(in: frame.lang) ?? $0 } }
         let context = Context(
             frame: frame,
             cases: newest.map { summary in
                 CaseView(id: summary.id.apiString, number: summary.number ?? "—", opened: format(summary.jurisdiction).dateTime(summary.openedAt),
-                         unit: summary.unit ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue,
+                         unit: unitName(summary.unit) ?? "—", status: t["casestatus_\(summary.status.rawValue)"] ?? summary.status.rawValue,
                          episodes: counts[summary.id] ?? 0)
             },
             moreCases: newest.count == Self.casesShown,
@@ -117,7 +121,8 @@ struct DashboardPage {
             mayOpen: signedIn.principal.may(.editCase),
             newCase: NewCaseForm(number: posted?.number ?? "", openedAt: posted?.openedAt ?? "",
                                  errors: Dictionary(problems.map { (String($0.pointer.dropFirst()), $0.said(in: t)) }, uniquingKeysWith: { $0 + "; " + $1 }),
-                                 failed: !problems.isEmpty))
+                                 failed: !problems.isEmpty),
+            unitName: unitName(signedIn.user.unit))
         return try await req.renderPage("dashboard", context, status: problems.isEmpty ? .ok : .unprocessableEntity)
     }
 

@@ -62,7 +62,9 @@ struct SignInPages {
         var frame = PublicFrame(req)
         frame.safety = user.role == .victim
         frame.discreet = frame.discreet || (user.role == .victim && req.application.qorgauConfig.discreet != .off)
-        return try await render(req, "home", HomeContext(frame: frame, displayName: user.displayName, role: user.role.rawValue, unit: user.unit,
+        var unit = user.unit
+        if let code = unit { unit = try await UnitStore(db: req.db).find(code)?.name(in: frame.lang) ?? code }
+        return try await render(req, "home", HomeContext(frame: frame, displayName: user.displayName, role: user.role.rawValue, unit: unit,
                                                          csrf: signedIn.session?.csrfToken ?? ""), status: .ok)
     }
 

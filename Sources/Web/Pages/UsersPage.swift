@@ -9,7 +9,7 @@ import Vapor
 /// `/api/v1/users`; no case content.
 struct UsersPage {
     struct UserView: Encodable {
-        var id: String; var name: String; var username: String; var role: String; var roleCode: String; var unit: String
+        var id: String; var name: String; var username: String; var role: String; var roleCode: String; var unit: String; var unitCode: String
         var state: String; var disabled: Bool; var me: Bool
         /// The second factor: on since a day, or off (and whether the policy requires it).
         var secondFactor: String; var hasSecondFactor: Bool
@@ -17,7 +17,7 @@ struct UsersPage {
     struct Choice: Encodable { var value: String; var label: String; var selected: Bool }
     struct Issued: Encodable { var username: String; var password: String }
     struct Context: Encodable {
-        var frame: PageFrame; var users: [UserView]; var roles: [Choice]; var issued: Issued?; var done: String?
+        var frame: PageFrame; var users: [UserView]; var roles: [Choice]; var units: [Choice]; var issued: Issued?; var done: String?
         var errors: [String: String]; var values: [String: String]; var problem: String?
     }
 
@@ -32,6 +32,8 @@ struct UsersPage {
         let me = try req.principal.subject
         let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
         let required = req.application.qorgauConfig.secondFactorRoles
+        let units = try await UnitStore(db: req.db).list()
+        let unitNames = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name(in: frame.lang)) })
         let users = try await UserStore(db: req.db).list().sorted { ($0.disabled ? 1 : 0, $0.role.rawValue, $0.username) < ($1.disabled ? 1 : 0, $1.role.rawValue, $1.username) }
         let context = Context(
             frame: frame,
@@ -39,7 +41,7 @@ struct UsersPage {
                 let state = user.disabled ? "user_disabled" : user.mustChangePassword ? "user_must_change" : "user_active"
                 return UserView(id: user.id.apiString, name: user.displayName, username: user.username,
                                 role: t["userrole_\(user.role.rawValue)"] ?? user.role.rawValue, roleCode: user.role.rawValue,
-                                unit: user.unit ?? "—", state: t[state] ?? state, disabled: user.disabled, me: user.id.apiString == me,
+                                unit: user.unit.map { unitNames[$0] ?? $0 } ?? "—", unitCode: user.unit ?? "", state: t[state] ?? state, disabled: user.disabled, me: user.id.apiString == me,
                                 secondFactor: user.secondFactorSince.map { since in
                                     (t["users_second_factor_on"] ?? "").replacingOccurrences(
                                         of: "{date}", with: format.date(ZonedDateTime(epochMilliseconds: since, offsetSeconds: 5 * 3600).localDate))
@@ -47,6 +49,8 @@ struct UsersPage {
                                 hasSecondFactor: user.secondFactorSince != nil)
             },
             roles: Role.allCases.map { Choice(value: $0.rawValue, label: t["userrole_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == values["role"]) },
+            units: units.map { Choice(value: $0.code, label: unitNames[$0.code] ?? $0.code, selected: $0.code == values["unit"]) }
+                .sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending },
             issued: issued, done: done.flatMap { t["users_done_\($0)"] }, errors: errors, values: values, problem: problem)
         return try await req.renderPage("users", context, status: status)
     }

@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
     ],
     targets: [
         .target(name: "Domain", swiftSettings: swiftSettings),
@@ -72,6 +73,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/demo"), .copy("Resources/Views"), .copy("Resources/i18n"),
                         .copy("Resources/Public")],
@@ -106,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: ["Web", "Cases", "Domain", "Law", "Monitoring", "Store", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
-                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "XMLCoder", package: "XMLCoder")],
             exclude: ["Snapshots", "Fixtures"],
             swiftSettings: swiftSettings
         ),

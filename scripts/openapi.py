@@ -36,6 +36,15 @@ PAGE = [param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 500
         param("cursor", "query", desc="nextCursor of the previous page")]
 def body(schema, media="application/json"):
     return {"required": True, "content": {media: {"schema": schema}}}
+LEDGER_FILTERS = [
+    {"name": "court", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 300},
+     "description": "only the payments imposed by this court's verdicts"},
+    {"name": "region", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": ["astana", "almaty-city", "shymkent", "abai", "akmola", "aktobe", "almaty", "atyrau",
+                                           "east-kazakhstan", "jambyl", "jetisu", "karaganda", "kostanay", "kyzylorda", "mangystau",
+                                           "north-kazakhstan", "pavlodar", "turkistan", "ulytau", "west-kazakhstan", "abroad"]},
+     "description": "only the cases of the units in this region (see /units)"},
+]
 def page(item): return obj({"items": arr(item), "nextCursor": nullable({"type": "string"})}, ["items"])
 
 incident_kind = words("contact", "tracking", "threat", "privacyIntrusion", "publicConflict", "propertyDamage", "violence", "other")
@@ -171,6 +180,8 @@ schemas = {
                                            "currency": {"type": "string"}, "dueDate": DATE, "paidAt": DATE,
                                            "status": words("paid", "due", "overdue"),
                                            "unitValueDate": {**DATE, "description": "the day whose unit value converted the amount"},
+                                           "court": {"type": "string", "description": "the court whose verdict imposed the payment"},
+                                           "document": {"type": "string", "description": "the payment document's number, once paid"},
                                            "unverified": {**arr({"type": "string"}),
                                                           "description": "unverified law figures the amount and the due date rest on"}})),
                        "persons": arr({"type": "object"}), "owed": {"type": "integer"}, "paid": {"type": "integer"},
@@ -468,11 +479,15 @@ paths = {
                        "the persons' totals those of the persons on the page.",
         "parameters": [param("at", "query", DATE, "the date of the ledger; today by default"),
                        param("from", "query", DATE, "only decisions from this day on"),
-                       param("status", "query", words("paid", "due", "overdue"), "only the entries of this status on that day")] + PAGE,
+                       param("status", "query", words("paid", "due", "overdue"), "only the entries of this status on that day")]
+                      + LEDGER_FILTERS + PAGE,
         "responses": {**ok(ref("FundLedger")), **errors(422)}}},
     "/api/v1/fund/ledger.csv": {"get": {
-        "operationId": "fundLedgerCSV", "summary": "The whole ledger of a day as CSV (RFC 4180, UTF-8), streamed",
-        "parameters": [param("at", "query", DATE, "the date of the ledger; today by default")],
+        "operationId": "fundLedgerCSV", "summary": "The ledger of a day as CSV (RFC 4180, UTF-8), streamed: whole, or what the filters select",
+        "parameters": [param("at", "query", DATE, "the date of the ledger; today by default"),
+                       param("from", "query", DATE, "only decisions from this day on"),
+                       param("status", "query", words("paid", "due", "overdue"), "only the entries of this status on that day")]
+                      + LEDGER_FILTERS,
         "responses": {**ok({"type": "string"}, media="text/csv"), **errors(422)}}},
     "/api/v1/respondents/{iin}": {"get": {
         "operationId": "respondent", "summary": "One respondent across cases: orders, violations, victims, proceedings",

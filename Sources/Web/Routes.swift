@@ -53,6 +53,7 @@ func routes(_ app: Application) throws {
     web.post("users", ":userID", "tokens", ":tokenID", "revoke", use: userAccess.revokeToken).requires(.manageUsers)
     web.get("fund", use: FundLedgerPage(packs: app.packs).page).requires(.readFundLedger).auditsRead("fundLedgerPage")
     web.post("fund", "payments", use: FundLedgerPage(packs: app.packs).recordPayment).requires(.recordFundPayment)
+    web.get("fund", "ledger.xlsx", use: LedgerWorkbook(packs: app.packs).workbook).requires(.readFundLedger).auditsRead("fundLedgerExport")
     web.get("search", use: SearchPage().page).requires(.readCaseRecords).auditsRead("search")
     web.get("cases", ":caseID", use: casePage.page).requires(.readCaseRecords).auditsRead("casePage")
     web.on(.POST, "cases", ":caseID", "incidents", body: .collect(maxSize: ByteCount(value: AuthorizationMiddleware.maxFormBytes)), use: casePage.logIncident).requires(.logIncident)
@@ -132,7 +133,7 @@ func routes(_ app: Application) throws {
 
     let reports = ReportController(packs: app.packs)
     api.get("deadlines", use: reports.deadlines).requires(.readReports).auditsRead("deadlines")
-    api.get("fund", "ledger", use: reports.ledger).requires(.readFundLedger)
+    api.get("fund", "ledger", use: { try await reports.ledger(req: $0) }).requires(.readFundLedger)
     api.get("fund", "ledger.csv", use: reports.ledgerCSV).requires(.readFundLedger).auditsRead("fundLedgerExport")
     api.post("fund", "payments", use: FundPaymentController().record).requires(.recordFundPayment)
     api.get("respondents", ":iin", use: reports.respondent).requires(.readReports).auditsRead("respondent")

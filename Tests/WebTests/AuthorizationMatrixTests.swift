@@ -31,6 +31,7 @@ import VaporTesting
             "POST /audit/verify": [.auditor],
             "GET /users/:userID/access": [.administrator],
             "GET /units": [.administrator],
+            "GET /fund/ledger.xlsx": [.fundOfficer, .officer],
             "POST /units": [.administrator],
             "POST /units/change": [.administrator],
             "POST /users/:userID/sessions/end": [.administrator],

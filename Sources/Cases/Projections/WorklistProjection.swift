@@ -25,7 +25,8 @@ public struct WorklistProjection: Sendable {
     public var name: String { Self.name(packs) }
 
     public static func name(_ packs: PackLibrary) -> String {
-        "worklists " + packs.packs.values.map { "\($0.code) \($0.version)" }.sorted().joined(separator: ", ")
+        // "2": the rows gained the verdict's court (migration 020); rows made before are made again
+        "worklists 2 " + packs.packs.values.map { "\($0.code) \($0.version)" }.sorted().joined(separator: ", ")
     }
 
     /// The kinds of change that change a case's rows: all but evidence and access.
@@ -40,7 +41,7 @@ public struct WorklistProjection: Sendable {
         let payments = FundLedger(packs: packs).entries(of: file, caseId: "", caseNumber: nil).map {
             WorklistTables.PaymentRow(verdict: $0.verdict, person: $0.person, iin: $0.iin, decided: $0.decidedAt, units: $0.units,
                                       unitName: $0.unit, amount: $0.amount, currency: $0.currency, due: $0.dueDate, paid: $0.paidAt,
-                                      valueDay: $0.unitValueDate, unverified: $0.unverified, document: $0.document)
+                                      valueDay: $0.unitValueDate, unverified: $0.unverified, document: $0.document, court: $0.court)
         }
         let lastVictimEntry = file.incidents.filter { $0.reportedBy == .victim }.map(\.occurredAt.epochMilliseconds).max()
         return .init(deadlines: deadlines, payments: payments, refreshDay: finder.refreshDay(of: file, after: day),

@@ -31,16 +31,24 @@ public struct WorklistReader: Sendable {
     /// decided from a day, when asked), the totals of the persons on it and of the whole ledger.
     public func ledger(on day: LocalDate, currency: String = "KZT", status: FundLedger.Entry.Status? = nil, decidedFrom: LocalDate? = nil,
                        limit: Int, after cursor: WorklistTables.PaymentCursor? = nil) async throws -> (report: FundLedger.Report, next: WorklistTables.PaymentCursor?) {
+        try await ledger(on: day, currency: currency,
+                         filter: .init(status: status.flatMap { .init(rawValue: $0.rawValue) }, decidedFrom: decidedFrom), limit: limit, after: cursor)
+    }
+
+    /// The same, filtered by court and units as well; `totalsFiltered`: the totals are those of
+    /// the entries the filter selects (the Fund officer's page), not of the whole ledger (the API).
+    public func ledger(on day: LocalDate, currency: String = "KZT", filter: WorklistTables.PaymentFilter, totalsFiltered: Bool = false,
+                       limit: Int, after cursor: WorklistTables.PaymentCursor? = nil) async throws -> (report: FundLedger.Report, next: WorklistTables.PaymentCursor?) {
         let tables = WorklistTables(db: db)
-        let rows = try await tables.payments(on: day, currency: currency, status: status.flatMap { .init(rawValue: $0.rawValue) },
-                                             decidedFrom: decidedFrom, limit: limit, after: cursor)
+        let rows = try await tables.payments(on: day, currency: currency, filter: filter, limit: limit, after: cursor)
         let entries = rows.map { Self.entry($0, on: day) }
         var keys: [String: FundLedger.Entry] = [:]
         for entry in entries {
             let key = WorklistTables.personKey(iin: entry.iin, name: entry.person)
             if keys[key] == nil { keys[key] = entry }
         }
-        let sums = try await tables.sums(on: day, currency: currency, persons: Set(keys.keys))
+        var sums = try await tables.sums(on: day, currency: currency, persons: Set(keys.keys))
+        if totalsFiltered { sums.all = try await tables.sums(on: day, currency: currency, filter: filter).all }
         let persons = keys.map { key, entry -> FundLedger.PersonTotal in
             let s = sums.byPerson[key] ?? WorklistTables.Sums()
             return FundLedger.PersonTotal(person: entry.person, iin: entry.iin, owed: s.owed, paid: s.paid, outstanding: s.outstanding, overdue: s.overdue)
@@ -54,11 +62,11 @@ public struct WorklistReader: Sendable {
     }
 
     /// Every entry of the ledger on `day`, a page at a time, to `body` (an export of the whole ledger in flat memory).
-    public func forEachEntry(on day: LocalDate, currency: String = "KZT", pageSize: Int = 2_000,
+    public func forEachEntry(on day: LocalDate, currency: String = "KZT", filter: WorklistTables.PaymentFilter = .init(), pageSize: Int = 2_000,
                              _ body: ([FundLedger.Entry]) async throws -> Void) async throws {
         var cursor: WorklistTables.PaymentCursor?
         repeat {
-            let rows = try await WorklistTables(db: db).payments(on: day, currency: currency, limit: pageSize, after: cursor)
+            let rows = try await WorklistTables(db: db).payments(on: day, currency: currency, filter: filter, limit: pageSize, after: cursor)
             if rows.isEmpty { return }
             try await body(rows.map { Self.entry($0, on: day) })
             cursor = rows.count == pageSize ? rows.last.map {
@@ -74,7 +82,8 @@ public struct WorklistReader: Sendable {
                                 person: row.person, iin: row.iin, decidedAt: row.decided, units: row.units, unit: row.unitName,
                                 amount: row.amount, currency: row.currency, dueDate: row.due, paidAt: paid,
                                 status: paid != nil ? .paid : day > row.due ? .overdue : .due,
-                                unitValueDate: row.valueDay, unverified: row.unverified, document: paid == nil ? nil : row.document)
+                                unitValueDate: row.valueDay, unverified: row.unverified, document: paid == nil ? nil : row.document,
+                                court: row.court)
     }
 }
 

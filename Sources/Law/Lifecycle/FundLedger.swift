@@ -32,11 +32,13 @@ public struct FundLedger: Sendable {
         public var unverified: [String]
         /// The payment document's number, when the Fund recorded it.
         public var document: String?
+        /// The court whose verdict imposed the payment.
+        public var court: String?
 
         public init(caseId: String, caseNumber: String?, verdict: String, person: String, iin: String?, decidedAt: LocalDate, units: Int, unit: String, amount: Int, currency: String, dueDate: LocalDate, paidAt: LocalDate?, status: Status,
-                    unitValueDate: LocalDate? = nil, unverified: [String] = [], document: String? = nil) {
+                    unitValueDate: LocalDate? = nil, unverified: [String] = [], document: String? = nil, court: String? = nil) {
             self.caseId = caseId; self.caseNumber = caseNumber; self.verdict = verdict; self.person = person; self.iin = iin; self.decidedAt = decidedAt; self.units = units; self.unit = unit; self.amount = amount; self.currency = currency; self.dueDate = dueDate; self.paidAt = paidAt; self.status = status
-            self.unitValueDate = unitValueDate; self.unverified = unverified; self.document = document
+            self.unitValueDate = unitValueDate; self.unverified = unverified; self.document = document; self.court = court
         }
     }
 
@@ -118,7 +120,7 @@ public struct FundLedger: Sendable {
                                  person: respondent?.name ?? "unknown", iin: respondent?.iin, decidedAt: decided,
                                  units: payment.mrp, unit: unit.id, amount: payment.mrp * (value?.value ?? 0), currency: pack.currency,
                                  dueDate: dueFrom.adding(days: rule.dueDays?.value ?? 0), paidAt: paid, status: paid != nil ? .paid : .due,
-                                 unitValueDate: valueDay, unverified: unverified, document: payment.document))
+                                 unitValueDate: valueDay, unverified: unverified, document: payment.document, court: verdict.court))
         }
         return entries
     }

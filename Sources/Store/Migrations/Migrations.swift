@@ -30,5 +30,6 @@ public enum StoreMigrations {
         CreateSecondFactors(),
         CreateAuditVerifications(),
         CreateUnits(),
+        AddPaymentCourt(),
     ]
 }

@@ -49,13 +49,15 @@ public struct WorklistTables: Sendable {
         public var unverified: [String]
         /// The payment document's number, when the Fund recorded the payment.
         public var document: String?
+        /// The court whose verdict imposed it.
+        public var court: String?
 
         public init(verdict: String, person: String, iin: String?, decided: LocalDate, units: Int, unitName: String,
                     amount: Int, currency: String, due: LocalDate, paid: LocalDate?, valueDay: LocalDate? = nil, unverified: [String] = [],
-                    document: String? = nil) {
+                    document: String? = nil, court: String? = nil) {
             self.verdict = verdict; self.person = person; self.iin = iin; self.decided = decided; self.units = units
             self.unitName = unitName; self.amount = amount; self.currency = currency; self.due = due; self.paid = paid
-            self.valueDay = valueDay; self.unverified = unverified; self.document = document
+            self.valueDay = valueDay; self.unverified = unverified; self.document = document; self.court = court
         }
 
         static func unverified(_ stored: String?) -> [String] { stored.map { $0.split(separator: ",").map(String.init) } ?? [] }
@@ -131,14 +133,14 @@ public struct WorklistTables: Sendable {
             for chunk in rows.payments.chunks(of: 200) {
                 var insert = sql.insert(into: "projected_payments").columns(
                     "case_id", "unit", "case_number", "verdict", "person", "iin", "person_key", "decided_day", "units", "unit_name",
-                    "amount", "currency", "due_day", "paid_day", "value_day", "unverified", "document")
+                    "amount", "currency", "due_day", "paid_day", "value_day", "unverified", "document", "court")
                 for row in chunk {
                     insert = insert.values(
                         SQLBind(caseID), SQLBind(unit), SQLBind(number), SQLBind(row.verdict), SQLBind(row.person), SQLBind(row.iin),
                         SQLBind(row.personKey), SQLBind(row.decided.daysSinceEpoch), SQLBind(row.units), SQLBind(row.unitName),
                         SQLBind(Int64(row.amount)), SQLBind(row.currency), SQLBind(row.due.daysSinceEpoch), SQLBind(row.paid?.daysSinceEpoch),
                         SQLBind(row.valueDay?.daysSinceEpoch), SQLBind(row.unverified.isEmpty ? nil : row.unverified.joined(separator: ",")),
-                        SQLBind(row.document))
+                        SQLBind(row.document), SQLBind(row.court))
                 }
                 try await insert.run()
             }
@@ -215,14 +217,36 @@ public struct WorklistTables: Sendable {
     /// most, after `cursor`; of one status on that day if given.
     public func payments(on day: LocalDate, currency: String, status: PaymentStatus? = nil, decidedFrom: LocalDate? = nil,
                          limit: Int, after cursor: PaymentCursor? = nil) async throws -> [Payment] {
+        try await payments(on: day, currency: currency, filter: PaymentFilter(status: status, decidedFrom: decidedFrom), limit: limit, after: cursor)
+    }
+
+    /// Which payments a view of the ledger shows: of a status on the day, decided from a day, by
+    /// one court, of the cases of some units (a region's). Nil: any.
+    public struct PaymentFilter: Sendable, Equatable {
+        public var status: PaymentStatus?, decidedFrom: LocalDate?, court: String?, units: [String]?
+        public init(status: PaymentStatus? = nil, decidedFrom: LocalDate? = nil, court: String? = nil, units: [String]? = nil) {
+            self.status = status; self.decidedFrom = decidedFrom; self.court = court; self.units = units
+        }
+
+        func apply(to select: SQLSelectBuilder, day d: Int) -> SQLSelectBuilder {
+            var select = select
+            if let decidedFrom { select = select.where("decided_day", .greaterThanOrEqual, decidedFrom.daysSinceEpoch) }
+            if let status { select = select.where(WorklistTables.condition(status, d)) }
+            if let court { select = select.where("court", .equal, court) }
+            if let units { select = units.isEmpty ? select.where(SQLRaw("1 = 0")) : select.where("unit", .in, units) }
+            return select
+        }
+    }
+
+    public func payments(on day: LocalDate, currency: String, filter: PaymentFilter,
+                         limit: Int, after cursor: PaymentCursor? = nil) async throws -> [Payment] {
         let d = day.daysSinceEpoch
         var select = try Self.sql(db).select()
             .columns("case_id", "case_number", "verdict", "person", "iin", "decided_day", "units", "unit_name", "amount", "currency",
-                     "due_day", "paid_day", "value_day", "unverified", "document")
+                     "due_day", "paid_day", "value_day", "unverified", "document", "court")
             .from("projected_payments")
             .where("decided_day", .lessThanOrEqual, d).where("currency", .equal, currency)
-        if let decidedFrom { select = select.where("decided_day", .greaterThanOrEqual, decidedFrom.daysSinceEpoch) }
-        if let status { select = select.where(Self.condition(status, d)) }
+        select = filter.apply(to: select, day: d)
         if let cursor {
             select = select.where(SQLQueryString(
                 "(decided_day, case_id, verdict) > (\(bind: cursor.decided), \(bind: cursor.caseID), \(bind: cursor.verdict))"))
@@ -230,7 +254,7 @@ public struct WorklistTables: Sendable {
         struct Row: Decodable {
             var case_id: UUID; var case_number: String?; var verdict: String; var person: String; var iin: String?
             var decided_day: Int; var units: Int; var unit_name: String; var amount: Int64; var currency: String
-            var due_day: Int; var paid_day: Int?; var value_day: Int?; var unverified: String?; var document: String?
+            var due_day: Int; var paid_day: Int?; var value_day: Int?; var unverified: String?; var document: String?; var court: String?
         }
         return try await select.orderBy("decided_day").orderBy("case_id").orderBy("verdict").limit(limit)
             .all(decoding: Row.self).map { row in
@@ -239,8 +263,15 @@ public struct WorklistTables: Sendable {
                     units: row.units, unitName: row.unit_name, amount: Int(row.amount), currency: row.currency,
                     due: LocalDate(daysSinceEpoch: row.due_day), paid: row.paid_day.map(LocalDate.init(daysSinceEpoch:)),
                     valueDay: row.value_day.map(LocalDate.init(daysSinceEpoch:)), unverified: PaymentRow.unverified(row.unverified),
-                           document: row.document))
+                           document: row.document, court: row.court))
             }
+    }
+
+    /// The courts whose verdicts imposed payments, by name.
+    public func courts() async throws -> [String] {
+        struct Row: Decodable { var court: String? }
+        return try await Self.sql(db).select().distinct().column("court").from("projected_payments")
+            .where("court", .isNot, SQLLiteral.null).orderBy("court").all(decoding: Row.self).compactMap(\.court)
     }
 
     /// Sums of the payments decided by `day`: owed, paid, outstanding and overdue on that day.
@@ -253,7 +284,8 @@ public struct WorklistTables: Sendable {
 
     /// The sums of the whole ledger on `day`, and of each person among `persons` (person keys as
     /// `personKey(iin:name:)` makes them).
-    public func sums(on day: LocalDate, currency: String, persons: Set<String>? = nil) async throws -> (all: Sums, byPerson: [String: Sums]) {
+    public func sums(on day: LocalDate, currency: String, filter: PaymentFilter = PaymentFilter(),
+                     persons: Set<String>? = nil) async throws -> (all: Sums, byPerson: [String: Sums]) {
         let d = day.daysSinceEpoch
         struct Row: Decodable { var person_key: String?; var owed: Int64?; var paid: Int64?; var overdue: Int64? }
         func sums(_ row: Row) -> Sums {
@@ -268,7 +300,7 @@ public struct WorklistTables: Sendable {
                     + "CAST(SUM(CASE WHEN (paid_day IS NULL OR paid_day > \(d)) AND due_day < \(d) THEN amount ELSE 0 END) AS BIGINT) AS overdue"))
                 .from("projected_payments").where("decided_day", .lessThanOrEqual, d).where("currency", .equal, currency)
         }
-        let all = try await select("").first(decoding: Row.self).map(sums) ?? Sums()
+        let all = try await filter.apply(to: select(""), day: d).first(decoding: Row.self).map(sums) ?? Sums()
         var byPerson: [String: Sums] = [:]
         if let persons, !persons.isEmpty {
             for chunk in Array(persons).chunks(of: 500) {
@@ -329,20 +361,21 @@ public struct WorklistTables: Sendable {
         struct Row: Decodable {
             var verdict: String; var person: String; var iin: String?; var decided_day: Int; var units: Int; var unit_name: String
             var amount: Int64; var currency: String; var due_day: Int; var paid_day: Int?; var value_day: Int?; var unverified: String?; var document: String?
+            var court: String?
         }
         return try await Self.sql(db).select()
             .columns("verdict", "person", "iin", "decided_day", "units", "unit_name", "amount", "currency", "due_day", "paid_day",
-                     "value_day", "unverified", "document")
+                     "value_day", "unverified", "document", "court")
             .from("projected_payments").where("case_id", .equal, caseID).all(decoding: Row.self).map { row in
                 PaymentRow(verdict: row.verdict, person: row.person, iin: row.iin, decided: LocalDate(daysSinceEpoch: row.decided_day),
                            units: row.units, unitName: row.unit_name, amount: Int(row.amount), currency: row.currency,
                            due: LocalDate(daysSinceEpoch: row.due_day), paid: row.paid_day.map(LocalDate.init(daysSinceEpoch:)),
                            valueDay: row.value_day.map(LocalDate.init(daysSinceEpoch:)), unverified: PaymentRow.unverified(row.unverified),
-                           document: row.document)
+                           document: row.document, court: row.court)
             }
     }
 
-    private static func condition(_ status: PaymentStatus, _ d: Int) -> SQLQueryString {
+    static func condition(_ status: PaymentStatus, _ d: Int) -> SQLQueryString {
         switch status {
         case .paid: return "(paid_day IS NOT NULL AND paid_day <= \(bind: d))"
         case .due: return "((paid_day IS NULL OR paid_day > \(bind: d)) AND due_day >= \(bind: d))"

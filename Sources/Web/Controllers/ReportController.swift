@@ -75,28 +75,28 @@ struct ReportController {
 
     /// `?status=paid|due|overdue` keeps the entries of one status on the day. The totals are
     /// the whole ledger's; the persons', of the persons on the page.
-    func ledger(req: Request) async throws -> FundLedger.Report {
+    /// `totalsFiltered`: the totals of what the filters select (the Fund officer's page), not of the whole ledger.
+    func ledger(req: Request, totalsFiltered: Bool = false) async throws -> FundLedger.Report {
         let date = try reportDate(req)
         let (limit, cursor) = try req.page(cursor: WorklistTables.PaymentCursor.init)
-        let log = ProblemLog()
-        let status = req.wordQuery("status", FundLedger.Entry.Status.self, log: log)
-        // `from`: only decisions from that day on (the ledger's day, `at`, is the period's end)
-        var from: LocalDate?
-        if let raw = req.query[String.self, at: "from"] {
-            from = LocalDate(raw)
-            if from == nil { log.add("/from", "\"\(raw.prefix(40))\" is not a date (YYYY-MM-DD)", code: .date, values: ["value": String(raw.prefix(40))]) }
-        }
-        if !log.isEmpty { throw ValidationFailure(log.problems) }
+        let query = try await LedgerQuery.read(req)
         // the fund officer sees the ledger of every case, and nothing else of them; others the ledger of their scope
         let scope = try req.principal.role == .fundOfficer ? .all : req.principal.scope
         if scope == .all, try await Self.projectionServes(date, req: req, packs: packs, anyDay: true) {
-            var (report, next) = try await WorklistReader(db: req.db).ledger(on: date, status: status, decidedFrom: from, limit: limit, after: cursor)
+            var (report, next) = try await WorklistReader(db: req.db).ledger(on: date, filter: query.filter, totalsFiltered: totalsFiltered,
+                                                                            limit: limit, after: cursor)
             report.nextCursor = next?.text
             return report
         }
         let (cases, _) = try await load(req, scope: scope)
+        let unitOfCase = Dictionary(cases.map { ($0.id, $0.file.case.unit) }, uniquingKeysWith: { first, _ in first })
         var report = FundLedger(packs: packs).report(cases, at: date)
-        var entries = report.entries.filter { entry in (status == nil || entry.status == status) && (from.map { entry.decidedAt >= $0 } ?? true) }
+        var entries = report.entries.filter { query.admits($0, unit: unitOfCase[$0.caseId] ?? nil) }
+        if totalsFiltered {
+            let owed = entries.reduce(0) { $0 + $1.amount }, paid = entries.filter { $0.status == .paid }.reduce(0) { $0 + $1.amount }
+            report.owed = owed; report.paid = paid; report.outstanding = owed - paid
+            report.overdue = entries.filter { $0.status == .overdue }.reduce(0) { $0 + $1.amount }
+        }
         if let cursor {
             let after = (LocalDate(daysSinceEpoch: cursor.decided), cursor.caseID.apiString, cursor.verdict)
             entries = entries.filter { ($0.decidedAt, $0.caseId, $0.verdict) > after }
@@ -111,34 +111,45 @@ struct ReportController {
         return report
     }
 
-    /// `GET /api/v1/fund/ledger.csv`: the whole ledger of a day as CSV (RFC 4180, UTF-8), written
-    /// as it is read, a few thousand entries at a time: memory stays flat however long the ledger.
-    func ledgerCSV(req: Request) async throws -> Response {
+    /// Every entry the query selects, a page at a time, as the exports write them: from the
+    /// projection when it serves the day, else from the case files in scope.
+    typealias EntryProducer = @Sendable (_ body: @Sendable ([FundLedger.Entry]) async throws -> Void) async throws -> Void
+
+    func entries(req: Request) async throws -> (date: LocalDate, produce: EntryProducer) {
         let date = try reportDate(req)
+        let query = try await LedgerQuery.read(req)
         let scope = try req.principal.role == .fundOfficer ? .all : req.principal.scope
         var fromProjection = false
         if scope == .all { fromProjection = try await Self.projectionServes(date, req: req, packs: packs, anyDay: true) }
-        let db = req.db, packs = self.packs, logger = req.logger, projected = fromProjection
+        let db = req.db, packs = self.packs, projected = fromProjection
+        return (date, { body in
+            if projected {
+                try await WorklistReader(db: db).forEachEntry(on: date, filter: query.filter) { try await body($0) }
+            } else {
+                let files = try await CaseFileStore(db: db).allCaseFiles(scope: scope)
+                let refs = files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }
+                let units = Dictionary(refs.map { ($0.id, $0.file.case.unit) }, uniquingKeysWith: { first, _ in first })
+                try await body(FundLedger(packs: packs).report(refs, at: date).entries.filter { query.admits($0, unit: units[$0.caseId] ?? nil) })
+            }
+        })
+    }
+
+    /// `GET /api/v1/fund/ledger.csv`: the whole ledger of a day as CSV (RFC 4180, UTF-8), written
+    /// as it is read, a few thousand entries at a time: memory stays flat however long the ledger.
+    func ledgerCSV(req: Request) async throws -> Response {
+        let logger = req.logger
+        let (date, produce) = try await entries(req: req)
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.add(name: .contentDisposition, value: "attachment; filename=\"fund-ledger-\(date).csv\"")
-        let body = Response.Body(asyncStream: { writer in
+        let body = Response.Body(asyncStream: { stream in
             do {
-                try await writer.write(.buffer(ByteBuffer(string: LedgerCSV.header)))
-                if projected {
-                    try await WorklistReader(db: db).forEachEntry(on: date) { entries in
-                        try await writer.write(.buffer(ByteBuffer(string: entries.map(LedgerCSV.line).joined())))
-                    }
-                } else {
-                    let files = try await CaseFileStore(db: db).allCaseFiles(scope: scope)
-                    let refs = files.map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }
-                    let entries = FundLedger(packs: packs).report(refs, at: date).entries
-                    try await writer.write(.buffer(ByteBuffer(string: entries.map(LedgerCSV.line).joined())))
-                }
-                try await writer.write(.end)
+                try await stream.write(.buffer(ByteBuffer(string: LedgerCSV.header)))
+                try await produce { entries in try await stream.write(.buffer(ByteBuffer(string: entries.map(LedgerCSV.line).joined()))) }
+                try await stream.write(.end)
             } catch {
                 logger.error("fund ledger export failed: \(String(describing: type(of: error)))")
-                try await writer.write(.error(error))
+                try await stream.write(.error(error))
             }
         })
         return Response(status: .ok, headers: headers, body: body)

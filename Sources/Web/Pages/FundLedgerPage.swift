@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Law
+import Store
 import Vapor
 
 /// `GET /fund`: the Victims Compensation Fund's ledger as a page, for the Fund officer (every
@@ -12,7 +13,7 @@ struct FundLedgerPage {
     let packs: PackLibrary
 
     struct EntryView: Encodable {
-        var caseNumber: String; var person: String; var iin: String; var decided: String; var amount: String
+        var caseNumber: String; var court: String; var person: String; var iin: String; var decided: String; var amount: String
         var due: String; var status: String; var statusCode: String; var paid: String
         /// For a payment not yet made, the unverified law figures its due date rests on, in words.
         var restsOn: String
@@ -31,7 +32,10 @@ struct FundLedgerPage {
         var from: String; var status: String
         /// The filters as a query, for the forms to come back to; the first page, when on a later one.
         var query: String; var first: String?
+        /// The court and region chosen, and those to choose from; the exports of what the filters select.
+        var court: String; var region: String; var courts: [Choice]; var regions: [Choice]; var xlsx: String
     }
+    struct Choice: Encodable { var value: String; var label: String; var selected: Bool }
 
     func page(req: Request) async throws -> Response { try await render(req) }
 
@@ -56,7 +60,8 @@ struct FundLedgerPage {
         do {
             _ = try await FundPaymentController.record(caseID: caseID, verdict: verdict, paidAt: paidAt, document: document, req: req)
             // back to the same filters, at the row just paid
-            let query = Self.query(status: req.query[String.self, at: "status"], from: req.query[String.self, at: "from"].flatMap(LocalDate.init))
+            let query = Self.query(status: req.query[String.self, at: "status"], from: req.query[String.self, at: "from"].flatMap(LocalDate.init),
+                                   court: req.query[String.self, at: "court"], region: req.query[String.self, at: "region"])
             return req.redirect(to: "/fund" + (query.isEmpty ? "?" : query + "&") + "done=paid#p-\(caseID.apiString)-\(verdict)")
         } catch let failure as ValidationFailure where failure.problems.first?.code == .beforeStart {
             let start = failure.problems.first?.values?["start"].flatMap(LocalDate.init)
@@ -73,7 +78,7 @@ struct FundLedgerPage {
     private func render(_ req: Request, problem: String? = nil, status answer: HTTPResponseStatus = .ok) async throws -> Response {
         let frame = try PageFrame.make(req)
         let t = frame.t
-        let report = try await ReportController(packs: packs).ledger(req: req)
+        let report = try await ReportController(packs: packs).ledger(req: req, totalsFiltered: true)
         let language = Language(rawValue: frame.lang) ?? .ru
         // the ledger's unit (МРП) and its days are those of the packs that have one
         let units = Dictionary(packs.packs.values.compactMap { pack in pack.unit.map { ($0.id, $0.name[language]) } }, uniquingKeysWith: { first, _ in first })
@@ -83,13 +88,15 @@ struct FundLedgerPage {
         func money(_ amount: Int) -> String { "\(format.number(Int64(amount))) \(currency)" }
         let status = req.query[String.self, at: "status"]
         let from = req.query[String.self, at: "from"].flatMap(LocalDate.init)
+        let court = req.query[String.self, at: "court"] ?? "", region = req.query[String.self, at: "region"] ?? ""
+        func query(status: String?) -> String { Self.query(status: status, from: from, court: court, region: region) }
         let filters = [nil] + FundLedger.Entry.Status.allCases.map(\.rawValue)
         let context = Context(
             frame: frame, at: format.date(report.at), owed: money(report.owed), paid: money(report.paid),
             outstanding: money(report.outstanding), overdue: money(report.overdue),
             entries: report.entries.map { entry in
                 let unit = units[entry.unit] ?? entry.unit
-                return EntryView(caseNumber: entry.caseNumber ?? "—", person: entry.person, iin: entry.iin ?? "",
+                return EntryView(caseNumber: entry.caseNumber ?? "—", court: entry.court ?? "—", person: entry.person, iin: entry.iin ?? "",
                                  decided: format.date(entry.decidedAt), amount: "\(entry.units) \(unit) · \(money(entry.amount))",
                                  due: format.date(entry.dueDate), status: t["ledgerstatus_\(entry.status.rawValue)"] ?? entry.status.rawValue,
                                  statusCode: entry.status.rawValue,
@@ -98,23 +105,32 @@ struct FundLedgerPage {
                                  caseId: entry.caseId, verdict: entry.verdict, payable: entry.paidAt == nil)
             },
             filters: filters.map { code in
-                Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + Self.query(status: code, from: from),
+                Filter(label: t["ledgerfilter_\(code ?? "all")"] ?? (code ?? "all"), link: "/fund" + query(status: code),
                        current: code == status)
             },
-            next: report.nextCursor.map { "/fund?" + (status.map { "status=\($0)&" } ?? "") + (from.map { "from=\($0)&" } ?? "") + "cursor=\($0)" },
-            csv: "/api/v1/fund/ledger.csv",
+            next: report.nextCursor.map { cursor in
+                let current = query(status: status)
+                return "/fund" + (current.isEmpty ? "?" : current + "&") + "cursor=\(cursor)"
+            },
+            csv: "/api/v1/fund/ledger.csv" + query(status: status),
             mayRecord: (try? req.principal.may(.recordFundPayment)) ?? false,
             done: req.query[String.self, at: "done"] == "paid" ? t["fund_payment_recorded"] : nil, problem: problem,
             today: (packs["KZ"]?.today() ?? report.at).description, from: from?.description ?? "", status: status ?? "",
-            query: Self.query(status: status, from: from),
-            first: req.query[String.self, at: "cursor"] == nil ? nil : "/fund" + Self.query(status: status, from: from))
+            query: query(status: status),
+            first: req.query[String.self, at: "cursor"] == nil ? nil : "/fund" + query(status: status),
+            court: court, region: region,
+            courts: try await WorklistTables(db: req.db).courts().map { Choice(value: $0, label: $0, selected: $0 == court) },
+            regions: Region.all.map { Choice(value: $0, label: t["region_\($0)"] ?? $0, selected: $0 == region) },
+            xlsx: "/fund/ledger.xlsx" + query(status: status))
         return try await req.renderPage("fund", context, status: answer)
     }
 
-    /// "?status=overdue&from=2026-01-01", or "" without filters.
-    static func query(status: String?, from: LocalDate?) -> String {
-        let parts = [status.map { "status=\($0)" }, from.map { "from=\($0)" }].compactMap { $0 }
-        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+    /// "?status=overdue&from=2026-01-01&court=…&region=…", or "" without filters.
+    static func query(status: String?, from: LocalDate?, court: String? = nil, region: String? = nil) -> String {
+        var components = URLComponents()
+        components.queryItems = [("status", status), ("from", from?.description), ("court", court), ("region", region)]
+            .compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
+        return components.queryItems?.isEmpty == false ? "?" + (components.percentEncodedQuery ?? "") : ""
     }
 
     /// Law figures in words ("mandatoryPayment.dueDays" → "срок уплаты принудительного платежа").

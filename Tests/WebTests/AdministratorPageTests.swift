@@ -78,3 +78,30 @@ extension AdministratorPageTests {
         }
     }
 }
+
+extension AdministratorPageTests {
+    @Test func anAdministratorKeepsAUnitsDutyRoster() async throws {
+        try await withQorgauApp { app in
+            let admin = try await app.makeUser(.administrator, username: "admin.roster")
+            let officer = try await app.makeUser(.officer, username: "officer.oncall", unit: Fixtures.unit)
+            let code = Fixtures.unit.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let empty = try await PageTests.page(app, "/units/roster?code=\(code)&lang=ru", as: admin)
+            #expect(empty.status == .ok && empty.text.contains("В графике никого нет"))
+            #expect(try await PageTests.page(app, "/units/roster?code=NOWHERE", as: admin).status == .notFound)
+
+            let halfHours = try await AlertConsoleTests.post(app, "/units/roster?lang=ru", PageTests.encoded([
+                ("code", Fixtures.unit), ("duty", "onCall"), ("user", officer.account.id.apiString), ("from", "08:00"), ("to", "")]), as: admin)
+            #expect(halfHours.status == .unprocessableEntity && halfHours.text.contains("Укажите оба времени"))
+            let added = try await AlertConsoleTests.post(app, "/units/roster", PageTests.encoded([
+                ("code", Fixtures.unit), ("duty", "onCall"), ("user", officer.account.id.apiString), ("from", "20:00"), ("to", "08:00")]), as: admin)
+            #expect(added.headers.first(name: .location) == "/units/roster?code=\(code)&done=added")
+            let page = try await PageTests.page(app, "/units/roster?code=\(code)&lang=kk", as: admin)
+            #expect(page.text.contains("кезекші") && page.text.contains("officer.oncall") && page.text.contains("20:00–08:00"))
+            let api = try await app.request(.GET, "/api/v1/units/\(code)/roster", as: admin)
+            #expect((api.json["duties"] as? [[String: Any]])?.first?["from"] as? String == "20:00")
+
+            _ = try await AlertConsoleTests.post(app, "/units/roster/remove", PageTests.encoded([("code", Fixtures.unit), ("index", "0")]), as: admin)
+            #expect(try await ContactStore(db: app.db).roster(unit: Fixtures.unit).isEmpty)
+        }
+    }
+}

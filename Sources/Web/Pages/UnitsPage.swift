@@ -11,6 +11,8 @@ struct UnitsPage {
     struct UnitView: Encodable {
         var code: String; var name: String; var ru: String; var kk: String; var en: String
         var region: String; var regionCode: String; var users: Int; var cases: Int; var anchor: String
+        /// The code as a query value, for the roster's link.
+        var codeQuery: String
     }
     struct Choice: Encodable { var value: String; var label: String }
     struct Context: Encodable {
@@ -72,7 +74,8 @@ struct UnitsPage {
         let units = try await store.list().map { unit in
             UnitView(code: unit.code, name: unit.name(in: frame.lang), ru: unit.names["ru"] ?? "", kk: unit.names["kk"] ?? "",
                      en: unit.names["en"] ?? "", region: unit.region.flatMap { t["region_\($0)"] } ?? "—", regionCode: unit.region ?? "",
-                     users: counts[unit.code]?.users ?? 0, cases: counts[unit.code]?.cases ?? 0, anchor: Self.anchor(unit.code))
+                     users: counts[unit.code]?.users ?? 0, cases: counts[unit.code]?.cases ?? 0, anchor: Self.anchor(unit.code),
+                     codeQuery: unit.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         }.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
         let regions = Region.all.map { Choice(value: $0, label: t["region_\($0)"] ?? $0) }
         return try await req.renderPage("units", Context(frame: frame, units: units, regions: regions, done: done.flatMap { t[$0] },

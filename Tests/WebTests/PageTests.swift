@@ -92,7 +92,7 @@ import VaporTesting
             let russian = try await Self.page(app, "/fund?lang=ru&at=2026-03-01", as: fund)
             #expect(russian.status == .ok)
             let text = Self.visibleText(russian.text)
-            for words in ["Фонд компенсации", "FUND-1", "Respondent Name", "5 МРП · 21 625 ₸", "оплачен", "Скачать весь реестр (CSV)"] {
+            for words in ["Фонд компенсации", "FUND-1", "Respondent Name", "5 МРП · 21 625 ₸", "оплачен", "Скачать в CSV", "Скачать в Excel"] {
                 #expect(text.contains(words), "ru: \(words)")
             }
             #expect(!text.contains("Victim Name") && !text.contains("Followed her"), "nothing of the case beyond what the ledger needs")

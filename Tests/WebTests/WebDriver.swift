@@ -47,7 +47,7 @@ final class WebDriver: @unchecked Sendable {
     }
 
     @discardableResult
-    private func call(_ method: HTTPMethod, _ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
+    fileprivate func call(_ method: HTTPMethod, _ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
         let response = try await client.send(method, to: URI(string: base + path)) { request in
             if let body {
                 request.headers.contentType = .json
@@ -61,7 +61,7 @@ final class WebDriver: @unchecked Sendable {
         return json
     }
 
-    private var sessionPath: String { "/session/\(session)" }
+    fileprivate var sessionPath: String { "/session/\(session)" }
 
     func open(_ url: String) async throws { try await call(.POST, sessionPath + "/url", ["url": url]) }
 
@@ -169,6 +169,28 @@ final class WebDriver: @unchecked Sendable {
         guard let base64 = shot["value"] as? String, let data = Data(base64Encoded: base64) else { return }
         try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
         try data.write(to: Self.screenshots.appendingPathComponent(name + ".png"))
+    }
+}
+
+extension WebDriver {
+    /// axe-core's script (`QORGAU_AXE_JS`: `.ci/run` takes it from the PyPI package
+    /// axe-selenium-python, which carries it), when there is one.
+    static let axeScript: String? = ProcessInfo.processInfo.environment["QORGAU_AXE_JS"].flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+
+    /// The page's serious and critical accessibility problems by axe-core's rules (WCAG 2 A and
+    /// AA), each as "rule: where"; empty without axe's script.
+    func accessibilityProblems() async throws -> [String] {
+        guard let axe = Self.axeScript else { return [] }
+        try await call(.POST, sessionPath + "/execute/sync", ["script": axe + "; return true;", "args": []])
+        let script = """
+            var done = arguments[arguments.length - 1];
+            axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}, resultTypes: ['violations']})
+              .then(function (r) { done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+                .map(function (v) { return v.id + ': ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); })); })
+              .catch(function (e) { done(['axe failed: ' + e]); });
+            """
+        let result = try await call(.POST, sessionPath + "/execute/async", ["script": script, "args": []])
+        return result["value"] as? [String] ?? ["axe gave no answer"]
     }
 }
 

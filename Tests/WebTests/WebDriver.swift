@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Vapor
 
 /// A headless Chromium driven through chromedriver's WebDriver protocol (plain JSON over HTTP),
@@ -37,7 +38,9 @@ final class WebDriver: @unchecked Sendable {
         session = ((created["value"] as? [String: Any])?["sessionId"] as? String) ?? (created["sessionId"] as? String) ?? ""
     }
 
+    /// Ends the browser; a journey whose pages axe found serious or critical problems on fails here.
     func quit() async {
+        #expect(accessibilityFindings.isEmpty, "accessibility (axe-core, WCAG 2 A and AA): \(accessibilityFindings)")
         _ = try? await call(.DELETE, "/session/\(session)", nil)
         process.terminate()
         // chromedriver does not always end on SIGTERM: left running, one per test run piles up
@@ -164,7 +167,12 @@ final class WebDriver: @unchecked Sendable {
         return false
     }
 
+    /// Every page a journey takes a screenshot of is checked by axe too: its findings, by screenshot.
+    private(set) var accessibilityFindings: [String] = []
+
     func screenshot(_ name: String) async throws {
+        let problems = try await accessibilityProblems()
+        if !problems.isEmpty { accessibilityFindings.append("\(name): \(problems.joined(separator: "; "))") }
         let shot = try await call(.GET, sessionPath + "/screenshot", nil)
         guard let base64 = shot["value"] as? String, let data = Data(base64Encoded: base64) else { return }
         try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)

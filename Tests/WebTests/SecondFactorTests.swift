@@ -159,6 +159,30 @@ import VaporTesting
         }
     }
 
+    /// Someone who knows the password cannot guess codes sign-in after sign-in: ten wrong codes in
+    /// a row, whichever sign-ins they came in, stop codes being checked for 15 minutes.
+    @Test func wrongCodesAcrossSignInsLockTheCodes() async throws {
+        try await withQorgauApp(settings: { $0.signInPerMinute = 100 }) { app in
+            let judge = try await app.makeUser(.judge, username: "judge.totp")
+            let store = SecondFactorStore(db: app.db, sealer: app.blobs.secretSealer)
+            let secret = SecondFactor.newSecret()
+            try await store.begin(judge.account.id, secret: secret, now: Self.now())
+            try await store.confirm(judge.account.id, step: 0, recoveryCodes: RecoveryCode.make(), now: Self.now())
+            for _ in 0..<2 {
+                let browser = Browser(app)
+                #expect(try await browser.signIn("judge.totp", judge.password).headers.first(name: .location) == "/login/code")
+                for _ in 0..<5 { _ = try await browser.send(.POST, "/login/code?lang=ru", form: ["code": "000000"]) }
+            }
+            let browser = Browser(app)
+            _ = try await browser.signIn("judge.totp", judge.password)
+            let right = try await browser.send(.POST, "/login/code?lang=ru", form: ["code": SecondFactor.code(secret: secret, step: SecondFactor.step(at: Self.now()))])
+            #expect(right.status == .tooManyRequests, "even the right code waits out the lock")
+            #expect(right.text.contains("коды не проверяются 15 минут"))
+            #expect(browser.cookies["qorgau_session"] == nil)
+            #expect(try await store.factor(of: judge.account.id)?.lockedUntil ?? 0 > Self.now())
+        }
+    }
+
     @Test func thePolicyNamesRolesOnly() throws {
         let config = try AppConfig.fromEnvironment(["QORGAU_MFA_ROLES": "officer, judge"], database: .sqliteMemory)
         #expect(config.secondFactorRoles == [.officer, .judge])

@@ -16,16 +16,40 @@ public struct SecondFactorStore: Sendable {
     /// A sign-in awaiting its code lasts this long, and allows this many wrong codes.
     public static let challengeLifetime: Int64 = 5 * 60 * 1000
     public static let challengeFailures = 5
+    /// Wrong codes in a row, across sign-ins, that stop codes being checked for `lockDuration`:
+    /// someone who knows the password cannot guess codes sign-in after sign-in.
+    public static let failuresBeforeLock = 10
+    public static let lockDuration: Int64 = 15 * 60 * 1000
 
     public struct Factor: Sendable {
         public var secret: Data
         public var confirmedAt: Int64?
         public var lastStep: Int64
+        /// Until when no code is checked, after too many wrong ones.
+        public var lockedUntil: Int64?
     }
 
     public func factor(of userID: UUID) async throws -> Factor? {
         guard let model = try await SecondFactorModel.find(userID.lowercaseText, on: db) else { return nil }
-        return Factor(secret: try sealer.open(model.sealedSecret), confirmedAt: model.confirmedAt, lastStep: model.lastStep)
+        return Factor(secret: try sealer.open(model.sealedSecret), confirmedAt: model.confirmedAt, lastStep: model.lastStep,
+                      lockedUntil: model.lockedUntil)
+    }
+
+    /// Counts a wrong code (or recovery code) of the user; returns whether codes are now locked.
+    @discardableResult
+    public func noteWrongCode(of userID: UUID, now: Int64) async throws -> Bool {
+        guard let model = try await SecondFactorModel.find(userID.lowercaseText, on: db) else { return false }
+        model.failures += 1
+        let locks = model.failures >= Self.failuresBeforeLock
+        if locks { model.lockedUntil = now + Self.lockDuration; model.failures = 0 }
+        try await model.update(on: db)
+        return locks
+    }
+
+    /// A right code ends the count of wrong ones.
+    public func noteRightCode(of userID: UUID) async throws {
+        try await SecondFactorModel.query(on: db).filter(\.$id == userID.lowercaseText)
+            .set(\.$failures, to: 0).set(\.$lockedUntil, to: nil).update()
     }
 
     /// Keeps a new, unconfirmed secret for the user (replacing an unconfirmed one); refused while a
@@ -39,6 +63,7 @@ public struct SecondFactorStore: Sendable {
         model.id = userID.lowercaseText
         model.sealedSecret = try sealer.seal(secret)
         model.lastStep = 0
+        model.failures = 0
         model.createdAt = now
         try await model.create(on: db)
     }

@@ -80,6 +80,9 @@ final class SecondFactorModel: Model, @unchecked Sendable {
     @Field(key: "sealed_secret") var sealedSecret: String
     @OptionalField(key: "confirmed_at_ms") var confirmedAt: Int64?
     @Field(key: "last_step") var lastStep: Int64
+    /// Wrong codes in a row, whichever sign-in they came in (a right password does not reset them).
+    @Field(key: "failures") var failures: Int
+    @OptionalField(key: "locked_until_ms") var lockedUntil: Int64?
     @Field(key: "created_at_ms") var createdAt: Int64
 
     init() {}

@@ -68,17 +68,27 @@ enum SecondFactor {
         user.secondFactorSince == nil && app.qorgauConfig.secondFactorRoles.contains(user.role)
     }
 
-    /// Checks a code or a recovery code of a user with a second factor, spending it. Returns how it
-    /// was proven (for the audit log), or nil.
-    static func verify(_ typed: String, of user: UserAccount, req: Request) async throws -> String? {
+    enum Verdict: Equatable { case proven(String), wrong, locked }
+
+    /// Checks a code or a recovery code of a user with a second factor, spending it: how it was
+    /// proven (for the audit log), wrong (counted: ten in a row lock codes for 15 minutes), or
+    /// locked (nothing checked).
+    static func verify(_ typed: String, of user: UserAccount, req: Request) async throws -> Verdict {
         let store = SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer)
-        guard let factor = try await store.factor(of: user.id), factor.confirmedAt != nil else { return nil }
-        if let step = matchingStep(of: typed, secret: factor.secret, lastStep: factor.lastStep, now: nowMs()) {
-            return try await store.spend(step: step, of: user.id) ? "totp" : nil
+        let now = nowMs()
+        guard let factor = try await store.factor(of: user.id), factor.confirmedAt != nil else { return .wrong }
+        if let until = factor.lockedUntil, until > now { return .locked }
+        var how: String?
+        if let step = matchingStep(of: typed, secret: factor.secret, lastStep: factor.lastStep, now: now),
+           try await store.spend(step: step, of: user.id) {
+            how = "totp"
+        } else if RecoveryCode.normalised(typed).count == 10, try await store.spendRecoveryCode(typed, of: user.id, now: now) {
+            how = "recovery code"
         }
-        if RecoveryCode.normalised(typed).count == 10, try await store.spendRecoveryCode(typed, of: user.id, now: nowMs()) {
-            return "recovery code"
+        guard let how else {
+            return try await store.noteWrongCode(of: user.id, now: now) ? .locked : .wrong
         }
-        return nil
+        try await store.noteRightCode(of: user.id)
+        return .proven(how)
     }
 }

@@ -30,8 +30,13 @@ struct AuthController {
             throw Abort(.forbidden, reason: "change your one-time password first (POST /api/v1/auth/password)")
         }
         if user.secondFactorSince != nil {
-            guard let code, try await SecondFactor.verify(code, of: user, req: req) != nil else {
+            var verdict = SecondFactor.Verdict.wrong
+            if let code { verdict = try await SecondFactor.verify(code, of: user, req: req) }
+            guard case .proven = verdict else {
                 try await req.application.refusals.record(req, actor: user.id.apiString, action: "signIn.codeRefused", detail: "token")
+                if verdict == .locked {
+                    throw Abort(.tooManyRequests, reason: "too many wrong second-factor codes: try again in \(SecondFactorStore.lockDuration / 60_000) minutes")
+                }
                 throw Abort(.unauthorized, reason: "this user signs in with a second factor: send its current code (or a recovery code) as \"code\"")
             }
         } else if SecondFactor.mustEnrol(user, req.application) {

@@ -55,10 +55,15 @@ struct SecondFactorPages {
         let user = try await UserStore(db: req.db).get(userID)
         let typed = String((req.form(Form.self)?.code ?? "").prefix(40))
         let store = SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer)
-        guard !user.disabled, let how = try await SecondFactor.verify(typed, of: user, req: req) else {
-            let left = try await store.noteWrongCode(secret)
+        let verdict = user.disabled ? .wrong : try await SecondFactor.verify(typed, of: user, req: req)
+        guard case .proven(let how) = verdict else {
+            let left = verdict == .locked ? 0 : try await store.noteWrongCode(secret)
             try await req.application.refusals.record(req, actor: user.id.apiString, action: "signIn.codeRefused",
-                                                      detail: "\(left) tries left")
+                                                      detail: verdict == .locked ? "codes locked" : "\(left) tries left")
+            if verdict == .locked {
+                try await store.endChallenge(secret)
+                return try await req.renderPage("login-code", CodeContext(frame: PublicFrame(req), error: t["second_factor_locked"]), status: .tooManyRequests)
+            }
             guard left > 0 else { return req.redirect(to: "/login?code=expired") }
             let error = (t["second_factor_wrong"] ?? "").replacingOccurrences(of: "{left}", with: String(left))
             return try await req.renderPage("login-code", CodeContext(frame: PublicFrame(req), error: error), status: .unauthorized)
@@ -100,8 +105,10 @@ struct SecondFactorPages {
     /// `POST /account/second-factor/recovery-codes`: new codes for a current code; the old ones end.
     func newRecoveryCodes(req: Request) async throws -> Response {
         let user = try req.signedIn.user
-        guard try await SecondFactor.verify(Self.code(req), of: user, req: req) != nil else {
-            return try await render(req, error: "second_factor_code_wrong", status: .unprocessableEntity)
+        switch try await SecondFactor.verify(Self.code(req), of: user, req: req) {
+        case .proven: break
+        case .wrong: return try await render(req, error: "second_factor_code_wrong", status: .unprocessableEntity)
+        case .locked: return try await render(req, error: "second_factor_locked", status: .tooManyRequests)
         }
         let codes = RecoveryCode.make()
         try await SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer).replaceRecoveryCodes(of: user.id, with: codes)
@@ -115,8 +122,10 @@ struct SecondFactorPages {
         guard !req.application.qorgauConfig.secondFactorRoles.contains(user.role) else {
             return try await render(req, error: "second_factor_required_keep", status: .forbidden)
         }
-        guard try await SecondFactor.verify(Self.code(req), of: user, req: req) != nil else {
-            return try await render(req, error: "second_factor_code_wrong", status: .unprocessableEntity)
+        switch try await SecondFactor.verify(Self.code(req), of: user, req: req) {
+        case .proven: break
+        case .wrong: return try await render(req, error: "second_factor_code_wrong", status: .unprocessableEntity)
+        case .locked: return try await render(req, error: "second_factor_locked", status: .tooManyRequests)
         }
         try await SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer).remove(of: user.id)
         try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "secondFactor.turnedOff", target: user.id.apiString)

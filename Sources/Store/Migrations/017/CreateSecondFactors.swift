@@ -9,6 +9,8 @@ struct CreateSecondFactors: AsyncMigration {
             .field("sealed_secret", .string, .required)
             .field("confirmed_at_ms", .int64)
             .field("last_step", .int64, .required)
+            .field("failures", .int, .required, .sql(.default(0)))
+            .field("locked_until_ms", .int64)
             .field("created_at_ms", .int64, .required)
             .create()
         try await database.schema("recovery_codes")

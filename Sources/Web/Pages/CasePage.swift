@@ -170,10 +170,10 @@ struct CasePage {
                            })
             },
             timeline: Timeline(incidents: incidents, orders: file.protectiveOrders,
-                                   normInForce: assessment.offences.first?.inForce, label: t["timeline"] ?? "",
-                                   kindLabel: { t["incidentkind_\($0.rawValue)"] ?? $0.rawValue },
-                                   format: { format.date(LocalDate(daysSinceEpoch: Int($0 / 86_400_000))) },
-                                   orderName: { words.episode($0.id) }),
+                               normInForce: assessment.offences.first?.inForce, today: today,
+                               words: .init(label: t["timeline"] ?? "", kind: { t["incidentkind_\($0.rawValue)"] ?? $0.rawValue },
+                                            date: format.date, month: format.month, today: t["timeline_today"] ?? "",
+                                            orderName: { words.episode($0.id) }, episodeName: { words.episode($0.id) })),
             incidents: incidents.map { i in
                 IncidentView(id: i.id, when: format.dateTime(i.occurredAt), kind: t["incidentkind_\(i.kind.rawValue)"] ?? i.kind.rawValue,
                              channel: t["channel_\(i.channel.rawValue)"] ?? i.channel.rawValue, description: i.description,

@@ -73,6 +73,15 @@ struct LocaleFormat {
         days.string(from: Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400))
     }
 
+    /// A month and year in the language ("окт. 2025").
+    func month(_ day: LocalDate) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = days.locale
+        formatter.timeZone = days.timeZone
+        formatter.setLocalizedDateFormatFromTemplate("MMMyyyy")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400))
+    }
+
     func number(_ value: Int64) -> String {
         numbers.string(from: NSNumber(value: value)) ?? String(value)
     }

@@ -81,6 +81,12 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case levelLowered
     /// A risk level raised above the computed one without a reason (`computed`).
     case raiseNeedsReason
+    /// A person already in the case under the same name and role (`name`), not confirmed as another.
+    case duplicatePerson
+    /// An IIN a person of the case already has (`name`).
+    case duplicateIIN
+    /// A correction that changes nothing.
+    case unchanged
     /// A unit not on the list of units (`value`).
     case unknownUnit
     /// An officer without a unit.

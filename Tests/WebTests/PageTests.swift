@@ -282,6 +282,21 @@ import VaporTesting
             #expect(places.last?["text"] as? String == "мкр. Самал-2, 15" && places.last?["until"] == nil)
             let history = try await app.request(.GET, "/api/v1/cases/\(caseID)/persons/\(victimID)/history")
             #expect((history.json["items"] as? [[String: Any]])?.contains { $0["reason"] as? String == "она переехала" } == true)
+            let same = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct?lang=ru", Self.encoded([
+                ("name", "Victim Name"), ("iin", "910402450127"), ("birthDate", "1991-04-02"), ("placeKind", "home"), ("reason", "ещё раз")]))
+            #expect(same.status == .unprocessableEntity && Self.visibleText(same.text).contains("Ничего не изменено"), "a correction that changes nothing")
+
+            // the same person twice: the IIN never, the same name in another spelling only when confirmed
+            let twice = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons?lang=ru", Self.encoded([
+                ("role", "witness"), ("name", "Other"), ("iin", "910402450127")]))
+            #expect(twice.status == .unprocessableEntity && Self.visibleText(twice.text).contains("Этот ИИН уже указан у лица дела: Victim Name"))
+            let spelled = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons?lang=kk", Self.encoded([
+                ("role", "witness"), ("name", "Saule Akhmetova")]))
+            #expect(spelled.status == .unprocessableEntity && Self.visibleText(spelled.text).contains("Сауле Ахметова істің тұлғалары арасында бар"))
+            #expect(spelled.text.contains("name=\"confirmDuplicate\""))
+            let confirmed = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", Self.encoded([
+                ("role", "witness"), ("name", "Saule Akhmetova"), ("confirmDuplicate", "1")]))
+            #expect(confirmed.status == .seeOther)
 
             let judge = try await app.makeUser(.judge)
             #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", Self.encoded([("role", "witness"), ("name", "X")]), as: judge).status == .forbidden)
@@ -327,6 +342,9 @@ import VaporTesting
             let corrected = try #require((file.json["incidents"] as? [[String: Any]])?.first { $0["id"] as? String == "i2" })
             #expect(corrected["description"] as? String == "Писал в мессенджер 14 раз за утро")
             #expect(corrected["reportedBy"] as? String == "victim", "who reported it is kept")
+            fields[5] = ("reason", "ещё раз")
+            let again = try await Self.post(app, "/cases/\(caseID)/incidents/\(incidentID)/correct?lang=kk", fields)
+            #expect(again.status == .unprocessableEntity && Self.visibleText(again.text).contains("Ештеңе өзгертілмеді"), "the same again changes nothing")
 
             let judge = try await app.makeUser(.judge)
             #expect(try await Self.page(app, "/cases/\(caseID)/incidents/\(incidentID)/correct", as: judge).status == .forbidden)

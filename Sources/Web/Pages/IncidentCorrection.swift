@@ -35,6 +35,13 @@ struct IncidentCorrection {
         let reasonNode = try LifecycleForms.node(["reason": LifecycleForms.required(form.reason)])
         _ = reasonNode["reason"].string(maxLength: 2000)
         for problem in reasonNode.log.problems { errors["reason"] = problem.said(in: t) }
+        if var same = incident, errors.isEmpty {
+            same.id = current.incident.id // the form does not carry the episode's reference
+            if same == current.incident {
+                // a new version that says what the last one said would only clutter the history
+                errors["description"] = ValidationProblem(pointer: "", message: "the correction changes nothing", code: .unchanged).said(in: t)
+            }
+        }
         guard let incident, errors.isEmpty else {
             form.errors = IncidentForm.Errors(errors)
             form.hasErrors = true

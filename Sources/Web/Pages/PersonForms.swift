@@ -17,8 +17,23 @@ struct PersonForms {
     struct Posted: Content {
         var role: String?, name: String?, iin: String?, birthDate: String?, relationshipToVictim: String?
         var placeKind: String?, placeText: String?, placeFrom: String?, reason: String?
+        /// Set when the officer confirms a second person of the same name and role is another person.
+        var confirmDuplicate: String?
         /// The person a correction is of (from the path).
         var person: String?
+    }
+
+    /// A person already in the case that `person` would repeat: the same IIN (never two people),
+    /// or the same name (in any spelling) and role, unless the officer confirmed it is another.
+    static func duplicate(of person: Person, among existing: [Person], confirmed: Bool) -> ValidationProblem? {
+        if let iin = person.iin, let same = existing.first(where: { $0.iin == iin }) {
+            return ValidationProblem(pointer: "/iin", message: "\(same.name) of this case has this IIN", code: .duplicateIIN, values: ["name": same.name])
+        }
+        let words = NameFolding.words(person.name).sorted()
+        guard !confirmed, !words.isEmpty,
+              let same = existing.first(where: { $0.role == person.role && NameFolding.words($0.name).sorted() == words }) else { return nil }
+        return ValidationProblem(pointer: "/name", message: "\(same.name) is already a person of this case in this role: confirm to add another",
+                                 code: .duplicatePerson, values: ["name": same.name])
     }
 
     /// One person of the case as the correction form shows them.
@@ -42,6 +57,10 @@ struct PersonForms {
             let node = try LifecycleForms.node(json)
             let person = FieldReader().person(node, requireID: false)
             try node.throwIfInvalid()
+            let existing = try await PersonStore(db: req.db).list(caseID: caseID, scope: req.principal.scope).map(\.person)
+            if let same = Self.duplicate(of: person!, among: existing, confirmed: posted.confirmDuplicate == "1") {
+                throw ValidationFailure([same])
+            }
             _ = try await PersonStore(db: req.db).add(person!, to: caseID, scope: req.principal.scope)
         }
     }
@@ -79,6 +98,11 @@ struct PersonForms {
             let reason = reasonNode["reason"].string(maxLength: 2000)
             let problems = node.log.problems + reasonNode.log.problems
             if !problems.isEmpty { throw ValidationFailure(problems) }
+            var unchanged = person!
+            unchanged.id = current.person.id
+            if unchanged == current.person {
+                throw ValidationFailure([ValidationProblem(pointer: "", message: "the correction changes nothing", code: .unchanged)])
+            }
             _ = try await store.correct(personID, caseID: caseID, with: person!, reason: reason!, expectedVersion: nil, by: req.principal)
         }
     }

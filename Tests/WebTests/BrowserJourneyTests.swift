@@ -131,4 +131,118 @@ import Vapor
             await app.server.shutdown()
         }
     }
+
+    /// The same path in Russian and in Kazakh, through the pages alone (the judge's access granted
+    /// on the case page too), on to the Fund officer recording the payment; every page checked by
+    /// axe when its screenshot is taken.
+    @Test(.enabled(if: WebDriver.available, "chromium and chromedriver are not installed"), arguments: ["ru", "kk"])
+    func fromFirstReportToTheFundsPaymentInTheLanguage(_ language: String) async throws {
+        try await withQorgauApp { app in
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            let port = try #require(app.http.server.shared.localAddress?.port)
+            let site = "http://127.0.0.1:\(port)"
+            let t = app.catalogs.words(language)
+            func words(_ key: String) -> String { t[key] ?? key }
+            /// The longest fixed part of a template with placeholders ("{type}: действует до {date}." → "действует до").
+            func fixedPart(_ key: String) -> String {
+                words(key).components(separatedBy: CharacterSet(charactersIn: "{}")).enumerated().filter { $0.offset % 2 == 0 }
+                    .map { $0.element.trimmingCharacters(in: CharacterSet(charactersIn: " :.,")) }.max { $0.count < $1.count } ?? ""
+            }
+            let officer = try await app.makeUser(.officer, username: "officer.\(language)", unit: Fixtures.unit)
+            let victim = try await app.makeUser(.victim, username: "victim.\(language)")
+            let judge = try await app.makeUser(.judge, username: "judge.\(language)")
+            let fund = try await app.makeUser(.fundOfficer, username: "fund.\(language)")
+            let almaty = DateFormatter()
+            almaty.dateFormat = "yyyy-MM-dd'T'HH:mm"
+            almaty.timeZone = TimeZone(identifier: "Asia/Almaty")
+            let browser = try await WebDriver(client: app.client, language: language)
+            do {
+                func signIn(_ user: TestUser) async throws {
+                    try await browser.open(site + "/login?lang=\(language)")
+                    try await browser.type("#username", user.account.username)
+                    try await browser.type("#password", user.password)
+                    try await browser.click("form[action=\"/login\"] button[type=submit]")
+                }
+                func signOut() async throws { try await browser.click("header form button[type=submit]") }
+                func shot(_ name: String) async throws { try await browser.screenshot("journey-\(language)-\(name)") }
+
+                try await signIn(officer)
+                #expect(try await browser.waitFor(words("my_cases")))
+                try await browser.type("#number", "ALM-\(language)-0001")
+                try await browser.click("#open-case")
+                _ = try await browser.element("#grant-username")
+                let caseURL = try await browser.currentURL
+                for user in [victim, judge] {
+                    try await browser.type("#grant-username", user.account.username)
+                    try await browser.click("#grant-access")
+                    _ = try await browser.element("#grant-username")
+                }
+                try await browser.type("#issuer", language == "ru" ? "УП Бостандыкского района" : "Бостандық ауданының ПБ")
+                try await browser.set("#issuedAt", almaty.string(from: Date().addingTimeInterval(-40 * 86_400)))
+                try await browser.set("#validUntil", almaty.string(from: Date().addingTimeInterval(30 * 86_400)))
+                try await browser.click("#issue-order")
+                #expect(try await browser.waitFor(words("saved")))
+                try await shot("01-case")
+                try await signOut()
+
+                try await signIn(victim)
+                #expect(try await browser.waitFor(words("diary_title")))
+                for (days, what) in [(30.0, "Ждал у подъезда и шёл за мной до остановки"), (20.0, "Написал тридцать сообщений, что следит за мной"),
+                                     (10.0, "Пришёл ко мне на работу и кричал в коридоре")] {
+                    try await browser.set("#occurredAt", almaty.string(from: Date().addingTimeInterval(-days * 86_400)))
+                    try await browser.type("#description", what)
+                    try await browser.click("input[value=fear]", navigates: false)
+                    try await browser.click("#againstWill-yes", navigates: false)
+                    if days == 10 { try await browser.click("input[value=changedJob]", navigates: false) }
+                    try await browser.click("#save-incident")
+                    #expect(try await browser.waitFor(words("saved")), "\(what)")
+                }
+                #expect(try await browser.waitFor(fixedPart("victim_order_until")), "she sees her order")
+                try await shot("02-diary")
+                try await signOut()
+
+                try await signIn(officer)
+                try await browser.open(caseURL)
+                #expect(try await browser.waitFor(words("conclusion_grounds")), "the assessment turned to grounds")
+                try await shot("03-grounds")
+                try await browser.type("#registrationNumber", "261000000000002")
+                try await browser.click("#register-proceeding")
+                try await browser.click("#send-to-court")
+                #expect(try await browser.waitFor("id=\"court-confirm\""))
+                try await browser.click("#confirm-court")
+                try await shot("04-in-court")
+                try await signOut()
+
+                try await signIn(judge)
+                try await browser.open(caseURL)
+                try await browser.type("#court", language == "ru" ? "Специализированный межрайонный суд г. Алматы" : "Алматы қаласының мамандандырылған ауданаралық соты")
+                try await browser.set("#decidedAt", almaty.string(from: Date().addingTimeInterval(-86_400)))
+                try await browser.click("#outcome option[value=guilty]", navigates: false)
+                try await browser.click("#punishment option[value=communityService]", navigates: false)
+                try await browser.type("#amount", "100")
+                try await browser.click("#record-verdict")
+                try await browser.click("#confirm-verdict")
+                #expect(try await browser.waitFor(language == "ru" ? "5 МРП" : "5 АЕК"), "the mandatory payment")
+                try await shot("05-verdict")
+                try await signOut()
+
+                try await signIn(fund)
+                #expect(try await browser.waitForURL { $0.contains("/fund") })
+                let caseID = String(caseURL.split(separator: "/").last!.prefix { $0 != "?" && $0 != "#" })
+                try await browser.set("tr[id^=\"p-\(caseID)\"] input[name=paidOn]", String(almaty.string(from: Date()).prefix(10)))
+                try await browser.type("tr[id^=\"p-\(caseID)\"] input[name=document]", "ПП-2026-15")
+                try await browser.click("tr[id^=\"p-\(caseID)\"] button[type=submit]")
+                #expect(try await browser.waitFor(words("fund_payment_recorded")))
+                #expect(try await browser.waitFor("ПП-2026-15"))
+                try await shot("06-fund-paid")
+                await browser.quit()
+            } catch {
+                try? await browser.screenshot("failure-\(language)")
+                await browser.quit()
+                await app.server.shutdown()
+                throw error
+            }
+            await app.server.shutdown()
+        }
+    }
 }

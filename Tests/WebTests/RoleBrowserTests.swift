@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Law
 import Store
 import Testing
 import TestSupport
@@ -82,5 +83,38 @@ import Vapor
 
     static func caseID(_ app: Application, _ number: String) async throws -> String {
         try await CaseStore(db: app.db).find(idOrNumber: number, scope: .all).id.apiString
+    }
+}
+
+extension RoleBrowserTests {
+    /// The risk page says the level the answers give as they are chosen, by the instrument's rules.
+    @Test(.enabled(if: WebDriver.available, "chromium and chromedriver are not installed"))
+    func theRiskPageSaysTheLevelAsTheAnswersAreGiven() async throws {
+        try await withQorgauApp { app in
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            let port = try #require(app.http.server.shared.localAddress?.port)
+            let site = "http://127.0.0.1:\(port)"
+            let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)
+            let browser = try await WebDriver(client: app.client, language: "ru")
+            do {
+                try await browser.open(site + "/login?lang=ru")
+                try await browser.type("#username", app.defaultTestUser.account.username)
+                try await browser.type("#password", app.defaultTestUser.password)
+                try await browser.click("form[action=\"/login\"] button[type=submit]")
+                try await browser.open(site + "/cases/\(caseID)/risk?lang=ru")
+                _ = try await browser.element("#risk-form")
+                for question in try app.risk.instrument(RiskLibrary.defaultInstrument).questions {
+                    try await browser.click("input[name=answer_\(question.id)][value=no]", navigates: false)
+                }
+                #expect(try await browser.waitFor("По этим ответам уровень: низкий"))
+                for id in ["threats", "violence"] { try await browser.click("input[name=answer_\(id)][value=yes]", navigates: false) }
+                #expect(try await browser.waitFor("По этим ответам уровень: высокий"), "threats and violence make it high")
+                try await browser.screenshot("risk-live-ru")
+            } catch {
+                await browser.quit()
+                throw error
+            }
+            await browser.quit()
+        }
     }
 }

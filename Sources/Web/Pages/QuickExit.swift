@@ -33,7 +33,7 @@ struct PageAssets {
 
     init() throws {
         var scripts: [String: ByteBuffer] = [:]
-        for name in ["safety", "diary", "alerts", "push", "sw", "forms"] {
+        for name in ["safety", "diary", "alerts", "push", "sw", "forms", "risk"] {
             guard let url = Bundle.module.url(forResource: name, withExtension: "js", subdirectory: "Public") else {
                 throw ConfigurationError("\(name).js is missing from the Web resources")
             }

@@ -29,6 +29,9 @@ struct RiskPage {
         var reason: String; var version: Int
         var errors: [String: String]; var general: String; var failed: Bool; var saved: Bool
         var mayAssess: Bool
+        /// For the page's script, which says the level the answers give as they are chosen: the
+        /// instrument's rules and the levels' names (JSON), and the wording around the level.
+        var rules: String; var levelNames: String; var computedWords: String
     }
 
     struct Posted: Content {
@@ -135,7 +138,11 @@ struct RiskPage {
                 + RiskLevel.allCases.filter { $0 != .notAssessed }.map { .init(value: $0.rawValue, label: t["risklevel_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == chosen) },
             reason: posted?.reason ?? "", version: risk.version,
             errors: errors, general: general, failed: !problems.isEmpty, saved: req.query[String.self, at: "saved"] != nil,
-            mayAssess: principal.may(.assessRisk))
+            mayAssess: principal.may(.assessRisk),
+            rules: String(decoding: try JSONEncoder().encode(instrument.levelRule.rules), as: UTF8.self),
+            levelNames: String(decoding: try JSONEncoder().encode(Dictionary(uniqueKeysWithValues: RiskLevel.allCases.map {
+                ($0.rawValue, t["risklevel_\($0.rawValue)"] ?? $0.rawValue) })), as: UTF8.self),
+            computedWords: t["risk_computed_live"] ?? "")
         return try await req.renderPage("risk", context, status: status)
     }
 }

@@ -282,6 +282,14 @@ import VaporTesting
             #expect(places.last?["text"] as? String == "мкр. Самал-2, 15" && places.last?["until"] == nil)
             let history = try await app.request(.GET, "/api/v1/cases/\(caseID)/persons/\(victimID)/history")
             #expect((history.json["items"] as? [[String: Any]])?.contains { $0["reason"] as? String == "она переехала" } == true)
+            // a former home entered late ends the day before the next began, and ends nothing itself
+            let former = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct", Self.encoded([
+                ("name", "Victim Name"), ("iin", "910402450127"), ("birthDate", "1991-04-02"), ("placeKind", "home"),
+                ("placeText", "ул. Жандосова 5"), ("placeFrom", "2019-05-01"), ("reason", "прежний адрес")]))
+            #expect(former.status == .seeOther)
+            let homes = try #require(try await app.request(.GET, "/api/v1/cases/\(caseID)/persons/\(victimID)").json["places"] as? [[String: Any]])
+            #expect(homes.first { $0["text"] as? String == "ул. Жандосова 5" }?["until"] as? String != nil, "the former home has ended")
+            #expect(homes.first { $0["text"] as? String == "мкр. Самал-2, 15" }?["until"] == nil, "the current home stays open")
             let same = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct?lang=ru", Self.encoded([
                 ("name", "Victim Name"), ("iin", "910402450127"), ("birthDate", "1991-04-02"), ("placeKind", "home"), ("reason", "ещё раз")]))
             #expect(same.status == .unprocessableEntity && Self.visibleText(same.text).contains("Ничего не изменено"), "a correction that changes nothing")

@@ -67,7 +67,8 @@ struct PersonForms {
 
     /// `POST /cases/{id}/persons/{personID}/correct`: the details as given, the places as they were
     /// plus a new one; a new place of a kind ends the open places of that kind the day before it
-    /// begins (she moved).
+    /// begins (she moved), and one dated before a place of its kind ends the day before that began
+    /// (a former home entered late).
     func correct(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let personID = try req.uuid("personID", what: "person")
@@ -82,11 +83,16 @@ struct PersonForms {
             var places: [[String: Any]] = try current.person.places.map { place in
                 try JSONSerialization.jsonObject(with: JSONEncoder().encode(place)) as? [String: Any] ?? [:]
             }
-            if let added = Self.newPlace(posted) {
+            if var added = Self.newPlace(posted) {
                 if let from = (added["from"] as? String).flatMap(LocalDate.init) {
-                    for index in places.indices where places[index]["kind"] as? String == added["kind"] as? String
-                        && places[index]["until"] == nil && (places[index]["from"] as? String).flatMap(LocalDate.init).map({ $0 < from }) ?? true {
+                    let sameKind = places.indices.filter { places[$0]["kind"] as? String == added["kind"] as? String }
+                    func start(_ index: Int) -> LocalDate? { (places[index]["from"] as? String).flatMap(LocalDate.init) }
+                    for index in sameKind where places[index]["until"] == nil && start(index).map({ $0 < from }) ?? true {
                         places[index]["until"] = from.adding(days: -1).description
+                    }
+                    // a place of the past (one of the kind began later): it ended the day before the next began
+                    if let next = sameKind.compactMap(start).filter({ $0 > from }).min() {
+                        added["until"] = next.adding(days: -1).description
                     }
                 }
                 places.append(added)

@@ -87,6 +87,12 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case duplicateIIN
     /// A correction that changes nothing.
     case unchanged
+    /// A username someone has (`value`).
+    case usernameTaken
+    /// A username not of 3 to 64 lowercase letters, digits, '.', '_' or '-'.
+    case usernameFormat
+    /// A unit code the list of units has already (`value`).
+    case unitExists
     /// A unit not on the list of units (`value`).
     case unknownUnit
     /// An officer without a unit.

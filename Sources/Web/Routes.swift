@@ -43,6 +43,8 @@ func routes(_ app: Application) throws {
     web.post("users", ":userID", "disable", use: usersPage.disable).requires(.manageUsers)
     web.post("users", ":userID", "enable", use: usersPage.enable).requires(.manageUsers)
     web.post("users", ":userID", "reset", use: usersPage.reset).requires(.manageUsers)
+    // the address the one-time password was shown at, opened again: back to the list (the password is not shown twice)
+    web.get("users", ":userID", "reset") { req in req.redirect(to: "/users") }.requires(.manageUsers)
     let unitsPage = UnitsPage()
     web.get("units", use: unitsPage.page).requires(.manageUsers)
     web.post("units", use: unitsPage.add).requires(.manageUsers)

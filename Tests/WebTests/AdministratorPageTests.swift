@@ -34,7 +34,7 @@ import VaporTesting
             #expect(revoked.status == .seeOther)
             #expect(try await app.request(.GET, "/api/v1/auth/me", as: officer).status == .unauthorized)
             let after = try await PageTests.page(app, "/users/\(officer.account.id.apiString)/access?lang=kk", as: admin)
-            #expect(after.text.contains("кері қайтарылды"))
+            #expect(after.text.contains("күші жойылды"))
             let actions = try await AuditStore(db: app.db).list(limit: 50, after: nil).items.map(\.action)
             #expect(actions.contains("sessions.ended") && actions.contains("token.revoked"))
         }

@@ -32,7 +32,7 @@ import VaporTesting
             let intact = try await Self.waitForTheCheck(app)
             #expect(intact.report?.intact == true)
             let page = try await PageTests.page(app, "/audit?lang=ru", as: auditor)
-            #expect(page.text.contains("Цела. Проверено"))
+            #expect(page.text.contains("Цепочка цела. Проверено"))
             #expect(page.text.contains("auditor.page"), "who ran it, by name")
 
             // a changed incident is named on the page

@@ -30,6 +30,7 @@ import VaporTesting
             "GET /login/code": nil,
             "POST /audit/verify": [.auditor],
             "GET /users/:userID/access": [.administrator],
+            "GET /users/:userID/reset": [.administrator],
             "GET /units": [.administrator],
             "GET /fund/ledger.xlsx": [.fundOfficer, .officer],
             "POST /units": [.administrator],

@@ -71,7 +71,7 @@ import Vapor
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 try await browser.open(site + "/audit")
-                #expect(try await browser.waitFor(language == "ru" ? "Цела." : "Бүтін."))
+                #expect(try await browser.waitFor(language == "ru" ? "Цепочка цела." : "Тізбек бүтін."))
                 try await check("audit")
             } catch {
                 await browser.quit()

@@ -63,7 +63,10 @@ public struct UnitStore: Sendable {
     /// Adds a unit; refused when the code is taken or a name is missing.
     public func add(_ unit: Unit, now: Int64) async throws {
         try Self.check(unit)
-        guard try await !exists(unit.code) else { throw ValidationFailure(pointer: "/code", message: "the unit \"\(unit.code)\" exists already") }
+        guard try await !exists(unit.code) else {
+            throw ValidationFailure([ValidationProblem(pointer: "/code", message: "the unit \"\(unit.code)\" exists already", code: .unitExists,
+                                                       values: ["value": unit.code])])
+        }
         let model = UnitModel()
         model.id = unit.code
         model.createdAt = now

@@ -18,7 +18,8 @@ public struct UserStore: Sendable {
     public func create(username: String, displayName: String, role: Role, unit: String?, passwordHash: String,
                        mustChangePassword: Bool) async throws -> UserAccount {
         guard try await UserModel.query(on: db).filter(\.$username == username).first() == nil else {
-            throw ValidationFailure(pointer: "/username", message: "the username \"\(username)\" is taken")
+            throw ValidationFailure([ValidationProblem(pointer: "/username", message: "the username \"\(username)\" is taken", code: .usernameTaken,
+                                                       values: ["value": username])])
         }
         let model = UserModel()
         model.id = UUID()

@@ -186,8 +186,8 @@ public struct Accounts: Sendable {
     static func checkUsername(_ username: String) throws {
         let allowed = CharacterSet.lowercaseLetters.union(.decimalDigits).union(CharacterSet(charactersIn: "._-"))
         guard (3...64).contains(username.count), username.unicodeScalars.allSatisfy(allowed.contains) else {
-            throw ValidationFailure(pointer: "/username",
-                                    message: "a username has 3 to 64 characters: lowercase letters, digits, '.', '_' or '-'")
+            throw ValidationFailure([ValidationProblem(pointer: "/username", message: "a username has 3 to 64 characters: lowercase letters, digits, '.', '_' or '-'",
+                                                       code: .usernameFormat)])
         }
     }
 

@@ -74,6 +74,12 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             // A browser opens a WebSocket from any page with the cookies it holds: only Qorgau's own pages may.
             try await refuse("access.denied", .forbidden, "a WebSocket with a session must be opened from Qorgau's own pages")
         }
+        // a page opened before the one-time password is changed or a required second factor is on
+        // leads there, rather than to a refusal
+        if signedIn.session != nil, request.method == .GET, permission != .ownAccount, !request.url.path.hasPrefix("/api/") {
+            if signedIn.user.mustChangePassword { return request.redirect(to: "/password") }
+            if SecondFactor.mustEnrol(signedIn.user, request.application) { return request.redirect(to: "/account/second-factor") }
+        }
         if signedIn.user.mustChangePassword, permission != .ownAccount {
             try await refuse("access.denied", .forbidden, "change your one-time password first (POST /api/v1/auth/password)")
         }

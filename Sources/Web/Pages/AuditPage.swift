@@ -7,12 +7,15 @@ import Vapor
 /// read of case data), actor, case and period, with who and which case by name and number; the
 /// chain's head to hand to an outside party; a page at a time.
 struct AuditPage {
-    struct Row: Encodable { var when: String; var actor: String; var action: String; var caseNumber: String; var caseId: String; var detail: String }
+    struct Row: Encodable { var when: String; var actor: String; var action: String; var target: String; var caseNumber: String; var caseId: String; var detail: String }
     struct Filter: Encodable { var action: String; var actor: String; var caseRef: String; var from: String; var to: String; var readsOnly: Bool }
     struct Context: Encodable {
         var frame: PageFrame; var rows: [Row]; var filter: Filter; var next: String?; var headSeq: String; var headHash: String; var problem: String?
         var verification: Verification; var export: String; var notice: String?
+        /// The actions to filter by, in words.
+        var actions: [Choice]
     }
+    struct Choice: Encodable { var value: String; var label: String; var selected: Bool }
     /// The last verification of the chain, in words; whether one may be started now.
     struct Verification: Encodable {
         var state: String; var intact: Bool; var broken: Bool; var running: Bool
@@ -72,7 +75,11 @@ struct AuditPage {
         let q = { (name: String) in req.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces) ?? "" }
         let filter = Filter(action: q("action"), actor: q("actor"), caseRef: q("case"), from: q("from"), to: q("to"), readsOnly: q("reads") == "1")
         var caseID: UUID?
-        if !filter.caseRef.isEmpty { caseID = try? await CaseStore(db: req.db).find(idOrNumber: filter.caseRef, scope: .all).id }
+        if !filter.caseRef.isEmpty {
+            let store = CaseStore(db: req.db)
+            caseID = try? await store.find(idOrNumber: filter.caseRef, scope: .all).id
+            if caseID == nil { caseID = try? await store.find(idOrNumber: filter.caseRef.uppercased(), scope: .all).id } // typed in lower case
+        }
         var actor: String?
         if !filter.actor.isEmpty {
             actor = (try? await UserStore(db: req.db).find(username: filter.actor))?.id.apiString ?? filter.actor
@@ -102,7 +109,8 @@ struct AuditPage {
             records = found.items
             nextCursor = found.nextCursor
         }
-        let userIDs = Set(records.compactMap { UUID(uuidString: $0.actor) })
+        let userIDs = Set(records.flatMap { [UUID(uuidString: $0.actor), $0.target.flatMap(UUID.init(uuidString:))].compactMap { $0 } })
+        let units = try await UnitStore(db: req.db).units(Set(records.filter { $0.action.hasPrefix("unit.") || $0.action.hasPrefix("roster.") }.compactMap(\.target)))
         let users = try await UserStore(db: req.db).displayNames(userIDs)
         let caseIDs: [UUID] = Array(Set(records.compactMap { (record: AuditRecord) -> UUID? in record.caseID }))
         let cases = try await DashboardReads(db: req.db).summaries(caseIDs)
@@ -112,8 +120,12 @@ struct AuditPage {
             let who: String = UUID(uuidString: record.actor).flatMap { users[$0] } ?? Self.actor(record.actor, t)
             var number = ""
             if let id = record.caseID { number = cases[id]?.number ?? "—" }
+            // whom or what the action was on: a user by name, a unit by its name (never an id)
+            let target = record.target.flatMap { target in
+                UUID(uuidString: target).flatMap { users[$0] } ?? units[target]?.name(in: frame.lang)
+            } ?? ""
             rows.append(Row(when: format.dateTime(ZonedDateTime(epochMilliseconds: record.at, offsetSeconds: 0)), actor: who,
-                            action: Self.action(record.action, t), caseNumber: number, caseId: record.caseID?.apiString ?? "",
+                            action: Self.action(record.action, t), target: target, caseNumber: number, caseId: record.caseID?.apiString ?? "",
                             detail: record.detail ?? ""))
         }
         var query = URLComponents()
@@ -125,18 +137,30 @@ struct AuditPage {
             return "/audit" + (more.percentEncodedQuery.map { "?" + $0 } ?? "")
         }
         let head = try await AuditStore(db: req.db).head()
-        let notice = req.query[String.self, at: "verify"].flatMap { ["started", "running"].contains($0) ? t["audit_verify_\($0)_notice"] : nil }
+        let verification = try await verification(req, format: format, t: t)
+        // the notice that a check started or was already going holds only while it goes
+        let notice = req.query[String.self, at: "verify"].flatMap { ["started", "running"].contains($0) && verification.running ? t["audit_verify_\($0)_notice"] : nil }
+        let actions: [Choice] = t.keys.filter { $0.hasPrefix("auditaction_") && $0 != "auditaction_read" }.map { (key: String) -> Choice in
+            let code = String(key.dropFirst("auditaction_".count))
+            return Choice(value: code, label: t[key] ?? code, selected: code == filter.action)
+        }.sorted { (a: Choice, b: Choice) in a.label.localizedStandardCompare(b.label) == .orderedAscending }
         return try await req.renderPage("audit", Context(frame: frame, rows: rows, filter: filter, next: next,
                                                          headSeq: String(head.seq), headHash: head.hash, problem: problem,
-                                                         verification: try await verification(req, format: format, t: t),
+                                                         verification: verification,
                                                          export: "/audit/export.csv" + (query.percentEncodedQuery.map { "?" + $0 } ?? ""),
-                                                         notice: notice))
+                                                         notice: notice, actions: actions))
     }
 
     /// An action in words: `read.persons` → "просмотр: лица дела".
     static func action(_ action: String, _ t: [String: String]) -> String {
         if let named = t["auditaction_\(action)"] { return named }
-        if action.hasPrefix("read.") { return (t["auditaction_read"] ?? "read") + ": " + action.dropFirst(5) }
+        if action.hasPrefix("read.") {
+            let what = String(action.dropFirst(5))
+            return (t["auditaction_read"] ?? "read") + ": " + (t["auditread_\(what)"] ?? what)
+        }
+        // a record of a case file's section: "verdicts.added" → "приговор: добавлено"
+        let parts = action.split(separator: ".", maxSplits: 1).map(String.init)
+        if parts.count == 2, let section = t["auditsection_\(parts[0])"], let verb = t["auditverb_\(parts[1])"] { return section + ": " + verb }
         return action
     }
 

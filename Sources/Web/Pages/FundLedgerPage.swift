@@ -120,7 +120,8 @@ struct FundLedgerPage {
             first: req.query[String.self, at: "cursor"] == nil ? nil : "/fund" + query(status: status),
             court: court, region: region,
             courts: try await WorklistTables(db: req.db).courts().map { Choice(value: $0, label: $0, selected: $0 == court) },
-            regions: Region.all.map { Choice(value: $0, label: t["region_\($0)"] ?? $0, selected: $0 == region) },
+            regions: Region.all.map { Choice(value: $0, label: t["region_\($0)"] ?? $0, selected: $0 == region) }
+                .sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending },
             xlsx: "/fund/ledger.xlsx" + query(status: status))
         return try await req.renderPage("fund", context, status: answer)
     }

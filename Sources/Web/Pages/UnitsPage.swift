@@ -78,6 +78,7 @@ struct UnitsPage {
                      codeQuery: unit.code.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         }.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
         let regions = Region.all.map { Choice(value: $0, label: t["region_\($0)"] ?? $0) }
+            .sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending } // in the page's alphabet
         return try await req.renderPage("units", Context(frame: frame, units: units, regions: regions, done: done.flatMap { t[$0] },
                                                          errors: errors, values: values, problem: problem), status: status)
     }

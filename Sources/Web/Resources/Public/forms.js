@@ -13,4 +13,9 @@
     if (focusable) focusable.focus({ preventScroll: true });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', land); else land();
+  // a form whose action cannot be undone asks first (data-confirm holds the question)
+  document.addEventListener('submit', function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) event.preventDefault();
+  }, true);
 })();

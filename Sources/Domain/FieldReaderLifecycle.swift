@@ -8,7 +8,7 @@ extension FieldReader {
         let issuedAt = past(n["issuedAt"])
         let validUntil = n["validUntil"].dateTime()
         if let issuedAt, let validUntil, validUntil.instant <= issuedAt.instant {
-            n["validUntil"].fail("\(validUntil) is not after issuedAt \(issuedAt)")
+            n["validUntil"].fail("\(validUntil) is not after issuedAt \(issuedAt)", code: .notAfterStart)
         }
         let issuer = n["issuer"].string(maxLength: 500)
         let conditions = self.conditions(n["conditions"])

@@ -93,6 +93,14 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case usernameFormat
     /// A unit code the list of units has already (`value`).
     case unitExists
+    /// A case number another case has (`value`).
+    case numberTaken
+    /// An end not after the start it follows.
+    case notAfterStart
+    /// A measure shorter than the law's minimum (`min` months, `source`).
+    case orderTooShort
+    /// A measure longer than the law's maximum (`max` months, `source`).
+    case orderTooLong
     /// A unit not on the list of units (`value`).
     case unknownUnit
     /// An officer without a unit.

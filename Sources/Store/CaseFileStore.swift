@@ -156,7 +156,8 @@ public struct CaseFileStore: Sendable {
         }
         for (n, file) in files.enumerated() {
             if let number = file.case.number, taken.contains(number) {
-                problems.append(.init(pointer: pointer(n) + "/case/number", message: "a case with number \"\(number)\" already exists"))
+                problems.append(.init(pointer: pointer(n) + "/case/number", message: "a case with number \"\(number)\" already exists",
+                                      code: .numberTaken, values: ["value": number]))
             }
         }
         for device in devices where worn.contains(device.id) {

@@ -13,7 +13,8 @@ public struct CaseStore: Sendable {
     /// Refuses a case number another case already has, as a problem at `pointer`.
     func requireNumberFree(_ number: String?, pointer: String) async throws {
         guard let number, try await CaseModel.query(on: db).filter(\.$number == number).first() != nil else { return }
-        throw ValidationFailure(pointer: pointer, message: "a case with number \"\(number)\" already exists")
+        throw ValidationFailure([ValidationProblem(pointer: pointer, message: "a case with number \"\(number)\" already exists",
+                                                   code: .numberTaken, values: ["value": number])])
     }
 
     public func create(jurisdiction: String, header: CaseHeader, by principal: Principal) async throws -> CaseSummary {

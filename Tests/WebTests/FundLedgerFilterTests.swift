@@ -93,7 +93,7 @@ import ZIPFoundation
             let sheet = try XMLDecoder().decode(Sheet.self, from: xml)
             #expect(sheet.sheetData.row.count == 3, "a header and two entries")
             #expect(sheet.sheetData.row[0].c.map(\.text) == ["Номер дела", "Суд", "Дата приговора", "Осуждённый", "ИИН", "Сумма в МРП", "Единица",
-                                                              "Сумма", "Валюта", "Срок уплаты", "Состояние", "Дата уплаты", "Платёжный документ"])
+                                                              "Сумма", "Валюта", "Срок уплаты", "Статус", "Дата уплаты", "Платёжный документ"])
             let first = try #require(sheet.sheetData.row.dropFirst().first { $0.c[0].text == "ALM-1" }?.c)
             #expect(first[1].text == "Almaty court")
             #expect(Set(sheet.sheetData.row.dropFirst().map { $0.c[0].text }) == ["ALM-1", "ALM-2"])

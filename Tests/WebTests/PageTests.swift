@@ -305,6 +305,20 @@ import VaporTesting
             let confirmed = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", Self.encoded([
                 ("role", "witness"), ("name", "Saule Akhmetova"), ("confirmDuplicate", "1")]))
             #expect(confirmed.status == .seeOther)
+            let respondentAgain = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons?lang=ru", Self.encoded([
+                ("role", "witness"), ("name", "Respondent Name")]))
+            #expect(respondentAgain.status == .unprocessableEntity, "the respondent entered again in another role is caught too")
+            let unchangedNoReason = try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons/\(victimID)/correct?lang=ru", Self.encoded([
+                ("name", "Victim Name"), ("iin", "910402450127"), ("birthDate", "1991-04-02"), ("placeKind", "home"), ("reason", "")]))
+            #expect(Self.visibleText(unchangedNoReason.text).contains("Ничего не изменено") && !unchangedNoReason.text.contains("id=\"pc-reason-error-v\""),
+                    "nothing changed is said first, no reason asked")
+
+            // a case is opened under its number, never as "—"
+            let numberless = try await AlertConsoleTests.post(app, "/cases?lang=ru", Self.encoded([("number", " ")]))
+            #expect(numberless.status == .unprocessableEntity && Self.visibleText(numberless.text).contains("Заполните это поле"))
+            let taken = try await AlertConsoleTests.post(app, "/cases?lang=kk", Self.encoded([("number", "AUD-0")]))
+            let again = try await AlertConsoleTests.post(app, "/cases?lang=kk", Self.encoded([("number", "AUD-0")]))
+            #expect(taken.status == .seeOther && Self.visibleText(again.text).contains("«AUD-0» нөмірлі іс бұрыннан бар"))
 
             let judge = try await app.makeUser(.judge)
             #expect(try await AlertConsoleTests.post(app, "/cases/\(caseID)/persons", Self.encoded([("role", "witness"), ("name", "X")]), as: judge).status == .forbidden)

@@ -76,8 +76,9 @@ import Web
             #expect(try await AuditStore(db: app.db).list(action: "csrf.refused", limit: 5, after: nil).items.count == 1)
 
             let out = try await browser.send(.POST, "/logout", form: ["csrf": Browser.csrf(in: page.text) ?? ""])
-            #expect(out.status == .seeOther)
+            #expect(out.status == .seeOther && out.headers.first(name: .location) == "/login?out=1")
             #expect(browser.cookies["qorgau_session"] == nil)
+            #expect(try await browser.send(.GET, "/login?out=1&lang=ru").text.contains("Вы вышли из системы."), "signing out is said")
 
             // the old cookie, replayed, no longer opens anything
             browser.cookies["qorgau_session"] = session

@@ -17,11 +17,13 @@ public struct OrderRules: Sendable {
         var found: [ValidationProblem] = []
         if let min = measure.minMonths, min.verified, until < LegalDayCalendar.adding(months: min.value, to: issued) {
             found.append(.init(pointer: pointer + "/validUntil",
-                               message: "\(measure.title.en) last at least \(min.value) months (\(min.source)); \(until) is sooner"))
+                               message: "\(measure.title.en) last at least \(min.value) months (\(min.source)); \(until) is sooner",
+                               code: .orderTooShort, values: ["min": String(min.value), "source": min.source]))
         }
         if let max = measure.maxMonths, max.verified, until > LegalDayCalendar.adding(months: max.value, to: issued) {
             found.append(.init(pointer: pointer + "/validUntil",
-                               message: "\(measure.title.en) last at most \(max.value) months (\(max.source)); \(until) is later"))
+                               message: "\(measure.title.en) last at most \(max.value) months (\(max.source)); \(until) is later",
+                               code: .orderTooLong, values: ["max": String(max.value), "source": max.source]))
         }
         if let term = measure.termDays, term.verified, until > issued.adding(days: term.value) {
             found.append(.init(pointer: pointer + "/validUntil",

@@ -3,7 +3,7 @@ import XMLCoder
 import ZIPFoundation
 
 /// An Excel workbook (Office Open XML, ECMA-376) of one sheet: a bold header row, then rows of
-/// text, whole numbers and dates (as Excel's day numbers, shown yyyy-mm-dd). Every part is
+/// text, whole numbers and dates (as Excel's day numbers, shown in `dateFormat`). Every part is
 /// encoded by XMLCoder from the types below and zipped by ZIPFoundation; no XML is written by hand.
 struct Workbook {
     enum Value: Sendable, Equatable {
@@ -16,6 +16,8 @@ struct Workbook {
     var sheetName: String
     var header: [String]
     var rows: [[Value]]
+    /// How dates are shown (an Excel number format): "dd.mm.yyyy" for Russian and Kazakh readers.
+    var dateFormat = "yyyy-mm-dd"
 
     /// The workbook's bytes (a ZIP archive).
     func data() throws -> Data {
@@ -35,7 +37,7 @@ struct Workbook {
             .init(id: "rId1", type: Namespace.worksheet, target: "worksheets/sheet1.xml"),
             .init(id: "rId2", type: Namespace.styles, target: "styles.xml"),
         ]), root: "Relationships", attributes: ["xmlns": Namespace.relationships]))
-        try add("xl/styles.xml", Self.encode(StyleSheet(), root: "styleSheet", attributes: ["xmlns": Namespace.main]))
+        try add("xl/styles.xml", Self.encode(StyleSheet(dateFormat: dateFormat), root: "styleSheet", attributes: ["xmlns": Namespace.main]))
         try add("xl/worksheets/sheet1.xml", Self.encode(worksheet(), root: "worksheet", attributes: ["xmlns": Namespace.main]))
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
         return data
@@ -189,7 +191,8 @@ private struct StyleSheet: Encodable {
         var numFmtId: Int, fontId: Int, fillId = 0, borderId = 0
         var xfId: Int?, applyNumberFormat: Int?, applyFont: Int?
     }
-    var numFmts = Counted("numFmt", [NumberFormat(numFmtId: 164, formatCode: "yyyy-mm-dd")])
+    var numFmts: Counted<NumberFormat>
+    init(dateFormat: String) { numFmts = Counted("numFmt", [NumberFormat(numFmtId: 164, formatCode: dateFormat)]) }
     var fonts = Counted("font", [Font(b: nil), Font(b: Empty())])
     var fills = Counted("fill", [Fill(patternFill: .init(patternType: "none")), Fill(patternFill: .init(patternType: "gray125"))])
     var borders = Counted("border", [Border()])

@@ -22,7 +22,11 @@ struct CaseForms {
         let time = FormTime(jurisdiction: jurisdiction, packs: packs)
         let opened = (posted.openedAt ?? "").isEmpty ? time.now : time.instant(posted.openedAt)
         var json: [String: Any] = ["openedAt": opened]
-        if let number = posted.number, !number.isEmpty { json["number"] = number }
+        if let number = posted.number?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
+            json["number"] = number
+        } else { // a case is opened under its registration number (КУИ), never as "—"
+            problems.append(ValidationProblem(pointer: "/number", message: "the case's number is needed", code: .required))
+        }
         let body = try LifecycleForms.node(json)
         let header = FieldReader().header(body)
         problems += body.log.problems

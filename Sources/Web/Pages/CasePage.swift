@@ -163,7 +163,7 @@ struct CasePage {
             opened: format.dateTime(summary.openedAt), unit: unitName, status: stageWord,
             persons: file.persons.map { person in
                 PersonView(role: t["personrole_\(person.role.rawValue)"] ?? person.role.rawValue, name: person.name, iin: person.iin ?? "",
-                           places: person.places.map { place in
+                           places: person.places.sorted { ($0.from?.daysSinceEpoch ?? Int.min) < ($1.from?.daysSinceEpoch ?? Int.min) }.map { place in
                                let since = [place.from.map(format.date), place.until.map(format.date)]
                                let period = since.allSatisfy { $0 == nil } ? "" : (since[0] ?? "…") + " – " + (since[1] ?? (t["until_now"] ?? "…"))
                                return [t["placekind_\(place.kind)"] ?? place.kind, place.text ?? "", period].filter { !$0.isEmpty }.joined(separator: " · ")

@@ -32,16 +32,17 @@ struct IncidentCorrection {
         let t = req.application.catalogs.words(req.pageLanguage)
         let time = try await FormTime.of(caseID, req, packs: packs)
         var (incident, errors) = form.incident(reportedBy: current.incident.reportedBy, time: time, t: t, original: current.incident)
-        let reasonNode = try LifecycleForms.node(["reason": LifecycleForms.required(form.reason)])
-        _ = reasonNode["reason"].string(maxLength: 2000)
-        for problem in reasonNode.log.problems { errors["reason"] = problem.said(in: t) }
+        // nothing changed is said first (no reason is asked for a correction that is not one): a new
+        // version that says what the last one said would only clutter the history
+        var unchanged = false
         if var same = incident, errors.isEmpty {
             same.id = current.incident.id // the form does not carry the episode's reference
-            if same == current.incident {
-                // a new version that says what the last one said would only clutter the history
-                errors["description"] = ValidationProblem(pointer: "", message: "the correction changes nothing", code: .unchanged).said(in: t)
-            }
+            unchanged = same == current.incident
+            if unchanged { errors["description"] = ValidationProblem(pointer: "", message: "the correction changes nothing", code: .unchanged).said(in: t) }
         }
+        let reasonNode = try LifecycleForms.node(["reason": LifecycleForms.required(form.reason)])
+        _ = reasonNode["reason"].string(maxLength: 2000)
+        if !unchanged { for problem in reasonNode.log.problems { errors["reason"] = problem.said(in: t) } }
         guard let incident, errors.isEmpty else {
             form.errors = IncidentForm.Errors(errors)
             form.hasErrors = true

@@ -26,7 +26,8 @@ struct LedgerWorkbook {
         }
         let header = ["case_number", "court", "decided", "person", "iin", "units", "unit", "amount", "currency", "due", "status", "paid", "document"]
             .map { t["ledgerxlsx_\($0)"] ?? $0 }
-        let data = try Workbook(sheetName: (t["fund_ledger"] ?? "Ledger") + " " + date.description, header: header, rows: rows).data()
+        let data = try Workbook(sheetName: (t["fund_ledger"] ?? "Ledger") + " " + date.description, header: header, rows: rows,
+                                dateFormat: language == .en ? "yyyy-mm-dd" : "dd.mm.yyyy").data()
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         headers.add(name: .contentDisposition, value: "attachment; filename=\"fund-ledger-\(date).xlsx\"")

@@ -43,6 +43,9 @@ struct PublicFrame: Encodable {
     var quickExit: String
     var discreet: Bool
 
+    /// Set in a browser a victim signed in on: its public pages stay discreet. A neutral name.
+    static let discreetCookie = "qd"
+
     init(_ req: Request) {
         let lang = req.pageLanguage
         self.lang = lang
@@ -50,9 +53,11 @@ struct PublicFrame: Encodable {
         languages = Catalogs.languages.map { PageFrame.LanguageLink(code: $0, label: Catalogs.names[$0] ?? $0, current: $0 == lang) }
         path = Self.pagePath(of: req)
         quickExit = req.application.qorgauConfig.quickExitURL
-        // an error page a signed-in victim meets is as discreet as her own pages
+        // an error page a signed-in victim meets is as discreet as her own pages, and so is the
+        // sign-in page of a browser a victim has used (after her quick exit, Back shows no "Qorgau")
         let discretion = req.application.qorgauConfig.discreet
-        discreet = discretion == .all || (discretion == .victim && (try? req.signedIn)?.user.role == .victim)
+        discreet = discretion == .all || (discretion == .victim && ((try? req.signedIn)?.user.role == .victim
+                                                                    || req.cookies[Self.discreetCookie] != nil))
     }
 
     /// The page a language link reloads: the page itself, or after a form was posted (its answer

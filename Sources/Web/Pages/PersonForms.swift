@@ -24,15 +24,16 @@ struct PersonForms {
     }
 
     /// A person already in the case that `person` would repeat: the same IIN (never two people),
-    /// or the same name (in any spelling) and role, unless the officer confirmed it is another.
+    /// or the same name in any spelling and any role (the respondent entered again as a witness),
+    /// unless the officer confirmed it is another.
     static func duplicate(of person: Person, among existing: [Person], confirmed: Bool) -> ValidationProblem? {
         if let iin = person.iin, let same = existing.first(where: { $0.iin == iin }) {
             return ValidationProblem(pointer: "/iin", message: "\(same.name) of this case has this IIN", code: .duplicateIIN, values: ["name": same.name])
         }
         let words = NameFolding.words(person.name).sorted()
         guard !confirmed, !words.isEmpty,
-              let same = existing.first(where: { $0.role == person.role && NameFolding.words($0.name).sorted() == words }) else { return nil }
-        return ValidationProblem(pointer: "/name", message: "\(same.name) is already a person of this case in this role: confirm to add another",
+              let same = existing.first(where: { NameFolding.words($0.name).sorted() == words }) else { return nil }
+        return ValidationProblem(pointer: "/name", message: "\(same.name) is already a person of this case: confirm to add another",
                                  code: .duplicatePerson, values: ["name": same.name])
     }
 
@@ -101,14 +102,16 @@ struct PersonForms {
             let node = try LifecycleForms.node(json)
             let reasonNode = try LifecycleForms.node(["reason": LifecycleForms.required(posted.reason)])
             let person = FieldReader().person(node, requireID: false)
+            // nothing changed is said first: no reason is asked for a correction that is not one
+            if node.log.problems.isEmpty, var unchanged = person {
+                unchanged.id = current.person.id
+                if unchanged == current.person {
+                    throw ValidationFailure([ValidationProblem(pointer: "", message: "the correction changes nothing", code: .unchanged)])
+                }
+            }
             let reason = reasonNode["reason"].string(maxLength: 2000)
             let problems = node.log.problems + reasonNode.log.problems
             if !problems.isEmpty { throw ValidationFailure(problems) }
-            var unchanged = person!
-            unchanged.id = current.person.id
-            if unchanged == current.person {
-                throw ValidationFailure([ValidationProblem(pointer: "", message: "the correction changes nothing", code: .unchanged)])
-            }
             _ = try await store.correct(personID, caseID: caseID, with: person!, reason: reason!, expectedVersion: nil, by: req.principal)
         }
     }

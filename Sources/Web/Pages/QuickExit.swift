@@ -22,6 +22,7 @@ struct QuickExit {
         for name in [SessionCookie.name, SignInPages.csrfCookie] where req.cookies[name] != nil {
             response.cookies[name] = SessionCookie.make("", for: req, maxAge: 0)
         }
+        response.cookies[PublicFrame.discreetCookie] = SessionCookie.make("1", for: req, maxAge: 365 * 86_400)
         return response
     }
 }

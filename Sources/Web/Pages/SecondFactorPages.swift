@@ -72,6 +72,9 @@ struct SecondFactorPages {
         try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "signIn.secondFactor", detail: how)
         let response = try await SignInPages.startSession(req, for: user)
         response.cookies[Self.challengeCookie] = SessionCookie.make("", for: req, maxAge: 0)
+        if how == "recovery code", !user.mustChangePassword { // say how many are left, and how to make new ones
+            response.headers.replaceOrAdd(name: .location, value: "/account/second-factor?done=recovery")
+        }
         return response
     }
 
@@ -84,7 +87,7 @@ struct SecondFactorPages {
 
     /// `GET /account/second-factor`.
     func page(req: Request) async throws -> Response {
-        let notice = req.query[String.self, at: "done"].flatMap { ["on", "off", "codes"].contains($0) ? "second_factor_done_\($0)" : nil }
+        let notice = req.query[String.self, at: "done"].flatMap { ["on", "off", "codes", "recovery"].contains($0) ? "second_factor_done_\($0)" : nil }
         return try await render(req, notice: notice)
     }
 

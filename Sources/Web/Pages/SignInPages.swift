@@ -8,7 +8,7 @@ import Vapor
 struct SignInPages {
     static let csrfCookie = "qorgau_csrf"
 
-    struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String?; var kept: Bool; var alerted: Bool; var codeExpired: Bool }
+    struct SignInContext: Encodable { var frame: PublicFrame; var csrf: String; var username: String; var error: String?; var kept: Bool; var alerted: Bool; var codeExpired: Bool; var signedOut: Bool }
     struct PasswordContext: Encodable {
         struct Token: Encodable { var id: String; var name: String; var scopes: String; var created: String; var expires: String }
         var frame: PageFrame; var csrf: String; var mustChange: Bool; var error: String?
@@ -50,7 +50,7 @@ struct SignInPages {
         let signedIn = try req.signedIn
         if let session = signedIn.session { try await SessionStore(db: req.db).delete(secret: session.secret) }
         try await AuditStore(db: req.db).append(actor: signedIn.principal.subject, action: "signOut")
-        let response = req.redirect(to: "/login")
+        let response = req.redirect(to: "/login?out=1")
         response.cookies[SessionCookie.name] = SessionCookie.make("", for: req, maxAge: 0)
         return response
     }
@@ -138,6 +138,7 @@ struct SignInPages {
         let response = req.redirect(to: next)
         response.cookies[SessionCookie.name] = SessionCookie.make(secret, for: req)
         response.cookies[Self.csrfCookie] = SessionCookie.make("", for: req, maxAge: 0)
+        if user.role == .victim { response.cookies[PublicFrame.discreetCookie] = SessionCookie.make("1", for: req, maxAge: 365 * 86_400) }
         return response
     }
 
@@ -149,7 +150,8 @@ struct SignInPages {
         }
         let response = try await render(req, "login", SignInContext(frame: PublicFrame(req), csrf: csrf, username: username, error: error,
                                                                     kept: req.query[String.self, at: "kept"] != nil,
-                                                                    alerted: alerted, codeExpired: req.query[String.self, at: "code"] == "expired"),
+                                                                    alerted: alerted, codeExpired: req.query[String.self, at: "code"] == "expired",
+                                                                    signedOut: req.query[String.self, at: "out"] != nil && error == nil),
                                 status: status)
         var cookie = SessionCookie.make(csrf, for: req)
         cookie.sameSite = .strict

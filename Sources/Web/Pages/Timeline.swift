@@ -53,7 +53,8 @@ struct Timeline: Encodable {
         for order in orders { instants += [order.issuedAt.epochMilliseconds, (order.revokedAt ?? order.validUntil).epochMilliseconds] }
         let normAt = normInForce.map { Int64($0.daysSinceEpoch) * day }
         if let normAt { instants.append(normAt) }
-        guard let first = instants.min(), let last = instants.max() else { return }
+        // a case with no episode and no order has nothing to draw (not a lone line for the norm)
+        guard !incidents.isEmpty || !orders.isEmpty, let first = instants.min(), let last = instants.max() else { return }
         drawn = true
         // today is drawn when the time since the last mark is no longer than the marks' own span
         // (the episodes keep at least half the width); how long since the last episode shows

@@ -12,7 +12,21 @@
     var focusable = target.matches('input, select, textarea') ? target : target.querySelector('input:not([type=hidden]), select, textarea, button');
     if (focusable) focusable.focus({ preventScroll: true });
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', land); else land();
+  // a save that lands on a section (…?saved=1#persons) says so there too, not only at the top;
+  // a row it lands on is marked
+  function confirmHere() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    var saved = document.querySelector('main p.notice[role=status]');
+    if (!target || !saved || !/[?&]saved=/.test(location.search)) return;
+    if (target.tagName === 'TR') { target.classList.add('just-saved'); return; }
+    if (target.contains(saved)) return;
+    var copy = saved.cloneNode(true);
+    copy.removeAttribute('role');
+    copy.setAttribute('aria-hidden', 'true'); // a screen reader hears it once, at the top
+    target.insertAdjacentElement(target.matches('h1, h2, h3') ? 'afterend' : 'afterbegin', copy);
+  }
+  function ready() { confirmHere(); land(); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready); else ready();
   // a form whose action cannot be undone asks first (data-confirm holds the question)
   document.addEventListener('submit', function (event) {
     var question = event.target.getAttribute && event.target.getAttribute('data-confirm');

@@ -109,6 +109,7 @@ extension RoleBrowserTests {
                 #expect(try await browser.waitFor("По этим ответам уровень: низкий"))
                 for id in ["threats", "violence"] { try await browser.click("input[name=answer_\(id)][value=yes]", navigates: false) }
                 #expect(try await browser.waitFor("По этим ответам уровень: высокий"), "threats and violence make it high")
+                #expect(try await browser.waitFor(#"<option value="medium" disabled"#), "a level below the computed one is not offered")
                 try await browser.screenshot("risk-live-ru")
             } catch {
                 await browser.quit()

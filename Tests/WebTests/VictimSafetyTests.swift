@@ -94,7 +94,7 @@ import VaporTesting
             let unanswered = try await PageTests.post(app, "/cases/\(caseID)/incidents?lang=ru", Self.diaryFields("Звонил ночью", againstWill: nil), as: victim)
             #expect(unanswered.status == .unprocessableEntity)
             #expect(unanswered.text.contains("id=\"againstWill-error\""))
-            #expect(unanswered.text.contains("выберите «да» или «нет»"))
+            #expect(unanswered.text.contains("Выберите «да» или «нет»."))
             #expect(unanswered.text.contains("Звонил ночью"), "what she wrote comes back")
         }
     }

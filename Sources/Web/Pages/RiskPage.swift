@@ -123,7 +123,7 @@ struct RiskPage {
                 let record = reason.record.map { ": " + words.episode($0) } ?? ""
                 return (t["riskreason_\(reason.code.rawValue)"] ?? reason.text)
                     .replacingOccurrences(of: "{date}", with: format.dateTime(reason.at)).replacingOccurrences(of: "{record}", with: record)
-            },
+            }.reduce(into: [String]()) { said, line in if !said.contains(line) { said.append(line) } }, // one episode breaking two orders is one reason said
             measures: risk.measures,
             history: (file.riskAssessments ?? []).sorted { $0.assessedAt.epochMilliseconds > $1.assessedAt.epochMilliseconds }.map { a in
                 let level = t["risklevel_\(a.level.rawValue)"] ?? a.level.rawValue

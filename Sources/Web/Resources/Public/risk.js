@@ -24,9 +24,18 @@
     }
     return 'low';
   }
+  var order = ['low', 'medium', 'high', 'extreme'];
+  var select = document.getElementById('risk-level');
   function show() {
-    out.textContent = words.replace('{level}', names[level(yesAnswers())] || '');
+    var computed = level(yesAnswers());
+    out.textContent = words.replace('{level}', names[computed] || '');
     out.hidden = false;
+    // a level may be raised above the one the answers give, never lowered: lower ones are not offered
+    if (!select) return;
+    Array.prototype.forEach.call(select.options, function (option) {
+      option.disabled = option.value !== '' && order.indexOf(option.value) < order.indexOf(computed);
+      if (option.disabled && option.selected) select.value = '';
+    });
   }
   form.addEventListener('change', show);
   show();

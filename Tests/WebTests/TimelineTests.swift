@@ -32,3 +32,16 @@ struct TimelineTests {
         }
     }
 }
+
+/// Days and moments in problems are written as people write them, not in ISO.
+struct ProblemTextTests {
+    @Test func daysAndMomentsAreReadable() {
+        #expect(ValidationProblem.readable("2027-12-06T09:00:00+05:00") == "06.12.2027 09:00")
+        #expect(ValidationProblem.readable("2027-12-06T23:30:00-02:00") == "06.12.2027 23:30", "at its own offset")
+        #expect(ValidationProblem.readable("2025-10-20") == "20.10.2025")
+        #expect(ValidationProblem.readable("ALM-2025-0141") == "ALM-2025-0141")
+        let problem = ValidationProblem(pointer: "/validUntil", message: "", code: .notAfterEnd, values: ["end": "2027-12-06T09:00:00+05:00"])
+        #expect(problem.said(in: ["problem_notAfterEnd": "Новый срок должен быть позже нынешнего окончания ({end})."])
+                == "Новый срок должен быть позже нынешнего окончания (06.12.2027 09:00).")
+    }
+}

@@ -46,6 +46,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.storage[BlobStoreKey.self] = try config.evidence
         ?? BlobStore(directory: NSTemporaryDirectory() + "qorgau-evidence-" + UUID().uuidString, key: .random())
     app.storage[DossierSignerKey.self] = config.dossierSigner ?? .random()
+    app.storage[SecretSealerKey.self] = app.blobs.secretSealer
     let auditVerifications = AuditVerificationJobs()
     app.storage[AuditVerificationJobsKey.self] = auditVerifications
     app.lifecycle.use(auditVerifications)

@@ -24,12 +24,7 @@ import Vapor
             almaty.timeZone = TimeZone(identifier: "Asia/Almaty")
             let browser = try await WebDriver(client: app.client)
             do {
-                func signIn(_ user: TestUser) async throws {
-                    try await browser.open(site + "/login")
-                    try await browser.type("#username", user.account.username)
-                    try await browser.type("#password", user.password)
-                    try await browser.click("form[action=\"/login\"] button[type=submit]")
-                }
+                func signIn(_ user: TestUser) async throws { try await browser.signIn(at: site + "/login", user.account.username, user.password) }
                 func signOut() async throws { try await browser.click("header form button[type=submit]") }
 
                 try await browser.open(site + "/")
@@ -158,10 +153,7 @@ import Vapor
             let browser = try await WebDriver(client: app.client, language: language)
             do {
                 func signIn(_ user: TestUser) async throws {
-                    try await browser.open(site + "/login?lang=\(language)")
-                    try await browser.type("#username", user.account.username)
-                    try await browser.type("#password", user.password)
-                    try await browser.click("form[action=\"/login\"] button[type=submit]")
+                    try await browser.signIn(at: site + "/login?lang=\(language)", user.account.username, user.password)
                 }
                 func signOut() async throws { try await browser.click("header form button[type=submit]") }
                 func shot(_ name: String) async throws { try await browser.screenshot("journey-\(language)-\(name)") }

@@ -24,10 +24,7 @@ import Vapor
             let browser = try await WebDriver(client: app.client, language: language)
             do {
                 func signIn(_ user: TestUser) async throws {
-                    try await browser.open(site + "/login?lang=\(language)")
-                    try await browser.type("#username", user.account.username)
-                    try await browser.type("#password", user.password)
-                    try await browser.click("form[action=\"/login\"] button[type=submit]")
+                    try await browser.signIn(at: site + "/login?lang=\(language)", user.account.username, user.password)
                 }
                 func check(_ name: String) async throws { try await browser.screenshot("roles-\(language)-\(name)") } // and axe's check
                 func signOut() async throws { try await browser.click("header form button[type=submit]") }
@@ -97,10 +94,7 @@ extension RoleBrowserTests {
             let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)
             let browser = try await WebDriver(client: app.client, language: "ru")
             do {
-                try await browser.open(site + "/login?lang=ru")
-                try await browser.type("#username", app.defaultTestUser.account.username)
-                try await browser.type("#password", app.defaultTestUser.password)
-                try await browser.click("form[action=\"/login\"] button[type=submit]")
+                try await browser.signIn(at: site + "/login?lang=ru", app.defaultTestUser.account.username, app.defaultTestUser.password)
                 try await browser.open(site + "/cases/\(caseID)/risk?lang=ru")
                 _ = try await browser.element("#risk-form")
                 for question in try app.risk.instrument(RiskLibrary.defaultInstrument).questions {

@@ -181,6 +181,14 @@ final class WebDriver: @unchecked Sendable {
 }
 
 extension WebDriver {
+    /// Signs `username` in through the sign-in form at `page` (its address, with any language asked for).
+    func signIn(at page: String, _ username: String, _ password: String) async throws {
+        try await open(page)
+        try await type("#username", username)
+        try await type("#password", password)
+        try await click("form[action=\"/login\"] button[type=submit]")
+    }
+
     /// axe-core's script (`QORGAU_AXE_JS`: `.ci/run` takes it from the PyPI package
     /// axe-selenium-python, which carries it), when there is one.
     static let axeScript: String? = ProcessInfo.processInfo.environment["QORGAU_AXE_JS"].flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }

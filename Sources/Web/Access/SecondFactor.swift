@@ -74,7 +74,7 @@ enum SecondFactor {
     /// proven (for the audit log), wrong (counted: ten in a row lock codes for 15 minutes), or
     /// locked (nothing checked).
     static func verify(_ typed: String, of user: UserAccount, req: Request) async throws -> Verdict {
-        let store = SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer)
+        let store = req.secondFactors
         let now = nowMs()
         guard let factor = try await store.factor(of: user.id), factor.confirmedAt != nil else { return .wrong }
         if let until = factor.lockedUntil, until > now { return .locked }
@@ -91,4 +91,11 @@ enum SecondFactor {
         try await store.noteRightCode(of: user.id)
         return .proven(how)
     }
+}
+
+struct SecretSealerKey: StorageKey { typealias Value = SecretSealer }
+
+extension Request {
+    /// The second factors, with the sealer derived from the evidence key once, at start.
+    var secondFactors: SecondFactorStore { SecondFactorStore(db: db, sealer: application.storage[SecretSealerKey.self]!) }
 }

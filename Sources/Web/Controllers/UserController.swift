@@ -86,7 +86,7 @@ struct UserController {
 
     static func resetSecondFactor(_ id: UUID, req: Request) async throws -> UserAccount {
         let user = try await UserStore(db: req.db).get(id)
-        try await SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer).remove(of: user.id)
+        try await req.secondFactors.remove(of: user.id)
         try await SessionStore(db: req.db).deleteAll(of: user.id)
         try await AuditStore(db: req.db).append(actor: try req.principal.subject, action: "secondFactor.reset", target: user.id.apiString)
         return try await UserStore(db: req.db).get(id)

@@ -78,9 +78,10 @@ struct RosterPage {
         let frame = try PageFrame.make(req)
         let t = frame.t
         let officers = try await Self.officers(of: code, req)
-        let names = try await UserStore(db: req.db).displayNames(Set(try await ContactStore(db: req.db).roster(unit: code).map(\.userID)))
+        let roster = try await ContactStore(db: req.db).roster(unit: code)
+        let names = try await UserStore(db: req.db).displayNames(Set(roster.map(\.userID)))
         func time(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
-        let duties = try await ContactStore(db: req.db).roster(unit: code).enumerated().map { index, entry in
+        let duties = roster.enumerated().map { index, entry in
             DutyView(index: index, duty: t["rosterduty_\(entry.duty.rawValue)"] ?? entry.duty.rawValue, officer: names[entry.userID] ?? "—",
                      hours: entry.fromMinute.flatMap { from in entry.toMinute.map { "\(time(from))–\(time($0))" } } ?? (t["roster_all_day"] ?? ""))
         }

@@ -28,7 +28,7 @@ struct SecondFactorPages {
 
     /// After a right password, for a user with a second factor: the code is asked before a session starts.
     static func askForCode(_ req: Request, user: UserAccount) async throws -> Response {
-        let secret = try await SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer).challenge(for: user.id, now: nowMs())
+        let secret = try await req.secondFactors.challenge(for: user.id, now: nowMs())
         let response = req.redirect(to: "/login/code")
         var cookie = SessionCookie.make(secret, for: req, maxAge: Int(SecondFactorStore.challengeLifetime / 1000))
         cookie.sameSite = .strict // a form posted from another site does not carry it
@@ -54,7 +54,7 @@ struct SecondFactorPages {
         }
         let user = try await UserStore(db: req.db).get(userID)
         let typed = String((req.form(Form.self)?.code ?? "").prefix(40))
-        let store = SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer)
+        let store = req.secondFactors
         let verdict = user.disabled ? .wrong : try await SecondFactor.verify(typed, of: user, req: req)
         guard case .proven(let how) = verdict else {
             let left = verdict == .locked ? 0 : try await store.noteWrongCode(secret)
@@ -80,7 +80,7 @@ struct SecondFactorPages {
 
     private func challengedUser(_ req: Request) async throws -> UUID? {
         guard let secret = req.cookies[Self.challengeCookie]?.string else { return nil }
-        return try await SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer).challengedUser(secret, now: nowMs())
+        return try await req.secondFactors.challengedUser(secret, now: nowMs())
     }
 
     // MARK: one's own second factor
@@ -94,7 +94,7 @@ struct SecondFactorPages {
     /// `POST /account/second-factor`: the first code from the app turns it on; recovery codes are shown once.
     func enrol(req: Request) async throws -> Response {
         let user = try req.signedIn.user
-        let store = SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer)
+        let store = req.secondFactors
         guard let factor = try await store.factor(of: user.id), factor.confirmedAt == nil else { return req.redirect(to: "/account/second-factor") }
         guard let step = SecondFactor.matchingStep(of: Self.code(req), secret: factor.secret, lastStep: 0, now: nowMs()) else {
             return try await render(req, error: "second_factor_code_wrong", status: .unprocessableEntity)
@@ -114,7 +114,7 @@ struct SecondFactorPages {
         case .locked: return try await render(req, error: "second_factor_locked", status: .tooManyRequests)
         }
         let codes = RecoveryCode.make()
-        try await SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer).replaceRecoveryCodes(of: user.id, with: codes)
+        try await req.secondFactors.replaceRecoveryCodes(of: user.id, with: codes)
         try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "secondFactor.recoveryCodesRenewed", target: user.id.apiString)
         return try await render(req, recoveryCodes: codes, notice: "second_factor_done_codes")
     }
@@ -130,7 +130,7 @@ struct SecondFactorPages {
         case .wrong: return try await render(req, error: "second_factor_code_wrong", status: .unprocessableEntity)
         case .locked: return try await render(req, error: "second_factor_locked", status: .tooManyRequests)
         }
-        try await SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer).remove(of: user.id)
+        try await req.secondFactors.remove(of: user.id)
         try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "secondFactor.turnedOff", target: user.id.apiString)
         return req.redirect(to: "/account/second-factor?done=off")
     }
@@ -146,7 +146,7 @@ struct SecondFactorPages {
         let user = try await UserStore(db: req.db).get(signedIn.user.id) // as it is now, not as the session began
         let frame = try PageFrame.make(req)
         let t = frame.t
-        let store = SecondFactorStore(db: req.db, sealer: req.application.blobs.secretSealer)
+        let store = req.secondFactors
         let required = req.application.qorgauConfig.secondFactorRoles.contains(user.role)
         var context = EnrolContext(frame: frame, on: user.secondFactorSince != nil, since: "", recoveryLeft: "", required: required,
                                    mustEnrol: SecondFactor.mustEnrol(user, req.application), qrSize: 0, qrPath: "", secret: "",

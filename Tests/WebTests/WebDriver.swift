@@ -73,9 +73,10 @@ final class WebDriver: @unchecked Sendable {
     var source: String { get async throws { try await call(.GET, sessionPath + "/source", nil)["value"] as? String ?? "" } }
 
     /// The element, waiting up to 5 seconds for a page that is still loading.
-    /// Whether the page shows `text` within 5 seconds (a page may still be loading after a click).
+    /// Whether the page shows `text` within 15 seconds (a page may still be loading after a click,
+    /// slowly on a machine running the whole suite).
     func waitFor(_ text: String) async throws -> Bool {
-        for _ in 0..<50 {
+        for _ in 0..<150 {
             if try await source.contains(text) { return true }
             try await Task.sleep(for: .milliseconds(100))
         }

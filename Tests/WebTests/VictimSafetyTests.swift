@@ -66,6 +66,30 @@ import VaporTesting
         }
     }
 
+    /// The script marks the exit before it leaves: the page Back asks for ends the session even
+    /// when the script's `POST /exit` has not reached the server yet. A new sign-in forgets the mark.
+    @Test func theExitMarkEndsTheSessionWithTheFirstRequestThatCarriesIt() async throws {
+        try await withQorgauApp { app in
+            let (_, victim, browser) = try await Self.signedInVictim(app)
+            #expect(try await browser.send(.GET, "/").status == .ok)
+            browser.cookies[QuickExit.markCookie] = "1" // what safety.js sets; no POST /exit follows
+            let back = try await browser.send(.GET, "/password")
+            #expect(back.status == .seeOther)
+            #expect(back.headers.first(name: .location) == "/login")
+            #expect(browser.cookies[SessionCookie.name] == nil, "the session cookie is cleared")
+            #expect(browser.cookies[QuickExit.markCookie] == nil, "the mark is spent")
+            let audit = try await AuditStore(db: app.db).list(action: "quickExit", limit: 10, after: nil)
+            #expect(audit.items.filter { $0.actor == victim.account.id.apiString }.count == 1)
+
+            // she signs in again with the mark still in the browser: the new session lives
+            browser.cookies[QuickExit.markCookie] = "1"
+            let again = try await browser.signIn(victim.account.username, victim.password)
+            #expect(again.status == .seeOther)
+            #expect(browser.cookies[QuickExit.markCookie] == nil, "a new sign-in forgets the mark")
+            #expect(try await browser.send(.GET, "/").status == .ok)
+        }
+    }
+
     @Test func theSignInAndErrorPagesCarryTheQuickExitAndSpeakHerLanguage() async throws {
         try await withQorgauApp { app in
             let login = try await app.testing().sendRequest(.GET, "/login?lang=kk")

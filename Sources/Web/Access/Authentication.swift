@@ -18,7 +18,12 @@ struct AuthenticationMiddleware: AsyncMiddleware {
             if let user = request.storage[ExpiredSessionUserKey.self], let rescued = await DiaryDrafts.rescue(request, expired: user) {
                 return rescued
             }
-            return request.redirect(to: "/login")
+            let response = request.redirect(to: "/login")
+            if QuickExit.marked(request) {
+                response.cookies[SessionCookie.name] = SessionCookie.make("", for: request, maxAge: 0)
+                QuickExit.forgetMark(request, response)
+            }
+            return response
         }
         throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "sign in: send a bearer token (POST /api/v1/auth/tokens makes one)")
     }
@@ -46,6 +51,10 @@ struct AuthenticationMiddleware: AsyncMiddleware {
             return nil
         }
         if let cookie = request.cookies[SessionCookie.name]?.string {
+            if QuickExit.marked(request) { // she left by the quick exit: this session is over
+                try await QuickExit.endSession(cookie, request)
+                return nil
+            }
             switch try await SessionStore(db: request.db).find(secret: cookie, now: nowMs()) {
             case .live(let session):
                 let principal = try await AccessStore(db: request.db).principal(for: session.user)

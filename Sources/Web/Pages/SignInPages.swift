@@ -138,6 +138,7 @@ struct SignInPages {
         let response = req.redirect(to: next)
         response.cookies[SessionCookie.name] = SessionCookie.make(secret, for: req)
         response.cookies[Self.csrfCookie] = SessionCookie.make("", for: req, maxAge: 0)
+        QuickExit.forgetMark(req, response)
         if user.role == .victim { response.cookies[PublicFrame.discreetCookie] = SessionCookie.make("1", for: req, maxAge: 365 * 86_400) }
         return response
     }

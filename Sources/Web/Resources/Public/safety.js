@@ -2,7 +2,8 @@
 // Content-Security-Policy allows no inline script).
 //
 // Quick exit: the button, Esc, or Shift pressed three times within a second. The session ends on
-// the server (a keepalive POST /exit that outlives the page), the page is blanked at once, and
+// the server (a keepalive POST /exit that outlives the page; and the exit mark, a cookie set here
+// first, ends it with whichever request reaches the server first), the page is blanked at once, and
 // location.replace() puts the neutral page in place of this one in the history, so Back does not
 // return to it. Every page is sent with Cache-Control: no-store, so an earlier page that Back
 // reaches is asked for again and, the session being over, answered with the sign-in page.
@@ -17,6 +18,9 @@
     if (event) event.preventDefault();
     if (leaving) return;
     leaving = true;
+    try {
+      document.cookie = "qorgau_exit=1; path=/; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+    } catch (e) { }
     try {
       fetch("/exit", { method: "POST", credentials: "same-origin", keepalive: true,
                        headers: { "X-Quick-Exit": "1" } });

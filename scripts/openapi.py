@@ -100,7 +100,12 @@ schemas = {
                           **incident_fields}, incident_required),
     "Incident": obj({"id": {"type": "string", "format": "uuid"}, "caseId": {"type": "string", "format": "uuid"},
                      "ref": {"type": "string"}, "version": {"type": "integer"}, "recordedAt": DT, "updatedAt": DT,
-                     **incident_fields}, ["id", "caseId", "ref", "version", "recordedAt", "updatedAt"] + incident_required),
+                     **incident_fields,
+                     "enteredInError": {**obj({"reason": {"type": "string"}, "markedBy": {"type": "string", "description": "the user id"},
+                                               "markedAt": DT}, ["reason", "markedBy", "markedAt"]),
+                                        "description": "set while the incident is marked as entered in error: it is then no part of "
+                                                       "the case file, the assessment, the deadlines or the dossier"}},
+                    ["id", "caseId", "ref", "version", "recordedAt", "updatedAt"] + incident_required),
     "IncidentCorrection": obj({"incident": ref("IncidentInput"), "reason": {"type": "string"},
                                "expectedVersion": {"type": "integer", "minimum": 1,
                                                    "description": "refused with 409 when the incident has moved on"}},
@@ -605,6 +610,15 @@ paths = {
         "post": {"operationId": "correctIncident", "summary": "Correct an incident: a new version with a reason",
                  "parameters": [CASE, INCIDENT], "requestBody": body(ref("IncidentCorrection")),
                  "responses": {**ok(ref("Incident")), **errors(404, 409, 413, 422)}}},
+    "/api/v1/cases/{caseID}/incidents/{incidentID}/entered-in-error": {
+        "post": {"operationId": "markIncidentEnteredInError",
+                 "summary": "Mark an incident as entered in error, with the reason (kept with its versions, left out of the case file)",
+                 "description": "Refused (422, code incidentInRecord, values.record) while an administrative case or a criminal "
+                                "proceeding names the incident; 409 when it is already marked.",
+                 "parameters": [CASE, INCIDENT], "requestBody": body(obj({"reason": {"type": "string", "maxLength": 2000}}, ["reason"])),
+                 "responses": {**ok(ref("Incident")), **errors(404, 409, 413, 422)}},
+        "delete": {"operationId": "unmarkIncidentEnteredInError", "summary": "Take the mark back: the incident counts again",
+                   "parameters": [CASE, INCIDENT], "responses": {**ok(ref("Incident")), **errors(404, 409)}}},
     "/api/v1/cases/{caseID}/incidents/{incidentID}/history": {
         "get": {"operationId": "incidentHistory", "summary": "Every version, oldest first", "parameters": [CASE, INCIDENT],
                 "responses": {**ok(page(ref("IncidentVersion"))), **errors(404)}}},

@@ -105,6 +105,9 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case unknownUnit
     /// An officer without a unit.
     case unitNeeded
+    /// An incident an administrative case or a criminal proceeding rests on (`record`, its id in
+    /// the case file), which cannot be marked as entered in error while that record names it.
+    case incidentInRecord
     /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
     /// `bound`, `value`, `source`); the record is kept.
     case unverifiedBound

@@ -15,10 +15,14 @@ public struct CaseFileRows {
     var evidence: [EvidenceModel]
     var orders: [ProtectiveOrderModel]
     var records: [CaseRecordModel]
+    /// The marks of incidents entered in error: those incidents are kept as rows but are no part
+    /// of the case file.
+    var errors: [IncidentErrorModel]
 
     /// The tables a case file is made of.
     public static let tables: Set<String> = [CaseModel.schema, PersonModel.schema, PlaceModel.schema, IncidentModel.schema,
-                                             EvidenceModel.schema, ProtectiveOrderModel.schema, CaseRecordModel.schema]
+                                             EvidenceModel.schema, ProtectiveOrderModel.schema, CaseRecordModel.schema,
+                                             IncidentErrorModel.schema]
 
     /// One row as the dossier keeps it: its table, its key as the audit log names it, and its
     /// fields (the canonical JSON whose SHA-256 the audit record holds).
@@ -32,7 +36,8 @@ public struct CaseFileRows {
         let placesByPerson = Dictionary(grouping: places, by: { $0.$person.id })
         let uploaded = Dictionary(grouping: evidence, by: \.incidentID)
         let persons = persons.map { $0.person(places: placesByPerson[$0.id!] ?? []) }
-        var incidents = try incidents.map { model in
+        let inError = Set(errors.map(\.incidentID))
+        var incidents = try incidents.filter { !inError.contains($0.id!) }.map { model in
             var incident = try model.incident()
             incident.evidence = EvidenceStore.merged(declared: incident.evidence, uploaded: uploaded[model.id!] ?? [])
             return incident
@@ -66,7 +71,7 @@ public struct CaseFileRows {
             return Line(table: M.schema, key: model.auditKey, row: try JSONDecoder().decode(JSONValue.self, from: encoder.encode(model)))
         }
         return try [line(caseRow)] + persons.map(line) + places.map(line) + incidents.map(line) + evidence.map(line)
-            + orders.map(line) + records.map(line)
+            + orders.map(line) + records.map(line) + errors.map(line)
     }
 
     /// The rows of `lines()` read back; a line of a table that is no part of a case file, or a
@@ -79,6 +84,7 @@ public struct CaseFileRows {
         var caseRow: CaseModel?
         var persons: [PersonModel] = [], places: [PlaceModel] = [], incidents: [IncidentModel] = []
         var evidence: [EvidenceModel] = [], orders: [ProtectiveOrderModel] = [], records: [CaseRecordModel] = []
+        var errors: [IncidentErrorModel] = []
         for line in lines {
             switch line.table {
             case CaseModel.schema:
@@ -90,18 +96,19 @@ public struct CaseFileRows {
             case EvidenceModel.schema: evidence.append(try model(line, EvidenceModel.self))
             case ProtectiveOrderModel.schema: orders.append(try model(line, ProtectiveOrderModel.self))
             case CaseRecordModel.schema: records.append(try model(line, CaseRecordModel.self))
+            case IncidentErrorModel.schema: errors.append(try model(line, IncidentErrorModel.self))
             default: throw CaseFileRowsError(description: "a row of table \(line.table), which is no part of a case file")
             }
         }
         guard let caseRow else { throw CaseFileRowsError(description: "no case row") }
         self.init(caseRow: caseRow, persons: persons, places: places, incidents: incidents, evidence: evidence, orders: orders,
-                  records: records)
+                  records: records, errors: errors)
     }
 
     init(caseRow: CaseModel, persons: [PersonModel], places: [PlaceModel], incidents: [IncidentModel], evidence: [EvidenceModel],
-         orders: [ProtectiveOrderModel], records: [CaseRecordModel]) {
+         orders: [ProtectiveOrderModel], records: [CaseRecordModel], errors: [IncidentErrorModel]) {
         self.caseRow = caseRow; self.persons = persons; self.places = places; self.incidents = incidents
-        self.evidence = evidence; self.orders = orders; self.records = records
+        self.evidence = evidence; self.orders = orders; self.records = records; self.errors = errors
     }
 
     /// The SHA-256 of a line's row, as `RowHash` takes it of the stored row.

@@ -114,12 +114,15 @@ public struct CaseFileStore: Sendable {
             .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
         let recordsByCase = Dictionary(grouping: try await CaseRecordModel.query(on: db).filter(\.$case.$id ~~ ids)
             .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
+        let errorsByCase = Dictionary(grouping: try await IncidentErrorModel.query(on: db).filter(\.$case.$id ~~ ids)
+            .sort(\.$markedAt).sort(\.$id).all(), by: { $0.$case.id })
         return models.map { model in
             let caseID = model.id!
             let persons = personsByCase[caseID] ?? [], incidents = incidentsByCase[caseID] ?? []
             return CaseFileRows(caseRow: model, persons: persons, places: persons.flatMap { placesByPerson[$0.id!] ?? [] },
                                 incidents: incidents, evidence: incidents.flatMap { uploaded[$0.id!] ?? [] },
-                                orders: ordersByCase[caseID] ?? [], records: recordsByCase[caseID] ?? [])
+                                orders: ordersByCase[caseID] ?? [], records: recordsByCase[caseID] ?? [],
+                                errors: errorsByCase[caseID] ?? [])
         }
     }
 

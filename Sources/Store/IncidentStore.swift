@@ -42,7 +42,9 @@ public struct IncidentStore: Sendable {
     }
 
     public func get(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> StoredIncident {
-        try await model(id, caseID: caseID, scope: scope).stored()
+        var stored = try await model(id, caseID: caseID, scope: scope).stored()
+        stored.enteredInError = try await IncidentErrorModel.query(on: db).filter(\.$incidentID == id).first()?.mark
+        return stored
     }
 
     private func model(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> IncidentModel {
@@ -67,7 +69,9 @@ public struct IncidentStore: Sendable {
             }
         }
         let rows = try await query.sort(\.$occurredAt).sort(\.$id).limit(limit + 1).all()
-        let items = try rows.prefix(limit).map { try $0.stored() }
+        var items = try rows.prefix(limit).map { try $0.stored() }
+        let marks = try await self.marks(caseID: caseID)
+        for index in items.indices { items[index].enteredInError = marks[items[index].id] }
         let next = rows.count > limit ? rows[limit - 1] : nil
         return Page(items: items, nextCursor: try next.map { Cursor(key: $0.occurredAt, id: try $0.requireID()).text })
     }
@@ -90,6 +94,68 @@ public struct IncidentStore: Sendable {
         try await saveNewVersion(on: db, keeping: superseded, updating: model, caseID: caseID, action: "incident.corrected",
                                  conflict: "incident was corrected by someone else at the same time: reload and correct again")
         return try model.stored()
+    }
+
+    /// Marks the incident as entered in error, with the reason: the incident and its versions are
+    /// kept, and the case file leaves it out while the mark stands. Refused while an administrative
+    /// case or a criminal proceeding names it (that record is corrected first).
+    public func markEnteredInError(_ id: UUID, caseID: UUID, reason: String, by principal: Principal) async throws -> StoredIncident {
+        let model = try await model(id, caseID: caseID, scope: principal.scope)
+        let file = try await CaseFileStore(db: db).rows(caseID: caseID, scope: principal.scope).caseFile()
+        let records = file.administrativeCases.filter { $0.incidents.contains(model.ref) }.map(\.id)
+            + file.criminalProceedings.filter { $0.incidents.contains(model.ref) }.map(\.id)
+        if let record = records.first {
+            throw ValidationFailure([ValidationProblem(pointer: "", message: "the incident is named by \(record): correct that record first",
+                                                      code: .incidentInRecord, values: ["record": record])])
+        }
+        let mark = IncidentErrorModel()
+        mark.id = UUID()
+        mark.incidentID = id
+        mark.$case.id = caseID
+        mark.reason = reason
+        mark.markedBy = principal.subject
+        mark.markedAt = nowMilliseconds()
+        do {
+            try await db.auditedTransaction { tx in
+                try await mark.create(on: tx)
+                return ((), [try .row(mark, "incident.enteredInError", caseID: caseID)])
+            }
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            throw DomainError.conflict("the incident is already marked as entered in error")
+        }
+        var stored = try model.stored()
+        stored.enteredInError = mark.mark
+        return stored
+    }
+
+    /// Takes the mark back: the incident is part of the case file again (who and when is audited).
+    public func unmarkEnteredInError(_ id: UUID, caseID: UUID, by principal: Principal) async throws -> StoredIncident {
+        let model = try await model(id, caseID: caseID, scope: principal.scope)
+        guard let mark = try await IncidentErrorModel.query(on: db).filter(\.$incidentID == id).first() else {
+            throw DomainError.conflict("the incident is not marked as entered in error")
+        }
+        try await db.auditedTransaction { tx in
+            try await mark.delete(on: tx)
+            return ((), [AuditEntry.removed(mark, "incident.restored", caseID: caseID)])
+        }
+        return try model.stored()
+    }
+
+    /// The incidents of a case marked as entered in error, with their marks, in time order (the
+    /// caller checked scope).
+    public func enteredInError(caseID: UUID) async throws -> [StoredIncident] {
+        let marks = try await self.marks(caseID: caseID)
+        guard !marks.isEmpty else { return [] }
+        return try await IncidentModel.query(on: db).filter(\.$id ~~ Array(marks.keys)).sort(\.$occurredAt).sort(\.$id).all().map {
+            var stored = try $0.stored()
+            stored.enteredInError = marks[stored.id]
+            return stored
+        }
+    }
+
+    private func marks(caseID: UUID) async throws -> [UUID: EnteredInError] {
+        Dictionary(try await IncidentErrorModel.query(on: db).filter(\.$case.$id == caseID).all().map { ($0.incidentID, $0.mark) },
+                   uniquingKeysWith: { first, _ in first })
     }
 
     /// Every version, oldest first; the last is the current one.

@@ -48,6 +48,16 @@ public struct StoredIncident: Sendable, Equatable {
     public var updatedAt: ZonedDateTime
     /// `incident.id` is the case-file reference.
     public var incident: Incident
+    /// Set while the incident is marked as entered in error.
+    public var enteredInError: EnteredInError? = nil
+}
+
+/// Why, by whom and when an incident was marked as entered in error.
+public struct EnteredInError: Sendable, Equatable {
+    public var reason: String
+    /// The audit subject of who marked it.
+    public var markedBy: String
+    public var markedAt: ZonedDateTime
 }
 
 public struct IncidentVersion: Sendable, Equatable {

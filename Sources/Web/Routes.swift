@@ -76,6 +76,9 @@ func routes(_ app: Application) throws {
     web.get("cases", ":caseID", "incidents", ":incidentID", "correct", use: IncidentCorrection(packs: app.packs).page).requires(.editCase).auditsRead("incident")
     web.on(.POST, "cases", ":caseID", "incidents", ":incidentID", "correct", body: .collect(maxSize: ByteCount(value: AuthorizationMiddleware.maxFormBytes)),
            use: IncidentCorrection(packs: app.packs).save).requires(.editCase).acceptsMultipart() // the incident form's encoding
+    web.post("cases", ":caseID", "incidents", ":incidentID", "entered-in-error", use: IncidentCorrection(packs: app.packs).markEnteredInError)
+        .requires(.editCase)
+    web.post("cases", ":caseID", "incidents", ":incidentID", "restore", use: IncidentCorrection(packs: app.packs).restore).requires(.editCase)
     web.post("cases", ":caseID", "persons", ":personID", "correct", use: PersonForms(packs: app.packs).correct).requires(.editCase)
     web.post("cases", ":caseID", "orders", ":ref", "extend", use: lifecycleForms.extendOrder).requires(.manageOrders)
     web.post("cases", ":caseID", "orders", ":ref", "revoke", use: lifecycleForms.revokeOrder).requires(.manageOrders)
@@ -223,6 +226,8 @@ func routes(_ app: Application) throws {
     oneCase.post("incidents", use: incidents.create).requires(.logIncident).followsChangesLater()
     oneCase.get("incidents", ":incidentID", use: incidents.get).requires(.readCase).auditsRead("incident")
     oneCase.post("incidents", ":incidentID", "corrections", use: incidents.correct).requires(.editCase)
+    oneCase.post("incidents", ":incidentID", "entered-in-error", use: incidents.markEnteredInError).requires(.editCase)
+    oneCase.delete("incidents", ":incidentID", "entered-in-error", use: incidents.unmarkEnteredInError).requires(.editCase)
     oneCase.get("incidents", ":incidentID", "history", use: incidents.history).requires(.readCaseRecords)
         .auditsRead("incidentHistory")
 }

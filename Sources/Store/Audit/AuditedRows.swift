@@ -19,7 +19,7 @@ enum AuditedTables {
     static let all: [any AuditedRow.Type] = [
         CaseModel.self, PersonModel.self, PlaceModel.self, IncidentModel.self, IncidentVersionModel.self,
         RecordVersionModel.self, ProtectiveOrderModel.self, CaseRecordModel.self, AlertModel.self,
-        CaseAccessModel.self, EvidenceModel.self,
+        CaseAccessModel.self, EvidenceModel.self, IncidentErrorModel.self,
     ]
 }
 
@@ -31,6 +31,7 @@ extension IncidentVersionModel: AuditedRow { var auditCaseID: UUID? { nil } }
 extension RecordVersionModel: AuditedRow { var auditCaseID: UUID? { nil } }
 extension ProtectiveOrderModel: AuditedRow { var auditCaseID: UUID? { $case.id } }
 extension CaseRecordModel: AuditedRow { var auditCaseID: UUID? { $case.id } }
+extension IncidentErrorModel: AuditedRow { var auditCaseID: UUID? { $case.id } }
 extension AlertModel: AuditedRow { var auditCaseID: UUID? { caseID } }
 extension CaseAccessModel: AuditedRow {
     var auditKey: String { id.map { "\($0.caseID.uuidString.lowercased())/\($0.userID.uuidString.lowercased())" } ?? "" }

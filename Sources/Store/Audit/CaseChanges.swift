@@ -10,7 +10,7 @@ extension CaseChange.Kind {
         switch table {
         case CaseModel.schema: self = .header
         case PersonModel.schema, PlaceModel.schema: self = .persons
-        case IncidentModel.schema, IncidentVersionModel.schema: self = .incidents
+        case IncidentModel.schema, IncidentVersionModel.schema, IncidentErrorModel.schema: self = .incidents
         case ProtectiveOrderModel.schema: self = .orders
         case CaseRecordModel.schema, RecordVersionModel.schema: self = .records
         case EvidenceModel.schema: self = .evidence

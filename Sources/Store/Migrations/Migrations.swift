@@ -31,5 +31,6 @@ public enum StoreMigrations {
         CreateAuditVerifications(),
         CreateUnits(),
         AddPaymentCourt(),
+        CreateIncidentErrors(),
     ]
 }

@@ -39,14 +39,16 @@ public struct DashboardReads: Sendable {
         }
     }
 
-    /// How many incidents each of these cases has.
+    /// How many incidents each of these cases has (not counting those entered in error).
     public func incidentCounts(_ caseIDs: [UUID]) async throws -> [UUID: Int] {
         guard let sql = db as? any SQLDatabase, !caseIDs.isEmpty else { return [:] }
         struct Row: Decodable { var case_id: UUID; var n: Int }
         var counts: [UUID: Int] = [:]
         for chunk in caseIDs.chunks(of: 500) {
             for row in try await sql.select().column("case_id").column(SQLRaw("COUNT(*) AS n")).from("incidents")
-                .where("case_id", .in, chunk).groupBy("case_id").all(decoding: Row.self) {
+                .where("case_id", .in, chunk)
+                .where(SQLRaw("NOT EXISTS (SELECT 1 FROM incident_errors WHERE incident_errors.incident_id = incidents.id)"))
+                .groupBy("case_id").all(decoding: Row.self) {
                 counts[row.case_id] = row.n
             }
         }
@@ -58,8 +60,10 @@ public struct DashboardReads: Sendable {
         guard !caseIDs.isEmpty else { return [] }
         var found: [(UUID, Incident)] = []
         for chunk in caseIDs.chunks(of: 500) {
+            let inError = Set(try await IncidentErrorModel.query(on: db).filter(\.$case.$id ~~ chunk).all().map(\.incidentID))
             for model in try await IncidentModel.query(on: db).filter(\.$case.$id ~~ chunk)
-                .filter(\.$occurredAt >= since).filter(\.$reportedBy == ReportedBy.victim.rawValue).all() {
+                .filter(\.$occurredAt >= since).filter(\.$reportedBy == ReportedBy.victim.rawValue).all()
+                where !inError.contains(model.id!) {
                 found.append((model.$case.id, try model.incident()))
             }
         }

@@ -51,6 +51,25 @@ struct IncidentController {
         return IncidentResponse(stored)
     }
 
+    /// Body: `{"reason": "…"}`. The incident is kept with its versions; the case file (and so
+    /// the assessment, deadlines and dossier) leaves it out until the mark is taken back.
+    func markEnteredInError(req: Request) async throws -> IncidentResponse {
+        let caseID = try req.uuid("caseID", what: "case")
+        let id = try req.uuid("incidentID", what: "incident")
+        let body = try req.jsonBody()
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let reason = body["reason"].string(maxLength: 2000)
+        try body.throwIfInvalid()
+        return IncidentResponse(try await IncidentStore(db: req.db).markEnteredInError(id, caseID: caseID, reason: reason!, by: req.principal))
+    }
+
+    /// Takes the mark back: the incident counts again.
+    func unmarkEnteredInError(req: Request) async throws -> IncidentResponse {
+        let caseID = try req.uuid("caseID", what: "case")
+        let id = try req.uuid("incidentID", what: "incident")
+        return IncidentResponse(try await IncidentStore(db: req.db).unmarkEnteredInError(id, caseID: caseID, by: req.principal))
+    }
+
     func history(req: Request) async throws -> PageResponse<IncidentVersionResponse> {
         let caseID = try req.uuid("caseID", what: "case")
         let id = try req.uuid("incidentID", what: "incident")

@@ -75,6 +75,8 @@ struct IncidentResponse: Content {
     var impact: [Impact]
     var witnesses: [String]?
     var evidence: [EvidenceRef]?
+    /// Set while the incident is marked as entered in error: it is then no part of the case file.
+    var enteredInError: EnteredInErrorResponse?
 
     init(_ s: StoredIncident) {
         let i = s.incident
@@ -82,7 +84,14 @@ struct IncidentResponse: Content {
         recordedAt = s.recordedAt; updatedAt = s.updatedAt; occurredAt = i.occurredAt; kind = i.kind
         channel = i.channel; place = i.place; description = i.description; againstWill = i.againstWill
         violence = i.violence; reportedBy = i.reportedBy; impact = i.impact; witnesses = i.witnesses; evidence = i.evidence
+        enteredInError = s.enteredInError.map { EnteredInErrorResponse(reason: $0.reason, markedBy: $0.markedBy, markedAt: $0.markedAt) }
     }
+}
+
+struct EnteredInErrorResponse: Content {
+    var reason: String
+    var markedBy: String
+    var markedAt: ZonedDateTime
 }
 
 struct IncidentVersionResponse: Content {

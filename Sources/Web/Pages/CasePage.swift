@@ -33,11 +33,14 @@ struct CasePage {
         /// The unverified figures the conclusion rests on, in words; the wording applied when there were several.
         var unverified: String; var wording: String?
     }
+    /// An incident marked as entered in error: its name, who marked it when and why, its page.
+    struct EnteredInErrorView: Encodable { var name: String; var note: String; var link: String }
     struct EvidenceView: Encodable { var incident: String; var name: String; var mediaType: String; var size: String; var sha256: String; var link: String }
     struct Context: Encodable {
         var frame: PageFrame
         var caseId: String; var number: String; var jurisdiction: String; var opened: String; var unit: String; var status: String
-        var persons: [PersonView]; var timeline: Timeline; var incidents: [IncidentView]; var offences: [OffenceView]
+        var persons: [PersonView]; var timeline: Timeline; var incidents: [IncidentView]
+        var enteredInError: [EnteredInErrorView]; var offences: [OffenceView]
         var nextSteps: [String]
         /// What the law pack says of records it keeps though they fall outside an unverified bound.
         var warnings: [String]
@@ -141,6 +144,7 @@ struct CasePage {
         let evidence = try await EvidenceStore(db: req.db).list(caseID: caseID, scope: principal.scope)
         let refs = try await IncidentStore(db: req.db).refs(caseID: caseID)
         let storedIncidents = Dictionary(refs.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        let inError = try await IncidentStore(db: req.db).enteredInError(caseID: caseID)
         var form = form
         form.label(t)
         let incidents = file.incidents.sorted { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) }
@@ -156,6 +160,8 @@ struct CasePage {
             deadlines: DeadlineFinder(packs: packs).deadlines([CaseRef(id: caseID.apiString, number: summary.number, file: file)], at: today),
             openAlerts: try await MonitoringStore(db: req.db).alerts(caseID: caseID, scope: principal.scope, openOnly: true).count,
             today: today, t: t, words: words)
+        let markers = try await UserStore(db: req.db).displayNames(Set(inError.compactMap { $0.enteredInError.flatMap { UUID(uuidString: $0.markedBy) } }))
+        let inErrorNames = Dictionary(inError.map { ($0.id, words.incidentName($0.incident)) }, uniquingKeysWith: { first, _ in first })
         var unitName = "—"
         if let unit = summary.unit { unitName = try await UnitStore(db: req.db).find(unit)?.name(in: frame.lang) ?? unit }
         let context = Context(
@@ -180,6 +186,12 @@ struct CasePage {
                              againstWill: (i.againstWill ? t["yes"] : t["no"]) ?? "", violates: words.episodeList(i.violates ?? []),
                              reportedBy: t["reportedby_\(i.reportedBy.rawValue)"] ?? i.reportedBy.rawValue, violation: !(i.violates ?? []).isEmpty,
                              storedId: storedIncidents[i.id]?.apiString ?? "")
+            },
+            enteredInError: inError.map { stored in
+                let mark = stored.enteredInError!
+                let by = UUID(uuidString: mark.markedBy).flatMap { markers[$0] } ?? mark.markedBy
+                return EnteredInErrorView(name: inErrorNames[stored.id] ?? "", note: format.dateTime(mark.markedAt) + ", " + by + ": " + mark.reason,
+                                          link: "/cases/\(caseID.apiString)/incidents/\(stored.id.apiString)/correct")
             },
             offences: assessment.offences.enumerated().map { n, o in
                 OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,
@@ -230,7 +242,7 @@ struct CasePage {
                                 + ($0.document.map { " (" + ($0.hasPrefix("№") ? $0 : "№ " + $0) + ")" } ?? "") } ?? ""])
             },
             evidence: evidence.map { item in
-                EvidenceView(incident: refs[item.incidentID].map(words.episode) ?? "", name: item.name, mediaType: item.mediaType,
+                EvidenceView(incident: inErrorNames[item.incidentID] ?? refs[item.incidentID].map(words.episode) ?? "", name: item.name, mediaType: item.mediaType,
                              size: format.number(item.size), sha256: item.sha256,
                              link: "/api/v1/cases/\(caseID.apiString)/evidence/\(item.id.apiString)/content")
             },

@@ -46,6 +46,12 @@ struct CaseWords {
 
     func episode(_ id: String) -> String { episodes[id] ?? orders[id] ?? id }
 
+    /// An incident's name by when and what, whether or not the case file holds it (one entered
+    /// in error is no part of it).
+    func incidentName(_ incident: Incident) -> String {
+        episodes[incident.id] ?? format.dateTime(incident.occurredAt) + " — " + (t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue)
+    }
+
     func episodeLinks(_ ids: [String]) -> [Episode] { ids.map { Episode(id: $0, name: episode($0)) } }
 
     func episodeList(_ ids: [String]) -> String { ids.map(episode).joined(separator: "; ") }

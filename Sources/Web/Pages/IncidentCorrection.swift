@@ -8,6 +8,9 @@ import Vapor
 /// `…/corrections` does it, a new version with its reason, the one it replaces kept in its history.
 /// The same form and reader as logging one; what the form does not show (who reported it, the
 /// orders it violates, the place's position) is kept.
+///
+/// The same page marks the incident as entered in error, with the reason (`POST …/entered-in-error`),
+/// or takes the mark back (`POST …/restore`), as the API's `…/entered-in-error` does.
 struct IncidentCorrection {
     let packs: PackLibrary
 
@@ -15,12 +18,64 @@ struct IncidentCorrection {
         var frame: PageFrame
         var caseId: String; var number: String; var name: String
         var form: IncidentForm; var formCase: String
+        var mark: Mark
     }
+
+    /// The entered-in-error part of the page: the form to mark, or the mark and the way back.
+    struct Mark: Encodable {
+        var action: String; var restoreAction: String
+        var reason = ""; var error: String?
+        /// Set when marked: "15.11.2026 10:20, Асель Нурланова: <reason>".
+        var marked: String?
+    }
+
+    private struct MarkPosted: Decodable { var reason: String? }
 
     func page(req: Request) async throws -> Response {
         let (caseID, incidentID) = try ids(req)
         let stored = try await IncidentStore(db: req.db).get(incidentID, caseID: caseID, scope: req.principal.scope)
         return try await render(req, caseID: caseID, incidentID: incidentID, form: IncidentForm(correcting: stored.incident), status: .ok)
+    }
+
+    /// `POST /cases/{id}/incidents/{incidentID}/entered-in-error`: marked with the reason, back to
+    /// the case's incidents; a missing reason, or a record that names the incident, said on the page.
+    func markEnteredInError(req: Request) async throws -> Response {
+        let (caseID, incidentID) = try ids(req)
+        let store = IncidentStore(db: req.db)
+        let current = try await store.get(incidentID, caseID: caseID, scope: req.principal.scope)
+        let reason = (req.form(MarkPosted.self)?.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = req.application.catalogs.words(req.pageLanguage)
+        func refused(_ error: String) async throws -> Response {
+            try await render(req, caseID: caseID, incidentID: incidentID, form: IncidentForm(correcting: current.incident), status: .unprocessableEntity,
+                             markReason: reason, markError: error)
+        }
+        let reasonNode = try LifecycleForms.node(["reason": LifecycleForms.required(reason)])
+        _ = reasonNode["reason"].string(maxLength: 2000)
+        if let problem = reasonNode.log.problems.first { return try await refused(problem.said(in: t)) }
+        do {
+            _ = try await store.markEnteredInError(incidentID, caseID: caseID, reason: reason, by: req.principal)
+        } catch let failure as ValidationFailure {
+            let words = try await caseWords(req, caseID: caseID)
+            return try await refused(failure.problems.map { problem in
+                var problem = problem
+                if let record = problem.values?["record"] { problem.values?["record"] = words.episode(record) }
+                return problem.said(in: t)
+            }.joined(separator: "; "))
+        } catch DomainError.conflict {
+            // marked meanwhile by someone else: the page shows the mark that stands
+        }
+        return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#entered-in-error")
+    }
+
+    /// `POST /cases/{id}/incidents/{incidentID}/restore`: the mark taken back.
+    func restore(req: Request) async throws -> Response {
+        let (caseID, incidentID) = try ids(req)
+        do {
+            let stored = try await IncidentStore(db: req.db).unmarkEnteredInError(incidentID, caseID: caseID, by: req.principal)
+            return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#incident-\(stored.incident.id)")
+        } catch DomainError.conflict {
+            return req.redirect(to: "/cases/\(caseID.apiString)/incidents/\(incidentID.apiString)/correct")
+        }
     }
 
     func save(req: Request) async throws -> Response {
@@ -65,7 +120,14 @@ struct IncidentCorrection {
         (try req.uuid("caseID", what: "case"), try req.uuid("incidentID", what: "incident"))
     }
 
-    private func render(_ req: Request, caseID: UUID, incidentID: UUID, form: IncidentForm, status: HTTPResponseStatus) async throws -> Response {
+    private func caseWords(_ req: Request, caseID: UUID) async throws -> CaseWords {
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: try req.principal.scope)
+        let pack = try packs.pack(for: file.jurisdiction)
+        return CaseWords(t: req.application.catalogs.words(req.pageLanguage), lang: req.pageLanguage, pack: pack, file: file)
+    }
+
+    private func render(_ req: Request, caseID: UUID, incidentID: UUID, form: IncidentForm, status: HTTPResponseStatus,
+                        markReason: String = "", markError: String? = nil) async throws -> Response {
         let principal = try req.principal
         let summary = try await CaseStore(db: req.db).get(caseID, scope: principal.scope)
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
@@ -74,10 +136,16 @@ struct IncidentCorrection {
         let stored = try await IncidentStore(db: req.db).get(incidentID, caseID: caseID, scope: principal.scope)
         let words = CaseWords(t: frame.t, lang: frame.lang, pack: pack, file: file)
         var form = form
-        form.action = "/cases/\(caseID.apiString)/incidents/\(incidentID.apiString)/correct"
+        let base = "/cases/\(caseID.apiString)/incidents/\(incidentID.apiString)"
+        form.action = base + "/correct"
         form.label(frame.t)
+        var mark = Mark(action: base + "/entered-in-error", restoreAction: base + "/restore", reason: markReason, error: markError)
+        if let marked = stored.enteredInError {
+            let by = try await UserStore(db: req.db).displayNames(Set(UUID(uuidString: marked.markedBy).map { [$0] } ?? [])).values.first
+            mark.marked = words.format.dateTime(marked.markedAt) + ", " + (by ?? marked.markedBy) + ": " + marked.reason
+        }
         return try await req.renderPage("incident-correction", Context(
-            frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", name: words.episode(stored.incident.id),
-            form: form, formCase: caseID.apiString), status: status)
+            frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", name: words.incidentName(stored.incident),
+            form: form, formCase: caseID.apiString, mark: mark), status: status)
     }
 }

@@ -109,7 +109,9 @@ struct AuditPage {
             records = found.items
             nextCursor = found.nextCursor
         }
-        let userIDs = Set(records.flatMap { [UUID(uuidString: $0.actor), $0.target.flatMap(UUID.init(uuidString:))].compactMap { $0 } })
+        let userIDs = Set(records.flatMap { record in
+            [UUID(uuidString: record.actor), record.target.flatMap(UUID.init(uuidString:))].compactMap { $0 } + AuditDetail.ids(in: record.detail)
+        })
         let units = try await UnitStore(db: req.db).units(Set(records.filter { $0.action.hasPrefix("unit.") || $0.action.hasPrefix("roster.") }.compactMap(\.target)))
         let users = try await UserStore(db: req.db).displayNames(userIDs)
         let caseIDs: [UUID] = Array(Set(records.compactMap { (record: AuditRecord) -> UUID? in record.caseID }))
@@ -126,7 +128,7 @@ struct AuditPage {
             } ?? ""
             rows.append(Row(when: format.dateTime(ZonedDateTime(epochMilliseconds: record.at, offsetSeconds: 0)), actor: who,
                             action: Self.action(record.action, t), target: target, caseNumber: number, caseId: record.caseID?.apiString ?? "",
-                            detail: record.detail ?? ""))
+                            detail: AuditDetail.said(record.detail, t: t, names: users)))
         }
         var query = URLComponents()
         query.queryItems = [("action", filter.action), ("actor", filter.actor), ("case", filter.caseRef), ("from", filter.from), ("to", filter.to),

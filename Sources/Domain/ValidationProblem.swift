@@ -108,6 +108,9 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     /// An incident an administrative case or a criminal proceeding rests on (`record`, its id in
     /// the case file), which cannot be marked as entered in error while that record names it.
     case incidentInRecord
+    /// An order of the same type already in force over the new one's days (`order`, its
+    /// reference; `issuedAt`, `until`).
+    case duplicateOrder
     /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
     /// `bound`, `value`, `source`); the record is kept.
     case unverifiedBound

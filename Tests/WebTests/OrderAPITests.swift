@@ -11,6 +11,37 @@ import VaporTesting
          "conditions": ["noContact": true, "zones": [["kind": "home", "lat": 43.22, "lon": 76.85, "radiusMeters": 300]]]]
     }
 
+    /// One measure of a type over the same days: a second is refused naming the first (from the API
+    /// as from the page); the days after it ends, or after it was revoked, take a new one.
+    @Test func aSecondOrderOfTheSameTypeOverTheSameDaysIsRefusedNamingTheFirst() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await app.createCase()
+            let first = try await app.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order())
+            let ref = try #require(first.json["ref"] as? String)
+            let overlapping = try await app.request(.POST, "/api/v1/cases/\(caseID)/orders",
+                                                    json: order(issued: "2025-10-01T10:00:00+05:00", until: "2025-10-25T10:00:00+05:00"))
+            #expect(overlapping.status == .unprocessableEntity)
+            let problem = try #require((overlapping.json["errors"] as? [[String: Any]])?.first)
+            #expect(problem["code"] as? String == "duplicateOrder")
+            #expect((problem["values"] as? [String: String])?["order"] == ref)
+            var headers = HTTPHeaders()
+            headers.add(name: .acceptLanguage, value: "ru")
+            let russian = try await app.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order(issued: "2025-11-01T10:00:00+05:00"),
+                                                headers: headers)
+            #expect(russian.text.contains("продлите её"), "\(russian.text)")
+            let after = try await app.request(.POST, "/api/v1/cases/\(caseID)/orders",
+                                              json: order(issued: "2025-11-22T10:00:00+05:00", until: "2025-12-20T10:00:00+05:00"))
+            #expect(after.status == .created, "the days after the first ends")
+            let firstID = try #require(first.json["id"] as? String)
+            _ = try await app.request(.POST, "/api/v1/cases/\(caseID)/orders/\(firstID)/revocation",
+                                      json: ["at": "2025-11-01T10:00:00+05:00", "reason": "replaced"])
+            let replacing = try await app.request(.POST, "/api/v1/cases/\(caseID)/orders",
+                                                  json: order(issued: "2025-11-05T10:00:00+05:00", until: "2025-11-20T10:00:00+05:00"))
+            #expect(replacing.status == .created, "after the first was revoked")
+            #expect(((try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")).json["items"] as? [Any])?.count == 3)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func anIncidentInsideTheTermIsAViolationUntilTheOrderIsRevoked(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in

@@ -31,6 +31,23 @@ public struct OrderRules: Sendable {
         }
         return found
     }
+
+    /// An order of the same type whose days overlap the new one's (each from its issue to its
+    /// revocation or end): one in force is extended, not issued twice.
+    public static func duplicate(of order: ProtectiveOrder, among orders: [ProtectiveOrder]) -> ProtectiveOrder? {
+        func end(_ o: ProtectiveOrder) -> Int64 { min(o.revokedAt?.epochMilliseconds ?? .max, o.validUntil.epochMilliseconds) }
+        return orders.first { other in
+            other.type == order.type && other.id != order.id
+                && other.issuedAt.epochMilliseconds < end(order) && order.issuedAt.epochMilliseconds < end(other)
+        }
+    }
+
+    /// The problem a duplicate is refused with: the existing order named by its reference and days.
+    public static func duplicateProblem(_ existing: ProtectiveOrder) -> ValidationProblem {
+        ValidationProblem(pointer: "/type", message: "order \(existing.id) of this type is in force over these days, until \(existing.validUntil): extend it instead",
+                          code: .duplicateOrder, values: ["order": existing.id, "issuedAt": existing.issuedAt.description,
+                                                          "until": existing.validUntil.description])
+    }
 }
 
 /// The checks of a whole case file that need its jurisdiction's pack.

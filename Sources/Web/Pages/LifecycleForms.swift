@@ -89,9 +89,11 @@ struct LifecycleForms {
                                    "conditions": conditions]
         // an order of the same kind already in force then is extended, not issued twice
         if let type = posted.type.flatMap(OrderType.init(rawValue:)), let start = ZonedDateTime(issued) {
+            // an end not given (or not a date) is said by the form's own check; the start alone is asked about here
+            let end = ZonedDateTime(time.instant(posted.validUntil)) ?? ZonedDateTime(epochMilliseconds: start.epochMilliseconds + 1, offsetSeconds: 0)
             let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
-            if let existing = file.protectiveOrders.first(where: { $0.type == type && $0.revokedAt == nil
-                && $0.issuedAt.epochMilliseconds <= start.epochMilliseconds && $0.validUntil.epochMilliseconds > start.epochMilliseconds }) {
+            let asked = ProtectiveOrder(id: "", type: type, issuedAt: start, validUntil: end, issuer: "", conditions: .init(noContact: false))
+            if let existing = OrderRules.duplicate(of: asked, among: file.protectiveOrders) {
                 let t = req.application.catalogs.words(req.pageLanguage)
                 let pack = try packs.pack(for: file.jurisdiction)
                 let format = LocaleFormat(language: req.pageLanguage, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)

@@ -34,6 +34,8 @@ public struct LifecycleService: Sendable {
         let order = FieldReader().order(body, requireID: false)
         try body.throwIfInvalid()
         try Self.refuse(OrderRules(pack: try await pack(of: caseID)).problems(order!))
+        let existing = try await OrderStore(db: db).list(caseID: caseID, scope: principal.scope).map(\.order)
+        if let duplicate = OrderRules.duplicate(of: order!, among: existing) { throw ValidationFailure([OrderRules.duplicateProblem(duplicate)]) }
         return try await OrderStore(db: db).add(order!, to: caseID, scope: principal.scope)
     }
 

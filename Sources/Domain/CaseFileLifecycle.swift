@@ -61,6 +61,18 @@ public struct Zone: Equatable, Sendable, Codable {
         self.kind = kind; self.polygon = polygon; self.holes = holes
     }
 
+    /// Metres from a point to the zone's boundary: negative inside, as the monitoring measures it
+    /// (a circle from its centre less the radius; a polygon to its nearest edge, outline or hole).
+    public func signedDistance(lat pointLat: Double, lon pointLon: Double) -> Double? {
+        if let polygon {
+            let point = GeoPoint(lat: pointLat, lon: pointLon)
+            let edge = ([polygon] + (holes ?? [])).map { Geo.distanceToPolygonEdge($0, point) }.min() ?? .infinity
+            return contains(lat: pointLat, lon: pointLon) ? -edge : edge
+        }
+        guard let lat, let lon, let radiusMeters else { return nil }
+        return Geo.distanceMeters(pointLat, pointLon, lat, lon) - radiusMeters
+    }
+
     /// Whether a point lies in the zone (in a polygon and in none of its holes).
     public func contains(lat pointLat: Double, lon pointLon: Double) -> Bool {
         if let polygon {

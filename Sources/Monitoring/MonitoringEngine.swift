@@ -8,11 +8,13 @@ import Foundation
 public struct MonitoringEngine: Sendable {
     /// How far beyond a boundary the respondent must go before leaving counts, so that standing on
     /// the line does not raise a storm of alerts.
-    public var hysteresisMeters: Double = 50
+    public var hysteresisMeters: Double = MonitoringEngine.defaultHysteresisMeters
+    public static let defaultHysteresisMeters = 50.0
     /// A device is silent after this many of its intervals without a ping.
     public var silentAfterIntervals: Double = 3
     /// A victim position older than this is not used for proximity.
-    public var victimPositionMaxAge: TimeInterval = 600
+    public var victimPositionMaxAge: TimeInterval = MonitoringEngine.defaultVictimPositionMaxAge
+    public static let defaultVictimPositionMaxAge: TimeInterval = 600
     /// Clock slack for devices whose clocks run ahead.
     public var futureTolerance: TimeInterval = 300
 

@@ -37,12 +37,23 @@ public struct AppConfig: Sendable {
     /// Where the quick-exit button of the victim's pages leads (`QORGAU_QUICK_EXIT_URL`): a
     /// neutral page that does not reveal what she was looking at.
     public var quickExitURL = "https://www.google.com/search?q=weather"
+    /// The deployment's own tile server for the monitoring maps (`QORGAU_TILES_URL`), an XYZ
+    /// template such as `https://tiles.police.example/{z}/{x}/{y}.png`. Without one the maps draw
+    /// on a plain ground: nothing is fetched from outside.
+    public var tilesURL: String?
     /// Which pages keep "Qorgau" out of the tab title and the header, showing a neutral title
     /// instead (`QORGAU_DISCREET`): `victim` (default) the victim's pages, `all` the sign-in and
     /// error pages as well (a deployment whose address itself is neutral), `off` none.
     public var discreet = Discretion.victim
 
     public enum Discretion: String, Sendable, CaseIterable { case victim, all, off }
+
+    /// The scheme, host and port of a tile template, for the pages' Content-Security-Policy.
+    static func tilesOrigin(_ template: String) -> String? {
+        guard let url = URL(string: template.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")),
+              let scheme = url.scheme, ["http", "https"].contains(scheme), let host = url.host, !host.isEmpty else { return nil }
+        return scheme + "://" + host + (url.port.map { ":\($0)" } ?? "")
+    }
     /// How this instance takes part among several on one PostgreSQL (`QORGAU_INSTANCE_ADDRESS`,
     /// `QORGAU_LEASE_SECONDS`).
     public var instances = InstanceSettings()
@@ -122,6 +133,12 @@ public struct AppConfig: Sendable {
                 throw ConfigurationError("QORGAU_QUICK_EXIT_URL must be an http(s) address; got \"\(raw)\"")
             }
             config.quickExitURL = raw
+        }
+        if let raw = env["QORGAU_TILES_URL"], !raw.isEmpty {
+            guard Self.tilesOrigin(raw) != nil, ["{z}", "{x}", "{y}"].allSatisfy(raw.contains) else {
+                throw ConfigurationError("QORGAU_TILES_URL must be an http(s) address with {z}, {x} and {y}, e.g. https://tiles.example/{z}/{x}/{y}.png; got \"\(raw)\"")
+            }
+            config.tilesURL = raw
         }
         if let raw = env["QORGAU_DISCREET"] {
             guard let discreet = Discretion(rawValue: raw) else {

@@ -29,7 +29,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.middleware = Middlewares()
     app.middleware.use(RequestIDMiddleware()) // first: every log line of the request carries its id
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
-    app.middleware.use(SecurityHeadersMiddleware()) // outside ProblemMiddleware: errors get the headers too
+    app.middleware.use(SecurityHeadersMiddleware(tilesOrigin: config.tilesURL.flatMap(AppConfig.tilesOrigin))) // outside ProblemMiddleware: errors get the headers too
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(MethodNotAllowedMiddleware())
     app.middleware.use(BodyGuardMiddleware()) // before anything reads a body

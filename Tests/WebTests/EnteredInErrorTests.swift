@@ -123,10 +123,20 @@ import VaporTesting
             let markedPage = try await PageTests.page(app, page + "/correct?lang=kk")
             #expect(markedPage.text.contains("id=\"marked-in-error\""))
             #expect(markedPage.text.contains("Белгіні алып тастау"))
+            #expect(!markedPage.text.contains("id=\"incident-form\""), "a marked episode is not corrected: the mark is taken back first")
+
+            // a second officer's form, sent from the page as it was before the mark: told, not lost silently
+            let late = try await AlertConsoleTests.post(app, page + "/entered-in-error", PageTests.encoded([("reason", "дубль")]))
+            #expect(late.headers.first(name: .location)?.contains("already=marked") == true)
+            let told = try await PageTests.page(app, page + "/correct?already=marked&lang=ru")
+            #expect(told.text.contains("id=\"already-notice\""))
+            #expect(told.text.contains("внесено не в то дело"), "the first officer's reason stands")
 
             let restored = try await AlertConsoleTests.post(app, page + "/restore", "")
             #expect(restored.status == .seeOther)
             #expect(try await PageTests.page(app, "/cases/\(caseID)?lang=ru").text.contains("id=\"incident-i1\""))
+            let again = try await AlertConsoleTests.post(app, page + "/restore", "")
+            #expect(again.headers.first(name: .location)?.contains("already=restored") == true)
 
             // a record that rests on the episode is named in the page's language
             let decision: [String: Any] = ["article": "KZ.CAO.461", "incidents": ["i1"], "decidedAt": "2025-10-25T10:00:00+05:00",
@@ -134,7 +144,7 @@ import VaporTesting
             #expect(try await app.request(.POST, "/api/v1/cases/\(caseID)/administrative-cases", json: decision).status == .created)
             let refused = try await AlertConsoleTests.post(app, page + "/entered-in-error?lang=ru", PageTests.encoded([("reason", "дубль")]))
             #expect(refused.status == .unprocessableEntity)
-            #expect(refused.text.contains("Эпизод входит в административное дело"), "\(refused.text)")
+            #expect(refused.text.contains("На этот эпизод опирается запись: административное дело, ст. 461 КоАП РК"), "\(refused.text)")
         }
     }
 }

@@ -155,7 +155,7 @@ import VaporTesting
                                                           form.replacingOccurrences(of: "2025-10-23", with: "2025-11-01"))
             #expect(second.status == .unprocessableEntity)
             let text = Self.visibleText(second.text)
-            #expect(text.contains("Уже действует Защитное предписание (полиция) (23 окт. 2025 г.) до 22 нояб. 2025 г."), "the first is named")
+            #expect(text.contains("На эти дни уже приходится защитное предписание (полиция) (23 окт. 2025 г.) со сроком до 22 нояб. 2025 г."), "the first is named")
             let orders = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")
             #expect((orders.json["items"] as? [Any])?.count == 1)
         }

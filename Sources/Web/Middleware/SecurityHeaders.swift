@@ -3,10 +3,18 @@ import Vapor
 /// Headers every answer carries: nothing from elsewhere may run or frame Qorgau's pages, no
 /// referrer leaves, and nothing about a case is kept in a shared cache.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
+    /// The policy; images may also come from the deployment's own tile server, when it has one.
+    let policy: String
+
+    init(tilesOrigin: String? = nil) {
+        policy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
+            + (tilesOrigin.map { "; img-src 'self' " + $0 } ?? "")
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         let headers: [(String, String)] = [
-            ("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"),
+            ("Content-Security-Policy", policy),
             ("X-Content-Type-Options", "nosniff"),
             ("X-Frame-Options", "DENY"),
             ("Referrer-Policy", "no-referrer"),

@@ -34,7 +34,7 @@ struct CasePage {
         var unverified: String; var wording: String?
     }
     /// An incident marked as entered in error: its name, who marked it when and why, its page.
-    struct EnteredInErrorView: Encodable { var name: String; var note: String; var link: String }
+    struct EnteredInErrorView: Encodable { var name: String; var note: String; var reason: String; var link: String }
     struct EvidenceView: Encodable { var incident: String; var name: String; var mediaType: String; var size: String; var sha256: String; var link: String }
     struct Context: Encodable {
         var frame: PageFrame
@@ -190,8 +190,8 @@ struct CasePage {
             enteredInError: inError.map { stored in
                 let mark = stored.enteredInError!
                 let by = UUID(uuidString: mark.markedBy).flatMap { markers[$0] } ?? mark.markedBy
-                return EnteredInErrorView(name: inErrorNames[stored.id] ?? "", note: format.dateTime(mark.markedAt) + ", " + by + ": " + mark.reason,
-                                          link: "/cases/\(caseID.apiString)/incidents/\(stored.id.apiString)/correct")
+                return EnteredInErrorView(name: inErrorNames[stored.id] ?? "", note: IncidentCorrection.markedBy(by, at: format.dateTime(mark.markedAt), t: t),
+                                          reason: mark.reason, link: "/cases/\(caseID.apiString)/incidents/\(stored.id.apiString)/correct")
             },
             offences: assessment.offences.enumerated().map { n, o in
                 OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,

@@ -18,6 +18,7 @@ struct CaseWords {
     /// The orders, verdicts and administrative cases of the case by id ("Защитное предписание
     /// (полиция) (15 окт. 2025 г.)").
     private let orders: [String: String]
+    private let file: CaseFile
 
     /// The words of a page in `lang` (ru, kk, en), its dates in the jurisdiction's time zone.
     init(t: [String: String], lang: String, pack: JurisdictionPack, file: CaseFile) {
@@ -26,7 +27,7 @@ struct CaseWords {
     }
 
     init(t: [String: String], format: LocaleFormat, pack: JurisdictionPack, language: Language, file: CaseFile) {
-        self.t = t; self.format = format; self.pack = pack; self.language = language
+        self.t = t; self.format = format; self.pack = pack; self.language = language; self.file = file
         episodes = Dictionary(file.incidents.map { incident in
             (incident.id, format.dateTime(incident.occurredAt) + " — " + (t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue))
         }, uniquingKeysWith: { first, _ in first })
@@ -45,6 +46,13 @@ struct CaseWords {
     struct Episode: Encodable { var id: String; var name: String }
 
     func episode(_ id: String) -> String { episodes[id] ?? orders[id] ?? id }
+
+    /// A record an episode rests on, named fully: an administrative case with its article
+    /// ("административное дело, ст. 461 КоАП РК (12 нояб. 2025 г.)"), others as `episode` names them.
+    func record(_ id: String) -> String {
+        guard let decision = file.administrativeCases.first(where: { $0.id == id }) else { return episode(id) }
+        return (t["administrative_case"] ?? "") + ", " + article(decision.article) + " (" + format.date(decision.decidedAt.localDate) + ")"
+    }
 
     /// An incident's name by when and what, whether or not the case file holds it (one entered
     /// in error is no part of it).

@@ -19,14 +19,16 @@ struct IncidentCorrection {
         var caseId: String; var number: String; var name: String
         var form: IncidentForm; var formCase: String
         var mark: Mark
+        /// Someone else marked the episode, or took the mark back, before this officer's form arrived.
+        var notice: String?
     }
 
     /// The entered-in-error part of the page: the form to mark, or the mark and the way back.
     struct Mark: Encodable {
         var action: String; var restoreAction: String
         var reason = ""; var error: String?
-        /// Set when marked: "15.11.2026 10:20, Асель Нурланова: <reason>".
-        var marked: String?
+        /// Set when marked: who marked it and when, and why (kept apart: a reason may run over lines).
+        var marked: String?; var reasonGiven: String?
     }
 
     private struct MarkPosted: Decodable { var reason: String? }
@@ -58,11 +60,12 @@ struct IncidentCorrection {
             let words = try await caseWords(req, caseID: caseID)
             return try await refused(failure.problems.map { problem in
                 var problem = problem
-                if let record = problem.values?["record"] { problem.values?["record"] = words.episode(record) }
+                if let record = problem.values?["record"] { problem.values?["record"] = words.record(record) }
                 return problem.said(in: t)
             }.joined(separator: "; "))
         } catch DomainError.conflict {
-            // marked meanwhile by someone else: the page shows the mark that stands
+            // marked meanwhile by someone else: their mark stands, and the page says so
+            return req.redirect(to: "/cases/\(caseID.apiString)/incidents/\(incidentID.apiString)/correct?already=marked#entered-in-error")
         }
         return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#entered-in-error")
     }
@@ -74,7 +77,7 @@ struct IncidentCorrection {
             let stored = try await IncidentStore(db: req.db).unmarkEnteredInError(incidentID, caseID: caseID, by: req.principal)
             return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#incident-\(stored.incident.id)")
         } catch DomainError.conflict {
-            return req.redirect(to: "/cases/\(caseID.apiString)/incidents/\(incidentID.apiString)/correct")
+            return req.redirect(to: "/cases/\(caseID.apiString)/incidents/\(incidentID.apiString)/correct?already=restored")
         }
     }
 
@@ -142,10 +145,17 @@ struct IncidentCorrection {
         var mark = Mark(action: base + "/entered-in-error", restoreAction: base + "/restore", reason: markReason, error: markError)
         if let marked = stored.enteredInError {
             let by = try await UserStore(db: req.db).displayNames(Set(UUID(uuidString: marked.markedBy).map { [$0] } ?? [])).values.first
-            mark.marked = words.format.dateTime(marked.markedAt) + ", " + (by ?? marked.markedBy) + ": " + marked.reason
+            mark.marked = Self.markedBy(by ?? marked.markedBy, at: words.format.dateTime(marked.markedAt), t: frame.t)
+            mark.reasonGiven = marked.reason
         }
+        let notice = req.query[String.self, at: "already"].flatMap { ["marked", "restored"].contains($0) ? frame.t["entered_in_error_already_\($0)"] : nil }
         return try await req.renderPage("incident-correction", Context(
             frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", name: words.incidentName(stored.incident),
-            form: form, formCase: caseID.apiString, mark: mark), status: status)
+            form: form, formCase: caseID.apiString, mark: mark, notice: notice), status: status)
+    }
+
+    /// "отметил(а) Асель Нурланова, 6 дек. 2026 г., 12:28".
+    static func markedBy(_ who: String, at when: String, t: [String: String]) -> String {
+        (t["entered_in_error_by"] ?? "{who}, {when}").replacingOccurrences(of: "{who}", with: who).replacingOccurrences(of: "{when}", with: when)
     }
 }

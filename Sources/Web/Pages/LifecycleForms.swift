@@ -97,8 +97,11 @@ struct LifecycleForms {
                 let t = req.application.catalogs.words(req.pageLanguage)
                 let pack = try packs.pack(for: file.jurisdiction)
                 let format = LocaleFormat(language: req.pageLanguage, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)
-                let text = (t["order_duplicate"] ?? "").replacingOccurrences(of: "{order}", with: (t["ordertype_\(type.rawValue)"] ?? type.rawValue)
-                    + " (" + format.date(existing.issuedAt.localDate) + ")").replacingOccurrences(of: "{until}", with: format.date(existing.validUntil.localDate))
+                let pattern = t["order_duplicate"] ?? ""
+                var name = (t["ordertype_\(type.rawValue)"] ?? type.rawValue) + " (" + format.date(existing.issuedAt.localDate) + ")"
+                if !pattern.hasPrefix("{order}") { name = name.prefix(1).lowercased() + name.dropFirst() } // within the sentence
+                let text = pattern.replacingOccurrences(of: "{order}", with: name)
+                    .replacingOccurrences(of: "{until}", with: format.date(existing.validUntil.localDate))
                 return try await refuse(req, form: \.order, posted: posted, [ValidationProblem(pointer: "/type", message: text)])
             }
         }

@@ -65,6 +65,9 @@ struct PublicFrame: Encodable {
     static func pagePath(of req: Request) -> String {
         guard req.method != .GET else { return req.url.path }
         let parts = req.url.path.split(separator: "/").map(String.init)
+        if parts.first == "cases", parts.count >= 4, parts[2] == "incidents", UUID(uuidString: parts[1]) != nil, UUID(uuidString: parts[3]) != nil {
+            return "/cases/\(parts[1])/incidents/\(parts[3])/correct" // the episode's page, where its forms are
+        }
         if parts.first == "cases", parts.count >= 2, UUID(uuidString: parts[1]) != nil { return "/cases/" + parts[1] }
         if let first = parts.first, ["users", "fund", "alerts", "password", "search", "audit"].contains(first) { return "/" + first }
         return "/"

@@ -30,6 +30,10 @@
   // a form whose action cannot be undone asks first (data-confirm holds the question)
   document.addEventListener('submit', function (event) {
     var question = event.target.getAttribute && event.target.getAttribute('data-confirm');
-    if (question && !window.confirm(question)) event.preventDefault();
+    // nothing to confirm while a required field is empty: the server's answer says what is missing
+    var missing = question && Array.prototype.some.call(event.target.querySelectorAll('[required]'), function (field) {
+      return !String(field.value || '').trim();
+    });
+    if (question && !missing && !window.confirm(question)) event.preventDefault();
   }, true);
 })();

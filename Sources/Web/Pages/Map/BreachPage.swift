@@ -1,0 +1,119 @@
+import Domain
+import Foundation
+import Law
+import Monitoring
+import Store
+import Vapor
+
+/// `GET /cases/{id}/alerts/{alertID}`: an alert shown for court. The map of the half hour before
+/// and after it (the respondent's track, the zone, the victim's track for a distance alert), a
+/// chart of the distance to the zone's edge or to her over that hour with the order's line drawn,
+/// the same numbers as a table, and the breach's evidence: the track file the incident holds,
+/// made again from the stored pings, with its SHA-256 compared (`…/track.jsonl` gives the file).
+struct BreachPage {
+    let packs: PackLibrary
+    /// Before and after the alert, as the issue asks for court.
+    static let windowMs: Int64 = 30 * 60_000
+
+    struct Sample: Encodable { var when: String; var distance: String; var accuracy: String }
+    struct Context: Encodable {
+        var frame: PageFrame
+        var caseId: String; var number: String
+        var what: String; var when: String; var device: String; var order: String; var distance: String
+        var map: MapDrawing; var chart: DistanceChart.Drawing?; var samples: [Sample]
+        var evidence: Evidence?
+        var acknowledged: String?
+    }
+    struct Evidence: Encodable { var name: String; var recorded: String; var remade: String; var same: Bool; var link: String }
+
+    /// What the page and the file are made of.
+    struct Loaded {
+        var file: CaseFile; var alert: StoredAlert; var respondent: [StoredPing]; var victim: [StoredPing]
+        var order: ProtectiveOrder?; var zone: Zone?
+    }
+
+    func load(_ req: Request) async throws -> Loaded {
+        let caseID = try req.uuid("caseID", what: "case")
+        let alertID = try req.uuid("alertID", what: "alert")
+        let scope = try req.principal.scope
+        let alert = try await MonitoringStore(db: req.db).alert(alertID, caseID: caseID, scope: scope)
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: scope)
+        let store = MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self])
+        let at = alert.at.epochMilliseconds
+        let respondent = try await store.track(caseID: caseID, device: alert.device, from: at - Self.windowMs, to: at + Self.windowMs)
+        let victimIDs = Set(file.persons.filter { $0.role == .victim }.map(\.id))
+        var victim: [StoredPing] = []
+        for device in (file.devices ?? []) where victimIDs.contains(device.person) && device.id != alert.device {
+            victim += try await store.track(caseID: caseID, device: device.id, from: at - Self.windowMs - 600_000, to: at + Self.windowMs)
+        }
+        victim.sort { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
+        let order = file.protectiveOrders.first { $0.id == alert.order }
+        let zone = alert.zone.flatMap { n in order?.conditions.zones.flatMap { n < $0.count ? $0[n] : nil } }
+        return Loaded(file: file, alert: alert, respondent: respondent, victim: victim, order: order, zone: zone)
+    }
+
+    func page(req: Request) async throws -> Response {
+        let loaded = try await load(req)
+        let alert = loaded.alert, file = loaded.file
+        let caseID = alert.caseID
+        let summary = try await CaseStore(db: req.db).get(caseID, scope: try req.principal.scope)
+        let pack = try packs.pack(for: file.jurisdiction)
+        let frame = try PageFrame.make(req, emergencyNumber: pack.emergencyNumber)
+        let t = frame.t
+        let words = CaseWords(t: t, lang: frame.lang, pack: pack, file: file)
+        let what = t["alertkind_\(alert.kind)"] ?? alert.kind
+        let persons = Dictionary(file.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let wornBy = (file.devices ?? []).first { $0.id == alert.device }.flatMap { persons[$0.person] }
+        let device = (wornBy.map { (t["personrole_\($0.role.rawValue)"] ?? "") + ": " + $0.name + ", " } ?? "") + alert.device
+
+        var map = MapBuilder(hysteresisMetres: MonitoringEngine.defaultHysteresisMeters)
+        if let zone = loaded.zone, let n = alert.zone, let order = loaded.order {
+            map.zone(zone, label: MonitoringWords.zone(zone, number: n, order: words.episode(order.id), t: t), current: true)
+        }
+        func point(_ p: StoredPing) -> GeoPoint? { p.lat.flatMap { lat in p.lon.map { GeoPoint(lat: lat, lon: $0) } } }
+        map.track(loaded.respondent.compactMap(point), label: (t["monitoring_track"] ?? "") + ": " + device, kind: "respondent")
+        if alert.kind == "proximity" {
+            map.track(loaded.victim.compactMap(point), label: (t["monitoring_track"] ?? "") + ": " + (t["personrole_victim"] ?? ""), kind: "victim")
+        }
+        if let at = loaded.respondent.last(where: { $0.at.epochMilliseconds == alert.at.epochMilliseconds }), let p = point(at) {
+            map.alert(p, label: what + ", " + words.format.dateTime(alert.at), link: nil)
+        }
+        let distances = DistanceChart.samples(loaded)
+        let chart = distances.isEmpty ? nil : DistanceChart.draw(distances, loaded: loaded, t: t, format: words.format)
+        let samples = distances.map { s in
+            Sample(when: words.format.dateTime(s.ping.at), distance: MonitoringWords.length(max(0, s.metres), t: t) + (s.metres < 0 ? " (" + (t["breach_inside"] ?? "") + ")" : ""),
+                   accuracy: s.ping.accuracy.map { MonitoringWords.length($0, t: t) } ?? "—")
+        }
+        var evidence: Evidence?
+        if let incident = file.incidents.first(where: { $0.id == alert.incident }), let recorded = incident.evidence?.first {
+            let remade = SHA256Hex.of(Self.trackFile(loaded))
+            evidence = Evidence(name: recorded.name, recorded: recorded.sha256, remade: remade, same: remade == recorded.sha256,
+                                link: "/cases/\(caseID.apiString)/alerts/\(alert.id.apiString)/track.jsonl")
+        }
+        return try await req.renderPage("breach", Context(
+            frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", what: what, when: words.format.dateTime(alert.at),
+            device: device, order: loaded.order.map { words.episode($0.id) } ?? "—",
+            distance: alert.distanceMeters.map { MonitoringWords.length(Double($0), t: t) } ?? "—",
+            map: map.draw(title: what + ", " + words.format.dateTime(alert.at), tiles: req.application.qorgauConfig.tilesURL,
+                          metres: { MonitoringWords.length($0, t: t) }),
+            chart: chart, samples: samples, evidence: evidence,
+            acknowledged: alert.acknowledgedAt.map { words.format.dateTime(ZonedDateTime(epochMilliseconds: $0, offsetSeconds: 0)) }))
+    }
+
+    /// `GET /cases/{id}/alerts/{alertID}/track.jsonl`: the breach's evidence file as the monitoring
+    /// made it (the respondent's pings of the half hour up to the alert, one JSON line each).
+    func trackFile(req: Request) async throws -> Response {
+        let loaded = try await load(req)
+        let response = Response(status: .ok, body: .init(string: Self.trackFile(loaded)))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "x-ndjson")
+        response.headers.contentDisposition = .init(.attachment, filename: "track-\(loaded.alert.device)-\(loaded.alert.at.epochMilliseconds).jsonl")
+        return response
+    }
+
+    static func trackFile(_ loaded: Loaded) -> String {
+        let at = loaded.alert.at.epochMilliseconds
+        let encoder = BreachIncident.makeLineEncoder()
+        return loaded.respondent.filter { $0.at.epochMilliseconds >= at - windowMs && $0.at.epochMilliseconds <= at }
+            .map { BreachIncident.line(Ping(stored: $0), encoder: encoder) }.joined()
+    }
+}

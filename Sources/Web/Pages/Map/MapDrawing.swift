@@ -1,0 +1,111 @@
+import Domain
+import Foundation
+
+/// What a monitoring map shows, drawn as SVG by the server (`map.leaf`): zones with the band of
+/// their hysteresis, the victim's places, the devices' positions with their accuracy, tracks and
+/// alerts, a scale bar, and under them the deployment's own tiles when it has a tile server. No
+/// script and no outside resource is needed to see it; each mark carries its name for a screen
+/// reader and a tooltip, and an alert's mark is a link to its page.
+struct MapDrawing: Encodable {
+    struct Tile: Encodable { var href: String; var x: String; var y: String }
+    struct Circle: Encodable { var cx: String; var cy: String; var r: String; var outer: String; var label: String; var current: Bool }
+    struct Shape: Encodable { var d: String; var outer: String; var label: String; var current: Bool }
+    struct Marker: Encodable {
+        var x: String; var y: String; var label: String; var kind: String
+        var accuracy: String? = nil; var link: String? = nil; var short: String? = nil
+    }
+    struct Line: Encodable { var points: String; var label: String; var kind: String }
+    struct Scale: Encodable { var x: String; var y: String; var width: String; var label: String }
+
+    var width: String; var height: String; var title: String
+    var tiles: [Tile]; var circles: [Circle]; var shapes: [Shape]
+    var places: [Marker]; var tracks: [Line]; var positions: [Marker]; var alerts: [Marker]
+    var scale: Scale
+    /// Nothing to draw: the page says so instead of showing an empty frame.
+    var empty: Bool
+}
+
+/// Gathers a map's features in degrees and metres, then fits and draws them at once.
+struct MapBuilder {
+    private enum Feature {
+        case zone(Zone, label: String, current: Bool)
+        case place(GeoPoint, label: String, short: String)
+        case track([GeoPoint], label: String, kind: String)
+        case position(GeoPoint, accuracy: Double, label: String, kind: String)
+        case alert(GeoPoint, label: String, link: String?)
+    }
+    private var features: [Feature] = []
+    let hysteresisMetres: Double
+
+    init(hysteresisMetres: Double) { self.hysteresisMetres = hysteresisMetres }
+
+    mutating func zone(_ zone: Zone, label: String, current: Bool) { features.append(.zone(zone, label: label, current: current)) }
+    mutating func place(_ point: GeoPoint, label: String, short: String) { features.append(.place(point, label: label, short: short)) }
+    mutating func track(_ points: [GeoPoint], label: String, kind: String) {
+        if !points.isEmpty { features.append(.track(points, label: label, kind: kind)) }
+    }
+    mutating func position(_ point: GeoPoint, accuracy: Double, label: String, kind: String) {
+        features.append(.position(point, accuracy: accuracy, label: label, kind: kind))
+    }
+    mutating func alert(_ point: GeoPoint, label: String, link: String?) { features.append(.alert(point, label: label, link: link)) }
+
+    func draw(title: String, tiles template: String?, metres: (Double) -> String) -> MapDrawing {
+        var fitted: [(GeoPoint, Double)] = []
+        for feature in features {
+            switch feature {
+            case .zone(let zone, _, _):
+                if let polygon = zone.polygon { fitted += polygon.map { ($0, hysteresisMetres) } }
+                if let lat = zone.lat, let lon = zone.lon { fitted.append((GeoPoint(lat: lat, lon: lon), (zone.radiusMeters ?? 0) + hysteresisMetres)) }
+            case .place(let point, _, _), .alert(let point, _, _): fitted.append((point, 80))
+            case .track(let points, _, _): fitted += points.map { ($0, 40) }
+            case .position(let point, let accuracy, _, _): fitted.append((point, accuracy))
+            }
+        }
+        let map = MapProjection(fitting: fitted)
+        func n(_ value: Double) -> String { String(format: "%.1f", value) }
+        func at(_ p: GeoPoint) -> (String, String) { let (x, y) = map.point(p); return (n(x), n(y)) }
+        var drawing = MapDrawing(width: n(map.width), height: n(map.height), title: title,
+                                 tiles: template.map { map.tiles(template: $0).map { .init(href: $0.href, x: n($0.x), y: n($0.y)) } } ?? [],
+                                 circles: [], shapes: [], places: [], tracks: [], positions: [], alerts: [],
+                                 scale: Self.scale(map, metres: metres), empty: features.isEmpty)
+        for feature in features {
+            switch feature {
+            case .zone(let zone, let label, let current):
+                if let polygon = zone.polygon {
+                    let rings = [polygon] + (zone.holes ?? [])
+                    let d = rings.map { ring in
+                        ring.enumerated().map { i, p in let (x, y) = at(p); return (i == 0 ? "M" : "L") + x + " " + y }.joined(separator: " ") + " Z"
+                    }.joined(separator: " ")
+                    // the band of the hysteresis drawn as the outline's stroke, as wide on each side as the band
+                    let band = map.pixels(metres: hysteresisMetres, latitude: polygon[0].lat) * 2
+                    drawing.shapes.append(.init(d: d, outer: n(band), label: label, current: current))
+                } else if let lat = zone.lat, let lon = zone.lon, let radius = zone.radiusMeters {
+                    let (x, y) = at(GeoPoint(lat: lat, lon: lon))
+                    drawing.circles.append(.init(cx: x, cy: y, r: n(map.pixels(metres: radius, latitude: lat)),
+                                                 outer: n(map.pixels(metres: radius + hysteresisMetres, latitude: lat)), label: label, current: current))
+                }
+            case .place(let point, let label, let short):
+                let (x, y) = at(point)
+                drawing.places.append(.init(x: x, y: y, label: label, kind: "place", short: short))
+            case .track(let points, let label, let kind):
+                drawing.tracks.append(.init(points: points.map { let (x, y) = at($0); return x + "," + y }.joined(separator: " "), label: label, kind: kind))
+            case .position(let point, let accuracy, let label, let kind):
+                let (x, y) = at(point)
+                drawing.positions.append(.init(x: x, y: y, label: label, kind: kind, accuracy: n(map.pixels(metres: accuracy, latitude: point.lat))))
+            case .alert(let point, let label, let link):
+                let (x, y) = at(point)
+                drawing.alerts.append(.init(x: x, y: y, label: label, kind: "alert", link: link))
+            }
+        }
+        return drawing
+    }
+
+    /// A bar of a round length (1, 2 or 5 times a power of ten metres) about a fifth of the frame.
+    static func scale(_ map: MapProjection, metres: (Double) -> String) -> MapDrawing.Scale {
+        let perPixel = map.metresPerPixelAtCentre
+        let wanted = perPixel * map.width / 5
+        let power = pow(10, (log10(wanted)).rounded(.down))
+        let length = [1.0, 2, 5, 10].map { $0 * power }.last { $0 <= wanted } ?? power
+        return .init(x: "16", y: String(format: "%.1f", map.height - 18), width: String(format: "%.1f", length / perPixel), label: metres(length))
+    }
+}

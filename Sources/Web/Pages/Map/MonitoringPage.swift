@@ -1,0 +1,132 @@
+import Domain
+import Foundation
+import Law
+import Monitoring
+import Store
+import Vapor
+
+/// `GET /cases/{id}/monitoring?from=&to=` (local times, the case's zone; or `hours=` back from
+/// now): what the monitoring of a case sees, for the officers of
+/// its scope. A map of the orders' zones (those in force drawn full, the others faint), the
+/// victim's places, each device's last position with its accuracy, the respondent's track and
+/// every alert of the period where it was raised; the devices' health; the alerts, each a link to
+/// its page. Positions are victim data: the read is audited (`monitoringMap`).
+struct MonitoringPage {
+    let packs: PackLibrary
+    static let periods = [6, 24, 72, 168]
+
+    struct DeviceRow: Encodable {
+        var person: String; var kind: String; var id: String; var interval: String
+        var last: String; var accuracy: String; var state: String; var trouble: Bool
+    }
+    struct AlertRow: Encodable { var when: String; var what: String; var distance: String; var link: String }
+    struct ZoneRow: Encodable { var order: String; var zone: String; var shape: String; var current: Bool }
+    struct Period: Encodable { var hours: Int; var label: String; var selected: Bool }
+    /// The period's fields as the form shows them, with what was wrong with them.
+    struct Window: Encodable { var from: String; var to: String; var error: String? }
+    struct Context: Encodable {
+        var frame: PageFrame
+        var caseId: String; var number: String
+        var map: MapDrawing; var periods: [Period]; var window: Window
+        var devices: [DeviceRow]; var alerts: [AlertRow]; var zones: [ZoneRow]
+        var tiles: Bool
+    }
+
+    func page(req: Request) async throws -> Response {
+        let caseID = try req.uuid("caseID", what: "case")
+        let principal = try req.principal
+        let summary = try await CaseStore(db: req.db).get(caseID, scope: principal.scope)
+        let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
+        let pack = try packs.pack(for: file.jurisdiction)
+        let frame = try PageFrame.make(req, emergencyNumber: pack.emergencyNumber)
+        let t = frame.t
+        let words = CaseWords(t: t, lang: frame.lang, pack: pack, file: file)
+        let hours = req.query[Int.self, at: "hours"].flatMap { Self.periods.contains($0) ? $0 : nil } ?? 24
+        let clock = FormTime(jurisdiction: file.jurisdiction, packs: packs)
+        var now = nowMs()
+        var from = now - Int64(hours) * 3_600_000
+        var window = Window(from: "", to: "")
+        let askedFrom = req.query[String.self, at: "from"] ?? "", askedTo = req.query[String.self, at: "to"] ?? ""
+        if !askedFrom.isEmpty || !askedTo.isEmpty {
+            window = Window(from: askedFrom, to: askedTo)
+            if let start = ZonedDateTime(clock.instant(askedFrom)), let end = ZonedDateTime(clock.instant(askedTo)),
+               start.epochMilliseconds < end.epochMilliseconds, end.epochMilliseconds - start.epochMilliseconds <= 31 * 86_400_000 {
+                from = start.epochMilliseconds
+                now = end.epochMilliseconds
+            } else {
+                window.error = t["monitoring_period_wrong"]
+            }
+        }
+        if window.from.isEmpty || window.error != nil {
+            window.from = FormTime.local(ZonedDateTime(epochMilliseconds: from, offsetSeconds: clock.offsetSeconds))
+            window.to = FormTime.local(ZonedDateTime(epochMilliseconds: now, offsetSeconds: clock.offsetSeconds))
+        }
+        let store = MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self])
+        let devices = file.devices ?? []
+        let persons = Dictionary(file.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let last = Dictionary(try await store.lastPings(caseID: caseID, devices: devices.map(\.id)).map { ($0.device, $0) },
+                              uniquingKeysWith: { first, _ in first })
+        var map = MapBuilder(hysteresisMetres: MonitoringEngine.defaultHysteresisMeters)
+        let present = ZonedDateTime(epochMilliseconds: now, offsetSeconds: 0)
+        var zones: [ZoneRow] = []
+        for order in file.protectiveOrders {
+            let current = order.status(at: present) == .active
+            for (n, zone) in (order.conditions.zones ?? []).enumerated() {
+                let label = MonitoringWords.zone(zone, number: n, order: words.episode(order.id), t: t)
+                map.zone(zone, label: label, current: current)
+                zones.append(ZoneRow(order: words.episode(order.id), zone: MonitoringWords.zoneKind(zone, number: n, t: t),
+                                     shape: MonitoringWords.shape(zone, t: t, format: words.format), current: current))
+            }
+        }
+        for person in file.persons where person.role == .victim {
+            for place in person.places {
+                guard let lat = place.lat, let lon = place.lon else { continue }
+                let kind = t["placekind_\(place.kind)"] ?? place.kind
+                map.place(GeoPoint(lat: lat, lon: lon), label: [kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": "), short: kind)
+            }
+        }
+        var rows: [DeviceRow] = []
+        var tracks: [String: [StoredPing]] = [:]
+        for device in devices {
+            let person = persons[device.person]
+            let isRespondent = person?.role == .respondent
+            let who = person.map { (t["personrole_\($0.role.rawValue)"] ?? $0.role.rawValue) + ": " + $0.name } ?? device.person
+            let track = try await store.track(caseID: caseID, device: device.id, from: from, to: now)
+            tracks[device.id] = track
+            if isRespondent {
+                map.track(track.compactMap { p in p.lat.flatMap { lat in p.lon.map { GeoPoint(lat: lat, lon: $0) } } },
+                          label: (t["monitoring_track"] ?? "") + ": " + who, kind: "respondent")
+            }
+            let ping = last[device.id]
+            if let ping, let lat = ping.lat, let lon = ping.lon {
+                map.position(GeoPoint(lat: lat, lon: lon), accuracy: ping.accuracy ?? 0,
+                             label: who + ", " + words.format.dateTime(ping.at), kind: isRespondent ? "respondent" : "victim")
+            }
+            let state = MonitoringWords.health(device: device, last: ping, track: track, now: now, t: t)
+            rows.append(DeviceRow(person: who, kind: t["devicekind_\(device.kind.rawValue)"] ?? device.kind.rawValue, id: device.id,
+                                  interval: MonitoringWords.duration(seconds: device.intervalSeconds, t: t),
+                                  last: ping.map { words.format.dateTime($0.at) + " (" + MonitoringWords.ago(ms: now - $0.at.epochMilliseconds, t: t) + ")" } ?? (t["monitoring_never"] ?? ""),
+                                  accuracy: ping?.accuracy.map { "\(Int($0.rounded())) " + (t["unit_metres"] ?? "m") } ?? "—",
+                                  state: state.text, trouble: state.trouble))
+        }
+        rows.sort { ($0.trouble ? 0 : 1, $0.person) < ($1.trouble ? 0 : 1, $1.person) }
+        var alertRows: [AlertRow] = []
+        for alert in try await store.alerts(caseID: caseID, scope: principal.scope) where alert.at.epochMilliseconds >= from {
+            let link = "/cases/\(caseID.apiString)/alerts/\(alert.id.apiString)"
+            let what = t["alertkind_\(alert.kind)"] ?? alert.kind
+            let point = tracks[alert.device]?.last { $0.at.epochMilliseconds == alert.at.epochMilliseconds }
+            if let lat = point?.lat, let lon = point?.lon {
+                map.alert(GeoPoint(lat: lat, lon: lon), label: what + ", " + words.format.dateTime(alert.at), link: link)
+            }
+            alertRows.append(AlertRow(when: words.format.dateTime(alert.at), what: what,
+                                      distance: alert.distanceMeters.map { "\($0) " + (t["unit_metres"] ?? "m") } ?? "—", link: link))
+        }
+        let drawing = map.draw(title: (t["monitoring_map_title"] ?? "").replacingOccurrences(of: "{number}", with: summary.number ?? "—"),
+                               tiles: req.application.qorgauConfig.tilesURL, metres: { MonitoringWords.length($0, t: t) })
+        return try await req.renderPage("monitoring", Context(
+            frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", map: drawing,
+            periods: Self.periods.map { Period(hours: $0, label: MonitoringWords.duration(seconds: $0 * 3600, t: t), selected: $0 == hours) },
+            window: window,
+            devices: rows, alerts: alertRows, zones: zones, tiles: req.application.qorgauConfig.tilesURL != nil))
+    }
+}

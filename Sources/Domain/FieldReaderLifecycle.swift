@@ -30,8 +30,21 @@ extension FieldReader {
         return OrderConditions(noContact: noContact, minDistanceMeters: distance, zones: zones)
     }
 
+    /// A polygon the monitoring can test: less than 180° of longitude across, and clear of the
+    /// poles (`Geo.polygon(_:contains:)` takes longitudes relative to the first corner).
+    static func checkExtent(_ ring: [GeoPoint], _ n: JSONNode) {
+        if ring.contains(where: { abs($0.lat) >= 89 }) {
+            n.fail("a polygon may not reach a pole (latitude beyond ±89°)", code: .polygonPole)
+            return
+        }
+        let relative = ring.map { Geo.longitudeDelta(ring[0].lon, $0.lon) }
+        if (relative.max() ?? 0) - (relative.min() ?? 0) >= 180 {
+            n.fail("a polygon must span less than 180° of longitude", code: .polygonTooWide)
+        }
+    }
+
     /// A circle (`lat`, `lon`, `radiusMeters`) or a `polygon` of at least three points, not both.
-    func zone(_ z: JSONNode) -> Zone? {
+    public func zone(_ z: JSONNode) -> Zone? {
         guard z.object() != nil else { return nil }
         let kind = z["kind"].string(maxLength: 100)
         if z["polygon"].isPresent {
@@ -42,15 +55,17 @@ extension FieldReader {
                 return GeoPoint(lat: lat, lon: lon)
             }
             if let points, points.count < 3, z["polygon"].elements(required: false)?.count ?? 0 < 3 {
-                z["polygon"].fail("a polygon needs at least 3 points")
+                z["polygon"].fail("a polygon needs at least 3 points", code: .polygonPoints)
             }
+            if let points, points.count >= 3 { Self.checkExtent(points, z["polygon"]) }
             let holes = z["holes"].array(required: false) { h -> [GeoPoint]? in
                 let ring = h.array { p -> GeoPoint? in
                     guard p.object() != nil, let lat = p["lat"].double(in: -90...90), let lon = p["lon"].double(in: -180...180)
                     else { return nil }
                     return GeoPoint(lat: lat, lon: lon)
                 }
-                if let ring, ring.count < 3 { h.fail("a hole needs at least 3 points") }
+                if let ring, ring.count < 3 { h.fail("a hole needs at least 3 points", code: .polygonPoints) }
+                if let ring, ring.count >= 3 { Self.checkExtent(ring, h) }
                 return ring.flatMap { $0.count >= 3 ? $0 : nil }
             }
             guard let kind, let points, points.count >= 3 else { return nil }

@@ -111,6 +111,12 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     /// An order of the same type already in force over the new one's days (`order`, its
     /// reference; `issuedAt`, `until`).
     case duplicateOrder
+    /// A polygon or a hole of fewer than three points.
+    case polygonPoints
+    /// A polygon spanning 180° of longitude or more.
+    case polygonTooWide
+    /// A polygon reaching a pole.
+    case polygonPole
     /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
     /// `bound`, `value`, `source`); the record is kept.
     case unverifiedBound

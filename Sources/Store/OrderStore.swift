@@ -83,6 +83,16 @@ public struct OrderStore: Sendable {
         }
     }
 
+    /// Replaces the order's zones (the other conditions stay): a new version, with its reason.
+    public func setZones(_ id: UUID, caseID: UUID, to zones: [Zone], reason: String, by principal: Principal) async throws -> Stored {
+        try await change(id, caseID: caseID, reason: reason, by: principal, detail: "zones") { model, order in
+            if order.revokedAt != nil { throw DomainError.conflict("a revoked order's zones cannot be changed") }
+            var conditions = order.conditions
+            conditions.zones = zones.isEmpty ? nil : zones
+            model.conditions = try JSONColumn.encode(conditions)
+        }
+    }
+
     /// `detail`: what the change was (`extended`, `revoked`), in its audit record.
     private func change(_ id: UUID, caseID: UUID, reason: String, by principal: Principal, detail: String,
                         _ apply: (ProtectiveOrderModel, ProtectiveOrder) throws -> Void) async throws -> Stored {

@@ -104,6 +104,98 @@ import VaporTesting
         }
     }
 
+    /// A case whose order is in force now, without zones, and whose respondent wears a bracelet.
+    static func caseInForce(_ app: Application) async throws -> String {
+        var file = Fixtures.caseFileJSON(number: "ZONE-1")
+        for section in ["administrativeCases", "criminalProceedings", "verdicts"] { file[section] = nil }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms / 60_000 * 60_000, offsetSeconds: 18_000).description }
+        file["protectiveOrders"] = [["id": "o1", "type": "protectiveOrder", "issuedAt": at(now - 86_400_000), "validUntil": at(now + 20 * 86_400_000),
+                                     "issuer": "District police", "conditions": ["noContact": true]]]
+        let imported = try await app.request(.POST, "/api/v1/case-files", json: file)
+        return try #require(imported.json["id"] as? String, "\(imported.text)")
+    }
+
+    static func sendPings(_ app: Application, _ pings: [[String: Any]]) async throws {
+        let gateway = try await app.makeUser(.gateway, username: "gateway.zones")
+        let sent = try await app.request(.POST, "/api/v1/monitoring/pings", json: ["pings": pings], as: gateway)
+        #expect(sent.status == .ok, "\(sent.text)")
+    }
+
+    @Test func aZoneDrawnOnThePageIsEnforcedAtOnceAndAWrongOneIsSaidBesideItsField() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await Self.caseInForce(app)
+            let page = try await PageTests.page(app, "/cases/\(caseID)/monitoring?lang=ru")
+            #expect(page.text.contains("id=\"zone-form\""), "an officer may set zones of an order in force")
+            #expect(page.text.contains("data-point=\"43.22,76.85\""), "her home is offered as a centre")
+
+            // a polygon of two corners and a line that is not a point: said in Russian, nothing saved
+            let wrong = try await AlertConsoleTests.post(app, "/cases/\(caseID)/zones?lang=ru", PageTests.encoded([
+                ("order", "o1"), ("kind", "work"), ("shape", "polygon"), ("corners", "43.25, 76.90\n43.26, 76.91\nгде-то тут"), ("reason", "суд")]))
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.text.contains("строка 3 — не «широта, долгота»"))
+            let twoCorners = try await AlertConsoleTests.post(app, "/cases/\(caseID)/zones?lang=ru", PageTests.encoded([
+                ("order", "o1"), ("kind", "work"), ("shape", "polygon"), ("corners", "43.25, 76.90\n43.26, 76.91"), ("reason", "суд")]))
+            #expect(twoCorners.status == .unprocessableEntity)
+            #expect(twoCorners.text.contains("не меньше 3 вершин"))
+            #expect(twoCorners.text.contains("id=\"zone-corners-error\""))
+            let noReason = try await AlertConsoleTests.post(app, "/cases/\(caseID)/zones?lang=ru", PageTests.encoded([
+                ("order", "o1"), ("kind", "home"), ("shape", "circle"), ("place", "v/0"), ("radius", "200")]))
+            #expect(noReason.text.contains("id=\"zone-reason-error\""))
+            let order = { try await app.request(.GET, "/api/v1/cases/\(caseID)/orders") }
+            #expect(try await ((order().json["items"] as? [[String: Any]])?.first?["conditions"] as? [String: Any])?["zones"] == nil)
+
+            // her work as a polygon with a courtyard cut out
+            let saved = try await AlertConsoleTests.post(app, "/cases/\(caseID)/zones?lang=ru", PageTests.encoded([
+                ("order", "o1"), ("kind", "work"), ("shape", "polygon"),
+                ("corners", "43.2500, 76.9000\n43.2500; 76.9100\n43,2560 76,9100\n43.2560, 76.9000"),
+                ("holes", "43.2520, 76.9040\n43.2520, 76.9060\n43.2540, 76.9060\n43.2540, 76.9040"), ("reason", "решение суда")]))
+            #expect(saved.status == .seeOther, "\(saved.text)")
+            let shown = PageTests.visibleText(try await PageTests.page(app, "/cases/\(caseID)/monitoring?lang=ru").text)
+            #expect(shown.contains("многоугольник: вершин — 4, вырезов — 1"))
+
+            // enforced at once: in the courtyard nothing, in the building an alert
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 18_000).description }
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now - 3000), 43.2530, 76.9050, accuracy: 5)])
+            let uuid = try #require(UUID(uuidString: caseID))
+            #expect(try await MonitoringStore(db: app.db).alerts(caseID: uuid, scope: .all).isEmpty, "the cut-out is not the zone")
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now - 2000), 43.2505, 76.9010, accuracy: 5)])
+            let alerts = try await MonitoringStore(db: app.db).alerts(caseID: uuid, scope: .all)
+            #expect(alerts.map(\.kind) == ["zone"], "inside the polygon: a zone alert")
+
+            // taken off with a reason: no longer drawn
+            let removed = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/o1/zones/0/remove", PageTests.encoded([("reason", "отменено судом")]))
+            #expect(removed.status == .seeOther)
+            #expect(try await ((order().json["items"] as? [[String: Any]])?.first?["conditions"] as? [String: Any])?["zones"] == nil)
+            let history = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders/\(try #require((order().json["items"] as? [[String: Any]])?.first?["id"] as? String))/history")
+            #expect((history.json["items"] as? [Any])?.count ?? 0 >= 2, "each change a version with its reason")
+        }
+    }
+
+    @Test func theAPIReplacesAnOrdersZonesByTheSameRules() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await Self.caseInForce(app)
+            let orderID = try #require(((try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")).json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let path = "/api/v1/cases/\(caseID)/orders/\(orderID)/zones"
+            let wide = try await app.request(.PUT, path, json: ["reason": "x", "zones": [["kind": "other", "polygon": [
+                ["lat": 10, "lon": -100], ["lat": 10, "lon": 100], ["lat": 20, "lon": 0]]]]])
+            #expect(wide.status == .unprocessableEntity)
+            #expect(wide.text.contains("polygonTooWide"))
+            let pole = try await app.request(.PUT, path, json: ["reason": "x", "zones": [["kind": "other", "polygon": [
+                ["lat": 89.5, "lon": 0], ["lat": 85, "lon": 10], ["lat": 85, "lon": -10]]]]])
+            #expect(pole.text.contains("polygonPole"))
+            let tooBig = try await app.request(.PUT, path, json: ["reason": "x", "zones": [["kind": "home", "lat": 43.2, "lon": 76.9, "radiusMeters": 500_000]]])
+            #expect(tooBig.status == .unprocessableEntity)
+            #expect(tooBig.text.contains("/zones/0/radiusMeters"))
+            let good = try await app.request(.PUT, path, json: ["reason": "court", "zones": [["kind": "home", "lat": 43.22, "lon": 76.85, "radiusMeters": 300]]])
+            #expect(good.status == .ok)
+            #expect(((good.json["conditions"] as? [String: Any])?["zones"] as? [Any])?.count == 1)
+            let stranger = try await app.makeUser(.officer, unit: "Another unit")
+            #expect(try await app.request(.PUT, path, json: ["reason": "x", "zones": []], as: stranger).status == .notFound)
+        }
+    }
+
     @Test func theProjectionFitsWhatItShowsAndTheTilesLieUnderIt() {
         let home = GeoPoint(lat: 43.22, lon: 76.85)
         let map = MapProjection(fitting: [(home, 300)])

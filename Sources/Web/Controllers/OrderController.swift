@@ -62,6 +62,13 @@ struct OrderController {
         return OrderResponse(extended)
     }
 
+    /// Body: `{"zones": [{"kind", "lat", "lon", "radiusMeters"} | {"kind", "polygon": [{"lat", "lon"}, …], "holes": [[…]] (opt)}, …],
+    /// "reason": "…"}`: the zones replaced as a whole (an empty list removes them).
+    func setZones(req: Request) async throws -> OrderResponse {
+        let (caseID, id) = try ids(req)
+        return OrderResponse(try await service(req).setZones(caseID, id, try req.jsonBody()))
+    }
+
     /// Body: `{"at": "…" (opt, now by default), "reason": "…"}`.
     func revoke(req: Request) async throws -> OrderResponse {
         let (caseID, id) = try ids(req)

@@ -15,7 +15,7 @@ enum AuditDetail {
 
     /// Notes said whole, by their catalog key `auditdetail_<key>`.
     private static let fixed: [String: String] = [
-        "extended": "extended", "revoked": "revoked", "dossier": "dossier", "token": "token", "disabled account": "disabledAccount",
+        "extended": "extended", "revoked": "revoked", "zones": "zones", "dossier": "dossier", "token": "token", "disabled account": "disabledAccount",
         "unknown token": "unknownToken", "wrong current password": "wrongPassword",
         "a session that ended (signed out) or never was": "endedSession",
         "the batch was not stored; send it again": "batchNotStored",

@@ -55,7 +55,7 @@ struct PageAssets {
 
     init() throws {
         var scripts: [String: ByteBuffer] = [:]
-        for name in ["safety", "diary", "alerts", "push", "sw", "forms", "risk"] {
+        for name in ["safety", "diary", "alerts", "push", "sw", "forms", "risk", "map"] {
             guard let url = Bundle.module.url(forResource: name, withExtension: "js", subdirectory: "Public") else {
                 throw ConfigurationError("\(name).js is missing from the Web resources")
             }

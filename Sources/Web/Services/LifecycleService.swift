@@ -47,6 +47,16 @@ public struct LifecycleService: Sendable {
         return try await store.extend(id, caseID: caseID, to: until, reason: reason, by: principal)
     }
 
+    /// Body: `{"zones": [zone, …], "reason": "…"}`: the order's zones replaced as a whole, each
+    /// read and checked as in a case file; the engines follow at once through the change signal.
+    public func setZones(_ caseID: UUID, _ id: UUID, _ body: JSONNode) async throws -> OrderStore.Stored {
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let zones = body["zones"].array { FieldReader().zone($0) }
+        let reason = body["reason"].string(maxLength: 2000)
+        try body.throwIfInvalid()
+        return try await OrderStore(db: db).setZones(id, caseID: caseID, to: zones!, reason: reason!, by: principal)
+    }
+
     public func revokeOrder(_ caseID: UUID, _ id: UUID, at time: ZonedDateTime?, reason: String) async throws -> OrderStore.Stored {
         try await OrderStore(db: db).revoke(id, caseID: caseID, at: time ?? ZonedDateTime(Date(), offsetSeconds: 0),
                                             reason: reason, by: principal)

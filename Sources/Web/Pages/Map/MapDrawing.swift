@@ -50,6 +50,11 @@ struct MapBuilder {
     mutating func alert(_ point: GeoPoint, label: String, link: String?) { features.append(.alert(point, label: label, link: link)) }
 
     func draw(title: String, tiles template: String?, metres: (Double) -> String) -> MapDrawing {
+        drawWithProjection(title: title, tiles: template, metres: metres).0
+    }
+
+    /// The drawing and the projection it was drawn in (for a page that turns clicks into points).
+    func drawWithProjection(title: String, tiles template: String?, metres: (Double) -> String) -> (MapDrawing, MapProjection) {
         var fitted: [(GeoPoint, Double)] = []
         for feature in features {
             switch feature {
@@ -97,7 +102,7 @@ struct MapBuilder {
                 drawing.alerts.append(.init(x: x, y: y, label: label, kind: "alert", link: link))
             }
         }
-        return drawing
+        return (drawing, map)
     }
 
     /// A bar of a round length (1, 2 or 5 times a power of ten metres) about a fifth of the frame.

@@ -20,7 +20,15 @@ struct MonitoringPage {
         var last: String; var accuracy: String; var state: String; var trouble: Bool
     }
     struct AlertRow: Encodable { var when: String; var what: String; var distance: String; var link: String }
-    struct ZoneRow: Encodable { var order: String; var zone: String; var shape: String; var current: Bool }
+    struct ZoneRow: Encodable {
+        var order: String; var zone: String; var shape: String; var current: Bool
+        /// Where the zone is taken off its order (for an officer who may, on an order not revoked).
+        var remove: String?
+    }
+    /// An order whose zones may be changed here.
+    struct EditableOrder: Encodable { var ref: String; var name: String; var selected: Bool }
+    struct PlaceChoice: Encodable { var value: String; var label: String; var point: String; var selected: Bool }
+    struct KindChoice: Encodable { var value: String; var label: String; var selected: Bool }
     struct Period: Encodable { var hours: Int; var label: String; var selected: Bool }
     /// The period's fields as the form shows them, with what was wrong with them.
     struct Window: Encodable { var from: String; var to: String; var error: String? }
@@ -30,10 +38,18 @@ struct MonitoringPage {
         var map: MapDrawing; var periods: [Period]; var window: Window
         var devices: [DeviceRow]; var alerts: [AlertRow]; var zones: [ZoneRow]
         var tiles: Bool
+        /// The zone form, for an officer who may change orders and a case with an order not revoked.
+        var editable: [EditableOrder]; var zoneForm: ZoneForms.State; var places: [PlaceChoice]; var kinds: [KindChoice]
+        var saved: Bool
+        /// What the map needs to turn a click into a point (Web Mercator: zoom, frame corner).
+        var projection: String
     }
 
     func page(req: Request) async throws -> Response {
-        let caseID = try req.uuid("caseID", what: "case")
+        try await render(req, caseID: try req.uuid("caseID", what: "case"), zoneForm: ZoneForms.State(), status: .ok)
+    }
+
+    func render(_ req: Request, caseID: UUID, zoneForm: ZoneForms.State, status: HTTPResponseStatus) async throws -> Response {
         let principal = try req.principal
         let summary = try await CaseStore(db: req.db).get(caseID, scope: principal.scope)
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
@@ -69,20 +85,33 @@ struct MonitoringPage {
         var map = MapBuilder(hysteresisMetres: MonitoringEngine.defaultHysteresisMeters)
         let present = ZonedDateTime(epochMilliseconds: now, offsetSeconds: 0)
         var zones: [ZoneRow] = []
+        let mayOrder = principal.may(.manageOrders)
+        var editable: [EditableOrder] = []
         for order in file.protectiveOrders {
             let current = order.status(at: present) == .active
+            let changeable = mayOrder && order.revokedAt == nil && order.validUntil.epochMilliseconds > present.epochMilliseconds
+            let base = "/cases/\(caseID.apiString)/orders/\(order.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? order.id)/zones"
+            if changeable {
+                editable.append(EditableOrder(ref: order.id, name: words.episode(order.id), selected: zoneForm.order == order.id))
+            }
             for (n, zone) in (order.conditions.zones ?? []).enumerated() {
                 let label = MonitoringWords.zone(zone, number: n, order: words.episode(order.id), t: t)
                 map.zone(zone, label: label, current: current)
                 zones.append(ZoneRow(order: words.episode(order.id), zone: MonitoringWords.zoneKind(zone, number: n, t: t),
-                                     shape: MonitoringWords.shape(zone, t: t, format: words.format), current: current))
+                                     shape: MonitoringWords.shape(zone, t: t, format: words.format), current: current,
+                                     remove: changeable ? base + "/\(n)/remove" : nil))
             }
         }
+        if !editable.contains(where: \.selected), !editable.isEmpty { editable[editable.count - 1].selected = true }
+        var places: [PlaceChoice] = []
         for person in file.persons where person.role == .victim {
-            for place in person.places {
+            for (n, place) in person.places.enumerated() {
                 guard let lat = place.lat, let lon = place.lon else { continue }
                 let kind = t["placekind_\(place.kind)"] ?? place.kind
-                map.place(GeoPoint(lat: lat, lon: lon), label: [kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": "), short: kind)
+                let label = [kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": ")
+                map.place(GeoPoint(lat: lat, lon: lon), label: label, short: kind)
+                let value = "\(person.id)/\(n)"
+                places.append(PlaceChoice(value: value, label: label, point: "\(lat),\(lon)", selected: zoneForm.place == value))
             }
         }
         var rows: [DeviceRow] = []
@@ -121,12 +150,16 @@ struct MonitoringPage {
             alertRows.append(AlertRow(when: words.format.dateTime(alert.at), what: what,
                                       distance: alert.distanceMeters.map { "\($0) " + (t["unit_metres"] ?? "m") } ?? "—", link: link))
         }
-        let drawing = map.draw(title: (t["monitoring_map_title"] ?? "").replacingOccurrences(of: "{number}", with: summary.number ?? "—"),
+        let (drawing, projection) = map.drawWithProjection(title: (t["monitoring_map_title"] ?? "").replacingOccurrences(of: "{number}", with: summary.number ?? "—"),
                                tiles: req.application.qorgauConfig.tilesURL, metres: { MonitoringWords.length($0, t: t) })
         return try await req.renderPage("monitoring", Context(
             frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", map: drawing,
             periods: Self.periods.map { Period(hours: $0, label: MonitoringWords.duration(seconds: $0 * 3600, t: t), selected: $0 == hours) },
             window: window,
-            devices: rows, alerts: alertRows, zones: zones, tiles: req.application.qorgauConfig.tilesURL != nil))
+            devices: rows, alerts: alertRows, zones: zones, tiles: req.application.qorgauConfig.tilesURL != nil,
+            editable: editable, zoneForm: zoneForm, places: places,
+            kinds: ["home", "work", "school", "other"].map { KindChoice(value: $0, label: t["placekind_\($0)"] ?? $0, selected: zoneForm.kind == $0) },
+            saved: req.query[String.self, at: "saved"] != nil && !zoneForm.failed,
+            projection: "\(projection.zoom) \(projection.left) \(projection.top)"), status: status)
     }
 }

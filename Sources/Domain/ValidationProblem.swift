@@ -117,6 +117,10 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case polygonTooWide
     /// A polygon reaching a pole.
     case polygonPole
+    /// A device worn by someone who is not the case's respondent or victim (`value`).
+    case unknownPerson
+    /// A device id an open case wears already (`value`).
+    case deviceTaken
     /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
     /// `bound`, `value`, `source`); the record is kept.
     case unverifiedBound

@@ -36,7 +36,8 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
         record.$case.id = caseID
         record.section = section.rawValue
         record.ref = ref
-        record.seq = count
+        // after the first after a record was taken off, the count is below the highest place
+        record.seq = max(count, (try await query(caseID).max(\.$seq) ?? -1) + 1)
         record.body = try JSONColumn.encode(value)
         record.version = 1
         do {
@@ -79,11 +80,11 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
         return Stored(ref: ref, version: record.version, value: next)
     }
 
-    private func query(_ caseID: UUID) -> QueryBuilder<CaseRecordModel> {
+    func query(_ caseID: UUID) -> QueryBuilder<CaseRecordModel> {
         CaseRecordModel.query(on: db).filter(\.$case.$id == caseID).filter(\.$section == section.rawValue)
     }
 
-    private func model(_ ref: String, caseID: UUID, scope: CaseScope) async throws -> CaseRecordModel {
+    func model(_ ref: String, caseID: UUID, scope: CaseScope) async throws -> CaseRecordModel {
         try await CaseStore(db: db).requireCase(caseID, scope: scope)
         guard let record = try await query(caseID).filter(\.$ref == ref).first() else {
             throw DomainError.notFound(section.rawValue.dropLast() + " \(ref)")

@@ -78,6 +78,14 @@ import VaporTesting
             "POST /cases/:caseID/zones": [.officer],
             "POST /cases/:caseID/orders/:ref/zones/:zone/remove": [.officer],
             "PUT /api/v1/cases/:caseID/orders/:orderID/zones": [.officer],
+            "GET /api/v1/cases/:caseID/devices": caseWorkers,
+            "POST /api/v1/cases/:caseID/devices": [.officer],
+            "POST /api/v1/cases/:caseID/devices/:deviceID/replacement": [.officer],
+            "POST /api/v1/cases/:caseID/devices/:deviceID/removal": [.officer],
+            "POST /cases/:caseID/devices": [.officer],
+            "POST /cases/:caseID/devices/:deviceID/replace": [.officer],
+            "POST /cases/:caseID/devices/:deviceID/remove": [.officer],
+            "GET /monitoring/devices": caseWorkers,
             "GET /cases/:caseID/alerts/:alertID": caseWorkers,
             "GET /cases/:caseID/alerts/:alertID/track.jsonl": caseWorkers,
             "POST /cases/:caseID/incidents": [.victim, .officer, .investigator],
@@ -236,7 +244,7 @@ import VaporTesting
                 "caseID": a, "personID": try await firstID("/api/v1/cases/\(a)/persons"),
                 "orderID": try await firstID("/api/v1/cases/\(a)/orders"),
                 "incidentID": incidentID, "evidenceID": try #require(uploaded.json["id"] as? String),
-                "userID": spare.account.id.uuidString.lowercased(), "iin": "881117300457",
+                "userID": spare.account.id.uuidString.lowercased(), "iin": "881117300457", "zone": "0", "deviceID": "bracelet-1",
             ]
             // an administrator revokes another user's token: the spare user's
             let spareToken = try #require(try await TokenStoreProbe.lastTokenID(app, of: spare.account.id))
@@ -251,7 +259,7 @@ import VaporTesting
                         switch name {
                         case "caseID": return caseID
                         case "tokenID": return key.hasPrefix("POST /users/") ? spareToken : tokenID
-                        case "ref": return key.contains("proceedings") ? "c1" : "d1"
+                        case "ref": return key.contains("proceedings") ? "c1" : key.contains("/zones/") ? "o1" : "d1"
                         case "alertID": return alertID
                         default: return ids[name] ?? "unknown"
                         }

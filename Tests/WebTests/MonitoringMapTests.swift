@@ -196,6 +196,52 @@ import VaporTesting
         }
     }
 
+    @Test func devicesAreRegisteredReplacedAndTakenOffAndTheEngineFollows() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await Self.caseInForce(app)
+            let base = "/api/v1/cases/\(caseID)/devices"
+            let phone = try await app.request(.POST, base, json: ["id": "phone-v", "person": "v", "kind": "phone", "intervalSeconds": 120])
+            #expect(phone.status == .created, "\(phone.text)")
+            let nobody = try await app.request(.POST, base, json: ["id": "phone-x", "person": "x", "kind": "phone", "intervalSeconds": 120])
+            #expect(nobody.status == .unprocessableEntity && nobody.text.contains("unknownPerson"))
+            let other = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "OTHER-1", device: "bracelet-9"))
+            let otherID = try #require(other.json["id"] as? String)
+            let taken = try await app.request(.POST, "/api/v1/cases/\(otherID)/devices", json: ["id": "phone-v", "person": "v", "kind": "phone", "intervalSeconds": 60])
+            #expect(taken.status == .unprocessableEntity && taken.text.contains("deviceTaken"), "one device, one open case")
+
+            // the bracelet replaced from the page: the new one is watched at once, with the order's zone set
+            let orderID = try #require(((try await app.request(.GET, "/api/v1/cases/\(caseID)/orders")).json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            _ = try await app.request(.PUT, "/api/v1/cases/\(caseID)/orders/\(orderID)/zones",
+                                      json: ["reason": "court", "zones": [["kind": "home", "lat": 43.22, "lon": 76.85, "radiusMeters": 300]]])
+            let noReason = try await AlertConsoleTests.post(app, "/cases/\(caseID)/devices/bracelet-1/replace?lang=ru", PageTests.encoded([("id", "bracelet-2")]))
+            #expect(noReason.status == .unprocessableEntity)
+            #expect(noReason.text.contains("id=\"why-bracelet-1-error\""))
+            let replaced = try await AlertConsoleTests.post(app, "/cases/\(caseID)/devices/bracelet-1/replace", PageTests.encoded([("id", "bracelet-2"), ("reason", "ремешок порван")]))
+            #expect(replaced.status == .seeOther)
+            let listed = try await app.request(.GET, base)
+            #expect(Set((listed.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []) == ["bracelet-2", "phone-v"])
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 18_000).description }
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now - 5000), 43.30, 76.95, device: "bracelet-2"),
+                                          MonitoringProbe.ping(at(now - 4000), 43.2201, 76.8501, device: "bracelet-2")])
+            let alerts = try await MonitoringStore(db: app.db).alerts(caseID: UUID(uuidString: caseID)!, scope: .all)
+            #expect(alerts.contains { $0.kind == "zone" && $0.device == "bracelet-2" }, "the new bracelet is checked against the zone")
+
+            // the unit's devices: the phone that never reported comes first
+            let page = PageTests.visibleText(try await PageTests.page(app, "/monitoring/devices?lang=ru").text)
+            #expect(page.contains("Требуют внимания:"))
+            let phoneAt = try #require(page.range(of: "phone-v")), braceletAt = try #require(page.range(of: "bracelet-2"))
+            #expect(phoneAt.lowerBound < braceletAt.lowerBound, "trouble first")
+
+            let removed = try await app.request(.POST, "\(base)/phone-v/removal", json: ["reason": "returned"])
+            #expect(removed.status == .noContent)
+            #expect(((try await app.request(.GET, base)).json["items"] as? [Any])?.count == 1)
+            let again = try await app.request(.POST, "/api/v1/cases/\(otherID)/devices", json: ["id": "phone-v", "person": "v", "kind": "phone", "intervalSeconds": 60])
+            #expect(again.status == .created, "a device taken off may be worn in another case")
+            #expect(try await AuditVerifier(db: app.db, blobs: nil).verify().intact, "replaced and removed records keep the chain whole")
+        }
+    }
+
     @Test func theProjectionFitsWhatItShowsAndTheTilesLieUnderIt() {
         let home = GeoPoint(lat: 43.22, lon: 76.85)
         let map = MapProjection(fitting: [(home, 300)])

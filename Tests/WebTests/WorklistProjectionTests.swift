@@ -102,7 +102,9 @@ import VaporTesting
                                                 "validUntil": Self.instant(today, Int.random(in: 1...10, using: &g)),
                                                 "issuer": "District police", "conditions": ["noContact": true]]
                     let issued = try await app.request(.POST, "/api/v1/cases/\(id)/orders", json: order)
-                    #expect(issued.status == .created, "\(issued.body.string)")
+                    // a case with a protective order over these days already refuses a second one (issue 26)
+                    #expect(issued.status == .created || issued.status == .unprocessableEntity && issued.body.string.contains("duplicateOrder"),
+                            "\(issued.body.string)")
                 case 2:
                     let imported = try await app.request(.POST, "/api/v1/case-files", json: Self.randomFile(100 + step, today: today, &g))
                     if let new = imported.json["id"] as? String { cases.append(new) }

@@ -18,7 +18,11 @@ struct MonitoringPage {
     struct DeviceRow: Encodable {
         var person: String; var kind: String; var id: String; var interval: String
         var last: String; var accuracy: String; var state: String; var trouble: Bool
+        /// Where it is replaced and taken off, for an officer who may; the form's values and errors when one failed.
+        var replace: String?; var remove: String?
+        var newId = ""; var reason = ""; var errors: [String: String] = [:]; var open = false
     }
+    struct PersonChoice: Encodable { var value: String; var label: String; var selected: Bool }
     struct AlertRow: Encodable { var when: String; var what: String; var distance: String; var link: String }
     struct ZoneRow: Encodable {
         var order: String; var zone: String; var shape: String; var current: Bool
@@ -41,6 +45,9 @@ struct MonitoringPage {
         /// The zone form, for an officer who may change orders and a case with an order not revoked.
         var editable: [EditableOrder]; var zoneForm: ZoneForms.State; var places: [PlaceChoice]; var kinds: [KindChoice]
         var saved: Bool
+        /// The device forms: the register form's values and errors, who may wear one, whether this officer may.
+        var deviceForm: DeviceForms.State; var wearers: [PersonChoice]; var mayDevices: Bool; var devicesSaved: Bool
+        var deviceKinds: [KindChoice]
         /// What the map needs to turn a click into a point (Web Mercator: zoom, frame corner).
         var projection: String
     }
@@ -49,7 +56,8 @@ struct MonitoringPage {
         try await render(req, caseID: try req.uuid("caseID", what: "case"), zoneForm: ZoneForms.State(), status: .ok)
     }
 
-    func render(_ req: Request, caseID: UUID, zoneForm: ZoneForms.State, status: HTTPResponseStatus) async throws -> Response {
+    func render(_ req: Request, caseID: UUID, zoneForm: ZoneForms.State, deviceForm: DeviceForms.State = .init(),
+                status: HTTPResponseStatus) async throws -> Response {
         let principal = try req.principal
         let summary = try await CaseStore(db: req.db).get(caseID, scope: principal.scope)
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: principal.scope)
@@ -132,11 +140,17 @@ struct MonitoringPage {
                              label: who + ", " + words.format.dateTime(ping.at), kind: isRespondent ? "respondent" : "victim")
             }
             let state = MonitoringWords.health(device: device, last: ping, track: track, now: now, t: t)
-            rows.append(DeviceRow(person: who, kind: t["devicekind_\(device.kind.rawValue)"] ?? device.kind.rawValue, id: device.id,
-                                  interval: MonitoringWords.duration(seconds: device.intervalSeconds, t: t),
-                                  last: ping.map { words.format.dateTime($0.at) + " (" + MonitoringWords.ago(ms: now - $0.at.epochMilliseconds, t: t) + ")" } ?? (t["monitoring_never"] ?? ""),
-                                  accuracy: ping?.accuracy.map { "\(Int($0.rounded())) " + (t["unit_metres"] ?? "m") } ?? "—",
-                                  state: state.text, trouble: state.trouble))
+            let base = "/cases/\(caseID.apiString)/devices/\(device.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? device.id)"
+            var row = DeviceRow(person: who, kind: t["devicekind_\(device.kind.rawValue)"] ?? device.kind.rawValue, id: device.id,
+                                interval: MonitoringWords.duration(seconds: device.intervalSeconds, t: t),
+                                last: ping.map { words.format.dateTime($0.at) + " (" + MonitoringWords.ago(ms: now - $0.at.epochMilliseconds, t: t) + ")" } ?? (t["monitoring_never"] ?? ""),
+                                accuracy: ping?.accuracy.map { "\(Int($0.rounded())) " + (t["unit_metres"] ?? "m") } ?? "—",
+                                state: state.text, trouble: state.trouble,
+                                replace: mayOrder ? base + "/replace" : nil, remove: mayOrder ? base + "/remove" : nil)
+            if deviceForm.target == device.id || deviceForm.target == "remove-" + device.id {
+                row.newId = deviceForm.id; row.reason = deviceForm.reason; row.errors = deviceForm.errors; row.open = true
+            }
+            rows.append(row)
         }
         rows.sort { ($0.trouble ? 0 : 1, $0.person) < ($1.trouble ? 0 : 1, $1.person) }
         var alertRows: [AlertRow] = []
@@ -160,6 +174,12 @@ struct MonitoringPage {
             editable: editable, zoneForm: zoneForm, places: places,
             kinds: ["home", "work", "school", "other"].map { KindChoice(value: $0, label: t["placekind_\($0)"] ?? $0, selected: zoneForm.kind == $0) },
             saved: req.query[String.self, at: "saved"] != nil && !zoneForm.failed,
+            deviceForm: deviceForm,
+            wearers: file.persons.filter { $0.role == .respondent || $0.role == .victim }.map {
+                PersonChoice(value: $0.id, label: (t["personrole_\($0.role.rawValue)"] ?? "") + ": " + $0.name, selected: deviceForm.person == $0.id)
+            },
+            mayDevices: mayOrder, devicesSaved: req.query[String.self, at: "devices"] == "saved",
+            deviceKinds: ["bracelet", "phone"].map { KindChoice(value: $0, label: t["devicekind_\($0)"] ?? $0, selected: deviceForm.kind == $0) },
             projection: "\(projection.zoom) \(projection.left) \(projection.top)"), status: status)
     }
 }

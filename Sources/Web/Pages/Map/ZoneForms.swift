@@ -51,11 +51,14 @@ struct ZoneForms {
         let caseID = try req.uuid("caseID", what: "case")
         let posted = req.form(Posted.self) ?? Posted()
         let ref = posted.order ?? ""
-        guard !ref.isEmpty else { throw Abort(.notFound) }
         var state = State(posted)
         let t = req.application.catalogs.words(req.pageLanguage)
         let service = LifecycleService(db: req.db, packs: packs, principal: try req.principal)
-        let orderID = try await service.orderID(caseID, ref)
+        guard !ref.isEmpty, let orderID = try? await service.orderID(caseID, ref) else {
+            _ = try await CaseStore(db: req.db).get(caseID, scope: try req.principal.scope) // a case out of scope stays 404
+            state.errors["order"] = t["zones_no_order"]
+            return try await MonitoringPage(packs: packs).render(req, caseID: caseID, zoneForm: state, status: .unprocessableEntity)
+        }
         let order = try await OrderStore(db: req.db).get(orderID, caseID: caseID, scope: try req.principal.scope).order
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: try req.principal.scope)
         // a place of hers chosen and no point typed: the place's point

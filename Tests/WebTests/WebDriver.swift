@@ -141,6 +141,26 @@ final class WebDriver: @unchecked Sendable {
         try await call(.POST, sessionPath + "/execute/sync", ["script": "document.querySelector(arguments[0]).value = arguments[1]", "args": [css, value]])
     }
 
+    /// Runs a script in the page and returns its value.
+    @discardableResult
+    func run(_ script: String, _ args: [Any] = []) async throws -> Any? {
+        try await call(.POST, sessionPath + "/execute/sync", ["script": script, "args": args])["value"]
+    }
+
+    /// Clicks the monitoring map where a point of the world is drawn, as a person would: the point
+    /// put through the page's projection (`data-projection`) and the SVG's place on the screen.
+    func clickMap(lat: Double, lon: Double) async throws {
+        try await run("""
+            var figure = document.querySelector('figure[data-projection]'), svg = figure.querySelector('svg');
+            var p = figure.getAttribute('data-projection').split(' ').map(Number), size = 256 * Math.pow(2, p[0]);
+            var la = arguments[0] * Math.PI / 180;
+            var x = (arguments[1] + 180) / 360 * size - p[1], y = (1 - Math.log(Math.tan(la) + 1 / Math.cos(la)) / Math.PI) / 2 * size - p[2];
+            var point = svg.createSVGPoint(); point.x = x; point.y = y;
+            var screen = point.matrixTransform(svg.getScreenCTM());
+            svg.dispatchEvent(new MouseEvent('click', { clientX: screen.x, clientY: screen.y, bubbles: true }));
+            """, [lat, lon])
+    }
+
     /// Presses Tab and returns the id of the element that then has the focus.
     func tab() async throws -> String {
         try await call(.POST, sessionPath + "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": [

@@ -1,46 +1,52 @@
-// The monitoring page's zone form and its map (served from /assets/map.js: the
-// Content-Security-Policy allows no inline script). A click on the map gives a point: the
-// circle's centre, or the polygon's next corner. The map is drawn in Web Mercator at a whole
-// zoom; the figure carries the zoom and the frame's corner in world pixels. Everything here can
-// also be typed: the page works without this script.
+// The monitoring page's map (served from /assets/map.js: the Content-Security-Policy allows no
+// inline script). Everything here can also be done without it: the page is whole without script.
+//
+// Live: while the page shows the last hours (not a chosen period), the map, the devices and the
+// alerts are read again every 15 seconds and put in place, so positions and alerts move as pings
+// arrive; a part the officer is working in (a field in focus, a form opened) is left alone.
+//
+// Zones: a click on the map gives a point, the circle's centre or the polygon's next corner. The
+// map is drawn in Web Mercator at a whole zoom; the figure carries the zoom and the frame's
+// corner in world pixels.
 (function () {
   "use strict";
-  var figure = document.querySelector("figure[data-projection]");
   var form = document.getElementById("zone-form");
-  if (!figure || !form) return;
-  var parts = figure.getAttribute("data-projection").split(" ").map(Number);
-  var zoom = parts[0], left = parts[1], top = parts[2];
-  var svg = figure.querySelector("svg");
   var lat = document.getElementById("zone-lat"), lon = document.getElementById("zone-lon");
   var corners = document.getElementById("zone-corners"), polygon = document.getElementById("shape-polygon");
   var circle = document.getElementById("shape-circle"), place = document.getElementById("zone-place");
 
-  function pointOf(event) {
+  function pointOf(svg, figure, event) {
+    var parts = figure.getAttribute("data-projection").split(" ").map(Number);
     var matrix = svg.getScreenCTM();
     if (!matrix) return null;
     var p = svg.createSVGPoint();
     p.x = event.clientX; p.y = event.clientY;
     var q = p.matrixTransform(matrix.inverse());
-    var size = 256 * Math.pow(2, zoom);
-    var x = (q.x + left) / size, y = (q.y + top) / size;
+    var size = 256 * Math.pow(2, parts[0]);
+    var x = (q.x + parts[1]) / size, y = (q.y + parts[2]) / size;
     return [Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180 / Math.PI, x * 360 - 180];
   }
 
-  if (svg) {
+  function bind() {
+    var figure = document.querySelector("figure[data-projection]");
+    var svg = figure && figure.querySelector("svg");
+    if (!svg || !form) return;
     svg.classList.add("pickable");
     svg.addEventListener("click", function (event) {
       if (event.target.closest && event.target.closest("a")) return; // an alert's mark is a link
-      var point = pointOf(event);
+      var point = pointOf(svg, figure, event);
       if (!point) return;
-      var text = point[0].toFixed(6) + ", " + point[1].toFixed(6);
       if (polygon && polygon.checked) {
-        corners.value = (corners.value.replace(/\s+$/, "") ? corners.value.replace(/\s+$/, "") + "\n" : "") + text;
+        var text = corners.value.replace(/\s+$/, "");
+        corners.value = (text ? text + "\n" : "") + point[0].toFixed(6) + ", " + point[1].toFixed(6);
       } else {
         lat.value = point[0].toFixed(6); lon.value = point[1].toFixed(6);
         if (place) place.value = "";
       }
     });
   }
+  bind();
+
   if (place) {
     place.addEventListener("change", function () {
       var option = place.options[place.selectedIndex];
@@ -51,4 +57,27 @@
       if (circle) circle.checked = true;
     });
   }
+
+  // live, for the last hours only
+  if (/[?&](from|to)=/.test(location.search)) return;
+  function busy(element) {
+    return element && (element.contains(document.activeElement) && document.activeElement !== document.body
+      || element.querySelector("details[open]"));
+  }
+  function refresh() {
+    if (document.hidden) return;
+    fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } }).then(function (answer) {
+      if (!answer.ok || answer.redirected) return null;
+      return answer.text();
+    }).then(function (html) {
+      if (!html) return;
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      ["map-area", "device-table", "alert-table"].forEach(function (id) {
+        var now = document.getElementById(id), next = fresh.getElementById(id);
+        if (now && next && !busy(now)) now.replaceWith(document.importNode(next, true));
+      });
+      bind();
+    }).catch(function () { /* the next round tries again */ });
+  }
+  setInterval(refresh, 15000);
 })();

@@ -84,6 +84,13 @@ import VaporTesting
             let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents")
             let evidence = (incidents.json["items"] as? [[String: Any]])?.compactMap { ($0["evidence"] as? [[String: Any]])?.first?["sha256"] as? String }
             #expect(evidence?.contains(String(recorded)) == true, "the hash is the breach episode's evidence")
+
+            // the breach's episode is said in the page's language on the case page and in the dossier
+            for path in ["/cases/\(caseID)?lang=ru", "/api/v1/cases/\(caseID)/dossier?lang=ru"] {
+                let text = PageTests.visibleText(try await PageTests.page(app, path).text)
+                #expect(text.contains("Мониторинг: устройство bracelet-1 вошло в зону № 1 предписания «Защитное предписание"), "\(path)")
+                #expect(!text.contains("Monitoring: device"), "\(path)")
+            }
         }
     }
 

@@ -60,7 +60,7 @@ enum DossierPage {
             .sorted(by: { ($0.occurredAt.epochMilliseconds, $0.id) < ($1.occurredAt.epochMilliseconds, $1.id) })
             .map { incident in
                 row(["when": format.dateTime(incident.occurredAt), "kind": t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue,
-                     "channel": t["channel_\(incident.channel.rawValue)"] ?? incident.channel.rawValue, "description": incident.description,
+                     "channel": t["channel_\(incident.channel.rawValue)"] ?? incident.channel.rawValue, "description": words.description(incident),
                      "againstWill": (incident.againstWill ? t["yes"] : t["no"]) ?? "", "violates": words.episodeList(incident.violates ?? []),
                      "standing": standing(incident.id)])
             }

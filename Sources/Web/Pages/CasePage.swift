@@ -182,7 +182,7 @@ struct CasePage {
                                             orderName: { words.episode($0.id) }, episodeName: { words.episode($0.id) })),
             incidents: incidents.map { i in
                 IncidentView(id: i.id, when: format.dateTime(i.occurredAt), kind: t["incidentkind_\(i.kind.rawValue)"] ?? i.kind.rawValue,
-                             channel: t["channel_\(i.channel.rawValue)"] ?? i.channel.rawValue, description: i.description,
+                             channel: t["channel_\(i.channel.rawValue)"] ?? i.channel.rawValue, description: words.description(i),
                              againstWill: (i.againstWill ? t["yes"] : t["no"]) ?? "", violates: words.episodeList(i.violates ?? []),
                              reportedBy: t["reportedby_\(i.reportedBy.rawValue)"] ?? i.reportedBy.rawValue, violation: !(i.violates ?? []).isEmpty,
                              storedId: storedIncidents[i.id]?.apiString ?? "")

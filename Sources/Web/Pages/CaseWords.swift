@@ -54,6 +54,26 @@ struct CaseWords {
         return (t["administrative_case"] ?? "") + ", " + article(decision.article) + " (" + format.date(decision.decidedAt.localDate) + ")"
     }
 
+    /// What an incident says, in the page's language when the monitoring wrote it (a breach is
+    /// recorded with an English note of its facts: the device, the zone or distance, the order).
+    func description(_ incident: Incident) -> String {
+        guard incident.reportedBy == .monitoring else { return incident.description }
+        let text = incident.description
+        func said(_ key: String, _ values: [String: String]) -> String {
+            var line = t[key] ?? text
+            for (name, value) in values { line = line.replacingOccurrences(of: "{\(name)}", with: value) }
+            return line
+        }
+        if let m = text.wholeMatch(of: /Monitoring: device (\S+) entered zone (\d+) of order (\S+); GPS accuracy (\d+) m/) {
+            let zone = Int(m.2).map { String($0 + 1) } ?? String(m.2) // numbered from 1, as the pages number zones
+            return said("breach_zone_description", ["device": String(m.1), "zone": zone, "order": episode(String(m.3)), "accuracy": String(m.4)])
+        }
+        if let m = text.wholeMatch(of: /Monitoring: device (\S+) came within the distance of order (\S+) from the victim \((\d+) m\); GPS accuracy (\d+) m/) {
+            return said("breach_distance_description", ["device": String(m.1), "order": episode(String(m.2)), "distance": String(m.3), "accuracy": String(m.4)])
+        }
+        return text
+    }
+
     /// An incident's name by when and what, whether or not the case file holds it (one entered
     /// in error is no part of it).
     func incidentName(_ incident: Incident) -> String {

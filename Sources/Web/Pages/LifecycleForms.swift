@@ -335,7 +335,7 @@ struct LifecycleForms {
         state.orderTypes = OrderType.allCases.filter { measures.isEmpty || measures.contains($0) }.map { .init(value: $0.rawValue, label: t["ordertype_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.order.values["type"]) }
         let referred = Set(file.administrativeCases.flatMap(\.incidents))
         state.violations = file.incidents.filter { !($0.violates ?? []).isEmpty && !referred.contains($0.id) }
-            .map { .init(value: $0.id, label: "\(words.episode($0.id)): \($0.description.prefix(80))", selected: true) }
+            .map { .init(value: $0.id, label: "\(words.episode($0.id)): \(words.description($0).prefix(80))", selected: true) }
         // "Нарушение … — ст. 461 КоАП РК": the pack's title without its own "(ст. 461 КоАП)"
         state.administrativeArticles = (pack.administrativeOffences ?? []).map { offence in
             let title = offence.title[language].replacingOccurrences(of: #"\s*\([^()]*\)$"#, with: "", options: .regularExpression)

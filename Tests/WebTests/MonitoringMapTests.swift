@@ -91,6 +91,11 @@ import VaporTesting
                 #expect(text.contains("Мониторинг: устройство bracelet-1 вошло в зону № 1 предписания «Защитное предписание"), "\(path)")
                 #expect(!text.contains("Monitoring: device"), "\(path)")
             }
+            // and the dossier carries the breach's figure with the same hash
+            let dossier = try await PageTests.page(app, "/api/v1/cases/\(caseID)/dossier?lang=ru").text
+            #expect(dossier.contains("Нарушения по данным мониторинга"))
+            #expect(dossier.contains("<svg class=\"chart\""))
+            #expect(dossier.contains(String(recorded)) && dossier.contains("Совпадают"))
         }
     }
 

@@ -28,8 +28,12 @@ struct DossierContent {
         let audit = AuditStore(db: db)
         let head = try await audit.head()
         let madeAt = ZonedDateTime(epochMilliseconds: Int64(now.timeIntervalSince1970 * 1000), offsetSeconds: 0).description
+        let t = catalogs.words(language.rawValue)
+        let format = LocaleFormat(language: language.rawValue, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)
+        let breaches = try await BreachFigures.make(caseID: caseID, scope: scope, file: file, db: db, t: t, format: format,
+                                                    words: CaseWords(t: t, format: format, pack: pack, language: language, file: file))
         let page = try await DossierPage.render(.init(file: file, assessment: assessment, evidence: evidence, incidentRefs: refs,
-                                                      head: head, madeAt: now, pack: pack, t: catalogs.words(language.rawValue)))
+                                                      head: head, madeAt: now, pack: pack, t: t, breaches: breaches))
         return DossierContent(caseID: caseID, file: file, page: page, evidence: evidence,
                               records: try await audit.records(caseID: caseID), rows: try rows.lines(), head: head, madeAt: madeAt)
     }

@@ -20,6 +20,8 @@ enum DossierPage {
         var pack: JurisdictionPack
         /// The page catalog of the dossier's language.
         var t: [String: String]
+        /// The monitoring's breaches as figures (`BreachFigures`).
+        var breaches: [LeafData] = []
     }
 
     /// The page, rendered by Leaf from `dossier.leaf` (every value escaped there; no markup is
@@ -87,7 +89,7 @@ enum DossierPage {
             "jurisdiction": .string(input.pack.name[language]), "opened": .string(format.dateTime(file.case.openedAt)),
             "made": .string(made), "headHash": .string(input.head.hash),
             "offences": .array(offences), "episodes": .array(episodes), "orders": .array(orders),
-            "sanctions": .array(sanctions), "evidence": .array(evidence), "disclaimer": .string(input.assessment.disclaimer),
+            "sanctions": .array(sanctions), "evidence": .array(evidence), "breaches": .array(input.breaches), "disclaimer": .string(input.assessment.disclaimer),
         ]
     }
 

@@ -38,7 +38,12 @@ struct BreachPage {
         let scope = try req.principal.scope
         let alert = try await MonitoringStore(db: req.db).alert(alertID, caseID: caseID, scope: scope)
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: scope)
-        let store = MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self])
+        return try await Self.load(alert, file: file, store: MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self]))
+    }
+
+    /// The tracks around an alert of a case whose file is given, read from `store`.
+    static func load(_ alert: StoredAlert, file: CaseFile, store: MonitoringStore) async throws -> Loaded {
+        let caseID = alert.caseID
         let at = alert.at.epochMilliseconds
         let respondent = try await store.track(caseID: caseID, device: alert.device, from: at - Self.windowMs, to: at + Self.windowMs)
         let victimIDs = Set(file.persons.filter { $0.role == .victim }.map(\.id))

@@ -17,6 +17,8 @@ import VaporTesting
         let rules: [(String, String)] = [
             ("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>"),
             ("name=\"csrf\" value=\"[^\"]*\"", "name=\"csrf\" value=\"<csrf>\""),
+            // the history's rows carry the moments the test wrote them (CaseHistoryTests checks them)
+            ("(?s)(id=\"history-table\">.*?<tbody>).*?(</tbody>)", "$1<history>$2"),
         ]
         for (pattern, replacement) in rules {
             text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)

@@ -71,7 +71,7 @@ struct CaseAtAGlance: Encodable {
 
         let sections: [(String, String)] = [("assessment", "#assessment"), ("timeline", "#timeline"), ("incidents", "#incidents"),
                                              ("persons", "#persons"), ("orders", "#orders"), ("proceedings", "#proceedings"),
-                                             ("evidence", "#evidence")]
+                                             ("evidence", "#evidence"), ("case_history", "#history")]
         return CaseAtAGlance(lines: lines, sections: sections.map { Line(label: "", text: t[$0.0] ?? $0.0, link: $0.1, urgent: false) })
     }
 }

@@ -35,12 +35,14 @@ struct CasePage {
     }
     /// An incident marked as entered in error: its name, who marked it when and why, its page.
     struct EnteredInErrorView: Encodable { var name: String; var note: String; var reason: String; var link: String }
+    /// A change of the case: when, by whom, what, and the reason given.
+    struct HistoryView: Encodable { var when: String; var who: String; var what: String; var reason: String }
     struct EvidenceView: Encodable { var incident: String; var name: String; var mediaType: String; var size: String; var sha256: String; var link: String }
     struct Context: Encodable {
         var frame: PageFrame
         var caseId: String; var number: String; var jurisdiction: String; var opened: String; var unit: String; var status: String
         var persons: [PersonView]; var timeline: Timeline; var incidents: [IncidentView]
-        var enteredInError: [EnteredInErrorView]; var offences: [OffenceView]
+        var enteredInError: [EnteredInErrorView]; var history: [HistoryView]; var offences: [OffenceView]
         var nextSteps: [String]
         /// What the law pack says of records it keeps though they fall outside an unverified bound.
         var warnings: [String]
@@ -160,6 +162,8 @@ struct CasePage {
             deadlines: DeadlineFinder(packs: packs).deadlines([CaseRef(id: caseID.apiString, number: summary.number, file: file)], at: today),
             openAlerts: try await MonitoringStore(db: req.db).alerts(caseID: caseID, scope: principal.scope, openOnly: true).count,
             today: today, t: t, words: words)
+        let changes = try await AuditStore(db: req.db).history(caseID: caseID, limit: 50)
+        let actors = try await UserStore(db: req.db).displayNames(Set(changes.compactMap { UUID(uuidString: $0.record.actor) }))
         let markers = try await UserStore(db: req.db).displayNames(Set(inError.compactMap { $0.enteredInError.flatMap { UUID(uuidString: $0.markedBy) } }))
         let inErrorNames = Dictionary(inError.map { ($0.id, words.incidentName($0.incident)) }, uniquingKeysWith: { first, _ in first })
         var unitName = "—"
@@ -192,6 +196,14 @@ struct CasePage {
                 let by = UUID(uuidString: mark.markedBy).flatMap { markers[$0] } ?? mark.markedBy
                 return EnteredInErrorView(name: inErrorNames[stored.id] ?? "", note: IncidentCorrection.markedBy(by, at: format.dateTime(mark.markedAt), t: t),
                                           reason: mark.reason, link: "/cases/\(caseID.apiString)/incidents/\(stored.id.apiString)/correct")
+            },
+            history: changes.map { change in
+                let record = change.record
+                let detail = AuditDetail.said(record.detail, t: t, names: actors)
+                return HistoryView(when: format.dateTime(ZonedDateTime(epochMilliseconds: record.at, offsetSeconds: 0)),
+                                   who: UUID(uuidString: record.actor).flatMap { actors[$0] } ?? AuditPage.actor(record.actor, t),
+                                   what: AuditPage.action(record.action, t) + (detail.isEmpty ? "" : " (" + detail + ")"),
+                                   reason: change.reason ?? "")
             },
             offences: assessment.offences.enumerated().map { n, o in
                 OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,

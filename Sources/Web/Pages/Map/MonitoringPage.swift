@@ -67,7 +67,8 @@ struct MonitoringPage {
         let words = CaseWords(t: t, lang: frame.lang, pack: pack, file: file)
         let hours = req.query[Int.self, at: "hours"].flatMap { Self.periods.contains($0) ? $0 : nil } ?? 24
         let clock = FormTime(jurisdiction: file.jurisdiction, packs: packs)
-        var now = nowMs()
+        let wallClock = nowMs() // the last position's age is from now, whatever period is shown
+        var now = wallClock
         var from = now - Int64(hours) * 3_600_000
         var window = Window(from: "", to: "")
         let askedFrom = req.query[String.self, at: "from"] ?? "", askedTo = req.query[String.self, at: "to"] ?? ""
@@ -137,13 +138,14 @@ struct MonitoringPage {
             let ping = last[device.id]
             if let ping, let lat = ping.lat, let lon = ping.lon {
                 map.position(GeoPoint(lat: lat, lon: lon), accuracy: ping.accuracy ?? 0,
-                             label: who + ", " + words.format.dateTime(ping.at), kind: isRespondent ? "respondent" : "victim")
+                             label: who + ", " + words.format.dateTime(ping.at) + " (" + MonitoringWords.ago(ms: wallClock - ping.at.epochMilliseconds, t: t) + ")",
+                             kind: isRespondent ? "respondent" : "victim")
             }
-            let state = MonitoringWords.health(device: device, last: ping, track: track, now: now, t: t)
+            let state = MonitoringWords.health(device: device, last: ping, track: track, now: wallClock, t: t)
             let base = "/cases/\(caseID.apiString)/devices/\(device.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? device.id)"
             var row = DeviceRow(person: who, kind: t["devicekind_\(device.kind.rawValue)"] ?? device.kind.rawValue, id: device.id,
                                 interval: MonitoringWords.duration(seconds: device.intervalSeconds, t: t),
-                                last: ping.map { words.format.dateTime($0.at) + " (" + MonitoringWords.ago(ms: now - $0.at.epochMilliseconds, t: t) + ")" } ?? (t["monitoring_never"] ?? ""),
+                                last: ping.map { words.format.dateTime($0.at) + " (" + MonitoringWords.ago(ms: wallClock - $0.at.epochMilliseconds, t: t) + ")" } ?? (t["monitoring_never"] ?? ""),
                                 accuracy: ping?.accuracy.map { "\(Int($0.rounded())) " + (t["unit_metres"] ?? "m") } ?? "—",
                                 state: state.text, trouble: state.trouble,
                                 replace: mayOrder ? base + "/replace" : nil, remove: mayOrder ? base + "/remove" : nil)

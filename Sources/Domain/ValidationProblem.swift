@@ -121,6 +121,8 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case unknownPerson
     /// A device id an open case wears already (`value`).
     case deviceTaken
+    /// A device id not of 1 to 100 Latin letters, digits, '.', '_', ':' or '-'.
+    case deviceIDFormat
     /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
     /// `bound`, `value`, `source`); the record is kept.
     case unverifiedBound

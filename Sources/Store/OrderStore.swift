@@ -87,6 +87,7 @@ public struct OrderStore: Sendable {
     public func setZones(_ id: UUID, caseID: UUID, to zones: [Zone], reason: String, by principal: Principal) async throws -> Stored {
         try await change(id, caseID: caseID, reason: reason, by: principal, detail: "zones") { model, order in
             if order.revokedAt != nil { throw DomainError.conflict("a revoked order's zones cannot be changed") }
+            if order.validUntil.epochMilliseconds <= nowMilliseconds() { throw DomainError.conflict("an ended order's zones cannot be changed") }
             var conditions = order.conditions
             conditions.zones = zones.isEmpty ? nil : zones
             model.conditions = try JSONColumn.encode(conditions)

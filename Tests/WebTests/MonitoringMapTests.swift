@@ -68,9 +68,9 @@ import VaporTesting
             let cells = table.matches(of: /<td>([^<]*)<\/td>/).map { String($0.1).replacingOccurrences(of: "\u{00A0}", with: " ") }
             for ping in pings {
                 let metres = Geo.distanceMeters(ping.lat!, ping.lon!, Self.zone.lat, Self.zone.lon) - Self.zone.radius
-                let shown = max(0, metres)
+                let shown = abs(metres)
                 let said = (shown >= 1000 ? String(format: "%.1f", shown / 1000).replacingOccurrences(of: ".", with: ",") + " км"
-                                          : "\(Int(shown.rounded())) м") + (metres < 0 ? " (внутри)" : "")
+                                          : "\(Int(shown.rounded())) м") + (metres < 0 ? " внутри зоны" : "")
                 #expect(cells.contains(said), "\(said) in \(cells)")
             }
             #expect(pings.contains { Geo.distanceMeters($0.lat!, $0.lon!, Self.zone.lat, Self.zone.lon) < Self.zone.radius }, "one inside")
@@ -123,7 +123,7 @@ import VaporTesting
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms / 60_000 * 60_000, offsetSeconds: 18_000).description }
         file["protectiveOrders"] = [["id": "o1", "type": "protectiveOrder", "issuedAt": at(now - 86_400_000), "validUntil": at(now + 20 * 86_400_000),
-                                     "issuer": "District police", "conditions": ["noContact": true]]]
+                                     "issuer": "District police", "conditions": ["noContact": true, "minDistanceMeters": 500]]]
         let imported = try await app.request(.POST, "/api/v1/case-files", json: file)
         return try #require(imported.json["id"] as? String, "\(imported.text)")
     }
@@ -205,6 +205,11 @@ import VaporTesting
             #expect(((good.json["conditions"] as? [String: Any])?["zones"] as? [Any])?.count == 1)
             let stranger = try await app.makeUser(.officer, unit: "Another unit")
             #expect(try await app.request(.PUT, path, json: ["reason": "x", "zones": []], as: stranger).status == .notFound)
+            // an order that has ended keeps the zones it had
+            let fixture = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "ENDED-1", device: "bracelet-e"))
+            let endedCase = try #require(fixture.json["id"] as? String)
+            let ended = try #require(((try await app.request(.GET, "/api/v1/cases/\(endedCase)/orders")).json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await app.request(.PUT, "/api/v1/cases/\(endedCase)/orders/\(ended)/zones", json: ["reason": "x", "zones": []]).status == .conflict)
         }
     }
 
@@ -251,6 +256,27 @@ import VaporTesting
             let again = try await app.request(.POST, "/api/v1/cases/\(otherID)/devices", json: ["id": "phone-v", "person": "v", "kind": "phone", "intervalSeconds": 60])
             #expect(again.status == .created, "a device taken off may be worn in another case")
             #expect(try await AuditVerifier(db: app.db, blobs: nil).verify().intact, "replaced and removed records keep the chain whole")
+        }
+    }
+
+    /// One position in her home zone and near her is one act: two alerts, one episode.
+    @Test func onePositionBreakingTwoConditionsIsOneEpisode() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await Self.caseInForce(app)
+            let base = "/api/v1/cases/\(caseID)"
+            let orderID = try #require(((try await app.request(.GET, "\(base)/orders")).json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            _ = try await app.request(.PUT, "\(base)/orders/\(orderID)/zones", json: ["reason": "court", "zones": [["kind": "home", "lat": 43.22, "lon": 76.85, "radiusMeters": 300]]])
+            #expect(try await app.request(.POST, "\(base)/devices", json: ["id": "phone-v", "person": "v", "kind": "phone", "intervalSeconds": 60]).status == .created)
+            let before = ((try await app.request(.GET, "\(base)/incidents")).json["items"] as? [Any])?.count ?? 0
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 18_000).description }
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now - 10_000), 43.2201, 76.8501, device: "phone-v"),
+                                          MonitoringProbe.ping(at(now - 5000), 43.2202, 76.8502)])
+            let alerts = try await MonitoringStore(db: app.db).alerts(caseID: UUID(uuidString: caseID)!, scope: .all)
+            #expect(Set(alerts.map(\.kind)) == ["zone", "proximity"])
+            #expect(Set(alerts.compactMap(\.incident)).count == 1, "both alerts name one episode")
+            let after = ((try await app.request(.GET, "\(base)/incidents")).json["items"] as? [Any])?.count ?? 0
+            #expect(after == before + 1)
         }
     }
 

@@ -16,6 +16,18 @@ public struct DeviceRecords: Sendable {
             .filter(CaseModel.self, \.$status == CaseStatus.open.rawValue).first() != nil
     }
 
+    /// The devices a case wore before (replaced or taken off), as they were when taken off: their
+    /// tracks stay the case's evidence.
+    public func former(caseID: UUID) async throws -> [Device] {
+        let removed = try await AuditChain.select(on: db).where("case_id", .equal, caseID)
+            .where("action", .equal, "\(RecordStore<Device>.Section.devices.rawValue).removed").all().map(AuditRecord.init(row:))
+            .compactMap { $0.entityID.flatMap { UUID(uuidString: $0) } }
+        guard !removed.isEmpty else { return [] }
+        return try await RecordVersionModel.query(on: db).filter(\.$kind == RecordStore<Device>.Section.devices.rawValue)
+            .filter(\.$recordID ~~ removed).sort(\.$version, .descending).all()
+            .compactMap { try? JSONColumn.decode(Device.self, $0.snapshot) }
+    }
+
     /// The devices of the open cases in scope, with their case and who wears each (read with
     /// one query per table, not per case).
     public func inScope(_ scope: CaseScope, limit: Int = 5_000) async throws -> [(case: CaseSummary, device: Device, wearer: Person?)] {

@@ -465,14 +465,18 @@ actor MonitoringHub {
                     outcome.accepted += 1
                     pings.append(StoredPing(caseID: caseID, device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon,
                                             accuracy: ping.accuracy, event: ping.event?.rawValue))
+                    var episode: String? // one position is one act: its breaches share one episode
                     for alert in raised {
                         var stored = StoredAlert(caseID: caseID, kind: alert.kind.rawValue, order: alert.order, zone: alert.zone,
                                                  device: alert.device, at: alert.at, distanceMeters: alert.distanceMeters,
                                                  accuracyMeters: alert.accuracyMeters, incident: nil,
                                                  createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
-                        if alert.kind == .zone || alert.kind == .proximity {
+                        if alert.kind == .zone || alert.kind == .proximity, let shared = episode {
+                            stored.incident = shared
+                        } else if alert.kind == .zone || alert.kind == .proximity {
                             // recorded with the device's track over the half hour before, read as it is stored
                             let id = "m-" + stored.id.uuidString.prefix(8).lowercased(), to = ping.at.epochMilliseconds
+                            episode = id
                             stored.incident = id
                             breaches.append(Breach(caseID: caseID, device: ping.device, from: to - 30 * 60_000, to: to) { track in
                                 BreachIncident.make(alert, id: id, ping: ping, track: track.map(Ping.init(stored:)))

@@ -53,6 +53,10 @@ public struct DeviceService: Sendable {
     private func check(_ device: Device, in caseID: UUID, pointer: String) async throws {
         let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: principal.scope)
         var problems: [ValidationProblem] = []
+        if device.id.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._:-]{0,99}/) == nil {
+            problems.append(ValidationProblem(pointer: pointer + "/id", message: "a device id is 1 to 100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
+                                              code: .deviceIDFormat))
+        }
         if !file.persons.contains(where: { $0.id == device.person && ($0.role == .respondent || $0.role == .victim) }) {
             problems.append(ValidationProblem(pointer: pointer + "/person", message: "no respondent or victim \"\(device.person)\" in this case",
                                               code: .unknownPerson, values: ["value": device.person]))

@@ -20,6 +20,9 @@ struct BreachPage {
         var frame: PageFrame
         var caseId: String; var number: String
         var what: String; var when: String; var device: String; var order: String; var distance: String
+        var caption: String
+        /// Whether a distance is measured for this kind of alert (a zone's or hers).
+        var measured: Bool
         var map: MapDrawing; var chart: DistanceChart.Drawing?; var samples: [Sample]
         var evidence: Evidence?
         var acknowledged: String?
@@ -77,8 +80,19 @@ struct BreachPage {
         }
         func point(_ p: StoredPing) -> GeoPoint? { p.lat.flatMap { lat in p.lon.map { GeoPoint(lat: lat, lon: $0) } } }
         map.track(loaded.respondent.compactMap(point), label: (t["monitoring_track"] ?? "") + ": " + device, kind: "respondent")
+        for person in file.persons where person.role == .victim {
+            for place in person.places {
+                guard let lat = place.lat, let lon = place.lon else { continue }
+                let kind = t["placekind_\(place.kind)"] ?? place.kind
+                map.place(GeoPoint(lat: lat, lon: lon), label: [kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": "), short: kind)
+            }
+        }
         if alert.kind == "proximity" {
             map.track(loaded.victim.compactMap(point), label: (t["monitoring_track"] ?? "") + ": " + (t["personrole_victim"] ?? ""), kind: "victim")
+            // where she was at the moment (her latest position then, as the engine measured)
+            if let her = loaded.victim.last(where: { $0.at.epochMilliseconds <= alert.at.epochMilliseconds && $0.lat != nil }), let p = point(her) {
+                map.position(p, accuracy: her.accuracy ?? 0, label: (t["personrole_victim"] ?? "") + ", " + words.format.dateTime(her.at), kind: "victim")
+            }
         }
         if let at = loaded.respondent.last(where: { $0.at.epochMilliseconds == alert.at.epochMilliseconds }), let p = point(at) {
             map.alert(p, label: what + ", " + words.format.dateTime(alert.at), link: nil)
@@ -86,9 +100,11 @@ struct BreachPage {
         let distances = DistanceChart.samples(loaded)
         let chart = distances.isEmpty ? nil : DistanceChart.draw(distances, loaded: loaded, t: t, format: words.format)
         let samples = distances.map { s in
-            Sample(when: words.format.dateTime(s.ping.at), distance: MonitoringWords.length(max(0, s.metres), t: t) + (s.metres < 0 ? " (" + (t["breach_inside"] ?? "") + ")" : ""),
+            Sample(when: words.format.dateTime(s.ping.at), distance: Self.said(s.metres, zone: loaded.zone != nil, t: t),
                    accuracy: s.ping.accuracy.map { MonitoringWords.length($0, t: t) } ?? "—")
         }
+        // the alert's own distance as the chart measures it (for a zone, how far inside)
+        let atAlert = distances.last { $0.ping.at.epochMilliseconds == alert.at.epochMilliseconds }
         var evidence: Evidence?
         if let incident = file.incidents.first(where: { $0.id == alert.incident }), let recorded = incident.evidence?.first {
             let remade = SHA256Hex.of(Self.trackFile(loaded))
@@ -98,11 +114,19 @@ struct BreachPage {
         return try await req.renderPage("breach", Context(
             frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", what: what, when: words.format.dateTime(alert.at),
             device: device, order: loaded.order.map { words.episode($0.id) } ?? "—",
-            distance: alert.distanceMeters.map { MonitoringWords.length(Double($0), t: t) } ?? "—",
+            distance: atAlert.map { Self.said($0.metres, zone: loaded.zone != nil, t: t) } ?? alert.distanceMeters.map { MonitoringWords.length(Double($0), t: t) } ?? "—",
+            caption: t[alert.kind == "proximity" ? "breach_map_caption_victim" : alert.kind == "zone" ? "breach_map_caption" : "breach_map_caption_track"] ?? "",
+            measured: alert.kind == "zone" || alert.kind == "proximity",
             map: map.draw(title: what + ", " + words.format.dateTime(alert.at), tiles: req.application.qorgauConfig.tilesURL,
                           metres: { MonitoringWords.length($0, t: t) }),
             chart: chart, samples: samples, evidence: evidence,
             acknowledged: alert.acknowledgedAt.map { words.format.dateTime(ZonedDateTime(epochMilliseconds: $0, offsetSeconds: 0)) }))
+    }
+
+    /// "120 м" from her or outside a zone; "290 м внутри зоны" inside one.
+    static func said(_ metres: Double, zone: Bool, t: [String: String]) -> String {
+        guard zone, metres < 0 else { return MonitoringWords.length(max(0, metres), t: t) }
+        return (t["breach_inside_by"] ?? "{distance}").replacingOccurrences(of: "{distance}", with: MonitoringWords.length(-metres, t: t))
     }
 
     /// `GET /cases/{id}/alerts/{alertID}/track.jsonl`: the breach's evidence file as the monitoring

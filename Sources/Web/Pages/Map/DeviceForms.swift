@@ -27,7 +27,7 @@ struct DeviceForms {
                           target: "register")
         let json: [String: Any] = ["person": LifecycleForms.required(state.person), "kind": state.kind, "id": LifecycleForms.required(state.id),
                                    "intervalSeconds": Int(state.interval.trimmingCharacters(in: .whitespaces)) ?? state.interval]
-        return try await attempt(req, caseID: caseID, state: state) { service in _ = try await service.register(caseID, try LifecycleForms.node(json)) }
+        return try await attempt(req, caseID: caseID, state: state, done: "registered") { service in _ = try await service.register(caseID, try LifecycleForms.node(json)) }
     }
 
     /// `POST /cases/{id}/devices/{deviceID}/replace`.
@@ -37,7 +37,7 @@ struct DeviceForms {
         let posted = req.form(Posted.self) ?? Posted()
         let state = State(id: posted.id ?? "", reason: posted.reason ?? "", target: deviceID)
         let json: [String: Any] = ["id": LifecycleForms.required(state.id), "reason": LifecycleForms.required(state.reason)]
-        return try await attempt(req, caseID: caseID, state: state) { service in
+        return try await attempt(req, caseID: caseID, state: state, done: "replaced") { service in
             _ = try await service.replace(caseID, deviceID, try LifecycleForms.node(json))
         }
     }
@@ -54,15 +54,15 @@ struct DeviceForms {
                 .said(in: req.application.catalogs.words(req.pageLanguage))
             return try await MonitoringPage(packs: packs).render(req, caseID: caseID, zoneForm: .init(), deviceForm: state, status: .unprocessableEntity)
         }
-        return try await attempt(req, caseID: caseID, state: state) { service in try await service.remove(caseID, deviceID, reason: reason) }
+        return try await attempt(req, caseID: caseID, state: state, done: "removed") { service in try await service.remove(caseID, deviceID, reason: reason) }
     }
 
-    private func attempt(_ req: Request, caseID: UUID, state: State, _ write: (DeviceService) async throws -> Void) async throws -> Response {
+    private func attempt(_ req: Request, caseID: UUID, state: State, done: String, _ write: (DeviceService) async throws -> Void) async throws -> Response {
         var state = state
         let t = req.application.catalogs.words(req.pageLanguage)
         do {
             try await write(DeviceService(db: req.db, principal: try req.principal))
-            return req.redirect(to: "/cases/\(caseID.apiString)/monitoring?devices=saved#devices")
+            return req.redirect(to: "/cases/\(caseID.apiString)/monitoring?devices=\(done)#devices")
         } catch let failure as ValidationFailure {
             for problem in failure.problems {
                 let field = problem.pointer.split(separator: "/").first.map(String.init) ?? "id"

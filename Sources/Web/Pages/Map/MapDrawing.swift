@@ -98,8 +98,10 @@ struct MapBuilder {
                 let (x, y) = at(point)
                 drawing.positions.append(.init(x: x, y: y, label: label, kind: kind, accuracy: n(map.pixels(metres: accuracy, latitude: point.lat))))
             case .alert(let point, let label, let link):
-                let (x, y) = at(point)
-                drawing.alerts.append(.init(x: x, y: y, label: label, kind: "alert", link: link))
+                var (x, y) = map.point(point)
+                // marks on the same spot (one position, two alerts) side by side, each reachable
+                while drawing.alerts.contains(where: { abs((Double($0.x) ?? 0) - x) < 12 && abs((Double($0.y) ?? 0) - y) < 12 }) { x += 16 }
+                drawing.alerts.append(.init(x: n(x), y: n(y), label: label, kind: "alert", link: link))
             }
         }
         return (drawing, map)

@@ -23,11 +23,13 @@ struct MonitoringPage {
         var newId = ""; var reason = ""; var errors: [String: String] = [:]; var open = false
     }
     struct PersonChoice: Encodable { var value: String; var label: String; var selected: Bool }
-    struct AlertRow: Encodable { var when: String; var what: String; var distance: String; var link: String }
+    struct AlertRow: Encodable { var when: String; var what: String; var device: String; var distance: String; var link: String }
     struct ZoneRow: Encodable {
         var order: String; var zone: String; var shape: String; var current: Bool
         /// Where the zone is taken off its order (for an officer who may, on an order not revoked).
         var remove: String?
+        /// What was wrong with this zone's removal form, when it came back refused.
+        var removeError: String?
     }
     /// An order whose zones may be changed here.
     struct EditableOrder: Encodable { var ref: String; var name: String; var selected: Bool }
@@ -44,9 +46,10 @@ struct MonitoringPage {
         var tiles: Bool
         /// The zone form, for an officer who may change orders and a case with an order not revoked.
         var editable: [EditableOrder]; var zoneForm: ZoneForms.State; var places: [PlaceChoice]; var kinds: [KindChoice]
-        var saved: Bool
+        /// What the last zone form did, said.
+        var saved: String?
         /// The device forms: the register form's values and errors, who may wear one, whether this officer may.
-        var deviceForm: DeviceForms.State; var wearers: [PersonChoice]; var mayDevices: Bool; var devicesSaved: Bool
+        var deviceForm: DeviceForms.State; var wearers: [PersonChoice]; var mayDevices: Bool; var devicesSaved: String?
         var deviceKinds: [KindChoice]
         /// What the map needs to turn a click into a point (Web Mercator: zoom, frame corner).
         var projection: String
@@ -82,7 +85,7 @@ struct MonitoringPage {
                 window.error = t["monitoring_period_wrong"]
             }
         }
-        if window.from.isEmpty || window.error != nil {
+        if window.from.isEmpty && window.to.isEmpty {
             window.from = FormTime.local(ZonedDateTime(epochMilliseconds: from, offsetSeconds: clock.offsetSeconds))
             window.to = FormTime.local(ZonedDateTime(epochMilliseconds: now, offsetSeconds: clock.offsetSeconds))
         }
@@ -92,13 +95,14 @@ struct MonitoringPage {
         let last = Dictionary(try await store.lastPings(caseID: caseID, devices: devices.map(\.id)).map { ($0.device, $0) },
                               uniquingKeysWith: { first, _ in first })
         var map = MapBuilder(hysteresisMetres: MonitoringEngine.defaultHysteresisMeters)
-        let present = ZonedDateTime(epochMilliseconds: now, offsetSeconds: 0)
         var zones: [ZoneRow] = []
         let mayOrder = principal.may(.manageOrders)
         var editable: [EditableOrder] = []
         for order in file.protectiveOrders {
-            let current = order.status(at: present) == .active
-            let changeable = mayOrder && order.revokedAt == nil && order.validUntil.epochMilliseconds > present.epochMilliseconds
+            let end = min(order.revokedAt?.epochMilliseconds ?? .max, order.validUntil.epochMilliseconds)
+            let current = order.issuedAt.epochMilliseconds < now && end > from // in force during the period shown
+            let inForceNow = order.issuedAt.epochMilliseconds <= wallClock && end > wallClock
+            let changeable = mayOrder && order.revokedAt == nil && order.validUntil.epochMilliseconds > wallClock
             let base = "/cases/\(caseID.apiString)/orders/\(order.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? order.id)/zones"
             if changeable {
                 editable.append(EditableOrder(ref: order.id, name: words.episode(order.id), selected: zoneForm.order == order.id))
@@ -106,9 +110,11 @@ struct MonitoringPage {
             for (n, zone) in (order.conditions.zones ?? []).enumerated() {
                 let label = MonitoringWords.zone(zone, number: n, order: words.episode(order.id), t: t)
                 map.zone(zone, label: label, current: current)
-                zones.append(ZoneRow(order: words.episode(order.id), zone: MonitoringWords.zoneKind(zone, number: n, t: t),
-                                     shape: MonitoringWords.shape(zone, t: t, format: words.format), current: current,
-                                     remove: changeable ? base + "/\(n)/remove" : nil))
+                var row = ZoneRow(order: words.episode(order.id), zone: MonitoringWords.zoneKind(zone, number: n, t: t),
+                                  shape: MonitoringWords.shape(zone, t: t, format: words.format), current: inForceNow,
+                                  remove: changeable ? base + "/\(n)/remove" : nil)
+                if zoneForm.removing == "\(order.id)/\(n)" { row.removeError = zoneForm.errors["reason"] }
+                zones.append(row)
             }
         }
         if !editable.contains(where: \.selected), !editable.isEmpty { editable[editable.count - 1].selected = true }
@@ -125,25 +131,34 @@ struct MonitoringPage {
         }
         var rows: [DeviceRow] = []
         var tracks: [String: [StoredPing]] = [:]
-        for device in devices {
-            let person = persons[device.person]
-            let isRespondent = person?.role == .respondent
-            let who = person.map { (t["personrole_\($0.role.rawValue)"] ?? $0.role.rawValue) + ": " + $0.name } ?? device.person
+        func who(_ device: Device) -> String {
+            persons[device.person].map { (t["personrole_\($0.role.rawValue)"] ?? $0.role.rawValue) + ": " + $0.name } ?? device.person
+        }
+        // the devices worn before (replaced, taken off): their tracks in the period are evidence too
+        let current = Set(devices.map(\.id))
+        var former: [Device] = []
+        for device in try await DeviceRecords(db: req.db).former(caseID: caseID) where !current.contains(device.id) && !former.contains(where: { $0.id == device.id }) {
+            former.append(device)
+        }
+        for device in devices + former {
+            let isRespondent = persons[device.person]?.role == .respondent
             let track = try await store.track(caseID: caseID, device: device.id, from: from, to: now)
             tracks[device.id] = track
-            if isRespondent {
-                map.track(track.compactMap { p in p.lat.flatMap { lat in p.lon.map { GeoPoint(lat: lat, lon: $0) } } },
-                          label: (t["monitoring_track"] ?? "") + ": " + who, kind: "respondent")
-            }
-            let ping = last[device.id]
-            if let ping, let lat = ping.lat, let lon = ping.lon {
+            let points = track.compactMap { p in p.lat.flatMap { lat in p.lon.map { GeoPoint(lat: lat, lon: $0) } } }
+            map.track(points, label: (t["monitoring_track"] ?? "") + ": " + who(device) + ", " + device.id, kind: isRespondent ? "respondent" : "victim")
+            // where it was last in the period shown (a position from before the period is not drawn as where it is)
+            if let ping = track.last(where: { $0.lat != nil && $0.lon != nil }), let lat = ping.lat, let lon = ping.lon {
                 map.position(GeoPoint(lat: lat, lon: lon), accuracy: ping.accuracy ?? 0,
-                             label: who + ", " + words.format.dateTime(ping.at) + " (" + MonitoringWords.ago(ms: wallClock - ping.at.epochMilliseconds, t: t) + ")",
+                             label: who(device) + ", " + device.id + ", " + words.format.dateTime(ping.at) + " (" + MonitoringWords.ago(ms: wallClock - ping.at.epochMilliseconds, t: t) + ")",
                              kind: isRespondent ? "respondent" : "victim")
             }
+        }
+        for device in devices {
+            let track = tracks[device.id] ?? []
+            let ping = last[device.id]
             let state = MonitoringWords.health(device: device, last: ping, track: track, now: wallClock, t: t)
             let base = "/cases/\(caseID.apiString)/devices/\(device.id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? device.id)"
-            var row = DeviceRow(person: who, kind: t["devicekind_\(device.kind.rawValue)"] ?? device.kind.rawValue, id: device.id,
+            var row = DeviceRow(person: who(device), kind: t["devicekind_\(device.kind.rawValue)"] ?? device.kind.rawValue, id: device.id,
                                 interval: MonitoringWords.duration(seconds: device.intervalSeconds, t: t),
                                 last: ping.map { words.format.dateTime($0.at) + " (" + MonitoringWords.ago(ms: wallClock - $0.at.epochMilliseconds, t: t) + ")" } ?? (t["monitoring_never"] ?? ""),
                                 accuracy: ping?.accuracy.map { "\(Int($0.rounded())) " + (t["unit_metres"] ?? "m") } ?? "—",
@@ -156,14 +171,15 @@ struct MonitoringPage {
         }
         rows.sort { ($0.trouble ? 0 : 1, $0.person) < ($1.trouble ? 0 : 1, $1.person) }
         var alertRows: [AlertRow] = []
-        for alert in try await store.alerts(caseID: caseID, scope: principal.scope) where alert.at.epochMilliseconds >= from {
+        for alert in try await store.alerts(caseID: caseID, scope: principal.scope) where alert.at.epochMilliseconds >= from && alert.at.epochMilliseconds <= now {
             let link = "/cases/\(caseID.apiString)/alerts/\(alert.id.apiString)"
             let what = t["alertkind_\(alert.kind)"] ?? alert.kind
             let point = tracks[alert.device]?.last { $0.at.epochMilliseconds == alert.at.epochMilliseconds }
             if let lat = point?.lat, let lon = point?.lon {
                 map.alert(GeoPoint(lat: lat, lon: lon), label: what + ", " + words.format.dateTime(alert.at), link: link)
             }
-            alertRows.append(AlertRow(when: words.format.dateTime(alert.at), what: what,
+            let wornBy = (devices + former).first { $0.id == alert.device }.map { who($0) + ", " } ?? ""
+            alertRows.append(AlertRow(when: words.format.dateTime(alert.at), what: what, device: wornBy + alert.device,
                                       distance: alert.distanceMeters.map { "\($0) " + (t["unit_metres"] ?? "m") } ?? "—", link: link))
         }
         let (drawing, projection) = map.drawWithProjection(title: (t["monitoring_map_title"] ?? "").replacingOccurrences(of: "{number}", with: summary.number ?? "—"),
@@ -175,12 +191,12 @@ struct MonitoringPage {
             devices: rows, alerts: alertRows, zones: zones, tiles: req.application.qorgauConfig.tilesURL != nil,
             editable: editable, zoneForm: zoneForm, places: places,
             kinds: ["home", "work", "school", "other"].map { KindChoice(value: $0, label: t["placekind_\($0)"] ?? $0, selected: zoneForm.kind == $0) },
-            saved: req.query[String.self, at: "saved"] != nil && !zoneForm.failed,
+            saved: zoneForm.failed ? nil : req.query[String.self, at: "saved"].flatMap { ["added", "removed"].contains($0) ? t["zones_saved_\($0)"] : nil },
             deviceForm: deviceForm,
             wearers: file.persons.filter { $0.role == .respondent || $0.role == .victim }.map {
                 PersonChoice(value: $0.id, label: (t["personrole_\($0.role.rawValue)"] ?? "") + ": " + $0.name, selected: deviceForm.person == $0.id)
             },
-            mayDevices: mayOrder, devicesSaved: req.query[String.self, at: "devices"] == "saved",
+            mayDevices: mayOrder, devicesSaved: req.query[String.self, at: "devices"].flatMap { ["registered", "replaced", "removed"].contains($0) ? t["devices_saved_\($0)"] : nil },
             deviceKinds: ["bracelet", "phone"].map { KindChoice(value: $0, label: t["devicekind_\($0)"] ?? $0, selected: deviceForm.kind == $0) },
             projection: "\(projection.zoom) \(projection.left) \(projection.top)"), status: status)
     }

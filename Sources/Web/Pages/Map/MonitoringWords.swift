@@ -24,8 +24,9 @@ enum MonitoringWords {
         return (t["monitoring_circle"] ?? "").replacingOccurrences(of: "{radius}", with: length(zone.radiusMeters ?? 0, t: t))
     }
 
-    /// "300 м", "1,5 км".
+    /// "300 м", "1,5 км", "−1 км".
     static func length(_ metres: Double, t: [String: String]) -> String {
+        if metres < 0 { return "−" + length(-metres, t: t) }
         if metres >= 1000 {
             let km = metres / 1000
             let text = km == km.rounded() ? String(Int(km)) : String(format: "%.1f", km).replacingOccurrences(of: ".", with: t["decimal_separator"] ?? ".")
@@ -36,6 +37,7 @@ enum MonitoringWords {
 
     /// "1 мин", "24 ч".
     static func duration(seconds: Int, t: [String: String]) -> String {
+        if seconds >= 172_800, seconds % 86_400 == 0 { return "\(seconds / 86_400) " + (t["unit_days_short"] ?? "d") }
         if seconds % 3600 == 0 { return "\(seconds / 3600) " + (t["unit_hours_short"] ?? "h") }
         if seconds % 60 == 0 { return "\(seconds / 60) " + (t["unit_minutes_short"] ?? "min") }
         return "\(seconds) " + (t["unit_seconds_short"] ?? "s")

@@ -24,6 +24,8 @@ struct ZoneForms {
         var order = ""; var kind = "home"; var shape = "circle"
         var lat = ""; var lon = ""; var radius = "300"; var place = ""
         var corners = ""; var holes = ""; var reason = ""
+        /// The zone whose removal came back refused ("o1/0"), to say it beside that zone.
+        var removing = ""
         var errors: [String: String] = [:]
         var failed: Bool { !errors.isEmpty }
         var saved = false
@@ -35,14 +37,14 @@ struct ZoneForms {
             corners = posted.corners ?? ""; holes = posted.holes ?? ""; reason = posted.reason ?? ""
         }
 
-        enum CodingKeys: String, CodingKey { case order, kind, shape, lat, lon, radius, place, corners, holes, reason, errors, failed, saved }
+        enum CodingKeys: String, CodingKey { case order, kind, shape, lat, lon, radius, place, corners, holes, reason, removing, errors, failed, saved }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(order, forKey: .order); try c.encode(kind, forKey: .kind); try c.encode(shape, forKey: .shape)
             try c.encode(lat, forKey: .lat); try c.encode(lon, forKey: .lon); try c.encode(radius, forKey: .radius)
             try c.encode(place, forKey: .place); try c.encode(corners, forKey: .corners); try c.encode(holes, forKey: .holes)
             try c.encode(reason, forKey: .reason); try c.encode(errors, forKey: .errors); try c.encode(failed, forKey: .failed)
-            try c.encode(saved, forKey: .saved)
+            try c.encode(saved, forKey: .saved); try c.encode(removing, forKey: .removing)
         }
     }
 
@@ -94,14 +96,14 @@ struct ZoneForms {
         let posted = req.form(Posted.self) ?? Posted()
         var state = State()
         state.order = ref
-        state.reason = posted.reason ?? ""
+        state.removing = "\(ref)/\(index)"
         let service = LifecycleService(db: req.db, packs: packs, principal: try req.principal)
         let orderID = try await service.orderID(caseID, ref)
         let order = try await OrderStore(db: req.db).get(orderID, caseID: caseID, scope: try req.principal.scope).order
         var zones = try Self.zonesJSON(order)
         guard zones.indices.contains(index) else { throw Abort(.notFound) }
         zones.remove(at: index)
-        return try await save(req, caseID: caseID, orderID: orderID, json: ["zones": zones, "reason": LifecycleForms.required(state.reason)],
+        return try await save(req, caseID: caseID, orderID: orderID, json: ["zones": zones, "reason": LifecycleForms.required(posted.reason)],
                              state: state, zoneIndex: index)
     }
 
@@ -112,7 +114,7 @@ struct ZoneForms {
             do {
                 _ = try await LifecycleService(db: req.db, packs: packs, principal: try req.principal)
                     .setZones(caseID, orderID, try LifecycleForms.node(json))
-                return req.redirect(to: "/cases/\(caseID.apiString)/monitoring?saved=1#zones")
+                return req.redirect(to: "/cases/\(caseID.apiString)/monitoring?saved=\(state.removing.isEmpty ? "added" : "removed")#zones")
             } catch let failure as ValidationFailure {
                 for problem in failure.problems {
                     let field = Self.field(of: problem.pointer, zone: zoneIndex)

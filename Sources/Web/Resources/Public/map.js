@@ -14,6 +14,14 @@
   var lat = document.getElementById("zone-lat"), lon = document.getElementById("zone-lon");
   var corners = document.getElementById("zone-corners"), polygon = document.getElementById("shape-polygon");
   var circle = document.getElementById("shape-circle"), place = document.getElementById("zone-place");
+  var holes = document.getElementById("zone-holes"), toHoles = document.getElementById("click-holes");
+  var nextHole = document.getElementById("next-hole");
+  // a click adds a corner of the outline, or of the cut-out being drawn; "next cut-out" starts another
+  if (nextHole) nextHole.addEventListener("click", function () {
+    if (holes.value.replace(/\s+$/, "")) holes.value = holes.value.replace(/\s+$/, "") + "\n\n";
+    if (toHoles) toHoles.checked = true;
+    if (polygon) polygon.checked = true;
+  });
 
   function pointOf(svg, figure, event) {
     var parts = figure.getAttribute("data-projection").split(" ").map(Number);
@@ -37,8 +45,9 @@
       var point = pointOf(svg, figure, event);
       if (!point) return;
       if (polygon && polygon.checked) {
-        var text = corners.value.replace(/\s+$/, "");
-        corners.value = (text ? text + "\n" : "") + point[0].toFixed(6) + ", " + point[1].toFixed(6);
+        var field = toHoles && toHoles.checked ? holes : corners;
+        var text = field.value.replace(/[ \t]+$/, "");
+        field.value = (text && !/\n\n$/.test(text) ? text.replace(/\s+$/, "") + "\n" : text) + point[0].toFixed(6) + ", " + point[1].toFixed(6);
       } else {
         lat.value = point[0].toFixed(6); lon.value = point[1].toFixed(6);
         if (place) place.value = "";

@@ -52,6 +52,21 @@ public struct Zone: Equatable, Sendable, Codable {
     public var polygon: [GeoPoint]?
     /// Areas cut out of a polygon (a courtyard that is not hers, a neighbour's plot).
     public var holes: [[GeoPoint]]?
+    /// When the zone was added to the order after its issue, and when it was taken off: an order
+    /// changed later binds from the change on, and what was before stays as it was (opt).
+    public var from: ZonedDateTime?
+    public var until: ZonedDateTime?
+
+    /// Whether the zone was part of its order at this instant (the order's own term aside).
+    public func inForce(at ms: Int64) -> Bool {
+        (from.map { $0.epochMilliseconds <= ms } ?? true) && (until.map { ms < $0.epochMilliseconds } ?? true)
+    }
+
+    /// The same place, whatever its days.
+    public func sameArea(as other: Zone) -> Bool {
+        kind == other.kind && lat == other.lat && lon == other.lon && radiusMeters == other.radiusMeters
+            && polygon == other.polygon && holes == other.holes
+    }
 
     public init(kind: String, lat: Double, lon: Double, radiusMeters: Double) {
         self.kind = kind; self.lat = lat; self.lon = lon; self.radiusMeters = radiusMeters

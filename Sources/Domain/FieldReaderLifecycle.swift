@@ -25,10 +25,23 @@ extension FieldReader {
         guard n.object() != nil else { return nil }
         let noContact = n["noContact"].bool()
         let distance = n["minDistanceMeters"].double(required: false, in: 1...100_000)
-        let zones = n["zones"].array(required: false) { zone($0) }
+        let zones = self.zones(n["zones"], required: false)
         guard let noContact else { return nil }
         return OrderConditions(noContact: noContact, minDistanceMeters: distance, zones: zones)
     }
+
+    /// An order's zones: at most 50, each checked by `zone` (every zone is checked at every ping).
+    public func zones(_ n: JSONNode, required: Bool = true) -> [Zone]? {
+        if case .array(let items)? = n.value, items.count > Self.maxZones {
+            n.fail("an order has at most \(Self.maxZones) zones", code: .tooMany, values: ["max": String(Self.maxZones)])
+            return nil
+        }
+        return n.array(required: required) { zone($0) }
+    }
+
+    public static let maxZones = 50
+    /// Corners of a polygon or of a cut-out, and cut-outs of a polygon, at most.
+    public static let maxCorners = 1_000, maxHoles = 20
 
     /// A polygon the monitoring can test: less than 180° of longitude across, and clear of the
     /// poles (`Geo.polygon(_:contains:)` takes longitudes relative to the first corner).
@@ -46,6 +59,18 @@ extension FieldReader {
     /// A circle (`lat`, `lon`, `radiusMeters`) or a `polygon` of at least three points, not both.
     public func zone(_ z: JSONNode) -> Zone? {
         guard z.object() != nil else { return nil }
+        let from = z["from"].dateTime(required: false), until = z["until"].dateTime(required: false)
+        if let from, let until, until.instant <= from.instant { z["until"].fail("\(until) is not after from \(from)", code: .notAfterStart) }
+        func days(_ zone: Zone?) -> Zone? {
+            guard var zone else { return nil }
+            zone.from = from; zone.until = until
+            return zone
+        }
+        return days(shape(z))
+    }
+
+    /// A zone's place: a circle or a polygon with its cut-outs.
+    func shape(_ z: JSONNode) -> Zone? {
         let kind = z["kind"].string(maxLength: 100)
         if z["polygon"].isPresent {
             if z["lat"].isPresent || z["radiusMeters"].isPresent { z.fail("a zone is a circle or a polygon, not both") }
@@ -58,6 +83,14 @@ extension FieldReader {
                 z["polygon"].fail("a polygon needs at least 3 points", code: .polygonPoints)
             }
             if let points, points.count >= 3 { Self.checkExtent(points, z["polygon"]) }
+            if let points, points.count > Self.maxCorners {
+                z["polygon"].fail("a polygon has at most \(Self.maxCorners) corners", code: .tooMany, values: ["max": String(Self.maxCorners)])
+                return nil
+            }
+            if case .array(let holes)? = z["holes"].value, holes.count > Self.maxHoles {
+                z["holes"].fail("a polygon has at most \(Self.maxHoles) cut-outs", code: .tooMany, values: ["max": String(Self.maxHoles)])
+                return nil
+            }
             let holes = z["holes"].array(required: false) { h -> [GeoPoint]? in
                 let ring = h.array { p -> GeoPoint? in
                     guard p.object() != nil, let lat = p["lat"].double(in: -90...90), let lon = p["lon"].double(in: -180...180)
@@ -66,6 +99,10 @@ extension FieldReader {
                 }
                 if let ring, ring.count < 3 { h.fail("a hole needs at least 3 points", code: .polygonPoints) }
                 if let ring, ring.count >= 3 { Self.checkExtent(ring, h) }
+                if let ring, ring.count > Self.maxCorners {
+                    h.fail("a cut-out has at most \(Self.maxCorners) corners", code: .tooMany, values: ["max": String(Self.maxCorners)])
+                    return nil
+                }
                 return ring.flatMap { $0.count >= 3 ? $0 : nil }
             }
             guard let kind, let points, points.count >= 3 else { return nil }
@@ -171,6 +208,12 @@ extension FieldReader {
         let person = n["person"].string(maxLength: 200)
         let kind = n["kind"].word(DeviceKind.self)
         let interval = n["intervalSeconds"].int(in: 1...86_400)
+        // what a gateway sends and a path carries: compared byte for byte everywhere (no Unicode
+        // look-alikes that Swift's strings hold equal and the database does not)
+        if let id, id.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._:-]{0,99}/) == nil {
+            n["id"].fail("a device id is 1 to 100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit", code: .deviceIDFormat)
+            return nil
+        }
         guard let id, let person, let kind, let interval else { return nil }
         return Device(id: id, person: person, kind: kind, intervalSeconds: interval)
     }

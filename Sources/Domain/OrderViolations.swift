@@ -38,7 +38,8 @@ public enum OrderViolations {
                 }
                 guard let zones = order.conditions.zones, let lat = incidents[position].place?.lat,
                       let lon = incidents[position].place?.lon else { continue }
-                for (index, zone) in zones.enumerated() where zone.contains(lat: lat, lon: lon) {
+                let at = incidents[position].occurredAt.epochMilliseconds
+                for (index, zone) in zones.enumerated() where zone.inForce(at: at) && zone.contains(lat: lat, lon: lon) {
                     add(OrderViolation(incident: incidents[position].id, order: order.id, condition: "zone:\(index)"))
                 }
             }

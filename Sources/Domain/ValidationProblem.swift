@@ -123,6 +123,8 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case deviceTaken
     /// A device id not of 1 to 100 Latin letters, digits, '.', '_', ':' or '-'.
     case deviceIDFormat
+    /// More items than a list may hold (`max`).
+    case tooMany
     /// A warning, not a refusal: outside a bound the law pack does not hold as verified (`figure`,
     /// `bound`, `value`, `source`); the record is kept.
     case unverifiedBound

@@ -68,7 +68,9 @@ public struct MonitoringEngine: Sendable {
         for (o, order) in orders.enumerated() {
             let start = order.issuedAt.epochMilliseconds, end = order.endsAt.epochMilliseconds
             for (i, zone) in (order.conditions.zones ?? []).enumerated() {
-                var check = Check(order: o, start: start, end: end, zone: i)
+                // a zone added or taken off later binds within its own days
+                var check = Check(order: o, start: max(start, zone.from?.epochMilliseconds ?? .min),
+                                  end: min(end, zone.until?.epochMilliseconds ?? .max), zone: i)
                 if let polygon = zone.polygon, let base = polygon.first?.lon {
                     check.rings = [polygon] + (zone.holes ?? [])
                     let lons = polygon.map { Geo.longitudeDelta(base, $0.lon) }
@@ -245,6 +247,7 @@ public struct MonitoringEngine: Sendable {
         // edge is at least as far as its extent). Beyond the accuracy and the hysteresis band,
         // "clearly out" is all there is to know.
         let metresPerRadian = Geo.earthRadiusMeters
+        var alertedOrder = -1 // an order's zones entered at one position raise one alert (checks lie order by order)
         for c in checks.indices where checks[c].zone != nil {
             guard checks[c].start <= t, t < checks[c].end else { continue }
             let margin = accuracy + hysteresisMeters
@@ -268,8 +271,11 @@ public struct MonitoringEngine: Sendable {
             if distance - accuracy <= 0 {
                 if !checks[c].engaged {
                     checks[c].engaged = true
-                    alerts.append(Alert(kind: .zone, order: orders[checks[c].order].id, zone: checks[c].zone, device: states[d].id, at: at,
-                                        distanceMeters: Int(max(0, distance).rounded()), accuracyMeters: Int(accuracy.rounded())))
+                    if alertedOrder != checks[c].order {
+                        alertedOrder = checks[c].order
+                        alerts.append(Alert(kind: .zone, order: orders[checks[c].order].id, zone: checks[c].zone, device: states[d].id, at: at,
+                                            distanceMeters: Int(max(0, distance).rounded()), accuracyMeters: Int(accuracy.rounded())))
+                    }
                 }
             } else if distance - accuracy > hysteresisMeters {
                 checks[c].engaged = false

@@ -83,15 +83,45 @@ public struct OrderStore: Sendable {
         }
     }
 
-    /// Replaces the order's zones (the other conditions stay): a new version, with its reason.
+    /// Sets the zones in force from now (the other conditions stay), as a new version with its
+    /// reason. Nothing is rewritten back in time: a zone no longer listed ends now and stays in the
+    /// order with its days; a zone newly listed begins now; one listed again is kept as it was.
+    /// So the violations of incidents before the change are what they were.
     public func setZones(_ id: UUID, caseID: UUID, to zones: [Zone], reason: String, by principal: Principal) async throws -> Stored {
         try await change(id, caseID: caseID, reason: reason, by: principal, detail: "zones") { model, order in
             if order.revokedAt != nil { throw DomainError.conflict("a revoked order's zones cannot be changed") }
-            if order.validUntil.epochMilliseconds <= nowMilliseconds() { throw DomainError.conflict("an ended order's zones cannot be changed") }
+            let now = nowMilliseconds()
+            if order.validUntil.epochMilliseconds <= now { throw DomainError.conflict("an ended order's zones cannot be changed") }
             var conditions = order.conditions
-            conditions.zones = zones.isEmpty ? nil : zones
+            conditions.zones = Self.zones(from: order.conditions.zones ?? [], to: zones, at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: order.issuedAt.offsetSeconds))
+            if conditions.zones?.isEmpty == true { conditions.zones = nil }
             model.conditions = try JSONColumn.encode(conditions)
         }
+    }
+
+    /// The zones after a change at `now`: the ended ones as they were, the live ones kept when
+    /// listed again and ended when not, the new ones from now. Indices of those kept never move.
+    static func zones(from old: [Zone], to asked: [Zone], at now: ZonedDateTime) -> [Zone] {
+        let live = asked.filter { $0.until == nil || $0.until!.epochMilliseconds > now.epochMilliseconds }
+        var result: [Zone] = []
+        var matched = Set<Int>()
+        for var zone in old {
+            if let until = zone.until, until.epochMilliseconds <= now.epochMilliseconds { result.append(zone); continue }
+            if let i = live.indices.first(where: { !matched.contains($0) && live[$0].sameArea(as: zone) }) {
+                matched.insert(i)
+            } else if zone.from.map({ $0.epochMilliseconds >= now.epochMilliseconds }) == true {
+                continue // added and taken off in the same instant: never bound
+            } else {
+                zone.until = now
+            }
+            result.append(zone)
+        }
+        for (i, var zone) in live.enumerated() where !matched.contains(i) {
+            zone.from = now
+            zone.until = nil
+            result.append(zone)
+        }
+        return result
     }
 
     /// `detail`: what the change was (`extended`, `revoked`), in its audit record.

@@ -23,7 +23,10 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
     /// Adds a record. With `expectedCount` (how many the writer saw), a record added by someone
     /// else meanwhile makes this a conflict instead of a silent second answer; two adds at the
     /// same moment collide on the section's sequence number, and one of them is the conflict.
-    public func add(_ value: Value, ref: String, to caseID: UUID, scope: CaseScope, expectedCount: Int? = nil) async throws -> Stored {
+    /// `within`: a check run in the same transaction, after every other such write has committed
+    /// (a device id free in every open case).
+    public func add(_ value: Value, ref: String, to caseID: UUID, scope: CaseScope, expectedCount: Int? = nil,
+                    within check: (@Sendable (any Database) async throws -> Void)? = nil) async throws -> Stored {
         try await CaseStore(db: db).requireCase(caseID, scope: scope)
         if try await query(caseID).filter(\.$ref == ref).first() != nil {
             throw ValidationFailure(pointer: "/id", message: "\"\(ref)\" is already in this case's \(section.rawValue)")
@@ -41,7 +44,8 @@ public struct RecordStore<Value: Codable & Sendable>: Sendable {
         record.body = try JSONColumn.encode(value)
         record.version = 1
         do {
-            try await db.auditedTransaction { tx in
+            try await db.auditedTransaction(serialized: check != nil) { tx in
+                try await check?(tx)
                 try await record.create(on: tx)
                 return ((), [try .row(record, "\(section.rawValue).added")])
             }

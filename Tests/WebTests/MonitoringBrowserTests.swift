@@ -72,9 +72,9 @@ import Vapor
                 // enforced: the courtyard nothing, the building an alert
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
                 func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 18_000).description }
-                try await MonitoringMapTests.sendPings(app, [MonitoringProbe.ping(at(now - 9000), 43.2175, 76.8420, accuracy: 5)])
+                try await MonitoringMapTests.sendPings(app, [MonitoringProbe.ping(at(now + 1000), 43.2175, 76.8420, accuracy: 5)])
                 #expect(try await MonitoringStore(db: app.db).alerts(caseID: UUID(uuidString: caseID)!, scope: .all).isEmpty)
-                try await MonitoringMapTests.sendPings(app, [MonitoringProbe.ping(at(now - 8000), 43.2163, 76.8405, accuracy: 5)])
+                try await MonitoringMapTests.sendPings(app, [MonitoringProbe.ping(at(now + 2000), 43.2163, 76.8405, accuracy: 5)])
                 let alert = try #require(try await MonitoringStore(db: app.db).alerts(caseID: UUID(uuidString: caseID)!, scope: .all).first)
 
                 // the bracelet replaced

@@ -169,17 +169,20 @@ import VaporTesting
             // enforced at once: in the courtyard nothing, in the building an alert
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 18_000).description }
-            try await Self.sendPings(app, [MonitoringProbe.ping(at(now - 3000), 43.2530, 76.9050, accuracy: 5)])
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 1000), 43.2530, 76.9050, accuracy: 5)])
             let uuid = try #require(UUID(uuidString: caseID))
             #expect(try await MonitoringStore(db: app.db).alerts(caseID: uuid, scope: .all).isEmpty, "the cut-out is not the zone")
-            try await Self.sendPings(app, [MonitoringProbe.ping(at(now - 2000), 43.2505, 76.9010, accuracy: 5)])
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 2000), 43.2505, 76.9010, accuracy: 5)])
             let alerts = try await MonitoringStore(db: app.db).alerts(caseID: uuid, scope: .all)
             #expect(alerts.map(\.kind) == ["zone"], "inside the polygon: a zone alert")
 
-            // taken off with a reason: no longer drawn
+            // taken off with a reason: it ends now, and stays in the order with its days
             let removed = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/o1/zones/0/remove", PageTests.encoded([("reason", "отменено судом")]))
             #expect(removed.status == .seeOther)
-            #expect(try await ((order().json["items"] as? [[String: Any]])?.first?["conditions"] as? [String: Any])?["zones"] == nil)
+            let kept = try await ((order().json["items"] as? [[String: Any]])?.first?["conditions"] as? [String: Any])?["zones"] as? [[String: Any]]
+            #expect(kept?.count == 1 && kept?.first?["until"] != nil && kept?.first?["from"] != nil)
+            #expect(!(try await PageTests.page(app, "/cases/\(caseID)/monitoring?lang=ru").text.contains("/orders/o1/zones/0/remove")),
+                    "an ended zone is not taken off again")
             let history = try await app.request(.GET, "/api/v1/cases/\(caseID)/orders/\(try #require((order().json["items"] as? [[String: Any]])?.first?["id"] as? String))/history")
             #expect((history.json["items"] as? [Any])?.count ?? 0 >= 2, "each change a version with its reason")
         }
@@ -239,8 +242,8 @@ import VaporTesting
             #expect(Set((listed.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []) == ["bracelet-2", "phone-v"])
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 18_000).description }
-            try await Self.sendPings(app, [MonitoringProbe.ping(at(now - 5000), 43.30, 76.95, device: "bracelet-2"),
-                                          MonitoringProbe.ping(at(now - 4000), 43.2201, 76.8501, device: "bracelet-2")])
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 1000), 43.30, 76.95, device: "bracelet-2"),
+                                          MonitoringProbe.ping(at(now + 2000), 43.2201, 76.8501, device: "bracelet-2")])
             let alerts = try await MonitoringStore(db: app.db).alerts(caseID: UUID(uuidString: caseID)!, scope: .all)
             #expect(alerts.contains { $0.kind == "zone" && $0.device == "bracelet-2" }, "the new bracelet is checked against the zone")
 
@@ -259,6 +262,64 @@ import VaporTesting
         }
     }
 
+    /// Officers of two units registering one device at the same moment: one gets it, never both
+    /// (a device in two open cases would send one respondent's positions to the other's case).
+    @Test(arguments: TestDatabase.available)
+    func oneDeviceIsWornInOneOpenCaseEvenWhenRegisteredAtOnce(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let first = try await Self.caseInForce(app)
+            let other = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "RACE-2", device: "bracelet-r2"))
+            let second = try #require(other.json["id"] as? String)
+            let statuses = await withTaskGroup(of: UInt.self) { group in
+                for n in 0..<8 {
+                    let caseID = n % 2 == 0 ? first : second
+                    group.addTask {
+                        (try? await app.request(.POST, "/api/v1/cases/\(caseID)/devices",
+                                                json: ["id": "shared-1", "person": "r", "kind": "bracelet", "intervalSeconds": 60]).status.code) ?? 0
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 201 }.count == 1, "\(statuses)")
+            #expect(statuses.allSatisfy { [201, 409, 422].contains($0) }, "\(statuses)")
+        }
+    }
+
+    /// A zone changed later binds from the change on: an incident in it before still broke it, one
+    /// after it was taken off did not.
+    @Test func changingZonesDoesNotRewriteThePast() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await Self.caseInForce(app)
+            let base = "/api/v1/cases/\(caseID)"
+            let orderID = try #require(((try await app.request(.GET, "\(base)/orders")).json["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let home: [String: Any] = ["kind": "home", "lat": 43.22, "lon": 76.85, "radiusMeters": 300]
+            func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+            func incident(_ ms: Int64) -> [String: Any] {
+                var i = Fixtures.incidentJSON(at: ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 18_000).description, kind: "tracking")
+                i["place"] = ["text": "у подъезда", "lat": 43.2201, "lon": 76.8501]
+                return i
+            }
+            func zoneViolations() async throws -> [String] {
+                ((try await app.request(.GET, "\(base)/violations")).json["items"] as? [[String: Any]] ?? [])
+                    .filter { ($0["condition"] as? String)?.hasPrefix("zone") == true }.compactMap { $0["incident"] as? String }
+            }
+            let added = nowMs()
+            _ = try await app.request(.PUT, "\(base)/orders/\(orderID)/zones", json: ["reason": "court", "zones": [home]])
+            try await Task.sleep(for: .milliseconds(2100))
+            let before = try await app.request(.POST, "\(base)/incidents", json: incident(added + 1000)) // while the zone held
+            let beforeRef = try #require(before.json["ref"] as? String, "\(before.text)")
+            #expect(try await zoneViolations() == [beforeRef])
+
+            let cleared = try await app.request(.PUT, "\(base)/orders/\(orderID)/zones", json: ["reason": "court lifted it", "zones": []])
+            #expect(cleared.status == .ok)
+            let taken = nowMs()
+            try await Task.sleep(for: .milliseconds(2100))
+            let after = try await app.request(.POST, "\(base)/incidents", json: incident(taken + 1000)) // after it was taken off
+            #expect(after.status == .created)
+            #expect(try await zoneViolations() == [beforeRef], "the earlier incident still broke the zone; the later one did not")
+        }
+    }
+
     /// One position in her home zone and near her is one act: two alerts, one episode.
     @Test func onePositionBreakingTwoConditionsIsOneEpisode() async throws {
         try await withQorgauApp { app in
@@ -270,8 +331,8 @@ import VaporTesting
             let before = ((try await app.request(.GET, "\(base)/incidents")).json["items"] as? [Any])?.count ?? 0
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 18_000).description }
-            try await Self.sendPings(app, [MonitoringProbe.ping(at(now - 10_000), 43.2201, 76.8501, device: "phone-v"),
-                                          MonitoringProbe.ping(at(now - 5000), 43.2202, 76.8502)])
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 1000), 43.2201, 76.8501, device: "phone-v"),
+                                          MonitoringProbe.ping(at(now + 2000), 43.2202, 76.8502)])
             let alerts = try await MonitoringStore(db: app.db).alerts(caseID: UUID(uuidString: caseID)!, scope: .all)
             #expect(Set(alerts.map(\.kind)) == ["zone", "proximity"])
             #expect(Set(alerts.compactMap(\.incident)).count == 1, "both alerts name one episode")

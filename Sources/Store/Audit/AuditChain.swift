@@ -80,11 +80,15 @@ enum AuditChainError: Error, CustomStringConvertible {
 extension Database {
     /// A transaction whose changes are audited: `body` returns the entries for what it wrote, and
     /// they are chained before the commit.
-    func auditedTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry]))
+    /// `serialized`: the chain's head is taken first, so that what the body reads (a device id
+    /// still free) cannot change before the commit: such writes from any connection or instance
+    /// run one after another.
+    func auditedTransaction<T: Sendable>(serialized: Bool = false, _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry]))
         async throws -> T {
         // The transaction's body runs in a task of the driver's, which does not inherit task-locals.
         let actor = Auditing.actor
         return try await transaction { tx in
+            if serialized { try await AuditChain.sqlDatabase(tx).raw("UPDATE audit_head SET seq = seq WHERE id = 1").run() }
             let (value, entries) = try await Auditing.$actor.withValue(actor) { try await body(tx) }
             try await AuditChain.append(entries, on: tx)
             return value

@@ -53,7 +53,7 @@ extension RecordStore {
     /// Puts a new record in the place of one taken off, in one transaction (a device replaced:
     /// never neither, never both); the old one's last version is kept with the reason.
     public func replace(_ ref: String, with value: Value, ref newRef: String, caseID: UUID, reason: String,
-                        by principal: Principal) async throws -> Stored {
+                        by principal: Principal, within check: (@Sendable (any Database) async throws -> Void)? = nil) async throws -> Stored {
         let old = try await model(ref, caseID: caseID, scope: principal.scope)
         if try await query(caseID).filter(\.$ref == newRef).first() != nil {
             throw ValidationFailure(pointer: "/id", message: "\"\(newRef)\" is already in this case's \(section.rawValue)")
@@ -68,7 +68,8 @@ extension RecordStore {
         record.body = try JSONColumn.encode(value)
         record.version = 1
         do {
-            try await db.auditedTransaction { tx in
+            try await db.auditedTransaction(serialized: check != nil) { tx in
+                try await check?(tx)
                 try await kept.create(on: tx)
                 try await old.delete(on: tx)
                 try await record.create(on: tx)

@@ -21,7 +21,7 @@ public struct DeviceService: Sendable {
         let device = FieldReader().device(body)
         try body.throwIfInvalid()
         try await check(device!, in: caseID, pointer: "")
-        return try await store.add(device!, ref: device!.id, to: caseID, scope: principal.scope).value
+        return try await store.add(device!, ref: device!.id, to: caseID, scope: principal.scope, within: Self.free(device!.id)).value
     }
 
     /// Body: `{"id": the new device's id, "reason": "…"}`: the same person, kind and interval on a
@@ -38,7 +38,8 @@ public struct DeviceService: Sendable {
             throw ValidationFailure([ValidationProblem(pointer: "/id", message: "the new device has the old one's id", code: .unchanged)])
         }
         try await check(device, in: caseID, pointer: "")
-        return try await store.replace(deviceID, with: device, ref: device.id, caseID: caseID, reason: reason!, by: principal).value
+        return try await store.replace(deviceID, with: device, ref: device.id, caseID: caseID, reason: reason!, by: principal,
+                                       within: Self.free(device.id)).value
     }
 
     /// Takes a device off the case (returned, lost, broken), with the reason.
@@ -50,10 +51,21 @@ public struct DeviceService: Sendable {
         try await store.list(caseID: caseID, scope: principal.scope).map(\.value)
     }
 
+    /// The id checked again inside the write, after any other registration has committed: two
+    /// officers registering one device at once get one case each, never both.
+    static func free(_ id: String) -> @Sendable (any Database) async throws -> Void {
+        { tx in
+            if try await DeviceRecords(db: tx).isWorn(id) {
+                throw ValidationFailure([ValidationProblem(pointer: "/id", message: "device \"\(id)\" is worn in an open case already",
+                                                          code: .deviceTaken, values: ["value": id])])
+            }
+        }
+    }
+
     private func check(_ device: Device, in caseID: UUID, pointer: String) async throws {
         let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: principal.scope)
         var problems: [ValidationProblem] = []
-        if device.id.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._:-]{0,99}/) == nil {
+        if device.id.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._:-]{0,99}/) == nil { // a new id given to a replacement
             problems.append(ValidationProblem(pointer: pointer + "/id", message: "a device id is 1 to 100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
                                               code: .deviceIDFormat))
         }

@@ -51,7 +51,7 @@ public struct LifecycleService: Sendable {
     /// read and checked as in a case file; the engines follow at once through the change signal.
     public func setZones(_ caseID: UUID, _ id: UUID, _ body: JSONNode) async throws -> OrderStore.Stored {
         guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
-        let zones = body["zones"].array { FieldReader().zone($0) }
+        let zones = FieldReader().zones(body["zones"])
         let reason = body["reason"].string(maxLength: 2000)
         try body.throwIfInvalid()
         return try await OrderStore(db: db).setZones(id, caseID: caseID, to: zones!, reason: reason!, by: principal)

@@ -135,7 +135,9 @@ struct BreachPage {
         let loaded = try await load(req)
         let response = Response(status: .ok, body: .init(string: Self.trackFile(loaded)))
         response.headers.contentType = HTTPMediaType(type: "application", subType: "x-ndjson")
-        response.headers.contentDisposition = .init(.attachment, filename: "track-\(loaded.alert.device)-\(loaded.alert.at.epochMilliseconds).jsonl")
+        // the device id is checked when registered, but one imported earlier is made safe here too
+        let device = String(loaded.alert.device.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._:-".unicodeScalars.contains($0)) })
+        response.headers.contentDisposition = .init(.attachment, filename: "track-\(device)-\(loaded.alert.at.epochMilliseconds).jsonl")
         return response
     }
 

@@ -109,10 +109,15 @@ struct MonitoringPage {
             }
             for (n, zone) in (order.conditions.zones ?? []).enumerated() {
                 let label = MonitoringWords.zone(zone, number: n, order: words.episode(order.id), t: t)
-                map.zone(zone, label: label, current: current)
+                let zoneInPeriod = (zone.from?.epochMilliseconds ?? .min) < now && (zone.until?.epochMilliseconds ?? .max) > from
+                let liveNow = zone.inForce(at: wallClock)
+                if zoneInPeriod || liveNow { map.zone(zone, label: label, current: current && zoneInPeriod) }
+                var shape = MonitoringWords.shape(zone, t: t, format: words.format)
+                if let since = zone.from { shape += "; " + (t["zones_since"] ?? "").replacingOccurrences(of: "{date}", with: words.format.dateTime(since)) }
+                if let until = zone.until { shape += "; " + (t["zones_until"] ?? "").replacingOccurrences(of: "{date}", with: words.format.dateTime(until)) }
                 var row = ZoneRow(order: words.episode(order.id), zone: MonitoringWords.zoneKind(zone, number: n, t: t),
-                                  shape: MonitoringWords.shape(zone, t: t, format: words.format), current: inForceNow,
-                                  remove: changeable ? base + "/\(n)/remove" : nil)
+                                  shape: shape, current: inForceNow && liveNow,
+                                  remove: changeable && liveNow ? base + "/\(n)/remove" : nil)
                 if zoneForm.removing == "\(order.id)/\(n)" { row.removeError = zoneForm.errors["reason"] }
                 zones.append(row)
             }

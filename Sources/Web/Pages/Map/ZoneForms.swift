@@ -152,7 +152,13 @@ struct ZoneForms {
     static func number(_ text: String) -> Any {
         let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
         if trimmed.isEmpty { return NSNull() }
-        return Double(trimmed) ?? text
+        return decimal(trimmed) ?? text
+    }
+
+    /// A plain decimal ("43.2201", "-5"): not "nan", "inf" or "0x1p5", which `Double` also reads.
+    static func decimal(_ text: String) -> Double? {
+        guard text.count <= 40, text.wholeMatch(of: /[+-]?[0-9]+(\.[0-9]+)?/) != nil else { return nil }
+        return Double(text)
     }
 
     /// Corners typed one a line, "43.2201, 76.8502" (a comma, a semicolon or spaces between).
@@ -167,7 +173,7 @@ struct ZoneForms {
             else if trimmed.filter({ $0 == "," }).count == 1, !trimmed.contains(" ") { pieces = trimmed.components(separatedBy: ",") }
             else { pieces = trimmed.split(whereSeparator: \.isWhitespace).map(String.init) }
             let numbers = pieces.map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".") }
-                .filter { !$0.isEmpty }.compactMap(Double.init)
+                .filter { !$0.isEmpty }.compactMap(decimal)
             if numbers.count == 2 {
                 points.append(["lat": numbers[0], "lon": numbers[1]])
             } else {

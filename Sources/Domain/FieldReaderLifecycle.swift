@@ -1,3 +1,5 @@
+import Foundation
+
 /// Readers for the lifecycle sections of the case file.
 extension FieldReader {
     /// An order; `requireID` is false for API bodies.
@@ -204,14 +206,14 @@ extension FieldReader {
 
     public func device(_ n: JSONNode) -> Device? {
         guard n.object() != nil else { return nil }
-        let id = n["id"].string(maxLength: 200)
+        // one spelling of an id (Unicode NFC): the database compares bytes, Swift's strings compare
+        // canonically, and two spellings of one id must not be two devices in two cases
+        let id = n["id"].string(maxLength: 200).map { $0.precomposedStringWithCanonicalMapping }
         let person = n["person"].string(maxLength: 200)
         let kind = n["kind"].word(DeviceKind.self)
         let interval = n["intervalSeconds"].int(in: 1...86_400)
-        // what a gateway sends and a path carries: compared byte for byte everywhere (no Unicode
-        // look-alikes that Swift's strings hold equal and the database does not)
-        if let id, id.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._:-]{0,99}/) == nil {
-            n["id"].fail("a device id is 1 to 100 letters, digits, '.', '_', ':' or '-', starting with a letter or digit", code: .deviceIDFormat)
+        if let id, id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isWhitespace }) {
+            n["id"].fail("a device id has no spaces, line breaks or control characters", code: .deviceIDFormat)
             return nil
         }
         guard let id, let person, let kind, let interval else { return nil }

@@ -285,6 +285,22 @@ import VaporTesting
         }
     }
 
+    /// Two spellings of one device id (é as one character or as e and an accent) are one device;
+    /// an id with a line break or a space is refused; a new registration takes plain ids only.
+    @Test func aDeviceIdHasOneSpellingAndNoBreaks() async throws {
+        try await withQorgauApp { app in
+            let first = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "NFC-1", device: "caf\u{E9}-1"))
+            #expect(first.status == .created, "\(first.text)")
+            let second = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "NFC-2", device: "cafe\u{301}-1"))
+            #expect(second.status == .unprocessableEntity && second.text.contains("/devices/0/id"), "the same device, in another open case")
+            let broken = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(number: "NFC-3", device: "nl\nSet-Cookie: x=1"))
+            #expect(broken.status == .unprocessableEntity && broken.text.contains("deviceIDFormat"))
+            let caseID = try #require(first.json["id"] as? String)
+            let odd = try await app.request(.POST, "/api/v1/cases/\(caseID)/devices", json: ["id": "../x", "person": "v", "kind": "phone", "intervalSeconds": 60])
+            #expect(odd.status == .unprocessableEntity && odd.text.contains("deviceIDFormat"))
+        }
+    }
+
     /// A zone changed later binds from the change on: an incident in it before still broke it, one
     /// after it was taken off did not.
     @Test func changingZonesDoesNotRewriteThePast() async throws {

@@ -165,6 +165,8 @@ import VaporTesting
             #expect(saved.status == .seeOther, "\(saved.text)")
             let shown = PageTests.visibleText(try await PageTests.page(app, "/cases/\(caseID)/monitoring?lang=ru").text)
             #expect(shown.contains("многоугольник: вершин — 4, вырезов — 1"))
+            let casePage = try await PageTests.page(app, "/cases/\(caseID)?lang=ru").text
+            #expect(casePage.contains("id=\"case-map\"") && casePage.contains("class=\"zone-area\""), "the case page draws the zones in force")
 
             // enforced at once: in the courtyard nothing, in the building an alert
             let now = Int64(Date().timeIntervalSince1970 * 1000)

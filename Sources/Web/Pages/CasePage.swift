@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Law
+import Monitoring
 import Store
 import Vapor
 
@@ -51,6 +52,9 @@ struct CasePage {
         var lifecycle: LifecycleForms.State; var mayProceed: Bool; var mayJudge: Bool; var mayGrant: Bool; var mayOrder: Bool
         var mayEditPersons: Bool; var personCorrections: [PersonForms.Correction]
         var summary: CaseAtAGlance
+        /// The orders' zones in force, her places and the devices' last positions (the whole
+        /// monitoring on its own page); nil when there is nothing to draw.
+        var map: MapDrawing?
         /// A form of the page came back refused (said at the top, where the page opens).
         var formFailed: Bool
     }
@@ -130,6 +134,41 @@ struct CasePage {
         default: words.format.number(Int64(value)) + " " + (t["unit_tenge"] ?? "")
         }
         return kind + " " + measure
+    }
+
+    /// The case's map at a glance: the zones of the orders in force now, her places, where each
+    /// device last reported (within the last day).
+    static func map(_ req: Request, caseID: UUID, file: CaseFile, words: CaseWords, t: [String: String]) async throws -> MapDrawing? {
+        let now = nowMs()
+        var map = MapBuilder(hysteresisMetres: MonitoringEngine.defaultHysteresisMeters)
+        var drawn = false
+        for order in file.protectiveOrders where order.issuedAt.epochMilliseconds <= now && min(order.revokedAt?.epochMilliseconds ?? .max, order.validUntil.epochMilliseconds) > now {
+            for (n, zone) in (order.conditions.zones ?? []).enumerated() where zone.inForce(at: now) {
+                map.zone(zone, label: MonitoringWords.zone(zone, number: n, order: words.episode(order.id), t: t), current: true)
+                drawn = true
+            }
+        }
+        guard drawn else { return nil } // no zone in force: the monitoring page has the rest
+        for person in file.persons where person.role == .victim {
+            for place in person.places {
+                guard let lat = place.lat, let lon = place.lon else { continue }
+                let kind = t["placekind_\(place.kind)"] ?? place.kind
+                map.place(GeoPoint(lat: lat, lon: lon), label: [kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": "), short: kind)
+            }
+        }
+        let roles = Dictionary(file.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let devices = file.devices ?? []
+        let last = try await MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self])
+            .lastPings(caseID: caseID, devices: devices.map(\.id))
+        for ping in last where now - ping.at.epochMilliseconds < 86_400_000 {
+            guard let lat = ping.lat, let lon = ping.lon, let device = devices.first(where: { $0.id == ping.device }) else { continue }
+            let person = roles[device.person]
+            let who = person.map { (t["personrole_\($0.role.rawValue)"] ?? "") + ": " + $0.name } ?? device.person
+            map.position(GeoPoint(lat: lat, lon: lon), accuracy: ping.accuracy ?? 0,
+                         label: who + ", " + words.format.dateTime(ping.at) + " (" + MonitoringWords.ago(ms: now - ping.at.epochMilliseconds, t: t) + ")",
+                         kind: person?.role == .respondent ? "respondent" : "victim")
+        }
+        return map.draw(title: t["case_map_title"] ?? "", tiles: req.application.qorgauConfig.tilesURL, metres: { MonitoringWords.length($0, t: t) })
     }
 
     func render(_ req: Request, form: IncidentForm, status: HTTPResponseStatus, saved: Bool,
@@ -265,6 +304,7 @@ struct CasePage {
             mayGrant: principal.may(.manageCaseAccess), mayOrder: principal.may(.manageOrders),
             mayEditPersons: mayEditPersons, personCorrections: PersonForms.corrections(file.persons, ids: personIDs, state: lifecycle, t: t),
             summary: overview,
+            map: try await Self.map(req, caseID: caseID, file: file, words: words, t: t),
             formFailed: form.hasErrors || [lifecycle.proceeding, lifecycle.court, lifecycle.verdict, lifecycle.grant, lifecycle.order,
                                            lifecycle.administrative, lifecycle.extend, lifecycle.revoke, lifecycle.addPerson,
                                            lifecycle.correctPerson].contains { $0.failed })

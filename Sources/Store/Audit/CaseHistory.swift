@@ -43,6 +43,9 @@ extension AuditStore {
                 continue
             }
             var entry = CaseHistoryEntry(record: record, reason: nil)
+            if record.action == "incident.enteredInError", let id = record.entityID.flatMap({ UUID(uuidString: $0) }) {
+                entry.reason = try await IncidentErrorModel.find(id, on: db)?.reason // while the mark stands
+            }
             if record.action == "incident.corrected", let id = record.entityID.flatMap { UUID(uuidString: $0) } {
                 entry.reason = versions[id]?.min { abs($0.at - record.at) < abs($1.at - record.at) }?.reason
             }

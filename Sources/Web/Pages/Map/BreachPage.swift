@@ -71,7 +71,8 @@ struct BreachPage {
         let words = CaseWords(t: t, lang: frame.lang, pack: pack, file: file)
         let what = t["alertkind_\(alert.kind)"] ?? alert.kind
         let persons = Dictionary(file.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let wornBy = (file.devices ?? []).first { $0.id == alert.device }.flatMap { persons[$0.person] }
+        let former = try await DeviceRecords(db: req.db).former(caseID: caseID) // a device since replaced still had its wearer
+        let wornBy = ((file.devices ?? []) + former).first { $0.id == alert.device }.flatMap { persons[$0.person] }
         let device = (wornBy.map { (t["personrole_\($0.role.rawValue)"] ?? "") + ": " + $0.name + ", " } ?? "") + alert.device
 
         var map = MapBuilder(hysteresisMetres: MonitoringEngine.defaultHysteresisMeters)

@@ -118,7 +118,7 @@ struct MonitoringPage {
                 var row = ZoneRow(order: words.episode(order.id), zone: MonitoringWords.zoneKind(zone, number: n, t: t),
                                   shape: shape, current: inForceNow && liveNow,
                                   remove: changeable && liveNow ? base + "/\(n)/remove" : nil)
-                if zoneForm.removing == "\(order.id)/\(n)" { row.removeError = zoneForm.errors["reason"] }
+                if zoneForm.removing == "\(order.id)/\(n)" { row.removeError = zoneForm.errors["remove"] }
                 zones.append(row)
             }
         }
@@ -184,8 +184,15 @@ struct MonitoringPage {
                 map.alert(GeoPoint(lat: lat, lon: lon), label: what + ", " + words.format.dateTime(alert.at), link: link)
             }
             let wornBy = (devices + former).first { $0.id == alert.device }.map { who($0) + ", " } ?? ""
+            // a zone's distance as the alert's page says it: how far inside
+            var distance = alert.distanceMeters.map { MonitoringWords.length(Double($0), t: t) } ?? "—"
+            if alert.kind == "zone", let lat = point?.lat, let lon = point?.lon, let n = alert.zone,
+               let zone = file.protectiveOrders.first(where: { $0.id == alert.order })?.conditions.zones.flatMap({ n < $0.count ? $0[n] : nil }),
+               let metres = zone.signedDistance(lat: lat, lon: lon) {
+                distance = BreachPage.said(metres, zone: true, t: t)
+            }
             alertRows.append(AlertRow(when: words.format.dateTime(alert.at), what: what, device: wornBy + alert.device,
-                                      distance: alert.distanceMeters.map { "\($0) " + (t["unit_metres"] ?? "m") } ?? "—", link: link))
+                                      distance: distance, link: link))
         }
         let (drawing, projection) = map.drawWithProjection(title: (t["monitoring_map_title"] ?? "").replacingOccurrences(of: "{number}", with: summary.number ?? "—"),
                                tiles: req.application.qorgauConfig.tilesURL, metres: { MonitoringWords.length($0, t: t) })

@@ -27,7 +27,8 @@ struct ZoneForms {
         /// The zone whose removal came back refused ("o1/0"), to say it beside that zone.
         var removing = ""
         var errors: [String: String] = [:]
-        var failed: Bool { !errors.isEmpty }
+        /// The add form failed (a removal's refusal is said beside that zone alone).
+        var failed: Bool { errors.keys.contains { $0 != "remove" } }
         var saved = false
 
         init() {}
@@ -117,11 +118,11 @@ struct ZoneForms {
                 return req.redirect(to: "/cases/\(caseID.apiString)/monitoring?saved=\(state.removing.isEmpty ? "added" : "removed")#zones")
             } catch let failure as ValidationFailure {
                 for problem in failure.problems {
-                    let field = Self.field(of: problem.pointer, zone: zoneIndex)
+                    let field = state.removing.isEmpty ? Self.field(of: problem.pointer, zone: zoneIndex) : "remove"
                     state.errors[field] = [state.errors[field], problem.said(in: t)].compactMap { $0 }.joined(separator: "; ")
                 }
             } catch DomainError.conflict(let why) {
-                state.errors["reason"] = t["zones_order_revoked"] ?? why
+                state.errors[state.removing.isEmpty ? "reason" : "remove"] = t["zones_order_revoked"] ?? why
             }
         }
         return try await MonitoringPage(packs: packs).render(req, caseID: caseID, zoneForm: state, status: .unprocessableEntity)

@@ -8,7 +8,7 @@ import Store
 /// as an episode, the chart of the hour around it (the same as the alert's page) and the SHA-256
 /// of its track file, made again from the stored pings and compared with the one recorded.
 enum BreachFigures {
-    /// The most recent breaches first, at most `limit` (a dossier is printed).
+    /// The most recent breaches, at most `limit` (a dossier is printed), in time order.
     static func make(caseID: UUID, scope: CaseScope, file: CaseFile, db: any Database, t: [String: String], format: LocaleFormat,
                      words: CaseWords, limit: Int = 20) async throws -> [LeafData] {
         let store = MonitoringStore(db: db)
@@ -17,6 +17,7 @@ enum BreachFigures {
         let alerts = try await store.alerts(caseID: caseID, scope: scope)
             .filter { ($0.kind == "zone" || $0.kind == "proximity") && $0.incident.flatMap { recorded[$0] } != nil }
             .sorted { $0.at.epochMilliseconds > $1.at.epochMilliseconds }.prefix(limit)
+            .sorted { $0.at.epochMilliseconds < $1.at.epochMilliseconds } // the most recent, told in time order as the episodes are
         var figures: [LeafData] = []
         for alert in alerts {
             let loaded = try await BreachPage.load(alert, file: file, store: store)
@@ -25,7 +26,7 @@ enum BreachFigures {
             let remade = SHA256Hex.of(BreachPage.trackFile(loaded))
             let chart = DistanceChart.draw(samples, loaded: loaded, t: t, format: format)
             figures.append(.dictionary([
-                "title": .string((t["alertkind_\(alert.kind)"] ?? alert.kind) + ", " + format.dateTime(alert.at)),
+                "title": .string(t["alertkind_\(alert.kind)"] ?? alert.kind), // the episode's name says when
                 "episode": .string(words.episode(incident)),
                 "recorded": .string(recorded[incident] ?? ""), "remade": .string(remade), "same": .bool(remade == recorded[incident]),
                 "chart": leaf(chart),

@@ -111,7 +111,9 @@ struct MonitoringPage {
                 let label = MonitoringWords.zone(zone, number: n, order: words.episode(order.id), t: t)
                 let zoneInPeriod = (zone.from?.epochMilliseconds ?? .min) < now && (zone.until?.epochMilliseconds ?? .max) > from
                 let liveNow = zone.inForce(at: wallClock)
-                if zoneInPeriod || liveNow { map.zone(zone, label: label, current: current && zoneInPeriod) }
+                // on a map up to now, a zone taken off is drawn faint like an order no longer in force
+                let showsNow = now >= wallClock - 60_000
+                if zoneInPeriod || liveNow { map.zone(zone, label: label, current: current && zoneInPeriod && (liveNow || !showsNow)) }
                 var shape = MonitoringWords.shape(zone, t: t, format: words.format)
                 if let since = zone.from { shape += "; " + (t["zones_since"] ?? "").replacingOccurrences(of: "{date}", with: words.format.dateTime(since)) }
                 if let until = zone.until { shape += "; " + (t["zones_until"] ?? "").replacingOccurrences(of: "{date}", with: words.format.dateTime(until)) }

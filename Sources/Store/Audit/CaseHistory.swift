@@ -36,7 +36,7 @@ extension AuditStore {
         var entries: [CaseHistoryEntry] = []
         for record in rows { // newest first: a kept version comes right after the change it was kept for
             if record.action == "version.kept" {
-                if record.entity == RecordVersionModel.schema, let id = record.entityID.flatMap { UUID(uuidString: $0) }, let reason = reasons[id],
+                if record.entity == RecordVersionModel.schema, let id = record.entityID.flatMap({ UUID(uuidString: $0) }), let reason = reasons[id],
                    let last = entries.indices.last, entries[last].reason == nil, entries[last].record.seq == record.seq + 1 {
                     entries[last].reason = reason
                 }
@@ -46,7 +46,7 @@ extension AuditStore {
             if record.action == "incident.enteredInError", let id = record.entityID.flatMap({ UUID(uuidString: $0) }) {
                 entry.reason = try await IncidentErrorModel.find(id, on: db)?.reason // while the mark stands
             }
-            if record.action == "incident.corrected", let id = record.entityID.flatMap { UUID(uuidString: $0) } {
+            if record.action == "incident.corrected", let id = record.entityID.flatMap({ UUID(uuidString: $0) }) {
                 entry.reason = versions[id]?.min { abs($0.at - record.at) < abs($1.at - record.at) }?.reason
             }
             entries.append(entry)

@@ -29,7 +29,6 @@ struct ZoneForms {
         var errors: [String: String] = [:]
         /// The add form failed (a removal's refusal is said beside that zone alone).
         var failed: Bool { errors.keys.contains { $0 != "remove" } }
-        var saved = false
 
         init() {}
         init(_ posted: Posted) {
@@ -38,14 +37,14 @@ struct ZoneForms {
             corners = posted.corners ?? ""; holes = posted.holes ?? ""; reason = posted.reason ?? ""
         }
 
-        enum CodingKeys: String, CodingKey { case order, kind, shape, lat, lon, radius, place, corners, holes, reason, removing, errors, failed, saved }
+        enum CodingKeys: String, CodingKey { case order, kind, shape, lat, lon, radius, place, corners, holes, reason, removing, errors, failed }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(order, forKey: .order); try c.encode(kind, forKey: .kind); try c.encode(shape, forKey: .shape)
             try c.encode(lat, forKey: .lat); try c.encode(lon, forKey: .lon); try c.encode(radius, forKey: .radius)
             try c.encode(place, forKey: .place); try c.encode(corners, forKey: .corners); try c.encode(holes, forKey: .holes)
             try c.encode(reason, forKey: .reason); try c.encode(errors, forKey: .errors); try c.encode(failed, forKey: .failed)
-            try c.encode(saved, forKey: .saved); try c.encode(removing, forKey: .removing)
+            try c.encode(removing, forKey: .removing)
         }
     }
 

@@ -321,17 +321,23 @@ import VaporTesting
                 ((try await app.request(.GET, "\(base)/violations")).json["items"] as? [[String: Any]] ?? [])
                     .filter { ($0["condition"] as? String)?.hasPrefix("zone") == true }.compactMap { $0["incident"] as? String }
             }
-            let added = nowMs()
-            _ = try await app.request(.PUT, "\(base)/orders/\(orderID)/zones", json: ["reason": "court", "zones": [home]])
-            try await Task.sleep(for: .milliseconds(2100))
+            // the zone's own days, as the order says them (a loaded machine may take a while to answer)
+            func zoneDays(_ answer: TestingHTTPResponse) throws -> (from: Int64?, until: Int64?) {
+                let zone = try #require(((answer.json["conditions"] as? [String: Any])?["zones"] as? [[String: Any]])?.first)
+                return ((zone["from"] as? String).flatMap(ZonedDateTime.init)?.epochMilliseconds,
+                        (zone["until"] as? String).flatMap(ZonedDateTime.init)?.epochMilliseconds)
+            }
+            func waitPast(_ ms: Int64) async throws { while nowMs() <= ms { try await Task.sleep(for: .milliseconds(100)) } }
+            let added = try #require(try zoneDays(try await app.request(.PUT, "\(base)/orders/\(orderID)/zones", json: ["reason": "court", "zones": [home]])).from)
+            try await waitPast(added + 2000)
             let before = try await app.request(.POST, "\(base)/incidents", json: incident(added + 1000)) // while the zone held
             let beforeRef = try #require(before.json["ref"] as? String, "\(before.text)")
             #expect(try await zoneViolations() == [beforeRef])
 
             let cleared = try await app.request(.PUT, "\(base)/orders/\(orderID)/zones", json: ["reason": "court lifted it", "zones": []])
             #expect(cleared.status == .ok)
-            let taken = nowMs()
-            try await Task.sleep(for: .milliseconds(2100))
+            let taken = try #require(try zoneDays(cleared).until)
+            try await waitPast(taken + 2000)
             let after = try await app.request(.POST, "\(base)/incidents", json: incident(taken + 1000)) // after it was taken off
             #expect(after.status == .created)
             #expect(try await zoneViolations() == [beforeRef], "the earlier incident still broke the zone; the later one did not")

@@ -152,3 +152,10 @@ public struct JSONNode: Sendable {
         elements(required: required).map { $0.compactMap(read) }
     }
 }
+
+extension JSONNode {
+    /// Throws every problem logged while reading this document.
+    public func throwIfInvalid() throws {
+        if !log.isEmpty { throw ValidationFailure(log.problems) }
+    }
+}

@@ -69,9 +69,3 @@ extension Request {
     }
 }
 
-extension JSONNode {
-    /// Throws every problem logged while reading this document.
-    func throwIfInvalid() throws {
-        if !log.isEmpty { throw ValidationFailure(log.problems) }
-    }
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cases
 import Domain
 import Foundation
 import Law

@@ -26,6 +26,10 @@ public struct LifecycleService: Sendable {
         /// What the law pack says of the record without refusing it: values outside its unverified
         /// bounds, each naming the figure (absent when there is nothing to say).
         public var warnings: [ValidationProblem]?
+
+        public init(ref: String, version: Int, record: Value, sentenceCheck: SentenceCheck? = nil, warnings: [ValidationProblem]? = nil) {
+            self.ref = ref; self.version = version; self.record = record; self.sentenceCheck = sentenceCheck; self.warnings = warnings
+        }
     }
 
     // MARK: orders

@@ -152,6 +152,7 @@ public struct MonitoringEngine: Sendable {
                 respondentAt(lat, lon, accuracy: accuracy, at: at, device: d, into: &alerts)
             } else if victimLatest.map({ $0.at < ms }) ?? true {
                 victimLatest = (lat, lon, accuracy, ms)
+                victimAt(lat, lon, accuracy: accuracy, at: at, into: &alerts)
             }
         }
         return nil
@@ -299,6 +300,33 @@ public struct MonitoringEngine: Sendable {
                 }
             } else if distance - slack > limit + hysteresisMeters {
                 checks[c].engaged = false
+            }
+        }
+    }
+
+    /// Her new position against each respondent's last one, for the distance an order sets: he
+    /// may stand still while she comes near, or his position may have been checked before hers
+    /// (a moment earlier) arrived. The same rule as his pings: positions no older than
+    /// `victimPositionMaxAge` apart, the accuracies as slack, the hysteresis to clear.
+    mutating func victimAt(_ lat: Double, _ lon: Double, accuracy: Double, at: ZonedDateTime, into alerts: inout [Alert]) {
+        let t = at.epochMilliseconds
+        guard checks.contains(where: { $0.minDistance != nil }) else { return }
+        for r in states.indices where states[r].isRespondent {
+            guard let his = states[r].lastPosition, abs(t - his.at) <= Int64(victimPositionMaxAge * 1000) else { continue }
+            let distance = Geo.distanceMeters(lat, lon, his.lat, his.lon)
+            let slack = accuracy + his.accuracy
+            for c in checks.indices {
+                guard let limit = checks[c].minDistance, checks[c].start <= t, t < checks[c].end else { continue }
+                if distance - slack <= limit {
+                    if !checks[c].engaged {
+                        checks[c].engaged = true
+                        alerts.append(Alert(kind: .proximity, order: orders[checks[c].order].id, device: states[r].id, at: at,
+                                            distanceMeters: Int(distance.rounded()), accuracyMeters: Int(slack.rounded()),
+                                            lat: his.lat, lon: his.lon))
+                    }
+                } else if distance - slack > limit + hysteresisMeters {
+                    checks[c].engaged = false
+                }
             }
         }
     }

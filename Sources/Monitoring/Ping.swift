@@ -59,6 +59,10 @@ public struct Alert: Equatable, Sendable, Codable {
     public var at: ZonedDateTime
     public var distanceMeters: Int?
     public var accuracyMeters: Int?
+    /// Where the respondent was, when the alert was raised by her position rather than his (she
+    /// came near where he last reported): the alert's time is hers, the place his.
+    public var lat: Double? = nil
+    public var lon: Double? = nil
 }
 
 /// A ping the engine would not take, and why.

@@ -303,6 +303,35 @@ import VaporTesting
         }
     }
 
+    /// The distance an order sets is checked at her positions too: he stands still and she comes
+    /// near, or her position a moment earlier than his arrives after it (one batch, listed last).
+    @Test func theDistanceIsCheckedWhoeverMoves() async throws {
+        try await withQorgauApp { app in
+            let caseID = try await Self.caseInForce(app)
+            #expect(try await app.request(.POST, "/api/v1/cases/\(caseID)/devices", json: ["id": "phone-v", "person": "v", "kind": "phone", "intervalSeconds": 60]).status == .created)
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            func at(_ ms: Int64) -> String { ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 18_000).description }
+            func alerts() async throws -> [StoredAlert] { try await MonitoringStore(db: app.db).alerts(caseID: UUID(uuidString: caseID)!, scope: .all) }
+            // his position near her home, hers listed after it though a second earlier
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 1000), 43.30, 76.95),
+                                          MonitoringProbe.ping(at(now + 3000), 43.2210, 76.8510),
+                                          MonitoringProbe.ping(at(now + 2000), 43.2201, 76.8501, device: "phone-v")])
+            let first = try await alerts()
+            #expect(first.map(\.kind) == ["proximity"], "he came within 500 m of where she was")
+            #expect(first.first?.device == "bracelet-1", "the alert names his device")
+            // apart again, then she walks up to him while he stands still
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 4000), 43.30, 76.95, device: "phone-v")])
+            try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 5000), 43.2212, 76.8512, device: "phone-v")])
+            let second = try await alerts()
+            #expect(second.filter { $0.kind == "proximity" }.count == 2, "her coming near him is a breach too")
+            let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents")
+            let monitored = (incidents.json["items"] as? [[String: Any]] ?? []).filter { $0["reportedBy"] as? String == "monitoring" }
+            #expect(monitored.count == 2)
+            #expect(monitored.allSatisfy { (($0["place"] as? [String: Any])?["lat"] as? Double).map { abs($0 - 43.221) < 0.001 } == true },
+                    "each episode at his position")
+        }
+    }
+
     /// A zone changed later binds from the change on: an incident in it before still broke it, one
     /// after it was taken off did not.
     @Test func changingZonesDoesNotRewriteThePast() async throws {

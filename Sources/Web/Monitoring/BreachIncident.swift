@@ -18,7 +18,7 @@ enum BreachIncident {
         default: what = "came within the distance of order \(alert.order ?? "?") from the victim (\(alert.distanceMeters ?? 0) m)"
         }
         return Incident(id: id, occurredAt: ping.at, kind: .tracking, channel: .gpsTracker,
-                        place: IncidentPlace(text: "monitoring position", lat: ping.lat, lon: ping.lon),
+                        place: IncidentPlace(text: "monitoring position", lat: alert.lat ?? ping.lat, lon: alert.lon ?? ping.lon),
                         description: "Monitoring: device \(alert.device) \(what); GPS accuracy \(alert.accuracyMeters ?? 0) m",
                         againstWill: true, violence: false, reportedBy: .monitoring, impact: [],
                         evidence: [EvidenceRef(sha256: digest, name: "track-\(alert.device)-\(ping.at.epochMilliseconds).jsonl",

@@ -478,7 +478,8 @@ actor MonitoringHub {
                             let id = "m-" + stored.id.uuidString.prefix(8).lowercased(), to = ping.at.epochMilliseconds
                             episode = id
                             stored.incident = id
-                            breaches.append(Breach(caseID: caseID, device: ping.device, from: to - 30 * 60_000, to: to) { track in
+                            // the respondent's track, also when her position raised it (the alert names his device)
+                            breaches.append(Breach(caseID: caseID, device: alert.device, from: to - 30 * 60_000, to: to) { track in
                                 BreachIncident.make(alert, id: id, ping: ping, track: track.map(Ping.init(stored:)))
                             })
                         }

@@ -35,10 +35,9 @@ public struct OrderRules: Sendable {
     /// An order of the same type whose days overlap the new one's (each from its issue to its
     /// revocation or end): one in force is extended, not issued twice.
     public static func duplicate(of order: ProtectiveOrder, among orders: [ProtectiveOrder]) -> ProtectiveOrder? {
-        func end(_ o: ProtectiveOrder) -> Int64 { min(o.revokedAt?.epochMilliseconds ?? .max, o.validUntil.epochMilliseconds) }
-        return orders.first { other in
+        orders.first { other in
             other.type == order.type && other.id != order.id
-                && other.issuedAt.epochMilliseconds < end(order) && order.issuedAt.epochMilliseconds < end(other)
+                && other.issuedAt.epochMilliseconds < order.endsAt.epochMilliseconds && order.issuedAt.epochMilliseconds < other.endsAt.epochMilliseconds
         }
     }
 

@@ -27,11 +27,19 @@ extension AuditStore {
         // an incident's versions: the reason of each, with when it was made
         let corrected = Set(rows.filter { $0.action == "incident.corrected" }.compactMap { $0.entityID.flatMap { UUID(uuidString: $0) } })
         var versions: [UUID: [(at: Int64, reason: String?)]] = [:]
-        for id in corrected {
-            if let current = try await IncidentModel.find(id, on: db) { versions[id, default: []].append((current.updatedAt, current.versionReason)) }
-            for old in try await IncidentVersionModel.query(on: db).filter(\.$incident.$id == id).all() {
-                versions[id, default: []].append((old.recordedAt, old.reason))
+        if !corrected.isEmpty {
+            for current in try await IncidentModel.query(on: db).filter(\.$id ~~ Array(corrected)).all() {
+                versions[current.id!, default: []].append((current.updatedAt, current.versionReason))
             }
+            for old in try await IncidentVersionModel.query(on: db).filter(\.$incident.$id ~~ Array(corrected)).all() {
+                versions[old.$incident.id, default: []].append((old.recordedAt, old.reason))
+            }
+        }
+        // the reasons of the marks of episodes entered in error that still stand
+        let marked = rows.filter { $0.action == "incident.enteredInError" }.compactMap { $0.entityID.flatMap { UUID(uuidString: $0) } }
+        var markReasons: [UUID: String] = [:]
+        if !marked.isEmpty {
+            for mark in try await IncidentErrorModel.query(on: db).filter(\.$id ~~ marked).all() { markReasons[mark.id!] = mark.reason }
         }
         var entries: [CaseHistoryEntry] = []
         for record in rows { // newest first: a kept version comes right after the change it was kept for
@@ -44,7 +52,7 @@ extension AuditStore {
             }
             var entry = CaseHistoryEntry(record: record, reason: nil)
             if record.action == "incident.enteredInError", let id = record.entityID.flatMap({ UUID(uuidString: $0) }) {
-                entry.reason = try await IncidentErrorModel.find(id, on: db)?.reason // while the mark stands
+                entry.reason = markReasons[id]
             }
             if record.action == "incident.corrected", let id = record.entityID.flatMap({ UUID(uuidString: $0) }) {
                 entry.reason = versions[id]?.min { abs($0.at - record.at) < abs($1.at - record.at) }?.reason

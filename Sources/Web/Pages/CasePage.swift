@@ -142,29 +142,23 @@ struct CasePage {
         let now = nowMs()
         var map = MapBuilder(hysteresisMetres: MonitoringEngine.defaultHysteresisMeters)
         var drawn = false
-        for order in file.protectiveOrders where order.issuedAt.epochMilliseconds <= now && min(order.revokedAt?.epochMilliseconds ?? .max, order.validUntil.epochMilliseconds) > now {
+        for order in file.protectiveOrders where order.status(at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: 0)) == .active {
             for (n, zone) in (order.conditions.zones ?? []).enumerated() where zone.inForce(at: now) {
                 map.zone(zone, label: MonitoringWords.zone(zone, number: n, order: words.episode(order.id), t: t), current: true)
                 drawn = true
             }
         }
         guard drawn else { return nil } // no zone in force: the monitoring page has the rest
-        for person in file.persons where person.role == .victim {
-            for place in person.places {
-                guard let lat = place.lat, let lon = place.lon else { continue }
-                let kind = t["placekind_\(place.kind)"] ?? place.kind
-                map.place(GeoPoint(lat: lat, lon: lon), label: [kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": "), short: kind)
-            }
-        }
+        map.places(of: file, t: t)
         let roles = Dictionary(file.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let devices = file.devices ?? []
         let last = try await MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self])
             .lastPings(caseID: caseID, devices: devices.map(\.id))
         for ping in last where now - ping.at.epochMilliseconds < 86_400_000 {
-            guard let lat = ping.lat, let lon = ping.lon, let device = devices.first(where: { $0.id == ping.device }) else { continue }
+            guard let point = ping.point, let device = devices.first(where: { $0.id == ping.device }) else { continue }
             let person = roles[device.person]
-            let who = person.map { (t["personrole_\($0.role.rawValue)"] ?? "") + ": " + $0.name } ?? device.person
-            map.position(GeoPoint(lat: lat, lon: lon), accuracy: ping.accuracy ?? 0,
+            let who = person.map { MonitoringWords.person($0, t: t) } ?? device.person
+            map.position(point, accuracy: ping.accuracy ?? 0,
                          label: who + ", " + words.format.dateTime(ping.at) + " (" + MonitoringWords.ago(ms: now - ping.at.epochMilliseconds, t: t) + ")",
                          kind: person?.role == .respondent ? "respondent" : "victim")
         }

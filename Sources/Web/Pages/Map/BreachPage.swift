@@ -73,29 +73,22 @@ struct BreachPage {
         let persons = Dictionary(file.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let former = try await DeviceRecords(db: req.db).former(caseID: caseID) // a device since replaced still had its wearer
         let wornBy = ((file.devices ?? []) + former).first { $0.id == alert.device }.flatMap { persons[$0.person] }
-        let device = (wornBy.map { (t["personrole_\($0.role.rawValue)"] ?? "") + ": " + $0.name + ", " } ?? "") + alert.device
+        let device = (wornBy.map { MonitoringWords.person($0, t: t) + ", " } ?? "") + alert.device
 
         var map = MapBuilder(hysteresisMetres: MonitoringEngine.defaultHysteresisMeters)
         if let zone = loaded.zone, let n = alert.zone, let order = loaded.order {
             map.zone(zone, label: MonitoringWords.zone(zone, number: n, order: words.episode(order.id), t: t), current: true)
         }
-        func point(_ p: StoredPing) -> GeoPoint? { p.lat.flatMap { lat in p.lon.map { GeoPoint(lat: lat, lon: $0) } } }
-        map.track(loaded.respondent.compactMap(point), label: (t["monitoring_track"] ?? "") + ": " + device, kind: "respondent")
-        for person in file.persons where person.role == .victim {
-            for place in person.places {
-                guard let lat = place.lat, let lon = place.lon else { continue }
-                let kind = t["placekind_\(place.kind)"] ?? place.kind
-                map.place(GeoPoint(lat: lat, lon: lon), label: [kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": "), short: kind)
-            }
-        }
+        map.track(loaded.respondent.compactMap(\.point), label: (t["monitoring_track"] ?? "") + ": " + device, kind: "respondent")
+        map.places(of: file, t: t)
         if alert.kind == "proximity" {
-            map.track(loaded.victim.compactMap(point), label: (t["monitoring_track"] ?? "") + ": " + (t["personrole_victim"] ?? ""), kind: "victim")
+            map.track(loaded.victim.compactMap(\.point), label: (t["monitoring_track"] ?? "") + ": " + (t["personrole_victim"] ?? ""), kind: "victim")
             // where she was at the moment (her latest position then, as the engine measured)
-            if let her = loaded.victim.last(where: { $0.at.epochMilliseconds <= alert.at.epochMilliseconds && $0.lat != nil }), let p = point(her) {
+            if let her = loaded.victim.last(where: { $0.at.epochMilliseconds <= alert.at.epochMilliseconds && $0.point != nil }), let p = her.point {
                 map.position(p, accuracy: her.accuracy ?? 0, label: (t["personrole_victim"] ?? "") + ", " + words.format.dateTime(her.at), kind: "victim")
             }
         }
-        if let at = loaded.respondent.last(where: { $0.at.epochMilliseconds == alert.at.epochMilliseconds }), let p = point(at) {
+        if let at = loaded.respondent.last(where: { $0.at.epochMilliseconds == alert.at.epochMilliseconds }), let p = at.point {
             map.alert(p, label: what + ", " + words.format.dateTime(alert.at), link: nil)
         }
         let distances = DistanceChart.samples(loaded)

@@ -30,7 +30,7 @@ struct DevicesPage {
                 ? try await store.track(caseID: item.case.id, device: item.device.id, from: now - 86_400_000, to: now).filter { $0.event != nil } : []
             let state = MonitoringWords.health(device: item.device, last: ping, track: recent, now: now, t: t)
             rows.append(Row(caseId: item.case.id.apiString, number: item.case.number ?? "—",
-                            wearer: item.wearer.map { (t["personrole_\($0.role.rawValue)"] ?? "") + ": " + $0.name } ?? "—",
+                            wearer: item.wearer.map { MonitoringWords.person($0, t: t) } ?? "—",
                             kind: t["devicekind_\(item.device.kind.rawValue)"] ?? item.device.kind.rawValue, id: item.device.id,
                             last: ping.map { format.dateTime($0.at) + " (" + MonitoringWords.ago(ms: now - $0.at.epochMilliseconds, t: t) + ")" } ?? (t["monitoring_never"] ?? ""),
                             state: state.text, trouble: state.trouble))

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Store
 
 /// What a monitoring map shows, drawn as SVG by the server (`map.leaf`): zones with the band of
 /// their hysteresis, the victim's places, the devices' positions with their accuracy, tracks and
@@ -25,6 +26,11 @@ struct MapDrawing: Encodable {
     var empty: Bool
 }
 
+extension StoredPing {
+    /// The position, when the ping has one (an event has none).
+    var point: GeoPoint? { lat.flatMap { lat in lon.map { GeoPoint(lat: lat, lon: $0) } } }
+}
+
 /// Gathers a map's features in degrees and metres, then fits and draws them at once.
 struct MapBuilder {
     private enum Feature {
@@ -41,6 +47,16 @@ struct MapBuilder {
 
     mutating func zone(_ zone: Zone, label: String, current: Bool) { features.append(.zone(zone, label: label, current: current)) }
     mutating func place(_ point: GeoPoint, label: String, short: String) { features.append(.place(point, label: label, short: short)) }
+
+    /// The victim's places that have a point.
+    mutating func places(of file: CaseFile, t: [String: String]) {
+        for person in file.persons where person.role == .victim {
+            for place in person.places {
+                guard let lat = place.lat, let lon = place.lon else { continue }
+                self.place(GeoPoint(lat: lat, lon: lon), label: MonitoringWords.place(place, t: t), short: t["placekind_\(place.kind)"] ?? place.kind)
+            }
+        }
+    }
     mutating func track(_ points: [GeoPoint], label: String, kind: String) {
         if !points.isEmpty { features.append(.track(points, label: label, kind: kind)) }
     }

@@ -99,7 +99,7 @@ struct MonitoringPage {
         let mayOrder = principal.may(.manageOrders)
         var editable: [EditableOrder] = []
         for order in file.protectiveOrders {
-            let end = min(order.revokedAt?.epochMilliseconds ?? .max, order.validUntil.epochMilliseconds)
+            let end = order.endsAt.epochMilliseconds
             let current = order.issuedAt.epochMilliseconds < now && end > from // in force during the period shown
             let inForceNow = order.issuedAt.epochMilliseconds <= wallClock && end > wallClock
             let changeable = mayOrder && order.revokedAt == nil && order.validUntil.epochMilliseconds > wallClock
@@ -125,22 +125,18 @@ struct MonitoringPage {
             }
         }
         if !editable.contains(where: \.selected), !editable.isEmpty { editable[editable.count - 1].selected = true }
-        var places: [PlaceChoice] = []
+        map.places(of: file, t: t)
+        var places: [PlaceChoice] = [] // her places offered as a circle's centre
         for person in file.persons where person.role == .victim {
             for (n, place) in person.places.enumerated() {
                 guard let lat = place.lat, let lon = place.lon else { continue }
-                let kind = t["placekind_\(place.kind)"] ?? place.kind
-                let label = [kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": ")
-                map.place(GeoPoint(lat: lat, lon: lon), label: label, short: kind)
                 let value = "\(person.id)/\(n)"
-                places.append(PlaceChoice(value: value, label: label, point: "\(lat),\(lon)", selected: zoneForm.place == value))
+                places.append(PlaceChoice(value: value, label: MonitoringWords.place(place, t: t), point: "\(lat),\(lon)", selected: zoneForm.place == value))
             }
         }
         var rows: [DeviceRow] = []
         var tracks: [String: [StoredPing]] = [:]
-        func who(_ device: Device) -> String {
-            persons[device.person].map { (t["personrole_\($0.role.rawValue)"] ?? $0.role.rawValue) + ": " + $0.name } ?? device.person
-        }
+        func who(_ device: Device) -> String { persons[device.person].map { MonitoringWords.person($0, t: t) } ?? device.person }
         // the devices worn before (replaced, taken off): their tracks in the period are evidence too
         let current = Set(devices.map(\.id))
         var former: [Device] = []
@@ -151,11 +147,10 @@ struct MonitoringPage {
             let isRespondent = persons[device.person]?.role == .respondent
             let track = try await store.track(caseID: caseID, device: device.id, from: from, to: now)
             tracks[device.id] = track
-            let points = track.compactMap { p in p.lat.flatMap { lat in p.lon.map { GeoPoint(lat: lat, lon: $0) } } }
-            map.track(points, label: (t["monitoring_track"] ?? "") + ": " + who(device) + ", " + device.id, kind: isRespondent ? "respondent" : "victim")
+            map.track(track.compactMap(\.point), label: (t["monitoring_track"] ?? "") + ": " + who(device) + ", " + device.id, kind: isRespondent ? "respondent" : "victim")
             // where it was last in the period shown (a position from before the period is not drawn as where it is)
-            if let ping = track.last(where: { $0.lat != nil && $0.lon != nil }), let lat = ping.lat, let lon = ping.lon {
-                map.position(GeoPoint(lat: lat, lon: lon), accuracy: ping.accuracy ?? 0,
+            if let ping = track.last(where: { $0.point != nil }), let point = ping.point {
+                map.position(point, accuracy: ping.accuracy ?? 0,
                              label: who(device) + ", " + device.id + ", " + words.format.dateTime(ping.at) + " (" + MonitoringWords.ago(ms: wallClock - ping.at.epochMilliseconds, t: t) + ")",
                              kind: isRespondent ? "respondent" : "victim")
             }
@@ -208,7 +203,7 @@ struct MonitoringPage {
             saved: zoneForm.failed ? nil : req.query[String.self, at: "saved"].flatMap { ["added", "removed"].contains($0) ? t["zones_saved_\($0)"] : nil },
             deviceForm: deviceForm,
             wearers: file.persons.filter { $0.role == .respondent || $0.role == .victim }.map {
-                PersonChoice(value: $0.id, label: (t["personrole_\($0.role.rawValue)"] ?? "") + ": " + $0.name, selected: deviceForm.person == $0.id)
+                PersonChoice(value: $0.id, label: MonitoringWords.person($0, t: t), selected: deviceForm.person == $0.id)
             },
             mayDevices: mayOrder, devicesSaved: req.query[String.self, at: "devices"].flatMap { ["registered", "replaced", "removed"].contains($0) ? t["devices_saved_\($0)"] : nil },
             deviceKinds: ["bracelet", "phone"].map { KindChoice(value: $0, label: t["devicekind_\($0)"] ?? $0, selected: deviceForm.kind == $0) },

@@ -5,6 +5,16 @@ import Store
 /// The monitoring's values in the page's language: a zone by its kind and number, its shape in
 /// figures, a device's health, durations and lengths.
 enum MonitoringWords {
+    /// Who wears a device, or whose position it is: "потерпевшая: Асель Каримова".
+    static func person(_ person: Person, t: [String: String]) -> String {
+        (t["personrole_\(person.role.rawValue)"] ?? person.role.rawValue) + ": " + person.name
+    }
+
+    /// One of her places: "дом: ул. Абая 10".
+    static func place(_ place: Place, t: [String: String]) -> String {
+        [t["placekind_\(place.kind)"] ?? place.kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": ")
+    }
+
     /// "Зона 1 (дом)".
     static func zoneKind(_ zone: Zone, number: Int, t: [String: String]) -> String {
         let kind = t["placekind_\(zone.kind)"] ?? t["zonekind_other"] ?? zone.kind

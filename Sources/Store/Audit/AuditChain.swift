@@ -80,11 +80,18 @@ enum AuditChainError: Error, CustomStringConvertible {
 extension Database {
     /// A transaction whose changes are audited: `body` returns the entries for what it wrote, and
     /// they are chained before the commit.
-    /// `serialized`: the chain's head is taken first, so that what the body reads (a device id
-    /// still free) cannot change before the commit: such writes from any connection or instance
-    /// run one after another.
+    /// `serialized`: such writes run one after another, so that what the body reads (a device id
+    /// still free) cannot change before the commit. On PostgreSQL the chain's head row is taken
+    /// first (any connection or instance waits there, in the server); on SQLite, one process's
+    /// file, they wait in turn in the process: a connection waiting for SQLite's lock would hold a
+    /// thread the lock's holder needs.
     func auditedTransaction<T: Sendable>(serialized: Bool = false, _ body: @escaping @Sendable (any Database) async throws -> (T, [AuditEntry]))
         async throws -> T {
+        let sqlite = (self as? any SQLDatabase)?.dialect.name == "sqlite"
+        if serialized, sqlite {
+            let actor = Auditing.actor
+            return try await SerializedWrites.shared.run { try await Auditing.$actor.withValue(actor) { try await self.auditedTransaction(body) } }
+        }
         // The transaction's body runs in a task of the driver's, which does not inherit task-locals.
         let actor = Auditing.actor
         return try await transaction { tx in
@@ -93,5 +100,21 @@ extension Database {
             try await AuditChain.append(entries, on: tx)
             return value
         }
+    }
+}
+
+/// The serialized writes of this process, one after another (see `auditedTransaction(serialized:)`).
+actor SerializedWrites {
+    static let shared = SerializedWrites()
+    private var last: Task<Void, Never>?
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let previous = last
+        let task = Task { () async throws -> T in
+            await previous?.value
+            return try await body()
+        }
+        last = Task { _ = try? await task.value }
+        return try await task.value
     }
 }

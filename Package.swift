@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .target(name: "Domain", swiftSettings: swiftSettings),
@@ -46,13 +49,15 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Cases",
             dependencies: [
-                "Domain", "Law", "Store",
+                "Domain", "Law", "Store", "Monitoring",
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -60,13 +65,28 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
+            resources: [.copy("Resources/demo")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Presentation",
+            dependencies: [
+                "Domain", "Law", "Store", "Monitoring", "Cases",
+                .product(name: "LeafKit", package: "leaf-kit"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources/i18n"), .copy("Resources/Views")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Web",
             dependencies: [
-                "Domain", "Law", "Store", "Monitoring", "Cases",
+                "Domain", "Law", "Store", "Monitoring", "Cases", "Presentation",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -75,14 +95,23 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ],
-            resources: [.copy("Resources/openapi.json"), .copy("Resources/demo"), .copy("Resources/Views"), .copy("Resources/i18n"),
-                        .copy("Resources/Public")],
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/Views"), .copy("Resources/Public")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "Web", "Presentation", "Cases", "Law", "Monitoring", "Store", "Domain",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "qorgau",
             dependencies: [
-                "Web", "Cases", "Law", "Monitoring", "Store", "Domain",
+                "Web", "Benchmarks", "Presentation", "Cases", "Law", "Monitoring", "Store", "Domain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -91,7 +120,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Web", "Store", "Domain",
+                "Web", "Cases", "Store", "Domain",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -107,7 +136,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",
-            dependencies: ["Web", "Cases", "Domain", "Law", "Monitoring", "Store", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
+            dependencies: ["Web", "Benchmarks", "Presentation", "Cases", "Domain", "Law", "Monitoring", "Store", "TestSupport", .product(name: "VaporTesting", package: "vapor"),
                            .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "XMLCoder", package: "XMLCoder")],
             exclude: ["Snapshots", "Fixtures"],
             swiftSettings: swiftSettings

@@ -134,7 +134,7 @@ def main():
     officer = request(base, "POST", "/api/v1/auth/tokens", body={"username": "officer.karaganda", "password": PASSWORD, "name": "failover"})[1]["token"]
     gateway = request(base, "POST", "/api/v1/auth/tokens", body={"username": "gateway.demo", "password": PASSWORD, "name": "failover"})[1]["token"]
 
-    template = json.load(open(os.path.join(os.path.dirname(__file__), "..", "Sources/Web/Resources/demo/04-violence-karaganda.json")))
+    template = json.load(open(os.path.join(os.path.dirname(__file__), "..", "Sources/Cases/Resources/demo/04-violence-karaganda.json")))
     today = datetime.now(ALMATY).replace(microsecond=0)
     for order in template["protectiveOrders"]:
         order["issuedAt"] = (today - timedelta(days=2)).isoformat()

@@ -1,3 +1,4 @@
+import Cases
 import Crypto
 import Foundation
 import Domain
@@ -103,12 +104,7 @@ public struct AppConfig: Sendable {
             }
             config.maxBodyBytes = bytes
         }
-        if let raw = env["QORGAU_BCRYPT_COST"] {
-            guard let cost = Int(raw), (10...16).contains(cost) else {
-                throw ConfigurationError("QORGAU_BCRYPT_COST must be a number from 10 to 16; got \"\(raw)\"")
-            }
-            config.bcryptCost = cost
-        }
+        if env["QORGAU_BCRYPT_COST"] != nil { config.bcryptCost = try Accounts.cost(environment: env) }
         if let raw = env["QORGAU_SECURE_COOKIES"] {
             guard ["0", "1", "true", "false"].contains(raw) else {
                 throw ConfigurationError("QORGAU_SECURE_COOKIES must be 1 or 0; got \"\(raw)\"")

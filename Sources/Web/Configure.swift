@@ -3,6 +3,7 @@ import Fluent
 import Law
 import Leaf
 import LeafKit
+import Presentation
 import Store
 import Vapor
 
@@ -91,7 +92,7 @@ struct BlobStoreKey: StorageKey { typealias Value = BlobStore }
 struct DossierSignerKey: StorageKey { typealias Value = DossierSigningKey }
 
 extension Application {
-    var qorgauConfig: AppConfig { storage[AppConfigKey.self]! }
+    package var qorgauConfig: AppConfig { storage[AppConfigKey.self]! }
     /// The jurisdiction packs loaded at start.
     public var packs: PackLibrary { storage[PackLibraryKey.self]! }
     /// The risk instruments loaded at start.

@@ -2,8 +2,8 @@ import ArgumentParser
 import Cases
 import Foundation
 import Law
+import Presentation
 import Store
-import Web
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,7 +5,6 @@ import Foundation
 import Law
 import SQLKit
 import Store
-import Web
 
 /// `qorgau backup`: an online, consistent copy of an SQLite deployment (the database as one
 /// snapshot, then the evidence files it names), or for PostgreSQL the evidence and the command

@@ -1,8 +1,8 @@
 import ArgumentParser
+import Benchmarks
 import Foundation
 import Law
 import Store
-import Web
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

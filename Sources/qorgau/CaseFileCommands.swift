@@ -2,8 +2,9 @@ import ArgumentParser
 import Domain
 import Foundation
 import Law
+import Presentation
 import Store
-import Web
+import Cases
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -102,26 +103,26 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let location = try options.location()
-        let cost = try AppConfig.fromEnvironment(database: location).bcryptCost
+        let cost = try Accounts.cost()
         let force = force
         // a database for trying Qorgau out has its keys from the start, as the server's first start makes them
         _ = try options.evidence(creating: true)
         _ = try options.signingKey(creating: true)
         let (loaded, users) = try await DatabaseSession.with(location, access: .create) { db in
-            let demo = Set(Web.Demo.users.map(\.username))
+            let demo = Set(Cases.Demo.users.map(\.username))
             let real = try await UserStore(db: db).list().filter { !demo.contains($0.username) }
             if !real.isEmpty, !force {
                 throw CommandFailure("this database has \(real.count) account(s) of real users: the demo accounts' password is published, "
                     + "so they are never added beside real ones. Load the demo into a database for trying Qorgau out, "
                     + "or add --force if this is one")
             }
-            return (try await Web.Demo.load(into: db), try await Web.Demo.loadUsers(into: db, bcryptCost: cost))
+            return (try await Cases.Demo.load(into: db), try await Cases.Demo.loadUsers(into: db, bcryptCost: cost))
         }
         for item in loaded {
             print("\(item.skipped ? "already there" : "loaded"): \(item.number ?? "-") case \(item.id.uuidString.lowercased())")
         }
-        print("\nDemo accounts (password \"\(Web.Demo.password)\"; for trying Qorgau out, never for real cases):")
-        for user in Web.Demo.users {
+        print("\nDemo accounts (password \"\(Cases.Demo.password)\"; for trying Qorgau out, never for real cases):")
+        for user in Cases.Demo.users {
             let grants = user.cases.isEmpty ? "" : ", case \(user.cases.joined(separator: ", "))"
             print("  \(user.username)  \(user.role.rawValue)\(user.unit.map { ", " + $0 } ?? "")\(grants)\(users.contains(user.username) ? "" : " (already there)")")
         }
@@ -130,7 +131,7 @@ struct Demo: AsyncParsableCommand {
         Start the server with `swift run qorgau serve\(options.data == "." ? "" : " --data \(options.data)")`, sign in at
         http://127.0.0.1:8080/login, or get an API token:
           curl -s http://127.0.0.1:8080/api/v1/auth/tokens -H 'content-type: application/json' \\
-            -d '{"username": "officer.bostandyk", "password": "\(Web.Demo.password)", "name": "try"}'
+            -d '{"username": "officer.bostandyk", "password": "\(Cases.Demo.password)", "name": "try"}'
         """)
     }
 }

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Law
 import Store
-import Web
+import Cases
 
 /// A case file on disk, or a case in the database by id or number.
 func loadCase(_ reference: String, options: DataOptions, packs: PackLibrary) async throws -> CaseFile {

@@ -4,7 +4,6 @@ import Domain
 import Foundation
 import Law
 import Store
-import Web
 
 /// Runs one lifecycle step on a case (by id or number) with the same rules as the API.
 func withLifecycle<T: Encodable & Sendable>(_ options: DataOptions, _ caseRef: String,

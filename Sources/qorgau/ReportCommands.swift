@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Law
 import Store
-import Web
+import Cases
 
 /// The cases in the database as case files, for reports.
 func allCases(_ options: DataOptions) async throws -> [CaseRef] {

@@ -3,7 +3,7 @@ import Domain
 import Fluent
 import Foundation
 import Store
-import Web
+import Cases
 
 /// `qorgau user add|passwd|disable|enable|list|grant|withdraw|token|reset-second-factor`: accounts from the command
 /// line, for the operator who owns the database.
@@ -167,7 +167,7 @@ struct User: AsyncParsableCommand {
 private func withAccounts<T: Sendable>(_ options: DataOptions,
                                        _ body: @Sendable (Accounts, any Database) async throws -> T) async throws -> T {
     let location = try options.location()
-    let cost = try AppConfig.fromEnvironment(database: location).bcryptCost
+    let cost = try Accounts.cost()
     return try await DatabaseSession.with(location) { db in try await body(Accounts(db: db, cost: cost), db) }
 }
 

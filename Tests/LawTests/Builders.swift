@@ -35,6 +35,6 @@ func status(_ o: OffenceAssessment, _ element: String) -> ElementStatus? {
 /// The seed case from the demo (shared/LAW.md, Almaty), read like any import.
 func seedCase() throws -> CaseFile {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Sources/Web/Resources/demo/01-seed-almaty.json")
+        .deletingLastPathComponent().appendingPathComponent("Sources/Cases/Resources/demo/01-seed-almaty.json")
     return try CaseFileReader().read(data: try Data(contentsOf: url))
 }

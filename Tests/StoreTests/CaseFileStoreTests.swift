@@ -148,7 +148,7 @@ import TestSupport
 enum DemoFiles {
     static var urls: [URL] {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/Web/Resources/demo")
+            .deletingLastPathComponent().appendingPathComponent("Sources/Cases/Resources/demo")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix(".json") }.sorted().map { folder.appendingPathComponent($0) }
     }

@@ -1,3 +1,4 @@
+import Cases
 import Foundation
 import Testing
 import TestSupport
@@ -73,7 +74,7 @@ import Web
 
     @Test func theDemoCasesCanBeListedAndRead() async throws {
         try await withQorgauApp { app in
-            let loaded = try await Web.Demo.load(into: app.db)
+            let loaded = try await Cases.Demo.load(into: app.db)
             #expect(loaded.count >= 4)
             let bostandyk = try await app.makeUser(.officer, unit: "Almaty, Bostandyk district police")
             let list = try await app.request(.GET, "/api/v1/cases?limit=100", as: bostandyk)
@@ -82,7 +83,7 @@ import Web
             let seed = try #require(loaded.first { $0.number == "ALM-2025-0141" })
             let incidents = try await app.request(.GET, "/api/v1/cases/\(seed.id.uuidString.lowercased())/incidents", as: bostandyk)
             #expect((incidents.json["items"] as? [Any])?.count == 10)
-            let again = try await Web.Demo.load(into: app.db)
+            let again = try await Cases.Demo.load(into: app.db)
             #expect(again.allSatisfy { $0.skipped })
         }
     }

@@ -1,5 +1,6 @@
 import Cases
 import Foundation
+import Presentation
 import Store
 import Testing
 import TestSupport

@@ -1,6 +1,7 @@
 import Crypto
 import Domain
 import Foundation
+import Presentation
 import Store
 import Testing
 import TestSupport

@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Store
@@ -33,8 +34,8 @@ import VaporTesting
 
     @Test func noPageOfAnyRoleShowsAnIdOrACodeWhereANameExists() async throws {
         try await withQorgauApp { app in
-            _ = try await Web.Demo.load(into: app.db)
-            _ = try await Web.Demo.loadUsers(into: app.db, bcryptCost: 4)
+            _ = try await Cases.Demo.load(into: app.db)
+            _ = try await Cases.Demo.loadUsers(into: app.db, bcryptCost: 4)
             let roles: [(String, Role)] = [("officer.bostandyk", .officer), ("victim.aigerim", .victim), ("investigator.almaty", .investigator),
                                            ("judge.shymkent", .judge), ("fund.officer", .fundOfficer), ("admin.demo", .administrator),
                                            ("auditor.demo", .auditor)]

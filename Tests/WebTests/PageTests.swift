@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Presentation
 import Store
 import Law
 import Testing
@@ -550,14 +551,16 @@ import VaporTesting
             #expect(own == keys, "\(language) lacks \(keys.subtracting(own).sorted()) and has extra \(own.subtracting(keys).sorted())")
             #expect(!catalogs.words(language).values.contains(""), "\(language) has an empty text")
         }
-        let views = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/Web/Resources/Views")
-        let pattern = try NSRegularExpression(pattern: "frame\\.t\\.([A-Za-z_]+)")
-        for file in try FileManager.default.contentsOfDirectory(atPath: views.path) where file.hasSuffix(".leaf") {
-            let text = try String(contentsOf: views.appendingPathComponent(file), encoding: .utf8)
-            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                let key = String(text[Range(match.range(at: 1), in: text)!])
-                #expect(keys.contains(key), "\(file) uses \(key), which no catalog has")
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources")
+        let pattern = try NSRegularExpression(pattern: "(?:frame\\.)?\\bt\\.([A-Za-z_]+)")
+        for views in ["Web", "Presentation"].map({ sources.appendingPathComponent("\($0)/Resources/Views") }) {
+            for file in try FileManager.default.contentsOfDirectory(atPath: views.path) where file.hasSuffix(".leaf") {
+                let text = try String(contentsOf: views.appendingPathComponent(file), encoding: .utf8)
+                for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                    let key = String(text[Range(match.range(at: 1), in: text)!])
+                    #expect(keys.contains(key), "\(file) uses \(key), which no catalog has")
+                }
             }
         }
     }

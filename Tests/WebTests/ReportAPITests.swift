@@ -1,3 +1,4 @@
+import Cases
 import Foundation
 import Testing
 import TestSupport
@@ -9,7 +10,7 @@ import Web
     @Test(arguments: TestDatabase.available)
     func deadlinesAndTheFundLedgerOverTheDemo(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
-            _ = try await Web.Demo.load(into: app.db)
+            _ = try await Cases.Demo.load(into: app.db)
             let karaganda = try await app.makeUser(.officer, unit: "Karaganda, city police department")
             let astana = try await app.makeUser(.officer, unit: "Astana, Yesil district police")
             let fund = try await app.makeUser(.fundOfficer)

@@ -1,3 +1,4 @@
+import Cases
 import Foundation
 import Testing
 import TestSupport
@@ -9,7 +10,7 @@ import Domain
 @Suite struct RespondentAndStageTests {
     @Test func theDemoShowsCasesAtEachStage() async throws {
         try await withQorgauApp { app in
-            let loaded = try await Web.Demo.load(into: app.db)
+            let loaded = try await Cases.Demo.load(into: app.db)
             let investigator = try await app.makeUser(.investigator, cases: loaded.map(\.id))
             var stages: [String: String] = [:]
             for item in loaded {
@@ -31,7 +32,7 @@ import Domain
 
     @Test func oneRespondentAcrossCasesWithoutTheVictimsWhereabouts() async throws {
         try await withQorgauApp { app in
-            _ = try await Web.Demo.load(into: app.db)
+            _ = try await Cases.Demo.load(into: app.db)
             let officer = try await app.makeUser(.officer, unit: "Almaty, Bostandyk district police")
             let view = try await app.request(.GET, "/api/v1/respondents/881117300457", as: officer)
             #expect(view.status == .ok)
@@ -51,7 +52,7 @@ import Domain
 
     @Test func aCaseHasItsOwnDeadlines() async throws {
         try await withQorgauApp { app in
-            let loaded = try await Web.Demo.load(into: app.db)
+            let loaded = try await Cases.Demo.load(into: app.db)
             let karaganda = try #require(loaded.first { $0.number == "KRG-2026-0015" })
             let officer = try await app.makeUser(.officer, unit: "Karaganda, city police department")
             let response = try await app.request(.GET, "/api/v1/cases/\(karaganda.id.uuidString.lowercased())/deadlines?at=2026-02-10", as: officer)

@@ -2,6 +2,7 @@ import Domain
 import FluentKit
 import Foundation
 import Law
+import Presentation
 import SQLKit
 import Store
 import Testing

@@ -1,3 +1,4 @@
+import Cases
 import Foundation
 import Vapor
 
@@ -10,9 +11,11 @@ import Vapor
 ///   all sources together, comes only after `UserStore.lockAfterFailures`);
 /// - bcrypt runs on threads of its own, at most `hashers` at once and `queue` waiting, so hashing
 ///   never takes the threads that answer every other request; beyond that the answer is 503.
-final class SignInLimiter: @unchecked Sendable {
+final class SignInLimiter: SignInGuard, @unchecked Sendable {
     static let failuresPerSource = 5
     static let sourceLock: Int64 = 15 * 60_000
+    var failuresPerSource: Int { Self.failuresPerSource }
+    var sourceLockMs: Int64 { Self.sourceLock }
 
     let perMinute: Int
     let queue: Int

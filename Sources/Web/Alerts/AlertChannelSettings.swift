@@ -44,7 +44,7 @@ public struct AlertChannelSettings: Sendable, Equatable {
         return channels
     }
 
-    static func fromEnvironment(_ env: [String: String]) throws -> AlertChannelSettings {
+    package static func fromEnvironment(_ env: [String: String]) throws -> AlertChannelSettings {
         var settings = AlertChannelSettings()
         func address(_ name: String) throws -> String? {
             guard let raw = env[name], !raw.isEmpty else { return nil }

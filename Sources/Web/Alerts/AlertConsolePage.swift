@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Law
+import Presentation
 import Store
 import Vapor
 

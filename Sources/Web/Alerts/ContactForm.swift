@@ -1,6 +1,7 @@
 import Cases
 import Domain
 import Foundation
+import Presentation
 import Store
 import Vapor
 

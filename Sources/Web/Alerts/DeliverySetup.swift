@@ -9,7 +9,7 @@ struct DeliveryWorkerKey: StorageKey { typealias Value = DeliveryWorker }
 extension Application {
     /// The outbox's sender for this server's channels (started by `startDeliveries`, or run by
     /// hand in tests with their own clock).
-    func makeDeliveryWorker(settings: DeliveryWorker.Settings = .init(), clock: @escaping @Sendable () -> Date = Date.init) -> DeliveryWorker {
+    package func makeDeliveryWorker(settings: DeliveryWorker.Settings = .init(), clock: @escaping @Sendable () -> Date = Date.init) -> DeliveryWorker {
         let senders = makeSenders(clock: clock)
         let packs = self.packs
         let routing = AlertRouting(channels: Set(senders.keys)) { jurisdiction, at in
@@ -22,12 +22,12 @@ extension Application {
     }
 
     /// The messages' texts, from the page catalogs.
-    var deliveryTexts: any DeliveryTexts {
+    package var deliveryTexts: any DeliveryTexts {
         CatalogDeliveryTexts(catalogs: catalogs, packs: packs, publicURL: qorgauConfig.alertChannels.publicURL)
     }
 
     /// A sender for each configured channel.
-    func makeSenders(clock: @escaping @Sendable () -> Date = Date.init) -> [DeliveryChannel: any DeliverySender] {
+    package func makeSenders(clock: @escaping @Sendable () -> Date = Date.init) -> [DeliveryChannel: any DeliverySender] {
         let channels = qorgauConfig.alertChannels
         let client = http.client.shared
         var senders: [DeliveryChannel: any DeliverySender] = [:]

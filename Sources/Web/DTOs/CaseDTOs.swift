@@ -115,11 +115,6 @@ struct ImportResponse: Content {
     var warnings: [ValidationProblem]?
 }
 
-extension UUID {
-    /// Ids in the API are lowercase, as RFC 9562 recommends.
-    var apiString: String { uuidString.lowercased() }
-}
-
 extension Content {
     /// A 201 Created response with a Location header.
     func created(at location: String) throws -> Response {

@@ -245,10 +245,10 @@ struct AlertDeliveriesResponse: Content {
     var deliveries: [DeliveryResponse]
 }
 
-struct IngestResponse: Content {
-    struct Refused: Content { var index: Int; var device: String?; var reason: String }
-    var accepted: Int
-    var refused: [Refused]
+package struct IngestResponse: Content {
+    package struct Refused: Content { package var index: Int; package var device: String?; package var reason: String }
+    package var accepted: Int
+    package var refused: [Refused]
     // Not how many alerts the batch raised: a gateway learns whether its pings were taken,
     // nothing of what they meant (with a stolen token, counting alerts finds the victim's home).
 }
@@ -277,25 +277,25 @@ extension IngestResponse {
     }
 }
 
-struct AlertResponse: Content {
-    var id: String
-    var caseId: String
-    var kind: String
-    var order: String?
-    var zone: Int?
-    var device: String
-    var at: ZonedDateTime
-    var distanceMeters: Int?
-    var accuracyMeters: Int?
+package struct AlertResponse: Content {
+    package var id: String
+    package var caseId: String
+    package var kind: String
+    package var order: String?
+    package var zone: Int?
+    package var device: String
+    package var at: ZonedDateTime
+    package var distanceMeters: Int?
+    package var accuracyMeters: Int?
     /// The incident a breach was recorded as.
-    var incident: String?
+    package var incident: String?
     /// Where the person who raised it was (a victim's panic alert, when her phone shared it).
-    var lat: Double?
-    var lon: Double?
-    var raisedAt: String
-    var acknowledgedAt: String?
-    var acknowledgedBy: String?
-    var escalatedAt: String?
+    package var lat: Double?
+    package var lon: Double?
+    package var raisedAt: String
+    package var acknowledgedAt: String?
+    package var acknowledgedBy: String?
+    package var escalatedAt: String?
 
     init(_ alert: StoredAlert, position: StoredPing? = nil) {
         lat = position?.lat; lon = position?.lon

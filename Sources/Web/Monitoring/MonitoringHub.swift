@@ -1,3 +1,4 @@
+import Cases
 import Crypto
 import Domain
 import Fluent
@@ -11,12 +12,12 @@ import Vapor
 /// A batch of pings is checked, then its pings, alerts and breach incidents are stored in one
 /// transaction, and only then does the engine keep its new state and do officers hear of the
 /// alerts — on this instance at once, on the others through `notify` (PostgreSQL NOTIFY).
-actor MonitoringHub {
+package actor MonitoringHub {
     /// What a subscribed officer receives.
-    struct Event: Sendable, Codable {
+    package struct Event: Sendable, Codable {
         /// "alert", "escalation", "acknowledged" or "handover".
         var event: String
-        var alert: AlertResponse
+        package var alert: AlertResponse
         /// The alert event's id (`AlertEvent`): the stream's `id:`, from which a reconnection resumes.
         var id: String?
 
@@ -47,7 +48,7 @@ actor MonitoringHub {
     /// This instance, as the origin of the messages it sends the others.
     nonisolated let instanceID = UUID()
     /// On a SQLite file, the track's own writer (each group in one trip).
-    let trackWriter: SQLiteTrackWriter?
+    package nonisolated let trackWriter: SQLiteTrackWriter?
 
     init(trackWriter: SQLiteTrackWriter? = nil) { self.trackWriter = trackWriter }
 
@@ -157,7 +158,7 @@ actor MonitoringHub {
 
     /// Builds every pending engine now (a benchmark that stores a history behind the engines'
     /// back wants them built from before it).
-    func buildAllEngines(db: any Database) async throws {
+    package func buildAllEngines(db: any Database) async throws {
         try await acquire(loading: db)
         defer { release() }
         while !pendingEngines.isEmpty { try await buildEngines(Array(pendingEngines.prefix(1_000)), db: db) }
@@ -278,7 +279,7 @@ actor MonitoringHub {
 
     /// Every case with devices, with each device's last stored ping restored (done at the first
     /// use if not before).
-    func load(db: any Database) async throws {
+    package func load(db: any Database) async throws {
         try await acquire(loading: db)
         release()
     }
@@ -562,7 +563,7 @@ actor MonitoringHub {
     // MARK: subscribers
 
     /// Alerts and escalations of the cases in `scope`, as they happen.
-    func subscribe(scope: CaseScope) -> (UUID, AsyncStream<Event>) {
+    package func subscribe(scope: CaseScope) -> (UUID, AsyncStream<Event>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         subscribers[id] = Subscriber(scope: scope, continuation: continuation)
@@ -577,7 +578,7 @@ actor MonitoringHub {
     func rescope(_ id: UUID, to scope: CaseScope) { subscribers[id]?.scope = scope }
 
     /// Ends every subscription (at shutdown, and after a benchmark).
-    func unsubscribeAll() {
+    package func unsubscribeAll() {
         for subscriber in subscribers.values { subscriber.continuation.finish() }
         subscribers = [:]
     }
@@ -602,13 +603,6 @@ actor MonitoringHub {
         for subscriber in subscribers.values where subscriber.scope.allows(caseID, unit: unit) {
             subscriber.continuation.yield(event)
         }
-    }
-}
-
-extension Ping {
-    init(stored: StoredPing) {
-        self.init(device: stored.device, at: stored.at, lat: stored.lat, lon: stored.lon, accuracy: stored.accuracy,
-                  event: stored.event.flatMap(Ping.Event.init(rawValue:)))
     }
 }
 

@@ -4,11 +4,11 @@ import Store
 import Vapor
 
 struct MonitoringHubKey: StorageKey { typealias Value = MonitoringHub }
-struct TrackWriterKey: StorageKey { typealias Value = SQLiteTrackWriter }
+package struct TrackWriterKey: StorageKey { package typealias Value = SQLiteTrackWriter }
 
 extension Application {
     /// This instance's live monitoring.
-    var monitoring: MonitoringHub {
+    package var monitoring: MonitoringHub {
         if let hub = storage[MonitoringHubKey.self] { return hub }
         let hub = MonitoringHub(trackWriter: storage[TrackWriterKey.self])
         storage[MonitoringHubKey.self] = hub

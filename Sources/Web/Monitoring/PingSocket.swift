@@ -12,8 +12,8 @@ import Vapor
 /// (each answer still comes only once its pings are stored). The gateway's token is checked at the
 /// upgrade and again for every message (from the instance's short memory of live tokens), so a
 /// revoked token, a disabled account or a role taken away closes the socket.
-enum PingSocket {
-    static let maxMessageBytes = 1 << 20
+package enum PingSocket {
+    package static let maxMessageBytes = 1 << 20
 
     /// Called on the connection's event loop as the upgrade completes, so the handlers are in place
     /// before the first message is read (websocket-kit's async handlers run each message in a task

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Law
+import Presentation
 import Store
 
 /// The top of the case page: where the case stands at a glance (its stage, the order in force

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Law
 import Monitoring
+import Presentation
 import Store
 import Vapor
 

@@ -2,6 +2,7 @@ import Cases
 import Domain
 import Foundation
 import Law
+import Presentation
 import Store
 import Vapor
 

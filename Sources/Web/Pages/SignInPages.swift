@@ -1,4 +1,6 @@
+import Cases
 import Domain
+import Presentation
 import Store
 import Vapor
 

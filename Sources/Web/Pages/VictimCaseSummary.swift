@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Law
+import Presentation
 
 /// Her case in her words: where it stands, her order and what it forbids, what the police did
 /// last, what happens next and what she can do. Nothing written for officers (no record ids, no

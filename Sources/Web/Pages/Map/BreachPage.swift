@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Law
 import Monitoring
+import Presentation
 import Store
 import Vapor
 
@@ -12,8 +13,6 @@ import Vapor
 /// made again from the stored pings, with its SHA-256 compared (`…/track.jsonl` gives the file).
 struct BreachPage {
     let packs: PackLibrary
-    /// Before and after the alert, as the issue asks for court.
-    static let windowMs: Int64 = 30 * 60_000
 
     struct Sample: Encodable { var when: String; var distance: String; var accuracy: String }
     struct Context: Encodable {
@@ -29,11 +28,7 @@ struct BreachPage {
     }
     struct Evidence: Encodable { var name: String; var recorded: String; var remade: String; var same: Bool; var link: String }
 
-    /// What the page and the file are made of.
-    struct Loaded {
-        var file: CaseFile; var alert: StoredAlert; var respondent: [StoredPing]; var victim: [StoredPing]
-        var order: ProtectiveOrder?; var zone: Zone?
-    }
+    typealias Loaded = BreachTrack
 
     func load(_ req: Request) async throws -> Loaded {
         let caseID = try req.uuid("caseID", what: "case")
@@ -41,23 +36,7 @@ struct BreachPage {
         let scope = try req.principal.scope
         let alert = try await MonitoringStore(db: req.db).alert(alertID, caseID: caseID, scope: scope)
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: scope)
-        return try await Self.load(alert, file: file, store: MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self]))
-    }
-
-    /// The tracks around an alert of a case whose file is given, read from `store`.
-    static func load(_ alert: StoredAlert, file: CaseFile, store: MonitoringStore) async throws -> Loaded {
-        let caseID = alert.caseID
-        let at = alert.at.epochMilliseconds
-        let respondent = try await store.track(caseID: caseID, device: alert.device, from: at - Self.windowMs, to: at + Self.windowMs)
-        let victimIDs = Set(file.persons.filter { $0.role == .victim }.map(\.id))
-        var victim: [StoredPing] = []
-        for device in (file.devices ?? []) where victimIDs.contains(device.person) && device.id != alert.device {
-            victim += try await store.track(caseID: caseID, device: device.id, from: at - Self.windowMs - 600_000, to: at + Self.windowMs)
-        }
-        victim.sort { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
-        let order = file.protectiveOrders.first { $0.id == alert.order }
-        let zone = alert.zone.flatMap { n in order?.conditions.zones.flatMap { n < $0.count ? $0[n] : nil } }
-        return Loaded(file: file, alert: alert, respondent: respondent, victim: victim, order: order, zone: zone)
+        return try await BreachTrack.load(alert, file: file, store: MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self]))
     }
 
     func page(req: Request) async throws -> Response {
@@ -101,7 +80,7 @@ struct BreachPage {
         let atAlert = distances.last { $0.ping.at.epochMilliseconds == alert.at.epochMilliseconds }
         var evidence: Evidence?
         if let incident = file.incidents.first(where: { $0.id == alert.incident }), let recorded = incident.evidence?.first {
-            let remade = SHA256Hex.of(Self.trackFile(loaded))
+            let remade = SHA256Hex.of(loaded.trackFile)
             evidence = Evidence(name: recorded.name, recorded: recorded.sha256, remade: remade, same: remade == recorded.sha256,
                                 link: "/cases/\(caseID.apiString)/alerts/\(alert.id.apiString)/track.jsonl")
         }
@@ -127,18 +106,11 @@ struct BreachPage {
     /// made it (the respondent's pings of the half hour up to the alert, one JSON line each).
     func trackFile(req: Request) async throws -> Response {
         let loaded = try await load(req)
-        let response = Response(status: .ok, body: .init(string: Self.trackFile(loaded)))
+        let response = Response(status: .ok, body: .init(string: loaded.trackFile))
         response.headers.contentType = HTTPMediaType(type: "application", subType: "x-ndjson")
         // the device id is checked when registered, but one imported earlier is made safe here too
         let device = String(loaded.alert.device.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._:-".unicodeScalars.contains($0)) })
         response.headers.contentDisposition = .init(.attachment, filename: "track-\(device)-\(loaded.alert.at.epochMilliseconds).jsonl")
         return response
-    }
-
-    static func trackFile(_ loaded: Loaded) -> String {
-        let at = loaded.alert.at.epochMilliseconds
-        let encoder = BreachIncident.makeLineEncoder()
-        return loaded.respondent.filter { $0.at.epochMilliseconds >= at - windowMs && $0.at.epochMilliseconds <= at }
-            .map { BreachIncident.line(Ping(stored: $0), encoder: encoder) }.joined()
     }
 }

@@ -7,9 +7,9 @@ import Store
 /// The dossier's figures of the monitoring's breaches: for each zone or distance alert recorded
 /// as an episode, the chart of the hour around it (the same as the alert's page) and the SHA-256
 /// of its track file, made again from the stored pings and compared with the one recorded.
-enum BreachFigures {
+package enum BreachFigures {
     /// The most recent breaches, at most `limit` (a dossier is printed), in time order.
-    static func make(caseID: UUID, scope: CaseScope, file: CaseFile, db: any Database, t: [String: String], format: LocaleFormat,
+    package static func make(caseID: UUID, scope: CaseScope, file: CaseFile, db: any Database, t: [String: String], format: LocaleFormat,
                      words: CaseWords, limit: Int = 20) async throws -> [LeafData] {
         let store = MonitoringStore(db: db)
         let recorded = Dictionary(file.incidents.compactMap { incident in incident.evidence?.first.map { (incident.id, $0.sha256) } },
@@ -20,10 +20,10 @@ enum BreachFigures {
             .sorted { $0.at.epochMilliseconds < $1.at.epochMilliseconds } // the most recent, told in time order as the episodes are
         var figures: [LeafData] = []
         for alert in alerts {
-            let loaded = try await BreachPage.load(alert, file: file, store: store)
+            let loaded = try await BreachTrack.load(alert, file: file, store: store)
             let samples = DistanceChart.samples(loaded)
             guard !samples.isEmpty, let incident = alert.incident else { continue }
-            let remade = SHA256Hex.of(BreachPage.trackFile(loaded))
+            let remade = SHA256Hex.of(loaded.trackFile)
             let chart = DistanceChart.draw(samples, loaded: loaded, t: t, format: format)
             figures.append(.dictionary([
                 "title": .string(t["alertkind_\(alert.kind)"] ?? alert.kind), // the episode's name says when
@@ -36,7 +36,7 @@ enum BreachFigures {
     }
 
     /// A value of the chart as Leaf takes it (its fields are strings, lists and objects).
-    static func leaf(_ value: some Encodable) -> LeafData {
+    package static func leaf(_ value: some Encodable) -> LeafData {
         guard let data = try? JSONEncoder().encode(value), let json = try? JSONSerialization.jsonObject(with: data) else { return .trueNil }
         func convert(_ any: Any) -> LeafData {
             switch any {

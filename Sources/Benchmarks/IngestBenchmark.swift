@@ -1,9 +1,11 @@
+import Cases
 import Domain
 import Fluent
 import Foundation
 import NIOCore
 import Store
 import Vapor
+import Web
 
 /// `qorgau bench ingest`: incidents created through the HTTP API on loopback by concurrent
 /// clients, against the same rows inserted straight through the store, in one run.

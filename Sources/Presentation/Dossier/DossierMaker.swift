@@ -6,18 +6,18 @@ import Store
 
 /// Gathers what a dossier shows: the case file, its assessment today, the evidence, the case's
 /// audit records and the chain's head.
-struct DossierContent {
-    var caseID: UUID
-    var file: CaseFile
-    var page: String
-    var evidence: [StoredEvidence]
-    var records: [AuditRecord]
+package struct DossierContent {
+    package var caseID: UUID
+    package var file: CaseFile
+    package var page: String
+    package var evidence: [StoredEvidence]
+    package var records: [AuditRecord]
     /// The stored rows the case file is made of, to check it against the audit records offline.
-    var rows: [CaseFileRows.Line]
-    var head: ChainHead
-    var madeAt: String
+    package var rows: [CaseFileRows.Line]
+    package var head: ChainHead
+    package var madeAt: String
 
-    static func make(caseID: UUID, scope: CaseScope, db: any Database, packs: PackLibrary, catalogs: Catalogs,
+    package static func make(caseID: UUID, scope: CaseScope, db: any Database, packs: PackLibrary, catalogs: Catalogs,
                      language: Language = .en, now: Date = Date()) async throws -> DossierContent {
         let rows = try await CaseFileStore(db: db).rows(caseID: caseID, scope: scope)
         let file = try rows.caseFile()

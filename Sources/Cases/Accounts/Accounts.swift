@@ -1,8 +1,8 @@
 import Domain
 import Fluent
 import Foundation
+import HummingbirdBcrypt
 import Store
-import Vapor
 
 /// Users' accounts: making them, their passwords, signing in with the lock after repeated
 /// failures. Shared by the API, the sign-in pages and the command line.
@@ -11,10 +11,20 @@ public struct Accounts: Sendable {
     /// bcrypt's cost: 12 in production (about a quarter of a second a hash), lower in tests.
     let cost: Int
     /// The server's limits on guessing (none for the command line).
-    let limiter: SignInLimiter?
+    let limiter: (any SignInGuard)?
 
-    public init(db: any Database, cost: Int) { self.init(db: db, cost: cost, limiter: nil) }
-    init(db: any Database, cost: Int, limiter: SignInLimiter?) { self.db = db; self.cost = cost; self.limiter = limiter }
+    public init(db: any Database, cost: Int, limiter: (any SignInGuard)? = nil) {
+        self.db = db; self.cost = cost; self.limiter = limiter
+    }
+
+    /// bcrypt's cost from `QORGAU_BCRYPT_COST` (10 to 16), 12 when it is not set.
+    public static func cost(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int {
+        guard let raw = environment["QORGAU_BCRYPT_COST"] else { return 12 }
+        guard let cost = Int(raw), (10...16).contains(cost) else {
+            throw ConfigurationError("QORGAU_BCRYPT_COST must be a number from 10 to 16; got \"\(raw)\"")
+        }
+        return cost
+    }
 
     public enum SignIn: Sendable {
         case signedIn(UserAccount)
@@ -41,9 +51,9 @@ public struct Accounts: Sendable {
     }
 
     /// Why a password change is refused, besides the policy (the pages put them in their language).
-    static let wrongCurrent = "the current password is not right"
-    static let tooManyWrong = "too many wrong passwords: try again in \(UserStore.lockDuration / 60_000) minutes"
-    static let sameAsCurrent = "the new password must differ from the current one"
+    public static let wrongCurrent = "the current password is not right"
+    public static let tooManyWrong = "too many wrong passwords: try again in \(UserStore.lockDuration / 60_000) minutes"
+    public static let sameAsCurrent = "the new password must differ from the current one"
 
     /// Sets a new password the user chose (after checking the current one, when given). Every
     /// session ends and every API token is revoked: whoever knew the old password may have made
@@ -129,7 +139,7 @@ public struct Accounts: Sendable {
         }
         if limiter?.isLocked(account: account, source: source, now: now) == true {
             try await audit.append(actor: "anonymous", action: "signIn.locked", target: account,
-                                   detail: "attempt from \(source), shut out after \(SignInLimiter.failuresPerSource) failures")
+                                   detail: "attempt from \(source), shut out after \(limiter?.failuresPerSource ?? 0) failures")
             return .refused
         }
         guard right, !user.disabled else {
@@ -139,7 +149,7 @@ public struct Accounts: Sendable {
                                        detail: "\(UserStore.lockAfterFailures) failed sign-ins; locked for \(UserStore.lockDuration / 60_000) minutes")
             } else if sourceLocked {
                 try await audit.append(actor: "anonymous", action: "signIn.sourceLocked", target: account,
-                                       detail: "\(SignInLimiter.failuresPerSource) failed sign-ins from \(source); it is shut out for \(SignInLimiter.sourceLock / 60_000) minutes")
+                                       detail: "\(limiter?.failuresPerSource ?? 0) failed sign-ins from \(source); it is shut out for \((limiter?.sourceLockMs ?? 0) / 60_000) minutes")
             } else {
                 try await audit.append(actor: "anonymous", action: "signIn.failed", target: account,
                                        detail: user.disabled ? "disabled account" : "wrong password from \(source)")
@@ -152,15 +162,16 @@ public struct Accounts: Sendable {
         return .signedIn(try await users.get(user.id))
     }
 
-    func hash(_ password: String) async throws -> String {
-        let cost = self.cost
-        if let limiter { return try await limiter.hash { try Bcrypt.hash(password, cost: cost) } }
-        return try await Task.detached { try Bcrypt.hash(password, cost: cost) }.value
+    /// A bcrypt hash (`$2b$`, as Vapor's made before, so stored hashes keep verifying).
+    public func hash(_ password: String) async throws -> String {
+        let cost = UInt8(clamping: max(4, min(31, self.cost)))
+        if let limiter { return try await limiter.hash { Bcrypt.hash(password, cost: cost) } }
+        return await Task.detached { Bcrypt.hash(password, cost: cost) }.value
     }
 
-    func verify(_ password: String, _ hash: String) async throws -> Bool {
-        if let limiter { return try await limiter.hash { (try? Bcrypt.verify(password, created: hash)) ?? false } }
-        return try await Task.detached { (try? Bcrypt.verify(password, created: hash)) ?? false }.value
+    public func verify(_ password: String, _ hash: String) async throws -> Bool {
+        if let limiter { return try await limiter.hash { Bcrypt.verify(password, hash: hash) } }
+        return await Task.detached { Bcrypt.verify(password, hash: hash) }.value
     }
 
     /// Makes the decoy hash ahead of the first unknown username (so that that one costs no more).
@@ -183,7 +194,7 @@ public struct Accounts: Sendable {
         func put(_ cost: Int, _ hash: String) { lock.withLock { hashes[cost] = hash } }
     }
 
-    static func checkUsername(_ username: String) throws {
+    public static func checkUsername(_ username: String) throws {
         let allowed = CharacterSet.lowercaseLetters.union(.decimalDigits).union(CharacterSet(charactersIn: "._-"))
         guard (3...64).contains(username.count), username.unicodeScalars.allSatisfy(allowed.contains) else {
             throw ValidationFailure([ValidationProblem(pointer: "/username", message: "a username has 3 to 64 characters: lowercase letters, digits, '.', '_' or '-'",
@@ -192,11 +203,11 @@ public struct Accounts: Sendable {
     }
 
     /// 20 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
-    static func oneTimePassword() -> String {
+    public static func oneTimePassword() -> String {
         let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var generator = SystemRandomNumberGenerator()
         return String((0..<20).map { _ in alphabet.randomElement(using: &generator)! })
     }
 }
 
-func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+private func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }

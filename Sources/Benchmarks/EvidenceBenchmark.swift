@@ -1,10 +1,12 @@
 import AsyncHTTPClient
+import Cases
 import Domain
 import Fluent
 import Foundation
 import NIOCore
 import Store
 import Vapor
+import Web
 
 /// `qorgau bench evidence`: a large file uploaded through the API on loopback (multipart, sealed
 /// into the store, recorded) against `sha256sum` plus `cp` of the same file in the same run; the

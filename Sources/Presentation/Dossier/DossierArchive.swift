@@ -8,40 +8,40 @@ import ZIPFoundation
 /// object per line), the dossier page, every evidence file (decrypted, named by its SHA-256), the
 /// case's audit records (one JSON object per line) and the chain head, with a manifest of every file's SHA-256, and the manifest signed with the server's
 /// Ed25519 key (`manifest.sig`). `verify` checks such a file offline.
-enum DossierArchive {
+package enum DossierArchive {
     /// `manifest.sig`: the signature of manifest.json's bytes, and the public key it verifies with.
-    struct Signature: Codable {
-        var algorithm = "Ed25519"
-        var publicKey: String
-        var signature: String
+    package struct Signature: Codable {
+        package var algorithm = "Ed25519"
+        package var publicKey: String
+        package var signature: String
     }
 
     /// What `verify` found: the problems (none when intact) and the key the manifest is signed with.
-    struct Verification {
-        var problems: [String]
-        var signedBy: String?
+    package struct Verification {
+        package var problems: [String]
+        package var signedBy: String?
     }
 
-    struct Manifest: Codable {
-        struct File: Codable {
-            var path: String
-            var sha256: String
-            var size: Int64
-            var name: String?
-            var mediaType: String?
+    package struct Manifest: Codable {
+        package struct File: Codable {
+            package var path: String
+            package var sha256: String
+            package var size: Int64
+            package var name: String?
+            package var mediaType: String?
         }
 
-        var format = "qorgau.dossier"
+        package var format = "qorgau.dossier"
         /// 2: with rows.jsonl and manifest.sig.
-        var version = 2
-        var caseId: String
-        var caseNumber: String?
-        var madeAt: String
-        var head: ChainHead
-        var files: [File]
+        package var version = 2
+        package var caseId: String
+        package var caseNumber: String?
+        package var madeAt: String
+        package var head: ChainHead
+        package var files: [File]
     }
 
-    static func write(_ content: DossierContent, blobs: BlobStore, signer: DossierSigningKey, to path: String) throws {
+    package static func write(_ content: DossierContent, blobs: BlobStore, signer: DossierSigningKey, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         try? FileManager.default.removeItem(at: url)
         let archive = try Archive(url: url, accessMode: .create)
@@ -93,7 +93,7 @@ enum DossierArchive {
     /// the manifest, evidence against its name, each audit record against its own hash, each
     /// stored row against its last audit record, the case file against what the rows make, the
     /// head against the manifest.
-    static func verify(path: String, trusted: Curve25519.Signing.PublicKey?) throws -> Verification {
+    package static func verify(path: String, trusted: Curve25519.Signing.PublicKey?) throws -> Verification {
         let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         func read(_ entry: Entry) throws -> (Data, String) {
             var data = Data()
@@ -169,7 +169,7 @@ enum DossierArchive {
 extension DossierArchive {
     /// Each stored row against the hash its last audit record gives, then the case file against
     /// what the rows make: an edit to the case file, or to a row, shows.
-    static func checkRows(_ data: Data, recorded: [String: String?], caseFile: Data?) -> [String] {
+    package static func checkRows(_ data: Data, recorded: [String: String?], caseFile: Data?) -> [String] {
         var problems: [String] = []
         var lines: [CaseFileRows.Line] = []
         var present = Set<String>()

@@ -9,29 +9,29 @@ import Store
 /// elements, the orders and their violations, earlier administrative sanctions, the evidence with
 /// hashes, and the audit chain's head at the time it was made. Built by a function so the server
 /// and `qorgau export --dossier` give the same page.
-enum DossierPage {
-    struct Input {
-        var file: CaseFile
-        var assessment: Assessment
-        var evidence: [StoredEvidence]
-        var incidentRefs: [UUID: String]
-        var head: ChainHead
-        var madeAt: Date
-        var pack: JurisdictionPack
+package enum DossierPage {
+    package struct Input {
+        package var file: CaseFile
+        package var assessment: Assessment
+        package var evidence: [StoredEvidence]
+        package var incidentRefs: [UUID: String]
+        package var head: ChainHead
+        package var madeAt: Date
+        package var pack: JurisdictionPack
         /// The page catalog of the dossier's language.
-        var t: [String: String]
+        package var t: [String: String]
         /// The monitoring's breaches as figures (`BreachFigures`).
-        var breaches: [LeafData] = []
+        package var breaches: [LeafData] = []
     }
 
     /// The page, rendered by Leaf from `dossier.leaf` (every value escaped there; no markup is
     /// put together here), with its own content security policy for when it is opened from disk.
-    static func render(_ input: Input) async throws -> String {
+    package static func render(_ input: Input) async throws -> String {
         try await StandaloneLeaf.render("dossier", context(input))
     }
 
     /// Everything in the dossier's language: the same catalog and the same names as the case page.
-    static func context(_ input: Input) -> [String: LeafData] {
+    package static func context(_ input: Input) -> [String: LeafData] {
         let file = input.file, t = input.t, language = input.assessment.language
         let format = LocaleFormat(language: language.rawValue, timeZone: TimeZone(identifier: input.pack.timeZone) ?? .current)
         let words = CaseWords(t: t, format: format, pack: input.pack, language: language, file: file)
@@ -95,5 +95,5 @@ enum DossierPage {
 
     /// The policy the page carries inside itself, for when it is opened from disk (no server, no
     /// headers): no script, no outside resource, no form, only its own inline style.
-    static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
+    package static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 }

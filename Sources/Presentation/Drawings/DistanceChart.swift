@@ -7,22 +7,22 @@ import Store
 /// each of the respondent's positions to the zone's edge (below zero inside); for the distance an
 /// order sets, from each of his positions to her latest one at that moment (no older than the
 /// engine uses). Drawn as SVG with the order's line and the alert's moment marked.
-enum DistanceChart {
-    struct Sample { var ping: StoredPing; var metres: Double }
+package enum DistanceChart {
+    package struct Sample { package var ping: StoredPing; package var metres: Double }
 
-    struct Drawing: Encodable {
-        struct Tick: Encodable { var x: String; var label: String }
-        struct YTick: Encodable { var y: String; var label: String }
-        struct Dot: Encodable { var x: String; var y: String; var label: String }
-        var width: String; var height: String; var title: String
-        var line: String; var dots: [Dot]
-        var limitY: String; var limitLabel: String
-        var alertX: String; var alertLabel: String
-        var xTicks: [Tick]; var yTicks: [YTick]
-        var left: String; var right: String; var top: String; var bottom: String
+    package struct Drawing: Encodable {
+        package struct Tick: Encodable { package var x: String; package var label: String }
+        package struct YTick: Encodable { package var y: String; package var label: String }
+        package struct Dot: Encodable { package var x: String; package var y: String; package var label: String }
+        package var width: String; var height: String; var title: String
+        package var line: String; var dots: [Dot]
+        package var limitY: String; var limitLabel: String
+        package var alertX: String; var alertLabel: String
+        package var xTicks: [Tick]; var yTicks: [YTick]
+        package var left: String; var right: String; var top: String; var bottom: String
     }
 
-    static func samples(_ loaded: BreachPage.Loaded) -> [Sample] {
+    package static func samples(_ loaded: BreachTrack) -> [Sample] {
         let maxAge = Int64(MonitoringEngine.defaultVictimPositionMaxAge * 1000)
         return loaded.respondent.compactMap { ping in
             guard let lat = ping.lat, let lon = ping.lon else { return nil }
@@ -35,14 +35,14 @@ enum DistanceChart {
     }
 
     /// The order's line: the zone's edge (0), or the distance the order sets.
-    static func limit(_ loaded: BreachPage.Loaded) -> Double {
+    package static func limit(_ loaded: BreachTrack) -> Double {
         loaded.zone != nil ? 0 : loaded.order?.conditions.minDistanceMeters ?? 0
     }
 
-    static func draw(_ samples: [Sample], loaded: BreachPage.Loaded, t: [String: String], format: LocaleFormat) -> Drawing {
+    package static func draw(_ samples: [Sample], loaded: BreachTrack, t: [String: String], format: LocaleFormat) -> Drawing {
         let width = 760.0, height = 280.0, left = 64.0, right = 16.0, top = 16.0, bottom = 40.0
         let at = loaded.alert.at.epochMilliseconds
-        let start = at - BreachPage.windowMs, end = at + BreachPage.windowMs
+        let start = at - BreachTrack.windowMs, end = at + BreachTrack.windowMs
         let limit = Self.limit(loaded)
         let values = samples.map(\.metres) + [limit]
         var low = min(0, values.min() ?? 0), high = max(values.max() ?? 1, limit + 1)
@@ -73,7 +73,7 @@ enum DistanceChart {
     }
 
     /// 1, 2 or 5 times a power of ten, at least `raw`.
-    static func niceStep(_ raw: Double) -> Double {
+    package static func niceStep(_ raw: Double) -> Double {
         guard raw > 0 else { return 1 }
         let power = pow(10, log10(raw).rounded(.down))
         return [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= raw } ?? 10 * power

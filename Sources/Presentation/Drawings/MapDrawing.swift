@@ -7,32 +7,32 @@ import Store
 /// alerts, a scale bar, and under them the deployment's own tiles when it has a tile server. No
 /// script and no outside resource is needed to see it; each mark carries its name for a screen
 /// reader and a tooltip, and an alert's mark is a link to its page.
-struct MapDrawing: Encodable {
-    struct Tile: Encodable { var href: String; var x: String; var y: String }
-    struct Circle: Encodable { var cx: String; var cy: String; var r: String; var outer: String; var label: String; var current: Bool }
-    struct Shape: Encodable { var d: String; var outer: String; var label: String; var current: Bool }
-    struct Marker: Encodable {
-        var x: String; var y: String; var label: String; var kind: String
-        var accuracy: String? = nil; var link: String? = nil; var short: String? = nil
+package struct MapDrawing: Encodable {
+    package struct Tile: Encodable { package var href: String; package var x: String; package var y: String }
+    package struct Circle: Encodable { package var cx: String; package var cy: String; package var r: String; package var outer: String; package var label: String; package var current: Bool }
+    package struct Shape: Encodable { package var d: String; package var outer: String; package var label: String; package var current: Bool }
+    package struct Marker: Encodable {
+        package var x: String; var y: String; var label: String; var kind: String
+        package var accuracy: String? = nil; var link: String? = nil; var short: String? = nil
     }
-    struct Line: Encodable { var points: String; var label: String; var kind: String }
-    struct Scale: Encodable { var x: String; var y: String; var width: String; var label: String }
+    package struct Line: Encodable { package var points: String; package var label: String; package var kind: String }
+    package struct Scale: Encodable { package var x: String; package var y: String; package var width: String; package var label: String }
 
-    var width: String; var height: String; var title: String
-    var tiles: [Tile]; var circles: [Circle]; var shapes: [Shape]
-    var places: [Marker]; var tracks: [Line]; var positions: [Marker]; var alerts: [Marker]
-    var scale: Scale
+    package var width: String; var height: String; var title: String
+    package var tiles: [Tile]; var circles: [Circle]; var shapes: [Shape]
+    package var places: [Marker]; var tracks: [Line]; var positions: [Marker]; var alerts: [Marker]
+    package var scale: Scale
     /// Nothing to draw: the page says so instead of showing an empty frame.
-    var empty: Bool
+    package var empty: Bool
 }
 
 extension StoredPing {
     /// The position, when the ping has one (an event has none).
-    var point: GeoPoint? { lat.flatMap { lat in lon.map { GeoPoint(lat: lat, lon: $0) } } }
+    package var point: GeoPoint? { lat.flatMap { lat in lon.map { GeoPoint(lat: lat, lon: $0) } } }
 }
 
 /// Gathers a map's features in degrees and metres, then fits and draws them at once.
-struct MapBuilder {
+package struct MapBuilder {
     private enum Feature {
         case zone(Zone, label: String, current: Bool)
         case place(GeoPoint, label: String, short: String)
@@ -41,15 +41,15 @@ struct MapBuilder {
         case alert(GeoPoint, label: String, link: String?)
     }
     private var features: [Feature] = []
-    let hysteresisMetres: Double
+    package let hysteresisMetres: Double
 
-    init(hysteresisMetres: Double) { self.hysteresisMetres = hysteresisMetres }
+    package init(hysteresisMetres: Double) { self.hysteresisMetres = hysteresisMetres }
 
-    mutating func zone(_ zone: Zone, label: String, current: Bool) { features.append(.zone(zone, label: label, current: current)) }
-    mutating func place(_ point: GeoPoint, label: String, short: String) { features.append(.place(point, label: label, short: short)) }
+    package mutating func zone(_ zone: Zone, label: String, current: Bool) { features.append(.zone(zone, label: label, current: current)) }
+    package mutating func place(_ point: GeoPoint, label: String, short: String) { features.append(.place(point, label: label, short: short)) }
 
     /// The victim's places that have a point.
-    mutating func places(of file: CaseFile, t: [String: String]) {
+    package mutating func places(of file: CaseFile, t: [String: String]) {
         for person in file.persons where person.role == .victim {
             for place in person.places {
                 guard let lat = place.lat, let lon = place.lon else { continue }
@@ -57,20 +57,20 @@ struct MapBuilder {
             }
         }
     }
-    mutating func track(_ points: [GeoPoint], label: String, kind: String) {
+    package mutating func track(_ points: [GeoPoint], label: String, kind: String) {
         if !points.isEmpty { features.append(.track(points, label: label, kind: kind)) }
     }
-    mutating func position(_ point: GeoPoint, accuracy: Double, label: String, kind: String) {
+    package mutating func position(_ point: GeoPoint, accuracy: Double, label: String, kind: String) {
         features.append(.position(point, accuracy: accuracy, label: label, kind: kind))
     }
-    mutating func alert(_ point: GeoPoint, label: String, link: String?) { features.append(.alert(point, label: label, link: link)) }
+    package mutating func alert(_ point: GeoPoint, label: String, link: String?) { features.append(.alert(point, label: label, link: link)) }
 
-    func draw(title: String, tiles template: String?, metres: (Double) -> String) -> MapDrawing {
+    package func draw(title: String, tiles template: String?, metres: (Double) -> String) -> MapDrawing {
         drawWithProjection(title: title, tiles: template, metres: metres).0
     }
 
     /// The drawing and the projection it was drawn in (for a page that turns clicks into points).
-    func drawWithProjection(title: String, tiles template: String?, metres: (Double) -> String) -> (MapDrawing, MapProjection) {
+    package func drawWithProjection(title: String, tiles template: String?, metres: (Double) -> String) -> (MapDrawing, MapProjection) {
         var fitted: [(GeoPoint, Double)] = []
         for feature in features {
             switch feature {
@@ -124,7 +124,7 @@ struct MapBuilder {
     }
 
     /// A bar of a round length (1, 2 or 5 times a power of ten metres) about a fifth of the frame.
-    static func scale(_ map: MapProjection, metres: (Double) -> String) -> MapDrawing.Scale {
+    package static func scale(_ map: MapProjection, metres: (Double) -> String) -> MapDrawing.Scale {
         let perPixel = map.metresPerPixelAtCentre
         let wanted = perPixel * map.width / 5
         let power = pow(10, (log10(wanted)).rounded(.down))

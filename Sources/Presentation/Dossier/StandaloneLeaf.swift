@@ -1,13 +1,14 @@
 import Foundation
 import LeafKit
-import Vapor
+import NIOCore
+import NIOPosix
 
 /// Leaf without an application, for a page the command line makes too (the dossier): the same
 /// templates as the server's, rendered on the shared event loops.
-enum StandaloneLeaf {
-    static var views: String { (Bundle.module.resourceURL?.appendingPathComponent("Views").path ?? "Views") }
+package enum StandaloneLeaf {
+    package static var views: String { (Bundle.module.resourceURL?.appendingPathComponent("Views").path ?? "Views") }
 
-    static func render(_ template: String, _ context: [String: LeafData]) async throws -> String {
+    package static func render(_ template: String, _ context: [String: LeafData]) async throws -> String {
         let views = Self.views
         let sources = LeafSources.singleSource(NIOLeafFiles(fileio: NonBlockingFileIO(threadPool: .singleton),
                                                             limits: [.toSandbox, .requireExtensions],

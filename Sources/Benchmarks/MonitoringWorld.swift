@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Monitoring
+import Web
 
 /// The seeded world of `qorgau bench monitoring`: cases with one order each (70% circular zones of
 /// 200-1000 m, 30% hexagons of about the same size; 500 m around the moving victim), a respondent's

@@ -7,8 +7,8 @@ import Store
 /// straight into the legal assessment and the risk status. Its evidence is the device's track
 /// over the half hour before, as JSON lines, named by its SHA-256 (the pings themselves are
 /// kept in the track table, so the file can be rebuilt and its hash checked).
-enum BreachIncident {
-    static func make(_ alert: Alert, id: String, ping: Ping, track: [Ping]) -> Incident {
+package enum BreachIncident {
+    package static func make(_ alert: Alert, id: String, ping: Ping, track: [Ping]) -> Incident {
         let encoder = makeLineEncoder()
         let lines = track.map { line($0, encoder: encoder) }.joined()
         let digest = SHA256Hex.of(lines)
@@ -26,15 +26,23 @@ enum BreachIncident {
     }
 
     /// An encoder of track lines; made once per track, not per line (a track has dozens).
-    static func makeLineEncoder() -> JSONEncoder {
+    package static func makeLineEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
     /// One ping as a line of the track file (the contract's ping format).
-    static func line(_ ping: Ping, encoder: JSONEncoder = makeLineEncoder()) -> String {
+    package static func line(_ ping: Ping, encoder: JSONEncoder = makeLineEncoder()) -> String {
         let data = (try? encoder.encode(ping)) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+extension Ping {
+    /// A stored ping as the engine and the track file take it.
+    package init(stored: StoredPing) {
+        self.init(device: stored.device, at: stored.at, lat: stored.lat, lon: stored.lon, accuracy: stored.accuracy,
+                  event: stored.event.flatMap(Ping.Event.init(rawValue:)))
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 import Law
 import Store
 import Vapor
+import Web
 
 /// `qorgau bench views`: an officer's views over N seed-shaped cases in 20 units (each with two
 /// persons with Kazakh names and IINs, ten incidents, an order, an administrative case, a risk

@@ -6,6 +6,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import Store
 import Vapor
+import Web
 
 /// `qorgau bench alerts`: panic alerts raised at a steady rate (1,000 a second by default), each
 /// told to its case's officer by SMS and Web Push and to the duty centre's webhook, all three

@@ -7,11 +7,11 @@ import Law
 /// ("ст. 115-1 УК РК"), money in the statutory unit with its value in tenge, a date in the
 /// language's format. The law engine's prose (explanations, next steps) names episodes by their
 /// ids and dates as ISO text, as the API gives them; `prose` puts the names in for the page.
-struct CaseWords {
-    let t: [String: String]
-    let format: LocaleFormat
-    let pack: JurisdictionPack
-    let language: Language
+package struct CaseWords {
+    package let t: [String: String]
+    package let format: LocaleFormat
+    package let pack: JurisdictionPack
+    package let language: Language
     private let episodes: [String: String]
     /// Episodes by when alone, for the engine's prose (where the kind would say it again).
     private let whens: [String: String]
@@ -21,12 +21,12 @@ struct CaseWords {
     private let file: CaseFile
 
     /// The words of a page in `lang` (ru, kk, en), its dates in the jurisdiction's time zone.
-    init(t: [String: String], lang: String, pack: JurisdictionPack, file: CaseFile) {
+    package init(t: [String: String], lang: String, pack: JurisdictionPack, file: CaseFile) {
         self.init(t: t, format: LocaleFormat(language: lang, timeZone: TimeZone(identifier: pack.timeZone) ?? .current),
                   pack: pack, language: Language(rawValue: lang) ?? .en, file: file)
     }
 
-    init(t: [String: String], format: LocaleFormat, pack: JurisdictionPack, language: Language, file: CaseFile) {
+    package init(t: [String: String], format: LocaleFormat, pack: JurisdictionPack, language: Language, file: CaseFile) {
         self.t = t; self.format = format; self.pack = pack; self.language = language; self.file = file
         episodes = Dictionary(file.incidents.map { incident in
             (incident.id, format.dateTime(incident.occurredAt) + " — " + (t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue))
@@ -43,20 +43,20 @@ struct CaseWords {
     }
 
     /// An episode link: its anchor and its name.
-    struct Episode: Encodable { var id: String; var name: String }
+    package struct Episode: Encodable { package var id: String; package var name: String }
 
-    func episode(_ id: String) -> String { episodes[id] ?? orders[id] ?? id }
+    package func episode(_ id: String) -> String { episodes[id] ?? orders[id] ?? id }
 
     /// A record an episode rests on, named fully: an administrative case with its article
     /// ("административное дело, ст. 461 КоАП РК (12 нояб. 2025 г.)"), others as `episode` names them.
-    func record(_ id: String) -> String {
+    package func record(_ id: String) -> String {
         guard let decision = file.administrativeCases.first(where: { $0.id == id }) else { return episode(id) }
         return (t["administrative_case"] ?? "") + ", " + article(decision.article) + " (" + format.date(decision.decidedAt.localDate) + ")"
     }
 
     /// What an incident says, in the page's language when the monitoring wrote it (a breach is
     /// recorded with an English note of its facts: the device, the zone or distance, the order).
-    func description(_ incident: Incident) -> String {
+    package func description(_ incident: Incident) -> String {
         guard incident.reportedBy == .monitoring else { return incident.description }
         let text = incident.description
         func said(_ key: String, _ values: [String: String]) -> String {
@@ -76,22 +76,22 @@ struct CaseWords {
 
     /// An incident's name by when and what, whether or not the case file holds it (one entered
     /// in error is no part of it).
-    func incidentName(_ incident: Incident) -> String {
+    package func incidentName(_ incident: Incident) -> String {
         episodes[incident.id] ?? format.dateTime(incident.occurredAt) + " — " + (t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue)
     }
 
-    func episodeLinks(_ ids: [String]) -> [Episode] { ids.map { Episode(id: $0, name: episode($0)) } }
+    package func episodeLinks(_ ids: [String]) -> [Episode] { ids.map { Episode(id: $0, name: episode($0)) } }
 
-    func episodeList(_ ids: [String]) -> String { ids.map(episode).joined(separator: "; ") }
+    package func episodeList(_ ids: [String]) -> String { ids.map(episode).joined(separator: "; ") }
 
     /// "KZ.CC.115-1" → "ст. 115-1 УК РК" (by the catalog's name of the code), or the id as it is.
-    func article(_ id: String) -> String {
+    package func article(_ id: String) -> String {
         guard let dot = id.lastIndex(of: "."), let code = t["code_\(id[..<dot])"], let pattern = t["article_short"] else { return id }
         return pattern.replacingOccurrences(of: "{article}", with: String(id[id.index(after: dot)...])).replacingOccurrences(of: "{code}", with: code)
     }
 
     /// "5 МРП (21 625 ₸)": the amount in the pack's unit, and in money at its value on `day`.
-    func money(units: Int, on day: LocalDate) -> String {
+    package func money(units: Int, on day: LocalDate) -> String {
         guard let unit = pack.unit else { return String(units) }
         let name = unit.name[language]
         guard let value = unit.value(on: day) else { return "\(units) \(name)" }
@@ -100,7 +100,7 @@ struct CaseWords {
 
     /// The engine's text with episodes (by when), orders and articles named, ISO dates in the
     /// page's format and the unverified figures it lists (`figures`) in words.
-    func prose(_ text: String, figures: [String] = []) -> String {
+    package func prose(_ text: String, figures: [String] = []) -> String {
         let pattern = Self.token
         let source = text as NSString
         let unverified = Set(figures)
@@ -138,7 +138,7 @@ struct CaseWords {
     private static let token = try! NSRegularExpression(pattern: "[A-Za-z0-9][A-Za-z0-9_.\\-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
     /// A warning on a record (`/administrativeCases/0/sanction/mrp`) naming the record and the figure.
-    func recordWarning(_ warning: ValidationProblem, in file: CaseFile) -> String {
+    package func recordWarning(_ warning: ValidationProblem, in file: CaseFile) -> String {
         let parts = warning.pointer.split(separator: "/")
         var record: String?
         if parts.count >= 2, let index = Int(parts[1]) {
@@ -160,7 +160,7 @@ struct CaseWords {
     }
 
     /// A figure of the law pack in words: "sanction.fine.min" → "нижний предел: штраф".
-    func figure(_ key: String) -> String {
+    package func figure(_ key: String) -> String {
         // a bound of another article: "KZ.CAO.461.sanction.fine.max"
         if key.hasPrefix(pack.code + "."), let at = key.range(of: ".sanction.") {
             return figure(String(key[key.index(after: at.lowerBound)...])) + " (" + article(String(key[..<at.lowerBound])) + ")"

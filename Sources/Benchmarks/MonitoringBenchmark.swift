@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Fluent
 import Foundation
@@ -6,6 +7,7 @@ import NIOCore
 import SQLKit
 import Store
 import Vapor
+import Web
 
 /// `qorgau bench monitoring`: the seeded `MonitoringWorld` checked by the engine alone on one core;
 /// then sent through the API on loopback with the track stored durably, first at fixed offered

@@ -4,29 +4,29 @@ import Store
 
 /// The monitoring's values in the page's language: a zone by its kind and number, its shape in
 /// figures, a device's health, durations and lengths.
-enum MonitoringWords {
+package enum MonitoringWords {
     /// Who wears a device, or whose position it is: "потерпевшая: Асель Каримова".
-    static func person(_ person: Person, t: [String: String]) -> String {
+    package static func person(_ person: Person, t: [String: String]) -> String {
         (t["personrole_\(person.role.rawValue)"] ?? person.role.rawValue) + ": " + person.name
     }
 
     /// One of her places: "дом: ул. Абая 10".
-    static func place(_ place: Place, t: [String: String]) -> String {
+    package static func place(_ place: Place, t: [String: String]) -> String {
         [t["placekind_\(place.kind)"] ?? place.kind, place.text ?? ""].filter { !$0.isEmpty }.joined(separator: ": ")
     }
 
     /// "Зона 1 (дом)".
-    static func zoneKind(_ zone: Zone, number: Int, t: [String: String]) -> String {
+    package static func zoneKind(_ zone: Zone, number: Int, t: [String: String]) -> String {
         let kind = t["placekind_\(zone.kind)"] ?? t["zonekind_other"] ?? zone.kind
         return (t["monitoring_zone"] ?? "zone").replacingOccurrences(of: "{number}", with: String(number + 1)) + " (" + kind + ")"
     }
 
-    static func zone(_ zone: Zone, number: Int, order: String, t: [String: String]) -> String {
+    package static func zone(_ zone: Zone, number: Int, order: String, t: [String: String]) -> String {
         zoneKind(zone, number: number, t: t) + " — " + order
     }
 
     /// "круг радиусом 300 м" or "многоугольник: 5 вершин, 1 вырез".
-    static func shape(_ zone: Zone, t: [String: String], format: LocaleFormat) -> String {
+    package static func shape(_ zone: Zone, t: [String: String], format: LocaleFormat) -> String {
         if let polygon = zone.polygon {
             return (t["monitoring_polygon"] ?? "").replacingOccurrences(of: "{points}", with: String(polygon.count))
                 .replacingOccurrences(of: "{holes}", with: String(zone.holes?.count ?? 0))
@@ -35,7 +35,7 @@ enum MonitoringWords {
     }
 
     /// "300 м", "1,5 км", "−1 км".
-    static func length(_ metres: Double, t: [String: String]) -> String {
+    package static func length(_ metres: Double, t: [String: String]) -> String {
         if metres < 0 { return "−" + length(-metres, t: t) }
         if metres >= 1000 {
             let km = metres / 1000
@@ -46,7 +46,7 @@ enum MonitoringWords {
     }
 
     /// "1 мин", "24 ч".
-    static func duration(seconds: Int, t: [String: String]) -> String {
+    package static func duration(seconds: Int, t: [String: String]) -> String {
         if seconds >= 172_800, seconds % 86_400 == 0 { return "\(seconds / 86_400) " + (t["unit_days_short"] ?? "d") }
         if seconds % 3600 == 0 { return "\(seconds / 3600) " + (t["unit_hours_short"] ?? "h") }
         if seconds % 60 == 0 { return "\(seconds / 60) " + (t["unit_minutes_short"] ?? "min") }
@@ -54,7 +54,7 @@ enum MonitoringWords {
     }
 
     /// "5 мин назад".
-    static func ago(ms: Int64, t: [String: String]) -> String {
+    package static func ago(ms: Int64, t: [String: String]) -> String {
         let seconds = max(0, Int(ms / 1000))
         let amount = seconds < 3600 ? duration(seconds: max(60, seconds / 60 * 60), t: t)
             : seconds < 172_800 ? duration(seconds: seconds / 3600 * 3600, t: t)
@@ -64,7 +64,7 @@ enum MonitoringWords {
 
     /// A device's state: silent (no ping for three of its intervals), its last event in the
     /// period (a tampered strap, a low battery), or working.
-    static func health(device: Device, last: StoredPing?, track: [StoredPing], now: Int64, t: [String: String]) -> (text: String, trouble: Bool) {
+    package static func health(device: Device, last: StoredPing?, track: [StoredPing], now: Int64, t: [String: String]) -> (text: String, trouble: Bool) {
         guard let last else { return (t["monitoring_state_never"] ?? "", true) }
         if now - last.at.epochMilliseconds > Int64(device.intervalSeconds) * 3_000 { return (t["monitoring_state_silent"] ?? "", true) }
         if let event = track.last(where: { $0.event != nil })?.event {

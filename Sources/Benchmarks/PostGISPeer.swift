@@ -4,6 +4,7 @@ import Foundation
 import Monitoring
 import PostgresNIO
 import Vapor
+import Web
 
 /// What a team would build instead of the engine: the zones in a PostGIS table (geography, GiST
 /// index) and every ping checked by a query — `ST_DWithin` to find the zones it may touch,

@@ -172,7 +172,7 @@ public struct AlertsBenchmark: Sendable {
                        handle: @escaping @Sendable ([StoredAlert]) async throws -> Void) async throws -> (alerts: [StoredAlert], requests: [Double]) {
         let total = count ?? rate * seconds
         let perGroup = max(1, rate / 100)
-        let store = MonitoringStore(db: app.db, trackWriter: app.storage[TrackWriterKey.self]) // as the ping pipeline stores them
+        let store = MonitoringStore(db: app.db, track: app.track) // as the ping pipeline stores them
         let started = DispatchTime.now().uptimeNanoseconds
         let requests = NIOLockedValueBox<[Double]>([])
         var raised: [StoredAlert] = []

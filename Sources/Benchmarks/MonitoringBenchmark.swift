@@ -112,7 +112,7 @@ public struct MonitoringBenchmark: Sendable {
                 (phases, apiAlerts, setup) = try await throughAPI(app, world: world)
                 trackRows = try await (app.db as? any SQLDatabase)?.raw("SELECT count(*) AS n FROM pings").first()?
                     .decode(column: "n", as: Int.self) ?? 0
-                trackRows += app.monitoring.trackWriter?.waitingRows ?? 0 // in the journal, not yet moved into the track
+                trackRows += (app.monitoring.track as? JournalTrack)?.writer.waitingRows ?? 0 // in the journal, not yet moved into the track
                 try await app.asyncShutdown()
             } catch {
                 try? await app.asyncShutdown()
@@ -243,7 +243,7 @@ public struct MonitoringBenchmark: Sendable {
         guard !devices.isEmpty else { return }
         let perDevice = (history + devices.count - 1) / devices.count
         let start = first.epochMilliseconds - 30 * 86_400_000 - Int64(perDevice) * 60_000
-        let store = MonitoringStore(db: app.db, trackWriter: app.monitoring.trackWriter)
+        let store = MonitoringStore(db: app.db, track: app.monitoring.track)
         for from in stride(from: 0, to: history, by: 10_000) {
             let pings = (from..<min(history, from + 10_000)).map { i in
                 let device = devices[i % devices.count]

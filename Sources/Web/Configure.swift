@@ -18,7 +18,11 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     try await config.database.prepare(app.db)
     if config.migrate { try await migrate(app) }
     if case .sqliteFile(let path) = config.database {
-        await app.storage.setWithAsyncShutdown(TrackWriterKey.self, to: try SQLiteTrackWriter(path: path), onShutdown: { await $0.close() })
+        let writer = try SQLiteTrackWriter(path: path)
+        await app.storage.setWithAsyncShutdown(TrackWriterKey.self, to: writer, onShutdown: { await $0.close() })
+        app.storage[TrackStorageKey.self] = JournalTrack(writer: writer)
+    } else {
+        app.storage[TrackStorageKey.self] = DriverTrack()
     }
 
     app.http.server.configuration.hostname = config.host

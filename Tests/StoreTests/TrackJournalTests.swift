@@ -67,7 +67,7 @@ import TestSupport
     /// are those the first left; every ping is read back, before and after all are moved.
     @Test func runsMoveWithLaterGroupsAndARestartedWriterFindsTheRowsStillWaiting() async throws {
         try await TrackStoreTests.withTrackWriter(rowsPerMove: 4) { app, sql, writer, caseID in
-            let store = MonitoringStore(db: app.db, trackWriter: writer)
+            let store = MonitoringStore(db: app.db, track: JournalTrack(writer: writer))
             var sent: [StoredPing] = []
             for round in 0..<6 { // ten devices a round: a device's run is full after four rounds
                 let group = Self.pings(caseID, devices: 10, rounds: 1, from: round)
@@ -84,9 +84,9 @@ import TestSupport
             #expect(again.waitingRows == sent.count - moved)
             for device in ["d-0", "d-9"] {
                 let expected = sent.filter { $0.device == device }
-                #expect(try await MonitoringStore(db: app.db, trackWriter: again).track(caseID: caseID, device: device, from: 0, to: .max) == expected)
+                #expect(try await MonitoringStore(db: app.db, track: JournalTrack(writer: again)).track(caseID: caseID, device: device, from: 0, to: .max) == expected)
                 #expect(try await MonitoringStore(db: app.db).track(caseID: caseID, device: device, from: 0, to: .max) == expected)
-                #expect(try await MonitoringStore(db: app.db, trackWriter: again).lastPings(caseID: caseID, devices: [device]) == [expected.last!])
+                #expect(try await MonitoringStore(db: app.db, track: JournalTrack(writer: again)).lastPings(caseID: caseID, devices: [device]) == [expected.last!])
             }
             try await again.moveAll()
             #expect(again.waitingRows == 0)
@@ -102,7 +102,7 @@ import TestSupport
     /// distinct version-7 UUIDs in the driver's text (here, runs moving oldest first, in order).
     @Test func oldRunsMoveABoundedNumberAGroupAndTheJournalIsCut() async throws {
         try await TrackStoreTests.withTrackWriter(maxAge: 0) { app, sql, writer, caseID in
-            let store = MonitoringStore(db: app.db, trackWriter: writer)
+            let store = MonitoringStore(db: app.db, track: JournalTrack(writer: writer))
             try await store.save(pings: Self.pings(caseID, devices: 100, rounds: 1), alerts: [], breaches: [], by: "gateway")
             #expect(try await count(sql, "pings") == 0)
             // a group of eight: its own eight rows and a run's worth more (64) move with it

@@ -105,10 +105,10 @@ import Vapor
             let before = try await AuditChain.head(on: app.db).seq
             try await MonitoringStore(db: app.db).save(pings: drivers.0, alerts: drivers.1, breaches: drivers.2, by: "gateway")
             let between = try await AuditChain.head(on: app.db).seq
-            try await MonitoringStore(db: app.db, trackWriter: writer).save(pings: ours.0, alerts: ours.1, breaches: ours.2, by: "gateway")
+            try await MonitoringStore(db: app.db, track: JournalTrack(writer: writer)).save(pings: ours.0, alerts: ours.1, breaches: ours.2, by: "gateway")
             // and a group of pings alone, while other changes are audited through the driver
             let more = group("c")
-            async let alone: Void = MonitoringStore(db: app.db, trackWriter: writer).save(pings: more.0, alerts: [], breaches: [], by: "gateway")
+            async let alone: Void = MonitoringStore(db: app.db, track: JournalTrack(writer: writer)).save(pings: more.0, alerts: [], breaches: [], by: "gateway")
             for _ in 0..<5 {
                 _ = try await CaseStore(db: app.db).create(
                     jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-02T09:00:00+05:00")!), by: .commandLine)
@@ -117,7 +117,7 @@ import Vapor
             // read before and after the writer moves its journal's rows into the track, by the
             // writer and by the driver alone
             let expected = more.0.filter { $0.device == "bracelet-7-c" }
-            #expect(try await MonitoringStore(db: app.db, trackWriter: writer).track(caseID: caseID, device: "bracelet-7-c", from: 0, to: .max) == expected)
+            #expect(try await MonitoringStore(db: app.db, track: JournalTrack(writer: writer)).track(caseID: caseID, device: "bracelet-7-c", from: 0, to: .max) == expected)
             #expect(try await MonitoringStore(db: app.db).track(caseID: caseID, device: "bracelet-7-c", from: 0, to: .max) == expected)
             #expect(writer.waitingRows > 0)
             try await writer.moveAll()
@@ -160,7 +160,7 @@ import Vapor
     /// checkpointed beside the writer, and every ping is there.
     @Test func theLogIsCheckpointedBesideTheWriter() async throws {
         try await Self.withTrackWriter { app, sql, writer, caseID in
-            let store = MonitoringStore(db: app.db, trackWriter: writer)
+            let store = MonitoringStore(db: app.db, track: JournalTrack(writer: writer))
             for group in 0..<40 { // devices scattered over the index, so each group dirties many pages
                 let pings = (0..<500).map { i in
                     StoredPing(caseID: caseID, device: "d-\((i * 7919 + group) % 5000)",

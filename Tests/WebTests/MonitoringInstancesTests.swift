@@ -446,7 +446,7 @@ extension MonitoringInstancesTests {
                 if outcome.count == 3 { break }
             }
             #expect(outcome == [0: true, 1: false, 2: true])
-            let stored = try await MonitoringStore(db: app.db, trackWriter: app.monitoring.trackWriter)
+            let stored = try await MonitoringStore(db: app.db, track: app.monitoring.track)
                 .track(caseID: firstCase, device: "bracelet-1", from: 0, to: .max)
             #expect(stored.map(\.at) == [ZonedDateTime("2025-10-25T10:01:00+05:00")!, ZonedDateTime("2025-10-25T10:02:00+05:00")!])
             // the refused batch left nothing in the audit log either

@@ -64,10 +64,10 @@ public struct Breach: Sendable {
 /// for breaches are written in one transaction, before the sender is told they were taken.
 public struct MonitoringStore: Sendable {
     let db: any Database
-    /// On a SQLite file: stores each group, its breaches and audit records in one trip.
-    let trackWriter: SQLiteTrackWriter?
+    /// Where the track is written and read (chosen once at start; the driver's path by default).
+    public let track: any TrackStorage
 
-    public init(db: any Database, trackWriter: SQLiteTrackWriter? = nil) { self.db = db; self.trackWriter = trackWriter }
+    public init(db: any Database, track: any TrackStorage = DriverTrack()) { self.db = db; self.track = track }
 
     /// Stores pings, alerts and the breach incidents together; all or nothing. Each breach's
     /// incident is made from the device's track as read inside the same transaction, after the
@@ -75,47 +75,8 @@ public struct MonitoringStore: Sendable {
     /// `receivedAt`: when the pings arrived, if not now (the benchmark's history).
     public func save(pings: [StoredPing], alerts: [StoredAlert], breaches: [Breach], by subject: String,
                      receivedAt: Int64? = nil) async throws {
-        let now = receivedAt ?? nowMilliseconds()
-        let alertRows = alerts.map(AlertModel.init)
-        let alertEntries = try alertRows.map { try AuditEntry.row($0, "alert.raised", actor: subject) }
-        /// The incidents' rows, from each breach's track.
-        @Sendable func incidents(tracks: [[StoredPing]]) throws -> [IncidentModel] {
-            try zip(breaches, tracks).map { breach, track in
-                let row = try IncidentModel(caseID: breach.caseID, incident: breach.incident(track), by: subject, at: now)
-                row.id = UUID()
-                return row
-            }
-        }
-        @Sendable func audit(trackHash: String, incidents: [IncidentModel]) throws -> [AuditEntry] {
-            (pings.isEmpty ? [] : [AuditEntry(actor: subject, action: "track.stored", recordHash: trackHash, detail: "\(pings.count) pings")])
-                + (try incidents.map { try .row($0, "incident.logged", actor: subject) }) + alertEntries
-        }
-        if let trackWriter, let sql = db as? any SQLDatabase {
-            let trackHash = pings.isEmpty ? "" : Self.trackHash(pings)
-            return try await trackWriter.write(pings, receivedAt: now) { read in
-                let incidentRows = try incidents(tracks: try breaches.map { breach in
-                    try read(Self.trackStatement(caseID: breach.caseID, device: breach.device, from: breach.from, to: breach.to, on: sql),
-                             breach.caseID, breach.device)
-                })
-                let statements = try Self.inserts(incidents: incidentRows, alerts: alertRows, by: subject, on: sql).map {
-                    try SQLiteTrackWriter.statement($0.query, on: sql)
-                }
-                return (statements, try audit(trackHash: trackHash, incidents: incidentRows))
-            }
-        }
-        try await db.auditedTransaction { tx in
-            async let hash = pings.isEmpty ? "" : Self.trackHash(pings) // while the rows are written
-            if !pings.isEmpty { try await TrackRows.insert(pings, receivedAt: now, on: tx) }
-            var tracks: [[StoredPing]] = []
-            for breach in breaches {
-                tracks.append(try await MonitoringStore(db: tx).track(caseID: breach.caseID, device: breach.device, from: breach.from, to: breach.to))
-            }
-            let incidentRows = try incidents(tracks: tracks)
-            if let sql = tx as? any SQLDatabase {
-                for insert in try Self.inserts(incidents: incidentRows, alerts: alertRows, by: subject, on: sql) { try await insert.run() }
-            }
-            return ((), try audit(trackHash: await hash, incidents: incidentRows))
-        }
+        try await track.save(TrackGroup(pings: pings, alerts: alerts, breaches: breaches, by: subject,
+                                        receivedAt: receivedAt ?? nowMilliseconds()), on: db)
     }
 
     /// The inserts of a group's breach incidents and alerts.
@@ -163,17 +124,7 @@ public struct MonitoringStore: Sendable {
     /// The last stored ping of each of these cases' devices, if it has one (on a SQLite file
     /// all read in one trip to the track's writer).
     public func lastPings(_ devices: [(caseID: UUID, device: String)]) async throws -> [StoredPing] {
-        if let trackWriter {
-            let sql = try AuditChain.sqlDatabase(db)
-            return try await trackWriter.read(devices.map { caseID, device in
-                (caseID, device, Self.trackStatement(caseID: caseID, device: device, from: .min, to: .max, lastOnly: true, on: sql))
-            }).compactMap(\.last)
-        }
-        var last: [StoredPing] = []
-        for (caseID, device) in devices {
-            if let ping = try await pings(caseID: caseID, device: device, from: .min, to: .max, lastOnly: true).last { last.append(ping) }
-        }
-        return last
+        try await track.read(devices.map { TrackAsk(caseID: $0.caseID, device: $0.device, lastOnly: true) }, on: db).compactMap(\.last)
     }
 
     /// The time of the latest silence reported for each of a case's devices, so that after a
@@ -203,48 +154,11 @@ public struct MonitoringStore: Sendable {
     /// A device's track between two instants, in time order. Read with SQL, not Fluent: it is
     /// read for every breach, while a batch is being stored.
     public func track(caseID: UUID, device: String, from: Int64, to: Int64) async throws -> [StoredPing] {
-        try await pings(caseID: caseID, device: device, from: from, to: to, lastOnly: false)
-    }
-
-    /// The track between two instants, or its last ping in it. On a SQLite file, pings wait in
-    /// the journal before they are moved into the track (`JournalTails`): the track's writer
-    /// knows which rows wait; without it, the journal is read whole and a row moved already (the
-    /// same ping, in both tables until the journal's start is cut) counted once.
-    private func pings(caseID: UUID, device: String, from: Int64, to: Int64, lastOnly: Bool) async throws -> [StoredPing] {
-        let sql = try AuditChain.sqlDatabase(db)
-        if let trackWriter {
-            return try await trackWriter.read(caseID: caseID, device: device,
-                                              query: Self.trackStatement(caseID: caseID, device: device, from: from, to: to, lastOnly: lastOnly, on: sql))
-        }
-        func read(_ source: TrackSource) async throws -> [StoredPing] {
-            let rows = try await Self.trackQuery(caseID: caseID, device: device, from: from, to: to, in: source, lastOnly: lastOnly, on: sql).all()
-            return try rows.map { row in
-                StoredPing(caseID: caseID, device: device,
-                           at: ZonedDateTime(epochMilliseconds: try row.decode(column: "at_ms", as: Int64.self),
-                                             offsetSeconds: try row.decode(column: "at_offset", as: Int.self)),
-                           lat: try row.decode(column: "lat", as: Double?.self), lon: try row.decode(column: "lon", as: Double?.self),
-                           accuracy: try row.decode(column: "accuracy", as: Double?.self), event: try row.decode(column: "event", as: String?.self))
-            }
-        }
-        var track = try await read(.track)
-        guard sql.dialect.name == "sqlite" else { return track }
-        let stored = Set(track.map(\.at.epochMilliseconds))
-        track += try await read(.journal(rows: nil)).filter { !stored.contains($0.at.epochMilliseconds) }
-        track.sort { $0.at.epochMilliseconds < $1.at.epochMilliseconds }
-        return lastOnly ? Array(track.suffix(1)) : track
+        try await track.read([TrackAsk(caseID: caseID, device: device, from: from, to: to)], on: db)[0]
     }
 
     /// Where `trackQuery` reads: the track, or the journal (every row, or the rows with these numbers).
     enum TrackSource: Sendable { case track, journal(rows: [Int64]?) }
-
-    /// `trackQuery` as the track's writer runs it.
-    static func trackStatement(caseID: UUID, device: String, from: Int64, to: Int64, lastOnly: Bool = false,
-                               on sql: any SQLDatabase) -> SQLiteTrackWriter.TrackQuery {
-        { source in
-            try SQLiteTrackWriter.statement(trackQuery(caseID: caseID, device: device, from: from, to: to, in: source,
-                                                       lastOnly: lastOnly, on: sql).query, on: sql)
-        }
-    }
 
     /// A device's track between two instants: at_ms, at_offset, lat, lon, accuracy and event, in
     /// that order (the track writer reads the columns by position), in time order; or its last

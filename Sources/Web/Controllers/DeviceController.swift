@@ -25,7 +25,7 @@ struct DeviceController {
     func list(req: Request) async throws -> PageResponse<DeviceResponse> {
         let caseID = try req.uuid("caseID", what: "case")
         let devices = try await DeviceService(db: req.db, principal: try req.principal).list(caseID)
-        let last = try await MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self])
+        let last = try await MonitoringStore(db: req.db, track: req.application.track)
             .lastPings(caseID: caseID, devices: devices.map(\.id))
         return PageResponse(items: devices.map { device in DeviceResponse(device, last: last.first { $0.device == device.id }) }, nextCursor: nil)
     }

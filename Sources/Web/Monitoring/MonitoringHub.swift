@@ -47,10 +47,10 @@ package actor MonitoringHub {
 
     /// This instance, as the origin of the messages it sends the others.
     nonisolated let instanceID = UUID()
-    /// On a SQLite file, the track's own writer (each group in one trip).
-    package nonisolated let trackWriter: SQLiteTrackWriter?
+    /// Where the track is written and read (on a SQLite file, its own writer: each group in one trip).
+    package nonisolated let track: any TrackStorage
 
-    init(trackWriter: SQLiteTrackWriter? = nil) { self.trackWriter = trackWriter }
+    init(track: any TrackStorage = DriverTrack()) { self.track = track }
 
     /// Told when alert events were stored here or on another instance (the delivery worker).
     private var eventsStored: (@Sendable () async -> Void)?
@@ -59,7 +59,7 @@ package actor MonitoringHub {
 
     /// The track and alerts, written through the track's writer where there is one: on a SQLite
     /// file another connection's write would make the next group wait for its lock.
-    private func store(_ db: any Database) -> MonitoringStore { MonitoringStore(db: db, trackWriter: trackWriter) }
+    private func store(_ db: any Database) -> MonitoringStore { MonitoringStore(db: db, track: track) }
 
     private(set) var cluster = MonitoringCluster.single
     /// Until when this instance's lease holds (nil: one instance alone, no lease). Once it has run

@@ -4,13 +4,19 @@ import Store
 import Vapor
 
 struct MonitoringHubKey: StorageKey { typealias Value = MonitoringHub }
-package struct TrackWriterKey: StorageKey { package typealias Value = SQLiteTrackWriter }
+/// The track's own writer on a SQLite file, closed at shutdown.
+struct TrackWriterKey: StorageKey { typealias Value = SQLiteTrackWriter }
+struct TrackStorageKey: StorageKey { typealias Value = any TrackStorage }
 
 extension Application {
+    /// Where the track is written and read, chosen once at start (`configure`): the track's own
+    /// writer on a SQLite file, the driver's path otherwise.
+    package var track: any TrackStorage { storage[TrackStorageKey.self] ?? DriverTrack() }
+
     /// This instance's live monitoring.
     package var monitoring: MonitoringHub {
         if let hub = storage[MonitoringHubKey.self] { return hub }
-        let hub = MonitoringHub(trackWriter: storage[TrackWriterKey.self])
+        let hub = MonitoringHub(track: track)
         storage[MonitoringHubKey.self] = hub
         return hub
     }

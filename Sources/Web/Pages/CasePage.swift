@@ -153,7 +153,7 @@ struct CasePage {
         map.places(of: file, t: t)
         let roles = Dictionary(file.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let devices = file.devices ?? []
-        let last = try await MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self])
+        let last = try await MonitoringStore(db: req.db, track: req.application.track)
             .lastPings(caseID: caseID, devices: devices.map(\.id))
         for ping in last where now - ping.at.epochMilliseconds < 86_400_000 {
             guard let point = ping.point, let device = devices.first(where: { $0.id == ping.device }) else { continue }

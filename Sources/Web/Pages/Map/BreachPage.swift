@@ -36,7 +36,7 @@ struct BreachPage {
         let scope = try req.principal.scope
         let alert = try await MonitoringStore(db: req.db).alert(alertID, caseID: caseID, scope: scope)
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: scope)
-        return try await BreachTrack.load(alert, file: file, store: MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self]))
+        return try await BreachTrack.load(alert, file: file, store: MonitoringStore(db: req.db, track: req.application.track))
     }
 
     func page(req: Request) async throws -> Response {

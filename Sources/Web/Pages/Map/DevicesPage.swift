@@ -18,7 +18,7 @@ struct DevicesPage {
         let frame = try PageFrame.make(req)
         let t = frame.t
         let worn = try await DeviceRecords(db: req.db).inScope(try req.principal.scope)
-        let store = MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self])
+        let store = MonitoringStore(db: req.db, track: req.application.track)
         let last = try await store.lastPings(worn.map { ($0.case.id, $0.device.id) })
         let lastOf = Dictionary(last.map { ("\($0.caseID)/\($0.device)", $0) }, uniquingKeysWith: { first, _ in first })
         let now = nowMs()

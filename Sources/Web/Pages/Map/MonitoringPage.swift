@@ -90,7 +90,7 @@ struct MonitoringPage {
             window.from = FormTime.local(ZonedDateTime(epochMilliseconds: from, offsetSeconds: clock.offsetSeconds))
             window.to = FormTime.local(ZonedDateTime(epochMilliseconds: now, offsetSeconds: clock.offsetSeconds))
         }
-        let store = MonitoringStore(db: req.db, trackWriter: req.application.storage[TrackWriterKey.self])
+        let store = MonitoringStore(db: req.db, track: req.application.track)
         let devices = file.devices ?? []
         let persons = Dictionary(file.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let last = Dictionary(try await store.lastPings(caseID: caseID, devices: devices.map(\.id)).map { ($0.device, $0) },

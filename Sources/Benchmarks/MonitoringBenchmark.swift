@@ -202,10 +202,9 @@ public struct MonitoringBenchmark: Sendable {
         let listener = Task {
             for await event in events {
                 let alert = event.alert
-                let raised = ZonedDateTime(alert.raisedAt)?.epochMilliseconds
                 heard.arrived(kind: alert.kind, ping: Self.pingKey(alert.device, alert.at.epochMilliseconds),
                               at: DispatchTime.now().uptimeNanoseconds,
-                              sinceArrivalMs: raised.map { Date().timeIntervalSince1970 * 1000 - Double($0) } ?? .nan)
+                              sinceArrivalMs: Date().timeIntervalSince1970 * 1000 - Double(alert.createdAt))
             }
         }
         let sender = PingSender(app: app, address: "127.0.0.1:\(port)", token: token, clients: clients, heard: heard)

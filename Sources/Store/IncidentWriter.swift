@@ -2,11 +2,11 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Group commit for new incidents: requests that arrive while a transaction is being written
-/// wait and are written together in the next one. Each caller returns only after its incident is
-/// committed, so nothing acknowledged is lost, yet the database syncs once per batch rather than
-/// once per incident. A batch that fails is retried one incident at a time, so each caller gets
-/// its own answer. Rows are written with plain SQL inserts: this is the hottest write path.
+/// Group commit for new incidents (`GroupCommit`): requests that arrive while a transaction is
+/// being written wait and are written together in the next one. Each caller returns only after
+/// its incident is committed, so nothing acknowledged is lost, yet the database syncs once per
+/// batch rather than once per incident. Rows are written with plain SQL inserts: this is the
+/// hottest write path.
 public actor IncidentWriter {
     struct Pending {
         var incident: IncidentModel
@@ -14,44 +14,27 @@ public actor IncidentWriter {
     }
 
     private let db: any Database
-    private let maxBatch: Int
-    private var pending: [Pending] = []
-    private var writing = false
+    private var queue: GroupCommit<Pending>
 
     public init(db: any Database, maxBatch: Int = 256) {
         self.db = db
-        self.maxBatch = maxBatch
+        queue = GroupCommit(limit: maxBatch)
     }
 
     func write(_ incident: IncidentModel) async throws {
         try await withCheckedThrowingContinuation { continuation in
-            pending.append(Pending(incident: incident, continuation: continuation))
-            if !writing {
-                writing = true
-                Task { await drain() }
-            }
+            if queue.append(Pending(incident: incident, continuation: continuation)) { Task { await drain() } }
         }
     }
 
     private func drain() async {
-        while !pending.isEmpty {
-            let batch = Array(pending.prefix(maxBatch))
-            pending.removeFirst(batch.count)
-            do {
-                try await Self.insert(batch.map(\.incident), on: db)
-                for item in batch { item.continuation.resume() }
-            } catch {
-                for item in batch {
-                    do {
-                        try await Self.insert([item.incident], on: db)
-                        item.continuation.resume()
-                    } catch {
-                        item.continuation.resume(throwing: error)
-                    }
-                }
-            }
+        let db = self.db
+        while let group = queue.next() {
+            await GroupCommit.write(group, with: { items in
+                try await Self.insert(items.map(\.incident), on: db)
+                for item in items { item.continuation.resume() }
+            }, failed: { item, error in item.continuation.resume(throwing: error) })
         }
-        writing = false
     }
 
     /// Inserts new incidents in one transaction.

@@ -35,7 +35,7 @@ import VaporTesting
                 var events = there.makeAsyncIterator()
                 return await events.next()
             }
-            #expect(heard?.alert.caseId == caseText, "the new unit's officers hear the case's alert")
+            #expect(heard?.alert.caseID.apiString == caseText, "the new unit's officers hear the case's alert")
             let leaked = try? await withinSeconds(1) { [oldUnit] in
                 var events = oldUnit.makeAsyncIterator()
                 return await events.next()

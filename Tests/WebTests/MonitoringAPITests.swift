@@ -42,7 +42,7 @@ import VaporTesting
             #expect((refused[2]["reason"] as? String)?.contains("/lat") == true)
 
             let event = await heard.next()
-            #expect(event?.event == "alert")
+            #expect(event?.kind == .raised)
             #expect(event?.alert.kind == "zone")
 
             let alerts = try #require(try await app.request(.GET, "/api/v1/cases/\(caseID)/alerts").json["items"] as? [[String: Any]])

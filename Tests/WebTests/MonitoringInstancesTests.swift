@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Monitoring
 import SQLKit
@@ -272,7 +273,7 @@ import VaporTesting
             let owner = try await watcher(of: caseID, among: apps)
             let other = owner === first ? second : first
             let gateway = try await first.makeUser(.gateway)
-            var heard: [AsyncStream<MonitoringHub.Event>] = []
+            var heard: [AsyncStream<AlertNews>] = []
             for app in apps { heard.append(await app.monitoring.subscribe(scope: .all).1) }
 
             let far = MonitoringProbe.ping("2025-10-25T10:00:00+05:00", 43.30, 76.95)
@@ -290,7 +291,7 @@ import VaporTesting
                     return await events.next()
                 }
                 #expect(event?.alert.kind == "zone", "instance \(index) tells its officers")
-                #expect(event?.alert.caseId == caseID.uuidString.lowercased())
+                #expect(event?.alert.caseID == caseID)
             }
             #expect(await other.monitoring.deviceCount == 1, "the other instance knows where the device is watched")
 
@@ -325,7 +326,7 @@ extension MonitoringInstancesTests {
             #expect(try await MonitoringStore(db: first.db).track(caseID: caseID, device: "bracelet-1", from: 0, to: .max).count == 1)
             let newUnit = "Medeu district police"
             _ = try await first.makeUser(.officer, unit: newUnit)
-            var there: [AsyncStream<MonitoringHub.Event>] = [], before: [AsyncStream<MonitoringHub.Event>] = []
+            var there: [AsyncStream<AlertNews>] = [], before: [AsyncStream<AlertNews>] = []
             for app in apps {
                 there.append(await app.monitoring.subscribe(scope: .limited(units: [newUnit], cases: [])).1)
                 before.append(await app.monitoring.subscribe(scope: .limited(units: [Fixtures.unit], cases: [])).1)
@@ -345,7 +346,7 @@ extension MonitoringInstancesTests {
                     var events = stream.makeAsyncIterator()
                     return await events.next()
                 }
-                #expect(heard?.alert.caseId == caseID.uuidString.lowercased(), "the new unit hears it on instance \(index)")
+                #expect(heard?.alert.caseID == caseID, "the new unit hears it on instance \(index)")
                 let leaked = try? await withinSeconds(1) { [stream = before[index]] in
                     var events = stream.makeAsyncIterator()
                     return await events.next()

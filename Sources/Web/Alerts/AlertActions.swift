@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Fluent
 import Foundation

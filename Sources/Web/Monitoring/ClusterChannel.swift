@@ -1,3 +1,4 @@
+import Cases
 import FluentPostgresDriver
 import Foundation
 import PostgresNIO

@@ -1,3 +1,4 @@
+import Cases
 import Fluent
 import Foundation
 import Store

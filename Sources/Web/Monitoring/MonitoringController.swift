@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Monitoring
 import Store
@@ -49,14 +50,16 @@ struct MonitoringController {
             let encoder = JSONEncoder.api
             try await writer.write(.buffer(ByteBuffer(string: ": subscribed\n\n")))
             var lastSent = resumeAfter?.uuidString.lowercased() ?? ""
-            func send(_ event: MonitoringHub.Event) async throws {
-                let data = String(decoding: try encoder.encode(event.alert), as: UTF8.self)
-                let idLine = event.id.map { "id: \($0)\n" } ?? ""
-                try await writer.write(.buffer(ByteBuffer(string: "\(idLine)event: \(event.event)\ndata: \(data)\n\n")))
-                if let sent = event.id, sent > lastSent { lastSent = sent }
+            // the HTTP shape of the news is made here, at the stream's edge
+            func send(_ news: AlertNews) async throws {
+                let data = String(decoding: try encoder.encode(AlertResponse(news.alert, position: news.position)), as: UTF8.self)
+                let id = news.eventID?.apiString
+                let idLine = id.map { "id: \($0)\n" } ?? ""
+                try await writer.write(.buffer(ByteBuffer(string: "\(idLine)event: \(Self.streamName(of: news.kind))\ndata: \(data)\n\n")))
+                if let id, id > lastSent { lastSent = id }
             }
             for (event, alert) in missed {
-                try await send(MonitoringHub.Event(event, alert: AlertResponse(alert, position: positions[alert.id])))
+                try await send(AlertNews(event, alert: alert, position: positions[alert.id]))
             }
             let watch = Task {
                 var beats = 0
@@ -73,14 +76,13 @@ struct MonitoringController {
             defer { watch.cancel() }
             var lostRight = false
             do {
-                for await event in events {
+                for await news in events {
                     guard let listener = await Self.listener(req) else { lostRight = true; break }
                     await hub.rescope(id, to: listener.scope)
-                    guard let caseID = UUID(uuidString: event.alert.caseId),
-                          let unit = try await req.unit(ofCase: caseID),
-                          listener.scope.allows(caseID, unit: unit) else { continue }
-                    if let eventID = event.id, eventID <= lastSent { continue } // already sent from the missed ones
-                    try await send(event)
+                    let caseID = news.alert.caseID
+                    guard let unit = try await req.unit(ofCase: caseID), listener.scope.allows(caseID, unit: unit) else { continue }
+                    if let eventID = news.eventID?.apiString, eventID <= lastSent { continue } // already sent from the missed ones
+                    try await send(news)
                 }
                 let ended = lostRight ? true : await Self.listener(req) == nil // not a shutdown: the listener lost the right
                 if ended {
@@ -92,6 +94,16 @@ struct MonitoringController {
         response.headers.contentType = HTTPMediaType(type: "text", subType: "event-stream")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
+    }
+
+    /// The stream's name for each kind of news.
+    static func streamName(of kind: AlertEvent.Kind) -> String {
+        switch kind {
+        case .raised: "alert"
+        case .escalated: "escalation"
+        case .acknowledged: "acknowledged"
+        case .handedOver: "handover"
+        }
     }
 
     /// The stream's requester identified again (token or session, user, role, grants): nil once

@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Store

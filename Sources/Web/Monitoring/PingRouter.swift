@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Fluent
 import Foundation
@@ -14,7 +15,7 @@ struct PingRouter {
 
     static let forwardTimeout = TimeAmount.seconds(2)
     /// How a refusal that the gateway should retry ends.
-    static let sendAgain = "send the ping again"
+    static let sendAgain = MonitoringHub.sendAgain
 
     let app: Application
 

@@ -20,41 +20,6 @@ enum OperationsMetrics {
         return registry
     }()
 
-    // Made once, on the registry: each ping batch and each group commit records into these.
-    private static let pingsAccepted: Metrics.Counter = { _ = registry; return Counter(label: "qorgau_pings_total", dimensions: [("result", "accepted")]) }()
-    private static let batchTime: Metrics.Timer = { _ = registry; return Timer(label: "qorgau_ping_batch_seconds") }()
-    private static let groupSize: Metrics.Recorder = { _ = registry; return Recorder(label: "qorgau_track_group_pings", aggregate: true) }()
-    private static let commitTime: Metrics.Timer = { _ = registry; return Timer(label: "qorgau_track_commit_seconds") }()
-
-    /// A ping batch stored (its outcome) `started` after it was queued.
-    static func record(accepted: Int, refusals: [String], alertKinds: [String], since started: DispatchTime) {
-        if accepted > 0 { pingsAccepted.increment(by: accepted) }
-        var byReason: [String: Int] = [:]
-        for reason in refusals { byReason[reasonLabel(reason), default: 0] += 1 }
-        for (reason, count) in byReason {
-            Counter(label: "qorgau_pings_total", dimensions: [("result", "refused"), ("reason", reason)]).increment(by: count)
-        }
-        var byKind: [String: Int] = [:]
-        for kind in alertKinds { byKind[kind, default: 0] += 1 }
-        for (kind, count) in byKind { Counter(label: "qorgau_alerts_raised_total", dimensions: [("kind", kind)]).increment(by: count) }
-        batchTime.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds))
-    }
-
-    /// A group of pings stored in one transaction (the track writer's group commit): its size and
-    /// how long the commit took.
-    static func recordTrackGroup(pings: Int, since started: DispatchTime) {
-        groupSize.record(pings)
-        commitTime.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds))
-    }
-
-    /// A refusal's reason as a label of few values (a field's problem names its index).
-    static func reasonLabel(_ reason: String) -> String {
-        if reason.hasPrefix("/") { return "invalid" }
-        if reason == MonitoringHub.ownerChanging { return "owner changing" }
-        if reason.hasSuffix(PingRouter.sendAgain) { return "instance unavailable" }
-        return "not taken"
-    }
-
     /// The gauges read at a scrape, then everything in Prometheus's text format.
     static func scrape(_ app: Application) async throws -> String {
         if let sql = app.db as? any SQLDatabase {

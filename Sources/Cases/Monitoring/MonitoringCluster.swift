@@ -1,6 +1,5 @@
 import Foundation
 import Store
-import Vapor
 
 /// The Qorgau instances that share the monitoring work on one PostgreSQL, as this instance last
 /// read them from their leases (`InstanceLeases`). Each case (and so each of its devices) belongs
@@ -32,7 +31,7 @@ public struct MonitoringCluster: Sendable, Equatable {
 
     public static let single = MonitoringCluster(members: [], selfID: "")
 
-    var count: Int { max(1, members.count) }
+    package var count: Int { max(1, members.count) }
 
     /// The instance that owns a case: the member for which the case weighs most, so every
     /// instance that reads the same leases agrees without asking.
@@ -49,7 +48,7 @@ public struct MonitoringCluster: Sendable, Equatable {
 
     public func owns(_ caseID: UUID) -> Bool { owner(of: caseID) == selfID }
 
-    func address(of id: String) -> String? { members.first { $0.id == id }?.address }
+    package func address(of id: String) -> String? { members.first { $0.id == id }?.address }
 
     /// FNV-1a of member and case, finished by SplitMix64's mixer: the same number on every machine
     /// and run (Swift's `Hasher` is seeded per process), spread well enough that each member wins
@@ -62,7 +61,7 @@ public struct MonitoringCluster: Sendable, Equatable {
     }
 
     /// FNV-1a, 64 bits.
-    static func stableHash(_ text: String) -> UInt64 {
+    package static func stableHash(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)
@@ -86,7 +85,7 @@ public struct InstanceSettings: Sendable, Equatable {
         self.address = address; self.leaseSeconds = leaseSeconds
     }
 
-    static func fromEnvironment(_ env: [String: String]) throws -> InstanceSettings {
+    package static func fromEnvironment(_ env: [String: String]) throws -> InstanceSettings {
         for retired in ["QORGAU_INSTANCES", "QORGAU_INSTANCE_INDEX"] where env[retired] != nil {
             throw ConfigurationError("\(retired) is no longer read: instances on one PostgreSQL find each other there. Remove it, and set QORGAU_INSTANCE_ADDRESS to the address the others reach this instance at")
         }

@@ -1,0 +1,383 @@
+import Domain
+import Fluent
+import Foundation
+import Monitoring
+import Store
+
+/// The live monitoring of this instance: one engine per case it owns (see `MonitoringCluster`),
+/// found by device id; built from the database at start and kept in step with orders and devices.
+/// A batch of pings is checked, then its pings, alerts and breach incidents are stored in one
+/// transaction, and only then does the engine keep its new state and do officers hear of the
+/// alerts: on this instance at once (`AlertBus`), on the others through `notify` (PostgreSQL
+/// NOTIFY). The jobs are each in a file of their own: the engines and routes (`EngineRegistry`),
+/// checking a group (`PingCheck`), group commit (`GroupCommit`), the track's storage
+/// (`TrackStorage`), the streams (`AlertBus`); the hub holds them together under one lock.
+package actor MonitoringHub {
+    /// A batch's outcome.
+    package struct Outcome: Sendable {
+        package var accepted: Int
+        package var refused: [(index: Int, device: String?, reason: String)]
+        package var alerts: [StoredAlert]
+    }
+
+    /// How a ping is refused that may be sent again (to this instance or another).
+    package static let sendAgain = "send the ping again"
+    /// How pings are refused while the lease is not held, or while instances disagree for a
+    /// moment on who watches a case (one has joined or left).
+    package static let ownerChanging = "the instances are changing which of them watches this device; " + sendAgain
+    /// The most pings one transaction takes from the queue.
+    static let groupLimit = 10_000
+
+    /// This instance, as the origin of the messages it sends the others.
+    package nonisolated let instanceID = UUID()
+    /// Where the track is written and read (on a SQLite file, its own writer: each group in one trip).
+    package nonisolated let track: any TrackStorage
+    /// This instance's alert streams.
+    package nonisolated let bus = AlertBus()
+
+    package init(track: any TrackStorage = DriverTrack()) { self.track = track }
+
+    /// Told when alert events were stored here or on another instance (the delivery worker).
+    private var eventsStored: (@Sendable () async -> Void)?
+
+    package func whenEventsStored(_ action: @escaping @Sendable () async -> Void) { eventsStored = action }
+
+    private func store(_ db: any Database) -> MonitoringStore { MonitoringStore(db: db, track: track) }
+
+    private var registry = EngineRegistry()
+    package var cluster: MonitoringCluster { registry.cluster }
+    /// Until when this instance's lease holds (nil: one instance alone, no lease). Once it has run
+    /// out the others may have taken its cases, so it checks no ping and sweeps no device until
+    /// the lease is renewed.
+    private var leaseHeldUntil: ContinuousClock.Instant?
+    /// Tells the other instances (set when several share PostgreSQL; nil otherwise).
+    private var notify: (@Sendable (ClusterMessage) async -> Void)?
+
+    private var leaseHeld: Bool { leaseHeldUntil.map { ContinuousClock.now < $0 } ?? true }
+
+    /// Held while a change is computed and stored: an actor alone would let two batches for the
+    /// same case interleave at the database write.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// How many owned cases' engines are still to be built (-1 before the first load): 0 when the
+    /// monitoring is ready.
+    package func enginesPending() -> Int { registry.loaded ? registry.pendingEngines.count : -1 }
+    /// Whether every engine of this instance is built.
+    package var enginesReady: Bool { registry.loaded && registry.pendingEngines.isEmpty }
+    /// The cases this instance watches (engines built or pending).
+    package var watchedCases: Set<UUID> { Set(registry.watched.keys).union(registry.pendingEngines) }
+    package var ownedCaseCount: Int { registry.watched.count + registry.pendingEngines.count }
+    package var deviceCount: Int { registry.caseOfDevice.count }
+
+    // MARK: the lock and the engines
+
+    /// Takes the lock, and the first time reads where every device's pings go (the engines are
+    /// built after, by `buildPendingEngines`, or for a case when a ping arrives for it).
+    private func acquire(loading db: any Database) async throws {
+        if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
+        guard !registry.loaded else { return }
+        do {
+            let current = registry.route(try await CaseFileStore(db: db).monitoredDevices())
+            Task { await self.buildPendingEngines(db: db, generation: current) }
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    private func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+
+    /// Builds the pending engines a chunk at a time, taking the lock for each chunk only, so that
+    /// pings are checked in between.
+    private func buildPendingEngines(db: any Database, generation current: Int) async {
+        while registry.generation == current, !registry.pendingEngines.isEmpty {
+            do {
+                try await acquire(loading: db)
+                defer { release() }
+                guard registry.generation == current else { return }
+                try await buildEngines(Array(registry.pendingEngines.prefix(1_000)), db: db)
+            } catch {
+                return // built on their first ping instead
+            }
+        }
+    }
+
+    /// Builds the engines of these pending cases (under the lock).
+    private func buildEngines(_ caseIDs: [UUID], db: any Database) async throws {
+        let ids = caseIDs.filter { registry.pendingEngines.contains($0) }
+        guard !ids.isEmpty else { return }
+        let files = try await CaseFileStore(db: db).monitoredCaseFiles(only: ids).map { ($0.0.id, $0.1) }
+        let restored = try await registry.restored(files, from: store(db))
+        for (caseID, file) in files { registry.install(caseID, file: file, restoring: restored[caseID]) }
+        registry.pendingEngines.subtract(ids) // a case whose devices are gone meanwhile has none
+    }
+
+    /// Builds every pending engine now (a benchmark that stores a history behind the engines'
+    /// back wants them built from before it).
+    package func buildAllEngines(db: any Database) async throws {
+        try await acquire(loading: db)
+        defer { release() }
+        while !registry.pendingEngines.isEmpty { try await buildEngines(Array(registry.pendingEngines.prefix(1_000)), db: db) }
+    }
+
+    // MARK: the instances
+
+    /// Takes this instance's place among several; the engines are rebuilt for the cases it owns.
+    package func join(_ cluster: MonitoringCluster, leaseHeldUntil: ContinuousClock.Instant? = nil,
+                      notify: (@Sendable (ClusterMessage) async -> Void)?) {
+        registry.cluster = cluster
+        self.leaseHeldUntil = leaseHeldUntil
+        self.notify = notify
+        registry.forget()
+    }
+
+    /// A renewed lease, with the instances whose leases hold: when they are not those of before,
+    /// the engines of cases this instance no longer owns are dropped, and those of cases it now
+    /// owns are built from the stored track (each device's last ping and silence), so a device
+    /// that fell silent while its instance was down is reported by the next sweep.
+    package func renewLease(_ cluster: MonitoringCluster, heldUntil: ContinuousClock.Instant, db: any Database) async throws {
+        if let held = leaseHeldUntil, heldUntil < held { return } // a reading older than one applied
+        leaseHeldUntil = heldUntil
+        guard cluster != registry.cluster else { return }
+        guard registry.loaded else { registry.cluster = cluster; return } // the first load places the cases
+        try await acquire(loading: db)
+        defer { release() }
+        guard heldUntil == leaseHeldUntil else { return } // a newer reading came meanwhile and places the cases itself
+        let current = registry.place(in: cluster)
+        Task { await self.buildPendingEngines(db: db, generation: current) }
+    }
+
+    /// The instance's lease was not renewed in time (for tests that stop an instance as a crash would).
+    package func loseLease() { leaseHeldUntil = .now }
+
+    /// Which instance each ping goes to: indices of the batch by owner (unknown devices stay here,
+    /// to be refused with their reason).
+    package func route(_ batch: [Result<Ping, PingRefusal>], db: any Database) async throws -> [String: [Int]] {
+        if !registry.loaded { try await load(db: db) }
+        return registry.plan(batch, leaseHeld: leaseHeld)
+    }
+
+    /// Queues the batch as `enqueue` does if every ping of it is checked on this instance, and
+    /// says whether it did (if not, the batch goes to the instances that own its devices).
+    /// `arrived`: when the batch reached the server, the time its alerts are raised at.
+    package func enqueueIfLocal(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, arrived: Date = Date(),
+                                reply: @escaping @Sendable (Result<Outcome, any Error>) -> Void) async throws -> Bool {
+        if !registry.loaded { try await load(db: db) }
+        let cluster = registry.cluster
+        if cluster.count > 1, registry.plan(batch, leaseHeld: leaseHeld).keys.contains(where: { $0 != cluster.selfID }) { return false }
+        enqueue(batch, db: db, by: subject, now: arrived, reply: reply)
+        return true
+    }
+
+    /// Forgets the engines and builds them again from the database at the next use: after the
+    /// line to the other instances was down, a case may have changed without this instance
+    /// hearing of it. Each device's time and position come from its last stored ping, but not
+    /// which zones were already alerted: pings taken while an order was unknown here raised
+    /// nothing, so a respondent inside a zone raises its alert at his next ping.
+    package func reload(db: any Database) async throws {
+        try await acquire(loading: db)
+        registry.forget()
+        registry.restoreZones = false
+        release()
+    }
+
+    /// A message from another instance: an alert to pass to this instance's officers, or a case
+    /// that changed there.
+    package func receive(_ message: ClusterMessage, db: any Database) async {
+        guard message.origin != instanceID else { return }
+        switch message.kind {
+        case .alert, .escalation:
+            guard let news = message.news else { return }
+            bus.publish(news, unit: message.unit ?? registry.unitOfCase[news.alert.caseID] ?? nil)
+            if let eventsStored { Task { await eventsStored() } }
+        case .refresh:
+            guard let caseID = message.caseID else { return }
+            try? await refresh(caseID, db: db, tellOthers: false)
+        case .members:
+            break // read by the leases
+        }
+    }
+
+    // MARK: keeping in step with the cases
+
+    /// Every case with devices, with each device's last stored ping restored (done at the first
+    /// use if not before).
+    package func load(db: any Database) async throws {
+        try await acquire(loading: db)
+        release()
+    }
+
+    /// After a case's orders or devices changed (here, or on another instance when `tellOthers` is false).
+    package func refresh(_ caseID: UUID, db: any Database, tellOthers: Bool = true) async throws {
+        try await acquire(loading: db)
+        do {
+            let file = try await CaseFileStore(db: db).exportCaseFile(caseID: caseID, scope: .all)
+            if !(file.devices ?? []).isEmpty || registry.watched[caseID] != nil || registry.unitOfCase[caseID] != nil {
+                let restoring = registry.watched[caseID] == nil ? try await registry.restored([(caseID, file)], from: store(db))[caseID] : nil
+                registry.install(caseID, file: file, restoring: restoring)
+            }
+            release()
+        } catch {
+            release()
+            throw error
+        }
+        if tellOthers, let notify { await notify(ClusterMessage(origin: instanceID, kind: .refresh, caseID: caseID)) }
+    }
+
+    // MARK: pings
+
+    /// A batch waiting for the writer, with the request that waits for its outcome.
+    private struct Pending {
+        var batch: [Result<Ping, PingRefusal>]
+        var subject: String
+        var now: Date
+        var db: any Database
+        var reply: @Sendable (Result<Outcome, any Error>) -> Void
+    }
+
+    /// Batches of one sender wait together for the next group, up to `groupLimit` pings.
+    private var queue = GroupCommit<Pending>(limit: groupLimit, weight: { $0.batch.count }, joins: { $0.subject == $1.subject })
+
+    /// Checks a batch, stores what it accepted with the alerts raised, then tells subscribers.
+    /// Batches that arrive while one is being stored wait and are then checked in their order and
+    /// stored together in one transaction (group commit): many small batches cost one commit, and
+    /// each sender is answered only once its pings are durable.
+    package func ingest(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date()) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(batch, db: db, by: subject, now: now) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Queues a batch and returns at once; `reply` is called with its outcome once it is stored.
+    /// Batches are checked in the order they are queued, so a connection that queues its messages
+    /// one after another without waiting (the WebSocket) keeps its pings in order.
+    package func enqueue(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date(),
+                         reply: @escaping @Sendable (Result<Outcome, any Error>) -> Void) {
+        let queued = DispatchTime.now()
+        let reply: @Sendable (Result<Outcome, any Error>) -> Void = { result in
+            if case .success(let outcome) = result {
+                MonitoringMetrics.record(accepted: outcome.accepted, refusals: outcome.refused.map(\.reason),
+                                         alertKinds: outcome.alerts.map(\.kind), since: queued)
+            }
+            reply(result)
+        }
+        if queue.append(Pending(batch: batch, subject: subject, now: now, db: db, reply: reply)) {
+            Task { await self.drain() }
+        }
+    }
+
+    /// Stores what is queued, a group at a time, until the queue is empty.
+    private func drain() async {
+        while let group = queue.next() {
+            await GroupCommit.write(group, with: { try await self.store($0) }, failed: { pending, error in pending.reply(.failure(error)) })
+        }
+    }
+
+    /// Checks and stores a group, tells the officers of its alerts and answers each batch.
+    private func store(_ group: [Pending]) async throws {
+        let outcomes = try await checkAndStore(group, db: group[0].db)
+        for outcome in outcomes {
+            for alert in outcome.alerts { announce(.raised(alert)) }
+        }
+        for (pending, outcome) in zip(group, outcomes) { pending.reply(.success(outcome)) }
+    }
+
+    private func checkAndStore(_ group: [Pending], db: any Database) async throws -> [Outcome] {
+        try await acquire(loading: db)
+        defer { release() }
+        if !registry.pendingEngines.isEmpty { // the engines of the cases pinged, if not built yet
+            let pinged = group.flatMap(\.batch).compactMap { (try? $0.get()).flatMap { registry.caseOfDevice[$0.device] } }
+            try await buildEngines(Array(Set(pinged)), db: db)
+        }
+        let checked = registry.check(group.map { ($0.batch, $0.now) }, leaseHeld: leaseHeld)
+        let writing = DispatchTime.now()
+        try await store(db).save(pings: checked.pings, alerts: checked.alerts, breaches: checked.breaches, by: group[0].subject)
+        MonitoringMetrics.recordTrackGroup(pings: checked.pings.count, since: writing)
+        for (caseID, engine) in checked.engines { registry.watched[caseID] = engine } // only once stored
+        return checked.outcomes
+    }
+
+    /// Alerts a person raised (the victim's panic button), stored with the position she shared
+    /// and told at once to whoever may see the case; escalated like any alert left unacknowledged.
+    /// `units` names each case's unit (a case without devices is not in this hub's routing).
+    package func raise(_ alerts: [StoredAlert], positions: [StoredPing], units: [UUID: String?], db: any Database, by subject: String) async throws {
+        try await store(db).save(pings: positions, alerts: alerts, breaches: [], by: subject)
+        for alert in alerts {
+            let position = positions.first { $0.caseID == alert.caseID && $0.device == alert.device }
+            announce(.raised(alert, position: position), unit: units[alert.caseID])
+        }
+    }
+
+    // MARK: silence and escalation
+
+    /// Reports devices gone silent and escalates alerts left unacknowledged for `escalateAfter`.
+    /// Each step of the chain waits `escalateAfter` after the one before: the supervisor, then
+    /// the unit head and the duty centre.
+    package func sweep(db: any Database, now: Date = Date(), escalateAfter: TimeInterval) async throws -> (silent: [StoredAlert], escalated: [StoredAlert]) {
+        let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        let silent = try await sweepSilent(db: db, now: now, nowMs: nowMs)
+        for alert in silent { announce(.raised(alert)) }
+        let escalated = try await MonitoringStore(db: db).escalate(before: nowMs - Int64(escalateAfter * 1000), now: nowMs)
+        for (alert, event) in escalated {
+            try await announce(event, of: alert, db: db)
+        }
+        return (silent, escalated.map(\.alert))
+    }
+
+    /// An event officers made (an acknowledgement, a hand-over, an escalation by hand), or the
+    /// sweep's escalation, told like an alert.
+    package func announce(_ event: AlertEvent, of alert: StoredAlert, db: any Database) async throws {
+        // a case this hub does not route (a panic alert of a case without devices) is looked up
+        let unit: String?? = registry.unitOfCase[alert.caseID] == nil ? try await CaseStore(db: db).unit(of: alert.caseID) : nil
+        announce(AlertNews(event, alert: alert, position: try await MonitoringStore(db: db).position(of: alert)), unit: unit)
+    }
+
+    private func sweepSilent(db: any Database, now: Date, nowMs: Int64) async throws -> [StoredAlert] {
+        try await acquire(loading: db)
+        defer { release() }
+        guard leaseHeld else { return [] } // the others may be sweeping these cases now
+        var engines: [UUID: MonitoringEngine] = [:]
+        var alerts: [StoredAlert] = []
+        for (caseID, watchedEngine) in registry.watched {
+            var engine = watchedEngine
+            let raised = engine.sweep(now: now)
+            guard !raised.isEmpty else { continue }
+            engines[caseID] = engine
+            alerts += raised.map {
+                StoredAlert(caseID: caseID, kind: $0.kind.rawValue, order: nil, zone: nil, device: $0.device, at: $0.at,
+                            distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: nowMs)
+            }
+        }
+        if !alerts.isEmpty { try await store(db).save(pings: [], alerts: alerts, breaches: [], by: "monitoring") }
+        for (caseID, engine) in engines { registry.watched[caseID] = engine }
+        return alerts
+    }
+
+    // MARK: the streams
+
+    /// Alerts and escalations of the cases in `scope`, as they happen.
+    package func subscribe(scope: CaseScope) -> (UUID, AsyncStream<AlertNews>) { bus.subscribe(scope: scope) }
+    package func unsubscribe(_ id: UUID) { bus.unsubscribe(id) }
+    package func rescope(_ id: UUID, to scope: CaseScope) { bus.rescope(id, to: scope) }
+    package func unsubscribeAll() { bus.unsubscribeAll() }
+    /// How many streams are listening (for tests that must wait until one is).
+    package var subscriberCount: Int { bus.subscriberCount }
+
+    /// To this instance's officers, and through `notify` to the other instances' officers.
+    /// The other instances are told in a task of its own, so the writer does not wait for a
+    /// NOTIFY per alert before storing the next group.
+    private func announce(_ news: AlertNews, unit known: String?? = nil) {
+        let caseID = news.alert.caseID
+        let unit = known ?? registry.unitOfCase[caseID] ?? nil
+        bus.publish(news, unit: unit)
+        if let eventsStored { Task { await eventsStored() } }
+        if let notify {
+            let message = ClusterMessage(origin: instanceID, kind: news.kind == .raised ? .alert : .escalation, caseID: caseID,
+                                         unit: unit, news: news)
+            Task { await notify(message) }
+        }
+    }
+}

@@ -53,7 +53,6 @@ public enum DatabaseSession {
 
     /// One opened database with its migrator.
     private struct Opened {
-        var databases: Databases
         var migrator: Migrator
         var db: any Database
 
@@ -84,7 +83,7 @@ public enum DatabaseSession {
             guard let db = databases.database(logger: logger, on: loops.any()) else { throw ConfigurationError("no database is configured") }
             try await location.prepare(db)
             let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: loops.any())
-            let result = try await body(Opened(databases: databases, migrator: migrator, db: db))
+            let result = try await body(Opened(migrator: migrator, db: db))
             await databases.shutdownAsync()
             return result
         } catch {

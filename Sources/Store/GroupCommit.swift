@@ -38,7 +38,7 @@ public struct GroupCommit<Item: Sendable> {
         var taken = 0
         let group = Array(waiting.prefix { item in
             defer { taken += weight(item) }
-            return taken == 0 || (joins(first, item) && taken + weight(item) <= limit)
+            return joins(first, item) && (taken == 0 || taken + weight(item) <= limit)
         })
         waiting.removeFirst(group.count)
         return group

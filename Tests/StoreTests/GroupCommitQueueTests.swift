@@ -26,6 +26,17 @@ import Testing
         #expect(add(&queue, Item(sender: "c", size: 1)), "a drain that ended is started again")
     }
 
+    /// An empty batch weighs nothing, but its sender's name is on the group it starts: another
+    /// sender's batch never joins it (the audit log names who stored each ping).
+    @Test func anotherSenderNeverJoinsAGroupEvenBehindAnEmptyBatch() {
+        var queue = GroupCommit<Item>(limit: 10, weight: { $0.size }, joins: { $0.sender == $1.sender })
+        _ = add(&queue, Item(sender: "a", size: 0))
+        _ = add(&queue, Item(sender: "b", size: 3))
+        _ = add(&queue, Item(sender: "b", size: 0))
+        #expect(take(&queue) == [Item(sender: "a", size: 0)])
+        #expect(take(&queue) == [Item(sender: "b", size: 3), Item(sender: "b", size: 0)])
+    }
+
     actor Database {
         var committed: [[Int]] = []
         func write(_ items: [Int]) throws {

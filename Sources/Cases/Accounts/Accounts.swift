@@ -117,8 +117,8 @@ public struct Accounts: Sendable {
         return updated
     }
 
-    /// Checks a username and password. Five failures in a row from one source shut that source
-    /// out of the account for 15 minutes (`SignInLimiter`); `UserStore.lockAfterFailures` from all
+    /// Checks a username and password. On the server, repeated failures from one source shut that
+    /// source out of the account for a while (the `SignInGuard`'s numbers); `UserStore.lockAfterFailures` from all
     /// sources together lock the account itself; while locked even the right password is
     /// refused. Every path does the same work (one bcrypt check), so the time of the answer does
     /// not tell whether a username exists or is locked. Every outcome is audited.
@@ -162,7 +162,8 @@ public struct Accounts: Sendable {
         return .signedIn(try await users.get(user.id))
     }
 
-    /// A bcrypt hash (`$2b$`, as Vapor's made before, so stored hashes keep verifying).
+    /// A bcrypt hash (`$2b$`, as Vapor's made before, so stored hashes keep verifying). The cost
+    /// is bcrypt's 4 to 31 (the server's settings take 10 to 16; tests use 4).
     public func hash(_ password: String) async throws -> String {
         let cost = UInt8(clamping: max(4, min(31, self.cost)))
         if let limiter { return try await limiter.hash { Bcrypt.hash(password, cost: cost) } }

@@ -71,8 +71,9 @@ public final class AlertBus: @unchecked Sendable {
         for subscriber in all { subscriber.continuation.finish() }
     }
 
-    /// To every listener whose scope allows the case (of `unit`).
-    public func publish(_ news: AlertNews, unit: String?) {
+    /// To every listener whose scope allows the case (of `unit`). Told by the hub alone, from its
+    /// actor, so that news reach each listener in the order they happened.
+    func publish(_ news: AlertNews, unit: String?) {
         let listening = lock.withLock { subscribers.values.filter { $0.scope.allows(news.alert.caseID, unit: unit) } }
         for subscriber in listening { subscriber.continuation.yield(news) }
     }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// What one instance tells the others over PostgreSQL NOTIFY (a few hundred bytes of JSON).
-package struct ClusterMessage: Codable, Sendable {
+/// What one instance tells the others over PostgreSQL NOTIFY (a few hundred bytes of JSON, as
+/// the web's `ClusterWire` writes it).
+package struct ClusterMessage: Sendable {
     /// `members`: an instance joined or left; the others read the leases at once.
     package enum Kind: String, Codable, Sendable { case alert, escalation, refresh, members }
     package var origin: UUID

@@ -33,7 +33,7 @@ package actor MonitoringHub {
     /// Where the track is written and read (on a SQLite file, its own writer: each group in one trip).
     package nonisolated let track: any TrackStorage
     /// This instance's alert streams.
-    package nonisolated let bus = AlertBus()
+    nonisolated let bus = AlertBus()
 
     package init(track: any TrackStorage = DriverTrack()) { self.track = track }
 

@@ -15,7 +15,7 @@ package struct Catalogs: Sendable {
         var texts: [String: [String: String]] = [:]
         for language in languages {
             guard let url = Bundle.module.url(forResource: language, withExtension: "json", subdirectory: "i18n") else {
-                throw ConfigurationError("the \(language) catalog is missing from the Web resources")
+                throw ConfigurationError("the \(language) catalog is missing from the Presentation resources")
             }
             texts[language] = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
         }

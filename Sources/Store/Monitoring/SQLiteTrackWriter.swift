@@ -141,20 +141,9 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         }
     }
 
-    /// A case's device's pings as `query` selects them, from the track and the journal's waiting rows.
-    func read(caseID: UUID, device: String, query: @escaping TrackQuery) async throws -> [StoredPing] {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[StoredPing], any Error>) in
-            queue.async {
-                continuation.resume(with: Result {
-                    try self.findWaitingRows()
-                    return try self.track(query, caseID: caseID, device: device, waiting: self.journal.tails[device]?.seqs ?? [])
-                })
-            }
-        }
-    }
-
-    /// `read` for many devices in one trip to the writer's thread (the last pings of every
-    /// device at start: a trip each was most of the time of 200,000).
+    /// Each device's pings as its query selects them, from the track and the journal's waiting
+    /// rows, in one trip to the writer's thread (the last pings of every device at start: a trip
+    /// each was most of the time of 200,000).
     func read(_ reads: [(caseID: UUID, device: String, query: TrackQuery)]) async throws -> [[StoredPing]] {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[[StoredPing]], any Error>) in
             queue.async {

@@ -41,7 +41,7 @@ final class ClusterChannel: @unchecked Sendable, LifecycleHandler {
                         if first { first = false; readyContinuation.finish() } else { await reconnected() }
                         let decoder = JSONDecoder()
                         for try await notification in notifications {
-                            guard let message = try? decoder.decode(ClusterMessage.self, from: Data(notification.payload.utf8)) else { continue }
+                            guard let message = (try? decoder.decode(ClusterWire.self, from: Data(notification.payload.utf8)))?.message else { continue }
                             await receive(message)
                         }
                     }
@@ -60,7 +60,7 @@ final class ClusterChannel: @unchecked Sendable, LifecycleHandler {
     /// Sends a message to every instance (this one ignores its own).
     func send(_ message: ClusterMessage) async {
         do {
-            let payload = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
+            let payload = String(decoding: try JSONEncoder().encode(ClusterWire(message)), as: UTF8.self)
             guard let sql = db as? any SQLDatabase else { return }
             try await sql.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
         } catch {

@@ -9,9 +9,9 @@ import Store
 /// of its track file, made again from the stored pings and compared with the one recorded.
 package enum BreachFigures {
     /// The most recent breaches, at most `limit` (a dossier is printed), in time order.
-    package static func make(caseID: UUID, scope: CaseScope, file: CaseFile, db: any Database, t: [String: String], format: LocaleFormat,
-                     words: CaseWords, limit: Int = 20) async throws -> [LeafData] {
-        let store = MonitoringStore(db: db)
+    package static func make(caseID: UUID, scope: CaseScope, file: CaseFile, db: any Database, track: any TrackStorage,
+                             t: [String: String], format: LocaleFormat, words: CaseWords, limit: Int = 20) async throws -> [LeafData] {
+        let store = MonitoringStore(db: db, track: track)
         let recorded = Dictionary(file.incidents.compactMap { incident in incident.evidence?.first.map { (incident.id, $0.sha256) } },
                                   uniquingKeysWith: { first, _ in first })
         let alerts = try await store.alerts(caseID: caseID, scope: scope)

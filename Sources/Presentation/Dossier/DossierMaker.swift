@@ -17,8 +17,10 @@ package struct DossierContent {
     package var head: ChainHead
     package var madeAt: String
 
-    package static func make(caseID: UUID, scope: CaseScope, db: any Database, packs: PackLibrary, catalogs: Catalogs,
-                     language: Language = .en, now: Date = Date()) async throws -> DossierContent {
+    /// `track`: where the breaches' tracks are read (the server's chosen storage; the command line
+    /// reads through the driver).
+    package static func make(caseID: UUID, scope: CaseScope, db: any Database, track: any TrackStorage = DriverTrack(),
+                             packs: PackLibrary, catalogs: Catalogs, language: Language = .en, now: Date = Date()) async throws -> DossierContent {
         let rows = try await CaseFileStore(db: db).rows(caseID: caseID, scope: scope)
         let file = try rows.caseFile()
         let pack = try packs.pack(for: file.jurisdiction)
@@ -30,7 +32,7 @@ package struct DossierContent {
         let madeAt = ZonedDateTime(epochMilliseconds: Int64(now.timeIntervalSince1970 * 1000), offsetSeconds: 0).description
         let t = catalogs.words(language.rawValue)
         let format = LocaleFormat(language: language.rawValue, timeZone: TimeZone(identifier: pack.timeZone) ?? .current)
-        let breaches = try await BreachFigures.make(caseID: caseID, scope: scope, file: file, db: db, t: t, format: format,
+        let breaches = try await BreachFigures.make(caseID: caseID, scope: scope, file: file, db: db, track: track, t: t, format: format,
                                                     words: CaseWords(t: t, format: format, pack: pack, language: language, file: file))
         let page = try await DossierPage.render(.init(file: file, assessment: assessment, evidence: evidence, incidentRefs: refs,
                                                       head: head, madeAt: now, pack: pack, t: t, breaches: breaches))

@@ -16,7 +16,7 @@ struct DossierController {
         guard let language = Language(rawValue: lang) else {
             throw ValidationFailure(pointer: "/lang", message: "query parameter lang must be ru, kk or en, not \"\(lang)\"")
         }
-        let content = try await DossierContent.make(caseID: caseID, scope: req.principal.scope, db: req.db, packs: packs,
+        let content = try await DossierContent.make(caseID: caseID, scope: req.principal.scope, db: req.db, track: req.application.track, packs: packs,
                                                     catalogs: req.application.catalogs, language: language)
         var headers = HTTPHeaders()
         headers.contentType = .html

@@ -1,6 +1,7 @@
 import Crypto
 import Domain
 import Fluent
+import Foundation
 import Law
 import Store
 

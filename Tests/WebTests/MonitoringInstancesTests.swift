@@ -487,14 +487,16 @@ extension MonitoringInstancesTests {
                 #expect(taken, "forwarded to the instance that watches it")
             }
 
+            let halting = ContinuousClock.now
             await doomed.instanceLeases?.halt()
             await doomed.server.shutdown()
             let stopped = ContinuousClock.now
-            var refusedMeanwhile = 0, taken = false
+            var refusedMeanwhile = 0, taken = false, firstAnswer: Duration?
             for attempt in 0..<600 where !taken {
                 let at = String(format: "2025-10-25T10:%02d:%02d+05:00", 1 + attempt / 60, attempt % 60)
                 let inside = MonitoringProbe.ping(at, 43.2201, 76.8501, device: cases[1].device)
                 let answer = try await survivors[attempt % 2].request(.POST, "/api/v1/monitoring/pings", json: ["pings": [inside]], as: gateway)
+                if attempt == 0 { firstAnswer = halting.duration(to: .now) }
                 if answer.json["accepted"] as? Int == 1 { taken = true; break }
                 let reason = (answer.json["refused"] as? [[String: Any]])?.first?["reason"] as? String
                 #expect(reason?.hasSuffix(PingRouter.sendAgain) == true, "refused only to be sent again: \(reason ?? "-")")
@@ -504,7 +506,12 @@ extension MonitoringInstancesTests {
             let failover = stopped.duration(to: .now)
             #expect(taken)
             #expect(failover < .seconds(10), "its cases are watched again within the lease and a heartbeat: \(failover)")
-            #expect(refusedMeanwhile > 0, "nobody watched the case in between")
+            // nobody watched the case in between: certain when the first answer came well inside the
+            // lease (renewed every fifth of it until the halt); a loaded machine may take longer
+            // than the lease to stop the server, and the case is then watched again already
+            if let firstAnswer, firstAnswer < .seconds(1) {
+                #expect(refusedMeanwhile > 0, "nobody watched the case in between")
+            }
             let zoneAlerts = try await MonitoringStore(db: apps[0].db).alerts(caseID: cases[1].id, scope: .all).filter { $0.kind == "zone" }
             #expect(zoneAlerts.count == 1, "the breach raised once, no alert lost")
 

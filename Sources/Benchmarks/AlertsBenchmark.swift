@@ -139,18 +139,18 @@ public struct AlertsBenchmark: Sendable {
             for n in 0..<units {
                 let unit = "Unit \(n)"
                 let number = String(format: "AL-%04d", n)
-                let file = CaseFile(jurisdiction: "KZ", case: CaseHeader(number: number, openedAt: ZonedDateTime(epochMilliseconds: nowMs(), offsetSeconds: 18_000), unit: unit),
+                let file = CaseFile(jurisdiction: "KZ", case: CaseHeader(number: number, openedAt: ZonedDateTime(epochMilliseconds: nowMilliseconds(), offsetSeconds: 18_000), unit: unit),
                                     persons: [Person(id: "v", role: .victim, name: "Victim \(n)"), Person(id: "r", role: .respondent, name: "Respondent \(n)")])
                 let caseID = try await CaseFileStore(db: app.db).importCaseFiles([file], by: .commandLine)[0]
                 let officer = try await UserStore(db: app.db).create(username: "officer\(n)", displayName: "Officer \(n)", role: .officer,
                                                                      unit: unit, passwordHash: "-", mustChangePassword: false)
                 try await ContactStore(db: app.db).save(Contact(userID: officer.id, language: n % 2 == 0 ? "ru" : "kk",
-                                                                phone: String(format: "+770100%05d", n), channels: [.sms, .push]), now: nowMs())
+                                                                phone: String(format: "+770100%05d", n), channels: [.sms, .push]), now: nowMilliseconds())
                 let browser = P256.KeyAgreement.PrivateKey()
                 _ = try await PushSubscriptionStore(db: app.db).subscribe(PushSubscription(
                     userID: officer.id, endpoint: "\(app.qorgauConfig.alertChannels.push!.services[0])/push/\(n)",
                     p256dh: browser.publicKey.x963Representation.base64URLEncoded, auth: WebPushEncryption.randomBytes(16).base64URLEncoded,
-                    label: nil, createdAt: nowMs()))
+                    label: nil, createdAt: nowMilliseconds()))
                 world.cases.append((caseID, number, unit))
                 world.officers[caseID] = officer.id
             }
@@ -159,7 +159,7 @@ public struct AlertsBenchmark: Sendable {
 
         func alert(_ n: Int) -> StoredAlert {
             let kase = cases[n % cases.count]
-            let now = nowMs()
+            let now = nowMilliseconds()
             return StoredAlert(caseID: kase.id, kind: "panic", order: nil, zone: nil, device: "phone-v",
                                at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: 18_000), distanceMeters: nil, accuracyMeters: nil,
                                incident: nil, createdAt: now)
@@ -321,7 +321,7 @@ final class BenchPeers: Sendable {
         app.routes.defaultMaxBodySize = "64kb"
         let box = NIOLockedValueBox<(first: [String: Int64], repeats: Int)>(([:], 0))
         app.post("**") { req -> HTTPStatus in
-            let now = nowMs()
+            let now = nowMilliseconds()
             guard let key = req.headers.first(name: "Idempotency-Key") else { return .badRequest }
             box.withLockedValue { state in
                 if state.first[key] == nil { state.first[key] = now } else { state.repeats += 1 }

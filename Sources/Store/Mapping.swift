@@ -172,7 +172,7 @@ extension ProtectiveOrderModel {
     }
 }
 
-func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+public func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
 
 extension RecordVersionModel {
     func value() throws -> RecordVersion {

@@ -341,8 +341,8 @@ import VaporTesting
                 }
                 let alerts = (0..<5).map { n in
                     StoredAlert(caseID: kase.id, kind: "zone", order: "o1", zone: 0, device: "bracelet-1",
-                                at: ZonedDateTime(epochMilliseconds: nowMs() + Int64(n), offsetSeconds: 18_000), distanceMeters: 10,
-                                accuracyMeters: 5, incident: nil, createdAt: nowMs() + Int64(n))
+                                at: ZonedDateTime(epochMilliseconds: nowMilliseconds() + Int64(n), offsetSeconds: 18_000), distanceMeters: 10,
+                                accuracyMeters: 5, incident: nil, createdAt: nowMilliseconds() + Int64(n))
                 }
                 try await MonitoringStore(db: first.db).save(pings: [], alerts: alerts, breaches: [], by: "test")
                 var settings = DeliveryWorker.Settings()
@@ -398,7 +398,7 @@ import VaporTesting
             let waiting = try await app.makeUser(.investigator, cases: [kase.id])
             try await contact(app, waiting, ["language": "ru", "phone": "+77010000053", "channels": ["sms"]])
             peer.answer(.serviceUnavailable, .serviceUnavailable, .serviceUnavailable)
-            let now = nowMs()
+            let now = nowMilliseconds()
             try await MonitoringStore(db: app.db).save(pings: [], alerts: [StoredAlert(
                 caseID: kase.id, kind: "zone", order: "o1", zone: 0, device: "bracelet-1", at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: 18_000),
                 distanceMeters: 10, accuracyMeters: 5, incident: nil, createdAt: now)], breaches: [], by: "test")
@@ -413,14 +413,14 @@ import VaporTesting
     @Test func aLowBatteryDoesNotClimbTheChainByItself() async throws {
         try await withQorgauApp { app in
             let caseID = try await importCase(app).id
-            let long = nowMs() - 3_600_000
+            let long = nowMilliseconds() - 3_600_000
             let alerts = ["lowBattery", "silent"].map { kind in
                 StoredAlert(caseID: caseID, kind: kind, order: nil, zone: nil, device: "bracelet-1",
                             at: ZonedDateTime(epochMilliseconds: long, offsetSeconds: 18_000), distanceMeters: nil, accuracyMeters: nil,
                             incident: nil, createdAt: long)
             }
             try await MonitoringStore(db: app.db).save(pings: [], alerts: alerts, breaches: [], by: "test", receivedAt: long)
-            let escalated = try await MonitoringStore(db: app.db).escalate(before: nowMs(), now: nowMs())
+            let escalated = try await MonitoringStore(db: app.db).escalate(before: nowMilliseconds(), now: nowMilliseconds())
             #expect(escalated.map(\.alert.kind) == ["silent"])
         }
     }

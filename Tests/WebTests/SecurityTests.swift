@@ -49,7 +49,7 @@ import VaporTesting
                                                              headers: headers, body: Self.poisoned)
             #expect(upload.status == .badRequest)
             // a web form with a session: the CSRF token is not read from a poisoned body
-            let session = try await SessionStore(db: app.db).create(for: app.defaultTestUser.account.id, now: nowMs())
+            let session = try await SessionStore(db: app.db).create(for: app.defaultTestUser.account.id, now: nowMilliseconds())
             var web = Self.multipartHeaders()
             web.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
             for path in ["/cases/\(caseID)/incidents", "/cases", "/logout", "/password"] {
@@ -109,7 +109,7 @@ import VaporTesting
             let incident = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: Fixtures.incidentJSON())
             let incidentID = try #require(incident.json["id"] as? String)
             let gateway = try await app.makeUser(.gateway)
-            let session = try await SessionStore(db: app.db).create(for: app.defaultTestUser.account.id, now: nowMs())
+            let session = try await SessionStore(db: app.db).create(for: app.defaultTestUser.account.id, now: nowMilliseconds())
             let routes = app.routes.all.filter { $0.method != .GET && $0.method != .HEAD }
             let seeds: [String] = ["{\"a\": [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}", "{\"x\": \"\\u0000\"}", "[", "\u{0}\u{1}",
                                    "csrf=%ZZ&a[b][c][d][e]=1&&==", "a[]=1&a[0]=2&a[x]=3", "--\(Self.boundary)\r\nX\u{80}: y\r\n\r\n",
@@ -248,7 +248,7 @@ import VaporTesting
     @Test func theTokensOfAUserAreListedAndRevokedInThePages() async throws {
         try await withQorgauApp { app in
             let officer = try await app.makeUser(.officer, unit: Fixtures.unit)
-            let session = try await SessionStore(db: app.db).create(for: officer.account.id, now: nowMs())
+            let session = try await SessionStore(db: app.db).create(for: officer.account.id, now: nowMilliseconds())
             var headers = HTTPHeaders()
             headers.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
             let page = try await app.testing().sendRequest(.GET, "/password?lang=ru", headers: headers)
@@ -271,7 +271,7 @@ import VaporTesting
             // a victim's account page has her quick exit, as every page she sees
             let caseID = try #require(UUID(uuidString: try await app.createCase()))
             let victim = try await app.makeUser(.victim, cases: [caseID])
-            let hers = try await SessionStore(db: app.db).create(for: victim.account.id, now: nowMs())
+            let hers = try await SessionStore(db: app.db).create(for: victim.account.id, now: nowMilliseconds())
             var victimHeaders = HTTPHeaders()
             victimHeaders.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: hers.secret)))
             let account = try await app.testing().sendRequest(.GET, "/password?lang=kk", headers: victimHeaders)
@@ -283,7 +283,7 @@ import VaporTesting
     @Test func aWrongCurrentPasswordOnTheWebFormCountsAndIsAudited() async throws {
         try await withQorgauApp { app in
             let officer = try await app.makeUser(.officer, unit: Fixtures.unit)
-            let session = try await SessionStore(db: app.db).create(for: officer.account.id, now: nowMs())
+            let session = try await SessionStore(db: app.db).create(for: officer.account.id, now: nowMilliseconds())
             var headers = HTTPHeaders()
             headers.contentType = .urlEncodedForm
             headers.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
@@ -391,7 +391,7 @@ import VaporTesting
             #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/orders/\(orderID)").status == .ok)
             #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/violations").status == .ok)
             #expect(try await app.request(.GET, "/api/v1/deadlines").status == .ok)
-            let session = try await SessionStore(db: app.db).create(for: app.defaultTestUser.account.id, now: nowMs())
+            let session = try await SessionStore(db: app.db).create(for: app.defaultTestUser.account.id, now: nowMilliseconds())
             var headers = HTTPHeaders()
             headers.cookie = HTTPCookies(dictionaryLiteral: (SessionCookie.name, .init(string: session.secret)))
             #expect(try await app.testing().sendRequest(.GET, "/", headers: headers).status == .ok)

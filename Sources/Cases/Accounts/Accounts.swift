@@ -42,7 +42,7 @@ public struct Accounts: Sendable {
         if password != nil, let problem = PasswordPolicy.problem(with: chosen, username: username) {
             throw ValidationFailure(pointer: "/password", message: problem)
         }
-        if let unit { try await UnitStore(db: db).ensure(unit, now: nowMs()) } // the command line's and the demo's users
+        if let unit { try await UnitStore(db: db).ensure(unit, now: nowMilliseconds()) } // the command line's and the demo's users
         let user = try await UserStore(db: db).create(username: username, displayName: displayName, role: role, unit: unit,
                                                       passwordHash: try await hash(chosen), mustChangePassword: oneTime != nil)
         try await AuditStore(db: db).append(actor: actor, action: "user.created", target: user.id.apiString,
@@ -65,12 +65,12 @@ public struct Accounts: Sendable {
             let users = UserStore(db: db)
             guard let (account, stored) = try await users.credentials(username: user.username) else { throw DomainError.notFound("user") }
             let right = try await verify(current, stored) // constant work: checked even while locked
-            if let until = account.lockedUntil, until > nowMs() {
+            if let until = account.lockedUntil, until > nowMilliseconds() {
                 try await AuditStore(db: db).append(actor: actor, action: "password.change.locked", target: user.id.apiString)
                 throw ValidationFailure(pointer: "/currentPassword", message: Self.tooManyWrong)
             }
             guard right else {
-                let locked = try await users.noteFailedSignIn(user.id, now: nowMs())
+                let locked = try await users.noteFailedSignIn(user.id, now: nowMilliseconds())
                 try await AuditStore(db: db).append(actor: actor, action: locked ? "account.locked" : "password.change.failed",
                                                     target: user.id.apiString, detail: "wrong current password")
                 throw ValidationFailure(pointer: "/currentPassword", message: Self.wrongCurrent)
@@ -96,7 +96,7 @@ public struct Accounts: Sendable {
         try await db.transaction { db in
             try await UserStore(db: db).setPassword(user.id, hash: hash, mustChange: mustChange)
             try await SessionStore(db: db).deleteAll(of: user.id)
-            let revoked = try await TokenStore(db: db).revokeAll(of: user.id, now: nowMs())
+            let revoked = try await TokenStore(db: db).revokeAll(of: user.id, now: nowMilliseconds())
             // a device subscribed by whoever knew the old password would go on hearing her warnings
             let devices = try await PushSubscriptionStore(db: db).removeAll(of: user.id)
             try await AuditStore(db: db).append(actor: actor, action: action, target: user.id.apiString,
@@ -110,7 +110,7 @@ public struct Accounts: Sendable {
         let updated = try await UserStore(db: db).update(user.id, role: nil, unit: nil, displayName: nil, disabled: disabled)
         if disabled {
             try await SessionStore(db: db).deleteAll(of: user.id)
-            try await TokenStore(db: db).revokeAll(of: user.id, now: nowMs())
+            try await TokenStore(db: db).revokeAll(of: user.id, now: nowMilliseconds())
             _ = try await PushSubscriptionStore(db: db).removeAll(of: user.id)
         }
         try await AuditStore(db: db).append(actor: actor, action: disabled ? "user.disabled" : "user.enabled", target: user.id.apiString)
@@ -131,7 +131,7 @@ public struct Accounts: Sendable {
             return .refused
         }
         let right = try await verify(password, stored)
-        let now = nowMs(), account = user.id.apiString
+        let now = nowMilliseconds(), account = user.id.apiString
         if let until = user.lockedUntil, until > now {
             try await audit.append(actor: "anonymous", action: "signIn.locked", target: account,
                                    detail: "attempt while locked from \(source)")
@@ -211,4 +211,3 @@ public struct Accounts: Sendable {
     }
 }
 
-private func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }

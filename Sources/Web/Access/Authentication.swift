@@ -31,7 +31,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     func identify(_ request: Request) async throws -> SignedIn? {
         let audit = request.application.refusals
         if let bearer = request.headers.bearerAuthorization?.token {
-            let now = nowMs()
+            let now = nowMilliseconds()
             if let cached = request.application.tokenCache.get(bearer, now: now) { return cached }
             switch try await TokenStore(db: request.db).find(secret: bearer, now: now) {
             case .live(let user, let token) where !user.disabled:
@@ -55,7 +55,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                 try await QuickExit.endSession(cookie, request)
                 return nil
             }
-            switch try await SessionStore(db: request.db).find(secret: cookie, now: nowMs()) {
+            switch try await SessionStore(db: request.db).find(secret: cookie, now: nowMilliseconds()) {
             case .live(let session):
                 let principal = try await AccessStore(db: request.db).principal(for: session.user)
                 return SignedIn(user: session.user, principal: principal,

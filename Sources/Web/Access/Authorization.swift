@@ -128,7 +128,7 @@ extension Request {
     /// The unit a case belongs to (`.some(nil)`: none; `nil`: no such case), remembered for a few
     /// seconds by this instance, which forgets it at once when the case moves.
     func unit(ofCase caseID: UUID) async throws -> String?? {
-        let cache = application.caseUnitCache, now = nowMs()
+        let cache = application.caseUnitCache, now = nowMilliseconds()
         if let known = cache.get(caseID, now: now) { return known }
         let unit = try await CaseStore(db: db).unit(of: caseID)
         if let unit { cache.put(caseID, unit, now: now) } // a missing case is not remembered: it may be made

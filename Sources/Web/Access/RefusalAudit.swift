@@ -75,7 +75,7 @@ final class RefusalAudit: @unchecked Sendable {
     func record(_ request: Request, actor: String, action: String, detail: String? = nil, caseID: UUID? = nil) async throws {
         let source = request.sourceAddress, target = request.routePattern
         let capped = detail.map { String($0.prefix(Self.maxDetail)) }
-        let (write, suppressed) = admit(source: source, action: action, actor: actor, target: target, detail: capped ?? "", now: nowMs())
+        let (write, suppressed) = admit(source: source, action: action, actor: actor, target: target, detail: capped ?? "", now: nowMilliseconds())
         guard write else { return }
         var text = capped
         if suppressed > 0 { text = (text.map { $0 + "; " } ?? "") + "\(suppressed) more like it from \(Self.network(of: source)) in the minute before" }

@@ -75,7 +75,7 @@ enum SecondFactor {
     /// locked (nothing checked).
     static func verify(_ typed: String, of user: UserAccount, req: Request) async throws -> Verdict {
         let store = req.secondFactors
-        let now = nowMs()
+        let now = nowMilliseconds()
         guard let factor = try await store.factor(of: user.id), factor.confirmedAt != nil else { return .wrong }
         if let until = factor.lockedUntil, until > now { return .locked }
         var how: String?

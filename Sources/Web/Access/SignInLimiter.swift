@@ -1,5 +1,6 @@
 import Cases
 import Foundation
+import Store
 import Vapor
 
 /// What keeps password guessing slow and cheap for everyone else. A source is a network (an IPv4
@@ -110,7 +111,7 @@ extension Request {
     /// Takes one password attempt from this source's allowance, or answers 429.
     func spendPasswordAttempt() throws {
         guard let limiter = application.storage[SignInLimiterKey.self] else { return }
-        guard limiter.allow(source: sourceAddress, now: nowMs()) else {
+        guard limiter.allow(source: sourceAddress, now: nowMilliseconds()) else {
             throw Abort(.tooManyRequests, headers: ["Retry-After": "60"],
                         reason: "too many password attempts from this address: wait a minute")
         }

@@ -25,7 +25,7 @@ struct ContactController {
     func putContact(req: Request) async throws -> ContactBody {
         let user = try Self.userID(req)
         let contact = try Self.read(try req.jsonBody(), user: user)
-        try await ContactStore(db: req.db).save(contact, now: nowMs())
+        try await ContactStore(db: req.db).save(contact, now: nowMilliseconds())
         return ContactBody(contact)
     }
 

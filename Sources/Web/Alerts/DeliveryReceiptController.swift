@@ -20,7 +20,7 @@ struct DeliveryReceiptController {
         if let status, !["delivered", "undelivered"].contains(status) { body["status"].fail("must be delivered or undelivered") }
         let reason = body["reason"].string(required: false, maxLength: 200)
         try body.throwIfInvalid()
-        guard let delivery = try await DeliveryStore(db: req.db).receipt(id, delivered: status == "delivered", at: nowMs(), reason: reason) else {
+        guard let delivery = try await DeliveryStore(db: req.db).receipt(id, delivered: status == "delivered", at: nowMilliseconds(), reason: reason) else {
             throw Abort(.notFound, reason: "no delivery by that id")
         }
         return Answer(id: delivery.idempotencyKey, state: delivery.state.rawValue)

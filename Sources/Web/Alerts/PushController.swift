@@ -57,7 +57,7 @@ struct PushController {
         var contact = try await contacts.contact(of: user) ?? Contact(userID: user, language: req.pageLanguage)
         if !contact.channels.contains(.push) {
             contact.channels.insert(.push)
-            try await contacts.save(contact, now: nowMs())
+            try await contacts.save(contact, now: nowMilliseconds())
         }
         let response = Response(status: .created)
         try response.content.encode(DeviceBody(kept))
@@ -87,7 +87,7 @@ struct PushController {
         if let auth, Data(base64URLEncoded: auth)?.count != 16 { keys["auth"].fail("must be 16 bytes, base64url") }
         let label = body["label"].string(required: false, maxLength: 60)
         try body.throwIfInvalid()
-        return PushSubscription(userID: user, endpoint: endpoint!, p256dh: p256dh!, auth: auth!, label: label, createdAt: nowMs())
+        return PushSubscription(userID: user, endpoint: endpoint!, p256dh: p256dh!, auth: auth!, label: label, createdAt: nowMilliseconds())
     }
 
     static func vapidKey(_ req: Request) throws -> P256.Signing.PrivateKey? {

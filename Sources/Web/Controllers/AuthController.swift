@@ -43,7 +43,7 @@ struct AuthController {
         } else if SecondFactor.mustEnrol(user, req.application) {
             throw Abort(.forbidden, reason: "your role requires a second factor: set it up in the browser (/account/second-factor) first")
         }
-        let now = nowMs()
+        let now = nowMilliseconds()
         let (secret, token) = try await TokenStore(db: req.db).create(
             for: user.id, name: name!, mayWrite: scopes.contains("write"), expiresAt: now + Int64(days) * 86_400_000, now: now)
         try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "token.created", target: token.id.apiString)
@@ -74,7 +74,7 @@ struct AuthController {
     func revokeToken(req: Request) async throws -> TokenResponse {
         let id = try req.uuid("tokenID", what: "token")
         let user = try req.signedIn.user
-        let token = try await TokenStore(db: req.db).revoke(id, of: user.id, now: nowMs())
+        let token = try await TokenStore(db: req.db).revoke(id, of: user.id, now: nowMilliseconds())
         req.forgetCachedTokens()
         try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "token.revoked", target: id.apiString)
         return TokenResponse(token)
@@ -128,7 +128,7 @@ struct UserResponse: Content {
     init(_ user: UserAccount) {
         id = user.id.apiString; username = user.username; displayName = user.displayName; role = user.role.rawValue
         unit = user.unit; mustChangePassword = user.mustChangePassword; disabled = user.disabled
-        lockedUntil = user.lockedUntil.flatMap { $0 > nowMs() ? Timestamp.text($0) : nil }
+        lockedUntil = user.lockedUntil.flatMap { $0 > nowMilliseconds() ? Timestamp.text($0) : nil }
         createdAt = Timestamp.text(user.createdAt)
         secondFactorSince = user.secondFactorSince.map(Timestamp.text)
     }

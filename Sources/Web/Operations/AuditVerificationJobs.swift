@@ -24,11 +24,11 @@ final class AuditVerificationJobs: LifecycleHandler, @unchecked Sendable {
                     let report = try await AuditVerifier(db: db, blobs: blobs, projections: [
                         ("worklists", { try await projections.worklistDisagreements(on: packs.reportingDay()) }),
                     ]).verify()
-                    try await store.finish(id, report: report, now: nowMs())
+                    try await store.finish(id, report: report, now: nowMilliseconds())
                     logger.notice("audit verification finished", metadata: ["intact": "\(report.intact)", "problems": "\(report.problems.count)"])
                 } catch {
                     logger.error("audit verification failed: \(error)")
-                    try? await store.fail(id, because: String(describing: error), now: nowMs())
+                    try? await store.fail(id, because: String(describing: error), now: nowMilliseconds())
                 }
                 self?.lock.withLock { self?.running[id] = nil }
             }

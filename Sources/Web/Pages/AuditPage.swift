@@ -26,7 +26,7 @@ struct AuditPage {
     /// `POST /audit/verify`: starts `audit verify` in the background, unless a run is going.
     func verify(req: Request) async throws -> Response {
         let actor = try req.principal.subject
-        guard let id = try await AuditVerificationStore(db: req.db).start(by: actor, now: nowMs()) else {
+        guard let id = try await AuditVerificationStore(db: req.db).start(by: actor, now: nowMilliseconds()) else {
             return req.redirect(to: "/audit?verify=running#verification")
         }
         try await AuditStore(db: req.db).append(actor: actor, action: "audit.verificationStarted", target: id.apiString)
@@ -35,7 +35,7 @@ struct AuditPage {
     }
 
     private func verification(_ req: Request, format: LocaleFormat, t: [String: String]) async throws -> Verification {
-        let now = nowMs()
+        let now = nowMilliseconds()
         guard let run = try await AuditVerificationStore(db: req.db).latest() else {
             return Verification(state: t["audit_verify_never"] ?? "", intact: false, broken: false, running: false, problems: [])
         }

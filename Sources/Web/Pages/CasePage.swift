@@ -93,7 +93,7 @@ struct CasePage {
             if isVictim {
                 // what she wrote and the photo she chose are kept: the form comes back with them
                 let draft = DiaryDraft(caseID: caseID, fields: DiaryDrafts.fields(of: form), photo: try sealed?.keep(req) ?? kept)
-                if let replaced = try await drafts.save(draft, of: userID, now: nowMs()) {
+                if let replaced = try await drafts.save(draft, of: userID, now: nowMilliseconds()) {
                     try await DiaryDrafts.removeIfUnused(replaced, req: req)
                 }
                 form.keptPhoto = draft.photo?.name
@@ -140,7 +140,7 @@ struct CasePage {
     /// The case's map at a glance: the zones of the orders in force now, her places, where each
     /// device last reported (within the last day).
     static func map(_ req: Request, caseID: UUID, file: CaseFile, words: CaseWords, t: [String: String]) async throws -> MapDrawing? {
-        let now = nowMs()
+        let now = nowMilliseconds()
         var map = MapBuilder(hysteresisMetres: MonitoringEngine.defaultHysteresisMeters)
         var drawn = false
         for order in file.protectiveOrders where order.status(at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: 0)) == .active {

@@ -34,7 +34,7 @@ struct DiaryAdditions {
             let summary = try await CaseStore(db: req.db).get(caseID, scope: principal.scope)
             let zone = (try? packs.pack(for: summary.jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
             let format = LocaleFormat(language: req.pageLanguage, timeZone: zone)
-            let now = ZonedDateTime(epochMilliseconds: nowMs(), offsetSeconds: zone.secondsFromGMT())
+            let now = ZonedDateTime(epochMilliseconds: nowMilliseconds(), offsetSeconds: zone.secondsFromGMT())
             var corrected = stored.incident
             corrected.description += "\n\n" + (t["addition_prefix"] ?? "{date}:").replacingOccurrences(of: "{date}", with: format.dateTime(now))
                 + " " + text

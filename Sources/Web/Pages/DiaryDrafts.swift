@@ -105,7 +105,7 @@ struct DiaryDrafts {
         draft.fields = fields(of: IncidentForm(posted))
         if let caseID { draft.caseID = caseID }
         if let photo = try keepPhoto(posted.photo, req: req) { draft.photo = photo }
-        if let replaced = try await store.save(draft, of: user.id, now: nowMs()) { try await removeIfUnused(replaced, req: req) }
+        if let replaced = try await store.save(draft, of: user.id, now: nowMilliseconds()) { try await removeIfUnused(replaced, req: req) }
     }
 
     /// Seals a posted photo into the evidence store (not yet evidence: the draft names it).

@@ -61,7 +61,7 @@ struct DiaryPage {
             let pack = try packs.pack(for: file.jurisdiction)
             let zone = TimeZone(identifier: pack.timeZone) ?? .current
             let format = LocaleFormat(language: frame.lang, timeZone: zone)
-            let now = ZonedDateTime(epochMilliseconds: nowMs(), offsetSeconds: zone.secondsFromGMT())
+            let now = ZonedDateTime(epochMilliseconds: nowMilliseconds(), offsetSeconds: zone.secondsFromGMT())
             cases.append(CaseView(
                 id: summary.id.apiString,
                 summary: VictimCaseSummary.make(number: summary.number, file: file, status: summary.status, now: now, t: t, format: format),

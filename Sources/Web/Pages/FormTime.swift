@@ -31,8 +31,8 @@ struct FormTime {
     /// An instant as `<input type=datetime-local>` shows it, in the instant's own offset.
     static func local(_ time: ZonedDateTime) -> String { String(time.description.prefix(16)) }
 
-    var now: String { ZonedDateTime(epochMilliseconds: nowMs(), offsetSeconds: offsetSeconds).description }
+    var now: String { ZonedDateTime(epochMilliseconds: nowMilliseconds(), offsetSeconds: offsetSeconds).description }
 
     /// Now, to the minute: a time given later in a form is then never before it.
-    var nowToTheMinute: String { ZonedDateTime(epochMilliseconds: nowMs() / 60_000 * 60_000, offsetSeconds: offsetSeconds).description }
+    var nowToTheMinute: String { ZonedDateTime(epochMilliseconds: nowMilliseconds() / 60_000 * 60_000, offsetSeconds: offsetSeconds).description }
 }

@@ -182,7 +182,7 @@ struct LifecycleForms {
         let t = req.application.catalogs.words(req.pageLanguage)
         guard let order = file.protectiveOrders.first(where: { $0.id == ref }) else { return (file, t["order_not_found"]) }
         if order.revokedAt != nil { return (file, t["order_already_revoked"]) }
-        if order.validUntil.epochMilliseconds <= nowMs() { return (file, t["order_ran_out"]) }
+        if order.validUntil.epochMilliseconds <= nowMilliseconds() { return (file, t["order_ran_out"]) }
         return (file, nil)
     }
 
@@ -350,7 +350,7 @@ struct LifecycleForms {
         state.personRoles = [.init(value: "", label: t["choose_role"] ?? "—", selected: (state.addPerson.values["role"] ?? "").isEmpty)] + PersonRole.allCases.map { .init(value: $0.rawValue, label: t["personrole_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == state.addPerson.values["role"]) }
         state.relationships = PersonForms.relationshipChoices(selected: state.addPerson.values["relationshipToVictim"] ?? "", t: t)
         state.placeKinds = PersonForms.placeKindChoices(selected: state.addPerson.values["placeKind"] ?? "home", t: t)
-        let now = nowMs()
+        let now = nowMilliseconds()
         state.orderActions = file.protectiveOrders.filter { $0.revokedAt == nil && $0.validUntil.epochMilliseconds > now }.map { order in
             var extend = state.extend.values["order"] == order.id ? state.extend : Values()
             let revoke = state.revoke.values["order"] == order.id ? state.revoke : Values()

@@ -38,7 +38,7 @@ struct PanicButton {
     static func raise(for user: UserAccount, principal: Principal, req: Request) async throws -> Raised? {
         let posted = req.form(Posted.self) ?? Posted()
         let cases = try await CaseStore(db: req.db).list(CaseFilter(), scope: principal.scope, limit: 100, after: nil).items
-        let now = nowMs()
+        let now = nowMilliseconds()
         let at = ZonedDateTime(epochMilliseconds: now, offsetSeconds: 0)
         let position = Self.position(posted)
         var alerts: [StoredAlert] = []
@@ -80,7 +80,7 @@ struct PanicButton {
     /// alerted", with or without her position; nil unless it is a panic alert of the last 15 minutes.
     static func confirmation(_ alertID: UUID, db: any Database) async throws -> String? {
         let store = MonitoringStore(db: db)
-        guard let alert = try await store.raised(alertID, kind: alertKind, since: nowMs() - 15 * 60_000) else { return nil }
+        guard let alert = try await store.raised(alertID, kind: alertKind, since: nowMilliseconds() - 15 * 60_000) else { return nil }
         return try await store.position(of: alert) == nil ? "panic_sent_without_position" : "panic_sent"
     }
 

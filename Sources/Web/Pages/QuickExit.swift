@@ -31,7 +31,7 @@ struct QuickExit {
     /// Ends the session `secret` names, audited as her quick exit when it was still live.
     static func endSession(_ secret: String, _ req: Request) async throws {
         let sessions = SessionStore(db: req.db)
-        if case .live(let session) = try await sessions.find(secret: secret, now: nowMs()) {
+        if case .live(let session) = try await sessions.find(secret: secret, now: nowMilliseconds()) {
             try await AuditStore(db: req.db).append(actor: session.user.id.apiString, action: "quickExit")
         }
         try await sessions.delete(secret: secret)

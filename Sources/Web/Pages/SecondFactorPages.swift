@@ -29,7 +29,7 @@ struct SecondFactorPages {
 
     /// After a right password, for a user with a second factor: the code is asked before a session starts.
     static func askForCode(_ req: Request, user: UserAccount) async throws -> Response {
-        let secret = try await req.secondFactors.challenge(for: user.id, now: nowMs())
+        let secret = try await req.secondFactors.challenge(for: user.id, now: nowMilliseconds())
         let response = req.redirect(to: "/login/code")
         var cookie = SessionCookie.make(secret, for: req, maxAge: Int(SecondFactorStore.challengeLifetime / 1000))
         cookie.sameSite = .strict // a form posted from another site does not carry it
@@ -81,7 +81,7 @@ struct SecondFactorPages {
 
     private func challengedUser(_ req: Request) async throws -> UUID? {
         guard let secret = req.cookies[Self.challengeCookie]?.string else { return nil }
-        return try await req.secondFactors.challengedUser(secret, now: nowMs())
+        return try await req.secondFactors.challengedUser(secret, now: nowMilliseconds())
     }
 
     // MARK: one's own second factor
@@ -97,11 +97,11 @@ struct SecondFactorPages {
         let user = try req.signedIn.user
         let store = req.secondFactors
         guard let factor = try await store.factor(of: user.id), factor.confirmedAt == nil else { return req.redirect(to: "/account/second-factor") }
-        guard let step = SecondFactor.matchingStep(of: Self.code(req), secret: factor.secret, lastStep: 0, now: nowMs()) else {
+        guard let step = SecondFactor.matchingStep(of: Self.code(req), secret: factor.secret, lastStep: 0, now: nowMilliseconds()) else {
             return try await render(req, error: "second_factor_code_wrong", status: .unprocessableEntity)
         }
         let codes = RecoveryCode.make()
-        try await store.confirm(user.id, step: step, recoveryCodes: codes, now: nowMs())
+        try await store.confirm(user.id, step: step, recoveryCodes: codes, now: nowMilliseconds())
         try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "secondFactor.enrolled", target: user.id.apiString)
         return try await render(req, recoveryCodes: codes, notice: "second_factor_done_on")
     }
@@ -165,7 +165,7 @@ struct SecondFactorPages {
                 secret = pending.secret
             } else {
                 secret = SecondFactor.newSecret()
-                try await store.begin(user.id, secret: secret, now: nowMs())
+                try await store.begin(user.id, secret: secret, now: nowMilliseconds())
             }
             let issuer = user.role == .victim && req.application.qorgauConfig.discreet != .off ? (t["neutral_title"] ?? "Notes") : "Qorgau"
             let qr = try QRCode(SecondFactor.address(secret: secret, account: user.username, issuer: issuer))

@@ -125,7 +125,7 @@ struct SignInPages {
     func revokeToken(req: Request) async throws -> Response {
         let user = try req.signedIn.user
         let id = try req.uuid("tokenID", what: "token")
-        _ = try await TokenStore(db: req.db).revoke(id, of: user.id, now: nowMs())
+        _ = try await TokenStore(db: req.db).revoke(id, of: user.id, now: nowMilliseconds())
         req.forgetCachedTokens()
         try await AuditStore(db: req.db).append(actor: user.id.apiString, action: "token.revoked", target: id.apiString)
         return req.redirect(to: "/password?revoked=1#tokens")
@@ -135,7 +135,7 @@ struct SignInPages {
     /// A one-time password is changed first, then a second factor the policy requires is set up.
     static func startSession(_ req: Request, for user: UserAccount) async throws -> Response {
         if let old = req.cookies[SessionCookie.name]?.string { try await SessionStore(db: req.db).delete(secret: old) }
-        let (secret, _) = try await SessionStore(db: req.db).create(for: user.id, now: nowMs())
+        let (secret, _) = try await SessionStore(db: req.db).create(for: user.id, now: nowMilliseconds())
         let next = user.mustChangePassword ? "/password" : SecondFactor.mustEnrol(user, req.application) ? "/account/second-factor" : "/"
         let response = req.redirect(to: next)
         response.cookies[SessionCookie.name] = SessionCookie.make(secret, for: req)
@@ -170,7 +170,7 @@ struct SignInPages {
     func saveContact(req: Request) async throws -> Response {
         let (contact, errors) = ContactForm.read(req)
         if let contact, errors.isEmpty {
-            try await ContactStore(db: req.db).save(contact, now: nowMs())
+            try await ContactStore(db: req.db).save(contact, now: nowMilliseconds())
             return req.redirect(to: "/password?contact=saved#contact")
         }
         return try await passwordPage(req, error: nil, status: .unprocessableEntity, contact: (contact, errors))
@@ -181,7 +181,7 @@ struct SignInPages {
         let signedIn = try req.signedIn
         let frame = try PageFrame.make(req, emergencyNumber: try await emergencyNumber(req))
         let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
-        let now = nowMs()
+        let now = nowMilliseconds()
         let tokens = try await TokenStore(db: req.db).list(of: signedIn.user.id)
             .filter { $0.revokedAt == nil && $0.expiresAt > now }
             .map { token in

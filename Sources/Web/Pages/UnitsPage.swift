@@ -31,7 +31,7 @@ struct UnitsPage {
         let form = req.form(Form.self) ?? Form()
         let unit = Self.unit(form)
         do {
-            try await UnitStore(db: req.db).add(unit, now: nowMs())
+            try await UnitStore(db: req.db).add(unit, now: nowMilliseconds())
             try await AuditStore(db: req.db).append(actor: try req.principal.subject, action: "unit.added", target: unit.code)
             return req.redirect(to: "/units?done=added#\(Self.anchor(unit.code))")
         } catch let failure as ValidationFailure {

@@ -21,7 +21,7 @@ struct UserAccessPage {
         let t = frame.t
         let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
         func when(_ ms: Int64) -> String { format.dateTime(ZonedDateTime(epochMilliseconds: ms, offsetSeconds: 0)) }
-        let now = nowMs()
+        let now = nowMilliseconds()
         let sessions = try await SessionStore(db: req.db).live(of: user.id, now: now).map { SessionView(started: when($0.createdAt), lastSeen: when($0.lastSeen)) }
         let tokens = try await TokenStore(db: req.db).list(of: user.id).sorted { $0.createdAt > $1.createdAt }.map { token in
             let live = token.revokedAt == nil && token.expiresAt > now
@@ -48,7 +48,7 @@ struct UserAccessPage {
     func revokeToken(req: Request) async throws -> Response {
         let user = try await UserStore(db: req.db).get(try req.uuid("userID", what: "user"))
         let id = try req.uuid("tokenID", what: "token")
-        _ = try await TokenStore(db: req.db).revoke(id, of: user.id, now: nowMs())
+        _ = try await TokenStore(db: req.db).revoke(id, of: user.id, now: nowMilliseconds())
         req.forgetCachedTokens()
         try await AuditStore(db: req.db).append(actor: try req.principal.subject, action: "token.revoked", target: id.apiString,
                                                 detail: "of user \(user.id.apiString)")

@@ -21,7 +21,7 @@ struct DevicesPage {
         let store = MonitoringStore(db: req.db, track: req.application.track)
         let last = try await store.lastPings(worn.map { ($0.case.id, $0.device.id) })
         let lastOf = Dictionary(last.map { ("\($0.caseID)/\($0.device)", $0) }, uniquingKeysWith: { first, _ in first })
-        let now = nowMs()
+        let now = nowMilliseconds()
         let format = LocaleFormat(language: frame.lang, timeZone: TimeZone(identifier: "Asia/Almaty") ?? .current)
         var rows: [Row] = []
         for item in worn {

@@ -71,7 +71,7 @@ struct MonitoringPage {
         let words = CaseWords(t: t, lang: frame.lang, pack: pack, file: file)
         let hours = req.query[Int.self, at: "hours"].flatMap { Self.periods.contains($0) ? $0 : nil } ?? 24
         let clock = FormTime(jurisdiction: file.jurisdiction, packs: packs)
-        let wallClock = nowMs() // the last position's age is from now, whatever period is shown
+        let wallClock = nowMilliseconds() // the last position's age is from now, whatever period is shown
         var now = wallClock
         var from = now - Int64(hours) * 3_600_000
         var window = Window(from: "", to: "")

@@ -34,11 +34,14 @@ public struct ValidationFailure: Error, Sendable, CustomStringConvertible {
 public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(String)
     case conflict(String)
+    /// The caller may reach the record but not do this to it (a rule of the case, not of the role).
+    case forbidden(String)
 
     public var description: String {
         switch self {
         case .notFound(let what): "\(what) not found"
         case .conflict(let why): why
+        case .forbidden(let why): why
         }
     }
 }

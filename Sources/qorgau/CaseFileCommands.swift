@@ -15,7 +15,7 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let packs = try PackLibrary.loaded()
-        let reader = CaseFileReader(jurisdictions: packs.codes)
+        let location = try options.location()
         var parsed: [(String, CaseFile)] = []
         var problems: [String] = []
         for path in files {
@@ -23,9 +23,7 @@ struct Import: AsyncParsableCommand {
                 problems.append("\(path): cannot read the file"); continue
             }
             do {
-                let file = try reader.read(data: data)
-                let lawProblems = CaseFileRules.problems(file, packs: packs)
-                if lawProblems.isEmpty { parsed.append((path, file)) } else { problems += lawProblems.map { "\(path): \($0)" } }
+                parsed.append((path, try ImportService.read(data, packs: packs)))
             } catch { problems += error.problems.map { "\(path): \($0)" } }
         }
         let numbers = parsed.compactMap(\.1.case.number)
@@ -35,11 +33,12 @@ struct Import: AsyncParsableCommand {
         guard problems.isEmpty else {
             throw CommandFailure((problems + ["nothing was imported"]).joined(separator: "\n"))
         }
-        let location = try options.location()
         let files = parsed.map(\.1)
         let ids: [UUID]
         do {
-            ids = try await DatabaseSession.with(location) { db in try await CaseFileStore(db: db).importCaseFiles(files, by: .commandLine) }
+            ids = try await DatabaseSession.with(location) { db in
+                try await ImportService(db: db, packs: packs, caller: .commandLine).importCaseFiles(files)
+            }
         } catch let failure as ValidationFailure {
             // pointed at "/N/…", the N-th file: said with the file's path
             let lines = failure.problems.map { problem -> String in
@@ -52,7 +51,7 @@ struct Import: AsyncParsableCommand {
         for ((path, file), id) in zip(parsed, ids) {
             print("imported \(path): case \(id.uuidString.lowercased())\(file.case.number.map { " (\($0))" } ?? ""), "
                   + "\(file.persons.count) persons, \(file.incidents.count) incidents")
-            for warning in CaseFileRules.warnings(file, packs: packs) { print("  warning: \(warning)") }
+            for warning in ImportService.warnings(file, packs: packs) { print("  warning: \(warning)") }
         }
     }
 }

@@ -116,9 +116,7 @@ struct User: AsyncParsableCommand {
 
         func run() async throws {
             try await withUserAndCase(username, caseRef, options) { db, user, caseID in
-                _ = try await AccessStore(db: db).grant(caseID: caseID, to: user, by: .commandLine)
-                try await AuditStore(db: db).append(actor: "cli", action: "access.granted", target: caseID.uuidString.lowercased(),
-                                                    detail: "to user \(user.id.uuidString.lowercased())")
+                try await AccessService(db: db, caller: .commandLine).grant(caseID, to: user)
             }
             print("\(username) may see case \(caseRef)")
         }
@@ -132,9 +130,7 @@ struct User: AsyncParsableCommand {
 
         func run() async throws {
             try await withUserAndCase(username, caseRef, options) { db, user, caseID in
-                try await AccessStore(db: db).withdraw(caseID: caseID, from: user.id, by: .commandLine)
-                try await AuditStore(db: db).append(actor: "cli", action: "access.withdrawn", target: caseID.uuidString.lowercased(),
-                                                    detail: "from user \(user.id.uuidString.lowercased())")
+                try await AccessService(db: db, caller: .commandLine).withdraw(caseID, from: user.id)
             }
             print("\(username) no longer sees case \(caseRef)")
         }

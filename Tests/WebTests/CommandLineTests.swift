@@ -407,4 +407,33 @@ import Web
         #expect(try run(["user", "grant", "dana", "NO-SUCH-CASE", "--data", data.path], in: data).status == 1)
         #expect(try run(["user", "passwd", "nobody", "--data", data.path], in: data).status == 1)
     }
+
+    /// A grant and its withdrawal from the command line go through the same service as the API's:
+    /// one audit record each, as when an officer grants from the case page.
+    @Test(.enabled(if: built, "build the qorgau binary first (swift build)"))
+    func aGrantFromTheCommandLineIsAuditedOnce() async throws {
+        let data = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let location = DatabaseLocation.sqliteFile(data.appendingPathComponent("qorgau.sqlite").path)
+        @Sendable func cli(_ arguments: [String]) async throws -> Run {
+            try await Self.offPool { try run(arguments + ["--data", data.path], in: data) }
+        }
+        func audited() async throws -> (granted: Int, withdrawn: Int) {
+            try await DatabaseSession.with(location, access: .read) { db in
+                let audit = AuditStore(db: db)
+                return (try await audit.list(action: "access.granted", limit: 100, after: nil).items.count,
+                        try await audit.list(action: "access.withdrawn", limit: 100, after: nil).items.count)
+            }
+        }
+        #expect(try await cli(["demo"]).status == 0)
+        #expect(try await cli(["user", "add", "sholpan", "--role", "investigator"]).status == 0)
+        let before = try await audited()
+        let granted = try await cli(["user", "grant", "sholpan", "ALM-2025-0141"])
+        #expect(granted.status == 0, "\(granted.stderr)")
+        #expect(try await audited().granted == before.granted + 1)
+        let withdrawn = try await cli(["user", "withdraw", "sholpan", "ALM-2025-0141"])
+        #expect(withdrawn.status == 0, "\(withdrawn.stderr)")
+        #expect(try await audited().withdrawn == before.withdrawn + 1)
+        #expect(try await cli(["user", "grant", "sholpan", "NO-SUCH-CASE"]).status == 1)
+    }
 }

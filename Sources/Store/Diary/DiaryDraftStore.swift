@@ -4,15 +4,7 @@ import SQLKit
 
 /// A diary entry not yet saved: the form's fields as she typed them, and a photo she chose.
 public struct DiaryDraft: Sendable, Equatable {
-    public struct Photo: Sendable, Equatable {
-        public var sha256: String
-        public var name: String
-        public var mediaType: String
-        public var size: Int64
-        public init(sha256: String, name: String, mediaType: String, size: Int64) {
-            self.sha256 = sha256; self.name = name; self.mediaType = mediaType; self.size = size
-        }
-    }
+    public typealias Photo = EvidenceFile
 
     public var caseID: UUID?
     /// The form's fields by name (`impact` holds its choices joined by commas).

@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Store
 import Vapor
@@ -6,26 +7,21 @@ import Vapor
 struct AccessController {
     func list(req: Request) async throws -> PageResponse<GrantResponse> {
         let caseID = try req.uuid("caseID", what: "case")
-        let grants = try await AccessStore(db: req.db).grants(caseID: caseID, scope: try req.principal.scope)
+        let grants = try await req.access.grants(caseID)
         return PageResponse(items: grants.map(GrantResponse.init), nextCursor: nil)
     }
 
     /// Body: `{"username": "…"}`.
     func grant(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let body = try req.jsonBody()
-        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
-        let username = body["username"].string(maxLength: 64)
-        try body.throwIfInvalid()
-        let grant = try await req.grantAccess(to: caseID, username: username!)
+        let grant = try await req.access.grant(caseID, try req.jsonBody())
         return try GrantResponse(grant).created(at: "/api/v1/cases/\(caseID.apiString)/access")
     }
 
     func withdraw(req: Request) async throws -> HTTPStatus {
         let caseID = try req.uuid("caseID", what: "case")
         let userID = try req.uuid("userID", what: "grant")
-        let principal = try req.principal
-        try await AccessStore(db: req.db).withdraw(caseID: caseID, from: userID, by: principal)
+        try await req.access.withdraw(caseID, from: userID)
         return .noContent
     }
 }

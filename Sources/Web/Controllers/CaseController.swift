@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Law
 import Store
@@ -6,16 +7,7 @@ import Vapor
 /// `/api/v1/cases`: create, list (filtered, paginated), read.
 struct CaseController {
     func create(req: Request) async throws -> Response {
-        let body = try req.jsonBody()
-        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
-        let jurisdiction = body["jurisdiction"].string()
-        let known = req.application.packs.codes
-        if let jurisdiction, !known.contains(jurisdiction) {
-            body["jurisdiction"].fail("unknown jurisdiction \"\(jurisdiction)\" (known: \(known.sorted().joined(separator: ", ")))")
-        }
-        let header = FieldReader().header(body)
-        try body.throwIfInvalid()
-        let summary = try await req.openCase(jurisdiction: jurisdiction!, header: header!, unitPointer: "/unit")
+        let summary = try await req.cases.open(try req.jsonBody())
         return try CaseResponse(summary).created(at: "/api/v1/cases/\(summary.id.apiString)")
     }
 
@@ -43,18 +35,8 @@ struct CaseController {
     /// Body: `{"number"?, "unit"?, "status"?: "open"|"closed", "reason", "expectedVersion"?}`.
     func correct(req: Request) async throws -> CaseResponse {
         let id = try req.uuid("caseID", what: "case")
-        let body = try req.jsonBody()
-        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
-        let number = body["number"].string(required: false, maxLength: 100)
-        let unit = body["unit"].string(required: false, maxLength: 500)
-        let status = body["status"].word(CaseStatus.self, required: false)
-        let reason = body["reason"].string(maxLength: 2000)
-        let expected = body["expectedVersion"].int(required: false, in: 1...Int(Int32.max))
-        try body.throwIfInvalid()
-        if let unit { try await req.checkTransfer(of: id, to: unit, pointer: "/unit") }
-        let changes = CaseChanges(number: number.map { .some($0) }, unit: unit.map { .some($0) }, status: status)
-        let corrected = try await CaseStore(db: req.db).correct(id, changes: changes, reason: reason!,
-                                                                expectedVersion: expected, by: req.principal)
+        let corrected = try await req.cases.correct(id, try req.jsonBody())
+        req.application.caseUnitCache.forget(id) // the unit may have changed
         return CaseResponse(corrected)
     }
 

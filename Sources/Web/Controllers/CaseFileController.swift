@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Law
 import Store
@@ -11,15 +12,10 @@ struct CaseFileController {
 
     func importFile(req: Request) async throws -> Response {
         guard let buffer = req.body.data else { throw ValidationFailure(pointer: "", message: "a case file is required", isMalformed: true) }
-        var file = try CaseFileReader(jurisdictions: packs.codes).read(data: Data(buffer: buffer))
-        let problems = CaseFileRules.problems(file, packs: packs)
-        if !problems.isEmpty { throw ValidationFailure(problems) }
-        file.case.unit = try await req.unitForNewCase(file.case.unit, pointer: "/case/unit")
-        let id = try await CaseFileStore(db: req.db).importCaseFile(file, by: req.principal)
-        try await req.grantToCreator(id)
-        let warnings = CaseFileRules.warnings(file, packs: packs)
-        return try ImportResponse(id: id.apiString, number: file.case.number, persons: file.persons.count,
-                                  incidents: file.incidents.count, warnings: warnings.isEmpty ? nil : warnings)
+        let imported = try await req.imports.importCaseFile(Data(buffer: buffer))
+        let (id, file) = (imported.id, imported.file)
+        return try ImportResponse(id: id.apiString, number: file.case.number, persons: file.persons.count, incidents: file.incidents.count,
+                                  warnings: imported.warnings.isEmpty ? nil : imported.warnings)
             .created(at: "/api/v1/cases/\(id.apiString)")
     }
 

@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Store
 import Vapor
@@ -6,14 +7,7 @@ import Vapor
 struct IncidentController {
     func create(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let body = try req.jsonBody()
-        let incident = FieldReader().incident(body, requireID: false)
-        if try req.principal.role == .victim, let incident, incident.reportedBy != .victim {
-            body["reportedBy"].fail("a victim logs incidents as reportedBy \"victim\"")
-        }
-        try body.throwIfInvalid()
-        let store = IncidentStore(db: req.db, writer: req.application.incidentWriter)
-        let stored = try await store.add(incident!, to: caseID, by: req.principal)
+        let stored = try await req.incidents.log(caseID, try req.jsonBody())
         return try IncidentResponse(stored).created(at: "/api/v1/cases/\(caseID.apiString)/incidents/\(stored.id.apiString)")
     }
 
@@ -40,15 +34,7 @@ struct IncidentController {
     func correct(req: Request) async throws -> IncidentResponse {
         let caseID = try req.uuid("caseID", what: "case")
         let id = try req.uuid("incidentID", what: "incident")
-        let body = try req.jsonBody()
-        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
-        let incident = FieldReader().incident(body["incident"], requireID: false)
-        let reason = body["reason"].string(maxLength: 2000)
-        let expected = body["expectedVersion"].int(required: false, in: 1...Int(Int32.max))
-        try body.throwIfInvalid()
-        let stored = try await IncidentStore(db: req.db).correct(id, caseID: caseID, with: incident!, reason: reason!,
-                                                                 expectedVersion: expected, by: req.principal)
-        return IncidentResponse(stored)
+        return IncidentResponse(try await req.incidents.correct(id, caseID: caseID, try req.jsonBody()))
     }
 
     /// Body: `{"reason": "…"}`. The incident is kept with its versions; the case file (and so
@@ -56,18 +42,14 @@ struct IncidentController {
     func markEnteredInError(req: Request) async throws -> IncidentResponse {
         let caseID = try req.uuid("caseID", what: "case")
         let id = try req.uuid("incidentID", what: "incident")
-        let body = try req.jsonBody()
-        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
-        let reason = body["reason"].string(maxLength: 2000)
-        try body.throwIfInvalid()
-        return IncidentResponse(try await IncidentStore(db: req.db).markEnteredInError(id, caseID: caseID, reason: reason!, by: req.principal))
+        return IncidentResponse(try await req.incidents.markEnteredInError(id, caseID: caseID, try req.jsonBody()))
     }
 
     /// Takes the mark back: the incident counts again.
     func unmarkEnteredInError(req: Request) async throws -> IncidentResponse {
         let caseID = try req.uuid("caseID", what: "case")
         let id = try req.uuid("incidentID", what: "incident")
-        return IncidentResponse(try await IncidentStore(db: req.db).unmarkEnteredInError(id, caseID: caseID, by: req.principal))
+        return IncidentResponse(try await req.incidents.unmarkEnteredInError(id, caseID: caseID))
     }
 
     func history(req: Request) async throws -> PageResponse<IncidentVersionResponse> {

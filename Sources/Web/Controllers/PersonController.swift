@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Store
 import Vapor
@@ -6,10 +7,7 @@ import Vapor
 struct PersonController {
     func create(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
-        let body = try req.jsonBody()
-        let person = FieldReader().person(body, requireID: false)
-        try body.throwIfInvalid()
-        let stored = try await PersonStore(db: req.db).add(person!, to: caseID, scope: req.principal.scope)
+        let stored = try await req.persons.add(caseID, try req.jsonBody())
         return try PersonResponse(stored).created(at: "/api/v1/cases/\(caseID.apiString)/persons/\(stored.id.apiString)")
     }
 
@@ -35,14 +33,7 @@ struct PersonController {
     func correct(req: Request) async throws -> PersonResponse {
         let caseID = try req.uuid("caseID", what: "case")
         let id = try req.uuid("personID", what: "person")
-        let body = try req.jsonBody()
-        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
-        let person = FieldReader().person(body["person"], requireID: false)
-        let reason = body["reason"].string(maxLength: 2000)
-        let expected = body["expectedVersion"].int(required: false, in: 1...Int(Int32.max))
-        try body.throwIfInvalid()
-        return PersonResponse(try await PersonStore(db: req.db).correct(
-            id, caseID: caseID, with: person!, reason: reason!, expectedVersion: expected, by: req.principal))
+        return PersonResponse(try await req.persons.correct(id, caseID: caseID, try req.jsonBody()))
     }
 
     func history(req: Request) async throws -> PageResponse<RecordVersionResponse> {

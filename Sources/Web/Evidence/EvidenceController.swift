@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Store
@@ -59,9 +60,8 @@ struct EvidenceController {
             throw Abort(.badRequest, reason: "the multipart body is malformed") // the parser's own syntax error
 
         }
-        let (evidence, created) = try await store.add(caseID: caseID, incidentID: incidentID, sha256: received.sha256,
-                                                      name: received.name, mediaType: received.mediaType,
-                                                      size: received.size, scope: principal.scope)
+        let file = EvidenceFile(sha256: received.sha256, name: received.name, mediaType: received.mediaType, size: received.size)
+        let (evidence, created) = try await req.incidents.attach(file, to: incidentID, caseID: caseID)
         let response = try await EvidenceResponse(evidence).encodeResponse(status: created ? .created : .ok, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(caseID.apiString)/evidence/\(evidence.id.apiString)")
         return response

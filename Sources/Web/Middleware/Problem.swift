@@ -61,6 +61,8 @@ struct ProblemMiddleware: AsyncMiddleware {
             return Problem(type: "about:blank", title: "Not Found", status: 404, detail: "\(what) not found")
         case DomainError.conflict(let why):
             return Problem(type: "about:blank", title: "Conflict", status: 409, detail: why)
+        case DomainError.forbidden(let why):
+            return Problem(type: "about:blank", title: "Forbidden", status: 403, detail: why)
         case let abort as any AbortError:
             let detail = abort.status == .payloadTooLarge
                 ? "the request body is larger than this route accepts" : abort.reason

@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Law
@@ -32,7 +33,7 @@ struct CaseForms {
         problems += body.log.problems
         if problems.isEmpty, let header {
             do {
-                let summary = try await req.openCase(jurisdiction: jurisdiction, header: header, unitPointer: "/unit")
+                let summary = try await req.cases.open(jurisdiction: jurisdiction, header: header)
                 return req.redirect(to: "/cases/\(summary.id.apiString)")
             } catch let failure as ValidationFailure {
                 problems += failure.problems
@@ -46,7 +47,7 @@ struct CaseForms {
         let username = (req.form(Grant.self)?.username ?? "").trimmingCharacters(in: .whitespaces)
         var state = LifecycleForms.State()
         do {
-            _ = try await req.grantAccess(to: caseID, username: username)
+            try await req.access.grant(caseID, username: username)
             return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#access")
         } catch let failure as ValidationFailure {
             state.grant = LifecycleForms.Values(values: ["username": username], errors: ["username": failure.problems.map { $0.said(in: req.application.catalogs.words(req.pageLanguage)) }.joined(separator: "; ")], failed: true)

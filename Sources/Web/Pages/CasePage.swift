@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Law
@@ -102,14 +103,14 @@ struct CasePage {
             }
             return try await back(req, caseID: caseID, form: form)
         }
-        let stored = try await IncidentStore(db: req.db, writer: req.application.incidentWriter).add(incident, to: caseID, by: principal)
+        let incidents = try req.incidents
+        let stored = try await incidents.log(incident, to: caseID)
         var attached = try sealed?.keep(req)
         if attached == nil, let kept, try await drafts.claimPhoto(kept.sha256, of: userID) {
             attached = kept // taken from her draft atomically: a discard at the same moment leaves it alone
         }
         if let photo = attached {
-            _ = try await EvidenceStore(db: req.db).add(caseID: caseID, incidentID: stored.id, sha256: photo.sha256, name: photo.name,
-                                                        mediaType: photo.mediaType, size: photo.size, scope: principal.scope)
+            try await incidents.attach(photo, to: stored.id, caseID: caseID)
         }
         // saved: the draft goes, with a photo it still holds (one she replaced by another)
         if isVictim, let leftover = try await drafts.discard(of: userID) { try await DiaryDrafts.removeIfUnused(leftover, req: req) }

@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Law
@@ -17,12 +18,9 @@ struct DiaryAdditions {
     func add(req: Request) async throws -> Response {
         let caseID = try req.uuid("caseID", what: "case")
         let incidentID = try req.uuid("incidentID", what: "incident")
-        let signedIn = try req.signedIn
-        let principal = signedIn.principal
-        guard signedIn.user.role == .victim else { throw Abort(.forbidden, reason: "officers correct an incident through the API") }
-        let store = IncidentStore(db: req.db)
-        let stored = try await store.get(incidentID, caseID: caseID, scope: principal.scope)
-        guard stored.incident.reportedBy == .victim else { throw Abort(.forbidden, reason: "only an entry the victim logged can be added to here") }
+        let principal = try req.principal
+        let incidents = try req.incidents
+        _ = try await incidents.ownEntry(incidentID, caseID: caseID) // before anything she sent is kept
         let posted = req.form(Posted.self) ?? Posted()
         let text = (posted.addition ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let photo = try DiaryDrafts.keepPhoto(posted.photo, req: req)
@@ -35,15 +33,11 @@ struct DiaryAdditions {
             let zone = (try? packs.pack(for: summary.jurisdiction)).flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
             let format = LocaleFormat(language: req.pageLanguage, timeZone: zone)
             let now = ZonedDateTime(epochMilliseconds: nowMilliseconds(), offsetSeconds: zone.secondsFromGMT())
-            var corrected = stored.incident
-            corrected.description += "\n\n" + (t["addition_prefix"] ?? "{date}:").replacingOccurrences(of: "{date}", with: format.dateTime(now))
-                + " " + text
-            _ = try await store.correct(incidentID, caseID: caseID, with: corrected, reason: "added by the victim",
-                                        expectedVersion: nil, by: principal)
+            let stamp = (t["addition_prefix"] ?? "{date}:").replacingOccurrences(of: "{date}", with: format.dateTime(now))
+            _ = try await incidents.addToOwnEntry(incidentID, caseID: caseID, addition: stamp + " " + text)
         }
         if let photo {
-            _ = try await EvidenceStore(db: req.db).add(caseID: caseID, incidentID: incidentID, sha256: photo.sha256, name: photo.name,
-                                                        mediaType: photo.mediaType, size: photo.size, scope: principal.scope)
+            try await incidents.attach(photo, to: incidentID, caseID: caseID)
         }
         return req.redirect(to: "/?saved=1#entry-\(incidentID.apiString)")
     }

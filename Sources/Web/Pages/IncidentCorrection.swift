@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Law
@@ -56,7 +57,7 @@ struct IncidentCorrection {
         _ = reasonNode["reason"].string(maxLength: 2000)
         if let problem = reasonNode.log.problems.first { return try await refused(problem.said(in: t)) }
         do {
-            _ = try await store.markEnteredInError(incidentID, caseID: caseID, reason: reason, by: req.principal)
+            _ = try await req.incidents.markEnteredInError(incidentID, caseID: caseID, reason: reason)
         } catch let failure as ValidationFailure {
             let words = try await caseWords(req, caseID: caseID)
             return try await refused(failure.problems.map { problem in
@@ -75,7 +76,7 @@ struct IncidentCorrection {
     func restore(req: Request) async throws -> Response {
         let (caseID, incidentID) = try ids(req)
         do {
-            let stored = try await IncidentStore(db: req.db).unmarkEnteredInError(incidentID, caseID: caseID, by: req.principal)
+            let stored = try await req.incidents.unmarkEnteredInError(incidentID, caseID: caseID)
             return req.redirect(to: "/cases/\(caseID.apiString)?saved=1#incident-\(stored.incident.id)")
         } catch DomainError.conflict {
             return req.redirect(to: "/cases/\(caseID.apiString)/incidents/\(incidentID.apiString)/correct?already=restored")
@@ -108,8 +109,7 @@ struct IncidentCorrection {
             return try await render(req, caseID: caseID, incidentID: incidentID, form: form, status: .unprocessableEntity)
         }
         do {
-            _ = try await store.correct(incidentID, caseID: caseID, with: incident, reason: form.reason,
-                                        expectedVersion: nil, by: req.principal)
+            _ = try await req.incidents.correct(incidentID, caseID: caseID, with: incident, reason: form.reason, expectedVersion: nil)
         } catch let failure as ValidationFailure {
             form.errors = IncidentForm.Errors(Dictionary(failure.problems.map {
                 (String($0.pointer.split(separator: "/").first ?? "description"), $0.said(in: t))

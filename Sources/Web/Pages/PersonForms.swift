@@ -1,3 +1,4 @@
+import Cases
 import Domain
 import Foundation
 import Law
@@ -62,7 +63,7 @@ struct PersonForms {
             if let same = Self.duplicate(of: person!, among: existing, confirmed: posted.confirmDuplicate == "1") {
                 throw ValidationFailure([same])
             }
-            _ = try await PersonStore(db: req.db).add(person!, to: caseID, scope: req.principal.scope)
+            _ = try await req.persons.add(person!, to: caseID)
         }
     }
 
@@ -112,7 +113,7 @@ struct PersonForms {
             let reason = reasonNode["reason"].string(maxLength: 2000)
             let problems = node.log.problems + reasonNode.log.problems
             if !problems.isEmpty { throw ValidationFailure(problems) }
-            _ = try await store.correct(personID, caseID: caseID, with: person!, reason: reason!, expectedVersion: nil, by: req.principal)
+            _ = try await req.persons.correct(personID, caseID: caseID, with: person!, reason: reason!, expectedVersion: nil)
         }
     }
 

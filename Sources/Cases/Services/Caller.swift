@@ -1,0 +1,16 @@
+import Domain
+import Store
+
+/// Who asks for a write: the principal every store checks scope against and, when someone signed
+/// in, their account (the unit they work in, the role a grant is for). The command line has no
+/// account: it owns the database and sees every case.
+public struct Caller: Sendable {
+    public var principal: Principal
+    public var user: UserAccount?
+
+    public init(principal: Principal, user: UserAccount?) { self.principal = principal; self.user = user }
+
+    public static let commandLine = Caller(principal: .commandLine, user: nil)
+
+    var isVictim: Bool { principal.role == .victim }
+}

@@ -1,0 +1,99 @@
+import Domain
+import Fluent
+import Foundation
+import Store
+
+/// The incidents of a case and the files that prove them, from the API, the case page and the
+/// victim's diary alike: logged (a victim logs as herself), corrected as a new version with its
+/// reason, marked as entered in error and the mark taken back, added to by the victim who wrote
+/// them, and evidence attached.
+public struct IncidentService: Sendable {
+    let db: any Database
+    let caller: Caller
+    let writer: IncidentWriter?
+
+    /// With a `writer`, new incidents are group-committed with those of concurrent requests.
+    public init(db: any Database, caller: Caller, writer: IncidentWriter? = nil) {
+        self.db = db; self.caller = caller; self.writer = writer
+    }
+
+    private var store: IncidentStore { IncidentStore(db: db, writer: writer) }
+    private var principal: Principal { caller.principal }
+
+    /// Body: an incident as in the case file, its id optional.
+    public func log(_ caseID: UUID, _ body: JSONNode) async throws -> StoredIncident {
+        let incident = FieldReader().incident(body, requireID: false)
+        if let incident { refuseOthersVoice(incident) { body["reportedBy"].fail($0) } }
+        try body.throwIfInvalid()
+        return try await log(incident!, to: caseID)
+    }
+
+    public func log(_ incident: Incident, to caseID: UUID) async throws -> StoredIncident {
+        var refusal: String?
+        refuseOthersVoice(incident) { refusal = $0 }
+        if let refusal { throw ValidationFailure(pointer: "/reportedBy", message: refusal) }
+        return try await store.add(incident, to: caseID, by: principal)
+    }
+
+    /// A victim speaks for herself: what she logs is reported by the victim, never by the police.
+    private func refuseOthersVoice(_ incident: Incident, _ fail: (String) -> Void) {
+        if caller.principal.role == .victim, incident.reportedBy != .victim { fail("a victim logs incidents as reportedBy \"victim\"") }
+    }
+
+    /// Body: `{"incident": {…the corrected incident…}, "reason": "…", "expectedVersion": 1 (opt)}`.
+    public func correct(_ id: UUID, caseID: UUID, _ body: JSONNode) async throws -> StoredIncident {
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let incident = FieldReader().incident(body["incident"], requireID: false)
+        let reason = body["reason"].string(maxLength: 2000)
+        let expected = body["expectedVersion"].int(required: false, in: 1...Int(Int32.max))
+        try body.throwIfInvalid()
+        return try await correct(id, caseID: caseID, with: incident!, reason: reason!, expectedVersion: expected)
+    }
+
+    public func correct(_ id: UUID, caseID: UUID, with incident: Incident, reason: String, expectedVersion: Int?) async throws -> StoredIncident {
+        try await store.correct(id, caseID: caseID, with: incident, reason: reason, expectedVersion: expectedVersion, by: principal)
+    }
+
+    /// The victim adds words to an entry she logged herself (what an officer logged is corrected by
+    /// an officer): a new version whose description ends with `addition`, the earlier wording kept.
+    public func addToOwnEntry(_ id: UUID, caseID: UUID, addition: String) async throws -> StoredIncident {
+        let current = try await ownEntry(id, caseID: caseID)
+        var added = current.incident
+        added.description += "\n\n" + addition
+        return try await store.correct(id, caseID: caseID, with: added, reason: "added by the victim", expectedVersion: nil, by: principal)
+    }
+
+    /// An entry the calling victim may add to: one reported by the victim, in her case.
+    public func ownEntry(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
+        guard caller.principal.role == .victim else { throw DomainError.forbidden("officers correct an incident, they do not add to it") }
+        let stored = try await store.get(id, caseID: caseID, scope: principal.scope)
+        guard stored.incident.reportedBy == .victim else { throw DomainError.forbidden("only an entry the victim logged can be added to here") }
+        return stored
+    }
+
+    /// Body: `{"reason": "…"}`. The incident is kept with its versions; the case file (and so the
+    /// assessment, deadlines and dossier) leaves it out until the mark is taken back.
+    public func markEnteredInError(_ id: UUID, caseID: UUID, _ body: JSONNode) async throws -> StoredIncident {
+        guard body.object() != nil else { throw ValidationFailure(body.log.problems) }
+        let reason = body["reason"].string(maxLength: 2000)
+        try body.throwIfInvalid()
+        return try await markEnteredInError(id, caseID: caseID, reason: reason!)
+    }
+
+    public func markEnteredInError(_ id: UUID, caseID: UUID, reason: String) async throws -> StoredIncident {
+        try await store.markEnteredInError(id, caseID: caseID, reason: reason, by: principal)
+    }
+
+    /// Takes the mark back: the incident counts again.
+    public func unmarkEnteredInError(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
+        try await store.unmarkEnteredInError(id, caseID: caseID, by: principal)
+    }
+
+    /// A file already kept in the blob store (by its SHA-256) attached to an incident as evidence;
+    /// `created` is false when the incident already had this content.
+    @discardableResult
+    public func attach(_ file: EvidenceFile, to incidentID: UUID, caseID: UUID) async throws -> (evidence: StoredEvidence, created: Bool) {
+        try await EvidenceStore(db: db).add(caseID: caseID, incidentID: incidentID, sha256: file.sha256, name: file.name,
+                                            mediaType: file.mediaType, size: file.size, scope: principal.scope)
+    }
+}

@@ -16,17 +16,19 @@ extension CaseFileStore {
     /// without building anything else (a start routes pings at once and builds engines after).
     public func monitoredDevices() async throws -> [UUID: (unit: String?, devices: [String])] {
         let sql = try AuditChain.sqlDatabase(db)
-        var devices: [UUID: [String]] = [:]
-        for row in try await sql.select().columns("case_id", "ref").from(CaseRecordModel.schema)
-            .where("section", .equal, SQLBind("devices")).orderBy("seq").orderBy("ref").all() {
-            devices[try row.decode(column: "case_id", as: UUID.self), default: []].append(try row.decode(column: "ref", as: String.self))
-        }
         var found: [UUID: (unit: String?, devices: [String])] = [:]
-        for some in Array(devices.keys).chunks(of: 500) {
-            for row in try await sql.select().columns("id", "unit").from(CaseModel.schema).where("id", .in, SQLBind.group(some)).all() {
-                let id = try row.decode(column: "id", as: UUID.self)
-                found[id] = (try row.decode(column: "unit", as: String?.self), devices[id] ?? [])
-            }
+        // one query with the case's unit joined: at 100,000 cases, asking for the units 500 cases
+        // at a time was 200 more round trips before the first ping could be checked
+        for row in try await sql.select().column(SQLColumn("case_id", table: "r")).column(SQLColumn("ref", table: "r"))
+            .column(SQLColumn("unit", table: "c"))
+            .from(SQLAlias(SQLIdentifier(CaseRecordModel.schema), as: SQLIdentifier("r")))
+            .join(SQLAlias(SQLIdentifier(CaseModel.schema), as: SQLIdentifier("c")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("id", table: "c"), .equal, SQLColumn("case_id", table: "r"))
+            .where(SQLColumn("section", table: "r"), .equal, SQLBind("devices"))
+            .orderBy(SQLColumn("seq", table: "r")).orderBy(SQLColumn("ref", table: "r")).all() {
+            let id = try row.decode(column: "case_id", as: UUID.self)
+            if found[id] == nil { found[id] = (try row.decode(column: "unit", as: String?.self), []) }
+            found[id]!.devices.append(try row.decode(column: "ref", as: String.self))
         }
         return found
     }

@@ -146,7 +146,7 @@ func routes(_ app: Application) throws {
     api.get("units", ":unit", "roster", use: contacts.getRoster).requires(.manageUsers)
     api.put("units", ":unit", "roster", use: contacts.putRoster).requires(.manageUsers)
 
-    let caseFiles = CaseFileController(maxBytes: app.qorgauConfig.maxCaseFileBytes, packs: app.packs)
+    let caseFiles = CaseFileController(maxBytes: app.qorgauConfig.maxCaseFileBytes)
     api.on(.POST, "case-files", body: .collect(maxSize: ByteCount(value: caseFiles.maxBytes)), use: caseFiles.importFile)
         .requires(.importCaseFiles)
 

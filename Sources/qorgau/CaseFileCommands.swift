@@ -15,7 +15,6 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let packs = try PackLibrary.loaded()
-        let location = try options.location()
         var parsed: [(String, CaseFile)] = []
         var problems: [String] = []
         for path in files {
@@ -33,6 +32,7 @@ struct Import: AsyncParsableCommand {
         guard problems.isEmpty else {
             throw CommandFailure((problems + ["nothing was imported"]).joined(separator: "\n"))
         }
+        let location = try options.location()
         let files = parsed.map(\.1)
         let ids: [UUID]
         do {

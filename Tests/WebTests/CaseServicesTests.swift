@@ -43,7 +43,7 @@ import Vapor
             // in her name only, from a form as from the API
             #expect(await problemPointers { _ = try await hers.log(incident, to: caseID) } == ["/reportedBy"])
             #expect(await problemPointers { _ = try await hers.log(caseID, try body(["occurredAt": "2025-10-25T21:00:00+05:00", "kind": "contact",
-                "channel": "phoneCall", "description": "x", "againstWill": true, "violence": false, "reportedBy": "police"])) }.contains("/reportedBy"))
+                "channel": "phoneCall", "description": "x", "againstWill": true, "violence": false, "reportedBy": "officer", "impact": []])) } == ["/reportedBy"])
             incident.reportedBy = .victim
             let own = try await hers.log(incident, to: caseID)
             #expect(try await IncidentStore(db: app.db).list(caseID: caseID, filter: IncidentFilter(), scope: .all, limit: 100, after: nil).items.count == before + 1)
@@ -58,8 +58,13 @@ import Vapor
             await #expect(throws: DomainError.forbidden("only an entry the victim logged can be added to here")) {
                 try await hers.addToOwnEntry(officers.id, caseID: caseID, addition: "no")
             }
-            await #expect(throws: DomainError.self) {
+            await #expect(throws: DomainError.forbidden("officers correct an incident, they do not add to it")) {
                 try await IncidentService(db: app.db, caller: officer).addToOwnEntry(own.id, caseID: caseID, addition: "no")
+            }
+            // nor a file to an officer's entry: the API's upload goes through the same door
+            let photo = EvidenceFile(sha256: String(repeating: "ab", count: 32), name: "p.jpg", mediaType: "image/jpeg", size: 10)
+            await #expect(throws: DomainError.forbidden("only an entry the victim logged can be added to here")) {
+                try await hers.attach(photo, to: officers.id, caseID: caseID)
             }
             #expect(try await IncidentStore(db: app.db).get(officers.id, caseID: caseID, scope: .all).version == 1)
         }

@@ -8,9 +8,13 @@ public struct Caller: Sendable {
     public var principal: Principal
     public var user: UserAccount?
 
-    public init(principal: Principal, user: UserAccount?) { self.principal = principal; self.user = user }
+    /// Someone signed in: the web always names the account.
+    public init(principal: Principal, user: UserAccount) { self.principal = principal; self.user = user }
 
-    public static let commandLine = Caller(principal: .commandLine, user: nil)
+    private init(commandLine principal: Principal) { self.principal = principal; self.user = nil }
+
+    /// The only caller without an account, and so the only one not held to a unit.
+    public static let commandLine = Caller(commandLine: .commandLine)
 
     var isVictim: Bool { principal.role == .victim }
 }

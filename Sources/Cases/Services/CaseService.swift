@@ -40,10 +40,13 @@ public struct CaseService: Sendable {
         return summary
     }
 
-    /// An investigator who opens a case keeps access to it.
+    /// An investigator who opens a case keeps access to it, granted in her own name (her scope
+    /// does not hold the case until the grant does).
     func grantToCreator(_ caseID: UUID) async throws {
         guard let user = caller.user, user.role.seesGrantedCases else { return }
-        try await AccessStore(db: db).grant(caseID: caseID, to: user, by: .commandLine)
+        var granter = caller.principal
+        granter.scope = .limited(units: [], cases: [caseID])
+        try await AccessStore(db: db).grant(caseID: caseID, to: user, by: granter)
     }
 
     /// Body: `{"number"?, "unit"?, "status"?: "open"|"closed", "reason", "expectedVersion"?}`.

@@ -5,8 +5,8 @@ import Store
 
 /// The incidents of a case and the files that prove them, from the API, the case page and the
 /// victim's diary alike: logged (a victim logs as herself), corrected as a new version with its
-/// reason, marked as entered in error and the mark taken back, added to by the victim who wrote
-/// them, and evidence attached.
+/// reason, marked as entered in error and the mark taken back, added to by the victim when she
+/// reported them, and evidence attached (by a victim, to those entries only).
 public struct IncidentService: Sendable {
     let db: any Database
     let caller: Caller
@@ -37,7 +37,7 @@ public struct IncidentService: Sendable {
 
     /// A victim speaks for herself: what she logs is reported by the victim, never by the police.
     private func refuseOthersVoice(_ incident: Incident, _ fail: (String) -> Void) {
-        if caller.principal.role == .victim, incident.reportedBy != .victim { fail("a victim logs incidents as reportedBy \"victim\"") }
+        if caller.isVictim, incident.reportedBy != .victim { fail("a victim logs incidents as reportedBy \"victim\"") }
     }
 
     /// Body: `{"incident": {…the corrected incident…}, "reason": "…", "expectedVersion": 1 (opt)}`.
@@ -54,8 +54,8 @@ public struct IncidentService: Sendable {
         try await store.correct(id, caseID: caseID, with: incident, reason: reason, expectedVersion: expectedVersion, by: principal)
     }
 
-    /// The victim adds words to an entry she logged herself (what an officer logged is corrected by
-    /// an officer): a new version whose description ends with `addition`, the earlier wording kept.
+    /// The victim adds words to an entry reported by the victim (what an officer logged is corrected
+    /// by an officer): a new version whose description ends with `addition`, the earlier wording kept.
     public func addToOwnEntry(_ id: UUID, caseID: UUID, addition: String) async throws -> StoredIncident {
         let current = try await ownEntry(id, caseID: caseID)
         var added = current.incident
@@ -63,9 +63,9 @@ public struct IncidentService: Sendable {
         return try await store.correct(id, caseID: caseID, with: added, reason: "added by the victim", expectedVersion: nil, by: principal)
     }
 
-    /// An entry the calling victim may add to: one reported by the victim, in her case.
+    /// An entry the calling victim may add to: one reported by the victim, in a case she may see.
     public func ownEntry(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
-        guard caller.principal.role == .victim else { throw DomainError.forbidden("officers correct an incident, they do not add to it") }
+        guard caller.isVictim else { throw DomainError.forbidden("officers correct an incident, they do not add to it") }
         let stored = try await store.get(id, caseID: caseID, scope: principal.scope)
         guard stored.incident.reportedBy == .victim else { throw DomainError.forbidden("only an entry the victim logged can be added to here") }
         return stored
@@ -90,10 +90,12 @@ public struct IncidentService: Sendable {
     }
 
     /// A file already kept in the blob store (by its SHA-256) attached to an incident as evidence;
-    /// `created` is false when the incident already had this content.
+    /// `created` is false when the incident already had this content. A victim attaches only to
+    /// entries reported by the victim, as she adds words only to those.
     @discardableResult
     public func attach(_ file: EvidenceFile, to incidentID: UUID, caseID: UUID) async throws -> (evidence: StoredEvidence, created: Bool) {
-        try await EvidenceStore(db: db).add(caseID: caseID, incidentID: incidentID, sha256: file.sha256, name: file.name,
+        if caller.isVictim { _ = try await ownEntry(incidentID, caseID: caseID) }
+        return try await EvidenceStore(db: db).add(caseID: caseID, incidentID: incidentID, sha256: file.sha256, name: file.name,
                                             mediaType: file.mediaType, size: file.size, scope: principal.scope)
     }
 }

@@ -1,6 +1,5 @@
 import Cases
 import Domain
-import Law
 import Store
 import Vapor
 
@@ -8,7 +7,6 @@ import Vapor
 /// `GET /api/v1/cases/{caseId}/case-file` exports one in the canonical form.
 struct CaseFileController {
     let maxBytes: Int
-    let packs: PackLibrary
 
     func importFile(req: Request) async throws -> Response {
         guard let buffer = req.body.data else { throw ValidationFailure(pointer: "", message: "a case file is required", isMalformed: true) }

@@ -160,9 +160,8 @@ public struct AlertsBenchmark: Sendable {
         func alert(_ n: Int) -> StoredAlert {
             let kase = cases[n % cases.count]
             let now = nowMilliseconds()
-            return StoredAlert(caseID: kase.id, kind: "panic", order: nil, zone: nil, device: "phone-v",
-                               at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: 18_000), distanceMeters: nil, accuracyMeters: nil,
-                               incident: nil, createdAt: now)
+            return StoredAlert(caseID: kase.id, alert: Alert(kind: .panic, device: "phone-v", at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: 18_000)),
+                               createdAt: now)
         }
     }
 

@@ -202,7 +202,7 @@ public struct MonitoringBenchmark: Sendable {
         let listener = Task {
             for await event in events {
                 let alert = event.alert
-                heard.arrived(kind: alert.kind, ping: Self.pingKey(alert.device, alert.at.epochMilliseconds),
+                heard.arrived(kind: alert.kind.rawValue, ping: Self.pingKey(alert.device, alert.at.epochMilliseconds),
                               at: DispatchTime.now().uptimeNanoseconds,
                               sinceArrivalMs: Date().timeIntervalSince1970 * 1000 - Double(alert.createdAt))
             }
@@ -246,9 +246,9 @@ public struct MonitoringBenchmark: Sendable {
         for from in stride(from: 0, to: history, by: 10_000) {
             let pings = (from..<min(history, from + 10_000)).map { i in
                 let device = devices[i % devices.count]
-                return StoredPing(caseID: caseOfDevice[device]!, device: device,
-                                  at: ZonedDateTime(epochMilliseconds: start + Int64(i / devices.count) * 60_000, offsetSeconds: 18_000),
-                                  lat: 43.2 + Double(i % 997) / 1e4, lon: 76.9 + Double(i % 991) / 1e4, accuracy: 8, event: nil)
+                return StoredPing(caseID: caseOfDevice[device]!, ping: Ping(
+                    device: device, at: ZonedDateTime(epochMilliseconds: start + Int64(i / devices.count) * 60_000, offsetSeconds: 18_000),
+                    lat: 43.2 + Double(i % 997) / 1e4, lon: 76.9 + Double(i % 991) / 1e4, accuracy: 8))
             }
             // received when sent: a month before the stream, so on a SQLite file the journal's
             // runs of the history are due to move into the track while the stream comes in, as

@@ -143,7 +143,7 @@ public struct MonitoringEngine: Sendable {
         }
         states[d].lastAt = ms
         states[d].silenceReported = false
-        if let event {
+        if let event, event != .panic { // a panic is raised by her press, not by a device's report
             alerts.append(Alert(kind: event == .strapTamper ? .tamper : .lowBattery, device: states[d].id, at: at))
         } else if let lat, let lon {
             let accuracy = accuracy ?? 0

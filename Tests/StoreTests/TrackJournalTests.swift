@@ -40,8 +40,7 @@ import TestSupport
             (0..<devices).map { (d: Int) -> StoredPing in
                 let at = ZonedDateTime(epochMilliseconds: 1_760_000_000_000 + Int64(r) * 10_000 + Int64(d), offsetSeconds: 18_000)
                 let accuracy: Double? = r % 4 == 0 ? nil : 5
-                return StoredPing(caseID: caseID, device: "d-\(d)", at: at, lat: 43.2 + Double(r) / 1e4, lon: 76.9 + Double(d) / 1e4,
-                                  accuracy: accuracy, event: nil)
+                return StoredPing(caseID: caseID, ping: Ping(device: "d-\(d)", at: at, lat: 43.2 + Double(r) / 1e4, lon: 76.9 + Double(d) / 1e4, accuracy: accuracy))
             }
         }
     }

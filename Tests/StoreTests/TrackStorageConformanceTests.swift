@@ -45,9 +45,8 @@ import Vapor
     /// A ping a minute from `start`, with or without a position and an accuracy.
     static func ping(_ caseID: UUID, _ device: String, minute: Int) -> StoredPing {
         let at = ZonedDateTime(epochMilliseconds: start + Int64(minute) * 60_000, offsetSeconds: 18_000)
-        if minute % 7 == 6 { return StoredPing(caseID: caseID, device: device, at: at, lat: nil, lon: nil, accuracy: nil, event: "tamper") }
-        return StoredPing(caseID: caseID, device: device, at: at, lat: 43.238949 + Double(minute) / 1e5 + 1e-13, lon: 76.889709 - Double(minute) / 3e5,
-                          accuracy: minute % 3 == 0 ? nil : Double(minute % 40) + 0.5, event: nil)
+        if minute % 7 == 6 { return StoredPing(caseID: caseID, ping: Ping(device: device, at: at, event: .strapTamper)) }
+        return StoredPing(caseID: caseID, ping: Ping(device: device, at: at, lat: 43.238949 + Double(minute) / 1e5 + 1e-13, lon: 76.889709 - Double(minute) / 3e5, accuracy: minute % 3 == 0 ? nil : Double(minute % 40) + 0.5))
     }
 
     @Test(arguments: Storage.available)
@@ -89,8 +88,7 @@ import Vapor
                                 description: "entered zone 0 of order o1 (\(track.count) positions)", againstWill: true,
                                 violence: false, reportedBy: .monitoring)
             }
-            let alert = StoredAlert(caseID: caseID, kind: "zone", order: "o1", zone: 0, device: device, at: at, distanceMeters: 40,
-                                    accuracyMeters: 8, incident: "m-conformance", createdAt: Self.start)
+            let alert = StoredAlert(caseID: caseID, alert: Alert(kind: .zone, order: "o1", zone: 0, device: device, at: at, distanceMeters: 40, accuracyMeters: 8), incident: "m-conformance", createdAt: Self.start)
             try await store.save(pings: now, alerts: [alert], breaches: [breach], by: "gateway")
 
             // the half hour up to the alert, with the group's own pings in it
@@ -111,8 +109,7 @@ import Vapor
         try await Self.with(storage) { app, store, caseID in
             let device = "bracelet-7"
             let first = (0..<5).map { Self.ping(caseID, device, minute: $0) }
-            let alert = StoredAlert(caseID: caseID, kind: "tamper", order: nil, zone: nil, device: device, at: first[4].at,
-                                    distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: Self.start)
+            let alert = StoredAlert(caseID: caseID, alert: Alert(kind: .tamper, device: device, at: first[4].at), createdAt: Self.start)
             try await store.save(pings: first, alerts: [alert], breaches: [], by: "gateway")
             let head = try await AuditChain.head(on: app.db)
 

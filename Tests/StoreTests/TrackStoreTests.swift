@@ -16,9 +16,8 @@ import Vapor
         (0..<count).map { i in
             let at = ZonedDateTime(epochMilliseconds: 1_760_000_000_000 + Int64(i / 2) * 60_000 + Int64(i % 2), offsetSeconds: 18_000)
             let device = i % 2 == 0 ? "bracelet-7" : "телефон-1"
-            if i % 5 == 4 { return StoredPing(caseID: caseID, device: device, at: at, lat: nil, lon: nil, accuracy: nil, event: "tamper") }
-            return StoredPing(caseID: caseID, device: device, at: at, lat: 43.2 + Double(i) / 3e4 + 1e-13, lon: -76.9 - Double(i) / 7e4,
-                              accuracy: i % 3 == 0 ? nil : Double(i % 40) + 0.5, event: nil)
+            if i % 5 == 4 { return StoredPing(caseID: caseID, ping: Ping(device: device, at: at, event: .strapTamper)) }
+            return StoredPing(caseID: caseID, ping: Ping(device: device, at: at, lat: 43.2 + Double(i) / 3e4 + 1e-13, lon: -76.9 - Double(i) / 7e4, accuracy: i % 3 == 0 ? nil : Double(i % 40) + 0.5))
         }
     }
 
@@ -49,9 +48,7 @@ import Vapor
                     jurisdiction: "KZ", header: CaseHeader(openedAt: ZonedDateTime("2025-10-01T09:00:00+05:00")!), by: .commandLine).id)
             }
             func silence(_ caseID: UUID, _ device: String, _ at: Int64) -> StoredAlert {
-                StoredAlert(caseID: caseID, kind: "silent", order: nil, zone: nil, device: device,
-                            at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: 18_000), distanceMeters: nil, accuracyMeters: nil,
-                            incident: nil, createdAt: at)
+                StoredAlert(caseID: caseID, alert: Alert(kind: .silent, device: device, at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: 18_000)), createdAt: at)
             }
             let store = MonitoringStore(db: app.db)
             try await store.save(pings: [], alerts: [silence(cases[0], "b", 1_000), silence(cases[0], "b", 3_000), silence(cases[0], "p", 2_000),
@@ -83,22 +80,19 @@ import Vapor
         try await Self.withTrackWriter { app, sql, writer, caseID in
             let pings = Self.pings(caseID: caseID, count: 777)
             func group(_ path: String) -> ([StoredPing], [StoredAlert], [Breach]) {
-                let own = pings.map { StoredPing(caseID: $0.caseID, device: $0.device + "-" + path, at: $0.at, lat: $0.lat, lon: $0.lon,
-                                                 accuracy: $0.accuracy, event: $0.event) }
+                let own = pings.map { StoredPing(caseID: $0.caseID, ping: Ping(device: $0.device + "-" + path, at: $0.at, lat: $0.lat, lon: $0.lon, accuracy: $0.accuracy, event: $0.event)) }
                 let at = own[400].at, place = IncidentPlace(text: "в зоне «дом»", lat: own[400].lat, lon: own[400].lon)
                 // the incident tells the track it was made from, read inside the transaction: its
                 // half hour holds pings without a position or an accuracy, and every bit of each number
                 let breach = Breach(caseID: caseID, device: own[400].device, from: at.epochMilliseconds - 30 * 60_000,
                                     to: at.epochMilliseconds) { track in
-                    let lines = track.map { "\($0.at) \(String(describing: $0.lat)) \(String(describing: $0.lon)) \(String(describing: $0.accuracy)) \($0.event ?? "-")" }
+                    let lines = track.map { "\($0.at) \(String(describing: $0.lat)) \(String(describing: $0.lon)) \(String(describing: $0.accuracy)) \($0.event?.rawValue ?? "-")" }
                     return Incident(id: "m-" + path, occurredAt: at, kind: .tracking, channel: .inPerson, place: place,
                                     description: "Нарушение зоны; трек:\n" + lines.joined(separator: "\n"), againstWill: true,
                                     violence: false, reportedBy: .monitoring)
                 }
-                let alerts = [StoredAlert(caseID: caseID, kind: "zone", order: "o1", zone: 0, device: own[400].device, at: at,
-                                          distanceMeters: 120, accuracyMeters: 8, incident: "m-" + path, createdAt: 1_760_000_000_000),
-                              StoredAlert(caseID: caseID, kind: "tamper", order: nil, zone: nil, device: own[4].device, at: own[4].at,
-                                          distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: 1_760_000_000_000)]
+                let alerts = [StoredAlert(caseID: caseID, alert: Alert(kind: .zone, order: "o1", zone: 0, device: own[400].device, at: at, distanceMeters: 120, accuracyMeters: 8), incident: "m-" + path, createdAt: 1_760_000_000_000),
+                              StoredAlert(caseID: caseID, alert: Alert(kind: .tamper, device: own[4].device, at: own[4].at), createdAt: 1_760_000_000_000)]
                 return (own, alerts, [breach])
             }
             let (drivers, ours) = (group("a"), group("b"))
@@ -163,9 +157,7 @@ import Vapor
             let store = MonitoringStore(db: app.db, track: JournalTrack(writer: writer))
             for group in 0..<40 { // devices scattered over the index, so each group dirties many pages
                 let pings = (0..<500).map { i in
-                    StoredPing(caseID: caseID, device: "d-\((i * 7919 + group) % 5000)",
-                               at: ZonedDateTime(epochMilliseconds: 1_760_000_000_000 + Int64(group) * 60_000, offsetSeconds: 18_000),
-                               lat: 43.2, lon: 76.9, accuracy: 5, event: nil)
+                    StoredPing(caseID: caseID, ping: Ping(device: "d-\((i * 7919 + group) % 5000)", at: ZonedDateTime(epochMilliseconds: 1_760_000_000_000 + Int64(group) * 60_000, offsetSeconds: 18_000), lat: 43.2, lon: 76.9, accuracy: 5))
                 }
                 try await store.save(pings: pings, alerts: [], breaches: [], by: "gateway")
             }
@@ -184,11 +176,11 @@ import Vapor
         // the format in `trackHash`'s documentation, written out the plain way
         let text = pings.map { p in
             [p.caseID.uuidString.lowercased(), p.device, String(p.at.epochMilliseconds), String(p.at.offsetSeconds),
-             p.lat.map { "\($0)" } ?? "", p.lon.map { "\($0)" } ?? "", p.accuracy.map { "\($0)" } ?? "", p.event ?? ""]
+             p.lat.map { "\($0)" } ?? "", p.lon.map { "\($0)" } ?? "", p.accuracy.map { "\($0)" } ?? "", p.event?.rawValue ?? ""]
                 .joined(separator: "|") + "\n"
         }.joined()
         #expect(MonitoringStore.trackHash(pings) == SHA256Hex.of(text))
-        #expect(MonitoringStore.trackHash(pings) == "7db20ea2de972798984ec24dac03954929ab2bba17879b1de518ed78e5ff2592")
+        #expect(MonitoringStore.trackHash(pings) == "81602d79b84d41a5776a488625771e027dfd7721c49231cd44857d62c6060f20")
     }
 
     @Test func trackRowIdsAreDistinctTimeOrderedVersion7() {

@@ -312,15 +312,14 @@ import VaporTesting
             contacts: [day: Contact(userID: day, language: "ru", phone: "+1", channels: [.sms, .email]),
                        night: Contact(userID: night, language: "ru", phone: "+2", channels: [.sms]),
                        victim: Contact(userID: victim, language: "kk", phone: "+3", channels: [.sms])])
-        func alert(_ kind: String, at local: String) -> (AlertEvent, StoredAlert) {
+        func alert(_ kind: Alert.Kind, at local: String) -> (AlertEvent, StoredAlert) {
             let at = ZonedDateTime(local)!
-            let alert = StoredAlert(caseID: caseID, kind: kind, order: nil, zone: nil, device: "d", at: at, distanceMeters: nil,
-                                    accuracyMeters: nil, incident: nil, createdAt: at.epochMilliseconds)
+            let alert = StoredAlert(caseID: caseID, alert: Alert(kind: kind, device: "d", at: at), createdAt: at.epochMilliseconds)
             return (AlertEvent.raised(alert, by: "monitoring"), alert)
         }
-        let (noonEvent, noon) = alert("silent", at: "2025-10-25T12:00:00+05:00")
+        let (noonEvent, noon) = alert(.silent, at: "2025-10-25T12:00:00+05:00")
         #expect(routing.plan(noonEvent, noon, facts).map(\.address) == ["+1"], "the day's officer, by SMS only: email is not configured")
-        let (nightEvent, nightAlert) = alert("proximity", at: "2025-10-25T23:30:00+05:00")
+        let (nightEvent, nightAlert) = alert(.proximity, at: "2025-10-25T23:30:00+05:00")
         #expect(Set(routing.plan(nightEvent, nightAlert, facts).map(\.address)) == ["+2", "+3"], "the night's officer and the victim")
     }
 
@@ -340,9 +339,7 @@ import VaporTesting
                     try await contact(first, officer, ["language": "ru", "phone": String(format: "+7701100%04d", n), "channels": ["sms"]])
                 }
                 let alerts = (0..<5).map { n in
-                    StoredAlert(caseID: kase.id, kind: "zone", order: "o1", zone: 0, device: "bracelet-1",
-                                at: ZonedDateTime(epochMilliseconds: nowMilliseconds() + Int64(n), offsetSeconds: 18_000), distanceMeters: 10,
-                                accuracyMeters: 5, incident: nil, createdAt: nowMilliseconds() + Int64(n))
+                    StoredAlert(caseID: kase.id, alert: Alert(kind: .zone, order: "o1", zone: 0, device: "bracelet-1", at: ZonedDateTime(epochMilliseconds: nowMilliseconds() + Int64(n), offsetSeconds: 18_000), distanceMeters: 10, accuracyMeters: 5), createdAt: nowMilliseconds() + Int64(n))
                 }
                 try await MonitoringStore(db: first.db).save(pings: [], alerts: alerts, breaches: [], by: "test")
                 var settings = DeliveryWorker.Settings()
@@ -399,9 +396,7 @@ import VaporTesting
             try await contact(app, waiting, ["language": "ru", "phone": "+77010000053", "channels": ["sms"]])
             peer.answer(.serviceUnavailable, .serviceUnavailable, .serviceUnavailable)
             let now = nowMilliseconds()
-            try await MonitoringStore(db: app.db).save(pings: [], alerts: [StoredAlert(
-                caseID: kase.id, kind: "zone", order: "o1", zone: 0, device: "bracelet-1", at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: 18_000),
-                distanceMeters: 10, accuracyMeters: 5, incident: nil, createdAt: now)], breaches: [], by: "test")
+            try await MonitoringStore(db: app.db).save(pings: [], alerts: [StoredAlert(caseID: kase.id, alert: Alert(kind: .zone, order: "o1", zone: 0, device: "bracelet-1", at: ZonedDateTime(epochMilliseconds: now, offsetSeconds: 18_000), distanceMeters: 10, accuracyMeters: 5), createdAt: now)], breaches: [], by: "test")
             _ = try await app.makeDeliveryWorker().runOnce()
             let notTaken = try await app.request(.POST, "/api/v1/deliveries/\(try id(to: "+77010000053"))/receipt", json: ["status": "delivered"], as: gateway)
             #expect(notTaken.json["state"] as? String == "queued")
@@ -414,14 +409,12 @@ import VaporTesting
         try await withQorgauApp { app in
             let caseID = try await importCase(app).id
             let long = nowMilliseconds() - 3_600_000
-            let alerts = ["lowBattery", "silent"].map { kind in
-                StoredAlert(caseID: caseID, kind: kind, order: nil, zone: nil, device: "bracelet-1",
-                            at: ZonedDateTime(epochMilliseconds: long, offsetSeconds: 18_000), distanceMeters: nil, accuracyMeters: nil,
-                            incident: nil, createdAt: long)
+            let alerts = [Alert.Kind.lowBattery, .silent].map { kind in
+                StoredAlert(caseID: caseID, alert: Alert(kind: kind, device: "bracelet-1", at: ZonedDateTime(epochMilliseconds: long, offsetSeconds: 18_000)), createdAt: long)
             }
             try await MonitoringStore(db: app.db).save(pings: [], alerts: alerts, breaches: [], by: "test", receivedAt: long)
             let escalated = try await MonitoringStore(db: app.db).escalate(before: nowMilliseconds(), now: nowMilliseconds())
-            #expect(escalated.map(\.alert.kind) == ["silent"])
+            #expect(escalated.map(\.alert.kind) == [.silent])
         }
     }
 }

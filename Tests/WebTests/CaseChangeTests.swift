@@ -70,7 +70,7 @@ import VaporTesting
             let inside = ["pings": [MonitoringProbe.ping("2025-10-25T11:05:00+05:00", 43.2201, 76.8501)]]
             #expect(try await app.request(.POST, "/api/v1/monitoring/pings", json: inside, as: gateway).json["accepted"] as? Int == 1)
             let kinds = try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).map(\.kind)
-            #expect(kinds.contains("zone"), "the order the command line issued is enforced by the running server: \(kinds)")
+            #expect(kinds.contains(.zone), "the order the command line issued is enforced by the running server: \(kinds)")
         }
     }
 }

@@ -12,18 +12,14 @@ import Testing
     static let caseID = UUID(uuidString: "0f9d6a4e-6a57-4a53-9c37-2c3c5b1f2a10")!
 
     static func alert() -> StoredAlert {
-        var alert = StoredAlert(id: UUID(uuidString: "6c1b3f0e-2b7d-4f7e-9a51-1d2e3f405162")!, caseID: caseID, kind: "panic",
-                                order: nil, zone: nil, device: "phone-victim-1",
-                                at: ZonedDateTime("2026-12-06T10:15:00+05:00")!, distanceMeters: nil, accuracyMeters: 12,
-                                incident: nil, createdAt: ZonedDateTime("2026-12-06T05:15:00.250Z")!.epochMilliseconds)
+        var alert = StoredAlert(id: UUID(uuidString: "6c1b3f0e-2b7d-4f7e-9a51-1d2e3f405162")!, caseID: caseID, alert: Alert(kind: .panic, device: "phone-victim-1", at: ZonedDateTime("2026-12-06T10:15:00+05:00")!, accuracyMeters: 12), createdAt: ZonedDateTime("2026-12-06T05:15:00.250Z")!.epochMilliseconds)
         alert.acknowledgedAt = ZonedDateTime("2026-12-06T05:16:00Z")!.epochMilliseconds
         alert.acknowledgedBy = "officer-1"
         return alert
     }
 
     @Test func newsGoesOverTheWireAndBackAsItWas() throws {
-        let position = StoredPing(caseID: Self.caseID, device: "phone-victim-1", at: Self.alert().at, lat: 43.2389, lon: 76.8897,
-                                  accuracy: nil, event: nil)
+        let position = StoredPing(caseID: Self.caseID, ping: Ping(device: "phone-victim-1", at: Self.alert().at, lat: 43.2389, lon: 76.8897))
         for news in [AlertNews.raised(Self.alert(), position: position),
                      AlertNews(kind: .acknowledged, alert: Self.alert(), eventID: UUID(uuidString: "01938a5c-0000-7000-8000-000000000001"))] {
             let message = ClusterMessage(origin: UUID(), kind: news.kind == .raised ? .alert : .escalation, caseID: Self.caseID,
@@ -52,7 +48,7 @@ import Testing
         let news = try #require(message.news)
         #expect(message.kind == .alert && message.unit == "almaty-bostandyk")
         #expect(news.kind == .raised)
-        #expect(news.alert.caseID == Self.caseID && news.alert.kind == "zone" && news.alert.zone == 0 && news.alert.incident == "m-6c1b3f0e")
+        #expect(news.alert.caseID == Self.caseID && news.alert.kind == .zone && news.alert.zone == 0 && news.alert.incident == "m-6c1b3f0e")
         #expect(news.alert.createdAt == ZonedDateTime("2026-12-06T05:15:00.250Z")!.epochMilliseconds)
         #expect(news.position == nil)
         // and one this version writes is read the same way by the version before: the same keys

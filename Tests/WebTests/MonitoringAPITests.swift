@@ -43,7 +43,7 @@ import VaporTesting
 
             let event = await heard.next()
             #expect(event?.kind == .raised)
-            #expect(event?.alert.kind == "zone")
+            #expect(event?.alert.kind == .zone)
 
             let alerts = try #require(try await app.request(.GET, "/api/v1/cases/\(caseID)/alerts").json["items"] as? [[String: Any]])
             #expect(alerts.count == 1)
@@ -85,7 +85,7 @@ import VaporTesting
             let early = try await app.monitoring.sweep(db: app.db, now: lastPing.addingTimeInterval(179), escalateAfter: 300)
             #expect(early.silent.isEmpty)
             let silent = try await app.monitoring.sweep(db: app.db, now: lastPing.addingTimeInterval(181), escalateAfter: 300)
-            #expect(silent.silent.map(\.kind) == ["silent"])
+            #expect(silent.silent.map(\.kind) == [.silent])
             #expect(try await app.monitoring.sweep(db: app.db, now: lastPing.addingTimeInterval(200), escalateAfter: 300).silent.isEmpty,
                     "one silence, one alert")
 

@@ -93,7 +93,7 @@ import VaporTesting
     func walkIntoTheWorkZone(via app: Application, as gateway: TestUser, caseID: UUID) async throws -> Int {
         func newZoneAlerts() async throws -> Int {
             try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all)
-                .filter { $0.kind == "zone" && $0.order != "o1" }.count
+                .filter { $0.kind == .zone && $0.order != "o1" }.count
         }
         for attempt in 0..<50 where try await newZoneAlerts() == 0 {
             let ping = MonitoringProbe.ping(String(format: "2025-12-02T10:%02d:00+05:00", attempt), 43.2501, 76.9101)
@@ -149,7 +149,7 @@ import VaporTesting
             #expect(reasons.first == IngestResponse.notTaken, "out of order, told as a gateway is told")
             #expect(reasons.last == IngestResponse.notTaken, "an unknown device, told alike")
             let alerts = try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all)
-            #expect(alerts.map(\.kind) == ["zone"])
+            #expect(alerts.map(\.kind) == [.zone])
 
             // the gateway's account disabled while the socket is open: the next message closes it
             let reopened = app.eventLoopGroup.any().makePromise(of: WebSocket.self)
@@ -290,7 +290,7 @@ import VaporTesting
                     var events = stream.makeAsyncIterator()
                     return await events.next()
                 }
-                #expect(event?.alert.kind == "zone", "instance \(index) tells its officers")
+                #expect(event?.alert.kind == .zone, "instance \(index) tells its officers")
                 #expect(event?.alert.caseID == caseID)
             }
             #expect(await other.monitoring.deviceCount == 1, "the other instance knows where the device is watched")
@@ -512,7 +512,7 @@ extension MonitoringInstancesTests {
             if let firstAnswer, firstAnswer < .seconds(1) {
                 #expect(refusedMeanwhile > 0, "nobody watched the case in between")
             }
-            let zoneAlerts = try await MonitoringStore(db: apps[0].db).alerts(caseID: cases[1].id, scope: .all).filter { $0.kind == "zone" }
+            let zoneAlerts = try await MonitoringStore(db: apps[0].db).alerts(caseID: cases[1].id, scope: .all).filter { $0.kind == .zone }
             #expect(zoneAlerts.count == 1, "the breach raised once, no alert lost")
 
             let heir = try await watcher(of: cases[0].id, among: survivors)

@@ -177,7 +177,7 @@ import VaporTesting
             #expect(try await MonitoringStore(db: app.db).alerts(caseID: uuid, scope: .all).isEmpty, "the cut-out is not the zone")
             try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 2000), 43.2505, 76.9010, accuracy: 5)])
             let alerts = try await MonitoringStore(db: app.db).alerts(caseID: uuid, scope: .all)
-            #expect(alerts.map(\.kind) == ["zone"], "inside the polygon: a zone alert")
+            #expect(alerts.map(\.kind) == [.zone], "inside the polygon: a zone alert")
 
             // taken off with a reason: it ends now, and stays in the order with its days
             let removed = try await AlertConsoleTests.post(app, "/cases/\(caseID)/orders/o1/zones/0/remove", PageTests.encoded([("reason", "отменено судом")]))
@@ -248,7 +248,7 @@ import VaporTesting
             try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 1000), 43.30, 76.95, device: "bracelet-2"),
                                           MonitoringProbe.ping(at(now + 2000), 43.2201, 76.8501, device: "bracelet-2")])
             let alerts = try await MonitoringStore(db: app.db).alerts(caseID: UUID(uuidString: caseID)!, scope: .all)
-            #expect(alerts.contains { $0.kind == "zone" && $0.device == "bracelet-2" }, "the new bracelet is checked against the zone")
+            #expect(alerts.contains { $0.kind == .zone && $0.device == "bracelet-2" }, "the new bracelet is checked against the zone")
 
             // the unit's devices: the phone that never reported comes first
             let page = PageTests.visibleText(try await PageTests.page(app, "/monitoring/devices?lang=ru").text)
@@ -318,13 +318,13 @@ import VaporTesting
                                           MonitoringProbe.ping(at(now + 3000), 43.2210, 76.8510),
                                           MonitoringProbe.ping(at(now + 2000), 43.2201, 76.8501, device: "phone-v")])
             let first = try await alerts()
-            #expect(first.map(\.kind) == ["proximity"], "he came within 500 m of where she was")
+            #expect(first.map(\.kind) == [.proximity], "he came within 500 m of where she was")
             #expect(first.first?.device == "bracelet-1", "the alert names his device")
             // apart again, then she walks up to him while he stands still
             try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 4000), 43.30, 76.95, device: "phone-v")])
             try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 5000), 43.2212, 76.8512, device: "phone-v")])
             let second = try await alerts()
-            #expect(second.filter { $0.kind == "proximity" }.count == 2, "her coming near him is a breach too")
+            #expect(second.filter { $0.kind == .proximity }.count == 2, "her coming near him is a breach too")
             let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents")
             let monitored = (incidents.json["items"] as? [[String: Any]] ?? []).filter { $0["reportedBy"] as? String == "monitoring" }
             #expect(monitored.count == 2)
@@ -388,7 +388,7 @@ import VaporTesting
             try await Self.sendPings(app, [MonitoringProbe.ping(at(now + 1000), 43.2201, 76.8501, device: "phone-v"),
                                           MonitoringProbe.ping(at(now + 2000), 43.2202, 76.8502)])
             let alerts = try await MonitoringStore(db: app.db).alerts(caseID: UUID(uuidString: caseID)!, scope: .all)
-            #expect(Set(alerts.map(\.kind)) == ["zone", "proximity"])
+            #expect(Set(alerts.map(\.kind)) == [.zone, .proximity])
             #expect(Set(alerts.compactMap(\.incident)).count == 1, "both alerts name one episode")
             let after = ((try await app.request(.GET, "\(base)/incidents")).json["items"] as? [Any])?.count ?? 0
             #expect(after == before + 1)

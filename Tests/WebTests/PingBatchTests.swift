@@ -39,6 +39,7 @@ import Testing
         case 24: ping["at"] = "2025-10-25T10:00:00Z"
         case 25: ping["device"] = ""
         case 26: ping["lat"] = true
+        case 27: ping["event"] = "panic" // stored with her press, never taken from a device
         default: break
         }
         return ping
@@ -94,6 +95,15 @@ import Testing
         let read = try? PingBatch.read(data)
         #expect(read?.map(\.description) == slow?.map(\.description))
         if let pings = PingScanner.pings(data) { #expect(slow?.map(\.description) == pings.map { "ok \($0)" }) }
+    }
+
+    /// A panic is raised by the victim's press, which stores her position with the event itself: a
+    /// device cannot send one, the fast way and the field reader alike.
+    @Test func aDeviceCannotSendAPanic() throws {
+        let data = Data(#"{"pings":[{"device":"b","at":"2025-10-25T10:00:00+05:00","event":"panic"}]}"#.utf8)
+        #expect(PingScanner.pings(data) == nil)
+        let read = try PingBatch.read(data)
+        #expect(read.map(\.description) == [#"refused b: /event: unknown event "panic" (expected one of: strapTamper, lowBattery)"#])
     }
 
     @Test func bytesThatAreNotUTF8AreLeftToTheFieldReader() {

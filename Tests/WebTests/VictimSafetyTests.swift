@@ -344,7 +344,7 @@ import VaporTesting
 
             var events = heard.makeAsyncIterator()
             let event = try #require(await events.next())
-            #expect(event.alert.kind == "panic")
+            #expect(event.alert.kind == .panic)
             #expect(event.alert.caseID.apiString == caseID)
             #expect(event.position?.lat == 43.2389 && event.position?.lon == 76.8897)
             let alerts = try await app.request(.GET, "/api/v1/cases/\(caseID)/alerts?open=true")

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Store
 
@@ -29,7 +30,7 @@ public struct AlertRouting: Sendable {
     }
 
     /// The alert kinds that put a victim in danger now: she is warned of them.
-    public static let victimWarned: Set<String> = ["zone", "proximity"]
+    public static let victimWarned: Set<Alert.Kind> = [.zone, .proximity]
 
     public func plan(_ event: AlertEvent, _ alert: StoredAlert, _ facts: RoutingFacts) -> [PlannedDelivery] {
         var officers: [UUID] = [], victims: [UUID] = [], dutyCentre = false
@@ -43,7 +44,7 @@ public struct AlertRouting: Sendable {
             officers = facts.granted.filter { ["officer", "investigator"].contains($0.role) }.map(\.userID)
                 + (onCall.isEmpty ? facts.unitOfficers : onCall)
             if Self.victimWarned.contains(alert.kind) { victims = facts.granted.filter { $0.role == "victim" }.map(\.userID) }
-            dutyCentre = alert.kind == "panic"
+            dutyCentre = alert.kind == .panic
         case .escalated:
             officers = onDuty(event.step >= AlertEvent.lastStep ? .head : .supervisor)
             dutyCentre = event.step >= AlertEvent.lastStep
@@ -51,7 +52,7 @@ public struct AlertRouting: Sendable {
             officers = event.targetUser.map { [$0] } ?? []
         case .acknowledged:
             // the duty centre, told of a panic at once or of an alert at the last step, hears it is handled
-            dutyCentre = alert.kind == "panic" || event.step >= AlertEvent.lastStep
+            dutyCentre = alert.kind == .panic || event.step >= AlertEvent.lastStep
         }
         var planned = reach(officers, as: .officer, facts: facts) + reach(victims, as: .victim, facts: facts)
         if dutyCentre, channels.contains(.webhook) {

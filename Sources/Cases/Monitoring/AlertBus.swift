@@ -5,7 +5,7 @@ import Store
 /// What officers hear of an alert as it happens: raised, escalated, acknowledged or handed over.
 /// A domain value from the engine to the stream: the HTTP shape is made only at the stream's edge,
 /// and other instances receive it as it is (`ClusterMessage`).
-public struct AlertNews: Sendable, Codable {
+public struct AlertNews: Sendable {
     public var kind: AlertEvent.Kind
     public var alert: StoredAlert
     /// Where the person who raised it was (a victim's panic alert, when her phone shared it).

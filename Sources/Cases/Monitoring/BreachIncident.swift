@@ -38,11 +38,3 @@ package enum BreachIncident {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
-
-extension Ping {
-    /// A stored ping as the engine and the track file take it.
-    package init(stored: StoredPing) {
-        self.init(device: stored.device, at: stored.at, lat: stored.lat, lon: stored.lon, accuracy: stored.accuracy,
-                  event: stored.event.flatMap(Ping.Event.init(rawValue:)))
-    }
-}

@@ -97,7 +97,7 @@ struct EngineRegistry {
         var engine = watched[caseID].map { $0.updated(with: file) } ?? MonitoringEngine(file: file)
         if let restoring {
             for ping in restoring.lastPings.sorted(by: { $0.at.epochMilliseconds < $1.at.epochMilliseconds }) {
-                engine.restore(Ping(stored: ping), zones: zones)
+                engine.restore(ping.ping, zones: zones)
             }
             for (device, at) in restoring.silences { engine.restoreSilence(device: device, reportedAt: at) }
         }

@@ -260,7 +260,7 @@ package actor MonitoringHub {
         let reply: @Sendable (Result<Outcome, any Error>) -> Void = { result in
             if case .success(let outcome) = result {
                 MonitoringMetrics.record(accepted: outcome.accepted, refusals: outcome.refused.map(\.reason),
-                                         alertKinds: outcome.alerts.map(\.kind), since: queued)
+                                         alertKinds: outcome.alerts.map(\.kind.rawValue), since: queued)
             }
             reply(result)
         }
@@ -346,10 +346,7 @@ package actor MonitoringHub {
             let raised = engine.sweep(now: now)
             guard !raised.isEmpty else { continue }
             engines[caseID] = engine
-            alerts += raised.map {
-                StoredAlert(caseID: caseID, kind: $0.kind.rawValue, order: nil, zone: nil, device: $0.device, at: $0.at,
-                            distanceMeters: nil, accuracyMeters: nil, incident: nil, createdAt: nowMs)
-            }
+            alerts += raised.map { StoredAlert(caseID: caseID, alert: $0, createdAt: nowMs) }
         }
         if !alerts.isEmpty { try await store(db).save(pings: [], alerts: alerts, breaches: [], by: "monitoring") }
         for (caseID, engine) in engines { registry.watched[caseID] = engine }

@@ -41,8 +41,7 @@ extension EngineRegistry {
                     outcome.refused.append((index, ping.device, refusal.reason))
                 case .success(let raised):
                     outcome.accepted += 1
-                    checked.pings.append(StoredPing(caseID: caseID, device: ping.device, at: ping.at, lat: ping.lat, lon: ping.lon,
-                                                    accuracy: ping.accuracy, event: ping.event?.rawValue))
+                    checked.pings.append(StoredPing(caseID: caseID, ping: ping))
                     let stored = Self.alerts(raised, caseID: caseID, ping: ping, now: now, breaches: &checked.breaches)
                     checked.alerts += stored
                     outcome.alerts += stored
@@ -60,10 +59,7 @@ extension EngineRegistry {
     static func alerts(_ raised: [Alert], caseID: UUID, ping: Ping, now: Date, breaches: inout [Breach]) -> [StoredAlert] {
         var episode: String?
         return raised.map { alert in
-            var stored = StoredAlert(caseID: caseID, kind: alert.kind.rawValue, order: alert.order, zone: alert.zone,
-                                     device: alert.device, at: alert.at, distanceMeters: alert.distanceMeters,
-                                     accuracyMeters: alert.accuracyMeters, incident: nil,
-                                     createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
+            var stored = StoredAlert(caseID: caseID, alert: alert, createdAt: Int64((now.timeIntervalSince1970 * 1000).rounded()))
             guard alert.kind == .zone || alert.kind == .proximity else { return stored }
             if let shared = episode {
                 stored.incident = shared
@@ -73,7 +69,7 @@ extension EngineRegistry {
             episode = id
             stored.incident = id
             breaches.append(Breach(caseID: caseID, device: alert.device, from: to - 30 * 60_000, to: to) { track in
-                BreachIncident.make(alert, id: id, ping: ping, track: track.map(Ping.init(stored:)))
+                BreachIncident.make(alert, id: id, ping: ping, track: track.map(\.ping))
             })
             return stored
         }

@@ -1,9 +1,20 @@
-import Domain
 import Foundation
 
-/// One report from a monitoring device: a position with its accuracy, or a device event.
+/// One report from a monitoring device: a position with its accuracy, or a device event. The same
+/// value is checked by the engines, stored in the track (with its case) and drawn on the pages.
 public struct Ping: Equatable, Sendable, Codable {
-    public enum Event: String, Codable, Sendable { case strapTamper, lowBattery }
+    public enum Event: String, Codable, Sendable {
+        case strapTamper, lowBattery
+        /// Her position when the victim pressed the panic button: stored by Qorgau with her alert,
+        /// never sent by a device.
+        case panic
+
+        /// An event a device may send, by its word.
+        public static func sent(_ word: String) -> Event? {
+            guard let event = Event(rawValue: word), event != .panic else { return nil }
+            return event
+        }
+    }
 
     public var device: String
     public var at: ZonedDateTime
@@ -31,7 +42,7 @@ public struct Ping: Equatable, Sendable, Codable {
         let device = node["device"].string(maxLength: maxDeviceLength)
         let at = node["at"].dateTime()
         let event = node["event"].string(required: false).flatMap { word -> Event? in
-            guard let event = Event(rawValue: word) else {
+            guard let event = Event.sent(word) else {
                 node["event"].fail("unknown event \"\(word)\" (expected one of: strapTamper, lowBattery)"); return nil
             }
             return event
@@ -48,9 +59,15 @@ public struct Ping: Equatable, Sendable, Codable {
 }
 
 /// Something an officer must see: the respondent in a zone or near the victim, a silent device,
-/// a device event. Distances and accuracy are stated so the alert can be weighed.
+/// a device event, or the victim's own call for help. Distances and accuracy are stated so the
+/// alert can be weighed. The engines raise it, the store keeps it (with its case and what officers
+/// did about it), the alert stream and the deliveries say it.
 public struct Alert: Equatable, Sendable, Codable {
-    public enum Kind: String, Codable, Sendable { case zone, proximity, silent, tamper, lowBattery }
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case zone, proximity, silent, tamper, lowBattery
+        /// Raised by the victim (the panic button), never by an engine.
+        case panic
+    }
 
     public var kind: Kind
     public var order: String?
@@ -60,9 +77,15 @@ public struct Alert: Equatable, Sendable, Codable {
     public var distanceMeters: Int?
     public var accuracyMeters: Int?
     /// Where the respondent was, when the alert was raised by her position rather than his (she
-    /// came near where he last reported): the alert's time is hers, the place his.
+    /// came near where he last reported): the alert's time is hers, the place his. Not stored.
     public var lat: Double? = nil
     public var lon: Double? = nil
+
+    public init(kind: Kind, order: String? = nil, zone: Int? = nil, device: String, at: ZonedDateTime, distanceMeters: Int? = nil,
+                accuracyMeters: Int? = nil, lat: Double? = nil, lon: Double? = nil) {
+        self.kind = kind; self.order = order; self.zone = zone; self.device = device; self.at = at
+        self.distanceMeters = distanceMeters; self.accuracyMeters = accuracyMeters; self.lat = lat; self.lon = lon
+    }
 }
 
 /// A ping the engine would not take, and why.

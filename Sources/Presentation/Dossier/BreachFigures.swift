@@ -15,7 +15,7 @@ package enum BreachFigures {
         let recorded = Dictionary(file.incidents.compactMap { incident in incident.evidence?.first.map { (incident.id, $0.sha256) } },
                                   uniquingKeysWith: { first, _ in first })
         let alerts = try await store.alerts(caseID: caseID, scope: scope)
-            .filter { ($0.kind == "zone" || $0.kind == "proximity") && $0.incident.flatMap { recorded[$0] } != nil }
+            .filter { ($0.kind == .zone || $0.kind == .proximity) && $0.incident.flatMap { recorded[$0] } != nil }
             .sorted { $0.at.epochMilliseconds > $1.at.epochMilliseconds }.prefix(limit)
             .sorted { $0.at.epochMilliseconds < $1.at.epochMilliseconds } // the most recent, told in time order as the episodes are
         var figures: [LeafData] = []
@@ -26,7 +26,7 @@ package enum BreachFigures {
             let remade = SHA256Hex.of(loaded.trackFile)
             let chart = DistanceChart.draw(samples, loaded: loaded, t: t, format: format)
             figures.append(.dictionary([
-                "title": .string(t["alertkind_\(alert.kind)"] ?? alert.kind), // the episode's name says when
+                "title": .string(t["alertkind_\(alert.kind.rawValue)"] ?? alert.kind.rawValue), // the episode's name says when
                 "episode": .string(words.episode(incident)),
                 "recorded": .string(recorded[incident] ?? ""), "remade": .string(remade), "same": .bool(remade == recorded[incident]),
                 "chart": leaf(chart),

@@ -39,6 +39,6 @@ package struct BreachTrack {
         let at = alert.at.epochMilliseconds
         let encoder = BreachIncident.makeLineEncoder()
         return respondent.filter { $0.at.epochMilliseconds >= at - Self.windowMs && $0.at.epochMilliseconds <= at }
-            .map { BreachIncident.line(Ping(stored: $0), encoder: encoder) }.joined()
+            .map { BreachIncident.line($0.ping, encoder: encoder) }.joined()
     }
 }

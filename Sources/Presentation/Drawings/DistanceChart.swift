@@ -27,7 +27,7 @@ package enum DistanceChart {
         return loaded.respondent.compactMap { ping in
             guard let lat = ping.lat, let lon = ping.lon else { return nil }
             if let zone = loaded.zone { return zone.signedDistance(lat: lat, lon: lon).map { Sample(ping: ping, metres: $0) } }
-            guard loaded.alert.kind == "proximity", let her = loaded.victim.last(where: {
+            guard loaded.alert.kind == .proximity, let her = loaded.victim.last(where: {
                 $0.at.epochMilliseconds <= ping.at.epochMilliseconds && ping.at.epochMilliseconds - $0.at.epochMilliseconds <= maxAge && $0.lat != nil
             }), let herLat = her.lat, let herLon = her.lon else { return nil }
             return Sample(ping: ping, metres: Geo.distanceMeters(lat, lon, herLat, herLon))
@@ -68,7 +68,7 @@ package enum DistanceChart {
             dots: samples.map { Drawing.Dot(x: n(x($0.ping.at.epochMilliseconds)), y: n(y($0.metres)),
                                             label: format.dateTime($0.ping.at) + ": " + MonitoringWords.length($0.metres, t: t)) },
             limitY: n(y(limit)), limitLabel: limitLabel,
-            alertX: n(x(at)), alertLabel: t["alertkind_\(loaded.alert.kind)"] ?? loaded.alert.kind,
+            alertX: n(x(at)), alertLabel: t["alertkind_\(loaded.alert.kind.rawValue)"] ?? loaded.alert.kind.rawValue,
             xTicks: xTicks, yTicks: yTicks, left: n(left), right: n(width - right), top: n(top), bottom: n(height - bottom))
     }
 

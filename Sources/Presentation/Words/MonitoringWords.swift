@@ -68,7 +68,7 @@ package enum MonitoringWords {
         guard let last else { return (t["monitoring_state_never"] ?? "", true) }
         if now - last.at.epochMilliseconds > Int64(device.intervalSeconds) * 3_000 { return (t["monitoring_state_silent"] ?? "", true) }
         if let event = track.last(where: { $0.event != nil })?.event {
-            return (t["monitoring_state_\(event)"] ?? event, true)
+            return (t["monitoring_state_\(event.rawValue)"] ?? event.rawValue, true)
         }
         return (t["monitoring_state_ok"] ?? "", false)
     }

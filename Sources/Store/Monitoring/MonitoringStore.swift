@@ -4,45 +4,44 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// A ping as stored: the track of a device, kept as evidence.
-public struct StoredPing: Sendable, Equatable, Codable {
+/// A ping as the track keeps it: the device's report and the case it was checked in.
+public struct StoredPing: Sendable, Equatable {
     public var caseID: UUID
-    public var device: String
-    public var at: ZonedDateTime
-    public var lat: Double?
-    public var lon: Double?
-    public var accuracy: Double?
-    public var event: String?
+    public var ping: Ping
 
-    public init(caseID: UUID, device: String, at: ZonedDateTime, lat: Double?, lon: Double?, accuracy: Double?, event: String?) {
-        self.caseID = caseID; self.device = device; self.at = at; self.lat = lat; self.lon = lon
-        self.accuracy = accuracy; self.event = event
-    }
+    public init(caseID: UUID, ping: Ping) { self.caseID = caseID; self.ping = ping }
+
+    public var device: String { ping.device }
+    public var at: ZonedDateTime { ping.at }
+    public var lat: Double? { ping.lat }
+    public var lon: Double? { ping.lon }
+    public var accuracy: Double? { ping.accuracy }
+    public var event: Ping.Event? { ping.event }
 }
 
-/// An alert as stored, with what officers did about it.
-public struct StoredAlert: Sendable, Equatable, Codable {
+/// An alert as stored: what was raised, in which case, and what officers did about it.
+public struct StoredAlert: Sendable, Equatable {
     public var id: UUID
     public var caseID: UUID
-    public var kind: String
-    public var order: String?
-    public var zone: Int?
-    public var device: String
-    public var at: ZonedDateTime
-    public var distanceMeters: Int?
-    public var accuracyMeters: Int?
+    public var alert: Alert
+    /// The incident a breach was recorded as (one per position: its alerts share it).
     public var incident: String?
     public var createdAt: Int64
     public var acknowledgedAt: Int64?
     public var acknowledgedBy: String?
     public var escalatedAt: Int64?
 
-    public init(id: UUID = UUID(), caseID: UUID, kind: String, order: String?, zone: Int?, device: String, at: ZonedDateTime,
-                distanceMeters: Int?, accuracyMeters: Int?, incident: String?, createdAt: Int64) {
-        self.id = id; self.caseID = caseID; self.kind = kind; self.order = order; self.zone = zone; self.device = device
-        self.at = at; self.distanceMeters = distanceMeters; self.accuracyMeters = accuracyMeters; self.incident = incident
-        self.createdAt = createdAt
+    public init(id: UUID = UUID(), caseID: UUID, alert: Alert, incident: String? = nil, createdAt: Int64) {
+        self.id = id; self.caseID = caseID; self.alert = alert; self.incident = incident; self.createdAt = createdAt
     }
+
+    public var kind: Alert.Kind { alert.kind }
+    public var order: String? { alert.order }
+    public var zone: Int? { alert.zone }
+    public var device: String { alert.device }
+    public var at: ZonedDateTime { alert.at }
+    public var distanceMeters: Int? { alert.distanceMeters }
+    public var accuracyMeters: Int? { alert.accuracyMeters }
 }
 
 /// A zone or proximity breach, recorded as an incident whose evidence is the device's track.
@@ -94,7 +93,7 @@ public struct MonitoringStore: Sendable {
             var insert = sql.insert(into: AlertModel.schema).columns(AlertRow.columns)
             for row in alerts { insert = insert.values(try AlertRow.values(row)) }
             inserts.append(insert)
-            inserts.append(AlertEventRow.insert(try alerts.map { AlertEvent.raised(try $0.value(), by: $0.kind == "panic" ? subject : "monitoring") }, on: sql))
+            inserts.append(AlertEventRow.insert(try alerts.map { AlertEvent.raised(try $0.value(), by: $0.kind == Alert.Kind.panic.rawValue ? subject : "monitoring") }, on: sql))
         }
         return inserts
     }
@@ -111,7 +110,7 @@ public struct MonitoringStore: Sendable {
         for p in pings {
             field(p.caseID.lowercaseText); field(p.device); field(String(p.at.epochMilliseconds)); field(String(p.at.offsetSeconds))
             number(p.lat); number(p.lon); number(p.accuracy)
-            text.append(contentsOf: (p.event ?? "").utf8); text.append(UInt8(ascii: "\n"))
+            text.append(contentsOf: (p.event?.rawValue ?? "").utf8); text.append(UInt8(ascii: "\n"))
         }
         return SHA256Hex.of(text)
     }
@@ -186,30 +185,30 @@ public struct MonitoringStore: Sendable {
 
     /// The alerts of one kind raised in a case since `since` (epoch ms), newest first: a few rows
     /// by the case's index, not the case's whole alert history.
-    public func recentAlerts(caseID: UUID, kind: String, since: Int64) async throws -> [StoredAlert] {
-        try await AlertModel.query(on: db).filter(\.$caseID == caseID).filter(\.$kind == kind).filter(\.$createdAt >= since)
+    public func recentAlerts(caseID: UUID, kind: Alert.Kind, since: Int64) async throws -> [StoredAlert] {
+        try await AlertModel.query(on: db).filter(\.$caseID == caseID).filter(\.$kind == kind.rawValue).filter(\.$createdAt >= since)
             .sort(\.$createdAt, .descending).limit(100).all().map { try $0.value() }
     }
 
     /// Where the person who raised an alert by hand was, when her phone shared it: the point of
     /// her track at the alert's instant (a victim's panic alert; nil for the monitoring's own).
     public func position(of alert: StoredAlert) async throws -> StoredPing? {
-        guard alert.kind == "panic" else { return nil }
+        guard alert.kind == .panic else { return nil }
         return try await track(caseID: alert.caseID, device: alert.device, from: alert.at.epochMilliseconds,
                                to: alert.at.epochMilliseconds).last
     }
 
     /// Whether an alert of this kind with this id was raised since `since`.
     /// The alert of this kind raised since then, if `id` is one.
-    public func raised(_ id: UUID, kind: String, since: Int64) async throws -> StoredAlert? {
-        try await AlertModel.query(on: db).filter(\.$id == id).filter(\.$kind == kind).filter(\.$createdAt >= since).first()?.value()
+    public func raised(_ id: UUID, kind: Alert.Kind, since: Int64) async throws -> StoredAlert? {
+        try await AlertModel.query(on: db).filter(\.$id == id).filter(\.$kind == kind.rawValue).filter(\.$createdAt >= since).first()?.value()
     }
 }
 
 extension PingModel {
     var value: StoredPing {
-        StoredPing(caseID: caseID, device: device, at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: offset),
-                   lat: lat, lon: lon, accuracy: accuracy, event: event)
+        StoredPing(caseID: caseID, ping: Ping(device: device, at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: offset),
+                                              lat: lat, lon: lon, accuracy: accuracy, event: event.flatMap(Ping.Event.init(rawValue:))))
     }
 }
 
@@ -227,15 +226,16 @@ enum AlertRow {
 extension AlertModel {
     convenience init(_ alert: StoredAlert) {
         self.init()
-        id = alert.id; caseID = alert.caseID; kind = alert.kind; order = alert.order; zone = alert.zone; device = alert.device
+        id = alert.id; caseID = alert.caseID; kind = alert.kind.rawValue; order = alert.order; zone = alert.zone; device = alert.device
         at = alert.at.epochMilliseconds; offset = alert.at.offsetSeconds; distance = alert.distanceMeters
         accuracy = alert.accuracyMeters; incident = alert.incident; createdAt = alert.createdAt
     }
 
     func value() throws -> StoredAlert {
-        var alert = StoredAlert(id: try requireID(), caseID: caseID, kind: kind, order: order, zone: zone, device: device,
-                                at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: offset), distanceMeters: distance,
-                                accuracyMeters: accuracy, incident: incident, createdAt: createdAt)
+        guard let kind = Alert.Kind(rawValue: kind) else { throw DomainError.conflict("an alert of an unknown kind \"\(kind)\" is stored") }
+        let raised = Alert(kind: kind, order: order, zone: zone, device: device, at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: offset),
+                           distanceMeters: distance, accuracyMeters: accuracy)
+        var alert = StoredAlert(id: try requireID(), caseID: caseID, alert: raised, incident: incident, createdAt: createdAt)
         alert.acknowledgedAt = acknowledgedAt; alert.acknowledgedBy = acknowledgedBy; alert.escalatedAt = escalatedAt
         return alert
     }

@@ -273,11 +273,11 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
             func double(_ column: Int32) -> Double? {
                 sqlite_nio_sqlite3_column_type(row, column) == SQLITE_NULL ? nil : sqlite_nio_sqlite3_column_double(row, column)
             }
-            let event = sqlite_nio_sqlite3_column_text(row, 5).map { String(cString: $0) }
-            track.append(StoredPing(caseID: caseID, device: device,
-                                    at: ZonedDateTime(epochMilliseconds: sqlite_nio_sqlite3_column_int64(row, 0),
-                                                      offsetSeconds: Int(sqlite_nio_sqlite3_column_int64(row, 1))),
-                                    lat: double(2), lon: double(3), accuracy: double(4), event: event))
+            let event = sqlite_nio_sqlite3_column_text(row, 5).flatMap { Ping.Event(rawValue: String(cString: $0)) }
+            track.append(StoredPing(caseID: caseID, ping: Ping(device: device,
+                                                               at: ZonedDateTime(epochMilliseconds: sqlite_nio_sqlite3_column_int64(row, 0),
+                                                                                 offsetSeconds: Int(sqlite_nio_sqlite3_column_int64(row, 1))),
+                                                               lat: double(2), lon: double(3), accuracy: double(4), event: event)))
         }
         return track
     }

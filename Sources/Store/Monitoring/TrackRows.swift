@@ -63,7 +63,7 @@ enum TrackRows {
             binds.append(.text(ids[i].canonicalText)); binds.append(caseID); binds.append(.text(p.device))
             binds.append(.integer(Int(p.at.epochMilliseconds))); binds.append(.integer(p.at.offsetSeconds))
             binds.append(p.lat.map(SQLiteData.float) ?? .null); binds.append(p.lon.map(SQLiteData.float) ?? .null)
-            binds.append(p.accuracy.map(SQLiteData.float) ?? .null); binds.append(p.event.map(SQLiteData.text) ?? .null)
+            binds.append(p.accuracy.map(SQLiteData.float) ?? .null); binds.append(p.event.map { SQLiteData.text($0.rawValue) } ?? .null)
             binds.append(.integer(Int(now)))
         }
         return binds
@@ -84,7 +84,7 @@ enum TrackRows {
         try bindings.append(pings.map { $0.lat ?? .nan })
         try bindings.append(pings.map { $0.lon ?? .nan })
         try bindings.append(pings.map { $0.accuracy ?? .nan })
-        try bindings.append(pings.map { $0.event ?? "" })
+        try bindings.append(pings.map { $0.event?.rawValue ?? "" })
         try bindings.append(now)
         return PostgresQuery(unsafeSQL: """
             INSERT INTO \(PingModel.schema) (\(columns.joined(separator: ", ")))

@@ -97,11 +97,13 @@ public struct DriverTrack: TrackStorage {
         for ask in asks {
             func read(_ source: MonitoringStore.TrackSource) async throws -> [StoredPing] {
                 try await ask.query(in: source, on: sql).all().map { row in
-                    StoredPing(caseID: ask.caseID, device: ask.device,
-                               at: ZonedDateTime(epochMilliseconds: try row.decode(column: "at_ms", as: Int64.self),
-                                                 offsetSeconds: try row.decode(column: "at_offset", as: Int.self)),
-                               lat: try row.decode(column: "lat", as: Double?.self), lon: try row.decode(column: "lon", as: Double?.self),
-                               accuracy: try row.decode(column: "accuracy", as: Double?.self), event: try row.decode(column: "event", as: String?.self))
+                    StoredPing(caseID: ask.caseID, ping: Ping(
+                        device: ask.device,
+                        at: ZonedDateTime(epochMilliseconds: try row.decode(column: "at_ms", as: Int64.self),
+                                          offsetSeconds: try row.decode(column: "at_offset", as: Int.self)),
+                        lat: try row.decode(column: "lat", as: Double?.self), lon: try row.decode(column: "lon", as: Double?.self),
+                        accuracy: try row.decode(column: "accuracy", as: Double?.self),
+                        event: try row.decode(column: "event", as: String?.self).flatMap(Ping.Event.init(rawValue:))))
                 }
             }
             var track = try await read(.track)

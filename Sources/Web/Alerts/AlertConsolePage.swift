@@ -13,7 +13,7 @@ struct AlertConsolePage {
     let packs: PackLibrary
 
     /// The order of severity: a victim's panic and a respondent near her before the rest.
-    static let severity = ["panic", "proximity", "zone", "tamper", "silent", "lowBattery"]
+    static let severity: [Alert.Kind] = [.panic, .proximity, .zone, .tamper, .silent, .lowBattery]
     static let shown = 200
 
     struct Line: Encodable { var when: String; var text: String; var note: String? }
@@ -75,7 +75,7 @@ struct AlertConsolePage {
             let position = try await MonitoringStore(db: req.db).position(of: alert).flatMap { PositionText.make($0, t: t) }
             views.append(AlertView(
                 id: alert.id.apiString, caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format.dateTime(alert.at),
-                kind: t["alertkind_\(alert.kind)"] ?? alert.kind, severe: Self.rank(alert.kind) < 3,
+                kind: t["alertkind_\(alert.kind.rawValue)"] ?? alert.kind.rawValue, severe: Self.rank(alert.kind) < 3,
                 position: position ?? (alert.kind == PanicButton.alertKind ? t["position_not_shared"] : nil),
                 stage: stage,
                 mayEscalate: step < AlertEvent.lastStep, escalateLabel: t["alert_escalate_to_\(min(step + 1, AlertEvent.lastStep))"] ?? "",
@@ -104,7 +104,7 @@ struct AlertConsolePage {
         return try await req.renderPage("alerts", Context(frame: frame, alerts: views, done: done, problem: problem), status: status)
     }
 
-    static func rank(_ kind: String) -> Int { severity.firstIndex(of: kind) ?? severity.count }
+    static func rank(_ kind: Alert.Kind) -> Int { severity.firstIndex(of: kind) ?? severity.count }
 
     // MARK: the forms
 

@@ -30,7 +30,7 @@ struct CatalogDeliveryTexts: DeliveryTexts {
         case .officer, .dutyCentre:
             let event = context.event
             let headline = (t["notify_\(event.kind.rawValue)"] ?? event.kind.rawValue).replacingOccurrences(of: "{step}", with: String(event.step))
-            let kind = t["alertkind_\(context.alert.kind)"] ?? context.alert.kind
+            let kind = t["alertkind_\(context.alert.kind.rawValue)"] ?? context.alert.kind.rawValue
             let text = "\(headline): \(kind) — \(t["notify_case"] ?? "") \(context.caseNumber ?? "—"), \(time)"
             return OutgoingMessage(delivery: delivery, title: t["notify_title"] ?? "Qorgau", text: text,
                                    link: publicURL.map { "\($0)/alerts#a-\(context.alert.id.apiString)" }, json: json)

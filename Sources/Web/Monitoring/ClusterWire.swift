@@ -39,16 +39,17 @@ struct ClusterWire: Codable {
         let shown = event.alert
         guard let kind = AlertEvent.Kind.allCases.first(where: { MonitoringController.streamName(of: $0) == event.event }),
               let id = UUID(uuidString: shown.id), let caseID = UUID(uuidString: shown.caseId),
-              let raised = ZonedDateTime(shown.raisedAt) else { return nil }
-        var alert = StoredAlert(id: id, caseID: caseID, kind: shown.kind, order: shown.order, zone: shown.zone, device: shown.device,
-                                at: shown.at, distanceMeters: shown.distanceMeters, accuracyMeters: shown.accuracyMeters,
+              let raised = ZonedDateTime(shown.raisedAt), let alertKind = Alert.Kind(rawValue: shown.kind) else { return nil }
+        var alert = StoredAlert(id: id, caseID: caseID,
+                                alert: Alert(kind: alertKind, order: shown.order, zone: shown.zone, device: shown.device, at: shown.at,
+                                             distanceMeters: shown.distanceMeters, accuracyMeters: shown.accuracyMeters),
                                 incident: shown.incident, createdAt: raised.epochMilliseconds)
         alert.acknowledgedAt = shown.acknowledgedAt.flatMap(ZonedDateTime.init).map(\.epochMilliseconds)
         alert.acknowledgedBy = shown.acknowledgedBy
         alert.escalatedAt = shown.escalatedAt.flatMap(ZonedDateTime.init).map(\.epochMilliseconds)
         // the stream shows where she was as the alert's lat/lon: her position at the alert's moment
         let position = shown.lat.flatMap { lat in shown.lon.map { lon in
-            StoredPing(caseID: caseID, device: shown.device, at: shown.at, lat: lat, lon: lon, accuracy: nil, event: nil)
+            StoredPing(caseID: caseID, ping: Ping(device: shown.device, at: shown.at, lat: lat, lon: lon))
         } }
         return AlertNews(kind: kind, alert: alert, position: position, eventID: event.id.flatMap(UUID.init(uuidString:)))
     }

@@ -311,7 +311,7 @@ package struct AlertResponse: Content {
 
     init(_ alert: StoredAlert, position: StoredPing? = nil) {
         lat = position?.lat; lon = position?.lon
-        id = alert.id.apiString; caseId = alert.caseID.apiString; kind = alert.kind; order = alert.order; zone = alert.zone
+        id = alert.id.apiString; caseId = alert.caseID.apiString; kind = alert.kind.rawValue; order = alert.order; zone = alert.zone
         device = alert.device; at = alert.at; distanceMeters = alert.distanceMeters; accuracyMeters = alert.accuracyMeters
         incident = alert.incident; raisedAt = Timestamp.text(alert.createdAt)
         acknowledgedAt = alert.acknowledgedAt.map(Timestamp.text); acknowledgedBy = alert.acknowledgedBy

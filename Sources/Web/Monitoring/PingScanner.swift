@@ -64,7 +64,7 @@ struct PingScanner {
         guard let device, !device.allSatisfy(\.isWhitespace), device.count <= Ping.maxDeviceLength,
               let time, let when = ZonedDateTime(time) else { return nil }
         if let event {
-            guard let kind = Ping.Event(rawValue: event) else { return nil }
+            guard let kind = Ping.Event.sent(event) else { return nil }
             return Ping(device: device, at: when, event: kind)
         }
         guard let lat, Ping.latitudes.contains(lat), let lon, Ping.longitudes.contains(lon) else { return nil }

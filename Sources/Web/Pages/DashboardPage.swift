@@ -99,7 +99,7 @@ struct DashboardPage {
             let point = try await MonitoringStore(db: req.db).position(of: alert) // an officer of her case may see where she was
             alerts.append(AlertView(
                 caseId: summary.id.apiString, caseNumber: summary.number ?? "—", when: format(summary.jurisdiction).dateTime(alert.at),
-                kind: t["alertkind_\(alert.kind)"] ?? alert.kind, panic: panic, escalated: alert.escalatedAt != nil,
+                kind: t["alertkind_\(alert.kind.rawValue)"] ?? alert.kind.rawValue, panic: panic, escalated: alert.escalatedAt != nil,
                 position: point.flatMap { PositionText.make($0, t: t) }))
         }
         let units = try await UnitStore(db: req.db).units(Set(newest.compactMap(\.unit) + [signedIn.user.unit].compactMap { $0 }))

@@ -10,7 +10,7 @@ import Vapor
 /// as a point on the case's track. A position that cannot be right is left out, never refused:
 /// the alert goes out whatever else is wrong.
 struct PanicButton {
-    static let alertKind = "panic"
+    static let alertKind = Alert.Kind.panic
     /// The device name her phone has on the case's track when it raised the alert: one per case
     /// and user (a track point is unique by device and instant).
     static func device(caseID: UUID, userID: UUID) -> String {
@@ -58,12 +58,12 @@ struct PanicButton {
                 repeated = repeated ?? recent
                 continue
             }
-            alerts.append(StoredAlert(caseID: summary.id, kind: Self.alertKind, order: nil, zone: nil, device: device, at: at,
-                                      distanceMeters: nil, accuracyMeters: position.flatMap { $0.accuracy.map { Int($0.rounded()) } },
-                                      incident: nil, createdAt: now))
+            let accuracy = position.flatMap { $0.accuracy.map { Int($0.rounded()) } }
+            alerts.append(StoredAlert(caseID: summary.id, alert: Alert(kind: Self.alertKind, device: device, at: at, accuracyMeters: accuracy),
+                                      createdAt: now))
             if let position {
-                positions.append(StoredPing(caseID: summary.id, device: device, at: at, lat: position.lat, lon: position.lon,
-                                            accuracy: position.accuracy, event: Self.alertKind))
+                positions.append(StoredPing(caseID: summary.id, ping: Ping(device: device, at: at, lat: position.lat, lon: position.lon,
+                                                                           accuracy: position.accuracy, event: .panic)))
             }
             units[summary.id] = .some(summary.unit)
         }

@@ -48,7 +48,7 @@ struct BreachPage {
         let frame = try PageFrame.make(req, emergencyNumber: pack.emergencyNumber)
         let t = frame.t
         let words = CaseWords(t: t, lang: frame.lang, pack: pack, file: file)
-        let what = t["alertkind_\(alert.kind)"] ?? alert.kind
+        let what = t["alertkind_\(alert.kind.rawValue)"] ?? alert.kind.rawValue
         let persons = Dictionary(file.persons.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let former = try await DeviceRecords(db: req.db).former(caseID: caseID) // a device since replaced still had its wearer
         let wornBy = ((file.devices ?? []) + former).first { $0.id == alert.device }.flatMap { persons[$0.person] }
@@ -60,7 +60,7 @@ struct BreachPage {
         }
         map.track(loaded.respondent.compactMap(\.point), label: (t["monitoring_track"] ?? "") + ": " + device, kind: "respondent")
         map.places(of: file, t: t)
-        if alert.kind == "proximity" {
+        if alert.kind == .proximity {
             map.track(loaded.victim.compactMap(\.point), label: (t["monitoring_track"] ?? "") + ": " + (t["personrole_victim"] ?? ""), kind: "victim")
             // where she was at the moment (her latest position then, as the engine measured)
             if let her = loaded.victim.last(where: { $0.at.epochMilliseconds <= alert.at.epochMilliseconds && $0.point != nil }), let p = her.point {
@@ -88,8 +88,8 @@ struct BreachPage {
             frame: frame, caseId: caseID.apiString, number: summary.number ?? "—", what: what, when: words.format.dateTime(alert.at),
             device: device, order: loaded.order.map { words.episode($0.id) } ?? "—",
             distance: atAlert.map { Self.said($0.metres, zone: loaded.zone != nil, t: t) } ?? alert.distanceMeters.map { MonitoringWords.length(Double($0), t: t) } ?? "—",
-            caption: t[alert.kind == "proximity" ? "breach_map_caption_victim" : alert.kind == "zone" ? "breach_map_caption" : "breach_map_caption_track"] ?? "",
-            measured: alert.kind == "zone" || alert.kind == "proximity",
+            caption: t[alert.kind == .proximity ? "breach_map_caption_victim" : alert.kind == .zone ? "breach_map_caption" : "breach_map_caption_track"] ?? "",
+            measured: alert.kind == .zone || alert.kind == .proximity,
             map: map.draw(title: what + ", " + words.format.dateTime(alert.at), tiles: req.application.qorgauConfig.tilesURL,
                           metres: { MonitoringWords.length($0, t: t) }),
             chart: chart, samples: samples, evidence: evidence,

@@ -176,7 +176,7 @@ struct MonitoringPage {
         var alertRows: [AlertRow] = []
         for alert in try await store.alerts(caseID: caseID, scope: principal.scope) where alert.at.epochMilliseconds >= from && alert.at.epochMilliseconds <= now {
             let link = "/cases/\(caseID.apiString)/alerts/\(alert.id.apiString)"
-            let what = t["alertkind_\(alert.kind)"] ?? alert.kind
+            let what = t["alertkind_\(alert.kind.rawValue)"] ?? alert.kind.rawValue
             let point = tracks[alert.device]?.last { $0.at.epochMilliseconds == alert.at.epochMilliseconds }
             if let lat = point?.lat, let lon = point?.lon {
                 map.alert(GeoPoint(lat: lat, lon: lon), label: what + ", " + words.format.dateTime(alert.at), link: link)
@@ -184,7 +184,7 @@ struct MonitoringPage {
             let wornBy = (devices + former).first { $0.id == alert.device }.map { who($0) + ", " } ?? ""
             // a zone's distance as the alert's page says it: how far inside
             var distance = alert.distanceMeters.map { MonitoringWords.length(Double($0), t: t) } ?? "—"
-            if alert.kind == "zone", let lat = point?.lat, let lon = point?.lon, let n = alert.zone,
+            if alert.kind == .zone, let lat = point?.lat, let lon = point?.lon, let n = alert.zone,
                let zone = file.protectiveOrders.first(where: { $0.id == alert.order })?.conditions.zones.flatMap({ n < $0.count ? $0[n] : nil }),
                let metres = zone.signedDistance(lat: lat, lon: lon) {
                 distance = BreachPage.said(metres, zone: true, t: t)

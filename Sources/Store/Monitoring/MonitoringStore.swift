@@ -198,7 +198,6 @@ public struct MonitoringStore: Sendable {
                                to: alert.at.epochMilliseconds).last
     }
 
-    /// Whether an alert of this kind with this id was raised since `since`.
     /// The alert of this kind raised since then, if `id` is one.
     public func raised(_ id: UUID, kind: Alert.Kind, since: Int64) async throws -> StoredAlert? {
         try await AlertModel.query(on: db).filter(\.$id == id).filter(\.$kind == kind.rawValue).filter(\.$createdAt >= since).first()?.value()

@@ -41,6 +41,22 @@ public struct IncidentStore: Sendable {
         return refs
     }
 
+    /// The incidents of a case that a victim's account logged, by stored id, with that account's
+    /// id: the writer of each incident's first version. (The caller checked scope.)
+    public func loggedByVictims(caseID: UUID) async throws -> [UUID: UUID] {
+        var firstWriter: [UUID: String] = [:]
+        for model in try await IncidentModel.query(on: db).filter(\.$case.$id == caseID).all() {
+            if model.version == 1 { firstWriter[try model.requireID()] = model.versionBy }
+        }
+        let corrected = try await IncidentVersionModel.query(on: db).join(IncidentModel.self, on: \IncidentVersionModel.$incident.$id == \IncidentModel.$id)
+            .filter(IncidentModel.self, \.$case.$id == caseID).filter(\.$version == 1).all()
+        for version in corrected { firstWriter[version.$incident.id] = version.recordedBy }
+        let accounts = Set(firstWriter.values.compactMap(UUID.init(uuidString:)))
+        guard !accounts.isEmpty else { return [:] }
+        let victims = Set(try await UserModel.query(on: db).filter(\.$id ~~ accounts).filter(\.$role == Role.victim.rawValue).all().map { try $0.requireID() })
+        return firstWriter.compactMapValues { UUID(uuidString: $0).flatMap { victims.contains($0) ? $0 : nil } }
+    }
+
     public func get(_ id: UUID, caseID: UUID, scope: CaseScope) async throws -> StoredIncident {
         var stored = try await model(id, caseID: caseID, scope: scope).stored()
         stored.enteredInError = try await IncidentErrorModel.query(on: db).filter(\.$incidentID == id).first()?.mark

@@ -235,6 +235,33 @@ import VaporTesting
         }
     }
 
+    @Test func aSecondVictimOfTheCaseNeitherSeesNorAddsToTheFirstOnesEntries() async throws {
+        try await withQorgauApp { app in
+            let (caseID, first, _) = try await Self.signedInVictim(app)
+            let second = try await app.makeUser(.victim, cases: [UUID(uuidString: caseID)!])
+            _ = try await PageTests.post(app, "/cases/\(caseID)/incidents", Self.diaryFields("Followed me to the bus stop"), as: first)
+            _ = try await PageTests.post(app, "/cases/\(caseID)/incidents", Self.diaryFields("Called my sister at night"), as: second)
+            let firstsDiary = try await PageTests.page(app, "/?lang=ru", as: first)
+            let secondsDiary = try await PageTests.page(app, "/?lang=ru", as: second)
+            #expect(firstsDiary.text.contains("Followed me to the bus stop") && !firstsDiary.text.contains("Called my sister at night"))
+            #expect(secondsDiary.text.contains("Called my sister at night") && !secondsDiary.text.contains("Followed me to the bus stop"))
+
+            let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents?limit=500")
+            let firstsEntry = try #require((incidents.json["items"] as? [[String: Any]])?.first {
+                ($0["incident"] as? [String: Any] ?? $0)["description"] as? String == "Followed me to the bus stop" }?["id"] as? String)
+            for (victim, expected) in [(second, HTTPStatus.forbidden), (first, .seeOther)] {
+                var headers = Multipart.headers
+                headers.bearerAuthorization = BearerAuthorization(token: victim.token)
+                let added = try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents/\(firstsEntry)/additions", headers: headers,
+                                                                body: Multipart.body(Multipart.jpeg(seed: 43), fields: ["addition": "More"], fileField: "photo"))
+                #expect(added.status == expected)
+            }
+            let evidence = try await app.request(.GET, "/api/v1/cases/\(caseID)/evidence")
+            let attached = try #require(try JSONSerialization.jsonObject(with: Data(evidence.body.readableBytesView)) as? [[String: Any]])
+            #expect(attached.filter { $0["incidentId"] as? String == firstsEntry }.count == 1, "only the first victim's photo was kept")
+        }
+    }
+
     @Test func aPanicPressReachesEveryCaseOfHersOnceAndAnEndedSessionDoesNotStopIt() async throws {
         try await withQorgauApp { app in
             var ids: [String] = []

@@ -63,12 +63,25 @@ public struct IncidentService: Sendable {
         return try await store.correct(id, caseID: caseID, with: added, reason: "added by the victim", expectedVersion: nil, by: principal)
     }
 
-    /// An entry the calling victim may add to: one reported by the victim, in a case she may see.
+    /// An entry the calling victim may add to: one reported by the victim, in a case she may see,
+    /// and not logged by another victim of the case (two victims may share one; an entry an officer
+    /// took down from her, or a case file brought in, is hers to add to).
     public func ownEntry(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
         guard caller.isVictim else { throw DomainError.forbidden("officers correct an incident, they do not add to it") }
         let stored = try await store.get(id, caseID: caseID, scope: principal.scope)
         guard stored.incident.reportedBy == .victim else { throw DomainError.forbidden("only an entry the victim logged can be added to here") }
+        guard !(try await othersEntries(caseID: caseID)).contains(id) else {
+            throw DomainError.forbidden("only an entry the victim logged can be added to here")
+        }
         return stored
+    }
+
+    /// The entries of a case another victim's account logged (stored ids): left out of the calling
+    /// victim's diary and closed to her additions. Empty for anyone else.
+    public func othersEntries(caseID: UUID) async throws -> Set<UUID> {
+        guard caller.isVictim else { return [] }
+        let mine = UUID(uuidString: principal.subject)
+        return Set(try await store.loggedByVictims(caseID: caseID).filter { $0.value != mine }.keys)
     }
 
     /// Body: `{"reason": "…"}`. The incident is kept with its versions; the case file (and so the

@@ -22,13 +22,14 @@ struct DiaryPage {
         var saved: Bool; var restored: Bool; var firstEntry: Bool; var helpLines: [HelpLineView]; var panicMessage: String?
     }
 
-    /// Her latest 20 entries, each with where to add to it.
+    /// Her latest 20 entries (not another victim's of the same case), each with where to add to it.
     private func entries(of file: CaseFile, caseID: UUID, req: Request, t: [String: String], format: LocaleFormat) async throws -> [EntryView] {
-        let latest = file.incidents.filter { $0.reportedBy == .victim }
-            .sorted { $0.occurredAt.epochMilliseconds > $1.occurredAt.epochMilliseconds }.prefix(20)
-        guard !latest.isEmpty else { return [] }
+        guard file.incidents.contains(where: { $0.reportedBy == .victim }) else { return [] }
         let ids = try await IncidentStore(db: req.db).refs(caseID: caseID) // row id -> case-file ref
         let byRef = Dictionary(ids.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        let othersEntries = try await req.incidents.othersEntries(caseID: caseID) // another victim of the case wrote them
+        let latest = file.incidents.filter { $0.reportedBy == .victim && !othersEntries.contains(byRef[$0.id] ?? UUID()) }
+            .sorted { $0.occurredAt.epochMilliseconds > $1.occurredAt.epochMilliseconds }.prefix(20)
         return latest.compactMap { incident in
             guard let rowID = byRef[incident.id] else { return nil }
             return EntryView(id: rowID.apiString, when: format.dateTime(incident.occurredAt),

@@ -44,8 +44,15 @@ public struct AuditEntry: Sendable, Equatable {
 /// from SQLite or PostgreSQL is the text written.
 enum RowHash {
     static func of<M: Model>(_ model: M) throws -> String {
+        SHA256Hex.of(try canonicalJSON(model))
+    }
+
+    /// The JSON hashed: the fields listed by hand where the row has them (`CanonicalRow`), else as
+    /// Fluent finds them; the same bytes either way.
+    static func canonicalJSON<M: Model>(_ model: M) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return SHA256Hex.of(try encoder.encode(model))
+        if let row = model as? any CanonicalRow { return try encoder.encode(row.canonicalFields) }
+        return try encoder.encode(model)
     }
 }

@@ -28,8 +28,8 @@ public struct CaseFileStore: Sendable {
         let now = nowMilliseconds()
         // an imported case's unit joins the list of units if it is not there (named by its code until renamed)
         for unit in Set(files.compactMap(\.case.unit)) { try await UnitStore(db: db).ensure(unit, now: now) }
+        let rows = try ImportRows(files, by: principal, at: now) // made before the write lock is taken
         return try await db.auditedTransaction { tx in
-            let rows = try ImportRows(files, by: principal, at: now)
             try await rows.insert(on: tx)
             return (rows.caseIDs, rows.audit)
         }

@@ -1,6 +1,7 @@
 import Domain
 import Fluent
 import Foundation
+import SQLiteKit
 
 /// The rows of the case files an import stores, made before any is written, so that each table
 /// takes a few statements for all of the files rather than a few per file (a statement costs
@@ -69,6 +70,9 @@ struct ImportRows {
     /// Writes every row, inside the caller's transaction; the cases first (a write first:
     /// SQLite takes the write lock at once, and the other rows refer to them).
     func insert(on tx: any Database) async throws {
+        if let lite = tx as? any SQLiteDatabase { // thousands of rows in one transaction: its pages kept in memory
+            try await lite.withConnection { await SQLiteTrackSettings.apply(to: $0) }
+        }
         try await Self.create(cases, on: tx)
         try await Self.create(persons, on: tx)
         try await Self.create(places, on: tx)

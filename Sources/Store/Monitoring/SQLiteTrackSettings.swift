@@ -2,11 +2,11 @@ import Foundation
 import SQLiteKit
 import NIOConcurrencyHelpers
 
-/// The settings of a connection that stores the track, applied once per connection: for speed
-/// only, so a refused one does not stop pings being stored.
+/// The settings of a connection that writes many rows in one transaction (the track, an import),
+/// applied once per connection: for speed only, so a refused one does not stop a write.
 ///
-/// The pool gives no hook at connecting, so they are applied by the first transaction that stores
-/// pings on a connection, and the connection is remembered (weakly: a new connection at the address
+/// The pool gives no hook at connecting, so they are applied by the first such transaction on a
+/// connection, and the connection is remembered (weakly: a new connection at the address
 /// of a closed one is a new connection).
 enum SQLiteTrackSettings {
     /// The multi-row insert's statement journal in memory rather than in a temporary file, and a

@@ -73,17 +73,12 @@ struct ImportRows {
         if let lite = tx as? any SQLiteDatabase { // thousands of rows in one transaction: its pages kept in memory
             try await lite.withConnection { await SQLiteTrackSettings.apply(to: $0) }
         }
-        try await Self.create(cases, on: tx)
-        try await Self.create(persons, on: tx)
-        try await Self.create(places, on: tx)
-        try await IncidentWriter.insertRows(incidents, on: tx)
-        try await Self.create(orders, on: tx)
-        try await Self.create(records, on: tx)
-    }
-
-    /// A hundred rows a statement: within SQLite's limit of values a statement for every table.
-    private static func create<M: Model>(_ models: [M], on db: any Database) async throws {
-        for chunk in models.chunks(of: 100) { try await chunk.create(on: db) }
+        try await ListedRows.insertAll(cases, on: tx)
+        try await ListedRows.insertAll(persons, on: tx)
+        try await ListedRows.insertAll(places, on: tx)
+        try await ListedRows.insertAll(incidents, on: tx)
+        try await ListedRows.insertAll(orders, on: tx)
+        try await ListedRows.insertAll(records, on: tx)
     }
 
     private static func records(_ file: CaseFile, caseID: UUID) throws -> [CaseRecordModel] {

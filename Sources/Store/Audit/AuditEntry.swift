@@ -47,12 +47,12 @@ enum RowHash {
         SHA256Hex.of(try canonicalJSON(model))
     }
 
-    /// The JSON hashed: the fields listed by hand where the row has them (`CanonicalRow`), else as
+    /// The JSON hashed: the fields listed by hand where the row lists them (`ListedRow`), else as
     /// Fluent finds them; the same bytes either way.
     static func canonicalJSON<M: Model>(_ model: M) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if let row = model as? any CanonicalRow { return try encoder.encode(row.canonicalFields) }
+        if let row = model as? any ListedRow { return try encoder.encode(ListedFields(fields: row.listedFields)) }
         return try encoder.encode(model)
     }
 }

@@ -85,14 +85,10 @@ public struct MonitoringStore: Sendable {
     static func inserts(incidents: [IncidentModel], alerts: [AlertModel], by subject: String, on sql: any SQLDatabase) throws -> [SQLInsertBuilder] {
         var inserts: [SQLInsertBuilder] = []
         if !incidents.isEmpty {
-            var insert = sql.insert(into: IncidentModel.schema).columns(IncidentRow.columns)
-            for row in incidents { insert = insert.values(IncidentRow.values(row)) }
-            inserts.append(insert)
+            inserts.append(ListedRows.insert(incidents, on: sql))
         }
         if !alerts.isEmpty {
-            var insert = sql.insert(into: AlertModel.schema).columns(AlertRow.columns)
-            for row in alerts { insert = insert.values(try AlertRow.values(row)) }
-            inserts.append(insert)
+            inserts.append(ListedRows.insert(alerts, on: sql))
             inserts.append(AlertEventRow.insert(try alerts.map { AlertEvent.raised(try $0.value(), by: $0.kind == Alert.Kind.panic.rawValue ? subject : "monitoring") }, on: sql))
         }
         return inserts
@@ -208,17 +204,6 @@ extension PingModel {
     var value: StoredPing {
         StoredPing(caseID: caseID, ping: Ping(device: device, at: ZonedDateTime(epochMilliseconds: at, offsetSeconds: offset),
                                               lat: lat, lon: lon, accuracy: accuracy, event: event.flatMap(Ping.Event.init(rawValue:))))
-    }
-}
-
-/// The columns of `alerts` a new alert sets, in insert order, and a model's values for them.
-enum AlertRow {
-    static let columns = ["id", "case_id", "kind", "order_ref", "zone", "device", "at_ms", "at_offset", "distance_m",
-                          "accuracy_m", "incident_ref", "created_at_ms"]
-
-    static func values(_ m: AlertModel) throws -> [any SQLExpression] {
-        [SQLBind(try m.requireID()), SQLBind(m.caseID), SQLBind(m.kind), SQLBind(m.order), SQLBind(m.zone), SQLBind(m.device),
-         SQLBind(m.at), SQLBind(m.offset), SQLBind(m.distance), SQLBind(m.accuracy), SQLBind(m.incident), SQLBind(m.createdAt)]
     }
 }
 

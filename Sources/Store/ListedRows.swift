@@ -1,0 +1,167 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// A row whose fields are listed by hand, each with the name its hash is keyed by (the property's,
+/// as Fluent's `Model.encode(to:)` names it), its column and its value. The one list gives the
+/// row's audit hash (the very JSON Fluent's encoding gives, so rows hashed either way agree) and
+/// its insert, without Fluent finding the fields by reflection on every row: that was most of an
+/// import's time (ten incidents, two persons and their places, an order and records a case) and
+/// part of every monitoring group's. `ListedRowTests` holds every list to Fluent's own fields.
+protocol ListedRow: Model {
+    var listedFields: [RowField] { get }
+}
+
+struct RowField {
+    enum Value {
+        case text(String?), integer(Int64?), real(Double?), bool(Bool), id(UUID?)
+        /// A parent's id: hashed as Fluent encodes a parent not loaded, `{"id": …}`.
+        case parent(UUID)
+
+        static func integer(_ value: Int?) -> Value { .integer(value.map(Int64.init)) }
+    }
+
+    var property: String
+    var column: String
+    var value: Value
+
+    init(_ property: String, _ column: String, _ value: Value) {
+        self.property = property; self.column = column; self.value = value
+    }
+
+    var bind: SQLBind {
+        switch value {
+        case .text(let text): SQLBind(text)
+        case .integer(let number): SQLBind(number)
+        case .real(let number): SQLBind(number)
+        case .bool(let flag): SQLBind(flag)
+        case .id(let id): SQLBind(id)
+        case .parent(let id): SQLBind(id)
+        }
+    }
+}
+
+/// A listed row's fields as one JSON object; every value is encoded by its concrete type, so the
+/// encoder makes no type lookups at run time.
+struct ListedFields: Encodable {
+    let fields: [RowField]
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for field in fields {
+            let key = Key(stringValue: field.property)
+            switch field.value {
+            case .text(let text): if let text { try container.encode(text, forKey: key) } else { try container.encodeNil(forKey: key) }
+            case .integer(let number): if let number { try container.encode(number, forKey: key) } else { try container.encodeNil(forKey: key) }
+            case .real(let number): if let number { try container.encode(number, forKey: key) } else { try container.encodeNil(forKey: key) }
+            case .bool(let flag): try container.encode(flag, forKey: key)
+            case .id(let id): if let id { try container.encode(id.uuidString, forKey: key) } else { try container.encodeNil(forKey: key) }
+            case .parent(let id):
+                var parent = container.nestedContainer(keyedBy: Key.self, forKey: key)
+                try parent.encode(id.uuidString, forKey: Key(stringValue: "id"))
+            }
+        }
+    }
+}
+
+enum ListedRows {
+    /// The most values SQLite takes in one statement (32,766), with room to spare.
+    private static let valuesPerStatement = 30_000
+
+    /// One insert of these rows (all of one table).
+    static func insert<M: ListedRow>(_ rows: [M], on sql: any SQLDatabase) -> SQLInsertBuilder {
+        var insert = sql.insert(into: M.schema)
+        if let first = rows.first { insert = insert.columns(first.listedFields.map(\.column)) }
+        for row in rows { insert = insert.values(row.listedFields.map(\.bind)) }
+        return insert
+    }
+
+    /// Inserts the rows, as many a statement as SQLite allows.
+    static func insertAll<M: ListedRow>(_ rows: [M], on db: any Database) async throws {
+        guard let first = rows.first else { return }
+        guard let sql = db as? any SQLDatabase else { return try await rows.create(on: db) }
+        for chunk in rows.chunks(of: max(1, valuesPerStatement / first.listedFields.count)) { try await insert(chunk, on: sql).run() }
+    }
+}
+
+extension CaseModel: ListedRow {
+    var listedFields: [RowField] {
+        [.init("id", "id", .id(id)), .init("number", "number", .text(number)), .init("jurisdiction", "jurisdiction", .text(jurisdiction)),
+         .init("openedAt", "opened_at_ms", .integer(openedAt)), .init("openedOffset", "opened_offset", .integer(openedOffset)),
+         .init("unit", "unit", .text(unit)), .init("status", "status", .text(status)), .init("createdAt", "created_at_ms", .integer(createdAt)),
+         .init("riskAssessments", "risk_assessments", .text(riskAssessments)), .init("version", "version", .integer(version))]
+    }
+}
+
+extension PersonModel: ListedRow {
+    var listedFields: [RowField] {
+        [.init("id", "id", .id(id)), .init("case", "case_id", .parent($case.id)), .init("ref", "ref", .text(ref)),
+         .init("seq", "seq", .integer(seq)), .init("role", "role", .text(role)), .init("name", "name", .text(name)),
+         .init("birthDate", "birth_date", .text(birthDate)), .init("iin", "iin", .text(iin)),
+         .init("relationship", "relationship", .text(relationship)), .init("createdAt", "created_at_ms", .integer(createdAt)),
+         .init("version", "version", .integer(version))]
+    }
+}
+
+extension PlaceModel: ListedRow {
+    var listedFields: [RowField] {
+        [.init("id", "id", .id(id)), .init("person", "person_id", .parent($person.id)), .init("seq", "seq", .integer(seq)),
+         .init("kind", "kind", .text(kind)), .init("text", "text", .text(text)), .init("lat", "lat", .real(lat)),
+         .init("lon", "lon", .real(lon)), .init("validFrom", "valid_from", .text(validFrom)),
+         .init("validUntil", "valid_until", .text(validUntil))]
+    }
+}
+
+extension IncidentModel: ListedRow {
+    var listedFields: [RowField] {
+        [.init("id", "id", .id(id)), .init("case", "case_id", .parent($case.id)), .init("ref", "ref", .text(ref)),
+         .init("version", "version", .integer(version)), .init("occurredAt", "occurred_at_ms", .integer(occurredAt)),
+         .init("occurredOffset", "occurred_offset", .integer(occurredOffset)), .init("kind", "kind", .text(kind)),
+         .init("channel", "channel", .text(channel)), .init("placeText", "place_text", .text(placeText)),
+         .init("placeLat", "place_lat", .real(placeLat)), .init("placeLon", "place_lon", .real(placeLon)),
+         .init("description", "description", .text(description)), .init("againstWill", "against_will", .bool(againstWill)),
+         .init("violence", "violence", .bool(violence)), .init("reportedBy", "reported_by", .text(reportedBy)),
+         .init("impact", "impact", .text(impact)), .init("witnesses", "witnesses", .text(witnesses)),
+         .init("evidence", "evidence", .text(evidence)), .init("recordedAt", "recorded_at_ms", .integer(recordedAt)),
+         .init("updatedAt", "updated_at_ms", .integer(updatedAt)), .init("versionBy", "version_by", .text(versionBy)),
+         .init("versionReason", "version_reason", .text(versionReason))]
+    }
+}
+
+extension ProtectiveOrderModel: ListedRow {
+    var listedFields: [RowField] {
+        [.init("id", "id", .id(id)), .init("case", "case_id", .parent($case.id)), .init("ref", "ref", .text(ref)),
+         .init("seq", "seq", .integer(seq)), .init("type", "type", .text(type)), .init("issuedAt", "issued_at_ms", .integer(issuedAt)),
+         .init("issuedOffset", "issued_offset", .integer(issuedOffset)), .init("validUntil", "valid_until_ms", .integer(validUntil)),
+         .init("validUntilOffset", "valid_until_offset", .integer(validUntilOffset)), .init("issuer", "issuer", .text(issuer)),
+         .init("conditions", "conditions", .text(conditions)), .init("revokedAt", "revoked_at_ms", .integer(revokedAt)),
+         .init("revokedOffset", "revoked_offset", .integer(revokedOffset)), .init("version", "version", .integer(version))]
+    }
+}
+
+extension CaseRecordModel: ListedRow {
+    var listedFields: [RowField] {
+        [.init("id", "id", .id(id)), .init("case", "case_id", .parent($case.id)), .init("section", "section", .text(section)),
+         .init("ref", "ref", .text(ref)), .init("seq", "seq", .integer(seq)), .init("body", "body", .text(body)),
+         .init("version", "version", .integer(version))]
+    }
+}
+
+extension AlertModel: ListedRow {
+    var listedFields: [RowField] {
+        [.init("id", "id", .id(id)), .init("caseID", "case_id", .id(caseID)), .init("kind", "kind", .text(kind)),
+         .init("order", "order_ref", .text(order)), .init("zone", "zone", .integer(zone)), .init("device", "device", .text(device)),
+         .init("at", "at_ms", .integer(at)), .init("offset", "at_offset", .integer(offset)),
+         .init("distance", "distance_m", .integer(distance)), .init("accuracy", "accuracy_m", .integer(accuracy)),
+         .init("incident", "incident_ref", .text(incident)), .init("createdAt", "created_at_ms", .integer(createdAt)),
+         .init("acknowledgedAt", "acknowledged_at_ms", .integer(acknowledgedAt)),
+         .init("acknowledgedBy", "acknowledged_by", .text(acknowledgedBy)), .init("escalatedAt", "escalated_at_ms", .integer(escalatedAt))]
+    }
+}

@@ -70,6 +70,13 @@ public struct CaseFileStore: Sendable {
     /// Every case as a case file, oldest first, `pageSize` cases read at a time, so that memory
     /// stays flat however many cases there are.
     public func forEachCaseFile(pageSize: Int = 500, _ body: (CaseSummary, CaseFile) async throws -> Void) async throws {
+        try await forEachPageOfCaseFiles(pageSize: pageSize) { page in
+            for (summary, file) in page { try await body(summary, file) }
+        }
+    }
+
+    /// Every case as case files, oldest first, a page of `pageSize` cases at a time.
+    public func forEachPageOfCaseFiles(pageSize: Int = 500, _ body: ([(CaseSummary, CaseFile)]) async throws -> Void) async throws {
         var after: (Int64, UUID)?
         while true {
             var query = CaseModel.query(on: db)
@@ -80,7 +87,7 @@ public struct CaseFileStore: Sendable {
             }
             let models = try await query.sort(\.$createdAt).sort(\.$id).limit(pageSize).all()
             guard let last = models.last else { return }
-            for (model, file) in zip(models, try await caseFiles(of: models)) { try await body(try model.summary(), file) }
+            try await body(try zip(models, try await caseFiles(of: models)).map { (try $0.summary(), $1) })
             after = (last.createdAt, last.id!)
         }
     }

@@ -97,9 +97,9 @@ public struct Projections: Sendable {
 
     private func reindexSearch(_ changes: [CaseChange]) async throws {
         let store = CaseFileStore(db: db), index = SearchIndex(db: db)
-        for id in Self.changed(changes, SearchIndex.followedKinds) {
-            guard let file = try await store.caseFiles(ids: [id])[id]?.1 else { continue }
-            try await index.rewrite(caseID: id, file: file)
+        for chunk in Self.changed(changes, SearchIndex.followedKinds).chunks(of: 200) {
+            let files = try await store.caseFiles(ids: chunk)
+            try await index.rewrite(chunk.compactMap { id in files[id].map { (id, $0.1) } })
         }
     }
 

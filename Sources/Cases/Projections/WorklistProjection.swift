@@ -53,10 +53,10 @@ public struct WorklistProjection: Sendable {
         let tables = WorklistTables(db: db)
         for chunk in caseIDs.chunks(of: 200) {
             let files = try await CaseFileStore(db: db).caseFiles(ids: chunk)
-            for id in chunk {
-                guard let (summary, file) = files[id] else { try await tables.remove(caseID: id); continue }
-                try await tables.rewrite(caseID: id, unit: summary.unit, number: summary.number, rows: rows(of: file, on: day), keepingFrom: day)
-            }
+            for id in chunk where files[id] == nil { try await tables.remove(caseID: id) }
+            try await tables.rewrite(chunk.compactMap { id in
+                files[id].map { entry($0.0, $0.1, on: day) }
+            }, keepingFrom: day)
         }
     }
 
@@ -74,12 +74,15 @@ public struct WorklistProjection: Sendable {
     public func rebuild(on day: LocalDate) async throws -> Int {
         try await WorklistTables(db: db).removeAll()
         var count = 0
-        try await CaseFileStore(db: db).forEachCaseFile(pageSize: 500) { summary, file in
-            try await WorklistTables(db: db).rewrite(caseID: summary.id, unit: summary.unit, number: summary.number,
-                                                     rows: rows(of: file, on: day), keepingFrom: day)
-            count += 1
+        try await CaseFileStore(db: db).forEachPageOfCaseFiles(pageSize: 500) { page in
+            try await WorklistTables(db: db).rewrite(page.map { entry($0.0, $0.1, on: day) }, keepingFrom: day)
+            count += page.count
         }
         return count
+    }
+
+    private func entry(_ summary: CaseSummary, _ file: CaseFile, on day: LocalDate) -> WorklistTables.CaseEntry {
+        WorklistTables.CaseEntry(caseID: summary.id, unit: summary.unit, number: summary.number, rows: rows(of: file, on: day))
     }
 
     /// The cases whose stored rows are not what their case files give on the day they were made

@@ -42,14 +42,21 @@ public struct SearchIndex: Sendable {
 
     /// Writes a case's rows anew.
     public func rewrite(caseID: UUID, file: CaseFile) async throws {
-        let rows = Self.terms(of: file)
-        let unit = file.case.unit
+        try await rewrite([(caseID, file)])
+    }
+
+    /// Writes the rows of many cases anew in one transaction (a rebuild, a catch-up after an import).
+    public func rewrite(_ cases: [(caseID: UUID, file: CaseFile)]) async throws {
+        guard !cases.isEmpty else { return }
+        let rows = cases.flatMap { c in Self.terms(of: c.file).map { (c.caseID, c.file.case.unit, $0) } }
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
-            try await sql.delete(from: "search_terms").where("case_id", .equal, caseID).run()
+            for chunk in cases.chunks(of: 500) {
+                try await sql.delete(from: "search_terms").where("case_id", .in, chunk.map(\.caseID)).run()
+            }
             for chunk in rows.chunks(of: 250) {
                 var insert = sql.insert(into: "search_terms").columns("case_id", "unit", "term", "shown", "role")
-                for row in chunk {
+                for (caseID, unit, row) in chunk {
                     insert = insert.values(SQLBind(caseID), SQLBind(unit), SQLBind(row.term), SQLBind(row.shown), SQLBind(row.role))
                 }
                 try await insert.run()
@@ -112,12 +119,14 @@ public struct SearchIndex: Sendable {
     /// Every case's rows anew, and the projection current up to the audit log's head.
     public func rebuild() async throws -> Int {
         let head = try await AuditStore(db: db).head().seq
-        let store = CaseFileStore(db: db)
-        let files = try await store.allCaseFiles(scope: .all)
         try await (try sqlDatabase()).delete(from: "search_terms").run()
-        for (summary, file) in files { try await rewrite(caseID: summary.id, file: file) }
+        var count = 0
+        try await CaseFileStore(db: db).forEachPageOfCaseFiles(pageSize: 500) { page in
+            try await rewrite(page.map { ($0.0.id, $0.1) })
+            count += page.count
+        }
         try await ProjectionState(db: db).set(Self.name, seq: head)
-        return files.count
+        return count
     }
 
     /// The cases whose rows are not what their case files give (a projection changed behind

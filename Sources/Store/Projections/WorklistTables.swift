@@ -110,33 +110,54 @@ public struct WorklistTables: Sendable {
 
     // MARK: writing
 
+    /// A case's rows with what every row of it repeats.
+    public struct CaseEntry: Sendable {
+        public var caseID: UUID, unit: String?, number: String?, rows: CaseRows
+        public init(caseID: UUID, unit: String?, number: String?, rows: CaseRows) {
+            self.caseID = caseID; self.unit = unit; self.number = number; self.rows = rows
+        }
+    }
+
     /// Writes a case's rows anew. Deadlines no longer listed on `from` or later are not kept: a
     /// worklist of an earlier day is computed from the case files.
     public func rewrite(caseID: UUID, unit: String?, number: String?, rows: CaseRows, keepingFrom from: LocalDate) async throws {
+        try await rewrite([CaseEntry(caseID: caseID, unit: unit, number: number, rows: rows)], keepingFrom: from)
+    }
+
+    /// Writes the rows of many cases anew in one transaction (a rebuild, a catch-up after an
+    /// import): one commit, and a few statements for all of them, rather than a few per case.
+    public func rewrite(_ cases: [CaseEntry], keepingFrom from: LocalDate) async throws {
+        guard !cases.isEmpty else { return }
         try await db.transaction { tx in
             let sql = try Self.sql(tx)
-            try await Self.delete(caseID, sql)
-            try await sql.insert(into: "projected_cases").columns("case_id", "unit", "refresh_day", "last_victim_entry_ms")
-                .values(SQLBind(caseID), SQLBind(unit), SQLBind(rows.refreshDay?.daysSinceEpoch), SQLBind(rows.lastVictimEntry)).run()
-            let kept = rows.deadlines.filter { ($0.listedUntil ?? from) >= from }
-            for chunk in kept.chunks(of: 200) {
+            try await Self.delete(cases.map(\.caseID), sql)
+            for chunk in cases.chunks(of: 500) {
+                var insert = sql.insert(into: "projected_cases").columns("case_id", "unit", "refresh_day", "last_victim_entry_ms")
+                for c in chunk {
+                    insert = insert.values(SQLBind(c.caseID), SQLBind(c.unit), SQLBind(c.rows.refreshDay?.daysSinceEpoch), SQLBind(c.rows.lastVictimEntry))
+                }
+                try await insert.run()
+            }
+            let deadlines = cases.flatMap { c in c.rows.deadlines.filter { ($0.listedUntil ?? from) >= from }.map { (c, $0) } }
+            for chunk in deadlines.chunks(of: 200) {
                 var insert = sql.insert(into: "projected_deadlines").columns(
                     "case_id", "unit", "case_number", "kind", "record", "offence", "due_day", "listed_from", "listed_until", "window_days", "text")
-                for row in chunk {
+                for (c, row) in chunk {
                     insert = insert.values(
-                        SQLBind(caseID), SQLBind(unit), SQLBind(number), SQLBind(row.kind), SQLBind(row.record), SQLBind(row.offence),
+                        SQLBind(c.caseID), SQLBind(c.unit), SQLBind(c.number), SQLBind(row.kind), SQLBind(row.record), SQLBind(row.offence),
                         SQLBind(row.due.daysSinceEpoch), SQLBind(row.listedFrom.daysSinceEpoch),
                         SQLBind(row.listedUntil?.daysSinceEpoch ?? Self.forGood), SQLBind(row.windowDays), SQLBind(row.text))
                 }
                 try await insert.run()
             }
-            for chunk in rows.payments.chunks(of: 200) {
+            let payments = cases.flatMap { c in c.rows.payments.map { (c, $0) } }
+            for chunk in payments.chunks(of: 200) {
                 var insert = sql.insert(into: "projected_payments").columns(
                     "case_id", "unit", "case_number", "verdict", "person", "iin", "person_key", "decided_day", "units", "unit_name",
                     "amount", "currency", "due_day", "paid_day", "value_day", "unverified", "document", "court")
-                for row in chunk {
+                for (c, row) in chunk {
                     insert = insert.values(
-                        SQLBind(caseID), SQLBind(unit), SQLBind(number), SQLBind(row.verdict), SQLBind(row.person), SQLBind(row.iin),
+                        SQLBind(c.caseID), SQLBind(c.unit), SQLBind(c.number), SQLBind(row.verdict), SQLBind(row.person), SQLBind(row.iin),
                         SQLBind(row.personKey), SQLBind(row.decided.daysSinceEpoch), SQLBind(row.units), SQLBind(row.unitName),
                         SQLBind(Int64(row.amount)), SQLBind(row.currency), SQLBind(row.due.daysSinceEpoch), SQLBind(row.paid?.daysSinceEpoch),
                         SQLBind(row.valueDay?.daysSinceEpoch), SQLBind(row.unverified.isEmpty ? nil : row.unverified.joined(separator: ",")),
@@ -149,7 +170,7 @@ public struct WorklistTables: Sendable {
 
     /// Removes a case's rows (a case that is gone).
     public func remove(caseID: UUID) async throws {
-        try await db.transaction { tx in try await Self.delete(caseID, try Self.sql(tx)) }
+        try await db.transaction { tx in try await Self.delete([caseID], try Self.sql(tx)) }
     }
 
     /// Every row of every case removed (before a rebuild).
@@ -170,9 +191,11 @@ public struct WorklistTables: Sendable {
             .where("refresh_day", .lessThanOrEqual, day.daysSinceEpoch).all(decoding: Row.self).map(\.case_id)
     }
 
-    private static func delete(_ caseID: UUID, _ sql: any SQLDatabase) async throws {
-        for table in ["projected_deadlines", "projected_payments", "projected_cases"] {
-            try await sql.delete(from: table).where("case_id", .equal, caseID).run()
+    private static func delete(_ caseIDs: [UUID], _ sql: any SQLDatabase) async throws {
+        for chunk in caseIDs.chunks(of: 500) {
+            for table in ["projected_deadlines", "projected_payments", "projected_cases"] {
+                try await sql.delete(from: table).where("case_id", .in, chunk).run()
+            }
         }
     }
 

@@ -41,33 +41,64 @@ struct RowField {
     }
 }
 
-/// A listed row's fields as one JSON object; every value is encoded by its concrete type, so the
-/// encoder makes no type lookups at run time.
-struct ListedFields: Encodable {
-    let fields: [RowField]
-
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        for field in fields {
-            let key = Key(stringValue: field.property)
+/// A listed row's fields as the JSON `JSONEncoder` writes for them with keys sorted and slashes
+/// left alone (what Fluent's encoding gave every row hashed before), written straight into bytes.
+enum ListedJSON {
+    static func bytes(_ fields: [RowField]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        out.append(UInt8(ascii: "{"))
+        for (n, field) in fields.sorted(by: { $0.property < $1.property }).enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            string(field.property, to: &out)
+            out.append(UInt8(ascii: ":"))
             switch field.value {
-            case .text(let text): if let text { try container.encode(text, forKey: key) } else { try container.encodeNil(forKey: key) }
-            case .integer(let number): if let number { try container.encode(number, forKey: key) } else { try container.encodeNil(forKey: key) }
-            case .real(let number): if let number { try container.encode(number, forKey: key) } else { try container.encodeNil(forKey: key) }
-            case .bool(let flag): try container.encode(flag, forKey: key)
-            case .id(let id): if let id { try container.encode(id.uuidString, forKey: key) } else { try container.encodeNil(forKey: key) }
+            case .text(let text): if let text { string(text, to: &out) } else { null(&out) }
+            case .integer(let number): if let number { out.append(contentsOf: String(number).utf8) } else { null(&out) }
+            case .real(let number): if let number { real(number, to: &out) } else { null(&out) }
+            case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+            case .id(let id): if let id { string(id.uuidString, to: &out) } else { null(&out) }
             case .parent(let id):
-                var parent = container.nestedContainer(keyedBy: Key.self, forKey: key)
-                try parent.encode(id.uuidString, forKey: Key(stringValue: "id"))
+                out.append(contentsOf: #"{"id":"#.utf8)
+                string(id.uuidString, to: &out)
+                out.append(UInt8(ascii: "}"))
             }
         }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    private static func null(_ out: inout [UInt8]) { out.append(contentsOf: "null".utf8) }
+
+    /// As `JSONEncoder` writes a `Double`: its description, without a trailing ".0".
+    private static func real(_ number: Double, to out: inout [UInt8]) {
+        var text = number.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        out.append(contentsOf: text.utf8)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// As `JSONEncoder` escapes a string: quote, backslash and control characters, the common
+    /// ones by their letter; everything else as its UTF-8 bytes.
+    private static func string(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
+            case 0x08: out.append(contentsOf: #"\b"#.utf8)
+            case 0x0C: out.append(contentsOf: #"\f"#.utf8)
+            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+            case 0x09: out.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }
 

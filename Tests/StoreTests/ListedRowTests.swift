@@ -15,12 +15,13 @@ import Testing
     }
 
     private static func expectSame<M: ListedRow>(_ model: M, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let listed = String(decoding: try RowHash.canonicalJSON(model), as: UTF8.self)
+        let listed = String(decoding: ListedJSON.bytes(model.listedFields), as: UTF8.self)
         #expect(listed == (try fluentJSON(model)), sourceLocation: sourceLocation)
+        #expect(try RowHash.of(model) == SHA256Hex.of(Data(try fluentJSON(model).utf8)), sourceLocation: sourceLocation)
         #expect(model.listedFields.map(\.column).sorted() == M.keys.map(\.description).sorted(), sourceLocation: sourceLocation)
     }
 
-    static let text = "Әйгерім \"Ая\" / C:\\ \n\t\u{1}ё 😀"
+    static let text = "Әйгерім \"Ая\" / C:\\ \n\t\u{1}ё 😀" + String((0..<0x80).map { Character(Unicode.Scalar(UInt8($0))) })
     static let caseID = UUID()
 
     @Test func aCase() throws {

@@ -44,15 +44,15 @@ public struct AuditEntry: Sendable, Equatable {
 /// from SQLite or PostgreSQL is the text written.
 enum RowHash {
     static func of<M: Model>(_ model: M) throws -> String {
-        SHA256Hex.of(try canonicalJSON(model))
+        if let row = model as? any ListedRow { return SHA256Hex.of(ListedJSON.bytes(row.listedFields)) }
+        return SHA256Hex.of(try canonicalJSON(model))
     }
 
-    /// The JSON hashed: the fields listed by hand where the row lists them (`ListedRow`), else as
-    /// Fluent finds them; the same bytes either way.
+    /// The JSON hashed, as Fluent finds a row's fields; a `ListedRow` gives the same bytes from
+    /// its list (`ListedJSON`).
     static func canonicalJSON<M: Model>(_ model: M) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if let row = model as? any ListedRow { return try encoder.encode(ListedFields(fields: row.listedFields)) }
         return try encoder.encode(model)
     }
 }

@@ -55,7 +55,21 @@ extension FieldReader {
         let relative = ring.map { Geo.longitudeDelta(ring[0].lon, $0.lon) }
         if (relative.max() ?? 0) - (relative.min() ?? 0) >= 180 {
             n.fail("a polygon must span less than 180° of longitude", code: .polygonTooWide)
+            return
         }
+        if enclosedSquareMeters(ring, relative: relative) < 1 {
+            n.fail("a polygon must enclose an area: its corners are on one line or repeated", code: .polygonEmpty)
+        }
+    }
+
+    /// The area a ring encloses, near enough (the shoelace formula on metres east and north of its
+    /// first corner): a zone of no area protects nothing, and says the corners were mistyped.
+    static func enclosedSquareMeters(_ ring: [GeoPoint], relative longitudes: [Double]) -> Double {
+        let metresPerDegree = 111_195.0, east = cos(ring[0].lat * .pi / 180) * metresPerDegree
+        let points = zip(ring, longitudes).map { (x: $1 * east, y: ($0.lat - ring[0].lat) * metresPerDegree) }
+        var twice = 0.0
+        for (a, b) in zip(points, points.dropFirst() + [points[0]]) { twice += a.x * b.y - b.x * a.y }
+        return abs(twice) / 2
     }
 
     /// A circle (`lat`, `lon`, `radiusMeters`) or a `polygon` of at least three points, not both.

@@ -120,6 +120,8 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case polygonTooWide
     /// A polygon reaching a pole.
     case polygonPole
+    /// A polygon or a hole that encloses no area (its corners on one line, or repeated).
+    case polygonEmpty
     /// A device worn by someone who is not the case's respondent or victim (`value`).
     case unknownPerson
     /// A device id an open case wears already (`value`).

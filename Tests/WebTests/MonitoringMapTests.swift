@@ -203,6 +203,15 @@ import VaporTesting
             let pole = try await app.request(.PUT, path, json: ["reason": "x", "zones": [["kind": "other", "polygon": [
                 ["lat": 89.5, "lon": 0], ["lat": 85, "lon": 10], ["lat": 85, "lon": -10]]]]])
             #expect(pole.text.contains("polygonPole"))
+            for corners in [[[43.2, 76.9], [43.3, 77.0], [43.4, 77.1]], [[43.2, 76.9], [43.2, 76.9], [43.2, 76.9]]] { // on one line; one point thrice
+                let flat = try await app.request(.PUT, path, json: ["reason": "x", "zones": [["kind": "home", "polygon": corners.map { ["lat": $0[0], "lon": $0[1]] }]]])
+                #expect(flat.status == .unprocessableEntity)
+                #expect(flat.text.contains("polygonEmpty") && flat.text.contains("/zones/0/polygon"))
+            }
+            let flatHole = try await app.request(.PUT, path, json: ["reason": "x", "zones": [["kind": "home", "polygon": [
+                ["lat": 43.20, "lon": 76.90], ["lat": 43.20, "lon": 76.92], ["lat": 43.22, "lon": 76.92]],
+                "holes": [[["lat": 43.205, "lon": 76.91], ["lat": 43.205, "lon": 76.911], ["lat": 43.205, "lon": 76.912]]]]]])
+            #expect(flatHole.text.contains("polygonEmpty") && flatHole.text.contains("/zones/0/holes/0"))
             let tooBig = try await app.request(.PUT, path, json: ["reason": "x", "zones": [["kind": "home", "lat": 43.2, "lon": 76.9, "radiusMeters": 500_000]]])
             #expect(tooBig.status == .unprocessableEntity)
             #expect(tooBig.text.contains("/zones/0/radiusMeters"))

@@ -262,6 +262,26 @@ import VaporTesting
         }
     }
 
+    @Test func sheIsToldWhenThePoliceMarkHerEntryAsEnteredInError() async throws {
+        try await withQorgauApp { app in
+            let (caseID, victim, _) = try await Self.signedInVictim(app)
+            _ = try await PageTests.post(app, "/cases/\(caseID)/incidents", Self.diaryFields("Waited by my car"), as: victim)
+            let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents?limit=500")
+            let entry = try #require((incidents.json["items"] as? [[String: Any]])?.first {
+                ($0["incident"] as? [String: Any] ?? $0)["description"] as? String == "Waited by my car" }?["id"] as? String)
+            let before = try await PageTests.page(app, "/?lang=ru", as: victim)
+            #expect(before.text.contains("Waited by my car") && !before.text.contains("внесённую по ошибке"))
+            let marked = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents/\(entry)/entered-in-error", json: ["reason": "a duplicate"])
+            #expect(marked.status == .ok, "\(marked.text)")
+            for (lang, words) in [("ru", "внесённую по ошибке"), ("kk", "қателікпен енгізілген")] {
+                let diary = try await PageTests.page(app, "/?lang=\(lang)", as: victim)
+                let item = try #require(diary.text.range(of: "id=\"entry-\(entry)\"").map { String(diary.text[$0.lowerBound...].prefix(1500)) })
+                #expect(item.contains("Waited by my car") && item.contains(words), "her entry stays, with what happened to it")
+                #expect(!item.contains("/incidents/\(entry)/additions"), "nothing to add to an entry that no longer counts")
+            }
+        }
+    }
+
     @Test func aPanicPressReachesEveryCaseOfHersOnceAndAnEndedSessionDoesNotStopIt() async throws {
         try await withQorgauApp { app in
             var ids: [String] = []

@@ -11,7 +11,7 @@ import Vapor
 struct DiaryPage {
     let packs: PackLibrary
 
-    struct EntryView: Encodable { var id: String; var when: String; var kind: String; var description: String; var addTo: String }
+    struct EntryView: Encodable { var id: String; var when: String; var kind: String; var description: String; var addTo: String; var markedInError: Bool }
     struct CaseView: Encodable {
         var id: String; var summary: VictimCaseSummary; var entries: [EntryView]
     }
@@ -22,19 +22,22 @@ struct DiaryPage {
         var saved: Bool; var restored: Bool; var firstEntry: Bool; var helpLines: [HelpLineView]; var panicMessage: String?
     }
 
-    /// Her latest 20 entries (not another victim's of the same case), each with where to add to it.
+    /// Her latest 20 entries (not another victim's of the same case), each with where to add to
+    /// it; those the police marked as entered in error with that said (they no longer count).
     private func entries(of file: CaseFile, caseID: UUID, req: Request, t: [String: String], format: LocaleFormat) async throws -> [EntryView] {
-        guard file.incidents.contains(where: { $0.reportedBy == .victim }) else { return [] }
-        let ids = try await IncidentStore(db: req.db).refs(caseID: caseID) // row id -> case-file ref
-        let byRef = Dictionary(ids.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        let store = IncidentStore(db: req.db)
+        let marked = try await store.enteredInError(caseID: caseID).filter { $0.incident.reportedBy == .victim }
+        guard file.incidents.contains(where: { $0.reportedBy == .victim }) || !marked.isEmpty else { return [] }
+        let byRef = Dictionary(try await store.refs(caseID: caseID).map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         let othersEntries = try await req.incidents.othersEntries(caseID: caseID) // another victim of the case wrote them
-        let latest = file.incidents.filter { $0.reportedBy == .victim && !othersEntries.contains(byRef[$0.id] ?? UUID()) }
-            .sorted { $0.occurredAt.epochMilliseconds > $1.occurredAt.epochMilliseconds }.prefix(20)
-        return latest.compactMap { incident in
-            guard let rowID = byRef[incident.id] else { return nil }
-            return EntryView(id: rowID.apiString, when: format.dateTime(incident.occurredAt),
-                             kind: t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue, description: incident.description,
-                             addTo: "/cases/\(caseID.apiString)/incidents/\(rowID.apiString)/additions")
+        let counted = file.incidents.filter { $0.reportedBy == .victim }.compactMap { incident in byRef[incident.id].map { (rowID: $0, incident: incident, marked: false) } }
+        let latest = (counted + marked.map { (rowID: $0.id, incident: $0.incident, marked: true) })
+            .filter { !othersEntries.contains($0.rowID) }
+            .sorted { $0.incident.occurredAt.epochMilliseconds > $1.incident.occurredAt.epochMilliseconds }.prefix(20)
+        return latest.map { rowID, incident, marked in
+            EntryView(id: rowID.apiString, when: format.dateTime(incident.occurredAt),
+                      kind: t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue, description: incident.description,
+                      addTo: "/cases/\(caseID.apiString)/incidents/\(rowID.apiString)/additions", markedInError: marked)
         }
     }
 

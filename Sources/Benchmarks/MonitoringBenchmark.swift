@@ -54,6 +54,10 @@ public struct MonitoringBenchmark: Sendable {
         /// From the ping's arrival at the server (its alert's `raisedAt`, whole milliseconds) to
         /// the alert reaching a subscriber: the server's part alone, as the issue words the goal.
         public var fromArrivalMs: [String: Double]
+        /// At an offered load, the p99 of `fromArrivalMs` and of `storedMs` in each minute of the
+        /// phase: a start's slow minutes told apart from the steady ones.
+        public var fromArrivalP99ByMinute: [Double]? = nil
+        public var storedP99ByMinute: [Double]? = nil
     }
 
     public struct Peer: Sendable, Codable {
@@ -221,14 +225,23 @@ public struct MonitoringBenchmark: Sendable {
             next += count
             let before = heard.count
             let stored = StoredTimes()
+            let started = DispatchTime.now().uptimeNanoseconds
             let seconds = transport == "socket" ? try await sender.stream(slice, offered: load, batch: batch, stored: stored)
                                                 : try await sender.post(slice, batch: batch)
             try await Task.sleep(for: .milliseconds(300)) // the last alerts on their way
             let latencies = heard.latencies(from: before)
-            phases.append(Phase(transport: transport, offered: load, pings: count, pingsPerSecond: Double(count) / seconds,
-                                alerts: heard.count - before, latencyMs: Self.percentiles(latencies),
-                                storedMs: Self.percentiles(stored.values),
-                                fromArrivalMs: Self.percentiles(heard.sinceArrival(from: before))))
+            var phase = Phase(transport: transport, offered: load, pings: count, pingsPerSecond: Double(count) / seconds,
+                              alerts: heard.count - before, latencyMs: Self.percentiles(latencies),
+                              storedMs: Self.percentiles(stored.values),
+                              fromArrivalMs: Self.percentiles(heard.sinceArrival(from: before)))
+            if let load, pacedSeconds >= 120 {
+                phase.fromArrivalP99ByMinute = heard.sinceArrivalByMinute(from: before, since: started).map { Self.percentiles($0)["p99"] ?? 0 }
+                let values = stored.values, perMinute = load * 60
+                phase.storedP99ByMinute = stride(from: 0, to: values.count, by: perMinute).map {
+                    Self.percentiles(Array(values[$0..<min(values.count, $0 + perMinute)]))["p99"] ?? 0
+                }
+            }
+            phases.append(phase)
         }
         listener.cancel()
         await app.monitoring.unsubscribeAll()
@@ -382,18 +395,31 @@ final class StoredTimes: @unchecked Sendable {
 final class HeardAlerts: @unchecked Sendable {
     private let lock = NSLock()
     private var due: [String: UInt64] = [:]
-    private var heard: [(key: String, latencyMs: Double, sinceArrivalMs: Double)] = []
+    private var heard: [(key: String, latencyMs: Double, sinceArrivalMs: Double, at: UInt64)] = []
 
     func sent(_ key: String, at time: UInt64) { lock.withLock { due[key] = time } }
 
     func arrived(kind: String, ping: String, at time: UInt64, sinceArrivalMs: Double) {
         lock.withLock {
             let latency = due[ping].map { Double(time - min(time, $0)) / 1e6 } ?? .nan
-            heard.append((kind + "|" + ping, latency, sinceArrivalMs))
+            heard.append((kind + "|" + ping, latency, sinceArrivalMs, time))
         }
     }
 
     func sinceArrival(from start: Int) -> [Double] { lock.withLock { heard[start...].map(\.sinceArrivalMs).filter { !$0.isNaN } } }
+
+    /// `sinceArrival` of the alerts heard in each minute after `since` (uptime nanoseconds).
+    func sinceArrivalByMinute(from start: Int, since: UInt64) -> [[Double]] {
+        lock.withLock {
+            var minutes: [[Double]] = []
+            for alert in heard[start...] where !alert.sinceArrivalMs.isNaN {
+                let minute = Int((alert.at - min(alert.at, since)) / 60_000_000_000)
+                while minutes.count <= minute { minutes.append([]) }
+                minutes[minute].append(alert.sinceArrivalMs)
+            }
+            return minutes
+        }
+    }
 
     var count: Int { lock.withLock { heard.count } }
     var keys: [String] { lock.withLock { heard.map(\.key) } }

@@ -148,6 +148,12 @@ extension Bench {
                     print(String(format: "    every ping, due to stored (the gateway's answer): median %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
                                  phase.storedMs["median"] ?? 0, phase.storedMs["p99"] ?? 0, phase.storedMs["p99.9"] ?? 0, phase.storedMs["max"] ?? 0))
                 }
+                if let minutes = phase.fromArrivalP99ByMinute {
+                    print("    p99 by minute, arrival to alert (ms): " + minutes.map { String(format: "%.0f", $0) }.joined(separator: " "))
+                }
+                if let minutes = phase.storedP99ByMinute {
+                    print("    p99 by minute, due to stored (ms): " + minutes.map { String(format: "%.0f", $0) }.joined(separator: " "))
+                }
             }
             print("  \(r.apiAlerts) alerts in all, the same as the engine's: \(r.sameAlerts ? "yes" : "NO"); the track holds \(r.trackRows) pings")
             for peer in r.postgis {

@@ -44,12 +44,15 @@ public struct IncidentStore: Sendable {
     /// The incidents of a case that a victim's account logged, by stored id, with that account's
     /// id: the writer of each incident's first version. (The caller checked scope.)
     public func loggedByVictims(caseID: UUID) async throws -> [UUID: UUID] {
+        // only the columns that name the writer: not the incidents' texts nor the versions' snapshots
         var firstWriter: [UUID: String] = [:]
-        for model in try await IncidentModel.query(on: db).filter(\.$case.$id == caseID).all() {
-            if model.version == 1 { firstWriter[try model.requireID()] = model.versionBy }
+        for model in try await IncidentModel.query(on: db).filter(\.$case.$id == caseID).filter(\.$version == 1)
+            .field(\.$id).field(\.$versionBy).all() {
+            firstWriter[try model.requireID()] = model.versionBy
         }
         let corrected = try await IncidentVersionModel.query(on: db).join(IncidentModel.self, on: \IncidentVersionModel.$incident.$id == \IncidentModel.$id)
-            .filter(IncidentModel.self, \.$case.$id == caseID).filter(\.$version == 1).all()
+            .filter(IncidentModel.self, \.$case.$id == caseID).filter(\.$version == 1)
+            .field(\.$incident.$id).field(\.$recordedBy).all()
         for version in corrected { firstWriter[version.$incident.id] = version.recordedBy }
         let accounts = Set(firstWriter.values.compactMap(UUID.init(uuidString:)))
         guard !accounts.isEmpty else { return [:] }

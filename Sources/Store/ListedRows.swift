@@ -9,6 +9,7 @@ import SQLKit
 /// import's time (ten incidents, two persons and their places, an order and records a case) and
 /// part of every monitoring group's. `ListedRowTests` holds every list to Fluent's own fields.
 protocol ListedRow: Model {
+    /// In order of their property names, as the hash's keys are (so no row sorts them again).
     var listedFields: [RowField] { get }
 }
 
@@ -48,7 +49,8 @@ enum ListedJSON {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         out.append(UInt8(ascii: "{"))
-        for (n, field) in fields.sorted(by: { $0.property < $1.property }).enumerated() {
+        assert(zip(fields, fields.dropFirst()).allSatisfy { $0.property < $1.property }, "a row's fields are listed by property name")
+        for (n, field) in fields.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
             string(field.property, to: &out)
             out.append(UInt8(ascii: ":"))
@@ -124,75 +126,81 @@ enum ListedRows {
 
 extension CaseModel: ListedRow {
     var listedFields: [RowField] {
-        [.init("id", "id", .id(id)), .init("number", "number", .text(number)), .init("jurisdiction", "jurisdiction", .text(jurisdiction)),
-         .init("openedAt", "opened_at_ms", .integer(openedAt)), .init("openedOffset", "opened_offset", .integer(openedOffset)),
-         .init("unit", "unit", .text(unit)), .init("status", "status", .text(status)), .init("createdAt", "created_at_ms", .integer(createdAt)),
-         .init("riskAssessments", "risk_assessments", .text(riskAssessments)), .init("version", "version", .integer(version))]
+        [.init("createdAt", "created_at_ms", .integer(createdAt)), .init("id", "id", .id(id)),
+         .init("jurisdiction", "jurisdiction", .text(jurisdiction)), .init("number", "number", .text(number)),
+         .init("openedAt", "opened_at_ms", .integer(openedAt)),
+         .init("openedOffset", "opened_offset", .integer(openedOffset)),
+         .init("riskAssessments", "risk_assessments", .text(riskAssessments)), .init("status", "status", .text(status)),
+         .init("unit", "unit", .text(unit)), .init("version", "version", .integer(version))]
     }
 }
 
 extension PersonModel: ListedRow {
     var listedFields: [RowField] {
-        [.init("id", "id", .id(id)), .init("case", "case_id", .parent($case.id)), .init("ref", "ref", .text(ref)),
-         .init("seq", "seq", .integer(seq)), .init("role", "role", .text(role)), .init("name", "name", .text(name)),
-         .init("birthDate", "birth_date", .text(birthDate)), .init("iin", "iin", .text(iin)),
-         .init("relationship", "relationship", .text(relationship)), .init("createdAt", "created_at_ms", .integer(createdAt)),
-         .init("version", "version", .integer(version))]
+        [.init("birthDate", "birth_date", .text(birthDate)), .init("case", "case_id", .parent($case.id)),
+         .init("createdAt", "created_at_ms", .integer(createdAt)), .init("id", "id", .id(id)),
+         .init("iin", "iin", .text(iin)), .init("name", "name", .text(name)), .init("ref", "ref", .text(ref)),
+         .init("relationship", "relationship", .text(relationship)), .init("role", "role", .text(role)),
+         .init("seq", "seq", .integer(seq)), .init("version", "version", .integer(version))]
     }
 }
 
 extension PlaceModel: ListedRow {
     var listedFields: [RowField] {
-        [.init("id", "id", .id(id)), .init("person", "person_id", .parent($person.id)), .init("seq", "seq", .integer(seq)),
-         .init("kind", "kind", .text(kind)), .init("text", "text", .text(text)), .init("lat", "lat", .real(lat)),
-         .init("lon", "lon", .real(lon)), .init("validFrom", "valid_from", .text(validFrom)),
-         .init("validUntil", "valid_until", .text(validUntil))]
+        [.init("id", "id", .id(id)), .init("kind", "kind", .text(kind)), .init("lat", "lat", .real(lat)),
+         .init("lon", "lon", .real(lon)), .init("person", "person_id", .parent($person.id)),
+         .init("seq", "seq", .integer(seq)), .init("text", "text", .text(text)),
+         .init("validFrom", "valid_from", .text(validFrom)), .init("validUntil", "valid_until", .text(validUntil))]
     }
 }
 
 extension IncidentModel: ListedRow {
     var listedFields: [RowField] {
-        [.init("id", "id", .id(id)), .init("case", "case_id", .parent($case.id)), .init("ref", "ref", .text(ref)),
-         .init("version", "version", .integer(version)), .init("occurredAt", "occurred_at_ms", .integer(occurredAt)),
-         .init("occurredOffset", "occurred_offset", .integer(occurredOffset)), .init("kind", "kind", .text(kind)),
-         .init("channel", "channel", .text(channel)), .init("placeText", "place_text", .text(placeText)),
+        [.init("againstWill", "against_will", .bool(againstWill)), .init("case", "case_id", .parent($case.id)),
+         .init("channel", "channel", .text(channel)), .init("description", "description", .text(description)),
+         .init("evidence", "evidence", .text(evidence)), .init("id", "id", .id(id)), .init("impact", "impact", .text(impact)),
+         .init("kind", "kind", .text(kind)), .init("occurredAt", "occurred_at_ms", .integer(occurredAt)),
+         .init("occurredOffset", "occurred_offset", .integer(occurredOffset)),
          .init("placeLat", "place_lat", .real(placeLat)), .init("placeLon", "place_lon", .real(placeLon)),
-         .init("description", "description", .text(description)), .init("againstWill", "against_will", .bool(againstWill)),
-         .init("violence", "violence", .bool(violence)), .init("reportedBy", "reported_by", .text(reportedBy)),
-         .init("impact", "impact", .text(impact)), .init("witnesses", "witnesses", .text(witnesses)),
-         .init("evidence", "evidence", .text(evidence)), .init("recordedAt", "recorded_at_ms", .integer(recordedAt)),
-         .init("updatedAt", "updated_at_ms", .integer(updatedAt)), .init("versionBy", "version_by", .text(versionBy)),
-         .init("versionReason", "version_reason", .text(versionReason))]
+         .init("placeText", "place_text", .text(placeText)), .init("recordedAt", "recorded_at_ms", .integer(recordedAt)),
+         .init("ref", "ref", .text(ref)), .init("reportedBy", "reported_by", .text(reportedBy)),
+         .init("updatedAt", "updated_at_ms", .integer(updatedAt)), .init("version", "version", .integer(version)),
+         .init("versionBy", "version_by", .text(versionBy)), .init("versionReason", "version_reason", .text(versionReason)),
+         .init("violence", "violence", .bool(violence)), .init("witnesses", "witnesses", .text(witnesses))]
     }
 }
 
 extension ProtectiveOrderModel: ListedRow {
     var listedFields: [RowField] {
-        [.init("id", "id", .id(id)), .init("case", "case_id", .parent($case.id)), .init("ref", "ref", .text(ref)),
-         .init("seq", "seq", .integer(seq)), .init("type", "type", .text(type)), .init("issuedAt", "issued_at_ms", .integer(issuedAt)),
-         .init("issuedOffset", "issued_offset", .integer(issuedOffset)), .init("validUntil", "valid_until_ms", .integer(validUntil)),
-         .init("validUntilOffset", "valid_until_offset", .integer(validUntilOffset)), .init("issuer", "issuer", .text(issuer)),
-         .init("conditions", "conditions", .text(conditions)), .init("revokedAt", "revoked_at_ms", .integer(revokedAt)),
-         .init("revokedOffset", "revoked_offset", .integer(revokedOffset)), .init("version", "version", .integer(version))]
+        [.init("case", "case_id", .parent($case.id)), .init("conditions", "conditions", .text(conditions)),
+         .init("id", "id", .id(id)), .init("issuedAt", "issued_at_ms", .integer(issuedAt)),
+         .init("issuedOffset", "issued_offset", .integer(issuedOffset)), .init("issuer", "issuer", .text(issuer)),
+         .init("ref", "ref", .text(ref)), .init("revokedAt", "revoked_at_ms", .integer(revokedAt)),
+         .init("revokedOffset", "revoked_offset", .integer(revokedOffset)), .init("seq", "seq", .integer(seq)),
+         .init("type", "type", .text(type)), .init("validUntil", "valid_until_ms", .integer(validUntil)),
+         .init("validUntilOffset", "valid_until_offset", .integer(validUntilOffset)),
+         .init("version", "version", .integer(version))]
     }
 }
 
 extension CaseRecordModel: ListedRow {
     var listedFields: [RowField] {
-        [.init("id", "id", .id(id)), .init("case", "case_id", .parent($case.id)), .init("section", "section", .text(section)),
-         .init("ref", "ref", .text(ref)), .init("seq", "seq", .integer(seq)), .init("body", "body", .text(body)),
+        [.init("body", "body", .text(body)), .init("case", "case_id", .parent($case.id)), .init("id", "id", .id(id)),
+         .init("ref", "ref", .text(ref)), .init("section", "section", .text(section)), .init("seq", "seq", .integer(seq)),
          .init("version", "version", .integer(version))]
     }
 }
 
 extension AlertModel: ListedRow {
     var listedFields: [RowField] {
-        [.init("id", "id", .id(id)), .init("caseID", "case_id", .id(caseID)), .init("kind", "kind", .text(kind)),
-         .init("order", "order_ref", .text(order)), .init("zone", "zone", .integer(zone)), .init("device", "device", .text(device)),
-         .init("at", "at_ms", .integer(at)), .init("offset", "at_offset", .integer(offset)),
-         .init("distance", "distance_m", .integer(distance)), .init("accuracy", "accuracy_m", .integer(accuracy)),
-         .init("incident", "incident_ref", .text(incident)), .init("createdAt", "created_at_ms", .integer(createdAt)),
+        [.init("accuracy", "accuracy_m", .integer(accuracy)),
          .init("acknowledgedAt", "acknowledged_at_ms", .integer(acknowledgedAt)),
-         .init("acknowledgedBy", "acknowledged_by", .text(acknowledgedBy)), .init("escalatedAt", "escalated_at_ms", .integer(escalatedAt))]
+         .init("acknowledgedBy", "acknowledged_by", .text(acknowledgedBy)), .init("at", "at_ms", .integer(at)),
+         .init("caseID", "case_id", .id(caseID)), .init("createdAt", "created_at_ms", .integer(createdAt)),
+         .init("device", "device", .text(device)), .init("distance", "distance_m", .integer(distance)),
+         .init("escalatedAt", "escalated_at_ms", .integer(escalatedAt)), .init("id", "id", .id(id)),
+         .init("incident", "incident_ref", .text(incident)), .init("kind", "kind", .text(kind)),
+         .init("offset", "at_offset", .integer(offset)), .init("order", "order_ref", .text(order)),
+         .init("zone", "zone", .integer(zone))]
     }
 }

@@ -202,7 +202,7 @@ public struct MonitoringBenchmark: Sendable {
         guard let port = app.http.server.shared.localAddress?.port else { throw ConfigurationError("server did not bind") }
 
         let (_, events) = await app.monitoring.subscribe(scope: .all)
-        let heard = HeardAlerts()
+        let heard = HeardAlerts(pings: world.stream.count)
         let listener = Task {
             for await event in events {
                 let alert = event.alert
@@ -224,7 +224,7 @@ public struct MonitoringBenchmark: Sendable {
             let slice = world.stream[next..<next + count]
             next += count
             let before = heard.count
-            let stored = StoredTimes()
+            let stored = StoredTimes(capacity: count)
             let started = DispatchTime.now().uptimeNanoseconds
             let seconds = transport == "socket" ? try await sender.stream(slice, offered: load, batch: batch, stored: stored)
                                                 : try await sender.post(slice, batch: batch)
@@ -324,7 +324,7 @@ struct PingSender: Sendable {
                         upgraded.succeed(ws)
                     }.get()
                     let ws = try await upgraded.futureResult.get()
-                    let dueTimes = StoredTimes()
+                    let dueTimes = StoredTimes(capacity: requests.count)
                     let reader = Task {
                         var accepted = 0, count = 0
                         for await text in answers {
@@ -386,6 +386,8 @@ struct PingSender: Sendable {
 final class StoredTimes: @unchecked Sendable {
     private let lock = NSLock()
     private var all: [Double] = []
+    /// `capacity`: room made before the clock starts (see `HeardAlerts.init`).
+    init(capacity: Int = 0) { all.reserveCapacity(capacity) }
     func add(_ value: Double, times: Int) { lock.withLock { all.append(contentsOf: repeatElement(value, count: times)) } }
     func value(_ index: Int) -> Double? { lock.withLock { all.indices.contains(index) ? all[index] : nil } }
     var values: [Double] { lock.withLock { all } }
@@ -396,6 +398,11 @@ final class HeardAlerts: @unchecked Sendable {
     private let lock = NSLock()
     private var due: [String: UInt64] = [:]
     private var heard: [(key: String, latencyMs: Double, sinceArrivalMs: Double, at: UInt64)] = []
+
+    /// Room for every ping's due time made before the clock starts: grown on the way, the table
+    /// would be copied and rehashed under the lock (at millions of pings, seconds in which the
+    /// senders and the listener wait, charged to the server as late alerts).
+    init(pings: Int) { due.reserveCapacity(pings) }
 
     func sent(_ key: String, at time: UInt64) { lock.withLock { due[key] = time } }
 

@@ -236,7 +236,7 @@ public struct AlertsBenchmark: Sendable {
                     let kase = world.cases.first { $0.id == alert.caseID }!
                     let event = AlertEvent.raised(alert, by: "bench")
                     let context = DeliveryContext(event: event, alert: alert, caseNumber: kase.number, unit: kase.unit, jurisdiction: "KZ")
-                    let officer = world.officers[alert.caseID]!.uuidString.lowercased()
+                    let officer = world.officers[alert.caseID]!.apiString
                     let planned = [PlannedDelivery(channel: .sms, recipient: officer, audience: .officer, address: "+77010000000", language: "ru"),
                                    PlannedDelivery(channel: .push, recipient: officer, audience: .officer, address: officer, language: "ru"),
                                    PlannedDelivery(channel: .webhook, recipient: PlannedDelivery.dutyCentre, audience: .dutyCentre, address: "", language: "ru")]

@@ -84,7 +84,7 @@ public struct EvidenceBenchmark: Sendable {
         let head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample.jpg\"\r\n\r\n"
         let tail = "\r\n--\(boundary)--\r\n"
         let size = try FileManager.default.attributesOfItem(atPath: source)[.size] as? Int ?? 0
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/cases/\(summary.id.uuidString.lowercased())/incidents/\(stored.id.uuidString.lowercased())/evidence")
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/v1/cases/\(summary.id.apiString)/incidents/\(stored.id.apiString)/evidence")
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")

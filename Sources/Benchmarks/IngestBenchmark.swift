@@ -76,7 +76,7 @@ public struct IngestBenchmark: Sendable {
         let token = try await TokenStore(db: app.db).create(for: officer.id, name: "bench", mayWrite: true,
                                                             expiresAt: now + 3_600_000, now: now).secret
         let directCase = try await cases.create(jurisdiction: "KZ", header: header, by: .commandLine)
-        let url = URI(string: "http://127.0.0.1:\(port)/api/v1/cases/\(apiCase.id.uuidString.lowercased())/incidents")
+        let url = URI(string: "http://127.0.0.1:\(port)/api/v1/cases/\(apiCase.id.apiString)/incidents")
         let client = app.client
 
         let apiSeconds = try await timed(clients: clients, total: incidents) { n in

@@ -172,8 +172,8 @@ public struct MonitoringBenchmark: Sendable {
         try await configure(app, config)
         var caseOfDevice: [String: UUID] = [:]
         let importStarted = DispatchTime.now().uptimeNanoseconds
-        for start in stride(from: 0, to: world.files.count, by: 1_000) {
-            let files = Array(world.files[start..<min(start + 1_000, world.files.count)])
+        for start in stride(from: 0, to: world.files.count, by: 10_000) {
+            let files = Array(world.files[start..<min(start + 10_000, world.files.count)])
             for (file, caseID) in zip(files, try await CaseFileStore(db: app.db).importCaseFiles(files, by: .commandLine)) {
                 for device in file.devices ?? [] { caseOfDevice[device.id] = caseID }
             }

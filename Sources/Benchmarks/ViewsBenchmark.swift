@@ -92,8 +92,8 @@ public struct ViewsBenchmark: Sendable {
         let packs = app.packs, today = packs.reportingDay()
         let started = DispatchTime.now().uptimeNanoseconds
         var iins: [String] = []
-        for start in stride(from: 0, to: cases, by: 1_000) {
-            let files = (start..<min(start + 1_000, cases)).map { Self.caseFile($0, today: today, &g) }
+        for start in stride(from: 0, to: cases, by: 10_000) { // a transaction each, its rows made and written a batch at a time
+            let files = (start..<min(start + 10_000, cases)).map { Self.caseFile($0, today: today, &g) }
             iins += files.compactMap { $0.persons.first?.iin }
             _ = try await CaseFileStore(db: app.db).importCaseFiles(files, by: .commandLine)
         }
@@ -163,7 +163,7 @@ public struct ViewsBenchmark: Sendable {
     }
 
     static func refs(_ scope: CaseScope, _ db: any Database) async throws -> [CaseRef] {
-        try await CaseFileStore(db: db).allCaseFiles(scope: scope).map { CaseRef(id: $0.0.id.uuidString.lowercased(), number: $0.0.number, file: $0.1) }
+        try await CaseFileStore(db: db).allCaseFiles(scope: scope).map { CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1) }
     }
 
     /// The search as it was: every case file in scope read, its number and names matched by substring.

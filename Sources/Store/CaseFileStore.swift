@@ -28,12 +28,31 @@ public struct CaseFileStore: Sendable {
         let now = nowMilliseconds()
         // an imported case's unit joins the list of units if it is not there (named by its code until renamed)
         for unit in Set(files.compactMap(\.case.unit)) { try await UnitStore(db: db).ensure(unit, now: now) }
-        let rows = try ImportRows(files, by: principal, at: now) // made before the write lock is taken
+        // a batch's rows are made while the batch before it is written (the writing waits on
+        // the database's thread, the making takes the other core), and only two batches' rows
+        // are held at once, however many files
+        let batches = files.chunks(of: Self.importBatch), actor = Auditing.actor
+        @Sendable func rows(_ batch: Int) -> Task<ImportRows, any Error> {
+            let files = batches[batch]
+            return Task { try ImportRows(files, by: principal, at: now, actor: actor) }
+        }
+        let first = rows(0) // the first before the write lock is taken
         return try await db.auditedTransaction { tx in
-            try await rows.insert(on: tx)
-            return (rows.caseIDs, rows.audit)
+            var ids: [UUID] = [], next = first
+            for batch in batches.indices {
+                let made = try await next.value
+                if batch + 1 < batches.count { next = rows(batch + 1) }
+                try await made.insert(on: tx)
+                try await AuditChain.append(made.audit, on: tx)
+                ids += made.caseIDs
+            }
+            return (ids, [])
         }
     }
+
+    /// Case files whose rows are made and written together (an import of many is written a
+    /// batch at a time, in its one transaction).
+    static let importBatch = 500
 
     public func exportCaseFile(caseID: UUID, scope: CaseScope) async throws -> CaseFile {
         guard let model = try await CaseModel.find(caseID, on: db), scope.allows(caseID, unit: model.unit) else {

@@ -3,22 +3,34 @@ import Fluent
 import Foundation
 import SQLiteKit
 
-/// The rows of the case files an import stores, made before any is written, so that each table
-/// takes a few statements for all of the files rather than a few per file (a statement costs
-/// more in its trips between threads than in its rows).
+/// The rows of a batch of case files an import stores, made before any is written (while the batch
+/// before it is written), so that each table takes a few statements for all of the files rather
+/// than a few per file (a statement costs more in its trips between threads than in its rows).
 struct ImportRows {
     private(set) var caseIDs: [UUID] = []
-    private var cases: [CaseModel] = [], persons: [PersonModel] = [], places: [PlaceModel] = []
-    private var incidents: [IncidentModel] = [], orders: [ProtectiveOrderModel] = [], records: [CaseRecordModel] = []
+    /// Each table's rows, as their listed values (the models are not kept).
+    private var tables = Tables()
     /// Case by case, each case's rows in the order they are written.
     private(set) var audit: [AuditEntry] = []
+    /// Who the audit records name: given, since the rows may be made in a task of their own.
+    private let actor: String
 
-    init(_ files: [CaseFile], by principal: Principal, at now: Int64) throws {
+    private struct Tables {
+        var cases = ListedTable(CaseModel.schema), persons = ListedTable(PersonModel.schema)
+        var places = ListedTable(PlaceModel.schema), incidents = ListedTable(IncidentModel.schema)
+        var orders = ListedTable(ProtectiveOrderModel.schema), records = ListedTable(CaseRecordModel.schema)
+        /// In the order they are written: the cases first (a write first: SQLite takes the write
+        /// lock at once, and the other rows refer to them).
+        var all: [ListedTable] { [cases, persons, places, incidents, orders, records] }
+    }
+
+    init(_ files: [CaseFile], by principal: Principal, at now: Int64, actor: String) throws {
+        self.actor = actor
         for file in files { try add(file, by: principal, at: now) }
     }
 
     private mutating func add(_ file: CaseFile, by principal: Principal, at now: Int64) throws {
-        let caseID = UUID()
+        let caseID = UUID.random()
         let model = CaseModel()
         model.id = caseID
         model.number = file.case.number
@@ -30,55 +42,50 @@ struct ImportRows {
         model.version = 1
         model.createdAt = now
         model.riskAssessments = nil // kept as records of the riskAssessments section
+        add(model, to: \.cases, "caseFile.imported")
 
+        // every id given here, not by the insert: the audit entries are made before it
         var places: [PlaceModel] = []
-        let persons = file.persons.enumerated().map { seq, person in
-            PersonModel(caseID: caseID, seq: seq, person: person, at: now)
+        for (seq, person) in file.persons.enumerated() {
+            let personModel = PersonModel(caseID: caseID, seq: seq, person: person, at: now)
+            let personID = UUID.random()
+            personModel.id = personID
+            add(personModel, to: \.persons, "person.added")
+            places += person.places.enumerated().map { PlaceModel(personID: personID, seq: $0, place: $1) }
         }
-        for (model, person) in zip(persons, file.persons) {
-            model.id = UUID()
-            places += person.places.enumerated().map { PlaceModel(personID: model.id!, seq: $0, place: $1) }
+        for place in places {
+            place.id = .random()
+            add(place, to: \.places, "place.added", caseID: caseID)
         }
-        let incidents = try file.incidents.map {
-            try IncidentModel(caseID: caseID, incident: $0, by: principal.subject, at: now)
+        for incident in file.incidents {
+            let incidentModel = try IncidentModel(caseID: caseID, incident: incident, by: principal.subject, at: now)
+            incidentModel.id = .random()
+            add(incidentModel, to: \.incidents, "incident.logged")
         }
-        for model in incidents { model.id = UUID() }
-        let orders = try file.protectiveOrders.enumerated()
-            .map { try ProtectiveOrderModel(caseID: caseID, seq: $0, order: $1) }
-        let records = try Self.records(file, caseID: caseID)
-        // every id given here, not by the insert: the audit entries below are made before it
-        for model in places { model.id = UUID() }
-        for model in orders { model.id = UUID() }
-        for model in records { model.id = UUID() }
-
-        audit.append(try AuditEntry.row(model, "caseFile.imported"))
-        audit += try persons.map { try .row($0, "person.added") }
-        audit += try places.map { try .row($0, "place.added", caseID: caseID) }
-        audit += try incidents.map { try .row($0, "incident.logged") }
-        audit += try orders.map { try .row($0, "order.issued") }
-        audit += try records.map { try .row($0, "\($0.section).added") }
-
+        for (seq, order) in file.protectiveOrders.enumerated() {
+            let orderModel = try ProtectiveOrderModel(caseID: caseID, seq: seq, order: order)
+            orderModel.id = .random()
+            add(orderModel, to: \.orders, "order.issued")
+        }
+        for record in try Self.records(file, caseID: caseID) {
+            record.id = .random()
+            add(record, to: \.records, "\(record.section).added")
+        }
         caseIDs.append(caseID)
-        cases.append(model)
-        self.persons += persons
-        self.places += places
-        self.incidents += incidents
-        self.orders += orders
-        self.records += records
     }
 
-    /// Writes every row, inside the caller's transaction; the cases first (a write first:
-    /// SQLite takes the write lock at once, and the other rows refer to them).
+    private mutating func add<M: ListedRow & AuditedRow>(_ model: M, to table: WritableKeyPath<Tables, ListedTable>, _ action: String,
+                                                         caseID: UUID? = nil) {
+        let hash = tables[keyPath: table].add(model.listedFields)
+        audit.append(.row(model, hash: hash, action, caseID: caseID, actor: actor))
+    }
+
+    /// Writes every row, inside the caller's transaction.
     func insert(on tx: any Database) async throws {
         if let lite = tx as? any SQLiteDatabase { // thousands of rows in one transaction: its pages kept in memory
             try await lite.withConnection { await SQLiteTrackSettings.apply(to: $0) }
         }
-        try await ListedRows.insertAll(cases, on: tx)
-        try await ListedRows.insertAll(persons, on: tx)
-        try await ListedRows.insertAll(places, on: tx)
-        try await ListedRows.insertAll(incidents, on: tx)
-        try await ListedRows.insertAll(orders, on: tx)
-        try await ListedRows.insertAll(records, on: tx)
+        for table in tables.all { try await table.insert(on: tx) }
     }
 
     private static func records(_ file: CaseFile, caseID: UUID) throws -> [CaseRecordModel] {

@@ -19,7 +19,7 @@ public struct IncidentStore: Sendable {
         try await CaseStore(db: db).requireCase(caseID, scope: principal.scope)
         var incident = incident
         let id = UUID()
-        if incident.id.isEmpty { incident.id = "i-" + id.uuidString.lowercased() }
+        if incident.id.isEmpty { incident.id = "i-" + id.apiString }
         let model = try IncidentModel(caseID: caseID, incident: incident, by: principal.subject, at: nowMilliseconds())
         model.id = id
         do {

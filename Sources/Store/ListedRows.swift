@@ -1,6 +1,7 @@
+import Domain
 import Fluent
 import Foundation
-import SQLKit
+import SQLiteKit
 
 /// A row whose fields are listed by hand, each with the name its hash is keyed by (the property's,
 /// as Fluent's `Model.encode(to:)` names it), its column and its value. The one list gives the
@@ -30,8 +31,12 @@ struct RowField {
         self.property = property; self.column = column; self.value = value
     }
 
+    var bind: SQLBind { value.bind }
+}
+
+extension RowField.Value {
     var bind: SQLBind {
-        switch value {
+        switch self {
         case .text(let text): SQLBind(text)
         case .integer(let number): SQLBind(number)
         case .real(let number): SQLBind(number)
@@ -39,6 +44,40 @@ struct RowField {
         case .id(let id): SQLBind(id)
         case .parent(let id): SQLBind(id)
         }
+    }
+
+    /// The value as SQLiteKit's encoder binds it (ids as upper-case text, flags as 0 or 1),
+    /// without going through `Encodable`.
+    var sqliteData: SQLiteData {
+        switch self {
+        case .text(let text): text.map(SQLiteData.text) ?? .null
+        case .integer(let number): number.map { .integer(Int($0)) } ?? .null
+        case .real(let number): number.map(SQLiteData.float) ?? .null
+        case .bool(let flag): .integer(flag ? 1 : 0)
+        case .id(let id): id.map { .text($0.upperString) } ?? .null
+        case .parent(let id): .text(id.upperString)
+        }
+    }
+}
+
+/// Rows of one table gathered for one insert of many, each row's list read once for both its
+/// audit hash and its values.
+struct ListedTable {
+    let name: String
+    private(set) var columns: [String] = []
+    private(set) var rows: [[RowField.Value]] = []
+
+    init(_ name: String) { self.name = name }
+
+    /// Adds a row and gives its audit hash.
+    mutating func add(_ fields: [RowField]) -> String {
+        if columns.isEmpty { columns = fields.map(\.column) }
+        rows.append(fields.map(\.value))
+        return RowHash.of(fields)
+    }
+
+    func insert(on db: any Database) async throws {
+        try await ListedRows.insert(into: name, columns: columns, rows: rows, on: db)
     }
 }
 
@@ -59,10 +98,10 @@ enum ListedJSON {
             case .integer(let number): if let number { out.append(contentsOf: String(number).utf8) } else { null(&out) }
             case .real(let number): if let number { real(number, to: &out) } else { null(&out) }
             case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-            case .id(let id): if let id { string(id.uuidString, to: &out) } else { null(&out) }
+            case .id(let id): if let id { string(id.upperString, to: &out) } else { null(&out) }
             case .parent(let id):
                 out.append(contentsOf: #"{"id":"#.utf8)
-                string(id.uuidString, to: &out)
+                string(id.upperString, to: &out)
                 out.append(UInt8(ascii: "}"))
             }
         }
@@ -119,8 +158,39 @@ enum ListedRows {
     /// Inserts the rows, as many a statement as SQLite allows.
     static func insertAll<M: ListedRow>(_ rows: [M], on db: any Database) async throws {
         guard let first = rows.first else { return }
-        guard let sql = db as? any SQLDatabase else { return try await rows.create(on: db) }
-        for chunk in rows.chunks(of: max(1, valuesPerStatement / first.listedFields.count)) { try await insert(chunk, on: sql).run() }
+        guard db is any SQLDatabase else { return try await rows.create(on: db) }
+        try await insert(into: M.schema, columns: first.listedFields.map(\.column), rows: rows.map { $0.listedFields.map(\.value) }, on: db)
+    }
+
+    /// Inserts rows of one table, each its values in `columns` order, as many a statement as
+    /// SQLite allows. On SQLite the statement is written here and the values bound as the
+    /// driver's own (as `TrackRows` does): SQLKit's serialisation and its encoder's casts were a
+    /// seventh of an import.
+    static func insert(into table: String, columns: [String], rows: [[RowField.Value]], on db: any Database) async throws {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, valuesPerStatement / columns.count)
+        if let lite = db as? any SQLiteDatabase {
+            let full = sqliteInsert(into: table, columns: columns, rows: perStatement)
+            try await lite.withConnection { connection in
+                for chunk in rows.chunks(of: perStatement) {
+                    let statement = chunk.count == perStatement ? full : sqliteInsert(into: table, columns: columns, rows: chunk.count)
+                    try await connection.query(statement, chunk.flatMap { $0.map(\.sqliteData) }) { _ in }
+                }
+            }
+            return
+        }
+        let sql = try AuditChain.sqlDatabase(db)
+        for chunk in rows.chunks(of: perStatement) {
+            var insert = sql.insert(into: table).columns(columns)
+            for row in chunk { insert = insert.values(row.map(\.bind)) }
+            try await insert.run()
+        }
+    }
+
+    private static func sqliteInsert(into table: String, columns: [String], rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        return "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ",")
     }
 }
 

@@ -107,7 +107,7 @@ public struct Cursor: Sendable, Equatable {
         self.key = key; self.id = id
     }
 
-    public var text: String { "\(key)_\(id.uuidString.lowercased())" }
+    public var text: String { "\(key)_\(id.apiString)" }
 }
 
 extension ZonedDateTime {

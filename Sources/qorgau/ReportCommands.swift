@@ -9,7 +9,7 @@ import Cases
 func allCases(_ options: DataOptions) async throws -> [CaseRef] {
     try await DatabaseSession.with(try options.location(), access: .read) { db in
         try await CaseFileStore(db: db).allCaseFiles(scope: .all).map {
-            CaseRef(id: $0.0.id.uuidString.lowercased(), number: $0.0.number, file: $0.1)
+            CaseRef(id: $0.0.id.apiString, number: $0.0.number, file: $0.1)
         }
     }
 }

@@ -31,7 +31,7 @@ struct User: AsyncParsableCommand {
                 try await accounts.create(username: username, displayName: name ?? username, role: role, unit: unit,
                                           password: password, by: "cli")
             }
-            print("added \(user.username) (\(user.role.rawValue)) \(user.id.uuidString.lowercased())")
+            print("added \(user.username) (\(user.role.rawValue)) \(user.id.apiString)")
             if let oneTime { print("one-time password (shown once; to be changed at first sign-in): \(oneTime)") }
         }
     }
@@ -84,7 +84,7 @@ struct User: AsyncParsableCommand {
                 let user = try await UserStore(db: db).find(username: username)
                 try await SecondFactorStore.remove(of: user.id, on: db)
                 try await SessionStore(db: db).deleteAll(of: user.id)
-                try await AuditStore(db: db).append(actor: "cli", action: "secondFactor.reset", target: user.id.uuidString.lowercased())
+                try await AuditStore(db: db).append(actor: "cli", action: "secondFactor.reset", target: user.id.apiString)
             }
             print("the second factor of \(username) is reset; their sessions have ended")
         }
@@ -152,7 +152,7 @@ struct User: AsyncParsableCommand {
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
                 let (secret, token) = try await TokenStore(db: db).create(for: user.id, name: name, mayWrite: !readOnly,
                                                                           expiresAt: now + Int64(days) * 86_400_000, now: now)
-                try await AuditStore(db: db).append(actor: "cli", action: "token.created", target: token.id.uuidString.lowercased())
+                try await AuditStore(db: db).append(actor: "cli", action: "token.created", target: token.id.apiString)
                 return secret
             }
             print(secret)

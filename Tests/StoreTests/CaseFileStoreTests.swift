@@ -82,6 +82,31 @@ import TestSupport
         }
     }
 
+    /// More files than one batch of rows (`importBatch`): written a batch at a time in one
+    /// transaction, with the ids in the files' order, every row's audit record naming who
+    /// imported it, and the chain intact.
+    @Test(arguments: TestDatabase.available)
+    func manyFilesAreWrittenABatchAtATimeInOrderWithTheirAuditRecords(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let store = CaseFileStore(db: app.db)
+            let files = try (0..<1_101).map { n in
+                try CaseFileReader().read(data: Fixtures.data(Fixtures.caseFileJSON(number: "MANY-\(n)", device: "many-\(n)")))
+            }
+            let ids = try await Auditing.$actor.withValue("importer") { try await store.importCaseFiles(files, by: .commandLine) }
+            #expect(ids.count == files.count && Set(ids).count == files.count)
+            for n in [0, 499, 500, 1_000, 1_100] {
+                let exported = try await store.exportCaseFile(caseID: ids[n], scope: .all)
+                #expect(exported.case.number == "MANY-\(n)")
+                #expect(exported.persons == files[n].persons && exported.protectiveOrders == files[n].protectiveOrders)
+                let records = try await AuditStore(db: app.db).records(caseID: ids[n])
+                #expect(!records.isEmpty && records.allSatisfy { $0.actor == "importer" })
+                #expect(records.first?.action == "caseFile.imported")
+            }
+            let report = try await AuditVerifier(db: app.db, blobs: nil).verify()
+            #expect(report.intact, "\(report.problems)")
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func allCaseFilesReadTogetherEqualEachReadAlone(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in

@@ -113,7 +113,7 @@ import TestSupport
             let ids = try await sql.raw("SELECT id FROM pings ORDER BY rowid").all().map { try $0.decode(column: "id", as: String.self) }
             #expect(Set(ids).count == ids.count)
             #expect(ids == ids.sorted())
-            #expect(ids.allSatisfy { UUID(uuidString: $0)?.canonicalText == $0 && $0.dropFirst(14).first == "7" })
+            #expect(ids.allSatisfy { UUID(uuidString: $0)?.upperString == $0 && $0.dropFirst(14).first == "7" })
             let total = 100 + 59 * 8
             #expect(try await count(sql, "pings") + writer.waitingRows == total)
             #expect(try await count(sql, "ping_journal") < total, "moved rows are cut from the journal's start")

@@ -74,7 +74,7 @@ public struct AlertRouting: Sendable {
             guard let contact = facts.contacts[user] else { continue }
             for channel in DeliveryChannel.personal where channels.contains(channel) && !except.contains(channel) {
                 guard let address = contact.address(for: channel) else { continue }
-                planned.append(PlannedDelivery(channel: channel, recipient: user.uuidString.lowercased(), audience: audience,
+                planned.append(PlannedDelivery(channel: channel, recipient: user.apiString, audience: audience,
                                                address: address, language: contact.language))
             }
         }

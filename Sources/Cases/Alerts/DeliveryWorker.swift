@@ -1,3 +1,4 @@
+import Domain
 import Fluent
 import Foundation
 import Store
@@ -42,7 +43,7 @@ public actor DeliveryWorker {
     private var woken = false
 
     public init(db: any Database, routing: AlertRouting, senders: [DeliveryChannel: any DeliverySender], texts: any DeliveryTexts,
-                settings: Settings = Settings(), owner: String = UUID().uuidString.lowercased(),
+                settings: Settings = Settings(), owner: String = UUID().apiString,
                 clock: @escaping @Sendable () -> Date = Date.init, onError: @escaping @Sendable (String) -> Void = { _ in }) {
         self.db = db; self.routing = routing; self.senders = senders; self.texts = texts; self.settings = settings
         self.owner = owner; self.clock = clock; self.onError = onError

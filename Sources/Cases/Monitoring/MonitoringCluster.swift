@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Store
 
@@ -37,7 +38,7 @@ public struct MonitoringCluster: Sendable, Equatable {
     /// instance that reads the same leases agrees without asking.
     public func owner(of caseID: UUID) -> String {
         guard members.count > 1 else { return members.first?.id ?? selfID }
-        let key = caseID.uuidString.lowercased()
+        let key = caseID.apiString
         var best = members[0].id, bestWeight: UInt64 = 0
         for member in members {
             let weight = Self.weight(member.id, key)

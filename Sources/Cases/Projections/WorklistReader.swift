@@ -17,7 +17,7 @@ public struct WorklistReader: Sendable {
         let rows = try await WorklistTables(db: db).deadlines(scope: scope, unit: unit, on: day, within: within, limit: limit, after: cursor)
         let items = rows.compactMap { listed -> Deadline? in
             guard let kind = Deadline.Kind(rawValue: listed.row.kind) else { return nil }
-            return Deadline(kind: kind, caseId: listed.caseID.uuidString.lowercased(), caseNumber: listed.caseNumber, record: listed.row.record,
+            return Deadline(kind: kind, caseId: listed.caseID.apiString, caseNumber: listed.caseNumber, record: listed.row.record,
                             offence: listed.row.offence, due: listed.row.due, daysLeft: listed.row.due.daysSinceEpoch - day.daysSinceEpoch,
                             text: listed.row.text)
         }
@@ -78,7 +78,7 @@ public struct WorklistReader: Sendable {
     static func entry(_ payment: WorklistTables.Payment, on day: LocalDate) -> FundLedger.Entry {
         let row = payment.row
         let paid = row.paid.flatMap { $0 <= day ? $0 : nil }
-        return FundLedger.Entry(caseId: payment.caseID.uuidString.lowercased(), caseNumber: payment.caseNumber, verdict: row.verdict,
+        return FundLedger.Entry(caseId: payment.caseID.apiString, caseNumber: payment.caseNumber, verdict: row.verdict,
                                 person: row.person, iin: row.iin, decidedAt: row.decided, units: row.units, unit: row.unitName,
                                 amount: row.amount, currency: row.currency, dueDate: row.due, paidAt: paid,
                                 status: paid != nil ? .paid : day > row.due ? .overdue : .due,
@@ -89,7 +89,7 @@ public struct WorklistReader: Sendable {
 
 extension WorklistTables.DeadlineCursor {
     /// As a page's `nextCursor`: `due_case_kind_record`.
-    public var text: String { "\(due)_\(caseID.uuidString.lowercased())_\(kind)_\(record)" }
+    public var text: String { "\(due)_\(caseID.apiString)_\(kind)_\(record)" }
 
     public init?(_ text: String) {
         let parts = text.split(separator: "_", maxSplits: 3, omittingEmptySubsequences: false)
@@ -100,7 +100,7 @@ extension WorklistTables.DeadlineCursor {
 
 extension WorklistTables.PaymentCursor {
     /// As a page's `nextCursor`: `decided_case_verdict`.
-    public var text: String { "\(decided)_\(caseID.uuidString.lowercased())_\(verdict)" }
+    public var text: String { "\(decided)_\(caseID.apiString)_\(verdict)" }
 
     public init?(_ text: String) {
         let parts = text.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)

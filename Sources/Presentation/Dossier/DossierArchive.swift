@@ -75,10 +75,10 @@ package enum DossierArchive {
                                      return chunk
                                  })
             _ = try stored.next()
-            guard stored.matches else { throw DossierError(description: "evidence \(item.id.uuidString.lowercased()) does not match its hash: run qorgau audit verify") }
+            guard stored.matches else { throw DossierError(description: "evidence \(item.id.apiString) does not match its hash: run qorgau audit verify") }
             files.append(.init(path: "evidence/\(item.sha256)", sha256: item.sha256, size: item.size, name: item.name, mediaType: item.mediaType))
         }
-        let manifest = Manifest(caseId: content.caseID.uuidString.lowercased(), caseNumber: content.file.case.number,
+        let manifest = Manifest(caseId: content.caseID.apiString, caseNumber: content.file.case.number,
                                 madeAt: content.madeAt, head: content.head, files: files)
         let data = try encoder.encode(manifest)
         try archive.addEntry(with: "manifest.json", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
@@ -145,7 +145,7 @@ package enum DossierArchive {
                 records.append(record)
             }
             for record in records.sorted(by: { $0.seq < $1.seq }) {
-                if record.computedHash != record.hash { problems.append("audit record \(record.seq) (\(record.id.uuidString.lowercased())) was changed") }
+                if record.computedHash != record.hash { problems.append("audit record \(record.seq) (\(record.id.apiString)) was changed") }
                 if record.seq > manifest.head.seq { problems.append("audit record \(record.seq) is after the head") }
                 if let previous, previous.seq + 1 == record.seq, record.prev != previous.hash {
                     problems.append("audit record \(record.seq) does not follow record \(previous.seq): one of them was rewritten")

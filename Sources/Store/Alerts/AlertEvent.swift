@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import SQLKit
 
@@ -54,8 +55,8 @@ public struct AlertEvent: Sendable, Equatable, Codable {
 
     /// Its line in the audit log (the note is case content: not written there).
     var auditEntry: AuditEntry {
-        AuditEntry(actor: actor, action: "alertEvent.\(kind.rawValue)", entity: AlertEventModel.schema, entityID: id.uuidString.lowercased(),
-                   caseID: caseID, target: targetUser?.uuidString.lowercased(), detail: "alert \(alertID.uuidString.lowercased()) step \(step)")
+        AuditEntry(actor: actor, action: "alertEvent.\(kind.rawValue)", entity: AlertEventModel.schema, entityID: id.apiString,
+                   caseID: caseID, target: targetUser?.apiString, detail: "alert \(alertID.apiString) step \(step)")
     }
 }
 

@@ -23,7 +23,7 @@ public struct ContactStore: Sendable {
         model.updatedAt = now
         try await db.auditedTransaction { tx in
             try await model.save(on: tx)
-            return ((), [AuditEntry(action: "contact.changed", entity: ContactModel.schema, entityID: contact.userID.uuidString.lowercased(),
+            return ((), [AuditEntry(action: "contact.changed", entity: ContactModel.schema, entityID: contact.userID.apiString,
                                     detail: model.channels.isEmpty ? "no channels" : model.channels)])
         }
     }

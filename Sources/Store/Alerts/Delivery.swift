@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The ways a message reaches a person.
@@ -55,7 +56,7 @@ public struct Delivery: Sendable, Equatable {
     }
 
     /// The key a peer that honours one sees once however often the delivery is sent again.
-    public var idempotencyKey: String { id.uuidString.lowercased() }
+    public var idempotencyKey: String { id.apiString }
 }
 
 /// What became of one attempt.
@@ -85,7 +86,7 @@ public struct Contact: Sendable, Equatable, Codable {
         switch channel {
         case .sms, .voice: return phone
         case .email: return email
-        case .push: return userID.uuidString.lowercased() // her subscriptions are looked up when sent
+        case .push: return userID.apiString // her subscriptions are looked up when sent
         case .webhook: return nil
         }
     }

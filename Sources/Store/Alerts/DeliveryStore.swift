@@ -226,7 +226,7 @@ extension DeliveryModel {
     }
 
     func auditEntry(_ action: String, detail: String) -> AuditEntry {
-        AuditEntry(action: action, entity: Self.schema, entityID: id?.uuidString.lowercased(), caseID: caseID, detail: detail)
+        AuditEntry(action: action, entity: Self.schema, entityID: id?.apiString, caseID: caseID, detail: detail)
     }
 
     func value() throws -> Delivery {

@@ -60,7 +60,7 @@ public struct NoticeStore: Sendable {
             .filter(\.$revokedAt == nil).all()
         let notices = orders.compactMap { order in
             order.id.map { id in
-                NoticeModel.make(caseID: order.$case.id, kind: .orderExpiring, ref: "\(id.uuidString.lowercased())@\(order.validUntil)",
+                NoticeModel.make(caseID: order.$case.id, kind: .orderExpiring, ref: "\(id.apiString)@\(order.validUntil)",
                                  date: ZonedDateTime(epochMilliseconds: order.validUntil, offsetSeconds: order.validUntilOffset))
             }
         }
@@ -83,14 +83,14 @@ public struct NoticeStore: Sendable {
         let release = decision.decidedAt.epochMilliseconds + Int64(days) * 86_400_000
         guard release > now else { return [] }
         let end = ZonedDateTime(epochMilliseconds: release, offsetSeconds: decision.decidedAt.offsetSeconds)
-        let ref = record.uuidString.lowercased()
+        let ref = record.apiString
         let reminder = NoticeModel.make(caseID: caseID, kind: .respondentReleasing, ref: ref, date: end)
         reminder.at = max(now, release - 86_400_000)
         return [.make(caseID: caseID, kind: .respondentArrested, ref: ref, date: end), reminder]
     }
 
     static func notice(for action: String, detail: String?, caseID: UUID, entity: UUID, on db: any Database) async throws -> NoticeModel? {
-        let ref = entity.uuidString.lowercased()
+        let ref = entity.apiString
         switch (action, detail) {
         case ("order.issued", _), ("order.changed", "extended"), ("order.changed", "revoked"):
             guard let order = try await ProtectiveOrderModel.find(entity, on: db) else { return nil }

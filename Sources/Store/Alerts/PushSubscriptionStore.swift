@@ -1,3 +1,4 @@
+import Domain
 import Fluent
 import Foundation
 
@@ -55,8 +56,8 @@ public struct PushSubscriptionStore: Sendable {
             model.p256dh = subscription.p256dh; model.auth = subscription.auth; model.label = subscription.label
             try await model.save(on: tx)
             let kept = model.value
-            return (kept, [AuditEntry(action: "push.subscribed", entity: PushSubscriptionModel.schema, entityID: kept.id.uuidString.lowercased(),
-                                      target: kept.userID.uuidString.lowercased())])
+            return (kept, [AuditEntry(action: "push.subscribed", entity: PushSubscriptionModel.schema, entityID: kept.id.apiString,
+                                      target: kept.userID.apiString)])
         }
     }
 
@@ -67,8 +68,8 @@ public struct PushSubscriptionStore: Sendable {
                 return (false, [])
             }
             try await model.delete(on: tx)
-            return (true, [AuditEntry(action: "push.unsubscribed", entity: PushSubscriptionModel.schema, entityID: id.uuidString.lowercased(),
-                                      target: userID.uuidString.lowercased())])
+            return (true, [AuditEntry(action: "push.unsubscribed", entity: PushSubscriptionModel.schema, entityID: id.apiString,
+                                      target: userID.apiString)])
         }
     }
 
@@ -85,7 +86,7 @@ public struct PushSubscriptionStore: Sendable {
         try await db.auditedTransaction { tx in
             try await PushSubscriptionModel.query(on: tx).filter(\.$id == subscription.id).delete()
             return ((), [AuditEntry(actor: "delivery", action: "push.expired", entity: PushSubscriptionModel.schema,
-                                    entityID: subscription.id.uuidString.lowercased(), target: subscription.userID.uuidString.lowercased())])
+                                    entityID: subscription.id.apiString, target: subscription.userID.apiString)])
         }
     }
 }

@@ -1,3 +1,4 @@
+import Domain
 import Fluent
 import Foundation
 import SQLKit
@@ -20,11 +21,7 @@ enum AuditChain {
         else { throw AuditChainError.missingHead }
         let records = chained(entries, head: (try head.decode(column: "seq", as: Int64.self), try head.decode(column: "hash", as: String.self)),
                               at: at)
-        for chunk in records.chunks(of: 500) {
-            var insert = sql.insert(into: "audit_log").columns(columns)
-            for record in chunk { insert = insert.values(values(record).map(SQLBind.init)) }
-            try await insert.run()
-        }
+        try await ListedRows.insert(into: "audit_log", columns: columns, rows: records.map(values), on: tx)
         try await sql.raw("UPDATE audit_head SET hash = \(bind: records[records.count - 1].hash) WHERE id = 1").run()
         return records
     }
@@ -35,7 +32,7 @@ enum AuditChain {
         var seq = head.seq - Int64(entries.count), prev = head.hash
         return entries.map { entry in
             seq += 1
-            let record = AuditRecord(seq: seq, id: UUID(), at: at, entry: entry, prev: prev)
+            let record = AuditRecord(seq: seq, id: .random(), at: at, entry: entry, prev: prev)
             prev = record.hash
             return record
         }
@@ -47,8 +44,9 @@ enum AuditChain {
     }
 
     /// A record's values in `columns` order.
-    static func values(_ r: AuditRecord) -> [any Encodable & Sendable] {
-        [r.seq, r.id, r.at, r.actor, r.action, r.entity, r.entityID, r.caseID, r.recordHash, r.target, r.detail, r.prev, r.hash]
+    static func values(_ r: AuditRecord) -> [RowField.Value] {
+        [.integer(r.seq), .id(r.id), .integer(r.at), .text(r.actor), .text(r.action), .text(r.entity), .text(r.entityID),
+         .id(r.caseID), .text(r.recordHash), .text(r.target), .text(r.detail), .text(r.prev), .text(r.hash)]
     }
 
     static func head(on db: any Database) async throws -> ChainHead {

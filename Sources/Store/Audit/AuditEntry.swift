@@ -29,8 +29,14 @@ public struct AuditEntry: Sendable, Equatable {
     /// A row written (created or changed), with the hash of what it now holds.
     static func row<M: AuditedRow>(_ model: M, _ action: String, caseID: UUID? = nil, actor: String = Auditing.actor)
         throws -> AuditEntry {
-        AuditEntry(actor: actor, action: action, entity: M.schema, entityID: model.auditKey,
-                   caseID: caseID ?? model.auditCaseID, recordHash: try RowHash.of(model))
+        row(model, hash: try RowHash.of(model), action, caseID: caseID, actor: actor)
+    }
+
+    /// A row written whose hash is already taken (`ListedTable.add`).
+    static func row<M: AuditedRow>(_ model: M, hash: String, _ action: String, caseID: UUID? = nil, actor: String = Auditing.actor)
+        -> AuditEntry {
+        AuditEntry(actor: actor, action: action, entity: M.schema, entityID: model.auditKey, caseID: caseID ?? model.auditCaseID,
+                   recordHash: hash)
     }
 
     /// A row removed (places replaced by a correction, a withdrawn grant).
@@ -44,9 +50,11 @@ public struct AuditEntry: Sendable, Equatable {
 /// from SQLite or PostgreSQL is the text written.
 enum RowHash {
     static func of<M: Model>(_ model: M) throws -> String {
-        if let row = model as? any ListedRow { return SHA256Hex.of(ListedJSON.bytes(row.listedFields)) }
+        if let row = model as? any ListedRow { return of(row.listedFields) }
         return SHA256Hex.of(try canonicalJSON(model))
     }
+
+    static func of(_ fields: [RowField]) -> String { SHA256Hex.of(ListedJSON.bytes(fields)) }
 
     /// The JSON hashed, as Fluent finds a row's fields; a `ListedRow` gives the same bytes from
     /// its list (`ListedJSON`).

@@ -1,3 +1,4 @@
+import Domain
 import Crypto
 import Foundation
 
@@ -42,9 +43,9 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     var canonicalBytes: [UInt8] {
         CanonicalJSON.bytes([ // in key order
             ("action", .string(action)), ("actor", .string(actor)), ("at", .integer(at)),
-            ("caseID", caseID.map { .string($0.uuidString.lowercased()) }), ("detail", detail.map { .string($0) }),
+            ("caseID", caseID.map { .string($0.apiString) }), ("detail", detail.map { .string($0) }),
             ("entity", entity.map { .string($0) }), ("entityID", entityID.map { .string($0) }),
-            ("id", .string(id.uuidString.lowercased())), ("prev", .string(prev)),
+            ("id", .string(id.apiString)), ("prev", .string(prev)),
             ("recordHash", recordHash.map { .string($0) }), ("seq", .integer(seq)), ("target", target.map { .string($0) }),
         ])
     }

@@ -1,3 +1,4 @@
+import Domain
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
@@ -54,7 +55,7 @@ public struct AuditVerifier: Sendable {
         func breakChain(_ record: AuditRecord, _ message: String) {
             guard !chainBroken else { return }
             chainBroken = true
-            report.problems.append(AuditProblem(kind: .record, id: "\(record.seq) \(record.id.uuidString.lowercased())", message: message))
+            report.problems.append(AuditProblem(kind: .record, id: "\(record.seq) \(record.id.apiString)", message: message))
         }
         // The next page is read while this one is checked: the database and the hashing each keep a core busy.
         var next = Task { try await pages.page(after: 0) }
@@ -105,8 +106,8 @@ public struct AuditVerifier: Sendable {
             for (id, sha256) in try await EvidenceStore(db: db).allAddresses() {
                 report.files += 1
                 if let problem = blobs.check(sha256) {
-                    fileProblems.append(AuditProblem(kind: .file, id: id.uuidString.lowercased(),
-                                                     message: "evidence \(id.uuidString.lowercased()) (\(sha256)): \(problem)"))
+                    fileProblems.append(AuditProblem(kind: .file, id: id.apiString,
+                                                     message: "evidence \(id.apiString) (\(sha256)): \(problem)"))
                 }
             }
         }
@@ -114,13 +115,13 @@ public struct AuditVerifier: Sendable {
         // A case file that no longer reads (a row forged around Qorgau) is the rows' problem,
         // reported above: then the projections are not compared.
         for caseID in (try? await SearchIndex(db: db).disagreements()) ?? [] {
-            projectionProblems.append(AuditProblem(kind: .projection, id: caseID.uuidString.lowercased(),
-                                                   message: "the search index of case \(caseID.uuidString.lowercased()) is not what its case file gives (qorgau reindex rebuilds it)"))
+            projectionProblems.append(AuditProblem(kind: .projection, id: caseID.apiString,
+                                                   message: "the search index of case \(caseID.apiString) is not what its case file gives (qorgau reindex rebuilds it)"))
         }
         for check in projections {
             for caseID in (try? await check.disagreements()) ?? [] {
-                projectionProblems.append(AuditProblem(kind: .projection, id: caseID.uuidString.lowercased(),
-                                                       message: "the \(check.name) of case \(caseID.uuidString.lowercased()) are not what its case file gives (qorgau reindex rebuilds them)"))
+                projectionProblems.append(AuditProblem(kind: .projection, id: caseID.apiString,
+                                                       message: "the \(check.name) of case \(caseID.apiString) are not what its case file gives (qorgau reindex rebuilds them)"))
             }
         }
         for list in [rowProblems, fileProblems, projectionProblems] {

@@ -1,3 +1,4 @@
+import Domain
 import Fluent
 import Foundation
 
@@ -11,7 +12,7 @@ protocol AuditedRow: Model {
 }
 
 extension AuditedRow where IDValue == UUID {
-    var auditKey: String { id?.uuidString.lowercased() ?? "" }
+    var auditKey: String { id?.apiString ?? "" }
 }
 
 /// Every audited table, for the verifier.
@@ -34,6 +35,6 @@ extension CaseRecordModel: AuditedRow { var auditCaseID: UUID? { $case.id } }
 extension IncidentErrorModel: AuditedRow { var auditCaseID: UUID? { $case.id } }
 extension AlertModel: AuditedRow { var auditCaseID: UUID? { caseID } }
 extension CaseAccessModel: AuditedRow {
-    var auditKey: String { id.map { "\($0.caseID.uuidString.lowercased())/\($0.userID.uuidString.lowercased())" } ?? "" }
+    var auditKey: String { id.map { "\($0.caseID.apiString)/\($0.userID.apiString)" } ?? "" }
     var auditCaseID: UUID? { id?.caseID }
 }

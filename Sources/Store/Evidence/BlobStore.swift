@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Evidence files on disk, addressed by the SHA-256 of their content (`ab/abcdef…`) and sealed
@@ -17,7 +18,7 @@ public struct BlobStore: Sendable {
 
     /// A new upload, sealed as it is written.
     public func upload() throws -> BlobUpload {
-        BlobUpload(writer: try BlobWriter(key: key.key, path: "\(directory)/tmp/\(UUID().uuidString.lowercased())"))
+        BlobUpload(writer: try BlobWriter(key: key.key, path: "\(directory)/tmp/\(UUID().apiString)"))
     }
 
     /// Puts a finished upload at its address (or drops it when that content is already stored).

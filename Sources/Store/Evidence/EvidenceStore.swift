@@ -69,12 +69,12 @@ public struct EvidenceStore: Sendable {
     /// Writes a custody event: `viewed`, `downloaded` or `exported`.
     public func record(_ event: String, of evidence: StoredEvidence, detail: String? = nil) async throws {
         try await AuditStore(db: db).append(actor: Auditing.actor, action: "evidence.\(event)", detail: detail,
-                                            caseID: evidence.caseID, entityID: evidence.id.uuidString.lowercased())
+                                            caseID: evidence.caseID, entityID: evidence.id.apiString)
     }
 
     /// Who added, viewed, downloaded or exported the item, and when, oldest first.
     public func custody(of evidence: StoredEvidence) async throws -> [AuditRecord] {
-        try await AuditStore(db: db).list(entityID: evidence.id.uuidString.lowercased(), limit: 10_000, after: nil).items.reversed()
+        try await AuditStore(db: db).list(entityID: evidence.id.apiString, limit: 10_000, after: nil).items.reversed()
     }
 
     /// Every stored file's address, for the verifier.

@@ -26,7 +26,7 @@ public struct AccessStore: Sendable {
         case .fundOfficer, .administrator, .auditor, .gateway:
             scope = .none
         }
-        return Principal(subject: user.id.uuidString.lowercased(), role: user.role, scope: scope, mayWrite: mayWrite)
+        return Principal(subject: user.id.apiString, role: user.role, scope: scope, mayWrite: mayWrite)
     }
 
     public func grantedCases(of userID: UUID) async throws -> Set<UUID> {

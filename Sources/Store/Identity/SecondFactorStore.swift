@@ -30,7 +30,7 @@ public struct SecondFactorStore: Sendable {
     }
 
     public func factor(of userID: UUID) async throws -> Factor? {
-        guard let model = try await SecondFactorModel.find(userID.lowercaseText, on: db) else { return nil }
+        guard let model = try await SecondFactorModel.find(userID.apiString, on: db) else { return nil }
         return Factor(secret: try sealer.open(model.sealedSecret), confirmedAt: model.confirmedAt, lastStep: model.lastStep,
                       lockedUntil: model.lockedUntil)
     }
@@ -38,7 +38,7 @@ public struct SecondFactorStore: Sendable {
     /// Counts a wrong code (or recovery code) of the user; returns whether codes are now locked.
     @discardableResult
     public func noteWrongCode(of userID: UUID, now: Int64) async throws -> Bool {
-        guard let model = try await SecondFactorModel.find(userID.lowercaseText, on: db) else { return false }
+        guard let model = try await SecondFactorModel.find(userID.apiString, on: db) else { return false }
         model.failures += 1
         let locks = model.failures >= Self.failuresBeforeLock
         if locks { model.lockedUntil = now + Self.lockDuration; model.failures = 0 }
@@ -48,19 +48,19 @@ public struct SecondFactorStore: Sendable {
 
     /// A right code ends the count of wrong ones.
     public func noteRightCode(of userID: UUID) async throws {
-        try await SecondFactorModel.query(on: db).filter(\.$id == userID.lowercaseText)
+        try await SecondFactorModel.query(on: db).filter(\.$id == userID.apiString)
             .set(\.$failures, to: 0).set(\.$lockedUntil, to: nil).update()
     }
 
     /// Keeps a new, unconfirmed secret for the user (replacing an unconfirmed one); refused while a
     /// confirmed one is there.
     public func begin(_ userID: UUID, secret: Data, now: Int64) async throws {
-        if let existing = try await SecondFactorModel.find(userID.lowercaseText, on: db) {
+        if let existing = try await SecondFactorModel.find(userID.apiString, on: db) {
             guard existing.confirmedAt == nil else { throw DomainError.conflict("the second factor is already on") }
             try await existing.delete(on: db)
         }
         let model = SecondFactorModel()
-        model.id = userID.lowercaseText
+        model.id = userID.apiString
         model.sealedSecret = try sealer.seal(secret)
         model.lastStep = 0
         model.failures = 0
@@ -72,7 +72,7 @@ public struct SecondFactorStore: Sendable {
     /// codes (their hashes), in one transaction.
     public func confirm(_ userID: UUID, step: Int64, recoveryCodes: [String], now: Int64) async throws {
         try await db.transaction { db in
-            guard let model = try await SecondFactorModel.find(userID.lowercaseText, on: db), model.confirmedAt == nil else {
+            guard let model = try await SecondFactorModel.find(userID.apiString, on: db), model.confirmedAt == nil else {
                 throw DomainError.conflict("there is no second factor waiting to be confirmed")
             }
             model.confirmedAt = now
@@ -88,7 +88,7 @@ public struct SecondFactorStore: Sendable {
         guard let sql = db as? any SQLDatabase else { return false }
         let rows = try await sql.raw("""
             UPDATE second_factors SET last_step = \(bind: step)
-            WHERE user_id = \(bind: userID.lowercaseText) AND last_step < \(bind: step) AND confirmed_at_ms IS NOT NULL
+            WHERE user_id = \(bind: userID.apiString) AND last_step < \(bind: step) AND confirmed_at_ms IS NOT NULL
             RETURNING user_id
             """).all()
         return !rows.isEmpty
@@ -106,7 +106,7 @@ public struct SecondFactorStore: Sendable {
     }
 
     public func recoveryCodesLeft(of userID: UUID) async throws -> Int {
-        try await RecoveryCodeModel.query(on: db).filter(\.$userID == userID.lowercaseText).filter(\.$usedAt == nil).count()
+        try await RecoveryCodeModel.query(on: db).filter(\.$userID == userID.apiString).filter(\.$usedAt == nil).count()
     }
 
     public func replaceRecoveryCodes(of userID: UUID, with codes: [String]) async throws {
@@ -119,8 +119,8 @@ public struct SecondFactorStore: Sendable {
     /// The same, where no sealer is at hand (the command line's reset).
     public static func remove(of userID: UUID, on db: any Database) async throws {
         try await db.transaction { db in
-            try await SecondFactorModel.query(on: db).filter(\.$id == userID.lowercaseText).delete()
-            try await RecoveryCodeModel.query(on: db).filter(\.$userID == userID.lowercaseText).delete()
+            try await SecondFactorModel.query(on: db).filter(\.$id == userID.apiString).delete()
+            try await RecoveryCodeModel.query(on: db).filter(\.$userID == userID.apiString).delete()
             try await SignInChallengeModel.query(on: db).filter(\.$userID == userID).delete()
             try await UserModel.query(on: db).filter(\.$id == userID).set(\.$secondFactorSince, to: nil).update()
         }
@@ -167,11 +167,11 @@ public struct SecondFactorStore: Sendable {
     // MARK: -
 
     private static func replaceCodes(of userID: UUID, with codes: [String], on db: any Database) async throws {
-        try await RecoveryCodeModel.query(on: db).filter(\.$userID == userID.lowercaseText).delete()
+        try await RecoveryCodeModel.query(on: db).filter(\.$userID == userID.apiString).delete()
         for code in codes {
             let model = RecoveryCodeModel()
             model.id = codeHash(code, of: userID)
-            model.userID = userID.lowercaseText
+            model.userID = userID.apiString
             try await model.create(on: db)
         }
     }
@@ -179,7 +179,7 @@ public struct SecondFactorStore: Sendable {
     /// A recovery code's stored form: the SHA-256 of the user and the code as typed, normalised
     /// (lower case, no spaces or dashes).
     static func codeHash(_ code: String, of userID: UUID) -> String {
-        Secret.hash(userID.lowercaseText + ":" + RecoveryCode.normalised(code))
+        Secret.hash(userID.apiString + ":" + RecoveryCode.normalised(code))
     }
 }
 

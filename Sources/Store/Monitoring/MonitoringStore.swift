@@ -104,7 +104,7 @@ public struct MonitoringStore: Sendable {
         func field(_ value: String) { text.append(contentsOf: value.utf8); text.append(UInt8(ascii: "|")) }
         func number(_ value: Double?) { if let value { text.append(contentsOf: value.description.utf8) }; text.append(UInt8(ascii: "|")) }
         for p in pings {
-            field(p.caseID.lowercaseText); field(p.device); field(String(p.at.epochMilliseconds)); field(String(p.at.offsetSeconds))
+            field(p.caseID.apiString); field(p.device); field(String(p.at.epochMilliseconds)); field(String(p.at.offsetSeconds))
             number(p.lat); number(p.lon); number(p.accuracy)
             text.append(contentsOf: (p.event?.rawValue ?? "").utf8); text.append(UInt8(ascii: "\n"))
         }

@@ -291,8 +291,7 @@ public final class SQLiteTrackWriter: @unchecked Sendable {
         }
         guard let head else { throw AuditChainError.missingHead }
         let records = AuditChain.chained(entries, head: head, at: at)
-        let encoder = SQLiteDataEncoder()
-        for record in records { try run(Self.auditInsert, try AuditChain.values(record).map { try encoder.encode($0) }) }
+        for record in records { try run(Self.auditInsert, AuditChain.values(record).map(\.sqliteData)) }
         try run("UPDATE audit_head SET hash = ? WHERE id = 1", [.text(records[records.count - 1].hash)])
     }
 

@@ -56,11 +56,11 @@ enum TrackRows {
         for i in rows {
             let p = pings[i]
             let caseID = caseText[p.caseID] ?? {
-                let text = SQLiteData.text(p.caseID.canonicalText)
+                let text = SQLiteData.text(p.caseID.upperString)
                 caseText[p.caseID] = text
                 return text
             }()
-            binds.append(.text(ids[i].canonicalText)); binds.append(caseID); binds.append(.text(p.device))
+            binds.append(.text(ids[i].upperString)); binds.append(caseID); binds.append(.text(p.device))
             binds.append(.integer(Int(p.at.epochMilliseconds))); binds.append(.integer(p.at.offsetSeconds))
             binds.append(p.lat.map(SQLiteData.float) ?? .null); binds.append(p.lon.map(SQLiteData.float) ?? .null)
             binds.append(p.accuracy.map(SQLiteData.float) ?? .null); binds.append(p.event.map { SQLiteData.text($0.rawValue) } ?? .null)

@@ -1,3 +1,4 @@
+import Domain
 import Cases
 import Fluent
 import Foundation
@@ -28,7 +29,7 @@ final class InstanceLeases: @unchecked Sendable, LifecycleHandler {
         self.db = app.db
         self.hub = app.monitoring
         self.logger = app.logger
-        self.me = .init(id: hub.instanceID.uuidString.lowercased(), address: address)
+        self.me = .init(id: hub.instanceID.apiString, address: address)
         self.seconds = seconds
     }
 

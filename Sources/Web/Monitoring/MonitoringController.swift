@@ -49,7 +49,7 @@ struct MonitoringController {
         let response = Response(status: .ok, body: .init(managedAsyncStream: { [positions, missed] writer in
             let encoder = JSONEncoder.api
             try await writer.write(.buffer(ByteBuffer(string: ": subscribed\n\n")))
-            var lastSent = resumeAfter?.uuidString.lowercased() ?? ""
+            var lastSent = resumeAfter?.apiString ?? ""
             // the HTTP shape of the news is made here, at the stream's edge
             func send(_ news: AlertNews) async throws {
                 let data = String(decoding: try encoder.encode(AlertResponse(news.alert, position: news.position)), as: UTF8.self)

@@ -1,6 +1,7 @@
 import Domain
 import Fluent
 import Foundation
+import SQLKit
 
 /// Imports and exports whole case files. Import runs in one transaction: all or nothing.
 public struct CaseFileStore: Sendable {
@@ -30,23 +31,33 @@ public struct CaseFileStore: Sendable {
         for unit in Set(files.compactMap(\.case.unit)) { try await UnitStore(db: db).ensure(unit, now: now) }
         // a batch's rows are made while the batch before it is written (the writing waits on
         // the database's thread, the making takes the other core), and only two batches' rows
-        // are held at once, however many files
+        // are held at once, however many files; each file's rows in one batch, one instant
         let batches = files.chunks(of: Self.importBatch), actor = Auditing.actor
-        @Sendable func rows(_ batch: Int) -> Task<ImportRows, any Error> {
-            let files = batches[batch]
-            return Task { try ImportRows(files, by: principal, at: now, actor: actor) }
+        @Sendable func rows(_ batch: Int) throws -> ImportRows? {
+            batches.indices.contains(batch) ? try ImportRows(batches[batch], by: principal, at: now, actor: actor) : nil
         }
-        let first = rows(0) // the first before the write lock is taken
+        let first = try rows(0)! // before the write lock is taken
         return try await db.auditedTransaction { tx in
-            var ids: [UUID] = [], next = first
+            // On PostgreSQL the audit chain's head row is locked by the first append until the
+            // commit, so the chain is appended once, at the end, as for any write; on SQLite the
+            // write lock is held from the first insert anyway, and each batch's records are
+            // appended with it, so they are not all held in memory.
+            let eachBatch = (tx as? any SQLDatabase)?.dialect.name == "sqlite"
+            var ids: [UUID] = [], atTheEnd: [AuditEntry] = [], made = first
+            var appendedAt: Int64? // one instant for the whole import, taken holding the write lock
             for batch in batches.indices {
-                let made = try await next.value
-                if batch + 1 < batches.count { next = rows(batch + 1) }
+                async let following = rows(batch + 1) // cancelled and awaited if this batch fails
                 try await made.insert(on: tx)
-                try await AuditChain.append(made.audit, on: tx)
+                if eachBatch {
+                    let at = appendedAt ?? nowMilliseconds()
+                    appendedAt = at
+                    try await AuditChain.append(made.audit, on: tx, at: at)
+                } else { atTheEnd += made.audit }
                 ids += made.caseIDs
+                guard let next = try await following else { break }
+                made = next
             }
-            return (ids, [])
+            return (ids, atTheEnd)
         }
     }
 

@@ -30,7 +30,7 @@ struct ImportRows {
     }
 
     private mutating func add(_ file: CaseFile, by principal: Principal, at now: Int64) throws {
-        let caseID = UUID.random()
+        let caseID = UUID.randomV4()
         let model = CaseModel()
         model.id = caseID
         model.number = file.case.number
@@ -48,27 +48,27 @@ struct ImportRows {
         var places: [PlaceModel] = []
         for (seq, person) in file.persons.enumerated() {
             let personModel = PersonModel(caseID: caseID, seq: seq, person: person, at: now)
-            let personID = UUID.random()
+            let personID = UUID.randomV4()
             personModel.id = personID
             add(personModel, to: \.persons, "person.added")
             places += person.places.enumerated().map { PlaceModel(personID: personID, seq: $0, place: $1) }
         }
         for place in places {
-            place.id = .random()
+            place.id = .randomV4()
             add(place, to: \.places, "place.added", caseID: caseID)
         }
         for incident in file.incidents {
             let incidentModel = try IncidentModel(caseID: caseID, incident: incident, by: principal.subject, at: now)
-            incidentModel.id = .random()
+            incidentModel.id = .randomV4()
             add(incidentModel, to: \.incidents, "incident.logged")
         }
         for (seq, order) in file.protectiveOrders.enumerated() {
             let orderModel = try ProtectiveOrderModel(caseID: caseID, seq: seq, order: order)
-            orderModel.id = .random()
+            orderModel.id = .randomV4()
             add(orderModel, to: \.orders, "order.issued")
         }
         for record in try Self.records(file, caseID: caseID) {
-            record.id = .random()
+            record.id = .randomV4()
             add(record, to: \.records, "\(record.section).added")
         }
         caseIDs.append(caseID)

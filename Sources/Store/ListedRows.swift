@@ -170,10 +170,12 @@ enum ListedRows {
         guard !rows.isEmpty else { return }
         let perStatement = max(1, valuesPerStatement / columns.count)
         if let lite = db as? any SQLiteDatabase {
-            let full = sqliteInsert(into: table, columns: columns, rows: perStatement)
             try await lite.withConnection { connection in
+                var full: String? // the statement of a whole chunk, written once
                 for chunk in rows.chunks(of: perStatement) {
-                    let statement = chunk.count == perStatement ? full : sqliteInsert(into: table, columns: columns, rows: chunk.count)
+                    let statement = chunk.count < perStatement ? sqliteInsert(into: table, columns: columns, rows: chunk.count)
+                        : full ?? sqliteInsert(into: table, columns: columns, rows: perStatement)
+                    if chunk.count == perStatement { full = statement }
                     try await connection.query(statement, chunk.flatMap { $0.map(\.sqliteData) }) { _ in }
                 }
             }

@@ -4,7 +4,7 @@ extension UUID {
     /// A random id (version 4) from the system's generator (`getrandom`). `UUID()` on Linux opens
     /// /dev/urandom for every id: an import makes millions (each row and each audit record), and
     /// those opens were a twentieth of its time.
-    static func random() -> UUID {
+    static func randomV4() -> UUID {
         var generator = SystemRandomNumberGenerator()
         var bytes = (generator.next() as UInt64, generator.next() as UInt64)
         return withUnsafeMutableBytes(of: &bytes) { raw in

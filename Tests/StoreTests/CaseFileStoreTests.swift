@@ -1,6 +1,7 @@
 import Domain
 import Fluent
 import Foundation
+import SQLKit
 import Store
 import Testing
 import TestSupport
@@ -104,6 +105,37 @@ import TestSupport
             }
             let report = try await AuditVerifier(db: app.db, blobs: nil).verify()
             #expect(report.intact, "\(report.problems)")
+        }
+    }
+
+    /// A batch after the first refused by the database (here by a trigger): nothing of the
+    /// import stays, the batches before it included, and the audit chain is as it was.
+    @Test(arguments: TestDatabase.available)
+    func aLaterBatchRefusedLeavesNothingOfTheImport(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let store = CaseFileStore(db: app.db), sql = app.db as! any SQLDatabase
+            _ = try await store.importCaseFile(try CaseFileReader().read(data: Fixtures.data(Fixtures.caseFileJSON(number: "BEFORE-1"))),
+                                               by: .commandLine)
+            if sql.dialect.name == "sqlite" {
+                try await sql.raw("""
+                    CREATE TRIGGER refuse_one BEFORE INSERT ON cases WHEN NEW.number = 'LATE-700'
+                    BEGIN SELECT RAISE(ABORT, 'refused'); END
+                    """).run()
+            } else {
+                try await sql.raw("""
+                    CREATE FUNCTION refuse_one() RETURNS trigger AS $$ BEGIN
+                    IF NEW.number = 'LATE-700' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
+                    """).run()
+                try await sql.raw("CREATE TRIGGER refuse_one BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION refuse_one()").run()
+            }
+            let head = try await AuditStore(db: app.db).head()
+            let files = try (0..<1_001).map { n in
+                try CaseFileReader().read(data: Fixtures.data(Fixtures.caseFileJSON(number: "LATE-\(n)", device: "late-\(n)")))
+            }
+            await #expect(throws: (any Error).self) { try await store.importCaseFiles(files, by: .commandLine) }
+            let page = try await CaseStore(db: app.db).list(CaseFilter(), scope: .all, limit: 10, after: nil)
+            #expect(page.items.map(\.number) == ["BEFORE-1"])
+            #expect(try await AuditStore(db: app.db).head() == head)
         }
     }
 

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct RandomIDTests {
     @Test func randomIDsAreVersionFourOfTheRFCsVariantAndDoNotRepeat() {
-        let ids = (0..<10_000).map { _ in UUID.random() }
+        let ids = (0..<10_000).map { _ in UUID.randomV4() }
         #expect(Set(ids).count == ids.count)
         for id in ids {
             #expect(id.uuid.6 >> 4 == 4, "version 4")

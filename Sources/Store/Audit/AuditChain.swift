@@ -32,7 +32,7 @@ enum AuditChain {
         var seq = head.seq - Int64(entries.count), prev = head.hash
         return entries.map { entry in
             seq += 1
-            let record = AuditRecord(seq: seq, id: .random(), at: at, entry: entry, prev: prev)
+            let record = AuditRecord(seq: seq, id: .randomV4(), at: at, entry: entry, prev: prev)
             prev = record.hash
             return record
         }

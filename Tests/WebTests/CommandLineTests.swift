@@ -116,6 +116,15 @@ import Web
         #expect(refused.stderr.contains("second.json: /devices/0/id: device \"bracelet-9\" is registered in another open case"), "\(refused.stderr)")
         #expect(refused.stderr.contains("nothing was imported"))
         #expect(try run(["export", "NEW-1", "--data", data.path], in: data).status == 1, "the first file is not stored either")
+
+        // two of the files share a case number: said once, and nothing is stored
+        let twin = data.appendingPathComponent("twin.json")
+        try Fixtures.data(Fixtures.caseFileJSON(number: "NEW-1", device: "bracelet-2")).write(to: twin)
+        let twins = try run(["import", first.path, twin.path, "--data", data.path], in: data)
+        #expect(twins.status == 1)
+        #expect(twins.stderr.components(separatedBy: "case number \"NEW-1\" is in more than one of the files").count == 2, "\(twins.stderr)")
+        #expect(twins.stderr.contains("nothing was imported"))
+        #expect(try run(["export", "NEW-1", "--data", data.path], in: data).status == 1)
     }
 
     @Test(.enabled(if: built, "the qorgau binary is not built at .build/debug/qorgau"))

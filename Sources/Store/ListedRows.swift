@@ -189,7 +189,8 @@ enum ListedRows {
         }
     }
 
-    private static func sqliteInsert(into table: String, columns: [String], rows: Int) -> String {
+    /// An insert of `rows` rows, its values bound by position.
+    static func sqliteInsert(into table: String, columns: [String], rows: Int) -> String {
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
         return "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
             + Array(repeating: row, count: rows).joined(separator: ",")

@@ -52,7 +52,7 @@ extension CaseFileStore {
                     .append(try JSONColumn.decode(Device.self, try row.decode(column: "body", as: String.self)))
             }
         }
-        let ids = devicesByCase.keys.map { ($0.upperString, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        let ids = devicesByCase.keys.sorted()
         var result: [(CaseSummary, CaseFile)] = []
         result.reserveCapacity(ids.count)
         for some in ids.chunks(of: 500) {

@@ -31,7 +31,7 @@ public struct DeliveryStore: Sendable {
                 .reduce(into: [UUID: StoredAlert]()) { $0[try $1.requireID()] = try $1.value() }
             let facts = try await Self.facts(of: Set(events.map(\.caseID)), on: tx)
             var rows: [DeliveryModel] = []
-            for event in events.sorted(by: { $0.id.upperString < $1.id.upperString }) {
+            for event in events.sorted(by: { $0.id < $1.id }) {
                 guard let alert = alerts[event.alertID], let caseFacts = facts[event.caseID] else { continue }
                 for planned in Set(plan(event, alert, caseFacts)) {
                     rows.append(DeliveryModel(eventID: event.id, about: event.alertID, caseID: event.caseID, planned: planned, now: now))

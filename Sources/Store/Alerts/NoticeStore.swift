@@ -138,7 +138,7 @@ public struct NoticeStore: Sendable {
             guard !notices.isEmpty else { return (0, []) }
             let facts = try await DeliveryStore.facts(of: Set(notices.map(\.caseID)), on: tx)
             var rows: [DeliveryModel] = []
-            for notice in notices.sorted(by: { $0.id.upperString < $1.id.upperString }) {
+            for notice in notices.sorted(by: { $0.id < $1.id }) {
                 guard let caseFacts = facts[notice.caseID] else { continue }
                 for planned in Set(plan(notice, caseFacts)) { rows.append(DeliveryModel(eventID: notice.id, about: notice.id, caseID: notice.caseID, planned: planned, now: now)) }
             }

@@ -96,9 +96,5 @@ enum TrackRows {
     }
 
     /// `INSERT INTO pings (…) VALUES (?, …), …` for `rows` rows.
-    static func statement(rows: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        return "INSERT INTO \(PingModel.schema) (\(columns.joined(separator: ", "))) VALUES "
-            + Array(repeating: row, count: rows).joined(separator: ",")
-    }
+    static func statement(rows: Int) -> String { ListedRows.sqliteInsert(into: PingModel.schema, columns: columns, rows: rows) }
 }

@@ -244,7 +244,7 @@ public struct MonitoringBenchmark: Sendable {
             phases.append(phase)
         }
         listener.cancel()
-        await app.monitoring.unsubscribeAll()
+        app.monitoring.unsubscribeAll()
         return (phases, heard.keys, setup)
     }
 

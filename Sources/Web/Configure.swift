@@ -57,6 +57,7 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.lifecycle.use(auditVerifications)
     app.storage[IncidentWriterKey.self] = IncidentWriter(db: app.db)
     app.setUpAccessCaches()
+    app.setUpAlertStreams() // after the databases: its streams are closed before them
     app.storage[CaseChangeFollowerKey.self] = CaseChangeFollower(logger: app.logger)
     await app.followChangesInAccessCaches()
     await app.followChangesInMonitoring()

@@ -359,7 +359,7 @@ package actor MonitoringHub {
     package func subscribe(scope: CaseScope) -> (UUID, AsyncStream<AlertNews>) { bus.subscribe(scope: scope) }
     package func unsubscribe(_ id: UUID) { bus.unsubscribe(id) }
     package func rescope(_ id: UUID, to scope: CaseScope) { bus.rescope(id, to: scope) }
-    package func unsubscribeAll() { bus.unsubscribeAll() }
+    package nonisolated func unsubscribeAll() { bus.unsubscribeAll() }
     /// How many streams are listening (for tests that must wait until one is).
     package var subscriberCount: Int { bus.subscriberCount }
 

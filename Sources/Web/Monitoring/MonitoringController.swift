@@ -29,7 +29,7 @@ struct MonitoringController {
     /// Each event has an `id:`; a reconnection sending `Last-Event-ID` first gets the events of
     /// the alerts in scope it missed since (raised, escalated, acknowledged, handed over), in order.
     func stream(req: Request) async throws -> Response {
-        let hub = req.application.monitoring
+        let hub = req.application.monitoring, streams = req.application.alertStreams
         let scope = try req.principal.scope
         let (id, events) = await hub.subscribe(scope: scope) // before the missed events are read: nothing falls between
         let resumeAfter = req.headers.first(name: "Last-Event-ID").flatMap { UUID(uuidString: $0.trimmingCharacters(in: .whitespaces)) }
@@ -47,6 +47,8 @@ struct MonitoringController {
         // managed: the stream is ended (or failed) however the closure leaves, a listener gone
         // before the first line included
         let response = Response(status: .ok, body: .init(managedAsyncStream: { [positions, missed] writer in
+            guard streams.enter() else { await hub.unsubscribe(id); return } // the application is closing
+            defer { streams.leave() }
             let encoder = JSONEncoder.api
             try await writer.write(.buffer(ByteBuffer(string: ": subscribed\n\n")))
             var lastSent = resumeAfter?.apiString ?? ""
@@ -65,7 +67,7 @@ struct MonitoringController {
                 var beats = 0
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(5))
-                    guard let listener = await Self.listener(req) else { await hub.unsubscribe(id); return }
+                    guard let listener = await Self.listener(req, streams) else { await hub.unsubscribe(id); return }
                     await hub.rescope(id, to: listener.scope)
                     beats += 1
                     guard beats % 3 == 0 else { continue }
@@ -73,22 +75,24 @@ struct MonitoringController {
                     do { try await writer.write(.buffer(ByteBuffer(string: ": keep-alive\n\n"))) } catch { await hub.unsubscribe(id); return }
                 }
             }
-            defer { watch.cancel() }
             var lostRight = false
             do {
                 for await news in events {
-                    guard let listener = await Self.listener(req) else { lostRight = true; break }
+                    guard let listener = await Self.listener(req, streams) else { lostRight = true; break }
                     await hub.rescope(id, to: listener.scope)
                     let caseID = news.alert.caseID
                     guard let unit = try await req.unit(ofCase: caseID), listener.scope.allows(caseID, unit: unit) else { continue }
                     if let eventID = news.eventID?.apiString, eventID <= lastSent { continue } // already sent from the missed ones
                     try await send(news)
                 }
-                let ended = lostRight ? true : await Self.listener(req) == nil // not a shutdown: the listener lost the right
-                if ended {
+                var ended = lostRight
+                if !ended { ended = await Self.listener(req, streams) == nil }
+                if ended, !streams.isClosing { // not a shutdown: the listener lost the right
                     try await writer.write(.buffer(ByteBuffer(string: "event: end\ndata: {\"reason\":\"the right to these alerts ended: sign in again\"}\n\n")))
                 }
             } catch {}
+            watch.cancel()
+            await watch.value // it identifies the listener too: done before the stream leaves
             await hub.unsubscribe(id)
         }))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "event-stream")
@@ -108,9 +112,9 @@ struct MonitoringController {
 
     /// The stream's requester identified again (token or session, user, role, grants): nil once
     /// the right to the alert stream is gone.
-    private static func listener(_ req: Request) async -> Principal? {
-        // a stream outliving the server (its storage cleared at shutdown) has nobody left to serve
-        guard req.application.storage[RefusalAuditKey.self] != nil else { return nil }
+    private static func listener(_ req: Request, _ streams: AlertStreams) async -> Principal? {
+        // a stream at the application's shutdown has nobody left to serve, and no database to ask
+        guard !streams.isClosing else { return nil }
         guard let still = try? await AuthenticationMiddleware().identify(req), !still.user.mustChangePassword,
               still.principal.may(.handleAlerts) else { return nil }
         return still.principal

@@ -32,5 +32,6 @@ public enum StoreMigrations {
         CreateUnits(),
         AddPaymentCourt(),
         CreateIncidentErrors(),
+        DropTrackCaseReference(),
     ]
 }

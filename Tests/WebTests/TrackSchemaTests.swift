@@ -1,0 +1,36 @@
+import Fluent
+import SQLKit
+@testable import Store
+import Testing
+import TestSupport
+import Vapor
+
+/// The track on PostgreSQL has no foreign key to `cases` (migration 022): PostgreSQL would lock
+/// the case's row for every ping stored. The other tables keep theirs.
+@Suite struct TrackSchemaTests {
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
+    func theTrackHasNoForeignKeyOnPostgreSQLAndTheRevertPutsItBack() async throws {
+        try await withQorgauApp(.postgres) { app in
+            let sql = app.db as! any SQLDatabase
+            func foreignKeys(_ table: String) async throws -> [String] {
+                try await sql.raw("SELECT conname FROM pg_constraint WHERE conrelid = \(bind: table)::regclass AND contype = 'f'")
+                    .all().map { try $0.decode(column: "conname", as: String.self) }
+            }
+            #expect(try await foreignKeys("pings").isEmpty)
+            #expect(try await foreignKeys("alerts").count == 1, "the alerts keep theirs")
+            try await DropTrackCaseReference().revert(on: app.db)
+            #expect(try await foreignKeys("pings").count == 1)
+            try await DropTrackCaseReference().prepare(on: app.db)
+            #expect(try await foreignKeys("pings").isEmpty)
+        }
+    }
+
+    @Test func theTrackKeepsItsForeignKeyOnSQLite() async throws {
+        try await withQorgauApp(.sqlite) { app in
+            let sql = app.db as! any SQLDatabase
+            let keys = try await sql.raw("SELECT \"table\" FROM pragma_foreign_key_list('pings')").all()
+                .map { try $0.decode(column: "table", as: String.self) }
+            #expect(keys == ["cases"])
+        }
+    }
+}

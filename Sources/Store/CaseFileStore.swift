@@ -107,24 +107,32 @@ public struct CaseFileStore: Sendable {
 
     /// Every case as case files, oldest first, a page of `pageSize` cases at a time.
     public func forEachPageOfCaseFiles(pageSize: Int = 500, _ body: ([(CaseSummary, CaseFile)]) async throws -> Void) async throws {
-        var after: (Int64, UUID)?
-        while true {
-            var query = CaseModel.query(on: db)
-            if let (created, id) = after {
-                query = query.group(.or) { group in
-                    group.filter(\.$createdAt > created).group(.and) { $0.filter(\.$createdAt == created).filter(\.$id > id) }
-                }
-            }
-            let models = try await query.sort(\.$createdAt).sort(\.$id).limit(pageSize).all()
-            guard let last = models.last else { return }
-            try await body(try zip(models, try await caseFiles(of: models)).map { (try $0.summary(), $1) })
-            after = (last.createdAt, last.id!)
+        var page = try await self.page(after: nil, size: pageSize)
+        while let current = page {
+            // the next page is read while `body` works on this one (a rebuild: the other core)
+            async let following = self.page(after: current.last, size: pageSize)
+            try await body(current.files)
+            page = try await following
         }
+    }
+
+    /// The case files after `after` (opening time and id) in the order of opening, at most
+    /// `size`; nil when there are none.
+    private func page(after: (Int64, UUID)?, size: Int) async throws -> (files: [(CaseSummary, CaseFile)], last: (Int64, UUID))? {
+        var query = CaseModel.query(on: db)
+        if let (created, id) = after {
+            query = query.group(.or) { group in
+                group.filter(\.$createdAt > created).group(.and) { $0.filter(\.$createdAt == created).filter(\.$id > id) }
+            }
+        }
+        let models = try await query.sort(\.$createdAt).sort(\.$id).limit(size).all()
+        guard let last = models.last else { return nil }
+        return (try zip(models, try await caseFiles(of: models)).map { (try $0.summary(), $1) }, (last.createdAt, last.id!))
     }
 
     /// The case files of some cases, in their order.
     private func caseFiles(of models: [CaseModel]) async throws -> [CaseFile] {
-        try await rows(of: models).map { try $0.caseFile() }
+        try await rows(of: models, forReadingOnly: true).map { try $0.caseFile() }
     }
 
     /// The stored rows a case file is made of, read in the order the case file lists them.
@@ -136,15 +144,18 @@ public struct CaseFileStore: Sendable {
     }
 
     /// The rows of some cases, in their order: each table read once for all of them.
-    private func rows(of models: [CaseModel]) async throws -> [CaseFileRows] {
+    /// `forReadingOnly`: the incidents, most of the rows, made without Fluent's reflection
+    /// (`IncidentRowReader`); not for rows to change, or to hash as Fluent encodes them.
+    private func rows(of models: [CaseModel], forReadingOnly: Bool = false) async throws -> [CaseFileRows] {
         let ids = models.map { $0.id! }
         let personModels = try await PersonModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$seq).sort(\.$ref).all()
         let placeModels = personModels.isEmpty ? [] : try await PlaceModel.query(on: db)
             .filter(\.$person.$id ~~ personModels.compactMap(\.id)).all()
         let placesByPerson = Dictionary(grouping: placeModels, by: { $0.$person.id })
         let personsByCase = Dictionary(grouping: personModels, by: { $0.$case.id })
-        let incidentsByCase = Dictionary(grouping: try await IncidentModel.query(on: db).filter(\.$case.$id ~~ ids)
-            .sort(\.$occurredAt).sort(\.$ref).all(), by: { $0.$case.id })
+        let incidentsByCase = Dictionary(grouping: forReadingOnly ? try await IncidentRowReader.incidents(of: ids, on: db)
+            : try await IncidentModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$occurredAt).sort(\.$ref).all(),
+            by: { $0.$case.id })
         let uploaded = Dictionary(grouping: try await EvidenceModel.query(on: db).filter(\.$caseID ~~ ids)
             .sort(\.$addedAt).sort(\.$sha256).all(), by: \.incidentID)
         let ordersByCase = Dictionary(grouping: try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id ~~ ids)

@@ -26,6 +26,32 @@ import TestSupport
         }
     }
 
+    /// Case files that are only read take their incidents as plain rows (`IncidentRowReader`),
+    /// not through Fluent's reflection: the same case file either way, byte for byte.
+    @Test(arguments: TestDatabase.available)
+    func incidentsReadAsPlainRowsGiveTheSameCaseFileAsFluentModels(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let store = CaseFileStore(db: app.db)
+            var sparse = Fixtures.incidentJSON(id: "inc-sparse", at: "2025-10-21T08:00:00+05:00", kind: "contact", channel: "messenger")
+            sparse["place"] = nil
+            sparse["reportedBy"] = "officer"
+            var json = Fixtures.caseFileJSON(number: "PR-1")
+            json["incidents"] = (json["incidents"] as? [[String: Any]] ?? []) + [sparse]
+            var ids = [try await store.importCaseFile(try CaseFileReader().read(data: Fixtures.data(json)), by: .commandLine)]
+            for url in DemoFiles.urls {
+                ids.append(try await store.importCaseFile(try CaseFileReader().read(data: try Data(contentsOf: url)), by: .commandLine))
+            }
+            for id in ids {
+                let plain = try await store.exportCaseFile(caseID: id, scope: .all)
+                let fluent = try await store.rows(caseID: id, scope: .all).caseFile()
+                #expect(!plain.incidents.isEmpty)
+                #expect(try CaseFileCodec.encode(plain) == CaseFileCodec.encode(fluent))
+            }
+            let paged = try await store.caseFiles(ids: ids)
+            for id in ids { #expect(try CaseFileCodec.encode(paged[id]!.1) == CaseFileCodec.encode(try await store.exportCaseFile(caseID: id, scope: .all))) }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func demoCasesRoundTrip(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in

@@ -62,11 +62,19 @@ public struct Projections: Sendable {
     }
 
     /// Every projection built anew (`qorgau reindex`). Returns the number of cases.
+    /// Each page of case files is read once for both projections.
     public func rebuild(on day: LocalDate) async throws -> Int {
         let state = ProjectionState(db: db)
         let head = try await AuditStore(db: db).head().seq
-        let count = try await SearchIndex(db: db).rebuild()
-        _ = try await worklists.rebuild(on: day)
+        let search = SearchIndex(db: db), tables = WorklistTables(db: db), worklists = worklists
+        try await search.removeAll()
+        try await tables.removeAll()
+        var count = 0
+        try await CaseFileStore(db: db).forEachPageOfCaseFiles(pageSize: 500) { page in
+            try await search.rewrite(page.map { ($0.0.id, $0.1) })
+            try await tables.rewrite(page.map { worklists.entry($0.0, $0.1, on: day) }, keepingFrom: day)
+            count += page.count
+        }
         try await state.set(SearchIndex.name, seq: head)
         try await state.set(worklists.name, seq: head)
         return count

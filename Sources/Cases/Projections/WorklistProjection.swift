@@ -81,7 +81,7 @@ public struct WorklistProjection: Sendable {
         return count
     }
 
-    private func entry(_ summary: CaseSummary, _ file: CaseFile, on day: LocalDate) -> WorklistTables.CaseEntry {
+    func entry(_ summary: CaseSummary, _ file: CaseFile, on day: LocalDate) -> WorklistTables.CaseEntry {
         WorklistTables.CaseEntry(caseID: summary.id, unit: summary.unit, number: summary.number, rows: rows(of: file, on: day))
     }
 

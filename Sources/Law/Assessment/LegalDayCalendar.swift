@@ -3,20 +3,14 @@ import Foundation
 
 /// Turns instants into the jurisdiction's calendar days, for counting legal time limits.
 struct LegalDayCalendar: Sendable {
-    let timeZone: TimeZone
-    private let cache = OffsetCache()
-    /// The zone's changes of offset from 1900 to 2200 (a few hundred at most), asked of Foundation
-    /// once when the calendar is made: a schedule within those years is then a binary search
-    /// instead of calls into the time-zone database on every assessment.
-    private let transitions: [(at: Int64, offset: Int)]
-    private let offsetAt1900: Int
+    private let zone: ZoneTable
+    var timeZone: TimeZone { zone.timeZone }
+    private var cache: OffsetCache { zone.cache }
+    private var transitions: [(at: Int64, offset: Int)] { zone.transitions }
+    private var offsetAt1900: Int { zone.offsetAt1900 }
     static let tabled: ClosedRange<Int64> = -2_208_988_800_000 ... 7_258_118_400_000 // 1900-01-01 ... 2200-01-01
 
-    init(timeZone identifier: String) {
-        let zone = TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!
-        timeZone = zone
-        (offsetAt1900, transitions) = Self.transitions(of: zone, from: Self.tabled.lowerBound, to: Self.tabled.upperBound)
-    }
+    init(timeZone identifier: String) { zone = ZoneTable.of(identifier) }
 
     /// The offset at `start`, and every change of it in (start, end], as Foundation gives them.
     static func transitions(of zone: TimeZone, from start: Int64, to end: Int64) -> (first: Int, changes: [(at: Int64, offset: Int)]) {
@@ -79,16 +73,55 @@ struct LegalDayCalendar: Sendable {
     }
 }
 
-/// Offsets by hour since the epoch, shared by copies of a calendar.
-final class OffsetCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var offsets: [Int64: Int] = [:]
+/// A zone's changes of offset from 1900 to 2200 (a few hundred at most), asked of Foundation once
+/// per zone and process: a schedule within those years is then a binary search instead of calls
+/// into the time-zone database. A calendar is made for every assessment, deadline and payment, and
+/// asking ICU for three centuries of a zone's changes each time was a tenth of the time to rebuild
+/// the projections.
+final class ZoneTable: Sendable {
+    let timeZone: TimeZone
+    let transitions: [(at: Int64, offset: Int)]
+    let offsetAt1900: Int
+    let cache = OffsetCache()
 
-    func withLock<T>(_ body: (inout [Int64: Int]) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&offsets)
+    private init(_ identifier: String) {
+        timeZone = TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!
+        (offsetAt1900, transitions) = LegalDayCalendar.transitions(of: timeZone, from: LegalDayCalendar.tabled.lowerBound,
+                                                                   to: LegalDayCalendar.tabled.upperBound)
     }
+
+    private static let made = OffsetCache.Locked<[String: ZoneTable]>([:])
+
+    /// The table of a zone (of UTC for an identifier Foundation does not know), made at its first use.
+    static func of(_ identifier: String) -> ZoneTable {
+        if let known = made.withLock({ $0[identifier] }) { return known }
+        let table = ZoneTable(identifier) // outside the lock: two first uses at once make it twice, harmlessly
+        return made.withLock { tables in
+            if let known = tables[identifier] { return known }
+            tables[identifier] = table
+            return table
+        }
+    }
+}
+
+/// Offsets by hour since the epoch, shared by copies of a calendar.
+final class OffsetCache: Sendable {
+    /// A value behind a lock.
+    final class Locked<Value>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Value
+        init(_ value: Value) { self.value = value }
+
+        func withLock<T>(_ body: (inout Value) -> T) -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&value)
+        }
+    }
+
+    private let offsets = Locked<[Int64: Int]>([:])
+
+    func withLock<T>(_ body: (inout [Int64: Int]) -> T) -> T { offsets.withLock(body) }
 }
 
 /// Offsets in force from a start, changing at known instants. Asked in increasing time it answers

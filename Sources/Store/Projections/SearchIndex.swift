@@ -123,7 +123,7 @@ public struct SearchIndex: Sendable {
     /// Every case's rows anew, and the projection current up to the audit log's head.
     public func rebuild() async throws -> Int {
         let head = try await AuditStore(db: db).head().seq
-        try await (try sqlDatabase()).delete(from: "search_terms").run()
+        try await removeAll()
         var count = 0
         try await CaseFileStore(db: db).forEachPageOfCaseFiles(pageSize: 500) { page in
             try await rewrite(page.map { ($0.0.id, $0.1) })
@@ -131,6 +131,11 @@ public struct SearchIndex: Sendable {
         }
         try await ProjectionState(db: db).set(Self.name, seq: head)
         return count
+    }
+
+    /// Every case's rows removed (before a rebuild).
+    public func removeAll() async throws {
+        try await (try sqlDatabase()).delete(from: "search_terms").run()
     }
 
     /// The cases whose rows are not what their case files give (a projection changed behind

@@ -107,12 +107,10 @@ public struct CaseFileStore: Sendable {
 
     /// Every case as case files, oldest first, a page of `pageSize` cases at a time.
     public func forEachPageOfCaseFiles(pageSize: Int = 500, _ body: ([(CaseSummary, CaseFile)]) async throws -> Void) async throws {
-        var page = try await self.page(after: nil, size: pageSize)
-        while let current = page {
-            // the next page is read while `body` works on this one (a rebuild: the other core)
-            async let following = self.page(after: current.last, size: pageSize)
-            try await body(current.files)
-            page = try await following
+        var after: (Int64, UUID)?
+        while let page = try await self.page(after: after, size: pageSize) {
+            try await body(page.files)
+            after = page.last
         }
     }
 
@@ -144,24 +142,27 @@ public struct CaseFileStore: Sendable {
     }
 
     /// The rows of some cases, in their order: each table read once for all of them.
-    /// `forReadingOnly`: the incidents, most of the rows, made without Fluent's reflection
-    /// (`IncidentRowReader`); not for rows to change, or to hash as Fluent encodes them.
+    /// `forReadingOnly`: the incidents, persons, orders and records, most of the rows, made without
+    /// Fluent's reflection (`PlainRowReader`); not for rows to change, or to hash as Fluent encodes them.
     private func rows(of models: [CaseModel], forReadingOnly: Bool = false) async throws -> [CaseFileRows] {
         let ids = models.map { $0.id! }
-        let personModels = try await PersonModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$seq).sort(\.$ref).all()
+        let personModels = forReadingOnly ? try await PlainRowReader.persons(of: ids, on: db)
+            : try await PersonModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$seq).sort(\.$ref).all()
         let placeModels = personModels.isEmpty ? [] : try await PlaceModel.query(on: db)
             .filter(\.$person.$id ~~ personModels.compactMap(\.id)).all()
         let placesByPerson = Dictionary(grouping: placeModels, by: { $0.$person.id })
         let personsByCase = Dictionary(grouping: personModels, by: { $0.$case.id })
-        let incidentsByCase = Dictionary(grouping: forReadingOnly ? try await IncidentRowReader.incidents(of: ids, on: db)
+        let incidentsByCase = Dictionary(grouping: forReadingOnly ? try await PlainRowReader.incidents(of: ids, on: db)
             : try await IncidentModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$occurredAt).sort(\.$ref).all(),
             by: { $0.$case.id })
         let uploaded = Dictionary(grouping: try await EvidenceModel.query(on: db).filter(\.$caseID ~~ ids)
             .sort(\.$addedAt).sort(\.$sha256).all(), by: \.incidentID)
-        let ordersByCase = Dictionary(grouping: try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id ~~ ids)
-            .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
-        let recordsByCase = Dictionary(grouping: try await CaseRecordModel.query(on: db).filter(\.$case.$id ~~ ids)
-            .sort(\.$seq).sort(\.$ref).all(), by: { $0.$case.id })
+        let ordersByCase = Dictionary(grouping: forReadingOnly ? try await PlainRowReader.orders(of: ids, on: db)
+            : try await ProtectiveOrderModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$seq).sort(\.$ref).all(),
+            by: { $0.$case.id })
+        let recordsByCase = Dictionary(grouping: forReadingOnly ? try await PlainRowReader.records(of: ids, on: db)
+            : try await CaseRecordModel.query(on: db).filter(\.$case.$id ~~ ids).sort(\.$seq).sort(\.$ref).all(),
+            by: { $0.$case.id })
         let errorsByCase = Dictionary(grouping: try await IncidentErrorModel.query(on: db).filter(\.$case.$id ~~ ids)
             .sort(\.$markedAt).sort(\.$id).all(), by: { $0.$case.id })
         return models.map { model in

@@ -20,6 +20,10 @@ public enum Server {
             await app.startDeliveries()
             app.logger.notice("Qorgau on http://\(config.host):\(config.port) with \(config.database.redacted)")
             try await app.execute()
+            // Vapor stops the HTTP server only after the databases: the alert streams end first,
+            // then the server, so that no request reaches a database that is gone
+            await app.alertStreams.shutdownAsync(app)
+            await app.server.shutdown()
             try await app.asyncShutdown()
         } catch {
             try? await app.asyncShutdown()

@@ -26,10 +26,11 @@ import TestSupport
         }
     }
 
-    /// Case files that are only read take their incidents as plain rows (`IncidentRowReader`),
-    /// not through Fluent's reflection: the same case file either way, byte for byte.
+    /// Case files that are only read take their incidents, persons, orders and records as plain
+    /// rows (`PlainRowReader`), not through Fluent's reflection: the same case file either way,
+    /// byte for byte.
     @Test(arguments: TestDatabase.available)
-    func incidentsReadAsPlainRowsGiveTheSameCaseFileAsFluentModels(_ database: TestDatabase) async throws {
+    func rowsReadPlainGiveTheSameCaseFileAsFluentModels(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
             let store = CaseFileStore(db: app.db)
             var sparse = Fixtures.incidentJSON(id: "inc-sparse", at: "2025-10-21T08:00:00+05:00", kind: "contact", channel: "messenger")
@@ -47,6 +48,7 @@ import TestSupport
                 #expect(!plain.incidents.isEmpty)
                 #expect(try CaseFileCodec.encode(plain) == CaseFileCodec.encode(fluent))
             }
+            #expect(try await store.caseFiles(ids: [UUID()]).isEmpty, "none of them exists: no incidents asked for")
             let paged = try await store.caseFiles(ids: ids)
             for id in ids { #expect(try CaseFileCodec.encode(paged[id]!.1) == CaseFileCodec.encode(try await store.exportCaseFile(caseID: id, scope: .all))) }
         }

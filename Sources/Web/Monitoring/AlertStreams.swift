@@ -43,7 +43,7 @@ final class AlertStreams: LifecycleHandler, Sendable {
         shutdown(application)
         let deadline = ContinuousClock.now + patience
         while state.withLockedValue({ $0.open }) > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+            do { try await Task.sleep(for: .milliseconds(10)) } catch { return } // a shutdown told to hurry
         }
     }
 }

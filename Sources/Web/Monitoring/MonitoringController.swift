@@ -66,7 +66,7 @@ struct MonitoringController {
             let watch = Task {
                 var beats = 0
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(5))
+                    do { try await Task.sleep(for: .seconds(5)) } catch { return } // the stream has ended
                     guard let listener = await Self.listener(req, streams) else { await hub.unsubscribe(id); return }
                     await hub.rescope(id, to: listener.scope)
                     beats += 1

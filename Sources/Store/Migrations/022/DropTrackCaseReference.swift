@@ -14,7 +14,7 @@ struct DropTrackCaseReference: AsyncMigration {
     func prepare(on database: any Database) async throws {
         guard let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
         let names = try await sql.raw("""
-            SELECT conname FROM pg_constraint WHERE conrelid = 'pings'::regclass AND contype = 'f'
+            SELECT conname FROM pg_constraint WHERE conrelid = 'pings'::regclass AND confrelid = 'cases'::regclass AND contype = 'f'
             """).all().map { try $0.decode(column: "conname", as: String.self) }
         for name in names { try await sql.raw("ALTER TABLE pings DROP CONSTRAINT \(ident: name)").run() }
     }

@@ -36,6 +36,9 @@ public func configure(_ app: Application, _ config: AppConfig, registerDatabase:
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(SecurityHeadersMiddleware(tilesOrigin: config.tilesURL.flatMap(AppConfig.tilesOrigin))) // outside ProblemMiddleware: errors get the headers too
     app.middleware.use(ProblemMiddleware())
+    let inFlight = RequestsInFlight() // inside the problem middleware: its 503 is a problem document
+    app.middleware.use(inFlight)
+    app.lifecycle.use(inFlight) // after the databases: it shuts down before them
     app.middleware.use(MethodNotAllowedMiddleware())
     app.middleware.use(BodyGuardMiddleware()) // before anything reads a body
     app.middleware.use(CaseChangeMiddleware())

@@ -53,4 +53,30 @@ import VaporTesting
         #expect(ContinuousClock.now - started < .seconds(10))
         try await app.asyncShutdown()
     }
+
+    /// Every request, not only the streams: shutdown waits for those inside before the databases
+    /// close, and refuses new ones.
+    @Test func shutdownWaitsForTheRequestsInsideAndRefusesNewOnes() async throws {
+        struct Slow: AsyncResponder {
+            let finished: NIOLockedValueBox<Bool>
+            func respond(to request: Request) async throws -> Response {
+                try await Task.sleep(for: .milliseconds(300))
+                finished.withLockedValue { $0 = true }
+                return Response(status: .ok)
+            }
+        }
+        let app = try await Application.make(.testing)
+        let inFlight = RequestsInFlight(patience: .seconds(30))
+        let finished = NIOLockedValueBox(false)
+        let answered = Task { try await inFlight.respond(to: Request(application: app, on: app.eventLoopGroup.next()),
+                                                         chainingTo: Slow(finished: finished)).status }
+        while inFlight.open == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        await inFlight.shutdownAsync(app)
+        #expect(finished.withLockedValue { $0 }, "shutdown returned only once the request inside was answered")
+        #expect(try await answered.value == .ok)
+        await #expect(throws: Abort.self) {
+            _ = try await inFlight.respond(to: Request(application: app, on: app.eventLoopGroup.next()), chainingTo: Slow(finished: finished))
+        }
+        try await app.asyncShutdown()
+    }
 }

@@ -520,7 +520,10 @@ extension MonitoringInstancesTests {
             }
             let failover = stopped.duration(to: .now)
             #expect(taken)
-            #expect(failover < .seconds(10), "its cases are watched again within the lease and a heartbeat: \(failover)")
+            // within the lease and a heartbeat (alone, the whole test takes 6 s); the bound is wide
+            // because in a full parallel run on two cores a lease is read late, and what it guards
+            // against is a case never watched again or watched only after a forward's long timeout
+            #expect(failover < .seconds(30), "its cases are watched again within the lease and a heartbeat: \(failover)")
             // nobody watched the case in between: certain when the first answer came well inside the
             // lease (renewed every fifth of it until the halt); a loaded machine may take longer
             // than the lease to stop the server, and the case is then watched again already

@@ -81,6 +81,7 @@ public struct IncidentStore: Sendable {
         if let kind = filter.kind { query.filter(\.$kind == kind.rawValue) }
         if let from = filter.from { query.filter(\.$occurredAt >= from.epochMilliseconds) }
         if let before = filter.before { query.filter(\.$occurredAt < before.epochMilliseconds) }
+        if !filter.hidden.isEmpty { query.filter(\.$id !~ Array(filter.hidden)) }
         if let cursor {
             query.group(.or) { or in
                 or.filter(\.$occurredAt > cursor.key)

@@ -89,8 +89,10 @@ public struct IncidentFilter: Sendable {
     public var kind: IncidentKind?
     public var from: ZonedDateTime?
     public var before: ZonedDateTime?
-    public init(kind: IncidentKind? = nil, from: ZonedDateTime? = nil, before: ZonedDateTime? = nil) {
-        self.kind = kind; self.from = from; self.before = before
+    /// Incidents left out whatever else matches (for a victim: those another victim of the case logged).
+    public var hidden: Set<UUID>
+    public init(kind: IncidentKind? = nil, from: ZonedDateTime? = nil, before: ZonedDateTime? = nil, hidden: Set<UUID> = []) {
+        self.kind = kind; self.from = from; self.before = before; self.hidden = hidden
     }
 }
 

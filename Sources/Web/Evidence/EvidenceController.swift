@@ -70,7 +70,9 @@ struct EvidenceController {
     /// `GET /api/v1/cases/{caseID}/evidence`: every item of the case with its hash.
     func list(req: Request) async throws -> [EvidenceResponse] {
         let caseID = try req.uuid("caseID", what: "case")
-        return try await EvidenceStore(db: req.db).list(caseID: caseID, scope: req.principal.scope).map(EvidenceResponse.init)
+        let items = try await EvidenceStore(db: req.db).list(caseID: caseID, scope: req.principal.scope)
+        let hidden = try await req.incidents.othersEntries(caseID: caseID) // another victim's entries, to a victim
+        return items.filter { !hidden.contains($0.incidentID) }.map(EvidenceResponse.init)
     }
 
     /// `GET /api/v1/cases/{caseID}/evidence/{evidenceID}`: one item's record (a custody event: viewed).
@@ -120,7 +122,11 @@ struct EvidenceController {
 
     private func item(_ req: Request, _ store: EvidenceStore) async throws -> StoredEvidence {
         let caseID = try req.uuid("caseID", what: "case"), id = try req.uuid("evidenceID", what: "evidence")
-        return try await store.get(id, caseID: caseID, scope: req.principal.scope)
+        let evidence = try await store.get(id, caseID: caseID, scope: req.principal.scope)
+        guard !(try await req.incidents.othersEntries(caseID: caseID)).contains(evidence.incidentID) else {
+            throw DomainError.notFound("evidence") // attached to another victim's entry
+        }
+        return evidence
     }
 
     static func base64(hex: String) -> String {

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TestSupport
+import Vapor
+import VaporTesting
+
+/// Two victims may share one case (a mother and her daughter followed by the same man). What one
+/// writes in her diary is hers: through the API the other sees neither the entry nor its
+/// evidence, as her diary page already does not show it; the officers of the case see both.
+@Suite struct CoVictimPrivacyTests {
+    @Test(arguments: TestDatabase.available)
+    func aVictimSeesNeitherTheEntriesNorTheEvidenceOfAnotherVictimOfHerCase(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let (caseID, officersIncident) = try await EvidenceAPITests.caseWithIncident(app)
+            let caseUUID = try #require(UUID(uuidString: caseID))
+            let mother = try await app.makeUser(.victim, cases: [caseUUID])
+            let daughter = try await app.makeUser(.victim, cases: [caseUUID])
+            var entry = Fixtures.incidentJSON(at: "2025-10-23T21:00:00+05:00")
+            entry["description"] = "He stood under my new flat's window"
+            let logged = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: entry, as: mother)
+            #expect(logged.status == .created)
+            let entryID = try #require(logged.json["id"] as? String)
+            let uploaded = try await app.upload(Multipart.jpeg(), name: "window.jpg", caseID: caseID, incidentID: entryID, as: mother)
+            #expect(uploaded.status == .created)
+            let evidenceID = try #require(uploaded.json["id"] as? String)
+            let officersUpload = try await app.upload(Multipart.jpeg(seed: 2), caseID: caseID, incidentID: officersIncident)
+            #expect(officersUpload.status == .created)
+
+            func listed(as user: TestUser?) async throws -> (incidents: [String], evidence: [String]) {
+                let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents", as: user)
+                #expect(incidents.status == .ok)
+                let evidence = try await app.request(.GET, "/api/v1/cases/\(caseID)/evidence", as: user)
+                #expect(evidence.status == .ok)
+                let items = (try? JSONSerialization.jsonObject(with: Data(buffer: evidence.body))) as? [[String: Any]] ?? []
+                return ((incidents.json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String },
+                        items.compactMap { $0["id"] as? String })
+            }
+
+            // the daughter: the case's other entries, not her mother's
+            let daughters = try await listed(as: daughter)
+            #expect(daughters.incidents.contains(officersIncident))
+            #expect(!daughters.incidents.contains(entryID))
+            #expect(daughters.evidence.count == 1 && !daughters.evidence.contains(evidenceID))
+            for path in ["/incidents/\(entryID)", "/evidence/\(evidenceID)", "/evidence/\(evidenceID)/content"] {
+                let answer = try await app.request(.GET, "/api/v1/cases/\(caseID)" + path, as: daughter)
+                #expect(answer.status == .notFound, "\(path) as another victim")
+                #expect(!answer.text.contains("window"))
+            }
+            // filtered by kind, the entry is still left out
+            let tracking = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents?kind=tracking", as: daughter)
+            #expect(!tracking.text.contains(entryID))
+
+            // the mother and the officer see it
+            for user: TestUser? in [mother, nil] {
+                let seen = try await listed(as: user)
+                #expect(seen.incidents.contains(entryID) && seen.incidents.contains(officersIncident))
+                #expect(seen.evidence.contains(evidenceID) && seen.evidence.count == 2)
+                #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(entryID)", as: user).status == .ok)
+                #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/evidence/\(evidenceID)/content", as: user).status == .ok)
+            }
+        }
+    }
+}

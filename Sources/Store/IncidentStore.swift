@@ -41,6 +41,15 @@ public struct IncidentStore: Sendable {
         return refs
     }
 
+    /// Of these audit subjects, those that are victims' accounts.
+    public func victimAccounts(among subjects: Set<String>) async throws -> Set<String> {
+        let byID = Dictionary(subjects.compactMap { subject in UUID(uuidString: subject).map { ($0, subject) } }, uniquingKeysWith: { first, _ in first })
+        guard !byID.isEmpty else { return [] }
+        let victims = try await UserModel.query(on: db).filter(\.$id ~~ Array(byID.keys)).filter(\.$role == Role.victim.rawValue)
+            .field(\.$id).all()
+        return Set(try victims.compactMap { byID[try $0.requireID()] })
+    }
+
     /// The incidents of a case that a victim's account logged, by stored id, with that account's
     /// id: the writer of each incident's first version. (The caller checked scope.)
     public func loggedByVictims(caseID: UUID) async throws -> [UUID: UUID] {

@@ -25,6 +25,11 @@ import VaporTesting
             let evidenceID = try #require(uploaded.json["id"] as? String)
             let officersUpload = try await app.upload(Multipart.jpeg(seed: 2), caseID: caseID, incidentID: officersIncident)
             #expect(officersUpload.status == .created)
+            // the fixture's entries were taken down by an officer from the victim: both may add to
+            // them, and a photo one of them adds is hers alone
+            let sharedPhoto = try await app.upload(Multipart.jpeg(seed: 3), name: "car.jpg", caseID: caseID, incidentID: officersIncident, as: mother)
+            #expect(sharedPhoto.status == .created)
+            let sharedPhotoID = try #require(sharedPhoto.json["id"] as? String)
 
             func listed(as user: TestUser?) async throws -> (incidents: [String], evidence: [String]) {
                 let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents", as: user)
@@ -36,25 +41,47 @@ import VaporTesting
                         items.compactMap { $0["id"] as? String })
             }
 
-            // the daughter: the case's other entries, not her mother's
+            // the daughter: the case's other entries, not her mother's, nor her mother's photos
             let daughters = try await listed(as: daughter)
             #expect(daughters.incidents.contains(officersIncident))
             #expect(!daughters.incidents.contains(entryID))
-            #expect(daughters.evidence.count == 1 && !daughters.evidence.contains(evidenceID))
-            for path in ["/incidents/\(entryID)", "/evidence/\(evidenceID)", "/evidence/\(evidenceID)/content"] {
+            #expect(daughters.evidence.count == 1 && !daughters.evidence.contains(evidenceID) && !daughters.evidence.contains(sharedPhotoID))
+            let nobody = UUID().uuidString.lowercased()
+            for (path, missing) in [("/incidents/\(entryID)", "/incidents/\(nobody)"), ("/evidence/\(evidenceID)", "/evidence/\(nobody)"),
+                                    ("/evidence/\(evidenceID)/content", "/evidence/\(nobody)/content"),
+                                    ("/evidence/\(sharedPhotoID)/content", "/evidence/\(nobody)/content")] {
                 let answer = try await app.request(.GET, "/api/v1/cases/\(caseID)" + path, as: daughter)
+                let none = try await app.request(.GET, "/api/v1/cases/\(caseID)" + missing, as: daughter)
                 #expect(answer.status == .notFound, "\(path) as another victim")
-                #expect(!answer.text.contains("window"))
+                #expect(answer.text == none.text, "the same answer as for an id of nothing")
             }
-            // filtered by kind, the entry is still left out
+            // filtered by kind, paged one at a time, the entry is still left out
             let tracking = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents?kind=tracking", as: daughter)
-            #expect(!tracking.text.contains(entryID))
+            #expect(tracking.status == .ok)
+            #expect(tracking.text.contains(officersIncident) && !tracking.text.contains(entryID))
+            var paged: [String] = [], cursor: String?
+            repeat {
+                let page = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents?limit=1" + (cursor.map { "&cursor=\($0)" } ?? ""), as: daughter)
+                paged += (page.json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                cursor = page.json["nextCursor"] as? String
+            } while cursor != nil && paged.count < 20
+            #expect(paged == daughters.incidents)
+            // the order's violations do not name it (it breaks the no-contact condition)
+            let violations = try await app.request(.GET, "/api/v1/cases/\(caseID)/violations", as: daughter)
+            #expect(violations.status == .ok && !violations.text.contains(entryID))
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/violations", as: mother).text.contains(entryID))
+            // nor may she add to it: the same 404, and her file is not kept
+            let filesBefore = EvidenceAPITests.storedFiles(app).count
+            let added = try await app.upload(Multipart.jpeg(seed: 4), caseID: caseID, incidentID: entryID, as: daughter)
+            let toNothing = try await app.upload(Multipart.jpeg(seed: 4), caseID: caseID, incidentID: nobody, as: daughter)
+            #expect(added.status == .notFound && added.text == toNothing.text)
+            #expect(EvidenceAPITests.storedFiles(app).count == filesBefore)
 
             // the mother and the officer see it
             for user: TestUser? in [mother, nil] {
                 let seen = try await listed(as: user)
                 #expect(seen.incidents.contains(entryID) && seen.incidents.contains(officersIncident))
-                #expect(seen.evidence.contains(evidenceID) && seen.evidence.count == 2)
+                #expect(seen.evidence.contains(evidenceID) && seen.evidence.contains(sharedPhotoID) && seen.evidence.count == 3)
                 #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(entryID)", as: user).status == .ok)
                 #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/evidence/\(evidenceID)/content", as: user).status == .ok)
             }

@@ -249,7 +249,7 @@ import VaporTesting
             let incidents = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents?limit=500")
             let firstsEntry = try #require((incidents.json["items"] as? [[String: Any]])?.first {
                 ($0["incident"] as? [String: Any] ?? $0)["description"] as? String == "Followed me to the bus stop" }?["id"] as? String)
-            for (victim, expected) in [(second, HTTPStatus.forbidden), (first, .seeOther)] {
+            for (victim, expected) in [(second, HTTPStatus.notFound), (first, .seeOther)] {
                 var headers = Multipart.headers
                 headers.bearerAuthorization = BearerAuthorization(token: victim.token)
                 let added = try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents/\(firstsEntry)/additions", headers: headers,

@@ -69,19 +69,30 @@ public struct IncidentService: Sendable {
     public func ownEntry(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
         guard caller.isVictim else { throw DomainError.forbidden("officers correct an incident, they do not add to it") }
         let stored = try await store.get(id, caseID: caseID, scope: principal.scope)
+        // another victim's entry does not exist for her: the same answer as an id of no incident
+        guard !(try await othersEntries(caseID: caseID)).contains(id) else { throw DomainError.notFound("incident") }
         guard stored.incident.reportedBy == .victim else { throw DomainError.forbidden("only an entry the victim logged can be added to here") }
-        guard !(try await othersEntries(caseID: caseID)).contains(id) else {
-            throw DomainError.forbidden("only an entry the victim logged can be added to here")
-        }
         return stored
     }
 
-    /// The entries of a case another victim's account logged (stored ids): left out of the calling
-    /// victim's diary and closed to her additions. Empty for anyone else.
+    /// The entries of a case another victim's account logged (stored ids): left out of what the
+    /// calling victim reads (her diary, the API's incidents, their evidence and the order
+    /// violations they show) and closed to her additions. Empty for anyone else.
     public func othersEntries(caseID: UUID) async throws -> Set<UUID> {
         guard caller.isVictim else { return [] }
+        try await CaseStore(db: db).requireCase(caseID, scope: principal.scope) // nothing read of a case she may not see
         let mine = UUID(uuidString: principal.subject)
         return Set(try await store.loggedByVictims(caseID: caseID).filter { $0.value != mine }.keys)
+    }
+
+    /// Of a case's evidence, the items the calling victim may not see: those of another victim's
+    /// entries, and those another victim's account added (to an entry the two share, one an
+    /// officer took down or a case file brought in). Empty for anyone else.
+    public func othersEvidence(_ items: [StoredEvidence], caseID: UUID) async throws -> Set<UUID> {
+        guard caller.isVictim, !items.isEmpty else { return [] }
+        let entries = try await othersEntries(caseID: caseID)
+        let otherVictims = try await store.victimAccounts(among: Set(items.map(\.addedBy)).subtracting([principal.subject]))
+        return Set(items.filter { entries.contains($0.incidentID) || otherVictims.contains($0.addedBy) }.map(\.id))
     }
 
     /// Body: `{"reason": "…"}`. The incident is kept with its versions; the case file (and so the

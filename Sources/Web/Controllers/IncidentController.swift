@@ -19,7 +19,7 @@ struct IncidentController {
                                     before: req.instantQuery("before", log: log))
         if !log.isEmpty { throw ValidationFailure(log.problems) }
         let (limit, cursor) = try req.page()
-        filter.hidden = try await req.incidents.othersEntries(caseID: caseID)
+        filter.hidden = try await req.incidents.othersEntries(caseID: caseID) // another victim's, to a victim
         let page = try await IncidentStore(db: req.db).list(caseID: caseID, filter: filter, scope: req.principal.scope,
                                                             limit: limit, after: cursor)
         return PageResponse(items: page.items.map(IncidentResponse.init), nextCursor: page.nextCursor)

@@ -20,6 +20,8 @@ struct EvidenceController {
         let caseID = try req.uuid("caseID", what: "case"), incidentID = try req.uuid("incidentID", what: "incident")
         let store = EvidenceStore(db: req.db)
         try await store.requireIncident(incidentID, caseID: caseID, scope: principal.scope)
+        // a victim's file goes only to an entry she may add to: refused before a byte is kept
+        if principal.role == .victim { _ = try await req.incidents.ownEntry(incidentID, caseID: caseID) }
         guard let type = req.headers.contentType, type.type.lowercased() == "multipart", type.subType.lowercased() == "form-data" else {
             throw UploadRefusal(pointer: "/file", status: .unsupportedMediaType,
                                 "send the file as multipart/form-data, in a part named \"file\"")
@@ -71,8 +73,8 @@ struct EvidenceController {
     func list(req: Request) async throws -> [EvidenceResponse] {
         let caseID = try req.uuid("caseID", what: "case")
         let items = try await EvidenceStore(db: req.db).list(caseID: caseID, scope: req.principal.scope)
-        let hidden = try await req.incidents.othersEntries(caseID: caseID) // another victim's entries, to a victim
-        return items.filter { !hidden.contains($0.incidentID) }.map(EvidenceResponse.init)
+        let hidden = try await req.incidents.othersEvidence(items, caseID: caseID) // another victim's, to a victim
+        return items.filter { !hidden.contains($0.id) }.map(EvidenceResponse.init)
     }
 
     /// `GET /api/v1/cases/{caseID}/evidence/{evidenceID}`: one item's record (a custody event: viewed).
@@ -123,8 +125,8 @@ struct EvidenceController {
     private func item(_ req: Request, _ store: EvidenceStore) async throws -> StoredEvidence {
         let caseID = try req.uuid("caseID", what: "case"), id = try req.uuid("evidenceID", what: "evidence")
         let evidence = try await store.get(id, caseID: caseID, scope: req.principal.scope)
-        guard !(try await req.incidents.othersEntries(caseID: caseID)).contains(evidence.incidentID) else {
-            throw DomainError.notFound("evidence") // attached to another victim's entry
+        guard try await req.incidents.othersEvidence([evidence], caseID: caseID).isEmpty else {
+            throw DomainError.notFound("evidence") // another victim's
         }
         return evidence
     }

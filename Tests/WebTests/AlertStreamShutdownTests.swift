@@ -50,7 +50,9 @@ import VaporTesting
         #expect(streams.enter())
         let started = ContinuousClock.now
         await streams.shutdownAsync(app)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // a patience of 0.1 s; the bound is wide because in a full parallel run on two cores the
+        // wait's sleeps are resumed late (11.3 s seen): what it catches is a wait with no end
+        #expect(ContinuousClock.now - started < .seconds(60))
         try await app.asyncShutdown()
     }
 

@@ -339,6 +339,10 @@ package actor MonitoringHub {
         try await acquire(loading: db)
         defer { release() }
         guard leaseHeld else { return [] } // the others may be sweeping these cases now
+        // engines not built yet (a build in the background still going, or one that gave up on a
+        // database error): a chunk of them now, so that a device silent since its case came to
+        // this instance is reported by a sweep, not only on a ping that may never come
+        if !registry.pendingEngines.isEmpty { try await buildEngines(Array(registry.pendingEngines.prefix(1_000)), db: db) }
         var engines: [UUID: MonitoringEngine] = [:]
         var alerts: [StoredAlert] = []
         for (caseID, watchedEngine) in registry.watched {

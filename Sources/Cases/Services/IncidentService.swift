@@ -85,10 +85,47 @@ public struct IncidentService: Sendable {
         return Set(try await store.loggedByVictims(caseID: caseID).filter { $0.value != mine }.keys)
     }
 
+    /// The incidents the caller may read, in time order: to a victim, not another victim's entries.
+    public func list(caseID: UUID, filter: IncidentFilter, limit: Int, after cursor: Cursor?) async throws -> Store.Page<StoredIncident> {
+        var filter = filter
+        filter.hidden = try await othersEntries(caseID: caseID)
+        return try await store.list(caseID: caseID, filter: filter, scope: principal.scope, limit: limit, after: cursor)
+    }
+
+    /// An incident the caller may read; another victim's entry is, to a victim, an id of nothing.
+    public func get(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
+        let stored = try await store.get(id, caseID: caseID, scope: principal.scope)
+        guard !(try await othersEntries(caseID: caseID)).contains(id) else { throw DomainError.notFound("incident") }
+        return stored
+    }
+
+    /// Of a case file's incidents, those the caller may read (to a victim, not another victim's).
+    public func readable(_ incidents: [Incident], caseID: UUID) async throws -> [Incident] {
+        let hidden = try await othersEntries(caseID: caseID)
+        guard !hidden.isEmpty else { return incidents }
+        let refs = try await store.refs(caseID: caseID)
+        let hiddenRefs = Set(hidden.compactMap { refs[$0] })
+        return incidents.filter { !hiddenRefs.contains($0.id) }
+    }
+
+    /// The evidence of a case the caller may see (to a victim, not another victim's).
+    public func evidence(caseID: UUID) async throws -> [StoredEvidence] {
+        let items = try await EvidenceStore(db: db).list(caseID: caseID, scope: principal.scope)
+        let hidden = try await othersEvidence(items, caseID: caseID)
+        return items.filter { !hidden.contains($0.id) }
+    }
+
+    /// One item of evidence the caller may see; another victim's is, to a victim, an id of nothing.
+    public func evidence(_ id: UUID, caseID: UUID) async throws -> StoredEvidence {
+        let item = try await EvidenceStore(db: db).get(id, caseID: caseID, scope: principal.scope)
+        guard try await othersEvidence([item], caseID: caseID).isEmpty else { throw DomainError.notFound("evidence") }
+        return item
+    }
+
     /// Of a case's evidence, the items the calling victim may not see: those of another victim's
     /// entries, and those another victim's account added (to an entry the two share, one an
     /// officer took down or a case file brought in). Empty for anyone else.
-    public func othersEvidence(_ items: [StoredEvidence], caseID: UUID) async throws -> Set<UUID> {
+    func othersEvidence(_ items: [StoredEvidence], caseID: UUID) async throws -> Set<UUID> {
         guard caller.isVictim, !items.isEmpty else { return [] }
         let entries = try await othersEntries(caseID: caseID)
         let otherVictims = try await store.victimAccounts(among: Set(items.map(\.addedBy)).subtracting([principal.subject]))

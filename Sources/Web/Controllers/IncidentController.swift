@@ -14,24 +14,19 @@ struct IncidentController {
     func list(req: Request) async throws -> PageResponse<IncidentResponse> {
         let caseID = try req.uuid("caseID", what: "case")
         let log = ProblemLog()
-        var filter = IncidentFilter(kind: req.wordQuery("kind", IncidentKind.self, log: log),
+        let filter = IncidentFilter(kind: req.wordQuery("kind", IncidentKind.self, log: log),
                                     from: req.instantQuery("from", log: log),
                                     before: req.instantQuery("before", log: log))
         if !log.isEmpty { throw ValidationFailure(log.problems) }
         let (limit, cursor) = try req.page()
-        filter.hidden = try await req.incidents.othersEntries(caseID: caseID) // another victim's, to a victim
-        let page = try await IncidentStore(db: req.db).list(caseID: caseID, filter: filter, scope: req.principal.scope,
-                                                            limit: limit, after: cursor)
+        let page = try await req.incidents.list(caseID: caseID, filter: filter, limit: limit, after: cursor)
         return PageResponse(items: page.items.map(IncidentResponse.init), nextCursor: page.nextCursor)
     }
 
     func get(req: Request) async throws -> IncidentResponse {
         let caseID = try req.uuid("caseID", what: "case")
         let id = try req.uuid("incidentID", what: "incident")
-        let stored = try await IncidentStore(db: req.db).get(id, caseID: caseID, scope: req.principal.scope)
-        // another victim's entry is hers alone: to this victim it does not exist
-        guard !(try await req.incidents.othersEntries(caseID: caseID)).contains(id) else { throw DomainError.notFound("incident") }
-        return IncidentResponse(stored)
+        return IncidentResponse(try await req.incidents.get(id, caseID: caseID))
     }
 
     /// Body: `{"incident": {…the corrected incident…}, "reason": "…", "expectedVersion": 1 (opt)}`.

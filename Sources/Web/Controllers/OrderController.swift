@@ -97,13 +97,7 @@ struct OrderController {
     func violations(req: Request) async throws -> PageResponse<ViolationResponse> {
         let caseID = try req.uuid("caseID", what: "case")
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
-        var incidents = file.incidents
-        let hidden = try await req.incidents.othersEntries(caseID: caseID) // another victim's entries, to a victim
-        if !hidden.isEmpty {
-            let refs = try await IncidentStore(db: req.db).refs(caseID: caseID)
-            let hiddenRefs = Set(hidden.compactMap { refs[$0] })
-            incidents.removeAll { hiddenRefs.contains($0.id) }
-        }
+        let incidents = try await req.incidents.readable(file.incidents, caseID: caseID)
         let found = OrderViolations.find(incidents: incidents, orders: file.protectiveOrders)
         return PageResponse(items: found.map { ViolationResponse(incident: $0.incident, order: $0.order, condition: $0.condition) },
                             nextCursor: nil)

@@ -72,15 +72,13 @@ struct EvidenceController {
     /// `GET /api/v1/cases/{caseID}/evidence`: every item of the case with its hash.
     func list(req: Request) async throws -> [EvidenceResponse] {
         let caseID = try req.uuid("caseID", what: "case")
-        let items = try await EvidenceStore(db: req.db).list(caseID: caseID, scope: req.principal.scope)
-        let hidden = try await req.incidents.othersEvidence(items, caseID: caseID) // another victim's, to a victim
-        return items.filter { !hidden.contains($0.id) }.map(EvidenceResponse.init)
+        return try await req.incidents.evidence(caseID: caseID).map(EvidenceResponse.init)
     }
 
     /// `GET /api/v1/cases/{caseID}/evidence/{evidenceID}`: one item's record (a custody event: viewed).
     func get(req: Request) async throws -> EvidenceResponse {
         let store = EvidenceStore(db: req.db)
-        let evidence = try await item(req, store)
+        let evidence = try await item(req)
         try await store.record("viewed", of: evidence)
         return EvidenceResponse(evidence)
     }
@@ -90,7 +88,7 @@ struct EvidenceController {
     /// cut off with an error rather than delivered whole.
     func content(req: Request) async throws -> Response {
         let store = EvidenceStore(db: req.db)
-        let evidence = try await item(req, store)
+        let evidence = try await item(req)
         let content = try req.application.blobs.open(evidence.sha256)
         try await store.record("downloaded", of: evidence)
         var headers = HTTPHeaders()
@@ -118,17 +116,13 @@ struct EvidenceController {
     /// `GET …/evidence/{evidenceID}/custody`: who added, viewed, downloaded or exported the item.
     func custody(req: Request) async throws -> [CustodyEventResponse] {
         let store = EvidenceStore(db: req.db)
-        let evidence = try await item(req, store)
+        let evidence = try await item(req)
         return try await store.custody(of: evidence).map(CustodyEventResponse.init)
     }
 
-    private func item(_ req: Request, _ store: EvidenceStore) async throws -> StoredEvidence {
+    private func item(_ req: Request) async throws -> StoredEvidence {
         let caseID = try req.uuid("caseID", what: "case"), id = try req.uuid("evidenceID", what: "evidence")
-        let evidence = try await store.get(id, caseID: caseID, scope: req.principal.scope)
-        guard try await req.incidents.othersEvidence([evidence], caseID: caseID).isEmpty else {
-            throw DomainError.notFound("evidence") // another victim's
-        }
-        return evidence
+        return try await req.incidents.evidence(id, caseID: caseID)
     }
 
     static func base64(hex: String) -> String {

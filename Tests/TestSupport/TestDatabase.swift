@@ -50,7 +50,10 @@ public func withQorgauApp<T>(_ database: TestDatabase = .sqlite, maxBodyBytes: I
             guard let url = TestDatabase.postgresURL else { throw TestSetupError("QORGAU_TEST_POSTGRES_URL is not set") }
             var pg = try SQLPostgresConfiguration(url: url)
             pg.searchPath = [schema]
-            app.databases.use(.postgres(configuration: pg, sqlLogLevel: .trace), as: .psql)
+            // two connections a loop and 30 s of patience: a loaded run of the whole suite (every test
+            // at once, on two cores) kept a test waiting past the pool's default 10 s for its one
+            app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 2, connectionPoolTimeout: .seconds(30),
+                                        sqlLogLevel: .trace), as: .psql)
             config.database = .postgres(url)
             if ownsSchema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(ident: schema)").run() }
         }

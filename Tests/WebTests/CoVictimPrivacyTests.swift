@@ -87,4 +87,33 @@ import VaporTesting
             }
         }
     }
+
+    /// An order's zones are drawn around the victims' places (her home, the other victim's
+    /// shelter): a victim reads them by kind, as her diary names them, never where they are.
+    @Test(arguments: TestDatabase.available)
+    func aVictimReadsTheOrdersZonesByKindWithoutWhereTheyAre(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)
+            let caseUUID = try #require(UUID(uuidString: caseID))
+            var order = CaseChangeTests.order
+            order["conditions"] = ["noContact": true, "minDistanceMeters": 200,
+                                   "zones": [["kind": "home", "lat": 43.2217, "lon": 76.8512, "radiusMeters": 300],
+                                             ["kind": "shelter", "polygon": [["lat": 43.2401, "lon": 76.9102], ["lat": 43.2402, "lon": 76.9155],
+                                                                             ["lat": 43.2437, "lon": 76.9131]]]]]
+            let issued = try await app.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order)
+            #expect(issued.status == .created)
+            let orderID = try #require(issued.json["id"] as? String)
+            let victim = try await app.makeUser(.victim, cases: [caseUUID])
+            for path in ["/orders", "/orders/\(orderID)"] {
+                let hers = try await app.request(.GET, "/api/v1/cases/\(caseID)" + path, as: victim)
+                #expect(hers.status == .ok)
+                #expect(hers.text.contains("\"home\"") && hers.text.contains("\"shelter\"") && hers.text.contains("\"noContact\":true"))
+                for secret in ["43.2217", "76.8512", "43.2401", "76.9155", "radiusMeters", "polygon"] {
+                    #expect(!hers.text.contains(secret), "\(path) gives a victim \(secret)")
+                }
+                let officers = try await app.request(.GET, "/api/v1/cases/\(caseID)" + path)
+                #expect(officers.text.contains("43.2217") && officers.text.contains("76.9155"))
+            }
+        }
+    }
 }

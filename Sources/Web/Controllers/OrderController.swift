@@ -28,6 +28,19 @@ struct OrderController {
             status = o.status(at: ZonedDateTime(Date(), offsetSeconds: 0)); type = o.type; issuedAt = o.issuedAt
             validUntil = o.validUntil; revokedAt = o.revokedAt; issuer = o.issuer; conditions = o.conditions
         }
+
+        /// What a victim reads of an order: its zones by kind and days, without where they are.
+        /// The diary names them the same way ("your home"); a zone drawn around another victim of
+        /// the case (her shelter, her work) stays hidden, as that victim's places do.
+        init(_ s: OrderStore.Stored, for principal: Principal) {
+            self.init(s)
+            guard principal.role == .victim else { return }
+            conditions.zones = conditions.zones?.map { zone in
+                var kindOnly = zone
+                kindOnly.lat = nil; kindOnly.lon = nil; kindOnly.radiusMeters = nil; kindOnly.polygon = nil; kindOnly.holes = nil
+                return kindOnly
+            }
+        }
     }
 
     func service(_ req: Request) throws -> LifecycleService {
@@ -42,13 +55,15 @@ struct OrderController {
 
     func list(req: Request) async throws -> PageResponse<OrderResponse> {
         let caseID = try req.uuid("caseID", what: "case")
-        let orders = try await OrderStore(db: req.db).list(caseID: caseID, scope: req.principal.scope)
-        return PageResponse(items: orders.map(OrderResponse.init), nextCursor: nil)
+        let principal = try req.principal
+        let orders = try await OrderStore(db: req.db).list(caseID: caseID, scope: principal.scope)
+        return PageResponse(items: orders.map { OrderResponse($0, for: principal) }, nextCursor: nil)
     }
 
     func get(req: Request) async throws -> OrderResponse {
         let (caseID, id) = try ids(req)
-        return OrderResponse(try await OrderStore(db: req.db).get(id, caseID: caseID, scope: req.principal.scope))
+        let principal = try req.principal
+        return OrderResponse(try await OrderStore(db: req.db).get(id, caseID: caseID, scope: principal.scope), for: principal)
     }
 
     /// Body: `{"validUntil": "…", "reason": "…"}`.

@@ -116,4 +116,42 @@ import VaporTesting
             }
         }
     }
+
+    /// An entry an officer took down from "the victim" is read by every victim of the case: words
+    /// one adds would be read by the other, so they are refused there (a photo is still hers
+    /// alone); alone in her case she adds words to it as before.
+    @Test func wordsAreNotAddedToAnEntryAnotherVictimOfTheCaseReads() async throws {
+        try await withQorgauApp { app in
+            let (caseID, officersIncident) = try await EvidenceAPITests.caseWithIncident(app)
+            let caseUUID = try #require(UUID(uuidString: caseID))
+            let mother = try await app.makeUser(.victim, cases: [caseUUID])
+            func add(_ words: String, as victim: TestUser) async throws -> TestingHTTPResponse {
+                var headers = Multipart.headers
+                headers.bearerAuthorization = BearerAuthorization(token: victim.token)
+                return try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents/\(officersIncident)/additions", headers: headers,
+                                                           body: Multipart.body([], name: "", fields: ["addition": words], fileField: "photo"))
+            }
+            func description() async throws -> String {
+                let incident = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(officersIncident)")
+                return (incident.json["incident"] as? [String: Any] ?? incident.json)["description"] as? String ?? ""
+            }
+            #expect(try await add("The car was grey", as: mother).status == .seeOther, "alone in her case")
+            #expect(try await description().hasSuffix("The car was grey"))
+
+            let daughter = try await app.makeUser(.victim, cases: [caseUUID])
+            let before = try await description()
+            let refused = try await add("I was at my new address that night", as: mother)
+            #expect(refused.status == .conflict)
+            #expect(try await description() == before)
+            let diary = try await PageTests.page(app, "/?lang=ru", as: daughter)
+            #expect(diary.text.contains("Эту запись видит и другой потерпевший"))
+            #expect(!diary.text.contains("id=\"addition-\(officersIncident)\""), "no field for words on the shared entry")
+            // her photo is still taken, and hers alone
+            var headers = Multipart.headers
+            headers.bearerAuthorization = BearerAuthorization(token: mother.token)
+            let photo = try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents/\(officersIncident)/additions", headers: headers,
+                                                            body: Multipart.body(Multipart.jpeg(seed: 7), fileField: "photo"))
+            #expect(photo.status == .seeOther)
+        }
+    }
 }

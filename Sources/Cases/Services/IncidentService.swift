@@ -56,8 +56,13 @@ public struct IncidentService: Sendable {
 
     /// The victim adds words to an entry reported by the victim (what an officer logged is corrected
     /// by an officer): a new version whose description ends with `addition`, the earlier wording kept.
+    /// Words are refused on an entry she shares with another victim of the case: they would be
+    /// read by that victim (see `sharedWithAnotherVictim`).
     public func addToOwnEntry(_ id: UUID, caseID: UUID, addition: String) async throws -> StoredIncident {
         let current = try await ownEntry(id, caseID: caseID)
+        if try await sharedWithAnotherVictim(id, caseID: caseID) {
+            throw DomainError.conflict("this entry is shared with another victim of the case, who would read what is added: log it as a new entry")
+        }
         var added = current.incident
         added.description += "\n\n" + addition
         return try await store.correct(id, caseID: caseID, with: added, reason: "added by the victim", expectedVersion: nil, by: principal)
@@ -73,6 +78,22 @@ public struct IncidentService: Sendable {
         guard !(try await othersEntries(caseID: caseID)).contains(id) else { throw DomainError.notFound("incident") }
         guard stored.incident.reportedBy == .victim else { throw DomainError.forbidden("only an entry the victim logged can be added to here") }
         return stored
+    }
+
+    /// Whether an entry the calling victim may add to is read by another victim of the case too:
+    /// one no victim's account logged (an officer took it down from "the victim", or a case file
+    /// brought it in), in a case granted to another victim's account. Words added to it would be
+    /// in its one description, read by both; photos added to it stay each victim's own.
+    public func sharedWithAnotherVictim(_ id: UUID, caseID: UUID) async throws -> Bool {
+        try await sharedWithAnotherVictim(caseID: caseID)(id)
+    }
+
+    /// `sharedWithAnotherVictim` for each entry of a case, read once (the diary's list).
+    public func sharedWithAnotherVictim(caseID: UUID) async throws -> @Sendable (UUID) -> Bool {
+        guard caller.isVictim, let mine = UUID(uuidString: principal.subject),
+              !(try await AccessStore(db: db).victimAccounts(caseID: caseID)).subtracting([mine]).isEmpty else { return { _ in false } }
+        let loggedByVictims = try await store.loggedByVictims(caseID: caseID)
+        return { loggedByVictims[$0] == nil }
     }
 
     /// The entries of a case another victim's account logged (stored ids): left out of what the

@@ -95,13 +95,14 @@ import VaporTesting
         try await withQorgauApp(database) { app in
             let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)
             let caseUUID = try #require(UUID(uuidString: caseID))
-            var order = CaseChangeTests.order
+            var order = CaseChangeTests.order // after the fixture's order o1
+            order["issuedAt"] = "2025-11-23T11:00:00+05:00"; order["validUntil"] = "2025-12-23T11:00:00+05:00"
             order["conditions"] = ["noContact": true, "minDistanceMeters": 200,
                                    "zones": [["kind": "home", "lat": 43.2217, "lon": 76.8512, "radiusMeters": 300],
                                              ["kind": "shelter", "polygon": [["lat": 43.2401, "lon": 76.9102], ["lat": 43.2402, "lon": 76.9155],
                                                                              ["lat": 43.2437, "lon": 76.9131]]]]]
             let issued = try await app.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order)
-            #expect(issued.status == .created)
+            #expect(issued.status == .created, "\(issued.text)")
             let orderID = try #require(issued.json["id"] as? String)
             let victim = try await app.makeUser(.victim, cases: [caseUUID])
             for path in ["/orders", "/orders/\(orderID)"] {

@@ -60,9 +60,7 @@ public struct IncidentService: Sendable {
     /// read by that victim (see `sharedWithAnotherVictim`).
     public func addToOwnEntry(_ id: UUID, caseID: UUID, addition: String) async throws -> StoredIncident {
         let current = try await ownEntry(id, caseID: caseID)
-        if try await sharedWithAnotherVictim(id, caseID: caseID) {
-            throw DomainError.conflict("this entry is shared with another victim of the case, who would read what is added: log it as a new entry")
-        }
+        if try await sharedWithAnotherVictim(id, caseID: caseID) { throw Self.wordsOnSharedEntry }
         var added = current.incident
         added.description += "\n\n" + addition
         return try await store.correct(id, caseID: caseID, with: added, reason: "added by the victim", expectedVersion: nil, by: principal)
@@ -79,6 +77,9 @@ public struct IncidentService: Sendable {
         guard stored.incident.reportedBy == .victim else { throw DomainError.forbidden("only an entry the victim logged can be added to here") }
         return stored
     }
+
+    public static let wordsOnSharedEntry = DomainError.conflict(
+        "this entry is read by another victim of the case too, who would read what is added: log it as a new entry")
 
     /// Whether an entry the calling victim may add to is read by another victim of the case too:
     /// one no victim's account logged (an officer took it down from "the victim", or a case file

@@ -118,41 +118,89 @@ import VaporTesting
         }
     }
 
-    /// An entry an officer took down from "the victim" is read by every victim of the case: words
-    /// one adds would be read by the other, so they are refused there (a photo is still hers
-    /// alone); alone in her case she adds words to it as before.
-    @Test func wordsAreNotAddedToAnEntryAnotherVictimOfTheCaseReads() async throws {
-        try await withQorgauApp { app in
+    /// An entry an officer took down from "the victim", or one a case file brought in, is read by
+    /// every victim of the case, now or once she is granted it: words one adds would be read by
+    /// the other, so words go only to entries she logged herself; a photo is still taken, hers alone.
+    @Test(arguments: TestDatabase.available)
+    func wordsAreAddedOnlyToAnEntrySheLoggedHerself(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
             let (caseID, officersIncident) = try await EvidenceAPITests.caseWithIncident(app)
             let caseUUID = try #require(UUID(uuidString: caseID))
             let mother = try await app.makeUser(.victim, cases: [caseUUID])
-            func add(_ words: String, as victim: TestUser) async throws -> TestingHTTPResponse {
+            let logged = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents",
+                                               json: Fixtures.incidentJSON(at: "2025-10-23T21:00:00+05:00"), as: mother)
+            let hers = try #require(logged.json["id"] as? String)
+            func add(_ words: String, photo: [UInt8] = [], to entry: String) async throws -> TestingHTTPResponse {
                 var headers = Multipart.headers
-                headers.bearerAuthorization = BearerAuthorization(token: victim.token)
-                return try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents/\(officersIncident)/additions", headers: headers,
-                                                           body: Multipart.body([], name: "", fields: ["addition": words], fileField: "photo"))
+                headers.bearerAuthorization = BearerAuthorization(token: mother.token)
+                return try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents/\(entry)/additions", headers: headers,
+                                                           body: Multipart.body(photo, name: photo.isEmpty ? "" : "car.jpg",
+                                                                                fields: ["addition": words], fileField: "photo"))
             }
-            func description() async throws -> String {
-                let incident = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(officersIncident)")
+            func description(_ entry: String) async throws -> String {
+                let incident = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(entry)")
                 return (incident.json["incident"] as? [String: Any] ?? incident.json)["description"] as? String ?? ""
             }
-            #expect(try await add("The car was grey", as: mother).status == .seeOther, "alone in her case")
-            #expect(try await description().hasSuffix("The car was grey"))
+            #expect(try await add("The car was grey", to: hers).status == .seeOther)
+            #expect(try await description(hers).hasSuffix("The car was grey"))
 
-            let daughter = try await app.makeUser(.victim, cases: [caseUUID])
-            let before = try await description()
-            let refused = try await add("I was at my new address that night", as: mother)
+            let before = try await description(officersIncident)
+            let filesBefore = EvidenceAPITests.storedFiles(app).count
+            let refused = try await add("I was at my new address that night", photo: Multipart.jpeg(seed: 8), to: officersIncident)
             #expect(refused.status == .conflict)
-            #expect(try await description() == before)
-            let diary = try await PageTests.page(app, "/?lang=ru", as: daughter)
-            #expect(diary.text.contains("Эту запись видит и другой потерпевший"))
-            #expect(!diary.text.contains("id=\"addition-\(officersIncident)\""), "no field for words on the shared entry")
-            // her photo is still taken, and hers alone
-            var headers = Multipart.headers
-            headers.bearerAuthorization = BearerAuthorization(token: mother.token)
-            let photo = try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents/\(officersIncident)/additions", headers: headers,
-                                                            body: Multipart.body(Multipart.jpeg(seed: 7), fileField: "photo"))
+            #expect(try await description(officersIncident) == before)
+            #expect(EvidenceAPITests.storedFiles(app).count == filesBefore, "the photo sent with the refused words is not kept")
+            let diary = try await PageTests.page(app, "/?lang=ru", as: mother)
+            #expect(diary.text.contains("Эту запись внесла полиция"))
+            #expect(!diary.text.contains("id=\"addition-\(officersIncident)\"") && diary.text.contains("id=\"addition-\(hers)\""),
+                    "a field for words on her own entry only")
+            // a photo alone is taken, and the daughter granted later does not see it
+            let photo = try await add("", photo: Multipart.jpeg(seed: 7), to: officersIncident)
             #expect(photo.status == .seeOther)
+            let daughter = try await app.makeUser(.victim, cases: [caseUUID])
+            let evidence = try await app.request(.GET, "/api/v1/cases/\(caseID)/evidence", as: daughter)
+            #expect(evidence.status == .ok && !evidence.text.contains("car.jpg"))
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/evidence", as: mother).text.contains("car.jpg"))
+        }
+    }
+
+    /// Where an entry she did not log took place is given to a victim in words only, and the
+    /// violations do not say whether a point lies in a zone: a monitoring breach is the
+    /// respondent's position at a zone's edge, and an entry she places anywhere would test it.
+    @Test(arguments: TestDatabase.available)
+    func aVictimLearnsNoZonesWhereaboutsFromEntriesOrViolations(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let (caseID, _) = try await EvidenceAPITests.caseWithIncident(app)
+            let caseUUID = try #require(UUID(uuidString: caseID))
+            var order = CaseChangeTests.order
+            order["issuedAt"] = "2025-11-23T11:00:00+05:00"; order["validUntil"] = "2025-12-23T11:00:00+05:00"
+            order["conditions"] = ["noContact": true, "zones": [["kind": "shelter", "lat": 43.2217, "lon": 76.8512, "radiusMeters": 300]]]
+            #expect(try await app.request(.POST, "/api/v1/cases/\(caseID)/orders", json: order).status == .created)
+            var breach = Fixtures.incidentJSON(at: "2025-11-25T21:00:00+05:00", kind: "tracking")
+            breach["reportedBy"] = "officer"
+            breach["place"] = ["text": "the edge of a zone", "lat": 43.2236, "lon": 76.8519]
+            let recorded = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: breach)
+            #expect(recorded.status == .created, "\(recorded.text)")
+            let breachID = try #require(recorded.json["id"] as? String)
+            let victim = try await app.makeUser(.victim, cases: [caseUUID])
+            var probe = Fixtures.incidentJSON(at: "2025-11-26T21:00:00+05:00", kind: "tracking")
+            probe["place"] = ["text": "a guess", "lat": 43.2218, "lon": 76.8513]
+            let probed = try await app.request(.POST, "/api/v1/cases/\(caseID)/incidents", json: probe, as: victim)
+            let probeID = try #require(probed.json["id"] as? String)
+
+            let listed = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents?limit=500", as: victim)
+            let one = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(breachID)", as: victim)
+            for answer in [listed, one] {
+                #expect(answer.status == .ok && answer.text.contains("the edge of a zone"))
+                #expect(!answer.text.contains("43.2236") && !answer.text.contains("76.8519"), "no coordinates of an entry she did not log")
+            }
+            #expect(listed.text.contains("43.2218"), "her own entry keeps the coordinates she gave")
+            #expect(try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(breachID)").text.contains("43.2236"))
+
+            let hers = try await app.request(.GET, "/api/v1/cases/\(caseID)/violations", as: victim)
+            let officers = try await app.request(.GET, "/api/v1/cases/\(caseID)/violations")
+            #expect(hers.status == .ok && !hers.text.contains("zone:"))
+            #expect(officers.text.contains("zone:0") && officers.text.contains(probeID))
         }
     }
 }

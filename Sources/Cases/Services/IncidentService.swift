@@ -54,21 +54,25 @@ public struct IncidentService: Sendable {
         try await store.correct(id, caseID: caseID, with: incident, reason: reason, expectedVersion: expectedVersion, by: principal)
     }
 
-    /// The victim adds words to an entry reported by the victim (what an officer logged is corrected
-    /// by an officer): a new version whose description ends with `addition`, the earlier wording kept.
-    /// Words are refused on an entry she shares with another victim of the case: they would be
-    /// read by that victim (see `sharedWithAnotherVictim`).
+    /// The victim adds words to an entry she logged herself: a new version whose description ends
+    /// with `addition`, the earlier wording kept. An entry the police took down from "the victim",
+    /// or one a case file brought in, may be read by another victim of the case, now or once she
+    /// is granted it, and its one description would carry the words to her: words are refused
+    /// there (a photo may still be added to it, and stays hers alone).
     public func addToOwnEntry(_ id: UUID, caseID: UUID, addition: String) async throws -> StoredIncident {
         let current = try await ownEntry(id, caseID: caseID)
-        if try await sharedWithAnotherVictim(id, caseID: caseID) { throw Self.wordsOnSharedEntry }
+        guard try await authorship(caseID: caseID).hers.contains(id) else { throw Self.wordsOnEntryNotHers }
         var added = current.incident
         added.description += "\n\n" + addition
         return try await store.correct(id, caseID: caseID, with: added, reason: "added by the victim", expectedVersion: nil, by: principal)
     }
 
-    /// An entry the calling victim may add to: one reported by the victim, in a case she may see,
-    /// and not logged by another victim of the case (two victims may share one; an entry an officer
-    /// took down from her, or a case file brought in, is hers to add to).
+    public static let wordsOnEntryNotHers = DomainError.conflict(
+        "words are added only to an entry she logged herself (another victim of the case may read this one): log them as a new entry")
+
+    /// An entry the calling victim may add to (a photo, and words if she logged it): one reported
+    /// by the victim, in a case she may see, and not logged by another victim of the case (two
+    /// victims may share one).
     public func ownEntry(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
         guard caller.isVictim else { throw DomainError.forbidden("officers correct an incident, they do not add to it") }
         let stored = try await store.get(id, caseID: caseID, scope: principal.scope)
@@ -78,47 +82,59 @@ public struct IncidentService: Sendable {
         return stored
     }
 
-    public static let wordsOnSharedEntry = DomainError.conflict(
-        "this entry is read by another victim of the case too, who would read what is added: log it as a new entry")
-
-    /// Whether an entry the calling victim may add to is read by another victim of the case too:
-    /// one no victim's account logged (an officer took it down from "the victim", or a case file
-    /// brought it in), in a case granted to another victim's account. Words added to it would be
-    /// in its one description, read by both; photos added to it stay each victim's own.
-    public func sharedWithAnotherVictim(_ id: UUID, caseID: UUID) async throws -> Bool {
-        try await sharedWithAnotherVictim(caseID: caseID)(id)
+    /// The entries of a case a victim's account logged (stored ids), split into the calling
+    /// victim's and the other victims'. Empty for anyone else.
+    public struct Authorship: Sendable {
+        public var hers: Set<UUID> = []
+        public var others: Set<UUID> = []
     }
 
-    /// `sharedWithAnotherVictim` for each entry of a case, read once (the diary's list).
-    public func sharedWithAnotherVictim(caseID: UUID) async throws -> @Sendable (UUID) -> Bool {
-        guard caller.isVictim, let mine = UUID(uuidString: principal.subject),
-              !(try await AccessStore(db: db).victimAccounts(caseID: caseID)).subtracting([mine]).isEmpty else { return { _ in false } }
-        let loggedByVictims = try await store.loggedByVictims(caseID: caseID)
-        return { loggedByVictims[$0] == nil }
+    public func authorship(caseID: UUID) async throws -> Authorship {
+        guard caller.isVictim else { return Authorship() }
+        try await CaseStore(db: db).requireCase(caseID, scope: principal.scope) // nothing read of a case she may not see
+        let mine = UUID(uuidString: principal.subject)
+        var split = Authorship()
+        for (entry, account) in try await store.loggedByVictims(caseID: caseID) {
+            if account == mine { split.hers.insert(entry) } else { split.others.insert(entry) }
+        }
+        return split
     }
 
     /// The entries of a case another victim's account logged (stored ids): left out of what the
     /// calling victim reads (her diary, the API's incidents, their evidence and the order
     /// violations they show) and closed to her additions. Empty for anyone else.
     public func othersEntries(caseID: UUID) async throws -> Set<UUID> {
-        guard caller.isVictim else { return [] }
-        try await CaseStore(db: db).requireCase(caseID, scope: principal.scope) // nothing read of a case she may not see
-        let mine = UUID(uuidString: principal.subject)
-        return Set(try await store.loggedByVictims(caseID: caseID).filter { $0.value != mine }.keys)
+        try await authorship(caseID: caseID).others
     }
 
-    /// The incidents the caller may read, in time order: to a victim, not another victim's entries.
+    /// The incidents the caller may read, in time order: to a victim, not another victim's
+    /// entries, and where those she did not log took place in words only.
     public func list(caseID: UUID, filter: IncidentFilter, limit: Int, after cursor: Cursor?) async throws -> Store.Page<StoredIncident> {
         var filter = filter
-        filter.hidden = try await othersEntries(caseID: caseID)
-        return try await store.list(caseID: caseID, filter: filter, scope: principal.scope, limit: limit, after: cursor)
+        let authorship = try await authorship(caseID: caseID)
+        filter.hidden = authorship.others
+        var page = try await store.list(caseID: caseID, filter: filter, scope: principal.scope, limit: limit, after: cursor)
+        page.items = page.items.map { placedInWords($0, unlessIn: authorship.hers) }
+        return page
     }
 
     /// An incident the caller may read; another victim's entry is, to a victim, an id of nothing.
     public func get(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
         let stored = try await store.get(id, caseID: caseID, scope: principal.scope)
-        guard !(try await othersEntries(caseID: caseID)).contains(id) else { throw DomainError.notFound("incident") }
-        return stored
+        let authorship = try await authorship(caseID: caseID)
+        guard !authorship.others.contains(id) else { throw DomainError.notFound("incident") }
+        return placedInWords(stored, unlessIn: authorship.hers)
+    }
+
+    /// To a victim, an entry she did not log herself without its coordinates (its place's words
+    /// kept): a breach the monitoring recorded is the respondent's position at the edge of a zone,
+    /// perhaps another victim's shelter, or near another victim's phone.
+    private func placedInWords(_ stored: StoredIncident, unlessIn hers: Set<UUID>) -> StoredIncident {
+        guard caller.isVictim, !hers.contains(stored.id), stored.incident.place?.lat != nil || stored.incident.place?.lon != nil else { return stored }
+        var shown = stored
+        shown.incident.place?.lat = nil
+        shown.incident.place?.lon = nil
+        return shown
     }
 
     /// Of a case file's incidents, those the caller may read (to a victim, not another victim's).

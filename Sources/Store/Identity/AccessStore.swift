@@ -67,14 +67,6 @@ public struct AccessStore: Sendable {
         }
     }
 
-    /// The victims' accounts a case is granted to. (The caller checked scope.)
-    public func victimAccounts(caseID: UUID) async throws -> Set<UUID> {
-        let granted = try await CaseAccessModel.query(on: db).filter(\.$id.$caseID == caseID).all().compactMap { $0.id?.userID }
-        guard !granted.isEmpty else { return [] }
-        return Set(try await UserModel.query(on: db).filter(\.$id ~~ granted).filter(\.$role == Role.victim.rawValue)
-            .field(\.$id).all().map { try $0.requireID() })
-    }
-
     public func grants(caseID: UUID, scope: CaseScope) async throws -> [Grant] {
         try await CaseStore(db: db).requireCase(caseID, scope: scope)
         let rows = try await CaseAccessModel.query(on: db).filter(\.$id.$caseID == caseID).all()

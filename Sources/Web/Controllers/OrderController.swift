@@ -113,7 +113,10 @@ struct OrderController {
         let caseID = try req.uuid("caseID", what: "case")
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: req.principal.scope)
         let incidents = try await req.incidents.readable(file.incidents, caseID: caseID)
-        let found = OrderViolations.find(incidents: incidents, orders: file.protectiveOrders)
+        var found = OrderViolations.find(incidents: incidents, orders: file.protectiveOrders)
+        // to a victim, no zone's breach: an entry she places anywhere would otherwise answer whether
+        // that point lies in a zone, perhaps drawn around another victim's shelter
+        if try req.principal.role == .victim { found = found.filter { !$0.condition.hasPrefix("zone:") } }
         return PageResponse(items: found.map { ViolationResponse(incident: $0.incident, order: $0.order, condition: $0.condition) },
                             nextCursor: nil)
     }

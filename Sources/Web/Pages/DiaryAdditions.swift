@@ -23,8 +23,8 @@ struct DiaryAdditions {
         _ = try await incidents.ownEntry(incidentID, caseID: caseID) // before anything she sent is kept
         let posted = req.form(Posted.self) ?? Posted()
         let text = (posted.addition ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if !text.isEmpty, try await incidents.sharedWithAnotherVictim(incidentID, caseID: caseID) {
-            throw IncidentService.wordsOnSharedEntry // before her photo is kept
+        if !text.isEmpty, try await !incidents.authorship(caseID: caseID).hers.contains(incidentID) {
+            throw IncidentService.wordsOnEntryNotHers // before her photo is kept
         }
         let photo = try DiaryDrafts.keepPhoto(posted.photo, req: req)
         guard text.count <= 20_000, !text.isEmpty || photo != nil else {

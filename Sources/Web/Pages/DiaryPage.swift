@@ -11,7 +11,7 @@ import Vapor
 struct DiaryPage {
     let packs: PackLibrary
 
-    struct EntryView: Encodable { var id: String; var when: String; var kind: String; var description: String; var addTo: String; var markedInError: Bool; var shared: Bool }
+    struct EntryView: Encodable { var id: String; var when: String; var kind: String; var description: String; var addTo: String; var markedInError: Bool; var wordsAdded: Bool }
     struct CaseView: Encodable {
         var id: String; var summary: VictimCaseSummary; var entries: [EntryView]
     }
@@ -29,8 +29,8 @@ struct DiaryPage {
         let marked = try await store.enteredInError(caseID: caseID).filter { $0.incident.reportedBy == .victim }
         guard file.incidents.contains(where: { $0.reportedBy == .victim }) || !marked.isEmpty else { return [] }
         let byRef = Dictionary(try await store.refs(caseID: caseID).map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
-        let othersEntries = try await req.incidents.othersEntries(caseID: caseID) // another victim of the case wrote them
-        let shared = try await req.incidents.sharedWithAnotherVictim(caseID: caseID) // both read it: photos only
+        let authorship = try await req.incidents.authorship(caseID: caseID)
+        let othersEntries = authorship.others // another victim of the case wrote them
         let counted = file.incidents.filter { $0.reportedBy == .victim }.compactMap { incident in byRef[incident.id].map { (rowID: $0, incident: incident, marked: false) } }
         let latest = (counted + marked.map { (rowID: $0.id, incident: $0.incident, marked: true) })
             .filter { !othersEntries.contains($0.rowID) }
@@ -38,7 +38,7 @@ struct DiaryPage {
         return latest.map { rowID, incident, marked in
             EntryView(id: rowID.apiString, when: format.dateTime(incident.occurredAt),
                       kind: t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue, description: incident.description,
-                      addTo: "/cases/\(caseID.apiString)/incidents/\(rowID.apiString)/additions", markedInError: marked, shared: shared(rowID))
+                      addTo: "/cases/\(caseID.apiString)/incidents/\(rowID.apiString)/additions", markedInError: marked, wordsAdded: authorship.hers.contains(rowID))
         }
     }
 

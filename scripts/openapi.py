@@ -539,12 +539,14 @@ paths = {
                        param("lang", "query", words("ru", "kk", "en"), "language of the explanation; Accept-Language by default")],
         "responses": {**ok(ref("Assessment")), **errors(404, 422)}}},
     "/api/v1/cases/{caseID}/orders": {
-        "get": {"operationId": "listOrders", "parameters": [CASE], "responses": {**ok(page(ref("Order"))), **errors(404)}},
+        "get": {"operationId": "listOrders", "summary": "The case's orders (to a victim, each zone by its kind and days, without where it lies)",
+                "parameters": [CASE], "responses": {**ok(page(ref("Order"))), **errors(404)}},
         "post": {"operationId": "issueOrder", "summary": "Record a protective order or special requirements",
                  "parameters": [CASE], "requestBody": body(ref("OrderInput")),
                  "responses": {**ok(ref("Order"), "201", "Created"), **errors(404, 413, 422)}}},
     "/api/v1/cases/{caseID}/orders/{orderID}": {"get": {
-        "operationId": "getOrder", "parameters": [CASE, ORDER], "responses": {**ok(ref("Order")), **errors(404)}}},
+        "operationId": "getOrder", "summary": "One order (to a victim, each zone by its kind and days, without where it lies)",
+        "parameters": [CASE, ORDER], "responses": {**ok(ref("Order")), **errors(404)}}},
     "/api/v1/cases/{caseID}/orders/{orderID}/extensions": {"post": {
         "operationId": "extendOrder", "parameters": [CASE, ORDER],
         "requestBody": body(obj({"validUntil": DT, "reason": {"type": "string"}}, ["validUntil", "reason"])),
@@ -580,7 +582,7 @@ paths = {
         "operationId": "orderHistory", "parameters": [CASE, ORDER],
         "responses": {**ok(page(ref("RecordVersion"))), **errors(404)}}},
     "/api/v1/cases/{caseID}/violations": {"get": {
-        "operationId": "listViolations", "summary": "Incidents inside an order's term that broke one of its conditions",
+        "operationId": "listViolations", "summary": "Incidents inside an order's term that broke one of its conditions (to a victim, no zone breaches)",
         "parameters": [CASE],
         "responses": {**ok(page(obj({"incident": {"type": "string"}, "order": {"type": "string"},
                                      "condition": {"type": "string"}}))), **errors(404)}}},
@@ -627,7 +629,7 @@ paths = {
     "/api/v1/cases/{caseID}/persons/{personID}": {
         "get": {"operationId": "getPerson", "parameters": [CASE, PERSON], "responses": {**ok(ref("Person")), **errors(404)}}},
     "/api/v1/cases/{caseID}/incidents": {
-        "get": {"operationId": "listIncidents", "summary": "Incidents in time order",
+        "get": {"operationId": "listIncidents", "summary": "Incidents in time order (to a victim, not another victim's entries, and those she did not log without coordinates)",
                 "parameters": [CASE, param("kind", "query", incident_kind),
                                param("from", "query", desc="date or date-time: occurred at or after"),
                                param("before", "query", desc="date or date-time: occurred before")] + PAGE,

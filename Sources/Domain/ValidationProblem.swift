@@ -108,6 +108,9 @@ public enum ProblemCode: String, Sendable, Codable, CaseIterable {
     case unknownUnit
     /// An officer without a unit.
     case unitNeeded
+    /// A role changed into or out of a victim's: what a victim logged is kept from the other
+    /// victims of her case by her account being a victim's.
+    case victimRoleKept
     /// An incident an administrative case or a criminal proceeding rests on (`record`, its id in
     /// the case file), which cannot be marked as entered in error while that record names it.
     case incidentInRecord

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import Vapor
 import VaporTesting
+import Store
 
 /// Two victims may share one case (a mother and her daughter followed by the same man). What one
 /// writes in her diary is hers: through the API the other sees neither the entry nor its
@@ -201,6 +202,26 @@ import VaporTesting
             let officers = try await app.request(.GET, "/api/v1/cases/\(caseID)/violations")
             #expect(hers.status == .ok && !hers.text.contains("zone:"))
             #expect(officers.text.contains("zone:0") && officers.text.contains(probeID))
+        }
+    }
+
+    /// Which entries are a victim's own, hidden from another victim of her case, is read by her
+    /// account being a victim's: no role is changed into or out of a victim's.
+    @Test func aVictimsAccountKeepsItsRole() async throws {
+        try await withQorgauApp { app in
+            let admin = try await app.makeUser(.administrator)
+            let victim = try await app.makeUser(.victim)
+            let investigator = try await app.makeUser(.investigator)
+            for (user, role) in [(victim, "investigator"), (investigator, "victim")] {
+                let changed = try await app.request(.PATCH, "/api/v1/users/\(user.account.id.apiString)", json: ["role": role], as: admin)
+                #expect(changed.status == .unprocessableEntity && changed.text.contains("victimRoleKept") && changed.text.contains("/role"))
+                let page = try await AlertConsoleTests.post(app, "/users/\(user.account.id.apiString)?lang=ru", PageTests.encoded([("role", role)]), as: admin)
+                #expect(page.status == .unprocessableEntity && page.text.contains("Роль учётной записи потерпевшей не меняется"))
+            }
+            #expect(try await UserStore(db: app.db).get(victim.account.id).role == .victim)
+            #expect(try await UserStore(db: app.db).get(investigator.account.id).role == .investigator)
+            let renamed = try await app.request(.PATCH, "/api/v1/users/\(victim.account.id.apiString)", json: ["role": "victim", "displayName": "A. S."], as: admin)
+            #expect(renamed.status == .ok, "her role unchanged, the rest may change")
         }
     }
 }

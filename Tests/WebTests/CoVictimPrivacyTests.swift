@@ -144,6 +144,9 @@ import Store
             }
             #expect(try await add("The car was grey", to: hers).status == .seeOther)
             #expect(try await description(hers).hasSuffix("The car was grey"))
+            let casePage = try await PageTests.page(app, "/cases/\(caseID)?lang=ru")
+            #expect(casePage.text.contains("дополнено потерпевшим лицом") && !casePage.text.contains("added by the victim"),
+                    "the reason Qorgau wrote is said in the officer's language")
 
             let before = try await description(officersIncident)
             let filesBefore = EvidenceAPITests.storedFiles(app).count
@@ -216,7 +219,7 @@ import Store
                 let changed = try await app.request(.PATCH, "/api/v1/users/\(user.account.id.apiString)", json: ["role": role], as: admin)
                 #expect(changed.status == .unprocessableEntity && changed.text.contains("victimRoleKept") && changed.text.contains("/role"))
                 let page = try await AlertConsoleTests.post(app, "/users/\(user.account.id.apiString)?lang=ru", PageTests.encoded([("role", role)]), as: admin)
-                #expect(page.status == .unprocessableEntity && page.text.contains("Роль учётной записи потерпевшей не меняется"))
+                #expect(page.status == .unprocessableEntity && page.text.contains("Роль учётной записи «\(user.account.username)» не изменена"))
             }
             #expect(try await UserStore(db: app.db).get(victim.account.id).role == .victim)
             #expect(try await UserStore(db: app.db).get(investigator.account.id).role == .investigator)

@@ -142,7 +142,14 @@ import Store
                 let incident = try await app.request(.GET, "/api/v1/cases/\(caseID)/incidents/\(entry)")
                 return (incident.json["incident"] as? [String: Any] ?? incident.json)["description"] as? String ?? ""
             }
-            #expect(try await add("The car was grey", to: hers).status == .seeOther)
+            let added = try await add("The car was grey", to: hers)
+            #expect(added.status == .seeOther && added.headers.first(name: .location) == "/?added=\(hers)#entry-\(hers)")
+            let told = try await PageTests.page(app, "/?added=\(hers)&lang=ru", as: mother)
+            #expect(told.text.contains("id=\"entry-\(hers)\"") && told.text.contains("<p class=\"notice\" role=\"status\">Сохранено.</p>"),
+                    "told beside the entry, where the page opens")
+            let nothing = try await add("  ", to: hers)
+            #expect(nothing.headers.first(name: .location) == "/?nothing=\(hers)#entry-\(hers)")
+            #expect(try await PageTests.page(app, "/?nothing=\(hers)&lang=kk", as: mother).text.contains("Ештеңе қосылмады"))
             #expect(try await description(hers).hasSuffix("The car was grey"))
             let casePage = try await PageTests.page(app, "/cases/\(caseID)?lang=ru")
             #expect(casePage.text.contains("дополнено потерпевшим лицом") && !casePage.text.contains("added by the victim"),

@@ -28,7 +28,7 @@ struct DiaryAdditions {
         }
         let photo = try DiaryDrafts.keepPhoto(posted.photo, req: req)
         guard text.count <= 20_000, !text.isEmpty || photo != nil else {
-            return req.redirect(to: "/?added=nothing#entry-\(incidentID.apiString)")
+            return req.redirect(to: "/?nothing=\(incidentID.apiString)#entry-\(incidentID.apiString)")
         }
         if !text.isEmpty {
             let t = req.application.catalogs.words(req.pageLanguage)
@@ -42,6 +42,6 @@ struct DiaryAdditions {
         if let photo {
             try await incidents.attach(photo, to: incidentID, caseID: caseID)
         }
-        return req.redirect(to: "/?saved=1#entry-\(incidentID.apiString)")
+        return req.redirect(to: "/?added=\(incidentID.apiString)#entry-\(incidentID.apiString)")
     }
 }

@@ -11,7 +11,9 @@ import Vapor
 struct DiaryPage {
     let packs: PackLibrary
 
-    struct EntryView: Encodable { var id: String; var when: String; var kind: String; var description: String; var addTo: String; var markedInError: Bool; var wordsAdded: Bool }
+    struct EntryView: Encodable { var id: String; var when: String; var kind: String; var description: String; var addTo: String; var markedInError: Bool; var wordsAdded: Bool
+        /// Said beside the entry she has just added to (the page opens there, its top out of view).
+        var added: String? }
     struct CaseView: Encodable {
         var id: String; var summary: VictimCaseSummary; var entries: [EntryView]
     }
@@ -38,7 +40,9 @@ struct DiaryPage {
         return latest.map { rowID, incident, marked in
             EntryView(id: rowID.apiString, when: format.dateTime(incident.occurredAt),
                       kind: t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue, description: incident.description,
-                      addTo: "/cases/\(caseID.apiString)/incidents/\(rowID.apiString)/additions", markedInError: marked, wordsAdded: authorship.hers.contains(rowID))
+                      addTo: "/cases/\(caseID.apiString)/incidents/\(rowID.apiString)/additions", markedInError: marked, wordsAdded: authorship.hers.contains(rowID),
+                      added: req.query[String.self, at: "added"] == rowID.apiString ? t["saved"]
+                          : req.query[String.self, at: "nothing"] == rowID.apiString ? t["addition_nothing"] : nil)
         }
     }
 

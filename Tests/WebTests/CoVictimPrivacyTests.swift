@@ -229,6 +229,11 @@ import Store
                 #expect(page.status == .unprocessableEntity && page.text.contains("Роль учётной записи «\(user.account.username)» не изменена"))
             }
             #expect(try await UserStore(db: app.db).get(victim.account.id).role == .victim)
+            // the administrator's page offers no such change
+            let users = try await PageTests.page(app, "/users?lang=ru", as: admin)
+            #expect(users.text.contains("Роль учётной записи потерпевшего лица не меняется"))
+            #expect(!users.text.contains("id=\"role-\(victim.account.id.apiString)\""))
+            #expect(!users.text.contains("<option value=\"victim\" selected") && users.text.contains("id=\"role-\(investigator.account.id.apiString)\""))
             #expect(try await UserStore(db: app.db).get(investigator.account.id).role == .investigator)
             let renamed = try await app.request(.PATCH, "/api/v1/users/\(victim.account.id.apiString)", json: ["role": "victim", "displayName": "A. S."], as: admin)
             #expect(renamed.status == .ok, "her role unchanged, the rest may change")

@@ -134,6 +134,7 @@ import Store
             func add(_ words: String, photo: [UInt8] = [], to entry: String) async throws -> TestingHTTPResponse {
                 var headers = Multipart.headers
                 headers.bearerAuthorization = BearerAuthorization(token: mother.token)
+                headers.add(name: .accept, value: "text/html") // as her browser sends it
                 return try await app.testing().sendRequest(.POST, "/cases/\(caseID)/incidents/\(entry)/additions", headers: headers,
                                                            body: Multipart.body(photo, name: photo.isEmpty ? "" : "car.jpg",
                                                                                 fields: ["addition": words], fileField: "photo"))
@@ -159,6 +160,7 @@ import Store
             let filesBefore = EvidenceAPITests.storedFiles(app).count
             let refused = try await add("I was at my new address that night", photo: Multipart.jpeg(seed: 8), to: officersIncident)
             #expect(refused.status == .conflict)
+            #expect(refused.text.contains("Nothing was changed"), "said on a page, not as a server error")
             #expect(try await description(officersIncident) == before)
             #expect(EvidenceAPITests.storedFiles(app).count == filesBefore, "the photo sent with the refused words is not kept")
             let diary = try await PageTests.page(app, "/?lang=ru", as: mother)

@@ -18,6 +18,7 @@ enum ErrorPage {
         case 400, 422: key = "bad_request"
         case 403: key = "forbidden"
         case 404, 405: key = "not_found"
+        case 409: key = "conflict"
         case 413: key = "too_large"
         case 429: key = "too_many"
         default: key = "server"

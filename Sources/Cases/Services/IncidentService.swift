@@ -5,8 +5,9 @@ import Store
 
 /// The incidents of a case and the files that prove them, from the API, the case page and the
 /// victim's diary alike: logged (a victim logs as herself), corrected as a new version with its
-/// reason, marked as entered in error and the mark taken back, added to by the victim when she
-/// reported them, and evidence attached (by a victim, to those entries only).
+/// reason, marked as entered in error and the mark taken back, added to by the victim (words to
+/// the entries she logged herself), and evidence attached (by a victim, to entries reported by the
+/// victim only).
 public struct IncidentService: Sendable {
     let db: any Database
     let caller: Caller
@@ -60,8 +61,9 @@ public struct IncidentService: Sendable {
     /// is granted it, and its one description would carry the words to her: words are refused
     /// there (a photo may still be added to it, and stays hers alone).
     public func addToOwnEntry(_ id: UUID, caseID: UUID, addition: String) async throws -> StoredIncident {
-        let current = try await ownEntry(id, caseID: caseID)
-        guard try await authorship(caseID: caseID).hers.contains(id) else { throw Self.wordsOnEntryNotHers }
+        let authorship = try await authorship(caseID: caseID)
+        let current = try await ownEntry(id, caseID: caseID, authorship: authorship)
+        guard authorship.hers.contains(id) else { throw Self.wordsOnEntryNotHers }
         var added = current.incident
         added.description += "\n\n" + addition
         return try await store.correct(id, caseID: caseID, with: added, reason: "added by the victim", expectedVersion: nil, by: principal)
@@ -74,10 +76,14 @@ public struct IncidentService: Sendable {
     /// by the victim, in a case she may see, and not logged by another victim of the case (two
     /// victims may share one).
     public func ownEntry(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
+        try await ownEntry(id, caseID: caseID, authorship: try await authorship(caseID: caseID))
+    }
+
+    private func ownEntry(_ id: UUID, caseID: UUID, authorship: Authorship) async throws -> StoredIncident {
         guard caller.isVictim else { throw DomainError.forbidden("officers correct an incident, they do not add to it") }
         let stored = try await store.get(id, caseID: caseID, scope: principal.scope)
         // another victim's entry does not exist for her: the same answer as an id of no incident
-        guard !(try await othersEntries(caseID: caseID)).contains(id) else { throw DomainError.notFound("incident") }
+        guard !authorship.others.contains(id) else { throw DomainError.notFound("incident") }
         guard stored.incident.reportedBy == .victim else { throw DomainError.forbidden("only an entry the victim logged can be added to here") }
         return stored
     }
@@ -130,7 +136,7 @@ public struct IncidentService: Sendable {
     /// kept): a breach the monitoring recorded is the respondent's position at the edge of a zone,
     /// perhaps another victim's shelter, or near another victim's phone.
     private func placedInWords(_ stored: StoredIncident, unlessIn hers: Set<UUID>) -> StoredIncident {
-        guard caller.isVictim, !hers.contains(stored.id), stored.incident.place?.lat != nil || stored.incident.place?.lon != nil else { return stored }
+        guard caller.isVictim, !hers.contains(stored.id) else { return stored }
         var shown = stored
         shown.incident.place?.lat = nil
         shown.incident.place?.lon = nil

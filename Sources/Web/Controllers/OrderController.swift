@@ -29,14 +29,16 @@ struct OrderController {
             validUntil = o.validUntil; revokedAt = o.revokedAt; issuer = o.issuer; conditions = o.conditions
         }
 
-        /// What a victim reads of an order: its zones by kind and days, without where they are.
-        /// The diary names them the same way ("your home"); a zone drawn around another victim of
-        /// the case (her shelter, her work) stays hidden, as that victim's places do.
+        /// What a victim reads of an order: its zones by kind (home, work, school, or other for a
+        /// kind written freely, which may name the place) and days, without where they are, as
+        /// her diary says them ("your home"); a zone drawn around another victim of the case (her
+        /// shelter, her work) stays hidden, as that victim's places do.
         init(_ s: OrderStore.Stored, for principal: Principal) {
             self.init(s)
             guard principal.role == .victim else { return }
             conditions.zones = conditions.zones?.map { zone in
                 var kindOnly = zone
+                if !PersonForms.placeKinds.contains(zone.kind) { kindOnly.kind = "other" }
                 kindOnly.lat = nil; kindOnly.lon = nil; kindOnly.radiusMeters = nil; kindOnly.polygon = nil; kindOnly.holes = nil
                 return kindOnly
             }

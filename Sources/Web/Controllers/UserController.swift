@@ -54,10 +54,13 @@ struct UserController {
         let unit: String?? = fields.keys.contains("unit") ? .some(body["unit"].string(required: false, maxLength: 500)) : nil
         let disabled = body["disabled"].bool(required: false)
         if let unit, let unit { try await Self.requireListedUnit(unit, body["unit"], req) }
-        if let role, case let current = try await UserStore(db: req.db).get(id), role != current.role, role == .victim || current.role == .victim {
+        if let role {
             // which entries are hers, hidden from another victim of her case, is read by her account's role
-            body["role"].fail("a victim's account keeps its role, and no other account becomes a victim's: create a new account",
-                              code: .victimRoleKept, values: ["value": current.username])
+            let current = try await UserStore(db: req.db).get(id)
+            if role != current.role, role == .victim || current.role == .victim {
+                body["role"].fail("a victim's account keeps its role, and no other account becomes a victim's: create a new account",
+                                  code: .victimRoleKept, values: ["value": current.username])
+            }
         }
         try body.throwIfInvalid()
         let actor = try req.principal.subject

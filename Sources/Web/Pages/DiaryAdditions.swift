@@ -6,10 +6,11 @@ import Presentation
 import Store
 import Vapor
 
-/// `POST /cases/{caseID}/incidents/{incidentID}/additions`: the victim adds to an entry she
-/// logged: more words (a new version of the incident, its earlier wording kept in its history
-/// with the reason) and another photo (evidence of the same incident). Only entries the victim
-/// reported; what an officer logged is corrected by an officer.
+/// `POST /cases/{caseID}/incidents/{incidentID}/additions`: the victim adds to an entry of hers:
+/// more words, to one she logged herself (a new version of the incident, its earlier wording kept
+/// in its history with the reason), and another photo or file, to any entry reported by the
+/// victim that another victim did not log (evidence of the same incident, seen by her and the
+/// police). What an officer logged is corrected by an officer.
 struct DiaryAdditions {
     let packs: PackLibrary
 
@@ -23,11 +24,13 @@ struct DiaryAdditions {
         _ = try await incidents.ownEntry(incidentID, caseID: caseID) // before anything she sent is kept
         let posted = req.form(Posted.self) ?? Posted()
         let text = (posted.addition ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        // refused before her photo is kept
+        guard text.count <= 20_000 else { throw ValidationFailure(pointer: "/addition", message: "an addition is at most 20,000 characters") }
         if !text.isEmpty, try await !incidents.authorship(caseID: caseID).hers.contains(incidentID) {
-            throw IncidentService.wordsOnEntryNotHers // before her photo is kept
+            throw IncidentService.wordsOnEntryNotHers
         }
         let photo = try DiaryDrafts.keepPhoto(posted.photo, req: req)
-        guard text.count <= 20_000, !text.isEmpty || photo != nil else {
+        guard !text.isEmpty || photo != nil else {
             return req.redirect(to: "/?nothing=\(incidentID.apiString)#entry-\(incidentID.apiString)")
         }
         if !text.isEmpty {

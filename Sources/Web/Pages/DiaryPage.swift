@@ -11,8 +11,11 @@ import Vapor
 struct DiaryPage {
     let packs: PackLibrary
 
-    struct EntryView: Encodable { var id: String; var when: String; var kind: String; var description: String; var addTo: String; var markedInError: Bool; var wordsAdded: Bool
-        /// Said beside the entry she has just added to (the page opens there, its top out of view).
+    struct EntryView: Encodable { var id: String; var when: String; var kind: String; var description: String; var addTo: String; var markedInError: Bool
+        /// Whether she may add words to it: an entry she logged herself (any other, a photo or file only).
+        var mayAddWords: Bool
+        /// Said beside the entry she has just added to, that it was saved or that nothing was (the
+        /// page opens there, its top out of view).
         var added: String? }
     struct CaseView: Encodable {
         var id: String; var summary: VictimCaseSummary; var entries: [EntryView]
@@ -40,7 +43,7 @@ struct DiaryPage {
         return latest.map { rowID, incident, marked in
             EntryView(id: rowID.apiString, when: format.dateTime(incident.occurredAt),
                       kind: t["incidentkind_\(incident.kind.rawValue)"] ?? incident.kind.rawValue, description: incident.description,
-                      addTo: "/cases/\(caseID.apiString)/incidents/\(rowID.apiString)/additions", markedInError: marked, wordsAdded: authorship.hers.contains(rowID),
+                      addTo: "/cases/\(caseID.apiString)/incidents/\(rowID.apiString)/additions", markedInError: marked, mayAddWords: authorship.hers.contains(rowID),
                       added: req.query[String.self, at: "added"] == rowID.apiString ? t["saved"]
                           : req.query[String.self, at: "nothing"] == rowID.apiString ? t["addition_nothing"] : nil)
         }

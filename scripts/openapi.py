@@ -343,7 +343,7 @@ paths = {
                  "responses": {**ok(ref("NewUser"), "201", "Created"), **errors(413, 422)}}},
     "/api/v1/users/{userID}": {
         "get": {"operationId": "getUser", "parameters": [USER], "responses": {**ok(ref("User")), **errors(404)}},
-        "patch": {"operationId": "changeUser", "summary": "Change the name, role or unit, or disable (sessions end, tokens revoked)",
+        "patch": {"operationId": "changeUser", "summary": "Change the name, role or unit, or disable (sessions end, tokens revoked); no role is changed into or out of victim (422 victimRoleKept)",
                   "parameters": [USER],
                   "requestBody": body(obj({"displayName": {"type": "string"}, "role": ROLE, "unit": nullable({"type": "string"}),
                                            "disabled": {"type": "boolean"}})),

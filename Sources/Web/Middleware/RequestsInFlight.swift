@@ -9,7 +9,10 @@ import Vapor
 final class RequestsInFlight: AsyncMiddleware, LifecycleHandler, Sendable {
     private let gate: ShutdownGate
 
-    init(patience: Duration = .seconds(10)) { gate = ShutdownGate(patience: patience) }
+    /// 30 s, a service manager's usual grace before it kills (Kubernetes' default): a request on
+    /// an overloaded machine took more than the 10 s of before, and reached the application's
+    /// storage after it was gone (a crash at shutdown, seen in a test run beside a CPU hog).
+    init(patience: Duration = .seconds(30)) { gate = ShutdownGate(patience: patience) }
 
     /// Requests inside now.
     var open: Int { gate.open }

@@ -55,37 +55,41 @@ public struct IncidentService: Sendable {
         try await store.correct(id, caseID: caseID, with: incident, reason: reason, expectedVersion: expectedVersion, by: principal)
     }
 
-    /// The victim adds words to an entry she logged herself: a new version whose description ends
-    /// with `addition`, the earlier wording kept. An entry the police took down from "the victim",
-    /// or one a case file brought in, may be read by another victim of the case, now or once she
-    /// is granted it, and its one description would carry the words to her: words are refused
-    /// there (a photo may still be added to it, and stays hers alone).
-    public func addToOwnEntry(_ id: UUID, caseID: UUID, addition: String) async throws -> StoredIncident {
-        let authorship = try await authorship(caseID: caseID)
-        let current = try await ownEntry(id, caseID: caseID, authorship: authorship)
-        guard authorship.hers.contains(id) else { throw Self.wordsOnEntryNotHers }
-        var added = current.incident
-        added.description += "\n\n" + addition
-        return try await store.correct(id, caseID: caseID, with: added, reason: "added by the victim", expectedVersion: nil, by: principal)
+    /// An entry the calling victim may add to, read once for all she adds in one go: a file to
+    /// any entry reported by the victim that another victim did not log, words only to one she
+    /// logged herself. An entry the police took down from "the victim", or one a case file brought
+    /// in, may be read by another victim of the case, now or once she is granted it, and its one
+    /// description would carry the words to her (a file added to it stays hers alone).
+    public struct OwnEntry: Sendable {
+        public let stored: StoredIncident
+        public let mayAddWords: Bool
     }
 
     public static let wordsOnEntryNotHers = DomainError.conflict(
         "words are added only to an entry she logged herself (another victim of the case may read this one): log them as a new entry")
 
-    /// An entry the calling victim may add to (a photo, and words if she logged it): one reported
-    /// by the victim, in a case she may see, and not logged by another victim of the case (two
-    /// victims may share one).
-    public func ownEntry(_ id: UUID, caseID: UUID) async throws -> StoredIncident {
-        try await ownEntry(id, caseID: caseID, authorship: try await authorship(caseID: caseID))
-    }
-
-    private func ownEntry(_ id: UUID, caseID: UUID, authorship: Authorship) async throws -> StoredIncident {
+    public func ownEntry(_ id: UUID, caseID: UUID) async throws -> OwnEntry {
         guard caller.isVictim else { throw DomainError.forbidden("officers correct an incident, they do not add to it") }
+        let authorship = try await authorship(caseID: caseID)
         let stored = try await store.get(id, caseID: caseID, scope: principal.scope)
         // another victim's entry does not exist for her: the same answer as an id of no incident
         guard !authorship.others.contains(id) else { throw DomainError.notFound("incident") }
         guard stored.incident.reportedBy == .victim else { throw DomainError.forbidden("only an entry the victim logged can be added to here") }
-        return stored
+        return OwnEntry(stored: stored, mayAddWords: authorship.hers.contains(id))
+    }
+
+    /// Words added to an entry she logged herself: a new version whose description ends with
+    /// `addition`, the earlier wording kept.
+    public func addWords(_ addition: String, to entry: OwnEntry) async throws -> StoredIncident {
+        guard entry.mayAddWords else { throw Self.wordsOnEntryNotHers }
+        var added = entry.stored.incident
+        added.description += "\n\n" + addition
+        return try await store.correct(entry.stored.id, caseID: entry.stored.caseID, with: added, reason: SystemReason.addedByVictim.rawValue,
+                                       expectedVersion: nil, by: principal)
+    }
+
+    public func addToOwnEntry(_ id: UUID, caseID: UUID, addition: String) async throws -> StoredIncident {
+        try await addWords(addition, to: try await ownEntry(id, caseID: caseID))
     }
 
     /// The entries of a case a victim's account logged (stored ids), split into the calling
@@ -199,8 +203,14 @@ public struct IncidentService: Sendable {
     /// entries reported by the victim, as she adds words only to those.
     @discardableResult
     public func attach(_ file: EvidenceFile, to incidentID: UUID, caseID: UUID) async throws -> (evidence: StoredEvidence, created: Bool) {
-        if caller.isVictim { _ = try await ownEntry(incidentID, caseID: caseID) }
+        if caller.isVictim { return try await attach(file, to: try await ownEntry(incidentID, caseID: caseID)) }
         return try await EvidenceStore(db: db).add(caseID: caseID, incidentID: incidentID, sha256: file.sha256, name: file.name,
+                                            mediaType: file.mediaType, size: file.size, scope: principal.scope)
+    }
+
+    /// A victim's file for an entry she may add to, already read (`ownEntry`).
+    public func attach(_ file: EvidenceFile, to entry: OwnEntry) async throws -> (evidence: StoredEvidence, created: Bool) {
+        try await EvidenceStore(db: db).add(caseID: entry.stored.caseID, incidentID: entry.stored.id, sha256: file.sha256, name: file.name,
                                             mediaType: file.mediaType, size: file.size, scope: principal.scope)
     }
 }

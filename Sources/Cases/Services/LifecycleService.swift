@@ -162,7 +162,7 @@ public struct LifecycleService: Sendable {
     /// the Fund records it).
     public func recordPayment(_ caseID: UUID, _ ref: String, paidAt: ZonedDateTime, document: String? = nil) async throws -> Record<Verdict> {
         let stored = try await RecordStore<Verdict>(db: db, section: .verdicts)
-            .update(ref, caseID: caseID, reason: "mandatory payment received", by: principal,
+            .update(ref, caseID: caseID, reason: SystemReason.paymentReceived.rawValue, by: principal,
                     detail: document.map { "document \($0)" }) { verdict in
                 guard var payment = verdict.mandatoryPayment else { throw DomainError.conflict("verdict \(ref) orders no mandatory payment") }
                 if payment.paidAt != nil { throw DomainError.conflict("the payment of verdict \(ref) is already recorded") }
@@ -185,7 +185,7 @@ public struct LifecycleService: Sendable {
     public func recordEntryIntoForce(_ caseID: UUID, _ ref: String, on day: LocalDate) async throws -> Record<Verdict> {
         let pack = try await pack(of: caseID)
         let stored = try await RecordStore<Verdict>(db: db, section: .verdicts)
-            .update(ref, caseID: caseID, reason: "verdict entered into force", by: principal, detail: "enteredIntoForce \(day)") { verdict in
+            .update(ref, caseID: caseID, reason: SystemReason.verdictInForce.rawValue, by: principal, detail: "enteredIntoForce \(day)") { verdict in
                 if let recorded = verdict.enteredIntoForce {
                     throw DomainError.conflict("verdict \(ref) entered into force on \(recorded); that is already recorded")
                 }

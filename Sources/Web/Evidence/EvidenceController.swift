@@ -21,7 +21,7 @@ struct EvidenceController {
         let store = EvidenceStore(db: req.db)
         try await store.requireIncident(incidentID, caseID: caseID, scope: principal.scope)
         // a victim's file goes only to an entry she may add to: refused before a byte is kept
-        if principal.role == .victim { _ = try await req.incidents.ownEntry(incidentID, caseID: caseID) }
+        let entry = principal.role == .victim ? try await req.incidents.ownEntry(incidentID, caseID: caseID) : nil
         guard let type = req.headers.contentType, type.type.lowercased() == "multipart", type.subType.lowercased() == "form-data" else {
             throw UploadRefusal(pointer: "/file", status: .unsupportedMediaType,
                                 "send the file as multipart/form-data, in a part named \"file\"")
@@ -63,7 +63,9 @@ struct EvidenceController {
 
         }
         let file = EvidenceFile(sha256: received.sha256, name: received.name, mediaType: received.mediaType, size: received.size)
-        let (evidence, created) = try await req.incidents.attach(file, to: incidentID, caseID: caseID)
+        let (evidence, created) = if let entry { try await req.incidents.attach(file, to: entry) } else {
+            try await req.incidents.attach(file, to: incidentID, caseID: caseID)
+        }
         let response = try await EvidenceResponse(evidence).encodeResponse(status: created ? .created : .ok, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(caseID.apiString)/evidence/\(evidence.id.apiString)")
         return response

@@ -238,7 +238,7 @@ struct CasePage {
                 return HistoryView(when: format.dateTime(ZonedDateTime(epochMilliseconds: record.at, offsetSeconds: 0)),
                                    who: UUID(uuidString: record.actor).flatMap { actors[$0] } ?? AuditPage.actor(record.actor, t),
                                    what: AuditPage.action(record.action, t) + (detail.isEmpty ? "" : " (" + detail + ")"),
-                                   reason: SystemReasons.said(change.reason ?? "", in: t))
+                                   reason: SystemReason.said(change.reason ?? "", in: t))
             },
             offences: assessment.offences.enumerated().map { n, o in
                 OffenceView(citation: o.citation, title: o.title, conclusion: o.conclusion.rawValue,

@@ -21,14 +21,12 @@ struct DiaryAdditions {
         let incidentID = try req.uuid("incidentID", what: "incident")
         let principal = try req.principal
         let incidents = try req.incidents
-        _ = try await incidents.ownEntry(incidentID, caseID: caseID) // before anything she sent is kept
+        let entry = try await incidents.ownEntry(incidentID, caseID: caseID) // before anything she sent is kept
         let posted = req.form(Posted.self) ?? Posted()
         let text = (posted.addition ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         // refused before her photo is kept
         guard text.count <= 20_000 else { throw ValidationFailure(pointer: "/addition", message: "an addition is at most 20,000 characters") }
-        if !text.isEmpty, try await !incidents.authorship(caseID: caseID).hers.contains(incidentID) {
-            throw IncidentService.wordsOnEntryNotHers
-        }
+        if !text.isEmpty, !entry.mayAddWords { throw IncidentService.wordsOnEntryNotHers }
         let photo = try DiaryDrafts.keepPhoto(posted.photo, req: req)
         guard !text.isEmpty || photo != nil else {
             return req.redirect(to: "/?nothing=\(incidentID.apiString)#entry-\(incidentID.apiString)")
@@ -40,10 +38,10 @@ struct DiaryAdditions {
             let format = LocaleFormat(language: req.pageLanguage, timeZone: zone)
             let now = ZonedDateTime(epochMilliseconds: nowMilliseconds(), offsetSeconds: zone.secondsFromGMT())
             let stamp = (t["addition_prefix"] ?? "{date}:").replacingOccurrences(of: "{date}", with: format.dateTime(now))
-            _ = try await incidents.addToOwnEntry(incidentID, caseID: caseID, addition: stamp + " " + text)
+            _ = try await incidents.addWords(stamp + " " + text, to: entry)
         }
         if let photo {
-            try await incidents.attach(photo, to: incidentID, caseID: caseID)
+            _ = try await incidents.attach(photo, to: entry)
         }
         return req.redirect(to: "/?added=\(incidentID.apiString)#entry-\(incidentID.apiString)")
     }

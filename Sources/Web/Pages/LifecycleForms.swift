@@ -226,7 +226,7 @@ struct LifecycleForms {
         }
         return try await attempt(req, caseID: caseID, form: \.court, posted: posted) {
             _ = try await service(req).moveProceeding(caseID, posted.proceeding ?? "", to: .inCourt,
-                                                      reason: (posted.reason ?? "").isEmpty ? "sent to court" : posted.reason!)
+                                                      reason: (posted.reason ?? "").isEmpty ? SystemReason.sentToCourt.rawValue : posted.reason!)
         }
     }
 

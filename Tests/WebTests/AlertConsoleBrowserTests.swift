@@ -8,7 +8,7 @@ import Vapor
 /// The alert console in a real (headless) Chromium, as an officer uses it in Russian and Kazakh:
 /// an alert raised while the page is open appears on it by itself (the alert stream), and is
 /// acknowledged with a note from the page.
-@Suite(.serialized) struct AlertConsoleBrowserTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct AlertConsoleBrowserTests {
     @Test(.enabled(if: WebDriver.available, "chromium and chromedriver are not installed"))
     func anAlertAppearsLiveAndIsAcknowledgedWithANote() async throws {
         try await withQorgauApp { app in

@@ -8,7 +8,7 @@ import Vapor
 /// see it; the victim logs incidents in her diary; the officer sees the assessment turn to
 /// "grounds", registers the criminal case, sends it to court, and the verdict is recorded.
 /// Runs when Chromium and chromedriver are installed (`.ci/run` installs them).
-@Suite(.serialized) struct BrowserJourneyTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct BrowserJourneyTests {
     @Test(.enabled(if: WebDriver.available, "chromium and chromedriver are not installed"))
     func fromFirstReportToVerdict() async throws {
         try await withQorgauApp { app in

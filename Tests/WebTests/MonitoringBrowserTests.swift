@@ -11,7 +11,7 @@ import Vapor
 /// (a ping in the building raises an alert, one in the courtyard none); a polygon of two corners
 /// refused beside the field; the bracelet replaced; the alert's page with its chart. Every page
 /// photographed (`.build/screenshots/`) passes axe's WCAG A and AA rules.
-@Suite(.serialized) struct MonitoringBrowserTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct MonitoringBrowserTests {
     @Test(.enabled(if: WebDriver.available, "chromium and chromedriver are not installed"), arguments: ["ru", "kk"])
     func zonesDrawnOnTheMapAreEnforcedAndTheAlertShownForCourt(_ language: String) async throws {
         try await withQorgauApp { app in

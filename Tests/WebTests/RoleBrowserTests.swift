@@ -10,7 +10,7 @@ import Vapor
 /// The Fund officer, the administrator and the auditor in a real (headless) Chromium, in Russian
 /// and Kazakh: each signs in, lands on their page, uses it, and every page they see passes axe's
 /// WCAG A and AA rules with no serious or critical finding. Screenshots in `.build/screenshots/`.
-@Suite(.serialized) struct RoleBrowserTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct RoleBrowserTests {
     @Test(.enabled(if: WebDriver.available, "chromium and chromedriver are not installed"), arguments: ["ru", "kk"])
     func theFundTheAdministratorAndTheAuditorWorkInTheBrowser(_ language: String) async throws {
         try await withQorgauApp { app in

@@ -7,7 +7,7 @@ import Vapor
 /// The victim's pages in a real (headless) Chromium on a phone-sized window, in Russian and
 /// Kazakh: the quick exit by its button, by Esc and by Shift pressed three times, after which
 /// Back shows no diary; her draft kept as she types survives the exit; the panic button.
-@Suite(.serialized) struct VictimBrowserTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct VictimBrowserTests {
     @Test(.enabled(if: WebDriver.available, "chromium and chromedriver are not installed"))
     func quickExitDraftAndPanicOnAPhone() async throws {
         try await withQorgauApp { app in

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import Vapor
 
@@ -19,7 +20,9 @@ final class WebDriver: @unchecked Sendable {
     /// `window` is "width,height" (a phone: "390,844"); `language` the browser's own.
     init(client: any Client, window: String = "1280,1000", language: String = "en") async throws {
         self.client = client
-        let port = Int.random(in: 20_000...40_000)
+        // below the kernel's ephemeral ports (32768 up): a connection to a port there that no one
+        // listens on may be given that very port as its own and connect to itself
+        let port = Int.random(in: 20_000...32_000)
         base = "http://127.0.0.1:\(port)"
         process.executableURL = URL(fileURLWithPath: Self.driver!)
         process.arguments = ["--port=\(port)"]
@@ -27,7 +30,8 @@ final class WebDriver: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         for _ in 0..<100 {
-            if let status = try? await client.get(URI(string: base + "/status")), status.status == .ok { break }
+            if let status = try? await client.send(.GET, to: URI(string: base + "/status"), beforeSend: { $0.timeout = .seconds(2) }),
+               status.status == .ok { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": [
@@ -52,6 +56,8 @@ final class WebDriver: @unchecked Sendable {
     @discardableResult
     fileprivate func call(_ method: HTTPMethod, _ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
         let response = try await client.send(method, to: URI(string: base + path)) { request in
+            // a driver or browser that stops answering fails the journey, never hangs the run
+            request.timeout = Self.patience
             if let body {
                 request.headers.contentType = .json
                 request.body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
@@ -63,6 +69,9 @@ final class WebDriver: @unchecked Sendable {
         }
         return json
     }
+
+    /// The longest one WebDriver command may take (axe on a page of a loaded machine takes seconds).
+    static let patience: TimeAmount = .seconds(90)
 
     fileprivate var sessionPath: String { "/session/\(session)" }
 

@@ -44,6 +44,16 @@ struct EngineRegistry {
         unitOfCase = [:]
     }
 
+    /// Drops the engines of these cases, to be built again from what is stored at their next ping
+    /// (after their pings could not be stored: the engines had moved on from what the database
+    /// holds). Each device's zones are taken from its last stored ping.
+    mutating func rebuild(_ cases: Set<UUID>) {
+        let owned = cases.filter { watched.removeValue(forKey: $0) != nil }
+        guard !owned.isEmpty else { return }
+        if pendingEngines.isEmpty { pendingRestoreZones = true }
+        pendingEngines.formUnion(owned)
+    }
+
     /// Where every monitored device's pings go, as the database has it; the owned cases' engines
     /// to be built. Returns the new generation, for the builder.
     mutating func route(_ monitored: [UUID: (unit: String?, devices: [String])]) -> Int {

@@ -6,10 +6,10 @@ import Store
 
 /// The live monitoring of this instance: one engine per case it owns (see `MonitoringCluster`),
 /// found by device id; built from the database at start and kept in step with orders and devices.
-/// A batch of pings is checked, then its pings, alerts and breach incidents are stored in one
-/// transaction, and only then does the engine keep its new state and do officers hear of the
-/// alerts: on this instance at once (`AlertBus`), on the others through `notify` (PostgreSQL
-/// NOTIFY). The jobs are each in a file of their own: the engines and routes (`EngineRegistry`),
+/// A batch of pings is checked and this instance's officers hear of its alerts at once
+/// (`AlertBus`); its pings, alerts and breach incidents are then stored in one transaction, after
+/// which the other instances' officers hear of them through `notify` (PostgreSQL NOTIFY) and the
+/// sender is answered. The jobs are each in a file of their own: the engines and routes (`EngineRegistry`),
 /// checking a group (`PingCheck`), group commit (`GroupCommit`), the track's storage
 /// (`TrackStorage`), the streams (`AlertBus`); the hub holds them together under one lock.
 package actor MonitoringHub {
@@ -238,13 +238,36 @@ package actor MonitoringHub {
         var reply: @Sendable (Result<Outcome, any Error>) -> Void
     }
 
-    /// Batches of one sender wait together for the next group, up to `groupLimit` pings.
+    /// Batches of one sender wait together for the next check, up to `groupLimit` pings.
     private var queue = GroupCommit<Pending>(limit: groupLimit, weight: { $0.batch.count }, joins: { $0.subject == $1.subject })
 
-    /// Checks a batch, stores what it accepted with the alerts raised, then tells subscribers.
-    /// Batches that arrive while one is being stored wait and are then checked in their order and
-    /// stored together in one transaction (group commit): many small batches cost one commit, and
-    /// each sender is answered only once its pings are durable.
+    /// A checked group waiting to be stored: what to write, and the batches that wait for it.
+    private struct Unwritten: Sendable {
+        var pings: [StoredPing]
+        var alerts: [StoredAlert]
+        var breaches: [Breach]
+        var outcomes: [Outcome]
+        /// The cases whose engines took its pings.
+        var cases: Set<UUID>
+        var answers: [@Sendable (Result<Outcome, any Error>) -> Void]
+        var subject: String
+        var db: any Database
+        /// Its place in the order groups were checked (`settled()` waits for it).
+        var sequence: Int
+    }
+
+    /// Checked groups of one sender are stored together, up to `groupLimit` pings a transaction.
+    private var writes = GroupCommit<Unwritten>(limit: groupLimit, weight: { max(1, $0.pings.count) },
+                                                joins: { $0.subject == $1.subject })
+    /// The last group checked, and the last whose write has ended (stored or failed).
+    private var checkedThrough = 0
+    private var writtenThrough = 0
+    private var settling: [(through: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    /// Checks a batch and tells this instance's officers of its alerts at once; stores its pings
+    /// with the alerts raised and answers only once they are durable. Batches that arrive while
+    /// others are checked or stored wait and are taken together (group commit): many small
+    /// batches cost one commit, and each sender is answered only once its pings are durable.
     package func ingest(_ batch: [Result<Ping, PingRefusal>], db: any Database, by subject: String, now: Date = Date()) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             enqueue(batch, db: db, by: subject, now: now) { continuation.resume(with: $0) }
@@ -269,23 +292,29 @@ package actor MonitoringHub {
         }
     }
 
-    /// Stores what is queued, a group at a time, until the queue is empty.
+    /// Checks what is queued, a group at a time, until the queue is empty. A group is handed to
+    /// the writer and the next checked without waiting for the write: an alert is told as soon as
+    /// its ping is checked, not after the pings before it are stored.
     private func drain() async {
         while let group = queue.next() {
-            await GroupCommit.write(group, with: { try await self.store($0) }, failed: { pending, error in pending.reply(.failure(error)) })
+            do {
+                try await check(group)
+            } catch {
+                for pending in group { pending.reply(.failure(error)) }
+            }
         }
     }
 
-    /// Checks and stores a group, tells the officers of its alerts and answers each batch.
-    private func store(_ group: [Pending]) async throws {
-        let outcomes = try await checkAndStore(group, db: group[0].db)
-        for outcome in outcomes {
-            for alert in outcome.alerts { announce(.raised(alert)) }
-        }
-        for (pending, outcome) in zip(group, outcomes) { pending.reply(.success(outcome)) }
-    }
-
-    private func checkAndStore(_ group: [Pending], db: any Database) async throws -> [Outcome] {
+    /// Checks a group under the lock, keeps the engines' new state, tells this instance's officers
+    /// of its alerts and hands it to the writer.
+    ///
+    /// Told before it is stored: a listener hears an alert in the time its ping takes to check,
+    /// not to commit. Nothing told is lost for good: the sender's batch is answered only once
+    /// stored, so after a failed write or a crash it sends the pings again, and the engines of
+    /// the cases whose write failed are rebuilt from what is stored, which raises the alert again.
+    /// Reads of alerts wait for those told to be stored first (`settled()`).
+    private func check(_ group: [Pending]) async throws {
+        let db = group[0].db
         try await acquire(loading: db)
         defer { release() }
         if !registry.pendingEngines.isEmpty { // the engines of the cases pinged, if not built yet
@@ -293,11 +322,56 @@ package actor MonitoringHub {
             try await buildEngines(Array(Set(pinged)), db: db)
         }
         let checked = registry.check(group.map { ($0.batch, $0.now) }, leaseHeld: leaseHeld)
+        for (caseID, engine) in checked.engines { registry.watched[caseID] = engine }
+        for alert in checked.alerts { bus.publish(.raised(alert), unit: registry.unitOfCase[alert.caseID] ?? nil) }
+        checkedThrough += 1
+        let unwritten = Unwritten(pings: checked.pings, alerts: checked.alerts, breaches: checked.breaches, outcomes: checked.outcomes,
+                                  cases: Set(checked.engines.keys), answers: group.map(\.reply), subject: group[0].subject, db: db,
+                                  sequence: checkedThrough)
+        if writes.append(unwritten) { Task { await self.drainWrites() } }
+    }
+
+    /// Stores the checked groups, several at a time, until none waits.
+    private func drainWrites() async {
+        while let group = writes.next() {
+            await GroupCommit.write(group, with: { try await self.write($0) }, failed: { unwritten, error in
+                for answer in unwritten.answers { answer(.failure(error)) }
+                // its alerts were told but are not stored: these engines are built again from
+                // the stored track at their next ping, which raises them again
+                registry.rebuild(unwritten.cases)
+            })
+            writtenThrough = group[group.count - 1].sequence
+            let done = settling.filter { $0.through <= writtenThrough }
+            settling.removeAll { $0.through <= writtenThrough }
+            for waiter in done { waiter.continuation.resume() }
+        }
+    }
+
+    /// Stores checked groups in one transaction, then tells the other instances of their alerts
+    /// (their officers' actions must find them stored) and answers each batch.
+    private func write(_ group: [Unwritten]) async throws {
         let writing = DispatchTime.now()
-        try await store(db).save(pings: checked.pings, alerts: checked.alerts, breaches: checked.breaches, by: group[0].subject)
-        MonitoringMetrics.recordTrackGroup(pings: checked.pings.count, since: writing)
-        for (caseID, engine) in checked.engines { registry.watched[caseID] = engine } // only once stored
-        return checked.outcomes
+        let pings = group.flatMap(\.pings)
+        try await store(group[0].db).save(pings: pings, alerts: group.flatMap(\.alerts), breaches: group.flatMap(\.breaches),
+                                          by: group[0].subject)
+        MonitoringMetrics.recordTrackGroup(pings: pings.count, since: writing)
+        var told = false
+        for unwritten in group {
+            for alert in unwritten.alerts {
+                told = true
+                tellOthers(.raised(alert), unit: registry.unitOfCase[alert.caseID] ?? nil)
+            }
+            for (answer, outcome) in zip(unwritten.answers, unwritten.outcomes) { answer(.success(outcome)) }
+        }
+        if told, let eventsStored { Task { await eventsStored() } }
+    }
+
+    /// Returns once every alert told so far is stored (or its write has failed): a read of alerts
+    /// after it finds each alert its reader may have heard of.
+    package func settled() async {
+        let through = checkedThrough
+        guard writtenThrough < through else { return }
+        await withCheckedContinuation { settling.append((through, $0)) }
     }
 
     /// Alerts a person raised (the victim's panic button), stored with the position she shared
@@ -368,17 +442,19 @@ package actor MonitoringHub {
     package var subscriberCount: Int { bus.subscriberCount }
 
     /// To this instance's officers, and through `notify` to the other instances' officers.
-    /// The other instances are told in a task of its own, so the writer does not wait for a
-    /// NOTIFY per alert before storing the next group.
     private func announce(_ news: AlertNews, unit known: String?? = nil) {
-        let caseID = news.alert.caseID
-        let unit = known ?? registry.unitOfCase[caseID] ?? nil
+        let unit = known ?? registry.unitOfCase[news.alert.caseID] ?? nil
         bus.publish(news, unit: unit)
         if let eventsStored { Task { await eventsStored() } }
-        if let notify {
-            let message = ClusterMessage(origin: instanceID, kind: news.kind == .raised ? .alert : .escalation, caseID: caseID,
-                                         unit: unit, news: news)
-            Task { await notify(message) }
-        }
+        tellOthers(news, unit: unit)
+    }
+
+    /// To the other instances' officers (when several share PostgreSQL), in a task of its own, so
+    /// the writer does not wait for a NOTIFY per alert before storing the next group.
+    private func tellOthers(_ news: AlertNews, unit: String?) {
+        guard let notify else { return }
+        let message = ClusterMessage(origin: instanceID, kind: news.kind == .raised ? .alert : .escalation, caseID: news.alert.caseID,
+                                     unit: unit, news: news)
+        Task { await notify(message) }
     }
 }

@@ -5,7 +5,7 @@ import Store
 
 /// A group of batches checked by their cases' engines: what to store (the pings taken, the alerts
 /// they raised, the breaches to record as incidents), each batch's outcome, and the engines as
-/// they are after, kept only once the group is stored.
+/// they are after.
 struct CheckedGroup {
     var outcomes: [MonitoringHub.Outcome] = []
     var pings: [StoredPing] = []

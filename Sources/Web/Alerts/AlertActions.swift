@@ -22,6 +22,7 @@ struct AlertActions {
 
     /// Acknowledged with what the officer did; a second acknowledgement keeps the first.
     func acknowledge(_ alertID: UUID, caseID: UUID, note: String?) async throws -> StoredAlert {
+        await hub.settled() // an alert heard a moment ago may still be being stored
         let (alert, event) = try await MonitoringStore(db: db).acknowledge(alertID, caseID: caseID, by: principal.subject, note: note,
                                                                           scope: principal.scope)
         if let event { try await hub.announce(event, of: alert, db: db) }
@@ -29,6 +30,7 @@ struct AlertActions {
     }
 
     func handOver(_ alertID: UUID, caseID: UUID, to target: UUID, note: String?) async throws -> StoredAlert {
+        await hub.settled()
         let (alert, event) = try await MonitoringStore(db: db).handOver(alertID, caseID: caseID, to: target, by: principal.subject,
                                                                        note: note, scope: principal.scope)
         try await hub.announce(event, of: alert, db: db)
@@ -37,6 +39,7 @@ struct AlertActions {
 
     /// To the next step of the chain now, without waiting for the sweep.
     func escalate(_ alertID: UUID, caseID: UUID, note: String?) async throws -> StoredAlert {
+        await hub.settled()
         guard let (alert, event) = try await MonitoringStore(db: db).escalate(alertID, caseID: caseID, by: principal.subject, note: note,
                                                                              scope: principal.scope) else {
             throw DomainError.conflict("the alert is acknowledged or already with the unit head and the duty centre")

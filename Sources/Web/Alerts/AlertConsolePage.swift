@@ -33,6 +33,7 @@ struct AlertConsolePage {
         let frame = try PageFrame.make(req)
         let t = frame.t
         let scope = try req.principal.scope
+        await req.application.monitoring.settled() // the alerts already heard on the stream are on the page
         let open = try await DashboardReads(db: req.db).alerts(scope: scope, openOnly: true, before: nil, limit: Self.shown)
         let ids = open.map(\.alert.id)
         let events = try await AlertEventReads(db: req.db).events(of: ids)

@@ -36,6 +36,9 @@ struct MonitoringController {
         var missed: [(event: AlertEvent, alert: StoredAlert)] = []
         var positions: [UUID: StoredPing] = [:]
         do {
+            // alerts are told before they are stored: those told before the subscription are
+            // read once stored, so none falls between the stream and the reading
+            if resumeAfter != nil { await hub.settled() }
             if let resumeAfter { missed = try await AlertEventReads(db: req.db).events(after: resumeAfter, scope: scope) }
             for (_, alert) in missed where alert.kind == PanicButton.alertKind {
                 positions[alert.id] = try await MonitoringStore(db: req.db).position(of: alert)
@@ -128,6 +131,7 @@ struct MonitoringController {
             throw ValidationFailure(pointer: "/open", message: "query parameter open must be true or false")
         }
         let open = raw == "true"
+        await req.application.monitoring.settled() // every alert already told on a stream is listed
         let alerts = try await MonitoringStore(db: req.db).alerts(caseID: caseID, scope: try req.principal.scope, openOnly: open)
         var items: [AlertResponse] = []
         for alert in alerts { items.append(AlertResponse(alert, position: try await MonitoringStore(db: req.db).position(of: alert))) }
@@ -163,6 +167,7 @@ struct MonitoringController {
     /// An alert's events and deliveries (no addresses: a victim's phone number is not shown).
     func deliveries(req: Request) async throws -> AlertDeliveriesResponse {
         let (caseID, alertID) = try Self.ids(req)
+        await req.application.monitoring.settled()
         let alert = try await MonitoringStore(db: req.db).alert(alertID, caseID: caseID, scope: try req.principal.scope)
         let events = try await AlertEventReads(db: req.db).events(of: [alertID])[alertID] ?? []
         let deliveries = try await DeliveryStore(db: req.db).deliveries(of: [alertID])[alertID] ?? []
@@ -178,6 +183,7 @@ struct MonitoringController {
             throw ValidationFailure(pointer: "/open", message: "query parameter open must be true or false")
         }
         let (limit, cursor) = try req.page(cursor: AlertCursor.init)
+        await req.application.monitoring.settled()
         let page = try await DashboardReads(db: req.db).alerts(scope: try req.principal.scope, openOnly: raw != "false",
                                                                before: cursor.map { ($0.createdAt, $0.id) }, limit: limit)
         var items: [AlertResponse] = []

@@ -34,6 +34,7 @@ struct BreachPage {
         let caseID = try req.uuid("caseID", what: "case")
         let alertID = try req.uuid("alertID", what: "alert")
         let scope = try req.principal.scope
+        await req.application.monitoring.settled() // an alert heard a moment ago may still be being stored
         let alert = try await MonitoringStore(db: req.db).alert(alertID, caseID: caseID, scope: scope)
         let file = try await CaseFileStore(db: req.db).exportCaseFile(caseID: caseID, scope: scope)
         return try await BreachTrack.load(alert, file: file, store: MonitoringStore(db: req.db, track: req.application.track))

@@ -1,0 +1,134 @@
+import Cases
+import Domain
+import Fluent
+import Foundation
+import Store
+import Testing
+import TestSupport
+import Vapor
+@testable import Web
+
+/// An alert is told to this instance's officers as soon as its ping is checked, before the ping
+/// is stored; the sender is answered only once stored; a read of alerts waits for those told;
+/// and a group that cannot be stored loses nothing for good: its sender gets the error, and the
+/// same pings sent again raise the alert again.
+@Suite struct AlertBeforeStoredTests {
+    /// The driver's track, with each save held until the test lets it go, or failed.
+    final class HeldTrack: TrackStorage, @unchecked Sendable {
+        private let lock = NSLock()
+        private var gates: [CheckedContinuation<Void, Never>] = []
+        private var held = true
+        private var failures = 0
+        private(set) var log: [String] = []
+
+        func note(_ line: String) { lock.withLock { log.append(line) } }
+        var lines: [String] { lock.withLock { log } }
+        /// The next `count` saves fail.
+        func fail(_ count: Int) { lock.withLock { failures = count } }
+        var waiting: Int { lock.withLock { gates.count } }
+
+        func release() {
+            let all = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+                held = false
+                defer { gates = [] }
+                return gates
+            }
+            for gate in all { gate.resume() }
+        }
+
+        func save(_ group: TrackGroup, on db: any Database) async throws {
+            await withCheckedContinuation { gate in
+                let go = lock.withLock { () -> Bool in
+                    if held { gates.append(gate); return false }
+                    return true
+                }
+                if go { gate.resume() }
+            }
+            let failing = lock.withLock { () -> Bool in
+                guard failures > 0 else { return false }
+                failures -= 1
+                return true
+            }
+            if failing { throw TestSetupError("the disk is full") }
+            try await DriverTrack().save(group, on: db)
+            note("stored \(group.pings.count) pings, \(group.alerts.count) alerts")
+        }
+
+        func read(_ asks: [TrackAsk], on db: any Database) async throws -> [[StoredPing]] {
+            try await DriverTrack().read(asks, on: db)
+        }
+    }
+
+    static let outside = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:00:00+05:00")!, lat: 43.30, lon: 76.95, accuracy: 8)
+    static let inside = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:01:00+05:00")!, lat: 43.2201, lon: 76.8501, accuracy: 8)
+
+    func importCase(_ app: Application) async throws -> UUID {
+        let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
+        let id = try #require(imported.json["id"] as? String)
+        return try #require(UUID(uuidString: id))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anAlertIsHeardBeforeItsPingIsStoredAndReadsWaitForIt(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let caseID = try await importCase(app)
+            let track = HeldTrack()
+            let hub = MonitoringHub(track: track)
+            try await hub.load(db: app.db)
+            let (_, events) = await hub.subscribe(scope: .all)
+            var heard = events.makeAsyncIterator()
+
+            let answered = Task {
+                let outcome = try await hub.ingest([.success(Self.outside), .success(Self.inside)], db: app.db, by: "test")
+                track.note("answered")
+                return outcome
+            }
+            let news = try #require(await heard.next())
+            #expect(news.kind == .raised && news.alert.kind == .zone)
+            track.note("heard")
+            #expect(try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).isEmpty,
+                    "heard while its ping is still being stored")
+
+            let settled = Task {
+                await hub.settled()
+                return try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).map(\.id)
+            }
+            while track.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            track.release()
+            #expect(try await settled.value == [news.alert.id], "a read after `settled` finds the alert told")
+            let outcome = try await answered.value
+            #expect(outcome.accepted == 2 && outcome.alerts.map(\.id) == [news.alert.id])
+            #expect(track.lines == ["heard", "stored 2 pings, 1 alerts", "answered"], "told, then stored, then answered")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aGroupThatCannotBeStoredFailsItsSenderAndIsRaisedAgainWhenSentAgain(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let caseID = try await importCase(app)
+            let track = HeldTrack()
+            track.release()
+            let hub = MonitoringHub(track: track)
+            try await hub.load(db: app.db)
+            #expect(try await hub.ingest([.success(Self.outside)], db: app.db, by: "test").accepted == 1)
+            let (_, events) = await hub.subscribe(scope: .all)
+            var heard = events.makeAsyncIterator()
+
+            track.fail(1)
+            await #expect(throws: (any Error).self, "the sender is told its pings were not stored") {
+                try await hub.ingest([.success(Self.inside)], db: app.db, by: "test")
+            }
+            let first = try #require(await heard.next())
+            #expect(first.alert.kind == .zone, "told at once, before the write failed")
+            await hub.settled()
+            #expect(try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).isEmpty)
+
+            let again = try await hub.ingest([.success(Self.inside)], db: app.db, by: "test")
+            #expect(again.accepted == 1)
+            #expect(again.alerts.map(\.kind) == [.zone], "the engine, built again from what is stored, raises it again")
+            let second = try #require(await heard.next())
+            #expect(second.alert.id == again.alerts.first?.id)
+            #expect(try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).map(\.id) == [second.alert.id])
+        }
+    }
+}

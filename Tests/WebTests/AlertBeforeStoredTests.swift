@@ -12,7 +12,7 @@ import Vapor
 /// is stored; the sender is answered only once stored; a read of alerts waits for those told;
 /// and a group that cannot be stored loses nothing for good: its sender gets the error, and the
 /// same pings sent again raise the alert again.
-@Suite struct AlertBeforeStoredTests {
+@Suite(.timeLimit(.minutes(2))) struct AlertBeforeStoredTests {
     /// The driver's track, with each save held until the test lets it go, or failed.
     final class HeldTrack: TrackStorage, @unchecked Sendable {
         private let lock = NSLock()
@@ -26,6 +26,8 @@ import Vapor
         /// The next `count` saves fail.
         func fail(_ count: Int) { lock.withLock { failures = count } }
         var waiting: Int { lock.withLock { gates.count } }
+
+        func hold() { lock.withLock { held = true } }
 
         func release() {
             let all = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
@@ -62,6 +64,15 @@ import Vapor
     static let outside = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:00:00+05:00")!, lat: 43.30, lon: 76.95, accuracy: 8)
     static let inside = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:01:00+05:00")!, lat: 43.2201, lon: 76.8501, accuracy: 8)
 
+    /// Whether `condition` comes true within 20 s.
+    static func until(_ condition: () async -> Bool) async throws -> Bool {
+        for _ in 0..<2_000 {
+            if await condition() { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
     func importCase(_ app: Application) async throws -> UUID {
         let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
         let id = try #require(imported.json["id"] as? String)
@@ -90,10 +101,11 @@ import Vapor
                     "heard while its ping is still being stored")
 
             let settled = Task {
-                await hub.settled()
+                await hub.settled(patience: .seconds(60))
                 return try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).map(\.id)
             }
-            while track.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(try await Self.until { track.waiting == 1 }, "the write is held")
+            #expect(try await Self.until { await hub.settlingReads == 1 }, "the read waits for the write")
             track.release()
             #expect(try await settled.value == [news.alert.id], "a read after `settled` finds the alert told")
             let outcome = try await answered.value
@@ -129,6 +141,41 @@ import Vapor
             let second = try #require(await heard.next())
             #expect(second.alert.id == again.alerts.first?.id)
             #expect(try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).map(\.id) == [second.alert.id])
+        }
+    }
+
+    /// Pings checked after pings that then could not be stored fail with them, whoever sent
+    /// them: stored alone, they would leave a gap the engine is rebuilt over (the resent pings
+    /// then refused as out of order, and the alert told for them never raised again).
+    @Test(arguments: TestDatabase.available)
+    func pingsCheckedAfterPingsNotStoredFailWithThem(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let caseID = try await importCase(app)
+            let track = HeldTrack()
+            track.release()
+            let hub = MonitoringHub(track: track)
+            try await hub.load(db: app.db)
+            #expect(try await hub.ingest([.success(Self.outside)], db: app.db, by: "test").accepted == 1)
+
+            track.hold()
+            let entered = Task { try await hub.ingest([.success(Self.inside)], db: app.db, by: "gateway-a") }
+            #expect(try await Self.until { track.waiting == 1 }, "the zone's entry is being stored")
+            let later = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:02:00+05:00")!, lat: 43.2202, lon: 76.8502, accuracy: 8)
+            let still = Task { try await hub.ingest([.success(later)], db: app.db, by: "gateway-b") }
+            #expect(try await Self.until { await hub.unwrittenGroups == 2 }, "the next ping is checked, after the entry")
+            track.fail(1)
+            track.release()
+            await #expect(throws: (any Error).self) { try await entered.value }
+            await #expect(throws: EarlierPingsNotStored.self, "checked on top of the entry, it is not stored without it") {
+                try await still.value
+            }
+            let stored = try await MonitoringStore(db: app.db, track: track).lastPings(caseID: caseID, devices: ["bracelet-1"])
+            #expect(stored.map(\.at) == [Self.outside.at], "no gap in the track")
+
+            let again = try await hub.ingest([.success(Self.inside), .success(later)], db: app.db, by: "gateway-a")
+            #expect(again.accepted == 2, "both taken when sent again")
+            #expect(again.alerts.map(\.kind) == [.zone], "and the entry raises its alert again")
+            #expect(try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).count == 1)
         }
     }
 }

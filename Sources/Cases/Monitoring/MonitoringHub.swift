@@ -262,7 +262,7 @@ package actor MonitoringHub {
     /// The last group checked, and the last whose write has ended (stored or failed).
     private var checkedThrough = 0
     private var writtenThrough = 0
-    private var settling: [(through: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var settling: [(id: UUID, through: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     /// Checks a batch and tells this instance's officers of its alerts at once; stores its pings
     /// with the alerts raised and answers only once they are durable. Batches that arrive while
@@ -331,20 +331,63 @@ package actor MonitoringHub {
         if writes.append(unwritten) { Task { await self.drainWrites() } }
     }
 
-    /// Stores the checked groups, several at a time, until none waits.
+    /// Cases whose engines moved on from a group that could not be stored, with the last group
+    /// checked when it failed: that group's successors on those cases were checked on top of
+    /// pings that are not stored, so they fail too rather than be stored with a gap.
+    private var unstoredThrough: [UUID: Int] = [:]
+
+    /// Stores the checked groups, several at a time, until none waits. A group the database
+    /// refuses is written again one at a time; one that still fails fails its senders, and so do
+    /// the groups checked after it on its cases. Their engines are rebuilt from what is stored, so
+    /// the pings sent again are checked as if they had never come, and raise their alerts again.
     private func drainWrites() async {
         while let group = writes.next() {
-            await GroupCommit.write(group, with: { try await self.write($0) }, failed: { unwritten, error in
-                for answer in unwritten.answers { answer(.failure(error)) }
-                // its alerts were told but are not stored: these engines are built again from
-                // the stored track at their next ping, which raises them again
-                registry.rebuild(unwritten.cases)
-            })
+            let (doomed, writable) = partition(group)
+            for unwritten in doomed { fail(unwritten, with: EarlierPingsNotStored(), first: false) }
+            if !writable.isEmpty {
+                do {
+                    try await write(writable)
+                } catch where writable.count == 1 {
+                    fail(writable[0], with: error, first: true)
+                } catch {
+                    for unwritten in writable {
+                        if unwritten.cases.contains(where: { unstoredThrough[$0] ?? 0 >= unwritten.sequence }) {
+                            fail(unwritten, with: EarlierPingsNotStored(), first: false)
+                            continue
+                        }
+                        do { try await write([unwritten]) } catch { fail(unwritten, with: error, first: true) }
+                    }
+                }
+            }
             writtenThrough = group[group.count - 1].sequence
             let done = settling.filter { $0.through <= writtenThrough }
             settling.removeAll { $0.through <= writtenThrough }
             for waiter in done { waiter.continuation.resume() }
+            unstoredThrough = unstoredThrough.filter { $0.value > writtenThrough }
         }
+    }
+
+    /// The groups that follow an unstored one on a case, and those to write.
+    private func partition(_ group: [Unwritten]) -> (doomed: [Unwritten], writable: [Unwritten]) {
+        guard !unstoredThrough.isEmpty else { return ([], group) }
+        var doomed: [Unwritten] = [], writable: [Unwritten] = []
+        for unwritten in group {
+            if unwritten.cases.contains(where: { unstoredThrough[$0] ?? 0 >= unwritten.sequence }) { doomed.append(unwritten) } else { writable.append(unwritten) }
+        }
+        return (doomed, writable)
+    }
+
+    /// A group not stored: its senders get the error (they send its pings again). When it is the
+    /// `first` on its cases, their engines are built again from the stored track and every group
+    /// checked on them until now fails too. Its alerts were told but are not stored: the pings
+    /// sent again raise them again.
+    private func fail(_ unwritten: Unwritten, with error: any Error, first: Bool) {
+        for answer in unwritten.answers { answer(.failure(error)) }
+        guard first else { return }
+        for caseID in unwritten.cases { unstoredThrough[caseID] = checkedThrough }
+        registry.rebuild(unwritten.cases)
+        let db = unwritten.db, current = registry.generation
+        Task { await self.buildPendingEngines(db: db, generation: current) } // ready again without waiting for a ping
     }
 
     /// Stores checked groups in one transaction, then tells the other instances of their alerts
@@ -366,13 +409,31 @@ package actor MonitoringHub {
         if told, let eventsStored { Task { await eventsStored() } }
     }
 
-    /// Returns once every alert told so far is stored (or its write has failed): a read of alerts
-    /// after it finds each alert its reader may have heard of.
-    package func settled() async {
+    /// Returns once every alert told so far is stored (or its write has failed), or after
+    /// `patience` (a database that stopped answering must not hold every read of alerts): a read
+    /// of alerts after it finds each alert its reader may have heard of on this instance.
+    package func settled(patience: Duration = .seconds(5)) async {
         let through = checkedThrough
         guard writtenThrough < through else { return }
-        await withCheckedContinuation { settling.append((through, $0)) }
+        let id = UUID()
+        await withCheckedContinuation { continuation in
+            settling.append((id, through, continuation))
+            Task { [weak self] in
+                try? await Task.sleep(for: patience)
+                await self?.stopWaiting(id)
+            }
+        }
     }
+
+    private func stopWaiting(_ id: UUID) {
+        guard let index = settling.firstIndex(where: { $0.id == id }) else { return }
+        settling.remove(at: index).continuation.resume()
+    }
+
+    /// Groups checked and not yet stored (for tests that must know a check is behind them).
+    package var unwrittenGroups: Int { checkedThrough - writtenThrough }
+    /// Reads waiting in `settled()` (for tests).
+    package var settlingReads: Int { settling.count }
 
     /// Alerts a person raised (the victim's panic button), stored with the position she shared
     /// and told at once to whoever may see the case; escalated like any alert left unacknowledged.
@@ -427,7 +488,8 @@ package actor MonitoringHub {
             alerts += raised.map { StoredAlert(caseID: caseID, alert: $0, createdAt: nowMs) }
         }
         if !alerts.isEmpty { try await store(db).save(pings: [], alerts: alerts, breaches: [], by: "monitoring") }
-        for (caseID, engine) in engines { registry.watched[caseID] = engine }
+        // an engine dropped meanwhile (its pings could not be stored) stays dropped, to be rebuilt
+        for (caseID, engine) in engines where registry.watched[caseID] != nil { registry.watched[caseID] = engine }
         return alerts
     }
 
@@ -457,4 +519,10 @@ package actor MonitoringHub {
                                      unit: unit, news: news)
         Task { await notify(message) }
     }
+}
+
+/// A batch not stored because a batch checked before it on the same case could not be: its pings
+/// were checked after pings that are not stored.
+package struct EarlierPingsNotStored: Error, CustomStringConvertible {
+    package var description: String { "pings of the same case sent before these could not be stored; " + MonitoringHub.sendAgain }
 }

@@ -54,14 +54,15 @@ struct MonitoringController {
             defer { streams.leave() }
             let encoder = JSONEncoder.api
             try await writer.write(.buffer(ByteBuffer(string: ": subscribed\n\n")))
-            var lastSent = resumeAfter?.apiString ?? ""
+            // the missed events also heard live are sent once; a live event is otherwise sent
+            // whatever its id (an alert stored on another instance may come after a newer one here)
+            let sentFromMissed = Set(missed.map(\.event.id))
             // the HTTP shape of the news is made here, at the stream's edge
             func send(_ news: AlertNews) async throws {
                 let data = String(decoding: try encoder.encode(AlertResponse(news.alert, position: news.position)), as: UTF8.self)
                 let id = news.eventID?.apiString
                 let idLine = id.map { "id: \($0)\n" } ?? ""
                 try await writer.write(.buffer(ByteBuffer(string: "\(idLine)event: \(Self.streamName(of: news.kind))\ndata: \(data)\n\n")))
-                if let id, id > lastSent { lastSent = id }
             }
             for (event, alert) in missed {
                 try await send(AlertNews(event, alert: alert, position: positions[alert.id]))
@@ -85,7 +86,7 @@ struct MonitoringController {
                     await hub.rescope(id, to: listener.scope)
                     let caseID = news.alert.caseID
                     guard let unit = try await req.unit(ofCase: caseID), listener.scope.allows(caseID, unit: unit) else { continue }
-                    if let eventID = news.eventID?.apiString, eventID <= lastSent { continue } // already sent from the missed ones
+                    if let eventID = news.eventID, sentFromMissed.contains(eventID) { continue }
                     try await send(news)
                 }
                 var ended = lostRight

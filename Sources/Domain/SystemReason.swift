@@ -5,4 +5,6 @@ public enum SystemReason: String, CaseIterable, Sendable {
     case paymentReceived = "mandatory payment received"
     case verdictInForce = "verdict entered into force"
     case sentToCourt = "sent to court"
+    /// A proceeding moved to decided by the verdict recorded on it.
+    case verdictRecorded = "verdict recorded"
 }

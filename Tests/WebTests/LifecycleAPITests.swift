@@ -97,6 +97,9 @@ import VaporTesting
             let stages = try await app.request(.GET, "\(base)/proceedings")
             let c1 = (stages.json["items"] as? [[String: Any]])?.compactMap { $0["record"] as? [String: Any] }.first { $0["id"] as? String == "c1" }
             #expect(c1?["stage"] as? String == "decided")
+            let page = try await app.request(.GET, "/cases/\(caseID)?lang=ru")
+            #expect(page.text.contains("вынесен приговор"), "the reason Qorgau wrote for the move, said in Russian")
+            #expect(!page.text.contains("verdict d1"))
 
             let ledgerBefore = try await app.request(.GET, "/api/v1/fund/ledger?at=2026-02-20")
             #expect(ledgerBefore.json["outstanding"] as? Int == 5 * 4325)

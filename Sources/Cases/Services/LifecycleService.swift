@@ -152,7 +152,7 @@ public struct LifecycleService: Sendable {
         try Self.refuse(check.problems.map { ValidationProblem(pointer: "/punishment", message: $0) })
         let stored = try await RecordStore<Verdict>(db: db, section: .verdicts).add(verdict, ref: verdict.id, to: caseID,
                                                                                    scope: principal.scope)
-        _ = try await moveProceeding(caseID, proceeding.id, to: .decided, reason: "verdict \(verdict.id)")
+        _ = try await moveProceeding(caseID, proceeding.id, to: .decided, reason: SystemReason.verdictRecorded.rawValue)
         let warnings = check.warnings.map { ValidationProblem(pointer: "/punishment", message: $0) }
         return Record(ref: stored.ref, version: stored.version, record: stored.value, sentenceCheck: check,
                       warnings: warnings.isEmpty ? nil : warnings)

@@ -179,6 +179,7 @@ package actor MonitoringHub {
     /// nothing, so a respondent inside a zone raises its alert at his next ping.
     package func reload(db: any Database) async throws {
         try await acquire(loading: db)
+        await settled() // the engines are rebuilt from the track: with every ping checked so far in it
         registry.forget()
         registry.restoreZones = false
         release()

@@ -114,15 +114,22 @@ import Vapor
         }
     }
 
+    /// A case imported, a hub whose track stores at once, and the bracelet's first ping (outside
+    /// every zone) stored.
+    func monitoredCase(_ app: Application) async throws -> (UUID, HeldTrack, MonitoringHub) {
+        let caseID = try await importCase(app)
+        let track = HeldTrack()
+        track.release()
+        let hub = MonitoringHub(track: track)
+        try await hub.load(db: app.db)
+        #expect(try await hub.ingest([.success(Self.outside)], db: app.db, by: "test").accepted == 1)
+        return (caseID, track, hub)
+    }
+
     @Test(arguments: TestDatabase.available)
     func aGroupThatCannotBeStoredFailsItsSenderAndIsRaisedAgainWhenSentAgain(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
-            let caseID = try await importCase(app)
-            let track = HeldTrack()
-            track.release()
-            let hub = MonitoringHub(track: track)
-            try await hub.load(db: app.db)
-            #expect(try await hub.ingest([.success(Self.outside)], db: app.db, by: "test").accepted == 1)
+            let (caseID, track, hub) = try await monitoredCase(app)
             let (_, events) = await hub.subscribe(scope: .all)
             var heard = events.makeAsyncIterator()
 
@@ -150,12 +157,7 @@ import Vapor
     @Test(arguments: TestDatabase.available)
     func pingsCheckedAfterPingsNotStoredFailWithThem(_ database: TestDatabase) async throws {
         try await withQorgauApp(database) { app in
-            let caseID = try await importCase(app)
-            let track = HeldTrack()
-            track.release()
-            let hub = MonitoringHub(track: track)
-            try await hub.load(db: app.db)
-            #expect(try await hub.ingest([.success(Self.outside)], db: app.db, by: "test").accepted == 1)
+            let (caseID, track, hub) = try await monitoredCase(app)
 
             track.hold()
             let entered = Task { try await hub.ingest([.success(Self.inside)], db: app.db, by: "gateway-a") }

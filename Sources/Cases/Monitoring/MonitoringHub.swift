@@ -10,7 +10,8 @@ import Store
 /// (`AlertBus`); its pings, alerts and breach incidents are then stored in one transaction, after
 /// which the other instances' officers hear of them through `notify` (PostgreSQL NOTIFY) and the
 /// sender is answered. The jobs are each in a file of their own: the engines and routes (`EngineRegistry`),
-/// checking a group (`PingCheck`), group commit (`GroupCommit`), the track's storage
+/// checking a group (`PingCheck`), group commit (`GroupCommit`), the groups waiting to be stored
+/// (`PingWrites`), the track's storage
 /// (`TrackStorage`), the streams (`AlertBus`); the hub holds them together under one lock.
 package actor MonitoringHub {
     /// A batch's outcome.
@@ -242,28 +243,8 @@ package actor MonitoringHub {
     /// Batches of one sender wait together for the next check, up to `groupLimit` pings.
     private var queue = GroupCommit<Pending>(limit: groupLimit, weight: { $0.batch.count }, joins: { $0.subject == $1.subject })
 
-    /// A checked group waiting to be stored: what to write, and the batches that wait for it.
-    private struct Unwritten: Sendable {
-        var pings: [StoredPing]
-        var alerts: [StoredAlert]
-        var breaches: [Breach]
-        var outcomes: [Outcome]
-        /// The cases whose engines took its pings.
-        var cases: Set<UUID>
-        var answers: [@Sendable (Result<Outcome, any Error>) -> Void]
-        var subject: String
-        var db: any Database
-        /// Its place in the order groups were checked (`settled()` waits for it).
-        var sequence: Int
-    }
-
-    /// Checked groups of one sender are stored together, up to `groupLimit` pings a transaction.
-    private var writes = GroupCommit<Unwritten>(limit: groupLimit, weight: { max(1, $0.pings.count) },
-                                                joins: { $0.subject == $1.subject })
-    /// The last group checked, and the last whose write has ended (stored or failed).
-    private var checkedThrough = 0
-    private var writtenThrough = 0
-    private var settling: [(id: UUID, through: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    /// The checked groups waiting to be stored (several of one sender in one transaction).
+    private var writes = PingWrites(limit: groupLimit)
 
     /// Checks a batch and tells this instance's officers of its alerts at once; stores its pings
     /// with the alerts raised and answers only once they are durable. Batches that arrive while
@@ -325,17 +306,8 @@ package actor MonitoringHub {
         let checked = registry.check(group.map { ($0.batch, $0.now) }, leaseHeld: leaseHeld)
         for (caseID, engine) in checked.engines { registry.watched[caseID] = engine }
         for alert in checked.alerts { bus.publish(.raised(alert), unit: registry.unitOfCase[alert.caseID] ?? nil) }
-        checkedThrough += 1
-        let unwritten = Unwritten(pings: checked.pings, alerts: checked.alerts, breaches: checked.breaches, outcomes: checked.outcomes,
-                                  cases: Set(checked.engines.keys), answers: group.map(\.reply), subject: group[0].subject, db: db,
-                                  sequence: checkedThrough)
-        if writes.append(unwritten) { Task { await self.drainWrites() } }
+        if writes.append(checked, answers: group.map(\.reply), subject: group[0].subject, db: db) { Task { await self.drainWrites() } }
     }
-
-    /// Cases whose engines moved on from a group that could not be stored, with the last group
-    /// checked when it failed: that group's successors on those cases were checked on top of
-    /// pings that are not stored, so they fail too rather than be stored with a gap.
-    private var unstoredThrough: [UUID: Int] = [:]
 
     /// Stores the checked groups, several at a time, until none waits. A group the database
     /// refuses is written again one at a time; one that still fails fails its senders, and so do
@@ -343,8 +315,11 @@ package actor MonitoringHub {
     /// the pings sent again are checked as if they had never come, and raise their alerts again.
     private func drainWrites() async {
         while let group = writes.next() {
-            let (doomed, writable) = partition(group)
-            for unwritten in doomed { fail(unwritten, with: EarlierPingsNotStored(), first: false) }
+            let writable = group.filter { unwritten in
+                guard writes.followsUnstored(unwritten) else { return true }
+                fail(unwritten, with: EarlierPingsNotStored(), first: false)
+                return false
+            }
             if !writable.isEmpty {
                 do {
                     try await write(writable)
@@ -352,7 +327,7 @@ package actor MonitoringHub {
                     fail(writable[0], with: error, first: true)
                 } catch {
                     for unwritten in writable {
-                        if unwritten.cases.contains(where: { unstoredThrough[$0] ?? 0 >= unwritten.sequence }) {
+                        if writes.followsUnstored(unwritten) {
                             fail(unwritten, with: EarlierPingsNotStored(), first: false)
                             continue
                         }
@@ -360,32 +335,18 @@ package actor MonitoringHub {
                     }
                 }
             }
-            writtenThrough = group[group.count - 1].sequence
-            let done = settling.filter { $0.through <= writtenThrough }
-            settling.removeAll { $0.through <= writtenThrough }
-            for waiter in done { waiter.continuation.resume() }
-            unstoredThrough = unstoredThrough.filter { $0.value > writtenThrough }
+            for read in writes.written(through: group[group.count - 1].sequence) { read.resume() }
         }
-    }
-
-    /// The groups that follow an unstored one on a case, and those to write.
-    private func partition(_ group: [Unwritten]) -> (doomed: [Unwritten], writable: [Unwritten]) {
-        guard !unstoredThrough.isEmpty else { return ([], group) }
-        var doomed: [Unwritten] = [], writable: [Unwritten] = []
-        for unwritten in group {
-            if unwritten.cases.contains(where: { unstoredThrough[$0] ?? 0 >= unwritten.sequence }) { doomed.append(unwritten) } else { writable.append(unwritten) }
-        }
-        return (doomed, writable)
     }
 
     /// A group not stored: its senders get the error (they send its pings again). When it is the
     /// `first` on its cases, their engines are built again from the stored track and every group
     /// checked on them until now fails too. Its alerts were told but are not stored: the pings
     /// sent again raise them again.
-    private func fail(_ unwritten: Unwritten, with error: any Error, first: Bool) {
+    private func fail(_ unwritten: PingWrites.Unwritten, with error: any Error, first: Bool) {
         for answer in unwritten.answers { answer(.failure(error)) }
         guard first else { return }
-        for caseID in unwritten.cases { unstoredThrough[caseID] = checkedThrough }
+        writes.unstored(unwritten)
         registry.rebuild(unwritten.cases)
         let db = unwritten.db, current = registry.generation
         Task { await self.buildPendingEngines(db: db, generation: current) } // ready again without waiting for a ping
@@ -393,7 +354,7 @@ package actor MonitoringHub {
 
     /// Stores checked groups in one transaction, then tells the other instances of their alerts
     /// (their officers' actions must find them stored) and answers each batch.
-    private func write(_ group: [Unwritten]) async throws {
+    private func write(_ group: [PingWrites.Unwritten]) async throws {
         let writing = DispatchTime.now()
         let pings = group.flatMap(\.pings)
         try await store(group[0].db).save(pings: pings, alerts: group.flatMap(\.alerts), breaches: group.flatMap(\.breaches),
@@ -414,11 +375,10 @@ package actor MonitoringHub {
     /// `patience` (a database that stopped answering must not hold every read of alerts): a read
     /// of alerts after it finds each alert its reader may have heard of on this instance.
     package func settled(patience: Duration = .seconds(5)) async {
-        let through = checkedThrough
-        guard writtenThrough < through else { return }
+        guard writes.unwritten > 0 else { return }
         let id = UUID()
         await withCheckedContinuation { continuation in
-            settling.append((id, through, continuation))
+            writes.wait(id, continuation)
             Task { [weak self] in
                 try? await Task.sleep(for: patience)
                 await self?.stopWaiting(id)
@@ -426,15 +386,12 @@ package actor MonitoringHub {
         }
     }
 
-    private func stopWaiting(_ id: UUID) {
-        guard let index = settling.firstIndex(where: { $0.id == id }) else { return }
-        settling.remove(at: index).continuation.resume()
-    }
+    private func stopWaiting(_ id: UUID) { writes.stopWaiting(id)?.resume() }
 
     /// Groups checked and not yet stored (for tests that must know a check is behind them).
-    package var unwrittenGroups: Int { checkedThrough - writtenThrough }
+    package var unwrittenGroups: Int { writes.unwritten }
     /// Reads waiting in `settled()` (for tests).
-    package var settlingReads: Int { settling.count }
+    package var settlingReads: Int { writes.waitingReads }
 
     /// Alerts a person raised (the victim's panic button), stored with the position she shared
     /// and told at once to whoever may see the case; escalated like any alert left unacknowledged.

@@ -9,10 +9,10 @@ import Store
 /// A batch of pings is checked and this instance's officers hear of its alerts at once
 /// (`AlertBus`); its pings, alerts and breach incidents are then stored in one transaction, after
 /// which the other instances' officers hear of them through `notify` (PostgreSQL NOTIFY) and the
-/// sender is answered. The jobs are each in a file of their own: the engines and routes (`EngineRegistry`),
-/// checking a group (`PingCheck`), group commit (`GroupCommit`), the groups waiting to be stored
-/// (`PingWrites`), the track's storage
-/// (`TrackStorage`), the streams (`AlertBus`); the hub holds them together under one lock.
+/// sender is answered. The jobs are each in a file of their own: the engines and routes
+/// (`EngineRegistry`), checking a group (`PingCheck`), group commit (`GroupCommit`), the groups
+/// waiting to be stored (`PingWrites`), the track's storage (`TrackStorage`), the streams
+/// (`AlertBus`); the hub holds them together under one lock.
 package actor MonitoringHub {
     /// A batch's outcome.
     package struct Outcome: Sendable {

@@ -180,4 +180,43 @@ import Vapor
             #expect(try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).count == 1)
         }
     }
+
+    /// A group failed because it followed an unstored one fails its other cases too: their
+    /// engines took its pings, so the groups checked on them after it fail, and those engines are
+    /// rebuilt, or the second case's track would be stored with a gap.
+    @Test(arguments: TestDatabase.available)
+    func aFailureSpreadsToTheOtherCasesOfTheGroupsItFails(_ database: TestDatabase) async throws {
+        try await withQorgauApp(database) { app in
+            let (first, track, hub) = try await monitoredCase(app)
+            let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON(device: "bracelet-2"))
+            let secondID = try #require(imported.json["id"] as? String)
+            let second = try #require(UUID(uuidString: secondID))
+            try await hub.refresh(second, db: app.db) // a hub of the test's own follows no change signal
+            func ping(_ device: String, _ at: String, inside: Bool) -> Result<Ping, PingRefusal> {
+                .success(Ping(device: device, at: ZonedDateTime(at)!, lat: inside ? 43.2201 : 43.30, lon: inside ? 76.8501 : 76.95, accuracy: 8))
+            }
+            #expect(try await hub.ingest([ping("bracelet-2", "2025-10-25T10:00:00+05:00", inside: false)], db: app.db, by: "gw").accepted == 1)
+
+            track.hold()
+            let g1 = Task { try await hub.ingest([ping("bracelet-1", "2025-10-25T10:01:00+05:00", inside: true)], db: app.db, by: "gw") }
+            #expect(try await Self.until { track.waiting == 1 })
+            let g2 = Task { try await hub.ingest([ping("bracelet-1", "2025-10-25T10:02:00+05:00", inside: true),
+                                                  ping("bracelet-2", "2025-10-25T10:01:00+05:00", inside: true)], db: app.db, by: "gw") }
+            #expect(try await Self.until { await hub.unwrittenGroups == 2 })
+            let g3 = Task { try await hub.ingest([ping("bracelet-2", "2025-10-25T10:02:00+05:00", inside: true)], db: app.db, by: "gw") }
+            #expect(try await Self.until { await hub.unwrittenGroups == 3 })
+            track.fail(1)
+            track.release()
+            for group in [g1, g2, g3] { await #expect(throws: (any Error).self) { try await group.value } }
+            let stored = try await MonitoringStore(db: app.db, track: track).lastPings(caseID: second, devices: ["bracelet-2"])
+            #expect(stored.map(\.at.epochMilliseconds) == [ZonedDateTime("2025-10-25T10:00:00+05:00")!.epochMilliseconds],
+                    "the second case's pings after the failure are not stored with a gap")
+
+            let again = try await hub.ingest([ping("bracelet-2", "2025-10-25T10:01:00+05:00", inside: true),
+                                              ping("bracelet-2", "2025-10-25T10:02:00+05:00", inside: true)], db: app.db, by: "gw")
+            #expect(again.accepted == 2 && again.alerts.map(\.kind) == [.zone], "sent again, its entry raises the alert again")
+            #expect(try await MonitoringStore(db: app.db).alerts(caseID: second, scope: .all).count == 1)
+            _ = first
+        }
+    }
 }

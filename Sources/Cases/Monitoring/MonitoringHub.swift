@@ -146,6 +146,7 @@ package actor MonitoringHub {
         guard registry.loaded else { registry.cluster = cluster; return } // the first load places the cases
         try await acquire(loading: db)
         defer { release() }
+        await settled() // the cases given to another instance are built there from the track: with every ping checked here
         guard heldUntil == leaseHeldUntil else { return } // a newer reading came meanwhile and places the cases itself
         let current = registry.place(in: cluster)
         Task { await self.buildPendingEngines(db: db, generation: current) }
@@ -311,46 +312,54 @@ package actor MonitoringHub {
 
     /// Stores the checked groups, several at a time, until none waits. A group the database
     /// refuses is written again one at a time; one that still fails fails its senders, and so do
-    /// the groups checked after it on its cases. Their engines are rebuilt from what is stored, so
-    /// the pings sent again are checked as if they had never come, and raise their alerts again.
+    /// the groups checked after it on any of its cases. Their engines are rebuilt from what is
+    /// stored (once the groups before are written), so the pings sent again are checked as if they
+    /// had never come, and raise their alerts again.
     private func drainWrites() async {
         while let group = writes.next() {
-            let writable = group.filter { unwritten in
-                guard writes.followsUnstored(unwritten) else { return true }
-                fail(unwritten, with: EarlierPingsNotStored(), first: false)
-                return false
+            var unstored = Set<UUID>()
+            func fail(_ unwritten: PingWrites.Unwritten, with error: any Error) {
+                for answer in unwritten.answers { answer(.failure(error)) }
+                unstored.formUnion(writes.unstored(unwritten))
+            }
+            // in the order checked: a group that follows an unstored one fails too (and marks its
+            // other cases, whose engines also took its pings)
+            var writable: [PingWrites.Unwritten] = []
+            for unwritten in group {
+                if writes.followsUnstored(unwritten) { fail(unwritten, with: EarlierPingsNotStored()) } else { writable.append(unwritten) }
             }
             if !writable.isEmpty {
                 do {
                     try await write(writable)
                 } catch where writable.count == 1 {
-                    fail(writable[0], with: error, first: true)
+                    fail(writable[0], with: error)
                 } catch {
                     for unwritten in writable {
-                        if writes.followsUnstored(unwritten) {
-                            fail(unwritten, with: EarlierPingsNotStored(), first: false)
-                            continue
-                        }
-                        do { try await write([unwritten]) } catch { fail(unwritten, with: error, first: true) }
+                        if writes.followsUnstored(unwritten) { fail(unwritten, with: EarlierPingsNotStored()); continue }
+                        do { try await write([unwritten]) } catch { fail(unwritten, with: error) }
                     }
                 }
             }
+            if !unstored.isEmpty { rebuild(unstored, db: group[0].db) }
             for read in writes.written(through: group[group.count - 1].sequence) { read.resume() }
         }
     }
 
-    /// A group not stored: its senders get the error (they send its pings again). When it is the
-    /// `first` on its cases, their engines are built again from the stored track and every group
-    /// checked on them until now fails too. Its alerts were told but are not stored: the pings
-    /// sent again raise them again.
-    private func fail(_ unwritten: PingWrites.Unwritten, with error: any Error, first: Bool) {
-        for answer in unwritten.answers { answer(.failure(error)) }
-        guard first else { return }
-        writes.unstored(unwritten)
-        registry.rebuild(unwritten.cases)
-        let db = unwritten.db, current = registry.generation
-        Task { await self.buildPendingEngines(db: db, generation: current) } // ready again without waiting for a ping
+    /// The engines of cases whose pings could not be stored are built again from the stored track,
+    /// at once rather than at their next ping (one builder, however many groups failed).
+    private func rebuild(_ cases: Set<UUID>, db: any Database) {
+        registry.rebuild(cases)
+        guard !rebuilding else { return }
+        rebuilding = true
+        let current = registry.generation
+        Task {
+            await self.buildPendingEngines(db: db, generation: current)
+            self.rebuilding = false
+        }
     }
+
+    /// Whether a builder started by `rebuild` is running.
+    private var rebuilding = false
 
     /// Stores checked groups in one transaction, then tells the other instances of their alerts
     /// (their officers' actions must find them stored) and answers each batch.

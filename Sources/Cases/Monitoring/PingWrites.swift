@@ -62,9 +62,13 @@ struct PingWrites {
         group.cases.contains { unstoredThrough[$0] ?? 0 >= group.sequence }
     }
 
-    /// A group could not be stored: the groups checked on its cases until now fail with it.
-    mutating func unstored(_ group: Unwritten) {
-        for caseID in group.cases { unstoredThrough[caseID] = checkedThrough }
+    /// A group could not be stored: the groups checked until now on those of its cases not
+    /// marked since it was checked fail with it. Returns those cases (their engines took pings
+    /// that are not stored, to be rebuilt).
+    mutating func unstored(_ group: Unwritten) -> Set<UUID> {
+        let marked = group.cases.filter { unstoredThrough[$0] ?? 0 < group.sequence }
+        for caseID in marked { unstoredThrough[caseID] = checkedThrough }
+        return marked
     }
 
     /// The groups up to `sequence` are written (or failed): the reads waiting for them, to resume.

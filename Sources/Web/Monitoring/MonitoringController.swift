@@ -54,9 +54,9 @@ struct MonitoringController {
             defer { streams.leave() }
             let encoder = JSONEncoder.api
             try await writer.write(.buffer(ByteBuffer(string: ": subscribed\n\n")))
-            // the missed events also heard live are sent once; a live event is otherwise sent
+            // the missed events (and the one the listener had last) also heard live are sent once; a live event is otherwise sent
             // whatever its id (an alert stored on another instance may come after a newer one here)
-            let sentFromMissed = Set(missed.map(\.event.id))
+            let sentFromMissed = Set(missed.map(\.event.id) + (resumeAfter.map { [$0] } ?? []))
             // the HTTP shape of the news is made here, at the stream's edge
             func send(_ news: AlertNews) async throws {
                 let data = String(decoding: try encoder.encode(AlertResponse(news.alert, position: news.position)), as: UTF8.self)

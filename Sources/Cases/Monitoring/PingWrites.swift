@@ -59,7 +59,7 @@ struct PingWrites {
 
     /// Whether a group was checked on top of a group that could not be stored.
     func followsUnstored(_ group: Unwritten) -> Bool {
-        group.cases.contains { unstoredThrough[$0] ?? 0 >= group.sequence }
+        !unstoredThrough.isEmpty && group.cases.contains { unstoredThrough[$0] ?? 0 >= group.sequence }
     }
 
     /// A group could not be stored: the groups checked until now on those of its cases not

@@ -64,15 +64,6 @@ import Vapor
     static let outside = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:00:00+05:00")!, lat: 43.30, lon: 76.95, accuracy: 8)
     static let inside = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:01:00+05:00")!, lat: 43.2201, lon: 76.8501, accuracy: 8)
 
-    /// Whether `condition` comes true within 20 s.
-    static func until(_ condition: () async -> Bool) async throws -> Bool {
-        for _ in 0..<2_000 {
-            if await condition() { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return false
-    }
-
     func importCase(_ app: Application) async throws -> UUID {
         let imported = try await app.request(.POST, "/api/v1/case-files", json: Fixtures.caseFileJSON())
         let id = try #require(imported.json["id"] as? String)
@@ -104,8 +95,8 @@ import Vapor
                 await hub.settled(patience: .seconds(60))
                 return try await MonitoringStore(db: app.db).alerts(caseID: caseID, scope: .all).map(\.id)
             }
-            #expect(try await Self.until { track.waiting == 1 }, "the write is held")
-            #expect(try await Self.until { await hub.settlingReads == 1 }, "the read waits for the write")
+            try await until("the write is held", seconds: 20) { track.waiting == 1 }
+            try await until("the read waits for the write", seconds: 20) { await hub.settlingReads == 1 }
             track.release()
             #expect(try await settled.value == [news.alert.id], "a read after `settled` finds the alert told")
             let outcome = try await answered.value
@@ -161,10 +152,10 @@ import Vapor
 
             track.hold()
             let entered = Task { try await hub.ingest([.success(Self.inside)], db: app.db, by: "gateway-a") }
-            #expect(try await Self.until { track.waiting == 1 }, "the zone's entry is being stored")
+            try await until("the zone's entry is being stored", seconds: 20) { track.waiting == 1 }
             let later = Ping(device: "bracelet-1", at: ZonedDateTime("2025-10-25T10:02:00+05:00")!, lat: 43.2202, lon: 76.8502, accuracy: 8)
             let still = Task { try await hub.ingest([.success(later)], db: app.db, by: "gateway-b") }
-            #expect(try await Self.until { await hub.unwrittenGroups == 2 }, "the next ping is checked, after the entry")
+            try await until("the next ping is checked, after the entry", seconds: 20) { await hub.unwrittenGroups == 2 }
             track.fail(1)
             track.release()
             await #expect(throws: (any Error).self) { try await entered.value }
@@ -199,12 +190,12 @@ import Vapor
 
             track.hold()
             let g1 = Task { try await hub.ingest([ping("bracelet-1", "2025-10-25T10:01:00+05:00", inside: true)], db: app.db, by: "gw") }
-            #expect(try await Self.until { track.waiting == 1 })
+            try await until("the first group's write is held", seconds: 20) { track.waiting == 1 }
             let g2 = Task { try await hub.ingest([ping("bracelet-1", "2025-10-25T10:02:00+05:00", inside: true),
                                                   ping("bracelet-2", "2025-10-25T10:01:00+05:00", inside: true)], db: app.db, by: "gw") }
-            #expect(try await Self.until { await hub.unwrittenGroups == 2 })
+            try await until("the second group is checked", seconds: 20) { await hub.unwrittenGroups == 2 }
             let g3 = Task { try await hub.ingest([ping("bracelet-2", "2025-10-25T10:02:00+05:00", inside: true)], db: app.db, by: "gw") }
-            #expect(try await Self.until { await hub.unwrittenGroups == 3 })
+            try await until("the third group is checked", seconds: 20) { await hub.unwrittenGroups == 3 }
             track.fail(1)
             track.release()
             for group in [g1, g2, g3] { await #expect(throws: (any Error).self) { try await group.value } }

@@ -306,7 +306,7 @@ package actor MonitoringHub {
         }
         let checked = registry.check(group.map { ($0.batch, $0.now) }, leaseHeld: leaseHeld)
         for (caseID, engine) in checked.engines { registry.watched[caseID] = engine }
-        for alert in checked.alerts { bus.publish(.raised(alert), unit: registry.unitOfCase[alert.caseID] ?? nil) }
+        for alert in checked.alerts { tellHere(.raised(alert)) }
         if writes.append(checked, answers: group.map(\.reply), subject: group[0].subject, db: db) { Task { await self.drainWrites() } }
     }
 
@@ -472,10 +472,18 @@ package actor MonitoringHub {
 
     /// To this instance's officers, and through `notify` to the other instances' officers.
     private func announce(_ news: AlertNews, unit known: String?? = nil) {
-        let unit = known ?? registry.unitOfCase[news.alert.caseID] ?? nil
-        bus.publish(news, unit: unit)
+        let unit = tellHere(news, unit: known)
         if let eventsStored { Task { await eventsStored() } }
         tellOthers(news, unit: unit)
+    }
+
+    /// To this instance's officers whose scope allows the case (of `known` unit, or as routed);
+    /// returns the unit.
+    @discardableResult
+    private func tellHere(_ news: AlertNews, unit known: String?? = nil) -> String? {
+        let unit = known ?? registry.unitOfCase[news.alert.caseID] ?? nil
+        bus.publish(news, unit: unit)
+        return unit
     }
 
     /// To the other instances' officers (when several share PostgreSQL), in a task of its own, so

@@ -29,8 +29,8 @@ struct PingWrites {
     /// Groups of one sender are stored together, up to `limit` pings a transaction.
     private var queue: GroupCommit<Unwritten>
     /// The last group checked, and the last whose write has ended (stored or failed).
-    private(set) var checkedThrough = 0
-    private(set) var writtenThrough = 0
+    private var checkedThrough = 0
+    private var writtenThrough = 0
     /// Reads waiting for the groups checked before them.
     private var settling: [(id: UUID, through: Int, continuation: CheckedContinuation<Void, Never>)] = []
     /// Cases of a group that could not be stored, with the last group checked then.
